@@ -1,0 +1,37 @@
+# NetDesk: the two set-up commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run demo test lint typecheck bench bench-smoke package system-deps clean
+
+$(STAMP): pyproject.toml
+	@bash .ci/system-deps.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+run: $(STAMP)  ## install and start the app on the default database
+	$(BIN)/netdesk $(ARGS)
+
+demo: $(STAMP)  ## install and start the app on a throw-away demo network
+	$(BIN)/netdesk --demo
+
+test: $(STAMP)  ## install and run the whole test suite, lint and type check included (headless)
+	$(BIN)/ruff check netdesk tests packaging
+	$(BIN)/ruff format --check netdesk tests packaging
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py --smoke
+
+bench: $(STAMP)  ## full-size benchmarks (100,000 contacts); figures go in README.md
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py
+
+package: $(STAMP)  ## one-folder PyInstaller build plus a smoke run of the frozen app
+	$(BIN)/python -m pip install --quiet -e ".[package]"
+	bash packaging/build.sh
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache

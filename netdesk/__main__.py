@@ -1,0 +1,5 @@
+import sys
+
+from netdesk.app import main
+
+sys.exit(main())

@@ -1,0 +1,206 @@
+"""The command line: `netdesk [--db PATH] [--demo] [FILE…]` starts the app; `netdesk COMMAND …` scripts it.
+
+Commands print results on stdout (JSON only with --json) and one clear line on stderr for a user mistake, with a
+non-zero exit status; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from netdesk import __version__
+from netdesk.core.errors import NetDeskError
+from netdesk.core.model import ContactDTO, ContactPoint
+from netdesk.paths import default_db_path
+from netdesk.services import NetDesk, open_netdesk
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting, so errors stay one line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, help="database file (default: $NETDESK_DB or the user data folder)")
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="netdesk",
+        description="NetDesk, a contact manager for people who network on purpose. "
+        "Without a command it opens the app; commands: " + ", ".join(sorted(COMMANDS)) + ".",
+    )
+    p.add_argument("--version", action="version", version=f"NetDesk {__version__}")
+    _add_db(p)
+    p.add_argument("--demo", action="store_true", help="open a demo network in a throw-away database")
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("files", nargs="*", type=Path, help="vCard, LinkedIn or CSV files to import on start")
+    return p
+
+
+def _points(points: Sequence[ContactPoint]) -> list[str]:
+    """Values with the preferred ones first (stable otherwise)."""
+    return [p.value for p in sorted(points, key=lambda p: not p.pref)]
+
+
+def contact_json(c: ContactDTO) -> dict[str, object]:
+    """The stable JSON form of a contact used by `netdesk list --json`."""
+    return {
+        "id": c.id,
+        "uid": c.uid,
+        "kind": c.kind.value,
+        "name": c.name,
+        "formatted_name": c.formatted_name,
+        "prefix": c.prefix,
+        "given_name": c.given_name,
+        "additional_name": c.additional_name,
+        "family_name": c.family_name,
+        "suffix": c.suffix,
+        "nickname": c.nickname,
+        "organization": c.organization,
+        "department": c.department,
+        "title": c.title,
+        "role": c.role,
+        "emails": _points(c.emails),
+        "phones": _points(c.phones),
+        "urls": _points(c.urls),
+        "ims": _points(c.ims),
+        "addresses": [
+            {
+                "label": a.label,
+                "pref": a.pref,
+                "po_box": a.po_box,
+                "extended": a.extended,
+                "street": a.street,
+                "locality": a.locality,
+                "region": a.region,
+                "postal_code": a.postal_code,
+                "country": a.country,
+            }
+            for a in c.addresses
+        ],
+        "birthday": c.birthday.iso() if c.birthday else None,
+        "anniversary": c.anniversary.iso() if c.anniversary else None,
+        "gender": c.gender,
+        "tags": sorted(c.tags),
+        "notes": c.notes,
+        "has_photo": c.photo is not None,
+    }
+
+
+# --- commands ----------------------------------------------------------------------------------------------
+
+
+def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
+    contacts = nd.contacts.search(" ".join(args.query), tag=args.tag)
+    if args.json:
+        json.dump([contact_json(c) for c in contacts], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for c in contacts:
+        email = _points(c.emails)[:1]
+        line = "\t".join([c.name, c.organization, c.title, email[0] if email else "", ", ".join(c.tags)])
+        print(line.rstrip())
+    return EXIT_OK
+
+
+def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
+    from netdesk.services.importing import ImportService
+
+    report = ImportService(nd.sessions).import_paths(args.paths)
+    print(report.summary())
+    for problem in report.errors:
+        print(problem)
+    for s in report.suggestions:
+        print(f"suggestion: {s}")
+    return EXIT_ERROR if report.unreadable_files else EXIT_OK
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
+
+
+def _register(name: str, help_text: str, configure: Callable[[argparse.ArgumentParser], None],
+              handler: Callable[..., int]) -> None:
+    COMMANDS[name] = (help_text, configure, handler)
+
+
+def _configure_list(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("query", nargs="*", help="search words (prefix, accent- and case-insensitive)")
+
+
+def _configure_import(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders (format recognised from content)")
+
+
+_register("list", "print matching contacts", _configure_list, _cmd_list)
+_register("import", "import vCard/vdir/LinkedIn/CSV files", _configure_import, _cmd_import)
+
+
+def _command_parser(name: str) -> argparse.ArgumentParser:
+    help_text, configure, _ = COMMANDS[name]
+    p = _Parser(prog=f"netdesk {name}", description=help_text)
+    _add_db(p)
+    configure(p)
+    return p
+
+
+def open_database(db: Path | None) -> NetDesk:
+    return open_netdesk(db if db is not None else default_db_path())
+
+
+def run(argv: list[str]) -> int:
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _command_parser(argv[0]).parse_args(argv[1:])
+            nd = open_database(args.db)
+            try:
+                return COMMANDS[argv[0]][2](nd, args)
+            finally:
+                nd.close()
+        return _run_gui(_gui_parser().parse_args(argv))
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except NetDeskError as exc:
+        print(f"netdesk: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    if args.demo:
+        from netdesk.services.demo import populate_demo
+
+        folder = Path(tempfile.mkdtemp(prefix="netdesk-demo-"))
+        nd = open_netdesk(folder / "demo.sqlite3")
+        populate_demo(nd)
+    else:
+        nd = open_database(args.db)
+    try:
+        from netdesk.ui.application import run_gui
+    except ImportError as exc:  # Qt missing its system libraries
+        print(f"netdesk: cannot start the window: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        return run_gui(nd, files=list(args.files), smoke_test=args.smoke_test, demo=args.demo)
+    finally:
+        nd.close()

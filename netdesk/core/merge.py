@@ -1,0 +1,137 @@
+"""Merging two records of the same person without losing a value from either side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from netdesk.core.model import ContactDTO, ContactPoint, PostalAddress, sorted_tags
+from netdesk.core.normalize import fold, normalize_email, normalize_phone
+
+# Scalar text fields: the existing value is kept; a different incoming value is recorded as history.
+SCALAR_FIELDS = (
+    "formatted_name",
+    "prefix",
+    "given_name",
+    "additional_name",
+    "family_name",
+    "suffix",
+    "nickname",
+    "organization",
+    "department",
+    "title",
+    "role",
+    "gender",
+    "photo_uri",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    old_value: str
+    new_value: str
+
+
+def _point_key(kind: str, value: str) -> str:
+    if kind == "emails":
+        return normalize_email(value)
+    if kind == "phones":
+        return normalize_phone(value)
+    return fold(value.strip().rstrip("/"))
+
+
+def union_points(kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[ContactPoint, ...]) -> tuple[
+    ContactPoint, ...
+]:
+    """Existing points first, then new ones; a value on both sides keeps the richer label and either pref."""
+    result = list(existing)
+    index = {_point_key(kind, p.value): i for i, p in enumerate(result)}
+    for p in incoming:
+        key = _point_key(kind, p.value)
+        if key in index:
+            old = result[index[key]]
+            result[index[key]] = ContactPoint(old.value, old.label or p.label, old.pref or p.pref)
+        else:
+            index[key] = len(result)
+            result.append(p)
+    return tuple(result)
+
+
+def _address_key(a: PostalAddress) -> tuple[str, ...]:
+    return tuple(
+        fold(x) for x in (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country)
+    )
+
+
+def union_addresses(existing: tuple[PostalAddress, ...], incoming: tuple[PostalAddress, ...]) -> tuple[
+    PostalAddress, ...
+]:
+    seen = {_address_key(a) for a in existing}
+    result = list(existing)
+    for a in incoming:
+        if _address_key(a) not in seen and not a.is_empty():
+            seen.add(_address_key(a))
+            result.append(a)
+    return tuple(result)
+
+
+def merge_contacts(existing: ContactDTO, incoming: ContactDTO, *, incoming_wins: bool = False) -> tuple[
+    ContactDTO, list[FieldChange]
+]:
+    """The union of two records of one contact.
+
+    Multi-valued fields are united. For a scalar field set on both sides with different values, the winner
+    (existing by default, incoming with ``incoming_wins``) is kept and the loser is returned as a FieldChange so
+    the caller can keep it in the contact's history: nothing is lost either way.
+    """
+    changes: list[FieldChange] = []
+    values: dict[str, object] = {}
+    for name in SCALAR_FIELDS:
+        old, new = getattr(existing, name), getattr(incoming, name)
+        if not new or old == new:
+            continue
+        if not old:
+            values[name] = new
+        elif incoming_wins:
+            values[name] = new
+            changes.append(FieldChange(name, old, new))
+        else:
+            changes.append(FieldChange(name, new, old))
+    for name in ("emails", "phones", "urls", "ims"):
+        values[name] = union_points(name, getattr(existing, name), getattr(incoming, name))
+    values["addresses"] = union_addresses(existing.addresses, incoming.addresses)
+    values["tags"] = sorted_tags((*existing.tags, *incoming.tags))
+    for name in ("birthday", "anniversary"):
+        old_d, new_d = getattr(existing, name), getattr(incoming, name)
+        if new_d is not None and (old_d is None or (incoming_wins and old_d != new_d) or
+                                  (old_d.year is None and new_d.year is not None and
+                                   (old_d.month, old_d.day) == (new_d.month, new_d.day))):
+            values[name] = new_d
+    if incoming.notes and incoming.notes.strip() not in existing.notes:
+        if incoming_wins and existing.notes.strip() in incoming.notes:
+            values["notes"] = incoming.notes
+        else:
+            values["notes"] = (existing.notes.rstrip() + "\n\n" + incoming.notes).strip()
+    if incoming.photo and (incoming_wins or not existing.photo):
+        values["photo"], values["photo_mime"] = incoming.photo, incoming.photo_mime
+    related = list(existing.related)
+    related += [r for r in incoming.related if r not in related]
+    values["related"] = tuple(related)
+    extra = list(existing.extra)
+    extra += [e for e in incoming.extra if e not in extra]
+    values["extra"] = tuple(extra)
+    if incoming.kind != existing.kind and incoming_wins:
+        values["kind"] = incoming.kind
+    if incoming.rev and incoming_wins:
+        values["rev"] = incoming.rev
+    if incoming.connected_on and not existing.connected_on:
+        values["connected_on"] = incoming.connected_on
+    return existing.replace(**values), changes
+
+
+# Fields compared to tell whether an import changed anything.
+_COMPARED = tuple(f.name for f in fields(ContactDTO) if f.name not in ("id", "created_at", "updated_at"))
+
+
+def same_content(a: ContactDTO, b: ContactDTO) -> bool:
+    return all(getattr(a, n) == getattr(b, n) for n in _COMPARED)

@@ -1,0 +1,321 @@
+"""Domain value objects shared by every layer.
+
+They are frozen dataclasses so that the UI, the CLI and the importers can pass them around freely
+without touching the database; services translate between them and ORM rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class ContactKind(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+
+
+class InteractionKind(StrEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    MESSAGE = "message"
+    EMAIL = "email"
+    EVENT = "event"
+    INTRODUCTION = "introduction"
+    FAVOUR_GIVEN = "favour_given"
+    FAVOUR_RECEIVED = "favour_received"
+    NOTE = "note"
+    CONNECTED = "connected"
+    CONNECTION_REQUEST = "connection_request"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    InteractionKind.MEETING: "Meeting",
+    InteractionKind.CALL: "Call",
+    InteractionKind.MESSAGE: "Message",
+    InteractionKind.EMAIL: "Email",
+    InteractionKind.EVENT: "Event",
+    InteractionKind.INTRODUCTION: "Introduction",
+    InteractionKind.FAVOUR_GIVEN: "Favour given",
+    InteractionKind.FAVOUR_RECEIVED: "Favour received",
+    InteractionKind.NOTE: "Note",
+    InteractionKind.CONNECTED: "Connected",
+    InteractionKind.CONNECTION_REQUEST: "Connection request",
+}
+
+
+class Channel(StrEnum):
+    UNSPECIFIED = ""
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class Direction(StrEnum):
+    """Who acted: the user (OUT), the contact (IN), or both/neither (NONE)."""
+
+    NONE = ""
+    OUT = "out"
+    IN = "in"
+
+
+class ParticipantRole(StrEnum):
+    PARTICIPANT = "participant"
+    INTRODUCER = "introducer"
+
+
+# Labels offered in the editor; any other string is a custom label and is kept as typed.
+STANDARD_LABELS = ("work", "home", "mobile", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPoint:
+    """An email address, phone number, URL or instant-message handle with its label."""
+
+    value: str
+    label: str = ""
+    pref: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PostalAddress:
+    label: str = ""
+    pref: bool = False
+    po_box: str = ""
+    extended: str = ""
+    street: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+    def is_empty(self) -> bool:
+        return not any(
+            (self.po_box, self.extended, self.street, self.locality, self.region, self.postal_code, self.country)
+        )
+
+    def one_line(self) -> str:
+        city = " ".join(p for p in (self.postal_code, self.locality) if p)
+        parts = (self.po_box, self.extended, self.street, city, self.region, self.country)
+        return ", ".join(p for p in parts if p)
+
+
+_PARTIAL_DATE = re.compile(r"^(?:(\d{4})-|--)(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A calendar date whose year may be unknown (birthdays without a year)."""
+
+    month: int
+    day: int
+    year: int | None = None
+
+    def __post_init__(self) -> None:
+        # Validate against a leap year when the year is unknown so that --02-29 is accepted.
+        date(self.year or 2000, self.month, self.day)
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ``YYYY-MM-DD`` or ``--MM-DD``; raises ValueError otherwise."""
+        m = _PARTIAL_DATE.match(text.strip())
+        if not m:
+            raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD or --MM-DD)")
+        year = int(m.group(1)) if m.group(1) else None
+        return cls(month=int(m.group(2)), day=int(m.group(3)), year=year)
+
+    def iso(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraProperty:
+    """A vCard property NetDesk does not model, kept verbatim so an export gives it back."""
+
+    name: str
+    value: str
+    params: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A RELATED property: a link to another person (URI or free text) with its type."""
+
+    value: str
+    type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDTO:
+    id: int | None = None
+    uid: str = ""
+    kind: ContactKind = ContactKind.PERSON
+    formatted_name: str = ""
+    prefix: str = ""
+    given_name: str = ""
+    additional_name: str = ""
+    family_name: str = ""
+    suffix: str = ""
+    nickname: str = ""
+    organization: str = ""
+    department: str = ""
+    title: str = ""
+    role: str = ""
+    emails: tuple[ContactPoint, ...] = ()
+    phones: tuple[ContactPoint, ...] = ()
+    urls: tuple[ContactPoint, ...] = ()
+    ims: tuple[ContactPoint, ...] = ()
+    addresses: tuple[PostalAddress, ...] = ()
+    birthday: PartialDate | None = None
+    anniversary: PartialDate | None = None
+    gender: str = ""
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+    photo: bytes | None = None
+    photo_mime: str = ""
+    photo_uri: str = ""
+    related: tuple[Related, ...] = ()
+    extra: tuple[ExtraProperty, ...] = ()
+    rev: str = ""
+    connected_on: date | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def name(self) -> str:
+        """The name shown to the user: FN, else the name parts, else the organisation or email."""
+        return display_name(self)
+
+    def replace(self, **changes: object) -> ContactDTO:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+def display_name(c: ContactDTO) -> str:
+    if c.formatted_name.strip():
+        return c.formatted_name.strip()
+    parts = " ".join(p for p in (c.prefix, c.given_name, c.additional_name, c.family_name, c.suffix) if p)
+    if parts:
+        return parts
+    if c.nickname:
+        return c.nickname
+    if c.organization:
+        return c.organization
+    if c.emails:
+        return c.emails[0].value
+    if c.phones:
+        return c.phones[0].value
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    contact_id: int
+    role: ParticipantRole = ParticipantRole.PARTICIPANT
+    name: str = ""  # filled in by services when reading, for display
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionDTO:
+    occurred_at: datetime
+    kind: InteractionKind
+    id: int | None = None
+    channel: Channel = Channel.UNSPECIFIED
+    direction: Direction = Direction.NONE
+    summary: str = ""
+    notes: str = ""
+    participants: tuple[Participant, ...] = ()
+    # For favours: a promise not yet delivered stays open until marked done.
+    is_open: bool = False
+    # Where the record came from ("linkedin", …) and its identity there, so re-imports add nothing twice.
+    source: str = ""
+    external_id: str = ""
+
+    @property
+    def contact_ids(self) -> tuple[int, ...]:
+        return tuple(p.contact_id for p in self.participants)
+
+    def replace(self, **changes: object) -> InteractionDTO:
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    """The lean projection that feeds the contact list: one per contact, no per-row queries."""
+
+    id: int
+    kind: ContactKind
+    name: str
+    organization: str
+    title: str
+    tags: str  # comma-separated, sorted
+    sort_key: str
+    last_contacted: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    name: str
+    count: int
+    cadence_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrashEntry:
+    id: int
+    name: str
+    deleted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContactHistoryEntry:
+    field: str
+    old_value: str
+    new_value: str
+    changed_at: datetime
+    source: str = ""
+
+
+def sorted_tags(tags: object) -> tuple[str, ...]:
+    """Normalise a tag collection: stripped, de-duplicated case-insensitively, sorted."""
+    seen: dict[str, str] = {}
+    for t in tags:  # type: ignore[attr-defined]
+        t = str(t).strip()
+        if t and t.casefold() not in seen:
+            seen[t.casefold()] = t
+    return tuple(sorted(seen.values(), key=str.casefold))
+
+
+__all__ = [
+    "STANDARD_LABELS",
+    "Channel",
+    "ContactDTO",
+    "ContactHistoryEntry",
+    "ContactKind",
+    "ContactPoint",
+    "ContactRow",
+    "Direction",
+    "ExtraProperty",
+    "InteractionDTO",
+    "InteractionKind",
+    "Participant",
+    "ParticipantRole",
+    "PartialDate",
+    "PostalAddress",
+    "Related",
+    "TagCount",
+    "TrashEntry",
+    "display_name",
+    "sorted_tags",
+]

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, engine, repository queries, full-text index and Alembic migrations."""

@@ -1,0 +1,374 @@
+"""Queries and row <-> DTO mapping. Every function takes the caller's Session: services own transactions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session, selectinload
+
+from netdesk.core.model import (
+    ContactDTO,
+    ContactKind,
+    ContactPoint,
+    ContactRow,
+    ExtraProperty,
+    PartialDate,
+    PostalAddress,
+    Related,
+    TagCount,
+    display_name,
+    sorted_tags,
+)
+from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
+from netdesk.db import search
+from netdesk.db.tables import AddressRow, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
+
+POINT_KINDS = ("email", "phone", "url", "im")
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamps throughout the database (SQLite has no time zones)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def normalized_point(kind: str, value: str) -> str:
+    if kind == "email":
+        return normalize_email(value)
+    if kind == "phone":
+        return normalize_phone(value)
+    if kind == "url":
+        return value.strip().rstrip("/").casefold()
+    return value.strip().casefold()
+
+
+# --- mapping -------------------------------------------------------------------------------------------------
+
+
+def _points(row: Contact, kind: str) -> tuple[ContactPoint, ...]:
+    return tuple(ContactPoint(p.value, p.label, p.pref) for p in row.points if p.kind == kind)
+
+
+def _partial(text_value: str) -> PartialDate | None:
+    if not text_value:
+        return None
+    try:
+        return PartialDate.parse(text_value)
+    except ValueError:
+        return None
+
+
+def _extras_from_json(data: str) -> tuple[ExtraProperty, ...]:
+    if not data:
+        return ()
+    return tuple(
+        ExtraProperty(
+            name=e["name"],
+            value=e["value"],
+            params=tuple((k, tuple(v)) for k, v in e.get("params", [])),
+            group=e.get("group", ""),
+        )
+        for e in json.loads(data)
+    )
+
+
+def _extras_to_json(extras: Sequence[ExtraProperty]) -> str:
+    if not extras:
+        return ""
+    return json.dumps(
+        [
+            {"name": e.name, "value": e.value, "params": [[k, list(v)] for k, v in e.params], "group": e.group}
+            for e in extras
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _related_from_json(data: str) -> tuple[Related, ...]:
+    if not data:
+        return ()
+    return tuple(Related(r["value"], r.get("type", "")) for r in json.loads(data))
+
+
+def _related_to_json(related: Sequence[Related]) -> str:
+    if not related:
+        return ""
+    return json.dumps([{"value": r.value, "type": r.type} for r in related], ensure_ascii=False)
+
+
+def to_dto(row: Contact, *, with_photo: bool = True) -> ContactDTO:
+    return ContactDTO(
+        id=row.id,
+        uid=row.uid,
+        kind=ContactKind(row.kind),
+        formatted_name=row.formatted_name,
+        prefix=row.prefix,
+        given_name=row.given_name,
+        additional_name=row.additional_name,
+        family_name=row.family_name,
+        suffix=row.suffix,
+        nickname=row.nickname,
+        organization=row.organization,
+        department=row.department,
+        title=row.title,
+        role=row.role,
+        emails=_points(row, "email"),
+        phones=_points(row, "phone"),
+        urls=_points(row, "url"),
+        ims=_points(row, "im"),
+        addresses=tuple(
+            PostalAddress(
+                label=a.label,
+                pref=a.pref,
+                po_box=a.po_box,
+                extended=a.extended,
+                street=a.street,
+                locality=a.locality,
+                region=a.region,
+                postal_code=a.postal_code,
+                country=a.country,
+            )
+            for a in row.addresses
+        ),
+        birthday=_partial(row.birthday),
+        anniversary=_partial(row.anniversary),
+        gender=row.gender,
+        notes=row.notes,
+        tags=sorted_tags(t.name for t in row.tags),
+        photo=row.photo.data if (with_photo and row.photo is not None) else None,
+        photo_mime=row.photo_mime,
+        photo_uri=row.photo_uri,
+        related=_related_from_json(row.related_json),
+        extra=_extras_from_json(row.extra_json),
+        rev=row.rev,
+        connected_on=row.connected_on,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def load_contacts(session: Session, ids: Iterable[int]) -> list[Contact]:
+    """Contacts with their points, addresses, tags and photo, in a constant number of queries."""
+    id_list = list(ids)
+    rows: list[Contact] = []
+    # Chunked: SQLite limits the number of bound parameters.
+    for start in range(0, len(id_list), 900):
+        chunk = id_list[start : start + 900]
+        rows += session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(chunk))
+            .options(
+                selectinload(Contact.points),
+                selectinload(Contact.addresses),
+                selectinload(Contact.tags),
+                selectinload(Contact.photo),
+            )
+        ).all()
+    order = {cid: i for i, cid in enumerate(id_list)}
+    rows.sort(key=lambda r: order[r.id])
+    return rows
+
+
+def _tag_rows(session: Session, names: Sequence[str], cache: dict[str, Tag] | None = None) -> list[Tag]:
+    result = []
+    for name in names:
+        key = fold(name)
+        tag = cache.get(key) if cache is not None else None
+        if tag is None:
+            tag = session.scalar(select(Tag).where(Tag.name_folded == key))
+        if tag is None:
+            tag = Tag(name=name, name_folded=key)
+            session.add(tag)
+        if cache is not None:
+            cache[key] = tag
+        result.append(tag)
+    return result
+
+
+def apply_dto(session: Session, row: Contact, dto: ContactDTO, tag_cache: dict[str, Tag] | None = None) -> None:
+    """Copy every field of ``dto`` onto ``row`` (points, addresses, tags and photo replaced)."""
+    now = utcnow()
+    if not row.uid:
+        row.uid = dto.uid or new_uid()
+    row.kind = ContactKind(dto.kind).value
+    row.formatted_name = dto.formatted_name
+    row.prefix = dto.prefix
+    row.given_name = dto.given_name
+    row.additional_name = dto.additional_name
+    row.family_name = dto.family_name
+    row.suffix = dto.suffix
+    row.nickname = dto.nickname
+    row.organization = dto.organization
+    row.department = dto.department
+    row.title = dto.title
+    row.role = dto.role
+    row.birthday = dto.birthday.iso() if dto.birthday else ""
+    row.anniversary = dto.anniversary.iso() if dto.anniversary else ""
+    row.gender = dto.gender
+    row.notes = dto.notes
+    row.photo_mime = dto.photo_mime if dto.photo else ""
+    row.photo_uri = dto.photo_uri
+    row.extra_json = _extras_to_json(dto.extra)
+    row.related_json = _related_to_json(dto.related)
+    row.rev = dto.rev
+    if dto.connected_on is not None:
+        row.connected_on = dto.connected_on
+    name = display_name(dto)
+    row.display_name = name
+    row.sort_key = sort_key(name)
+    tags = sorted_tags(dto.tags)
+    row.tags_text = ", ".join(tags)
+    with session.no_autoflush:  # the row may not be in the session yet
+        row.tags = _tag_rows(session, tags, tag_cache)
+
+    points: list[ContactPointRow] = []
+    for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
+        for p in values:
+            if p.value.strip():
+                points.append(
+                    ContactPointRow(
+                        kind=kind,
+                        label=p.label,
+                        value=p.value.strip(),
+                        normalized=normalized_point(kind, p.value),
+                        pref=p.pref,
+                        position=len(points),
+                    )
+                )
+    row.points = points
+    row.addresses = [
+        AddressRow(
+            label=a.label,
+            pref=a.pref,
+            po_box=a.po_box,
+            extended=a.extended,
+            street=a.street,
+            locality=a.locality,
+            region=a.region,
+            postal_code=a.postal_code,
+            country=a.country,
+            position=i,
+        )
+        for i, a in enumerate(dto.addresses)
+    ]
+    if dto.photo:
+        if row.photo is None:
+            row.photo = ContactPhoto(data=dto.photo)
+        else:
+            row.photo.data = dto.photo
+    else:
+        row.photo = None
+    if row.created_at is None:
+        row.created_at = dto.created_at or now
+    row.updated_at = now
+
+
+# --- list and search ---------------------------------------------------------------------------------------
+
+
+def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[ContactRow]:
+    """The lean projection for the contact list, in one query."""
+    stmt = select(
+        Contact.id,
+        Contact.kind,
+        Contact.display_name,
+        Contact.organization,
+        Contact.title,
+        Contact.tags_text,
+        Contact.sort_key,
+        Contact.last_contacted,
+    ).where(Contact.deleted_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(Contact.id.in_(ids))
+    stmt = stmt.order_by(Contact.sort_key, Contact.id)
+    return [
+        ContactRow(
+            id=r[0],
+            kind=ContactKind(r[1]),
+            name=r[2],
+            organization=r[3],
+            title=r[4],
+            tags=r[5],
+            sort_key=r[6],
+            last_contacted=r[7],
+        )
+        for r in session.execute(stmt)
+    ]
+
+
+def search_ids(session: Session, query: str = "", tag: str | None = None) -> list[int]:
+    """Ids of live contacts matching ``query`` (FTS5, prefix, accent-insensitive) and ``tag``, by name."""
+    match = search.match_expression(query)
+    stmt = select(Contact.id).where(Contact.deleted_at.is_(None))
+    if match:
+        stmt = stmt.where(Contact.id.in_(text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m"))).params(
+            m=match
+        )
+    if tag:
+        stmt = stmt.where(
+            Contact.id.in_(
+                select(ContactTag.contact_id).join(Tag, Tag.id == ContactTag.tag_id).where(Tag.name_folded == fold(tag))
+            )
+        )
+    stmt = stmt.order_by(Contact.sort_key, Contact.id)
+    return list(session.scalars(stmt))
+
+
+def count_live(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Contact).where(Contact.deleted_at.is_(None))) or 0
+
+
+def tag_counts(session: Session) -> list[TagCount]:
+    stmt = (
+        select(Tag.name, func.count(Contact.id), Tag.cadence_days)
+        .select_from(Tag)
+        .join(ContactTag, ContactTag.tag_id == Tag.id)
+        .join(Contact, Contact.id == ContactTag.contact_id)
+        .where(Contact.deleted_at.is_(None))
+        .group_by(Tag.id)
+        .order_by(func.lower(Tag.name))
+    )
+    return [TagCount(name, count, cadence) for name, count, cadence in session.execute(stmt)]
+
+
+def delete_unused_tags(session: Session) -> None:
+    session.execute(delete(Tag).where(~Tag.id.in_(select(ContactTag.tag_id))))
+
+
+# --- full-text index ---------------------------------------------------------------------------------------
+
+
+def refresh_fts(session: Session, ids: Sequence[int]) -> None:
+    """Rebuild the index entries of ``ids`` from the tables (deleted contacts are dropped from it)."""
+    for start in range(0, len(ids), 900):
+        chunk = list(ids[start : start + 900])
+        session.execute(
+            text("DELETE FROM contacts_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
+            {"ids": json.dumps(chunk)},
+        )
+        rows = load_contacts(session, chunk)
+        docs = [
+            {"id": r.id, "body": search.contact_document(to_dto(r, with_photo=False))}
+            for r in rows
+            if r.deleted_at is None
+        ]
+        if docs:
+            session.execute(text("INSERT INTO contacts_fts(rowid, body) VALUES (:id, :body)"), docs)
+
+
+def remove_from_fts(session: Session, ids: Sequence[int]) -> None:
+    session.execute(
+        text("DELETE FROM contacts_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
+        {"ids": json.dumps(list(ids))},
+    )
+
+
+def set_deleted(session: Session, ids: Sequence[int], when: datetime | None) -> None:
+    session.execute(update(Contact).where(Contact.id.in_(ids)).values(deleted_at=when))

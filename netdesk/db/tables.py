@@ -1,0 +1,262 @@
+"""SQLAlchemy 2.x tables. Schema changes go through Alembic revisions in migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints let Alembic's batch mode rebuild SQLite tables reliably.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="person")
+    formatted_name: Mapped[str] = mapped_column(Text, default="")
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    given_name: Mapped[str] = mapped_column(Text, default="")
+    additional_name: Mapped[str] = mapped_column(Text, default="")
+    family_name: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    nickname: Mapped[str] = mapped_column(Text, default="")
+    organization: Mapped[str] = mapped_column(Text, default="")
+    department: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(Text, default="")
+    birthday: Mapped[str] = mapped_column(String(10), default="")  # YYYY-MM-DD or --MM-DD
+    anniversary: Mapped[str] = mapped_column(String(10), default="")
+    gender: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    photo_mime: Mapped[str] = mapped_column(String(64), default="")
+    photo_uri: Mapped[str] = mapped_column(Text, default="")
+    # Unmodelled vCard properties and RELATED links, as JSON, written back on export.
+    extra_json: Mapped[str] = mapped_column(Text, default="")
+    related_json: Mapped[str] = mapped_column(Text, default="")
+    rev: Mapped[str] = mapped_column(String(64), default="")
+    # Denormalised for the list: the display name, its folded sort key and the sorted tag list.
+    display_name: Mapped[str] = mapped_column(Text, default="")
+    sort_key: Mapped[str] = mapped_column(Text, default="")
+    tags_text: Mapped[str] = mapped_column(Text, default="")
+    last_contacted: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Networking
+    cadence_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    snoozed_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    connected_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    followup_state: Mapped[str] = mapped_column(String(16), default="")
+    followup_messaged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    followup_replied_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    points: Mapped[list[ContactPointRow]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="ContactPointRow.position"
+    )
+    addresses: Mapped[list[AddressRow]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="AddressRow.position"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary="contact_tags", back_populates="contacts")
+    photo: Mapped[ContactPhoto | None] = relationship(cascade="all, delete-orphan", uselist=False)
+
+    __table_args__ = (
+        Index("ix_contacts_sort_key", "sort_key"),
+        Index("ix_contacts_organization", "organization"),
+        Index("ix_contacts_deleted_at", "deleted_at"),
+    )
+
+
+class ContactPointRow(Base):
+    """Emails, phones, URLs and IM handles of a contact (``kind`` says which)."""
+
+    __tablename__ = "contact_points"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # email | phone | url | im
+    label: Mapped[str] = mapped_column(Text, default="")
+    value: Mapped[str] = mapped_column(Text)
+    # Lower-cased email / E.164 phone / canonical URL, for matching at import.
+    normalized: Mapped[str] = mapped_column(Text, default="")
+    pref: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="points")
+
+    __table_args__ = (
+        Index("ix_contact_points_contact_id", "contact_id"),
+        Index("ix_contact_points_kind_normalized", "kind", "normalized"),
+    )
+
+
+class AddressRow(Base):
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(Text, default="")
+    pref: Mapped[bool] = mapped_column(Boolean, default=False)
+    po_box: Mapped[str] = mapped_column(Text, default="")
+    extended: Mapped[str] = mapped_column(Text, default="")
+    street: Mapped[str] = mapped_column(Text, default="")
+    locality: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[str] = mapped_column(Text, default="")
+    postal_code: Mapped[str] = mapped_column(Text, default="")
+    country: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    contact: Mapped[Contact] = relationship(back_populates="addresses")
+
+    __table_args__ = (Index("ix_addresses_contact_id", "contact_id"),)
+
+
+class ContactPhoto(Base):
+    """Kept out of ``contacts`` so that list queries never drag image bytes through the page cache."""
+
+    __tablename__ = "contact_photos"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_folded: Mapped[str] = mapped_column(Text, unique=True)
+    cadence_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    contacts: Mapped[list[Contact]] = relationship(secondary="contact_tags", back_populates="tags")
+
+
+class ContactTag(Base):
+    __tablename__ = "contact_tags"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+
+    __table_args__ = (Index("ix_contact_tags_tag_id", "tag_id"),)
+
+
+class Interaction(Base):
+    __tablename__ = "interactions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16), default="")
+    direction: Mapped[str] = mapped_column(String(8), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(32), default="")
+    external_id: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    participants: Mapped[list[InteractionParticipant]] = relationship(
+        back_populates="interaction", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_interactions_occurred_at", "occurred_at"),
+        Index("ix_interactions_source_external_id", "source", "external_id"),
+    )
+
+
+class InteractionParticipant(Base):
+    __tablename__ = "interaction_participants"
+
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), default="participant")
+
+    interaction: Mapped[Interaction] = relationship(back_populates="participants")
+
+    __table_args__ = (Index("ix_interaction_participants_contact_id", "contact_id"),)
+
+
+class ContactHistory(Base):
+    """Old values of fields that changed (people change jobs): kept for the timeline."""
+
+    __tablename__ = "contact_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(32), default="")
+
+    __table_args__ = (Index("ix_contact_history_contact_id", "contact_id"),)
+
+
+class Relationship(Base):
+    """A known link between two contacts (knows, colleague, manager …)."""
+
+    __tablename__ = "relationships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    to_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(32), default="knows")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("from_id", "to_id", "type", name="uq_relationships_pair_type"),
+        Index("ix_relationships_from_id", "from_id"),
+        Index("ix_relationships_to_id", "to_id"),
+    )
+
+
+class Goal(Base):
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class GoalContact(Base):
+    __tablename__ = "goal_contacts"
+
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+
+
+class GoalInteraction(Base):
+    __tablename__ = "goal_interactions"
+
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)

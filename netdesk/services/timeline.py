@@ -1,0 +1,194 @@
+"""TimelineService: log, edit, delete and list interactions; keeps "last contacted" and the notes index in step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.model import (
+    Channel,
+    Direction,
+    InteractionDTO,
+    InteractionKind,
+    Participant,
+    ParticipantRole,
+)
+from netdesk.db import repository as repo
+from netdesk.db import search
+from netdesk.db.tables import Contact, Interaction, InteractionParticipant
+
+
+def validate_interaction(i: InteractionDTO) -> None:
+    if not i.participants:
+        raise ValidationError("participants", "An interaction needs at least one contact.")
+    if not (i.summary.strip() or i.notes.strip()) and i.kind is InteractionKind.NOTE:
+        raise ValidationError("summary", "A note needs some text.")
+
+
+def to_interaction_dto(row: Interaction, names: dict[int, str]) -> InteractionDTO:
+    return InteractionDTO(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        kind=InteractionKind(row.kind),
+        channel=Channel(row.channel),
+        direction=Direction(row.direction),
+        summary=row.summary,
+        notes=row.notes,
+        participants=tuple(
+            Participant(p.contact_id, ParticipantRole(p.role), names.get(p.contact_id, ""))
+            for p in sorted(row.participants, key=lambda p: (p.role != "participant", p.contact_id))
+        ),
+        is_open=row.is_open,
+        source=row.source,
+        external_id=row.external_id,
+    )
+
+
+def refresh_last_contacted(session: Session, contact_ids: Sequence[int]) -> None:
+    """Recompute contacts.last_contacted from the timeline (introducers do not count as contact)."""
+    if not contact_ids:
+        return
+    latest = (
+        select(func.max(Interaction.occurred_at))
+        .join(InteractionParticipant, InteractionParticipant.interaction_id == Interaction.id)
+        .where(InteractionParticipant.contact_id == Contact.id, InteractionParticipant.role == "participant")
+        .scalar_subquery()
+    )
+    ids = list(contact_ids)
+    for start in range(0, len(ids), 900):
+        session.execute(
+            update(Contact).where(Contact.id.in_(ids[start : start + 900])).values(last_contacted=latest),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def index_interactions(session: Session, rows: Sequence[Interaction]) -> None:
+    if not rows:
+        return
+    session.execute(
+        text("DELETE FROM interactions_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
+        {"ids": "[" + ",".join(str(r.id) for r in rows) + "]"},
+    )
+    session.execute(
+        text("INSERT INTO interactions_fts(rowid, body) VALUES (:id, :body)"),
+        [{"id": r.id, "body": f"{r.summary}\n{r.notes}"} for r in rows],
+    )
+
+
+class TimelineService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def _names(self, s: Session, ids: set[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        return dict(s.execute(select(Contact.id, Contact.display_name).where(Contact.id.in_(ids))).all())
+
+    def _dtos(self, s: Session, rows: Sequence[Interaction]) -> list[InteractionDTO]:
+        names = self._names(s, {p.contact_id for r in rows for p in r.participants})
+        return [to_interaction_dto(r, names) for r in rows]
+
+    def log(self, interaction: InteractionDTO) -> InteractionDTO:
+        validate_interaction(interaction)
+        with self._sessions.begin() as s:
+            row = self._apply(s, Interaction(created_at=repo.utcnow()), interaction)
+            s.add(row)
+            s.flush()
+            index_interactions(s, [row])
+            refresh_last_contacted(s, interaction.contact_ids)
+            return self._dtos(s, [row])[0]
+
+    def update(self, interaction: InteractionDTO) -> InteractionDTO:
+        validate_interaction(interaction)
+        with self._sessions.begin() as s:
+            row = s.get(Interaction, interaction.id)
+            if row is None:
+                raise NotFoundError(f"no interaction with id {interaction.id}")
+            before = [p.contact_id for p in row.participants]
+            self._apply(s, row, interaction)
+            s.flush()
+            index_interactions(s, [row])
+            refresh_last_contacted(s, sorted(set(before) | set(interaction.contact_ids)))
+            return self._dtos(s, [row])[0]
+
+    def delete(self, interaction_id: int) -> None:
+        with self._sessions.begin() as s:
+            row = s.get(Interaction, interaction_id)
+            if row is None:
+                raise NotFoundError(f"no interaction with id {interaction_id}")
+            ids = [p.contact_id for p in row.participants]
+            s.delete(row)
+            s.execute(text("DELETE FROM interactions_fts WHERE rowid = :id"), {"id": interaction_id})
+            s.flush()
+            refresh_last_contacted(s, ids)
+
+    def get(self, interaction_id: int) -> InteractionDTO:
+        with self._sessions() as s:
+            row = s.get(Interaction, interaction_id)
+            if row is None:
+                raise NotFoundError(f"no interaction with id {interaction_id}")
+            return self._dtos(s, [row])[0]
+
+    def for_contact(self, contact_id: int, limit: int | None = None) -> list[InteractionDTO]:
+        """The contact's timeline, newest first (as participant or as introducer)."""
+        with self._sessions() as s:
+            stmt = (
+                select(Interaction)
+                .join(InteractionParticipant, InteractionParticipant.interaction_id == Interaction.id)
+                .where(InteractionParticipant.contact_id == contact_id)
+                .options(selectinload(Interaction.participants))
+                .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+                .limit(limit)
+            )
+            return self._dtos(s, s.scalars(stmt).unique().all())
+
+    def recent(self, limit: int = 200, before: datetime | None = None) -> list[InteractionDTO]:
+        """The global timeline, newest first."""
+        with self._sessions() as s:
+            stmt = select(Interaction).options(selectinload(Interaction.participants))
+            if before is not None:
+                stmt = stmt.where(Interaction.occurred_at < before)
+            stmt = stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(limit)
+            return self._dtos(s, s.scalars(stmt).all())
+
+    def search(self, query: str, limit: int = 500) -> list[InteractionDTO]:
+        match = search.match_expression(query)
+        if not match:
+            return self.recent(limit)
+        with self._sessions() as s:
+            stmt = (
+                select(Interaction)
+                .where(Interaction.id.in_(text("SELECT rowid FROM interactions_fts WHERE interactions_fts MATCH :m")))
+                .params(m=match)
+                .options(selectinload(Interaction.participants))
+                .order_by(Interaction.occurred_at.desc())
+                .limit(limit)
+            )
+            return self._dtos(s, s.scalars(stmt).all())
+
+    @staticmethod
+    def _apply(s: Session, row: Interaction, i: InteractionDTO) -> Interaction:
+        row.occurred_at = i.occurred_at.replace(tzinfo=None)
+        row.kind = InteractionKind(i.kind).value
+        row.channel = Channel(i.channel).value
+        row.direction = Direction(i.direction).value
+        row.summary = i.summary
+        row.notes = i.notes
+        row.is_open = i.is_open
+        row.source = i.source
+        row.external_id = i.external_id
+        seen: dict[int, str] = {}
+        for p in i.participants:
+            # One row per contact; an introducer who is also a participant counts as participant.
+            if p.contact_id not in seen or p.role is ParticipantRole.PARTICIPANT:
+                seen[p.contact_id] = ParticipantRole(p.role).value
+        existing = s.scalars(select(Contact.id).where(Contact.id.in_(seen))).all()
+        missing = set(seen) - set(existing)
+        if missing:
+            raise NotFoundError(f"no contact with id {sorted(missing)[0]}")
+        row.participants = [InteractionParticipant(contact_id=cid, role=role) for cid, role in seen.items()]
+        return row

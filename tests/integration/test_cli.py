@@ -1,0 +1,92 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from netdesk import __version__
+from netdesk.core.model import ContactDTO, ContactPoint, PartialDate, PostalAddress
+from netdesk.services import open_netdesk
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "netdesk", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _seed(db: Path) -> None:
+    nd = open_netdesk(db)
+    nd.contacts.create(
+        ContactDTO(
+            given_name="Jürgen",
+            family_name="Müller",
+            organization="ACME",
+            title="CTO",
+            emails=(ContactPoint("j@home.de", "home"), ContactPoint("j@acme.de", "work", pref=True)),
+            phones=(ContactPoint("+49 171 1234567", "mobile"),),
+            addresses=(PostalAddress(label="work", locality="Berlin", country="Germany"),),
+            birthday=PartialDate(4, 12),
+            tags=("vip", "Berlin"),
+            notes="Met at PyCon",
+        )
+    )
+    nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", birthday=PartialDate(12, 10, 1815)))
+    nd.close()
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"NetDesk {__version__}"
+
+
+def test_list_json_has_the_stable_keys(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    _seed(db)
+    result = run_cli("list", "--db", str(db), "--json", "mull")
+    assert result.returncode == 0, result.stderr
+    (item,) = json.loads(result.stdout)
+    assert item["name"] == "Jürgen Müller"
+    assert item["given_name"] == "Jürgen" and item["family_name"] == "Müller"
+    assert item["kind"] == "person" and item["organization"] == "ACME" and item["title"] == "CTO"
+    assert item["emails"] == ["j@acme.de", "j@home.de"]  # preferred first
+    assert item["phones"] == ["+49 171 1234567"] and item["urls"] == []
+    assert item["addresses"][0]["locality"] == "Berlin"
+    assert item["birthday"] == "--04-12"
+    assert item["tags"] == ["Berlin", "vip"]
+    assert item["notes"] == "Met at PyCon"
+    assert isinstance(item["id"], int) and len(item["uid"]) == 36
+
+
+def test_list_plain_and_environment_database(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    _seed(db)
+    result = run_cli("list", env={"NETDESK_DB": str(db)})
+    assert result.returncode == 0
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["Ada Lovelace", "Jürgen Müller"]
+    result = run_cli("list", "--db", str(db), "--json", "lovelace")
+    assert json.loads(result.stdout)[0]["birthday"] == "1815-12-10"
+
+
+def test_missing_database_folder_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli("list", "--db", str(tmp_path / "missing" / "x.sqlite3"))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_option_is_one_clear_line() -> None:
+    result = run_cli("list", "--frobnicate")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --frobnicate" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unreadable_import_file_exits_non_zero(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    result = run_cli("import", "--db", str(db), str(tmp_path / "nothere.vcf"))
+    assert result.returncode == 1
+    assert "nothere.vcf: file not found" in result.stdout

@@ -1,0 +1,41 @@
+from netdesk.core.merge import merge_contacts, same_content
+from netdesk.core.model import ContactDTO, ContactPoint, PartialDate
+
+
+def test_merge_unites_values_and_keeps_existing_scalars() -> None:
+    old = ContactDTO(given_name="Robert", title="CTO", emails=(ContactPoint("bob@x.org", "work"),), tags=("a",))
+    new = ContactDTO(
+        given_name="Bob",
+        title="CEO",
+        organization="ACME",
+        emails=(ContactPoint("BOB@x.org", "", pref=True), ContactPoint("b@home.net", "home")),
+        tags=("b",),
+        notes="Met at PyCon",
+    )
+    merged, changes = merge_contacts(old, new)
+    assert merged.given_name == "Robert" and merged.title == "CTO" and merged.organization == "ACME"
+    assert [e.value for e in merged.emails] == ["bob@x.org", "b@home.net"]
+    assert merged.emails[0].pref and merged.emails[0].label == "work"
+    assert merged.tags == ("a", "b")
+    assert merged.notes == "Met at PyCon"
+    # The values that lost are reported so that nothing is dropped.
+    assert {(c.field, c.old_value) for c in changes} == {("given_name", "Bob"), ("title", "CEO")}
+
+
+def test_merge_with_incoming_winning_records_the_old_value() -> None:
+    old = ContactDTO(given_name="Ada", organization="Old Corp")
+    merged, changes = merge_contacts(old, ContactDTO(given_name="Ada", organization="New Corp"), incoming_wins=True)
+    assert merged.organization == "New Corp"
+    assert [(c.field, c.old_value, c.new_value) for c in changes] == [("organization", "Old Corp", "New Corp")]
+
+
+def test_merge_fills_birthday_year_when_day_matches() -> None:
+    old = ContactDTO(given_name="A", birthday=PartialDate(4, 12))
+    merged, _ = merge_contacts(old, ContactDTO(given_name="A", birthday=PartialDate(4, 12, 1985)))
+    assert merged.birthday == PartialDate(4, 12, 1985)
+
+
+def test_merging_the_same_record_changes_nothing() -> None:
+    c = ContactDTO(given_name="Ada", emails=(ContactPoint("a@b.org"),), notes="hello", tags=("x",))
+    merged, changes = merge_contacts(c, c)
+    assert same_content(merged, c) and changes == []

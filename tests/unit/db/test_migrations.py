@@ -1,0 +1,80 @@
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from netdesk.core.errors import DatabaseError
+from netdesk.db.engine import create_db_engine
+from netdesk.db.migrate import current_revision, head_revision, upgrade_database
+from netdesk.db.tables import Base
+from netdesk.services import open_netdesk
+
+
+def test_fresh_database_is_created_at_head_with_fts_tables(db_path: Path) -> None:
+    nd = open_netdesk(db_path)
+    assert current_revision(nd.engine) == head_revision()
+    tables = set(inspect(nd.engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert {"contacts_fts", "interactions_fts"} <= tables
+    nd.close()
+
+
+def test_migrated_schema_matches_the_models(db_path: Path) -> None:
+    """Autogenerate finds nothing to do: the revisions and tables.py agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    nd = open_netdesk(db_path)
+    with nd.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_name": lambda name, type_, _p: not (type_ == "table" and "_fts" in (name or ""))}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    nd.close()
+    assert diff == []
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(db_path: Path) -> None:
+    from netdesk.core.model import ContactDTO
+
+    nd = open_netdesk(db_path)
+    nd.contacts.create(ContactDTO(given_name="Ada"))
+    nd.close()
+    nd = open_netdesk(db_path)
+    assert [r.name for r in nd.contacts.rows()] == ["Ada"]
+    nd.close()
+
+
+def test_database_file_is_private_and_uses_wal(db_path: Path) -> None:
+    nd = open_netdesk(db_path)
+    with nd.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    nd.close()
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_database_from_a_newer_netdesk_is_refused_untouched(db_path: Path) -> None:
+    open_netdesk(db_path).close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer version of NetDesk"):
+        open_netdesk(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_foreign_sqlite_file_is_refused(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE contacts (x)")
+    engine = create_db_engine(db_path)
+    with pytest.raises(DatabaseError, match="no NetDesk schema"):
+        upgrade_database(engine)
+    engine.dispose()
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="does not exist"):
+        open_netdesk(tmp_path / "nope" / "x.sqlite3")

@@ -132,6 +132,17 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
     return EXIT_ERROR if report.unreadable_files else EXIT_OK
 
 
+def _cmd_export(nd: NetDesk, args: argparse.Namespace) -> int:
+    from netdesk.services.exporting import ExportService
+
+    count = ExportService(nd.sessions).export(
+        args.format, args.output, query=" ".join(args.query), tag=args.tag,
+        version_for_vdir="4.0" if args.vcard_version == "4.0" else "3.0",
+    )
+    print(f"{count} contacts written to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
 
 
@@ -150,8 +161,17 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", type=Path, help="files or folders (format recognised from content)")
 
 
+def _configure_export(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", required=True, choices=["vcard3", "vcard4", "vdir", "csv"], help="output format")
+    p.add_argument("-o", "--output", required=True, type=Path, help="file (or folder for vdir) to write")
+    p.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0", help="vCard version inside a vdir")
+    p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("query", nargs="*", help="only contacts matching these search words")
+
+
 _register("list", "print matching contacts", _configure_list, _cmd_list)
 _register("import", "import vCard/vdir/LinkedIn/CSV files", _configure_import, _cmd_import)
+_register("export", "export contacts as vCard 3.0/4.0, a vdir folder or CSV", _configure_export, _cmd_export)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

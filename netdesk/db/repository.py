@@ -6,8 +6,9 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from netdesk.core.model import (
@@ -192,72 +193,88 @@ def _tag_rows(session: Session, names: Sequence[str], cache: dict[str, Tag] | No
     return result
 
 
+def contact_values(dto: ContactDTO) -> dict[str, Any]:
+    """The ``contacts`` columns for ``dto`` (everything but id, uid and timestamps)."""
+    name = display_name(dto)
+    values: dict[str, Any] = {
+        "kind": ContactKind(dto.kind).value,
+        "formatted_name": dto.formatted_name,
+        "prefix": dto.prefix,
+        "given_name": dto.given_name,
+        "additional_name": dto.additional_name,
+        "family_name": dto.family_name,
+        "suffix": dto.suffix,
+        "nickname": dto.nickname,
+        "organization": dto.organization,
+        "department": dto.department,
+        "title": dto.title,
+        "role": dto.role,
+        "birthday": dto.birthday.iso() if dto.birthday else "",
+        "anniversary": dto.anniversary.iso() if dto.anniversary else "",
+        "gender": dto.gender,
+        "notes": dto.notes,
+        "photo_mime": dto.photo_mime if dto.photo else "",
+        "photo_uri": dto.photo_uri,
+        "extra_json": _extras_to_json(dto.extra),
+        "related_json": _related_to_json(dto.related),
+        "rev": dto.rev,
+        "display_name": name,
+        "sort_key": sort_key(name),
+        "tags_text": ", ".join(sorted_tags(dto.tags)),
+    }
+    if dto.connected_on is not None:
+        values["connected_on"] = dto.connected_on
+    return values
+
+
+def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
+    """The ``contact_points`` rows of ``dto`` (without contact_id), in display order."""
+    points: list[dict[str, Any]] = []
+    for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
+        for p in values:
+            if p.value.strip():
+                points.append(
+                    {
+                        "kind": kind,
+                        "label": p.label,
+                        "value": p.value.strip(),
+                        "normalized": normalized_point(kind, p.value),
+                        "pref": p.pref,
+                        "position": len(points),
+                    }
+                )
+    return points
+
+
+def address_values(dto: ContactDTO) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": a.label,
+            "pref": a.pref,
+            "po_box": a.po_box,
+            "extended": a.extended,
+            "street": a.street,
+            "locality": a.locality,
+            "region": a.region,
+            "postal_code": a.postal_code,
+            "country": a.country,
+            "position": i,
+        }
+        for i, a in enumerate(dto.addresses)
+    ]
+
+
 def apply_dto(session: Session, row: Contact, dto: ContactDTO, tag_cache: dict[str, Tag] | None = None) -> None:
     """Copy every field of ``dto`` onto ``row`` (points, addresses, tags and photo replaced)."""
     now = utcnow()
     if not row.uid:
         row.uid = dto.uid or new_uid()
-    row.kind = ContactKind(dto.kind).value
-    row.formatted_name = dto.formatted_name
-    row.prefix = dto.prefix
-    row.given_name = dto.given_name
-    row.additional_name = dto.additional_name
-    row.family_name = dto.family_name
-    row.suffix = dto.suffix
-    row.nickname = dto.nickname
-    row.organization = dto.organization
-    row.department = dto.department
-    row.title = dto.title
-    row.role = dto.role
-    row.birthday = dto.birthday.iso() if dto.birthday else ""
-    row.anniversary = dto.anniversary.iso() if dto.anniversary else ""
-    row.gender = dto.gender
-    row.notes = dto.notes
-    row.photo_mime = dto.photo_mime if dto.photo else ""
-    row.photo_uri = dto.photo_uri
-    row.extra_json = _extras_to_json(dto.extra)
-    row.related_json = _related_to_json(dto.related)
-    row.rev = dto.rev
-    if dto.connected_on is not None:
-        row.connected_on = dto.connected_on
-    name = display_name(dto)
-    row.display_name = name
-    row.sort_key = sort_key(name)
-    tags = sorted_tags(dto.tags)
-    row.tags_text = ", ".join(tags)
+    for column, value in contact_values(dto).items():
+        setattr(row, column, value)
     with session.no_autoflush:  # the row may not be in the session yet
-        row.tags = _tag_rows(session, tags, tag_cache)
-
-    points: list[ContactPointRow] = []
-    for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
-        for p in values:
-            if p.value.strip():
-                points.append(
-                    ContactPointRow(
-                        kind=kind,
-                        label=p.label,
-                        value=p.value.strip(),
-                        normalized=normalized_point(kind, p.value),
-                        pref=p.pref,
-                        position=len(points),
-                    )
-                )
-    row.points = points
-    row.addresses = [
-        AddressRow(
-            label=a.label,
-            pref=a.pref,
-            po_box=a.po_box,
-            extended=a.extended,
-            street=a.street,
-            locality=a.locality,
-            region=a.region,
-            postal_code=a.postal_code,
-            country=a.country,
-            position=i,
-        )
-        for i, a in enumerate(dto.addresses)
-    ]
+        row.tags = _tag_rows(session, sorted_tags(dto.tags), tag_cache)
+    row.points = [ContactPointRow(**v) for v in point_values(dto)]
+    row.addresses = [AddressRow(**v) for v in address_values(dto)]
     if dto.photo:
         if row.photo is None:
             row.photo = ContactPhoto(data=dto.photo)
@@ -268,6 +285,50 @@ def apply_dto(session: Session, row: Contact, dto: ContactDTO, tag_cache: dict[s
     if row.created_at is None:
         row.created_at = dto.created_at or now
     row.updated_at = now
+
+
+def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[int]:
+    """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
+
+    Every dto must carry its uid. Returns the new ids in input order.
+    """
+    if not dtos:
+        return []
+    now = utcnow()
+    rows = [{**contact_values(d), "uid": d.uid, "created_at": d.created_at or now, "updated_at": now} for d in dtos]
+    stmt = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(stmt, rows))
+    points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
+    if points:
+        session.execute(insert(ContactPointRow), points)
+    addresses = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in address_values(d)]
+    if addresses:
+        session.execute(insert(AddressRow), addresses)
+    photos = [{"contact_id": cid, "data": d.photo} for cid, d in zip(ids, dtos, strict=True) if d.photo]
+    if photos:
+        session.execute(insert(ContactPhoto), photos)
+    tag_ids = ensure_tags(session, {t for d in dtos for t in sorted_tags(d.tags)})
+    links = [
+        {"contact_id": cid, "tag_id": tag_ids[fold(t)]}
+        for cid, d in zip(ids, dtos, strict=True)
+        for t in sorted_tags(d.tags)
+    ]
+    if links:
+        session.execute(insert(ContactTag), links)
+    return ids
+
+
+def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
+    """Ids of the tags named ``names`` (folded name -> id), creating the missing ones."""
+    wanted = {fold(n): n for n in names}
+    if not wanted:
+        return {}
+    existing = dict(session.execute(select(Tag.name_folded, Tag.id).where(Tag.name_folded.in_(wanted))).all())
+    missing = [{"name": wanted[k], "name_folded": k} for k in wanted if k not in existing]
+    if missing:
+        session.execute(insert(Tag), missing)
+        existing = dict(session.execute(select(Tag.name_folded, Tag.id).where(Tag.name_folded.in_(wanted))).all())
+    return existing
 
 
 # --- list and search ---------------------------------------------------------------------------------------
@@ -319,6 +380,31 @@ def search_ids(session: Session, query: str = "", tag: str | None = None) -> lis
         )
     stmt = stmt.order_by(Contact.sort_key, Contact.id)
     return list(session.scalars(stmt))
+
+
+def match_ids(session: Session, query: str = "", tag: str | None = None) -> frozenset[int] | None:
+    """The set of live contacts matching ``query`` and ``tag``, unordered; None when nothing filters.
+
+    The fast path for the contact list, which already holds its rows sorted and only needs to know which to show:
+    no join, no sort, just the index (trashed contacts are never in the full-text index).
+    """
+    result: frozenset[int] | None = None
+    match = search.match_expression(query)
+    if match:
+        result = frozenset(
+            session.execute(text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m"), {"m": match}).scalars()
+        )
+    if tag:
+        tagged = frozenset(
+            session.scalars(
+                select(ContactTag.contact_id)
+                .join(Tag, Tag.id == ContactTag.tag_id)
+                .join(Contact, Contact.id == ContactTag.contact_id)
+                .where(Tag.name_folded == fold(tag), Contact.deleted_at.is_(None))
+            )
+        )
+        result = tagged if result is None else result & tagged
+    return result
 
 
 def count_live(session: Session) -> int:

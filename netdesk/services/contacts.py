@@ -33,6 +33,14 @@ class ContactService:
         with self._sessions() as s:
             return repo.search_ids(s, query, tag)
 
+    def match_ids(self, query: str = "", tag: str | None = None) -> frozenset[int] | None:
+        """Unordered ids matching ``query`` and ``tag`` (None: no filter, everything matches).
+
+        What the contact list uses: its rows are already sorted, so it only filters, and this skips the sort.
+        """
+        with self._sessions() as s:
+            return repo.match_ids(s, query, tag)
+
     def search(self, query: str = "", tag: str | None = None) -> list[ContactDTO]:
         with self._sessions() as s:
             ids = repo.search_ids(s, query, tag)

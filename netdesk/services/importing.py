@@ -189,16 +189,11 @@ class ImportService:
 
         if progress is not None:
             progress(total, total, "saving")
-        tag_cache = {t.name_folded: t for t in s.scalars(select(Tag))}
-        new_rows = []
-        for dto in new_dtos:
-            row = Contact()
-            repo.apply_dto(s, row, dto, tag_cache)
-            new_rows.append(row)
-        s.add_all(new_rows)
+        new_ids = repo.bulk_insert_contacts(s, new_dtos)
 
         changed_ids = [cid for cid, dto in existing_dtos.items() if not same_content(dto, original_dtos[cid])]
         rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}
+        tag_cache = {t.name_folded: t for t in s.scalars(select(Tag))} if changed_ids else {}
         for cid in changed_ids:
             repo.apply_dto(s, rows_by_id[cid], existing_dtos[cid], tag_cache)
         now = repo.utcnow()
@@ -208,7 +203,7 @@ class ImportService:
         )
         s.flush()
 
-        docs = [(row.id, dto) for row, dto in zip(new_rows, new_dtos, strict=True)]
+        docs = list(zip(new_ids, new_dtos, strict=True))
         docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
         self._index_documents(s, docs)
 
@@ -220,7 +215,7 @@ class ImportService:
                 (report.updated if how == "updated" else report.merged).append(name)
             else:
                 report.unchanged.append(name)
-        ids = [new_rows[t[1]].id if isinstance(t, tuple) else t for t in targets]
+        ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in targets]
         return BatchResult(ids)  # type: ignore[arg-type]
 
     @staticmethod

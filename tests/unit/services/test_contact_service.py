@@ -77,6 +77,7 @@ def test_search_finds_by_every_field_prefix_and_accent_insensitive(nd: NetDesk, 
     )
     nd.contacts.create(ContactDTO(given_name="Zed", family_name="Other", organization="Elsewhere"))
     assert nd.contacts.search_ids(query) == [target.id]
+    assert nd.contacts.match_ids(query) == {target.id}
 
 
 def test_search_treats_fts_operators_as_text(nd: NetDesk) -> None:
@@ -100,6 +101,9 @@ def test_tag_filter_and_counts(nd: NetDesk) -> None:
     assert [(t.name, t.count) for t in nd.contacts.tags()] == [("fintech", 1), ("vip", 2)]
     assert nd.contacts.search_ids("", tag="fintech") == [a.id]
     assert len(nd.contacts.search_ids("", tag="vip")) == 2
+    assert nd.contacts.match_ids("", tag="FinTech") == {a.id}
+    assert nd.contacts.match_ids("zzz", tag="vip") == frozenset()
+    assert nd.contacts.match_ids("") is None
 
 
 def test_update_reindexes_and_drops_unused_tags(nd: NetDesk) -> None:
@@ -114,6 +118,7 @@ def test_delete_moves_to_trash_and_restore_brings_back(nd: NetDesk) -> None:
     c = nd.contacts.create(_ada())
     assert nd.contacts.delete([c.id]) == [c.id]  # type: ignore[list-item]
     assert nd.contacts.rows() == [] and nd.contacts.search_ids("ada") == []
+    assert nd.contacts.match_ids("ada") == frozenset()
     assert [t.name for t in nd.contacts.trash()] == ["Dr. Ada Lovelace"]
     with pytest.raises(NotFoundError):
         nd.contacts.update(c)

@@ -121,9 +121,7 @@ def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
 
 
 def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
-    from netdesk.services.importing import ImportService
-
-    report = ImportService(nd.sessions).import_paths(args.paths)
+    report = nd.imports.import_paths(args.paths)
     print(report.summary())
     for problem in report.errors:
         print(problem)
@@ -133,13 +131,39 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
 
 
 def _cmd_export(nd: NetDesk, args: argparse.Namespace) -> int:
-    from netdesk.services.exporting import ExportService
-
-    count = ExportService(nd.sessions).export(
+    count = nd.exports.export(
         args.format, args.output, query=" ".join(args.query), tag=args.tag,
         version_for_vdir="4.0" if args.vcard_version == "4.0" else "3.0",
     )
     print(f"{count} contacts written to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_backup(nd: NetDesk, args: argparse.Namespace) -> int:
+    assert nd.backups is not None
+    if args.list:
+        for b in nd.backups.list():
+            count = "?" if b.contact_count is None else str(b.contact_count)
+            print(f"{b.path}\t{b.created_at:%Y-%m-%d %H:%M:%S}\t{b.reason}\t{count} contacts")
+        return EXIT_OK
+    info = nd.backups.create("manual")
+    print(info.path)
+    return EXIT_OK
+
+
+def _cmd_restore(nd: NetDesk, args: argparse.Namespace) -> int:
+    assert nd.backups is not None
+    if args.latest:
+        backups = [b for b in nd.backups.list() if b.reason != "before-restore"]
+        if not backups:
+            raise NetDeskError("there is no backup to restore")
+        target = backups[0].path
+    elif args.backup is not None:
+        target = args.backup if args.backup.parent != Path() else nd.backups.folder / args.backup
+    else:
+        raise UsageError("netdesk restore: give a backup file or --latest")
+    safety = nd.backups.restore(target)
+    print(f"restored {target.name}; the previous state is saved as {safety.path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -169,9 +193,20 @@ def _configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="*", help="only contacts matching these search words")
 
 
+def _configure_backup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--list", action="store_true", help="list the backups instead of making one")
+
+
+def _configure_restore(p: argparse.ArgumentParser) -> None:
+    p.add_argument("backup", nargs="?", type=Path, help="backup file (as listed by `netdesk backup --list`)")
+    p.add_argument("--latest", action="store_true", help="restore the newest backup")
+
+
 _register("list", "print matching contacts", _configure_list, _cmd_list)
 _register("import", "import vCard/vdir/LinkedIn/CSV files", _configure_import, _cmd_import)
 _register("export", "export contacts as vCard 3.0/4.0, a vdir folder or CSV", _configure_export, _cmd_export)
+_register("backup", "back up the database (or list backups)", _configure_backup, _cmd_backup)
+_register("restore", "restore a backup (the current state is backed up first)", _configure_restore, _cmd_restore)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

@@ -8,7 +8,10 @@ from sqlalchemy import Engine
 
 from netdesk.db.engine import create_db_engine, session_factory
 from netdesk.db.migrate import upgrade_database
+from netdesk.services.backup import BackupService
 from netdesk.services.contacts import ContactService
+from netdesk.services.exporting import ExportService
+from netdesk.services.importing import ImportService
 from netdesk.services.timeline import TimelineService
 
 
@@ -21,17 +24,29 @@ class NetDesk:
         self.sessions = session_factory(engine)
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
+        self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
+        self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
+        self.exports = ExportService(self.sessions)
+
+    def _backup_before_import(self) -> None:
+        if self.backups is not None and self.contacts.count() > 0:
+            self.backups.create("before-import")
 
     def close(self) -> None:
         self.engine.dispose()
 
 
 def open_netdesk(path: Path | str) -> NetDesk:
-    """Open the database at ``path`` (":memory:" for a throw-away one), creating or upgrading its schema."""
+    """Open the database at ``path`` (":memory:" for a throw-away one), creating or upgrading its schema.
+
+    An existing database is backed up before its schema is upgraded.
+    """
     engine = create_db_engine(path)
+    file_path = None if str(path) == ":memory:" else Path(path)
     try:
-        upgrade_database(engine)
+        backups = BackupService(file_path) if file_path is not None else None
+        upgrade_database(engine, before_upgrade=(lambda: backups.create("before-migration")) if backups else None)
     except Exception:
         engine.dispose()
         raise
-    return NetDesk(engine, None if str(path) == ":memory:" else Path(path))
+    return NetDesk(engine, file_path)

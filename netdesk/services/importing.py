@@ -101,8 +101,10 @@ def _chunks(items: Sequence[str], size: int = 900) -> list[Sequence[str]]:
 
 
 class ImportService:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], before_import: Callable[[], None] | None = None) -> None:
         self._sessions = sessions
+        # Runs before a file import writes anything (the app takes a backup there).
+        self._before_import = before_import
 
     # --- contacts ------------------------------------------------------------------------------------------
 
@@ -290,5 +292,7 @@ class ImportService:
         if report.cancelled:
             return report
         if parsed.contacts:
+            if self._before_import is not None:
+                self._before_import()
             self.import_contacts(parsed.contacts, report, progress=progress, cancel=cancel)
         return report

@@ -1,0 +1,136 @@
+"""BackupService: consistent copies of the database (SQLite online backup API), kept N deep, and restore.
+
+Backups are taken before every migration and import, once a day while the app runs, and on demand. A restore
+first backs up the current state, so it can itself be undone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from netdesk.core.errors import DatabaseError, NotFoundError
+from netdesk.paths import backup_dir
+
+DEFAULT_KEEP = 10
+_NAME = re.compile(r"^(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<reason>[a-z-]+)\.sqlite3$")
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    path: Path
+    created_at: datetime
+    reason: str
+    contact_count: int | None
+    size_bytes: int
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` with the online backup API: consistent even while another connection writes."""
+    tmp = target.with_name(target.name + ".tmp")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(tmp, target)
+
+
+def _contact_count(path: Path) -> int | None:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return int(conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+class BackupService:
+    def __init__(self, db_path: Path, keep: int = DEFAULT_KEEP, before_restore: Callable[[], None] | None = None):
+        self.db_path = db_path
+        self.folder = backup_dir(db_path)
+        self.keep = keep
+        # Called before the database file is replaced (the app closes its connections there).
+        self._before_restore = before_restore
+
+    def create(self, reason: str = "manual") -> BackupInfo:
+        reason = re.sub(r"[^a-z-]", "-", reason.lower()) or "manual"
+        if not self.db_path.exists():
+            raise NotFoundError(f"no database at {self.db_path}")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.folder, 0o700)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = self.folder / f"{stamp}-{reason}.sqlite3"
+        try:
+            _copy(self.db_path, target)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"backup of {self.db_path} failed: {exc}") from exc
+        self.prune()
+        return self._info(target)
+
+    def list(self) -> list[BackupInfo]:
+        """Backups, newest first."""
+        if not self.folder.is_dir():
+            return []
+        infos = [self._info(p) for p in self.folder.iterdir() if _NAME.match(p.name)]
+        return sorted(infos, key=lambda b: b.path.name, reverse=True)
+
+    def prune(self) -> None:
+        for old in self.list()[self.keep :]:
+            old.path.unlink(missing_ok=True)
+
+    def latest_age(self) -> timedelta | None:
+        backups = self.list()
+        return datetime.now() - backups[0].created_at if backups else None
+
+    def daily(self) -> BackupInfo | None:
+        """A backup when the newest is older than a day (called periodically by the app)."""
+        age = self.latest_age()
+        if age is not None and age < timedelta(days=1):
+            return None
+        return self.create("daily")
+
+    def restore(self, backup: Path) -> BackupInfo:
+        """Replace the database with ``backup``; the current state is backed up first (returned)."""
+        if not _NAME.match(backup.name) or not backup.is_file():
+            raise NotFoundError(f"no backup at {backup}")
+        if _contact_count(backup) is None:
+            raise DatabaseError(f"{backup.name} is not a readable NetDesk backup")
+        safety = self.create("before-restore")
+        if self._before_restore is not None:
+            self._before_restore()
+        # Writing through the backup API into the live file keeps WAL state and other handles consistent.
+        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        dst = sqlite3.connect(self.db_path)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        return safety
+
+    @staticmethod
+    def _info(path: Path) -> BackupInfo:
+        m = _NAME.match(path.name)
+        assert m is not None
+        return BackupInfo(
+            path=path,
+            created_at=datetime.strptime(m.group("stamp"), "%Y%m%d-%H%M%S-%f"),
+            reason=m.group("reason"),
+            contact_count=_contact_count(path),
+            size_bytes=path.stat().st_size,
+        )

@@ -1,0 +1,96 @@
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from netdesk.core.errors import DatabaseError
+from netdesk.core.model import ContactDTO
+from netdesk.services import NetDesk, open_netdesk
+
+
+def _names(nd: NetDesk) -> list[str]:
+    return [r.name for r in nd.contacts.rows()]
+
+
+def test_backup_then_restore_brings_back_the_old_state(nd: NetDesk) -> None:
+    assert nd.backups is not None
+    nd.contacts.create(ContactDTO(given_name="Ada"))
+    first = nd.backups.create("manual")
+    nd.contacts.create(ContactDTO(given_name="Bob"))
+    assert first.contact_count == 1 and first.reason == "manual"
+    assert stat.S_IMODE(first.path.stat().st_mode) == 0o600
+
+    safety = nd.backups.restore(first.path)
+    assert safety.reason == "before-restore" and safety.contact_count == 2
+    reopened = open_netdesk(nd.path)  # type: ignore[arg-type]
+    assert _names(reopened) == ["Ada"]
+    assert reopened.contacts.search_ids("ada") != []  # the full-text index came back too
+    reopened.close()
+
+
+def test_backups_are_listed_newest_first_and_pruned(nd: NetDesk) -> None:
+    assert nd.backups is not None
+    nd.backups.keep = 3
+    nd.contacts.create(ContactDTO(given_name="Ada"))
+    made = [nd.backups.create("manual").path for _ in range(5)]
+    listed = [b.path for b in nd.backups.list()]
+    assert listed == list(reversed(made))[:3]
+
+
+def test_backup_is_consistent_while_another_thread_writes(nd: NetDesk) -> None:
+    assert nd.backups is not None
+    stop = threading.Event()
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set():
+            nd.contacts.create(ContactDTO(given_name=f"W{n}"))
+            n += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        backups = [nd.backups.create("manual") for _ in range(3)]
+    finally:
+        stop.set()
+        t.join()
+    for b in backups:
+        with sqlite3.connect(b.path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_daily_backup_only_once_a_day(nd: NetDesk) -> None:
+    assert nd.backups is not None
+    assert nd.backups.daily() is not None
+    assert nd.backups.daily() is None
+
+
+def test_restoring_garbage_is_refused(nd: NetDesk, tmp_path: Path) -> None:
+    assert nd.backups is not None
+    nd.backups.folder.mkdir(parents=True, exist_ok=True)
+    bad = nd.backups.folder / "20250101-000000-000000-manual.sqlite3"
+    bad.write_bytes(b"not a database")
+    with pytest.raises(DatabaseError):
+        nd.backups.restore(bad)
+
+
+def test_import_and_migration_take_backups(tmp_path: Path) -> None:
+    db = tmp_path / "x.sqlite3"
+    nd = open_netdesk(db)
+    assert nd.backups is not None and nd.backups.list() == []  # a new database has nothing to protect
+    nd.contacts.create(ContactDTO(given_name="Ada"))
+    card = tmp_path / "c.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nN:;Bob;;;\r\nEND:VCARD\r\n")
+    nd.imports.import_paths([card])
+    assert [b.reason for b in nd.backups.list()] == ["before-import"]
+    nd.close()
+    with sqlite3.connect(db) as conn:  # pretend the schema is one revision behind
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    from netdesk.db import migrate
+
+    if migrate.head_revision() != "0001":
+        nd = open_netdesk(db)
+        assert "before-migration" in [b.reason for b in nd.backups.list()]  # type: ignore[union-attr]
+        nd.close()

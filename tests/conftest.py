@@ -33,3 +33,47 @@ def nd(db_path: Path) -> Iterator[NetDesk]:
     service = open_netdesk(db_path)
     yield service
     service.close()
+
+
+# --- privacy: NetDesk never opens a network connection ----------------------------------------------------------
+import socket  # noqa: E402
+
+_network_attempts: list[str] = []
+_original_connect = socket.socket.connect
+_original_connect_ex = socket.socket.connect_ex
+
+
+def _is_network(sock: socket.socket) -> bool:
+    return sock.family in (socket.AF_INET, socket.AF_INET6)
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if _is_network(self):
+        _network_attempts.append(repr(address))
+        raise ConnectionRefusedError(f"NetDesk tests forbid network connections (tried {address!r})")
+    _original_connect(self, address)  # type: ignore[arg-type]
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    if _is_network(self):
+        _network_attempts.append(repr(address))
+        raise ConnectionRefusedError(f"NetDesk tests forbid network connections (tried {address!r})")
+    return _original_connect_ex(self, address)  # type: ignore[arg-type]
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _no_network() -> Iterator[None]:
+    """Fails any test during which code tried to open a network connection (even if it swallowed the error)."""
+    start = len(_network_attempts)
+    yield
+    attempts = _network_attempts[start:]
+    assert not attempts, f"network connection attempted: {attempts}"
+
+
+@pytest.fixture
+def network_attempts() -> list[str]:
+    return _network_attempts

@@ -40,9 +40,9 @@ def _point_key(kind: str, value: str) -> str:
     return fold(value.strip().rstrip("/"))
 
 
-def union_points(kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[ContactPoint, ...]) -> tuple[
-    ContactPoint, ...
-]:
+def union_points(
+    kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[ContactPoint, ...]
+) -> tuple[ContactPoint, ...]:
     """Existing points first, then new ones; a value on both sides keeps the richer label and either pref."""
     result = list(existing)
     index = {_point_key(kind, p.value): i for i, p in enumerate(result)}
@@ -58,14 +58,12 @@ def union_points(kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[
 
 
 def _address_key(a: PostalAddress) -> tuple[str, ...]:
-    return tuple(
-        fold(x) for x in (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country)
-    )
+    return tuple(fold(x) for x in (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country))
 
 
-def union_addresses(existing: tuple[PostalAddress, ...], incoming: tuple[PostalAddress, ...]) -> tuple[
-    PostalAddress, ...
-]:
+def union_addresses(
+    existing: tuple[PostalAddress, ...], incoming: tuple[PostalAddress, ...]
+) -> tuple[PostalAddress, ...]:
     seen = {_address_key(a) for a in existing}
     result = list(existing)
     for a in incoming:
@@ -75,14 +73,19 @@ def union_addresses(existing: tuple[PostalAddress, ...], incoming: tuple[PostalA
     return tuple(result)
 
 
-def merge_contacts(existing: ContactDTO, incoming: ContactDTO, *, incoming_wins: bool = False) -> tuple[
-    ContactDTO, list[FieldChange]
-]:
+def merge_contacts(
+    existing: ContactDTO,
+    incoming: ContactDTO,
+    *,
+    incoming_wins: bool = False,
+    incoming_wins_fields: frozenset[str] = frozenset(),
+) -> tuple[ContactDTO, list[FieldChange]]:
     """The union of two records of one contact.
 
     Multi-valued fields are united. For a scalar field set on both sides with different values, the winner
-    (existing by default, incoming with ``incoming_wins``) is kept and the loser is returned as a FieldChange so
-    the caller can keep it in the contact's history: nothing is lost either way.
+    (existing by default, incoming with ``incoming_wins`` or for the scalar fields named in
+    ``incoming_wins_fields``) is kept and the loser is returned as a FieldChange so the caller can keep it in the
+    contact's history: nothing is lost either way.
     """
     changes: list[FieldChange] = []
     values: dict[str, object] = {}
@@ -92,7 +95,7 @@ def merge_contacts(existing: ContactDTO, incoming: ContactDTO, *, incoming_wins:
             continue
         if not old:
             values[name] = new
-        elif incoming_wins:
+        elif incoming_wins or name in incoming_wins_fields:
             values[name] = new
             changes.append(FieldChange(name, old, new))
         else:
@@ -103,9 +106,11 @@ def merge_contacts(existing: ContactDTO, incoming: ContactDTO, *, incoming_wins:
     values["tags"] = sorted_tags((*existing.tags, *incoming.tags))
     for name in ("birthday", "anniversary"):
         old_d, new_d = getattr(existing, name), getattr(incoming, name)
-        if new_d is not None and (old_d is None or (incoming_wins and old_d != new_d) or
-                                  (old_d.year is None and new_d.year is not None and
-                                   (old_d.month, old_d.day) == (new_d.month, new_d.day))):
+        if new_d is not None and (
+            old_d is None
+            or (incoming_wins and old_d != new_d)
+            or (old_d.year is None and new_d.year is not None and (old_d.month, old_d.day) == (new_d.month, new_d.day))
+        ):
             values[name] = new_d
     if incoming.notes and incoming.notes.strip() not in existing.notes:
         if incoming_wins and existing.notes.strip() in incoming.notes:

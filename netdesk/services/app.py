@@ -12,6 +12,7 @@ from netdesk.services.backup import BackupService
 from netdesk.services.contacts import ContactService
 from netdesk.services.exporting import ExportService
 from netdesk.services.importing import ImportService
+from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
 
 
@@ -24,6 +25,7 @@ class NetDesk:
         self.sessions = session_factory(engine)
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
+        self.networking = NetworkingService(self.sessions, self.timeline)
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)

@@ -100,6 +100,162 @@ def _chunks(items: Sequence[str], size: int = 900) -> list[Sequence[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def import_contacts_in(
+    s: Session,
+    contacts: Sequence[ContactDTO],
+    report: ImportReport,
+    *,
+    source: str = "import",
+    match_names: bool = False,
+    prefer_incoming: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> BatchResult:
+    """Import inside the caller's transaction.
+
+    A contact whose UID is known updates it (the incoming values win, the old ones go to history); one that
+    shares an email, phone or LinkedIn URL (or, with ``match_names``, name and organisation) with a contact
+    merges into it (existing values win, except for the fields in ``prefer_incoming``; nothing is dropped);
+    anything else is created.
+    """
+    keys = [MatchKeys.of(c) for c in contacts]
+    index = _existing_index(s, keys, match_names)
+    _revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
+    existing_dtos: dict[int, ContactDTO] = {}
+    original_dtos: dict[int, ContactDTO] = {}
+    outcome: dict[int, str] = {}  # existing id -> "updated" | "merged"
+    history: list[tuple[int, str, str, str]] = []
+    new_dtos: list[ContactDTO] = []
+    targets: list[object] = []
+    total = len(contacts)
+
+    needed = {t for k in keys if (f := index.find(k, match_names)) and isinstance(t := f[0], int)}
+    for row in repo.load_contacts(s, sorted(needed)):
+        original_dtos[row.id] = existing_dtos[row.id] = repo.to_dto(row)
+
+    for n, (c, k) in enumerate(zip(contacts, keys, strict=True)):
+        if cancel is not None and n % 200 == 0 and cancel():
+            raise ImportCancelled()
+        if progress is not None and n % 500 == 0:
+            progress(n, total, "matching")
+        found = index.find(k, match_names)
+        if found is None:
+            c = c if c.uid else c.replace(uid=repo.new_uid())
+            target: object = ("new", len(new_dtos))
+            new_dtos.append(c)
+            index.add(k, target)
+            targets.append(target)
+            continue
+        target, how = found
+        targets.append(target)
+        if isinstance(target, tuple):  # a duplicate inside this batch
+            i = target[1]
+            new_dtos[i], _ = merge_contacts(new_dtos[i], c, incoming_wins=False)
+            index.add(MatchKeys.of(new_dtos[i]), target)
+            continue
+        assert isinstance(target, int)
+        by_uid = how == "uid"
+        merged, changes = merge_contacts(
+            existing_dtos[target], c, incoming_wins=by_uid, incoming_wins_fields=prefer_incoming
+        )
+        existing_dtos[target] = merged
+        index.add(MatchKeys.of(merged), target)
+        if outcome.get(target) != "updated":
+            outcome[target] = "updated" if by_uid else "merged"
+        history += [(target, ch.field, ch.old_value, ch.new_value) for ch in changes]
+
+    if progress is not None:
+        progress(total, total, "saving")
+    new_ids = repo.bulk_insert_contacts(s, new_dtos)
+
+    changed_ids = [cid for cid, dto in existing_dtos.items() if not same_content(dto, original_dtos[cid])]
+    rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}
+    tag_cache = {t.name_folded: t for t in s.scalars(select(Tag))} if changed_ids else {}
+    for cid in changed_ids:
+        repo.apply_dto(s, rows_by_id[cid], existing_dtos[cid], tag_cache)
+    now = repo.utcnow()
+    s.add_all(
+        ContactHistory(contact_id=cid, field=f, old_value=old, new_value=new, changed_at=now, source=source)
+        for cid, f, old, new in history
+    )
+    s.flush()
+
+    docs = list(zip(new_ids, new_dtos, strict=True))
+    docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
+    _index_documents(s, docs)
+
+    for dto in new_dtos:
+        report.created.append(display_name(dto))
+    for cid, how in outcome.items():
+        name = display_name(existing_dtos[cid])
+        if cid in changed_ids:
+            (report.updated if how == "updated" else report.merged).append(name)
+        else:
+            report.unchanged.append(name)
+    ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in targets]
+    return BatchResult(ids)  # type: ignore[arg-type]
+
+
+def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) -> _Index:
+    index = _Index()
+    uids = sorted({k.uid for k in keys if k.uid})
+    for chunk in _chunks(uids):
+        for cid, uid in s.execute(select(Contact.id, Contact.uid).where(Contact.uid.in_(chunk))):
+            index.by_uid[uid] = cid
+    for kind, attr, dest in (
+        ("email", "emails", index.by_email),
+        ("phone", "phones", index.by_phone),
+        ("url", "urls", index.by_url),
+    ):
+        values = sorted({v for k in keys for v in getattr(k, attr)})
+        for chunk in _chunks(values):
+            stmt = (
+                select(ContactPointRow.normalized, ContactPointRow.contact_id)
+                .join(Contact, Contact.id == ContactPointRow.contact_id)
+                .where(
+                    ContactPointRow.kind == kind, ContactPointRow.normalized.in_(chunk), Contact.deleted_at.is_(None)
+                )
+                .order_by(ContactPointRow.contact_id)
+            )
+            for value, cid in s.execute(stmt):
+                dest.setdefault(value, cid)
+    if match_names:
+        wanted = {k.name_org for k in keys if k.name_org}
+        if wanted:
+            stmt = select(Contact.id, Contact.sort_key, Contact.organization).where(
+                Contact.deleted_at.is_(None), Contact.organization != ""
+            )
+            for cid, key, org in s.execute(stmt):
+                name_org = f"{key}\x1f{fold(org)}"
+                if name_org in wanted:
+                    index.by_name_org.setdefault(name_org, cid)
+    return index
+
+
+def _revive_trashed(s: Session, ids: Sequence[int]) -> None:
+    """A trashed contact whose UID comes in again is brought back rather than duplicated."""
+    for start in range(0, len(ids), 900):
+        trashed = list(
+            s.scalars(
+                select(Contact.id).where(Contact.id.in_(ids[start : start + 900]), Contact.deleted_at.is_not(None))
+            )
+        )
+        if trashed:
+            repo.set_deleted(s, trashed, None)
+            repo.refresh_fts(s, trashed)
+
+
+def _index_documents(s: Session, docs: Sequence[tuple[int, ContactDTO]]) -> None:
+    if not docs:
+        return
+    ids = [cid for cid, _ in docs]
+    repo.remove_from_fts(s, ids)
+    s.execute(
+        text("INSERT INTO contacts_fts(rowid, body) VALUES (:id, :body)"),
+        [{"id": cid, "body": search.contact_document(dto)} for cid, dto in docs],
+    )
+
+
 class ImportService:
     def __init__(self, sessions: sessionmaker[Session], before_import: Callable[[], None] | None = None) -> None:
         self._sessions = sessions
@@ -121,159 +277,12 @@ class ImportService:
         """Import parsed contacts in one transaction (see ``import_contacts_in``)."""
         try:
             with self._sessions.begin() as s:
-                return self.import_contacts_in(
+                return import_contacts_in(
                     s, contacts, report, source=source, match_names=match_names, progress=progress, cancel=cancel
                 )
         except ImportCancelled:
             report.cancelled = True
             return BatchResult([None] * len(contacts))
-
-    def import_contacts_in(
-        self,
-        s: Session,
-        contacts: Sequence[ContactDTO],
-        report: ImportReport,
-        *,
-        source: str = "import",
-        match_names: bool = False,
-        progress: Progress | None = None,
-        cancel: CancelCheck | None = None,
-    ) -> BatchResult:
-        """Import inside the caller's transaction.
-
-        A contact whose UID is known updates it (the incoming values win, the old ones go to history); one that
-        shares an email, phone or LinkedIn URL (or, with ``match_names``, name and organisation) with a contact
-        merges into it (existing values win, nothing is dropped); anything else is created.
-        """
-        keys = [MatchKeys.of(c) for c in contacts]
-        index = self._existing_index(s, keys, match_names)
-        self._revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
-        existing_dtos: dict[int, ContactDTO] = {}
-        original_dtos: dict[int, ContactDTO] = {}
-        outcome: dict[int, str] = {}  # existing id -> "updated" | "merged"
-        history: list[tuple[int, str, str, str]] = []
-        new_dtos: list[ContactDTO] = []
-        targets: list[object] = []
-        total = len(contacts)
-
-        needed = {t for k in keys if (f := index.find(k, match_names)) and isinstance(t := f[0], int)}
-        for row in repo.load_contacts(s, sorted(needed)):
-            original_dtos[row.id] = existing_dtos[row.id] = repo.to_dto(row)
-
-        for n, (c, k) in enumerate(zip(contacts, keys, strict=True)):
-            if cancel is not None and n % 200 == 0 and cancel():
-                raise ImportCancelled()
-            if progress is not None and n % 500 == 0:
-                progress(n, total, "matching")
-            found = index.find(k, match_names)
-            if found is None:
-                c = c if c.uid else c.replace(uid=repo.new_uid())
-                target: object = ("new", len(new_dtos))
-                new_dtos.append(c)
-                index.add(k, target)
-                targets.append(target)
-                continue
-            target, how = found
-            targets.append(target)
-            if isinstance(target, tuple):  # a duplicate inside this batch
-                i = target[1]
-                new_dtos[i], _ = merge_contacts(new_dtos[i], c, incoming_wins=False)
-                index.add(MatchKeys.of(new_dtos[i]), target)
-                continue
-            assert isinstance(target, int)
-            by_uid = how == "uid"
-            merged, changes = merge_contacts(existing_dtos[target], c, incoming_wins=by_uid)
-            existing_dtos[target] = merged
-            index.add(MatchKeys.of(merged), target)
-            if outcome.get(target) != "updated":
-                outcome[target] = "updated" if by_uid else "merged"
-            history += [(target, ch.field, ch.old_value, ch.new_value) for ch in changes]
-
-        if progress is not None:
-            progress(total, total, "saving")
-        new_ids = repo.bulk_insert_contacts(s, new_dtos)
-
-        changed_ids = [cid for cid, dto in existing_dtos.items() if not same_content(dto, original_dtos[cid])]
-        rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}
-        tag_cache = {t.name_folded: t for t in s.scalars(select(Tag))} if changed_ids else {}
-        for cid in changed_ids:
-            repo.apply_dto(s, rows_by_id[cid], existing_dtos[cid], tag_cache)
-        now = repo.utcnow()
-        s.add_all(
-            ContactHistory(contact_id=cid, field=f, old_value=old, new_value=new, changed_at=now, source=source)
-            for cid, f, old, new in history
-        )
-        s.flush()
-
-        docs = list(zip(new_ids, new_dtos, strict=True))
-        docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
-        self._index_documents(s, docs)
-
-        for dto in new_dtos:
-            report.created.append(display_name(dto))
-        for cid, how in outcome.items():
-            name = display_name(existing_dtos[cid])
-            if cid in changed_ids:
-                (report.updated if how == "updated" else report.merged).append(name)
-            else:
-                report.unchanged.append(name)
-        ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in targets]
-        return BatchResult(ids)  # type: ignore[arg-type]
-
-    @staticmethod
-    def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) -> _Index:
-        index = _Index()
-        uids = sorted({k.uid for k in keys if k.uid})
-        for chunk in _chunks(uids):
-            for cid, uid in s.execute(select(Contact.id, Contact.uid).where(Contact.uid.in_(chunk))):
-                index.by_uid[uid] = cid
-        for kind, attr, dest in (("email", "emails", index.by_email), ("phone", "phones", index.by_phone),
-                                 ("url", "urls", index.by_url)):
-            values = sorted({v for k in keys for v in getattr(k, attr)})
-            for chunk in _chunks(values):
-                stmt = (
-                    select(ContactPointRow.normalized, ContactPointRow.contact_id)
-                    .join(Contact, Contact.id == ContactPointRow.contact_id)
-                    .where(ContactPointRow.kind == kind, ContactPointRow.normalized.in_(chunk),
-                           Contact.deleted_at.is_(None))
-                    .order_by(ContactPointRow.contact_id)
-                )
-                for value, cid in s.execute(stmt):
-                    dest.setdefault(value, cid)
-        if match_names:
-            wanted = {k.name_org for k in keys if k.name_org}
-            if wanted:
-                stmt = select(Contact.id, Contact.sort_key, Contact.organization).where(
-                    Contact.deleted_at.is_(None), Contact.organization != ""
-                )
-                for cid, key, org in s.execute(stmt):
-                    name_org = f"{key}\x1f{fold(org)}"
-                    if name_org in wanted:
-                        index.by_name_org.setdefault(name_org, cid)
-        return index
-
-    @staticmethod
-    def _revive_trashed(s: Session, ids: Sequence[int]) -> None:
-        """A trashed contact whose UID comes in again is brought back rather than duplicated."""
-        for start in range(0, len(ids), 900):
-            trashed = list(
-                s.scalars(select(Contact.id).where(Contact.id.in_(ids[start : start + 900]),
-                                                   Contact.deleted_at.is_not(None)))
-            )
-            if trashed:
-                repo.set_deleted(s, trashed, None)
-                repo.refresh_fts(s, trashed)
-
-    @staticmethod
-    def _index_documents(s: Session, docs: Sequence[tuple[int, ContactDTO]]) -> None:
-        if not docs:
-            return
-        ids = [cid for cid, _ in docs]
-        repo.remove_from_fts(s, ids)
-        s.execute(
-            text("INSERT INTO contacts_fts(rowid, body) VALUES (:id, :body)"),
-            [{"id": cid, "body": search.contact_document(dto)} for cid, dto in docs],
-        )
 
     # --- files ---------------------------------------------------------------------------------------------
 
@@ -284,15 +293,23 @@ class ImportService:
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
     ) -> ImportReport:
-        """Import files and folders, recognising each format from its content."""
+        """Import files and folders, recognising each format from its content, in one transaction."""
         from netdesk.services.formats import read_paths
+        from netdesk.services.linkedin_import import import_linkedin
 
         report = ImportReport()
         parsed = read_paths(paths, report, progress=progress, cancel=cancel)
-        if report.cancelled:
+        if report.cancelled or not (parsed.contacts or parsed.linkedin_paths):
             return report
-        if parsed.contacts:
-            if self._before_import is not None:
-                self._before_import()
-            self.import_contacts(parsed.contacts, report, progress=progress, cancel=cancel)
+        if self._before_import is not None:
+            self._before_import()
+        try:
+            with self._sessions.begin() as s:
+                if parsed.contacts:
+                    import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
+                if parsed.linkedin_paths:
+                    import_linkedin(s, parsed.linkedin_paths, report, progress=progress, cancel=cancel)
+        except ImportCancelled:
+            cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
+            return cancelled
         return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from netdesk.core.errors import NotFoundError, ValidationError
@@ -192,3 +192,48 @@ class TimelineService:
             raise NotFoundError(f"no contact with id {sorted(missing)[0]}")
         row.participants = [InteractionParticipant(contact_id=cid, role=role) for cid, role in seen.items()]
         return row
+
+
+def bulk_insert_interactions(session: Session, interactions: Sequence[InteractionDTO]) -> list[int]:
+    """Insert many interactions with Core executemany (imports bring tens of thousands); indexes their text.
+
+    The caller refreshes last_contacted for the contacts involved.
+    """
+    if not interactions:
+        return []
+    now = repo.utcnow()
+    rows = [
+        {
+            "occurred_at": i.occurred_at.replace(tzinfo=None),
+            "kind": InteractionKind(i.kind).value,
+            "channel": Channel(i.channel).value,
+            "direction": Direction(i.direction).value,
+            "summary": i.summary,
+            "notes": i.notes,
+            "is_open": i.is_open,
+            "source": i.source,
+            "external_id": i.external_id,
+            "created_at": now,
+        }
+        for i in interactions
+    ]
+    ids = list(session.scalars(insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True), rows))
+    participants = []
+    for iid, i in zip(ids, interactions, strict=True):
+        seen: set[int] = set()
+        for p in i.participants:
+            if p.contact_id not in seen:
+                seen.add(p.contact_id)
+                participants.append({"interaction_id": iid, "contact_id": p.contact_id, "role": p.role.value})
+    if participants:
+        session.execute(insert(InteractionParticipant), participants)
+    session.execute(
+        text("INSERT INTO interactions_fts(rowid, body) VALUES (:id, :body)"),
+        [{"id": iid, "body": f"{i.summary}\n{i.notes}"} for iid, i in zip(ids, interactions, strict=True)],
+    )
+    return ids
+
+
+def existing_external_ids(session: Session, source: str) -> set[str]:
+    """External ids already imported from ``source`` (so a re-import adds only what is new)."""
+    return set(session.scalars(select(Interaction.external_id).where(Interaction.source == source)))

@@ -1,0 +1,421 @@
+"""Networking rules: what is due, how strong a relationship is, how relationships read from either side.
+
+Pure functions over plain values (no SQL, no Qt): the service feeds them rows, the tests feed them numbers.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+# --- due list ------------------------------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 7  # "due this week": due within the next seven days
+OCCASION_WINDOW_DAYS = 14  # birthdays and anniversaries this far ahead
+NEW_CONNECTION_DAYS = 30  # a connection this recent still needs its follow-up
+PERSONAL_NOTE_DAYS = 3  # send a personal note within three days of connecting
+USEFUL_EXCHANGE_DAYS = 14  # after the note, aim for a first useful exchange within two weeks
+FAVOUR_IMBALANCE = 3  # received this many more favours than given: time to give back
+MIN_CADENCE_DAYS = 1
+MAX_CADENCE_DAYS = 3650
+
+
+class DueKind(StrEnum):
+    OVERDUE = "overdue"
+    DUE_THIS_WEEK = "due_this_week"
+    BIRTHDAY = "birthday"
+    ANNIVERSARY = "anniversary"
+    FOLLOWUP = "followup"
+    FAVOUR = "favour"
+
+    @property
+    def label(self) -> str:
+        return _DUE_LABELS[self]
+
+
+_DUE_LABELS = {
+    DueKind.OVERDUE: "Overdue",
+    DueKind.DUE_THIS_WEEK: "Due this week",
+    DueKind.BIRTHDAY: "Birthdays",
+    DueKind.ANNIVERSARY: "Anniversaries",
+    DueKind.FOLLOWUP: "New connections to follow up",
+    DueKind.FAVOUR: "Favours",
+}
+DUE_KIND_ORDER = tuple(DueKind)
+
+
+class FollowupState(StrEnum):
+    NONE = ""
+    MESSAGED = "messaged"
+    REPLIED = "replied"
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    kind: DueKind
+    contact_id: int
+    contact_name: str
+    title: str
+    detail: str
+    days_overdue: int | None = None  # positive: late by that many days; negative: due in that many days
+    due_date: date | None = None
+    # The open favour a "you promised" nudge is about (so the UI can mark it done).
+    interaction_id: int | None = None
+    # For follow-ups: the state the contact is in ("" = nothing sent yet, "messaged").
+    followup_state: FollowupState = FollowupState.NONE
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _when(days_until: int) -> str:
+    if days_until == 0:
+        return "today"
+    if days_until == 1:
+        return "tomorrow"
+    if days_until > 0:
+        return f"in {_days(days_until)}"
+    return f"{_days(-days_until)} ago"
+
+
+def effective_cadence(own_days: int | None, tag_days: list[int] | tuple[int, ...] = ()) -> int | None:
+    """The contact's own cadence wins; otherwise the shortest cadence among its tags."""
+    if own_days is not None:
+        return own_days
+    return min(tag_days) if tag_days else None
+
+
+def validate_cadence(days: int | None) -> None:
+    from netdesk.core.errors import ValidationError
+
+    if days is not None and not (MIN_CADENCE_DAYS <= days <= MAX_CADENCE_DAYS):
+        raise ValidationError("cadence_days", f"A cadence is between {MIN_CADENCE_DAYS} and {MAX_CADENCE_DAYS} days.")
+
+
+def cadence_item(
+    contact_id: int,
+    name: str,
+    cadence_days: int,
+    last_contacted: date | None,
+    since: date,
+    today: date,
+) -> DueItem | None:
+    """An overdue / due-this-week item, or None when the next contact is further away.
+
+    ``since`` is when the clock started for someone never contacted (connected or added).
+    """
+    start = last_contacted or since
+    due = start + timedelta(days=cadence_days)
+    late = (today - due).days
+    if late < -DUE_SOON_DAYS:
+        return None
+    every = f"every {_days(cadence_days)}"
+    if last_contacted is None:
+        detail = f"Keep in touch {every} · never contacted"
+    else:
+        detail = f"Keep in touch {every} · last contact {last_contacted.isoformat()} ({_when((last_contacted - today).days)})"
+    if late > 0:
+        return DueItem(DueKind.OVERDUE, contact_id, name, f"Get in touch with {name} · overdue by {_days(late)}",
+                       detail, late, due)
+    return DueItem(DueKind.DUE_THIS_WEEK, contact_id, name, f"Get in touch with {name} · due {_when(-late)}",
+                   detail, late, due)
+
+
+def occurrence_in_year(month: int, day: int, year: int) -> date:
+    """The date a yearly occasion falls on in ``year``: 29 February is kept on 28 February in other years."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return date(year, month, day)
+
+
+def next_occurrence(month: int, day: int, today: date) -> date:
+    """The next date (today included) a yearly occasion falls on."""
+    this_year = occurrence_in_year(month, day, today.year)
+    return this_year if this_year >= today else occurrence_in_year(month, day, today.year + 1)
+
+
+def occasion_month_days(today: date, window: int = OCCASION_WINDOW_DAYS) -> list[str]:
+    """The ``MM-DD`` strings whose occasions fall within the window (for a set-based query)."""
+    days: set[str] = set()
+    for offset in range(window + 1):
+        d = today + timedelta(days=offset)
+        days.add(f"{d.month:02d}-{d.day:02d}")
+        if d.month == 2 and d.day == 28 and not calendar.isleap(d.year):
+            days.add("02-29")
+    return sorted(days)
+
+
+def parse_month_day(text: str) -> tuple[int, int, int | None] | None:
+    """``YYYY-MM-DD`` or ``--MM-DD`` -> (month, day, year or None); None for anything else."""
+    text = text.strip()
+    try:
+        if text.startswith("--") and len(text) == 7:
+            month, day, year = int(text[2:4]), int(text[5:7]), None
+        elif len(text) == 10 and text[4] == "-" and text[7] == "-":
+            year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+        else:
+            return None
+        date(year or 2000, month, day)
+    except ValueError:
+        return None
+    return month, day, year
+
+
+def occasion_item(
+    kind: DueKind, contact_id: int, name: str, stored: str, today: date, window: int = OCCASION_WINDOW_DAYS
+) -> DueItem | None:
+    """A birthday or anniversary within ``window`` days (year optional), or None."""
+    parsed = parse_month_day(stored)
+    if parsed is None:
+        return None
+    month, day, year = parsed
+    when = next_occurrence(month, day, today)
+    until = (when - today).days
+    if until > window:
+        return None
+    noun = "Birthday" if kind is DueKind.BIRTHDAY else "Anniversary"
+    title = f"{noun} of {name} {_when(until)}"
+    if year is not None and when.year > year:
+        years = when.year - year
+        title += f" (turns {years})" if kind is DueKind.BIRTHDAY else f" ({years} years)"
+    detail = f"{when.strftime('%A')}, {when.isoformat()}"
+    return DueItem(kind, contact_id, name, title, detail, -until, when)
+
+
+def followup_item(
+    contact_id: int,
+    name: str,
+    state: str,
+    connected: date,
+    messaged_at: date | None,
+    today: date,
+) -> DueItem | None:
+    """The next follow-up step for a new connection: a personal note, then a first useful exchange."""
+    if state == FollowupState.NONE:
+        if (today - connected).days > NEW_CONNECTION_DAYS or connected > today:
+            return None
+        due = connected + timedelta(days=PERSONAL_NOTE_DAYS)
+        return DueItem(
+            DueKind.FOLLOWUP, contact_id, name, f"Send {name} a personal note",
+            f"Connected {connected.isoformat()} · send a personal note within {_days(PERSONAL_NOTE_DAYS)}",
+            (today - due).days, due, followup_state=FollowupState.NONE,
+        )
+    if state == FollowupState.MESSAGED:
+        sent = messaged_at or connected
+        if (today - sent).days > NEW_CONNECTION_DAYS:
+            return None
+        due = sent + timedelta(days=USEFUL_EXCHANGE_DAYS)
+        return DueItem(
+            DueKind.FOLLOWUP, contact_id, name, f"First useful exchange with {name}",
+            f"Personal note sent {sent.isoformat()} · waiting for a reply",
+            (today - due).days, due, followup_state=FollowupState.MESSAGED,
+        )
+    return None
+
+
+def favour_balance_item(contact_id: int, name: str, given: int, received: int) -> DueItem | None:
+    """A nudge to give back when the user has received clearly more than given."""
+    if received - given < FAVOUR_IMBALANCE:
+        return None
+    given_text = "given none" if given == 0 else f"given {given}"
+    return DueItem(
+        DueKind.FAVOUR, contact_id, name,
+        f"You have received {received} favours from {name} and {given_text}",
+        "Look for a way to help them",
+    )
+
+
+def open_favour_item(
+    interaction_id: int, contact_id: int, names: str, summary: str, promised: date, today: date
+) -> DueItem:
+    """A reminder of a promise (an open favour given)."""
+    ago = (today - promised).days
+    what = summary.strip() or "a favour"
+    return DueItem(
+        DueKind.FAVOUR, contact_id, names, f"You promised {names}: {what}",
+        f"Promised {_when(-ago)} ({promised.isoformat()})",
+        ago, promised, interaction_id=interaction_id,
+    )
+
+
+def sort_due(items: list[DueItem]) -> list[DueItem]:
+    """Sections in a fixed order; the most overdue first within a section; names break ties."""
+    order = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
+    return sorted(
+        items,
+        key=lambda i: (order[i.kind], -(i.days_overdue if i.days_overdue is not None else -10**6),
+                       i.contact_name.casefold(), i.contact_id, i.interaction_id or 0),
+    )
+
+
+# --- relationships -----------------------------------------------------------------------------------------
+
+SYMMETRIC_TYPES = ("knows", "colleague", "friend", "partner", "sibling", "spouse")
+INVERSE_TYPES = {"manager": "report", "report": "manager", "mentor": "mentee", "mentee": "mentor"}
+# Directed types are stored in this direction (from is the manager / the mentor).
+CANONICAL_DIRECTED = ("manager", "mentor")
+RELATIONSHIP_TYPES = (*SYMMETRIC_TYPES, "manager", "report", "mentor", "mentee")
+
+
+def normalize_relationship_type(kind: str) -> str:
+    from netdesk.core.errors import ValidationError
+
+    cleaned = " ".join(kind.split()).casefold()
+    if not cleaned:
+        raise ValidationError("type", "A relationship needs a type (knows, colleague, manager …).")
+    if len(cleaned) > 32:
+        raise ValidationError("type", "A relationship type has at most 32 characters.")
+    return cleaned
+
+
+def canonical_relationship(a: int, b: int, kind: str) -> tuple[int, int, str]:
+    """How "a is b's <kind>" is stored: symmetric types once (lower id first), directed ones as manager/mentor.
+
+    Types NetDesk does not know are treated as symmetric: "neighbour" reads the same from both sides.
+    """
+    kind = normalize_relationship_type(kind)
+    if kind in INVERSE_TYPES:
+        if kind in CANONICAL_DIRECTED:
+            return a, b, kind
+        return b, a, INVERSE_TYPES[kind]
+    return min(a, b), max(a, b), kind
+
+
+def role_of_other(viewer_id: int, from_id: int, kind: str) -> str:
+    """What the other person is to ``viewer_id`` for a stored (from, to, kind) row: "manager", "report", "friend" …"""
+    if kind in INVERSE_TYPES:
+        # The stored row says "from is to's <kind>"; the viewer sees the other side's role.
+        return kind if viewer_id != from_id else INVERSE_TYPES[kind]
+    return kind
+
+
+def relation_phrase(role: str, name: str) -> str:
+    """ "colleague of Ada", "manager of Ada" — ``role`` is what the introducer is to ``name``."""
+    if role == "knows":
+        return f"knows {name}"
+    return f"{role} of {name}"
+
+
+# --- strength ------------------------------------------------------------------------------------------------
+
+RECENCY_POINTS = 40
+FREQUENCY_POINTS = 35
+CADENCE_POINTS = 15
+FAVOUR_POINTS = 10
+STRENGTH_WINDOW_DAYS = 365
+MONTHLY_CONTACTS_FOR_FULL_FREQUENCY = 12
+
+
+@dataclass(frozen=True, slots=True)
+class StrengthFacts:
+    """What the strength of a relationship is computed from (interactions within the last 12 months)."""
+
+    last_interaction: date | None = None
+    interactions_12m: int = 0
+    favours_given_12m: int = 0
+    favours_received_12m: int = 0
+    cadence_days: int | None = None
+    last_contacted: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Strength:
+    score: int
+    parts: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+
+def strength(facts: StrengthFacts, today: date) -> Strength:
+    """Score 0–100 with the points each part contributed, so the UI can explain it."""
+    parts: list[tuple[str, int]] = []
+    last = facts.last_interaction
+    if last is not None and 0 <= (today - last).days <= STRENGTH_WINDOW_DAYS:
+        ago = max(0, (today - last).days)
+        parts.append((f"Last contact {_when(-ago) if ago else 'today'}",
+                      round(RECENCY_POINTS * (1 - ago / STRENGTH_WINDOW_DAYS))))
+    else:
+        parts.append(("No contact in the last 12 months", 0))
+    n = facts.interactions_12m
+    parts.append((f"{n} interaction{'s' if n != 1 else ''} in 12 months",
+                  round(FREQUENCY_POINTS * min(1.0, n / MONTHLY_CONTACTS_FOR_FULL_FREQUENCY))))
+    if facts.cadence_days is None:
+        parts.append(("No cadence set", 0))
+    else:
+        base = facts.last_contacted
+        late = None if base is None else (today - base).days - facts.cadence_days
+        if late is None:
+            parts.append((f"Cadence every {_days(facts.cadence_days)}, never kept", 0))
+        elif late <= 0:
+            parts.append((f"Cadence every {_days(facts.cadence_days)} kept", CADENCE_POINTS))
+        else:
+            kept = max(0.0, 1 - late / facts.cadence_days)
+            parts.append((f"Cadence overdue by {_days(late)}", round(CADENCE_POINTS * kept)))
+    given, received = facts.favours_given_12m, facts.favours_received_12m
+    if given or received:
+        points = min(FAVOUR_POINTS, 3 * given + 2 * received)
+        parts.append((f"Favours: {given} given, {received} received", points))
+    else:
+        parts.append(("No favours exchanged", 0))
+    score = max(0, min(100, sum(p for _, p in parts)))
+    return Strength(score, tuple(parts))
+
+
+# --- introductions -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IntroPath:
+    """Who can introduce the user: ``via`` is the chain after "you" (one or two people), best first."""
+
+    via_ids: tuple[int, ...]
+    via_names: tuple[str, ...]
+    reason: str
+    score: int
+
+    @property
+    def hops(self) -> int:
+        return len(self.via_ids)
+
+
+TWO_HOP_FACTOR = 0.5  # a friend of a friend is half as good an introduction
+
+
+def who_clause(reason: str) -> str:
+    """ "colleague of Ada" -> "who is colleague of Ada"; "knows Ada" -> "who knows Ada"."""
+    if reason.startswith(("knows ", "works at ")):
+        return f"who {reason}"
+    return f"who is {reason}"
+
+
+def works_at_phrase(organization: str, title: str) -> str:
+    return f"works at {organization} as {title}" if title.strip() else f"works at {organization}"
+
+
+# --- calendars ---------------------------------------------------------------------------------------------
+
+
+def month_key(d: date | datetime) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def last_months(today: date, months: int) -> list[str]:
+    """The ``months`` month keys ending with today's month, oldest first."""
+    keys = []
+    year, month = today.year, today.month
+    for _ in range(max(0, months)):
+        keys.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return keys[::-1]
+
+
+def month_start(today: date) -> date:
+    return today.replace(day=1)
+
+
+def quarter_start(today: date) -> date:
+    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)

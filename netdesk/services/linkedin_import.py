@@ -1,0 +1,228 @@
+"""Turns a LinkedIn data export into contacts with a history: connections, messages and invitations.
+
+Connections become contacts (merged with what is there by LinkedIn URL, email, or name at the same organisation);
+their Company/Position are the newest job, so they replace older values, which go to the contact's history.
+"Connected On" becomes a `connected` event, messages become message interactions and invitations connection
+requests, all keyed by an external id so that importing a newer export adds only what is new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from datetime import datetime, time
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from netdesk.core.model import (
+    Channel,
+    Direction,
+    InteractionDTO,
+    InteractionKind,
+    Participant,
+)
+from netdesk.core.names import given_names_may_match
+from netdesk.core.normalize import fold
+from netdesk.db import repository as repo
+from netdesk.db.tables import Contact, ContactPointRow
+from netdesk.io import linkedin
+from netdesk.io.report import ImportReport
+from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
+from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids, refresh_last_contacted
+
+SOURCE = "linkedin"
+JOB_FIELDS = frozenset({"organization", "title"})
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+class _People:
+    """Resolves LinkedIn people (profile URL, else an unambiguous name) to contact ids."""
+
+    def __init__(self, s: Session) -> None:
+        self.by_url: dict[str, int] = {}
+        rows = s.execute(
+            select(ContactPointRow.value, ContactPointRow.contact_id)
+            .join(Contact, Contact.id == ContactPointRow.contact_id)
+            .where(ContactPointRow.kind == "url", Contact.deleted_at.is_(None))
+        )
+        for value, cid in rows:
+            if "linkedin.com" in value.casefold():
+                self.by_url.setdefault(linkedin.normalize_profile_url(value), cid)
+        names: dict[str, set[int]] = defaultdict(set)
+        for cid, key in s.execute(select(Contact.id, Contact.sort_key).where(Contact.deleted_at.is_(None))):
+            names[key].add(cid)
+        self.by_name = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
+
+    def find(self, name: str, url: str) -> int | None:
+        if url:
+            cid = self.by_url.get(linkedin.normalize_profile_url(url))
+            if cid is not None:
+                return cid
+        return self.by_name.get(fold(name).strip()) if name.strip() else None
+
+
+def _is_owner(name: str, url: str, data: linkedin.LinkedInExport) -> bool:
+    if url and data.owner_url and linkedin.normalize_profile_url(url) == linkedin.normalize_profile_url(data.owner_url):
+        return True
+    return bool(name) and fold(name).strip() == fold(data.owner_name).strip()
+
+
+def import_linkedin(
+    s: Session,
+    paths: Sequence[Path],
+    report: ImportReport,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> None:
+    """Read the export at ``paths`` and import it inside the caller's transaction."""
+    data = linkedin.read_linkedin(paths, report)
+    if cancel is not None and cancel():
+        raise ImportCancelled()
+    connections = data.connections
+    before_names = _existing_names(s) if connections else {}
+    result = import_contacts_in(
+        s,
+        [c.contact for c in connections],
+        report,
+        source=SOURCE,
+        match_names=True,
+        prefer_incoming=JOB_FIELDS,
+        progress=progress,
+        cancel=cancel,
+    )
+    _suggest_near_duplicates(connections, result.ids, before_names, report)
+
+    known = existing_external_ids(s, SOURCE)
+    new: list[InteractionDTO] = []
+
+    def add(interaction: InteractionDTO) -> None:
+        if interaction.external_id not in known:
+            known.add(interaction.external_id)
+            new.append(interaction)
+
+    for conn, cid in zip(connections, result.ids, strict=True):
+        if cid is not None and conn.connected_on is not None:
+            add(
+                InteractionDTO(
+                    occurred_at=datetime.combine(conn.connected_on, time(12, 0)),
+                    kind=InteractionKind.CONNECTED,
+                    channel=Channel.ONLINE,
+                    summary="Connected on LinkedIn",
+                    participants=(Participant(cid),),
+                    source=SOURCE,
+                    external_id="connected:" + (conn.profile_url or _digest(conn.contact.name)),
+                )
+            )
+
+    people = _People(s)
+    unknown: Counter[str] = Counter()
+    for n, msg in enumerate(data.messages):
+        if cancel is not None and n % 5000 == 0 and cancel():
+            raise ImportCancelled()
+        others = [
+            (name, url)
+            for name, url in [(msg.sender_name, msg.sender_url), *zip(msg.recipient_names, _pad(msg), strict=True)]
+            if not _is_owner(name, url, data)
+        ]
+        ids = []
+        for name, url in others:
+            cid = people.find(name, url)
+            if cid is None:
+                unknown[name or url] += 1
+            elif cid not in ids:
+                ids.append(cid)
+        if not ids:
+            continue
+        outgoing = _is_owner(msg.sender_name, msg.sender_url, data)
+        add(
+            InteractionDTO(
+                occurred_at=msg.sent_at.replace(tzinfo=None),
+                kind=InteractionKind.MESSAGE,
+                channel=Channel.ONLINE,
+                direction=Direction.OUT if outgoing else Direction.IN,
+                summary=msg.subject or msg.conversation_title or _first_line(msg.content),
+                notes=msg.content,
+                participants=tuple(Participant(i) for i in ids),
+                source=SOURCE,
+                external_id="message:"
+                + _digest(msg.conversation_id, msg.sent_at.isoformat(), msg.sender_url or msg.sender_name, msg.content),
+            )
+        )
+    for inv in data.invitations:
+        outgoing = inv.direction is Direction.OUT
+        name, url = (inv.to_name, inv.invitee_url) if outgoing else (inv.from_name, inv.inviter_url)
+        cid = people.find(name, url)
+        if cid is None:
+            unknown[name or url] += 1
+            continue
+        add(
+            InteractionDTO(
+                occurred_at=inv.sent_at.replace(tzinfo=None),
+                kind=InteractionKind.CONNECTION_REQUEST,
+                channel=Channel.ONLINE,
+                direction=inv.direction,
+                summary="Connection request sent" if outgoing else "Connection request received",
+                notes=inv.message,
+                participants=(Participant(cid),),
+                source=SOURCE,
+                external_id="invitation:" + _digest(inv.from_name, inv.to_name, inv.sent_at.isoformat()),
+            )
+        )
+    if progress is not None:
+        progress(len(data.messages), len(data.messages), "saving history")
+    bulk_insert_interactions(s, new)
+    report.interactions_added += len(new)
+    touched = sorted({p.contact_id for i in new for p in i.participants})
+    refresh_last_contacted(s, touched)
+    for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
+        report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
+
+
+def _pad(msg: linkedin.LinkedInMessage) -> list[str]:
+    urls = list(msg.recipient_urls)
+    return (urls + [""] * len(msg.recipient_names))[: len(msg.recipient_names)]
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:80] + ("…" if len(line) > 80 else "")
+
+
+def _existing_names(s: Session) -> dict[str, list[tuple[int, str, str]]]:
+    """Existing people by folded family name: (id, folded given name, display name), for fuzzy suggestions."""
+    by_family: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    rows = s.execute(
+        select(Contact.id, Contact.given_name, Contact.family_name, Contact.display_name).where(
+            Contact.deleted_at.is_(None), Contact.kind == "person"
+        )
+    )
+    for cid, given, family, name in rows:
+        if family:
+            by_family[fold(family)].append((cid, fold(given), name))
+    return by_family
+
+
+def _suggest_near_duplicates(
+    connections: Sequence[linkedin.LinkedInConnection],
+    ids: Sequence[int | None],
+    before: dict[str, list[tuple[int, str, str]]],
+    report: ImportReport,
+) -> None:
+    """'Bob Smith' from LinkedIn may be 'Robert Smith' already in NetDesk: suggested, never merged silently."""
+    for conn, cid in zip(connections, ids, strict=True):
+        c = conn.contact
+        candidates = before.get(fold(c.family_name), [])
+        given = fold(c.given_name)
+        for other_id, other_given, other_name in candidates:
+            if other_id == cid or not given or other_given == given:
+                continue
+            if given_names_may_match(given, other_given):
+                report.suggestions.append(f"“{c.name}” from LinkedIn may be the same person as “{other_name}”")
+                break

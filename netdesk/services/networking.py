@@ -1,0 +1,828 @@
+"""NetworkingService: cadences, the due list, follow-ups, favours, relationships, introductions, strength, goals.
+
+Every list the UI shows comes from set-based queries (aggregates over the indexed columns), never one query per
+contact, so that due() and introducers_for() stay fast on a network of 100,000 people.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from netdesk.core import networking as rules
+from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.model import (
+    InteractionDTO,
+    InteractionKind,
+    Participant,
+    ParticipantRole,
+)
+from netdesk.core.networking import DueItem, DueKind, FollowupState, IntroPath, Strength, StrengthFacts
+from netdesk.core.normalize import fold
+from netdesk.db import repository as repo
+from netdesk.db import search
+from netdesk.db.tables import (
+    Contact,
+    Goal,
+    GoalContact,
+    GoalInteraction,
+    Interaction,
+    InteractionParticipant,
+    Relationship,
+    Tag,
+)
+from netdesk.services.timeline import TimelineService
+
+DEFAULT_GOALS = ("Better known", "Better equipped", "Better connected")
+STALE_GOAL_CONTACT_DAYS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relationship as seen from one contact: ``role`` is what the other person is to them."""
+
+    id: int
+    other_id: int
+    other_name: str
+    role: str
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalInfo:
+    id: int
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GoalPerson:
+    contact_id: int
+    name: str
+    last_contacted: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoalOverview:
+    goal_id: int
+    name: str
+    people: tuple[GoalPerson, ...]
+    interactions_this_month: int
+    interactions_this_quarter: int
+    stale: tuple[GoalPerson, ...]  # linked people not contacted for 60+ days (or never)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str  # YYYY-MM
+    key: str  # the kind or channel value
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRate:
+    month: str
+    new_connections: int
+    replied: int
+
+    @property
+    def rate(self) -> float:
+        return self.replied / self.new_connections if self.new_connections else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _FavourFacts:
+    balances: dict[int, tuple[int, int]]  # contact -> (given, received), participants only, all time
+    open_promises: list[tuple[int, date, str, tuple[int, ...]]]  # interaction, when, summary, contacts
+
+
+def _ids_json(ids: Iterable[int]) -> str:
+    """Id lists travel as one JSON parameter (json_each) so that SQLite's bound-parameter limit never bites."""
+    return json.dumps(sorted(set(ids)))
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _today(today: date | None) -> date:
+    return today if today is not None else date.today()
+
+
+# The cadence clock: own cadence, else the shortest among the contact's tags; the clock runs from the last
+# contact, else from when the person was connected/added.
+_TAG_CADENCE_DUE_SQL = """
+WITH tag_cadence AS (
+    SELECT ct.contact_id AS contact_id, MIN(t.cadence_days) AS days
+    FROM tags t CROSS JOIN contact_tags ct ON ct.tag_id = t.id
+    WHERE t.cadence_days IS NOT NULL
+    GROUP BY ct.contact_id
+)
+SELECT c.id, c.display_name, tc.days, c.last_contacted, c.connected_on, c.created_at
+FROM tag_cadence tc CROSS JOIN contacts c ON c.id = tc.contact_id
+WHERE c.cadence_days IS NULL AND c.deleted_at IS NULL
+  AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)
+  AND julianday(date(COALESCE(c.last_contacted, c.connected_on, c.created_at))) + tc.days
+      <= julianday(:today) + :soon
+"""
+
+# One pass over contacts for own cadences, birthdays, anniversaries and follow-ups.
+_DUE_SQL = """
+SELECT c.id, c.display_name, c.kind, c.cadence_days, c.last_contacted, c.connected_on, c.created_at,
+       CASE WHEN substr(c.birthday, -5) IN (SELECT value FROM json_each(:month_days)) THEN c.birthday END,
+       CASE WHEN substr(c.anniversary, -5) IN (SELECT value FROM json_each(:month_days)) THEN c.anniversary END,
+       c.followup_state, c.followup_messaged_at
+FROM contacts c
+WHERE c.deleted_at IS NULL
+  AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)
+  AND (
+        (c.cadence_days IS NOT NULL
+         AND julianday(date(COALESCE(c.last_contacted, c.connected_on, c.created_at))) + c.cadence_days
+             <= julianday(:today) + :soon)
+     OR (c.birthday <> '' AND substr(c.birthday, -5) IN (SELECT value FROM json_each(:month_days)))
+     OR (c.anniversary <> '' AND substr(c.anniversary, -5) IN (SELECT value FROM json_each(:month_days)))
+     OR (c.kind = 'person' AND c.followup_state = ''
+         AND date(COALESCE(c.connected_on, c.created_at)) >= :new_since)
+     OR (c.kind = 'person' AND c.followup_state = 'messaged'
+         AND date(COALESCE(c.followup_messaged_at, c.connected_on, c.created_at)) >= :new_since)
+  )
+"""
+
+
+class NetworkingService:
+    def __init__(self, sessions: sessionmaker[Session], timeline: TimelineService | None = None) -> None:
+        self._sessions = sessions
+        self._timeline = timeline or TimelineService(sessions)
+        # Favour facts need a scan of all interactions (no index on kind); they are kept until the database
+        # changes, which SQLite tells us exactly: data_version (commits by other connections) plus the
+        # connection's own total_changes().
+        self._favour_cache: tuple[tuple[int, int, int], _FavourFacts] | None = None
+        self._favour_lock = threading.Lock()
+
+    # --- cadence, snooze, follow-up ------------------------------------------------------------------------
+
+    def set_contact_cadence(self, contact_id: int, days: int | None) -> None:
+        rules.validate_cadence(days)
+        with self._sessions.begin() as s:
+            row = self._live_contact(s, contact_id)
+            row.cadence_days = days
+
+    def set_tag_cadence(self, tag: str, days: int | None) -> None:
+        rules.validate_cadence(days)
+        with self._sessions.begin() as s:
+            row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
+            if row is None:
+                raise NotFoundError(f"no tag {tag!r}")
+            row.cadence_days = days
+
+    def cadence_of(self, contact_id: int) -> tuple[int | None, int | None]:
+        """(own cadence, effective cadence) of a contact."""
+        with self._sessions() as s:
+            row = self._live_contact(s, contact_id)
+            tag_days = list(
+                s.scalars(
+                    select(Tag.cadence_days)
+                    .join(Tag.contacts)
+                    .where(Contact.id == contact_id, Tag.cadence_days.is_not(None))
+                )
+            )
+            return row.cadence_days, rules.effective_cadence(row.cadence_days, [d for d in tag_days if d])
+
+    def snooze(self, contact_id: int, until: date | None) -> None:
+        """Hide the contact from the due list until ``until`` (None: show again now)."""
+        with self._sessions.begin() as s:
+            self._live_contact(s, contact_id).snoozed_until = until
+
+    def mark_followup(self, contact_id: int, state: str) -> None:
+        try:
+            new_state = FollowupState(state)
+        except ValueError:
+            new_state = FollowupState.NONE
+        if new_state is FollowupState.NONE:
+            raise ValidationError("followup_state", "A follow-up is marked messaged, replied or dismissed.")
+        now = repo.utcnow()
+        with self._sessions.begin() as s:
+            row = self._live_contact(s, contact_id)
+            row.followup_state = new_state.value
+            if new_state is FollowupState.MESSAGED:
+                row.followup_messaged_at = now
+            elif new_state is FollowupState.REPLIED:
+                row.followup_replied_at = now
+                if row.followup_messaged_at is None:
+                    row.followup_messaged_at = now
+
+    def reply_rate_by_month(self, months: int = 12, today: date | None = None) -> list[ReplyRate]:
+        """New connections per month (by connection date) and how many of them have replied."""
+        today = _today(today)
+        keys = rules.last_months(today, months)
+        if not keys:
+            return []
+        with self._sessions() as s:
+            rows = s.execute(
+                text(
+                    "SELECT strftime('%Y-%m', COALESCE(connected_on, created_at)) AS month, COUNT(*),"
+                    " SUM(followup_state = 'replied') FROM contacts"
+                    " WHERE deleted_at IS NULL AND kind = 'person'"
+                    " AND date(COALESCE(connected_on, created_at)) >= :start GROUP BY month"
+                ),
+                {"start": f"{keys[0]}-01"},
+            ).all()
+        found = {m: (n, r or 0) for m, n, r in rows}
+        return [ReplyRate(k, *found.get(k, (0, 0))) for k in keys]
+
+    # --- the due list ------------------------------------------------------------------------------------
+
+    def due(self, today: date | None = None) -> list[DueItem]:
+        """Everything the user should act on now, in sections (see DueKind), most urgent first."""
+        today = _today(today)
+        items: list[DueItem] = []
+        params = {
+            "today": today.isoformat(),
+            "soon": rules.DUE_SOON_DAYS,
+            "month_days": json.dumps(rules.occasion_month_days(today)),
+            "new_since": (today - timedelta(days=rules.NEW_CONNECTION_DAYS)).isoformat(),
+        }
+        with self._sessions() as s:
+            for cid, name, cadence, last, connected, created in s.execute(text(_TAG_CADENCE_DUE_SQL), params):
+                since = _as_date(connected) or _as_date(created) or today
+                item = rules.cadence_item(cid, name, cadence, _as_date(last), since, today)
+                if item is not None:
+                    items.append(item)
+            rows = s.execute(text(_DUE_SQL), params).all()
+            for cid, name, kind, cadence, last, connected, created, birthday, anniversary, state, messaged in rows:
+                since = _as_date(connected) or _as_date(created) or today
+                if cadence is not None:
+                    item = rules.cadence_item(cid, name, cadence, _as_date(last), since, today)
+                    if item is not None:
+                        items.append(item)
+                for occasion_kind, stored in ((DueKind.BIRTHDAY, birthday), (DueKind.ANNIVERSARY, anniversary)):
+                    if stored:
+                        occasion = rules.occasion_item(occasion_kind, cid, name, stored, today)
+                        if occasion is not None:
+                            items.append(occasion)
+                if kind == "person" and state in (FollowupState.NONE, FollowupState.MESSAGED):
+                    follow = rules.followup_item(cid, name, state, since, _as_date(messaged), today)
+                    if follow is not None:
+                        items.append(follow)
+            items += self._favour_items(s, today)
+        return rules.sort_due(items)
+
+    def _favour_items(self, s: Session, today: date) -> list[DueItem]:
+        facts = self._favour_facts(s)
+        wanted = {cid for cid, (g, r) in facts.balances.items() if r - g >= rules.FAVOUR_IMBALANCE}
+        wanted |= {cid for _, _, _, cids in facts.open_promises for cid in cids}
+        if not wanted:
+            return []
+        visible = dict(
+            s.execute(
+                text(
+                    "SELECT id, display_name FROM contacts WHERE id IN (SELECT value FROM json_each(:ids))"
+                    " AND deleted_at IS NULL AND (snoozed_until IS NULL OR snoozed_until <= :today)"
+                ),
+                {"ids": _ids_json(wanted), "today": today.isoformat()},
+            ).all()
+        )
+        items: list[DueItem] = []
+        for cid, (given, received) in facts.balances.items():
+            if cid in visible:
+                item = rules.favour_balance_item(cid, visible[cid], given, received)
+                if item is not None:
+                    items.append(item)
+        for interaction_id, when, summary, cids in facts.open_promises:
+            shown = [c for c in cids if c in visible]
+            if shown:
+                names = ", ".join(visible[c] for c in shown)
+                items.append(rules.open_favour_item(interaction_id, shown[0], names, summary, when, today))
+        return items
+
+    def _favour_facts(self, s: Session) -> _FavourFacts:
+        raw = s.connection().connection.dbapi_connection
+        assert raw is not None
+        version = raw.execute("PRAGMA data_version").fetchone()[0]
+        key = (id(raw), version, raw.total_changes)
+        with self._favour_lock:
+            if self._favour_cache is not None and self._favour_cache[0] == key:
+                return self._favour_cache[1]
+        # CROSS JOIN keeps SQLite on the cheap plan: one pass over interactions, participants by primary key.
+        rows = s.execute(
+            text(
+                "SELECT p.contact_id, i.id, i.kind, i.is_open, i.occurred_at, i.summary"
+                " FROM interactions i CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
+                " WHERE i.kind IN ('favour_given', 'favour_received') AND p.role = 'participant'"
+            )
+        ).all()
+        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        promises: dict[int, tuple[date, str, list[int]]] = {}
+        for cid, iid, kind, is_open, occurred, summary in rows:
+            counts[cid][0 if kind == "favour_given" else 1] += 1
+            if is_open and kind == "favour_given":
+                when = _as_date(occurred) or date.today()
+                promises.setdefault(iid, (when, summary, []))[2].append(cid)
+        facts = _FavourFacts(
+            balances={cid: (g, r) for cid, (g, r) in counts.items()},
+            open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
+        )
+        with self._favour_lock:
+            self._favour_cache = (key, facts)
+        return facts
+
+    # --- favours -------------------------------------------------------------------------------------------
+
+    def favour_balance(self, contact_id: int) -> tuple[int, int]:
+        """(favours given to, favours received from) the contact, all time."""
+        with self._sessions() as s:
+            row = s.execute(
+                select(
+                    func.coalesce(func.sum(Interaction.kind == "favour_given"), 0),
+                    func.coalesce(func.sum(Interaction.kind == "favour_received"), 0),
+                )
+                .join(InteractionParticipant, InteractionParticipant.interaction_id == Interaction.id)
+                .where(InteractionParticipant.contact_id == contact_id, InteractionParticipant.role == "participant")
+            ).one()
+            return int(row[0]), int(row[1])
+
+    def open_favours(self, contact_id: int) -> list[InteractionDTO]:
+        """Promises to the contact not yet delivered, oldest first."""
+        return sorted(
+            (
+                i
+                for i in self._timeline.for_contact(contact_id)
+                if i.kind is InteractionKind.FAVOUR_GIVEN and i.is_open
+            ),
+            key=lambda i: i.occurred_at,
+        )
+
+    def close_favour(self, interaction_id: int) -> None:
+        with self._sessions.begin() as s:
+            row = s.get(Interaction, interaction_id)
+            if row is None:
+                raise NotFoundError(f"no interaction with id {interaction_id}")
+            if row.kind not in ("favour_given", "favour_received"):
+                raise ValidationError("kind", "Only favours can be marked done.")
+            row.is_open = False
+
+    # --- relationships and introductions -----------------------------------------------------------------
+
+    def add_relationship(self, a_id: int, b_id: int, kind: str, notes: str = "") -> Relation:
+        """Record "a is b's <kind>"; returns the relationship as seen from ``a`` (adding it twice is harmless)."""
+        if a_id == b_id:
+            raise ValidationError("to_id", "A relationship needs two different people.")
+        from_id, to_id, stored = rules.canonical_relationship(a_id, b_id, kind)
+        with self._sessions.begin() as s:
+            for cid in (a_id, b_id):
+                self._live_contact(s, cid)
+            row = s.scalar(
+                select(Relationship).where(
+                    Relationship.from_id == from_id, Relationship.to_id == to_id, Relationship.type == stored
+                )
+            )
+            if row is None:
+                row = Relationship(from_id=from_id, to_id=to_id, type=stored, notes=notes, created_at=repo.utcnow())
+                s.add(row)
+                s.flush()
+            elif notes and not row.notes:
+                row.notes = notes
+            other = s.get(Contact, b_id)
+            assert other is not None
+            return Relation(row.id, b_id, other.display_name, rules.role_of_other(a_id, from_id, stored), row.notes)
+
+    def remove_relationship(self, relationship_id: int) -> None:
+        with self._sessions.begin() as s:
+            if s.execute(delete(Relationship).where(Relationship.id == relationship_id)).rowcount == 0:  # type: ignore[attr-defined]
+                raise NotFoundError(f"no relationship with id {relationship_id}")
+
+    def relationships_of(self, contact_id: int) -> list[Relation]:
+        """The contact's relationships, read from their side, by name of the other person."""
+        with self._sessions() as s:
+            rows = s.execute(
+                select(Relationship.id, Relationship.from_id, Relationship.to_id, Relationship.type,
+                       Relationship.notes, Contact.display_name, Contact.sort_key)
+                .join(Contact, Contact.id == func.iif(Relationship.from_id == contact_id,
+                                                      Relationship.to_id, Relationship.from_id))
+                .where((Relationship.from_id == contact_id) | (Relationship.to_id == contact_id),
+                       Contact.deleted_at.is_(None))
+            ).all()
+        result = []
+        for rid, from_id, to_id, kind, notes, name, key in sorted(rows, key=lambda r: (r[6], r[0])):
+            other = to_id if from_id == contact_id else from_id
+            result.append(Relation(rid, other, name, rules.role_of_other(contact_id, from_id, kind), notes))
+        return result
+
+    def log_introduction(
+        self, introducer_id: int, a_id: int, b_id: int, when: datetime | None = None, notes: str = ""
+    ) -> InteractionDTO:
+        """Record that ``introducer_id`` introduced a and b: one interaction on all three timelines.
+
+        The two introduced people also get a "knows" relationship, so later introductions can build on it.
+        """
+        if len({introducer_id, a_id, b_id}) != 3:
+            raise ValidationError("participants", "An introduction needs an introducer and two other people.")
+        with self._sessions() as s:
+            names = {cid: self._live_contact(s, cid).display_name for cid in (introducer_id, a_id, b_id)}
+        logged = self._timeline.log(
+            InteractionDTO(
+                occurred_at=when or repo.utcnow(),
+                kind=InteractionKind.INTRODUCTION,
+                summary=f"{names[introducer_id]} introduced {names[a_id]} and {names[b_id]}",
+                notes=notes,
+                participants=(
+                    Participant(a_id),
+                    Participant(b_id),
+                    Participant(introducer_id, ParticipantRole.INTRODUCER),
+                ),
+            )
+        )
+        self.add_relationship(a_id, b_id, "knows", f"introduced by {names[introducer_id]}")
+        return logged
+
+    def introducers_for(
+        self, target_contact_id: int | None = None, organization: str | None = None, limit: int = 20
+    ) -> list[IntroPath]:
+        """Who can introduce the user to a person or an organisation, best first.
+
+        One hop: people the user is in touch with (strength above zero) who know the target or work at the
+        target's organisation. Two hops (you -> A -> B -> target) when no such person exists. People who know
+        the target but whom the user has no contact with come last, as a hint.
+        """
+        org = (organization or "").strip()
+        if target_contact_id is None and not org:
+            raise ValidationError("target", "Pick a person or type an organisation.")
+        with self._sessions() as s:
+            target_name = ""
+            exclude: set[int] = set()
+            if target_contact_id is not None:
+                target = self._live_contact(s, target_contact_id)
+                target_name = target.display_name
+                exclude.add(target.id)
+                if not org:
+                    org = target.organization.strip()
+            # candidate -> best reason (one hop)
+            reasons: dict[int, str] = {}
+            names: dict[int, str] = {}
+            if target_contact_id is not None:
+                for other, role, name in self._neighbours(s, [target_contact_id]).get(target_contact_id, []):
+                    if other not in exclude:
+                        reasons.setdefault(other, rules.relation_phrase(role, target_name))
+                        names[other] = name
+            org_members: dict[int, tuple[str, str]] = {}
+            if org:
+                org_members = self._members(s, org)
+                for cid, (name, title) in org_members.items():
+                    if cid in exclude:
+                        continue
+                    phrase = rules.works_at_phrase(org, title)
+                    if target_contact_id is not None:
+                        phrase += f" with {target_name}"
+                    reasons.setdefault(cid, phrase)
+                    names[cid] = name
+            scores = self._strength_scores(s, list(reasons), date.today())
+            warm = [
+                IntroPath((cid,), (names[cid],), reasons[cid], scores.get(cid, 0))
+                for cid in reasons
+                if scores.get(cid, 0) > 0
+            ]
+            paths = list(warm)
+            if not warm and reasons:
+                paths += self._two_hop_paths(s, reasons, names, exclude)
+            if len(paths) < limit:
+                paths += [
+                    IntroPath((cid,), (names[cid],), reasons[cid] + " (you are not in touch)", 0)
+                    for cid in reasons
+                    if scores.get(cid, 0) <= 0
+                ]
+        paths.sort(key=lambda p: (-p.score, p.hops, tuple(n.casefold() for n in p.via_names)))
+        return paths[:limit]
+
+    def _two_hop_paths(
+        self, s: Session, reasons: dict[int, str], names: dict[int, str], exclude: set[int]
+    ) -> list[IntroPath]:
+        """you -> A -> B -> target, where B is one of the (cold) one-hop people and A someone the user knows."""
+        neighbours = self._neighbours(s, list(reasons))
+        middle = {a for links in neighbours.values() for a, _, _ in links} - exclude - set(reasons)
+        scores = self._strength_scores(s, list(middle), date.today())
+        best: dict[int, IntroPath] = {}
+        for b_id, links in neighbours.items():
+            for a_id, role, a_name in links:
+                score = round(scores.get(a_id, 0) * rules.TWO_HOP_FACTOR)
+                if a_id not in middle or score <= 0:
+                    continue
+                path = IntroPath(
+                    (a_id, b_id),
+                    (a_name, names[b_id]),
+                    f"{rules.relation_phrase(role, names[b_id])}, {rules.who_clause(reasons[b_id])}",
+                    score,
+                )
+                if a_id not in best or best[a_id].score < path.score:
+                    best[a_id] = path
+        return list(best.values())
+
+    def _neighbours(self, s: Session, ids: Sequence[int]) -> dict[int, list[tuple[int, str, str]]]:
+        """For each id: (other id, what the other is to them, other's name), live contacts only."""
+        if not ids:
+            return {}
+        rows = s.execute(
+            text(
+                "SELECT r.from_id, r.to_id, r.type, cf.display_name, ct.display_name FROM relationships r"
+                " JOIN contacts cf ON cf.id = r.from_id JOIN contacts ct ON ct.id = r.to_id"
+                " WHERE cf.deleted_at IS NULL AND ct.deleted_at IS NULL AND (r.from_id IN (SELECT value FROM"
+                " json_each(:ids)) OR r.to_id IN (SELECT value FROM json_each(:ids)))"
+            ),
+            {"ids": _ids_json(ids)},
+        ).all()
+        wanted = set(ids)
+        result: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        for from_id, to_id, kind, from_name, to_name in rows:
+            # Each neighbour comes with its role towards the key person ("manager" of Ada).
+            if from_id in wanted:
+                result[from_id].append((to_id, rules.role_of_other(from_id, from_id, kind), to_name))
+            if to_id in wanted:
+                result[to_id].append((from_id, rules.role_of_other(to_id, from_id, kind), from_name))
+        return {k: sorted(v, key=lambda t: t[0]) for k, v in result.items()}
+
+    def _members(self, s: Session, organization: str) -> dict[int, tuple[str, str]]:
+        """Live people whose organisation is ``organization`` (case-insensitive): id -> (name, title)."""
+        match = search.match_expression(organization)
+        wanted = organization.casefold()
+        if match:
+            # The full-text index narrows 100,000 rows to a handful before the exact comparison.
+            rows = s.execute(
+                text(
+                    "SELECT id, display_name, title, organization FROM contacts WHERE id IN"
+                    " (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m)"
+                    " AND deleted_at IS NULL AND kind = 'person'"
+                ),
+                {"m": match},
+            ).all()
+        else:
+            rows = s.execute(
+                text(
+                    "SELECT id, display_name, title, organization FROM contacts"
+                    " WHERE organization = :org COLLATE NOCASE AND deleted_at IS NULL AND kind = 'person'"
+                ),
+                {"org": organization},
+            ).all()
+        return {cid: (name, title) for cid, name, title, org in rows if org.strip().casefold() == wanted}
+
+    # --- strength ----------------------------------------------------------------------------------------
+
+    def strength(self, contact_id: int, today: date | None = None) -> Strength:
+        today = _today(today)
+        with self._sessions() as s:
+            self._live_contact(s, contact_id)
+            facts = self._strength_facts(s, [contact_id], today).get(contact_id, StrengthFacts())
+        return rules.strength(facts, today)
+
+    def strength_scores(self, today: date | None = None) -> dict[int, int]:
+        """Scores of every live contact with any score (others are 0), in two aggregate queries."""
+        today = _today(today)
+        with self._sessions() as s:
+            return self._strength_scores(s, None, today)
+
+    def _strength_scores(self, s: Session, ids: Sequence[int] | None, today: date) -> dict[int, int]:
+        if ids is not None and not ids:
+            return {}
+        facts = self._strength_facts(s, ids, today)
+        return {cid: score for cid, f in facts.items() if (score := rules.strength(f, today).score) > 0}
+
+    def _strength_facts(self, s: Session, ids: Sequence[int] | None, today: date) -> dict[int, StrengthFacts]:
+        since = datetime.combine(today - timedelta(days=rules.STRENGTH_WINDOW_DAYS), datetime.min.time())
+        id_filter = "" if ids is None else " AND p.contact_id IN (SELECT value FROM json_each(:ids))"
+        params: dict[str, Any] = {"since": since.isoformat(sep=" "), "ids": _ids_json(ids or [])}
+        activity = s.execute(
+            text(
+                "SELECT p.contact_id, COUNT(*), MAX(i.occurred_at), SUM(i.kind = 'favour_given'),"
+                " SUM(i.kind = 'favour_received') FROM interaction_participants p"
+                " JOIN interactions i ON i.id = p.interaction_id"
+                " WHERE p.role = 'participant' AND i.occurred_at >= :since" + id_filter + " GROUP BY p.contact_id"
+            ),
+            params,
+        ).all()
+        c_filter = "" if ids is None else " AND c.id IN (SELECT value FROM json_each(:ids))"
+        cadences = s.execute(
+            text(
+                "SELECT c.id, COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tags ct"
+                " JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), c.last_contacted"
+                " FROM contacts c WHERE c.deleted_at IS NULL" + c_filter + " AND (c.cadence_days IS NOT NULL"
+                " OR c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+                " WHERE t.cadence_days IS NOT NULL))"
+            ),
+            params,
+        ).all()
+        facts: dict[int, StrengthFacts] = {}
+        for cid, count, last, given, received in activity:
+            facts[cid] = StrengthFacts(_as_date(last), count, int(given or 0), int(received or 0))
+        for cid, cadence, last_contacted in cadences:
+            base = facts.get(cid, StrengthFacts())
+            facts[cid] = StrengthFacts(
+                base.last_interaction, base.interactions_12m, base.favours_given_12m, base.favours_received_12m,
+                cadence, _as_date(last_contacted),
+            )
+        if ids is None:
+            live = set(s.scalars(select(Contact.id).where(Contact.deleted_at.is_(None))))
+            facts = {cid: f for cid, f in facts.items() if cid in live}
+        return facts
+
+    # --- goals -------------------------------------------------------------------------------------------
+
+    def _ensure_goals(self, s: Session) -> None:
+        # Deleted goals stay as archived rows, so the defaults come back only in a database that never had goals.
+        if s.scalar(select(func.count()).select_from(Goal)) == 0:
+            now = repo.utcnow()
+            s.add_all(Goal(name=n, position=i, created_at=now) for i, n in enumerate(DEFAULT_GOALS))
+            s.flush()
+
+    def goals(self) -> list[GoalInfo]:
+        with self._sessions.begin() as s:
+            self._ensure_goals(s)
+            rows = s.scalars(select(Goal).where(Goal.archived.is_(False)).order_by(Goal.position, Goal.id))
+            return [GoalInfo(g.id, g.name, g.description) for g in rows]
+
+    def create_goal(self, name: str, description: str = "") -> GoalInfo:
+        name = self._goal_name(name)
+        with self._sessions.begin() as s:
+            self._ensure_goals(s)
+            position = (s.scalar(select(func.max(Goal.position))) or 0) + 1
+            row = Goal(name=name, description=description, position=position, created_at=repo.utcnow())
+            s.add(row)
+            s.flush()
+            return GoalInfo(row.id, row.name, row.description)
+
+    def rename_goal(self, goal_id: int, name: str) -> GoalInfo:
+        name = self._goal_name(name)
+        with self._sessions.begin() as s:
+            row = self._goal(s, goal_id)
+            row.name = name
+            return GoalInfo(row.id, row.name, row.description)
+
+    def delete_goal(self, goal_id: int) -> None:
+        """Remove the goal and its links (the row stays archived, see _ensure_goals)."""
+        with self._sessions.begin() as s:
+            row = self._goal(s, goal_id)
+            row.archived = True
+            s.execute(delete(GoalContact).where(GoalContact.goal_id == goal_id))
+            s.execute(delete(GoalInteraction).where(GoalInteraction.goal_id == goal_id))
+
+    def link_contact(self, goal_id: int, contact_id: int) -> None:
+        with self._sessions.begin() as s:
+            self._goal(s, goal_id)
+            self._live_contact(s, contact_id)
+            if s.get(GoalContact, (goal_id, contact_id)) is None:
+                s.add(GoalContact(goal_id=goal_id, contact_id=contact_id))
+
+    def unlink_contact(self, goal_id: int, contact_id: int) -> None:
+        with self._sessions.begin() as s:
+            s.execute(delete(GoalContact).where(GoalContact.goal_id == goal_id, GoalContact.contact_id == contact_id))
+
+    def link_interaction(self, goal_id: int, interaction_id: int) -> None:
+        with self._sessions.begin() as s:
+            self._goal(s, goal_id)
+            if s.get(Interaction, interaction_id) is None:
+                raise NotFoundError(f"no interaction with id {interaction_id}")
+            if s.get(GoalInteraction, (goal_id, interaction_id)) is None:
+                s.add(GoalInteraction(goal_id=goal_id, interaction_id=interaction_id))
+
+    def unlink_interaction(self, goal_id: int, interaction_id: int) -> None:
+        with self._sessions.begin() as s:
+            s.execute(
+                delete(GoalInteraction).where(
+                    GoalInteraction.goal_id == goal_id, GoalInteraction.interaction_id == interaction_id
+                )
+            )
+
+    def goal_overview(self, today: date | None = None) -> list[GoalOverview]:
+        """Per goal: linked people, interactions this month / quarter (linked ones and those with linked people),
+        and linked people not contacted for 60 days or more."""
+        today = _today(today)
+        quarter = datetime.combine(rules.quarter_start(today), datetime.min.time())
+        month = datetime.combine(rules.month_start(today), datetime.min.time())
+        stale_before = datetime.combine(today - timedelta(days=STALE_GOAL_CONTACT_DAYS), datetime.min.time())
+        with self._sessions.begin() as s:
+            self._ensure_goals(s)
+            goals = s.execute(
+                select(Goal.id, Goal.name).where(Goal.archived.is_(False)).order_by(Goal.position, Goal.id)
+            ).all()
+            people: dict[int, list[GoalPerson]] = defaultdict(list)
+            for gid, cid, name, last in s.execute(
+                select(GoalContact.goal_id, Contact.id, Contact.display_name, Contact.last_contacted)
+                .join(Contact, Contact.id == GoalContact.contact_id)
+                .where(Contact.deleted_at.is_(None))
+                .order_by(Contact.sort_key, Contact.id)
+            ):
+                people[gid].append(GoalPerson(cid, name, last))
+            counts = {
+                gid: (int(m or 0), int(q or 0))
+                for gid, m, q in s.execute(
+                    text(
+                        "WITH goal_items AS ("
+                        " SELECT goal_id, interaction_id FROM goal_interactions"
+                        " UNION SELECT gc.goal_id, p.interaction_id FROM goal_contacts gc"
+                        " JOIN interaction_participants p ON p.contact_id = gc.contact_id)"
+                        " SELECT g.goal_id, SUM(i.occurred_at >= :month), COUNT(*) FROM goal_items g"
+                        " JOIN interactions i ON i.id = g.interaction_id"
+                        " WHERE i.occurred_at >= :quarter AND i.occurred_at < :end GROUP BY g.goal_id"
+                    ),
+                    {
+                        "month": month.isoformat(sep=" "),
+                        "quarter": quarter.isoformat(sep=" "),
+                        "end": datetime.combine(today + timedelta(days=1), datetime.min.time()).isoformat(sep=" "),
+                    },
+                )
+            }
+        return [
+            GoalOverview(
+                gid,
+                name,
+                tuple(people[gid]),
+                *counts.get(gid, (0, 0)),
+                tuple(p for p in people[gid] if p.last_contacted is None or p.last_contacted < stale_before),
+            )
+            for gid, name in goals
+        ]
+
+    def goal_interactions(self, goal_id: int) -> list[int]:
+        with self._sessions() as s:
+            return list(s.scalars(select(GoalInteraction.interaction_id).where(GoalInteraction.goal_id == goal_id)))
+
+    @staticmethod
+    def _goal_name(name: str) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError("name", "A goal needs a name.")
+        return name
+
+    @staticmethod
+    def _goal(s: Session, goal_id: int) -> Goal:
+        row = s.get(Goal, goal_id)
+        if row is None or row.archived:
+            raise NotFoundError(f"no goal with id {goal_id}")
+        return row
+
+    # --- dashboard ---------------------------------------------------------------------------------------
+
+    def interactions_per_month(self, months: int = 12, by: str = "kind", today: date | None = None) -> list[MonthCount]:
+        """Interaction counts per month and kind (or channel) over the last ``months`` months, oldest first."""
+        if by not in ("kind", "channel"):
+            raise ValidationError("by", "Group interactions by kind or channel.")
+        keys = rules.last_months(_today(today), months)
+        if not keys:
+            return []
+        with self._sessions() as s:
+            rows = s.execute(
+                text(
+                    f"SELECT strftime('%Y-%m', occurred_at) AS month, {by}, COUNT(*) FROM interactions"
+                    f" WHERE occurred_at >= :start AND occurred_at < :end GROUP BY month, {by} ORDER BY month, {by}"
+                ),
+                {"start": f"{keys[0]}-01", "end": _month_after(keys[-1])},
+            ).all()
+        return [MonthCount(m, k, n) for m, k, n in rows]
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _live_contact(s: Session, contact_id: int) -> Contact:
+        row = s.get(Contact, contact_id)
+        if row is None or row.deleted_at is not None:
+            raise NotFoundError(f"no contact with id {contact_id}")
+        return row
+
+
+def _month_after(key: str) -> str:
+    year, month = int(key[:4]), int(key[5:7])
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year:04d}-{month:02d}-01"
+
+
+__all__ = [
+    "DEFAULT_GOALS",
+    "GoalInfo",
+    "GoalOverview",
+    "GoalPerson",
+    "MonthCount",
+    "NetworkingService",
+    "Relation",
+    "ReplyRate",
+]

@@ -296,17 +296,19 @@ def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[i
         return []
     now = utcnow()
     rows = [{**contact_values(d), "uid": d.uid, "created_at": d.created_at or now, "updated_at": now} for d in dtos]
-    stmt = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
+    # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
+    contacts = Contact.__table__
+    stmt = insert(contacts).returning(contacts.c.id, sort_by_parameter_order=True)
     ids = list(session.scalars(stmt, rows))
     points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
     if points:
-        session.execute(insert(ContactPointRow), points)
+        session.execute(insert(ContactPointRow.__table__), points)
     addresses = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in address_values(d)]
     if addresses:
-        session.execute(insert(AddressRow), addresses)
+        session.execute(insert(AddressRow.__table__), addresses)
     photos = [{"contact_id": cid, "data": d.photo} for cid, d in zip(ids, dtos, strict=True) if d.photo]
     if photos:
-        session.execute(insert(ContactPhoto), photos)
+        session.execute(insert(ContactPhoto.__table__), photos)
     tag_ids = ensure_tags(session, {t for d in dtos for t in sorted_tags(d.tags)})
     links = [
         {"contact_id": cid, "tag_id": tag_ids[fold(t)]}
@@ -314,7 +316,7 @@ def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[i
         for t in sorted_tags(d.tags)
     ]
     if links:
-        session.execute(insert(ContactTag), links)
+        session.execute(insert(ContactTag.__table__), links)
     return ids
 
 
@@ -326,7 +328,7 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
     existing = dict(session.execute(select(Tag.name_folded, Tag.id).where(Tag.name_folded.in_(wanted))).all())
     missing = [{"name": wanted[k], "name_folded": k} for k in wanted if k not in existing]
     if missing:
-        session.execute(insert(Tag), missing)
+        session.execute(insert(Tag.__table__), missing)
         existing = dict(session.execute(select(Tag.name_folded, Tag.id).where(Tag.name_folded.in_(wanted))).all())
     return existing
 

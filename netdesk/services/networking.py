@@ -150,7 +150,8 @@ WHERE c.cadence_days IS NULL AND c.deleted_at IS NULL
       <= julianday(:today) + :soon
 """
 
-# One pass over contacts for own cadences, birthdays, anniversaries and follow-ups.
+# One pass over contacts for own cadences, birthdays, anniversaries and follow-ups. Dates are ISO text, so the
+# follow-up window is a plain string comparison (no date() call per row).
 _DUE_SQL = """
 SELECT c.id, c.display_name, c.kind, c.cadence_days, c.last_contacted, c.connected_on, c.created_at,
        CASE WHEN substr(c.birthday, -5) IN (SELECT value FROM json_each(:month_days)) THEN c.birthday END,
@@ -166,9 +167,9 @@ WHERE c.deleted_at IS NULL
      OR (c.birthday <> '' AND substr(c.birthday, -5) IN (SELECT value FROM json_each(:month_days)))
      OR (c.anniversary <> '' AND substr(c.anniversary, -5) IN (SELECT value FROM json_each(:month_days)))
      OR (c.kind = 'person' AND c.followup_state = ''
-         AND date(COALESCE(c.connected_on, c.created_at)) >= :new_since)
+         AND COALESCE(c.connected_on, c.created_at) >= :new_since)
      OR (c.kind = 'person' AND c.followup_state = 'messaged'
-         AND date(COALESCE(c.followup_messaged_at, c.connected_on, c.created_at)) >= :new_since)
+         AND COALESCE(c.followup_messaged_at, c.connected_on, c.created_at) >= :new_since)
   )
 """
 

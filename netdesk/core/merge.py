@@ -36,23 +36,37 @@ def _point_key(kind: str, value: str) -> str:
     if kind == "emails":
         return normalize_email(value)
     if kind == "phones":
-        return normalize_phone(value)
+        phone = normalize_phone(value)
+        # Text in a phone field ("Fax privat") has no digits: compare the text itself.
+        if len(phone.lstrip("+")) >= 3:
+            return phone
     return fold(value.strip().rstrip("/"))
 
 
-def union_points(
-    kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[ContactPoint, ...]
-) -> tuple[ContactPoint, ...]:
-    """Existing points first, then new ones; a value on both sides keeps the richer label and either pref."""
+def union_points(kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[ContactPoint, ...]) -> tuple[
+    ContactPoint, ...
+]:
+    """Existing points first, then new ones.
+
+    An incoming point with the same value and label as an existing one only adds its pref flag; one whose value
+    exists without a label lends it the label; the same value under another label is kept as another entry.
+    """
     result = list(existing)
-    index = {_point_key(kind, p.value): i for i, p in enumerate(result)}
     for p in incoming:
         key = _point_key(kind, p.value)
-        if key in index:
-            old = result[index[key]]
-            result[index[key]] = ContactPoint(old.value, old.label or p.label, old.pref or p.pref)
+        same_value = [i for i, q in enumerate(result) if _point_key(kind, q.value) == key]
+        exact = [i for i in same_value if result[i].label.casefold() == p.label.casefold()]
+        unlabelled = [i for i in same_value if not result[i].label]
+        if exact:
+            old = result[exact[0]]
+            result[exact[0]] = ContactPoint(old.value, old.label, old.pref or p.pref)
+        elif same_value and not p.label:
+            old = result[same_value[0]]
+            result[same_value[0]] = ContactPoint(old.value, old.label, old.pref or p.pref)
+        elif unlabelled:
+            old = result[unlabelled[0]]
+            result[unlabelled[0]] = ContactPoint(old.value, p.label, old.pref or p.pref)
         else:
-            index[key] = len(result)
             result.append(p)
     return tuple(result)
 

@@ -245,11 +245,9 @@ def open_favour_item(
 def sort_due(items: list[DueItem]) -> list[DueItem]:
     """Sections in a fixed order; the most overdue first within a section; names break ties."""
     order = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
-    return sorted(
-        items,
-        key=lambda i: (order[i.kind], -(i.days_overdue if i.days_overdue is not None else -10**6),
-                       i.contact_name.casefold(), i.contact_id, i.interaction_id or 0),
-    )
+    # Two stable sorts: by name first, then by section and lateness (cheaper keys than one combined tuple).
+    by_name = sorted(items, key=lambda i: (i.contact_name.casefold(), i.contact_id, i.interaction_id or 0))
+    return sorted(by_name, key=lambda i: (order[i.kind], -i.days_overdue if i.days_overdue is not None else 10**6))
 
 
 # --- relationships -----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from netdesk.core.merge import merge_contacts, same_content
+from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content
 from netdesk.core.model import ContactDTO, display_name
 from netdesk.core.normalize import fold, normalize_email, normalize_phone
 from netdesk.db import repository as repo
@@ -124,7 +124,8 @@ def import_contacts_in(
     existing_dtos: dict[int, ContactDTO] = {}
     original_dtos: dict[int, ContactDTO] = {}
     outcome: dict[int, str] = {}  # existing id -> "updated" | "merged"
-    history: list[tuple[int, str, str, str]] = []
+    # Values that lost against a value kept (existing wins): recorded in history so nothing is dropped.
+    lost: list[tuple[object, str, str, str]] = []
     new_dtos: list[ContactDTO] = []
     targets: list[object] = []
     total = len(contacts)
@@ -148,21 +149,22 @@ def import_contacts_in(
             continue
         target, how = found
         targets.append(target)
-        if isinstance(target, tuple):  # a duplicate inside this batch
-            i = target[1]
-            new_dtos[i], _ = merge_contacts(new_dtos[i], c, incoming_wins=False)
-            index.add(MatchKeys.of(new_dtos[i]), target)
-            continue
-        assert isinstance(target, int)
+        # The same rule inside a batch as against the database, so a re-import reaches the same state.
         by_uid = how == "uid"
-        merged, changes = merge_contacts(
-            existing_dtos[target], c, incoming_wins=by_uid, incoming_wins_fields=prefer_incoming
-        )
-        existing_dtos[target] = merged
+        current = new_dtos[target[1]] if isinstance(target, tuple) else existing_dtos[target]  # type: ignore[index]
+        merged, changes = merge_contacts(current, c, incoming_wins=by_uid, incoming_wins_fields=prefer_incoming)
+        if not by_uid:
+            lost += [
+                (target, ch.field, ch.old_value, ch.new_value) for ch in changes if ch.field not in prefer_incoming
+            ]
+        if isinstance(target, tuple):
+            new_dtos[target[1]] = merged
+        else:
+            assert isinstance(target, int)
+            existing_dtos[target] = merged
+            if outcome.get(target) != "updated":
+                outcome[target] = "updated" if by_uid else "merged"
         index.add(MatchKeys.of(merged), target)
-        if outcome.get(target) != "updated":
-            outcome[target] = "updated" if by_uid else "merged"
-        history += [(target, ch.field, ch.old_value, ch.new_value) for ch in changes]
 
     if progress is not None:
         progress(total, total, "saving")
@@ -173,11 +175,15 @@ def import_contacts_in(
     tag_cache = {t.name_folded: t for t in s.scalars(select(Tag))} if changed_ids else {}
     for cid in changed_ids:
         repo.apply_dto(s, rows_by_id[cid], existing_dtos[cid], tag_cache)
-    now = repo.utcnow()
-    s.add_all(
-        ContactHistory(contact_id=cid, field=f, old_value=old, new_value=new, changed_at=now, source=source)
-        for cid, f, old, new in history
-    )
+    # History: the net change of each updated field, plus the values that lost a merge.
+    history = [
+        (cid, f, getattr(original_dtos[cid], f), getattr(existing_dtos[cid], f))
+        for cid in changed_ids
+        for f in SCALAR_FIELDS
+        if getattr(original_dtos[cid], f) and getattr(original_dtos[cid], f) != getattr(existing_dtos[cid], f)
+    ]
+    history += [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]  # type: ignore[index]
+    _add_history(s, history, source)
     s.flush()
 
     docs = list(zip(new_ids, new_dtos, strict=True))
@@ -194,6 +200,25 @@ def import_contacts_in(
             report.unchanged.append(name)
     ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in targets]
     return BatchResult(ids)  # type: ignore[arg-type]
+
+
+def _add_history(s: Session, entries: Sequence[tuple[object, str, str, str]], source: str) -> None:
+    """Store history entries not already recorded (a re-import must not repeat them)."""
+    if not entries:
+        return
+    ids = sorted({e[0] for e in entries})  # type: ignore[type-var]
+    known: set[tuple[object, str, str, str]] = set()
+    for start in range(0, len(ids), 900):
+        rows = s.execute(
+            select(
+                ContactHistory.contact_id, ContactHistory.field, ContactHistory.old_value, ContactHistory.new_value
+            ).where(ContactHistory.contact_id.in_(ids[start : start + 900]))
+        )
+        known.update(tuple(r) for r in rows)  # type: ignore[misc]
+    now = repo.utcnow()
+    for cid, f, old, new in dict.fromkeys(entries):
+        if (cid, f, old, new) not in known:
+            s.add(ContactHistory(contact_id=cid, field=f, old_value=old, new_value=new, changed_at=now, source=source))
 
 
 def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) -> _Index:
@@ -295,7 +320,6 @@ class ImportService:
     ) -> ImportReport:
         """Import files and folders, recognising each format from its content, in one transaction."""
         from netdesk.services.formats import read_paths
-        from netdesk.services.linkedin_import import import_linkedin
 
         report = ImportReport()
         parsed = read_paths(paths, report, progress=progress, cancel=cancel)
@@ -308,6 +332,8 @@ class ImportService:
                 if parsed.contacts:
                     import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
                 if parsed.linkedin_paths:
+                    from netdesk.services.linkedin_import import import_linkedin
+
                     import_linkedin(s, parsed.linkedin_paths, report, progress=progress, cancel=cancel)
         except ImportCancelled:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)

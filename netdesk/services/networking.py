@@ -6,6 +6,7 @@ contact, so that due() and introducers_for() stay fast on a network of 100,000 p
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections import defaultdict
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
@@ -41,6 +42,7 @@ from netdesk.db.tables import (
 )
 from netdesk.services.timeline import TimelineService
 
+_CONNECTION_TOKENS = itertools.count(1)
 DEFAULT_GOALS = ("Better known", "Better equipped", "Better connected")
 STALE_GOAL_CONTACT_DAYS = 60
 
@@ -100,7 +102,7 @@ class ReplyRate:
 
 @dataclass(frozen=True, slots=True)
 class _FavourFacts:
-    balances: dict[int, tuple[int, int]]  # contact -> (given, received), participants only, all time
+    imbalanced: dict[int, tuple[int, int]]  # contact -> (given, received) where the user owes a favour
     open_promises: list[tuple[int, date, str, tuple[int, ...]]]  # interaction, when, summary, contacts
 
 
@@ -268,8 +270,8 @@ class NetworkingService:
             "new_since": (today - timedelta(days=rules.NEW_CONNECTION_DAYS)).isoformat(),
         }
         with self._sessions() as s:
-            for cid, name, cadence, last, connected, created in s.execute(text(_TAG_CADENCE_DUE_SQL), params):
-                since = _as_date(connected) or _as_date(created) or today
+            for cid, name, cadence, last, connected, created in s.execute(text(_TAG_CADENCE_DUE_SQL), params).all():
+                since = (_as_date(connected) or _as_date(created) or today) if last is None else today
                 item = rules.cadence_item(cid, name, cadence, _as_date(last), since, today)
                 if item is not None:
                     items.append(item)
@@ -294,7 +296,7 @@ class NetworkingService:
 
     def _favour_items(self, s: Session, today: date) -> list[DueItem]:
         facts = self._favour_facts(s)
-        wanted = {cid for cid, (g, r) in facts.balances.items() if r - g >= rules.FAVOUR_IMBALANCE}
+        wanted = set(facts.imbalanced)
         wanted |= {cid for _, _, _, cids in facts.open_promises for cid in cids}
         if not wanted:
             return []
@@ -308,7 +310,7 @@ class NetworkingService:
             ).all()
         )
         items: list[DueItem] = []
-        for cid, (given, received) in facts.balances.items():
+        for cid, (given, received) in facts.imbalanced.items():
             if cid in visible:
                 item = rules.favour_balance_item(cid, visible[cid], given, received)
                 if item is not None:
@@ -321,10 +323,13 @@ class NetworkingService:
         return items
 
     def _favour_facts(self, s: Session) -> _FavourFacts:
-        raw = s.connection().connection.dbapi_connection
+        pooled = s.connection().connection
+        raw = pooled.dbapi_connection
         assert raw is not None
+        # A token per pooled connection (its info dict lives as long as the DBAPI connection).
+        token = pooled.info.setdefault("netdesk_cache_token", next(_CONNECTION_TOKENS))
         version = raw.execute("PRAGMA data_version").fetchone()[0]
-        key = (id(raw), version, raw.total_changes)
+        key = (token, version, raw.total_changes)
         with self._favour_lock:
             if self._favour_cache is not None and self._favour_cache[0] == key:
                 return self._favour_cache[1]
@@ -344,7 +349,7 @@ class NetworkingService:
                 when = _as_date(occurred) or date.today()
                 promises.setdefault(iid, (when, summary, []))[2].append(cid)
         facts = _FavourFacts(
-            balances={cid: (g, r) for cid, (g, r) in counts.items()},
+            imbalanced={cid: (g, r) for cid, (g, r) in counts.items() if r - g >= rules.FAVOUR_IMBALANCE},
             open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
         )
         with self._favour_lock:
@@ -358,8 +363,9 @@ class NetworkingService:
         with self._sessions() as s:
             row = s.execute(
                 select(
-                    func.coalesce(func.sum(Interaction.kind == "favour_given"), 0),
-                    func.coalesce(func.sum(Interaction.kind == "favour_received"), 0),
+                    # case(), not a bare comparison: sum() would inherit the Boolean type and come back as True.
+                    func.coalesce(func.sum(case((Interaction.kind == "favour_given", 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((Interaction.kind == "favour_received", 1), else_=0)), 0),
                 )
                 .join(InteractionParticipant, InteractionParticipant.interaction_id == Interaction.id)
                 .where(InteractionParticipant.contact_id == contact_id, InteractionParticipant.role == "participant")

@@ -39,3 +39,25 @@ def test_merging_the_same_record_changes_nothing() -> None:
     c = ContactDTO(given_name="Ada", emails=(ContactPoint("a@b.org"),), notes="hello", tags=("x",))
     merged, changes = merge_contacts(c, c)
     assert same_content(merged, c) and changes == []
+
+
+def test_union_points_keeps_same_number_under_other_labels_and_fills_missing_labels() -> None:
+    from netdesk.core.merge import union_points
+
+    existing = (ContactPoint("+49 30 1234567", "work"), ContactPoint("Fax privat", "home fax"))
+    incoming = (
+        ContactPoint("+49301234567", "work", pref=True),  # same number, same label: only the pref flag is added
+        ContactPoint("+49 30 1234567", "mobile"),  # same number, other label: kept
+        ContactPoint("Fax geschäftlich", "work fax"),  # text without digits is compared as text
+    )
+    merged = union_points("phones", existing, incoming)
+    assert merged == (
+        ContactPoint("+49 30 1234567", "work", pref=True),
+        ContactPoint("Fax privat", "home fax"),
+        ContactPoint("+49 30 1234567", "mobile"),
+        ContactPoint("Fax geschäftlich", "work fax"),
+    )
+    assert union_points("phones", merged, incoming) == merged  # idempotent
+    assert union_points("emails", (ContactPoint("a@b.org"),), (ContactPoint("A@B.org", "work"),)) == (
+        ContactPoint("a@b.org", "work"),
+    )

@@ -1,0 +1,621 @@
+"""Create or edit a contact: every field the core models, with inline validation messages."""
+
+from __future__ import annotations
+
+import calendar
+import mimetypes
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
+from netdesk.services.contacts import ContactService
+
+ERROR_STYLE = "color: #c62828;"
+PHOTO_SIZE = 96
+
+
+def error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def label_combo(current: str) -> QComboBox:
+    """Editable combo of the standard labels; anything typed is kept as a custom label."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItems(list(STANDARD_LABELS))
+    combo.setCurrentText(current or STANDARD_LABELS[0])
+    combo.setMinimumContentsLength(8)
+    return combo
+
+
+def combo_label(combo: QComboBox) -> str:
+    text = combo.currentText().strip()
+    return text.lower() if text.lower() in STANDARD_LABELS else text
+
+
+class PointRow(QWidget):
+    removed = Signal(object)
+
+    def __init__(self, kind: str, point: ContactPoint, placeholder: str) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label_combo = label_combo(point.label)
+        self.label_combo.setObjectName(f"{kind}Label")
+        self.value_edit = QLineEdit(point.value)
+        self.value_edit.setObjectName(f"{kind}Value")
+        self.value_edit.setPlaceholderText(placeholder)
+        self.pref_check = QCheckBox("Preferred")
+        self.pref_check.setObjectName(f"{kind}Preferred")
+        self.pref_check.setChecked(point.pref)
+        remove = QToolButton()
+        remove.setText("✕")
+        remove.setToolTip("Remove")
+        remove.setObjectName(f"{kind}Remove")
+        remove.clicked.connect(lambda: self.removed.emit(self))
+        layout.addWidget(self.label_combo)
+        layout.addWidget(self.value_edit, 1)
+        layout.addWidget(self.pref_check)
+        layout.addWidget(remove)
+
+    def point(self) -> ContactPoint | None:
+        value = self.value_edit.text().strip()
+        if not value:
+            return None
+        return ContactPoint(value=value, label=combo_label(self.label_combo), pref=self.pref_check.isChecked())
+
+
+class AddressRow(QWidget):
+    removed = Signal(object)
+
+    def __init__(self, address: PostalAddress) -> None:
+        super().__init__()
+        self._original = address  # keeps PO box / extended parts the editor does not show
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 6)
+        self.label_combo = label_combo(address.label)
+        self.pref_check = QCheckBox("Preferred")
+        self.pref_check.setChecked(address.pref)
+        self.street = QLineEdit(address.street)
+        self.street.setPlaceholderText("Street")
+        self.postal_code = QLineEdit(address.postal_code)
+        self.postal_code.setPlaceholderText("Postal code")
+        self.locality = QLineEdit(address.locality)
+        self.locality.setPlaceholderText("City")
+        self.region = QLineEdit(address.region)
+        self.region.setPlaceholderText("Region")
+        self.country = QLineEdit(address.country)
+        self.country.setPlaceholderText("Country")
+        for name, widget in (
+            ("Street", self.street),
+            ("PostalCode", self.postal_code),
+            ("City", self.locality),
+            ("Region", self.region),
+            ("Country", self.country),
+        ):
+            widget.setObjectName(f"address{name}")
+        remove = QToolButton()
+        remove.setText("✕")
+        remove.setToolTip("Remove address")
+        remove.clicked.connect(lambda: self.removed.emit(self))
+        grid.addWidget(self.label_combo, 0, 0)
+        grid.addWidget(self.street, 0, 1, 1, 3)
+        grid.addWidget(self.pref_check, 0, 4)
+        grid.addWidget(remove, 0, 5)
+        grid.addWidget(self.postal_code, 1, 1)
+        grid.addWidget(self.locality, 1, 2)
+        grid.addWidget(self.region, 1, 3)
+        grid.addWidget(self.country, 2, 1, 1, 3)
+        grid.setColumnStretch(2, 1)
+
+    def address(self) -> PostalAddress | None:
+        a = PostalAddress(
+            label=combo_label(self.label_combo),
+            pref=self.pref_check.isChecked(),
+            po_box=self._original.po_box,
+            extended=self._original.extended,
+            street=self.street.text().strip(),
+            locality=self.locality.text().strip(),
+            region=self.region.text().strip(),
+            postal_code=self.postal_code.text().strip(),
+            country=self.country.text().strip(),
+        )
+        return None if a.is_empty() else a
+
+
+class PointListEditor(QWidget):
+    """Any number of emails (or phones, URLs, IM handles) with label and preferred flag."""
+
+    def __init__(self, kind: str, noun: str, placeholder: str, points: Sequence[ContactPoint]) -> None:
+        super().__init__()
+        self.setObjectName(f"{kind}Editor")
+        self._kind = kind
+        self._placeholder = placeholder
+        self.rows: list[PointRow] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._rows_layout = QVBoxLayout()
+        outer.addLayout(self._rows_layout)
+        self.add_button = QPushButton(f"Add {noun}")
+        self.add_button.setObjectName(f"{kind}AddButton")
+        self.add_button.clicked.connect(lambda: self.add_row().value_edit.setFocus())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+        self.error = error_label(f"{kind}Error")
+        outer.addWidget(self.error)
+        for p in points:
+            self.add_row(p)
+
+    def add_row(self, point: ContactPoint | None = None) -> PointRow:
+        row = PointRow(self._kind, point or ContactPoint(""), self._placeholder)
+        row.removed.connect(self._remove)
+        self.rows.append(row)
+        self._rows_layout.addWidget(row)
+        return row
+
+    def _remove(self, row: PointRow) -> None:
+        self.rows.remove(row)
+        row.setParent(None)
+        row.deleteLater()
+
+    def points(self) -> tuple[ContactPoint, ...]:
+        return tuple(p for p in (r.point() for r in self.rows) if p is not None)
+
+
+class AddressListEditor(QWidget):
+    def __init__(self, addresses: Sequence[PostalAddress]) -> None:
+        super().__init__()
+        self.setObjectName("addressesEditor")
+        self.rows: list[AddressRow] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._rows_layout = QVBoxLayout()
+        outer.addLayout(self._rows_layout)
+        self.add_button = QPushButton("Add address")
+        self.add_button.setObjectName("addressesAddButton")
+        self.add_button.clicked.connect(lambda: self.add_row().street.setFocus())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+        self.error = error_label("addressesError")
+        outer.addWidget(self.error)
+        for a in addresses:
+            self.add_row(a)
+
+    def add_row(self, address: PostalAddress | None = None) -> AddressRow:
+        row = AddressRow(address or PostalAddress())
+        row.removed.connect(self._remove)
+        self.rows.append(row)
+        self._rows_layout.addWidget(row)
+        return row
+
+    def _remove(self, row: AddressRow) -> None:
+        self.rows.remove(row)
+        row.setParent(None)
+        row.deleteLater()
+
+    def addresses(self) -> tuple[PostalAddress, ...]:
+        return tuple(a for a in (r.address() for r in self.rows) if a is not None)
+
+
+class BirthdayEditor(QWidget):
+    """Day and month, plus an optional year: many address books know birthdays without the year."""
+
+    def __init__(self, birthday: PartialDate | None) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.month_combo = QComboBox()
+        self.month_combo.setObjectName("birthdayMonth")
+        self.month_combo.addItem("—", 0)
+        for number in range(1, 13):
+            self.month_combo.addItem(calendar.month_name[number], number)
+        self.day_spin = QSpinBox()
+        self.day_spin.setObjectName("birthdayDay")
+        self.day_spin.setRange(1, 31)
+        self.year_check = QCheckBox("Year known")
+        self.year_check.setObjectName("birthdayYearKnown")
+        self.year_spin = QSpinBox()
+        self.year_spin.setObjectName("birthdayYear")
+        self.year_spin.setRange(1800, date.today().year)
+        self.year_spin.setValue(1990)
+        if birthday is not None:
+            self.month_combo.setCurrentIndex(birthday.month)
+            self.day_spin.setValue(birthday.day)
+            if birthday.year is not None:
+                self.year_check.setChecked(True)
+                self.year_spin.setValue(birthday.year)
+        self.month_combo.currentIndexChanged.connect(self._sync)
+        self.year_check.toggled.connect(self._sync)
+        layout.addWidget(self.day_spin)
+        layout.addWidget(self.month_combo)
+        layout.addWidget(self.year_check)
+        layout.addWidget(self.year_spin)
+        layout.addStretch(1)
+        self._sync()
+
+    def _sync(self) -> None:
+        has_month = self.month_combo.currentIndex() > 0
+        self.day_spin.setEnabled(has_month)
+        self.year_check.setEnabled(has_month)
+        self.year_spin.setEnabled(has_month and self.year_check.isChecked())
+
+    def set_date(self, day: int, month: int, year: int | None) -> None:
+        self.month_combo.setCurrentIndex(month)
+        self.day_spin.setValue(day)
+        self.year_check.setChecked(year is not None)
+        if year is not None:
+            self.year_spin.setValue(year)
+
+    def value(self) -> PartialDate | None:
+        """The birthday, None when no month is chosen; raises ValidationError for e.g. 30 February."""
+        month = self.month_combo.currentIndex()
+        if month == 0:
+            return None
+        year = self.year_spin.value() if self.year_check.isChecked() else None
+        try:
+            return PartialDate(month=month, day=self.day_spin.value(), year=year)
+        except ValueError:
+            raise ValidationError("birthday", "That day does not exist in that month.") from None
+
+
+class ContactDialog(QDialog):
+    """Saves through the service itself so that a ValidationError keeps the dialog open with the message shown."""
+
+    def __init__(
+        self,
+        contacts: ContactService,
+        contact: ContactDTO | None = None,
+        known_tags: Sequence[str] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactDialog")
+        self._contacts = contacts
+        self.original = contact
+        self.saved: ContactDTO | None = None
+        c = contact or ContactDTO()
+        self.setWindowTitle(f"Edit {c.name}" if contact else "New contact")
+        self.resize(720, 760)
+
+        body = QWidget()
+        form_layout = QVBoxLayout(body)
+
+        # --- identity ---------------------------------------------------------------------------------------
+        identity = QGroupBox("Name")
+        top = QHBoxLayout(identity)
+        names = QFormLayout()
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("kindCombo")
+        self.kind_combo.addItem("Person", ContactKind.PERSON)
+        self.kind_combo.addItem("Organisation", ContactKind.ORGANIZATION)
+        self.kind_combo.setCurrentIndex(0 if c.kind is ContactKind.PERSON else 1)
+        names.addRow("Kind:", self.kind_combo)
+        self.prefix_edit = self._line("prefixEdit", c.prefix, "Dr., Ms. …")
+        self.given_edit = self._line("givenEdit", c.given_name)
+        self.additional_edit = self._line("additionalEdit", c.additional_name)
+        self.family_edit = self._line("familyEdit", c.family_name)
+        self.suffix_edit = self._line("suffixEdit", c.suffix, "Jr., PhD …")
+        self.nickname_edit = self._line("nicknameEdit", c.nickname)
+        self._person_rows: list[QWidget] = []
+        for text, widget in (
+            ("Prefix:", self.prefix_edit),
+            ("Given name:", self.given_edit),
+            ("Middle name:", self.additional_edit),
+            ("Family name:", self.family_edit),
+            ("Suffix:", self.suffix_edit),
+            ("Nickname:", self.nickname_edit),
+        ):
+            names.addRow(text, widget)
+            self._person_rows.append(widget)
+        self._names_form = names
+        self.name_error = error_label("nameError")
+        names.addRow("", self.name_error)
+        top.addLayout(names, 1)
+        top.addLayout(self._photo_box(c))
+        form_layout.addWidget(identity)
+
+        work = QGroupBox("Work")
+        work_form = QFormLayout(work)
+        self.organization_edit = self._line("organizationEdit", c.organization)
+        self.department_edit = self._line("departmentEdit", c.department)
+        self.title_edit = self._line("titleEdit", c.title)
+        self.organization_error = error_label("organizationError")
+        work_form.addRow("Organisation:", self.organization_edit)
+        work_form.addRow("", self.organization_error)
+        work_form.addRow("Department:", self.department_edit)
+        work_form.addRow("Title:", self.title_edit)
+        form_layout.addWidget(work)
+
+        # --- contact points ---------------------------------------------------------------------------------
+        self.emails_editor = PointListEditor("emails", "email", "name@example.com", c.emails)
+        self.phones_editor = PointListEditor("phones", "phone", "+44 20 7946 0000", c.phones)
+        self.urls_editor = PointListEditor("urls", "URL", "https://", c.urls)
+        self.ims_editor = PointListEditor("ims", "IM handle", "xmpp:name@example.com", c.ims)
+        self.addresses_editor = AddressListEditor(c.addresses)
+        for title, editor in (
+            ("Email", self.emails_editor),
+            ("Phone", self.phones_editor),
+            ("Web", self.urls_editor),
+            ("Instant messaging", self.ims_editor),
+            ("Addresses", self.addresses_editor),
+        ):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(editor)
+            form_layout.addWidget(box)
+
+        # --- personal -----------------------------------------------------------------------------------------
+        personal = QGroupBox("More")
+        personal_form = QFormLayout(personal)
+        self.birthday_editor = BirthdayEditor(c.birthday)
+        self.birthday_error = error_label("birthdayError")
+        personal_form.addRow("Birthday:", self.birthday_editor)
+        personal_form.addRow("", self.birthday_error)
+        self.tags_edit = self._line("tagsEdit", ", ".join(c.tags), "comma-separated, e.g. mentor, fintech")
+        self._tag_completer(known_tags)
+        personal_form.addRow("Tags:", self.tags_edit)
+        self.notes_edit = QPlainTextEdit(c.notes)
+        self.notes_edit.setObjectName("notesEdit")
+        self.notes_edit.setMinimumHeight(90)
+        personal_form.addRow("Notes:", self.notes_edit)
+        form_layout.addWidget(personal)
+
+        self.form_error = error_label("formError")
+        form_layout.addWidget(self.form_error)
+        form_layout.addStretch(1)
+
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setWidget(body)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("saveButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("cancelButton")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self._scroll)
+        outer.addWidget(buttons)
+
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+        (self.organization_edit if c.kind is ContactKind.ORGANIZATION else self.given_edit).setFocus()
+
+    # --- building blocks ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _line(name: str, text: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit(text)
+        edit.setObjectName(name)
+        edit.setPlaceholderText(placeholder)
+        return edit
+
+    def _photo_box(self, c: ContactDTO) -> QVBoxLayout:
+        self._photo: bytes | None = c.photo
+        self._photo_mime = c.photo_mime
+        box = QVBoxLayout()
+        self.photo_label = QLabel()
+        self.photo_label.setObjectName("photoPreview")
+        self.photo_label.setFixedSize(PHOTO_SIZE, PHOTO_SIZE)
+        self.photo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo_label.setStyleSheet("border: 1px solid palette(mid); border-radius: 4px;")
+        choose = QPushButton("Choose photo…")
+        choose.setObjectName("choosePhotoButton")
+        choose.clicked.connect(self._choose_photo)
+        self.remove_photo_button = QPushButton("Remove photo")
+        self.remove_photo_button.setObjectName("removePhotoButton")
+        self.remove_photo_button.clicked.connect(self.clear_photo)
+        self.photo_error = error_label("photoError")
+        box.addWidget(self.photo_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addWidget(choose)
+        box.addWidget(self.remove_photo_button)
+        box.addWidget(self.photo_error)
+        box.addStretch(1)
+        self._show_photo()
+        return box
+
+    def _tag_completer(self, known_tags: Sequence[str]) -> None:
+        """Complete the tag being typed (the text after the last comma) from the existing tags."""
+        model = QStringListModel(list(known_tags), self)
+        completer = QCompleter(model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setWidget(self.tags_edit)
+        self._completer = completer
+
+        def on_edit(text: str) -> None:
+            current = text.rsplit(",", 1)[-1].strip()
+            if not current:
+                popup = completer.popup()
+                if popup is not None:
+                    popup.hide()
+                return
+            completer.setCompletionPrefix(current)
+            if completer.completionCount():
+                completer.complete()
+
+        def insert(tag: str) -> None:
+            head = self.tags_edit.text().rsplit(",", 1)[0] if "," in self.tags_edit.text() else ""
+            self.tags_edit.setText((head + ", " if head else "") + tag + ", ")
+
+        self.tags_edit.textEdited.connect(on_edit)
+        completer.activated.connect(insert)
+
+    def _show_photo(self) -> None:
+        pixmap = QPixmap()
+        if self._photo and pixmap.loadFromData(self._photo):
+            self.photo_label.setPixmap(
+                pixmap.scaled(
+                    PHOTO_SIZE,
+                    PHOTO_SIZE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        else:
+            self.photo_label.setPixmap(QPixmap())
+            self.photo_label.setText("No photo")
+        self.remove_photo_button.setEnabled(bool(self._photo))
+
+    def _choose_photo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a photo", "", "Images (*.png *.jpg *.jpeg *.gif *.bmp)")
+        if path:
+            self.set_photo_file(Path(path))
+
+    def set_photo_file(self, path: Path) -> bool:
+        """Load a photo from ``path``; a file that is not an image shows a message instead."""
+        self.photo_error.hide()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._show_error(self.photo_error, f"Cannot read {path.name}: {exc.strerror}")
+            return False
+        if QImage.fromData(data).isNull():
+            self._show_error(self.photo_error, f"{path.name} is not an image NetDesk can show.")
+            return False
+        self._photo = data
+        self._photo_mime = mimetypes.guess_type(path.name)[0] or "image/jpeg"
+        self._show_photo()
+        return True
+
+    def clear_photo(self) -> None:
+        self._photo = None
+        self._photo_mime = ""
+        self._show_photo()
+
+    def kind(self) -> ContactKind:
+        # Qt hands enum item data back as plain strings.
+        return ContactKind(self.kind_combo.currentData())
+
+    def _kind_changed(self) -> None:
+        is_person = self.kind() is ContactKind.PERSON
+        for widget in self._person_rows:
+            self._names_form.setRowVisible(widget, is_person)
+        self.department_edit.setEnabled(is_person)
+        self.title_edit.setEnabled(is_person)
+
+    # --- saving -------------------------------------------------------------------------------------------
+
+    def contact(self) -> ContactDTO:
+        """The contact as entered; raises ValidationError for input the form itself can tell is wrong."""
+        base = self.original or ContactDTO()
+        kind = self.kind()
+        person = kind is ContactKind.PERSON
+        parts = {
+            "prefix": self.prefix_edit.text().strip() if person else "",
+            "given_name": self.given_edit.text().strip() if person else "",
+            "additional_name": self.additional_edit.text().strip() if person else "",
+            "family_name": self.family_edit.text().strip() if person else "",
+            "suffix": self.suffix_edit.text().strip() if person else "",
+        }
+        organization = self.organization_edit.text().strip()
+        if person:
+            composed = " ".join(p for p in parts.values() if p)
+            original_parts = (base.prefix, base.given_name, base.additional_name, base.family_name, base.suffix)
+            original_composed = " ".join(p for p in original_parts if p)
+            # Keep a hand-written display name (e.g. from a vCard FN) as long as the parts did not change.
+            keep = base.formatted_name and base.formatted_name != original_composed and composed == original_composed
+            formatted = base.formatted_name if keep else composed
+        else:
+            formatted = organization
+        return base.replace(
+            kind=kind,
+            formatted_name=formatted,
+            nickname=self.nickname_edit.text().strip() if person else "",
+            organization=organization,
+            department=self.department_edit.text().strip() if person else "",
+            title=self.title_edit.text().strip() if person else "",
+            emails=self.emails_editor.points(),
+            phones=self.phones_editor.points(),
+            urls=self.urls_editor.points(),
+            ims=self.ims_editor.points(),
+            addresses=self.addresses_editor.addresses(),
+            birthday=self.birthday_editor.value(),
+            notes=self.notes_edit.toPlainText().strip(),
+            tags=tuple(t.strip() for t in self.tags_edit.text().split(",") if t.strip()),
+            photo=self._photo,
+            photo_mime=self._photo_mime if self._photo else "",
+            **parts,
+        )
+
+    def save(self) -> None:
+        self._clear_errors()
+        try:
+            dto = self.contact()
+            if self.original is None:
+                self.saved = self._contacts.create(dto)
+            else:
+                self.saved = self._contacts.update(dto)
+        except ValidationError as exc:
+            self._show_error(self._error_label_for(exc.field), exc.message)
+            return
+        except NetDeskError as exc:
+            self._show_error(self.form_error, str(exc))
+            return
+        self.accept()
+
+    def _error_label_for(self, field: str) -> QLabel:
+        if field == "name" and self.kind() is ContactKind.ORGANIZATION:
+            return self.organization_error
+        return {
+            "name": self.name_error,
+            "organization": self.organization_error,
+            "emails": self.emails_editor.error,
+            "phones": self.phones_editor.error,
+            "urls": self.urls_editor.error,
+            "ims": self.ims_editor.error,
+            "addresses": self.addresses_editor.error,
+            "birthday": self.birthday_error,
+        }.get(field, self.form_error)
+
+    def _show_error(self, label: QLabel, message: str) -> None:
+        label.setText(message)
+        label.show()
+        self._scroll.ensureWidgetVisible(label)
+
+    def _clear_errors(self) -> None:
+        for label in self.findChildren(QLabel):
+            if label.objectName().endswith("Error"):
+                label.hide()
+                label.clear()
+
+    def visible_errors(self) -> dict[str, str]:
+        """Object name -> message of every error message on show (for tests and accessibility checks)."""
+        return {
+            label.objectName(): label.text()
+            for label in self.findChildren(QLabel)
+            if label.objectName().endswith("Error") and not label.isHidden()
+        }

@@ -1,0 +1,225 @@
+"""The contact list's model: every ContactRow held once in memory, shown through a list of visible ids.
+
+Searching never re-queries rows: the search service returns ids and the model just shows those (in that
+order, or in the user's chosen sort), so 100,000 contacts stay responsive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QIcon
+
+from netdesk.core.model import ContactKind, ContactRow
+from netdesk.ui.icons import action_icon
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    NAME = 0
+    ORGANIZATION = 1
+    TITLE = 2
+    TAGS = 3
+    LAST_CONTACTED = 4
+
+
+HEADERS = {
+    Column.NAME: "Name",
+    Column.ORGANIZATION: "Organisation",
+    Column.TITLE: "Title",
+    Column.TAGS: "Tags",
+    Column.LAST_CONTACTED: "Last contacted",
+}
+
+
+def format_last_contacted(when: datetime | None) -> str:
+    return when.strftime("%d %b %Y") if when else ""
+
+
+class ContactTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: dict[int, ContactRow] = {}
+        self._visible: list[int] = []
+        self._sort_column: int = -1  # -1: the service's order (by name)
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._org_icon: QIcon | None = None
+        self._person_icon: QIcon | None = None
+
+    # --- Qt model interface ------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._visible)):
+            return None
+        row = self._rows[self._visible[index.row()]]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(row, column)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.FontRole and row.kind is ContactKind.ORGANIZATION:
+            return self._italic
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
+            return self._kind_icon(row.kind)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old = self._visible
+        self._sort_column, self._sort_order = column, order
+        self._visible = self._sorted(self._visible)
+        self._move_persistent_indexes(old)
+        self.layoutChanged.emit()
+
+    # --- loading and filtering -----------------------------------------------------------------------------
+
+    def set_rows(self, rows: Iterable[ContactRow], visible_ids: Sequence[int] | None = None) -> None:
+        """Replace every row; show ``visible_ids`` (default: all, in the given order)."""
+        self.beginResetModel()
+        self._rows = {r.id: r for r in rows}
+        ids = list(self._rows) if visible_ids is None else [i for i in visible_ids if i in self._rows]
+        self._visible = self._sorted(ids)
+        self.endResetModel()
+
+    def show_ids(self, ids: Sequence[int]) -> None:
+        """Show only ``ids`` (unknown ids are skipped) in their given order unless the user chose a sort."""
+        self.beginResetModel()
+        self._visible = self._sorted([i for i in ids if i in self._rows])
+        self.endResetModel()
+
+    def show_matching(self, ids: AbstractSet[int] | None) -> None:
+        """Show the rows whose id is in ``ids`` (all rows for None), in the list's name order or the user's sort.
+
+        Filtering the rows already held, by set membership, is what keeps typing in the search box smooth on a
+        large database: the service only answers which ids match.
+        """
+        self.beginResetModel()
+        order = list(self._rows)
+        self._visible = self._sorted(order if ids is None else [i for i in order if i in ids])
+        self.endResetModel()
+
+    def update_rows(self, rows: Iterable[ContactRow]) -> None:
+        """Refresh rows after an edit: visible ones get dataChanged; new ids are only remembered."""
+        last = len(Column) - 1
+        positions = {cid: i for i, cid in enumerate(self._visible)}
+        for row in rows:
+            self._rows[row.id] = row
+            pos = positions.get(row.id)
+            if pos is not None:
+                self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
+
+    def remove_ids(self, ids: Iterable[int]) -> None:
+        for cid in ids:
+            self._rows.pop(cid, None)
+            if cid in self._visible:
+                pos = self._visible.index(cid)
+                self.beginRemoveRows(QModelIndex(), pos, pos)
+                del self._visible[pos]
+                self.endRemoveRows()
+
+    # --- queries for the view ------------------------------------------------------------------------------
+
+    def contact_id(self, row: int) -> int | None:
+        return self._visible[row] if 0 <= row < len(self._visible) else None
+
+    def row_of(self, contact_id: int) -> int | None:
+        try:
+            return self._visible.index(contact_id)
+        except ValueError:
+            return None
+
+    def contact_row(self, contact_id: int) -> ContactRow | None:
+        return self._rows.get(contact_id)
+
+    def all_rows(self) -> list[ContactRow]:
+        return list(self._rows.values())
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    @property
+    def shown(self) -> int:
+        return len(self._visible)
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _text(row: ContactRow, column: int) -> str:
+        if column == Column.NAME:
+            return row.name
+        if column == Column.ORGANIZATION:
+            return row.organization if row.kind is ContactKind.PERSON else ""
+        if column == Column.TITLE:
+            return row.title
+        if column == Column.TAGS:
+            return row.tags
+        if column == Column.LAST_CONTACTED:
+            return format_last_contacted(row.last_contacted)
+        return ""
+
+    def _kind_icon(self, kind: ContactKind) -> QIcon:
+        if self._org_icon is None or self._person_icon is None:
+            self._org_icon = action_icon("organization")
+            self._person_icon = action_icon("person")
+        return self._org_icon if kind is ContactKind.ORGANIZATION else self._person_icon
+
+    def _sorted(self, ids: list[int]) -> list[int]:
+        if self._sort_column < 0:
+            return ids
+        rows = self._rows
+        reverse = self._sort_order == Qt.SortOrder.DescendingOrder
+        if self._sort_column == Column.LAST_CONTACTED:
+            # Never-contacted contacts go last in either direction.
+            never = [i for i in ids if rows[i].last_contacted is None]
+            dated = [i for i in ids if rows[i].last_contacted is not None]
+            dated.sort(key=lambda i: rows[i].last_contacted or datetime.min, reverse=reverse)
+            return dated + sorted(never, key=lambda i: rows[i].sort_key)
+        if self._sort_column == Column.NAME:
+            return sorted(ids, key=lambda i: (rows[i].sort_key, i), reverse=reverse)
+        column = self._sort_column
+        # Empty cells last, ties broken by name.
+        filled = [i for i in ids if self._text(rows[i], column)]
+        empty = [i for i in ids if not self._text(rows[i], column)]
+        filled.sort(key=lambda i: (self._text(rows[i], column).casefold(), rows[i].sort_key), reverse=reverse)
+        return filled + sorted(empty, key=lambda i: rows[i].sort_key)
+
+    def _move_persistent_indexes(self, old_visible: list[int]) -> None:
+        new_positions = {cid: i for i, cid in enumerate(self._visible)}
+        old_indexes = self.persistentIndexList()
+        new_indexes = []
+        for index in old_indexes:
+            row = index.row()
+            cid = old_visible[row] if index.isValid() and 0 <= row < len(old_visible) else None
+            pos = new_positions.get(cid) if cid is not None else None
+            new_indexes.append(self.index(pos, index.column()) if pos is not None else QModelIndex())
+        self.changePersistentIndexList(old_indexes, new_indexes)

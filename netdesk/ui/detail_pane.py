@@ -1,0 +1,263 @@
+"""The right-hand pane: every field of the selected contact, then its timeline newest first."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Sequence
+from datetime import date
+from html import escape
+from urllib.parse import quote, unquote
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.model import (
+    Channel,
+    ContactDTO,
+    ContactKind,
+    ContactPoint,
+    ContactRow,
+    Direction,
+    InteractionDTO,
+    PartialDate,
+)
+from netdesk.ui.icons import action_icon
+
+PHOTO_URL = QUrl("netdesk-photo:current")
+PHOTO_PX = 88
+INTERACTION_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def birthday_text(b: PartialDate, today: date | None = None) -> str:
+    text = f"{b.day} {calendar.month_name[b.month]}"
+    if b.year is None:
+        return text
+    today = today or date.today()
+    age = today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+    return f"{text} {b.year} (age {age})"
+
+
+def interaction_text(i: InteractionDTO, contact_id: int | None) -> str:
+    """Two lines for the timeline list: when and what, then with whom and the notes' first line."""
+    head = f"{i.occurred_at:%d %b %Y %H:%M} · {i.kind.label}"
+    if i.channel is not Channel.UNSPECIFIED:
+        head += " · " + ("in person" if i.channel is Channel.IN_PERSON else "online")
+    if i.direction is Direction.OUT:
+        head += " · I reached out"
+    elif i.direction is Direction.IN:
+        head += " · they reached out"
+    lines = [head]
+    if i.summary:
+        lines.append(i.summary)
+    others = [p.name for p in i.participants if p.contact_id != contact_id and p.name]
+    if others:
+        lines.append("With " + ", ".join(others))
+    if i.notes:
+        lines.append(i.notes.splitlines()[0][:160])
+    return "\n".join(lines)
+
+
+STAR = ' <span style="color:#e0a100" title="preferred">★</span>'
+
+
+def _label(label: str) -> str:
+    return f" <span style='color:gray'>{escape(label)}</span>" if label else ""
+
+
+def _points_html(points: Sequence[ContactPoint], scheme: str = "") -> list[str]:
+    """One cell per point: the value (a link where useful), its label in grey and a star when preferred."""
+    cells = []
+    for p in sorted(points, key=lambda p: not p.pref):
+        value = escape(p.value)
+        if scheme == "url":
+            href = p.value if "://" in p.value else f"https://{p.value}"
+            value = f'<a href="{escape(href)}">{value}</a>'
+        elif scheme:
+            value = f'<a href="{scheme}:{escape(p.value)}">{value}</a>'
+        cells.append(value + _label(p.label) + (STAR if p.pref else ""))
+    return cells
+
+
+def contact_html(c: ContactDTO, members: Sequence[ContactRow] | None) -> str:
+    parts: list[str] = []
+    photo = '<img src="netdesk-photo:current" style="float:right">' if c.photo else ""
+    parts.append(f"<table width='100%'><tr><td><h2 style='margin:0'>{escape(c.name)}</h2>")
+    sub: list[str] = []
+    if c.kind is ContactKind.ORGANIZATION:
+        sub.append("<i>Organisation</i>")
+    else:
+        job = ", ".join(escape(x) for x in (c.title, c.department) if x)
+        if job:
+            sub.append(job)
+        if c.organization:
+            sub.append(f'<a href="org:{quote(c.organization)}">{escape(c.organization)}</a>')
+    if sub:
+        parts.append("<p style='margin-top:2px'>" + " at ".join(sub) + "</p>")
+    parts.append(f"</td><td align='right' width='{PHOTO_PX + 4}'>{photo}</td></tr></table>")
+
+    rows: list[tuple[str, list[str]]] = []
+    if c.kind is ContactKind.PERSON:
+        for label, value in (
+            ("Prefix", c.prefix),
+            ("Given name", c.given_name),
+            ("Middle name", c.additional_name),
+            ("Family name", c.family_name),
+            ("Suffix", c.suffix),
+            ("Nickname", c.nickname),
+        ):
+            if value:
+                rows.append((label, [escape(value)]))
+    rows.append(("Email", _points_html(c.emails, "mailto")))
+    rows.append(("Phone", _points_html(c.phones, "tel")))
+    rows.append(("Web", _points_html(c.urls, "url")))
+    rows.append(("Messaging", _points_html(c.ims)))
+    rows.append(
+        (
+            "Address",
+            [
+                escape(a.one_line()) + _label(a.label) + (STAR if a.pref else "")
+                for a in sorted(c.addresses, key=lambda a: not a.pref)
+            ],
+        )
+    )
+    if c.birthday:
+        rows.append(("Birthday", [escape(birthday_text(c.birthday))]))
+    if c.tags:
+        chips = " ".join(
+            f'<span style="background-color:#e3ecf7; color:#1d3d63">&nbsp;{escape(t)}&nbsp;</span>' for t in c.tags
+        )
+        rows.append(("Tags", [chips]))
+
+    parts.append("<table cellspacing='0' cellpadding='3'>")
+    for title, cells in rows:
+        for i, cell in enumerate(cells):
+            head = escape(title) if i == 0 else ""
+            parts.append(
+                f"<tr><td style='color:gray' valign='top' align='right'>{head}</td><td valign='top'>{cell}</td></tr>"
+            )
+    parts.append("</table>")
+    if c.notes:
+        notes = escape(c.notes).replace("\n", "<br>")
+        parts.append(f"<h4 style='margin-bottom:2px'>Notes</h4><p style='margin-top:0'>{notes}</p>")
+    if members is not None:
+        parts.append(f"<h4 style='margin-bottom:2px'>People ({len(members)})</h4>")
+        if members:
+            items = "".join(
+                f'<li><a href="contact:{m.id}">{escape(m.name)}</a>'
+                + (f" <span style='color:gray'>· {escape(m.title)}</span>" if m.title else "")
+                + "</li>"
+                for m in members
+            )
+            parts.append(f"<ul style='margin-top:0'>{items}</ul>")
+        else:
+            parts.append("<p style='color:gray'>Nobody in your network works here yet.</p>")
+    return "".join(parts)
+
+
+class DetailPane(QWidget):
+    organization_clicked = Signal(str)
+    contact_clicked = Signal(int)
+    log_interaction_requested = Signal()
+    interaction_activated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self.contact: ContactDTO | None = None
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("detailBrowser")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._link)
+
+        self.timeline_title = QLabel("<b>Timeline</b>")
+        self.log_button = QPushButton(action_icon("log-interaction"), "Log interaction…")
+        self.log_button.setObjectName("logInteractionButton")
+        self.log_button.clicked.connect(self.log_interaction_requested)
+        self.timeline_list = QListWidget()
+        self.timeline_list.setObjectName("timelineList")
+        self.timeline_list.setAlternatingRowColors(True)
+        self.timeline_list.setWordWrap(True)
+        self.timeline_list.setSpacing(2)
+        self.timeline_list.itemActivated.connect(
+            lambda item: self.interaction_activated.emit(item.data(INTERACTION_ROLE))
+        )
+        timeline = QWidget()
+        t_layout = QVBoxLayout(timeline)
+        t_layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        header.addWidget(self.timeline_title)
+        header.addStretch(1)
+        header.addWidget(self.log_button)
+        t_layout.addLayout(header)
+        t_layout.addWidget(self.timeline_list)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("detailSplitter")
+        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(timeline)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.show_nothing()
+
+    def show_nothing(self, message: str = "Select a contact to see their details.") -> None:
+        self.contact = None
+        self.browser.setHtml(f"<p style='color:gray; margin-top:24px' align='center'>{escape(message)}</p>")
+        self.timeline_list.clear()
+        self.timeline_title.setText("<b>Timeline</b>")
+        self.log_button.setEnabled(False)
+
+    def show_contact(
+        self, contact: ContactDTO, timeline: Sequence[InteractionDTO], members: Sequence[ContactRow] | None = None
+    ) -> None:
+        self.contact = contact
+        document: QTextDocument = self.browser.document()
+        if contact.photo:
+            image = QImage.fromData(contact.photo)
+            if not image.isNull():
+                image = image.scaled(
+                    PHOTO_PX, PHOTO_PX, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
+            document.addResource(QTextDocument.ResourceType.ImageResource, PHOTO_URL, image)
+        self.browser.setHtml(contact_html(contact, members))
+        self.show_timeline(timeline)
+        self.log_button.setEnabled(True)
+
+    def show_timeline(self, timeline: Sequence[InteractionDTO]) -> None:
+        self.timeline_list.clear()
+        cid = self.contact.id if self.contact else None
+        for interaction in timeline:
+            item = QListWidgetItem(interaction_text(interaction, cid))
+            item.setData(INTERACTION_ROLE, interaction)
+            item.setToolTip(interaction.notes or interaction.summary)
+            self.timeline_list.addItem(item)
+        self.timeline_title.setText(
+            f"<b>Timeline</b> ({len(timeline)})" if timeline else "<b>Timeline</b> — nothing logged yet"
+        )
+
+    def text(self) -> str:
+        """What the pane shows as plain text (details then timeline)."""
+        items = [self.timeline_list.item(i).text() for i in range(self.timeline_list.count())]
+        return "\n".join([self.browser.toPlainText(), *items])
+
+    def _link(self, url: QUrl) -> None:
+        scheme = url.scheme()
+        if scheme == "org":
+            self.organization_clicked.emit(unquote(url.toString()[len("org:") :]))
+        elif scheme == "contact":
+            self.contact_clicked.emit(int(url.path() or url.toString()[len("contact:") :]))
+        else:
+            QDesktopServices.openUrl(url)

@@ -1,0 +1,252 @@
+"""Log (or edit) an interaction: when, what kind, through which channel, with whom."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.model import Channel, ContactRow, Direction, InteractionDTO, InteractionKind, Participant
+from netdesk.services.timeline import TimelineService
+from netdesk.ui.contact_dialog import error_label
+
+# The kinds a person logs by hand; "connected" and "connection request" come from LinkedIn imports.
+LOGGABLE_KINDS = (
+    InteractionKind.MEETING,
+    InteractionKind.CALL,
+    InteractionKind.MESSAGE,
+    InteractionKind.EMAIL,
+    InteractionKind.EVENT,
+    InteractionKind.INTRODUCTION,
+    InteractionKind.FAVOUR_GIVEN,
+    InteractionKind.FAVOUR_RECEIVED,
+    InteractionKind.NOTE,
+)
+CHANNEL_LABELS = {Channel.UNSPECIFIED: "—", Channel.IN_PERSON: "In person", Channel.ONLINE: "Online"}
+DIRECTION_LABELS = {Direction.NONE: "Both / neither", Direction.OUT: "I reached out", Direction.IN: "They reached out"}
+PICKER_LIMIT = 200
+
+
+class ContactPicker(QDialog):
+    """Choose one contact by typing part of a name; filters the rows already in memory."""
+
+    def __init__(self, rows: Sequence[ContactRow], exclude: set[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactPicker")
+        self.setWindowTitle("Add participant")
+        self.resize(380, 420)
+        self._rows = sorted((r for r in rows if r.id not in exclude), key=lambda r: r.sort_key)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("pickerSearch")
+        self.search_edit.setPlaceholderText("Type a name…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self.list.setObjectName("pickerList")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.search_edit.textChanged.connect(self._filter)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        self._filter("")
+
+    def _filter(self, text: str) -> None:
+        needle = text.casefold().strip()
+        self.list.clear()
+        shown = 0
+        for r in self._rows:
+            if needle and needle not in r.name.casefold() and needle not in r.organization.casefold():
+                continue
+            item = QListWidgetItem(
+                f"{r.name} — {r.organization}" if r.organization and r.organization != r.name else r.name
+            )
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            self.list.addItem(item)
+            shown += 1
+            if shown >= PICKER_LIMIT:
+                break
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def chosen(self) -> tuple[int, str] | None:
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0]
+
+
+class InteractionDialog(QDialog):
+    def __init__(
+        self,
+        timeline: TimelineService,
+        participants: Sequence[tuple[int, str]],
+        rows_provider: Callable[[], Sequence[ContactRow]],
+        interaction: InteractionDTO | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("interactionDialog")
+        self.setWindowTitle("Edit interaction" if interaction else "Log interaction")
+        self.resize(520, 560)
+        self._timeline = timeline
+        self._rows_provider = rows_provider
+        self.original = interaction
+        self.saved: InteractionDTO | None = None
+
+        form = QFormLayout()
+        self.when_edit = QDateTimeEdit(
+            QDateTime(interaction.occurred_at) if interaction else QDateTime.currentDateTime()
+        )
+        self.when_edit.setObjectName("whenEdit")
+        self.when_edit.setCalendarPopup(True)
+        self.when_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        form.addRow("When:", self.when_edit)
+
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("kindCombo")
+        kinds = list(LOGGABLE_KINDS)
+        if interaction and interaction.kind not in kinds:
+            kinds.append(interaction.kind)
+        for kind in kinds:
+            self.kind_combo.addItem(kind.label, kind)
+        self.kind_combo.setCurrentIndex(kinds.index(interaction.kind) if interaction else 0)
+        form.addRow("Kind:", self.kind_combo)
+
+        self.channel_combo = QComboBox()
+        self.channel_combo.setObjectName("channelCombo")
+        for channel, text in CHANNEL_LABELS.items():
+            self.channel_combo.addItem(text, channel)
+        self.channel_combo.setCurrentIndex(list(CHANNEL_LABELS).index(interaction.channel) if interaction else 0)
+        form.addRow("Channel:", self.channel_combo)
+
+        self.direction_combo = QComboBox()
+        self.direction_combo.setObjectName("directionCombo")
+        for direction, text in DIRECTION_LABELS.items():
+            self.direction_combo.addItem(text, direction)
+        self.direction_combo.setCurrentIndex(list(DIRECTION_LABELS).index(interaction.direction) if interaction else 0)
+        form.addRow("Initiative:", self.direction_combo)
+
+        self.summary_edit = QLineEdit(interaction.summary if interaction else "")
+        self.summary_edit.setObjectName("summaryEdit")
+        self.summary_edit.setPlaceholderText("e.g. Coffee at the conference")
+        self.summary_error = error_label("summaryError")
+        form.addRow("Summary:", self.summary_edit)
+        form.addRow("", self.summary_error)
+
+        self.notes_edit = QPlainTextEdit(interaction.notes if interaction else "")
+        self.notes_edit.setObjectName("notesEdit")
+        form.addRow("Notes:", self.notes_edit)
+
+        self.participants_list = QListWidget()
+        self.participants_list.setObjectName("participantsList")
+        self.participants_list.setMaximumHeight(110)
+        add = QPushButton("Add…")
+        add.setObjectName("addParticipantButton")
+        add.clicked.connect(self.pick_participant)
+        remove = QPushButton("Remove")
+        remove.setObjectName("removeParticipantButton")
+        remove.clicked.connect(self._remove_participant)
+        people = QHBoxLayout()
+        people.addWidget(self.participants_list, 1)
+        side = QVBoxLayout()
+        side.addWidget(add)
+        side.addWidget(remove)
+        side.addStretch(1)
+        people.addLayout(side)
+        self.participants_error = error_label("participantsError")
+        form.addRow("With:", people)
+        form.addRow("", self.participants_error)
+        self._roles: dict[int, Participant] = {}
+        source = interaction.participants if interaction else tuple(Participant(cid, name=n) for cid, n in participants)
+        for p in source:
+            self.add_participant(p.contact_id, p.name, p)
+
+        self.form_error = error_label("formError")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("saveButton")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.form_error)
+        layout.addWidget(buttons)
+        self.summary_edit.setFocus()
+
+    def add_participant(self, contact_id: int, name: str, participant: Participant | None = None) -> None:
+        if contact_id in self._roles:
+            return
+        self._roles[contact_id] = participant or Participant(contact_id, name=name)
+        item = QListWidgetItem(name or f"#{contact_id}")
+        item.setData(Qt.ItemDataRole.UserRole, contact_id)
+        self.participants_list.addItem(item)
+
+    def participant_ids(self) -> list[int]:
+        return [
+            int(self.participants_list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.participants_list.count())
+        ]
+
+    def pick_participant(self) -> None:
+        picker = ContactPicker(self._rows_provider(), set(self.participant_ids()), self)
+        if picker.exec() == QDialog.DialogCode.Accepted and (chosen := picker.chosen()):
+            self.add_participant(*chosen)
+
+    def _remove_participant(self) -> None:
+        row = self.participants_list.currentRow()
+        if row >= 0:
+            item = self.participants_list.takeItem(row)
+            self._roles.pop(int(item.data(Qt.ItemDataRole.UserRole)), None)
+
+    def interaction(self) -> InteractionDTO:
+        when: datetime = self.when_edit.dateTime().toPython()  # type: ignore[assignment]
+        when = when.replace(second=0, microsecond=0)
+        base = self.original or InteractionDTO(occurred_at=when, kind=InteractionKind.NOTE)
+        return base.replace(
+            occurred_at=when,
+            kind=InteractionKind(self.kind_combo.currentData()),
+            channel=Channel(self.channel_combo.currentData()),
+            direction=Direction(self.direction_combo.currentData()),
+            summary=self.summary_edit.text().strip(),
+            notes=self.notes_edit.toPlainText().strip(),
+            participants=tuple(self._roles[cid] for cid in self.participant_ids()),
+        )
+
+    def save(self) -> None:
+        for label in (self.summary_error, self.participants_error, self.form_error):
+            label.hide()
+        try:
+            dto = self.interaction()
+            self.saved = self._timeline.log(dto) if self.original is None else self._timeline.update(dto)
+        except ValidationError as exc:
+            label = {"summary": self.summary_error, "participants": self.participants_error}.get(
+                exc.field, self.form_error
+            )
+            label.setText(exc.message)
+            label.show()
+            return
+        except NetDeskError as exc:
+            self.form_error.setText(str(exc))
+            self.form_error.show()
+            return
+        self.accept()

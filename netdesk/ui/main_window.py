@@ -1,0 +1,658 @@
+"""The main window: tag side bar, contact list, detail pane with timeline; menus, toolbar and undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk import APP_NAME
+from netdesk.core.errors import NetDeskError, NotFoundError
+from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
+from netdesk.services import NetDesk
+from netdesk.services.contacts import ContactService
+from netdesk.ui.about import AboutDialog
+from netdesk.ui.commands import CreateContactCommand, DeleteContactsCommand, EditContactCommand
+from netdesk.ui.contact_dialog import ContactDialog
+from netdesk.ui.contact_table_model import Column, ContactTableModel
+from netdesk.ui.detail_pane import DetailPane
+from netdesk.ui.icons import action_icon
+from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.trash_dialog import TrashDialog
+from netdesk.ui.workers import TaskRunner
+
+SEARCH_DELAY_MS = 150
+TAG_ROLE = Qt.ItemDataRole.UserRole + 1
+TIMELINE_LIMIT = 500
+DEFAULT_COLUMN_WIDTHS = {Column.NAME: 190, Column.ORGANIZATION: 165, Column.TITLE: 140, Column.TAGS: 130}
+
+
+class MainWindow(QMainWindow):
+    contacts_loaded = Signal()
+    search_finished = Signal()
+    tags_loaded = Signal()
+
+    def __init__(self, nd: NetDesk, settings: QSettings | None = None, demo: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.nd = nd
+        self.settings = settings if settings is not None else QSettings()
+        self.loaded = False
+        self.current_dialog: QDialog | None = None
+        self.undo_stack = QUndoStack(self)
+        self.tasks = TaskRunner(self)
+        self._search_generation = 0
+        self._tag: str | None = None
+        self._organization: str | None = None
+        self._tags: list[TagCount] = []
+        title = "demo network" if demo else (nd.path.name if nd.path else "in-memory database")
+        self.setWindowTitle(f"{APP_NAME} — {title}")
+        self.resize(1280, 800)
+
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._restore_settings()
+        self._sync_actions()
+        self.statusBar().showMessage("Loading contacts…")
+        self.reload_contacts()
+
+    # --- construction ------------------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.tag_list = QListWidget()
+        self.tag_list.setObjectName("tagList")
+        self.tag_list.setMinimumWidth(140)
+        self.tag_list.currentItemChanged.connect(self._tag_selected)
+
+        self.model = ContactTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("contactTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in DEFAULT_COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_actions())
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("searchEdit")
+        self.search_edit.setPlaceholderText("Search contacts (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.addAction(action_icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_edit.setMinimumWidth(300)
+        self.search_edit.setToolTip("Names, organisations, titles, emails, phones, notes and tags")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search_edit.textChanged.connect(self._search_text_changed)
+        self.search_edit.returnPressed.connect(self._focus_first_result)
+
+        # Shown while the list is narrowed to one organisation's people.
+        self.filter_banner = QLabel()
+        self.filter_banner.setObjectName("filterBanner")
+        self.filter_banner.setStyleSheet("background: palette(alternate-base); padding: 4px 8px;")
+        self.filter_banner.linkActivated.connect(lambda _link: self.clear_filters())
+        self.filter_banner.hide()
+
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.filter_banner)
+        centre_layout.addWidget(self.table)
+
+        self.detail = DetailPane()
+        self.detail.organization_clicked.connect(self.show_organization)
+        self.detail.contact_clicked.connect(self.select_contact)
+        self.detail.log_interaction_requested.connect(self.log_interaction)
+        self.detail.interaction_activated.connect(self.edit_interaction)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.tag_list)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([170, 700, 410])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("statusCount")
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon: str = "",
+        name: str = "",
+    ) -> QAction:
+        action = QAction(action_icon(icon) if icon else action_icon(""), text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action(
+            "&New contact…", self.new_contact, QKeySequence.StandardKey.New, "new-contact", "newContactAction"
+        )
+        self.new_action.setToolTip("New contact (Ctrl+N)")
+        self.edit_action = self._action("&Edit contact…", self.edit_selected, "Ctrl+E", "edit", "editContactAction")
+        self.delete_action = self._action(
+            "&Delete contact", self.delete_selected, QKeySequence.StandardKey.Delete, "delete", "deleteContactAction"
+        )
+        self.log_action = self._action(
+            "&Log interaction…", self.log_interaction, "Ctrl+L", "log-interaction", "logInteractionAction"
+        )
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "", "quitAction")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.find_action = self._action(
+            "&Find…", self.focus_search, QKeySequence.StandardKey.Find, "search", "findAction"
+        )
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(action_icon("undo"))
+        self.undo_action.setObjectName("undoAction")
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.redo_action.setIcon(action_icon("redo"))
+        self.redo_action.setObjectName("redoAction")
+        self.addActions([self.undo_action, self.redo_action])
+        self.trash_action = self._action("&Trash…", self.show_trash, None, "trash", "trashAction")
+        self.sidebar_action = QAction("Show &side bar", self)
+        self.sidebar_action.setObjectName("sidebarAction")
+        self.sidebar_action.setCheckable(True)
+        self.sidebar_action.setChecked(True)
+        self.sidebar_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.sidebar_action.toggled.connect(self.tag_list.setVisible)
+        self.about_action = self._action(f"&About {APP_NAME}", self.show_about, None, "about", "aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus_and_toolbar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.log_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.edit_action)
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.trash_action)
+        view_menu.addAction(self.sidebar_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.new_action, self.edit_action, self.delete_action, self.log_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.trash_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        search_box = QWidget()
+        search_layout = QHBoxLayout(search_box)
+        search_layout.setContentsMargins(0, 0, 6, 0)
+        search_layout.addWidget(self.search_edit)
+        toolbar.addWidget(search_box)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    # --- settings ---------------------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.value("mainWindow/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        splitter = s.value("mainWindow/splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        header = s.value("contactTable/header")
+        if isinstance(header, QByteArray) and not header.isEmpty():
+            self.table.horizontalHeader().restoreState(header)
+        sidebar = s.value("mainWindow/sidebarVisible", True)
+        self.sidebar_action.setChecked(sidebar not in (False, "false"))
+        self.tag_list.setVisible(self.sidebar_action.isChecked())
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("mainWindow/geometry", self.saveGeometry())
+        s.setValue("mainWindow/splitter", self.splitter.saveState())
+        s.setValue("contactTable/header", self.table.horizontalHeader().saveState())
+        s.setValue("mainWindow/sidebarVisible", self.sidebar_action.isChecked())
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.tasks.close()  # wait for background queries before the database goes away
+        super().closeEvent(event)
+
+    # --- loading and searching ----------------------------------------------------------------------------
+
+    @property
+    def contact_service(self) -> ContactService:
+        return self.nd.contacts
+
+    def reload_contacts(self) -> None:
+        """Load every row once, in a worker; the window is usable (and shows its status) meanwhile."""
+        contacts = self.nd.contacts
+        self.tasks.submit(contacts.rows, self._rows_loaded, self._task_failed)
+        self.reload_tags()
+
+    def _rows_loaded(self, rows: list[ContactRow]) -> None:
+        selected = self.selected_id()
+        self.model.set_rows(rows)
+        self.loaded = True
+        self.statusBar().clearMessage()
+        self._update_count()
+        self.contacts_loaded.emit()
+        if self.search_edit.text().strip() or self._tag or self._organization:
+            self.run_search()
+        elif selected is not None:
+            self.select_contact(selected)
+
+    def reload_tags(self) -> None:
+        self.tasks.submit(self.nd.contacts.tags, self._tags_loaded, self._task_failed)
+
+    def _tags_loaded(self, tags: list[TagCount]) -> None:
+        self._tags = tags
+        self.tag_list.blockSignals(True)
+        self.tag_list.clear()
+        everyone = QListWidgetItem(action_icon("person"), "All contacts")
+        everyone.setData(TAG_ROLE, None)
+        self.tag_list.addItem(everyone)
+        current = everyone
+        for tag in tags:
+            item = QListWidgetItem(action_icon("tag"), f"{tag.name}  ({tag.count})")
+            item.setData(TAG_ROLE, tag.name)
+            item.setToolTip(f"{tag.count} contacts tagged “{tag.name}”")
+            self.tag_list.addItem(item)
+            if self._tag is not None and tag.name.casefold() == self._tag.casefold():
+                current = item
+        self.tag_list.setCurrentItem(current)
+        self.tag_list.blockSignals(False)
+        if current is everyone and self._tag is not None:
+            self._tag = None  # the tag is gone (last contact untagged or deleted)
+            self.run_search()
+        self.tags_loaded.emit()
+
+    def tag_names(self) -> list[str]:
+        return [t.name for t in self._tags]
+
+    def _tag_selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        self._tag = item.data(TAG_ROLE) if item is not None else None
+        self._organization = None
+        self.run_search()
+
+    def select_tag(self, tag: str | None) -> None:
+        for row in range(self.tag_list.count()):
+            item = self.tag_list.item(row)
+            if item.data(TAG_ROLE) == tag:
+                self.tag_list.setCurrentItem(item)
+                return
+        raise KeyError(tag)
+
+    def _search_text_changed(self, _text: str) -> None:
+        self._organization = None
+        self._search_timer.start()
+
+    def run_search(self) -> None:
+        """Ask the service for matching ids off the GUI thread; only the latest request's answer is shown."""
+        self._search_timer.stop()
+        self._search_generation += 1
+        generation = self._search_generation
+        query = self.search_edit.text().strip()
+        tag = self._tag
+        organization = self._organization
+        contacts = self.nd.contacts
+        if organization is not None:
+
+            def find() -> list[int] | frozenset[int] | None:
+                return [r.id for r in contacts.members_of(organization)]
+        else:
+
+            def find() -> list[int] | frozenset[int] | None:
+                return contacts.match_ids(query, tag)
+
+        self.tasks.submit(find, lambda ids: self._search_done(generation, ids), self._task_failed)
+
+    def _search_done(self, generation: int, ids: list[int] | frozenset[int] | None) -> None:
+        if generation != self._search_generation or not self.loaded:
+            return  # a newer search is under way, or the rows are not there yet
+        selected = self.selected_id()
+        if self._organization is not None:
+            # The organisation itself first, then its people.
+            wanted = self._organization.casefold()
+            org_ids = [
+                r.id
+                for r in self.model.all_rows()
+                if r.kind is ContactKind.ORGANIZATION and r.name.casefold() == wanted
+            ]
+            ids = org_ids + list(ids or ())
+            self.filter_banner.setText(f"People at <b>{self._organization}</b> — <a href='clear'>show all</a>")
+            self.filter_banner.show()
+        else:
+            self.filter_banner.hide()
+        if isinstance(ids, list):
+            self.model.show_ids(ids)
+        else:
+            self.model.show_matching(ids)
+        self._update_count()
+        if selected is not None and self.model.row_of(selected) is not None:
+            self.select_contact(selected)
+        else:
+            self._show_detail(None)
+        self.search_finished.emit()
+
+    def show_organization(self, organization: str) -> None:
+        """List the organisation and the people who work there."""
+        self._organization = organization
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.run_search()
+
+    def clear_filters(self) -> None:
+        self._organization = None
+        self.search_edit.clear()
+        self.select_tag(None)
+        self.run_search()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _focus_first_result(self) -> None:
+        if self.model.shown:
+            self.table.setFocus()
+            if self.selected_id() is None:
+                self.select_contact(self.model.contact_id(0) or 0)
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{self.model.shown:,} shown / {self.model.total:,} total")
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self.report_error(f"Something went wrong: {exc}")
+
+    def report_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # --- selection and detail -------------------------------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.model.contact_id(index.row())
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [cid for cid in (self.model.contact_id(r) for r in rows) if cid is not None]
+
+    def select_contact(self, contact_id: int) -> bool:
+        row = self.model.row_of(contact_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        self._show_detail(contact_id)
+        return True
+
+    def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_detail(self.model.contact_id(current.row()) if current.isValid() else None)
+        self._sync_actions()
+
+    def _show_detail(self, contact_id: int | None) -> None:
+        # One contact's details are a few indexed lookups, fast enough for the GUI thread.
+        if contact_id is None:
+            if self.detail.contact is not None or not self.model.shown:
+                self.detail.show_nothing(
+                    "No contacts match."
+                    if self.loaded and not self.model.shown
+                    else "Select a contact to see their details."
+                )
+            self._sync_actions()
+            return
+        try:
+            contact = self.nd.contacts.get(contact_id)
+        except NotFoundError:
+            self.detail.show_nothing()
+            return
+        members = None
+        if contact.kind is ContactKind.ORGANIZATION:
+            members = self.nd.contacts.members_of(contact.organization or contact.name)
+        self.detail.show_contact(contact, self.nd.timeline.for_contact(contact_id, TIMELINE_LIMIT), members)
+        self._sync_actions()
+
+    def _sync_actions(self) -> None:
+        has_selection = bool(self.table.selectionModel().selectedRows())
+        self.edit_action.setEnabled(has_selection)
+        self.delete_action.setEnabled(has_selection)
+        self.log_action.setEnabled(self.detail.contact is not None)
+
+    # --- changes -------------------------------------------------------------------------------------------
+
+    def contacts_changed(self, ids: Sequence[int], select: int | None = None) -> None:
+        """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload."""
+        rows = self.nd.contacts.rows(list(ids)) if ids else []
+        alive = {r.id for r in rows}
+        known = {r.id for r in rows if self.model.contact_row(r.id) is not None and self.model.row_of(r.id) is not None}
+        self.model.update_rows(rows)
+        self.model.remove_ids([i for i in ids if i not in alive])
+        self.reload_tags()
+        if alive - known:
+            # New or restored contacts: let the current search decide whether (and where) they show.
+            if select is not None:
+                self._select_after_search(select)
+            self.run_search()
+        else:
+            self._update_count()
+            current = self.selected_id()
+            if select is not None:
+                self.select_contact(select)
+            elif current is not None and current in alive:
+                self._show_detail(current)
+            elif current is None:
+                self._show_detail(None)
+
+    def _select_after_search(self, contact_id: int) -> None:
+        def once() -> None:
+            self.search_finished.disconnect(once)
+            self.select_contact(contact_id)
+
+        self.search_finished.connect(once)
+
+    def _open(self, dialog: QDialog, on_accept: Callable[[], None]) -> None:
+        """Window-modal, non-blocking: the event loop keeps running (and tests can drive the dialog)."""
+        self.current_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(on_accept)
+        dialog.finished.connect(lambda _result: setattr(self, "current_dialog", None))
+        dialog.open()
+
+    def new_contact(self) -> None:
+        dialog = ContactDialog(self.nd.contacts, None, self.tag_names(), self)
+
+        def created() -> None:
+            if dialog.saved is not None and dialog.saved.id is not None:
+                self.undo_stack.push(CreateContactCommand(self, dialog.saved))
+                self.statusBar().showMessage(f"Created {dialog.saved.name}", 4000)
+                self.contacts_changed([dialog.saved.id], select=dialog.saved.id)
+
+        self._open(dialog, created)
+
+    def edit_selected(self) -> None:
+        contact_id = self.selected_id()
+        if contact_id is None:
+            return
+        try:
+            before = self.nd.contacts.get(contact_id)
+        except NotFoundError:
+            return
+        self.edit_contact(before)
+
+    def edit_contact(self, before: ContactDTO) -> None:
+        dialog = ContactDialog(self.nd.contacts, before, self.tag_names(), self)
+
+        def edited() -> None:
+            if dialog.saved is not None and dialog.saved.id is not None:
+                self.undo_stack.push(EditContactCommand(self, before, dialog.saved))
+                self.contacts_changed([dialog.saved.id], select=dialog.saved.id)
+
+        self._open(dialog, edited)
+
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        names = [r.name for r in (self.model.contact_row(i) for i in ids) if r is not None]
+        what = f"“{names[0]}”" if len(ids) == 1 else f"{len(ids)} contacts"
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete contact" if len(ids) == 1 else "Delete contacts",
+            f"Move {what} to the trash?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("confirmDeleteBox")
+        box.setInformativeText("You can undo this (Ctrl+Z) or restore from View → Trash.")
+        box.button(QMessageBox.StandardButton.Yes).setText("Move to Trash")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+
+        def answered(result: int) -> None:
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.delete_contacts(ids, what)
+
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(answered)
+        self.current_dialog = box
+        box.open()
+
+    def delete_contacts(self, ids: Sequence[int], what: str = "") -> None:
+        """Move to the trash, undoably (no confirmation: callers ask first)."""
+        self.undo_stack.push(DeleteContactsCommand(self, ids, f"Delete {what or len(ids)}"))
+        self.statusBar().showMessage(f"Moved {what or len(ids)} to the trash — Ctrl+Z to undo", 6000)
+
+    def show_trash(self) -> None:
+        dialog = TrashDialog(self.nd.contacts, self)
+        dialog.restored.connect(lambda ids: self.contacts_changed(ids, select=ids[0]))
+        # Contacts deleted for good can no longer be restored by undo.
+        dialog.emptied.connect(self.undo_stack.clear)
+        self._open(dialog, lambda: None)
+
+    def show_about(self) -> None:
+        self._open(AboutDialog(self), lambda: None)
+
+    def log_interaction(self) -> None:
+        contact = self.detail.contact
+        if contact is None or contact.id is None:
+            return
+        dialog = InteractionDialog(self.nd.timeline, [(contact.id, contact.name)], self.model.all_rows, None, self)
+        self._open(dialog, lambda: self._interaction_saved(dialog.saved, ()))
+
+    def edit_interaction(self, interaction: InteractionDTO) -> None:
+        dialog = InteractionDialog(self.nd.timeline, [], self.model.all_rows, interaction, self)
+        self._open(dialog, lambda: self._interaction_saved(dialog.saved, interaction.contact_ids))
+
+    def _interaction_saved(self, saved: InteractionDTO | None, before_ids: Sequence[int]) -> None:
+        if saved is None:
+            return
+        ids = sorted(set(saved.contact_ids) | set(before_ids))
+        self.contacts_changed(ids)  # their Last contacted changed
+        if self.detail.contact is not None and self.detail.contact.id is not None:
+            self.detail.show_timeline(self.nd.timeline.for_contact(self.detail.contact.id, TIMELINE_LIMIT))
+
+    # --- importing ----------------------------------------------------------------------------------------
+
+    def import_files(self, paths: Sequence[Path]) -> None:
+        """Import files (vCard, LinkedIn, CSV …) in the background, then show the report and reload."""
+        if not paths:
+            return
+        service = self.nd.imports
+        names = ", ".join(Path(p).name for p in paths)
+        self.statusBar().showMessage(f"Importing {names}…")
+        self.tasks.submit(lambda: service.import_paths(list(paths)), self._import_done, self._import_failed)
+
+    def _import_done(self, report: object) -> None:
+        self.statusBar().clearMessage()
+        summary = getattr(report, "summary", lambda: "Import finished.")()
+        problems = [str(p) for p in getattr(report, "errors", [])]
+        box = QMessageBox(QMessageBox.Icon.Information, "Import finished", summary, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("importReportBox")
+        if problems:
+            box.setDetailedText("\n".join(problems))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.current_dialog = box
+        box.open()
+        self.reload_contacts()
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self.statusBar().clearMessage()
+        message = str(exc) if isinstance(exc, NetDeskError) else f"The import failed: {exc}"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Import failed", message, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.current_dialog = box
+        box.open()

@@ -1,0 +1,218 @@
+"""The due list: who to get in touch with now, in sections, each item with its one-click actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.errors import NetDeskError
+from netdesk.core.networking import DUE_KIND_ORDER, DueItem, DueKind, FollowupState
+from netdesk.services import NetDesk
+
+SNOOZE_DAYS = 7
+SECTION_LIMIT = 50  # items shown per section before "Show all": a section of thousands helps nobody
+
+
+class DueRow(QFrame):
+    """One due item: its title (click to open the contact), detail line and action buttons."""
+
+    def __init__(self, item: DueItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName("dueRow")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title_button = QPushButton(item.title)
+        self.title_button.setObjectName("dueTitle")
+        self.title_button.setFlat(True)
+        self.title_button.setStyleSheet("text-align: left; font-weight: bold;")
+        self.title_button.setToolTip(f"Show {item.contact_name}")
+        self.detail_label = QLabel(item.detail)
+        self.detail_label.setObjectName("dueDetail")
+        self.buttons: dict[str, QPushButton] = {}
+        self._actions = QHBoxLayout()
+        self._actions.addStretch(1)
+        text = QVBoxLayout()
+        text.addWidget(self.title_button)
+        text.addWidget(self.detail_label)
+        layout = QHBoxLayout(self)
+        layout.addLayout(text, 1)
+        layout.addLayout(self._actions)
+
+    def add_button(self, label: str, on_click: Callable[[], None]) -> QPushButton:
+        button = QPushButton(label)
+        button.clicked.connect(on_click)
+        self._actions.addWidget(button)
+        self.buttons[label] = button
+        return button
+
+
+class DueView(QWidget):
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
+        super().__init__(parent)
+        self.setObjectName("dueView")
+        self._nd = nd
+        self._today = today
+        self.items: list[DueItem] = []
+        self.rows: list[DueRow] = []
+        self.section_labels: dict[DueKind, QLabel] = {}
+        self.show_all_buttons: dict[DueKind, QPushButton] = {}
+        self._expanded: set[DueKind] = set()
+        self.active_dialog: QDialog | None = None
+
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("dueSummary")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dueError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        refresh = QPushButton("Refresh")
+        refresh.setObjectName("dueRefresh")
+        refresh.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.summary_label, 1)
+        top.addWidget(refresh)
+
+        self._container = QWidget()
+        self._list = QVBoxLayout(self._container)
+        self._list.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._container)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addWidget(scroll, 1)
+        self.refresh()
+
+    # --- loading -----------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        try:
+            self.items = self._nd.networking.due(self._today())
+        except NetDeskError as exc:
+            self._show_error(str(exc))
+            self.items = []
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        while self._list.count():
+            child = self._list.takeAt(0)
+            widget = child.widget() if child is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.rows = []
+        self.section_labels = {}
+        self.show_all_buttons = {}
+        n = len(self.items)
+        self.summary_label.setText("Nothing due — well done." if n == 0 else f"{n} thing{'s' if n != 1 else ''} to do")
+        for kind in DUE_KIND_ORDER:
+            section = [i for i in self.items if i.kind is kind]
+            if not section:
+                continue
+            header = QLabel(f"{kind.label} ({len(section)})")
+            header.setObjectName(f"section_{kind.value}")
+            header.setStyleSheet("font-size: 14px; font-weight: bold; margin-top: 8px;")
+            self.section_labels[kind] = header
+            self._list.addWidget(header)
+            shown = section if kind in self._expanded else section[:SECTION_LIMIT]
+            for item in shown:
+                row = self._make_row(item)
+                self.rows.append(row)
+                self._list.addWidget(row)
+            if len(shown) < len(section):
+                more = QPushButton(f"Show all {len(section)}")
+                more.clicked.connect(lambda _=False, k=kind: self._expand(k))
+                self.show_all_buttons[kind] = more
+                self._list.addWidget(more)
+
+    def _expand(self, kind: DueKind) -> None:
+        self._expanded.add(kind)
+        self._rebuild()
+
+    def _make_row(self, item: DueItem) -> DueRow:
+        row = DueRow(item)
+        row.title_button.clicked.connect(lambda: self.contactActivated.emit(item.contact_id))
+        row.add_button("Log…", lambda: self.log_for(item))
+        if item.kind is DueKind.FOLLOWUP:
+            if item.followup_state is FollowupState.NONE:
+                row.add_button("Sent personal message", lambda: self._followup(item, "messaged"))
+            else:
+                row.add_button("They replied", lambda: self._followup(item, "replied"))
+            row.add_button("Dismiss", lambda: self._followup(item, "dismissed"))
+        if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
+            row.add_button("Mark done", lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0)))
+        row.add_button("Snooze 1 week", lambda: self.snooze(item))
+        if item.kind in (DueKind.OVERDUE, DueKind.DUE_THIS_WEEK):
+            row.add_button("Change cadence…", lambda: self.change_cadence(item))
+        return row
+
+    # --- actions -----------------------------------------------------------------------------------------
+
+    def _run(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except NetDeskError as exc:
+            self._show_error(str(exc))
+            return
+        self.error_label.hide()
+        self.refresh()
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def _followup(self, item: DueItem, state: str) -> None:
+        self._run(lambda: self._nd.networking.mark_followup(item.contact_id, state))
+
+    def snooze(self, item: DueItem) -> None:
+        self._run(lambda: self._nd.networking.snooze(item.contact_id, self._today() + timedelta(days=SNOOZE_DAYS)))
+
+    def log_for(self, item: DueItem) -> None:
+        """Open the interaction dialog with the person filled in; the list refreshes once it is saved."""
+        from netdesk.ui.interaction_dialog import InteractionDialog
+
+        dialog = InteractionDialog(self._nd.timeline, [(item.contact_id, item.contact_name)], self._nd.contacts.rows,
+                                   parent=self)
+        dialog.finished.connect(lambda result: self._dialog_done(dialog, result))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def change_cadence(self, item: DueItem) -> None:
+        own, effective = self._nd.networking.cadence_of(item.contact_id)
+        dialog = QInputDialog(self)
+        dialog.setObjectName("cadenceDialog")
+        dialog.setWindowTitle(f"Cadence for {item.contact_name}")
+        dialog.setInputMode(QInputDialog.InputMode.IntInput)
+        dialog.setLabelText("Keep in touch every … days (0: no cadence of their own, tags apply):")
+        dialog.setIntRange(0, 3650)
+        dialog.setIntValue(own if own is not None else (effective or 30))
+
+        def apply(value: int) -> None:
+            self._run(lambda: self._nd.networking.set_contact_cadence(item.contact_id, value or None))
+
+        dialog.intValueSelected.connect(apply)
+        dialog.finished.connect(lambda result: self._dialog_done(dialog, result, refresh=False))
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _dialog_done(self, dialog: QDialog, result: int, refresh: bool = True) -> None:
+        if self.active_dialog is dialog:
+            self.active_dialog = None
+        dialog.deleteLater()
+        if refresh and result == QDialog.DialogCode.Accepted:
+            self.refresh()

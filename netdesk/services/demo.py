@@ -35,9 +35,9 @@ GIVEN = (
 FAMILY = (
     "Abara Andersen Bauer Becker Castillo Chen Costa Dubois Eriksson Fernández García Haddad Hansen Ivanova Jansen "
     "Kim Kowalski Larsen López Mahlangu Martin Müller Nakamura Nguyen Novak O'Brien Okafor Olsen Patel Pereira "
-    "Petrov Quintero Rossi Sánchez Schmidt Schäfer Silva Singh Sørensen Suzuki Tanaka Torres Van der Berg Wagner "
+    "Petrov Quintero Rossi Sánchez Schmidt Schäfer Silva Singh Sørensen Suzuki Tanaka Torres Wagner "
     "Weber Wójcik Yamamoto Yılmaz Zhang Ødegaard Lefèvre Brandão Kaya Mensah Novák Horvath Lindqvist"
-).split()
+).split() + ["van der Berg", "de la Cruz", "Al-Hashimi"]
 ORGS = (
     ("Northwind Analytics", "northwind.io", "Berlin", "Germany"),
     ("Blue Harbor Ventures", "blueharbor.vc", "Lisbon", "Portugal"),

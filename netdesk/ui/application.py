@@ -24,7 +24,7 @@ def application() -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("netdesk")
+    app.setDesktopFileName("io.github.netdesk.NetDesk")
     icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)

@@ -11,6 +11,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -207,6 +208,53 @@ _register("import", "import vCard/vdir/LinkedIn/CSV files", _configure_import, _
 _register("export", "export contacts as vCard 3.0/4.0, a vdir folder or CSV", _configure_export, _cmd_export)
 _register("backup", "back up the database (or list backups)", _configure_backup, _cmd_backup)
 _register("restore", "restore a backup (the current state is backed up first)", _configure_restore, _cmd_restore)
+
+
+# --- due (networking aids) ---------------------------------------------------------------------------------
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
+
+
+def _configure_due(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--date", type=_iso_date, help="the day to compute the list for (default: today)")
+
+
+def _cmd_due(nd: NetDesk, args: argparse.Namespace) -> int:
+    items = nd.networking.due(args.date)
+    if args.json:
+        rows = [
+            {
+                "kind": i.kind.value,
+                "contact_id": i.contact_id,
+                "contact": i.contact_name,
+                "title": i.title,
+                "detail": i.detail,
+                "days_overdue": i.days_overdue,
+                "due_date": i.due_date.isoformat() if i.due_date else None,
+            }
+            for i in items
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not items:
+        print("Nothing due.")
+    section = None
+    for i in items:
+        if i.kind != section:
+            section = i.kind
+            print(f"{'' if i is items[0] else chr(10)}{i.kind.label}")
+        print(f"  {i.title}\t{i.detail}")
+    return EXIT_OK
+
+
+_register("due", "print who to get in touch with: cadences, birthdays, follow-ups, favours", _configure_due, _cmd_due)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

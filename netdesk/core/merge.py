@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from netdesk.core.model import ContactDTO, ContactPoint, PostalAddress, sorted_tags
+from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, ExtraProperty, PostalAddress, sorted_tags
+from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold, normalize_email, normalize_phone
 
 # Scalar text fields: the existing value is kept; a different incoming value is recorded as history.
@@ -43,9 +44,9 @@ def _point_key(kind: str, value: str) -> str:
     return fold(value.strip().rstrip("/"))
 
 
-def union_points(kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[ContactPoint, ...]) -> tuple[
-    ContactPoint, ...
-]:
+def union_points(
+    kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[ContactPoint, ...]
+) -> tuple[ContactPoint, ...]:
     """Existing points first, then new ones.
 
     An incoming point with the same value and label as an existing one only adds its pref flag; one whose value
@@ -68,6 +69,42 @@ def union_points(kind: str, existing: tuple[ContactPoint, ...], incoming: tuple[
             result[unlabelled[0]] = ContactPoint(old.value, p.label, old.pref or p.pref)
         else:
             result.append(p)
+    return tuple(result)
+
+
+def union_extras(existing: tuple[ExtraProperty, ...], incoming: tuple[ExtraProperty, ...]) -> tuple[
+    ExtraProperty, ...
+]:
+    """Unmodelled properties of both records, each once.
+
+    vCard groups (Apple's ``itemN.``) tie properties together, such as a value and its X-ABLabel. A group from the
+    other record that holds the same properties as one already here is the same group; one whose name is taken by
+    different properties is renamed, so that labels never move to another record's value.
+    """
+
+    def members(extras: tuple[ExtraProperty, ...], group: str) -> frozenset[tuple[object, ...]]:
+        return frozenset((e.name, e.value, e.params) for e in extras if e.group == group)
+
+    existing_groups = {e.group for e in existing if e.group}
+    by_content = {members(existing, g): g for g in existing_groups}
+    used = {g.casefold() for g in existing_groups} | {e.group.casefold() for e in incoming if e.group}
+    renamed: dict[str, str] = {}
+    for group in dict.fromkeys(e.group for e in incoming if e.group):
+        content = members(incoming, group)
+        if content in by_content:
+            renamed[group] = by_content[content]
+        elif group in existing_groups:
+            n = 1
+            while f"item{n}" in used:
+                n += 1
+            renamed[group] = f"item{n}"
+            used.add(f"item{n}")
+    result = list(existing)
+    for e in incoming:
+        if e.group in renamed:
+            e = ExtraProperty(e.name, e.value, e.params, renamed[e.group])
+        if e not in result:
+            result.append(e)
     return tuple(result)
 
 
@@ -136,9 +173,7 @@ def merge_contacts(
     related = list(existing.related)
     related += [r for r in incoming.related if r not in related]
     values["related"] = tuple(related)
-    extra = list(existing.extra)
-    extra += [e for e in incoming.extra if e not in extra]
-    values["extra"] = tuple(extra)
+    values["extra"] = union_extras(existing.extra, incoming.extra)
     if incoming.kind != existing.kind and incoming_wins:
         values["kind"] = incoming.kind
     if incoming.rev and incoming_wins:
@@ -146,6 +181,31 @@ def merge_contacts(
     if incoming.connected_on and not existing.connected_on:
         values["connected_on"] = incoming.connected_on
     return existing.replace(**values), changes
+
+
+def same_person(a: ContactDTO, b: ContactDTO) -> bool:
+    """Whether two records sharing an email or phone may be merged: their names do not contradict each other.
+
+    A record without a name (only an email, say) fits anyone; otherwise the display names must agree, or the
+    family names must agree with given names that may be variants of each other ("Bob" / "Robert").
+    """
+    if a.kind != b.kind and a.kind.value and b.kind.value:
+        return False
+    if a.kind is ContactKind.ORGANIZATION:
+        return not a.organization or not b.organization or fold(a.organization) == fold(b.organization)
+    name_a, name_b = _person_name(a), _person_name(b)
+    if not name_a or not name_b or name_a == name_b:
+        return True
+    fam_a, fam_b = fold(a.family_name).strip(), fold(b.family_name).strip()
+    if fam_a and fam_b and fam_a != fam_b:
+        return False
+    given_a, given_b = a.given_name or a.formatted_name, b.given_name or b.formatted_name
+    return not given_a or not given_b or given_names_may_match(given_a, given_b)
+
+
+def _person_name(c: ContactDTO) -> str:
+    parts = " ".join(p for p in (c.given_name, c.family_name) if p) or c.formatted_name or c.nickname
+    return fold(parts).strip()
 
 
 # Fields compared to tell whether an import changed anything.

@@ -219,6 +219,14 @@ def display_name(c: ContactDTO) -> str:
     return ""
 
 
+def without_redundant_fn(c: ContactDTO) -> ContactDTO:
+    """Drop a formatted name that only repeats what the other fields give (vCard makes FN mandatory, so an export
+    writes the derived name as FN; storing it would make the next import differ from the original)."""
+    if c.formatted_name and c.formatted_name.strip() == display_name(c.replace(formatted_name="")):
+        return c.replace(formatted_name="")
+    return c
+
+
 @dataclass(frozen=True, slots=True)
 class Participant:
     contact_id: int
@@ -317,5 +325,6 @@ __all__ = [
     "TagCount",
     "TrashEntry",
     "display_name",
+    "without_redundant_fn",
     "sorted_tags",
 ]

@@ -117,12 +117,15 @@ def cadence_item(
     if last_contacted is None:
         detail = f"Keep in touch {every} · never contacted"
     else:
-        detail = f"Keep in touch {every} · last contact {last_contacted.isoformat()} ({_when((last_contacted - today).days)})"
+        ago = _when((last_contacted - today).days)
+        detail = f"Keep in touch {every} · last contact {last_contacted.isoformat()} ({ago})"
     if late > 0:
-        return DueItem(DueKind.OVERDUE, contact_id, name, f"Get in touch with {name} · overdue by {_days(late)}",
-                       detail, late, due)
-    return DueItem(DueKind.DUE_THIS_WEEK, contact_id, name, f"Get in touch with {name} · due {_when(-late)}",
-                   detail, late, due)
+        return DueItem(
+            DueKind.OVERDUE, contact_id, name, f"Get in touch with {name} · overdue by {_days(late)}", detail, late, due
+        )
+    return DueItem(
+        DueKind.DUE_THIS_WEEK, contact_id, name, f"Get in touch with {name} · due {_when(-late)}", detail, late, due
+    )
 
 
 def occurrence_in_year(month: int, day: int, year: int) -> date:
@@ -147,6 +150,21 @@ def occasion_month_days(today: date, window: int = OCCASION_WINDOW_DAYS) -> list
         if d.month == 2 and d.day == 28 and not calendar.isleap(d.year):
             days.add("02-29")
     return sorted(days)
+
+
+def occasion_ranges(today: date, window: int = OCCASION_WINDOW_DAYS) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Two ``MM-DD`` text ranges covering the window (the second repeats the first unless the year wraps).
+
+    Ranges let a query compare text instead of looking each row up in a list; 29 February is inside any range
+    that reaches 28 February, so it is never missed in non-leap years.
+    """
+    end = today + timedelta(days=window)
+    first, last = f"{today.month:02d}-{today.day:02d}", f"{end.month:02d}-{end.day:02d}"
+    if last == "02-28":
+        last = "02-29"
+    if end.year == today.year:
+        return (first, last), (first, last)
+    return (first, "12-31"), ("01-01", last)
 
 
 def parse_month_day(text: str) -> tuple[int, int, int | None] | None:
@@ -200,9 +218,14 @@ def followup_item(
             return None
         due = connected + timedelta(days=PERSONAL_NOTE_DAYS)
         return DueItem(
-            DueKind.FOLLOWUP, contact_id, name, f"Send {name} a personal note",
+            DueKind.FOLLOWUP,
+            contact_id,
+            name,
+            f"Send {name} a personal note",
             f"Connected {connected.isoformat()} · send a personal note within {_days(PERSONAL_NOTE_DAYS)}",
-            (today - due).days, due, followup_state=FollowupState.NONE,
+            (today - due).days,
+            due,
+            followup_state=FollowupState.NONE,
         )
     if state == FollowupState.MESSAGED:
         sent = messaged_at or connected
@@ -210,9 +233,14 @@ def followup_item(
             return None
         due = sent + timedelta(days=USEFUL_EXCHANGE_DAYS)
         return DueItem(
-            DueKind.FOLLOWUP, contact_id, name, f"First useful exchange with {name}",
+            DueKind.FOLLOWUP,
+            contact_id,
+            name,
+            f"First useful exchange with {name}",
             f"Personal note sent {sent.isoformat()} · waiting for a reply",
-            (today - due).days, due, followup_state=FollowupState.MESSAGED,
+            (today - due).days,
+            due,
+            followup_state=FollowupState.MESSAGED,
         )
     return None
 
@@ -223,7 +251,9 @@ def favour_balance_item(contact_id: int, name: str, given: int, received: int) -
         return None
     given_text = "given none" if given == 0 else f"given {given}"
     return DueItem(
-        DueKind.FAVOUR, contact_id, name,
+        DueKind.FAVOUR,
+        contact_id,
+        name,
         f"You have received {received} favours from {name} and {given_text}",
         "Look for a way to help them",
     )
@@ -236,9 +266,14 @@ def open_favour_item(
     ago = (today - promised).days
     what = summary.strip() or "a favour"
     return DueItem(
-        DueKind.FAVOUR, contact_id, names, f"You promised {names}: {what}",
+        DueKind.FAVOUR,
+        contact_id,
+        names,
+        f"You promised {names}: {what}",
         f"Promised {_when(-ago)} ({promised.isoformat()})",
-        ago, promised, interaction_id=interaction_id,
+        ago,
+        promised,
+        interaction_id=interaction_id,
     )
 
 
@@ -326,39 +361,53 @@ class Strength:
     parts: tuple[tuple[str, int], ...] = field(default_factory=tuple)
 
 
+def _strength_points(facts: StrengthFacts, today: date) -> tuple[int, int, int, int, int | None]:
+    """(recency, frequency, cadence, favour) points and the days the cadence is late (None: never kept)."""
+    last = facts.last_interaction
+    recency = 0
+    if last is not None and 0 <= (today - last).days <= STRENGTH_WINDOW_DAYS:
+        recency = round(RECENCY_POINTS * (1 - (today - last).days / STRENGTH_WINDOW_DAYS))
+    frequency = round(FREQUENCY_POINTS * min(1.0, facts.interactions_12m / MONTHLY_CONTACTS_FOR_FULL_FREQUENCY))
+    cadence, late = 0, None
+    if facts.cadence_days is not None and facts.last_contacted is not None:
+        late = (today - facts.last_contacted).days - facts.cadence_days
+        cadence = CADENCE_POINTS if late <= 0 else round(CADENCE_POINTS * max(0.0, 1 - late / facts.cadence_days))
+    favours = min(FAVOUR_POINTS, 3 * facts.favours_given_12m + 2 * facts.favours_received_12m)
+    return recency, frequency, cadence, favours, late
+
+
+def strength_score(facts: StrengthFacts, today: date) -> int:
+    """The score alone (for the list column: no labels to format for 100,000 rows)."""
+    recency, frequency, cadence, favours, _ = _strength_points(facts, today)
+    return max(0, min(100, recency + frequency + cadence + favours))
+
+
 def strength(facts: StrengthFacts, today: date) -> Strength:
     """Score 0–100 with the points each part contributed, so the UI can explain it."""
+    recency, frequency, cadence, favours, late = _strength_points(facts, today)
     parts: list[tuple[str, int]] = []
     last = facts.last_interaction
-    if last is not None and 0 <= (today - last).days <= STRENGTH_WINDOW_DAYS:
-        ago = max(0, (today - last).days)
-        parts.append((f"Last contact {_when(-ago) if ago else 'today'}",
-                      round(RECENCY_POINTS * (1 - ago / STRENGTH_WINDOW_DAYS))))
+    if recency or (last is not None and 0 <= (today - last).days <= STRENGTH_WINDOW_DAYS):
+        ago = (today - last).days if last is not None else 0
+        parts.append((f"Last contact {_when(-ago)}", recency))
     else:
         parts.append(("No contact in the last 12 months", 0))
     n = facts.interactions_12m
-    parts.append((f"{n} interaction{'s' if n != 1 else ''} in 12 months",
-                  round(FREQUENCY_POINTS * min(1.0, n / MONTHLY_CONTACTS_FOR_FULL_FREQUENCY))))
+    parts.append((f"{n} interaction{'s' if n != 1 else ''} in 12 months", frequency))
     if facts.cadence_days is None:
         parts.append(("No cadence set", 0))
+    elif late is None:
+        parts.append((f"Cadence every {_days(facts.cadence_days)}, never kept", 0))
+    elif late <= 0:
+        parts.append((f"Cadence every {_days(facts.cadence_days)} kept", cadence))
     else:
-        base = facts.last_contacted
-        late = None if base is None else (today - base).days - facts.cadence_days
-        if late is None:
-            parts.append((f"Cadence every {_days(facts.cadence_days)}, never kept", 0))
-        elif late <= 0:
-            parts.append((f"Cadence every {_days(facts.cadence_days)} kept", CADENCE_POINTS))
-        else:
-            kept = max(0.0, 1 - late / facts.cadence_days)
-            parts.append((f"Cadence overdue by {_days(late)}", round(CADENCE_POINTS * kept)))
+        parts.append((f"Cadence overdue by {_days(late)}", cadence))
     given, received = facts.favours_given_12m, facts.favours_received_12m
     if given or received:
-        points = min(FAVOUR_POINTS, 3 * given + 2 * received)
-        parts.append((f"Favours: {given} given, {received} received", points))
+        parts.append((f"Favours: {given} given, {received} received", favours))
     else:
         parts.append(("No favours exchanged", 0))
-    score = max(0, min(100, sum(p for _, p in parts)))
-    return Strength(score, tuple(parts))
+    return Strength(strength_score(facts, today), tuple(parts))
 
 
 # --- introductions -------------------------------------------------------------------------------------------

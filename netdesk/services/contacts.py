@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.errors import NotFoundError
 from netdesk.core.normalize import fold
-from netdesk.core.model import ContactDTO, ContactHistoryEntry, ContactRow, TagCount, TrashEntry
+from netdesk.core.model import (
+    ContactDTO,
+    ContactHistoryEntry,
+    ContactRow,
+    TagCount,
+    TrashEntry,
+    without_redundant_fn,
+)
 from netdesk.core.validation import validate_contact
 from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactHistory, Tag
@@ -44,18 +51,18 @@ class ContactService:
     def search(self, query: str = "", tag: str | None = None) -> list[ContactDTO]:
         with self._sessions() as s:
             ids = repo.search_ids(s, query, tag)
-            return [repo.to_dto(r) for r in repo.load_contacts(s, ids)]
+            return repo.load_dtos(s, ids)
 
     def get(self, contact_id: int) -> ContactDTO:
         with self._sessions() as s:
-            rows = repo.load_contacts(s, [contact_id])
-            if not rows:
+            found = repo.load_dtos(s, [contact_id])
+            if not found:
                 raise NotFoundError(f"no contact with id {contact_id}")
-            return repo.to_dto(rows[0])
+            return found[0]
 
     def get_many(self, ids: Sequence[int]) -> list[ContactDTO]:
         with self._sessions() as s:
-            return [repo.to_dto(r) for r in repo.load_contacts(s, ids)]
+            return repo.load_dtos(s, ids)
 
     def count(self) -> int:
         with self._sessions() as s:
@@ -83,6 +90,7 @@ class ContactService:
 
     def create(self, contact: ContactDTO) -> ContactDTO:
         validate_contact(contact)
+        contact = without_redundant_fn(contact)
         with self._sessions.begin() as s:
             row = Contact()
             repo.apply_dto(s, row, contact)
@@ -96,6 +104,7 @@ class ContactService:
         if contact.id is None:
             raise NotFoundError("cannot update a contact that has no id")
         validate_contact(contact)
+        contact = without_redundant_fn(contact)
         with self._sessions.begin() as s:
             row = s.get(Contact, contact.id)
             if row is None or row.deleted_at is not None:

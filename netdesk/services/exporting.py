@@ -52,7 +52,7 @@ class ExportService:
             chosen = list(ids) if ids is not None else repo.search_ids(s, query, tag)
             contacts = []
             for start in range(0, len(chosen), 2000):
-                contacts += [repo.to_dto(r) for r in repo.load_contacts(s, chosen[start : start + 2000])]
+                contacts += repo.load_dtos(s, chosen[start : start + 2000])
                 if progress is not None:
                     progress(len(contacts), len(chosen), "reading")
         try:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from netdesk.core.model import ContactDTO
+from netdesk.io import contact_csv, linkedin, vcard, vdir
 from netdesk.io.report import ImportReport
 
 Progress = Callable[[int, int, str], None]
@@ -39,8 +40,6 @@ def read_paths(
     LinkedIn exports are collected in ``linkedin_paths`` for the LinkedIn importer, which also needs the database.
     A path that is no supported format is listed in ``report.unreadable_files`` with an error.
     """
-    from netdesk.io import vcard, vdir
-
     result = ParsedInput()
     for n, path in enumerate(paths):
         if cancel is not None and cancel():
@@ -71,15 +70,15 @@ def read_paths(
                 else:
                     report.error(name, None, "ZIP archive is not a LinkedIn data export")
                     report.unreadable_files.append(name)
-            elif _is_linkedin_csv(head):
+            elif linkedin.is_linkedin_csv(head):
                 result.linkedin_paths.append(path)
-            elif (kind := _contact_csv_kind(head)) is not None:
-                from netdesk.io import contact_csv
-
-                del kind
+            elif path.name.casefold() in _LINKEDIN_FILES:
+                report.error(name, None, _LINKEDIN_FILES[path.name.casefold()])
+                report.unreadable_files.append(name)
+            elif contact_csv.detect_csv_kind(head) not in (None, "linkedin"):
                 result.contacts += contact_csv.read_contact_csv(path, report)
             else:
-                report.error(name, None, "not a vCard, LinkedIn export or contact CSV file")
+                report.error(name, None, _UNKNOWN_FORMAT)
                 report.unreadable_files.append(name)
         except FileNotFoundError:
             report.error(name, None, "file not found")
@@ -101,25 +100,21 @@ def _is_linkedin_folder(path: Path) -> bool:
 
 
 def _is_linkedin_zip(path: Path) -> bool:
-    try:
-        from netdesk.io import linkedin
-    except ImportError:
-        return False
     return linkedin.is_linkedin_zip(path)
 
 
-def _is_linkedin_csv(head: bytes) -> bool:
-    try:
-        from netdesk.io import linkedin
-    except ImportError:
-        return False
-    return linkedin.is_linkedin_csv(head)
+def _columns(names: Sequence[str]) -> str:
+    return ", ".join(names)
 
 
-def _contact_csv_kind(head: bytes) -> str | None:
-    try:
-        from netdesk.io import contact_csv
-    except ImportError:
-        return None
-    kind = contact_csv.detect_csv_kind(head)
-    return None if kind == "linkedin" else kind
+# A file named like a part of LinkedIn's export whose header is not LinkedIn's: say what was expected.
+_LINKEDIN_FILES = {
+    "connections.csv": "not a LinkedIn Connections.csv: expected the columns " + _columns(linkedin.CONNECTION_COLUMNS),
+    "messages.csv": "not a LinkedIn messages.csv: expected the columns " + _columns(linkedin.MESSAGE_COLUMNS),
+    "invitations.csv": "not a LinkedIn Invitations.csv: expected the columns " + _columns(linkedin.INVITATION_COLUMNS),
+}
+_UNKNOWN_FORMAT = (
+    "not a vCard file, LinkedIn export or contact CSV (expected BEGIN:VCARD, LinkedIn's columns "
+    + _columns(linkedin.CONNECTION_COLUMNS)
+    + ", or a Google Contacts / Outlook CSV header)"
+)

@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content
-from netdesk.core.model import ContactDTO, display_name
+from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content, same_person
+from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
 from netdesk.core.normalize import fold, normalize_email, normalize_phone
 from netdesk.db import repository as repo
 from netdesk.db import search
@@ -67,21 +67,17 @@ class _Index:
         self.by_url: dict[str, object] = {}
         self.by_name_org: dict[str, object] = {}
 
-    def find(self, k: MatchKeys, use_names: bool) -> tuple[object, str] | None:
+    def candidates(self, k: MatchKeys, use_names: bool) -> list[tuple[object, str]]:
+        """Every contact ``k`` may be, strongest evidence first: UID, LinkedIn URL, email, phone, name."""
+        found: list[tuple[object, str]] = []
         if k.uid and k.uid in self.by_uid:
-            return self.by_uid[k.uid], "uid"
-        for url in k.urls:
-            if url in self.by_url:
-                return self.by_url[url], "url"
-        for e in k.emails:
-            if e in self.by_email:
-                return self.by_email[e], "email"
-        for p in k.phones:
-            if p in self.by_phone:
-                return self.by_phone[p], "phone"
+            found.append((self.by_uid[k.uid], "uid"))
+        found += [(self.by_url[u], "url") for u in k.urls if u in self.by_url]
+        found += [(self.by_email[e], "email") for e in k.emails if e in self.by_email]
+        found += [(self.by_phone[p], "phone") for p in k.phones if p in self.by_phone]
         if use_names and k.name_org and k.name_org in self.by_name_org:
-            return self.by_name_org[k.name_org], "name"
-        return None
+            found.append((self.by_name_org[k.name_org], "name"))
+        return found
 
     def add(self, k: MatchKeys, target: object) -> None:
         if k.uid:
@@ -118,6 +114,7 @@ def import_contacts_in(
     merges into it (existing values win, except for the fields in ``prefer_incoming``; nothing is dropped);
     anything else is created.
     """
+    contacts = [without_redundant_fn(c) for c in contacts]
     keys = [MatchKeys.of(c) for c in contacts]
     index = _existing_index(s, keys, match_names)
     _revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
@@ -130,16 +127,24 @@ def import_contacts_in(
     targets: list[object] = []
     total = len(contacts)
 
-    needed = {t for k in keys if (f := index.find(k, match_names)) and isinstance(t := f[0], int)}
-    for row in repo.load_contacts(s, sorted(needed)):
-        original_dtos[row.id] = existing_dtos[row.id] = repo.to_dto(row)
+    needed = {t for k in keys for t, _ in index.candidates(k, match_names) if isinstance(t, int)}
+    for dto in repo.load_dtos(s, sorted(needed)):
+        assert dto.id is not None
+        original_dtos[dto.id] = existing_dtos[dto.id] = dto
 
     for n, (c, k) in enumerate(zip(contacts, keys, strict=True)):
         if cancel is not None and n % 200 == 0 and cancel():
             raise ImportCancelled()
         if progress is not None and n % 500 == 0:
             progress(n, total, "matching")
-        found = index.find(k, match_names)
+        found = None
+        for candidate, how in index.candidates(k, match_names):
+            current = new_dtos[candidate[1]] if isinstance(candidate, tuple) else existing_dtos[candidate]  # type: ignore[index]
+            # A shared email or phone (an office line, a team address) is not enough to merge two named people.
+            if how in ("uid", "url") or same_person(current, c):
+                found = (candidate, how)
+                break
+            report.suggestions.append(f"“{display_name(c)}” shares the {how} of “{display_name(current)}”; kept apart")
         if found is None:
             c = c if c.uid else c.replace(uid=repo.new_uid())
             target: object = ("new", len(new_dtos))
@@ -275,9 +280,9 @@ def _index_documents(s: Session, docs: Sequence[tuple[int, ContactDTO]]) -> None
         return
     ids = [cid for cid, _ in docs]
     repo.remove_from_fts(s, ids)
-    s.execute(
-        text("INSERT INTO contacts_fts(rowid, body) VALUES (:id, :body)"),
-        [{"id": cid, "body": search.contact_document(dto)} for cid, dto in docs],
+    s.connection().exec_driver_sql(
+        "INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)",
+        [(cid, search.contact_document(dto)) for cid, dto in docs],
     )
 
 

@@ -67,10 +67,17 @@ class _People:
         return self.by_name.get(fold(name).strip()) if name.strip() else None
 
 
-def _is_owner(name: str, url: str, data: linkedin.LinkedInExport) -> bool:
-    if url and data.owner_url and linkedin.normalize_profile_url(url) == linkedin.normalize_profile_url(data.owner_url):
-        return True
-    return bool(name) and fold(name).strip() == fold(data.owner_name).strip()
+class _Owner:
+    """The account owner of the export (never a contact), recognised by profile URL, else by name."""
+
+    def __init__(self, data: linkedin.LinkedInExport) -> None:
+        self.url = linkedin.normalize_profile_url(data.owner_url) if data.owner_url else ""
+        self.name = fold(data.owner_name).strip()
+
+    def __call__(self, name: str, url: str) -> bool:
+        if url and self.url:
+            return linkedin.normalize_profile_url(url) == self.url
+        return bool(name) and fold(name).strip() == self.name
 
 
 def import_linkedin(
@@ -122,6 +129,7 @@ def import_linkedin(
             )
 
     people = _People(s)
+    is_owner = _Owner(data)
     unknown: Counter[str] = Counter()
     for n, msg in enumerate(data.messages):
         if cancel is not None and n % 5000 == 0 and cancel():
@@ -129,7 +137,7 @@ def import_linkedin(
         others = [
             (name, url)
             for name, url in [(msg.sender_name, msg.sender_url), *zip(msg.recipient_names, _pad(msg), strict=True)]
-            if not _is_owner(name, url, data)
+            if not is_owner(name, url)
         ]
         ids = []
         for name, url in others:
@@ -140,7 +148,7 @@ def import_linkedin(
                 ids.append(cid)
         if not ids:
             continue
-        outgoing = _is_owner(msg.sender_name, msg.sender_url, data)
+        outgoing = is_owner(msg.sender_name, msg.sender_url)
         add(
             InteractionDTO(
                 occurred_at=msg.sent_at.replace(tzinfo=None),

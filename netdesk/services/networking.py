@@ -144,33 +144,33 @@ WITH tag_cadence AS (
     WHERE t.cadence_days IS NOT NULL
     GROUP BY ct.contact_id
 )
-SELECT c.id, c.display_name, tc.days, c.last_contacted, c.connected_on, c.created_at
+SELECT c.id, COALESCE(NULLIF(c.display_name, ''), 'Contact #' || c.id), tc.days,
+       c.last_contacted, c.connected_on, c.created_at
 FROM tag_cadence tc CROSS JOIN contacts c ON c.id = tc.contact_id
 WHERE c.cadence_days IS NULL AND c.deleted_at IS NULL
   AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)
-  AND julianday(date(COALESCE(c.last_contacted, c.connected_on, c.created_at))) + tc.days
-      <= julianday(:today) + :soon
+  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || tc.days || ' days') <= :due_before
 """
 
 # One pass over contacts for own cadences, birthdays, anniversaries and follow-ups. Dates are ISO text, so the
 # follow-up window is a plain string comparison (no date() call per row).
 _DUE_SQL = """
-SELECT c.id, c.display_name, c.kind, c.cadence_days, c.last_contacted, c.connected_on, c.created_at,
-       CASE WHEN substr(c.birthday, -5) IN (SELECT value FROM json_each(:month_days)) THEN c.birthday END,
-       CASE WHEN substr(c.anniversary, -5) IN (SELECT value FROM json_each(:month_days)) THEN c.anniversary END,
-       c.followup_state, c.followup_messaged_at
+SELECT c.id, COALESCE(NULLIF(c.display_name, ''), 'Contact #' || c.id), c.kind, c.cadence_days,
+       c.last_contacted, c.connected_on, c.created_at,
+       c.birthday, c.anniversary, c.followup_state, c.followup_messaged_at
 FROM contacts c
 WHERE c.deleted_at IS NULL
   AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)
   AND (
         (c.cadence_days IS NOT NULL
-         AND julianday(date(COALESCE(c.last_contacted, c.connected_on, c.created_at))) + c.cadence_days
-             <= julianday(:today) + :soon)
-     OR (c.birthday <> '' AND substr(c.birthday, -5) IN (SELECT value FROM json_each(:month_days)))
-     OR (c.anniversary <> '' AND substr(c.anniversary, -5) IN (SELECT value FROM json_each(:month_days)))
-     OR (c.kind = 'person' AND c.followup_state = ''
-         AND COALESCE(c.connected_on, c.created_at) >= :new_since)
-     OR (c.kind = 'person' AND c.followup_state = 'messaged'
+         AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || c.cadence_days || ' days')
+             <= :due_before)
+     OR (c.birthday > '' AND (substr(c.birthday, -5) BETWEEN :lo1 AND :hi1
+                              OR substr(c.birthday, -5) BETWEEN :lo2 AND :hi2))
+     OR (c.anniversary > '' AND (substr(c.anniversary, -5) BETWEEN :lo1 AND :hi1
+                                 OR substr(c.anniversary, -5) BETWEEN :lo2 AND :hi2))
+     OR (c.followup_state = '' AND COALESCE(c.connected_on, c.created_at) >= :new_since AND c.kind = 'person')
+     OR (c.followup_state = 'messaged' AND c.kind = 'person'
          AND COALESCE(c.followup_messaged_at, c.connected_on, c.created_at) >= :new_since)
   )
 """
@@ -181,9 +181,10 @@ class NetworkingService:
         self._sessions = sessions
         self._timeline = timeline or TimelineService(sessions)
         # Favour facts need a scan of all interactions (no index on kind); they are kept until the database
-        # changes, which SQLite tells us exactly: data_version (commits by other connections) plus the
-        # connection's own total_changes().
-        self._favour_cache: tuple[tuple[int, int, int], _FavourFacts] | None = None
+        # changes, which SQLite tells us exactly, per pooled connection: its own writes move total_changes,
+        # commits by any other connection (threads, other processes) move PRAGMA data_version.
+        # token -> ((data_version, total_changes), facts)
+        self._favour_cache: dict[int, tuple[tuple[int, int], _FavourFacts]] = {}
         self._favour_lock = threading.Lock()
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
@@ -263,12 +264,17 @@ class NetworkingService:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
         items: list[DueItem] = []
+        (lo1, hi1), (lo2, hi2) = rules.occasion_ranges(today)
         params = {
             "today": today.isoformat(),
-            "soon": rules.DUE_SOON_DAYS,
-            "month_days": json.dumps(rules.occasion_month_days(today)),
+            "due_before": (today + timedelta(days=rules.DUE_SOON_DAYS)).isoformat(),
+            "lo1": lo1,
+            "hi1": hi1,
+            "lo2": lo2,
+            "hi2": hi2,
             "new_since": (today - timedelta(days=rules.NEW_CONNECTION_DAYS)).isoformat(),
         }
+        month_days = set(rules.occasion_month_days(today))
         with self._sessions() as s:
             for cid, name, cadence, last, connected, created in s.execute(text(_TAG_CADENCE_DUE_SQL), params).all():
                 since = (_as_date(connected) or _as_date(created) or today) if last is None else today
@@ -283,7 +289,7 @@ class NetworkingService:
                     if item is not None:
                         items.append(item)
                 for occasion_kind, stored in ((DueKind.BIRTHDAY, birthday), (DueKind.ANNIVERSARY, anniversary)):
-                    if stored:
+                    if stored and stored[-5:] in month_days:
                         occasion = rules.occasion_item(occasion_kind, cid, name, stored, today)
                         if occasion is not None:
                             items.append(occasion)
@@ -300,10 +306,11 @@ class NetworkingService:
         wanted |= {cid for _, _, _, cids in facts.open_promises for cid in cids}
         if not wanted:
             return []
-        visible = dict(
+        visible: dict[int, str] = dict(
             s.execute(
                 text(
-                    "SELECT id, display_name FROM contacts WHERE id IN (SELECT value FROM json_each(:ids))"
+                    "SELECT id, COALESCE(NULLIF(display_name, ''), 'Contact #' || id) FROM contacts"
+                    " WHERE id IN (SELECT value FROM json_each(:ids))"
                     " AND deleted_at IS NULL AND (snoozed_until IS NULL OR snoozed_until <= :today)"
                 ),
                 {"ids": _ids_json(wanted), "today": today.isoformat()},
@@ -329,10 +336,11 @@ class NetworkingService:
         # A token per pooled connection (its info dict lives as long as the DBAPI connection).
         token = pooled.info.setdefault("netdesk_cache_token", next(_CONNECTION_TOKENS))
         version = raw.execute("PRAGMA data_version").fetchone()[0]
-        key = (token, version, raw.total_changes)
+        key = (version, raw.total_changes)
         with self._favour_lock:
-            if self._favour_cache is not None and self._favour_cache[0] == key:
-                return self._favour_cache[1]
+            cached = self._favour_cache.get(token)
+            if cached is not None and cached[0] == key:
+                return cached[1]
         # CROSS JOIN keeps SQLite on the cheap plan: one pass over interactions, participants by primary key.
         rows = s.execute(
             text(
@@ -353,7 +361,7 @@ class NetworkingService:
             open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
         )
         with self._favour_lock:
-            self._favour_cache = (key, facts)
+            self._favour_cache[token] = (key, facts)
         return facts
 
     # --- favours -------------------------------------------------------------------------------------------
@@ -375,11 +383,7 @@ class NetworkingService:
     def open_favours(self, contact_id: int) -> list[InteractionDTO]:
         """Promises to the contact not yet delivered, oldest first."""
         return sorted(
-            (
-                i
-                for i in self._timeline.for_contact(contact_id)
-                if i.kind is InteractionKind.FAVOUR_GIVEN and i.is_open
-            ),
+            (i for i in self._timeline.for_contact(contact_id) if i.kind is InteractionKind.FAVOUR_GIVEN and i.is_open),
             key=lambda i: i.occurred_at,
         )
 
@@ -426,15 +430,27 @@ class NetworkingService:
         """The contact's relationships, read from their side, by name of the other person."""
         with self._sessions() as s:
             rows = s.execute(
-                select(Relationship.id, Relationship.from_id, Relationship.to_id, Relationship.type,
-                       Relationship.notes, Contact.display_name, Contact.sort_key)
-                .join(Contact, Contact.id == func.iif(Relationship.from_id == contact_id,
-                                                      Relationship.to_id, Relationship.from_id))
-                .where((Relationship.from_id == contact_id) | (Relationship.to_id == contact_id),
-                       Contact.deleted_at.is_(None))
+                select(
+                    Relationship.id,
+                    Relationship.from_id,
+                    Relationship.to_id,
+                    Relationship.type,
+                    Relationship.notes,
+                    Contact.display_name,
+                    Contact.sort_key,
+                )
+                .join(
+                    Contact,
+                    Contact.id
+                    == func.iif(Relationship.from_id == contact_id, Relationship.to_id, Relationship.from_id),
+                )
+                .where(
+                    (Relationship.from_id == contact_id) | (Relationship.to_id == contact_id),
+                    Contact.deleted_at.is_(None),
+                )
             ).all()
         result = []
-        for rid, from_id, to_id, kind, notes, name, key in sorted(rows, key=lambda r: (r[6], r[0])):
+        for rid, from_id, to_id, kind, notes, name, _key in sorted(rows, key=lambda r: (r[6], r[0])):
             other = to_id if from_id == contact_id else from_id
             result.append(Relation(rid, other, name, rules.role_of_other(contact_id, from_id, kind), notes))
         return result
@@ -483,10 +499,11 @@ class NetworkingService:
             exclude: set[int] = set()
             if target_contact_id is not None:
                 target = self._live_contact(s, target_contact_id)
-                target_name = target.display_name
+                target_name = target.display_name or f"contact #{target.id}"
                 exclude.add(target.id)
                 if not org:
-                    org = target.organization.strip()
+                    # An organisation contact stands for its own name.
+                    org = target.organization.strip() or (target.display_name if target.kind == "organization" else "")
             # candidate -> best reason (one hop)
             reasons: dict[int, str] = {}
             names: dict[int, str] = {}
@@ -495,13 +512,13 @@ class NetworkingService:
                     if other not in exclude:
                         reasons.setdefault(other, rules.relation_phrase(role, target_name))
                         names[other] = name
-            org_members: dict[int, tuple[str, str]] = {}
+            org_members: dict[int, tuple[str, str, str]] = {}
             if org:
                 org_members = self._members(s, org)
-                for cid, (name, title) in org_members.items():
+                for cid, (name, title, stored_org) in org_members.items():
                     if cid in exclude:
                         continue
-                    phrase = rules.works_at_phrase(org, title)
+                    phrase = rules.works_at_phrase(stored_org, title)
                     if target_contact_id is not None:
                         phrase += f" with {target_name}"
                     reasons.setdefault(cid, phrase)
@@ -570,8 +587,8 @@ class NetworkingService:
                 result[to_id].append((from_id, rules.role_of_other(to_id, from_id, kind), from_name))
         return {k: sorted(v, key=lambda t: t[0]) for k, v in result.items()}
 
-    def _members(self, s: Session, organization: str) -> dict[int, tuple[str, str]]:
-        """Live people whose organisation is ``organization`` (case-insensitive): id -> (name, title)."""
+    def _members(self, s: Session, organization: str) -> dict[int, tuple[str, str, str]]:
+        """Live people whose organisation is ``organization`` (case-insensitive): id -> (name, title, org as stored)."""
         match = search.match_expression(organization)
         wanted = organization.casefold()
         if match:
@@ -592,7 +609,7 @@ class NetworkingService:
                 ),
                 {"org": organization},
             ).all()
-        return {cid: (name, title) for cid, name, title, org in rows if org.strip().casefold() == wanted}
+        return {cid: (name, title, org.strip()) for cid, name, title, org in rows if org.strip().casefold() == wanted}
 
     # --- strength ----------------------------------------------------------------------------------------
 
@@ -613,17 +630,23 @@ class NetworkingService:
         if ids is not None and not ids:
             return {}
         facts = self._strength_facts(s, ids, today)
-        return {cid: score for cid, f in facts.items() if (score := rules.strength(f, today).score) > 0}
+        return {cid: score for cid, f in facts.items() if (score := rules.strength_score(f, today)) > 0}
 
     def _strength_facts(self, s: Session, ids: Sequence[int] | None, today: date) -> dict[int, StrengthFacts]:
         since = datetime.combine(today - timedelta(days=rules.STRENGTH_WINDOW_DAYS), datetime.min.time())
         id_filter = "" if ids is None else " AND p.contact_id IN (SELECT value FROM json_each(:ids))"
+        # A few contacts: start from their participant rows (indexed). Everyone: walk the 12-month window of
+        # interactions once (occurred_at index) and fetch participants by primary key; CROSS JOIN fixes that order.
+        join_order = (
+            "interactions i CROSS JOIN interaction_participants p"
+            if ids is None
+            else "interaction_participants p CROSS JOIN interactions i"
+        )
         params: dict[str, Any] = {"since": since.isoformat(sep=" "), "ids": _ids_json(ids or [])}
         activity = s.execute(
             text(
                 "SELECT p.contact_id, COUNT(*), MAX(i.occurred_at), SUM(i.kind = 'favour_given'),"
-                " SUM(i.kind = 'favour_received') FROM interaction_participants p"
-                " JOIN interactions i ON i.id = p.interaction_id"
+                " SUM(i.kind = 'favour_received') FROM " + join_order + " ON i.id = p.interaction_id"
                 " WHERE p.role = 'participant' AND i.occurred_at >= :since" + id_filter + " GROUP BY p.contact_id"
             ),
             params,
@@ -645,8 +668,12 @@ class NetworkingService:
         for cid, cadence, last_contacted in cadences:
             base = facts.get(cid, StrengthFacts())
             facts[cid] = StrengthFacts(
-                base.last_interaction, base.interactions_12m, base.favours_given_12m, base.favours_received_12m,
-                cadence, _as_date(last_contacted),
+                base.last_interaction,
+                base.interactions_12m,
+                base.favours_given_12m,
+                base.favours_received_12m,
+                cadence,
+                _as_date(last_contacted),
             )
         if ids is None:
             live = set(s.scalars(select(Contact.id).where(Contact.deleted_at.is_(None))))

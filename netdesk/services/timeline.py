@@ -217,8 +217,7 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
         }
         for i in interactions
     ]
-    table = Interaction.__table__
-    ids = list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
+    ids = repo.insert_rows(session, Interaction.__table__, rows)
     participants = []
     for iid, i in zip(ids, interactions, strict=True):
         seen: set[int] = set()
@@ -227,10 +226,10 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
                 seen.add(p.contact_id)
                 participants.append({"interaction_id": iid, "contact_id": p.contact_id, "role": p.role.value})
     if participants:
-        session.execute(insert(InteractionParticipant.__table__), participants)
-    session.execute(
-        text("INSERT INTO interactions_fts(rowid, body) VALUES (:id, :body)"),
-        [{"id": iid, "body": f"{i.summary}\n{i.notes}"} for iid, i in zip(ids, interactions, strict=True)],
+        repo.executemany_rows(session, InteractionParticipant.__table__, participants)
+    session.connection().exec_driver_sql(
+        "INSERT INTO interactions_fts(rowid, body) VALUES (?, ?)",
+        [(iid, f"{i.summary}\n{i.notes}") for iid, i in zip(ids, interactions, strict=True)],
     )
     return ids
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QMimeData, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSizePolicy,
     QSplitter,
@@ -29,14 +30,25 @@ from PySide6.QtWidgets import (
 from netdesk import APP_NAME
 from netdesk.core.errors import NetDeskError, NotFoundError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
+from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk
+from netdesk.services.backup import BackupInfo
 from netdesk.services.contacts import ContactService
 from netdesk.ui.about import AboutDialog
+from netdesk.ui.backup_dialog import BackupDialog
 from netdesk.ui.commands import CreateContactCommand, DeleteContactsCommand, EditContactCommand
 from netdesk.ui.contact_dialog import ContactDialog
 from netdesk.ui.contact_table_model import Column, ContactTableModel
 from netdesk.ui.detail_pane import DetailPane
+from netdesk.ui.export_dialog import ExportDialog, ExportRequest, ExportScope, export_target_dialog
 from netdesk.ui.icons import action_icon
+from netdesk.ui.import_dialog import (
+    ImportJob,
+    ImportProgressDialog,
+    ImportReportDialog,
+    import_file_dialog,
+    importable,
+)
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.workers import TaskRunner
@@ -220,6 +232,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.log_action)
         file_menu.addSeparator()
+        self._build_transfer_actions(file_menu)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -284,6 +298,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        if self._import_job is not None:
+            self._import_job.cancel()  # the import rolls back instead of holding up the close
         self.tasks.close()  # wait for background queries before the database goes away
         super().closeEvent(event)
 
@@ -625,34 +641,226 @@ class MainWindow(QMainWindow):
         if self.detail.contact is not None and self.detail.contact.id is not None:
             self.detail.show_timeline(self.nd.timeline.for_contact(self.detail.contact.id, TIMELINE_LIMIT))
 
+    # --- import, export, backups (File menu) ------------------------------------------------------------------
+
+    def _build_transfer_actions(self, file_menu: QMenu) -> None:
+        """File → Import/Export/Backup actions; also lets files and folders be dropped on the window to import."""
+        self._import_job: ImportJob | None = None
+        self.import_action = self._action("&Import…", self.choose_import_files, "Ctrl+I", "import", "importAction")
+        self.import_folder_action = self._action(
+            "Import &folder…", self.choose_import_folder, None, "import", "importFolderAction"
+        )
+        # Ctrl+E is taken by Edit contact, so export uses Ctrl+Shift+E.
+        self.export_action = self._action("&Export…", self.export_contacts, "Ctrl+Shift+E", "export", "exportAction")
+        self.backup_action = self._action("&Back up now", self.back_up_now, None, "backup", "backupAction")
+        self.restore_action = self._action(
+            "&Restore backup…", self.show_backups, None, "restore", "restoreBackupAction"
+        )
+        has_file = self.nd.backups is not None  # an in-memory database has nothing to back up
+        self.backup_action.setEnabled(has_file)
+        self.restore_action.setEnabled(has_file)
+        for action in (self.import_action, self.import_folder_action, self.export_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        self.setAcceptDrops(True)
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        """Open non-blocking as ``current_dialog``; unlike ``_open`` this tolerates a dialog opening the next one."""
+        self.current_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def closed(_result: int) -> None:
+            if self.current_dialog is dialog:
+                self.current_dialog = None
+
+        dialog.finished.connect(closed)
+        dialog.open()
+
+    def current_filter(self) -> tuple[str, str | None]:
+        """The search text and tag the list is filtered by (empty and None when it shows everyone)."""
+        return self.search_edit.text().strip(), self._tag
+
+    def shown_ids(self) -> list[int]:
+        return [cid for cid in (self.model.contact_id(r) for r in range(self.model.shown)) if cid is not None]
+
     # --- importing ----------------------------------------------------------------------------------------
 
+    def choose_import_files(self) -> None:
+        dialog = import_file_dialog(self)
+        dialog.filesSelected.connect(lambda files: self.import_files([Path(f) for f in files]))
+        self._show_dialog(dialog)
+
+    def choose_import_folder(self) -> None:
+        dialog = import_file_dialog(self, folder=True)
+        dialog.fileSelected.connect(lambda folder: self.import_files([Path(folder)]))
+        self._show_dialog(dialog)
+
+    @property
+    def import_running(self) -> bool:
+        return self._import_job is not None
+
     def import_files(self, paths: Sequence[Path]) -> None:
-        """Import files (vCard, LinkedIn, CSV …) in the background, then show the report and reload."""
+        """Import files and folders off the GUI thread with a cancellable progress dialog, then show the report."""
         if not paths:
             return
-        service = self.nd.imports
-        names = ", ".join(Path(p).name for p in paths)
-        self.statusBar().showMessage(f"Importing {names}…")
-        self.tasks.submit(lambda: service.import_paths(list(paths)), self._import_done, self._import_failed)
+        if self._import_job is not None:
+            self.statusBar().showMessage("An import is already running; wait for it or cancel it first.", 6000)
+            return
+        job = ImportJob(self.nd.imports, paths, self)
+        self._import_job = job
+        progress = ImportProgressDialog(job, self)
+        job.finished.connect(lambda report: self._import_done(job, progress, report))
+        job.failed.connect(lambda exc: self._import_failed(job, progress, exc))
+        self._show_dialog(progress)
+        job.start(self.tasks)
 
-    def _import_done(self, report: object) -> None:
-        self.statusBar().clearMessage()
-        summary = getattr(report, "summary", lambda: "Import finished.")()
-        problems = [str(p) for p in getattr(report, "errors", [])]
-        box = QMessageBox(QMessageBox.Icon.Information, "Import finished", summary, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("importReportBox")
-        if problems:
-            box.setDetailedText("\n".join(problems))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.current_dialog = box
-        box.open()
-        self.reload_contacts()
+    def _end_import(self, job: ImportJob, progress: ImportProgressDialog) -> None:
+        self._import_job = None
+        progress.accept()  # accept(), not reject(): reject() means "cancel" for this dialog
+        job.deleteLater()
 
-    def _import_failed(self, exc: BaseException) -> None:
-        self.statusBar().clearMessage()
+    def _import_done(self, job: ImportJob, progress: ImportProgressDialog, report: ImportReport) -> None:
+        self._end_import(job, progress)
+        if report.cancelled:
+            self.statusBar().showMessage("Import cancelled — nothing was saved.", 8000)
+            return
+        self._show_dialog(ImportReportDialog(report, self))
+        message = f"Import finished: {report.summary()}"
+        if report.created or report.updated or report.merged or report.interactions_added:
+            self._reload_then_say(message)
+        else:
+            self.statusBar().showMessage(message, 10000)
+
+    def _import_failed(self, job: ImportJob, progress: ImportProgressDialog, exc: BaseException) -> None:
+        self._end_import(job, progress)
         message = str(exc) if isinstance(exc, NetDeskError) else f"The import failed: {exc}"
         box = QMessageBox(QMessageBox.Icon.Warning, "Import failed", message, QMessageBox.StandardButton.Ok, self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.current_dialog = box
-        box.open()
+        box.setObjectName("importFailedBox")
+        self._show_dialog(box)
+
+    @staticmethod
+    def _dropped_paths(mime: QMimeData) -> list[Path]:
+        if not mime.hasUrls():
+            return []
+        paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+        return [p for p in paths if importable(p)]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped_paths(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_files(paths)
+
+    # --- exporting ----------------------------------------------------------------------------------------
+
+    def export_scopes(self) -> list[ExportScope]:
+        """All contacts, the selection and the current filter, each with how many contacts it covers."""
+        selected = tuple(self.selected_ids())
+        scopes = [
+            ExportScope("all", "All contacts", self.nd.contacts.count()),
+            ExportScope("selection", "Selected contacts", len(selected), ids=selected),
+        ]
+        query, tag = self.current_filter()
+        if self._organization is not None:
+            shown = tuple(self.shown_ids())
+            scopes.append(ExportScope("filter", f"People at {self._organization}", len(shown), ids=shown))
+        elif query or tag:
+            what = " and ".join(
+                part for part in (f"matching “{query}”" if query else "", f"tagged “{tag}”" if tag else "") if part
+            )
+            count = len(self.nd.contacts.search_ids(query, tag))
+            scopes.append(ExportScope("filter", f"Contacts {what}", count, query=query, tag=tag))
+        else:
+            scopes.append(ExportScope("filter", "The current search or tag (none active)", 0))
+        return scopes
+
+    def export_contacts(self) -> None:
+        dialog = ExportDialog(self.export_scopes(), self)
+        dialog.accepted.connect(lambda: self._choose_export_target(dialog.request()))
+        self._show_dialog(dialog)
+
+    def _choose_export_target(self, request: ExportRequest | None) -> None:
+        if request is None:
+            return
+        start = self.settings.value("export/folder", str(Path.home()))
+        dialog = export_target_dialog(request.fmt, Path(str(start)), self)
+        dialog.fileSelected.connect(lambda target: self.export_to(request, Path(target)))
+        self._show_dialog(dialog)
+
+    def export_to(self, request: ExportRequest, target: Path) -> None:
+        """Write the export off the GUI thread; the status bar tells how many contacts were written."""
+        scope = request.scope
+        exports = self.nd.exports
+        self.settings.setValue("export/folder", str(target if target.is_dir() else target.parent))
+        self.statusBar().showMessage(f"Exporting {scope.count:,} contacts to {target.name}…")
+
+        def run() -> int:
+            ids = list(scope.ids) if scope.ids is not None else None
+            return exports.export(request.fmt, target, ids=ids, query=scope.query, tag=scope.tag)
+
+        def done(count: int) -> None:
+            noun = "contact" if count == 1 else "contacts"
+            self.statusBar().showMessage(f"Exported {count:,} {noun} to {target}", 10000)
+
+        def failed(exc: BaseException) -> None:
+            self.report_error(f"The export failed: {exc}")
+
+        self.tasks.submit(run, done, failed)
+
+    # --- backups ------------------------------------------------------------------------------------------
+
+    def back_up_now(self) -> None:
+        backups = self.nd.backups
+        if backups is None:
+            return
+        self.statusBar().showMessage("Backing up…")
+
+        def done(info: BackupInfo) -> None:
+            self.statusBar().showMessage(f"Backed up {info.contact_count or 0:,} contacts to {info.path.name}", 8000)
+
+        self.tasks.submit(
+            lambda: backups.create("manual"), done, lambda exc: self.report_error(f"Backup failed: {exc}")
+        )
+
+    def show_backups(self) -> None:
+        if self.nd.backups is None:
+            return
+        if self._import_job is not None:
+            self.statusBar().showMessage("Wait for the import to finish before restoring a backup.", 6000)
+            return
+        dialog = BackupDialog(self.nd.backups, self)
+        dialog.restored.connect(self._backup_restored)
+        self._show_dialog(dialog)
+
+    def _backup_restored(self, safety: BackupInfo) -> None:
+        # Every id the undo stack and the list hold may be gone; the engine reconnects to the restored file lazily.
+        self.undo_stack.clear()
+        self.table.clearSelection()
+        self._show_detail(None)
+        self._reload_then_say(f"Backup restored; the previous state was saved as {safety.path.name}.")
+
+    def _reload_then_say(self, message: str) -> None:
+        """Reload the list, then show ``message`` (showing it first would be wiped when the rows arrive)."""
+
+        def reloaded() -> None:
+            self.contacts_loaded.disconnect(reloaded)
+            self.statusBar().showMessage(message, 10000)
+
+        self.contacts_loaded.connect(reloaded)
+        self.reload_contacts()

@@ -21,7 +21,12 @@ COMPARED = (
 
 
 def _snapshot(nd: NetDesk) -> dict[str, tuple[object, ...]]:
-    return {c.uid: tuple(getattr(c, f) for f in COMPARED) for c in nd.contacts.search()}
+    """Every compared field of every contact; unmodelled properties as a set (their order carries no meaning,
+    and a writer may put a group's X-ABLabel after its value or at the end)."""
+    return {
+        c.uid: tuple(frozenset(c.extra) if f == "extra" else getattr(c, f) for f in COMPARED)
+        for c in nd.contacts.search()
+    }
 
 
 def _corpus_files(peer: Path) -> list[Path]:

@@ -155,7 +155,9 @@ class DueView(QWidget):
                 row.add_button("They replied", lambda: self._followup(item, "replied"))
             row.add_button("Dismiss", lambda: self._followup(item, "dismissed"))
         if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
-            row.add_button("Mark done", lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0)))
+            row.add_button(
+                "Mark done", lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0))
+            )
         row.add_button("Snooze 1 week", lambda: self.snooze(item))
         if item.kind in (DueKind.OVERDUE, DueKind.DUE_THIS_WEEK):
             row.add_button("Change cadence…", lambda: self.change_cadence(item))
@@ -186,8 +188,9 @@ class DueView(QWidget):
         """Open the interaction dialog with the person filled in; the list refreshes once it is saved."""
         from netdesk.ui.interaction_dialog import InteractionDialog
 
-        dialog = InteractionDialog(self._nd.timeline, [(item.contact_id, item.contact_name)], self._nd.contacts.rows,
-                                   parent=self)
+        dialog = InteractionDialog(
+            self._nd.timeline, [(item.contact_id, item.contact_name)], self._nd.contacts.rows, parent=self
+        )
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result))
         self.active_dialog = dialog
         dialog.open()

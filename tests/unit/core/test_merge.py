@@ -61,3 +61,33 @@ def test_union_points_keeps_same_number_under_other_labels_and_fills_missing_lab
     assert union_points("emails", (ContactPoint("a@b.org"),), (ContactPoint("A@B.org", "work"),)) == (
         ContactPoint("a@b.org", "work"),
     )
+
+
+def test_same_person_accepts_name_variants_and_refuses_different_people() -> None:
+    from netdesk.core.merge import same_person
+
+    ada = ContactDTO(given_name="Ada", family_name="Lovelace")
+    assert same_person(ada, ContactDTO(given_name="Ada", family_name="LOVELACE", title="x"))
+    assert same_person(ContactDTO(given_name="Robert", family_name="Smith"), ContactDTO(given_name="Bob",
+                                                                                          family_name="Smith"))
+    assert same_person(ada, ContactDTO(emails=(ContactPoint("a@b.org"),)))  # no name: fits anyone
+    assert same_person(ada, ContactDTO(given_name="Ada"))
+    assert same_person(ContactDTO(formatted_name="VCard Test", given_name="Roid", family_name="Ando"),
+                       ContactDTO(given_name="Roid", family_name="Ando"))
+    assert not same_person(ada, ContactDTO(given_name="Charles", family_name="Babbage"))
+    assert not same_person(ada, ContactDTO(given_name="Ada", family_name="Byron"))
+
+
+def test_union_extras_keeps_groups_apart_and_is_idempotent() -> None:
+    from netdesk.core.merge import union_extras
+    from netdesk.core.model import ExtraProperty as X
+
+    mine = (X("X-ABDATE", "2000-01-01", group="item1"), X("X-ABLABEL", "wedding", group="item1"), X("GEO", "1;2"))
+    theirs = (X("X-ABRELATEDNAMES", "Jane", group="item1"), X("X-ABLABEL", "_$!<Spouse>!$_", group="item1"),
+              X("GEO", "1;2"))
+    merged = union_extras(mine, theirs)
+    assert merged[:3] == mine
+    renamed = {e.group for e in merged[3:]}
+    assert len(merged) == 5 and len(renamed) == 1 and renamed != {"item1"}
+    assert union_extras(merged, theirs) == merged  # the same group again is recognised, not added twice
+    assert union_extras(merged, merged) == merged

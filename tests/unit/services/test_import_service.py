@@ -92,3 +92,14 @@ def test_name_and_organisation_match_only_when_asked(nd: NetDesk) -> None:
     report = _import(nd, [ContactDTO(given_name="Ada", family_name="Lovelace", organization="acme", title="CTO")],
                      match_names=True)
     assert report.merged == ["Ada Lovelace"] and nd.contacts.count() == 2
+
+
+def test_shared_office_phone_does_not_merge_two_people(nd: NetDesk) -> None:
+    office = ContactPoint("+1 617 555 0100", "work")
+    report = _import(
+        nd,
+        [ContactDTO(given_name="Ada", family_name="Lovelace", phones=(office,)),
+         ContactDTO(given_name="Charles", family_name="Babbage", phones=(office,))],
+    )
+    assert sorted(report.created) == ["Ada Lovelace", "Charles Babbage"]
+    assert any("shares the phone" in s for s in report.suggestions)

@@ -16,8 +16,8 @@ from netdesk.core.model import (
     ContactDTO,
     InteractionDTO,
     InteractionKind,
-    Participant,
     PartialDate,
+    Participant,
 )
 from netdesk.core.networking import DueKind
 from netdesk.db.tables import Contact
@@ -60,7 +60,12 @@ def test_contact_cadence_overdue_and_logging_restarts_the_clock(nd: NetDesk) -> 
     assert kinds(nd) == []
     nd.networking.set_contact_cadence(ada, 30)
     [item] = nd.networking.due(TODAY)
-    assert (item.kind, item.contact_id, item.days_overdue, item.due_date) == (DueKind.OVERDUE, ada, 38, date(2025, 1, 31))
+    assert (item.kind, item.contact_id, item.days_overdue, item.due_date) == (
+        DueKind.OVERDUE,
+        ada,
+        38,
+        date(2025, 1, 31),
+    )
     log(nd, ada, date(2025, 3, 8))
     assert kinds(nd) == []  # contacted two days ago: next due in April
     assert kinds(nd, date(2025, 4, 2)) == [("due_this_week", "Ada Lovelace")]
@@ -262,7 +267,7 @@ def test_introducers_one_hop_ranked_by_strength_with_reasons(nd: NetDesk) -> Non
     paths = nd.networking.introducers_for(target_contact_id=target)
     assert [(p.via_names, p.reason) for p in paths] == [
         (("Cleo Close",), "colleague of Tara Target"),
-        (("Carl Colleague",), "works at ACME as CTO with Tara Target"),
+        (("Carl Colleague",), "works at acme as CTO with Tara Target"),
         (("Fred Far",), "knows Tara Target"),
         (("Stan Stranger",), "friend of Tara Target (you are not in touch)"),
     ]
@@ -281,8 +286,8 @@ def test_introducers_for_organisation_and_two_hops(nd: NetDesk) -> None:
     log(nd, friend, date.today() - timedelta(days=3))
     paths = nd.networking.introducers_for(organization="NORTHWIND")
     assert [(p.via_names, p.reason, p.hops) for p in paths] == [
-        (("Fay Friend", "Olga Org"), "mentor of Olga Org, who works at NORTHWIND as CTO", 2),
-        (("Olga Org",), "works at NORTHWIND as CTO (you are not in touch)", 1),
+        (("Fay Friend", "Olga Org"), "mentor of Olga Org, who works at Northwind as CTO", 2),
+        (("Olga Org",), "works at Northwind as CTO (you are not in touch)", 1),
     ]
     assert paths[0].score == round(nd.networking.strength(friend).score * 0.5) > 0
     assert nd.networking.introducers_for(organization="Nowhere Inc") == []
@@ -413,3 +418,12 @@ def test_followup_uses_creation_date_when_never_connected(nd: NetDesk) -> None:
     with nd.sessions.begin() as s:
         s.execute(update(Contact).where(Contact.id == cid).values(followup_state="dismissed"))
     assert nd.networking.due(TODAY) == []
+
+
+def test_nameless_contact_still_gets_a_readable_item(nd: NetDesk) -> None:
+    cid = person(nd, "Temp Name", birthday=PartialDate(3, 11))
+    # Validation forbids nameless contacts, but imports and older databases can hold them.
+    with nd.sessions.begin() as s:
+        s.execute(update(Contact).where(Contact.id == cid).values(display_name=""))
+    [item] = nd.networking.due(TODAY)
+    assert item.contact_name == f"Contact #{cid}" and item.title == f"Birthday of Contact #{cid} tomorrow"

@@ -1,0 +1,420 @@
+"""Map tokenized vCard content lines (any of 2.1, 3.0, 4.0) onto a ContactDTO.
+
+Content lines come from vobject's lexer when it reads the card cleanly and from the tolerant tokenizer
+otherwise (see ``_vcard_vobject`` for why and how); the mapping below is the same for both.
+
+Every property the model has no field for is kept as an ExtraProperty (value in escaped vCard form, so
+structured values such as GEO or X-ABADR survive) and written back unchanged by the writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+
+from netdesk.core.model import (
+    ContactDTO,
+    ContactKind,
+    ContactPoint,
+    ExtraProperty,
+    PartialDate,
+    PostalAddress,
+    Related,
+    sorted_tags,
+)
+from netdesk.io._vcard_lines import (
+    CardSyntaxError,
+    ContentLine,
+    decode_base64_lenient,
+    split_escaped,
+    split_physical_lines,
+    tokenize_card,
+    unescape,
+)
+from netdesk.io._vcard_vobject import content_lines as vobject_content_lines
+
+NO_NAME_REASON = "card has no name, organisation, email or phone"
+
+# Legacy instant-messenger properties and the URI scheme their handle gets in ContactDTO.ims.
+IM_PROPERTIES = {
+    "X-AIM": "aim",
+    "X-ICQ": "icq",
+    "X-JABBER": "xmpp",
+    "X-GTALK": "gtalk",
+    "X-GOOGLE-TALK": "gtalk",
+    "X-MSN": "msnim",
+    "X-YAHOO": "ymsgr",
+    "X-SKYPE": "skype",
+    "X-SKYPE-USERNAME": "skype",
+    "X-QQ": "qq",
+    "X-GADUGADU": "gg",
+}
+# Type words that say nothing about the label (how to deliver, not whose number it is).
+_NEUTRAL_TYPES = frozenset(
+    {"internet", "x400", "voice", "msg", "dom", "intl", "postal", "parcel", "pref", "x-internet"}
+)
+# Properties this reader regenerates or that must not be copied into an export.
+_DROPPED = frozenset({"VERSION", "PRODID", "PROFILE", "BEGIN", "END"})
+_APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+APPLE_NO_YEAR = 1604
+# Properties whose itemN.X-ABLabel becomes the label of a ContactPoint/PostalAddress.
+_LABELLED = frozenset({"EMAIL", "TEL", "URL", "IMPP", "ADR"})
+
+
+@dataclass
+class _Builder:
+    fields: dict[str, object] = field(default_factory=dict)
+    emails: list[ContactPoint] = field(default_factory=list)
+    phones: list[ContactPoint] = field(default_factory=list)
+    urls: list[ContactPoint] = field(default_factory=list)
+    ims: list[ContactPoint] = field(default_factory=list)
+    addresses: list[PostalAddress] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    extra: list[ExtraProperty] = field(default_factory=list)
+
+    def set_once(self, key: str, value: object) -> bool:
+        """Set a single-valued field unless already set; False means the caller should keep it as extra."""
+        if key in self.fields:
+            return False
+        self.fields[key] = value
+        return True
+
+
+def read_content_lines(lines: list[str], *, use_vobject: bool = True) -> tuple[list[ContentLine], bool]:
+    """Content lines of one card and whether vobject's lexer read them (False: the tolerant tokenizer did).
+
+    Raises CardSyntaxError when neither can read the card.
+    """
+    if use_vobject:
+        try:
+            return vobject_content_lines(lines), True
+        except Exception:  # VobjectRejected, or anything vobject trips over: the tolerant tokenizer reads it
+            pass
+    return tokenize_card(lines), False
+
+
+def parse_card_text(card_text: str, *, use_vobject: bool = True) -> ContactDTO:
+    """Parse one card; raises CardSyntaxError (with the line offset inside the card) when it is unusable.
+
+    ``use_vobject=False`` skips vobject's lexer and reads with the tolerant tokenizer only (the tests compare both).
+    """
+    lines = split_physical_lines(card_text)
+    props, _by_vobject = read_content_lines(lines, use_vobject=use_vobject)
+    labels = _group_labels(props)
+    b = _Builder()
+    modelled_groups: set[str] = set()
+    for prop in props:
+        if prop.name == "X-ABLABEL":
+            continue
+        try:
+            handled = _apply(b, prop, labels)
+        except (ValueError, IndexError):
+            handled = False  # a malformed known property is kept verbatim rather than sinking the card
+        if handled:
+            if prop.group and (prop.name in _LABELLED or prop.name in IM_PROPERTIES):
+                modelled_groups.add(prop.group.lower())
+        elif prop.name not in _DROPPED:
+            b.extra.append(_as_extra(prop))
+    for prop in props:
+        # An itemN.X-ABLabel is consumed as the label of its group's property; kept when that property is extra.
+        if prop.name == "X-ABLABEL" and (not prop.group or prop.group.lower() not in modelled_groups):
+            b.extra.append(_as_extra(prop))
+    dto = _build(b)
+    if not (dto.formatted_name or _has_name_parts(dto) or dto.organization or dto.emails or dto.phones):
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+        raise CardSyntaxError(NO_NAME_REASON, first)
+    if not dto.uid:
+        dto = dto.replace(uid=stable_uuid4(card_text))
+    return dto
+
+
+def stable_uuid4(card_text: str) -> str:
+    """A random-looking version-4 UUID derived from the card, so importing the same file twice gives the same UID."""
+    digest = hashlib.sha256(card_text.encode("utf-8", "surrogatepass")).digest()[:16]
+    return str(uuid.UUID(bytes=digest, version=4))
+
+
+def _has_name_parts(dto: ContactDTO) -> bool:
+    return any((dto.prefix, dto.given_name, dto.additional_name, dto.family_name, dto.suffix, dto.nickname))
+
+
+def _group_labels(props: list[ContentLine]) -> dict[str, str]:
+    """Apple/Google ``itemN.X-ABLabel`` custom labels by group name (only non-empty ones)."""
+    labels: dict[str, str] = {}
+    for p in props:
+        if p.name == "X-ABLABEL" and p.group:
+            text = unescape(p.value).strip()
+            m = _APPLE_LABEL.match(text)
+            if m:
+                text = m.group(1).strip().lower()
+            if text:
+                labels.setdefault(p.group.lower(), text)
+    return labels
+
+
+def _as_extra(prop: ContentLine) -> ExtraProperty:
+    # Parameter order means nothing in vCard; sorted by name it is the order vobject writes them in, so a kept
+    # property reads back equal after an export.
+    params = tuple((k, tuple(v)) for k, v in sorted(prop.params.items()))
+    return ExtraProperty(name=prop.name, value=prop.value, params=params, group=prop.group)
+
+
+def _label_and_pref(prop: ContentLine, labels: dict[str, str], kind: str) -> tuple[str, bool]:
+    types = prop.types()
+    lowered = {t.lower() for t in types}
+    pref = "pref" in lowered
+    pref_param = prop.param("PREF")
+    if pref_param.strip().isdigit() and int(pref_param) == 1:
+        pref = True
+    custom = labels.get(prop.group.lower()) if prop.group else None
+    if custom:
+        return (custom, pref)
+    return (_label_from_types(types, kind), pref)
+
+
+def _label_from_types(types: list[str], kind: str) -> str:
+    lowered = [t.lower() for t in types]
+    meaningful = [t for t, low in zip(types, lowered, strict=True) if low not in _NEUTRAL_TYPES]
+    low = {t.lower() for t in meaningful}
+    if not low:
+        return ""
+    if "cell" in low or "mobile" in low:
+        return "mobile"
+    if "fax" in low:
+        return "work fax" if "work" in low else "home fax" if "home" in low else "fax"
+    if "pager" in low:
+        return "pager"
+    for standard in ("work", "home", "other"):
+        if standard in low:
+            return standard
+    if kind == "url" and "homepage" in low:
+        return "homepage"
+    return " ".join(meaningful)
+
+
+def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool:
+    """Copy one property into the builder; False means "not modelled here", so it is kept as extra."""
+    name = prop.name
+    value = prop.value
+    if name == "FN":
+        return b.set_once("formatted_name", unescape(value).strip())
+    if name == "N":
+        parts = [unescape(p).strip() for p in split_escaped(value, ";")] + [""] * 5
+        return b.set_once("n", tuple(parts[:5]))
+    if name == "NICKNAME":
+        return b.set_once("nickname", unescape(value).strip())
+    if name == "ORG":
+        units = [unescape(p).strip() for p in split_escaped(value, ";")]
+        units = [u for u in units if u] or [""]
+        if "organization" in b.fields:
+            return False
+        b.fields["organization"] = units[0]
+        b.fields["department"] = "; ".join(units[1:])
+        return True
+    if name in ("TITLE", "ROLE"):
+        return b.set_once(name.lower(), unescape(value).strip())
+    if name == "EMAIL":
+        return _add_point(b.emails, unescape(value).strip(), prop, labels, "email")
+    if name == "TEL":
+        text = unescape(value).strip()
+        if text.lower().startswith("tel:"):
+            text = text[4:]
+        return _add_point(b.phones, text, prop, labels, "tel")
+    if name == "URL":
+        return _add_point(b.urls, unescape(value).strip(), prop, labels, "url")
+    if name == "IMPP":
+        return _add_point(b.ims, unescape(value).strip(), prop, labels, "im")
+    if name in IM_PROPERTIES:
+        handle = unescape(value).strip()
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", handle):
+            handle = f"{IM_PROPERTIES[name]}:{handle}"
+        return _add_point(b.ims, handle, prop, labels, "im")
+    if name == "ADR":
+        return _add_address(b, prop, labels)
+    if name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY"):
+        key = "birthday" if name == "BDAY" else "anniversary"
+        if key in b.fields:
+            return False
+        parsed = parse_partial_date(unescape(value), prop)
+        return b.set_once(key, parsed) if parsed else False
+    if name == "NOTE":
+        text = unescape(value)
+        if text.strip():
+            b.notes.append(text)
+        return True
+    if name == "CATEGORIES":
+        b.tags.extend(unescape(t).strip() for t in split_escaped(value, ","))
+        return True
+    if name == "PHOTO":
+        return _add_photo(b, prop)
+    if name == "UID":
+        return b.set_once("uid", unescape(value).strip())
+    if name == "REV":
+        return b.set_once("rev", value.strip())
+    if name == "KIND":
+        kind = value.strip().lower()
+        if kind in ("org", "organization"):
+            return b.set_once("kind", ContactKind.ORGANIZATION)
+        return kind == "individual" and b.set_once("kind", ContactKind.PERSON)
+    if name == "X-ABSHOWAS":
+        return value.strip().upper() == "COMPANY" and b.set_once("kind", ContactKind.ORGANIZATION)
+    if name == "RELATED":
+        text = unescape(value).strip()
+        if not text:
+            return False
+        b.related.append(Related(value=text, type=",".join(t.lower() for t in prop.types())))
+        return True
+    if name == "GENDER":
+        text = value.strip()
+        return bool(text.rstrip(";")) and b.set_once("gender", text.rstrip(";"))
+    if name == "X-GENDER":
+        text = unescape(value).strip()
+        mapped = {"male": "M", "female": "F"}.get(text.lower(), text)
+        return bool(mapped) and b.set_once("gender", mapped)
+    return False
+
+
+def _add_point(target: list[ContactPoint], value: str, prop: ContentLine, labels: dict[str, str], kind: str) -> bool:
+    if not value:
+        return True  # an empty EMAIL/TEL carries nothing worth keeping
+    label, pref = _label_and_pref(prop, labels, kind)
+    target.append(ContactPoint(value=value, label=label, pref=pref))
+    return True
+
+
+def _add_address(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool:
+    # Google Takeout appends the formatted address as an 8th component; it repeats the others, so it is dropped.
+    raw_parts = split_escaped(prop.value, ";")
+    parts = [unescape(p).strip() for p in raw_parts[:7]] + [""] * 7
+    label, pref = _label_and_pref(prop, labels, "adr")
+    address = PostalAddress(
+        label=label,
+        pref=pref,
+        po_box=parts[0],
+        extended=parts[1],
+        street=parts[2],
+        locality=parts[3],
+        region=parts[4],
+        postal_code=parts[5],
+        country=parts[6],
+    )
+    if not address.is_empty():
+        b.addresses.append(address)
+    return True
+
+
+def sniff_image_mime(data: bytes) -> str:
+    for magic, mime in _IMAGE_MAGIC:
+        if data.startswith(magic):
+            return mime
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return ""
+
+
+def _add_photo(b: _Builder, prop: ContentLine) -> bool:
+    # One inline photo and one photo URL are modelled (a merged contact can carry both); further ones stay extras.
+    if "photo" in b.fields and "photo_uri" in b.fields:
+        return False
+    value = prop.value.strip()
+    if value.lower().startswith("data:"):
+        value = unescape(value)  # some writers (vobject) escape the ; and , of a data: URI
+    data: bytes | None = None
+    declared = ""
+    if value.lower().startswith("data:"):
+        header, _, payload = value.partition(",")
+        declared = header[5:].split(";")[0].strip()
+        is_base64 = ";base64" in header.lower()
+        data = decode_base64_lenient(payload) if is_base64 else urllib.parse.unquote_to_bytes(payload)
+    elif prop.binary is not None:
+        data = prop.binary
+        types = [t.lower() for t in prop.types()]
+        if types:
+            declared = types[0] if "/" in types[0] else f"image/{types[0]}"
+    elif value and ("ENCODING" not in prop.params):
+        if "photo_uri" in b.fields:
+            return False
+        b.fields["photo_uri"] = unescape(value)
+        return True
+    if not data or "photo" in b.fields:
+        return False  # empty, undecodable or a second photo: keep the raw property rather than drop it silently
+    b.fields["photo"] = data
+    b.fields["photo_mime"] = sniff_image_mime(data) or declared.replace("image/jpg", "image/jpeg")
+    return True
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?:[T ].*)?$"),
+    re.compile(r"^--(?P<m>\d{2})-?(?P<d>\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$"),
+)
+
+
+def parse_partial_date(text: str, prop: ContentLine | None = None) -> PartialDate | None:
+    """BDAY/ANNIVERSARY in any common form; None when it is free text (kept as extra then)."""
+    text = text.strip()
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        year = int(m.group("y")) if "y" in m.groupdict() and m.group("y") else None
+        omit = prop.param("X-APPLE-OMIT-YEAR") if prop is not None else ""
+        if year is not None and (year == APPLE_NO_YEAR or (omit.isdigit() and int(omit) == year)):
+            year = None
+        try:
+            return PartialDate(month=int(m.group("m")), day=int(m.group("d")), year=year)
+        except ValueError:
+            return None
+    return None
+
+
+def _build(b: _Builder) -> ContactDTO:
+    f = b.fields
+    name_parts: tuple[str, ...] = f.get("n", ("", "", "", "", ""))  # type: ignore[assignment]
+    family, given, additional, prefix, suffix = name_parts[:5]
+    kind = f.get("kind", ContactKind.PERSON)
+    return ContactDTO(
+        uid=str(f.get("uid", "")),
+        kind=kind,  # type: ignore[arg-type]
+        formatted_name=str(f.get("formatted_name", "")),
+        prefix=prefix,
+        given_name=given,
+        additional_name=additional,
+        family_name=family,
+        suffix=suffix,
+        nickname=str(f.get("nickname", "")),
+        organization=str(f.get("organization", "")),
+        department=str(f.get("department", "")),
+        title=str(f.get("title", "")),
+        role=str(f.get("role", "")),
+        emails=tuple(b.emails),
+        phones=tuple(b.phones),
+        urls=tuple(b.urls),
+        ims=tuple(b.ims),
+        addresses=tuple(b.addresses),
+        birthday=f.get("birthday"),  # type: ignore[arg-type]
+        anniversary=f.get("anniversary"),  # type: ignore[arg-type]
+        gender=str(f.get("gender", "")),
+        notes="\n".join(b.notes),
+        tags=sorted_tags(b.tags),
+        photo=f.get("photo"),  # type: ignore[arg-type]
+        photo_mime=str(f.get("photo_mime", "")),
+        photo_uri=str(f.get("photo_uri", "")),
+        related=tuple(b.related),
+        extra=tuple(b.extra),
+        rev=str(f.get("rev", "")),
+    )

@@ -1,0 +1,621 @@
+"""Reader for LinkedIn's data export ("Get a copy of your data"): connections, messages and invitations.
+
+Pure parsing, no database: :func:`read_linkedin` turns the export ZIP (as downloaded), a folder holding its CSV files,
+or the CSV files one by one into plain records; ``netdesk.services.linkedin_import`` decides what they mean for the
+address book. Every bad row becomes a problem in the :class:`ImportReport` (file, physical line, reason) and the rest
+still imports.
+
+Formats (as seen in real exports):
+
+- ``Connections.csv``: First Name, Last Name, URL, Email Address, Company, Position, Connected On ("15 Mar 2021").
+  Recent files begin with a "Notes:" paragraph (a quoted, possibly multi-line cell) and a blank line before the header.
+- ``messages.csv``: CONVERSATION ID, CONVERSATION TITLE, FROM, SENDER PROFILE URL, TO, RECIPIENT PROFILE URLS, DATE
+  ("2023-05-02 14:03:11 UTC"), SUBJECT, CONTENT, FOLDER, and in newer files ATTACHMENTS and more.
+- ``Invitations.csv``: From, To, Sent At ("5/2/23, 2:03 PM"), Message, Direction (INCOMING/OUTGOING),
+  inviterProfileUrl, inviteeProfileUrl.
+
+Column names are matched ignoring case, spaces, underscores and hyphens, so "Connected On", "CONNECTED_ON" and
+"connectedOn" are the same column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from netdesk.core.errors import UnsupportedFormatError
+from netdesk.core.model import ContactDTO, ContactPoint, Direction
+from netdesk.core.normalize import fold, is_valid_email
+from netdesk.io.report import ImportReport
+
+CONNECTIONS = "connections"
+MESSAGES = "messages"
+INVITATIONS = "invitations"
+
+# The columns each file must have (display spelling, used in messages), by file kind.
+CONNECTION_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
+MESSAGE_COLUMNS = (
+    "CONVERSATION ID",
+    "CONVERSATION TITLE",
+    "FROM",
+    "SENDER PROFILE URL",
+    "TO",
+    "RECIPIENT PROFILE URLS",
+    "DATE",
+    "SUBJECT",
+    "CONTENT",
+    "FOLDER",
+)
+INVITATION_COLUMNS = ("From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl", "inviteeProfileUrl")
+
+# The minimum that identifies a file kind; the other columns are optional (filled with "" when missing).
+_REQUIRED = {
+    CONNECTIONS: ("firstname", "lastname", "connectedon"),
+    MESSAGES: ("conversationid", "from", "to", "date"),
+    INVITATIONS: ("from", "to", "sentat", "direction"),
+}
+_FILE_NAMES = {"connections.csv": CONNECTIONS, "messages.csv": MESSAGES, "invitations.csv": INVITATIONS}
+# The Notes block is a few lines; a header further down than this is not a LinkedIn header.
+_MAX_PREAMBLE_LINES = 60
+
+
+@dataclass(frozen=True)
+class LinkedInConnection:
+    contact: ContactDTO
+    profile_url: str
+    connected_on: date | None
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class LinkedInMessage:
+    conversation_id: str
+    conversation_title: str
+    sender_name: str
+    sender_url: str
+    recipient_names: tuple[str, ...]
+    recipient_urls: tuple[str, ...]
+    sent_at: datetime  # timezone-aware (UTC), as the export states
+    subject: str
+    content: str
+    folder: str
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class LinkedInInvitation:
+    from_name: str
+    to_name: str
+    sent_at: datetime  # naive: the export gives no time zone
+    message: str
+    direction: Direction  # OUT for OUTGOING (the owner invited), IN for INCOMING
+    inviter_url: str
+    invitee_url: str
+    file: str
+    line: int
+
+
+@dataclass
+class LinkedInExport:
+    connections: list[LinkedInConnection] = field(default_factory=list)
+    messages: list[LinkedInMessage] = field(default_factory=list)
+    invitations: list[LinkedInInvitation] = field(default_factory=list)
+    owner_name: str = ""
+    owner_url: str = ""
+
+
+# --- small helpers --------------------------------------------------------------------------------------------------
+
+
+def _column_key(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+@lru_cache(maxsize=65536)
+def normalize_profile_url(url: str) -> str:
+    """Canonical form of a LinkedIn profile URL: https, www.linkedin.com, no query, fragment or trailing slash.
+
+    "http://linkedin.com/in/ada-l/?trk=x" -> "https://www.linkedin.com/in/ada-l". URLs of other sites are returned
+    stripped of surrounding space only; an empty string stays empty.
+    """
+    text = url.strip()
+    if not text:
+        return ""
+    if text.startswith("https://www.linkedin.com/") and not text.endswith("/") and "?" not in text and "#" not in text:
+        return text  # already canonical: the common case, kept cheap for 100,000-row files
+    candidate = text if "://" in text else "https://" + text
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return text
+    host = (parts.hostname or "").casefold()
+    if host != "linkedin.com" and not host.endswith(".linkedin.com"):
+        return text
+    path = parts.path.rstrip("/")
+    return f"https://www.linkedin.com{path}"
+
+
+def _clean(text: str) -> str:
+    """Collapse runs of whitespace (including line breaks inside a cell) to one space."""
+    stripped = text.strip()
+    if "  " in stripped or "\n" in stripped or "\r" in stripped or "\t" in stripped:
+        return " ".join(stripped.split())
+    return stripped
+
+
+def _fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252 ("JosÃ©" -> "José"), which some LinkedIn exports contain."""
+    if "Ã" not in text and "Â" not in text and "â€" not in text:
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def _text(text: str) -> str:
+    """A free-text cell (message body): mojibake repaired, Windows line ends made plain newlines."""
+    text = _fix_mojibake(text)
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _header_kind(cells: Sequence[str]) -> tuple[str, dict[str, int]] | None:
+    """Which LinkedIn file a header row belongs to, with the column index of each (normalised) column name."""
+    index: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        index.setdefault(_column_key(cell), i)
+    # Messages and invitations share "from"/"to"; the more specific kinds are tested first.
+    for kind in (MESSAGES, INVITATIONS, CONNECTIONS):
+        if all(col in index for col in _REQUIRED[kind]):
+            return kind, index
+    return None
+
+
+def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int]] | None:
+    """Find the header line in the first lines of a file: (0-based line index, kind, column index).
+
+    Each line is parsed on its own, so an unbalanced quote in the Notes prose cannot swallow the header.
+    """
+    for number, line in enumerate(lines[:_MAX_PREAMBLE_LINES]):
+        if "," not in line:
+            continue
+        cells = next(csv.reader([line]), [])
+        found = _header_kind(cells)
+        if found is not None:
+            return number, found[0], found[1]
+    return None
+
+
+def is_linkedin_csv(data: bytes) -> bool:
+    """True if ``data`` (the start of a file) is a LinkedIn Connections, messages or Invitations CSV."""
+    text = _decode(data[: 64 * 1024])
+    return _find_header(text.splitlines()[:_MAX_PREAMBLE_LINES]) is not None
+
+
+def is_linkedin_zip(path: Path) -> bool:
+    """True if ``path`` is a ZIP holding at least one LinkedIn export CSV (checked by name and header)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir() or Path(info.filename).name.casefold() not in _FILE_NAMES:
+                    continue
+                with archive.open(info) as member:
+                    if is_linkedin_csv(member.read(16 * 1024)):
+                        return True
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+    return False
+
+
+# --- dates ----------------------------------------------------------------------------------------------------------
+
+_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d-%b-%Y", "%Y/%m/%d")
+
+
+@lru_cache(maxsize=8192)
+def parse_connected_on(text: str) -> date | None:
+    """Parse a "Connected On" value; None when it is not a date. Accepts the forms LinkedIn used over the years."""
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10]) if len(value) >= 10 and value[4] == "-" else _parse_other_date(value)
+    except ValueError:
+        return None
+
+
+def _parse_other_date(value: str) -> date | None:
+    if "/" in value and value.replace("/", "").isdigit():
+        first, second, year = (int(p) for p in value.split("/"))
+        year += 2000 if year < 100 else 0
+        # LinkedIn writes month first; a first number above 12 can only be a day.
+        month, day = (second, first) if first > 12 else (first, second)
+        return date(year, month, day)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_message_date(text: str) -> datetime | None:
+    value = text.strip()
+    if len(value) == 23 and value.endswith(" UTC"):  # the usual "2023-05-02 14:03:11 UTC": one C call
+        try:
+            return datetime.fromisoformat(value[:19] + "+00:00")
+        except ValueError:
+            return None
+    if value.endswith(" UTC"):
+        value = value[:-4]
+    elif value.endswith("Z"):
+        value = value[:-1]
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+_INVITATION_FORMATS = ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%m/%d/%y, %H:%M", "%m/%d/%Y, %H:%M")
+
+
+@lru_cache(maxsize=65536)
+def _parse_invitation_date(text: str) -> datetime | None:
+    # Newer exports put a narrow no-break space before AM/PM.
+    value = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+    if not value:
+        return None
+    for fmt in _INVITATION_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    try:
+        parsed = datetime.fromisoformat(value.removesuffix(" UTC"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None) if parsed.tzinfo is not None else parsed
+
+
+# --- reading files --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """The data rows of one LinkedIn CSV, each with the physical line (1-based) on which it starts."""
+
+    kind: str
+    file: str
+    columns: dict[str, int]
+    rows: Iterator[tuple[int, list[str]]]
+
+    def index(self, name: str) -> int:
+        """Index of a column in every row; a missing column points at the always-empty last cell."""
+        return self.columns.get(_column_key(name), _row_width(self.columns) - 1)
+
+
+def _row_width(columns: dict[str, int]) -> int:
+    return max(columns.values()) + 2
+
+
+def _open_table(text: str, file: str) -> _Table | None:
+    stream = io.StringIO(text, newline="")
+    head: list[str] = []
+    for _ in range(_MAX_PREAMBLE_LINES):
+        line = stream.readline()
+        if not line:
+            break
+        head.append(line)
+    found = _find_header(head)
+    if found is None:
+        return None
+    header_index, kind, columns = found
+    # Re-read from the line after the header, so that the csv module sees every data line exactly once.
+    rest = io.StringIO("".join(head[header_index + 1 :]) + stream.read(), newline="")
+    return _Table(kind, file, columns, _numbered_rows(rest, header_index + 2, _row_width(columns)))
+
+
+def _numbered_rows(stream: io.StringIO, first_line: int, width: int) -> Iterator[tuple[int, list[str]]]:
+    """Rows of exactly ``width`` cells, the last one always empty, with the physical line each starts on."""
+    reader = csv.reader(stream)
+    consumed = 0  # physical lines read so far (cells may span lines)
+    for row in reader:
+        line = first_line + consumed
+        consumed = reader.line_num
+        if not row or not any(row):
+            continue
+        row.append("")
+        if len(row) != width:  # short or overlong row: pad or cut so that indexing never fails
+            cells = row[: min(len(row) - 1, width - 1)]
+            cells.extend([""] * (width - len(cells)))
+            row = cells
+        yield line, row
+
+
+def _expected_columns_message(file: str) -> str:
+    return (
+        f"{file} is not a LinkedIn export file: expected a header with the columns "
+        f"{', '.join(CONNECTION_COLUMNS)} (Connections.csv), or {', '.join(MESSAGE_COLUMNS)} (messages.csv), "
+        f"or {', '.join(INVITATION_COLUMNS)} (Invitations.csv)"
+    )
+
+
+def _tables(paths: Sequence[Path], report: ImportReport) -> Iterator[_Table]:
+    for path in paths:
+        if path.is_dir():
+            yield from _folder_tables(path, report)
+        elif zipfile.is_zipfile(path):
+            yield from _zip_tables(path, report)
+        else:
+            table = _open_table(_decode(path.read_bytes()), str(path))
+            if table is None:
+                raise UnsupportedFormatError(_expected_columns_message(str(path)))
+            yield table
+
+
+def _folder_tables(folder: Path, report: ImportReport) -> Iterator[_Table]:
+    found = False
+    for path in sorted(folder.rglob("*.csv")):
+        if path.name.casefold() not in _FILE_NAMES or not path.is_file():
+            continue
+        found = True
+        table = _open_table(_decode(path.read_bytes()), str(path))
+        if table is None:
+            report.error(str(path), None, _expected_columns_message(path.name))
+        else:
+            yield table
+    if not found:
+        report.error(str(folder), None, "folder holds no LinkedIn Connections.csv, messages.csv or Invitations.csv")
+
+
+def _zip_tables(path: Path, report: ImportReport) -> Iterator[_Table]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and Path(info.filename).name.casefold() in _FILE_NAMES
+            ]
+            if not members:
+                raise UnsupportedFormatError(
+                    f"{path} is not a LinkedIn data export: "
+                    "it holds no Connections.csv, messages.csv or Invitations.csv"
+                )
+            texts = [(f"{path}/{info.filename}", _decode(archive.read(info))) for info in members]
+    except (zipfile.BadZipFile, RuntimeError) as exc:  # RuntimeError: encrypted member
+        report.error(str(path), None, f"cannot read ZIP archive: {exc}")
+        return
+    for file, text in texts:
+        table = _open_table(text, file)
+        if table is None:
+            report.error(file, None, _expected_columns_message(Path(file).name))
+        else:
+            yield table
+
+
+def _read_connections(table: _Table, report: ImportReport, out: list[LinkedInConnection]) -> None:
+    first, last, url_i, email_i, company_i, position_i, connected_i = (table.index(name) for name in CONNECTION_COLUMNS)
+    for line, row in table.rows:
+        given = _clean(_fix_mojibake(row[first]))
+        family = _clean(_fix_mojibake(row[last]))
+        if not given and not family:
+            report.error(table.file, line, "row has no name")
+            continue
+        profile_url = normalize_profile_url(row[url_i])
+        email = row[email_i].strip()
+        emails: tuple[ContactPoint, ...] = ()
+        if email:
+            if is_valid_email(email):
+                emails = (ContactPoint(email, "", pref=True),)
+            else:
+                report.error(table.file, line, f"invalid email address {email!r} ignored")
+        raw_date = row[connected_i]
+        connected_on = parse_connected_on(raw_date)
+        if connected_on is None and raw_date.strip():
+            report.error(table.file, line, f"cannot read 'Connected On' date {raw_date.strip()!r}")
+        contact = ContactDTO(
+            given_name=given,
+            family_name=family,
+            emails=emails,
+            organization=_clean(_fix_mojibake(row[company_i])),
+            title=_clean(_fix_mojibake(row[position_i])),
+            urls=(ContactPoint(profile_url, label="linkedin"),) if profile_url else (),
+            connected_on=connected_on,
+        )
+        out.append(LinkedInConnection(contact, profile_url, connected_on, table.file, line))
+
+
+def _split_urls(text: str) -> tuple[str, ...]:
+    # Exports have used both commas and semicolons between recipient URLs; URLs contain neither.
+    if "," not in text and ";" not in text:
+        url = normalize_profile_url(text)
+        return (url,) if url else ()
+    return tuple(u for u in (normalize_profile_url(p) for p in text.replace(";", ",").split(",")) if u)
+
+
+def _split_names(text: str, url_count: int) -> tuple[str, ...]:
+    if "," not in text:
+        name = _clean(text)
+        return (name,) if name else ()
+    names = [n for n in (_clean(p) for p in text.split(",")) if n]
+    # A single recipient whose name holds a comma ("Smith, Jr.") must not become two people.
+    if url_count == 1 and len(names) > 1:
+        return (_clean(text),)
+    return tuple(names)
+
+
+def _read_messages(table: _Table, report: ImportReport, out: list[LinkedInMessage]) -> None:
+    conv_i, title_i, from_i, sender_url_i, to_i, recipient_urls_i, date_i, subject_i, content_i, folder_i = (
+        table.index(name) for name in MESSAGE_COLUMNS
+    )
+    for line, row in table.rows:
+        raw_date = row[date_i]
+        sent_at = _parse_message_date(raw_date)
+        if sent_at is None:
+            report.error(table.file, line, f"message skipped: cannot read date {raw_date.strip()!r}")
+            continue
+        recipient_urls = _split_urls(row[recipient_urls_i])
+        out.append(
+            LinkedInMessage(
+                conversation_id=row[conv_i].strip(),
+                conversation_title=_fix_mojibake(row[title_i].strip()),
+                sender_name=_clean(_fix_mojibake(row[from_i])),
+                sender_url=normalize_profile_url(row[sender_url_i]),
+                recipient_names=_split_names(_fix_mojibake(row[to_i]), len(recipient_urls)),
+                recipient_urls=recipient_urls,
+                sent_at=sent_at,
+                subject=_fix_mojibake(row[subject_i].strip()),
+                content=_text(row[content_i]),
+                folder=row[folder_i].strip(),
+                file=table.file,
+                line=line,
+            )
+        )
+
+
+def _read_invitations(table: _Table, report: ImportReport, out: list[LinkedInInvitation]) -> None:
+    from_i, to_i, sent_i, message_i, direction_i, inviter_i, invitee_i = (
+        table.index(name) for name in INVITATION_COLUMNS
+    )
+    for line, row in table.rows:
+        raw_direction = row[direction_i].strip().upper()
+        if raw_direction == "OUTGOING":
+            direction = Direction.OUT
+        elif raw_direction == "INCOMING":
+            direction = Direction.IN
+        else:
+            report.error(table.file, line, f"invitation skipped: unknown direction {raw_direction!r}")
+            continue
+        raw_date = row[sent_i]
+        sent_at = _parse_invitation_date(raw_date)
+        if sent_at is None:
+            report.error(table.file, line, f"invitation skipped: cannot read date {raw_date.strip()!r}")
+            continue
+        out.append(
+            LinkedInInvitation(
+                from_name=_clean(_fix_mojibake(row[from_i])),
+                to_name=_clean(_fix_mojibake(row[to_i])),
+                sent_at=sent_at,
+                message=_text(row[message_i].strip()),
+                direction=direction,
+                inviter_url=normalize_profile_url(row[inviter_i]),
+                invitee_url=normalize_profile_url(row[invitee_i]),
+                file=table.file,
+                line=line,
+            )
+        )
+
+
+# --- owner detection ------------------------------------------------------------------------------------------------
+
+
+def _person_key(name: str, url: str) -> str:
+    return url if url else ("name:" + fold(name).strip() if name.strip() else "")
+
+
+def _message_people(msg: LinkedInMessage) -> Iterator[tuple[str, str]]:
+    """(name, url) of everybody on a message: the sender, then the recipients."""
+    yield msg.sender_name, msg.sender_url
+    names, urls = msg.recipient_names, msg.recipient_urls
+    if len(names) == len(urls):
+        yield from zip(names, urls, strict=True)
+    else:  # names and URLs do not pair up: count the URLs, and the names only when there are no URLs
+        yield from ((("", u) for u in urls) if urls else ((n, "") for n in names))
+
+
+def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
+    """The account owner: the person on every conversation and on the owner's side of every invitation.
+
+    Scores each person by the number of conversations they take part in plus the invitations where they are the
+    owner side; ties (a single two-person conversation) go to someone who is not among the connections, since
+    nobody is their own connection.
+    """
+    participants: dict[str, set[str]] = defaultdict(set)
+    for msg in export.messages:
+        people = participants[msg.conversation_id or f"{msg.file}:{msg.line}"]
+        for name, url in _message_people(msg):
+            key = _person_key(name, url)
+            if key:
+                people.add(key)
+    score: Counter[str] = Counter()
+    for people in participants.values():
+        score.update(people)
+    owner_side = [
+        (inv.from_name, inv.inviter_url) if inv.direction is Direction.OUT else (inv.to_name, inv.invitee_url)
+        for inv in export.invitations
+    ]
+    score.update(key for key in (_person_key(n, u) for n, u in owner_side) if key)
+    if not score:
+        return "", ""
+    top = max(score.values())
+    candidates = sorted(key for key, count in score.items() if count == top)
+    if len(candidates) > 1:
+        connection_keys = {c.profile_url for c in export.connections if c.profile_url}
+        connection_keys |= {"name:" + fold(c.contact.name).strip() for c in export.connections}
+        candidates.sort(key=lambda key: key in connection_keys)  # stable: non-connections first
+    best = candidates[0]
+    # The name most often written for the owner (a second, cheap pass over the owner's rows only).
+    names: Counter[str] = Counter()
+    for msg in export.messages:
+        names.update(n for n, u in _message_people(msg) if n and _person_key(n, u) == best)
+    names.update(n for n, u in owner_side if n and _person_key(n, u) == best)
+    name = names.most_common(1)[0][0] if names else ""
+    return name, ("" if best.startswith("name:") else best)
+
+
+def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport:
+    """Read a LinkedIn export given as ZIP file(s), folder(s) or the CSV files themselves.
+
+    A CSV file given directly that is not a LinkedIn export raises :class:`UnsupportedFormatError` naming the expected
+    columns; a file of the wrong shape inside a ZIP or folder is reported and the others are still read.
+    """
+    export = LinkedInExport()
+    for table in _tables(paths, report):
+        if table.kind == CONNECTIONS:
+            _read_connections(table, report, export.connections)
+        elif table.kind == MESSAGES:
+            _read_messages(table, report, export.messages)
+        else:
+            _read_invitations(table, report, export.invitations)
+    export.owner_name, export.owner_url = _detect_owner(export)
+    if export.owner_url:
+        # The owner is never their own contact. Matched by URL only: a namesake among the connections is a real
+        # person.
+        export.connections = [c for c in export.connections if c.profile_url != export.owner_url]
+    return export
+
+
+__all__ = [
+    "CONNECTION_COLUMNS",
+    "INVITATION_COLUMNS",
+    "MESSAGE_COLUMNS",
+    "LinkedInConnection",
+    "LinkedInExport",
+    "LinkedInInvitation",
+    "LinkedInMessage",
+    "is_linkedin_csv",
+    "is_linkedin_zip",
+    "normalize_profile_url",
+    "parse_connected_on",
+    "read_linkedin",
+]

@@ -1,0 +1,79 @@
+"""vdir address books (khard, vdirsyncer): a folder with one vCard per ``<UID>.vcf`` file."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+from netdesk.core.model import ContactDTO
+from netdesk.io.report import ImportReport
+from netdesk.io.vcard import atomic_write_bytes, cards_of_bytes, contact_to_vcard, looks_like_vcard, parse_cards
+
+__all__ = ["is_vdir", "read_vcard_folder", "vdir_file_name", "write_vdir"]
+
+_UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9@._+=-]")
+_MAX_STEM = 200
+
+
+def _vcf_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".vcf")
+
+
+def is_vdir(path: Path) -> bool:
+    """True for a folder that directly holds at least one ``.vcf`` file."""
+    path = Path(path)
+    try:
+        return path.is_dir() and any(p.is_file() and p.suffix.lower() == ".vcf" for p in path.iterdir())
+    except OSError:
+        return False
+
+
+def read_vcard_folder(folder: Path, report: ImportReport, *, workers: int | None = None) -> list[ContactDTO]:
+    """Every card of every ``.vcf`` file in ``folder``; cards of all files are parsed together (in parallel
+    when there are many), and each bad file or card becomes an entry in ``report``."""
+    items: list[tuple[str, int, str]] = []
+    for path in _vcf_files(Path(folder)):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.error(str(path), None, f"cannot read file: {exc.strerror or exc}")
+            continue
+        if data.strip() and not looks_like_vcard(data):
+            report.error(str(path), None, "not a vCard file")
+            report.unreadable_files.append(str(path))
+            continue
+        items += cards_of_bytes(data, str(path), report)
+    return parse_cards(items, report, workers)
+
+
+def vdir_file_name(uid: str) -> str:
+    """``<UID>.vcf`` with characters that are unsafe in file names replaced (``/``, ``:``, spaces …)."""
+    stem = _UNSAFE_FILENAME_CHARS.sub("_", uid.strip())[:_MAX_STEM].lstrip(".")
+    return f"{stem or 'contact'}.vcf"
+
+
+def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0") -> int:
+    """Write each contact to ``folder/<UID>.vcf`` (temp file + rename); contacts without a UID get one.
+
+    Two UIDs that sanitise to the same file name get a numeric suffix rather than overwrite each other.
+    Returns the number of files written.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    count = 0
+    for contact in contacts:
+        if not contact.uid:
+            contact = contact.replace(uid=str(uuid.uuid4()))
+        name = vdir_file_name(contact.uid)
+        stem = name[:-4]
+        n = 1
+        while name.lower() in used:
+            n += 1
+            name = f"{stem}-{n}.vcf"
+        used.add(name.lower())
+        atomic_write_bytes(folder / name, contact_to_vcard(contact, version).encode("utf-8"))
+        count += 1
+    return count

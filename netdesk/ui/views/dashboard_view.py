@@ -1,0 +1,156 @@
+"""The dashboard: interactions per month as bars (stacked or grouped by kind or channel) and the reply rate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from html import escape
+
+import pyqtgraph as pg  # the only module that needs pyqtgraph
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from netdesk.core.errors import NetDeskError
+from netdesk.core.model import Channel, InteractionKind
+from netdesk.services import NetDesk
+
+MONTHS = 12
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6",
+)  # fmt: skip
+CHANNEL_NAMES = {Channel.UNSPECIFIED.value: "Unspecified", Channel.IN_PERSON.value: "In person",
+                 Channel.ONLINE.value: "Online"}  # fmt: skip
+
+
+def key_label(by: str, key: str) -> str:
+    if by == "kind":
+        try:
+            return InteractionKind(key).label
+        except ValueError:
+            return key
+    return CHANNEL_NAMES.get(key, key or "Unspecified")
+
+
+class DashboardView(QWidget):
+    # Part of the views' common interface; the dashboard has nothing per contact to open yet.
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboardView")
+        self._nd = nd
+        self._today = today
+        self.months: list[str] = []
+        self.series: dict[str, list[int]] = {}
+        self.bar_items: list[pg.BarGraphItem] = []
+        self.reply_rates: list[float] = []
+
+        self.by_combo = QComboBox()
+        self.by_combo.setObjectName("dashboardBy")
+        self.by_combo.addItem("By kind", "kind")
+        self.by_combo.addItem("By channel", "channel")
+        self.layout_combo = QComboBox()
+        self.layout_combo.setObjectName("dashboardLayout")
+        self.layout_combo.addItem("Stacked", "stacked")
+        self.layout_combo.addItem("Grouped", "grouped")
+        self.total_label = QLabel()
+        self.total_label.setObjectName("dashboardTotal")
+        controls = QHBoxLayout()
+        controls.addWidget(self.total_label, 1)
+        controls.addWidget(self.by_combo)
+        controls.addWidget(self.layout_combo)
+
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("dashboardPlot")
+        self.plot.setBackground("w")
+        self.plot.setLabel("left", "Interactions")
+        self.plot.showGrid(y=True, alpha=0.3)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.legend_label = QLabel()
+        self.legend_label.setObjectName("dashboardLegend")
+        self.legend_label.setWordWrap(True)
+
+        self.reply_plot = pg.PlotWidget()
+        self.reply_plot.setObjectName("dashboardReplyPlot")
+        self.reply_plot.setBackground("w")
+        self.reply_plot.setLabel("left", "Reply rate", units="%")
+        self.reply_plot.setYRange(0, 100)
+        self.reply_plot.setMouseEnabled(x=False, y=False)
+        self.reply_plot.setMaximumHeight(180)
+        self.reply_curve = self.reply_plot.plot([], [], pen=pg.mkPen("#4e79a7", width=2), symbol="o", symbolSize=6)
+        self.reply_label = QLabel()
+        self.reply_label.setObjectName("dashboardReply")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 3)
+        layout.addWidget(self.legend_label)
+        layout.addWidget(self.reply_label)
+        layout.addWidget(self.reply_plot, 1)
+
+        self.by_combo.currentIndexChanged.connect(self.refresh)
+        self.layout_combo.currentIndexChanged.connect(self._draw_bars)
+        self.refresh()
+
+    def refresh(self) -> None:
+        by = str(self.by_combo.currentData())
+        today = self._today()
+        try:
+            counts = self._nd.networking.interactions_per_month(MONTHS, by, today)
+            rates = self._nd.networking.reply_rate_by_month(MONTHS, today)
+        except NetDeskError as exc:
+            self.total_label.setText(str(exc))
+            return
+        self.months = [r.month for r in rates]
+        index = {m: n for n, m in enumerate(self.months)}
+        series: dict[str, list[int]] = {}
+        for row in counts:
+            if row.month in index:
+                series.setdefault(row.key, [0] * len(self.months))[index[row.month]] = row.count
+        # Biggest series at the bottom of the stack and first in the legend.
+        self.series = dict(sorted(series.items(), key=lambda kv: (-sum(kv[1]), kv[0])))
+        total = sum(sum(v) for v in self.series.values())
+        self.total_label.setText(f"{total} interaction{'s' if total != 1 else ''} in the last {MONTHS} months")
+        self._draw_bars()
+        self._draw_reply_rate(rates)
+
+    def _draw_bars(self) -> None:
+        by = str(self.by_combo.currentData())
+        stacked = self.layout_combo.currentData() == "stacked"
+        for item in self.bar_items:
+            self.plot.removeItem(item)
+        self.bar_items = []
+        x = list(range(len(self.months)))
+        base = [0] * len(self.months)
+        n = max(1, len(self.series))
+        width = 0.8 if stacked else 0.8 / n
+        legend = []
+        for k, (key, values) in enumerate(self.series.items()):
+            colour = PALETTE[k % len(PALETTE)]
+            if stacked:
+                bar = pg.BarGraphItem(x=x, height=values, y0=list(base), width=width, brush=colour, name=key)
+                base = [b + v for b, v in zip(base, values, strict=True)]
+            else:
+                offset = -0.4 + width * (k + 0.5)
+                bar = pg.BarGraphItem(x=[i + offset for i in x], height=values, width=width, brush=colour, name=key)
+            self.plot.addItem(bar)
+            self.bar_items.append(bar)
+            legend.append(f'<span style="color:{colour}">■</span> {escape(key_label(by, key))} ({sum(values)})')
+        self.legend_label.setText("&nbsp;&nbsp; ".join(legend) if legend else "No interactions logged yet.")
+        ticks = [(i, m[2:].replace("-", "/")) for i, m in enumerate(self.months)]
+        self.plot.getAxis("bottom").setTicks([ticks])
+        self.plot.setXRange(-0.6, max(0, len(self.months) - 1) + 0.6, padding=0)
+
+    def _draw_reply_rate(self, rates: list) -> None:  # type: ignore[type-arg]
+        self.reply_rates = [round(100 * r.rate, 1) for r in rates]
+        self.reply_curve.setData(list(range(len(rates))), self.reply_rates)
+        self.reply_plot.getAxis("bottom").setTicks([[(i, r.month[2:].replace("-", "/")) for i, r in enumerate(rates)]])
+        new = sum(r.new_connections for r in rates)
+        replied = sum(r.replied for r in rates)
+        if new:
+            self.reply_label.setText(
+                f"Reply rate of new connections: {round(100 * replied / new)}% ({replied} of {new} in {MONTHS} months)"
+            )
+        else:
+            self.reply_label.setText(f"No new connections in the last {MONTHS} months.")

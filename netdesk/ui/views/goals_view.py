@@ -1,0 +1,253 @@
+"""Networking goals: a list to add, rename and delete goals, and the selected goal's people and progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.errors import NetDeskError
+from netdesk.services import NetDesk
+from netdesk.services.networking import STALE_GOAL_CONTACT_DAYS, GoalOverview, GoalPerson
+
+
+def _ask(parent: QWidget, text: str) -> bool:
+    return QMessageBox.question(parent, "NetDesk", text) == QMessageBox.StandardButton.Yes
+
+
+def _person_item(person: GoalPerson, today: date) -> QListWidgetItem:
+    if person.last_contacted is None:
+        when = "never contacted"
+    else:
+        days = (today - person.last_contacted.date()).days
+        when = "contacted today" if days <= 0 else f"last contact {days} day{'s' if days != 1 else ''} ago"
+    item = QListWidgetItem(f"{person.name} — {when}")
+    item.setData(Qt.ItemDataRole.UserRole, person.contact_id)
+    return item
+
+
+class GoalsView(QWidget):
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
+        super().__init__(parent)
+        self.setObjectName("goalsView")
+        self._nd = nd
+        self._today = today
+        self.overview: list[GoalOverview] = []
+        self.active_dialog: QDialog | None = None
+        self.confirm: Callable[[str], bool] = lambda text: _ask(self, text)
+
+        self.goal_list = QListWidget()
+        self.goal_list.setObjectName("goalsList")
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("goalName")
+        self.name_edit.setPlaceholderText("Goal name…")
+        self.add_button = QPushButton("Add")
+        self.add_button.setObjectName("goalAdd")
+        self.rename_button = QPushButton("Rename")
+        self.rename_button.setObjectName("goalRename")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("goalDelete")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("goalError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.name_edit, 1)
+        edit_row.addWidget(self.add_button)
+        edit_row.addWidget(self.rename_button)
+        edit_row.addWidget(self.delete_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.goal_list, 1)
+        left_layout.addLayout(edit_row)
+        left_layout.addWidget(self.error_label)
+
+        self.title_label = QLabel()
+        self.title_label.setObjectName("goalTitle")
+        self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("goalStats")
+        self.people_list = QListWidget()
+        self.people_list.setObjectName("goalPeople")
+        self.stale_label = QLabel(f"Not contacted for {STALE_GOAL_CONTACT_DAYS}+ days")
+        self.stale_list = QListWidget()
+        self.stale_list.setObjectName("goalStale")
+        self.link_button = QPushButton("Link person…")
+        self.link_button.setObjectName("goalLink")
+        self.unlink_button = QPushButton("Unlink")
+        self.unlink_button.setObjectName("goalUnlink")
+        people_buttons = QHBoxLayout()
+        people_buttons.addWidget(self.link_button)
+        people_buttons.addWidget(self.unlink_button)
+        people_buttons.addStretch(1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.title_label)
+        right_layout.addWidget(self.stats_label)
+        right_layout.addWidget(QLabel("People"))
+        right_layout.addWidget(self.people_list, 2)
+        right_layout.addLayout(people_buttons)
+        right_layout.addWidget(self.stale_label)
+        right_layout.addWidget(self.stale_list, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        QVBoxLayout(self).addWidget(splitter)
+
+        self.add_button.clicked.connect(self.add_goal)
+        self.rename_button.clicked.connect(self.rename_goal)
+        self.delete_button.clicked.connect(self.delete_goal)
+        self.link_button.clicked.connect(self.link_person)
+        self.unlink_button.clicked.connect(self.unlink_person)
+        self.goal_list.currentRowChanged.connect(self._show_selected)
+        for people in (self.people_list, self.stale_list):
+            people.itemDoubleClicked.connect(
+                lambda item: self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+            )
+        self.refresh()
+
+    # --- loading -----------------------------------------------------------------------------------------
+
+    def refresh(self, select_id: int | None = None) -> None:
+        current = self.selected_goal()
+        keep = select_id if select_id is not None else (current.goal_id if current else None)
+        try:
+            self.overview = self._nd.networking.goal_overview(self._today())
+        except NetDeskError as exc:
+            self._error(str(exc))
+            return
+        self.goal_list.blockSignals(True)
+        self.goal_list.clear()
+        row_to_select = 0
+        for n, goal in enumerate(self.overview):
+            item = QListWidgetItem(goal.name)
+            item.setData(Qt.ItemDataRole.UserRole, goal.goal_id)
+            self.goal_list.addItem(item)
+            if goal.goal_id == keep:
+                row_to_select = n
+        self.goal_list.blockSignals(False)
+        self.goal_list.setCurrentRow(row_to_select if self.overview else -1)
+        self._show_selected()
+
+    def selected_goal(self) -> GoalOverview | None:
+        row = self.goal_list.currentRow()
+        return self.overview[row] if 0 <= row < len(self.overview) else None
+
+    def _show_selected(self, *_args: object) -> None:
+        goal = self.selected_goal()
+        self.people_list.clear()
+        self.stale_list.clear()
+        for button in (self.rename_button, self.delete_button, self.link_button, self.unlink_button):
+            button.setEnabled(goal is not None)
+        if goal is None:
+            self.title_label.setText("No goals yet: type a name and press Add.")
+            self.stats_label.clear()
+            return
+        self.title_label.setText(goal.name)
+        n = len(goal.people)
+        month = goal.interactions_this_month
+        self.stats_label.setText(
+            f"{n} {'person' if n == 1 else 'people'} · {month} interaction{'' if month == 1 else 's'} this month · "
+            f"{goal.interactions_this_quarter} this quarter"
+        )
+        today = self._today()
+        for person in goal.people:
+            self.people_list.addItem(_person_item(person, today))
+        for person in goal.stale:
+            self.stale_list.addItem(_person_item(person, today))
+
+    def _error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def _run(self, action: Callable[[], int | None]) -> None:
+        try:
+            select_id = action()
+        except NetDeskError as exc:
+            self._error(str(exc))
+            return
+        self.error_label.hide()
+        self.refresh(select_id)
+
+    # --- actions -----------------------------------------------------------------------------------------
+
+    def add_goal(self) -> None:
+        def add() -> int:
+            goal = self._nd.networking.create_goal(self.name_edit.text())
+            self.name_edit.clear()
+            return goal.id
+
+        self._run(add)
+
+    def rename_goal(self) -> None:
+        goal = self.selected_goal()
+        if goal is None:
+            return
+
+        def rename() -> int:
+            renamed = self._nd.networking.rename_goal(goal.goal_id, self.name_edit.text())
+            self.name_edit.clear()
+            return renamed.id
+
+        self._run(rename)
+
+    def delete_goal(self) -> None:
+        goal = self.selected_goal()
+        if goal is None or not self.confirm(f"Delete the goal “{goal.name}”? Its links to people are removed."):
+            return
+        self._run(lambda: self._nd.networking.delete_goal(goal.goal_id))
+
+    def link_person(self) -> None:
+        from netdesk.ui.interaction_dialog import ContactPicker
+
+        goal = self.selected_goal()
+        if goal is None:
+            return
+        picker = ContactPicker(self._nd.contacts.rows(), {p.contact_id for p in goal.people}, self)
+        picker.setWindowTitle(f"Link a person to “{goal.name}”")
+
+        def done(result: int) -> None:
+            self.active_dialog = None
+            chosen = picker.chosen()
+            picker.deleteLater()
+            if result == QDialog.DialogCode.Accepted and chosen is not None:
+                self._run(lambda: self._link(goal.goal_id, chosen[0]))
+
+        picker.finished.connect(done)
+        self.active_dialog = picker
+        picker.open()
+
+    def _link(self, goal_id: int, contact_id: int) -> int:
+        self._nd.networking.link_contact(goal_id, contact_id)
+        return goal_id
+
+    def unlink_person(self) -> None:
+        goal = self.selected_goal()
+        item = self.people_list.currentItem()
+        if goal is None or item is None:
+            return
+        contact_id = int(item.data(Qt.ItemDataRole.UserRole))
+
+        def unlink() -> int:
+            self._nd.networking.unlink_contact(goal.goal_id, contact_id)
+            return goal.goal_id
+
+        self._run(unlink)

@@ -1,0 +1,181 @@
+"""Who can introduce me: pick a person or type an organisation, see the paths with their reasons and scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.errors import NetDeskError
+from netdesk.core.networking import IntroPath
+from netdesk.services import NetDesk
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class IntroPathModel(QAbstractTableModel):
+    HEADERS = ("Via", "Why", "Score")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._paths: list[IntroPath] = []
+
+    def set_paths(self, paths: Sequence[IntroPath]) -> None:
+        self.beginResetModel()
+        self._paths = list(paths)
+        self.endResetModel()
+
+    def path(self, row: int) -> IntroPath:
+        return self._paths[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._paths)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._paths)):
+            return None
+        p = self._paths[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return "You → " + " → ".join(p.via_names)
+            if column == 1:
+                return p.reason
+            if column == 2:
+                return str(p.score)
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return p.via_ids[0]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class IntroductionsView(QWidget):
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("introductionsView")
+        self._nd = nd
+        self.target_id: int | None = None
+        self.target_name = ""
+        self.active_dialog: QDialog | None = None
+
+        self.pick_button = QPushButton("Pick a person…")
+        self.pick_button.setObjectName("introPick")
+        self.target_label = QLabel("No person picked")
+        self.target_label.setObjectName("introTarget")
+        self.org_edit = QLineEdit()
+        self.org_edit.setObjectName("introOrganization")
+        self.org_edit.setPlaceholderText("…or type an organisation and press Enter")
+        self.find_button = QPushButton("Find")
+        self.find_button.setObjectName("introFind")
+        top = QHBoxLayout()
+        top.addWidget(self.pick_button)
+        top.addWidget(self.target_label, 1)
+        top.addWidget(self.org_edit, 1)
+        top.addWidget(self.find_button)
+
+        self.model = IntroPathModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("introTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.status_label = QLabel("Pick a person or type an organisation to see who can introduce you.")
+        self.status_label.setObjectName("introStatus")
+        self.status_label.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.table, 1)
+
+        self.pick_button.clicked.connect(self.pick_person)
+        self.find_button.clicked.connect(self.find_organization)
+        self.org_edit.returnPressed.connect(self.find_organization)
+        self.table.doubleClicked.connect(
+            lambda index: self.contactActivated.emit(self.model.path(index.row()).via_ids[0])
+        )
+
+    def set_target(self, contact_id: int, name: str = "") -> None:
+        """Look for introductions to this contact (the main window's "Who can introduce me?")."""
+        self.target_id = contact_id
+        self.target_name = name or self._nd.contacts.get(contact_id).name
+        self.target_label.setText(f"To: {self.target_name}")
+        self.org_edit.clear()
+        self.refresh()
+
+    def find_organization(self) -> None:
+        if not self.org_edit.text().strip():
+            return
+        self.target_id = None
+        self.target_name = ""
+        self.target_label.setText("No person picked")
+        self.refresh()
+
+    def refresh(self) -> None:
+        organization = self.org_edit.text().strip() or None
+        if self.target_id is None and organization is None:
+            self.model.set_paths([])
+            return
+        try:
+            paths = self._nd.networking.introducers_for(self.target_id, organization)
+        except NetDeskError as exc:
+            self.model.set_paths([])
+            self.status_label.setText(str(exc))
+            return
+        self.model.set_paths(paths)
+        target = self.target_name or (organization or "")
+        if not paths:
+            self.status_label.setText(f"Nobody in your network is linked to {target} yet.")
+        else:
+            n = len(paths)
+            self.status_label.setText(f"{n} way{'s' if n != 1 else ''} to reach {target}, best first.")
+        self.table.resizeColumnToContents(0)
+
+    def pick_person(self) -> None:
+        from netdesk.ui.interaction_dialog import ContactPicker
+
+        picker = ContactPicker(self._nd.contacts.rows(), set(), self)
+        picker.setWindowTitle("Who do you want to meet?")
+
+        def done(result: int) -> None:
+            self.active_dialog = None
+            chosen = picker.chosen()
+            picker.deleteLater()
+            if result == QDialog.DialogCode.Accepted and chosen is not None:
+                self.set_target(*chosen)
+
+        picker.finished.connect(done)
+        self.active_dialog = picker
+        picker.open()

@@ -1,0 +1,105 @@
+"""LinkedIn data export import, end to end: contacts, job history, connected events, messages, invitations."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from netdesk.core.model import ContactDTO, ContactPoint, Direction, InteractionKind
+from netdesk.services import NetDesk
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "linkedin"
+
+
+def _export_zip(tmp_path: Path) -> Path:
+    target = tmp_path / "Basic_LinkedInDataExport_11-23-2026.zip"
+    with zipfile.ZipFile(target, "w") as z:
+        for name in ("Connections.csv", "messages.csv", "Invitations.csv"):
+            z.write(DATA / name, name)
+    return target
+
+
+def _by_name(nd: NetDesk) -> dict[str, ContactDTO]:
+    return {c.name: c for c in nd.contacts.search()}
+
+
+def test_zip_becomes_contacts_with_history(nd: NetDesk, tmp_path: Path) -> None:
+    report = nd.imports.import_paths([_export_zip(tmp_path)])
+    people = _by_name(nd)
+    assert "Maren Olsen" not in people  # the account owner is not a contact
+    ada = people["Ada Lindqvist"]
+    assert ada.organization == "Nordlicht Robotics AB" and ada.title == "Head of Perception"
+    assert [(u.value, u.label) for u in ada.urls] == [("https://www.linkedin.com/in/ada-lindqvist-4f2e1a", "linkedin")]
+    assert ada.connected_on is not None and ada.connected_on.isoformat() == "2021-03-15"
+    timeline = nd.timeline.for_contact(ada.id)  # type: ignore[arg-type]
+    kinds = [i.kind for i in timeline]
+    assert InteractionKind.CONNECTED in kinds and InteractionKind.MESSAGE in kinds
+    assert InteractionKind.CONNECTION_REQUEST in kinds
+    messages = [i for i in timeline if i.kind is InteractionKind.MESSAGE]
+    assert {i.direction for i in messages} == {Direction.IN, Direction.OUT}
+    assert any("coffee" in i.notes for i in messages)
+    request = next(i for i in timeline if i.kind is InteractionKind.CONNECTION_REQUEST)
+    assert request.direction is Direction.OUT and "lidar" in request.notes
+    assert report.interactions_added >= 4
+    assert any("no name" in e.reason for e in report.errors)  # the nameless row, with its line
+    assert all(e.line for e in report.errors if "no name" in e.reason)
+    assert [r.name for r in nd.contacts.rows() if r.last_contacted is not None]  # timeline drives last contacted
+
+
+def test_reimport_adds_nothing(nd: NetDesk, tmp_path: Path) -> None:
+    export = _export_zip(tmp_path)
+    nd.imports.import_paths([export])
+    before = (_by_name(nd), nd.timeline.recent(1000))
+    again = nd.imports.import_paths([export])
+    assert again.created == [] and again.interactions_added == 0
+    assert (_by_name(nd), nd.timeline.recent(1000)) == before
+
+
+def test_job_change_keeps_the_old_job_in_history(nd: NetDesk, tmp_path: Path) -> None:
+    ada = nd.contacts.create(
+        ContactDTO(given_name="Ada", family_name="Lindqvist", organization="Old Robotics GmbH", title="Engineer",
+                   urls=(ContactPoint("https://www.linkedin.com/in/ada-lindqvist-4f2e1a/", "linkedin"),),
+                   notes="met at ICRA")
+    )
+    report = nd.imports.import_paths([DATA / "Connections.csv"])
+    assert "Ada Lindqvist" in report.merged
+    merged = nd.contacts.get(ada.id)  # type: ignore[arg-type]
+    assert merged.organization == "Nordlicht Robotics AB" and merged.title == "Head of Perception"
+    assert merged.notes == "met at ICRA"
+    history = {(h.field, h.old_value, h.new_value) for h in nd.contacts.history(ada.id)}  # type: ignore[arg-type]
+    assert ("organization", "Old Robotics GmbH", "Nordlicht Robotics AB") in history
+    assert ("title", "Engineer", "Head of Perception") in history
+
+
+def test_existing_contact_matched_by_email_and_near_miss_suggested(nd: NetDesk) -> None:
+    jose = nd.contacts.create(ContactDTO(given_name="Jose", emails=(ContactPoint("JOSE.FR@example.org"),)))
+    nd.contacts.create(ContactDTO(given_name="Kwam", family_name="Boateng"))
+    report = nd.imports.import_paths([DATA / "Connections.csv"])
+    merged = nd.contacts.get(jose.id)  # type: ignore[arg-type]
+    assert merged.organization == "Ruiz, Ortega & Partners"
+    assert any("Boateng" in s for s in report.suggestions)
+
+
+def test_single_csvs_and_folders_are_recognised(nd: NetDesk, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(DATA, folder)
+    report = nd.imports.import_paths([folder])
+    assert len(report.created) >= 3 and report.interactions_added > 0
+
+
+def test_csv_that_is_not_linkedin_is_refused_with_expected_columns(tmp_path: Path) -> None:
+    bogus = tmp_path / "Connections.csv"
+    bogus.write_text("Name,Phone\nAda,123\n")
+    db = tmp_path / "x.sqlite3"
+    result = subprocess.run([sys.executable, "-m", "netdesk", "import", "--db", str(db), str(bogus)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "not a LinkedIn Connections.csv: expected the columns First Name, Last Name, URL" in result.stdout
+    other = tmp_path / "numbers.csv"
+    other.write_text("Foo;Bar\n1;2\n")
+    result = subprocess.run([sys.executable, "-m", "netdesk", "import", "--db", str(db), str(other)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "numbers.csv: not a vCard file, LinkedIn export or contact CSV" in result.stdout

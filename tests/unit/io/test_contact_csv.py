@@ -1,0 +1,327 @@
+"""Contact CSV: Google/Outlook/Thunderbird samples field by field, NetDesk's own layout round trip and safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from netdesk.core.errors import UnsupportedFormatError
+from netdesk.core.model import (
+    ContactDTO,
+    ContactKind,
+    ContactPoint,
+    ExtraProperty,
+    PartialDate,
+    PostalAddress,
+    Related,
+)
+from netdesk.io.contact_csv import NETDESK_COLUMNS, detect_csv_kind, read_contact_csv, write_contact_csv
+from netdesk.io.report import ImportReport
+
+LINKEDIN_DATA = Path(__file__).resolve().parents[2] / "data" / "linkedin"
+
+
+def _read(path: Path) -> tuple[list[ContactDTO], ImportReport]:
+    report = ImportReport()
+    return read_contact_csv(path, report), report
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("gmail.csv", "google"), ("outlook.csv", "outlook"), ("tb_plain.csv", "outlook"), ("all.csv", "outlook")],
+)
+def test_detect_peer_samples(peer_fixtures: Path, name: str, kind: str) -> None:
+    assert detect_csv_kind((peer_fixtures / "roundcube" / "csv" / name).read_bytes()) == kind
+
+
+def test_detect_other_kinds(tmp_path: Path) -> None:
+    assert detect_csv_kind((LINKEDIN_DATA / "Connections.csv").read_bytes()) == "linkedin"
+    assert detect_csv_kind(b"First Name,Middle Name,Last Name,E-mail 1 - Label,E-mail 1 - Value,Labels\n") == "google"
+    write_contact_csv([ContactDTO(given_name="Ada")], tmp_path / "nd.csv")
+    assert detect_csv_kind((tmp_path / "nd.csv").read_bytes()) == "netdesk"
+    assert detect_csv_kind(b"Vendor,Amount,Currency\nAcme,12,EUR\n") is None
+    assert detect_csv_kind(b"") is None
+
+
+def test_google_old_layout_field_by_field(peer_fixtures: Path) -> None:
+    contacts, report = _read(peer_fixtures / "roundcube" / "csv" / "gmail.csv")
+    assert report.errors == []
+    (c,) = contacts
+    assert c.formatted_name == "Prefix Firstname Middle Lastname Suffix"
+    assert (c.prefix, c.given_name, c.additional_name, c.family_name, c.suffix) == (
+        "Prefix",
+        "Firstname",
+        "Middle",
+        "Lastname",
+        "Suffix",
+    )
+    assert c.nickname == "nick"
+    assert c.birthday == PartialDate(12, 12, 1975)
+    assert c.notes == 'note"note'
+    assert c.tags == ("Test",)  # "* My Contacts" is Google's own group
+    assert c.emails == (
+        ContactPoint("home@aaa.pl", "home", pref=True),
+        ContactPoint("work@email.pl", "work"),
+        ContactPoint("unknown@email.com", ""),
+        ContactPoint("other@email.com", "other"),
+    )
+    assert c.phones == (
+        ContactPoint("pager", "Pager"),
+        ContactPoint("mainphone", "Main"),
+        ContactPoint("homephone", "home"),
+        ContactPoint("homefax", "Home Fax"),
+        ContactPoint("mobile", "mobile"),
+        ContactPoint("workphone", "work"),
+        ContactPoint("workfax", "Work Fax"),
+    )
+    assert c.addresses == (
+        PostalAddress(
+            label="home",
+            po_box="home_pobox",
+            street="home_street",
+            locality="home_city",
+            region="home_state",
+            postal_code="home_zip",
+            country="home_country",
+        ),
+        PostalAddress(
+            label="work", street="work_street", locality="work_city", postal_code="work_zip", country="work_country"
+        ),
+    )
+    assert (c.organization, c.title) == ("company", "jobtitle")
+    assert c.related == (Related("spouse", "spouse"),)
+    assert c.urls == (ContactPoint("test.com", "Profile"), ContactPoint("home.page.com", "Home Page"))
+
+
+def test_outlook_email_only_sample(peer_fixtures: Path) -> None:
+    contacts, report = _read(peer_fixtures / "roundcube" / "csv" / "outlook.csv")
+    assert report.errors == []
+    assert [e.value for e in contacts[0].emails] == ["test1@domain.tld", "test2@domain.tld", "test3@domain.tld"]
+
+
+def test_thunderbird_sample(peer_fixtures: Path) -> None:
+    (c,), report = _read(peer_fixtures / "roundcube" / "csv" / "tb_plain.csv")
+    assert report.errors == []
+    assert (c.formatted_name, c.given_name, c.family_name, c.nickname) == (
+        "Displayname",
+        "Firstname",
+        "Lastname",
+        "Nick",
+    )
+    assert c.emails == (ContactPoint("test@domain.tld"), ContactPoint("next@domain.tld"))
+    assert ContactPoint("mobile", "mobile") in c.phones and ContactPoint("phone work", "work") in c.phones
+    assert (c.organization, c.department, c.title) == ("Organization", "department", "title")
+    assert c.birthday == PartialDate(11, 15, 1970)
+    assert c.addresses[1] == PostalAddress(
+        label="work", street="Addr work", locality="Wcity", region="Wstate", postal_code="33-333", country="Poland"
+    )
+    assert c.urls == (ContactPoint("http://page.com"), ContactPoint("http://webpage.tld", "other"))
+
+
+def test_mixed_outlook_style_sample_with_bom(peer_fixtures: Path) -> None:
+    (c,), report = _read(peer_fixtures / "roundcube" / "csv" / "all.csv")
+    assert report.errors == []
+    assert (c.formatted_name, c.prefix, c.given_name, c.title) == ("Display Name", "Prefix", "First Name", "Job Title")
+    assert c.emails == (
+        ContactPoint("home@example.com", "home"),
+        ContactPoint("work@example.com", "work"),
+        ContactPoint("other@example.com", "other"),
+    )
+    assert c.birthday == PartialDate(1, 20, 1991)  # 20/01/1991: day first
+    assert c.anniversary == PartialDate(2, 20, 1992)
+    assert c.gender == "F"
+    assert c.tags == ("test",)
+    assert ContactPoint("skype", "skype") in c.ims
+    assert Related("Spouse", "spouse") in c.related
+
+
+def test_email_only_sample_rows(peer_fixtures: Path) -> None:
+    contacts, report = _read(peer_fixtures / "roundcube" / "csv" / "email.csv")
+    assert report.errors == []
+    assert [c.name for c in contacts] == [f"test{n}@domain.tld" for n in range(1, 5)]
+
+
+def test_google_new_layout(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "First Name,Middle Name,Last Name,Name Prefix,Name Suffix,Nickname,Organization Name,Organization Title,"
+        "Organization Department,Birthday,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,"
+        "Phone 1 - Value,Address 1 - Label,Address 1 - Formatted,Website 1 - Label,Website 1 - Value\n"
+        "Ada,Augusta,Lovelace,,,Ada,Analytical Engines,Programmer,R&D,--12-10,First programmer,"
+        "* myContacts ::: Friends ::: Work,* Work,ada@example.com ::: ada@home.example,Mobile,+44 20 7946 0000,"
+        'Home,"12 St James\'s Sq\nLondon",Blog,https://ada.example\n'
+        ",,,,,,,,,31-31-2000,,,,,,,,,,\n"
+        "Bad,Birthday,,,,,,,,31/31/2000,,,,,,,,,,\n",
+        encoding="utf-8",
+    )
+    contacts, report = _read(path)
+    ada, bad = contacts
+    assert (ada.given_name, ada.additional_name, ada.family_name) == ("Ada", "Augusta", "Lovelace")
+    assert (ada.organization, ada.title, ada.department) == ("Analytical Engines", "Programmer", "R&D")
+    assert ada.birthday == PartialDate(12, 10)
+    assert ada.tags == ("Friends", "Work")
+    assert ada.emails == (ContactPoint("ada@example.com", "work", True), ContactPoint("ada@home.example", "work"))
+    assert ada.phones == (ContactPoint("+44 20 7946 0000", "mobile"),)
+    assert ada.addresses == (PostalAddress(label="home", street="12 St James's Sq\nLondon"),)
+    assert ada.urls == (ContactPoint("https://ada.example", "Blog"),)
+    assert bad.birthday is None  # kept, without the date
+    assert [(p.line, p.reason) for p in report.errors] == [
+        (4, "cannot read birthday '31-31-2000'; left empty"),
+        (4, "row skipped: no name, organisation, email or phone"),
+        (5, "cannot read birthday '31/31/2000'; left empty"),
+    ]
+
+
+def test_outlook_full_layout_cp1252_semicolons(tmp_path: Path) -> None:
+    header = (
+        "Title;First Name;Middle Name;Last Name;Suffix;Company;Department;Job Title;Business Street;Business City;"
+        "Business Postal Code;Business Country/Region;Business Phone;Mobile Phone;Birthday;Categories;"
+        "E-mail Address;E-mail Type;E-mail 2 Address;Gender;Notes;Web Page"
+    )
+    row = (
+        "Dr.;Jürgen;;Weiß;;Müller & Söhne GmbH;Einkauf;Leiter Einkauf;Hauptstr. 1;München;80331;Deutschland;"
+        '+49 89 123456;+49 171 2345678;0/0/00;"Lieferanten;Kunden";jw@example.de;SMTP;;Male;"Zeile 1\nZeile 2";'
+        "https://mueller.example"
+    )
+    path = tmp_path / "outlook.csv"
+    path.write_bytes((header + "\r\n" + row + "\r\n").encode("cp1252"))
+    (c,), report = _read(path)
+    assert report.errors == []
+    assert (c.prefix, c.given_name, c.family_name) == ("Dr.", "Jürgen", "Weiß")
+    assert (c.organization, c.department, c.title) == ("Müller & Söhne GmbH", "Einkauf", "Leiter Einkauf")
+    assert c.phones == (ContactPoint("+49 89 123456", "work"), ContactPoint("+49 171 2345678", "mobile"))
+    assert c.birthday is None  # Outlook's 0/0/00 means none, not a problem
+    assert c.tags == ("Kunden", "Lieferanten")
+    assert c.emails == (ContactPoint("jw@example.de"),)
+    assert c.gender == "M" and c.notes == "Zeile 1\nZeile 2"
+    assert c.addresses == (
+        PostalAddress(
+            label="work", street="Hauptstr. 1", locality="München", postal_code="80331", country="Deutschland"
+        ),
+    )
+    assert c.urls == (ContactPoint("https://mueller.example"),)
+
+
+def test_unknown_csv_raises(tmp_path: Path) -> None:
+    path = tmp_path / "invoice.csv"
+    path.write_text("Vendor,Amount\nAcme,12\n", encoding="utf-8")
+    with pytest.raises(UnsupportedFormatError, match="First Name"):
+        read_contact_csv(path, ImportReport())
+
+
+# --- NetDesk layout -------------------------------------------------------------------------------------------------
+
+RICH = ContactDTO(
+    uid="urn:uuid:6f1c1a52-2b1e-4c1d-9a7e-0d6c2f3b4a5e",
+    kind=ContactKind.PERSON,
+    formatted_name='=HYPERLINK("http://evil.example","Click")',
+    prefix="Dr.",
+    given_name="Ada",
+    additional_name="Augusta",
+    family_name="'Lovelace",  # a genuine leading apostrophe must survive
+    suffix="-PhD",
+    nickname="+1 nickname",
+    organization='Analytical, "Engines" Ltd',
+    department="@research",
+    title="\tTabbed",
+    role="\rCR first",
+    emails=(
+        ContactPoint("ada@example.com", "work", pref=True),
+        ContactPoint("ada@home.example", ""),
+        ContactPoint("odd@example.com", "*starred: label\\with\nbreak"),
+    ),
+    phones=(ContactPoint("+44 20 7946 0000", "mobile"), ContactPoint("-123", "fax")),
+    urls=(ContactPoint("https://www.linkedin.com/in/ada", "linkedin"),),
+    ims=(ContactPoint("xmpp:ada@example.com", "jabber"),),
+    addresses=(
+        PostalAddress(
+            label="home",
+            pref=True,
+            po_box="PO 1; 2",
+            extended="Flat 3\\b",
+            street="12 St James's Sq\nSecond line",
+            locality="London",
+            region="",
+            postal_code="SW1Y 4JH",
+            country="United Kingdom",
+        ),
+        PostalAddress(label="", locality=" leading space"),
+    ),
+    birthday=PartialDate(12, 10),
+    anniversary=PartialDate(6, 8, 1835),
+    gender="F",
+    notes='Line one\r\nLine two, with "quotes"\n=not a formula here',
+    tags=("friends, close", "math", "-minus"),
+    photo=b"\x89PNG\r\n\x1a\n\x00\x01binary",
+    photo_mime="image/png",
+    photo_uri="",
+    related=(Related("urn:uuid:1234", "spouse"), Related("Charles Babbage", "")),
+    extra=(ExtraProperty("X-CUSTOM", "a;b,c:d", (("TYPE", ("a", "b")), ("X-P", ('q"x',))), "item1"),),
+    rev="2024-01-02T03:04:05Z",
+    connected_on=date(2021, 3, 15),
+    created_at=datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=UTC),
+    updated_at=datetime(2024, 5, 6, 7, 8, 9),
+)
+
+
+def test_netdesk_round_trip_is_exact(tmp_path: Path) -> None:
+    minimal = ContactDTO(organization="Acme", kind=ContactKind.ORGANIZATION)
+    path = tmp_path / "export.csv"
+    assert write_contact_csv([RICH, minimal], path) == 2
+    contacts, report = _read(path)
+    assert report.errors == []
+    assert contacts == [RICH, minimal]
+
+
+def test_netdesk_file_is_excel_friendly_and_formula_safe(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    write_contact_csv([RICH], path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, row = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert tuple(header) == NETDESK_COLUMNS
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Formatted Name"].startswith("'=HYPERLINK")
+    assert cells["Family Name"] == "''Lovelace"
+    assert cells["Suffix"] == "'-PhD"
+    assert cells["Nickname"] == "'+1 nickname"
+    assert cells["Department"] == "'@research"
+    assert cells["Title"] == "'\tTabbed"
+    assert cells["Birthday"] == "'--12-10"
+    assert cells["Emails"] == (
+        "*work: ada@example.com\n: ada@home.example\n\\*starred\\: label\\\\with\\nbreak: odd@example.com"
+    )
+    assert cells["Tags"] == "friends\\, close, math, -minus"
+    for cell in row:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert not [p for p in tmp_path.iterdir() if p.name != "export.csv"]  # no temp file left behind
+
+
+def test_netdesk_write_replaces_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("old content", encoding="utf-8")
+    write_contact_csv([ContactDTO(given_name="Ada")], path)
+    (c,), _ = _read(path)
+    assert c.given_name == "Ada"
+
+
+def test_netdesk_bad_cells_skip_only_that_row(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    write_contact_csv([ContactDTO(given_name="Ada"), ContactDTO(given_name="Bo"), ContactDTO(given_name="Cy")], path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    index = {name: n for n, name in enumerate(NETDESK_COLUMNS)}
+    for line_no, (column, value) in ((2, ("Birthday", "31st of Never")), (3, ("Emails", "no separator"))):
+        cells = next(csv.reader([lines[line_no - 1]]))
+        cells[index[column]] = value
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="").writerow(cells)
+        lines[line_no - 1] = buffer.getvalue()
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    contacts, report = _read(path)
+    assert [c.given_name for c in contacts] == ["Cy"]
+    assert [p.line for p in report.errors] == [2, 3]
+    assert "Birthday" in report.errors[0].reason and "Emails" in report.errors[1].reason

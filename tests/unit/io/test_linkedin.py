@@ -1,0 +1,310 @@
+"""LinkedIn export reader: connections, messages, invitations, owner detection, ZIP/folder/CSV inputs."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from netdesk.core.errors import UnsupportedFormatError
+from netdesk.core.model import ContactPoint, Direction
+from netdesk.io.linkedin import (
+    LinkedInExport,
+    is_linkedin_csv,
+    is_linkedin_zip,
+    normalize_profile_url,
+    parse_connected_on,
+    read_linkedin,
+)
+from netdesk.io.report import ImportReport
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "linkedin"
+OWNER_URL = "https://www.linkedin.com/in/maren-olsen-8a1b2c"
+EXPORT_FILES = ("Connections.csv", "messages.csv", "Invitations.csv")
+
+
+def _read(*paths: Path) -> tuple[LinkedInExport, ImportReport]:
+    report = ImportReport()
+    return read_linkedin(list(paths), report), report
+
+
+def _problems(report: ImportReport) -> list[tuple[str, int | None, str]]:
+    return [(Path(p.file).name, p.line, p.reason) for p in report.errors]
+
+
+def _make_zip(tmp_path: Path, folder: str = "") -> Path:
+    target = tmp_path / "Basic_LinkedInDataExport_01-02-2025.zip"
+    with zipfile.ZipFile(target, "w") as archive:
+        for name in EXPORT_FILES:
+            archive.write(DATA / name, f"{folder}{name}")
+        archive.writestr(f"{folder}Profile.csv", "First Name,Last Name,Headline\nMaren,Olsen,Engineer\n")
+    return target
+
+
+def test_connections_field_by_field() -> None:
+    export, _ = _read(DATA / "Connections.csv")
+    by_name = {c.contact.name: c for c in export.connections}
+    assert list(by_name) == [
+        "Ada Lindqvist",
+        "José Fernández-Ruiz",
+        'Kwame "KB" Boateng',
+        "Priya Raghunathan",
+        "Li Wei",
+        "Zoë O'Connor",
+    ]
+    ada = by_name["Ada Lindqvist"]
+    assert ada.line == 6  # after the Notes block (a two-line quoted cell), a blank line and the header
+    assert ada.connected_on == date(2021, 3, 15) == ada.contact.connected_on
+    assert ada.contact.given_name == "Ada" and ada.contact.family_name == "Lindqvist"
+    assert ada.contact.organization == "Nordlicht Robotics AB"
+    assert ada.contact.title == "Head of Perception"
+    assert ada.contact.emails == ()
+    assert ada.contact.urls == (ContactPoint("https://www.linkedin.com/in/ada-lindqvist-4f2e1a", "linkedin"),)
+    assert ada.contact.uid == ""
+
+    jose = by_name["José Fernández-Ruiz"]
+    assert jose.contact.emails == (ContactPoint("jose.fr@example.org", "", pref=True),)
+    assert jose.contact.organization == "Ruiz, Ortega & Partners"
+    assert jose.contact.title == "Partner, M&A"
+    assert jose.profile_url == "https://www.linkedin.com/in/jose-fernandez-ruiz"  # http, no www, query, slash
+
+    kwame = by_name['Kwame "KB" Boateng']
+    assert kwame.contact.title == "Founder 🚀"
+    assert kwame.profile_url == "https://www.linkedin.com/in/kwameboateng"  # country subdomain
+
+    priya = by_name["Priya Raghunathan"]
+    assert priya.line == 9
+    assert priya.contact.organization == "Shakti Energy (Bengaluru)"  # line break inside the cell
+    assert priya.contact.title == "VP Engineering Grid Systems"
+    assert by_name["Zoë O'Connor"].contact.title == 'Nurse "Practitioner"'
+
+
+def test_connection_problems_name_physical_lines_and_keep_good_parts() -> None:
+    export, report = _read(DATA / "Connections.csv")
+    assert _problems(report) == [
+        ("Connections.csv", 12, "row has no name"),
+        ("Connections.csv", 13, "cannot read 'Connected On' date 'sometime in 2020'"),
+        ("Connections.csv", 14, "invalid email address 'zoe@@broken' ignored"),
+    ]
+    li = next(c for c in export.connections if c.contact.given_name == "Li")
+    assert li.connected_on is None and li.line == 13  # kept despite the date
+    zoe = next(c for c in export.connections if c.contact.given_name == "Zoë")
+    assert zoe.contact.emails == ()
+
+
+def test_old_connections_file_without_notes_and_other_date_forms() -> None:
+    export, report = _read(DATA / "Connections_2017.csv")
+    assert report.errors == []
+    dates = {c.contact.given_name: (c.connected_on, c.line) for c in export.connections}
+    assert dates == {
+        "Henrik": (date(2017, 3, 15), 2),
+        "Amélie": (date(2017, 4, 1), 3),
+        "Tomasz": (date(2017, 4, 9), 4),
+        "Keiko": (date(2017, 3, 15), 5),
+    }
+    amelie = next(c for c in export.connections if c.contact.given_name == "Amélie")
+    assert amelie.profile_url == "https://www.linkedin.com/in/amelie-dubois"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15 Mar 2021", date(2021, 3, 15)),
+        ("3/15/21", date(2021, 3, 15)),
+        ("15/3/2021", date(2021, 3, 15)),
+        ("2021-03-15", date(2021, 3, 15)),
+        ("15 March 2021", date(2021, 3, 15)),
+        ("Mar 15, 2021", date(2021, 3, 15)),
+        ("", None),
+        ("31 Feb 2021", None),
+        ("soon", None),
+    ],
+)
+def test_parse_connected_on(text: str, expected: date | None) -> None:
+    assert parse_connected_on(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.linkedin.com/in/ada", "https://www.linkedin.com/in/ada"),
+        ("http://linkedin.com/in/ada/", "https://www.linkedin.com/in/ada"),
+        ("www.linkedin.com/in/ada?trk=abc#x", "https://www.linkedin.com/in/ada"),
+        ("  https://de.LinkedIn.com/in/ada//  ", "https://www.linkedin.com/in/ada"),
+        ("https://example.com/ada/", "https://example.com/ada/"),
+        ("", ""),
+    ],
+)
+def test_normalize_profile_url(url: str, expected: str) -> None:
+    assert normalize_profile_url(url) == expected
+
+
+def test_messages() -> None:
+    export, report = _read(DATA / "messages.csv")
+    assert _problems(report) == [("messages.csv", 8, "message skipped: cannot read date 'not a date'")]
+    assert [m.line for m in export.messages] == [2, 3, 6, 7, 9]  # the reply's body spans lines 3-5
+    first, reply, kickoff, answer, smith = export.messages
+    assert first.sender_name == "Maren Olsen" and first.sender_url == OWNER_URL
+    assert first.recipient_names == ("Ada Lindqvist",)
+    assert first.sent_at == datetime(2023, 5, 2, 14, 3, 11, tzinfo=UTC)
+    assert first.content == "Hi Ada, great talk at the robotics meetup!"
+    assert first.conversation_id == "2-YWRhLW1hcmVu" and first.folder == "INBOX"
+    assert reply.sender_url == "https://www.linkedin.com/in/ada-lindqvist-4f2e1a"  # trailing slash gone
+    assert reply.content == "Thanks Maren!\nLet's grab coffee next week.\n— Ada"
+    assert kickoff.conversation_title == "Project Lighthouse" and kickoff.subject == "Kick-off"
+    assert kickoff.recipient_names == ("Maren Olsen", "Priya Raghunathan")
+    assert kickoff.recipient_urls == (OWNER_URL, "https://www.linkedin.com/in/priya-r-9910")
+    assert kickoff.content == 'Agenda attached, "final" version.'
+    assert answer.recipient_urls == (  # separated by a semicolon in this row
+        "https://www.linkedin.com/in/jose-fernandez-ruiz",
+        "https://www.linkedin.com/in/priya-r-9910",
+    )
+    assert answer.folder == "SENT"
+    assert smith.sender_name == "Smith, Jr., Robert"
+
+
+def test_invitations() -> None:
+    export, report = _read(DATA / "Invitations.csv")
+    assert _problems(report) == [
+        ("Invitations.csv", 4, "invitation skipped: unknown direction 'SIDEWAYS'"),
+        ("Invitations.csv", 5, "invitation skipped: cannot read date 'yesterday'"),
+    ]
+    sent, received = export.invitations
+    assert sent.direction is Direction.OUT and received.direction is Direction.IN
+    assert (sent.from_name, sent.to_name) == ("Maren Olsen", "Ada Lindqvist")
+    assert sent.sent_at == datetime(2021, 3, 14, 9, 41)
+    assert sent.message == "Loved your talk on lidar, let's connect."
+    assert sent.inviter_url == OWNER_URL
+    assert sent.invitee_url == "https://www.linkedin.com/in/ada-lindqvist-4f2e1a"
+    assert received.sent_at == datetime(2024, 2, 27, 23, 5)  # "11:05\u202fPM" (narrow no-break space)
+    assert received.line == 3 and received.message == ""
+
+
+def test_owner_detected_from_messages_and_invitations_and_is_not_a_contact() -> None:
+    export, _ = _read(*(DATA / n for n in EXPORT_FILES))
+    assert export.owner_name == "Maren Olsen"
+    assert export.owner_url == OWNER_URL
+    assert all(c.profile_url != OWNER_URL for c in export.connections)
+    assert len(export.connections) == 6 and len(export.messages) == 5 and len(export.invitations) == 2
+
+
+def test_owner_from_invitations_alone() -> None:
+    export, _ = _read(DATA / "Invitations.csv")
+    assert (export.owner_name, export.owner_url) == ("Maren Olsen", OWNER_URL)
+
+
+def test_owner_listed_among_connections_is_dropped(tmp_path: Path) -> None:
+    connections = tmp_path / "Connections.csv"
+    connections.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        f"Maren,Olsen,{OWNER_URL}/,,,,1 Jan 2020\n"
+        "Ada,Lindqvist,https://www.linkedin.com/in/ada-lindqvist-4f2e1a,,,,1 Jan 2020\n",
+        encoding="utf-8",
+    )
+    export, _ = _read(connections, DATA / "messages.csv")
+    assert [c.contact.name for c in export.connections] == ["Ada Lindqvist"]
+
+
+def test_owner_tie_goes_to_the_person_who_is_not_a_connection(tmp_path: Path) -> None:
+    """One two-person conversation: both are on every message; the connection cannot be the owner."""
+    (tmp_path / "Connections.csv").write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ada,Lindqvist,https://www.linkedin.com/in/ada,,,,1 Jan 2020\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,"
+        "FOLDER\n"
+        "c1,,Ada Lindqvist,https://www.linkedin.com/in/ada,Zed Owner,https://www.linkedin.com/in/zed,"
+        "2023-01-01 10:00:00 UTC,,hi,INBOX\n",
+        encoding="utf-8",
+    )
+    export, _ = _read(tmp_path)
+    assert (export.owner_name, export.owner_url) == ("Zed Owner", "https://www.linkedin.com/in/zed")
+
+
+@pytest.mark.parametrize("folder", ["", "Basic_LinkedInDataExport_01-02-2025/"])
+def test_zip_as_downloaded(tmp_path: Path, folder: str) -> None:
+    archive = _make_zip(tmp_path, folder)
+    assert is_linkedin_zip(archive)
+    export, report = _read(archive)
+    direct, _ = _read(*(DATA / n for n in EXPORT_FILES))
+    assert [c.contact for c in export.connections] == [c.contact for c in direct.connections]
+    assert [m.content for m in export.messages] == [m.content for m in direct.messages]
+    assert export.owner_url == OWNER_URL
+    no_name = next(p for p in report.errors if p.reason == "row has no name")
+    assert no_name.file == f"{archive}/{folder}Connections.csv" and no_name.line == 12
+
+
+def test_folder_input(tmp_path: Path) -> None:
+    for name in EXPORT_FILES:
+        shutil.copy(DATA / name, tmp_path / name)
+    export, _ = _read(tmp_path)
+    assert len(export.connections) == 6 and len(export.messages) == 5 and len(export.invitations) == 2
+    assert export.owner_name == "Maren Olsen"
+
+
+def test_sniffing() -> None:
+    for name in (*EXPORT_FILES, "Connections_2017.csv"):
+        assert is_linkedin_csv((DATA / name).read_bytes()), name
+    assert not is_linkedin_csv(b"Name,Given Name,Family Name,E-mail 1 - Value\nAda,Ada,L,a@b.c\n")
+    assert not is_linkedin_csv(b"")
+    assert not is_linkedin_csv(b"\xff\xfe garbage \x00\x01")
+
+
+def test_zip_without_export_files_is_not_linkedin(tmp_path: Path) -> None:
+    archive = tmp_path / "photos.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("notes.txt", "hello")
+    assert not is_linkedin_zip(archive)
+    assert not is_linkedin_zip(DATA / "Connections.csv")  # not a ZIP at all
+    with pytest.raises(UnsupportedFormatError):
+        read_linkedin([archive], ImportReport())
+
+
+def test_csv_that_is_not_linkedin_raises_naming_the_columns(tmp_path: Path) -> None:
+    other = tmp_path / "contacts.csv"
+    other.write_text("Name,Phone\nAda,123\n", encoding="utf-8")
+    with pytest.raises(UnsupportedFormatError) as info:
+        read_linkedin([other], ImportReport())
+    message = str(info.value)
+    assert "First Name" in message and "Connected On" in message and "CONVERSATION ID" in message
+
+
+def test_header_spelling_variants_bom_and_ragged_rows(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(
+        "\ufefffirst_name,LAST NAME,url,EmailAddress,company,position,connected_on\r\n"
+        "Ada,Lindqvist,https://www.linkedin.com/in/ada\r\n"  # short row
+        "Bo,Berg,https://www.linkedin.com/in/bo,,Acme,CEO,1 Jan 2020,extra,cells\r\n".encode()
+    )
+    export, report = _read(path)
+    assert report.errors == []
+    ada, bo = export.connections
+    assert (ada.contact.name, ada.connected_on, ada.contact.organization) == ("Ada Lindqvist", None, "")
+    assert (bo.contact.organization, bo.contact.title, bo.connected_on) == ("Acme", "CEO", date(2020, 1, 1))
+    assert bo.line == 3
+
+
+def test_mojibake_names_are_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "JosÃ©,MÃ¼ller,https://www.linkedin.com/in/jm,,,,1 Jan 2020\n",
+        encoding="utf-8",
+    )
+    export, _ = _read(path)
+    assert export.connections[0].contact.name == "José Müller"
+
+
+def test_latin1_file_does_not_crash(tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Søren,Kierkegaard,https://www.linkedin.com/in/sk,,,,1 Jan 2020\n".encode("cp1252")
+    )
+    export, _ = _read(path)
+    assert export.connections[0].contact.given_name == "Søren"

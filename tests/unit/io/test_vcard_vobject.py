@@ -1,0 +1,188 @@
+"""vobject behind the wrapper: which lexer read a card, that both give the same contact, and vobject writing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import vobject
+import vobject.base
+
+from netdesk.core.model import ContactDTO, ExtraProperty
+from netdesk.io._vcard_lines import CardSyntaxError, split_physical_lines
+from netdesk.io._vcard_read import parse_card_text, read_content_lines
+from netdesk.io.report import ImportReport
+from netdesk.io.vcard import contact_to_vcard, decode_vcard_bytes, parse_card, read_vcard_bytes, split_cards
+
+CLEAN_30 = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:clean-1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+    "item1.EMAIL;TYPE=INTERNET,pref:ada@example.org\r\nitem1.X-ABLabel:_$!<Other>!$_\r\n"
+    "TEL;TYPE=CELL:+44 20 7946 0000\r\nNOTE:Hello, world\\nsecond line\r\nX-SOCIALPROFILE;TYPE=x:https://a.example/b,c\r\n"
+    "END:VCARD\r\n"
+)
+# vCard 2.1 with a quoted-printable soft line break: vobject's lexer cannot read it as one property.
+QP_SOFT_BREAK_21 = (
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Gump;Forrest\r\n"
+    "NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:caf=C3=A9 and=\r\n more\r\nTEL;WORK;VOICE:123\r\nEND:VCARD\r\n"
+)
+
+
+@pytest.fixture
+def logical_line_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the calls of vobject's lexer while still running it."""
+    calls: list[int] = []
+    real = vobject.base.getLogicalLines
+
+    def spy(*args: Any, **kwargs: Any) -> Iterator[tuple[str, int]]:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(vobject.base, "getLogicalLines", spy)
+    return calls
+
+
+def test_a_clean_30_card_is_read_by_vobject(logical_line_calls: list[int]) -> None:
+    props, by_vobject = read_content_lines(split_physical_lines(CLEAN_30))
+    assert by_vobject and len(logical_line_calls) == 1
+    c = parse_card(CLEAN_30)
+    assert len(logical_line_calls) == 2
+    # The raw lexed values keep what vobject's own component layer would cut at the first comma.
+    assert c.notes == "Hello, world\nsecond line"
+    assert ExtraProperty("X-SOCIALPROFILE", "https://a.example/b,c", (("TYPE", ("x",)),)) in c.extra
+    assert c.emails[0].value == "ada@example.org" and c.emails[0].label == "other" and c.emails[0].pref
+    assert [p.name for p in props][:3] == ["VERSION", "UID", "FN"]
+
+
+def test_when_vobject_raises_the_tolerant_tokenizer_gives_the_same_contact(monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = parse_card(CLEAN_30)
+
+    def broken(*_args: Any, **_kwargs: Any) -> Iterator[tuple[str, int]]:
+        raise vobject.base.ParseError("simulated", 1)
+
+    monkeypatch.setattr(vobject.base, "getLogicalLines", broken)
+    _props, by_vobject = read_content_lines(split_physical_lines(CLEAN_30))
+    assert not by_vobject
+    assert parse_card(CLEAN_30) == expected
+
+
+def test_a_21_soft_line_break_falls_back_and_is_decoded(logical_line_calls: list[int]) -> None:
+    _props, by_vobject = read_content_lines(split_physical_lines(QP_SOFT_BREAK_21))
+    assert not by_vobject and logical_line_calls  # vobject was asked first
+    c = parse_card(QP_SOFT_BREAK_21)
+    assert c.notes == "café andmore"
+    assert c.phones[0].value == "123" and c.phones[0].label == "work"
+
+
+def _corpus_cards(peer_fixtures: Path) -> Iterator[tuple[Path, int, str]]:
+    for path in sorted(peer_fixtures.rglob("*.vcf")):
+        for line, text in split_cards(decode_vcard_bytes(path.read_bytes())):
+            yield path, line, text
+
+
+def _parse_either(text: str, use_vobject: bool) -> ContactDTO | tuple[str, int]:
+    try:
+        return parse_card_text(text, use_vobject=use_vobject)
+    except CardSyntaxError as exc:
+        return (exc.reason, exc.offset)
+
+
+def _lexed_by_vobject(text: str) -> bool:
+    try:
+        return read_content_lines(split_physical_lines(text))[1]
+    except CardSyntaxError:
+        return False  # neither lexer can read it
+
+
+def test_both_lexers_agree_on_every_card_of_the_corpus(peer_fixtures: Path) -> None:
+    by_vobject = fallback = 0
+    for path, line, text in _corpus_cards(peer_fixtures):
+        if _lexed_by_vobject(text):
+            by_vobject += 1
+        else:
+            fallback += 1
+        assert _parse_either(text, True) == _parse_either(text, False), (path, line)
+    # vobject does the work for almost every card; the tolerant tokenizer handles the odd ones.
+    assert by_vobject >= 1100 and 0 < fallback < 60, (by_vobject, fallback)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "TEL;FAX,WORK:123",  # a bare 2.1 list: vobject's grammar would keep FAX only
+        "TEL;TYPE=;WORK:123",  # an empty value: vobject cannot tell it from a bare TYPE
+        'TEL;TYPE=TYPE="a,b:c",PREF:123',  # a chain of values vobject accepts
+        "TEL;TYPE= work , home :123",
+        "TEL;TYPE=\" padded \";X-P=a^nb^'c':123",
+        "X_UNDER_SCORE;X_P=1:kept as written",
+        "TEL;WORK;QUOTED-PRINTABLE:=31=32",
+        "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ",
+        "item-1.URL:http://x.example/a,b",
+        "NOTE:a\r\n\r\n b",  # a blank line, then a folded line
+        "NOTE:a\r\n \r\nTEL:1",  # a whitespace-only line
+        "# a comment\r\nTEL:1",
+    ],
+)
+def test_both_lexers_agree_on_edge_cases(line: str) -> None:
+    text = f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Edge\r\n{line}\r\nEND:VCARD\r\n"
+    assert _parse_either(text, True) == _parse_either(text, False)
+
+
+def test_continuation_of_begin_or_end_is_left_to_the_tolerant_tokenizer() -> None:
+    for text in (
+        "BEGIN:VC\n ARD\nFN:X\nEND:VCARD",
+        "BEGIN:VCARD\nFN:X\nEND:VCA\n RD",
+        "BEGIN:VCARD\n VERSION:3.0\nFN:X\nEND:VCARD",
+    ):
+        assert not _lexed_by_vobject(text)
+        assert _parse_either(text, True) == _parse_either(text, False)
+
+
+# --- writing ---------------------------------------------------------------------------------------------
+
+
+def test_vobject_serialises_the_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = vobject.base.defaultSerialize
+
+    def spy(obj: Any, buf: Any, line_length: int) -> Any:
+        calls.append(obj.name)
+        return real(obj, buf, line_length)
+
+    monkeypatch.setattr(vobject.base, "defaultSerialize", spy)
+    contact_to_vcard(parse_card(CLEAN_30))
+    assert calls[0] == "VCARD" and "FN" in calls
+
+
+def test_short_multibyte_lines_are_folded_by_octets() -> None:
+    # Under 75 characters but over 75 octets: vobject alone would leave this line unfolded.
+    contact = ContactDTO(uid="u", formatted_name="日本語" * 20, notes="Zoë")
+    text = contact_to_vcard(contact, "4.0")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    assert parse_card(text) == contact
+
+
+def test_kept_properties_keep_their_order_and_awkward_params_survive() -> None:
+    contact = ContactDTO(
+        uid="order-1",
+        formatted_name="Order",
+        extra=(
+            ExtraProperty("X-ZULU", "last\\, really", (("Z", ("1",)), ("A", ("2",)))),
+            ExtraProperty("X-ALPHA", "first", (("X-P", ('say "hi"',)),), "g1"),
+        ),
+    )
+    text = contact_to_vcard(contact, "3.0")
+    assert text.index("X-ZULU") < text.index("X-ALPHA")  # vobject would sort them by name
+    assert "g1.X-ALPHA;X-P=say 'hi':first\r\n" in text  # vobject refuses " in a parameter
+    again = parse_card(text)
+    assert [e.name for e in again.extra] == ["X-ZULU", "X-ALPHA"]
+    assert again.extra[0] == ExtraProperty("X-ZULU", "last\\, really", (("A", ("2",)), ("Z", ("1",))))
+    assert vobject.readOne(text).contents["x-zulu"][0].value == "last, really"
+
+
+def test_written_file_reads_back_through_the_vobject_path(logical_line_calls: list[int]) -> None:
+    text = contact_to_vcard(parse_card(CLEAN_30), "4.0")
+    report = ImportReport()
+    assert read_vcard_bytes(text.encode(), "x.vcf", report, workers=1) == [parse_card(CLEAN_30)]
+    assert not report.errors and logical_line_calls

@@ -133,7 +133,10 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
 
 def _cmd_export(nd: NetDesk, args: argparse.Namespace) -> int:
     count = nd.exports.export(
-        args.format, args.output, query=" ".join(args.query), tag=args.tag,
+        args.format,
+        args.output,
+        query=" ".join(args.query),
+        tag=args.tag,
         version_for_vdir="4.0" if args.vcard_version == "4.0" else "3.0",
     )
     print(f"{count} contacts written to {args.output}", file=sys.stderr)
@@ -171,8 +174,9 @@ def _cmd_restore(nd: NetDesk, args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
 
 
-def _register(name: str, help_text: str, configure: Callable[[argparse.ArgumentParser], None],
-              handler: Callable[..., int]) -> None:
+def _register(
+    name: str, help_text: str, configure: Callable[[argparse.ArgumentParser], None], handler: Callable[..., int]
+) -> None:
     COMMANDS[name] = (help_text, configure, handler)
 
 

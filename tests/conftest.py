@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from netdesk.services import NetDesk, open_netdesk  # noqa: E402
+from netdesk.services import NetDesk, open_netdesk
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PEER_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "peer"

@@ -72,9 +72,7 @@ def union_points(
     return tuple(result)
 
 
-def union_extras(existing: tuple[ExtraProperty, ...], incoming: tuple[ExtraProperty, ...]) -> tuple[
-    ExtraProperty, ...
-]:
+def union_extras(existing: tuple[ExtraProperty, ...], incoming: tuple[ExtraProperty, ...]) -> tuple[ExtraProperty, ...]:
     """Unmodelled properties of both records, each once.
 
     vCard groups (Apple's ``itemN.``) tie properties together, such as a value and its X-ABLabel. A group from the

@@ -11,9 +11,7 @@ def validate_contact(c: ContactDTO) -> None:
     """Raise ValidationError naming the first offending field."""
     if c.kind is ContactKind.ORGANIZATION and not (c.organization.strip() or c.formatted_name.strip()):
         raise ValidationError("organization", "An organisation needs a name.")
-    has_name = any(
-        s.strip() for s in (c.formatted_name, c.given_name, c.family_name, c.additional_name, c.nickname)
-    )
+    has_name = any(s.strip() for s in (c.formatted_name, c.given_name, c.family_name, c.additional_name, c.nickname))
     if not has_name and not c.organization.strip() and not any(e.value.strip() for e in c.emails):
         raise ValidationError("name", "Enter a name, an organisation or an email address.")
     for e in c.emails:

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
@@ -26,7 +26,7 @@ from netdesk.core.model import (
 )
 from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
 from netdesk.db import search
-from netdesk.db.tables import AddressRow, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
+from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")
 
@@ -163,9 +163,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
     """
     id_list = list(ids)
     out: dict[int, ContactDTO] = {}
-    contacts_t = Contact.__table__
-    points_t = ContactPointRow.__table__
-    addresses_t = AddressRow.__table__
+    contacts_t, points_t, addresses_t = table_of(Contact), table_of(ContactPointRow), table_of(AddressRow)
     for start in range(0, len(id_list), 900):
         chunk = id_list[start : start + 900]
         points: dict[int, dict[str, list[ContactPoint]]] = {}
@@ -177,9 +175,9 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
             points.setdefault(r[0], {}).setdefault(r[1], []).append(ContactPoint(r[2], r[3], bool(r[4])))
         addresses: dict[int, list[PostalAddress]] = {}
         for r in session.execute(
-            select(addresses_t).where(addresses_t.c.contact_id.in_(chunk)).order_by(
-                addresses_t.c.contact_id, addresses_t.c.position
-            )
+            select(addresses_t)
+            .where(addresses_t.c.contact_id.in_(chunk))
+            .order_by(addresses_t.c.contact_id, addresses_t.c.position)
         ):
             addresses.setdefault(r.contact_id, []).append(
                 PostalAddress(
@@ -379,6 +377,11 @@ def apply_dto(session: Session, row: Contact, dto: ContactDTO, tag_cache: dict[s
     row.updated_at = now
 
 
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class, typed as such (``__table__`` is typed as a plain FromClause)."""
+    return cast(Table, model.__table__)
+
+
 def _sql_value(value: object) -> object:
     """A Python value as SQLAlchemy's SQLite types store it (so ORM reads of bulk-written rows agree)."""
     if isinstance(value, datetime):
@@ -439,16 +442,16 @@ def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[i
     now = utcnow()
     rows = [{**contact_values(d), "uid": d.uid, "created_at": d.created_at or now, "updated_at": now} for d in dtos]
     # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
-    ids = insert_rows(session, Contact.__table__, rows)
+    ids = insert_rows(session, table_of(Contact), rows)
     points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
     if points:
-        executemany_rows(session, ContactPointRow.__table__, points)
+        executemany_rows(session, table_of(ContactPointRow), points)
     addresses = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in address_values(d)]
     if addresses:
-        executemany_rows(session, AddressRow.__table__, addresses)
+        executemany_rows(session, table_of(AddressRow), addresses)
     photos = [{"contact_id": cid, "data": d.photo} for cid, d in zip(ids, dtos, strict=True) if d.photo]
     if photos:
-        executemany_rows(session, ContactPhoto.__table__, photos)
+        executemany_rows(session, table_of(ContactPhoto), photos)
     tag_ids = ensure_tags(session, {t for d in dtos for t in sorted_tags(d.tags)})
     links = [
         {"contact_id": cid, "tag_id": tag_ids[fold(t)]}
@@ -456,7 +459,7 @@ def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[i
         for t in sorted_tags(d.tags)
     ]
     if links:
-        executemany_rows(session, ContactTag.__table__, links)
+        executemany_rows(session, table_of(ContactTag), links)
     return ids
 
 
@@ -468,7 +471,7 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
     existing = dict(session.execute(select(Tag.name_folded, Tag.id).where(Tag.name_folded.in_(wanted))).all())
     missing = [{"name": wanted[k], "name_folded": k} for k in wanted if k not in existing]
     if missing:
-        session.execute(insert(Tag.__table__), missing)
+        session.execute(insert(table_of(Tag)), missing)
         existing = dict(session.execute(select(Tag.name_folded, Tag.id).where(Tag.name_folded.in_(wanted))).all())
     return existing
 

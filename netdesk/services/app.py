@@ -47,7 +47,12 @@ def open_netdesk(path: Path | str) -> NetDesk:
     file_path = None if str(path) == ":memory:" else Path(path)
     try:
         backups = BackupService(file_path) if file_path is not None else None
-        upgrade_database(engine, before_upgrade=(lambda: backups.create("before-migration")) if backups else None)
+
+        def backup_before_migration() -> None:
+            if backups is not None:
+                backups.create("before-migration")
+
+        upgrade_database(engine, before_upgrade=backup_before_migration)
     except Exception:
         engine.dispose()
         raise

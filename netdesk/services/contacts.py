@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.errors import NotFoundError
-from netdesk.core.normalize import fold
 from netdesk.core.model import (
     ContactDTO,
     ContactHistoryEntry,
@@ -18,6 +17,7 @@ from netdesk.core.model import (
     TrashEntry,
     without_redundant_fn,
 )
+from netdesk.core.normalize import fold
 from netdesk.core.validation import validate_contact
 from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactHistory, Tag
@@ -113,7 +113,7 @@ class ContactService:
             s.flush()
             repo.delete_unused_tags(s)
             repo.refresh_fts(s, [row.id])
-        return self.get(contact.id)
+        return self.get(row.id)
 
     def delete(self, ids: Sequence[int]) -> list[int]:
         """Move contacts to the trash (undoable); returns the ids actually moved."""
@@ -138,7 +138,7 @@ class ContactService:
                 .where(Contact.deleted_at.is_not(None))
                 .order_by(Contact.deleted_at.desc())
             )
-            return [TrashEntry(i, n, d) for i, n, d in rows]
+            return [TrashEntry(i, n, d) for i, n, d in rows if d is not None]
 
     def purge_trash(self, older_than_days: int = TRASH_DAYS) -> int:
         """Delete for good what has been in the trash longer than ``older_than_days``."""

@@ -18,8 +18,8 @@ from netdesk.core.model import (
     Direction,
     InteractionDTO,
     InteractionKind,
-    Participant,
     PartialDate,
+    Participant,
     PostalAddress,
 )
 from netdesk.io.report import ImportReport
@@ -32,12 +32,13 @@ GIVEN = (
     "Olga Omar Paula Priya Rafael Rania Santiago Sofia Søren Tariq Thandiwe Tomás Umar Valentina Wei Yara Yusuf Zoë "
     "Zeynep François Ana Ben Clara David Emma Felix Greta Hugo Iris Jonas Katarzyna Luca Mia Nils Oscar Petra"
 ).split()
-FAMILY = (
+_ONE_WORD_FAMILY_NAMES = (
     "Abara Andersen Bauer Becker Castillo Chen Costa Dubois Eriksson Fernández García Haddad Hansen Ivanova Jansen "
     "Kim Kowalski Larsen López Mahlangu Martin Müller Nakamura Nguyen Novak O'Brien Okafor Olsen Patel Pereira "
     "Petrov Quintero Rossi Sánchez Schmidt Schäfer Silva Singh Sørensen Suzuki Tanaka Torres Wagner "
     "Weber Wójcik Yamamoto Yılmaz Zhang Ødegaard Lefèvre Brandão Kaya Mensah Novák Horvath Lindqvist"
-).split() + ["van der Berg", "de la Cruz", "Al-Hashimi"]
+).split()
+FAMILY = [*_ONE_WORD_FAMILY_NAMES, "van der Berg", "de la Cruz", "Al-Hashimi"]
 ORGS = (
     ("Northwind Analytics", "northwind.io", "Berlin", "Germany"),
     ("Blue Harbor Ventures", "blueharbor.vc", "Lisbon", "Portugal"),
@@ -57,12 +58,41 @@ ORGS = (
     ("Nimbus Biotech", "nimbusbio.com", "San Diego", "USA"),
 )
 TITLES = (
-    "CEO", "CTO", "Product Manager", "Senior Engineer", "Data Scientist", "Designer", "Head of Sales",
-    "Marketing Lead", "Recruiter", "Investor", "Professor", "Founder", "Engineering Manager", "Consultant",
-    "Researcher", "Partner", "Account Executive", "Operations Director", "UX Researcher", "Developer Advocate",
+    "CEO",
+    "CTO",
+    "Product Manager",
+    "Senior Engineer",
+    "Data Scientist",
+    "Designer",
+    "Head of Sales",
+    "Marketing Lead",
+    "Recruiter",
+    "Investor",
+    "Professor",
+    "Founder",
+    "Engineering Manager",
+    "Consultant",
+    "Researcher",
+    "Partner",
+    "Account Executive",
+    "Operations Director",
+    "UX Researcher",
+    "Developer Advocate",
 )
-TAGS = ("conference", "mentor", "fintech", "alumni", "friend", "client", "investor", "hiring", "open source",
-        "community", "former colleague", "speaker")
+TAGS = (
+    "conference",
+    "mentor",
+    "fintech",
+    "alumni",
+    "friend",
+    "client",
+    "investor",
+    "hiring",
+    "open source",
+    "community",
+    "former colleague",
+    "speaker",
+)
 NOTES = (
     "Met at the Web Summit afterparty; interested in climate tech.",
     "Introduced by a former colleague. Wants to hear about our data platform.",
@@ -76,8 +106,16 @@ NOTES = (
     "",
     "",
 )
-STREETS = ("Market Street", "Harbour Road", "Linden Allee", "Rue des Fleurs", "Calle Mayor", "King's Road",
-           "Birch Lane", "Canal Street")
+STREETS = (
+    "Market Street",
+    "Harbour Road",
+    "Linden Allee",
+    "Rue des Fleurs",
+    "Calle Mayor",
+    "King's Road",
+    "Birch Lane",
+    "Canal Street",
+)
 
 
 def _ascii(text: str) -> str:
@@ -98,8 +136,14 @@ def generate_contacts(count: int, seed: int = 7, organizations: bool = True) -> 
                 organization=name,
                 emails=(ContactPoint(f"hello@{domain}", "work", True),),
                 urls=(ContactPoint(f"https://www.{domain}", "work"),),
-                addresses=(PostalAddress(label="work", street=f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
-                                         locality=city, country=country),),
+                addresses=(
+                    PostalAddress(
+                        label="work",
+                        street=f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+                        locality=city,
+                        country=country,
+                    ),
+                ),
                 tags=("company",),
             )
     for n in range(count):
@@ -149,8 +193,11 @@ def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
     for cid in rng.sample(people_ids, k=min(len(people_ids), people * 2 // 3)):
         for _ in range(rng.randint(1, 4)):
             kind, channel, summary = rng.choice(kinds)
-            direction = Direction.OUT if kind is InteractionKind.FAVOUR_GIVEN else (
-                Direction.IN if kind is InteractionKind.FAVOUR_RECEIVED else Direction.NONE)
+            direction = (
+                Direction.OUT
+                if kind is InteractionKind.FAVOUR_GIVEN
+                else (Direction.IN if kind is InteractionKind.FAVOUR_RECEIVED else Direction.NONE)
+            )
             nd.timeline.log(
                 InteractionDTO(
                     occurred_at=today - timedelta(days=rng.randint(0, 400), hours=rng.randint(0, 8)),

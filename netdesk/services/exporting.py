@@ -22,8 +22,12 @@ class ExportFormat(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"vcard3": "vCard 3.0 file", "vcard4": "vCard 4.0 file", "vdir": "vdir folder (one .vcf per contact)",
-                "csv": "CSV file"}[self.value]
+        return {
+            "vcard3": "vCard 3.0 file",
+            "vcard4": "vCard 4.0 file",
+            "vdir": "vdir folder (one .vcf per contact)",
+            "csv": "CSV file",
+        }[self.value]
 
 
 class ExportService:

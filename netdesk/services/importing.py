@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content, same_person
@@ -181,7 +181,7 @@ def import_contacts_in(
     for cid in changed_ids:
         repo.apply_dto(s, rows_by_id[cid], existing_dtos[cid], tag_cache)
     # History: the net change of each updated field, plus the values that lost a merge.
-    history = [
+    history: list[tuple[object, str, str, str]] = [
         (cid, f, getattr(original_dtos[cid], f), getattr(existing_dtos[cid], f))
         for cid in changed_ids
         for f in SCALAR_FIELDS
@@ -252,10 +252,10 @@ def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) ->
     if match_names:
         wanted = {k.name_org for k in keys if k.name_org}
         if wanted:
-            stmt = select(Contact.id, Contact.sort_key, Contact.organization).where(
+            people = select(Contact.id, Contact.sort_key, Contact.organization).where(
                 Contact.deleted_at.is_(None), Contact.organization != ""
             )
-            for cid, key, org in s.execute(stmt):
+            for cid, key, org in s.execute(people):
                 name_org = f"{key}\x1f{fold(org)}"
                 if name_org in wanted:
                     index.by_name_org.setdefault(name_org, cid)

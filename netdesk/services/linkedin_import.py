@@ -26,7 +26,6 @@ from netdesk.core.model import (
 )
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
-from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport

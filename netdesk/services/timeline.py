@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from netdesk.core.errors import NotFoundError, ValidationError
@@ -217,7 +217,7 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
         }
         for i in interactions
     ]
-    ids = repo.insert_rows(session, Interaction.__table__, rows)
+    ids = repo.insert_rows(session, repo.table_of(Interaction), rows)
     participants = []
     for iid, i in zip(ids, interactions, strict=True):
         seen: set[int] = set()
@@ -226,7 +226,7 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
                 seen.add(p.contact_id)
                 participants.append({"interaction_id": iid, "contact_id": p.contact_id, "role": p.role.value})
     if participants:
-        repo.executemany_rows(session, InteractionParticipant.__table__, participants)
+        repo.executemany_rows(session, repo.table_of(InteractionParticipant), participants)
     session.connection().exec_driver_sql(
         "INSERT INTO interactions_fts(rowid, body) VALUES (?, ?)",
         [(iid, f"{i.summary}\n{i.notes}") for iid, i in zip(ids, interactions, strict=True)],

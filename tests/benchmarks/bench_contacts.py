@@ -1,7 +1,7 @@
 """Contact list benchmark: start-up to window shown, search latency and peak memory on a large database.
 
-    python tests/benchmarks/bench_contacts.py                # 100,000 contacts (targets from the foundation issue)
-    python tests/benchmarks/bench_contacts.py --smoke        # tiny size, for CI
+python tests/benchmarks/bench_contacts.py                # 100,000 contacts (targets from the foundation issue)
+python tests/benchmarks/bench_contacts.py --smoke        # tiny size, for CI
 """
 
 from __future__ import annotations
@@ -16,9 +16,34 @@ import time
 from common import bench_db_path, build_contact_db, median, percentile, report_line, time_calls
 
 QUERIES = [
-    "mar", "müller", "jonas", "northwind", "cto", "engineer", "sofia garc", "lisbon", "fintech", "mentor",
-    "ana", "kim", "hansen", "blue harbor", "product manager", "@kestrelhealth", "+49 30", "zürich", "o'brien",
-    "yamamoto", "data sci", "ingrid", "lumen", "recruit", "thandiwe", "greenline energy", "oslo", "founder",
+    "mar",
+    "müller",
+    "jonas",
+    "northwind",
+    "cto",
+    "engineer",
+    "sofia garc",
+    "lisbon",
+    "fintech",
+    "mentor",
+    "ana",
+    "kim",
+    "hansen",
+    "blue harbor",
+    "product manager",
+    "@kestrelhealth",
+    "+49 30",
+    "zürich",
+    "o'brien",
+    "yamamoto",
+    "data sci",
+    "ingrid",
+    "lumen",
+    "recruit",
+    "thandiwe",
+    "greenline energy",
+    "oslo",
+    "founder",
 ]
 
 
@@ -28,7 +53,10 @@ def measure_startup(db: str) -> tuple[float, float, float]:
     start = time.time()
     result = subprocess.run(
         [sys.executable, "-m", "netdesk", "--db", db, "--smoke-test"],
-        capture_output=True, text=True, env=env, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
     if result.returncode != 0:
         raise SystemExit(f"smoke start failed: {result.stderr}")

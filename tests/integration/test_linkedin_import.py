@@ -60,9 +60,14 @@ def test_reimport_adds_nothing(nd: NetDesk, tmp_path: Path) -> None:
 
 def test_job_change_keeps_the_old_job_in_history(nd: NetDesk, tmp_path: Path) -> None:
     ada = nd.contacts.create(
-        ContactDTO(given_name="Ada", family_name="Lindqvist", organization="Old Robotics GmbH", title="Engineer",
-                   urls=(ContactPoint("https://www.linkedin.com/in/ada-lindqvist-4f2e1a/", "linkedin"),),
-                   notes="met at ICRA")
+        ContactDTO(
+            given_name="Ada",
+            family_name="Lindqvist",
+            organization="Old Robotics GmbH",
+            title="Engineer",
+            urls=(ContactPoint("https://www.linkedin.com/in/ada-lindqvist-4f2e1a/", "linkedin"),),
+            notes="met at ICRA",
+        )
     )
     report = nd.imports.import_paths([DATA / "Connections.csv"])
     assert "Ada Lindqvist" in report.merged
@@ -94,12 +99,14 @@ def test_csv_that_is_not_linkedin_is_refused_with_expected_columns(tmp_path: Pat
     bogus = tmp_path / "Connections.csv"
     bogus.write_text("Name,Phone\nAda,123\n")
     db = tmp_path / "x.sqlite3"
-    result = subprocess.run([sys.executable, "-m", "netdesk", "import", "--db", str(db), str(bogus)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "netdesk", "import", "--db", str(db), str(bogus)], capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "not a LinkedIn Connections.csv: expected the columns First Name, Last Name, URL" in result.stdout
     other = tmp_path / "numbers.csv"
     other.write_text("Foo;Bar\n1;2\n")
-    result = subprocess.run([sys.executable, "-m", "netdesk", "import", "--db", str(db), str(other)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "netdesk", "import", "--db", str(db), str(other)], capture_output=True, text=True
+    )
     assert result.returncode == 1 and "numbers.csv: not a vCard file, LinkedIn export or contact CSV" in result.stdout

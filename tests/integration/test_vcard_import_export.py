@@ -14,9 +14,34 @@ from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.exporting import ExportFormat
 
 COMPARED = (
-    "uid", "kind", "formatted_name", "prefix", "given_name", "additional_name", "family_name", "suffix", "nickname",
-    "organization", "department", "title", "role", "emails", "phones", "urls", "ims", "addresses", "birthday",
-    "anniversary", "gender", "notes", "tags", "photo", "photo_mime", "photo_uri", "related", "extra",
+    "uid",
+    "kind",
+    "formatted_name",
+    "prefix",
+    "given_name",
+    "additional_name",
+    "family_name",
+    "suffix",
+    "nickname",
+    "organization",
+    "department",
+    "title",
+    "role",
+    "emails",
+    "phones",
+    "urls",
+    "ims",
+    "addresses",
+    "birthday",
+    "anniversary",
+    "gender",
+    "notes",
+    "tags",
+    "photo",
+    "photo_mime",
+    "photo_uri",
+    "related",
+    "extra",
 )
 
 
@@ -87,18 +112,23 @@ def test_cli_import_and_export_round_trip(tmp_path: Path, peer_fixtures: Path) -
     assert result.returncode == 0, result.stderr
     assert "created" in result.stdout.splitlines()[0]
     out = tmp_path / "out.vcf"
-    result = subprocess.run([*run, "export", "--db", str(db), "--format", "vcard4", "-o", str(out)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [*run, "export", "--db", str(db), "--format", "vcard4", "-o", str(out)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
-    listed = json.loads(subprocess.run([*run, "list", "--db", str(db), "--json"], capture_output=True,
-                                       text=True).stdout)
+    listed = json.loads(
+        subprocess.run([*run, "list", "--db", str(db), "--json"], capture_output=True, text=True).stdout
+    )
     assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == len(listed) > 0
 
 
 def test_cli_refuses_a_file_that_is_not_a_contact_format(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.vcf"
     bogus.write_text("just some text\nnot a card\n")
-    result = subprocess.run([sys.executable, "-m", "netdesk", "import", "--db", str(tmp_path / "x.sqlite3"),
-                             str(bogus)], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "netdesk", "import", "--db", str(tmp_path / "x.sqlite3"), str(bogus)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "notes.vcf: not a vCard" in result.stdout

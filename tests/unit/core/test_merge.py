@@ -68,12 +68,15 @@ def test_same_person_accepts_name_variants_and_refuses_different_people() -> Non
 
     ada = ContactDTO(given_name="Ada", family_name="Lovelace")
     assert same_person(ada, ContactDTO(given_name="Ada", family_name="LOVELACE", title="x"))
-    assert same_person(ContactDTO(given_name="Robert", family_name="Smith"), ContactDTO(given_name="Bob",
-                                                                                          family_name="Smith"))
+    assert same_person(
+        ContactDTO(given_name="Robert", family_name="Smith"), ContactDTO(given_name="Bob", family_name="Smith")
+    )
     assert same_person(ada, ContactDTO(emails=(ContactPoint("a@b.org"),)))  # no name: fits anyone
     assert same_person(ada, ContactDTO(given_name="Ada"))
-    assert same_person(ContactDTO(formatted_name="VCard Test", given_name="Roid", family_name="Ando"),
-                       ContactDTO(given_name="Roid", family_name="Ando"))
+    assert same_person(
+        ContactDTO(formatted_name="VCard Test", given_name="Roid", family_name="Ando"),
+        ContactDTO(given_name="Roid", family_name="Ando"),
+    )
     assert not same_person(ada, ContactDTO(given_name="Charles", family_name="Babbage"))
     assert not same_person(ada, ContactDTO(given_name="Ada", family_name="Byron"))
 
@@ -83,8 +86,11 @@ def test_union_extras_keeps_groups_apart_and_is_idempotent() -> None:
     from netdesk.core.model import ExtraProperty as X
 
     mine = (X("X-ABDATE", "2000-01-01", group="item1"), X("X-ABLABEL", "wedding", group="item1"), X("GEO", "1;2"))
-    theirs = (X("X-ABRELATEDNAMES", "Jane", group="item1"), X("X-ABLABEL", "_$!<Spouse>!$_", group="item1"),
-              X("GEO", "1;2"))
+    theirs = (
+        X("X-ABRELATEDNAMES", "Jane", group="item1"),
+        X("X-ABLABEL", "_$!<Spouse>!$_", group="item1"),
+        X("GEO", "1;2"),
+    )
     merged = union_extras(mine, theirs)
     assert merged[:3] == mine
     renamed = {e.group for e in merged[3:]}

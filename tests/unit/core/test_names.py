@@ -5,8 +5,16 @@ from netdesk.core.names import canonical_given_name, given_names_may_match
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Bob", "Robert"), ("bill", "William"), ("Liz", "Elizabeth"), ("Jon", "John"), ("Katarina", "Katharina"),
-     ("Chris", "Christopher"), ("José", "Jose"), ("Alex", "Alexander")],
+    [
+        ("Bob", "Robert"),
+        ("bill", "William"),
+        ("Liz", "Elizabeth"),
+        ("Jon", "John"),
+        ("Katarina", "Katharina"),
+        ("Chris", "Christopher"),
+        ("José", "Jose"),
+        ("Alex", "Alexander"),
+    ],
 )
 def test_near_miss_given_names_match(a: str, b: str) -> None:
     assert given_names_may_match(a, b)

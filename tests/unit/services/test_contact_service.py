@@ -10,8 +10,8 @@ from netdesk.core.model import (
     ContactPoint,
     InteractionDTO,
     InteractionKind,
-    Participant,
     PartialDate,
+    Participant,
     PostalAddress,
 )
 from netdesk.services import NetDesk
@@ -43,8 +43,23 @@ def test_create_then_get_returns_every_field(nd: NetDesk) -> None:
     created = nd.contacts.create(_ada())
     got = nd.contacts.get(created.id)  # type: ignore[arg-type]
     assert got.uid and got.id == created.id
-    for name in ("prefix", "given_name", "family_name", "nickname", "organization", "title", "emails", "phones",
-                 "urls", "ims", "addresses", "birthday", "notes", "photo", "photo_mime"):
+    for name in (
+        "prefix",
+        "given_name",
+        "family_name",
+        "nickname",
+        "organization",
+        "title",
+        "emails",
+        "phones",
+        "urls",
+        "ims",
+        "addresses",
+        "birthday",
+        "notes",
+        "photo",
+        "photo_mime",
+    ):
         assert getattr(got, name) == getattr(_ada(), name), name
     assert got.tags == ("math", "Pioneers")
     assert got.name == "Dr. Ada Lovelace"
@@ -58,8 +73,19 @@ def test_invalid_contact_is_refused_and_nothing_is_saved(nd: NetDesk) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["mull", "MÜLLER", "jurg", "acme", "engineer", "j.mueller@acme", "+49 171", "491711234567", "berlin", "cheese",
-     "friends"],
+    [
+        "mull",
+        "MÜLLER",
+        "jurg",
+        "acme",
+        "engineer",
+        "j.mueller@acme",
+        "+49 171",
+        "491711234567",
+        "berlin",
+        "cheese",
+        "friends",
+    ],
 )
 def test_search_finds_by_every_field_prefix_and_accent_insensitive(nd: NetDesk, query: str) -> None:
     target = nd.contacts.create(
@@ -132,8 +158,10 @@ def test_purge_trash_deletes_old_entries_for_good(nd: NetDesk) -> None:
     recent = nd.contacts.create(ContactDTO(given_name="Recent"))
     nd.contacts.delete([old.id, recent.id])  # type: ignore[list-item]
     with nd.engine.begin() as conn:
-        conn.execute(text("UPDATE contacts SET deleted_at = :d WHERE id = :i"),
-                     {"d": datetime.now() - timedelta(days=40), "i": old.id})
+        conn.execute(
+            text("UPDATE contacts SET deleted_at = :d WHERE id = :i"),
+            {"d": datetime.now() - timedelta(days=40), "i": old.id},
+        )
     assert nd.contacts.purge_trash() == 1
     assert [t.name for t in nd.contacts.trash()] == ["Recent"]
 
@@ -152,8 +180,13 @@ def test_timeline_newest_first_and_last_contacted(nd: NetDesk) -> None:
     t1, t2 = datetime(2024, 1, 1, 9), datetime(2024, 6, 1, 9)
     nd.timeline.log(InteractionDTO(t1, InteractionKind.CALL, summary="first", participants=(Participant(a.id),)))
     second = nd.timeline.log(
-        InteractionDTO(t2, InteractionKind.MEETING, summary="lunch", notes="talked about Zürich",
-                       participants=(Participant(a.id), Participant(b.id)))
+        InteractionDTO(
+            t2,
+            InteractionKind.MEETING,
+            summary="lunch",
+            notes="talked about Zürich",
+            participants=(Participant(a.id), Participant(b.id)),
+        )
     )
     assert [i.summary for i in nd.timeline.for_contact(a.id)] == ["lunch", "first"]
     assert {r.name: r.last_contacted for r in nd.contacts.rows()} == {"Ada": t2, "Bob": t2}

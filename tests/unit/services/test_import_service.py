@@ -33,8 +33,12 @@ def test_matching_email_or_phone_merges_without_losing_values(nd: NetDesk) -> No
     report = _import(
         nd,
         [
-            ContactDTO(uid="c", given_name="Ada L.", emails=(ContactPoint("ada@x.org"), ContactPoint("al@y.org")),
-                       tags=("two",)),
+            ContactDTO(
+                uid="c",
+                given_name="Ada L.",
+                emails=(ContactPoint("ada@x.org"), ContactPoint("al@y.org")),
+                tags=("two",),
+            ),
             ContactDTO(uid="d", given_name="Bobby", phones=(ContactPoint("(617) 555-0100"),), title="CTO"),
         ],
     )
@@ -51,7 +55,9 @@ def test_duplicates_inside_one_batch_become_one_contact(nd: NetDesk) -> None:
         nd,
         [
             ContactDTO(given_name="Ada", emails=(ContactPoint("ada@x.org"),)),
-            ContactDTO(given_name="Ada", emails=(ContactPoint("ADA@x.org"),), phones=(ContactPoint("+44 20 7946 0000"),)),
+            ContactDTO(
+                given_name="Ada", emails=(ContactPoint("ADA@x.org"),), phones=(ContactPoint("+44 20 7946 0000"),)
+            ),
         ],
     )
     assert report.created == ["Ada"]
@@ -89,8 +95,9 @@ def test_name_and_organisation_match_only_when_asked(nd: NetDesk) -> None:
     _import(nd, [ContactDTO(given_name="Ada", family_name="Lovelace", organization="ACME")])
     _import(nd, [ContactDTO(given_name="Ada", family_name="Lovelace", organization="ACME")])
     assert nd.contacts.count() == 2
-    report = _import(nd, [ContactDTO(given_name="Ada", family_name="Lovelace", organization="acme", title="CTO")],
-                     match_names=True)
+    report = _import(
+        nd, [ContactDTO(given_name="Ada", family_name="Lovelace", organization="acme", title="CTO")], match_names=True
+    )
     assert report.merged == ["Ada Lovelace"] and nd.contacts.count() == 2
 
 
@@ -98,8 +105,10 @@ def test_shared_office_phone_does_not_merge_two_people(nd: NetDesk) -> None:
     office = ContactPoint("+1 617 555 0100", "work")
     report = _import(
         nd,
-        [ContactDTO(given_name="Ada", family_name="Lovelace", phones=(office,)),
-         ContactDTO(given_name="Charles", family_name="Babbage", phones=(office,))],
+        [
+            ContactDTO(given_name="Ada", family_name="Lovelace", phones=(office,)),
+            ContactDTO(given_name="Charles", family_name="Babbage", phones=(office,)),
+        ],
     )
     assert sorted(report.created) == ["Ada Lovelace", "Charles Babbage"]
     assert any("shares the phone" in s for s in report.suggestions)

@@ -58,6 +58,10 @@ def run_gui(nd: NetDesk, *, files: list[Path], smoke_test: bool = False, demo: b
         outcome = {"status": 1}
 
         def loaded() -> None:
+            # Files from the command line must be imported before the smoke test may end.
+            if window.import_running:
+                window.import_finished.connect(lambda: QTimer.singleShot(0, loaded))
+                return
             outcome["status"] = 0
             window.close()
             app.quit()

@@ -61,6 +61,7 @@ DEFAULT_COLUMN_WIDTHS = {Column.NAME: 190, Column.ORGANIZATION: 165, Column.TITL
 
 class MainWindow(QMainWindow):
     contacts_loaded = Signal()
+    import_finished = Signal()  # after any import ends: done, cancelled or failed
     search_finished = Signal()
     tags_loaded = Signal()
 
@@ -720,6 +721,7 @@ class MainWindow(QMainWindow):
         self._import_job = None
         progress.accept()  # accept(), not reject(): reject() means "cancel" for this dialog
         job.deleteLater()
+        self.import_finished.emit()
 
     def _import_done(self, job: ImportJob, progress: ImportProgressDialog, report: ImportReport) -> None:
         self._end_import(job, progress)

@@ -90,8 +90,8 @@ def test_import_file_through_dialog_shows_report_and_new_contacts(qtbot, window:
     assert counts(report) == {
         "created": "2",
         "updated": "0",
-        "merged": "1",  # Ada Lovelace, matched by e-mail
-        "unchanged": "0",
+        "merged": "0",
+        "unchanged": "1",  # Ada Lovelace, matched by e-mail, brings nothing new
         "skipped": "0",
         "interactions": "0",
     }

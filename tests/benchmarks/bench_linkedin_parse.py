@@ -116,7 +116,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=30_000)
     parser.add_argument("--messages", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true", help="tiny run for CI")
     args = parser.parse_args()
+    if args.smoke:
+        args.connections, args.messages, args.repeat = 100, 200, 1
     with tempfile.TemporaryDirectory() as tmp:
         export = make_export(Path(tmp), args.connections, args.messages)
         times = []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy import Boolean, Date, DateTime, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from netdesk.core.model import (
@@ -382,38 +382,57 @@ def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _sql_value(value: object) -> object:
-    """A Python value as SQLAlchemy's SQLite types store it (so ORM reads of bulk-written rows agree)."""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return int(value)
-    return value
+def _sqlite_datetime(value: datetime | None) -> str | None:
+    """SQLAlchemy's SQLite DATETIME text (always with microseconds), without strftime's cost."""
+    if value is None:
+        return None
+    text_value = value.replace(tzinfo=None).isoformat(" ")
+    return text_value if len(text_value) > 19 else text_value + ".000000"
 
 
-def _column_defaults(table: Table) -> dict[str, object]:
-    defaults: dict[str, object] = {}
-    for column in table.columns:
-        default = column.default
-        arg = getattr(default, "arg", None) if default is not None else None
-        defaults[column.name] = arg if (arg is not None and not callable(arg)) else None
-    return defaults
+def _sqlite_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _sqlite_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _converter(column_type: object) -> Callable[[Any], Any] | None:
+    """How a Python value of a column is written as SQLAlchemy's SQLite types store it (None: as it is)."""
+    if isinstance(column_type, DateTime):
+        return _sqlite_datetime
+    if isinstance(column_type, Date):
+        return _sqlite_date
+    if isinstance(column_type, Boolean):
+        return _sqlite_bool
+    return None
 
 
 def executemany_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT ``rows`` with one DB-API executemany, columns' scalar defaults filling the keys a row lacks.
 
-    SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself at import sizes.
+    SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself at import sizes, so values are
+    converted here, once per column kind, the way SQLAlchemy would store them (so ORM reads agree).
     """
     if not rows:
         return
-    defaults = _column_defaults(table)
-    # Every column, so the defaults apply; the key only when the rows carry it (else SQLite assigns it).
-    names = [c for c in defaults if c != "id" or "id" in rows[0]]
+    columns = []
+    for column in table.columns:
+        if column.name == "id" and "id" not in rows[0]:
+            continue  # SQLite assigns it
+        arg = getattr(column.default, "arg", None) if column.default is not None else None
+        default = arg if (arg is not None and not callable(arg)) else None
+        columns.append((column.name, default, _converter(column.type)))
+    names = [name for name, _, _ in columns]
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    params = [tuple(_sql_value(row.get(c, defaults[c])) for c in names) for row in rows]
+    params = [
+        tuple(
+            (convert(row.get(name, default)) if convert is not None else row.get(name, default))
+            for name, default, convert in columns
+        )
+        for row in rows
+    ]
     session.connection().exec_driver_sql(sql, params)  # type: ignore[arg-type]
 
 
@@ -435,12 +454,15 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[int]:
     """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
 
-    Every dto must carry its uid. Returns the new ids in input order.
+    A dto without a uid gets a fresh one. Returns the new ids in input order.
     """
     if not dtos:
         return []
     now = utcnow()
-    rows = [{**contact_values(d), "uid": d.uid, "created_at": d.created_at or now, "updated_at": now} for d in dtos]
+    rows = [
+        {**contact_values(d), "uid": d.uid or new_uid(), "created_at": d.created_at or now, "updated_at": now}
+        for d in dtos
+    ]
     # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
     ids = insert_rows(session, table_of(Contact), rows)
     points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]

@@ -146,7 +146,6 @@ def import_contacts_in(
                 break
             report.suggestions.append(f"“{display_name(c)}” shares the {how} of “{display_name(current)}”; kept apart")
         if found is None:
-            c = c if c.uid else c.replace(uid=repo.new_uid())
             target: object = ("new", len(new_dtos))
             new_dtos.append(c)
             index.add(k, target)

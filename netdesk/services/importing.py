@@ -163,6 +163,7 @@ def import_contacts_in(
             ]
         if isinstance(target, tuple):
             new_dtos[target[1]] = merged
+            report.merged.append(f"{display_name(c)} (a duplicate within this import)")
         else:
             assert isinstance(target, int)
             existing_dtos[target] = merged

@@ -47,7 +47,7 @@ def make_card(i: int, rng: random.Random, photo: bytes | None) -> str:
         "item1.X-ABLabel:_$!<Other>!$_",
         f"EMAIL;TYPE=INTERNET,WORK:{family.lower()}{i}@work.example",
         f"TEL;TYPE=CELL,VOICE:+49 170 {i:07d}",
-        f"TEL;TYPE=WORK:+1 512 555 {i % 10000:04d}",
+        f"TEL;TYPE=WORK:+1 512 {i:07d}",
         f"ADR;TYPE=HOME:;;{i} Main Street;{city};;{code};{country}",
         f"BDAY:19{rng.randint(50, 99)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         "NOTE:Met at the conference\\, talked about compilers.\\nFollow up in spring.",

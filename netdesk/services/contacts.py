@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from netdesk.core.errors import NotFoundError
+from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.merge import merge_contacts
 from netdesk.core.model import (
     ContactDTO,
     ContactHistoryEntry,
@@ -20,7 +22,8 @@ from netdesk.core.model import (
 from netdesk.core.normalize import fold
 from netdesk.core.validation import validate_contact
 from netdesk.db import repository as repo
-from netdesk.db.tables import Contact, ContactHistory, Tag
+from netdesk.db.tables import Contact, ContactHistory, InteractionParticipant, Tag
+from netdesk.services.timeline import refresh_last_contacted
 
 TRASH_DAYS = 30
 
@@ -167,3 +170,105 @@ class ContactService:
                 .order_by(ContactHistory.changed_at.desc(), ContactHistory.id.desc())
             )
             return [ContactHistoryEntry(r.field, r.old_value, r.new_value, r.changed_at, r.source) for r in rows]
+
+    # --- merging duplicates ------------------------------------------------------------------------------------
+
+    def merge(self, keep_id: int, other_ids: Sequence[int]) -> MergeRecord:
+        """Merge ``other_ids`` into ``keep_id``: every value is united (the kept contact's win; the others'
+        differing values go to its history), their interactions move to the kept contact, and they go to the
+        trash. Returns what ``unmerge`` needs to undo it exactly.
+        """
+        others = [i for i in dict.fromkeys(other_ids) if i != keep_id]
+        if not others:
+            raise ValidationError("contacts", "Choose at least two contacts to merge.")
+        with self._sessions.begin() as s:
+            found = {c.id: c for c in repo.load_dtos(s, [keep_id, *others])}
+            live = set(s.scalars(select(Contact.id).where(Contact.id.in_(found), Contact.deleted_at.is_(None))))
+            missing = [i for i in (keep_id, *others) if i not in live]
+            if missing:
+                raise NotFoundError(f"no contact with id {missing[0]}")
+            before = found[keep_id]
+            merged = before
+            lost: list[tuple[str, str, str]] = []
+            for other in others:
+                merged, changes = merge_contacts(merged, found[other])
+                lost += [(ch.field, ch.old_value, ch.new_value) for ch in changes]
+            row = s.get(Contact, keep_id)
+            assert row is not None
+            repo.apply_dto(s, row, merged)
+            history_ids = []
+            for f, old, new in lost:
+                entry = ContactHistory(
+                    contact_id=keep_id, field=f, old_value=old, new_value=new, changed_at=repo.utcnow(), source="merge"
+                )
+                s.add(entry)
+                s.flush()
+                history_ids.append(entry.id)
+            moved = self._move_participations(s, others, keep_id)
+            repo.set_deleted(s, others, repo.utcnow())
+            repo.remove_from_fts(s, others)
+            s.flush()
+            refresh_last_contacted(s, [keep_id])
+            repo.refresh_fts(s, [keep_id])
+        return MergeRecord(keep_id, tuple(others), before, tuple(moved), tuple(history_ids))
+
+    def unmerge(self, record: MergeRecord) -> None:
+        """Undo ``merge``: the kept contact as it was, the others back from the trash with their interactions."""
+        with self._sessions.begin() as s:
+            row = s.get(Contact, record.keep_id)
+            if row is None:
+                raise NotFoundError(f"no contact with id {record.keep_id}")
+            repo.apply_dto(s, row, record.kept_before)
+            s.execute(delete(ContactHistory).where(ContactHistory.id.in_(record.history_ids)))
+            for interaction_id, contact_id, role, kept_had_it in record.moved:
+                if not kept_had_it:
+                    s.execute(
+                        delete(InteractionParticipant).where(
+                            InteractionParticipant.interaction_id == interaction_id,
+                            InteractionParticipant.contact_id == record.keep_id,
+                        )
+                    )
+                s.add(InteractionParticipant(interaction_id=interaction_id, contact_id=contact_id, role=role))
+            s.flush()
+            repo.set_deleted(s, record.other_ids, None)
+            refresh_last_contacted(s, [record.keep_id, *record.other_ids])
+            repo.refresh_fts(s, [record.keep_id, *record.other_ids])
+
+    @staticmethod
+    def _move_participations(s: Session, from_ids: Sequence[int], to_id: int) -> list[tuple[int, int, str, bool]]:
+        """Re-point the others' interaction participations to ``to_id``; returns what was moved, for undo."""
+        rows = s.execute(
+            select(
+                InteractionParticipant.interaction_id, InteractionParticipant.contact_id, InteractionParticipant.role
+            ).where(InteractionParticipant.contact_id.in_(from_ids))
+        ).all()
+        already = set(
+            s.scalars(select(InteractionParticipant.interaction_id).where(InteractionParticipant.contact_id == to_id))
+        )
+        moved = []
+        for interaction_id, contact_id, role in rows:
+            kept_had_it = interaction_id in already
+            s.execute(
+                delete(InteractionParticipant).where(
+                    InteractionParticipant.interaction_id == interaction_id,
+                    InteractionParticipant.contact_id == contact_id,
+                )
+            )
+            if not kept_had_it:
+                s.add(InteractionParticipant(interaction_id=interaction_id, contact_id=to_id, role=role))
+                already.add(interaction_id)
+            moved.append((interaction_id, contact_id, role, kept_had_it))
+        s.flush()
+        return moved
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRecord:
+    """What a merge changed, so that it can be undone."""
+
+    keep_id: int
+    other_ids: tuple[int, ...]
+    kept_before: ContactDTO
+    # (interaction id, former participant id, role, whether the kept contact already took part)
+    moved: tuple[tuple[int, int, str, bool], ...]
+    history_ids: tuple[int, ...]

@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoCommand
 
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import ContactDTO
-from netdesk.services.contacts import ContactService
+from netdesk.services.contacts import ContactService, MergeRecord
 
 
 class ContactHost(Protocol):
@@ -89,3 +89,29 @@ class EditContactCommand(QUndoCommand):
             self._host.report_error(f"Cannot undo the edit: {exc}")
             return
         self._host.contacts_changed([self._before.id or 0], select=self._before.id)
+
+
+class MergeContactsCommand(QUndoCommand):
+    """Merge duplicates into one contact; undo gives back every contact and interaction as it was."""
+
+    def __init__(self, host: ContactHost, keep_id: int, other_ids: Sequence[int], description: str) -> None:
+        super().__init__(description)
+        self._host = host
+        self._keep_id = keep_id
+        self._other_ids = list(other_ids)
+        self._record: MergeRecord | None = None
+
+    def redo(self) -> None:
+        try:
+            self._record = self._host.contact_service.merge(self._keep_id, self._other_ids)
+        except NetDeskError as exc:
+            self._record = None
+            self._host.report_error(str(exc))
+            return
+        self._host.contacts_changed([self._keep_id, *self._other_ids], select=self._keep_id)
+
+    def undo(self) -> None:
+        if self._record is None:
+            return
+        self._host.contact_service.unmerge(self._record)
+        self._host.contacts_changed([self._keep_id, *self._other_ids], select=self._keep_id)

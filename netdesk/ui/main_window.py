@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent,
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QInputDialog,
     QMessageBox,
     QSizePolicy,
     QSplitter,
@@ -31,12 +33,13 @@ from netdesk import APP_NAME
 from netdesk.core.errors import NetDeskError, NotFoundError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
 from netdesk.io.report import ImportReport
-from netdesk.services import NetDesk
+from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.backup import BackupInfo
 from netdesk.services.contacts import ContactService
+from netdesk.settings import KEY_LAST_DATABASE, Preferences
 from netdesk.ui.about import AboutDialog
 from netdesk.ui.backup_dialog import BackupDialog
-from netdesk.ui.commands import CreateContactCommand, DeleteContactsCommand, EditContactCommand
+from netdesk.ui.commands import CreateContactCommand, DeleteContactsCommand, EditContactCommand, MergeContactsCommand
 from netdesk.ui.contact_dialog import ContactDialog
 from netdesk.ui.contact_table_model import Column, ContactTableModel
 from netdesk.ui.detail_pane import DetailPane
@@ -50,6 +53,8 @@ from netdesk.ui.import_dialog import (
     importable,
 )
 from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.navigation import Navigation
+from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.workers import TaskRunner
 
@@ -64,6 +69,9 @@ class MainWindow(QMainWindow):
     import_finished = Signal()  # after any import ends: done, cancelled or failed
     search_finished = Signal()
     tags_loaded = Signal()
+    data_changed = Signal()  # after contacts_changed: edits, logged interactions, undo … (views refresh)
+    database_changed = Signal(object)  # the Path of the database the window switched to
+    preferences_changed = Signal(object)  # the Preferences just saved
 
     def __init__(self, nd: NetDesk, settings: QSettings | None = None, demo: bool = False) -> None:
         super().__init__()
@@ -85,6 +93,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._build_menus_and_toolbar()
+        self.navigation = Navigation(self)  # Contacts / Due / Timeline / … pages, Ctrl+1…6, quick log
         self._restore_settings()
         self._sync_actions()
         self.statusBar().showMessage("Loading contacts…")
@@ -200,8 +209,9 @@ class MainWindow(QMainWindow):
             "&Delete contact", self.delete_selected, QKeySequence.StandardKey.Delete, "delete", "deleteContactAction"
         )
         self.log_action = self._action(
-            "&Log interaction…", self.log_interaction, "Ctrl+L", "log-interaction", "logInteractionAction"
+            "&Log interaction…", self._quick_log, "Ctrl+L", "log-interaction", "logInteractionAction"
         )
+        self.merge_action = self._action("&Merge contacts…", self.merge_selected, "Ctrl+M", "", "mergeContactsAction")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, "", "quitAction")
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -235,6 +245,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._build_transfer_actions(file_menu)
         file_menu.addSeparator()
+        self._build_database_actions(file_menu)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -242,9 +253,12 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.edit_action)
         edit_menu.addAction(self.delete_action)
+        edit_menu.addAction(self.merge_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
-        view_menu = bar.addMenu("&View")
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
+        view_menu = self.view_menu = bar.addMenu("&View")
         view_menu.addAction(self.trash_action)
         view_menu.addAction(self.sidebar_action)
         help_menu = bar.addMenu("&Help")
@@ -508,7 +522,9 @@ class MainWindow(QMainWindow):
         has_selection = bool(self.table.selectionModel().selectedRows())
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
-        self.log_action.setEnabled(self.detail.contact is not None)
+        self.merge_action.setEnabled(len(self.table.selectionModel().selectedRows()) >= 2)
+        # Ctrl+L works on every page: the quick log prefills whoever is selected there, else starts empty.
+        self.log_action.setEnabled(True)
 
     # --- changes -------------------------------------------------------------------------------------------
 
@@ -534,6 +550,7 @@ class MainWindow(QMainWindow):
                 self._show_detail(current)
             elif current is None:
                 self._show_detail(None)
+        self.data_changed.emit()
 
     def _select_after_search(self, contact_id: int) -> None:
         def once() -> None:
@@ -555,6 +572,7 @@ class MainWindow(QMainWindow):
 
         def created() -> None:
             if dialog.saved is not None and dialog.saved.id is not None:
+                self._apply_default_cadence(dialog.saved)
                 self.undo_stack.push(CreateContactCommand(self, dialog.saved))
                 self.statusBar().showMessage(f"Created {dialog.saved.name}", 4000)
                 self.contacts_changed([dialog.saved.id], select=dialog.saved.id)
@@ -613,6 +631,31 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(DeleteContactsCommand(self, ids, f"Delete {what or len(ids)}"))
         self.statusBar().showMessage(f"Moved {what or len(ids)} to the trash — Ctrl+Z to undo", 6000)
 
+    def merge_selected(self) -> None:
+        """Ask which of the selected contacts to keep, then merge the others into it (undoable)."""
+        ids = self.selected_ids()
+        if len(ids) < 2:
+            return
+        rows = [r for r in (self.model.contact_row(i) for i in ids) if r is not None]
+        labels = [f"{r.name} — {r.organization}" if r.organization else r.name for r in rows]
+        dialog = QInputDialog(self)
+        dialog.setObjectName("mergeDialog")
+        dialog.setWindowTitle("Merge contacts")
+        dialog.setLabelText(
+            f"Merge {len(rows)} contacts into one. Keep the name and details of:\n"
+            "(every email, phone, address, tag and interaction of the others is kept too; Ctrl+Z undoes the merge)"
+        )
+        dialog.setComboBoxItems(labels)
+        dialog.setOkButtonText("Merge")
+
+        def chosen() -> None:
+            keep = rows[labels.index(dialog.textValue())]
+            others = [r.id for r in rows if r.id != keep.id]
+            self.undo_stack.push(MergeContactsCommand(self, keep.id, others, f"Merge into “{keep.name}”"))
+            self.statusBar().showMessage(f"Merged {len(rows)} contacts into “{keep.name}” — Ctrl+Z to undo", 6000)
+
+        self._open(dialog, chosen)
+
     def show_trash(self) -> None:
         dialog = TrashDialog(self.nd.contacts, self)
         dialog.restored.connect(lambda ids: self.contacts_changed(ids, select=ids[0]))
@@ -622,6 +665,9 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         self._open(AboutDialog(self), lambda: None)
+
+    def _quick_log(self) -> None:
+        self.navigation.quick_log()
 
     def log_interaction(self) -> None:
         contact = self.detail.contact
@@ -793,7 +839,8 @@ class MainWindow(QMainWindow):
         return scopes
 
     def export_contacts(self) -> None:
-        dialog = ExportDialog(self.export_scopes(), self)
+        version = load_preferences(self.settings).export_vcard_version
+        dialog = ExportDialog(self.export_scopes(), self, vcard_version=version)
         dialog.accepted.connect(lambda: self._choose_export_target(dialog.request()))
         self._show_dialog(dialog)
 
@@ -866,3 +913,120 @@ class MainWindow(QMainWindow):
 
         self.contacts_loaded.connect(reloaded)
         self.reload_contacts()
+
+    # --- databases and preferences (File → Open/New database…, Edit → Preferences…) --------------------------
+
+    def _build_database_actions(self, file_menu: QMenu) -> None:
+        self.open_database_action = self._action(
+            "&Open database…", lambda: self.choose_database(new=False), None, "", "openDatabaseAction"
+        )
+        self.new_database_action = self._action(
+            "Ne&w database…", lambda: self.choose_database(new=True), None, "", "newDatabaseAction"
+        )
+        file_menu.addAction(self.open_database_action)
+        file_menu.addAction(self.new_database_action)
+        file_menu.addSeparator()
+        self.preferences_action = self._action(
+            "&Preferences…", self.show_preferences, "Ctrl+,", "settings", "preferencesAction"
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        if self.nd.backups is not None:
+            self.nd.backups.keep = load_preferences(self.settings).backups_kept
+
+    def choose_database(self, new: bool) -> None:
+        """A file prompt (Qt's own, so it opens without blocking); the window then switches to the chosen file."""
+        dialog = QFileDialog(self)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setObjectName("newDatabaseDialog" if new else "openDatabaseDialog")
+        dialog.setWindowTitle("New database" if new else "Open database")
+        dialog.setNameFilters(["NetDesk databases (*.sqlite3 *.sqlite *.db)", "All files (*)"])
+        if self.nd.path is not None:
+            dialog.setDirectory(str(self.nd.path.parent))
+        if new:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+            dialog.setDefaultSuffix("sqlite3")
+            dialog.selectFile("contacts.sqlite3")
+        else:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda chosen: self.open_database(Path(chosen), new=new))
+        self._show_dialog(dialog)
+
+    def open_database(self, path: Path, new: bool = False) -> bool:
+        """Switch the window to the database at ``path``; False (with a message box) when it cannot be opened."""
+        path = path.expanduser().absolute()
+        if self.nd.path is not None and path.exists() and path.resolve() == self.nd.path.resolve():
+            self.statusBar().showMessage(f"{path.name} is already open.", 6000)
+            return True
+        if self._import_job is not None:
+            self.statusBar().showMessage("Wait for the import to finish before opening another database.", 6000)
+            return False
+        problem = ""
+        if new and path.exists():
+            problem = "A file with that name already exists; choose File → Open database… to open it."
+        elif not new and not path.is_file():
+            problem = "There is no such file."
+        nd: NetDesk | None = None
+        if not problem:
+            try:
+                nd = open_netdesk(path)
+            except Exception as exc:  # a newer schema, not a database at all, an unwritable folder …
+                problem = str(exc) if isinstance(exc, NetDeskError) else f"It is not a NetDesk database ({exc})."
+        if nd is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Cannot open database",
+                f"NetDesk cannot open {path}.",
+                QMessageBox.StandardButton.Ok,
+                self,
+            )
+            box.setObjectName("openDatabaseFailedBox")
+            box.setInformativeText(problem)
+            self._show_dialog(box)
+            return False
+        self._switch_to(nd)
+        return True
+
+    def _switch_to(self, nd: NetDesk) -> None:
+        # Background queries on the old database finish (their results dropped) before it is closed.
+        old, old_tasks = self.nd, self.tasks
+        old_tasks.close()
+        self.tasks = TaskRunner(self)
+        self.nd = nd
+        old.close()
+        self.undo_stack.clear()  # its commands hold ids of the other database
+        self.table.clearSelection()
+        self.model.set_rows([])
+        self.loaded = False
+        self._tag = None
+        self._organization = None
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self._show_detail(None)
+        path = nd.path
+        self.setWindowTitle(f"{APP_NAME} — {path.name if path else 'in-memory database'}")
+        self.backup_action.setEnabled(nd.backups is not None)
+        self.restore_action.setEnabled(nd.backups is not None)
+        apply_preferences(load_preferences(self.settings), nd)
+        if path is not None:
+            self.settings.setValue(KEY_LAST_DATABASE, str(path))
+        self._reload_then_say(f"Opened {path.name if path else 'the database'}")
+        self.database_changed.emit(path)
+
+    def show_preferences(self) -> None:
+        dialog = PreferencesDialog(load_preferences(self.settings), self)
+        self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
+
+    def set_preferences(self, prefs: Preferences) -> None:
+        """Store ``prefs`` and make them take effect at once."""
+        save_preferences(self.settings, prefs)
+        apply_preferences(prefs, self.nd)
+        self.preferences_changed.emit(prefs)
+
+    def _apply_default_cadence(self, contact: ContactDTO) -> None:
+        days = load_preferences(self.settings).default_cadence_days
+        # The contact dialog sets no cadence, so a new contact has none to keep.
+        if days is not None and contact.id is not None:
+            self.nd.networking.set_contact_cadence(contact.id, days)

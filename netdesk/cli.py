@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -294,20 +293,10 @@ def run(argv: list[str]) -> int:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
-    if args.demo:
-        from netdesk.services.demo import populate_demo
-
-        folder = Path(tempfile.mkdtemp(prefix="netdesk-demo-"))
-        nd = open_netdesk(folder / "demo.sqlite3")
-        populate_demo(nd)
-    else:
-        nd = open_database(args.db)
     try:
-        from netdesk.ui.application import run_gui
+        from netdesk.ui.application import start
     except ImportError as exc:  # Qt missing its system libraries
         print(f"netdesk: cannot start the window: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    try:
-        return run_gui(nd, files=list(args.files), smoke_test=args.smoke_test, demo=args.demo)
-    finally:
-        nd.close()
+    # The GUI picks the database itself: it may be open in a running instance already, or remembered from last time.
+    return start(args.db, files=list(args.files), smoke_test=args.smoke_test, demo=args.demo)

@@ -3,6 +3,7 @@
 #   1. `netdesk --version`
 #   2. a headless GUI start on a fresh database (`--smoke-test`: open the main window, process events, exit 0)
 #   3. a vCard import through the frozen CLI, then `netdesk list --json` must show the contact
+#   4. single instance: a second start on the database of a running instance hands its vCard over and exits 0
 # Prints the bundle size and the start-up times. Run from anywhere: packaging/build.sh
 # Works on Linux, macOS and Windows (Git Bash / MSYS2). Set SKIP_BUILD=1 to smoke-test an existing dist/.
 set -euo pipefail
@@ -78,8 +79,35 @@ assert "zoe.smoke@example.org" in contact["emails"], contact
 print(f"found {contact['name']!r} <{contact['emails'][0]}> with phones {contact['phones']}")
 CHECK
 
+step "A second start on the same database hands its file to the running one (single instance)"
+# The first instance runs until killed; NETDESK_REPORT_STARTUP makes it say when its window (and so its local
+# server) is up. The second, a smoke run given a vCard, must pass the file on and exit 0 without opening the window.
+NETDESK_REPORT_STARTUP=1 QT_QPA_PLATFORM=offscreen "$APP" --db "$SCRATCH/one.db" 2> "$SCRATCH/first.log" &
+first_pid=$!
+trap 'kill "$first_pid" 2>/dev/null || true; rm -rf "$SCRATCH"' EXIT
+for _ in $(seq 1 300); do
+    grep -q "window-shown-at" "$SCRATCH/first.log" && break
+    kill -0 "$first_pid" 2>/dev/null || fail "the first instance exited: $(cat "$SCRATCH/first.log")"
+    sleep 0.1
+done
+grep -q "window-shown-at" "$SCRATCH/first.log" || fail "the first instance did not show its window within 30 s"
+start=$(now_ms)
+second_output="$(QT_QPA_PLATFORM=offscreen "$APP" --db "$SCRATCH/one.db" --smoke-test "$SCRATCH/smoke.vcf" 2>&1)" \
+    || fail "the second start exited with $?: $second_output"
+handover_ms=$(( $(now_ms) - start ))
+[[ "$second_output" == *"already open"* ]] || fail "the second start did not hand over: $second_output"
+imported=0
+for _ in $(seq 1 60); do
+    if "$APP" list --db "$SCRATCH/one.db" --json | grep -q "netdesk-smoke-test-0001"; then imported=1; break; fi
+    sleep 0.5
+done
+kill "$first_pid" 2>/dev/null || true
+wait "$first_pid" 2>/dev/null || true
+[[ "$imported" == 1 ]] || fail "the running instance did not import the file it was handed"
+echo "handed over in ${handover_ms} ms; the running instance imported the card"
+
 step "Summary"
 du -sh dist/netdesk
 if [[ -d dist/NetDesk.app ]]; then du -sh dist/NetDesk.app; fi
-echo "start-up: --version ${version_ms} ms, headless window open+quit ${gui_ms} ms"
+echo "start-up: --version ${version_ms} ms, headless window open+quit ${gui_ms} ms, hand-over to a running instance ${handover_ms} ms"
 echo "smoke test passed"

@@ -1,19 +1,26 @@
-"""Start the desktop app: QApplication, main window, files from the command line, the smoke test."""
+"""Start the desktop app: QApplication, one instance per database, main window, tray, files from the command line."""
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from netdesk import APP_NAME, __version__
-from netdesk.services import NetDesk
+from netdesk.core.errors import NetDeskError
+from netdesk.paths import default_db_path
+from netdesk.services import NetDesk, open_netdesk
+from netdesk.settings import KEY_LAST_DATABASE
 from netdesk.ui.icons import app_icon
 from netdesk.ui.main_window import MainWindow
+from netdesk.ui.preferences import apply_preferences, load_preferences
+from netdesk.ui.single_instance import forward_to_running_instance, serve_window
+from netdesk.ui.tray import TrayController
 
 SMOKE_TEST_TIMEOUT_MS = 60_000
 
@@ -45,10 +52,54 @@ def _report_startup(app: QApplication, window: MainWindow) -> None:
         window.contacts_loaded.connect(loaded)
 
 
+def database_to_open(explicit: Path | None, settings: QSettings) -> Path:
+    """--db, else $NETDESK_DB, else the database used last (if it still exists), else the default one."""
+    if explicit is not None:
+        return explicit.expanduser().absolute()
+    if not os.environ.get("NETDESK_DB"):
+        last = settings.value(KEY_LAST_DATABASE)
+        if last and Path(str(last)).is_file():
+            return Path(str(last))
+    return default_db_path().absolute()
+
+
+def start(db: Path | None, *, files: list[Path], smoke_test: bool = False, demo: bool = False) -> int:
+    """The GUI start from the command line: hand over to a running instance, or open the database and run."""
+    application()  # QSettings needs the organisation and application names
+    settings = QSettings()
+    files = [f.expanduser().absolute() for f in files]
+    if demo:
+        from netdesk.services.demo import populate_demo
+
+        nd = open_netdesk(Path(tempfile.mkdtemp(prefix="netdesk-demo-")) / "demo.sqlite3")
+        populate_demo(nd)
+    else:
+        path = database_to_open(db, settings)
+        if forward_to_running_instance(path, files):
+            print(f"netdesk: {path.name} is already open; passed it on to that window", file=sys.stderr)
+            return 0
+        try:
+            nd = open_netdesk(path)
+        except NetDeskError as exc:
+            if not smoke_test:
+                QMessageBox.critical(None, f"{APP_NAME} cannot start", f"Cannot open {path}:\n\n{exc}")
+            raise
+        if not smoke_test:
+            settings.setValue(KEY_LAST_DATABASE, str(path))
+    try:
+        return run_gui(nd, files=files, smoke_test=smoke_test, demo=demo)
+    finally:
+        nd.close()
+
+
 def run_gui(nd: NetDesk, *, files: list[Path], smoke_test: bool = False, demo: bool = False) -> int:
     """Show the main window and run the event loop; returns the process exit status."""
     app = application()
+    apply_preferences(load_preferences(QSettings()), nd)
     window = MainWindow(nd, demo=demo)
+    if nd.path is not None and not demo:
+        serve_window(window, nd.path)  # later starts on this database come here instead
+    TrayController(window)  # daily chores and due notifications; lives as long as the window
     window.show()
     if os.environ.get("NETDESK_REPORT_STARTUP"):
         _report_startup(app, window)

@@ -50,7 +50,9 @@ class ExportRequest:
 class ExportDialog(QDialog):
     """Format and scope; each scope says how many contacts it would export, empty scopes cannot be chosen."""
 
-    def __init__(self, scopes: Sequence[ExportScope], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, scopes: Sequence[ExportScope], parent: QWidget | None = None, vcard_version: str = "3.0"
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export contacts")
@@ -58,6 +60,8 @@ class ExportDialog(QDialog):
         self.format_combo.setObjectName("exportFormatCombo")
         for fmt, label in FORMAT_CHOICES:
             self.format_combo.addItem(label, fmt.value)
+        # The vCard version chosen in Preferences is the one preselected.
+        self.set_format(ExportFormat.VCARD4 if vcard_version == "4.0" else ExportFormat.VCARD3)
 
         scope_box = QGroupBox("Contacts")
         scope_layout = QVBoxLayout(scope_box)

@@ -1,0 +1,107 @@
+"""Edit → Preferences…: the dialog, and reading, storing and applying Preferences through QSettings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.services import NetDesk
+from netdesk.settings import (
+    MAX_BACKUPS_KEPT,
+    MAX_CADENCE_DAYS,
+    MIN_BACKUPS_KEPT,
+    VCARD_VERSIONS,
+    Preferences,
+    ThemeChoice,
+    preferences_from,
+)
+from netdesk.ui.theme import apply_theme
+
+THEME_LABELS = {ThemeChoice.SYSTEM: "Follow the system", ThemeChoice.LIGHT: "Light", ThemeChoice.DARK: "Dark"}
+
+
+def load_preferences(settings: QSettings) -> Preferences:
+    return preferences_from(lambda key: settings.value(key))
+
+
+def save_preferences(settings: QSettings, prefs: Preferences) -> None:
+    for key, value in prefs.as_mapping().items():
+        settings.setValue(key, value)
+    settings.sync()
+
+
+def apply_preferences(prefs: Preferences, nd: NetDesk | None = None) -> None:
+    """Make ``prefs`` take effect now: the theme for the whole app, how many backups ``nd`` keeps.
+
+    Notifications and the export version are read where they are used (the tray, the export dialog).
+    """
+    apply_theme(prefs.theme)
+    if nd is not None and nd.backups is not None:
+        nd.backups.keep = prefs.backups_kept
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preferencesDialog")
+        self.setWindowTitle("Preferences")
+
+        self.cadence_spin = QSpinBox()
+        self.cadence_spin.setObjectName("defaultCadenceSpin")
+        self.cadence_spin.setRange(0, MAX_CADENCE_DAYS)
+        self.cadence_spin.setSpecialValueText("None")  # shown for 0
+        self.cadence_spin.setSuffix(" days")
+        self.cadence_spin.setToolTip("How often to get in touch with contacts you create; None leaves it unset")
+        self.cadence_spin.setValue(prefs.default_cadence_days or 0)
+
+        self.notifications_check = QCheckBox("Show a tray icon and a daily notification when contacts are due")
+        self.notifications_check.setObjectName("notificationsCheck")
+        self.notifications_check.setChecked(prefs.notifications)
+
+        self.theme_combo = QComboBox()
+        self.theme_combo.setObjectName("themeCombo")
+        for choice, label in THEME_LABELS.items():
+            self.theme_combo.addItem(label, choice.value)
+        self.theme_combo.setCurrentIndex(self.theme_combo.findData(prefs.theme.value))
+
+        self.vcard_combo = QComboBox()
+        self.vcard_combo.setObjectName("exportVCardCombo")
+        for version in VCARD_VERSIONS:
+            self.vcard_combo.addItem(f"vCard {version}", version)
+        self.vcard_combo.setCurrentIndex(self.vcard_combo.findData(prefs.export_vcard_version))
+
+        self.backups_spin = QSpinBox()
+        self.backups_spin.setObjectName("backupsKeptSpin")
+        self.backups_spin.setRange(MIN_BACKUPS_KEPT, MAX_BACKUPS_KEPT)
+        self.backups_spin.setValue(prefs.backups_kept)
+
+        form = QFormLayout()
+        form.addRow("Default &cadence for new contacts:", self.cadence_spin)
+        form.addRow("&Notifications:", self.notifications_check)
+        form.addRow("&Theme:", self.theme_combo)
+        form.addRow("&Export vCards as:", self.vcard_combo)
+        form.addRow("&Backups to keep:", self.backups_spin)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def preferences(self) -> Preferences:
+        return Preferences(
+            default_cadence_days=self.cadence_spin.value() or None,
+            notifications=self.notifications_check.isChecked(),
+            theme=ThemeChoice(self.theme_combo.currentData()),
+            export_vcard_version=str(self.vcard_combo.currentData()),
+            backups_kept=self.backups_spin.value(),
+        )

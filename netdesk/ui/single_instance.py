@@ -1,0 +1,185 @@
+"""One NetDesk per database: a second start on the same database hands its files to the first and exits.
+
+The first instance listens on a local socket (a Unix domain socket or a Windows named pipe, never a network
+port) whose name is a hash of the user and the resolved database path. A second start connects, sends one JSON
+line ``{"files": [...]}`` and waits for ``ok``. If nobody answers, the name is stale (a crashed instance) and the
+new process starts normally, taking the name over.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QMainWindow
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_MS = 1000
+# The first instance answers from its event loop; give a busy GUI thread time before calling it stale.
+REPLY_TIMEOUT_MS = 5000
+MAX_MESSAGE_BYTES = 1 << 20
+REPLY_OK = b"ok\n"
+
+
+def server_name(db_path: Path) -> str:
+    """The local server name for ``db_path``: the same for every spelling of the path, private to the user."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers)
+        user = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    key = f"{user}\0{os.path.normcase(str(db_path.expanduser().resolve()))}"
+    return "netdesk-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def encode_request(files: Sequence[Path]) -> bytes:
+    # Absolute paths: the first instance runs in another working directory.
+    return json.dumps({"files": [str(Path(f).expanduser().absolute()) for f in files]}).encode("utf-8") + b"\n"
+
+
+def decode_request(data: bytes) -> list[Path]:
+    """The files of one request line; ValueError for anything that is not a well-formed request."""
+    message = json.loads(data.decode("utf-8"))
+    files = message.get("files") if isinstance(message, dict) else None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ValueError("not a NetDesk request")
+    return [Path(f) for f in files]
+
+
+def forward_to_running_instance(db_path: Path, files: Sequence[Path] = ()) -> bool:
+    """Hand ``files`` to the NetDesk that has ``db_path`` open; False when there is none (or it does not answer)."""
+    socket = QLocalSocket()
+    socket.connectToServer(server_name(db_path))
+    if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+        return False
+    try:
+        socket.write(encode_request(files))
+        if not socket.waitForBytesWritten(CONNECT_TIMEOUT_MS):
+            return False
+        reply = b""
+        while not reply.endswith(b"\n"):
+            if not socket.bytesAvailable() and not socket.waitForReadyRead(REPLY_TIMEOUT_MS):
+                log.warning("the running NetDesk did not answer; starting another")
+                return False
+            reply += bytes(socket.readAll().data())
+        return reply == REPLY_OK
+    finally:
+        socket.abort()
+
+
+class InstanceServer(QObject):
+    """Listens for later starts on the same database; emits what they ask for."""
+
+    request_received = Signal(list)  # the files (Paths) the other start was given
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._server = QLocalServer(self)
+        # Only the same user may talk to us (the socket file gets mode 0700 on Unix).
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        self._buffers: dict[QLocalSocket, bytes] = {}
+        self.name = ""
+
+    def listen(self, db_path: Path) -> bool:
+        """Take ``db_path``'s name; a stale name (nobody answers) is removed first. False if another instance has it."""
+        name = server_name(db_path)
+        if self._server.isListening():
+            if self.name == name:
+                return True
+            self._server.close()
+        # Ask first: with access options set, Qt's listen() replaces an existing socket file, even a live one.
+        if _answers(name):
+            log.warning("another NetDesk already serves %s", db_path)
+            self.name = ""
+            return False
+        QLocalServer.removeServer(name)  # a stale socket file left by a crashed instance
+        if self._server.listen(name):
+            self.name = name
+            return True
+        log.warning("cannot listen as %s: %s", name, self._server.errorString())
+        self.name = ""
+        return False
+
+    @property
+    def listening(self) -> bool:
+        return self._server.isListening()
+
+    def close(self) -> None:
+        self._server.close()
+        self.name = ""
+
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            socket = self._server.nextPendingConnection()
+            self._buffers[socket] = b""
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(lambda s=socket: self._forget(s))
+
+    def _forget(self, socket: QLocalSocket) -> None:
+        self._buffers.pop(socket, None)
+        socket.deleteLater()
+
+    def _read(self, socket: QLocalSocket) -> None:
+        data = self._buffers.get(socket, b"") + bytes(socket.readAll().data())
+        if b"\n" not in data:
+            if len(data) > MAX_MESSAGE_BYTES:
+                socket.abort()
+            else:
+                self._buffers[socket] = data
+            return
+        line = data.split(b"\n", 1)[0]
+        try:
+            files = decode_request(line)
+        except ValueError as exc:
+            log.warning("ignored a malformed request from another NetDesk start: %s", exc)
+            socket.write(b"error\n")
+            socket.disconnectFromServer()
+            return
+        socket.write(REPLY_OK)
+        socket.flush()
+        socket.disconnectFromServer()
+        self.request_received.emit(files)
+
+
+def _answers(name: str) -> bool:
+    probe = QLocalSocket()
+    probe.connectToServer(name)
+    alive = probe.waitForConnected(CONNECT_TIMEOUT_MS)
+    probe.abort()
+    return alive
+
+
+def bring_forward(window: QMainWindow) -> None:
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def serve_window(window: QMainWindow, db_path: Path) -> InstanceServer:
+    """Make ``window`` the instance for ``db_path``: later starts bring it forward and import their files there.
+
+    Follows the window to another database when File → Open database… switches it (``database_changed``).
+    """
+    server = InstanceServer(window)
+    server.listen(db_path)
+
+    def received(files: list[Path]) -> None:
+        bring_forward(window)
+        if files:
+            window.import_files(files)  # type: ignore[attr-defined]
+
+    server.request_received.connect(received)
+    changed = getattr(window, "database_changed", None)
+    if changed is not None:
+        changed.connect(lambda path: server.listen(Path(path)) if path else server.close())
+    return server

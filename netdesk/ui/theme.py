@@ -1,0 +1,163 @@
+"""Light and dark: follow the system colour scheme (or a forced choice) and swap action icons live.
+
+Qt 6.5+ reports the system scheme through QStyleHints.colorScheme(); where it says "unknown" the window palette's
+lightness decides. A forced light/dark choice is requested from the platform (Qt 6.8+ setColorScheme) and backed by
+an explicit palette, because not every platform theme (offscreen, some Linux desktops) honours the request.
+
+Action icons are QIcons made once per (name, variant) by netdesk.ui.icons; swapping variants finds each widget's
+icon by its cache key, so no widget has to register for theme changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QWidget
+
+from netdesk import resources
+from netdesk.settings import ThemeChoice
+from netdesk.ui import icons
+
+
+def is_dark(choice: ThemeChoice, scheme: Qt.ColorScheme, window_lightness: int) -> bool:
+    """Whether the dark variant applies: a forced choice wins, then the system scheme, then the palette."""
+    if choice is ThemeChoice.DARK:
+        return True
+    if choice is ThemeChoice.LIGHT:
+        return False
+    if scheme == Qt.ColorScheme.Dark:
+        return True
+    if scheme == Qt.ColorScheme.Light:
+        return False
+    return window_lightness < 128
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    window, base, text = QColor(45, 45, 48), QColor(30, 30, 32), QColor(230, 230, 230)
+    for role, color in (
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, QColor(40, 40, 43)),
+        (QPalette.ColorRole.ToolTipBase, window),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, window),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.BrightText, QColor(255, 80, 80)),
+        (QPalette.ColorRole.Link, QColor(110, 170, 255)),
+        (QPalette.ColorRole.Highlight, QColor(60, 110, 200)),
+        (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
+        (QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150)),
+    ):
+        palette.setColor(role, color)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(130, 130, 130))
+    return palette
+
+
+def light_palette() -> QPalette:
+    app = QApplication.instance()
+    return app.style().standardPalette() if isinstance(app, QApplication) else QPalette()
+
+
+def _variant_map() -> dict[int, tuple[str, bool]]:
+    """Cache key of every loaded action icon -> (name, dark)."""
+    found: dict[int, tuple[str, bool]] = {}
+    for dark in (False, True):
+        for name in resources.available_action_icons(dark):
+            found[icons._action_icon(name, dark).cacheKey()] = (name, dark)
+    return found
+
+
+def _swapped(icon: QIcon, variants: dict[int, tuple[str, bool]], dark: bool) -> QIcon | None:
+    known = variants.get(icon.cacheKey()) if not icon.isNull() else None
+    if known is None or known[1] == dark:
+        return None
+    return icons._action_icon(known[0], dark)
+
+
+def refresh_action_icons(dark: bool) -> int:
+    """Give every top-level widget's actions, buttons and list items the ``dark`` (or light) icon variant.
+
+    Returns how many icons were swapped.
+    """
+    variants = _variant_map()
+    swapped = 0
+    for top in QApplication.topLevelWidgets():
+        owners: list[QObject] = [top, *top.findChildren(QWidget)]
+        for owner in owners:
+            if isinstance(owner, QWidget):
+                for action in owner.actions():
+                    new = _swapped(action.icon(), variants, dark)
+                    if new is not None:
+                        action.setIcon(new)
+                        swapped += 1
+            if isinstance(owner, QAbstractButton):
+                new = _swapped(owner.icon(), variants, dark)
+                if new is not None:
+                    owner.setIcon(new)
+                    swapped += 1
+            if isinstance(owner, QListWidget):
+                for row in range(owner.count()):
+                    item = owner.item(row)
+                    new = _swapped(item.icon(), variants, dark)
+                    if new is not None:
+                        item.setIcon(new)
+                        swapped += 1
+    return swapped
+
+
+class ThemeController(QObject):
+    """Applies a ThemeChoice to the application and keeps icons in step with the system scheme."""
+
+    def __init__(self, app: QApplication, choice: ThemeChoice = ThemeChoice.SYSTEM) -> None:
+        super().__init__(app)
+        self._app = app
+        self.choice = choice
+        self.dark = False
+        self._applying = False
+        app.styleHints().colorSchemeChanged.connect(lambda _scheme: self._system_changed())
+        self.apply(choice)
+
+    def apply(self, choice: ThemeChoice) -> None:
+        self.choice = choice
+        hints = self._app.styleHints()
+        self._applying = True
+        try:
+            if choice is ThemeChoice.SYSTEM:
+                hints.unsetColorScheme()
+                self._app.setPalette(QPalette())  # an empty palette resolves to the platform's own
+            else:
+                dark = choice is ThemeChoice.DARK
+                hints.setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
+                self._app.setPalette(dark_palette() if dark else light_palette())
+        finally:
+            self._applying = False
+        self._update_icons()
+
+    def _system_changed(self) -> None:
+        if self.choice is ThemeChoice.SYSTEM and not self._applying:
+            self._update_icons()
+
+    def _update_icons(self) -> None:
+        lightness = self._app.palette().color(QPalette.ColorRole.Window).lightness()
+        self.dark = is_dark(self.choice, self._app.styleHints().colorScheme(), lightness)
+        refresh_action_icons(self.dark)
+
+
+_controller: ThemeController | None = None
+
+
+def apply_theme(choice: ThemeChoice) -> ThemeController | None:
+    """Apply ``choice`` to the running application (one controller per process); None without a QApplication."""
+    global _controller
+    app = QGuiApplication.instance()
+    if not isinstance(app, QApplication):
+        return None
+    if _controller is None or _controller.parent() is not app:
+        _controller = ThemeController(app, choice)
+    else:
+        _controller.apply(choice)
+    return _controller

@@ -6,7 +6,7 @@ order, or in the user's chosen sort), so 100,000 contacts stay responsive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from enum import IntEnum
@@ -28,6 +28,7 @@ class Column(IntEnum):
     TITLE = 2
     TAGS = 3
     LAST_CONTACTED = 4
+    STRENGTH = 5
 
 
 HEADERS = {
@@ -36,6 +37,7 @@ HEADERS = {
     Column.TITLE: "Title",
     Column.TAGS: "Tags",
     Column.LAST_CONTACTED: "Last contacted",
+    Column.STRENGTH: "Strength",
 }
 
 
@@ -54,6 +56,8 @@ class ContactTableModel(QAbstractTableModel):
         self._italic.setItalic(True)
         self._org_icon: QIcon | None = None
         self._person_icon: QIcon | None = None
+        # Relationship strength per contact id; computed off the GUI thread and set later (None: not yet known).
+        self._strengths: dict[int, int] | None = None
 
     # --- Qt model interface ------------------------------------------------------------------------------
 
@@ -77,6 +81,8 @@ class ContactTableModel(QAbstractTableModel):
             return None
         row = self._rows[self._visible[index.row()]]
         column = index.column()
+        if column == Column.STRENGTH:
+            return self._strength_data(row.id, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, column)
         if role == ID_ROLE:
@@ -146,6 +152,25 @@ class ContactTableModel(QAbstractTableModel):
                 del self._visible[pos]
                 self.endRemoveRows()
 
+    def set_strengths(self, scores: Mapping[int, int]) -> None:
+        """Show relationship strengths (ids missing from ``scores`` are 0); re-sorts when sorted by strength."""
+        self._strengths = dict(scores)
+        if self._sort_column == Column.STRENGTH:
+            self.sort(self._sort_column, self._sort_order)
+        if self._visible:
+            column = int(Column.STRENGTH)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._visible) - 1, column))
+
+    def forget_strengths(self) -> None:
+        """Back to "not computed yet" (another database was opened)."""
+        self._strengths = None
+        if self._visible:
+            column = int(Column.STRENGTH)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._visible) - 1, column))
+
+    def strength(self, contact_id: int) -> int | None:
+        return None if self._strengths is None else self._strengths.get(contact_id, 0)
+
     # --- queries for the view ------------------------------------------------------------------------------
 
     def contact_id(self, row: int) -> int | None:
@@ -187,6 +212,18 @@ class ContactTableModel(QAbstractTableModel):
             return format_last_contacted(row.last_contacted)
         return ""
 
+    def _strength_data(self, contact_id: int, role: int) -> Any:
+        score = self.strength(contact_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if score is None else str(score)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "Computing…" if score is None else f"Relationship strength {score} of 100"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return contact_id
+        return None
+
     def _kind_icon(self, kind: ContactKind) -> QIcon:
         if self._org_icon is None or self._person_icon is None:
             self._org_icon = action_icon("organization")
@@ -204,6 +241,11 @@ class ContactTableModel(QAbstractTableModel):
             dated = [i for i in ids if rows[i].last_contacted is not None]
             dated.sort(key=lambda i: rows[i].last_contacted or datetime.min, reverse=reverse)
             return dated + sorted(never, key=lambda i: rows[i].sort_key)
+        if self._sort_column == Column.STRENGTH:
+            scores = self._strengths or {}
+            # Numeric; ties (and the many zeros) by name in either direction.
+            by_name = sorted(ids, key=lambda i: rows[i].sort_key)
+            return sorted(by_name, key=lambda i: scores.get(i, 0), reverse=reverse)
         if self._sort_column == Column.NAME:
             return sorted(ids, key=lambda i: (rows[i].sort_key, i), reverse=reverse)
         column = self._sort_column

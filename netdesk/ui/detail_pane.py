@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -32,6 +33,8 @@ from netdesk.core.model import (
     InteractionDTO,
     PartialDate,
 )
+from netdesk.services import NetDesk
+from netdesk.ui.detail_networking import NetworkingPanel
 from netdesk.ui.icons import action_icon
 
 PHOTO_URL = QUrl("netdesk-photo:current")
@@ -170,11 +173,14 @@ class DetailPane(QWidget):
     contact_clicked = Signal(int)
     log_interaction_requested = Signal()
     interaction_activated = Signal(object)
+    networking_changed = Signal(int)  # the networking section changed this contact's data
+    introductions_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
         self.contact: ContactDTO | None = None
+        self.networking: NetworkingPanel | None = None
         self.browser = QTextBrowser()
         self.browser.setObjectName("detailBrowser")
         self.browser.setOpenLinks(False)
@@ -213,8 +219,32 @@ class DetailPane(QWidget):
         layout.addWidget(self.splitter)
         self.show_nothing()
 
+    def attach(self, nd: NetDesk) -> NetworkingPanel:
+        """Add the networking section (strength, cadence, favours, relationships, goals, job history)."""
+        if self.networking is not None:
+            self.networking.set_netdesk(nd)
+            return self.networking
+        panel = NetworkingPanel(nd)
+        panel.changed.connect(self.networking_changed)
+        panel.introductions_requested.connect(self.introductions_requested)
+        panel.contact_requested.connect(self.contact_clicked)
+        scroll = QScrollArea()
+        scroll.setObjectName("networkingScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(panel)
+        self.splitter.insertWidget(1, scroll)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([300, 300, 200])  # in proportion: details, networking, timeline
+        self.networking = panel
+        if self.contact is not None:
+            panel.show_contact(self.contact)
+        return panel
+
     def show_nothing(self, message: str = "Select a contact to see their details.") -> None:
         self.contact = None
+        if self.networking is not None:
+            self.networking.clear()
         self.browser.setHtml(f"<p style='color:gray; margin-top:24px' align='center'>{escape(message)}</p>")
         self.timeline_list.clear()
         self.timeline_title.setText("<b>Timeline</b>")
@@ -233,6 +263,8 @@ class DetailPane(QWidget):
                 )
             document.addResource(QTextDocument.ResourceType.ImageResource, PHOTO_URL, image)
         self.browser.setHtml(contact_html(contact, members))
+        if self.networking is not None:
+            self.networking.show_contact(contact)
         self.show_timeline(timeline)
         self.log_button.setEnabled(True)
 
@@ -251,7 +283,8 @@ class DetailPane(QWidget):
     def text(self) -> str:
         """What the pane shows as plain text (details then timeline)."""
         items = [self.timeline_list.item(i).text() for i in range(self.timeline_list.count())]
-        return "\n".join([self.browser.toPlainText(), *items])
+        networking = self.networking.text() if self.networking is not None else ""
+        return "\n".join([self.browser.toPlainText(), networking, *items])
 
     def _link(self, url: QUrl) -> None:
         scheme = url.scheme()

@@ -1,4 +1,8 @@
-"""Log (or edit) an interaction: when, what kind, through which channel, with whom."""
+"""Log (or edit) an interaction: when, what kind, through which channel, with whom.
+
+With the networking service it also records what networking needs: whether a favour is still open (promised, not yet
+delivered), which goals the interaction serves, and for an introduction who introduced whom.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -23,7 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.errors import NetDeskError, ValidationError
-from netdesk.core.model import Channel, ContactRow, Direction, InteractionDTO, InteractionKind, Participant
+from netdesk.core.model import (
+    Channel,
+    ContactRow,
+    Direction,
+    InteractionDTO,
+    InteractionKind,
+    Participant,
+    ParticipantRole,
+)
+from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
 from netdesk.ui.contact_dialog import error_label
 
@@ -42,6 +57,8 @@ LOGGABLE_KINDS = (
 CHANNEL_LABELS = {Channel.UNSPECIFIED: "—", Channel.IN_PERSON: "In person", Channel.ONLINE: "Online"}
 DIRECTION_LABELS = {Direction.NONE: "Both / neither", Direction.OUT: "I reached out", Direction.IN: "They reached out"}
 PICKER_LIMIT = 200
+FAVOUR_KINDS = (InteractionKind.FAVOUR_GIVEN, InteractionKind.FAVOUR_RECEIVED)
+GOAL_ROLE = Qt.ItemDataRole.UserRole
 
 
 class ContactPicker(QDialog):
@@ -103,6 +120,7 @@ class InteractionDialog(QDialog):
         rows_provider: Callable[[], Sequence[ContactRow]],
         interaction: InteractionDTO | None = None,
         parent: QWidget | None = None,
+        networking: NetworkingService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("interactionDialog")
@@ -110,6 +128,8 @@ class InteractionDialog(QDialog):
         self.resize(520, 560)
         self._timeline = timeline
         self._rows_provider = rows_provider
+        self._networking = networking
+        self.introducer: tuple[int, str] | None = None
         self.original = interaction
         self.saved: InteractionDTO | None = None
 
@@ -131,6 +151,10 @@ class InteractionDialog(QDialog):
             self.kind_combo.addItem(kind.label, kind)
         self.kind_combo.setCurrentIndex(kinds.index(interaction.kind) if interaction else 0)
         form.addRow("Kind:", self.kind_combo)
+        self.open_favour_check = QCheckBox("Open favour (promised, not yet delivered)")
+        self.open_favour_check.setObjectName("openFavourCheck")
+        self.open_favour_check.setChecked(bool(interaction and interaction.is_open))
+        form.addRow("", self.open_favour_check)
 
         self.channel_combo = QComboBox()
         self.channel_combo.setObjectName("channelCombo")
@@ -174,8 +198,22 @@ class InteractionDialog(QDialog):
         side.addStretch(1)
         people.addLayout(side)
         self.participants_error = error_label("participantsError")
-        form.addRow("With:", people)
+        self.with_label = QLabel("With:")
+        form.addRow(self.with_label, people)
         form.addRow("", self.participants_error)
+        # An introduction logged afresh goes through log_introduction: an introducer and the two people introduced.
+        self.introducer_button = QPushButton("Pick introducer…")
+        self.introducer_button.setObjectName("introducerButton")
+        self.introducer_button.clicked.connect(self.pick_introducer)
+        form.addRow("Introduced by:", self.introducer_button)
+        self.goals_list = QListWidget()
+        self.goals_list.setObjectName("interactionGoals")
+        self.goals_list.setMaximumHeight(80)
+        self.goals_list.setToolTip("Tick the goals this interaction serves")
+        form.addRow("Goals:", self.goals_list)
+        self._form = form
+        self._goal_links: set[int] = set()
+        self._load_goals()
         self._roles: dict[int, Participant] = {}
         source = interaction.participants if interaction else tuple(Participant(cid, name=n) for cid, n in participants)
         for p in source:
@@ -191,7 +229,70 @@ class InteractionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.form_error)
         layout.addWidget(buttons)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
         self.summary_edit.setFocus()
+
+    # --- networking extras ---------------------------------------------------------------------------------
+
+    @property
+    def logs_introduction(self) -> bool:
+        """A new introduction with the networking service at hand is recorded with log_introduction."""
+        return (
+            self._networking is not None
+            and self.original is None
+            and self.kind_combo.currentData() == InteractionKind.INTRODUCTION
+        )
+
+    def _kind_changed(self, *_args: object) -> None:
+        kind = InteractionKind(self.kind_combo.currentData())
+        favour = kind in FAVOUR_KINDS
+        self.open_favour_check.setEnabled(favour)
+        self._form.setRowVisible(self.open_favour_check, favour)
+        self._form.setRowVisible(self.introducer_button, self.logs_introduction)
+        self.with_label.setText("Introduced:" if self.logs_introduction else "With:")
+
+    def _load_goals(self) -> None:
+        if self._networking is None:
+            self._form.setRowVisible(self.goals_list, False)
+            return
+        try:
+            goals = self._networking.goals()
+            if self.original is not None and self.original.id is not None:
+                iid = self.original.id
+                self._goal_links = {g.id for g in goals if iid in self._networking.goal_interactions(g.id)}
+        except NetDeskError:
+            self._form.setRowVisible(self.goals_list, False)  # the interaction itself can still be logged
+            return
+        for goal in goals:
+            item = QListWidgetItem(goal.name)
+            item.setData(GOAL_ROLE, goal.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = goal.id in self._goal_links
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.goals_list.addItem(item)
+
+    def checked_goal_ids(self) -> set[int]:
+        items = (self.goals_list.item(i) for i in range(self.goals_list.count()))
+        return {int(item.data(GOAL_ROLE)) for item in items if item.checkState() == Qt.CheckState.Checked}
+
+    def set_goal_checked(self, name: str, checked: bool = True) -> None:
+        for i in range(self.goals_list.count()):
+            item = self.goals_list.item(i)
+            if item.text() == name:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                return
+        raise KeyError(name)
+
+    def set_introducer(self, contact_id: int, name: str) -> None:
+        self.introducer = (contact_id, name)
+        self.introducer_button.setText(name or f"#{contact_id}")
+
+    def pick_introducer(self) -> None:
+        picker = ContactPicker(self._rows_provider(), set(self.participant_ids()), self)
+        picker.setWindowTitle("Who made the introduction?")
+        if picker.exec() == QDialog.DialogCode.Accepted and (chosen := picker.chosen()):
+            self.set_introducer(*chosen)
 
     def add_participant(self, contact_id: int, name: str, participant: Participant | None = None) -> None:
         if contact_id in self._roles:
@@ -230,6 +331,7 @@ class InteractionDialog(QDialog):
             summary=self.summary_edit.text().strip(),
             notes=self.notes_edit.toPlainText().strip(),
             participants=tuple(self._roles[cid] for cid in self.participant_ids()),
+            is_open=self.open_favour_check.isChecked() and self.kind_combo.currentData() in FAVOUR_KINDS,
         )
 
     def save(self) -> None:
@@ -237,7 +339,11 @@ class InteractionDialog(QDialog):
             label.hide()
         try:
             dto = self.interaction()
-            self.saved = self._timeline.log(dto) if self.original is None else self._timeline.update(dto)
+            if self.logs_introduction:
+                self.saved = self._log_introduction(dto)
+            else:
+                self.saved = self._timeline.log(dto) if self.original is None else self._timeline.update(dto)
+            self._save_goal_links()
         except ValidationError as exc:
             label = {"summary": self.summary_error, "participants": self.participants_error}.get(
                 exc.field, self.form_error
@@ -250,3 +356,32 @@ class InteractionDialog(QDialog):
             self.form_error.show()
             return
         self.accept()
+
+    def _log_introduction(self, dto: InteractionDTO) -> InteractionDTO:
+        assert self._networking is not None
+        introduced = [p.contact_id for p in dto.participants if p.role is ParticipantRole.PARTICIPANT]
+        if self.introducer is None:
+            raise ValidationError("introducer", "Pick who made the introduction.")
+        if len(introduced) != 2:
+            raise ValidationError("participants", "An introduction brings together exactly two people.")
+        first, second = introduced
+        logged = self._networking.log_introduction(
+            self.introducer[0], first, second, when=dto.occurred_at, notes=dto.notes
+        )
+        # log_introduction writes its own summary ("X introduced A and B"); keep what the user typed instead.
+        changes: dict[str, object] = {"channel": dto.channel, "direction": dto.direction}
+        if dto.summary:
+            changes["summary"] = dto.summary
+        if any(getattr(logged, k) != v for k, v in changes.items()):
+            logged = self._timeline.update(logged.replace(**changes))
+        return logged
+
+    def _save_goal_links(self) -> None:
+        if self._networking is None or self.saved is None or self.saved.id is None:
+            return
+        wanted = self.checked_goal_ids()
+        for goal_id in wanted - self._goal_links:
+            self._networking.link_interaction(goal_id, self.saved.id)
+        for goal_id in self._goal_links - wanted:
+            self._networking.unlink_interaction(goal_id, self.saved.id)
+        self._goal_links = wanted

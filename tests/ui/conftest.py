@@ -74,8 +74,12 @@ def sample(db: NetDesk) -> dict[str, int]:
 def make_window(qtbot, db: NetDesk, settings_path: Path) -> Iterator[Callable[..., MainWindow]]:  # type: ignore[no-untyped-def]
     windows: list[MainWindow] = []
 
-    def make(wait: bool = True) -> MainWindow:
-        window = MainWindow(db, QSettings(str(settings_path), QSettings.Format.IniFormat))
+    def make(wait: bool = True, view: str | None = "contacts") -> MainWindow:
+        settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        if view is not None:
+            # Start on this page; with view=None the window picks its home (Due once there are contacts).
+            settings.setValue("navigation/view", view)
+        window = MainWindow(db, settings)
         qtbot.addWidget(window)
         windows.append(window)
         window.show()

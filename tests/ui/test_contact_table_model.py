@@ -66,3 +66,20 @@ def test_update_and_remove_rows_emit_fine_grained_signals(qtbot) -> None:  # typ
     with qtbot.waitSignal(model.rowsRemoved):
         model.remove_ids([1])
     assert model.total == 2 and model.row_of(1) is None
+
+
+def test_strength_column_fills_in_later_and_sorts_numerically(qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = ContactTableModel()
+    model.set_rows(rows())
+    assert model.headerData(Column.STRENGTH, Qt.Orientation.Horizontal) == "Strength"
+    assert model.index(0, Column.STRENGTH).data() == ""  # not computed yet
+    assert model.index(0, Column.STRENGTH).data(Qt.ItemDataRole.ToolTipRole) == "Computing…"
+    model.sort(Column.STRENGTH, Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_strengths({2: 9, 3: 40})  # Ada (1) is missing: 0
+    assert [model.contact_id(r) for r in range(3)] == [3, 2, 1]  # re-sorted once the scores arrive
+    assert [model.index(r, Column.STRENGTH).data() for r in range(3)] == ["40", "9", "0"]
+    model.sort(Column.STRENGTH, Qt.SortOrder.AscendingOrder)
+    assert [model.contact_id(r) for r in range(3)] == [1, 2, 3]
+    assert model.strength(2) == 9 and model.strength(99) == 0
+    qtmodeltester.check(model)

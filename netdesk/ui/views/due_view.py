@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -27,7 +29,12 @@ SECTION_LIMIT = 50  # items shown per section before "Show all": a section of th
 
 
 class DueRow(QFrame):
-    """One due item: its title (click to open the contact), detail line and action buttons."""
+    """One due item: its title (click to open the contact), detail line and action buttons.
+
+    Clicking the row (outside its buttons) selects it, so that Ctrl+L logs an interaction with that person.
+    """
+
+    clicked = Signal()
 
     def __init__(self, item: DueItem, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +58,14 @@ class DueRow(QFrame):
         layout.addLayout(text, 1)
         layout.addLayout(self._actions)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit()
+        super().mousePressEvent(event)
+
+    def set_selected(self, selected: bool) -> None:
+        self.setFrameShape(QFrame.Shape.Box if selected else QFrame.Shape.StyledPanel)
+        self.setLineWidth(2 if selected else 1)
+
     def add_button(self, label: str, on_click: Callable[[], None]) -> QPushButton:
         button = QPushButton(label)
         button.clicked.connect(on_click)
@@ -61,6 +76,8 @@ class DueRow(QFrame):
 
 class DueView(QWidget):
     contactActivated = Signal(int)
+    # Emitted with the contact ids after an action here changed them (logged, snoozed, cadence …).
+    contactsChanged = Signal(list)
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
@@ -69,6 +86,7 @@ class DueView(QWidget):
         self._today = today
         self.items: list[DueItem] = []
         self.rows: list[DueRow] = []
+        self.current_row: DueRow | None = None
         self.section_labels: dict[DueKind, QLabel] = {}
         self.show_all_buttons: dict[DueKind, QPushButton] = {}
         self._expanded: set[DueKind] = set()
@@ -116,6 +134,8 @@ class DueView(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.rows = []
+        selected = self.current_row.item if self.current_row is not None else None
+        self.current_row = None
         self.section_labels = {}
         self.show_all_buttons = {}
         n = len(self.items)
@@ -133,6 +153,8 @@ class DueView(QWidget):
             for item in shown:
                 row = self._make_row(item)
                 self.rows.append(row)
+                if selected is not None and item == selected:
+                    self.select_row(row)
                 self._list.addWidget(row)
             if len(shown) < len(section):
                 more = QPushButton(f"Show all {len(section)}")
@@ -146,6 +168,7 @@ class DueView(QWidget):
 
     def _make_row(self, item: DueItem) -> DueRow:
         row = DueRow(item)
+        row.clicked.connect(lambda: self.select_row(row))
         row.title_button.clicked.connect(lambda: self.contactActivated.emit(item.contact_id))
         row.add_button("Log…", lambda: self.log_for(item))
         if item.kind is DueKind.FOLLOWUP:
@@ -156,16 +179,32 @@ class DueView(QWidget):
             row.add_button("Dismiss", lambda: self._followup(item, "dismissed"))
         if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
             row.add_button(
-                "Mark done", lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0))
+                "Mark done",
+                lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0), item.contact_id),
             )
         row.add_button("Snooze 1 week", lambda: self.snooze(item))
         if item.kind in (DueKind.OVERDUE, DueKind.DUE_THIS_WEEK):
             row.add_button("Change cadence…", lambda: self.change_cadence(item))
         return row
 
+    # --- selection -------------------------------------------------------------------------------------------
+
+    def select_row(self, row: DueRow | None) -> None:
+        for other in self.rows:
+            other.set_selected(other is row)
+        self.current_row = row
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        """The item with keyboard focus (Tab through the buttons), else the one last clicked."""
+        widget = QApplication.focusWidget()
+        while widget is not None and not isinstance(widget, DueRow):
+            widget = widget.parentWidget()
+        row = widget if isinstance(widget, DueRow) and widget in self.rows else self.current_row
+        return None if row is None else (row.item.contact_id, row.item.contact_name)
+
     # --- actions -----------------------------------------------------------------------------------------
 
-    def _run(self, action: Callable[[], object]) -> None:
+    def _run(self, action: Callable[[], object], contact_id: int | None = None) -> None:
         try:
             action()
         except NetDeskError as exc:
@@ -173,25 +212,35 @@ class DueView(QWidget):
             return
         self.error_label.hide()
         self.refresh()
+        if contact_id is not None:
+            self.contactsChanged.emit([contact_id])
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
 
     def _followup(self, item: DueItem, state: str) -> None:
-        self._run(lambda: self._nd.networking.mark_followup(item.contact_id, state))
+        self._run(lambda: self._nd.networking.mark_followup(item.contact_id, state), item.contact_id)
 
     def snooze(self, item: DueItem) -> None:
-        self._run(lambda: self._nd.networking.snooze(item.contact_id, self._today() + timedelta(days=SNOOZE_DAYS)))
+        until = self._today() + timedelta(days=SNOOZE_DAYS)
+        self._run(lambda: self._nd.networking.snooze(item.contact_id, until), item.contact_id)
 
     def log_for(self, item: DueItem) -> None:
         """Open the interaction dialog with the person filled in; the list refreshes once it is saved."""
         from netdesk.ui.interaction_dialog import InteractionDialog
 
         dialog = InteractionDialog(
-            self._nd.timeline, [(item.contact_id, item.contact_name)], self._nd.contacts.rows, parent=self
+            self._nd.timeline,
+            [(item.contact_id, item.contact_name)],
+            self._nd.contacts.rows,
+            parent=self,
+            networking=self._nd.networking,
         )
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result))
+        dialog.accepted.connect(
+            lambda: self.contactsChanged.emit(list(dialog.saved.contact_ids) if dialog.saved else [item.contact_id])
+        )
         self.active_dialog = dialog
         dialog.open()
 
@@ -206,7 +255,7 @@ class DueView(QWidget):
         dialog.setIntValue(own if own is not None else (effective or 30))
 
         def apply(value: int) -> None:
-            self._run(lambda: self._nd.networking.set_contact_cadence(item.contact_id, value or None))
+            self._run(lambda: self._nd.networking.set_contact_cadence(item.contact_id, value or None), item.contact_id)
 
         dialog.intValueSelected.connect(apply)
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result, refresh=False))

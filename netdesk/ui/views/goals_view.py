@@ -147,6 +147,17 @@ class GoalsView(QWidget):
         self.goal_list.setCurrentRow(row_to_select if self.overview else -1)
         self._show_selected()
 
+    def selected_contact(self) -> tuple[int, str] | None:
+        """The person picked in the people (or stale) list, for Ctrl+L."""
+        lists = [self.people_list, self.stale_list]
+        if self.stale_list.hasFocus():
+            lists.reverse()
+        for people in lists:
+            item = people.currentItem()
+            if item is not None and item.isSelected():
+                return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0]
+        return None
+
     def selected_goal(self) -> GoalOverview | None:
         row = self.goal_list.currentRow()
         return self.overview[row] if 0 <= row < len(self.overview) else None

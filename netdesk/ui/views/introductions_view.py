@@ -163,6 +163,14 @@ class IntroductionsView(QWidget):
             self.status_label.setText(f"{n} way{'s' if n != 1 else ''} to reach {target}, best first.")
         self.table.resizeColumnToContents(0)
 
+    def selected_contact(self) -> tuple[int, str] | None:
+        """The introducer on the selected path, else the person looked for (for Ctrl+L)."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            path = self.model.path(rows[0].row())
+            return path.via_ids[0], path.via_names[0]
+        return (self.target_id, self.target_name) if self.target_id is not None else None
+
     def pick_person(self) -> None:
         from netdesk.ui.interaction_dialog import ContactPicker
 

@@ -105,6 +105,7 @@ def _ask(parent: QWidget, text: str) -> bool:
 
 class TimelineView(QWidget):
     contactActivated = Signal(int)
+    contactsChanged = Signal(list)  # after an edit or delete here: the people whose timeline changed
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -286,8 +287,19 @@ class TimelineView(QWidget):
         interaction = self.selected()
         if interaction is None:
             return
-        dialog = InteractionDialog(self._nd.timeline, [], self._nd.contacts.rows, interaction=interaction, parent=self)
+        dialog = InteractionDialog(
+            self._nd.timeline,
+            [],
+            self._nd.contacts.rows,
+            interaction=interaction,
+            parent=self,
+            networking=self._nd.networking,
+        )
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result))
+        before = set(interaction.contact_ids)
+        dialog.accepted.connect(
+            lambda: self.contactsChanged.emit(sorted(before | set(dialog.saved.contact_ids if dialog.saved else ())))
+        )
         self.active_dialog = dialog
         dialog.open()
 
@@ -311,3 +323,14 @@ class TimelineView(QWidget):
             self.error_label.show()
             return
         self._reload()
+        self.contactsChanged.emit(list(interaction.contact_ids))
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        """The first person of the selected interaction (for Ctrl+L)."""
+        interaction = self.selected()
+        if interaction is None:
+            return None
+        people = [p for p in interaction.participants if p.role is ParticipantRole.PARTICIPANT] or list(
+            interaction.participants
+        )
+        return (people[0].contact_id, people[0].name) if people else None

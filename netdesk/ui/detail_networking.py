@@ -1,0 +1,444 @@
+"""The networking part of the detail pane: strength, cadence, favours, follow-up, relationships, goals, job history.
+
+Everything here is a handful of indexed lookups for one contact, cheap enough for the GUI thread. Each action
+changes the database through nd.networking and emits ``changed(contact_id)``; the main window then re-shows the
+contact (and refreshes the views), so this panel never patches its own display after an edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.errors import NetDeskError
+from netdesk.core.model import ContactDTO, ContactKind, ContactRow
+from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, DueKind, FollowupState
+from netdesk.services import NetDesk
+from netdesk.ui.interaction_dialog import ContactPicker
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+DEFAULT_CADENCE_DAYS = 30
+
+
+def _day(d: date | datetime) -> str:
+    return f"{d:%d %b %Y}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _relative(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days > 0:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+class RelationshipDialog(ContactPicker):
+    """Pick the other person and the relationship type: "<picked> is <contact>'s <type>"."""
+
+    def __init__(self, rows: Sequence[ContactRow], contact: ContactDTO, parent: QWidget | None = None) -> None:
+        super().__init__(rows, {contact.id} if contact.id is not None else set(), parent)
+        self.setObjectName("relationshipDialog")
+        self.setWindowTitle(f"Add a relationship for {contact.name}")
+        self.type_combo = QComboBox()
+        self.type_combo.setObjectName("relationshipType")
+        self.type_combo.setEditable(True)  # any other type ("neighbour") is kept as typed
+        self.type_combo.addItems(RELATIONSHIP_TYPES)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("The person picked below is"))
+        row.addWidget(self.type_combo, 1)
+        row.addWidget(QLabel(f"of {escape(contact.name)}"))
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(0, row)
+
+    def relationship_type(self) -> str:
+        return self.type_combo.currentText().strip()
+
+
+class NetworkingPanel(QWidget):
+    changed = Signal(int)  # the contact whose networking data an action here changed
+    introductions_requested = Signal(int)
+    contact_requested = Signal(int)  # a relationship was activated: show that person
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
+        super().__init__(parent)
+        self.setObjectName("networkingPanel")
+        self._nd = nd
+        self._today = today
+        self.contact: ContactDTO | None = None
+        self.active_dialog: QDialog | None = None
+        self.mark_done_buttons: dict[int, QPushButton] = {}
+
+        def label(name: str) -> QLabel:
+            widget = QLabel()
+            widget.setObjectName(name)
+            widget.setWordWrap(True)
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            return widget
+
+        def button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+            widget = QPushButton(text)
+            widget.setObjectName(name)
+            widget.clicked.connect(lambda _checked=False: slot())
+            return widget
+
+        self.strength_label = label("strengthLabel")
+        self.strength_parts_label = label("strengthParts")
+        self.strength_parts_label.setStyleSheet("color: gray;")
+        self.cadence_label = label("cadenceLabel")
+        self.cadence_button = button("Change…", "changeCadenceButton", self.change_cadence)
+        self.due_label = label("nextDueLabel")
+        self.favours_label = label("favoursLabel")
+        self._open_favours = QVBoxLayout()
+        self._open_favours.setContentsMargins(12, 0, 0, 0)
+        self.followup_label = label("followupLabel")
+        self.messaged_button = button("Sent personal message", "sentMessageButton", lambda: self._followup("messaged"))
+        self.replied_button = button("They replied", "theyRepliedButton", lambda: self._followup("replied"))
+        self.relationships_list = QListWidget()
+        self.relationships_list.setObjectName("relationshipsList")
+        self.relationships_list.setMaximumHeight(90)
+        self.relationships_list.itemActivated.connect(lambda item: self._open_other(item))
+        self.add_relationship_button = button("Add…", "addRelationshipButton", self.add_relationship)
+        self.remove_relationship_button = button("Remove", "removeRelationshipButton", self.remove_relationship)
+        self.goals_list = QListWidget()
+        self.goals_list.setObjectName("contactGoals")
+        self.goals_list.setMaximumHeight(80)
+        self.goals_list.setToolTip("Tick a goal to link this person to it")
+        self.goals_list.itemChanged.connect(self._goal_toggled)
+        self.history_list = QListWidget()
+        self.history_list.setObjectName("jobHistory")
+        self.history_list.setMaximumHeight(80)
+        self.intro_button = button("Who can introduce me?", "whoCanIntroduceButton", self._request_introductions)
+        self.error_label = label("networkingError")
+        self.error_label.setStyleSheet("color: #b00020;")
+
+        def row(*widgets: QWidget) -> QHBoxLayout:
+            line = QHBoxLayout()
+            for w in widgets:
+                line.addWidget(w, 1 if isinstance(w, QLabel) else 0)
+            return line
+
+        self._person_only: list[QWidget] = []
+        layout = QVBoxLayout(self)
+        # Never squeeze the wrapped labels: the scroll area around the panel scrolls instead.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(3)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.strength_label)
+        layout.addWidget(self.strength_parts_label)
+        layout.addLayout(row(self.cadence_label, self.cadence_button))
+        layout.addWidget(self.due_label)
+        layout.addWidget(self.favours_label)
+        layout.addLayout(self._open_favours)
+        layout.addWidget(self.followup_label)
+        followup_buttons = row(self.messaged_button, self.replied_button)
+        followup_buttons.addStretch(1)
+        layout.addLayout(followup_buttons)
+        self.relationships_title = QLabel("<b>Relationships</b>")
+        layout.addLayout(row(self.relationships_title, self.add_relationship_button, self.remove_relationship_button))
+        layout.addWidget(self.relationships_list)
+        self.goals_title = QLabel("<b>Goals</b>")
+        layout.addWidget(self.goals_title)
+        layout.addWidget(self.goals_list)
+        self.history_title = QLabel("<b>Job history</b>")
+        layout.addWidget(self.history_title)
+        layout.addWidget(self.history_list)
+        layout.addWidget(self.intro_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self._person_only = [
+            self.strength_label,
+            self.strength_parts_label,
+            self.cadence_label,
+            self.cadence_button,
+            self.due_label,
+            self.favours_label,
+            self.relationships_title,
+            self.relationships_list,
+            self.add_relationship_button,
+            self.remove_relationship_button,
+            self.goals_title,
+            self.goals_list,
+            self.history_title,
+            self.history_list,
+        ]
+        self.clear()
+
+    def set_netdesk(self, nd: NetDesk) -> None:
+        """The window switched to another database."""
+        self._nd = nd
+        self.clear()
+
+    # --- showing -----------------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.contact = None
+        self.setVisible(False)
+
+    def show_contact(self, contact: ContactDTO) -> None:
+        self.contact = contact
+        self.error_label.hide()
+        if contact.id is None:
+            self.clear()
+            return
+        self.setVisible(True)
+        person = contact.kind is ContactKind.PERSON
+        for widget in self._person_only:
+            widget.setVisible(person)
+        self.intro_button.setToolTip(
+            f"Find who can introduce you to {contact.name}"
+            if person or not contact.organization
+            else f"Find who can introduce you to people at {contact.organization}"
+        )
+        self._clear_open_favours()
+        self.followup_label.hide()
+        self.messaged_button.hide()
+        self.replied_button.hide()
+        if not person:
+            return
+        try:
+            self._show_person(contact, contact.id)
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+
+    def _show_person(self, contact: ContactDTO, cid: int) -> None:
+        networking = self._nd.networking
+        today = self._today()
+        strength = networking.strength(cid, today)
+        self.strength_label.setText(f"<b>Relationship strength {strength.score} / 100</b>")
+        self.strength_parts_label.setText("<br>".join(f"{escape(text)}: +{points}" for text, points in strength.parts))
+
+        own, effective = networking.cadence_of(cid)
+        if own is not None:
+            cadence = f"every {_days(own)}"
+        elif effective is not None:
+            tag = self._cadence_tag(contact, effective)
+            cadence = f"every {_days(effective)} (from tag “{escape(tag)}”)" if tag else f"every {_days(effective)}"
+        else:
+            cadence = "none"
+        self.cadence_label.setText(f"Cadence: {cadence}")
+
+        rows = self._nd.contacts.rows([cid])
+        last = rows[0].last_contacted if rows else None
+        parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]
+        if effective is not None:
+            start = last.date() if last else contact.connected_on or (contact.created_at or datetime.now()).date()
+            due = start + timedelta(days=effective)
+            parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
+        self.due_label.setText(" · ".join(parts))
+
+        given, received = networking.favour_balance(cid)
+        self.favours_label.setText(f"Favours: {given} given · {received} received")
+        for favour in networking.open_favours(cid):
+            if favour.id is None:
+                continue
+            text = QLabel(f"Open: {escape(favour.summary or 'favour')} ({_day(favour.occurred_at)})")
+            text.setWordWrap(True)
+            done = QPushButton("Mark done")
+            done.setObjectName("markFavourDoneButton")
+            done.clicked.connect(lambda _checked=False, iid=favour.id: self.mark_favour_done(iid))
+            self.mark_done_buttons[favour.id] = done
+            line = QHBoxLayout()
+            line.addWidget(text, 1)
+            line.addWidget(done)
+            holder = QWidget()
+            holder.setLayout(line)
+            line.setContentsMargins(0, 0, 0, 0)
+            self._open_favours.addWidget(holder)
+
+        self._show_followup(contact, cid, today)
+        self._show_relationships(cid)
+        self._show_goals(cid)
+        self.history_list.clear()
+        for entry in self._nd.contacts.history(cid):
+            old, new = entry.old_value or "—", entry.new_value or "—"
+            self.history_list.addItem(f"{_day(entry.changed_at)} · {entry.field}: {old} → {new}")
+        self.history_title.setText(
+            "<b>Job history</b>" if self.history_list.count() else "<b>Job history</b> — no changes recorded"
+        )
+        self.history_list.setVisible(self.history_list.count() > 0)
+
+    def _cadence_tag(self, contact: ContactDTO, days: int) -> str:
+        mine = {t.casefold() for t in contact.tags}
+        for tag in self._nd.contacts.tags():
+            if tag.cadence_days == days and tag.name.casefold() in mine:
+                return tag.name
+        return ""
+
+    def _show_followup(self, contact: ContactDTO, cid: int, today: date) -> None:
+        since = contact.connected_on or (contact.created_at.date() if contact.created_at else None)
+        if since is None or (today - since).days > NEW_CONNECTION_DAYS:
+            return
+        # Only new connections get here, so the (set-based) due query runs rarely.
+        due = self._nd.networking.due(today)
+        state = next((i.followup_state for i in due if i.kind is DueKind.FOLLOWUP and i.contact_id == cid), None)
+        self.followup_label.show()
+        if state is FollowupState.NONE:
+            self.followup_label.setText("New connection: no personal message sent yet")
+            self.messaged_button.show()
+            self.replied_button.show()
+        elif state is FollowupState.MESSAGED:
+            self.followup_label.setText("New connection: personal message sent, waiting for a reply")
+            self.replied_button.show()
+        else:
+            self.followup_label.setText("New connection: followed up")
+
+    def _show_relationships(self, cid: int) -> None:
+        self.relationships_list.clear()
+        for relation in self._nd.networking.relationships_of(cid):
+            item = QListWidgetItem(f"{relation.role}: {relation.other_name}")
+            item.setData(ID_ROLE, relation.id)
+            item.setData(ID_ROLE + 1, relation.other_id)
+            item.setToolTip(relation.notes or f"{relation.other_name} is their {relation.role}")
+            self.relationships_list.addItem(item)
+        self.remove_relationship_button.setEnabled(self.relationships_list.count() > 0)
+
+    def _show_goals(self, cid: int) -> None:
+        linked = {
+            g.goal_id
+            for g in self._nd.networking.goal_overview(self._today())
+            if any(p.contact_id == cid for p in g.people)
+        }
+        self.goals_list.blockSignals(True)
+        self.goals_list.clear()
+        for goal in self._nd.networking.goals():
+            item = QListWidgetItem(goal.name)
+            item.setData(ID_ROLE, goal.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if goal.id in linked else Qt.CheckState.Unchecked)
+            self.goals_list.addItem(item)
+        self.goals_list.blockSignals(False)
+
+    def _clear_open_favours(self) -> None:
+        self.mark_done_buttons = {}
+        while self._open_favours.count():
+            child = self._open_favours.takeAt(0)
+            widget = child.widget() if child is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def text(self) -> str:
+        if self.contact is None or not self.isVisible():
+            return ""
+        labels = [
+            w.text()
+            for w in (self.strength_label, self.cadence_label, self.due_label, self.favours_label, self.followup_label)
+            if not w.isHidden()
+        ]
+        items = [self.relationships_list.item(i).text() for i in range(self.relationships_list.count())]
+        goals = (self.goals_list.item(i) for i in range(self.goals_list.count()))
+        items += [f"Goal: {g.text()}" for g in goals if g.checkState() == Qt.CheckState.Checked]
+        items += [self.history_list.item(i).text() for i in range(self.history_list.count())]
+        return "\n".join([*labels, *items])
+
+    # --- actions -----------------------------------------------------------------------------------------
+
+    def _run(self, action: Callable[[], object]) -> bool:
+        contact = self.contact
+        if contact is None or contact.id is None:
+            return False
+        try:
+            action()
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return False
+        self.changed.emit(contact.id)
+        return True
+
+    def _cid(self) -> int:
+        assert self.contact is not None and self.contact.id is not None
+        return self.contact.id
+
+    def change_cadence(self) -> None:
+        if self.contact is None or self.contact.id is None:
+            return
+        own, effective = self._nd.networking.cadence_of(self.contact.id)
+        dialog = QInputDialog(self)
+        dialog.setObjectName("cadenceDialog")
+        dialog.setWindowTitle(f"Cadence for {self.contact.name}")
+        dialog.setInputMode(QInputDialog.InputMode.IntInput)
+        dialog.setLabelText("Keep in touch every … days (0: none of their own; a tag's cadence still applies):")
+        dialog.setIntRange(0, 3650)
+        dialog.setIntValue(own if own is not None else (effective or DEFAULT_CADENCE_DAYS))
+        cid = self.contact.id
+        dialog.intValueSelected.connect(
+            lambda value: self._run(lambda: self._nd.networking.set_contact_cadence(cid, value or None))
+        )
+        self._open(dialog)
+
+    def mark_favour_done(self, interaction_id: int) -> None:
+        self._run(lambda: self._nd.networking.close_favour(interaction_id))
+
+    def _followup(self, state: str) -> None:
+        cid = self._cid()
+        self._run(lambda: self._nd.networking.mark_followup(cid, state))
+
+    def add_relationship(self) -> None:
+        contact = self.contact
+        if contact is None or contact.id is None:
+            return
+        dialog = RelationshipDialog(self._nd.contacts.rows(), contact, self)
+
+        def accepted() -> None:
+            chosen = dialog.chosen()
+            if chosen is not None:
+                other, kind = chosen[0], dialog.relationship_type()
+                self._run(lambda: self._nd.networking.add_relationship(other, self._cid(), kind))
+
+        dialog.accepted.connect(accepted)
+        self._open(dialog)
+
+    def remove_relationship(self) -> None:
+        item = self.relationships_list.currentItem()
+        if item is None:
+            return
+        relationship_id = int(item.data(ID_ROLE))
+        self._run(lambda: self._nd.networking.remove_relationship(relationship_id))
+
+    def _goal_toggled(self, item: QListWidgetItem) -> None:
+        goal_id, cid = int(item.data(ID_ROLE)), self._cid()
+        if item.checkState() == Qt.CheckState.Checked:
+            self._run(lambda: self._nd.networking.link_contact(goal_id, cid))
+        else:
+            self._run(lambda: self._nd.networking.unlink_contact(goal_id, cid))
+
+    def _open_other(self, item: QListWidgetItem) -> None:
+        self.contact_requested.emit(int(item.data(ID_ROLE + 1)))
+
+    def _request_introductions(self) -> None:
+        if self.contact is not None and self.contact.id is not None:
+            self.introductions_requested.emit(self.contact.id)
+
+    def _open(self, dialog: QDialog) -> None:
+        """Non-blocking, like the main window's dialogs (tests drive them through ``active_dialog``)."""
+        self.active_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def closed(_result: int) -> None:
+            if self.active_dialog is dialog:
+                self.active_dialog = None
+
+        dialog.finished.connect(closed)
+        dialog.open()

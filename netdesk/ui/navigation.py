@@ -1,0 +1,319 @@
+"""Switching the main window between Contacts and the networking views, and keeping them current.
+
+The window's contact page (tag side bar, list, detail pane) becomes the first page of a stacked widget; the
+Due, Timeline, Goals, Introductions and Dashboard views are created the first time they are shown (the dashboard
+pulls in pyqtgraph, which nobody should wait for at start-up). A vertical tool bar on the left, Ctrl+1…Ctrl+6 and
+the View menu switch pages.
+
+When data changes (the window's ``contacts_loaded`` after a load or import, ``data_changed`` after edits), the
+visible view refreshes at once and the others when they are next shown. Relationship strengths for the list's
+Strength column are computed off the GUI thread (seconds on 100,000 contacts), one run at a time.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol, cast
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QStackedWidget, QToolBar, QWidget
+
+from netdesk.ui.icons import action_icon
+from netdesk.ui.interaction_dialog import InteractionDialog
+
+if TYPE_CHECKING:
+    from netdesk.services import NetDesk
+    from netdesk.ui.main_window import MainWindow
+
+SETTINGS_KEY = "navigation/view"
+STRENGTH_DELAY_MS = 400  # after a burst of edits, recompute the strengths once
+
+
+class View(StrEnum):
+    CONTACTS = "contacts"
+    DUE = "due"
+    TIMELINE = "timeline"
+    GOALS = "goals"
+    INTRODUCTIONS = "introductions"
+    DASHBOARD = "dashboard"
+
+
+# (menu text, short tool bar text, icon)
+VIEW_INFO = {
+    View.CONTACTS: ("&Contacts", "Contacts", "person"),
+    View.DUE: ("&Due", "Due", "due"),
+    View.TIMELINE: ("&Timeline", "Timeline", "timeline"),
+    View.GOALS: ("&Goals", "Goals", "goal"),
+    View.INTRODUCTIONS: ("&Who can introduce me?", "Introductions", "introduce"),
+    View.DASHBOARD: ("Das&hboard", "Dashboard", "dashboard"),
+}
+
+
+class NetworkingView(Protocol):
+    """What every page under netdesk/ui/views offers."""
+
+    contactActivated: SignalInstance
+
+    def refresh(self) -> None: ...
+
+
+class Navigation(QObject):
+    view_changed = Signal(str)
+    strengths_loaded = Signal()
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.views: dict[View, QWidget] = {}
+        self._stale: set[View] = set()
+        self._strength_generation = 0
+        self._strength_running = False
+        self._strength_again = False
+        self._strength_timer = QTimer(self)
+        self._strength_timer.setSingleShot(True)
+        self._strength_timer.setInterval(STRENGTH_DELAY_MS)
+        self._strength_timer.timeout.connect(self.compute_strengths)
+
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("viewStack")
+        contacts_page = window.takeCentralWidget()
+        assert contacts_page is not None  # the window's splitter (list and detail pane)
+        self.stack.addWidget(contacts_page)
+        window.setCentralWidget(self.stack)
+        self.views[View.CONTACTS] = contacts_page
+
+        self.group = QActionGroup(self)
+        self.group.setExclusive(True)
+        self.actions: dict[View, QAction] = {}
+        for number, view in enumerate(View, start=1):
+            text, short, icon = VIEW_INFO[view]
+            action = QAction(action_icon(icon), text, window)
+            action.setIconText(short)
+            action.setObjectName(f"{view.value}ViewAction")
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setToolTip(f"{text.replace('&', '')} (Ctrl+{number})")
+            action.triggered.connect(lambda _checked=False, v=view: self.show_view(v))
+            self.group.addAction(action)
+            window.addAction(action)
+            self.actions[view] = action
+
+        self.toolbar = QToolBar("Views")
+        self.toolbar.setObjectName("viewToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        self.toolbar.addActions(list(self.actions.values()))
+        window.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.toolbar)
+        menu = getattr(window, "view_menu", None)
+        if menu is not None:
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertActions(first, list(self.actions.values()))  # type: ignore[arg-type]
+            menu.insertSeparator(first)  # type: ignore[arg-type]
+
+        detail = window.detail
+        detail.attach(self.nd)
+        detail.networking_changed.connect(lambda cid: window.contacts_changed([cid]))
+        detail.introductions_requested.connect(self.show_introductions)
+        window.contacts_loaded.connect(self._everything_changed)
+        data_changed = getattr(window, "data_changed", None)
+        if data_changed is not None:
+            data_changed.connect(self._data_changed)
+        database_changed = getattr(window, "database_changed", None)
+        if database_changed is not None:
+            database_changed.connect(lambda _path: self._database_switched())
+        # Typing a search only makes sense over the list.
+        window.search_edit.textEdited.connect(lambda _text: self.show_view(View.CONTACTS))
+
+        self.current = View.CONTACTS
+        self.actions[View.CONTACTS].setChecked(True)
+        self.show_view(self.home_view(), remember=False)
+
+    @property
+    def nd(self) -> NetDesk:
+        return self.window.nd  # the window can switch to another database (File → Open database)
+
+    def _database_switched(self) -> None:
+        """Views were built over the old database: drop them, and start again on the home view."""
+        for view, page in list(self.views.items()):
+            if view is not View.CONTACTS:
+                self.stack.removeWidget(page)
+                page.deleteLater()
+                del self.views[view]
+        self._stale.clear()
+        # The old database's task runner was closed: a strength run under way will never report back.
+        self._strength_running = self._strength_again = False
+        self._strength_generation += 1
+        self.window.model.forget_strengths()
+        self.window.detail.attach(self.nd)
+        self.show_view(View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS)
+
+    # --- pages -------------------------------------------------------------------------------------------
+
+    def home_view(self) -> View:
+        """The view the user left the window on; Due on first start once there are contacts, else Contacts."""
+        stored = self.window.settings.value(SETTINGS_KEY)
+        if isinstance(stored, str) and stored in View.__members__.values():
+            return View(stored)
+        return View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS
+
+    def view(self, view: View) -> QWidget:
+        """The page for ``view``, created on first use."""
+        page = self.views.get(view)
+        if page is None:
+            page = self._create(view)
+            self.views[view] = page
+            self.stack.addWidget(page)
+        return page
+
+    def _create(self, view: View) -> QWidget:
+        from netdesk.ui import views
+
+        classes = {
+            View.DUE: views.DueView,
+            View.TIMELINE: views.TimelineView,
+            View.GOALS: views.GoalsView,
+            View.INTRODUCTIONS: views.IntroductionsView,
+            View.DASHBOARD: views.DashboardView,
+        }
+        page = cast(QWidget, classes[view](self.nd))
+        page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
+        changed = getattr(page, "contactsChanged", None)
+        if changed is not None:
+            changed.connect(self._view_changed_contacts)
+        return page
+
+    def show_view(self, view: View, remember: bool = True) -> None:
+        page = self.view(view)
+        if view in self._stale:
+            self._stale.discard(view)
+            self._refresh(view)
+        elif view is View.CONTACTS and self.current is not View.CONTACTS:
+            # Goal links or relationships may have changed in a view: show the detail as it is now.
+            selected = self.window.selected_id()
+            if selected is not None:
+                self.window.select_contact(selected)
+        self.stack.setCurrentWidget(page)
+        self.actions[view].setChecked(True)
+        changed = view is not self.current
+        self.current = view
+        if remember:
+            self.window.settings.setValue(SETTINGS_KEY, view.value)
+        if changed:
+            self.view_changed.emit(view.value)
+
+    def current_page(self) -> QWidget:
+        return self.views[self.current]
+
+    def show_introductions(self, contact_id: int) -> None:
+        """ "Who can introduce me?" for a person (or, for an organisation contact, its people)."""
+        page = self.view(View.INTRODUCTIONS)
+        self._stale.discard(View.INTRODUCTIONS)  # set_target refreshes
+        page.set_target(contact_id)  # type: ignore[attr-defined]
+        self.show_view(View.INTRODUCTIONS)
+
+    def open_contact(self, contact_id: int) -> None:
+        """A view asked for a contact: show the list with that contact selected (clearing filters that hide it)."""
+        window = self.window
+        self.show_view(View.CONTACTS)
+        if window.select_contact(contact_id):
+            window.table.setFocus()
+            return
+
+        def select_when_shown() -> None:
+            window.search_finished.disconnect(select_when_shown)
+            window.select_contact(contact_id)
+            window.table.setFocus()
+
+        window.search_finished.connect(select_when_shown)
+        if window.loaded:
+            window.clear_filters()
+        # else: the search after the rows load will show it
+
+    # --- the quick log (Ctrl+L) ----------------------------------------------------------------------------
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        """The contact the current view has selected (the detail pane's on the Contacts page)."""
+        if self.current is View.CONTACTS:
+            contact = self.window.detail.contact
+            return (contact.id, contact.name) if contact is not None and contact.id is not None else None
+        selected = getattr(self.current_page(), "selected_contact", None)
+        return selected() if selected is not None else None
+
+    def quick_log(self) -> None:
+        """Open the log dialog with the selected contact (if any) and now; the user adds people otherwise."""
+        window = self.window
+        chosen = self.selected_contact()
+        dialog = InteractionDialog(
+            self.nd.timeline,
+            [chosen] if chosen else [],
+            window.model.all_rows,
+            None,
+            window,
+            networking=self.nd.networking,
+        )
+        window._open(dialog, lambda: window._interaction_saved(dialog.saved, ()))
+
+    # --- keeping views current -----------------------------------------------------------------------------
+
+    def _refresh(self, view: View) -> None:
+        page = self.views.get(view)
+        if page is not None and view is not View.CONTACTS:
+            cast(NetworkingView, page).refresh()
+
+    def _mark_stale(self) -> None:
+        for view in self.views:
+            if view is View.CONTACTS:
+                continue
+            if view is self.current:
+                self._refresh(view)
+            else:
+                self._stale.add(view)
+
+    def _data_changed(self) -> None:
+        self._mark_stale()
+        self._strength_timer.start()
+
+    def _everything_changed(self) -> None:
+        self._mark_stale()
+        self.compute_strengths()
+
+    def _view_changed_contacts(self, ids: list[int]) -> None:
+        """A view changed contacts (logged, snoozed …): update their list rows and the other views."""
+        if ids:
+            self.window.contacts_changed(ids)
+        else:
+            self._data_changed()
+
+    def compute_strengths(self) -> None:
+        """Recompute the Strength column in the background; a request during a run queues one more run."""
+        self._strength_timer.stop()
+        if self._strength_running:
+            self._strength_again = True
+            return
+        self._strength_running = True
+        self._strength_generation += 1
+        generation = self._strength_generation
+        networking = self.nd.networking
+        self.window.tasks.submit(
+            networking.strength_scores,
+            lambda scores: self._strengths_done(generation, scores),
+            self._strengths_failed,
+        )
+
+    def _strengths_done(self, generation: int, scores: dict[int, int]) -> None:
+        self._strength_running = False
+        if generation == self._strength_generation:
+            self.window.model.set_strengths(scores)
+            self.strengths_loaded.emit()
+        self._run_again()
+
+    def _strengths_failed(self, exc: BaseException) -> None:
+        self._strength_running = False
+        self.window.report_error(f"Could not compute relationship strengths: {exc}")
+        self._run_again()
+
+    def _run_again(self) -> None:
+        if self._strength_again:
+            self._strength_again = False
+            self.compute_strengths()

@@ -1,0 +1,174 @@
+"""The detail pane's networking section: strength, cadence, favours, follow-up, relationships, goals, job history."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
+
+from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
+from netdesk.core.networking import DueKind
+from netdesk.services import NetDesk
+from netdesk.ui.detail_networking import NetworkingPanel, RelationshipDialog
+from netdesk.ui.main_window import MainWindow
+from netdesk.ui.navigation import View
+from netdesk.ui.views.due_view import DueView
+from netdesk.ui.views.introductions_view import IntroductionsView
+
+
+def panel(window: MainWindow) -> NetworkingPanel:
+    assert window.detail.networking is not None
+    return window.detail.networking
+
+
+def due_kinds(window: MainWindow, contact_id: int) -> set[DueKind]:
+    page = window.navigation.views[View.DUE]
+    assert isinstance(page, DueView)
+    return {i.kind for i in page.items if i.contact_id == contact_id}
+
+
+def test_strength_explained_and_cadence_change_updates_due(
+    qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    grace = sample["Grace Hopper"]
+    db.networking.mark_followup(grace, "dismissed")
+    window.navigation.show_view(View.DUE)  # build the Due view, then go back to the list
+    assert due_kinds(window, grace) == set()
+    window.navigation.show_view(View.CONTACTS)
+    window.select_contact(grace)
+    pane = panel(window)
+    assert pane.strength_label.text() == "<b>Relationship strength 0 / 100</b>"
+    assert "No cadence set: +0" in pane.strength_parts_label.text()
+    assert pane.cadence_label.text() == "Cadence: none"
+
+    pane.cadence_button.click()
+    dialog = pane.active_dialog
+    assert isinstance(dialog, QInputDialog)
+    dialog.setIntValue(3)
+    dialog.accept()
+    assert db.networking.cadence_of(grace) == (3, 3)
+    assert panel(window).cadence_label.text() == "Cadence: every 3 days"
+    assert "next due" in panel(window).due_label.text() and "in 3 days" in panel(window).due_label.text()
+    window.navigation.show_view(View.DUE)
+    assert due_kinds(window, grace) == {DueKind.DUE_THIS_WEEK}
+
+    window.navigation.show_view(View.CONTACTS)
+    panel(window).cadence_button.click()
+    dialog = panel(window).active_dialog
+    assert isinstance(dialog, QInputDialog)
+    dialog.setIntValue(0)  # none of her own
+    dialog.accept()
+    assert panel(window).cadence_label.text() == "Cadence: none"
+    window.navigation.show_view(View.DUE)
+    assert due_kinds(window, grace) == set()
+
+
+def test_cadence_from_tag_is_named(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
+    db.networking.set_tag_cadence("mentor", 14)
+    window.select_contact(sample["Grace Hopper"])
+    assert panel(window).cadence_label.text() == "Cadence: every 14 days (from tag “mentor”)"
+
+
+def test_open_favour_marked_done(qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    ada = sample["Ada Lovelace"]
+    favour = InteractionDTO(
+        datetime.now() - timedelta(days=3),
+        InteractionKind.FAVOUR_GIVEN,
+        summary="Introduce her to Babbage",
+        participants=(Participant(ada),),
+        is_open=True,
+    )
+    iid = db.timeline.log(favour).id
+    assert iid is not None
+    window.select_contact(ada)
+    assert panel(window).favours_label.text() == "Favours: 1 given · 0 received"
+    button = panel(window).mark_done_buttons[iid]
+    button.click()
+    assert db.networking.open_favours(ada) == []
+    assert panel(window).mark_done_buttons == {}
+
+
+def test_followup_buttons_for_a_new_connection(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
+    alan = sample["Alan Turing"]
+    window.select_contact(alan)  # created today: a new connection
+    pane = panel(window)
+    assert pane.followup_label.text() == "New connection: no personal message sent yet"
+    assert not pane.messaged_button.isHidden() and not pane.replied_button.isHidden()
+    pane.messaged_button.click()
+    assert panel(window).followup_label.text() == "New connection: personal message sent, waiting for a reply"
+    assert panel(window).messaged_button.isHidden()
+    panel(window).replied_button.click()
+    assert panel(window).followup_label.text() == "New connection: followed up"
+    assert [i for i in db.networking.due() if i.contact_id == alan and i.kind is DueKind.FOLLOWUP] == []
+
+
+def test_add_relationship_shows_in_introductions_and_remove_it(
+    qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    ada, grace = sample["Ada Lovelace"], sample["Grace Hopper"]
+    window.select_contact(ada)
+    panel(window).add_relationship_button.click()
+    dialog = panel(window).active_dialog
+    assert isinstance(dialog, RelationshipDialog)
+    dialog.type_combo.setCurrentText("colleague")
+    qtbot.keyClicks(dialog.search_edit, "hopp")
+    assert dialog.list.count() == 1
+    dialog.accept()
+    pane = panel(window)
+    assert [pane.relationships_list.item(i).text() for i in range(pane.relationships_list.count())] == [
+        "colleague: Grace Hopper"
+    ]
+
+    pane.intro_button.click()
+    assert window.navigation.current is View.INTRODUCTIONS
+    intro = window.navigation.views[View.INTRODUCTIONS]
+    assert isinstance(intro, IntroductionsView)
+    assert intro.target_id == ada
+    vias = [intro.model.path(r).via_ids[0] for r in range(intro.model.rowCount())]
+    assert grace in vias
+    reason = intro.model.path(vias.index(grace)).reason
+    assert "colleague of Ada Lovelace" in reason
+
+    window.navigation.show_view(View.CONTACTS)
+    pane = panel(window)
+    pane.relationships_list.setCurrentRow(0)
+    pane.remove_relationship_button.click()
+    assert db.networking.relationships_of(ada) == []
+    assert panel(window).relationships_list.count() == 0
+
+
+def test_goals_link_unlink_and_job_history(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
+    ada = sample["Ada Lovelace"]
+    window.select_contact(ada)
+    goals = panel(window).goals_list
+    item = next(goals.item(i) for i in range(goals.count()) if goals.item(i).text() == "Better known")
+    item.setCheckState(Qt.CheckState.Checked)
+    linked = {g.name: [p.contact_id for p in g.people] for g in db.networking.goal_overview()}
+    assert linked["Better known"] == [ada]
+    assert "Goal: Better known" in window.detail.text()
+    goals = panel(window).goals_list
+    item = next(goals.item(i) for i in range(goals.count()) if goals.item(i).text() == "Better known")
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert all(not g.people for g in db.networking.goal_overview())
+
+    # A duplicate with another title merged in: the old title is kept as history.
+    twin = db.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", title="Countess")).id
+    assert twin is not None
+    db.contacts.merge(ada, [twin])
+    window.contacts_changed([ada, twin])
+    history = panel(window).history_list
+    lines = [history.item(i).text() for i in range(history.count())]
+    assert any("title" in line and "Countess" in line for line in lines), lines
+
+
+def test_organisation_gets_who_can_introduce_only(window: MainWindow, sample: dict[str, int]) -> None:
+    window.select_contact(sample["Analytical Engines"])
+    pane = panel(window)
+    assert pane.strength_label.isHidden() and pane.relationships_list.isHidden()
+    assert not pane.intro_button.isHidden()
+    pane.intro_button.click()
+    intro = window.navigation.views[View.INTRODUCTIONS]
+    assert isinstance(intro, IntroductionsView)
+    vias = {intro.model.path(r).via_ids[0] for r in range(intro.model.rowCount())}
+    assert vias == {sample["Ada Lovelace"], sample["Margaret Hamilton"]}  # the people who work there

@@ -1,0 +1,185 @@
+"""Switching between Contacts and the networking views, the quick log and the Strength column, driven like a user."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QPoint, Qt
+
+from netdesk.core.model import InteractionDTO, InteractionKind, Participant
+from netdesk.core.networking import DueKind
+from netdesk.services import NetDesk
+from netdesk.ui.contact_table_model import Column
+from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.main_window import MainWindow
+from netdesk.ui.navigation import View
+from netdesk.ui.views.due_view import DueView
+from netdesk.ui.views.timeline_view import TimelineView
+
+PAGE_NAMES = {
+    View.CONTACTS: "mainSplitter",
+    View.DUE: "dueView",
+    View.TIMELINE: "timelineView",
+    View.GOALS: "goalsView",
+    View.INTRODUCTIONS: "introductionsView",
+    View.DASHBOARD: "dashboardView",
+}
+
+
+def press(qtbot, window: MainWindow, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def due_view(window: MainWindow) -> DueView:
+    page = window.navigation.views[View.DUE]
+    assert isinstance(page, DueView)
+    return page
+
+
+def due_kinds(window: MainWindow, contact_id: int) -> set[DueKind]:
+    return {i.kind for i in due_view(window).items if i.contact_id == contact_id}
+
+
+def test_keyboard_shortcuts_and_view_menu_switch_pages(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    assert window.navigation.current is View.CONTACTS  # the fixture starts on the list
+    keys = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5, Qt.Key.Key_6]
+    for key, view in reversed(list(zip(keys, View, strict=True))):
+        press(qtbot, window, key)
+        assert window.navigation.current is view
+        assert window.navigation.stack.currentWidget().objectName() == PAGE_NAMES[view]
+        assert window.navigation.actions[view].isChecked()
+    menu_texts = [a.text() for a in window.view_menu.actions()]
+    assert menu_texts[:6] == ["&Contacts", "&Due", "&Timeline", "&Goals", "&Who can introduce me?", "Das&hboard"]
+    window.navigation.actions[View.GOALS].trigger()  # the View menu's entry
+    assert window.navigation.stack.currentWidget().objectName() == "goalsView"
+
+
+def test_due_is_home_with_contacts_and_the_last_view_is_remembered(
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int]
+) -> None:  # type: ignore[no-untyped-def]
+    first = make_window(view=None)
+    assert first.navigation.current is View.DUE
+    assert first.navigation.stack.currentWidget().objectName() == "dueView"
+    press(qtbot, first, Qt.Key.Key_3)
+    first.close()
+    second = make_window(view=None)
+    assert second.navigation.current is View.TIMELINE
+
+
+def test_empty_database_starts_on_contacts(make_window: Callable[..., MainWindow]) -> None:
+    window = make_window(view=None)
+    assert window.navigation.current is View.CONTACTS
+
+
+def test_activating_a_due_contact_selects_it_in_the_list(
+    qtbot, window: MainWindow, sample: dict[str, int]
+) -> None:  # type: ignore[no-untyped-def]
+    # A search that hides Grace: activating her must still show her.
+    window.search_edit.setText("turing")
+    window.run_search()
+    qtbot.waitUntil(lambda: window.model.shown == 1)
+    press(qtbot, window, Qt.Key.Key_2)
+    grace = sample["Grace Hopper"]
+    row = next(r for r in due_view(window).rows if r.item.contact_id == grace)  # a new connection to follow up
+    qtbot.mouseClick(row.title_button, Qt.MouseButton.LeftButton)
+    assert window.navigation.current is View.CONTACTS
+    qtbot.waitUntil(lambda: window.selected_id() == grace)
+    assert window.detail.contact is not None and window.detail.contact.name == "Grace Hopper"
+
+
+def test_quick_log_from_due_appears_in_timeline_and_clears_due(
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    linus = sample["Linus Torvalds"]
+    db.networking.mark_followup(linus, "dismissed")
+    db.networking.set_contact_cadence(linus, 30)
+    old = datetime.now() - timedelta(days=60)
+    db.timeline.log(InteractionDTO(old, InteractionKind.CALL, summary="Old call", participants=(Participant(linus),)))
+    window = make_window(view=None)
+    assert window.navigation.current is View.DUE
+    assert due_kinds(window, linus) == {DueKind.OVERDUE}
+    row = next(r for r in due_view(window).rows if r.item.contact_id == linus)
+    qtbot.mouseClick(row, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))  # select the item (not its buttons)
+    assert due_view(window).selected_contact() == (linus, "Linus Torvalds")
+
+    press(qtbot, window, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, InteractionDialog))
+    dialog = window.current_dialog
+    assert isinstance(dialog, InteractionDialog)
+    assert dialog.participant_ids() == [linus]
+    when = dialog.when_edit.dateTime().toPython()
+    assert abs((when - datetime.now()).total_seconds()) < 120  # type: ignore[operator]
+    qtbot.keyClicks(dialog.summary_edit, "Kernel chat")
+    dialog.save_button.click()
+
+    qtbot.waitUntil(lambda: linus not in {i.contact_id for i in due_view(window).items})
+    press(qtbot, window, Qt.Key.Key_3)
+    timeline = window.navigation.views[View.TIMELINE]
+    assert isinstance(timeline, TimelineView)
+    summaries = [timeline.model.interaction(r).summary for r in range(timeline.model.rowCount())]
+    assert summaries[0] == "Kernel chat" and "Old call" in summaries
+    row_index = window.model.row_of(linus)
+    assert row_index is not None
+    assert window.model.index(row_index, Column.LAST_CONTACTED).data() == f"{datetime.now():%d %b %Y}"
+
+
+def test_quick_log_introduction_with_goal_and_open_favour(
+    qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    ada, alan, grace = sample["Ada Lovelace"], sample["Alan Turing"], sample["Grace Hopper"]
+    window.select_contact(ada)
+    press(qtbot, window, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, InteractionDialog))
+    dialog = window.current_dialog
+    assert isinstance(dialog, InteractionDialog)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findText("Introduction"))
+    assert dialog.with_label.text() == "Introduced:" and not dialog.introducer_button.isHidden()
+    assert dialog.open_favour_check.isHidden()  # only for favours
+    dialog.add_participant(alan, "Alan Turing")
+    dialog.save_button.click()
+    assert dialog.isVisible() and "introduction" in dialog.form_error.text()  # nobody picked as introducer
+    dialog.set_introducer(grace, "Grace Hopper")
+    dialog.set_goal_checked("Better connected")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: window.current_dialog is None)
+    logged = db.timeline.for_contact(grace)
+    assert [i.kind for i in logged] == [InteractionKind.INTRODUCTION]
+    assert "Grace Hopper introduced" in logged[0].summary
+    assert [(r.other_id, r.role) for r in db.networking.relationships_of(ada)] == [(alan, "knows")]
+    goal = next(g for g in db.networking.goals() if g.name == "Better connected")
+    assert db.networking.goal_interactions(goal.id) == [logged[0].id]
+
+    # A favour promised but not yet delivered.
+    press(qtbot, window, Qt.Key.Key_L)
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, InteractionDialog))
+    dialog = window.current_dialog
+    assert isinstance(dialog, InteractionDialog)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findText(InteractionKind.FAVOUR_GIVEN.label))
+    assert not dialog.open_favour_check.isHidden()
+    dialog.open_favour_check.setChecked(True)
+    qtbot.keyClicks(dialog.summary_edit, "Review her paper")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: window.current_dialog is None)
+    assert [i.summary for i in db.networking.open_favours(ada)] == ["Review her paper"]
+
+
+def test_strength_column_fills_in_off_the_gui_thread(
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    ada = sample["Ada Lovelace"]
+    for days in (2, 20, 40):
+        when = datetime.now() - timedelta(days=days)
+        db.timeline.log(InteractionDTO(when, InteractionKind.MEETING, summary="Tea", participants=(Participant(ada),)))
+    window = make_window()
+    assert window.model.headerData(Column.STRENGTH, Qt.Orientation.Horizontal) == "Strength"
+    expected = str(db.networking.strength(ada).score)
+    assert expected != "0"
+
+    def cell(cid: int) -> str:
+        return str(window.model.index(window.model.row_of(cid) or 0, Column.STRENGTH).data())
+
+    qtbot.waitUntil(lambda: cell(ada) == expected)
+    assert cell(sample["Linus Torvalds"]) == "0"
+    window.table.sortByColumn(Column.STRENGTH, Qt.SortOrder.DescendingOrder)
+    assert window.model.contact_id(0) == ada

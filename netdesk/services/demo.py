@@ -5,6 +5,7 @@ Also used by the benchmarks to build large databases (``generate_contacts`` is d
 
 from __future__ import annotations
 
+import itertools
 import random
 import unicodedata
 from collections.abc import Iterator
@@ -168,12 +169,20 @@ def generate_contacts(count: int, seed: int = 7, organizations: bool = True) -> 
             birthday=PartialDate(rng.randint(1, 12), rng.randint(1, 28), year) if rng.random() < 0.6 else None,
             notes=rng.choice(NOTES),
             tags=tuple(rng.sample(TAGS, rng.choice((0, 1, 1, 2, 3)))),
+            # Most connections are years old; a few are new enough to need a follow-up.
+            connected_on=date.today()
+            - timedelta(days=rng.randint(2, 25) if rng.random() < 0.04 else rng.randint(40, 2000)),
         )
         yield contact
 
 
+# How often the demo user wants to hear from people with these tags (days).
+TAG_CADENCES = {"mentor": 30, "client": 45, "investor": 60, "friend": 90, "former colleague": 120}
+
+
 def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
-    """Fill ``nd`` with the demo network: people, organisations, tags and a year of interactions."""
+    """Fill ``nd`` with the demo network: people, organisations, tags, cadences, relationships, goals, favours
+    and a year of interactions."""
     contacts = list(generate_contacts(people, seed))
     report = ImportReport()
     result = ImportService(nd.sessions).import_contacts(contacts, report, source="demo")
@@ -190,6 +199,19 @@ def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
         (InteractionKind.FAVOUR_GIVEN, Channel.ONLINE, "Reviewed their pitch deck"),
         (InteractionKind.FAVOUR_RECEIVED, Channel.ONLINE, "Introduced me to a recruiter"),
     )
+    for tag, days in TAG_CADENCES.items():
+        nd.networking.set_tag_cadence(tag, days)
+    contacts_by_id = dict(zip(result.ids, contacts, strict=True))
+    by_org: dict[str, list[int]] = {}
+    for cid in people_ids:
+        by_org.setdefault(contacts_by_id[cid].organization, []).append(cid)
+    for members in by_org.values():  # a few known colleague links inside each organisation
+        for a, b in itertools.pairwise(members[:4]):
+            nd.networking.add_relationship(a, b, "colleague")
+    goals = nd.networking.goals()
+    for goal in goals:
+        for cid in rng.sample(people_ids, k=min(len(people_ids), 6)):
+            nd.networking.link_contact(goal.id, cid)
     for cid in rng.sample(people_ids, k=min(len(people_ids), people * 2 // 3)):
         for _ in range(rng.randint(1, 4)):
             kind, channel, summary = rng.choice(kinds)
@@ -206,5 +228,9 @@ def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
                     direction=direction,
                     summary=summary,
                     participants=(Participant(cid),),
+                    # Now and then a favour promised and not yet delivered.
+                    is_open=kind is InteractionKind.FAVOUR_GIVEN and rng.random() < 0.2,
                 )
             )
+    a, b, c = rng.sample(people_ids, 3)
+    nd.networking.log_introduction(a, b, c, today - timedelta(days=12), "Both work on payments; should meet.")

@@ -61,7 +61,14 @@ from netdesk.ui.workers import TaskRunner
 SEARCH_DELAY_MS = 150
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
 TIMELINE_LIMIT = 500
-DEFAULT_COLUMN_WIDTHS = {Column.NAME: 190, Column.ORGANIZATION: 165, Column.TITLE: 140, Column.TAGS: 130}
+DEFAULT_COLUMN_WIDTHS = {
+    Column.NAME: 180,
+    Column.ORGANIZATION: 150,
+    Column.TITLE: 130,
+    Column.TAGS: 120,
+    Column.LAST_CONTACTED: 105,
+    Column.STRENGTH: 70,
+}
 
 
 class MainWindow(QMainWindow):

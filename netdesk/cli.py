@@ -7,6 +7,7 @@ non-zero exit status; no traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -81,20 +82,7 @@ def contact_json(c: ContactDTO) -> dict[str, object]:
         "phones": _points(c.phones),
         "urls": _points(c.urls),
         "ims": _points(c.ims),
-        "addresses": [
-            {
-                "label": a.label,
-                "pref": a.pref,
-                "po_box": a.po_box,
-                "extended": a.extended,
-                "street": a.street,
-                "locality": a.locality,
-                "region": a.region,
-                "postal_code": a.postal_code,
-                "country": a.country,
-            }
-            for a in c.addresses
-        ],
+        "addresses": [dataclasses.asdict(a) for a in c.addresses],
         "birthday": c.birthday.iso() if c.birthday else None,
         "anniversary": c.anniversary.iso() if c.anniversary else None,
         "gender": c.gender,

@@ -53,10 +53,6 @@ def normalized_point(kind: str, value: str) -> str:
 # --- mapping -------------------------------------------------------------------------------------------------
 
 
-def _points(row: Contact, kind: str) -> tuple[ContactPoint, ...]:
-    return tuple(ContactPoint(p.value, p.label, p.pref) for p in row.points if p.kind == kind)
-
-
 def _partial(text_value: str) -> PartialDate | None:
     if not text_value:
         return None
@@ -102,57 +98,6 @@ def _related_to_json(related: Sequence[Related]) -> str:
     if not related:
         return ""
     return json.dumps([{"value": r.value, "type": r.type} for r in related], ensure_ascii=False)
-
-
-def to_dto(row: Contact, *, with_photo: bool = True) -> ContactDTO:
-    return ContactDTO(
-        id=row.id,
-        uid=row.uid,
-        kind=ContactKind(row.kind),
-        formatted_name=row.formatted_name,
-        prefix=row.prefix,
-        given_name=row.given_name,
-        additional_name=row.additional_name,
-        family_name=row.family_name,
-        suffix=row.suffix,
-        nickname=row.nickname,
-        organization=row.organization,
-        department=row.department,
-        title=row.title,
-        role=row.role,
-        emails=_points(row, "email"),
-        phones=_points(row, "phone"),
-        urls=_points(row, "url"),
-        ims=_points(row, "im"),
-        addresses=tuple(
-            PostalAddress(
-                label=a.label,
-                pref=a.pref,
-                po_box=a.po_box,
-                extended=a.extended,
-                street=a.street,
-                locality=a.locality,
-                region=a.region,
-                postal_code=a.postal_code,
-                country=a.country,
-            )
-            for a in row.addresses
-        ),
-        birthday=_partial(row.birthday),
-        anniversary=_partial(row.anniversary),
-        gender=row.gender,
-        notes=row.notes,
-        tags=sorted_tags(t.name for t in row.tags),
-        photo=row.photo.data if (with_photo and row.photo is not None) else None,
-        photo_mime=row.photo_mime,
-        photo_uri=row.photo_uri,
-        related=_related_from_json(row.related_json),
-        extra=_extras_from_json(row.extra_json),
-        rev=row.rev,
-        connected_on=row.connected_on,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
 
 
 def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) -> list[ContactDTO]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,42 +22,21 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import IntroPath
 from netdesk.services import NetDesk
+from netdesk.ui.row_list_model import RowListModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class IntroPathModel(QAbstractTableModel):
+class IntroPathModel(RowListModel[IntroPath]):
     HEADERS = ("Via", "Why", "Score")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._paths: list[IntroPath] = []
-
     def set_paths(self, paths: Sequence[IntroPath]) -> None:
-        self.beginResetModel()
-        self._paths = list(paths)
-        self.endResetModel()
+        self.set_items(paths)
 
     def path(self, row: int) -> IntroPath:
-        return self._paths[row]
+        return self.item(row)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._paths)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._paths)):
-            return None
-        p = self._paths[index.row()]
-        column = index.column()
+    def cell(self, p: IntroPath, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return "You → " + " → ".join(p.via_names)
@@ -71,11 +50,6 @@ class IntroPathModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return p.via_ids[0]
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class IntroductionsView(QWidget):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionDTO, InteractionKind, ParticipantRole
 from netdesk.services import NetDesk
+from netdesk.ui.row_list_model import RowListModel
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_LIMIT = 5000  # newest interactions loaded per query; filters narrow further
@@ -42,39 +43,17 @@ def people_text(i: InteractionDTO) -> str:
     return text
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowListModel[InteractionDTO]):
     HEADERS = ("When", "Kind", "Channel", "People", "Summary")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[InteractionDTO] = []
-
     def set_rows(self, rows: Sequence[InteractionDTO]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_items(rows)
 
     def interaction(self, row: int) -> InteractionDTO:
-        return self._rows[row]
+        return self.item(row)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        i = self._rows[index.row()]
+    def cell(self, i: InteractionDTO, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
             if column == 0:
                 return i.occurred_at.strftime("%Y-%m-%d %H:%M")
             if column == 1:
@@ -91,11 +70,6 @@ class TimelineModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return i.id
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 def _ask(parent: QWidget, text: str) -> bool:

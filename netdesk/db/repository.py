@@ -354,30 +354,33 @@ def _converter(column_type: object) -> Callable[[Any], Any] | None:
     return None
 
 
-def executemany_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def executemany_rows(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], ids: Sequence[int] | None = None
+) -> None:
     """INSERT ``rows`` with one DB-API executemany, columns' scalar defaults filling the keys a row lacks.
 
-    SQLAlchemy's per-row parameter processing costs more than SQLite's insert itself at import sizes, so values are
-    converted here, once per column kind, the way SQLAlchemy would store them (so ORM reads agree).
+    ``ids`` gives the rows their primary keys (else SQLite assigns them). SQLAlchemy's per-row parameter processing
+    costs more than SQLite's insert itself at import sizes, so values are converted here, once per column kind, the
+    way SQLAlchemy would store them (so ORM reads agree).
     """
     if not rows:
         return
     columns = []
     for column in table.columns:
         if column.name == "id" and "id" not in rows[0]:
-            continue  # SQLite assigns it
+            continue  # given by ``ids`` or assigned by SQLite
         arg = getattr(column.default, "arg", None) if column.default is not None else None
         default = arg if (arg is not None and not callable(arg)) else None
         columns.append((column.name, default, _converter(column.type)))
-    names = [name for name, _, _ in columns]
+    names = ["id"] * (ids is not None) + [name for name, _, _ in columns]
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    params = [
+    values = [
         tuple(
-            (convert(row.get(name, default)) if convert is not None else row.get(name, default))
-            for name, default, convert in columns
+            convert(row.get(name, default)) if convert else row.get(name, default) for name, default, convert in columns
         )
         for row in rows
     ]
+    params = values if ids is None else [(i, *v) for i, v in zip(ids, values, strict=True)]
     session.connection().exec_driver_sql(sql, params)  # type: ignore[arg-type]
 
 
@@ -391,9 +394,9 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return []
     first = session.execute(insert(table).returning(table.c.id), [rows[0]]).scalar_one()
-    rest = [{**row, "id": first + n} for n, row in enumerate(rows[1:], start=1)]
-    executemany_rows(session, table, rest)
-    return [first, *(r["id"] for r in rest)]
+    ids = list(range(first, first + len(rows)))
+    executemany_rows(session, table, rows[1:], ids[1:])
+    return ids
 
 
 def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[int]:

@@ -51,6 +51,30 @@ while True:
 """
 
 
+GUI_EDIT_CHILD = """
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+from netdesk.services import open_netdesk
+from netdesk.ui.contact_dialog import ContactDialog
+app = QApplication([])
+nd = open_netdesk(sys.argv[1])
+ids = [r.id for r in nd.contacts.rows()]
+print("ready", flush=True)
+n = 0
+while True:  # what a user does in the edit dialog, as fast as it goes: change fields, press Save
+    n += 1
+    for cid in ids:
+        dialog = ContactDialog(nd.contacts, nd.contacts.get(cid))
+        dialog.nickname_edit.setText(f"v{n}")
+        dialog.tags_edit.setText(f"t{n}")
+        dialog.save_button.click()
+        assert dialog.saved is not None, dialog.visible_errors()
+        dialog.deleteLater()
+        app.processEvents()
+"""
+
+
 def _start(code: str, db: Path) -> subprocess.Popen[str]:
     proc = subprocess.Popen([sys.executable, "-c", code, str(db)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
@@ -96,6 +120,27 @@ def test_import_killed_at_random_points_leaves_a_whole_database(tmp_path: Path, 
     for name in batches:
         assert len(nd.contacts.match_ids(name) or ()) == 3000
     assert nd.contacts.match_ids("seed0") == {c.id for c in contacts if c.given_name == "Seed0"}
+    nd.close()
+
+
+@pytest.mark.parametrize("run", range(2))
+def test_gui_process_killed_mid_save_keeps_each_contact_all_old_or_all_new(tmp_path: Path, run: int) -> None:
+    db = tmp_path / "gui.sqlite3"
+    before = _seed(db, 30)
+    proc = _start(GUI_EDIT_CHILD, db)
+    time.sleep(random.Random(10 + run).uniform(0.5, 1.5))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    _check_integrity(db)
+    nd = open_netdesk(db)
+    contacts = nd.contacts.search()
+    assert {c.uid for c in contacts} == before
+    edited = [c for c in contacts if c.nickname]
+    assert edited, "the GUI process saved nothing before it was killed; give it longer"
+    for c in contacts:
+        assert c.tags == ((f"t{c.nickname[1:]}",) if c.nickname else ())  # nickname and tags saved together
+        assert c.emails and c.emails[0].value.startswith("seed")
     nd.close()
 
 

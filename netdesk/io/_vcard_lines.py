@@ -22,6 +22,9 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 # The start of a property whose parameters are folded onto the next line (``TEL;TYPE=VOICE,M`` + TAB ``SG:…``).
 _PROPERTY_START = re.compile(r"^[A-Za-z0-9_.-]+(;|$)")
 _BASE64_LINE = re.compile(r"^[A-Za-z0-9+/=\s]+$")
+# A nested card that 2.1 allows: the value of an AGENT property, on the AGENT line itself or right after it.
+AGENT_INLINE_BEGIN = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?AGENT(?:;[^:]*)?:\s*BEGIN:VCARD$", re.IGNORECASE)
+AGENT_EMPTY_VALUE = re.compile(r"^(?:[A-Za-z0-9_-]+\.)?AGENT(?:;[^:]*)?:$", re.IGNORECASE)
 
 
 class CardSyntaxError(ValueError):
@@ -149,7 +152,7 @@ def _split_unquoted(text: str, sep: str) -> list[str]:
     return parts
 
 
-def _find_value_colon(line: str) -> int:
+def find_value_colon(line: str) -> int:
     """Index of the colon that ends the name and parameters (colons inside quoted params do not count)."""
     colon = line.find(":")
     if colon < 0 or line.find('"', 0, colon) < 0:
@@ -230,7 +233,7 @@ def tokenize_card(lines: list[str]) -> list[ContentLine]:
         raise CardSyntaxError("card is not closed (missing END:VCARD)", first)
 
     # Pass 1: join physical lines into logical ones, remembering where each starts.
-    logical: list[tuple[int, str]] = []
+    logical: list[_LogicalLine] = []
     nested_depth = 0
     nested_lines: list[str] = []
     in_qp_soft_break = False
@@ -248,71 +251,119 @@ def tokenize_card(lines: list[str]) -> list[ContentLine]:
             continue
         if in_qp_soft_break and logical:
             # 2.1 quoted-printable soft line break: the next physical line continues the value, unindented.
-            start, text = logical[-1]
-            logical[-1] = (start, text[:-1] + (raw.lstrip(" \t") if raw[:1] in " \t" else raw))
-            in_qp_soft_break = raw.endswith("=") and _is_qp(logical[-1][1])
+            logical[-1].drop_last_char()
+            logical[-1].add(raw.lstrip(" \t") if raw[:1] in " \t" else raw)
+            in_qp_soft_break = raw.endswith("=") and _is_qp(logical[-1].head())
             continue
         if not raw.strip():
             continue  # blank lines: 2.1 base64 terminators, iOS CR CR LF artefacts
         if raw[:1] in " \t" and logical:
-            start, text = logical[-1]
-            logical[-1] = (start, text + raw[1:])
+            logical[-1].add(raw[1:])
         elif marker(raw) == "BEGIN:VCARD":
             nested_depth = 1
             nested_lines = [raw.strip()]
             continue
+        elif AGENT_INLINE_BEGIN.match(raw.strip()):
+            # ``AGENT:BEGIN:VCARD``: the nested card starts on the AGENT line itself.
+            logical.append(_LogicalLine(offset, raw.strip()[: -len("BEGIN:VCARD")].rstrip()))
+            nested_depth = 1
+            nested_lines = ["BEGIN:VCARD"]
+            continue
         elif raw.startswith("#"):
             continue  # comment lines some phones write
-        elif (_find_value_colon(raw) < 0 or not _NAME_RE.match(_name_part(raw))) and not (
+        elif (find_value_colon(raw) < 0 or not _NAME_RE.match(_name_part(raw))) and not (
             _PROPERTY_START.match(raw) and offset + 1 < last and lines[offset + 1][:1] in " \t"
         ):
             if not logical:
                 continue  # garbage before the first property
-            start, text = logical[-1]
             if base64_mode and _BASE64_LINE.match(raw):
-                logical[-1] = (start, text + raw.strip())
-            elif text.endswith(("\\", "¥")):
+                logical[-1].add(raw.strip())
+            elif logical[-1].ends_with(("\\", "¥")):
                 # A device bug: a value continued over a raw line break after a trailing backslash.
-                logical[-1] = (start, text[:-1] + "\\n" + raw)
+                logical[-1].drop_last_char()
+                logical[-1].add("\\n" + raw)
             else:
-                logical[-1] = (start, text + raw)
+                logical[-1].add(raw)
         else:
-            logical.append((offset, raw))
+            logical.append(_LogicalLine(offset, raw))
             base64_mode = _is_base64_header(raw)
-        in_qp_soft_break = bool(logical) and raw.endswith("=") and _is_qp(logical[-1][1])
+        in_qp_soft_break = bool(logical) and raw.endswith("=") and _is_qp(logical[-1].head())
     if nested_depth:
         _attach_nested(logical, last, nested_lines)
 
     # Pass 2: split each logical line into its parts.
     out: list[ContentLine] = []
-    for offset, text in logical:
-        cl = _parse_content_line(text, offset)
+    for entry in logical:
+        cl = _parse_content_line(entry.text(), entry.start)
         if cl is not None:
             out.append(cl)
     return out
 
 
-def _attach_nested(logical: list[tuple[int, str]], offset: int, nested_lines: list[str]) -> None:
+# How much of a logical line is searched for its name and parameters while lines are still being joined.
+_HEAD_CHARS = 4096
+
+
+class _LogicalLine:
+    """A logical line being assembled from physical ones.
+
+    Pieces are collected and joined once: appending to one growing string would copy it for every folded line,
+    which is quadratic for a 10 MB photo folded into 75-character lines.
+    """
+
+    __slots__ = ("parts", "start")
+
+    def __init__(self, start: int, text: str) -> None:
+        self.start = start
+        self.parts = [text]
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+
+    def drop_last_char(self) -> None:
+        while len(self.parts) > 1 and not self.parts[-1]:
+            self.parts.pop()
+        self.parts[-1] = self.parts[-1][:-1]
+
+    def ends_with(self, suffixes: tuple[str, ...]) -> bool:
+        last = next((p for p in reversed(self.parts) if p), "")
+        return last.endswith(suffixes)
+
+    def head(self) -> str:
+        """The start of the line (name and parameters), without joining a long value."""
+        pieces: list[str] = []
+        size = 0
+        for part in self.parts:
+            pieces.append(part)
+            size += len(part)
+            if size >= _HEAD_CHARS:
+                break
+        return "".join(pieces)[:_HEAD_CHARS]
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _attach_nested(logical: list[_LogicalLine], offset: int, nested_lines: list[str]) -> None:
     body = escape("\n".join(ln.strip() for ln in nested_lines if ln.strip()))
     if (
         logical
-        and re.match(r"^(?:[^.:;]*\.)?AGENT[;:]", logical[-1][1], re.IGNORECASE)
-        and logical[-1][1].endswith(":")
+        and re.match(r"^(?:[^.:;]*\.)?AGENT[;:]", logical[-1].head(), re.IGNORECASE)
+        and logical[-1].ends_with((":",))
     ):
-        start, text = logical[-1]
-        logical[-1] = (start, text + body)
+        logical[-1].add(body)
     else:
-        logical.append((offset, "AGENT:" + body))
+        logical.append(_LogicalLine(offset, "AGENT:" + body))
 
 
 def _name_part(line: str) -> str:
-    head = line[: _find_value_colon(line)]
+    head = line[: find_value_colon(line)]
     name = _split_unquoted(head, ";")[0]
     return name.split(".")[-1].strip()
 
 
 def _header(line: str) -> str:
-    idx = _find_value_colon(line)
+    idx = find_value_colon(line)
     return line[:idx].upper() if idx >= 0 else ""
 
 
@@ -326,7 +377,7 @@ def _is_base64_header(line: str) -> bool:
 
 
 def _parse_content_line(text: str, offset: int) -> ContentLine | None:
-    idx = _find_value_colon(text)
+    idx = find_value_colon(text)
     if idx <= 0:
         return None
     head, value = text[:idx], text[idx + 1 :]

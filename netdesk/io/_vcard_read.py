@@ -25,6 +25,7 @@ from netdesk.core.model import (
     Related,
     sorted_tags,
 )
+from netdesk.io._image_check import photo_problem, sniff_image_mime
 from netdesk.io._vcard_lines import (
     CardSyntaxError,
     ContentLine,
@@ -59,15 +60,6 @@ _NEUTRAL_TYPES = frozenset(
 # Properties this reader regenerates or that must not be copied into an export.
 _DROPPED = frozenset({"VERSION", "PRODID", "PROFILE", "BEGIN", "END"})
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
-_IMAGE_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-    (b"BM", "image/bmp"),
-    (b"II*\x00", "image/tiff"),
-    (b"MM\x00*", "image/tiff"),
-)
 APPLE_NO_YEAR = 1604
 # Properties whose itemN.X-ABLabel becomes the label of a ContactPoint/PostalAddress.
 _LABELLED = frozenset({"EMAIL", "TEL", "URL", "IMPP", "ADR"})
@@ -85,6 +77,8 @@ class _Builder:
     notes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     extra: list[ExtraProperty] = field(default_factory=list)
+    # Problems that cost one property, not the card: (0-based line within the card, reason).
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
     def set_once(self, key: str, value: object) -> bool:
         """Set a single-valued field unless already set; False means the caller should keep it as extra."""
@@ -112,6 +106,11 @@ def parse_card_text(card_text: str, *, use_vobject: bool = True) -> ContactDTO:
 
     ``use_vobject=False`` skips vobject's lexer and reads with the tolerant tokenizer only (the tests compare both).
     """
+    return parse_card_text_checked(card_text, use_vobject=use_vobject)[0]
+
+
+def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tuple[ContactDTO, list[tuple[int, str]]]:
+    """Like ``parse_card_text``, plus the properties refused on the way: (0-based line within the card, reason)."""
     lines = split_physical_lines(card_text)
     props, _by_vobject = read_content_lines(lines, use_vobject=use_vobject)
     labels = _group_labels(props)
@@ -139,7 +138,7 @@ def parse_card_text(card_text: str, *, use_vobject: bool = True) -> ContactDTO:
         raise CardSyntaxError(NO_NAME_REASON, first)
     if not dto.uid:
         dto = dto.replace(uid=stable_uuid4(card_text))
-    return dto
+    return dto, b.problems
 
 
 def stable_uuid4(card_text: str) -> str:
@@ -317,15 +316,6 @@ def _add_address(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool
     return True
 
 
-def sniff_image_mime(data: bytes) -> str:
-    for magic, mime in _IMAGE_MAGIC:
-        if data.startswith(magic):
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return ""
-
-
 def _add_photo(b: _Builder, prop: ContentLine) -> bool:
     # One inline photo and one photo URL are modelled (a merged contact can carry both); further ones stay extras.
     if "photo" in b.fields and "photo_uri" in b.fields:
@@ -352,6 +342,11 @@ def _add_photo(b: _Builder, prop: ContentLine) -> bool:
         return True
     if not data or "photo" in b.fields:
         return False  # empty, undecodable or a second photo: keep the raw property rather than drop it silently
+    problem = photo_problem(data)
+    if problem:
+        # Not kept, not even as an extra: a hostile payload must not travel on into exports. The report says why.
+        b.problems.append((prop.offset, problem))
+        return True
     b.fields["photo"] = data
     b.fields["photo_mime"] = sniff_image_mime(data) or declared.replace("image/jpg", "image/jpeg")
     return True

@@ -33,6 +33,7 @@ from netdesk.io._vcard_lines import (
     add_bare_param,
     add_param_values,
     decode_caret,
+    find_value_colon,
     finish_content_line,
     fold,
     marker,
@@ -44,6 +45,15 @@ _PARAM_VALUE = r'(?:"[^"]*"|[^";:,]*)'
 _PLAIN_PARAMS = re.compile(rf";?(?:;[A-Za-z0-9_-]+(?:={_PARAM_VALUE}(?:,{_PARAM_VALUE})*)?)*")
 # A parameter given with "=" but no value (``TYPE=;``): vobject reports it like a bare ``;TYPE``.
 _EMPTY_PARAM = re.compile(r"=(?=[;,]|$)")
+# Group, name and parameters of a content line, in a grammar without nested quantifiers over the same text. vobject's
+# ``line_re`` backtracks exponentially on a line it cannot match (a 1 KB line without a colon took 90 s): only lines
+# whose head matches this are handed to it, and then its first attempt succeeds.
+_SAFE_HEAD = re.compile(rf"(?:[A-Za-z0-9_-]+\.)?[A-Za-z0-9_-]+{_PLAIN_PARAMS.pattern}")
+
+
+# vobject's logical-line regex backtracks per character and needs ~140 bytes of memory for each one: a card with a
+# 10 MB photo would cost 1.4 GB. Bigger cards go to the tolerant tokenizer, which reads them the same in linear memory.
+VOBJECT_MAX_CARD_CHARS = 100_000
 
 
 class VobjectRejected(Exception):
@@ -56,6 +66,8 @@ def content_lines(lines: Sequence[str]) -> list[ContentLine]:
     Raises VobjectRejected for anything but a plain, well-formed card, so that the caller can use the tolerant
     tokenizer instead; that tokenizer also produces the precise error for a card that is really broken.
     """
+    if sum(map(len, lines)) > VOBJECT_MAX_CARD_CHARS:
+        raise VobjectRejected("card too large for vobject's lexer")
     # Where each logical line starts: a non-empty line that is not a folded continuation.
     starts: list[int] = []
     for index, line in enumerate(lines):
@@ -82,6 +94,9 @@ def content_lines(lines: Sequence[str]) -> list[ContentLine]:
 
 
 def _content_line(text: str, offset: int, lines: Sequence[str], next_start: int) -> ContentLine:
+    colon = find_value_colon(text)
+    if colon < 0 or not _SAFE_HEAD.fullmatch(text, 0, colon):
+        raise VobjectRejected(f"line {offset}: not a plain content line")
     match = vobject.base.line_re.match(text)
     if match is None:
         raise VobjectRejected(f"line {offset}: not a content line")
@@ -137,16 +152,29 @@ class OrderedCard(vobject.base.Component):  # type: ignore[misc]
         return list(order)
 
 
+# What a property name, group or parameter name may be; anything else could smuggle ":" or a line break into a card.
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_RAW_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def serialize_card(properties: Iterable[PropertySpec]) -> str:
-    """Serialise one card with vobject (BEGIN/END, parameter quoting and ordering, folding, CRLF)."""
+    """Serialise one card with vobject (BEGIN/END, parameter quoting and ordering, folding, CRLF).
+
+    Values arrive escaped. As a last line of defence against injected properties (a value holding CRLF + "TEL:…"
+    or a whole BEGIN:VCARD), any raw line break left in a value is written as the escape backslash-n, and a
+    property whose name, group or parameter name is not a plain vCard name is not written at all.
+    """
     card = OrderedCard()
-    for name, value, params, group in properties:
+    for name, raw_value, params, group in properties:
+        if not _SAFE_NAME.match(name) or (group and not _SAFE_NAME.match(group)):
+            continue
+        value = _RAW_LINE_BREAK.sub(r"\\n", raw_value)
         line = vobject.base.ContentLine(name, [], value, group=group or None, encoded=True)
         # vobject refuses double quotes in parameter values and has no caret escaping: write them as ' and spaces.
         line.params = {
             key: [v.replace('"', "'").replace("\r", " ").replace("\n", " ") for v in values]
             for key, values in params
-            if values
+            if values and _SAFE_NAME.match(key)
         }
         card.add(line)
     text: str = card.serialize(lineLength=75)

@@ -124,9 +124,13 @@ def _delimiter(first_line: str) -> str:
 
 
 def _header(text: str) -> tuple[list[str], str]:
-    first_line = text.split("\n", 1)[0]
+    # Any line end counts (old Mac files end lines with a bare CR); a CR left inside the line would make csv raise.
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = _delimiter(first_line)
-    header = next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter), [])
+    except csv.Error:  # e.g. a cell over the csv module's field limit: no header NetDesk knows
+        header = []
     return [h.strip() for h in header], delimiter
 
 
@@ -164,12 +168,24 @@ def detect_csv_kind(data: bytes) -> str | None:
 # --- rows -----------------------------------------------------------------------------------------------------------
 
 
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Data rows with the physical line (1-based) on which each starts; blank rows are left out."""
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
+    """Data rows with the physical line (1-based) on which each starts; blank rows are left out.
+
+    A row the csv module cannot read (a field over its 128 KB limit …) is yielded as the reason, a string; the
+    reader starts afresh on the next line, so the rows after it are still read.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     consumed = 0
-    for row in reader:
+    while True:
         line = consumed + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            consumed = reader.line_num
+            yield line, f"unreadable CSV ({exc})"
+            continue
         consumed = reader.line_num
         if line == 1:
             continue  # the header
@@ -758,6 +774,9 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
     handlers = [_FLAT.get(_key(h)) for h in header] if kind == OUTLOOK else []
     contacts: list[ContactDTO] = []
     for line, row in _rows(text, delimiter):
+        if isinstance(row, str):
+            report.error(name, line, f"row skipped: {row}")
+            continue
         try:
             if kind == NETDESK:
                 contact = _netdesk_row(header, row)

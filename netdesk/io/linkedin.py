@@ -198,7 +198,10 @@ def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int]] | None
     for number, line in enumerate(lines[:_MAX_PREAMBLE_LINES]):
         if "," not in line:
             continue
-        cells = next(csv.reader([line]), [])
+        try:
+            cells = next(csv.reader([line]), [])
+        except csv.Error:  # e.g. a cell over the csv module's field limit: not a header
+            continue
         found = _header_kind(cells)
         if found is not None:
             return number, found[0], found[1]
@@ -308,6 +311,8 @@ class _Table:
     file: str
     columns: dict[str, int]
     rows: Iterator[tuple[int, list[str]]]
+    # Rows the csv module could not read, as (line, reason); filled while ``rows`` is consumed.
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
     def index(self, name: str) -> int:
         """Index of a column in every row; a missing column points at the always-empty last cell."""
@@ -332,15 +337,31 @@ def _open_table(text: str, file: str) -> _Table | None:
     header_index, kind, columns = found
     # Re-read from the line after the header, so that the csv module sees every data line exactly once.
     rest = io.StringIO("".join(head[header_index + 1 :]) + stream.read(), newline="")
-    return _Table(kind, file, columns, _numbered_rows(rest, header_index + 2, _row_width(columns)))
+    problems: list[tuple[int, str]] = []
+    rows = _numbered_rows(rest, header_index + 2, _row_width(columns), problems)
+    return _Table(kind, file, columns, rows, problems)
 
 
-def _numbered_rows(stream: io.StringIO, first_line: int, width: int) -> Iterator[tuple[int, list[str]]]:
-    """Rows of exactly ``width`` cells, the last one always empty, with the physical line each starts on."""
+def _numbered_rows(
+    stream: io.StringIO, first_line: int, width: int, problems: list[tuple[int, str]]
+) -> Iterator[tuple[int, list[str]]]:
+    """Rows of exactly ``width`` cells, the last one always empty, with the physical line each starts on.
+
+    A row the csv module cannot read (a field over its 128 KB limit …) goes to ``problems``; the reader starts afresh
+    on the next line, so the rows after it are still read.
+    """
     reader = csv.reader(stream)
     consumed = 0  # physical lines read so far (cells may span lines)
-    for row in reader:
+    while True:
         line = first_line + consumed
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            consumed = reader.line_num
+            problems.append((line, f"row skipped: unreadable CSV ({exc})"))
+            continue
         consumed = reader.line_num
         if not row or not any(row):
             continue
@@ -597,6 +618,8 @@ def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport
             _read_messages(table, report, export.messages)
         else:
             _read_invitations(table, report, export.invitations)
+        for line, reason in table.problems:
+            report.error(table.file, line, reason)
     export.owner_name, export.owner_url = _detect_owner(export)
     if export.owner_url:
         # The owner is never their own contact. Matched by URL only: a namesake among the connections is a real

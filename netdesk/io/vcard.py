@@ -17,6 +17,11 @@ the database part takes ~1.3 s; the lexer path parses 10,000 cards in ~2 s on tw
 need ~3.5 s plus its data loss. Large files are parsed in parallel in a process pool (one worker per core).
 
 Writing builds a vobject component and lets vobject serialise it (``_vcard_write``, ``_vcard_vobject``).
+
+Hostile input (tests/unit/io/test_limits.py, tests/fuzz/): a file over MAX_VCARD_FILE_BYTES is refused before it is
+read; a card without END:VCARD ends where the next card begins (``split_cards_checked``); a PHOTO that is not an
+image, or whose header declares too many pixels, is refused and reported (``_image_check``); cards over
+``VOBJECT_MAX_CARD_CHARS`` skip vobject's lexer, whose memory grows ~140 bytes per character of a logical line.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ from pathlib import Path
 
 from netdesk.core.model import ContactDTO
 from netdesk.io._vcard_lines import (
+    AGENT_EMPTY_VALUE,
+    AGENT_INLINE_BEGIN,
     CardSyntaxError,
     decode_bytes,
     decode_legacy,
@@ -39,11 +46,12 @@ from netdesk.io._vcard_lines import (
     marker,
     split_physical_lines,
 )
-from netdesk.io._vcard_read import parse_card_text
+from netdesk.io._vcard_read import parse_card_text_checked
 from netdesk.io._vcard_write import contact_to_vcard_text
 from netdesk.io.report import ImportReport
 
 __all__ = [
+    "MAX_VCARD_FILE_BYTES",
     "PARALLEL_THRESHOLD",
     "CardError",
     "contact_to_vcard",
@@ -53,13 +61,19 @@ __all__ = [
     "read_vcard_bytes",
     "read_vcard_file",
     "split_cards",
+    "split_cards_checked",
     "write_vcard_file",
 ]
 
 # Below this many cards a process pool costs more (worker start-up, pickling) than it saves.
 PARALLEL_THRESHOLD = 500
+# Larger vCard files are refused before they are read. Reading holds the file's bytes, its decoded text, its lines
+# and its cards at once (about five times its size at the peak, see tests/unit/io/test_limits.py); 100 MB is far
+# beyond any real address book without photos (10,000 cards are ~3 MB) and leaves room for photo-heavy exports.
+MAX_VCARD_FILE_BYTES = 100 * 1024 * 1024
 EMPTY_FILE_REASON = "file is empty"
 NO_CARDS_REASON = "no vCard found in the file"
+NOT_CLOSED_BEFORE_NEXT_REASON = "card not closed: END:VCARD missing before the next BEGIN:VCARD"
 
 
 class CardError(Exception):
@@ -143,47 +157,127 @@ def looks_like_vcard(data: bytes) -> bool:
 
 
 def split_cards(text: str) -> list[tuple[int, str]]:
-    """Cards of a file as (1-based start line, card text); nested BEGIN:VCARD stays inside its outer card.
+    """Cards of a file as (1-based start line, card text); see ``split_cards_checked``."""
+    return split_cards_checked(text)[0]
 
-    Stray text between cards that ends in END:VCARD (a card that lost its BEGIN) is returned as a chunk
-    of its own so that the parser reports it; other stray lines are ignored. A card still open at the
-    end of the file is returned as it is (the parser reports the missing END:VCARD).
+
+# BEGIN/END markers are short; longer lines (photos, huge values) are not upper-cased just to find that out.
+_MAX_MARKER_LENGTH = 200
+
+
+def _card_markers(lines: Sequence[str]) -> list[tuple[int, bool, bool]]:
+    """(line index, is BEGIN, is an AGENT's nested card) for every BEGIN:VCARD / END:VCARD line."""
+    events: list[tuple[int, bool, bool]] = []
+    previous = ""  # the last non-blank short line: a BEGIN right after an empty ``AGENT:`` is its value
+    for index, line in enumerate(lines):
+        if len(line) > _MAX_MARKER_LENGTH:
+            previous = ""
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue
+        tag = marker(stripped)
+        if tag == "BEGIN:VCARD":
+            events.append((index, True, bool(AGENT_EMPTY_VALUE.match(previous))))
+        elif tag == "END:VCARD":
+            events.append((index, False, False))
+        elif AGENT_INLINE_BEGIN.match(stripped):
+            events.append((index, True, True))
+        previous = stripped
+    return events
+
+
+def split_cards_checked(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Cards of a file as (1-based start line, card text), and (line, reason) for cards that were not closed.
+
+    BEGIN/END lines are matched like brackets. A card nested in another stays inside it (2.1 AGENT cards, and
+    ``v21_nest``-style nesting inside a card that is closed). A card that is never closed ends where the next
+    card that is not its AGENT begins: it is returned as far as it goes (closed here) and reported, and the cards
+    after it read normally — otherwise one missing END:VCARD would swallow every following card. A card still
+    open at the end of the file is returned as it is (the parser reports the missing END:VCARD).
+
+    Stray text between cards that ends in END:VCARD (a card that lost its BEGIN) is returned as a chunk of its
+    own so that the parser reports it; other stray lines are ignored.
     """
+    return split_card_lines(split_physical_lines(text))
+
+
+def split_card_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """``split_cards_checked`` for a file already split into physical lines (so the caller need not keep its text)."""
+    events = _card_markers(lines)
+    end_of: dict[int, int] = {}  # line index of a BEGIN -> line index of its END
+    parent_of: dict[int, int | None] = {}
+    open_begins: list[int] = []
+    via_agent: set[int] = set()
+    for index, is_begin, agent in events:
+        if is_begin:
+            parent_of[index] = open_begins[-1] if open_begins else None
+            open_begins.append(index)
+            if agent:
+                via_agent.add(index)
+        elif open_begins:
+            end_of[open_begins.pop()] = index
+    unclosed = set(open_begins)
+
+    def is_top_level(begin: int) -> bool:
+        parent = parent_of[begin]
+        if parent is None or begin in unclosed:
+            return True
+        # Inside a card that is never closed, only an AGENT's card is nested; any other BEGIN starts a new card.
+        return parent in unclosed and begin not in via_agent
+
+    tops = [index for index, is_begin, _agent in events if is_begin and is_top_level(index)]
     cards: list[tuple[int, str]] = []
-    depth = 0
-    start = 0
-    current: list[str] = []
+    problems: list[tuple[int, str]] = []
+    cursor = 0
+    for position, begin in enumerate(tops):
+        _collect_orphan(lines, cursor, begin, cards)
+        if begin in end_of:
+            cards.append((begin + 1, "\n".join(lines[begin : end_of[begin] + 1])))
+            cursor = end_of[begin] + 1
+        elif position + 1 < len(tops):
+            stop = tops[position + 1]
+            body = lines[begin:stop]
+            while len(body) > 1 and not body[-1].strip():
+                body.pop()
+            cards.append((begin + 1, "\n".join([*body, "END:VCARD"])))
+            problems.append((begin + 1, NOT_CLOSED_BEFORE_NEXT_REASON))
+            cursor = stop
+        else:
+            cards.append((begin + 1, "\n".join(lines[begin:])))
+            cursor = len(lines)
+    _collect_orphan(lines, cursor, len(lines), cards)
+    return cards, problems
+
+
+def _collect_orphan(lines: Sequence[str], start: int, stop: int, cards: list[tuple[int, str]]) -> None:
+    """Stray lines between cards: those that end in END:VCARD form a card that lost its BEGIN:VCARD."""
     orphan_start = 0
     orphan: list[str] = []
-    for number, line in enumerate(split_physical_lines(text), start=1):
-        tag = marker(line)
-        if depth == 0:
-            if tag == "BEGIN:VCARD":
-                depth, start, current, orphan = 1, number, [line], []
-            elif tag == "END:VCARD" and orphan:
+    for index in range(start, stop):
+        line = lines[index]
+        if not line.strip():
+            continue
+        if len(line) <= _MAX_MARKER_LENGTH and marker(line) == "END:VCARD":
+            if orphan:
                 cards.append((orphan_start, "\n".join([*orphan, line])))
                 orphan = []
-            elif tag and tag != "END:VCARD":
-                if not orphan:
-                    orphan_start = number
-                orphan.append(line)
             continue
-        current.append(line)
-        if tag == "BEGIN:VCARD":
-            depth += 1
-        elif tag == "END:VCARD":
-            depth -= 1
-            if depth == 0:
-                cards.append((start, "\n".join(current)))
-    if depth:
-        cards.append((start, "\n".join(current)))
-    return cards
+        if not orphan:
+            orphan_start = index + 1
+        orphan.append(line)
 
 
 def parse_card(card_text: str, *, file: str = "", line: int = 1) -> ContactDTO:
     """Parse one card (its text from BEGIN:VCARD to END:VCARD); ``line`` is where it starts in ``file``."""
+    return parse_card_checked(card_text, line=line)[0]
+
+
+def parse_card_checked(card_text: str, *, line: int = 1) -> tuple[ContactDTO, list[tuple[int, str]]]:
+    """``parse_card`` plus (absolute line, reason) for each property refused on the way (e.g. a photo)."""
     try:
-        return parse_card_text(card_text)
+        contact, problems = parse_card_text_checked(card_text)
+        return contact, [(line + offset, reason) for offset, reason in problems]
     except CardSyntaxError as exc:
         raise CardError(exc.reason, line + exc.offset) from None
     except Exception as exc:  # a parser bug must cost one card, not the import
@@ -198,9 +292,12 @@ def _parse_chunk(chunk: Sequence[tuple[str, int, str]]) -> list[_Outcome]:
     outcomes: list[_Outcome] = []
     for file, line, text in chunk:
         try:
-            outcomes.append(parse_card(text, file=file, line=line))
+            contact, problems = parse_card_checked(text, line=line)
         except CardError as exc:
             outcomes.append((file, exc.line, exc.reason))
+            continue
+        outcomes.append(contact)
+        outcomes.extend((file, problem_line, reason) for problem_line, reason in problems)
     return outcomes
 
 
@@ -226,28 +323,62 @@ def parse_cards(items: Sequence[tuple[str, int, str]], report: ImportReport, wor
     return contacts
 
 
-def cards_of_bytes(data: bytes, name: str, report: ImportReport) -> list[tuple[str, int, str]]:
-    """The cards of one file as parse items; an empty or card-less file is reported here."""
+def too_large_reason(size: int, limit: int) -> str:
+    return (
+        f"file is too large to import ({size:,} bytes; the limit for a vCard file is {limit:,} bytes): "
+        "split it into smaller files"
+    )
+
+
+def refuse_if_too_large(size: int, name: str, report: ImportReport, limit: int | None = None) -> bool:
+    """Report a file over the size limit (and list it as unreadable); True when it was refused."""
+    limit = MAX_VCARD_FILE_BYTES if limit is None else limit
+    if size <= limit:
+        return False
+    report.error(name, None, too_large_reason(size, limit))
+    report.unreadable_files.append(name)
+    return True
+
+
+def cards_of_bytes(
+    data: bytes, name: str, report: ImportReport, *, max_bytes: int | None = None
+) -> list[tuple[str, int, str]]:
+    """The cards of one file as parse items; an empty, card-less or too large file is reported here."""
+    if refuse_if_too_large(len(data), name, report, max_bytes):
+        return []
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         report.error(name, None, EMPTY_FILE_REASON)
         return []
-    cards = split_cards(decode_vcard_bytes(data))
+    # The decoded text is dropped as soon as it is split into lines: one copy of the file less at the peak.
+    cards, problems = split_card_lines(split_physical_lines(decode_vcard_bytes(data)))
+    for line, reason in problems:
+        report.error(name, line, reason)
     if not cards:
         report.error(name, None, NO_CARDS_REASON)
     return [(name, line, text) for line, text in cards]
 
 
-def read_vcard_bytes(data: bytes, name: str, report: ImportReport, *, workers: int | None = None) -> list[ContactDTO]:
-    return parse_cards(cards_of_bytes(data, name, report), report, workers)
+def read_vcard_bytes(
+    data: bytes, name: str, report: ImportReport, *, workers: int | None = None, max_bytes: int | None = None
+) -> list[ContactDTO]:
+    """Contacts of one vCard file's bytes; ``max_bytes`` overrides MAX_VCARD_FILE_BYTES."""
+    return parse_cards(cards_of_bytes(data, name, report, max_bytes=max_bytes), report, workers)
 
 
-def read_vcard_file(path: Path, report: ImportReport, *, workers: int | None = None) -> list[ContactDTO]:
+def read_vcard_file(
+    path: Path, report: ImportReport, *, workers: int | None = None, max_bytes: int | None = None
+) -> list[ContactDTO]:
+    """Contacts of one vCard file; a file over the size limit is refused before it is read."""
     try:
+        if refuse_if_too_large(Path(path).stat().st_size, str(path), report, max_bytes):
+            return []
         data = Path(path).read_bytes()
     except OSError as exc:
         report.error(str(path), None, f"cannot read file: {exc.strerror or exc}")
         return []
-    return read_vcard_bytes(data, str(path), report, workers=workers)
+    items = cards_of_bytes(data, str(path), report, max_bytes=max_bytes)
+    del data  # the cards hold the text now; the raw bytes would only raise the peak memory while parsing
+    return parse_cards(items, report, workers)
 
 
 # --- writing ------------------------------------------------------------------------------------

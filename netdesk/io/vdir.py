@@ -9,7 +9,14 @@ from pathlib import Path
 
 from netdesk.core.model import ContactDTO
 from netdesk.io.report import ImportReport
-from netdesk.io.vcard import atomic_write_bytes, cards_of_bytes, contact_to_vcard, looks_like_vcard, parse_cards
+from netdesk.io.vcard import (
+    atomic_write_bytes,
+    cards_of_bytes,
+    contact_to_vcard,
+    looks_like_vcard,
+    parse_cards,
+    refuse_if_too_large,
+)
 
 __all__ = ["is_vdir", "read_vcard_folder", "vdir_file_name", "write_vdir"]
 
@@ -36,6 +43,8 @@ def read_vcard_folder(folder: Path, report: ImportReport, *, workers: int | None
     items: list[tuple[str, int, str]] = []
     for path in _vcf_files(Path(folder)):
         try:
+            if refuse_if_too_large(path.stat().st_size, str(path), report):
+                continue
             data = path.read_bytes()
         except OSError as exc:
             report.error(str(path), None, f"cannot read file: {exc.strerror or exc}")

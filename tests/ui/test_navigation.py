@@ -72,9 +72,7 @@ def test_empty_database_starts_on_contacts(make_window: Callable[..., MainWindow
     assert window.navigation.current is View.CONTACTS
 
 
-def test_activating_a_due_contact_selects_it_in_the_list(
-    qtbot, window: MainWindow, sample: dict[str, int]
-) -> None:  # type: ignore[no-untyped-def]
+def test_activating_a_due_contact_selects_it_in_the_list(qtbot, window: MainWindow, sample: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
     # A search that hides Grace: activating her must still show her.
     window.search_edit.setText("turing")
     window.run_search()

@@ -8,16 +8,42 @@ from netdesk.services import NetDesk
 
 
 def _setup(nd: NetDesk) -> tuple[int, int, int]:
-    robert = nd.contacts.create(ContactDTO(given_name="Robert", family_name="Smith", title="CTO",
-                                           emails=(ContactPoint("rob@acme.org", "work"),), tags=("acme",)))
-    bob = nd.contacts.create(ContactDTO(given_name="Bob", family_name="Smith", title="Founder",
-                                        phones=(ContactPoint("+1 617 555 0100", "mobile"),), tags=("golf",)))
+    robert = nd.contacts.create(
+        ContactDTO(
+            given_name="Robert",
+            family_name="Smith",
+            title="CTO",
+            emails=(ContactPoint("rob@acme.org", "work"),),
+            tags=("acme",),
+        )
+    )
+    bob = nd.contacts.create(
+        ContactDTO(
+            given_name="Bob",
+            family_name="Smith",
+            title="Founder",
+            phones=(ContactPoint("+1 617 555 0100", "mobile"),),
+            tags=("golf",),
+        )
+    )
     other = nd.contacts.create(ContactDTO(given_name="Ada"))
     assert robert.id and bob.id and other.id
-    nd.timeline.log(InteractionDTO(datetime(2025, 5, 1, 9), InteractionKind.CALL, summary="golf call",
-                                   participants=(Participant(bob.id), Participant(other.id))))
-    nd.timeline.log(InteractionDTO(datetime(2024, 1, 1, 9), InteractionKind.MEETING, summary="both there",
-                                   participants=(Participant(bob.id), Participant(robert.id))))
+    nd.timeline.log(
+        InteractionDTO(
+            datetime(2025, 5, 1, 9),
+            InteractionKind.CALL,
+            summary="golf call",
+            participants=(Participant(bob.id), Participant(other.id)),
+        )
+    )
+    nd.timeline.log(
+        InteractionDTO(
+            datetime(2024, 1, 1, 9),
+            InteractionKind.MEETING,
+            summary="both there",
+            participants=(Participant(bob.id), Participant(robert.id)),
+        )
+    )
     return robert.id, bob.id, other.id
 
 
@@ -27,8 +53,10 @@ def test_merge_unites_values_moves_the_timeline_and_trashes_the_other(nd: NetDes
     merged = nd.contacts.get(robert)
     assert merged.given_name == "Robert" and merged.title == "CTO"
     assert [p.value for p in merged.phones] == ["+1 617 555 0100"] and merged.tags == ("acme", "golf")
-    assert {(h.field, h.old_value) for h in nd.contacts.history(robert)} == {("given_name", "Bob"),
-                                                                           ("title", "Founder")}
+    assert {(h.field, h.old_value) for h in nd.contacts.history(robert)} == {
+        ("given_name", "Bob"),
+        ("title", "Founder"),
+    }
     assert sorted(i.summary for i in nd.timeline.for_contact(robert)) == ["both there", "golf call"]
     assert [r.id for r in nd.contacts.rows() if r.name.endswith("Smith")] == [robert]
     assert [t.id for t in nd.contacts.trash()] == [bob]

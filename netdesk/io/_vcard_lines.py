@@ -424,10 +424,10 @@ def unescape(text: str) -> str:
     return _UNESCAPE.sub(lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
 
 
-def split_escaped(text: str, sep: str) -> list[str]:
-    """Split on ``sep`` where it is not escaped by a backslash; parts stay escaped."""
+def split_escaped(text: str, sep: str, maxsplit: int = -1) -> list[str]:
+    """Split on ``sep`` where it is not escaped by a backslash (at most ``maxsplit`` times); parts stay escaped."""
     if "\\" not in text:
-        return text.split(sep)
+        return text.split(sep, maxsplit)
     parts: list[str] = []
     buf: list[str] = []
     i = 0
@@ -437,7 +437,7 @@ def split_escaped(text: str, sep: str) -> list[str]:
             buf.append(text[i : i + 2])
             i += 2
             continue
-        if ch == sep:
+        if ch == sep and (maxsplit < 0 or len(parts) < maxsplit):
             parts.append("".join(buf))
             buf = []
         else:

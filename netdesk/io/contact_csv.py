@@ -32,9 +32,7 @@ import binascii
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -50,6 +48,8 @@ from netdesk.core.model import (
     Related,
     sorted_tags,
 )
+from netdesk.io._vcard_lines import split_escaped
+from netdesk.io.atomic import atomic_open
 from netdesk.io.report import ImportReport
 
 GOOGLE = "google"
@@ -536,27 +536,6 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
-def _split_unescaped(text: str, sep: str, maxsplit: int = -1) -> list[str]:
-    """Split at ``sep`` characters that are not escaped with a backslash; the parts stay escaped."""
-    parts: list[str] = []
-    current: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            current.append(text[i : i + 2])
-            i += 2
-            continue
-        if ch == sep and (maxsplit < 0 or len(parts) < maxsplit):
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-        i += 1
-    parts.append("".join(current))
-    return parts
-
-
 def _format_label(label: str, pref: bool) -> str:
     escaped = _escape(label, ":")
     if escaped.startswith("*"):
@@ -575,7 +554,7 @@ def _format_points(points: Iterable[ContactPoint]) -> str:
 
 def _parse_entry(line: str) -> tuple[str, bool, str]:
     """``label: value`` -> (label, preferred, still-escaped value). Raises ValueError without the separator."""
-    pieces = _split_unescaped(line, ":", maxsplit=1)
+    pieces = split_escaped(line, ":", maxsplit=1)
     if len(pieces) != 2 or not pieces[1].startswith(" "):
         raise ValueError(f"entry {line!r} is not 'label: value'")
     label, pref = _parse_label(pieces[0])
@@ -608,7 +587,7 @@ def _parse_addresses(cell: str) -> tuple[PostalAddress, ...]:
         if not line:
             continue
         label, pref, value = _parse_entry(line)
-        parts = _split_unescaped(value, ";")
+        parts = split_escaped(value, ";")
         if len(parts) != len(_ADDRESS_PARTS):
             raise ValueError(f"address {line!r} does not have {len(_ADDRESS_PARTS)} parts separated by ';'")
         # The writer puts one space after each ';'.
@@ -632,7 +611,7 @@ def _format_tags(tags: Iterable[str]) -> str:
 def _parse_tags(cell: str) -> tuple[str, ...]:
     if not cell:
         return ()
-    parts = _split_unescaped(cell, ",")
+    parts = split_escaped(cell, ",")
     return tuple(_unescape(p[1:] if n and p.startswith(" ") else p) for n, p in enumerate(parts))
 
 
@@ -799,22 +778,13 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
 
 def write_contact_csv(contacts: Iterable[ContactDTO], path: Path) -> int:
     """Write ``contacts`` in NetDesk's CSV layout (see the module docstring) atomically; returns how many."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
     count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f, lineterminator="\r\n")
-            writer.writerow(NETDESK_COLUMNS)
-            for contact in contacts:
-                writer.writerow([_neutralise(cell) for cell in _netdesk_cells(contact)])
-                count += 1
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_open(Path(path), "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, lineterminator="\r\n")
+        writer.writerow(NETDESK_COLUMNS)
+        for contact in contacts:
+            writer.writerow([_neutralise(cell) for cell in _netdesk_cells(contact)])
+            count += 1
     return count
 
 

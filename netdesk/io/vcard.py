@@ -29,7 +29,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -48,6 +47,7 @@ from netdesk.io._vcard_lines import (
 )
 from netdesk.io._vcard_read import parse_card_text_checked
 from netdesk.io._vcard_write import contact_to_vcard_text
+from netdesk.io.atomic import atomic_write_bytes
 from netdesk.io.report import ImportReport
 
 __all__ = [
@@ -387,21 +387,6 @@ def read_vcard_file(
 def contact_to_vcard(contact: ContactDTO, version: str = "3.0") -> str:
     """One card as vCard ``version`` ("3.0" or "4.0") text with CRLF line ends, folded at 75 octets."""
     return contact_to_vcard_text(contact, version)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place, so readers never see half a file."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def write_vcard_file(contacts: Iterable[ContactDTO], path: Path, version: str = "3.0") -> int:

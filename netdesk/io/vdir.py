@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from netdesk.core.model import ContactDTO
+from netdesk.io.atomic import atomic_write_bytes
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import (
-    atomic_write_bytes,
     cards_of_bytes,
     contact_to_vcard,
     looks_like_vcard,

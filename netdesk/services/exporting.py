@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 
@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.errors import NetDeskError
 from netdesk.db import repository as repo
-
-Progress = Callable[[int, int, str], None]
+from netdesk.io import contact_csv, vcard, vdir
+from netdesk.services.formats import Progress
 
 
 class ExportFormat(StrEnum):
@@ -49,8 +49,6 @@ class ExportService:
 
         ``ids`` selects contacts explicitly; otherwise the search ``query`` and ``tag`` do (all when both are empty).
         """
-        from netdesk.io import contact_csv, vcard, vdir
-
         fmt = ExportFormat(fmt)
         with self._sessions() as s:
             chosen = list(ids) if ids is not None else repo.search_ids(s, query, tag)

@@ -11,7 +11,7 @@ from netdesk.core.model import ContactDTO
 from netdesk.io import contact_csv, linkedin, vcard, vdir
 from netdesk.io.report import ImportReport
 
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, str], None]  # (done, total, what): how far a long job is
 CancelCheck = Callable[[], bool]
 
 SNIFF_BYTES = 64 * 1024

@@ -19,9 +19,7 @@ from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
 from netdesk.io.report import ImportReport
-
-Progress = Callable[[int, int, str], None]  # (done, total, what)
-CancelCheck = Callable[[], bool]
+from netdesk.services.formats import CancelCheck, Progress, read_paths
 
 
 class ImportCancelled(Exception):
@@ -324,8 +322,6 @@ class ImportService:
         cancel: CancelCheck | None = None,
     ) -> ImportReport:
         """Import files and folders, recognising each format from its content, in one transaction."""
-        from netdesk.services.formats import read_paths
-
         report = ImportReport()
         parsed = read_paths(paths, report, progress=progress, cancel=cancel)
         if report.cancelled or not (parsed.contacts or parsed.linkedin_paths):
@@ -337,6 +333,7 @@ class ImportService:
                 if parsed.contacts:
                     import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
                 if parsed.linkedin_paths:
+                    # Imported here: linkedin_import builds on this module's contact import.
                     from netdesk.services.linkedin_import import import_linkedin
 
                     import_linkedin(s, parsed.linkedin_paths, report, progress=progress, cancel=cancel)

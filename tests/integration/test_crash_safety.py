@@ -82,6 +82,15 @@ def _start(code: str, db: Path) -> subprocess.Popen[str]:
     return proc
 
 
+def _kill_after(code: str, db: Path, seconds: float) -> None:
+    """Run ``code`` as a child writer on ``db``, SIGKILL it after ``seconds``, and check the file is whole."""
+    proc = _start(code, db)
+    time.sleep(seconds)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    _check_integrity(db)
+
+
 def _check_integrity(db: Path) -> None:
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -101,12 +110,7 @@ def _seed(db: Path, count: int) -> set[str]:
 def test_import_killed_at_random_points_leaves_a_whole_database(tmp_path: Path, run: int) -> None:
     db = tmp_path / "crash.sqlite3"
     before = _seed(db, 20)
-    proc = _start(IMPORT_CHILD, db)
-    time.sleep(random.Random(run).uniform(0.3, 2.5))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
-    _check_integrity(db)
+    _kill_after(IMPORT_CHILD, db, random.Random(run).uniform(0.3, 2.5))
     nd = open_netdesk(db)
     contacts = nd.contacts.search()
     assert before <= {c.uid for c in contacts}  # nothing that was there is lost
@@ -127,12 +131,7 @@ def test_import_killed_at_random_points_leaves_a_whole_database(tmp_path: Path, 
 def test_gui_process_killed_mid_save_keeps_each_contact_all_old_or_all_new(tmp_path: Path, run: int) -> None:
     db = tmp_path / "gui.sqlite3"
     before = _seed(db, 30)
-    proc = _start(GUI_EDIT_CHILD, db)
-    time.sleep(random.Random(10 + run).uniform(0.5, 1.5))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
-    _check_integrity(db)
+    _kill_after(GUI_EDIT_CHILD, db, random.Random(10 + run).uniform(0.5, 1.5))
     nd = open_netdesk(db)
     contacts = nd.contacts.search()
     assert {c.uid for c in contacts} == before
@@ -148,12 +147,7 @@ def test_gui_process_killed_mid_save_keeps_each_contact_all_old_or_all_new(tmp_p
 def test_edit_killed_mid_save_keeps_each_contact_all_old_or_all_new(tmp_path: Path, run: int) -> None:
     db = tmp_path / "edit.sqlite3"
     before = _seed(db, 30)
-    proc = _start(EDIT_CHILD, db)
-    time.sleep(random.Random(run).uniform(0.3, 1.5))
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-
-    _check_integrity(db)
+    _kill_after(EDIT_CHILD, db, random.Random(run).uniform(0.3, 1.5))
     nd = open_netdesk(db)
     contacts = nd.contacts.search()
     assert {c.uid for c in contacts} == before

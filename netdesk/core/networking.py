@@ -9,6 +9,9 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
+
+from netdesk.core.normalize import fold
 
 # --- due list ------------------------------------------------------------------------------------------------
 
@@ -53,19 +56,45 @@ class FollowupState(StrEnum):
     DISMISSED = "dismissed"
 
 
-@dataclass(frozen=True, slots=True)
-class DueItem:
+class DueItem(NamedTuple):
+    """One thing to act on, as facts; ``title`` and ``detail`` are written from them when read.
+
+    A big network's due list holds thousands of items but a person reads the first few dozen, so the wording
+    costs nothing until it is shown. A NamedTuple rather than a frozen dataclass: just as immutable, and built
+    five times faster, which shows at that count.
+    """
+
     kind: DueKind
     contact_id: int
     contact_name: str
-    title: str
-    detail: str
     days_overdue: int | None = None  # positive: late by that many days; negative: due in that many days
     due_date: date | None = None
     # The open favour a "you promised" nudge is about (so the UI can mark it done).
     interaction_id: int | None = None
     # For follow-ups: the state the contact is in ("" = nothing sent yet, "messaged").
     followup_state: FollowupState = FollowupState.NONE
+    # What the wording needs: the cadence kept and the last contact (cadence items), the year of a birth or
+    # wedding (occasions), the favour counts (balance nudges), what was promised (open favours).
+    cadence_days: int | None = None
+    last_contacted: date | None = None
+    since_year: int | None = None
+    favours: tuple[int, int] = (0, 0)  # (given, received)
+    summary: str = ""
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self.kind](self)
+
+    @property
+    def detail(self) -> str:
+        return _DETAILS[self.kind](self)
+
+    @property
+    def today(self) -> date | None:
+        """The day the item was computed for (every dated item is due_date + days_overdue from it)."""
+        if self.due_date is None or self.days_overdue is None:
+            return None
+        return self.due_date + timedelta(days=self.days_overdue)
 
 
 def _days(n: int) -> str:
@@ -80,6 +109,88 @@ def _when(days_until: int) -> str:
     if days_until > 0:
         return f"in {_days(days_until)}"
     return f"{_days(-days_until)} ago"
+
+
+def _late(item: DueItem) -> int:
+    return item.days_overdue or 0
+
+
+def _overdue_title(item: DueItem) -> str:
+    return f"Get in touch with {item.contact_name} · overdue by {_days(_late(item))}"
+
+
+def _due_soon_title(item: DueItem) -> str:
+    return f"Get in touch with {item.contact_name} · due {_when(-_late(item))}"
+
+
+def _cadence_detail(item: DueItem) -> str:
+    every = f"every {_days(item.cadence_days or 0)}"
+    if item.last_contacted is None or item.today is None:
+        return f"Keep in touch {every} · never contacted"
+    ago = _when((item.last_contacted - item.today).days)
+    return f"Keep in touch {every} · last contact {item.last_contacted.isoformat()} ({ago})"
+
+
+def _occasion_title(item: DueItem) -> str:
+    noun = "Birthday" if item.kind is DueKind.BIRTHDAY else "Anniversary"
+    title = f"{noun} of {item.contact_name} {_when(-_late(item))}"
+    if item.since_year is not None and item.due_date is not None and item.due_date.year > item.since_year:
+        years = item.due_date.year - item.since_year
+        title += f" (turns {years})" if item.kind is DueKind.BIRTHDAY else f" ({years} years)"
+    return title
+
+
+def _occasion_detail(item: DueItem) -> str:
+    when = item.due_date
+    return "" if when is None else f"{when.strftime('%A')}, {when.isoformat()}"
+
+
+def _followup_title(item: DueItem) -> str:
+    if item.followup_state is FollowupState.MESSAGED:
+        return f"First useful exchange with {item.contact_name}"
+    return f"Send {item.contact_name} a personal note"
+
+
+def _followup_detail(item: DueItem) -> str:
+    if item.due_date is None:
+        return ""
+    if item.followup_state is FollowupState.MESSAGED:
+        sent = item.due_date - timedelta(days=USEFUL_EXCHANGE_DAYS)
+        return f"Personal note sent {sent.isoformat()} · waiting for a reply"
+    connected = item.due_date - timedelta(days=PERSONAL_NOTE_DAYS)
+    return f"Connected {connected.isoformat()} · send a personal note within {_days(PERSONAL_NOTE_DAYS)}"
+
+
+def _favour_title(item: DueItem) -> str:
+    if item.interaction_id is not None:
+        return f"You promised {item.contact_name}: {item.summary.strip() or 'a favour'}"
+    given, received = item.favours
+    given_text = "given none" if given == 0 else f"given {given}"
+    return f"You have received {received} favours from {item.contact_name} and {given_text}"
+
+
+def _favour_detail(item: DueItem) -> str:
+    if item.interaction_id is not None and item.due_date is not None:
+        return f"Promised {_when(-_late(item))} ({item.due_date.isoformat()})"
+    return "Look for a way to help them"
+
+
+_TITLES = {
+    DueKind.OVERDUE: _overdue_title,
+    DueKind.DUE_THIS_WEEK: _due_soon_title,
+    DueKind.BIRTHDAY: _occasion_title,
+    DueKind.ANNIVERSARY: _occasion_title,
+    DueKind.FOLLOWUP: _followup_title,
+    DueKind.FAVOUR: _favour_title,
+}
+_DETAILS = {
+    DueKind.OVERDUE: _cadence_detail,
+    DueKind.DUE_THIS_WEEK: _cadence_detail,
+    DueKind.BIRTHDAY: _occasion_detail,
+    DueKind.ANNIVERSARY: _occasion_detail,
+    DueKind.FOLLOWUP: _followup_detail,
+    DueKind.FAVOUR: _favour_detail,
+}
 
 
 def effective_cadence(own_days: int | None, tag_days: list[int] | tuple[int, ...] = ()) -> int | None:
@@ -108,24 +219,12 @@ def cadence_item(
 
     ``since`` is when the clock started for someone never contacted (connected or added).
     """
-    start = last_contacted or since
-    due = start + timedelta(days=cadence_days)
+    due = (last_contacted or since) + timedelta(days=cadence_days)
     late = (today - due).days
     if late < -DUE_SOON_DAYS:
         return None
-    every = f"every {_days(cadence_days)}"
-    if last_contacted is None:
-        detail = f"Keep in touch {every} · never contacted"
-    else:
-        ago = _when((last_contacted - today).days)
-        detail = f"Keep in touch {every} · last contact {last_contacted.isoformat()} ({ago})"
-    if late > 0:
-        return DueItem(
-            DueKind.OVERDUE, contact_id, name, f"Get in touch with {name} · overdue by {_days(late)}", detail, late, due
-        )
-    return DueItem(
-        DueKind.DUE_THIS_WEEK, contact_id, name, f"Get in touch with {name} · due {_when(-late)}", detail, late, due
-    )
+    kind = DueKind.OVERDUE if late > 0 else DueKind.DUE_THIS_WEEK
+    return DueItem(kind, contact_id, name, late, due, cadence_days=cadence_days, last_contacted=last_contacted)
 
 
 def occurrence_in_year(month: int, day: int, year: int) -> date:
@@ -195,13 +294,7 @@ def occasion_item(
     until = (when - today).days
     if until > window:
         return None
-    noun = "Birthday" if kind is DueKind.BIRTHDAY else "Anniversary"
-    title = f"{noun} of {name} {_when(until)}"
-    if year is not None and when.year > year:
-        years = when.year - year
-        title += f" (turns {years})" if kind is DueKind.BIRTHDAY else f" ({years} years)"
-    detail = f"{when.strftime('%A')}, {when.isoformat()}"
-    return DueItem(kind, contact_id, name, title, detail, -until, when)
+    return DueItem(kind, contact_id, name, -until, when, since_year=year)
 
 
 def followup_item(
@@ -217,30 +310,14 @@ def followup_item(
         if (today - connected).days > NEW_CONNECTION_DAYS or connected > today:
             return None
         due = connected + timedelta(days=PERSONAL_NOTE_DAYS)
-        return DueItem(
-            DueKind.FOLLOWUP,
-            contact_id,
-            name,
-            f"Send {name} a personal note",
-            f"Connected {connected.isoformat()} · send a personal note within {_days(PERSONAL_NOTE_DAYS)}",
-            (today - due).days,
-            due,
-            followup_state=FollowupState.NONE,
-        )
+        return DueItem(DueKind.FOLLOWUP, contact_id, name, (today - due).days, due)
     if state == FollowupState.MESSAGED:
         sent = messaged_at or connected
         if (today - sent).days > NEW_CONNECTION_DAYS:
             return None
         due = sent + timedelta(days=USEFUL_EXCHANGE_DAYS)
         return DueItem(
-            DueKind.FOLLOWUP,
-            contact_id,
-            name,
-            f"First useful exchange with {name}",
-            f"Personal note sent {sent.isoformat()} · waiting for a reply",
-            (today - due).days,
-            due,
-            followup_state=FollowupState.MESSAGED,
+            DueKind.FOLLOWUP, contact_id, name, (today - due).days, due, followup_state=FollowupState.MESSAGED
         )
     return None
 
@@ -249,40 +326,36 @@ def favour_balance_item(contact_id: int, name: str, given: int, received: int) -
     """A nudge to give back when the user has received clearly more than given."""
     if received - given < FAVOUR_IMBALANCE:
         return None
-    given_text = "given none" if given == 0 else f"given {given}"
-    return DueItem(
-        DueKind.FAVOUR,
-        contact_id,
-        name,
-        f"You have received {received} favours from {name} and {given_text}",
-        "Look for a way to help them",
-    )
+    return DueItem(DueKind.FAVOUR, contact_id, name, favours=(given, received))
 
 
 def open_favour_item(
     interaction_id: int, contact_id: int, names: str, summary: str, promised: date, today: date
 ) -> DueItem:
     """A reminder of a promise (an open favour given)."""
-    ago = (today - promised).days
-    what = summary.strip() or "a favour"
     return DueItem(
         DueKind.FAVOUR,
         contact_id,
         names,
-        f"You promised {names}: {what}",
-        f"Promised {_when(-ago)} ({promised.isoformat()})",
-        ago,
+        (today - promised).days,
         promised,
         interaction_id=interaction_id,
+        summary=summary,
     )
 
 
+_SECTION_INDEX = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
+
+
+def _due_order(item: DueItem) -> tuple[int, int, str, int, int]:
+    late = -item.days_overdue if item.days_overdue is not None else 10**6
+    return (_SECTION_INDEX[item.kind], late, fold(item.contact_name), item.contact_id, item.interaction_id or 0)
+
+
 def sort_due(items: list[DueItem]) -> list[DueItem]:
-    """Sections in a fixed order; the most overdue first within a section; names break ties."""
-    order = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
-    # Two stable sorts: by name first, then by section and lateness (cheaper keys than one combined tuple).
-    by_name = sorted(items, key=lambda i: (i.contact_name.casefold(), i.contact_id, i.interaction_id or 0))
-    return sorted(by_name, key=lambda i: (order[i.kind], -i.days_overdue if i.days_overdue is not None else 10**6))
+    """Sections in a fixed order; the most overdue first within a section; names (as the contact list sorts them,
+    ignoring case and accents) break ties."""
+    return sorted(items, key=_due_order)
 
 
 # --- relationships -----------------------------------------------------------------------------------------

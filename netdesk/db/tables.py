@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -75,6 +77,21 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Computed by SQLite, never written (VIRTUAL: no storage, only the partial indexes below hold them). They let
+    # the due list find this fortnight's occasions and this month's new connections by index range instead of
+    # scanning every contact.
+    birthday_month_day: Mapped[str | None] = mapped_column(Text, Computed("substr(birthday, -5)", persisted=False))
+    anniversary_month_day: Mapped[str | None] = mapped_column(
+        Text, Computed("substr(anniversary, -5)", persisted=False)
+    )
+    followup_since: Mapped[str | None] = mapped_column(
+        Text,
+        Computed(
+            "CASE followup_state WHEN 'messaged' THEN COALESCE(followup_messaged_at, connected_on, created_at)"
+            " ELSE COALESCE(connected_on, created_at) END",
+            persisted=False,
+        ),
+    )
 
     points: Mapped[list[ContactPointRow]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", order_by="ContactPointRow.position"
@@ -89,6 +106,29 @@ class Contact(Base):
         Index("ix_contacts_sort_key", "sort_key"),
         Index("ix_contacts_organization", "organization"),
         Index("ix_contacts_deleted_at", "deleted_at"),
+        # Partial indexes for the due list (services/networking.py): each holds only the live contacts its part of
+        # the list can ever show, and each query repeats the index's WHERE terms so that SQLite picks it.
+        Index(
+            "ix_contacts_own_cadence",
+            "cadence_days",
+            sqlite_where=text("cadence_days IS NOT NULL AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_contacts_birthday_month_day",
+            "birthday_month_day",
+            sqlite_where=text("birthday > '' AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_contacts_anniversary_month_day",
+            "anniversary_month_day",
+            sqlite_where=text("anniversary > '' AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_contacts_followup",
+            "followup_state",
+            "followup_since",
+            sqlite_where=text("followup_state IN ('', 'messaged') AND kind = 'person' AND deleted_at IS NULL"),
+        ),
     )
 
 
@@ -187,6 +227,13 @@ class Interaction(Base):
     __table_args__ = (
         Index("ix_interactions_occurred_at", "occurred_at"),
         Index("ix_interactions_source_external_id", "source", "external_id"),
+        # Favours are a few percent of all interactions: the ledger and the due list's nudges read only these.
+        Index(
+            "ix_interactions_favours",
+            "kind",
+            "is_open",
+            sqlite_where=text("kind IN ('favour_given', 'favour_received')"),
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -115,7 +116,7 @@ def _as_date(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        return date(int(value[:4]), int(value[5:7]), int(value[8:10]))
+        return date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -131,48 +132,55 @@ def _as_datetime(value: Any) -> datetime | None:
     return datetime.fromisoformat(str(value))
 
 
+def _raw_connection(s: Session) -> sqlite3.Connection:
+    """The session's DB-API connection, for reads of thousands of rows (SQLAlchemy's Row objects cost more than the
+    query there). It is the same connection and transaction the session uses."""
+    raw = s.connection().connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
 def _today(today: date | None) -> date:
     return today if today is not None else date.today()
 
 
-# The cadence clock: own cadence, else the shortest among the contact's tags; the clock runs from the last
-# contact, else from when the person was connected/added.
-_TAG_CADENCE_DUE_SQL = """
-WITH tag_cadence AS (
-    SELECT ct.contact_id AS contact_id, MIN(t.cadence_days) AS days
-    FROM tags t CROSS JOIN contact_tags ct ON ct.tag_id = t.id
-    WHERE t.cadence_days IS NOT NULL
-    GROUP BY ct.contact_id
-)
-SELECT c.id, COALESCE(NULLIF(c.display_name, ''), 'Contact #' || c.id), tc.days,
-       c.last_contacted, c.connected_on, c.created_at
-FROM tag_cadence tc CROSS JOIN contacts c ON c.id = tc.contact_id
-WHERE c.cadence_days IS NULL AND c.deleted_at IS NULL
-  AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)
-  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || tc.days || ' days') <= :due_before
-"""
+# The due list reads only what it can show, each part through its own partial index (see tables.Contact): a
+# network of 100,000 people has a few thousand due items, and scanning every wide contact row costs more than
+# all of them together. INDEXED BY pins each plan (without statistics SQLite would rather use the deleted_at
+# index) and turns a change that makes an index unusable into an error instead of a silent slowdown. Names are
+# computed in SQL the way the contact list shows them.
+_NAME = "COALESCE(NULLIF(c.display_name, ''), 'Contact #' || c.id)"
+_VISIBLE = "c.deleted_at IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)"
 
-# One pass over contacts for own cadences, birthdays, anniversaries and follow-ups. Dates are ISO text, so the
-# follow-up window is a plain string comparison (no date() call per row).
-_DUE_SQL = """
-SELECT c.id, COALESCE(NULLIF(c.display_name, ''), 'Contact #' || c.id), c.kind, c.cadence_days,
-       c.last_contacted, c.connected_on, c.created_at,
-       c.birthday, c.anniversary, c.followup_state, c.followup_messaged_at
-FROM contacts c
-WHERE c.deleted_at IS NULL
-  AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)
-  AND (
-        (c.cadence_days IS NOT NULL
-         AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || c.cadence_days || ' days')
-             <= :due_before)
-     OR (c.birthday > '' AND (substr(c.birthday, -5) BETWEEN :lo1 AND :hi1
-                              OR substr(c.birthday, -5) BETWEEN :lo2 AND :hi2))
-     OR (c.anniversary > '' AND (substr(c.anniversary, -5) BETWEEN :lo1 AND :hi1
-                                 OR substr(c.anniversary, -5) BETWEEN :lo2 AND :hi2))
-     OR (c.followup_state = '' AND COALESCE(c.connected_on, c.created_at) >= :new_since AND c.kind = 'person')
-     OR (c.followup_state = 'messaged' AND c.kind = 'person'
-         AND COALESCE(c.followup_messaged_at, c.connected_on, c.created_at) >= :new_since)
-  )
+# The cadence clock: own cadence, else the shortest among the contact's tags; the clock runs from the last
+# contact, else from when the person was connected/added. A contact is due when its shortest tag cadence is, so
+# each (contact, tag) pair is tested alone and the minimum taken over the pairs that pass.
+_TAG_CADENCE_DUE_SQL = f"""
+SELECT c.id, {_NAME}, MIN(t.cadence_days), c.last_contacted, c.connected_on, c.created_at
+FROM tags t CROSS JOIN contact_tags ct ON ct.tag_id = t.id CROSS JOIN contacts c ON c.id = ct.contact_id
+WHERE t.cadence_days IS NOT NULL AND c.cadence_days IS NULL AND {_VISIBLE}
+  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || t.cadence_days || ' days')
+      <= :due_before
+GROUP BY c.id
+"""
+_OWN_CADENCE_DUE_SQL = f"""
+SELECT c.id, {_NAME}, c.cadence_days, c.last_contacted, c.connected_on, c.created_at
+FROM contacts c INDEXED BY ix_contacts_own_cadence
+WHERE c.cadence_days IS NOT NULL AND {_VISIBLE}
+  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || c.cadence_days || ' days')
+      <= :due_before
+"""
+# {field} is birthday or anniversary; one query per MM-DD range (two when the window wraps the year).
+_OCCASION_SQL = f"""
+SELECT c.id, {_NAME}, c.{{field}}
+FROM contacts c INDEXED BY ix_contacts_{{field}}_month_day
+WHERE c.{{field}} > '' AND {_VISIBLE} AND c.{{field}}_month_day BETWEEN :lo AND :hi
+"""
+_FOLLOWUP_SQL = f"""
+SELECT c.id, {_NAME}, c.followup_state, c.connected_on, c.created_at, c.followup_messaged_at
+FROM contacts c INDEXED BY ix_contacts_followup
+WHERE c.followup_state IN ('', 'messaged') AND c.kind = 'person' AND {_VISIBLE}
+  AND c.followup_since >= :new_since
 """
 
 
@@ -263,40 +271,33 @@ class NetworkingService:
     def due(self, today: date | None = None) -> list[DueItem]:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
-        items: list[DueItem] = []
-        (lo1, hi1), (lo2, hi2) = rules.occasion_ranges(today)
         params = {
             "today": today.isoformat(),
             "due_before": (today + timedelta(days=rules.DUE_SOON_DAYS)).isoformat(),
-            "lo1": lo1,
-            "hi1": hi1,
-            "lo2": lo2,
-            "hi2": hi2,
             "new_since": (today - timedelta(days=rules.NEW_CONNECTION_DAYS)).isoformat(),
         }
-        month_days = set(rules.occasion_month_days(today))
+        items: list[DueItem] = []
         with self._sessions() as s:
-            for cid, name, cadence, last, connected, created in s.execute(text(_TAG_CADENCE_DUE_SQL), params).all():
-                since = (_as_date(connected) or _as_date(created) or today) if last is None else today
-                item = rules.cadence_item(cid, name, cadence, _as_date(last), since, today)
-                if item is not None:
-                    items.append(item)
-            rows = s.execute(text(_DUE_SQL), params).all()
-            for cid, name, kind, cadence, last, connected, created, birthday, anniversary, state, messaged in rows:
-                since = _as_date(connected) or _as_date(created) or today
-                if cadence is not None:
-                    item = rules.cadence_item(cid, name, cadence, _as_date(last), since, today)
+            cursor = _raw_connection(s).cursor()
+            for sql in (_TAG_CADENCE_DUE_SQL, _OWN_CADENCE_DUE_SQL):
+                for cid, name, cadence, last, connected, created in cursor.execute(sql, params):
+                    last_day = _as_date(last)
+                    since = today if last_day is not None else (_as_date(connected) or _as_date(created) or today)
+                    item = rules.cadence_item(cid, name, cadence, last_day, since, today)
                     if item is not None:
                         items.append(item)
-                for occasion_kind, stored in ((DueKind.BIRTHDAY, birthday), (DueKind.ANNIVERSARY, anniversary)):
-                    if stored and stored[-5:] in month_days:
-                        occasion = rules.occasion_item(occasion_kind, cid, name, stored, today)
+            for lo, hi in dict.fromkeys(rules.occasion_ranges(today)):
+                for field, kind in (("birthday", DueKind.BIRTHDAY), ("anniversary", DueKind.ANNIVERSARY)):
+                    sql = _OCCASION_SQL.format(field=field)
+                    for cid, name, stored in cursor.execute(sql, {**params, "lo": lo, "hi": hi}):
+                        occasion = rules.occasion_item(kind, cid, name, stored, today)
                         if occasion is not None:
                             items.append(occasion)
-                if kind == "person" and state in (FollowupState.NONE, FollowupState.MESSAGED):
-                    follow = rules.followup_item(cid, name, state, since, _as_date(messaged), today)
-                    if follow is not None:
-                        items.append(follow)
+            for cid, name, state, connected, created, messaged in cursor.execute(_FOLLOWUP_SQL, params):
+                since = _as_date(connected) or _as_date(created) or today
+                follow = rules.followup_item(cid, name, state, since, _as_date(messaged), today)
+                if follow is not None:
+                    items.append(follow)
             items += self._favour_items(s, today)
         return rules.sort_due(items)
 
@@ -331,8 +332,7 @@ class NetworkingService:
 
     def _favour_facts(self, s: Session) -> _FavourFacts:
         pooled = s.connection().connection
-        raw = pooled.dbapi_connection
-        assert raw is not None
+        raw = _raw_connection(s)
         # A token per pooled connection (its info dict lives as long as the DBAPI connection).
         token = pooled.info.setdefault("netdesk_cache_token", next(_CONNECTION_TOKENS))
         version = raw.execute("PRAGMA data_version").fetchone()[0]
@@ -341,23 +341,31 @@ class NetworkingService:
             cached = self._favour_cache.get(token)
             if cached is not None and cached[0] == key:
                 return cached[1]
-        # CROSS JOIN keeps SQLite on the cheap plan: one pass over interactions, participants by primary key.
-        rows = s.execute(
-            text(
-                "SELECT p.contact_id, i.id, i.kind, i.is_open, i.occurred_at, i.summary"
-                " FROM interactions i CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
+        # Both read favours through their partial index (pinned as in the due queries); CROSS JOIN keeps
+        # participants second, found by primary key. The balance is summed in SQL: only the imbalanced few come back.
+        imbalanced = {
+            cid: (given, received)
+            for cid, given, received in raw.execute(
+                "SELECT p.contact_id, SUM(i.kind = 'favour_given') AS given, SUM(i.kind = 'favour_received') AS got"
+                " FROM interactions i INDEXED BY ix_interactions_favours"
+                " CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
                 " WHERE i.kind IN ('favour_given', 'favour_received') AND p.role = 'participant'"
+                " GROUP BY p.contact_id HAVING got - given >= ?",
+                (rules.FAVOUR_IMBALANCE,),
             )
-        ).all()
-        counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        }
         promises: dict[int, tuple[date, str, list[int]]] = {}
-        for cid, iid, kind, is_open, occurred, summary in rows:
-            counts[cid][0 if kind == "favour_given" else 1] += 1
-            if is_open and kind == "favour_given":
-                when = _as_date(occurred) or date.today()
-                promises.setdefault(iid, (when, summary, []))[2].append(cid)
+        for iid, occurred, summary, cid in raw.execute(
+            "SELECT i.id, i.occurred_at, i.summary, p.contact_id"
+            " FROM interactions i INDEXED BY ix_interactions_favours"
+            " CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
+            # The redundant IN repeats the partial index's condition, which SQLite needs verbatim to use it.
+            " WHERE i.kind IN ('favour_given', 'favour_received') AND i.kind = 'favour_given' AND i.is_open = 1"
+            " AND p.role = 'participant'"
+        ):
+            promises.setdefault(iid, (_as_date(occurred) or date.today(), summary, []))[2].append(cid)
         facts = _FavourFacts(
-            imbalanced={cid: (g, r) for cid, (g, r) in counts.items() if r - g >= rules.FAVOUR_IMBALANCE},
+            imbalanced=imbalanced,
             open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
         )
         with self._favour_lock:

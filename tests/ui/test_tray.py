@@ -15,7 +15,7 @@ TODAY = date(2025, 3, 14)
 
 
 def item(name: str, due: date | None, kind: DueKind = DueKind.OVERDUE, contact_id: int = 1) -> DueItem:
-    return DueItem(kind, contact_id, name, f"Get in touch with {name}", "", None, due)
+    return DueItem(kind, contact_id, name, None, due)
 
 
 def test_notification_names_whoever_is_due_today() -> None:

@@ -95,13 +95,16 @@ def test_favour_nudges() -> None:
 
 def test_sort_due_groups_sections_then_most_overdue_first() -> None:
     items = [
-        DueItem(DueKind.BIRTHDAY, 1, "b", "", "", -2, TODAY),
-        DueItem(DueKind.OVERDUE, 2, "x", "", "", 3),
-        DueItem(DueKind.OVERDUE, 3, "y", "", "", 30),
-        DueItem(DueKind.FAVOUR, 4, "z", "", ""),
-        DueItem(DueKind.DUE_THIS_WEEK, 5, "w", "", "", -1),
+        DueItem(DueKind.BIRTHDAY, 1, "b", -2, TODAY),
+        DueItem(DueKind.OVERDUE, 2, "x", 3),
+        DueItem(DueKind.OVERDUE, 3, "y", 30),
+        DueItem(DueKind.FAVOUR, 4, "z"),
+        DueItem(DueKind.DUE_THIS_WEEK, 5, "w", -1),
+        DueItem(DueKind.OVERDUE, 6, "Émile", 3),
+        DueItem(DueKind.OVERDUE, 7, "adam", 3),
     ]
-    assert [i.contact_id for i in rules.sort_due(items)] == [3, 2, 5, 1, 4]
+    # Equally late: by name, ignoring case and accents.
+    assert [i.contact_id for i in rules.sort_due(items)] == [3, 7, 6, 2, 5, 1, 4]
 
 
 def test_relationships_symmetric_and_directed() -> None:

@@ -78,3 +78,26 @@ def test_foreign_sqlite_file_is_refused(db_path: Path) -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="does not exist"):
         open_netdesk(tmp_path / "nope" / "x.sqlite3")
+
+
+def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
+    from alembic import command
+
+    from netdesk.core.model import ContactDTO, PartialDate
+    from netdesk.db.migrate import _config
+
+    nd = open_netdesk(db_path)
+    ada = nd.contacts.create(ContactDTO(given_name="Ada", birthday=PartialDate(12, 10, 1815)))
+    cfg = _config()
+    with nd.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
+    assert "birthday_month_day" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
+    with nd.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with nd.engine.connect() as conn:
+        assert conn.execute(
+            text("SELECT birthday_month_day FROM contacts WHERE id = :id"), {"id": ada.id}
+        ).scalar() == ("12-10")
+    nd.close()

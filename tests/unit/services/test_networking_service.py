@@ -427,3 +427,26 @@ def test_nameless_contact_still_gets_a_readable_item(nd: NetDesk) -> None:
         s.execute(update(Contact).where(Contact.id == cid).values(display_name=""))
     [item] = nd.networking.due(TODAY)
     assert item.contact_name == f"Contact #{cid}" and item.title == f"Birthday of Contact #{cid} tomorrow"
+
+
+def test_due_queries_read_through_their_partial_indexes(nd: NetDesk) -> None:
+    """The due list stays fast on a big network only while each query can use its index: guard the plans."""
+    from netdesk.services import networking as svc
+
+    params = {
+        "today": "2025-03-10",
+        "due_before": "2025-03-17",
+        "new_since": "2025-02-08",
+        "lo": "03-10",
+        "hi": "03-24",
+    }
+    expected = {
+        svc._OWN_CADENCE_DUE_SQL: "ix_contacts_own_cadence",
+        svc._OCCASION_SQL.format(field="birthday"): "ix_contacts_birthday_month_day",
+        svc._OCCASION_SQL.format(field="anniversary"): "ix_contacts_anniversary_month_day",
+        svc._FOLLOWUP_SQL: "ix_contacts_followup",
+    }
+    with nd.engine.connect() as conn:
+        for sql, index in expected.items():
+            plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+            assert index in plan, plan

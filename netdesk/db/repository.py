@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, DateTime, Table, delete, func, insert, select, text, update
@@ -331,7 +332,7 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     """SQLAlchemy's SQLite DATETIME text (always with microseconds), without strftime's cost."""
     if value is None:
         return None
-    text_value = value.replace(tzinfo=None).isoformat(" ")
+    text_value = (value if value.tzinfo is None else value.replace(tzinfo=None)).isoformat(" ")
     return text_value if len(text_value) > 19 else text_value + ".000000"
 
 
@@ -374,16 +375,53 @@ def executemany_rows(
         arg = getattr(column.default, "arg", None) if column.default is not None else None
         default = arg if (arg is not None and not callable(arg)) else None
         columns.append((column.name, default, _converter(column.type)))
-    names = ["id"] * (ids is not None) + [name for name, _, _ in columns]
+    keys = rows[0].keys()
+    if all(row.keys() == keys for row in rows):
+        # Rows built by one comprehension share their keys: take the values with one C-level itemgetter per row,
+        # convert only the date/bool columns, and append the defaults of the missing columns as one constant tail.
+        given = [c for c in columns if c[0] in keys]
+        missing = [c for c in columns if c[0] not in keys]
+        names = [name for name, _, _ in given + missing]
+        tail = tuple(convert(default) if convert else default for _, default, convert in missing)
+        values = _row_tuples(rows, [name for name, _, _ in given], [c for _, _, c in given], tail)
+    else:
+        names = [name for name, _, _ in columns]
+        values = [
+            tuple(convert(row.get(name, dflt)) if convert else row.get(name, dflt) for name, dflt, convert in columns)
+            for row in rows
+        ]
+    names = ["id"] * (ids is not None) + names
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    values = [
-        tuple(
-            convert(row.get(name, default)) if convert else row.get(name, default) for name, default, convert in columns
-        )
-        for row in rows
-    ]
     params = values if ids is None else [(i, *v) for i, v in zip(ids, values, strict=True)]
     session.connection().exec_driver_sql(sql, params)  # type: ignore[arg-type]
+
+
+def _row_tuples(
+    rows: Sequence[dict[str, Any]],
+    names: list[str],
+    converters: list[Callable[[Any], Any] | None],
+    tail: tuple[Any, ...],
+) -> list[tuple[Any, ...]]:
+    if not names:
+        return [tail] * len(rows)
+    if len(names) > 1:
+        get: Callable[[dict[str, Any]], tuple[Any, ...]] = itemgetter(*names)
+    else:  # itemgetter of one key returns the bare value, not a tuple
+        key = names[0]
+
+        def get(row: dict[str, Any]) -> tuple[Any, ...]:
+            return (row[key],)
+
+    convert_at = [(k, convert) for k, convert in enumerate(converters) if convert is not None]
+    if not convert_at:
+        return [get(row) + tail for row in rows]
+    out = []
+    for row in rows:
+        values = list(get(row))
+        for k, convert in convert_at:
+            values[k] = convert(values[k])
+        out.append((*values, *tail))
+    return out
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:

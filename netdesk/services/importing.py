@@ -19,6 +19,7 @@ from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
 from netdesk.io.report import ImportReport
+from netdesk.services.collector import paused_collector
 from netdesk.services.formats import CancelCheck, Progress, read_paths
 
 
@@ -322,6 +323,12 @@ class ImportService:
         cancel: CancelCheck | None = None,
     ) -> ImportReport:
         """Import files and folders, recognising each format from its content, in one transaction."""
+        with paused_collector():
+            return self._import_paths(paths, progress, cancel)
+
+    def _import_paths(
+        self, paths: Sequence[Path], progress: Progress | None, cancel: CancelCheck | None
+    ) -> ImportReport:
         report = ImportReport()
         parsed = read_paths(paths, report, progress=progress, cancel=cancel)
         if report.cancelled or not (parsed.contacts or parsed.linkedin_paths):

@@ -415,11 +415,17 @@ def _row_tuples(
     convert_at = [(k, convert) for k, convert in enumerate(converters) if convert is not None]
     if not convert_at:
         return [get(row) + tail for row in rows]
+    # Rows often share one object in a converted column (the import's timestamp): convert it once.
+    last_in: list[Any] = [object()] * len(converters)
+    last_out: list[Any] = [None] * len(converters)
     out = []
     for row in rows:
         values = list(get(row))
         for k, convert in convert_at:
-            values[k] = convert(values[k])
+            value = values[k]
+            if value is not last_in[k]:
+                last_in[k], last_out[k] = value, convert(value)
+            values[k] = last_out[k]
         out.append((*values, *tail))
     return out
 

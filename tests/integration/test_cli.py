@@ -90,3 +90,28 @@ def test_unreadable_import_file_exits_non_zero(tmp_path: Path) -> None:
     result = run_cli("import", "--db", str(db), str(tmp_path / "nothere.vcf"))
     assert result.returncode == 1
     assert "nothere.vcf: file not found" in result.stdout
+
+
+def test_output_cut_short_by_the_reader_is_no_error(tmp_path: Path) -> None:
+    """`netdesk list | head -1`: the pipe closes early; no traceback, the conventional SIGPIPE status."""
+    from netdesk.cli import EXIT_BROKEN_PIPE
+    from netdesk.io.report import ImportReport
+
+    db = tmp_path / "n.sqlite3"
+    nd = open_netdesk(db)
+    # Enough lines to fill the pipe's buffer (64 KiB on Linux) so that writing blocks and then fails.
+    people = [ContactDTO(given_name=f"Person {n:05d}", family_name="X" * 40) for n in range(5000)]
+    nd.imports.import_contacts(people, ImportReport())
+    nd.close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "list", "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == EXIT_BROKEN_PIPE
+    assert b"Person" in first and "Traceback" not in errors, errors

@@ -56,6 +56,7 @@ from netdesk.ui.import_dialog import (
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.navigation import Navigation
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
+from netdesk.ui.single_instance import forward_to_running_instance
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.workers import TaskRunner
 
@@ -974,6 +975,11 @@ class MainWindow(QMainWindow):
             return True
         if self._import_job is not None:
             self.statusBar().showMessage("Wait for the import to finish before opening another database.", 6000)
+            return False
+        if not new and path.is_file() and forward_to_running_instance(path):
+            # Another NetDesk window has it open (and now comes forward): two windows on one database would each
+            # show the other's changes late, and both would take the daily backups.
+            self.statusBar().showMessage(f"{path.name} is open in another NetDesk window; switched to that one.", 8000)
             return False
         problem = ""
         if new and path.exists():

@@ -146,3 +146,27 @@ def test_server_follows_the_window_to_another_database(qtbot, window: MainWindow
         assert window.open_database(other)
     assert server.name == server_name(other)
     qtbot.waitUntil(lambda: window.loaded and window.tasks.pending == 0)
+
+
+def test_open_database_goes_to_the_window_that_has_it_open(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, db: NetDesk, tmp_path: Path
+) -> None:
+    other = tmp_path / "busy.sqlite3"
+    open_netdesk(other).close()
+    running = start_netdesk(tmp_path, "--db", str(other))  # another NetDesk, its window open on that file
+    try:
+        qtbot.waitUntil(lambda: _serving(other), timeout=60_000)
+        assert window.open_database(other) is False
+        assert window.nd is db  # this window stays on its own database
+        assert "open in another NetDesk window" in window.statusBar().currentMessage()
+    finally:
+        running.kill()
+        running.communicate(timeout=30)
+
+
+def _serving(db_path: Path) -> bool:
+    probe = QLocalSocket()
+    probe.connectToServer(server_name(db_path))
+    alive = probe.waitForConnected(200)
+    probe.abort()
+    return alive

@@ -328,7 +328,7 @@ def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _sqlite_datetime(value: datetime | None) -> str | None:
+def sqlite_datetime(value: datetime | None) -> str | None:
     """SQLAlchemy's SQLite DATETIME text (always with microseconds), without strftime's cost."""
     if value is None:
         return None
@@ -347,7 +347,7 @@ def _sqlite_bool(value: bool | None) -> int | None:
 def _converter(column_type: object) -> Callable[[Any], Any] | None:
     """How a Python value of a column is written as SQLAlchemy's SQLite types store it (None: as it is)."""
     if isinstance(column_type, DateTime):
-        return _sqlite_datetime
+        return sqlite_datetime
     if isinstance(column_type, Date):
         return _sqlite_date
     if isinstance(column_type, Boolean):

@@ -249,6 +249,15 @@ class InteractionParticipant(Base):
     __table_args__ = (Index("ix_interaction_participants_contact_id", "contact_id"),)
 
 
+class FavourGeneration(Base):
+    """One row whose value triggers (migration 0002) change on every write to a favour or its participants."""
+
+    __tablename__ = "favour_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class ContactHistory(Base):
     """Old values of fields that changed (people change jobs): kept for the timeline."""
 

@@ -30,7 +30,7 @@ from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
 from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
-from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids, refresh_last_contacted
+from netdesk.services.timeline import advance_last_contacted, bulk_insert_interactions, existing_external_ids
 
 SOURCE = "linkedin"
 JOB_FIELDS = frozenset({"organization", "title"})
@@ -186,8 +186,7 @@ def import_linkedin(
         progress(len(data.messages), len(data.messages), "saving history")
     bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
-    touched = sorted({p.contact_id for i in new for p in i.participants})
-    refresh_last_contacted(s, touched)
+    advance_last_contacted(s, new)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
 

@@ -6,7 +6,6 @@ contact, so that due() and introducers_for() stay fast on a network of 100,000 p
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 import threading
@@ -43,7 +42,6 @@ from netdesk.db.tables import (
 )
 from netdesk.services.timeline import TimelineService
 
-_CONNECTION_TOKENS = itertools.count(1)
 DEFAULT_GOALS = ("Better known", "Better equipped", "Better connected")
 STALE_GOAL_CONTACT_DAYS = 60
 
@@ -188,11 +186,10 @@ class NetworkingService:
     def __init__(self, sessions: sessionmaker[Session], timeline: TimelineService | None = None) -> None:
         self._sessions = sessions
         self._timeline = timeline or TimelineService(sessions)
-        # Favour facts need a scan of all interactions (no index on kind); they are kept until the database
-        # changes, which SQLite tells us exactly, per pooled connection: its own writes move total_changes,
-        # commits by any other connection (threads, other processes) move PRAGMA data_version.
-        # token -> ((data_version, total_changes), facts)
-        self._favour_cache: dict[int, tuple[tuple[int, int], _FavourFacts]] = {}
+        # Favour facts join every favour with its participants (tens of milliseconds on a big timeline); they are
+        # kept until favour_generation changes, which triggers make happen on any write to a favour or to its
+        # participants, by any connection or process (migration 0002). Other writes leave them valid.
+        self._favour_cache: tuple[int, _FavourFacts] | None = None
         self._favour_lock = threading.Lock()
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
@@ -331,15 +328,11 @@ class NetworkingService:
         return items
 
     def _favour_facts(self, s: Session) -> _FavourFacts:
-        pooled = s.connection().connection
         raw = _raw_connection(s)
-        # A token per pooled connection (its info dict lives as long as the DBAPI connection).
-        token = pooled.info.setdefault("netdesk_cache_token", next(_CONNECTION_TOKENS))
-        version = raw.execute("PRAGMA data_version").fetchone()[0]
-        key = (version, raw.total_changes)
+        generation = raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0]
         with self._favour_lock:
-            cached = self._favour_cache.get(token)
-            if cached is not None and cached[0] == key:
+            cached = self._favour_cache
+            if cached is not None and cached[0] == generation:
                 return cached[1]
         # Both read favours through their partial index (pinned as in the due queries); CROSS JOIN keeps
         # participants second, found by primary key. The balance is summed in SQL: only the imbalanced few come back.
@@ -369,7 +362,7 @@ class NetworkingService:
             open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
         )
         with self._favour_lock:
-            self._favour_cache[token] = (key, facts)
+            self._favour_cache = (generation, facts)
         return facts
 
     # --- favours -------------------------------------------------------------------------------------------

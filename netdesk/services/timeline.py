@@ -67,6 +67,24 @@ def refresh_last_contacted(session: Session, contact_ids: Sequence[int]) -> None
         )
 
 
+def advance_last_contacted(session: Session, added: Sequence[InteractionDTO]) -> None:
+    """Move last_contacted forward for interactions just added (and nothing removed): the newest of the stored value
+    and the new ones. What refresh_last_contacted would find, without a query over each contact's whole timeline."""
+    newest: dict[int, datetime] = {}
+    for interaction in added:
+        when = interaction.occurred_at.replace(tzinfo=None)
+        for p in interaction.participants:
+            if p.role == ParticipantRole.PARTICIPANT and (p.contact_id not in newest or newest[p.contact_id] < when):
+                newest[p.contact_id] = when
+    if not newest:
+        return
+    stamps = {when: repo.sqlite_datetime(when) for when in set(newest.values())}
+    session.connection().exec_driver_sql(
+        "UPDATE contacts SET last_contacted = ? WHERE id = ? AND (last_contacted IS NULL OR last_contacted < ?)",
+        [(stamps[when], cid, stamps[when]) for cid, when in newest.items()],
+    )
+
+
 def index_interactions(session: Session, rows: Sequence[Interaction]) -> None:
     if not rows:
         return

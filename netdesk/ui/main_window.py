@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
     tags_loaded = Signal()
     data_changed = Signal()  # after contacts_changed: edits, logged interactions, undo … (views refresh)
     database_changed = Signal(object)  # the Path of the database the window switched to
+    database_closing = Signal()  # the window is about to close its database (to switch to another)
     preferences_changed = Signal(object)  # the Preferences just saved
 
     def __init__(self, nd: NetDesk, settings: QSettings | None = None, demo: bool = False) -> None:
@@ -1011,6 +1012,7 @@ class MainWindow(QMainWindow):
         # Background queries on the old database finish (their results dropped) before it is closed.
         old, old_tasks = self.nd, self.tasks
         old_tasks.close()
+        self.database_closing.emit()  # views stop their own background loads
         self.tasks = TaskRunner(self)
         self.nd = nd
         old.close()

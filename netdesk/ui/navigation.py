@@ -122,6 +122,9 @@ class Navigation(QObject):
         database_changed = getattr(window, "database_changed", None)
         if database_changed is not None:
             database_changed.connect(lambda _path: self._database_switched())
+        database_closing = getattr(window, "database_closing", None)
+        if database_closing is not None:
+            database_closing.connect(self._stop_view_loads)
         # Typing a search only makes sense over the list.
         window.search_edit.textEdited.connect(lambda _text: self.show_view(View.CONTACTS))
 
@@ -132,6 +135,13 @@ class Navigation(QObject):
     @property
     def nd(self) -> NetDesk:
         return self.window.nd  # the window can switch to another database (File → Open database)
+
+    def _stop_view_loads(self) -> None:
+        """Views loading in the background (the Due list) finish before the old database is closed."""
+        for page in self.views.values():
+            stop = getattr(page, "stop_loading", None)
+            if stop is not None:
+                stop()
 
     def _database_switched(self) -> None:
         """Views were built over the old database: drop them, and start again on the home view."""

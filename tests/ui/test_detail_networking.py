@@ -22,9 +22,10 @@ def panel(window: MainWindow) -> NetworkingPanel:
     return window.detail.networking
 
 
-def due_kinds(window: MainWindow, contact_id: int) -> set[DueKind]:
+def due_kinds(qtbot, window: MainWindow, contact_id: int) -> set[DueKind]:  # type: ignore[no-untyped-def]
     page = window.navigation.views[View.DUE]
     assert isinstance(page, DueView)
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)  # the Due view loads its list in the background
     return {i.kind for i in page.items if i.contact_id == contact_id}
 
 
@@ -34,7 +35,7 @@ def test_strength_explained_and_cadence_change_updates_due(
     grace = sample["Grace Hopper"]
     db.networking.mark_followup(grace, "dismissed")
     window.navigation.show_view(View.DUE)  # build the Due view, then go back to the list
-    assert due_kinds(window, grace) == set()
+    assert due_kinds(qtbot, window, grace) == set()
     window.navigation.show_view(View.CONTACTS)
     window.select_contact(grace)
     pane = panel(window)
@@ -51,7 +52,7 @@ def test_strength_explained_and_cadence_change_updates_due(
     assert panel(window).cadence_label.text() == "Cadence: every 3 days"
     assert "next due" in panel(window).due_label.text() and "in 3 days" in panel(window).due_label.text()
     window.navigation.show_view(View.DUE)
-    assert due_kinds(window, grace) == {DueKind.DUE_THIS_WEEK}
+    assert due_kinds(qtbot, window, grace) == {DueKind.DUE_THIS_WEEK}
 
     window.navigation.show_view(View.CONTACTS)
     panel(window).cadence_button.click()
@@ -61,7 +62,7 @@ def test_strength_explained_and_cadence_change_updates_due(
     dialog.accept()
     assert panel(window).cadence_label.text() == "Cadence: none"
     window.navigation.show_view(View.DUE)
-    assert due_kinds(window, grace) == set()
+    assert due_kinds(qtbot, window, grace) == set()
 
 
 def test_cadence_from_tag_is_named(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
 from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.core.networking import DueKind
-from netdesk.services import NetDesk
+from netdesk.services import NetDesk, open_netdesk
 from netdesk.ui.contact_table_model import Column
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.main_window import MainWindow
@@ -39,6 +41,11 @@ def due_view(window: MainWindow) -> DueView:
 
 def due_kinds(window: MainWindow, contact_id: int) -> set[DueKind]:
     return {i.kind for i in due_view(window).items if i.contact_id == contact_id}
+
+
+def wait_for_due(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The Due view loads its list in the background."""
+    qtbot.waitUntil(lambda: not due_view(window).loading, timeout=5000)
 
 
 def test_keyboard_shortcuts_and_view_menu_switch_pages(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -78,6 +85,7 @@ def test_activating_a_due_contact_selects_it_in_the_list(qtbot, window: MainWind
     window.run_search()
     qtbot.waitUntil(lambda: window.model.shown == 1)
     press(qtbot, window, Qt.Key.Key_2)
+    wait_for_due(qtbot, window)
     grace = sample["Grace Hopper"]
     row = next(r for r in due_view(window).rows if r.item.contact_id == grace)  # a new connection to follow up
     qtbot.mouseClick(row.title_button, Qt.MouseButton.LeftButton)
@@ -96,6 +104,7 @@ def test_quick_log_from_due_appears_in_timeline_and_clears_due(
     db.timeline.log(InteractionDTO(old, InteractionKind.CALL, summary="Old call", participants=(Participant(linus),)))
     window = make_window(view=None)
     assert window.navigation.current is View.DUE
+    wait_for_due(qtbot, window)
     assert due_kinds(window, linus) == {DueKind.OVERDUE}
     row = next(r for r in due_view(window).rows if r.item.contact_id == linus)
     qtbot.mouseClick(row, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))  # select the item (not its buttons)
@@ -112,6 +121,10 @@ def test_quick_log_from_due_appears_in_timeline_and_clears_due(
     dialog.save_button.click()
 
     qtbot.waitUntil(lambda: linus not in {i.contact_id for i in due_view(window).items})
+    # While waiting for the Due view's load the offscreen platform leaves no window active after the dialog
+    # closed (a desktop hands activation back to the parent): activate it again for the shortcut.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     press(qtbot, window, Qt.Key.Key_3)
     timeline = window.navigation.views[View.TIMELINE]
     assert isinstance(timeline, TimelineView)
@@ -181,3 +194,30 @@ def test_strength_column_fills_in_off_the_gui_thread(
     assert cell(sample["Linus Torvalds"]) == "0"
     window.table.sortByColumn(Column.STRENGTH, Qt.SortOrder.DescendingOrder)
     assert window.model.contact_id(0) == ada
+
+
+def test_switching_database_lets_a_due_load_finish_before_closing_the_old_one(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], tmp_path: Path, monkeypatch
+) -> None:
+    window = make_window(view="due")
+    wait_for_due(qtbot, window)
+    old = window.nd
+    events: list[str] = []
+    real_due, real_close = old.networking.due, old.close
+
+    def slow_due(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        events.append("due finished")
+        return real_due(*args, **kwargs)
+
+    def close() -> None:
+        events.append("old database closed")
+        real_close()
+
+    monkeypatch.setattr(old.networking, "due", slow_due)
+    monkeypatch.setattr(old, "close", close)
+    due_view(window).refresh()
+    other = tmp_path / "other.sqlite3"
+    open_netdesk(other).close()
+    assert window.open_database(other)
+    assert events == ["due finished", "old database closed"]

@@ -1,12 +1,19 @@
-"""The due list: who to get in touch with now, in sections, each item with its one-click actions."""
+"""The due list: who to get in touch with now, in sections, each item with its one-click actions.
+
+The list is queried off the GUI thread (on a large network the query takes a noticeable fraction of a second):
+``refresh()`` starts a load and returns; the rows already shown stay until the new list arrives, and only the
+newest load's result is applied. The one-click actions are single-row writes and run directly, then refresh.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -23,9 +30,13 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import DUE_KIND_ORDER, DueItem, DueKind, FollowupState
 from netdesk.services import NetDesk
+from netdesk.ui.workers import TaskRunner
+
+log = logging.getLogger(__name__)
 
 SNOOZE_DAYS = 7
 SECTION_LIMIT = 50  # items shown per section before "Show all": a section of thousands helps nobody
+LOADING_TEXT = "Loading…"
 
 
 class DueRow(QFrame):
@@ -78,6 +89,8 @@ class DueView(QWidget):
     contactActivated = Signal(int)
     # Emitted with the contact ids after an action here changed them (logged, snoozed, cadence …).
     contactsChanged = Signal(list)
+    # Emitted once the rows have been rebuilt from a newly loaded list.
+    refreshed = Signal()
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
@@ -91,6 +104,14 @@ class DueView(QWidget):
         self.show_all_buttons: dict[DueKind, QPushButton] = {}
         self._expanded: set[DueKind] = set()
         self.active_dialog: QDialog | None = None
+        self.loading = False
+        self._generation = 0  # bumped by every refresh(); a load whose number is no longer current is dropped
+        self._superseded = threading.Event()  # set when a newer refresh makes the waiting load pointless
+        self._load_error_shown = False
+        # No Qt parent: the runner must outlive the view's C++ object, so that a result queued for delivery
+        # after the view is gone reaches a closed runner (and is dropped) rather than a deleted one.
+        self._loader = TaskRunner(max_threads=1)
+        self.destroyed.connect(self._loader.close)
 
         self.summary_label = QLabel()
         self.summary_label.setObjectName("dueSummary")
@@ -120,12 +141,78 @@ class DueView(QWidget):
     # --- loading -----------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        try:
-            self.items = self._nd.networking.due(self._today())
-        except NetDeskError as exc:
-            self._show_error(str(exc))
-            self.items = []
+        """Start loading the due list in the background; the rows shown stay until it arrives."""
+        if self._loader.closed:
+            return  # the window is closing (or the view is going away): no more queries
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        self.summary_label.setText(LOADING_TEXT)
+        self._superseded.set()
+        superseded = self._superseded = threading.Event()
+        networking, today = self._nd.networking, self._today()
+
+        def load() -> list[DueItem] | None:
+            if superseded.is_set():
+                return None  # a newer refresh came while this one waited for the thread: skip the query
+            return networking.due(today)
+
+        self._loader.submit(
+            load,
+            lambda items: self._loaded(generation, items),
+            lambda exc: self._load_failed(generation, exc),
+        )
+
+    def _loaded(self, generation: int, items: list[DueItem] | None) -> None:
+        if generation != self._generation or items is None:
+            return  # an older load: a newer one is on its way
+        self.loading = False
+        if self._load_error_shown:
+            self._load_error_shown = False
+            self.error_label.hide()
+        self.items = items
         self._rebuild()
+        self.refreshed.emit()
+
+    def _load_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.loading = False
+        if isinstance(exc, NetDeskError):
+            message = str(exc)
+        else:
+            log.error("loading the due list failed", exc_info=exc)
+            message = f"The due list could not be loaded: {exc}"
+        self._show_error(message)
+        self._load_error_shown = True
+        self.items = []
+        self._rebuild()
+        self.summary_label.setText("The due list could not be loaded.")
+
+    def stop_loading(self) -> None:
+        """Wait for a load under way and drop its result; later refreshes do nothing.
+
+        Called when the window closes (its database is closed next) and when the view itself is closed.
+        """
+        self._loader.close()
+        self.loading = False
+
+    def event(self, event: QEvent) -> bool:
+        # Once in a window, watch it: a child widget gets no close event of its own when the window closes.
+        if event.type() in (QEvent.Type.ParentChange, QEvent.Type.Show):
+            window = self.window()
+            if window is not self:
+                window.installEventFilter(self)  # installing twice keeps one filter
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and watched is self.window():
+            self.stop_loading()
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_loading()
+        super().closeEvent(event)
 
     def _rebuild(self) -> None:
         while self._list.count():
@@ -139,7 +226,10 @@ class DueView(QWidget):
         self.section_labels = {}
         self.show_all_buttons = {}
         n = len(self.items)
-        self.summary_label.setText("Nothing due — well done." if n == 0 else f"{n} thing{'s' if n != 1 else ''} to do")
+        if not self.loading:  # "Show all" during a load rebuilds the old rows; the summary keeps saying "Loading…"
+            self.summary_label.setText(
+                "Nothing due — well done." if n == 0 else f"{n} thing{'s' if n != 1 else ''} to do"
+            )
         for kind in DUE_KIND_ORDER:
             section = [i for i in self.items if i.kind is kind]
             if not section:

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
 
+from netdesk.core.errors import NetDeskError
 from netdesk.core.model import InteractionKind, PartialDate
-from netdesk.core.networking import DueKind
+from netdesk.core.networking import DueItem, DueKind
 from netdesk.services import NetDesk
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.views import due_view
 from netdesk.ui.views.due_view import DueRow, DueView
+
+
+def open_view(qtbot, nd: NetDesk, **kwargs: object) -> DueView:  # type: ignore[no-untyped-def]
+    """A Due view whose first (background) load has arrived."""
+    view = DueView(nd, **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(view)
+    wait_loaded(qtbot, view)
+    return view
+
+
+def wait_loaded(qtbot, view: DueView) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not view.loading, timeout=5000)
 
 
 def titles(view: DueView) -> list[str]:
@@ -41,8 +55,7 @@ def network(nd: NetDesk, make_person: Callable[..., int], make_interaction: Call
 
 
 def test_sections_and_items_shown(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    view = DueView(nd)
-    qtbot.addWidget(view)
+    view = open_view(qtbot, nd)
     assert view.summary_label.text() == "4 things to do"
     assert [label.text() for label in view.section_labels.values()] == [
         "Overdue (1)",
@@ -64,64 +77,63 @@ def test_sections_and_items_shown(qtbot, nd: NetDesk, network: dict[str, int]) -
 
 
 def test_title_click_asks_to_show_the_contact(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    view = DueView(nd)
-    qtbot.addWidget(view)
+    view = open_view(qtbot, nd)
     with qtbot.waitSignal(view.contactActivated) as signal:
         row_of(view, "Bea").title_button.click()
     assert signal.args == [network["bday"]]
 
 
 def test_snooze_hides_the_item(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    view = DueView(nd)
-    qtbot.addWidget(view)
-    row_of(view, "Lara").buttons["Snooze 1 week"].click()
+    view = open_view(qtbot, nd)
+    with qtbot.waitSignal(view.refreshed):
+        row_of(view, "Lara").buttons["Snooze 1 week"].click()
     assert not any("Lara" in t for t in titles(view))
     assert "Overdue" not in [k.label for k in view.section_labels]
-    later = DueView(nd, today=lambda: date.today() + timedelta(days=7))
-    qtbot.addWidget(later)
+    later = open_view(qtbot, nd, today=lambda: date.today() + timedelta(days=7))
     assert any("Lara" in t for t in titles(later))
 
 
 def test_follow_up_steps_through_the_buttons(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    view = DueView(nd)
-    qtbot.addWidget(view)
-    row_of(view, "Nico").buttons["Sent personal message"].click()
+    view = open_view(qtbot, nd)
+    with qtbot.waitSignal(view.refreshed):
+        row_of(view, "Nico").buttons["Sent personal message"].click()
     nico = row_of(view, "Nico")
     assert nico.title_button.text() == "First useful exchange with Nico New"
     assert "Personal note sent" in nico.detail_label.text()
-    nico.buttons["They replied"].click()
+    with qtbot.waitSignal(view.refreshed):
+        nico.buttons["They replied"].click()
     assert not any("Nico" in t for t in titles(view))
 
 
 def test_mark_favour_done(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    view = DueView(nd)
-    qtbot.addWidget(view)
-    row_of(view, "Otto").buttons["Mark done"].click()
+    view = open_view(qtbot, nd)
+    with qtbot.waitSignal(view.refreshed):
+        row_of(view, "Otto").buttons["Mark done"].click()
     assert DueKind.FAVOUR not in view.section_labels
     assert nd.networking.open_favours(network["owed"]) == []
 
 
 def test_change_cadence_dialog(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    view = DueView(nd)
-    qtbot.addWidget(view)
+    view = open_view(qtbot, nd)
     row_of(view, "Lara").buttons["Change cadence…"].click()
     dialog = view.active_dialog
     assert isinstance(dialog, QInputDialog) and dialog.intValue() == 30
     dialog.setIntValue(90)
-    dialog.accept()
+    with qtbot.waitSignal(view.refreshed):
+        dialog.accept()
     assert nd.networking.cadence_of(network["late"]) == (90, 90)
     assert not any("Lara" in t for t in titles(view))
 
 
 def test_log_dialog_restarts_the_clock(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    view = DueView(nd)
-    qtbot.addWidget(view)
+    view = open_view(qtbot, nd)
     row_of(view, "Lara").buttons["Log…"].click()
     dialog = view.active_dialog
     assert isinstance(dialog, InteractionDialog)
     assert dialog.participant_ids() == [network["late"]]
     qtbot.keyClicks(dialog.summary_edit, "Lunch")
-    dialog.save_button.click()
+    with qtbot.waitSignal(view.refreshed):
+        dialog.save_button.click()
     assert view.active_dialog is None
     assert not any("Lara" in t for t in titles(view))
     assert nd.timeline.for_contact(network["late"])[0].summary == "Lunch"
@@ -132,14 +144,179 @@ def test_long_sections_are_cut_with_show_all(qtbot, nd: NetDesk, make_person, mo
     today = date.today()
     for n in range(3):
         make_person(f"Bday {n}", birthday=PartialDate(today.month, today.day))
-    view = DueView(nd)
-    qtbot.addWidget(view)
+    view = open_view(qtbot, nd)
     assert len(view.rows) == 2 and view.section_labels[DueKind.BIRTHDAY].text() == "Birthdays (3)"
     view.show_all_buttons[DueKind.BIRTHDAY].click()
     assert len(view.rows) == 3 and DueKind.BIRTHDAY not in view.show_all_buttons
 
 
 def test_empty_list(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    view = open_view(qtbot, nd)
+    assert view.summary_label.text() == "Nothing due — well done." and view.rows == []
+
+
+# --- loading off the GUI thread ------------------------------------------------------------------------------
+
+
+def test_summary_says_loading_until_the_list_arrives(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    view = open_view(qtbot, nd)
+    rows_before = list(view.rows)
+    with qtbot.waitSignal(view.refreshed):
+        view.refresh()
+        assert view.loading and view.summary_label.text() == "Loading…"
+        assert view.rows == rows_before  # the old rows stay until the new list is in: no empty flash
+    assert not view.loading and view.summary_label.text() == "4 things to do"
+    assert len(view.rows) == 4
+
+
+def test_due_runs_off_the_gui_thread(qtbot, nd: NetDesk, network: dict[str, int], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    threads: list[int] = []
+    real_due = nd.networking.due
+
+    def recording_due(today: date) -> list[DueItem]:
+        threads.append(threading.get_ident())
+        return real_due(today)
+
+    monkeypatch.setattr(nd.networking, "due", recording_due)
+    view = open_view(qtbot, nd)
+    with qtbot.waitSignal(view.refreshed):
+        row_of(view, "Lara").buttons["Snooze 1 week"].click()
+    assert len(threads) == 2 and threading.get_ident() not in threads
+
+
+def test_only_the_newest_load_is_shown(qtbot, nd: NetDesk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    old = [DueItem(DueKind.OVERDUE, 1, "Olga Old", days_overdue=5)]
+    new = [DueItem(DueKind.BIRTHDAY, 2, "Nina New", days_overdue=-2, due_date=date.today() + timedelta(days=2))]
+    release_first = threading.Event()
+    calls: list[int] = []
+
+    def due(today: date) -> list[DueItem]:
+        calls.append(len(calls))
+        if len(calls) == 2:  # the first refresh's load (the view's own first load is call 1)
+            assert release_first.wait(5)
+            return old
+        return new if len(calls) > 2 else []
+
+    monkeypatch.setattr(nd.networking, "due", due)
+    view = open_view(qtbot, nd)
+    applied: list[list[str]] = []
+    view.refreshed.connect(lambda: applied.append([i.contact_name for i in view.items]))
+    view.refresh()
+    qtbot.waitUntil(lambda: len(calls) == 2)  # the slow load is running
+    view.refresh()
+    release_first.set()
+    qtbot.waitUntil(lambda: not view.loading, timeout=5000)
+    assert applied == [["Nina New"]]  # the slow first result arrived first and was dropped
+    assert titles(view) == ["Birthday of Nina New in 2 days"]
+    assert view.summary_label.text() == "1 thing to do"
+
+
+def test_a_load_overtaken_while_waiting_skips_its_query(qtbot, nd: NetDesk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+    calls: list[date] = []
+
+    def due(today: date) -> list[DueItem]:
+        calls.append(today)
+        assert release.wait(5)
+        return []
+
+    monkeypatch.setattr(nd.networking, "due", due)
     view = DueView(nd)
     qtbot.addWidget(view)
-    assert view.summary_label.text() == "Nothing due — well done." and view.rows == []
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    view.refresh()  # waits behind the running load …
+    view.refresh()  # … and is overtaken by this one before it starts
+    release.set()
+    with qtbot.waitSignal(view.refreshed):
+        pass
+    qtbot.waitUntil(lambda: not view.loading)
+    assert len(calls) == 2
+
+
+def test_a_failing_load_shows_the_error_and_the_next_one_clears_it(qtbot, nd: NetDesk, network, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    view = open_view(qtbot, nd)
+    real_due = nd.networking.due
+    failures: list[Exception] = [NetDeskError("database is locked"), RuntimeError("disk on fire")]
+
+    def due(today: date) -> list[DueItem]:
+        if failures:
+            raise failures.pop(0)
+        return real_due(today)
+
+    monkeypatch.setattr(nd.networking, "due", due)
+    view.refresh()
+    wait_loaded(qtbot, view)
+    assert not view.error_label.isHidden() and view.error_label.text() == "database is locked"
+    assert view.summary_label.text() == "The due list could not be loaded." and view.rows == []
+    view.refresh()  # not a NetDeskError: shown all the same
+    wait_loaded(qtbot, view)
+    assert not view.error_label.isHidden() and "disk on fire" in view.error_label.text()
+    with qtbot.waitSignal(view.refreshed):
+        view.refresh()
+    assert view.error_label.isHidden() and view.summary_label.text() == "4 things to do"
+
+
+def test_selection_and_show_all_survive_a_refresh(qtbot, nd: NetDesk, make_person, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(due_view, "SECTION_LIMIT", 2)
+    today = date.today()
+    for n in range(3):
+        make_person(f"Bday {n}", birthday=PartialDate(today.month, today.day))
+    view = open_view(qtbot, nd)
+    view.select_row(view.rows[1])
+    picked = view.rows[1].item
+    view.refresh()
+    view.show_all_buttons[DueKind.BIRTHDAY].click()  # during the load: rebuilt from the rows already loaded
+    assert len(view.rows) == 3 and view.summary_label.text() == "Loading…"
+    with qtbot.waitSignal(view.refreshed):
+        pass
+    assert len(view.rows) == 3 and DueKind.BIRTHDAY not in view.show_all_buttons
+    assert view.current_row is not None and view.current_row.item == picked
+    assert view.selected_contact() == (picked.contact_id, picked.contact_name)
+
+
+def test_closing_the_window_during_a_load_drops_the_result(qtbot, nd: NetDesk, network, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = QWidget()
+    qtbot.addWidget(window)
+    view = DueView(nd)
+    QVBoxLayout(window).addWidget(view)
+    window.show()
+    wait_loaded(qtbot, view)
+    started, release = threading.Event(), threading.Event()
+    calls: list[date] = []
+
+    def slow_due(today: date) -> list[DueItem]:
+        calls.append(today)
+        started.set()
+        assert release.wait(5)
+        return []
+
+    monkeypatch.setattr(nd.networking, "due", slow_due)
+    view.refresh()
+    assert started.wait(5)
+    threading.Timer(0.2, release.set).start()
+    window.close()  # waits for the running query: the database may be closed right after
+    assert not view.loading and view.summary_label.text() == "Loading…"
+    qtbot.wait(50)  # let a queued result arrive, if one were still to come
+    assert len(view.rows) == 4  # the empty result was dropped
+    view.refresh()
+    assert not view.loading and len(calls) == 1  # no more queries once the window is closed
+
+
+def test_view_deleted_during_a_load_does_not_crash(qtbot, nd: NetDesk, network, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    view = open_view(qtbot, nd)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_due(today: date) -> list[DueItem]:
+        started.set()
+        assert release.wait(5)
+        return []
+
+    monkeypatch.setattr(nd.networking, "due", slow_due)
+    view.refresh()
+    assert started.wait(5)
+    loader = view._loader
+    threading.Timer(0.2, release.set).start()
+    with qtbot.waitSignal(view.destroyed):
+        view.deleteLater()  # as the navigation does with the views of a database it switched away from
+    assert loader.closed
+    qtbot.waitUntil(lambda: loader.pending == 0)  # the result was delivered to the closed runner and dropped

@@ -198,3 +198,42 @@ def test_timeline_newest_first_and_last_contacted(nd: NetDesk) -> None:
 def test_interaction_needs_a_participant(nd: NetDesk) -> None:
     with pytest.raises(ValidationError):
         nd.timeline.log(InteractionDTO(datetime(2024, 1, 1), InteractionKind.CALL))
+
+
+def test_bulk_added_interactions_advance_last_contacted_as_a_full_refresh_would(nd: NetDesk) -> None:
+    """Imports move last_contacted forward from what they add; a refresh from the whole timeline must agree."""
+    from netdesk.core.model import Participant, ParticipantRole
+    from netdesk.db.tables import Contact
+    from netdesk.services.timeline import advance_last_contacted, bulk_insert_interactions, refresh_last_contacted
+
+    ids = [nd.contacts.create(ContactDTO(given_name=n)).id or 0 for n in ("Ann", "Ben", "Cid", "Dee")]
+    ann, ben, cid, dee = ids
+    nd.timeline.log(InteractionDTO(datetime(2025, 3, 1, 9), InteractionKind.CALL, participants=(Participant(ann),)))
+    added = [
+        InteractionDTO(datetime(2024, 1, 1, 9), InteractionKind.MESSAGE, participants=(Participant(ann),)),  # older
+        InteractionDTO(datetime(2025, 1, 1, 9), InteractionKind.MESSAGE, participants=(Participant(ben),)),
+        InteractionDTO(datetime(2025, 2, 1, 9), InteractionKind.MESSAGE, participants=(Participant(ben),)),
+        InteractionDTO(
+            datetime(2025, 2, 2, 9),
+            InteractionKind.INTRODUCTION,
+            participants=(Participant(cid), Participant(dee, ParticipantRole.INTRODUCER)),
+        ),
+    ]
+
+    def last_contacted() -> dict[int, object]:
+        with nd.sessions() as s:
+            return {c.id: c.last_contacted for c in s.query(Contact).filter(Contact.id.in_(ids))}
+
+    with nd.sessions.begin() as s:
+        bulk_insert_interactions(s, added)
+        advance_last_contacted(s, added)
+    advanced = last_contacted()
+    assert advanced == {
+        ann: datetime(2025, 3, 1, 9),  # the older message does not move it back
+        ben: datetime(2025, 2, 1, 9),
+        cid: datetime(2025, 2, 2, 9),
+        dee: None,  # introducers are not contacted
+    }
+    with nd.sessions.begin() as s:
+        refresh_last_contacted(s, ids)
+    assert last_contacted() == advanced

@@ -450,3 +450,46 @@ def test_due_queries_read_through_their_partial_indexes(nd: NetDesk) -> None:
         for sql, index in expected.items():
             plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
             assert index in plan, plan
+
+
+def _favour_generation(nd: NetDesk) -> int:
+    with nd.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT value FROM favour_generation").scalar_one())
+
+
+def test_favour_generation_moves_with_every_favour_write_and_only_then(nd: NetDesk) -> None:
+    """The favour facts are cached on this value: a favour write that left it alone would show stale nudges."""
+    ann, bob = person(nd, "Ann Able"), person(nd, "Bob Baker")
+    seen = [_favour_generation(nd)]
+
+    def moved() -> bool:
+        seen.append(_favour_generation(nd))
+        return seen[-1] != seen[-2]
+
+    log(nd, ann, date(2025, 3, 1), InteractionKind.MESSAGE)
+    nd.networking.snooze(ann, TODAY)
+    nd.networking.set_contact_cadence(bob, 30)
+    assert not moved()  # no favour involved
+    promise = log(nd, ann, date(2025, 3, 1), InteractionKind.FAVOUR_GIVEN, summary="intro", is_open=True)
+    assert moved()
+    nd.networking.close_favour(promise)
+    assert moved()
+    dto = nd.timeline.get(promise)
+    nd.timeline.update(dto.replace(participants=(Participant(bob),)))
+    assert moved()  # only its participants changed
+    nd.contacts.merge(ann, [bob])  # bob's favour moves to ann
+    assert moved()
+    nd.timeline.delete(promise)
+    assert moved()
+    call = log(nd, ann, date(2025, 3, 2))
+    assert not moved()
+    nd.timeline.update(nd.timeline.get(call).replace(kind=InteractionKind.FAVOUR_RECEIVED))
+    assert moved()  # it became a favour
+
+
+def test_favour_nudges_follow_edits_made_after_they_were_cached(nd: NetDesk) -> None:
+    zed = person(nd, "Zed Zulu")
+    received = [log(nd, zed, date(2025, 3, d), InteractionKind.FAVOUR_RECEIVED) for d in (1, 2, 3)]
+    assert kinds(nd) == [("favour", "Zed Zulu")]
+    nd.timeline.update(nd.timeline.get(received[0]).replace(kind=InteractionKind.MEETING))
+    assert kinds(nd) == []

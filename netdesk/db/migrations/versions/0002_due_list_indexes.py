@@ -7,6 +7,9 @@ Create Date: 2026-11-23
 Three computed (VIRTUAL) contact columns and partial indexes that let the due list and the favours ledger read
 only the rows they can show: own cadences, this fortnight's birthdays and anniversaries, recent new connections,
 and favour interactions. No data changes; SQLite adds generated VIRTUAL columns in place.
+
+favour_generation holds one value that triggers change whenever a favour or one of its participants is written,
+so that the favour facts the due list needs are recomputed only when they can have changed.
 """
 
 from __future__ import annotations
@@ -25,7 +28,42 @@ _FOLLOWUP_SINCE = (
 )
 
 
+_FAVOURS = "('favour_given', 'favour_received')"
+# A fresh random value rather than a counter: a value seen inside a transaction that was rolled back never comes
+# back for different data.
+_BUMP = "BEGIN UPDATE favour_generation SET value = random() WHERE id = 1; END"
+_FAVOUR_TRIGGERS = {
+    "tr_favour_interaction_insert": f"AFTER INSERT ON interactions WHEN NEW.kind IN {_FAVOURS}",
+    "tr_favour_interaction_delete": f"AFTER DELETE ON interactions WHEN OLD.kind IN {_FAVOURS}",
+    "tr_favour_interaction_update": (
+        f"AFTER UPDATE ON interactions WHEN OLD.kind IN {_FAVOURS} OR NEW.kind IN {_FAVOURS}"
+    ),
+    "tr_favour_participant_insert": (
+        f"AFTER INSERT ON interaction_participants"
+        f" WHEN (SELECT kind FROM interactions WHERE id = NEW.interaction_id) IN {_FAVOURS}"
+    ),
+    "tr_favour_participant_delete": (
+        f"AFTER DELETE ON interaction_participants"
+        f" WHEN (SELECT kind FROM interactions WHERE id = OLD.interaction_id) IN {_FAVOURS}"
+    ),
+    "tr_favour_participant_update": (
+        f"AFTER UPDATE ON interaction_participants"
+        f" WHEN (SELECT kind FROM interactions WHERE id = OLD.interaction_id) IN {_FAVOURS}"
+        f" OR (SELECT kind FROM interactions WHERE id = NEW.interaction_id) IN {_FAVOURS}"
+    ),
+}
+
+
 def upgrade() -> None:
+    op.create_table(
+        "favour_generation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_favour_generation")),
+    )
+    op.execute("INSERT INTO favour_generation (id, value) VALUES (1, random())")
+    for name, when in _FAVOUR_TRIGGERS.items():
+        op.execute(f"CREATE TRIGGER {name} {when} {_BUMP}")
     op.add_column(
         "contacts", sa.Column("birthday_month_day", sa.Text(), sa.Computed("substr(birthday, -5)", persisted=False))
     )
@@ -67,6 +105,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for name in _FAVOUR_TRIGGERS:
+        op.execute(f"DROP TRIGGER {name}")
+    op.drop_table("favour_generation")
     op.drop_index("ix_interactions_favours", table_name="interactions")
     for name in (
         "ix_contacts_followup",

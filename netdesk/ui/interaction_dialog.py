@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -135,7 +135,7 @@ class InteractionDialog(QDialog):
 
         form = QFormLayout()
         self.when_edit = QDateTimeEdit(
-            QDateTime(interaction.occurred_at) if interaction else QDateTime.currentDateTime()
+            _qdatetime(interaction.occurred_at) if interaction else QDateTime.currentDateTime()
         )
         self.when_edit.setObjectName("whenEdit")
         self.when_edit.setCalendarPopup(True)
@@ -385,3 +385,8 @@ class InteractionDialog(QDialog):
         for goal_id in self._goal_links - wanted:
             self._networking.unlink_interaction(goal_id, self.saved.id)
         self._goal_links = wanted
+
+
+def _qdatetime(value: datetime) -> QDateTime:
+    """The local date and time as Qt holds them (built from parts: not every binding accepts a datetime)."""
+    return QDateTime(QDate(value.year, value.month, value.day), QTime(value.hour, value.minute, value.second))

@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
     tags_loaded = Signal()
     data_changed = Signal()  # after contacts_changed: edits, logged interactions, undo … (views refresh)
     database_changed = Signal(object)  # the Path of the database the window switched to
-    database_closing = Signal()  # the window is about to close its database (to switch to another)
+    database_closing = Signal()  # the window is about to close, or to switch away from, its database
     preferences_changed = Signal(object)  # the Preferences just saved
 
     def __init__(self, nd: NetDesk, settings: QSettings | None = None, demo: bool = False) -> None:
@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
         if self._import_job is not None:
             self._import_job.cancel()  # the import rolls back instead of holding up the close
         self.tasks.close()  # wait for background queries before the database goes away
+        self.database_closing.emit()  # and for the views' own
         super().closeEvent(event)
 
     # --- loading and searching ----------------------------------------------------------------------------

@@ -221,3 +221,23 @@ def test_switching_database_lets_a_due_load_finish_before_closing_the_old_one(  
     open_netdesk(other).close()
     assert window.open_database(other)
     assert events == ["due finished", "old database closed"]
+
+
+def test_closing_the_window_waits_for_a_due_load(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], monkeypatch
+) -> None:
+    window = make_window(view="due")
+    wait_for_due(qtbot, window)
+    events: list[str] = []
+    real_due = window.nd.networking.due
+
+    def slow_due(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)
+        events.append("due finished")
+        return real_due(*args, **kwargs)
+
+    monkeypatch.setattr(window.nd.networking, "due", slow_due)
+    due_view(window).refresh()
+    window.close()  # the app closes the database right after
+    events.append("window closed")
+    assert events == ["due finished", "window closed"]

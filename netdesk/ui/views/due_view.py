@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -192,23 +192,11 @@ class DueView(QWidget):
     def stop_loading(self) -> None:
         """Wait for a load under way and drop its result; later refreshes do nothing.
 
-        Called when the window closes (its database is closed next) and when the view itself is closed.
+        Called before the window closes its database (navigation, on ``database_closing``) and when the view itself
+        is closed.
         """
         self._loader.close()
         self.loading = False
-
-    def event(self, event: QEvent) -> bool:
-        # Once in a window, watch it: a child widget gets no close event of its own when the window closes.
-        if event.type() in (QEvent.Type.ParentChange, QEvent.Type.Show):
-            window = self.window()
-            if window is not self:
-                window.installEventFilter(self)  # installing twice keeps one filter
-        return super().event(event)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close and watched is self.window():
-            self.stop_loading()
-        return super().eventFilter(watched, event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_loading()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QInputDialog
 
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import InteractionKind, PartialDate
@@ -24,6 +24,21 @@ def open_view(qtbot, nd: NetDesk, **kwargs: object) -> DueView:  # type: ignore[
     qtbot.addWidget(view)
     wait_loaded(qtbot, view)
     return view
+
+
+def block_due(monkeypatch, nd: NetDesk) -> tuple[threading.Event, threading.Event, list[date]]:  # type: ignore[no-untyped-def]
+    """Make due() signal that it started, then wait for release and return an empty list; calls are recorded."""
+    started, release = threading.Event(), threading.Event()
+    calls: list[date] = []
+
+    def slow_due(today: date) -> list[DueItem]:
+        calls.append(today)
+        started.set()
+        assert release.wait(5)
+        return []
+
+    monkeypatch.setattr(nd.networking, "due", slow_due)
+    return started, release, calls
 
 
 def wait_loaded(qtbot, view: DueView) -> None:  # type: ignore[no-untyped-def]
@@ -274,44 +289,24 @@ def test_selection_and_show_all_survive_a_refresh(qtbot, nd: NetDesk, make_perso
     assert view.selected_contact() == (picked.contact_id, picked.contact_name)
 
 
-def test_closing_the_window_during_a_load_drops_the_result(qtbot, nd: NetDesk, network, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    window = QWidget()
-    qtbot.addWidget(window)
-    view = DueView(nd)
-    QVBoxLayout(window).addWidget(view)
-    window.show()
-    wait_loaded(qtbot, view)
-    started, release = threading.Event(), threading.Event()
-    calls: list[date] = []
-
-    def slow_due(today: date) -> list[DueItem]:
-        calls.append(today)
-        started.set()
-        assert release.wait(5)
-        return []
-
-    monkeypatch.setattr(nd.networking, "due", slow_due)
+def test_closing_the_view_during_a_load_drops_the_result(qtbot, nd: NetDesk, network, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    view = open_view(qtbot, nd)
+    view.show()
+    started, release, calls = block_due(monkeypatch, nd)
     view.refresh()
     assert started.wait(5)
     threading.Timer(0.2, release.set).start()
-    window.close()  # waits for the running query: the database may be closed right after
+    view.close()  # waits for the running query: the database may be closed right after
     assert not view.loading and view.summary_label.text() == "Loading…"
     qtbot.wait(50)  # let a queued result arrive, if one were still to come
     assert len(view.rows) == 4  # the empty result was dropped
     view.refresh()
-    assert not view.loading and len(calls) == 1  # no more queries once the window is closed
+    assert not view.loading and len(calls) == 1  # no more queries once the view is closed
 
 
 def test_view_deleted_during_a_load_does_not_crash(qtbot, nd: NetDesk, network, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     view = open_view(qtbot, nd)
-    started, release = threading.Event(), threading.Event()
-
-    def slow_due(today: date) -> list[DueItem]:
-        started.set()
-        assert release.wait(5)
-        return []
-
-    monkeypatch.setattr(nd.networking, "due", slow_due)
+    started, release, _calls = block_due(monkeypatch, nd)
     view.refresh()
     assert started.wait(5)
     loader = view._loader

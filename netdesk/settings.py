@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from netdesk.core.networking import MAX_CADENCE_DAYS
 from netdesk.services.backup import DEFAULT_KEEP
 
-MAX_CADENCE_DAYS = 3650
 MIN_BACKUPS_KEPT = 1
 MAX_BACKUPS_KEPT = 200
 VCARD_VERSIONS = ("3.0", "4.0")

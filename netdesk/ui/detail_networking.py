@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLayout,
     QListWidget,
@@ -30,10 +29,10 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow
 from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, DueKind, FollowupState
 from netdesk.services import NetDesk
+from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-DEFAULT_CADENCE_DAYS = 30
 
 
 def _day(d: date | datetime) -> str:
@@ -374,14 +373,7 @@ class NetworkingPanel(QWidget):
     def change_cadence(self) -> None:
         if self.contact is None or self.contact.id is None:
             return
-        own, effective = self._nd.networking.cadence_of(self.contact.id)
-        dialog = QInputDialog(self)
-        dialog.setObjectName("cadenceDialog")
-        dialog.setWindowTitle(f"Cadence for {self.contact.name}")
-        dialog.setInputMode(QInputDialog.InputMode.IntInput)
-        dialog.setLabelText("Keep in touch every … days (0: none of their own; a tag's cadence still applies):")
-        dialog.setIntRange(0, 3650)
-        dialog.setIntValue(own if own is not None else (effective or DEFAULT_CADENCE_DAYS))
+        dialog = cadence_dialog(self, self._nd.networking, self.contact.id, self.contact.name)
         cid = self.contact.id
         dialog.intValueSelected.connect(
             lambda value: self._run(lambda: self._nd.networking.set_contact_cadence(cid, value or None))

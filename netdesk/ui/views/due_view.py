@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import DUE_KIND_ORDER, DueItem, DueKind, FollowupState
 from netdesk.services import NetDesk
+from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -323,14 +323,7 @@ class DueView(QWidget):
         dialog.open()
 
     def change_cadence(self, item: DueItem) -> None:
-        own, effective = self._nd.networking.cadence_of(item.contact_id)
-        dialog = QInputDialog(self)
-        dialog.setObjectName("cadenceDialog")
-        dialog.setWindowTitle(f"Cadence for {item.contact_name}")
-        dialog.setInputMode(QInputDialog.InputMode.IntInput)
-        dialog.setLabelText("Keep in touch every … days (0: no cadence of their own, tags apply):")
-        dialog.setIntRange(0, 3650)
-        dialog.setIntValue(own if own is not None else (effective or 30))
+        dialog = cadence_dialog(self, self._nd.networking, item.contact_id, item.contact_name)
 
         def apply(value: int) -> None:
             self._run(lambda: self._nd.networking.set_contact_cadence(item.contact_id, value or None), item.contact_id)

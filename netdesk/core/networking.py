@@ -240,17 +240,6 @@ def next_occurrence(month: int, day: int, today: date) -> date:
     return this_year if this_year >= today else occurrence_in_year(month, day, today.year + 1)
 
 
-def occasion_month_days(today: date, window: int = OCCASION_WINDOW_DAYS) -> list[str]:
-    """The ``MM-DD`` strings whose occasions fall within the window (for a set-based query)."""
-    days: set[str] = set()
-    for offset in range(window + 1):
-        d = today + timedelta(days=offset)
-        days.add(f"{d.month:02d}-{d.day:02d}")
-        if d.month == 2 and d.day == 28 and not calendar.isleap(d.year):
-            days.add("02-29")
-    return sorted(days)
-
-
 def occasion_ranges(today: date, window: int = OCCASION_WINDOW_DAYS) -> tuple[tuple[str, str], tuple[str, str]]:
     """Two ``MM-DD`` text ranges covering the window (the second repeats the first unless the year wraps).
 

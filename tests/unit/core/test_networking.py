@@ -43,10 +43,22 @@ def test_never_contacted_runs_from_connection_date() -> None:
     assert item is not None and item.days_overdue == 23 and "never contacted" in item.detail
 
 
+def in_window(month_day: str, today: date) -> bool:
+    return any(lo <= month_day <= hi for lo, hi in rules.occasion_ranges(today))
+
+
 def test_occasion_window_includes_feb_29_on_feb_28_in_non_leap_years() -> None:
-    days = rules.occasion_month_days(date(2025, 2, 20))
-    assert "02-28" in days and "02-29" in days and "03-06" in days and "03-07" not in days
-    assert "02-29" not in rules.occasion_month_days(date(2025, 5, 1))
+    today = date(2025, 2, 20)
+    assert all(in_window(d, today) for d in ("02-20", "02-28", "02-29", "03-06"))
+    assert not in_window("03-07", today) and not in_window("02-19", today)
+    assert not in_window("02-29", date(2025, 5, 1))
+    assert in_window("02-29", date(2025, 2, 14))  # the window ends on 28 February exactly
+
+
+def test_occasion_window_wraps_the_year() -> None:
+    today = date(2024, 12, 25)
+    assert in_window("12-25", today) and in_window("12-31", today) and in_window("01-08", today)
+    assert not in_window("01-09", today) and not in_window("12-24", today)
 
 
 def test_birthday_on_feb_29_is_celebrated_on_feb_28_in_non_leap_year() -> None:

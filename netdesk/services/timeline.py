@@ -231,7 +231,7 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
     try:
         rows = [
             {
-                "occurred_at": i.occurred_at if i.occurred_at.tzinfo is None else i.occurred_at.replace(tzinfo=None),
+                "occurred_at": i.occurred_at,  # stored as local wall time: the writer drops any tzinfo
                 "kind": kinds[i.kind],
                 "channel": channels[i.channel],
                 "direction": directions[i.direction],

@@ -50,6 +50,7 @@ from netdesk.core.model import (
 )
 from netdesk.io._vcard_lines import split_escaped
 from netdesk.io.atomic import atomic_open
+from netdesk.io.csv_rows import numbered_rows
 from netdesk.io.report import ImportReport
 
 GOOGLE = "google"
@@ -174,22 +175,10 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
     A row the csv module cannot read (a field over its 128 KB limit …) is yielded as the reason, a string; the
     reader starts afresh on the next line, so the rows after it are still read.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    consumed = 0
-    while True:
-        line = consumed + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            consumed = reader.line_num
-            yield line, f"unreadable CSV ({exc})"
-            continue
-        consumed = reader.line_num
-        if line == 1:
-            continue  # the header
-        if any(cell.strip() for cell in row):
+    for line, row in numbered_rows(io.StringIO(text, newline=""), delimiter=delimiter):
+        if isinstance(row, csv.Error):
+            yield line, f"unreadable CSV ({row})"
+        elif line != 1 and any(cell.strip() for cell in row):  # line 1 is the header
             yield line, row
 
 

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from netdesk.core.errors import UnsupportedFormatError
 from netdesk.core.model import ContactDTO, ContactPoint, Direction
 from netdesk.core.normalize import fold, is_valid_email
+from netdesk.io.csv_rows import numbered_rows
 from netdesk.io.report import ImportReport
 
 CONNECTIONS = "connections"
@@ -350,19 +351,10 @@ def _numbered_rows(
     A row the csv module cannot read (a field over its 128 KB limit …) goes to ``problems``; the reader starts afresh
     on the next line, so the rows after it are still read.
     """
-    reader = csv.reader(stream)
-    consumed = 0  # physical lines read so far (cells may span lines)
-    while True:
-        line = first_line + consumed
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            consumed = reader.line_num
-            problems.append((line, f"row skipped: unreadable CSV ({exc})"))
+    for line, row in numbered_rows(stream, first_line):
+        if isinstance(row, csv.Error):
+            problems.append((line, f"row skipped: unreadable CSV ({row})"))
             continue
-        consumed = reader.line_num
         if not row or not any(row):
             continue
         row.append("")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 else:
     fuzzlib = None  # imported in main(): under atheris the readers must be imported inside its instrumentation
 
-PEER_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "peer"
+PEER_FIXTURES = REPO_ROOT / "tests" / "data" / "peer"
 
 Check = Callable[[bytes], list[str]]
 

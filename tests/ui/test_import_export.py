@@ -20,7 +20,7 @@ from netdesk.ui.import_dialog import ImportProgressDialog, ImportReportDialog
 from netdesk.ui.main_window import MainWindow
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PEER_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "peer"
+PEER_FIXTURES = REPO_ROOT / "tests" / "data" / "peer"
 
 NASA_VCF = """\
 BEGIN:VCARD

@@ -1,4 +1,4 @@
-"""The reader against real exports from other tools (/work/shared/fixtures/peer), field by field."""
+"""The reader against real exports from other tools (tests/data/peer), field by field."""
 
 from __future__ import annotations
 

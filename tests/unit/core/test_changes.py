@@ -1,0 +1,16 @@
+"""Change-sets combine without losing what either write changed."""
+
+from netdesk.core.changes import NO_CHANGE, ChangeSet, Written
+
+
+def test_union_keeps_every_part_and_the_first_label() -> None:
+    a = ChangeSet(contacts=frozenset({1}), tags=True, label="edit Priya")
+    b = ChangeSet(contacts=frozenset({2}), interactions=frozenset({7}), records=frozenset({"goal"}), label="log")
+    both = a | b
+    assert both.contacts == {1, 2} and both.interactions == {7} and both.tags and not both.networking
+    assert both.records == {"goal"} and both.label == "edit Priya"
+
+
+def test_empty() -> None:
+    assert NO_CHANGE.empty and Written(3).changes.empty
+    assert not ChangeSet(networking=True).empty and not ChangeSet(records=frozenset({"owner"})).empty

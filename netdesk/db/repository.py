@@ -17,16 +17,18 @@ from netdesk.core.model import (
     ContactKind,
     ContactPoint,
     ContactRow,
-    ExtraProperty,
-    PartialDate,
     PostalAddress,
-    Related,
     TagCount,
     display_name,
     sorted_tags,
 )
 from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
 from netdesk.db import search
+from netdesk.db.codec import extras_from_json as _extras_from_json
+from netdesk.db.codec import extras_to_json as _extras_to_json
+from netdesk.db.codec import partial_date as _partial
+from netdesk.db.codec import related_from_json as _related_from_json
+from netdesk.db.codec import related_to_json as _related_to_json
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")
@@ -52,53 +54,6 @@ def normalized_point(kind: str, value: str) -> str:
 
 
 # --- mapping -------------------------------------------------------------------------------------------------
-
-
-def _partial(text_value: str) -> PartialDate | None:
-    if not text_value:
-        return None
-    try:
-        return PartialDate.parse(text_value)
-    except ValueError:
-        return None
-
-
-def _extras_from_json(data: str) -> tuple[ExtraProperty, ...]:
-    if not data:
-        return ()
-    return tuple(
-        ExtraProperty(
-            name=e["name"],
-            value=e["value"],
-            params=tuple((k, tuple(v)) for k, v in e.get("params", [])),
-            group=e.get("group", ""),
-        )
-        for e in json.loads(data)
-    )
-
-
-def _extras_to_json(extras: Sequence[ExtraProperty]) -> str:
-    if not extras:
-        return ""
-    return json.dumps(
-        [
-            {"name": e.name, "value": e.value, "params": [[k, list(v)] for k, v in e.params], "group": e.group}
-            for e in extras
-        ],
-        ensure_ascii=False,
-    )
-
-
-def _related_from_json(data: str) -> tuple[Related, ...]:
-    if not data:
-        return ()
-    return tuple(Related(r["value"], r.get("type", "")) for r in json.loads(data))
-
-
-def _related_to_json(related: Sequence[Related]) -> str:
-    if not related:
-        return ""
-    return json.dumps([{"value": r.value, "type": r.type} for r in related], ensure_ascii=False)
 
 
 def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) -> list[ContactDTO]:

@@ -177,16 +177,20 @@ def serialize_card(properties: Iterable[PropertySpec]) -> str:
             if values and _SAFE_NAME.match(key)
         }
         card.add(line)
-    text: str = card.serialize(lineLength=75)
-    if text.isascii():
-        return text
-    # vobject skips folding for any line shorter than 75 *characters*, so a short line of multi-byte text can
-    # exceed the 75-octet limit; those lines are folded again by octets.
-    return "".join(_refold(physical) for physical in text.split("\r\n") if physical).replace("\n", "\r\n")
+    # vobject folds a long line one character at a time (0.4 ms for a card with a photo, most of an export's time)
+    # and skips lines shorter than 75 *characters*, which a multi-byte line can still exceed in octets. So vobject
+    # serialises without folding and every line is folded here by octets, as RFC 6350 asks: the same bytes as
+    # vobject's folding for any line it folds, and correct for the ones it would not.
+    text: str = card.serialize(lineLength=_NO_FOLDING)
+    return "".join(_fold_line(line) for line in text.split("\r\n") if line)
 
 
-def _refold(physical: str) -> str:
-    # Continuation lines come from vobject's own octet-based folding of long lines and are always short enough.
-    if physical[:1] == " " or len(physical.encode("utf-8")) <= 75:
-        return physical + "\n"
-    return fold(physical).replace("\r\n", "\n") + "\n"
+_NO_FOLDING = 1 << 30
+
+
+def _fold_line(line: str) -> str:
+    if line.isascii():  # one octet a character: slices (a photo's base64 is most of the bytes of an export)
+        if len(line) <= 75:
+            return line + "\r\n"
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))]) + "\r\n"
+    return fold(line) + "\r\n"

@@ -29,7 +29,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -47,7 +47,7 @@ from netdesk.io._vcard_lines import (
 )
 from netdesk.io._vcard_read import parse_card_text_checked
 from netdesk.io._vcard_write import contact_to_vcard_text
-from netdesk.io.atomic import atomic_write_bytes
+from netdesk.io.atomic import atomic_open
 from netdesk.io.report import ImportReport
 
 __all__ = [
@@ -390,7 +390,15 @@ def contact_to_vcard(contact: ContactDTO, version: str = "3.0") -> str:
 
 
 def write_vcard_file(contacts: Iterable[ContactDTO], path: Path, version: str = "3.0") -> int:
-    """Write all ``contacts`` into one .vcf file atomically; returns how many cards were written."""
-    texts = [contact_to_vcard(c, version) for c in contacts]
-    atomic_write_bytes(Path(path), "".join(texts).encode("utf-8"))
-    return len(texts)
+    """Write all ``contacts`` into one .vcf file atomically, card by card; returns how many cards were written."""
+    count = 0
+    with atomic_open(Path(path), "wb") as out:
+        for contact in contacts:
+            out.write(contact_to_vcard(contact, version).encode("utf-8"))
+            count += 1
+    return count
+
+
+def render_cards(contacts: list[ContactDTO], facts: Mapping[str, Mapping[int, object]], version: str = "3.0") -> bytes:
+    """A batch of cards as the bytes of a .vcf file (an export's worker processes run this; ``facts`` unused)."""
+    return "".join([contact_to_vcard(c, version) for c in contacts]).encode("utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,6 +23,16 @@ from netdesk.core.normalize import fold
 from netdesk.core.validation import validate_contact
 from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactHistory, InteractionParticipant, Tag
+from netdesk.services.bulk_reads import (
+    DEFAULT_BATCH,
+    BatchFact,
+    ContactBatch,
+    Render,
+    Rendered,
+    T,
+    read_batches,
+    render_batches,
+)
 from netdesk.services.timeline import refresh_last_contacted
 
 TRASH_DAYS = 30
@@ -55,6 +65,39 @@ class ContactService:
         with self._sessions() as s:
             ids = repo.search_ids(s, query, tag)
             return repo.load_dtos(s, ids)
+
+    def batches(
+        self,
+        query: str = "",
+        tag: str | None = None,
+        *,
+        ids: Sequence[int] | None = None,
+        batch_size: int = DEFAULT_BATCH,
+        with_photo: bool = True,
+        facts: Mapping[str, BatchFact] | None = None,
+    ) -> Iterator[ContactBatch]:
+        """Every chosen contact, in list order, a batch at a time (the whole network in flat memory; see
+        ``services.bulk_reads``): for `list`, exports and any pass over all contacts."""
+        return read_batches(
+            self._sessions, ids=ids, query=query, tag=tag, batch_size=batch_size, with_photo=with_photo, facts=facts
+        )
+
+    def render(
+        self,
+        render: Render[T],
+        query: str = "",
+        tag: str | None = None,
+        *,
+        ids: Sequence[int] | None = None,
+        with_photo: bool = True,
+        facts: Mapping[str, BatchFact] | None = None,
+        workers: int | None = None,
+    ) -> Iterator[Rendered[T]]:
+        """``render`` over every chosen contact, batch by batch in list order, on every core for a large network
+        (``services.bulk_reads.render_batches``): `list` and exports."""
+        return render_batches(
+            self._sessions, render, ids=ids, query=query, tag=tag, with_photo=with_photo, facts=facts, workers=workers
+        )
 
     def get(self, contact_id: int) -> ContactDTO:
         with self._sessions() as s:

@@ -1,0 +1,36 @@
+"""Streamed output of the command line: each rendered batch of contacts is written (and flushed) as it comes.
+
+`netdesk list` of the whole network starts printing at once and holds a few batches in memory, and a reader that
+goes away (`| head`) stops the read at the next batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from netdesk.services.bulk_reads import Rendered
+
+
+def write_json_array(batches: Iterable[Rendered[str]], out: TextIO) -> int:
+    """One JSON array of any length from batches of comma-joined objects (one a line). Returns the objects written."""
+    count = 0
+    out.write("[")
+    for batch in batches:
+        if batch.count:
+            out.write(("\n" if count == 0 else ",\n") + batch.value)
+            out.flush()
+            count += batch.count
+    out.write("\n]\n")
+    return count
+
+
+def write_text(batches: Iterable[Rendered[str]], out: TextIO) -> int:
+    """Batches of lines, each written as it comes. Returns the number of contacts written."""
+    count = 0
+    for batch in batches:
+        if batch.count:
+            out.write(batch.value)
+            out.flush()
+            count += batch.count
+    return count

@@ -10,8 +10,10 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -27,6 +29,7 @@ from netdesk.services.bulk_reads import LIST_FACTS
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+EXIT_TERMINATED = 128 + 15
 EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, what shells expect of `netdesk list | head`
 
 
@@ -232,9 +235,11 @@ def run(argv: list[str]) -> int:
             # contacts' objects is not slowed by full collections walking every imported module again and again.
             gc.freeze()
             try:
-                return COMMANDS[argv[0]][2](nd, args)
+                with _terminated_as_exception():
+                    return COMMANDS[argv[0]][2](nd, args)
             finally:
                 nd.close()
+                gc.unfreeze()  # back in reach, for a caller that goes on (a test calling run)
         return _run_gui(_gui_parser().parse_args(argv))
     except UsageError as exc:
         print(exc, file=sys.stderr)
@@ -247,6 +252,28 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except Terminated:
+        return EXIT_TERMINATED
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwinding lets an export remove its temporary file (the target stays as it was)."""
+
+
+@contextmanager
+def _terminated_as_exception() -> Iterator[None]:
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, raise_terminated)
+    except ValueError:  # not the main thread (a test calling run): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _silence_stdout() -> None:

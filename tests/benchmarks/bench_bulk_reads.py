@@ -144,14 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     floor_s = large["floor"][0]
     print(f"\n{big:,} contacts; anchor: the floor (sqlite3 + json.dumps of every row) {floor_s:.2f} s")
     over = False
-    for name, (seconds, mb) in large.items():
+    for name, (seconds, _mb) in large.items():
         if name == "floor":
             continue
         target = LIST_TARGET if name.startswith("list") else EXPORT_TARGET
         ratio = seconds / floor_s
         over |= ratio > target
         print(report_line(f"{name} time", seconds, "s") + f"   {ratio:.2f}x the floor (target <= {target:g}x)")
-    for name, (seconds, mb) in large.items():
+    for name, (_seconds, mb) in large.items():
         if name == "floor":
             print(report_line(f"floor peak memory (for reference), {big:,}", mb, "MB"))
             continue

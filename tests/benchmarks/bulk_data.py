@@ -48,8 +48,15 @@ def unique_people(count: int, seed: int = 19) -> Iterator[object]:
         phones = [ContactPoint(f"+49 30 {1_000_000 + n:07d}", "work")]
         if rng.random() < 0.5:
             phones.append(ContactPoint(f"+44 7700 {n:06d}", "mobile", True))
-        addresses = [PostalAddress(label="work", street=f"{rng.randint(1, 200)} {rng.choice(STREETS)}", locality=city,
-                                   postal_code=f"{rng.randint(10000, 99999)}", country=country)]
+        addresses = [
+            PostalAddress(
+                label="work",
+                street=f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+                locality=city,
+                postal_code=f"{rng.randint(10000, 99999)}",
+                country=country,
+            )
+        ]
         if rng.random() < 0.3:
             addresses.append(PostalAddress(label="home", locality=rng.choice(ORGS)[2], country=country))
         has_photo = rng.random() < PHOTO_SHARE

@@ -1,0 +1,170 @@
+"""`netdesk list` and `netdesk export` of a whole network: streamed, one valid JSON array, quiet when the reader
+leaves, and atomic when a signal ends an export."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from netdesk import cli
+from netdesk.core.model import ContactDTO, ContactPoint, PostalAddress
+from netdesk.db import bulk
+from netdesk.io.report import ImportReport
+from netdesk.services import open_netdesk
+from netdesk.services.bulk_reads import PARALLEL_MIN
+
+# The keys `list --json` documents (README): a contract, so each must stay.
+DOCUMENTED_KEYS = {
+    "id", "uid", "kind", "name", "formatted_name", "prefix", "given_name", "additional_name", "family_name",
+    "suffix", "nickname", "organization", "department", "title", "role", "emails", "phones", "urls", "ims",
+    "addresses", "birthday", "anniversary", "gender", "tags", "notes", "has_photo",
+}  # fmt: skip
+
+
+def _people(count: int) -> list[ContactDTO]:
+    return [
+        ContactDTO(
+            uid=f"person-{n:05d}",
+            given_name=f"Person{n:05d}",
+            family_name="Lindqvist",
+            organization="Atlas Logistics",
+            emails=(ContactPoint(f"p{n}@atlas.example", "work"),),
+            phones=(ContactPoint(f"+31 10 {n:07d}", "mobile"),),
+            addresses=(PostalAddress(label="work", locality="Rotterdam", country="Netherlands"),),
+            tags=("logistics",) if n % 3 else (),
+            notes="Met at the port authority's open day. " * 3,
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture(scope="module")
+def large_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough contacts for the export to use worker processes and for its output to overflow a pipe."""
+    db = tmp_path_factory.mktemp("bulk") / "large.sqlite3"
+    nd = open_netdesk(db)
+    nd.imports.import_contacts(_people(PARALLEL_MIN + 500), ImportReport())
+    nd.close()
+    return db
+
+
+def test_list_json_of_a_large_network_is_one_valid_array_with_every_documented_key(
+    large_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.run(["list", "--db", str(large_db), "--json"]) == cli.EXIT_OK  # rendered by worker processes
+    contacts = json.loads(capsys.readouterr().out)
+    assert len(contacts) == PARALLEL_MIN + 500
+    assert [c["given_name"] for c in contacts] == sorted(c["given_name"] for c in contacts)  # list order
+    assert all(c.keys() >= DOCUMENTED_KEYS for c in contacts)
+    first = contacts[0]
+    assert first["emails"] == ["p0@atlas.example"] and first["tags"] == [] and first["has_photo"] is False
+    assert first["addresses"][0]["locality"] == "Rotterdam"
+    assert cli.run(["list", "--db", str(tmp_path / "empty.sqlite3"), "--json"]) == cli.EXIT_OK
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_list_writes_the_first_batch_before_reading_the_second(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "n.sqlite3"
+    nd = open_netdesk(db)
+    nd.imports.import_contacts(_people(2500), ImportReport())  # three batches, read in this process
+    nd.close()
+    assembled: list[int] = []
+    real_assemble = bulk._assemble
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assembled.append(1)
+        return real_assemble(*args, **kwargs)
+
+    class Recorder(io.StringIO):
+        batches_read_at_first_write: int | None = None
+
+        def write(self, text: str) -> int:
+            if "Person" in text and self.batches_read_at_first_write is None:
+                self.batches_read_at_first_write = len(assembled)
+            return super().write(text)
+
+    monkeypatch.setattr(bulk, "_assemble", counting)
+    for as_json in (False, True):
+        assembled.clear()
+        out = Recorder()
+        monkeypatch.setattr(sys, "stdout", out)
+        assert cli.run(["list", "--db", str(db), *(["--json"] if as_json else [])]) == cli.EXIT_OK
+        assert out.batches_read_at_first_write == 1 and len(assembled) == 3
+        lines = out.getvalue().splitlines()
+        assert len(json.loads(out.getvalue()) if as_json else lines) == 2500
+
+
+def test_output_starts_at_once_and_a_reader_that_leaves_early_ends_the_command_quietly(large_db: Path) -> None:
+    """`netdesk list --json | head -2` with worker processes running. The first lines arrive while the command
+    still runs (its output fills the pipe: it did not assemble the whole list first); when the reader leaves, the
+    command ends with status 141 and no traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "list", "--db", str(large_db), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == b"[\n"
+    assert json.loads(proc.stdout.readline().rstrip(b",\n"))["given_name"] == "Person00000"
+    assert proc.poll() is None
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == cli.EXIT_BROKEN_PIPE
+    assert "Traceback" not in errors, errors
+
+
+def _temporary_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_an_export_ended_by_a_signal_leaves_the_target_as_it_was(large_db: Path, tmp_path: Path, sig: int) -> None:
+    target = tmp_path / "contacts.vcf"
+    target.write_bytes(b"the previous export\r\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "export", "--db", str(large_db), "--format", "vcard4", "-o", str(target)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 90
+    while not _temporary_files(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the export has started writing its temporary file
+    workers = _children(proc.pid)
+    assert proc.poll() is None, "the export finished before it could be interrupted"
+    os.kill(proc.pid, sig)
+    status = proc.wait(timeout=60)
+    assert target.read_bytes() == b"the previous export\r\n"  # never a partial file under the target name
+    if sig == signal.SIGTERM:
+        assert status == cli.EXIT_TERMINATED
+        assert not _temporary_files(tmp_path)  # cleaned up on the way out
+    else:
+        assert status == -signal.SIGKILL
+    # The worker processes end with their parent, however it ended.
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended (its new parent has not reaped it yet)

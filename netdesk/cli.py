@@ -66,8 +66,7 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
-    # Streamed a batch at a time (cli_output), rendered on every core for a large list. Photos are not read:
-    # LIST_FACTS says which contacts have one.
+    # Streamed a batch at a time (cli_output). Photos are not read: LIST_FACTS says which contacts have one.
     render, write = (json_objects_text, write_json_array) if args.json else (list_lines_text, write_text)
     facts = LIST_FACTS if args.json else None
     write(nd.contacts.render(render, " ".join(args.query), args.tag, with_photo=False, facts=facts), sys.stdout)

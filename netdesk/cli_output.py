@@ -1,6 +1,6 @@
 """Streamed output of the command line: each rendered batch of contacts is written (and flushed) as it comes.
 
-`netdesk list` of the whole network starts printing at once and holds a few batches in memory, and a reader that
+`netdesk list` of the whole network starts printing at once and holds one batch in memory, and a reader that
 goes away (`| head`) stops the read at the next batch.
 """
 

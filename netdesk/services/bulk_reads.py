@@ -90,10 +90,6 @@ def read_batches(
 
 # --- rendered on every core --------------------------------------------------------------------------------
 
-# Below this many contacts, starting worker processes (about half a second) costs more than it saves.
-PARALLEL_MIN = 5000
-MAX_WORKERS = 4
-
 # Turns a batch of contacts and their facts into output (text, bytes, a count of files written). A module-level
 # function of io/ or a functools.partial of one: worker processes receive it by name.
 Render = Callable[[list[ContactDTO], Mapping[str, Mapping[int, object]]], T]
@@ -117,13 +113,17 @@ def render_batches(
     batch_size: int = DEFAULT_BATCH,
     with_photo: bool = True,
     facts: Mapping[str, BatchFact] | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> Iterator[Rendered[T]]:
     """``render`` applied to the chosen contacts a batch at a time, results in list order, as they are ready.
 
-    With enough contacts and cores, worker processes each read (from the database file) and render their own
-    batches while this process only pages through the ids, computes the facts and hands results on in order; at
-    most two batches per worker are in flight, so memory stays flat. ``workers=1`` keeps everything in process.
+    By default everything runs in this process. With ``workers`` > 1, worker processes each read (from the
+    database file) and render their own batches while this process only pages through the ids, computes the facts
+    and hands results on in order; at most two batches per worker are in flight. Measured on the 2-core test
+    machine (bench_bulk_reads.py), that gained little for `list --json` and exports (rendering is no longer the
+    bottleneck) and cost about 40 MB per worker, so the command line does not use it; it is there for a caller with
+    cores to spare and heavier rendering. Each worker reads in its own transaction: a contact changed meanwhile may
+    appear as it is after the change.
     """
     facts = facts or {}
     with sessions() as s:
@@ -133,7 +133,7 @@ def render_batches(
             if whole
             else len(chosen := list(ids) if ids is not None else repo.search_ids(s, query, tag))
         )
-        count = workers if workers is not None else (_default_workers() if total >= PARALLEL_MIN else 1)
+        count = workers
         db_path = _database_file(s)
         if count <= 1 or db_path is None:
             for batch in read_batches(
@@ -171,10 +171,6 @@ def _result(entry: tuple[int, Future[tuple[int, T]]], total: int) -> Rendered[T]
     done, future = entry
     found, value = future.result()
     return Rendered(value, found, min(done, total), total)
-
-
-def _default_workers() -> int:
-    return min(os.cpu_count() or 1, MAX_WORKERS)
 
 
 def _database_file(session: Session) -> str | None:

@@ -91,9 +91,9 @@ class ContactService:
         ids: Sequence[int] | None = None,
         with_photo: bool = True,
         facts: Mapping[str, BatchFact] | None = None,
-        workers: int | None = None,
+        workers: int = 1,
     ) -> Iterator[Rendered[T]]:
-        """``render`` over every chosen contact, batch by batch in list order, on every core for a large network
+        """``render`` over every chosen contact, batch by batch in list order, as each is ready
         (``services.bulk_reads.render_batches``): `list` and exports."""
         return render_batches(
             self._sessions, render, ids=ids, query=query, tag=tag, with_photo=with_photo, facts=facts, workers=workers

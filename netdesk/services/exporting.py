@@ -1,7 +1,7 @@
 """ExportService: writes contacts (all, a selection or a search/tag filter) as vCard 3.0/4.0, a vdir or CSV.
 
-Streamed: the contacts are read and rendered a batch at a time (on every core for a large export, see
-``bulk_reads.render_batches``) and each batch is written as it comes, so memory stays flat however large the
+Streamed: the contacts are read and rendered a batch at a time (``bulk_reads.render_batches``) and each batch is
+written as it comes, so memory stays flat however large the
 network. A file is written to a temporary name and renamed into place at the end (an interrupted export leaves the
 target as it was); a vdir's files are each replaced atomically, a batch at a time.
 """
@@ -53,12 +53,12 @@ class ExportService:
         tag: str | None = None,
         version_for_vdir: str = "3.0",
         progress: Progress | None = None,
-        workers: int | None = None,
+        workers: int = 1,
     ) -> int:
         """Write the chosen contacts; returns how many were written.
 
         ``ids`` selects contacts explicitly; otherwise the search ``query`` and ``tag`` do (all when both are empty).
-        ``workers``: processes that read and render (default: one per core for a large export; 1: none).
+        ``workers``: processes that read and render (1: this process alone; see ``bulk_reads.render_batches``).
         """
         fmt = ExportFormat(fmt)
         facts: dict[str, BatchFact] = {}

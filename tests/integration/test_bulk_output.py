@@ -19,7 +19,6 @@ from netdesk.core.model import ContactDTO, ContactPoint, PostalAddress
 from netdesk.db import bulk
 from netdesk.io.report import ImportReport
 from netdesk.services import open_netdesk
-from netdesk.services.bulk_reads import PARALLEL_MIN
 
 # The keys `list --json` documents (README): a contract, so each must stay.
 DOCUMENTED_KEYS = {
@@ -27,6 +26,9 @@ DOCUMENTED_KEYS = {
     "suffix", "nickname", "organization", "department", "title", "role", "emails", "phones", "urls", "ims",
     "addresses", "birthday", "anniversary", "gender", "tags", "notes", "has_photo",
 }  # fmt: skip
+
+
+LARGE = 3500  # several batches, and more output than a pipe holds
 
 
 def _people(count: int) -> list[ContactDTO]:
@@ -48,10 +50,10 @@ def _people(count: int) -> list[ContactDTO]:
 
 @pytest.fixture(scope="module")
 def large_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Enough contacts for the export to use worker processes and for its output to overflow a pipe."""
+    """Enough contacts for several batches and for the output to overflow a pipe."""
     db = tmp_path_factory.mktemp("bulk") / "large.sqlite3"
     nd = open_netdesk(db)
-    nd.imports.import_contacts(_people(PARALLEL_MIN + 500), ImportReport())
+    nd.imports.import_contacts(_people(LARGE), ImportReport())
     nd.close()
     return db
 
@@ -59,9 +61,9 @@ def large_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_list_json_of_a_large_network_is_one_valid_array_with_every_documented_key(
     large_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.run(["list", "--db", str(large_db), "--json"]) == cli.EXIT_OK  # rendered by worker processes
+    assert cli.run(["list", "--db", str(large_db), "--json"]) == cli.EXIT_OK
     contacts = json.loads(capsys.readouterr().out)
-    assert len(contacts) == PARALLEL_MIN + 500
+    assert len(contacts) == LARGE
     assert [c["given_name"] for c in contacts] == sorted(c["given_name"] for c in contacts)  # list order
     assert all(c.keys() >= DOCUMENTED_KEYS for c in contacts)
     first = contacts[0]
@@ -103,7 +105,7 @@ def test_list_writes_the_first_batch_before_reading_the_second(tmp_path: Path, m
 
 
 def test_output_starts_at_once_and_a_reader_that_leaves_early_ends_the_command_quietly(large_db: Path) -> None:
-    """`netdesk list --json | head -2` with worker processes running. The first lines arrive while the command
+    """`netdesk list --json | head -2`. The first lines arrive while the command
     still runs (its output fills the pipe: it did not assemble the whole list first); when the reader leaves, the
     command ends with status 141 and no traceback."""
     proc = subprocess.Popen(
@@ -125,14 +127,6 @@ def _temporary_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
-
-
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_an_export_ended_by_a_signal_leaves_the_target_as_it_was(large_db: Path, tmp_path: Path, sig: int) -> None:
     target = tmp_path / "contacts.vcf"
@@ -145,7 +139,6 @@ def test_an_export_ended_by_a_signal_leaves_the_target_as_it_was(large_db: Path,
     deadline = time.monotonic() + 90
     while not _temporary_files(tmp_path) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)  # until the export has started writing its temporary file
-    workers = _children(proc.pid)
     assert proc.poll() is None, "the export finished before it could be interrupted"
     os.kill(proc.pid, sig)
     status = proc.wait(timeout=60)
@@ -155,11 +148,35 @@ def test_an_export_ended_by_a_signal_leaves_the_target_as_it_was(large_db: Path,
         assert not _temporary_files(tmp_path)  # cleaned up on the way out
     else:
         assert status == -signal.SIGKILL
-    # The worker processes end with their parent, however it ended.
-    deadline = time.monotonic() + 10
-    while any(map(_alive, workers)) and time.monotonic() < deadline:
+
+
+POOL_CHILD = """
+import os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from netdesk.db import bulk
+if __name__ == "__main__":
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=bulk.exit_with_parent,
+                               initargs=(os.getpid(),))
+    print(pool.submit(os.getpid).result(), flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_render_workers_end_when_their_parent_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "pool_child.py"
+    script.write_text(POOL_CHILD)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    worker = int(proc.stdout.readline())
+    assert _alive(worker)
+    proc.kill()
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 20
+    while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [w for w in workers if _alive(w)]
+    assert not _alive(worker)  # not left waiting forever for work from a parent that is gone
 
 
 def _alive(pid: int) -> bool:

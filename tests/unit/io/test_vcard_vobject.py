@@ -11,7 +11,7 @@ import vobject
 import vobject.base
 
 from netdesk.core.model import ContactDTO, ExtraProperty
-from netdesk.io._vcard_lines import CardSyntaxError, split_physical_lines
+from netdesk.io._vcard_lines import CardSyntaxError, fold, split_physical_lines
 from netdesk.io._vcard_read import parse_card_text, read_content_lines
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import contact_to_vcard, decode_vcard_bytes, parse_card, read_vcard_bytes, split_cards
@@ -142,17 +142,61 @@ def test_continuation_of_begin_or_end_is_left_to_the_tolerant_tokenizer() -> Non
 # --- writing ---------------------------------------------------------------------------------------------
 
 
-def test_vobject_serialises_the_card(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    real = vobject.base.defaultSerialize
+class _OrderedCard(vobject.base.Component):  # type: ignore[misc]
+    """vobject's card component, keeping its properties in the order added (vobject sorts them by name)."""
 
-    def spy(obj: Any, buf: Any, line_length: int) -> Any:
-        calls.append(obj.name)
-        return real(obj, buf, line_length)
+    def __init__(self) -> None:
+        super().__init__("VCARD")
+        object.__setattr__(self, "_order", [])
 
-    monkeypatch.setattr(vobject.base, "defaultSerialize", spy)
-    contact_to_vcard(parse_card(CLEAN_30))
-    assert calls[0] == "VCARD" and "FN" in calls
+    def add(self, obj: Any, group: str | None = None) -> Any:
+        object.__getattribute__(self, "_order").append(super().add(obj, group))
+        return obj
+
+    def getSortedChildren(self) -> list[Any]:
+        return list(object.__getattribute__(self, "_order"))
+
+
+def _vobject_serialised(properties: list[Any]) -> str:
+    """The card as vobject's own Component.serialize writes it (then folded by octets, which vobject skips for
+    lines under 75 characters)."""
+    card = _OrderedCard()
+    for name, value, params, group in properties:
+        line = vobject.base.ContentLine(name, [], value, group=group or None, encoded=True)
+        line.params = {key: list(values) for key, values in params if values}
+        card.add(line)
+    text: str = card.serialize(lineLength=75)
+    out = []
+    for physical in text.split("\r\n"):
+        if physical and physical[:1] != " " and len(physical.encode()) > 75:
+            physical = fold(physical)
+        if physical:
+            out.append(physical + "\r\n")
+    return "".join(out)
+
+
+def test_cards_are_written_byte_for_byte_as_vobject_serialises_them(
+    peer_fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NetDesk writes content lines itself for speed; the bytes are vobject's, on every card of the corpus."""
+    import netdesk.io._vcard_write as writer
+
+    captured: list[list[Any]] = []
+    real = writer.serialize_card
+
+    def capture(properties: Any) -> str:
+        captured.append(list(properties))
+        return real(captured[-1])
+
+    monkeypatch.setattr(writer, "serialize_card", capture)
+    contacts = [parse_card(CLEAN_30), ContactDTO(uid="u", formatted_name="日本語" * 20, notes="Zoë, a;b:c")]
+    for path in sorted(peer_fixtures.rglob("*.vcf")):
+        contacts += read_vcard_bytes(path.read_bytes(), str(path), ImportReport(), workers=1)
+    assert len(contacts) > 100
+    for contact in contacts:
+        for version in ("3.0", "4.0"):
+            written = contact_to_vcard(contact, version)
+            assert written == _vobject_serialised(captured[-1]), (contact.uid, version)
 
 
 def test_short_multibyte_lines_are_folded_by_octets() -> None:

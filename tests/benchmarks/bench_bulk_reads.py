@@ -90,7 +90,7 @@ def check_database(db: Path, count: int) -> None:
         photos = con.execute("SELECT count(*) FROM contact_photos").fetchone()[0]
     assert live == count, f"{db} holds {live} contacts, not {count}"
     assert names == count, f"{db}: only {names} distinct names among {count} contacts"
-    print(f"database: {db.name}: {live:,} contacts, {names:,} distinct names, {photos:,} photos")
+    print(f"database: {db.name}: {live:,} contacts, {names:,} distinct names, {photos:,} photos", flush=True)
 
 
 def measure_size(count: int, work: Path) -> dict[str, tuple[float, float]]:

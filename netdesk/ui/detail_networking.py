@@ -33,6 +33,7 @@ from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+COUNTED_SHOWN = 5  # exchanges named under the strength score
 
 
 def _day(d: date | datetime) -> str:
@@ -226,7 +227,13 @@ class NetworkingPanel(QWidget):
         today = self._today()
         strength = networking.strength(cid, today)
         self.strength_label.setText(f"<b>Relationship strength {strength.score} / 100</b>")
-        self.strength_parts_label.setText("<br>".join(f"{escape(text)}: +{points}" for text, points in strength.parts))
+        lines = [f"{escape(text)}: +{points}" for text, points in strength.parts]
+        if strength.counted:
+            shown = strength.counted[:COUNTED_SHOWN]
+            lines.append("Counted: " + "<br>".join(escape(line) for line in shown))
+            if len(strength.counted) > len(shown):
+                lines.append(f"… and {len(strength.counted) - len(shown)} more")
+        self.strength_parts_label.setText("<br>".join(lines))
 
         own, effective = networking.cadence_of(cid)
         if own is not None:

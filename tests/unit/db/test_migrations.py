@@ -92,7 +92,8 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "-1")
-    assert "birthday_month_day" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
+    assert "last_in_at" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
+    assert "invitations" not in inspect(nd.engine).get_table_names()
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -100,4 +101,5 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
         assert conn.execute(
             text("SELECT birthday_month_day FROM contacts WHERE id = :id"), {"id": ada.id}
         ).scalar() == ("12-10")
+        assert conn.execute(text("SELECT COUNT(*) FROM invitations")).scalar() == 0
     nd.close()

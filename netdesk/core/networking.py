@@ -130,6 +130,8 @@ def _when(days_until: int) -> str:
         return "today"
     if days_until == 1:
         return "tomorrow"
+    if days_until == -1:
+        return "yesterday"
     if days_until > 0:
         return f"in {_days(days_until)}"
     return f"{_days(-days_until)} ago"

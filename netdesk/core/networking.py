@@ -322,8 +322,9 @@ _JSON_KINDS = {
 
 # "Today" shows at most TODAY_LIMIT items, ranked by PRIORITY (lower first), then the most overdue first, then name.
 # Someone waiting on an answer comes first; then what loses its worth with every day (a new connection's note, an
-# invitation, a promise given, an occasion close at hand, a new role); then the rhythms that slipped; then nudges
-# with no date. Starting a rhythm is never urgent: it stays in its own list.
+# invitation, an occasion within two days, a new role, a promise given); then the rhythms that slipped, the favour
+# balance, the rhythms due this week and the occasions further off. Starting a rhythm is never urgent: it stays in its
+# own section.
 TODAY_LIMIT = 10
 PRIORITY = {
     DueKind.REPLY: 0,
@@ -336,26 +337,24 @@ PRIORITY = {
     DueKind.FAVOUR: 7,
     DueKind.DUE_THIS_WEEK: 8,
 }
-OCCASION_SOON_DAYS = 2  # an occasion further away than this waits for its day to come closer
+OCCASION_SOON_DAYS = 2  # an occasion further away than this ranks with the things that can wait
 PROMISE_PRIORITY = 5
+LATER_PRIORITY = 9
 
 
 def _priority(item: DueItem) -> tuple[int, int, str, int]:
-    rank = PRIORITY.get(item.kind, 9)
+    rank = PRIORITY.get(item.kind, LATER_PRIORITY)
     if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
         rank = PROMISE_PRIORITY
+    if item.kind in (DueKind.BIRTHDAY, DueKind.ANNIVERSARY) and (item.days_overdue or 0) < -OCCASION_SOON_DAYS:
+        rank = LATER_PRIORITY
     late = item.days_overdue if item.days_overdue is not None else -(10**6)
     return (rank, -late, fold(item.contact_name), item.contact_id)
 
 
 def today_items(items: list[DueItem], limit: int = TODAY_LIMIT) -> list[DueItem]:
     """The few items to do first today (see PRIORITY); the rest stay in their sections behind "Show all"."""
-    eligible = [
-        i
-        for i in items
-        if i.kind is not DueKind.START_RHYTHM
-        and not (i.kind in (DueKind.BIRTHDAY, DueKind.ANNIVERSARY) and (i.days_overdue or 0) < -OCCASION_SOON_DAYS)
-    ]
+    eligible = [i for i in items if i.kind is not DueKind.START_RHYTHM]
     return sorted(eligible, key=_priority)[: max(0, limit)]
 
 

@@ -15,6 +15,7 @@ from netdesk.services.followups import FollowupService
 from netdesk.services.importing import ImportService
 from netdesk.services.invitations import InvitationService
 from netdesk.services.networking import NetworkingService
+from netdesk.services.notes import NoteService
 from netdesk.services.timeline import TimelineService
 
 
@@ -30,6 +31,7 @@ class NetDesk:
         self.networking = NetworkingService(self.sessions, self.timeline)
         self.followups = FollowupService(self.sessions)
         self.invitations = InvitationService(self.sessions)
+        self.notes = NoteService(self.sessions)
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)

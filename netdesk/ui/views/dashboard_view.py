@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from datetime import date
 from html import escape
@@ -47,7 +46,7 @@ class DashboardView(QWidget):
         self.months: list[str] = []
         self.series: dict[str, list[int]] = {}
         self.bar_items: list[pg.BarGraphItem] = []
-        self.reply_rates: list[float] = []
+        self.reply_rates: list[float | None] = []
         self.stats: ReplyStats | None = None
 
         self.by_combo = QComboBox()
@@ -82,9 +81,7 @@ class DashboardView(QWidget):
         self.reply_plot.setYRange(0, 100)
         self.reply_plot.setMouseEnabled(x=False, y=False)
         self.reply_plot.setMaximumHeight(180)
-        self.reply_curve = self.reply_plot.plot(
-            [], [], pen=pg.mkPen("#4e79a7", width=2), symbol="o", symbolSize=6, connect="finite"
-        )
+        self.reply_curve = self.reply_plot.plot([], [], pen=pg.mkPen("#4e79a7", width=2), symbol="o", symbolSize=6)
         self.benchmark = benchmark_percent()
         self.benchmark_line = pg.InfiniteLine(
             pos=self.benchmark, angle=0, pen=pg.mkPen("#e15759", width=1, style=Qt.PenStyle.DashLine)
@@ -157,8 +154,10 @@ class DashboardView(QWidget):
     def _draw_reply_rate(self, rates: list[ReplyRate]) -> None:
         self.benchmark = benchmark_percent()
         self.benchmark_line.setValue(self.benchmark)
-        self.reply_rates = [math.nan if r.rate is None else round(100 * r.rate, 1) for r in rates]
-        self.reply_curve.setData(list(range(len(rates))), self.reply_rates)
+        self.reply_rates = [None if r.rate is None else round(100 * r.rate, 1) for r in rates]
+        # Months without a note have no rate: left out of the line rather than drawn as 0 %.
+        points = [(i, rate) for i, rate in enumerate(self.reply_rates) if rate is not None]
+        self.reply_curve.setData([i for i, _ in points], [rate for _, rate in points])
         self.reply_plot.getAxis("bottom").setTicks([[(i, r.month[2:].replace("-", "/")) for i, r in enumerate(rates)]])
         stats = self.stats
         benchmark = f"benchmark {self.benchmark} %"

@@ -16,7 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+STORY_DAY = date(2025, 10, 6)  # the day the tests look at the record (a story may be moved to another day)
 
 OWNER = ("Sam Owner", "https://www.linkedin.com/in/sam-owner")
 PRIYA = ("Priya Raman", "https://www.linkedin.com/in/priya-raman")
@@ -28,11 +31,11 @@ ZED = ("Zed Unknown", "https://www.linkedin.com/in/zed-unknown")
 DANA = ("Dana Whitfield", "https://www.linkedin.com/in/dana-whitfield")
 
 _CONNECTIONS = [
-    (PRIYA, "Globex", "VP Engineering", "02 Oct 2025"),
-    (MARCUS, "Initrode", "Design Lead", "01 Oct 2025"),
-    (LENA, "Umbrella", "Data Scientist", "04 Oct 2025"),
-    (GIL, "Hooli", "Staff Engineer", "10 Jan 2024"),
-    (OTTO, "Vandelay", "Importer", "15 Mar 2019"),
+    (PRIYA, "Globex", "VP Engineering", date(2025, 10, 2)),
+    (MARCUS, "Initrode", "Design Lead", date(2025, 10, 1)),
+    (LENA, "Umbrella", "Data Scientist", date(2025, 10, 4)),
+    (GIL, "Hooli", "Staff Engineer", date(2024, 1, 10)),
+    (OTTO, "Vandelay", "Importer", date(2019, 3, 15)),
 ]
 
 
@@ -43,13 +46,13 @@ def _csv(rows: list[list[str]], preamble: str = "") -> str:
     return out.getvalue()
 
 
-def _connections(job_change: bool) -> str:
+def _connections(job_change: bool, shift: timedelta) -> str:
     rows = [["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]]
     for (name, url), company, position, connected in _CONNECTIONS:
         if job_change and name == PRIYA[0]:
             company, position = "Initech", "CTO"
         first, last = name.split(" ", 1)
-        rows.append([first, last, url, "", company, position, connected])
+        rows.append([first, last, url, "", company, position, f"{connected + shift:%d %b %Y}"])
     notes = 'Notes:\n"When exporting your connection data, some of the email addresses may be missing."\n\n'
     return _csv(rows, notes)
 
@@ -57,6 +60,9 @@ def _connections(job_change: bool) -> str:
 def _message(
     conv: str, title: str, sender: tuple[str, str], to: list[tuple[str, str]], when: str, text: str
 ) -> list[str]:
+    moment = datetime.fromisoformat(when)
+    if 1990 < moment.year < 2030:  # the implausible dates stay implausible wherever the story is moved
+        moment += _SHIFT[0]
     return [
         conv,
         title,
@@ -64,11 +70,14 @@ def _message(
         sender[1],
         ", ".join(n for n, _ in to),
         ", ".join(u for _, u in to),
-        when,
+        f"{moment:%Y-%m-%d %H:%M:%S} UTC",
         "",
         text,
         "INBOX",
     ]
+
+
+_SHIFT = [timedelta(0)]
 
 
 def _messages(later: bool) -> str:
@@ -76,40 +85,46 @@ def _messages(later: bool) -> str:
               "DATE", "SUBJECT", "CONTENT", "FOLDER"]  # fmt: skip
     rows = [
         header,
-        _message("c-priya", "", OWNER, [PRIYA], "2025-10-03 09:00:00 UTC", "Priya, great to meet you at the meetup."),
-        _message("c-priya", "", PRIYA, [OWNER], "2025-10-05 10:30:00 UTC", "Thanks Sam! Coffee next week?"),
-        _message("c-marcus", "", MARCUS, [OWNER], "2025-10-02 08:15:00 UTC", "Thanks for the kind words, Sam."),
-        _message("c-group", "Meetup speakers", GIL, [OWNER, OTTO], "2025-09-20 18:00:00 UTC", "Slides are up."),
-        _message("c-zed", "", ZED, [OWNER], "2025-10-04 12:00:00 UTC", "Buy my course"),
-        _message("c-old", "", PRIYA, [OWNER], "1985-06-01 12:00:00 UTC", "A message from before LinkedIn"),
-        _message("c-lena", "", OWNER, [LENA], "2031-01-01 12:00:00 UTC", "A note from the future"),
+        _message("c-priya", "", OWNER, [PRIYA], "2025-10-03 09:00:00", "Priya, great to meet you at the meetup."),
+        _message("c-priya", "", PRIYA, [OWNER], "2025-10-05 10:30:00", "Thanks Sam! Coffee next week?"),
+        _message("c-marcus", "", MARCUS, [OWNER], "2025-10-02 08:15:00", "Thanks for the kind words, Sam."),
+        _message("c-group", "Meetup speakers", GIL, [OWNER, OTTO], "2025-09-20 18:00:00", "Slides are up."),
+        _message("c-zed", "", ZED, [OWNER], "2025-10-04 12:00:00", "Buy my course"),
+        _message("c-old", "", PRIYA, [OWNER], "1985-06-01 12:00:00", "A message from before LinkedIn"),
+        _message("c-lena", "", OWNER, [LENA], "2031-01-01 12:00:00", "A note from the future"),
     ]
     if later:
-        rows.append(_message("c-priya", "", OWNER, [PRIYA], "2025-10-07 09:00:00 UTC", "Yes! Thursday works."))
+        rows.append(_message("c-priya", "", OWNER, [PRIYA], "2025-10-07 09:00:00", "Yes! Thursday works."))
     return _csv(rows)
 
 
-def _invitations() -> str:
+def _invitations(shift: timedelta) -> str:
+    def sent(day: date, hour: int) -> str:
+        moment = datetime.combine(day + shift, datetime.min.time()).replace(hour=hour)
+        return f"{moment:%m/%d/%y, %I:%M %p}"
+
     rows = [
         ["From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl", "inviteeProfileUrl"],
-        [OWNER[0], MARCUS[0], "9/30/25, 10:00 AM", "Hi Marcus, loved your talk on design systems.", "OUTGOING",
+        [OWNER[0], MARCUS[0], sent(date(2025, 9, 30), 10), "Hi Marcus, loved your talk on design systems.", "OUTGOING",
          OWNER[1], MARCUS[1]],
-        [OWNER[0], LENA[0], "10/3/25, 9:00 AM", "", "OUTGOING", OWNER[1], LENA[1]],
-        [DANA[0], OWNER[0], "10/4/25, 3:00 PM", "Hello Sam, we met at the data meetup.", "INCOMING", DANA[1],
+        [OWNER[0], LENA[0], sent(date(2025, 10, 3), 9), "", "OUTGOING", OWNER[1], LENA[1]],
+        [DANA[0], OWNER[0], sent(date(2025, 10, 4), 15), "Hello Sam, we met at the data meetup.", "INCOMING", DANA[1],
          OWNER[1]],
     ]  # fmt: skip
     return _csv(rows)
 
 
-def linkedin_export(folder: Path, later: bool = False) -> Path:
+def linkedin_export(folder: Path, later: bool = False, day: date = STORY_DAY) -> Path:
     """The export ZIP as LinkedIn sends it; ``later`` is a second export a few days on (Priya's new job, Sam's
-    answer)."""
+    answer). ``day`` moves every plausible date so that STORY_DAY falls on it (a GUI story runs on today)."""
+    shift = day - STORY_DAY
+    _SHIFT[0] = shift
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / ("Basic_LinkedInDataExport_later.zip" if later else "Basic_LinkedInDataExport.zip")
     with zipfile.ZipFile(target, "w") as z:
-        z.writestr("Connections.csv", _connections(job_change=later))
+        z.writestr("Connections.csv", _connections(later, shift))
         z.writestr("messages.csv", _messages(later))
-        z.writestr("Invitations.csv", _invitations())
+        z.writestr("Invitations.csv", _invitations(shift))
     return target
 
 

@@ -557,9 +557,14 @@ def match_ids(session: Session, query: str = "", tag: str | None = None) -> froz
     result: frozenset[int] | None = None
     match = search.match_expression(query)
     if match:
-        result = frozenset(
-            session.execute(text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m"), {"m": match}).scalars()
-        )
+        # On the DBAPI cursor: a broad prefix ("m") matches tens of thousands of rows, and SQLAlchemy's result
+        # rows cost more than the index lookup.
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?", (match,))
+            result = frozenset(rowid for (rowid,) in cursor)
+        finally:
+            cursor.close()
     if tag:
         tagged = frozenset(
             session.scalars(

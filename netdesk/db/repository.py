@@ -562,7 +562,7 @@ def match_ids(session: Session, query: str = "", tag: str | None = None) -> froz
         cursor = session.connection().connection.cursor()
         try:
             cursor.execute("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?", (match,))
-            result = frozenset(rowid for (rowid,) in cursor)
+            result = frozenset(rowid for (rowid,) in cursor.fetchall())
         finally:
             cursor.close()
     if tag:

@@ -149,7 +149,7 @@ def test_the_daily_integrity_check_stops_every_write(whole_db: Path, tmp_path: P
     nd = open_netdesk(db)  # quick_check does not compare indexes with tables: the open succeeds
     try:
         before = _sha(db)
-        with pytest.raises(DamagedDatabaseError, match="integrity_check: row .* missing from index"):
+        with pytest.raises(DamagedDatabaseError, match=r"integrity_check: row .* missing from index"):
             nd.daily_check()
         assert nd.writes_refused
         with pytest.raises(DamagedDatabaseError, match="no longer writes"):
@@ -174,7 +174,7 @@ def test_a_backup_that_fails_its_check_is_deleted_and_reported(whole_db: Path, t
         nd.backups.folder.mkdir(parents=True, exist_ok=True)
         stale.write_bytes(b"")
         os.utime(stale, (time.time() - 7200, time.time() - 7200))
-        with pytest.raises(DatabaseError, match="failed its integrity check .* was deleted"):
+        with pytest.raises(DatabaseError, match=r"failed its integrity check .* was deleted"):
             nd.backups.create("manual")
         assert list(nd.backups.folder.iterdir()) == []  # neither the bad copy, its .tmp, nor the stale .tmp
     finally:

@@ -7,12 +7,13 @@ import hashlib
 import os
 import sqlite3
 import subprocess
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from netdesk import cli
 from netdesk.core.errors import DamagedDatabaseError, DatabaseError
 from netdesk.core.model import ContactDTO, ContactPoint
 from netdesk.io.report import ImportReport
@@ -25,8 +26,17 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "netdesk", *args], capture_output=True, text=True, timeout=60)
+@pytest.fixture
+def _cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The command line, run in this process (the faults here are in the file, not between processes)."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        capsys.readouterr()
+        status = cli.run(list(args))
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(list(args), status, out, err)
+
+    return run
 
 
 def _assert_one_line(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -85,9 +95,9 @@ def _damage_btree_headers(path: Path, pages: list[int]) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("table", ["contacts", "contact_points", "ix_contacts_sort_key", "contacts_fts_data"])
+@pytest.mark.parametrize("table", ["contacts", "ix_contacts_sort_key", "contacts_fts_data"])
 def test_a_damaged_database_is_refused_with_one_line_and_left_unchanged(
-    whole_db: Path, tmp_path: Path, table: str
+    whole_db: Path, tmp_path: Path, table: str, _cli: Callable[..., subprocess.CompletedProcess[str]]
 ) -> None:
     db = _copy_to(whole_db, tmp_path)
     pages = _pages_of(db, table)
@@ -103,7 +113,9 @@ def test_a_damaged_database_is_refused_with_one_line_and_left_unchanged(
     assert not wal.exists() or wal.stat().st_size == 0  # a read-only check writes no page anywhere
 
 
-def test_an_empty_file_and_a_foreign_file_are_refused_not_replaced(tmp_path: Path) -> None:
+def test_an_empty_file_and_a_foreign_file_are_refused_not_replaced(
+    tmp_path: Path, _cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     empty = tmp_path / "empty.sqlite3"
     empty.write_bytes(b"")
     _assert_one_line(_cli("list", "--db", str(empty)), "empty (0 bytes)")
@@ -117,7 +129,7 @@ def test_an_empty_file_and_a_foreign_file_are_refused_not_replaced(tmp_path: Pat
 
 @pytest.mark.parametrize("revision", ["9999_future", "0000_withdrawn"])
 def test_an_unknown_schema_revision_is_reported_as_unknown_and_the_file_is_unchanged(
-    whole_db: Path, tmp_path: Path, revision: str
+    whole_db: Path, tmp_path: Path, revision: str, _cli: Callable[..., subprocess.CompletedProcess[str]]
 ) -> None:
     db = _copy_to(whole_db, tmp_path)
     with sqlite3.connect(db) as conn:
@@ -181,7 +193,9 @@ def test_a_backup_that_fails_its_check_is_deleted_and_reported(whole_db: Path, t
         nd.close()
 
 
-def test_restore_refuses_a_byte_flipped_backup_and_the_live_database_stays_whole(nd: NetDesk) -> None:
+def test_restore_refuses_a_byte_flipped_backup_and_the_live_database_stays_whole(
+    nd: NetDesk, _cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     assert nd.backups is not None and nd.path is not None
     nd.imports.import_contacts(_people(2000), ImportReport())
     backup = nd.backups.create("manual").path
@@ -197,7 +211,9 @@ def test_restore_refuses_a_byte_flipped_backup_and_the_live_database_stays_whole
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_restore_latest_over_a_damaged_database_keeps_the_damaged_file_aside(whole_db: Path, tmp_path: Path) -> None:
+def test_restore_latest_over_a_damaged_database_keeps_the_damaged_file_aside(
+    whole_db: Path, tmp_path: Path, _cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
     db = _copy_to(whole_db, tmp_path)
     nd = open_netdesk(db)
     assert nd.backups is not None

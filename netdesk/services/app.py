@@ -14,6 +14,7 @@ from netdesk.services.exporting import ExportService
 from netdesk.services.importing import ImportService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
+from netdesk.services.undo import UndoJournal
 
 
 class NetDesk:
@@ -23,6 +24,7 @@ class NetDesk:
         self.engine = engine
         self.path = path
         self.sessions = session_factory(engine)
+        self.undo = UndoJournal(engine, self.sessions)
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
         self.networking = NetworkingService(self.sessions, self.timeline)

@@ -86,8 +86,11 @@ def import_linkedin(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
-) -> None:
-    """Read the export at ``paths`` and import it inside the caller's transaction."""
+) -> tuple[list[int], list[int]]:
+    """Read the export at ``paths`` and import it inside the caller's transaction.
+
+    Returns the ids of the contacts imported and of the interactions added.
+    """
     data = linkedin.read_linkedin(paths, report)
     if cancel is not None and cancel():
         raise ImportCancelled()
@@ -184,11 +187,12 @@ def import_linkedin(
         )
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
-    bulk_insert_interactions(s, new)
+    added = bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
     advance_last_contacted(s, new)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
+    return [i for i in result.ids if i is not None], added
 
 
 def _pad(msg: linkedin.LinkedInMessage) -> list[str]:

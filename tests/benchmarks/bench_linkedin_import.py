@@ -33,10 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         export = make_export(Path(tmp), connections, messages)
         nd = open_netdesk(Path(tmp) / "bench.sqlite3")
         start = time.perf_counter()
-        report = nd.imports.import_paths([export])
+        report = nd.imports.import_paths([export]).value
         first = time.perf_counter() - start
         start = time.perf_counter()
-        again = nd.imports.import_paths([export])
+        again = nd.imports.import_paths([export]).value
         second = time.perf_counter() - start
         nd.close()
     print(f"{connections:,} connections, {messages:,} messages: {report.summary()}")

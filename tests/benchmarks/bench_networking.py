@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                 participants=(Participant(1 + n),),
                 summary="an introduction",
             )
-        )
+        ).value
         start = time.perf_counter()
         networking.due()
         favour_times.append((time.perf_counter() - start) * 1000)

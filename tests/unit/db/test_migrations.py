@@ -101,7 +101,7 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     from netdesk.db.migrate import _config
 
     nd = open_netdesk(db_path)
-    ada = nd.contacts.create(ContactDTO(given_name="Ada", birthday=PartialDate(12, 10, 1815)))
+    ada = nd.contacts.create(ContactDTO(given_name="Ada", birthday=PartialDate(12, 10, 1815))).value
     cfg = _config()
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from netdesk import __version__
+from netdesk import __version__, cli_networking
 from netdesk.cli_output import write_json_array, write_text
-from netdesk.core.errors import NetDeskError
+from netdesk.core.errors import DamagedDatabaseError, NetDeskError
 from netdesk.io.contact_json import json_objects_text, list_lines_text
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
+from netdesk.services.backup import BackupService
 from netdesk.services.bulk_reads import LIST_FACTS
 
 EXIT_OK = 0
@@ -66,15 +65,16 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
-    # Streamed a batch at a time (cli_output). Photos are not read: LIST_FACTS says which contacts have one.
+    # Streamed a batch at a time (cli_output). Photos are not read: LIST_FACTS says which contacts have one, and
+    # the networking keys are facts too, computed per batch.
     render, write = (json_objects_text, write_json_array) if args.json else (list_lines_text, write_text)
-    facts = LIST_FACTS if args.json else None
+    facts = {**LIST_FACTS, **cli_networking.list_facts(nd, args.date)} if args.json else None
     write(nd.contacts.render(render, " ".join(args.query), args.tag, with_photo=False, facts=facts), sys.stdout)
     return EXIT_OK
 
 
 def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
-    report = nd.imports.import_paths(args.paths)
+    report = nd.imports.import_paths(args.paths).value
     print(report.summary())
     for problem in report.errors:
         print(problem)
@@ -123,6 +123,24 @@ def _cmd_restore(nd: NetDesk, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _restore_over_damaged(args: argparse.Namespace) -> int:
+    """`netdesk restore` on a database that fails its check: the damaged file is moved aside, never backed up."""
+    path = args.db if args.db is not None else default_db_path()
+    backups = BackupService(path)
+    if args.latest:
+        sound = backups.newest_sound()
+        if sound is None:
+            raise NetDeskError(f"there is no backup of {path} that passes its integrity check")
+        target = sound.path
+    elif args.backup is not None:
+        target = args.backup if args.backup.parent != Path() else backups.folder / args.backup
+    else:
+        raise UsageError("netdesk restore: give a backup file or --latest")
+    aside = backups.restore_over_damaged(target)
+    print(f"restored {target.name}; the damaged database is kept as {aside}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
 
 
@@ -135,6 +153,7 @@ def _register(
 def _configure_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("--date", type=cli_networking.iso_date, help="the day strength is computed for (default: today)")
     p.add_argument("query", nargs="*", help="search words (prefix, accent- and case-insensitive)")
 
 
@@ -166,51 +185,9 @@ _register("backup", "back up the database (or list backups)", _configure_backup,
 _register("restore", "restore a backup (the current state is backed up first)", _configure_restore, _cmd_restore)
 
 
-# --- due (networking aids) ---------------------------------------------------------------------------------
+# --- networking (due, stats, log, cadence): netdesk/cli_networking.py ------------------------------------
 
-
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
-
-
-def _configure_due(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--date", type=_iso_date, help="the day to compute the list for (default: today)")
-
-
-def _cmd_due(nd: NetDesk, args: argparse.Namespace) -> int:
-    items = nd.networking.due(args.date)
-    if args.json:
-        rows = [
-            {
-                "kind": i.kind.value,
-                "contact_id": i.contact_id,
-                "contact": i.contact_name,
-                "title": i.title,
-                "detail": i.detail,
-                "days_overdue": i.days_overdue,
-                "due_date": i.due_date.isoformat() if i.due_date else None,
-            }
-            for i in items
-        ]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    if not items:
-        print("Nothing due.")
-    section = None
-    for i in items:
-        if i.kind != section:
-            section = i.kind
-            print(f"{'' if i is items[0] else chr(10)}{i.kind.label}")
-        print(f"  {i.title}\t{i.detail}")
-    return EXIT_OK
-
-
-_register("due", "print who to get in touch with: cadences, birthdays, follow-ups, favours", _configure_due, _cmd_due)
+cli_networking.register(_register)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:
@@ -229,7 +206,12 @@ def run(argv: list[str]) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = _command_parser(argv[0]).parse_args(argv[1:])
-            nd = open_database(args.db)
+            try:
+                nd = open_database(args.db)
+            except DamagedDatabaseError:
+                if argv[0] != "restore":
+                    raise
+                return _restore_over_damaged(args)
             # What start-up built lives until exit: out of the collector's reach, a command that makes 100,000
             # contacts' objects is not slowed by full collections walking every imported module again and again.
             gc.freeze()
@@ -253,6 +235,12 @@ def run(argv: list[str]) -> int:
         return EXIT_BROKEN_PIPE
     except Terminated:
         return EXIT_TERMINATED
+    except Exception as exc:  # unforeseen: still one line (NETDESK_DEBUG=1 shows the traceback)
+        if os.environ.get("NETDESK_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"netdesk: unexpected error ({type(exc).__name__}): {first}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 class Terminated(Exception):

@@ -107,7 +107,8 @@ class ContactService:
     def last_contacted(self, ids: Sequence[int]) -> dict[int, datetime | None]:
         """When each of ``ids`` was last in touch (an exchange), in one query; unknown ids are left out."""
         with self._sessions() as s:
-            return dict(s.execute(select(Contact.id, Contact.last_contacted).where(Contact.id.in_(ids))).tuples().all())
+            rows = s.execute(select(Contact.id, Contact.last_contacted).where(Contact.id.in_(ids)))
+            return {contact_id: when for contact_id, when in rows}
 
     def get(self, contact_id: int) -> ContactDTO:
         with self._sessions() as s:

@@ -91,9 +91,9 @@ def network(nd: NetDesk, peer_fixtures: Path) -> Iterator[NetDesk]:
     nd.imports.import_contacts(contacts, ImportReport())
     report = nd.imports.import_paths(
         [peer_fixtures / "aosp-opt-vcard" / "v21_complicated.vcf", peer_fixtures / "aosp-opt-vcard" / "v30_simple.vcf"]
-    )
+    ).value
     assert len(report.created) >= 2 and not report.unreadable_files
-    trashed = nd.contacts.create(ContactDTO(given_name="Trashed", family_name="Person"))
+    trashed = nd.contacts.create(ContactDTO(given_name="Trashed", family_name="Person")).value
     nd.contacts.delete([trashed.id or 0])
     yield nd
 

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bulk_data import build_bulk_db
-from common import bench_db_path, report_line
+from common import bench_db_path, describe_size, record
 
 FLOOR_SCRIPT = """
 import base64, json, sqlite3, sys
@@ -142,25 +142,22 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     floor_s = large["floor"][0]
-    print(f"\n{big:,} contacts; anchor: the floor (sqlite3 + json.dumps of every row) {floor_s:.2f} s")
+    anchor = "floor: sqlite3 + json.dumps of every row"
+    describe_size(f"{big:,} contacts")
+    print(f"\n{big:,} contacts; the floor read every row and dumped it as JSON in {floor_s:.2f} s", flush=True)
     over = False
-    for name, (seconds, _mb) in large.items():
+    for name, (seconds, mb) in large.items():
         if name == "floor":
+            record("floor peak memory (for reference)", mb, "MB")
             continue
         target = LIST_TARGET if name.startswith("list") else EXPORT_TARGET
-        ratio = seconds / floor_s
-        over |= ratio > target
-        print(report_line(f"{name} time", seconds, "s") + f"   {ratio:.2f}x the floor (target <= {target:g}x)")
-    for name, (_seconds, mb) in large.items():
-        if name == "floor":
-            print(report_line(f"floor peak memory (for reference), {big:,}", mb, "MB"))
-            continue
-        growth = mb - little[name][1]
-        over |= mb > MEMORY_TARGET_MB or growth > FLAT_MB
-        print(
-            report_line(f"{name} peak memory, {big:,}", mb, "MB", MEMORY_TARGET_MB)
-            + f"   {small:,}: {little[name][1]:.1f} MB (growth {growth:+.1f} MB, flat <= {FLAT_MB:g})"
-        )
+        result = record(f"{name} time", seconds, "s", anchor=anchor, anchor_value=floor_s, target_ratio=target)
+        result_mb = record(f"{name} peak memory", mb, "MB", target=MEMORY_TARGET_MB)
+        over |= not (result["ok"] and result_mb["ok"])
+        if small:
+            growth = mb - little[name][1]
+            flat = record(f"{name} peak memory growth from {small:,}", growth, "MB", target=FLAT_MB)
+            over |= not flat["ok"]
     if over and not args.smoke:
         print("some figures are over their targets", file=sys.stderr)
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
@@ -20,7 +20,7 @@ from netdesk.core.model import Channel, Direction, InteractionDTO, InteractionKi
 from netdesk.core.networking import SECTION_ORDER, TODAY_LIMIT, DueItem, today_items
 from netdesk.core.normalize import fold
 from netdesk.services import NetDesk
-from netdesk.services.bulk_reads import BatchFact
+from netdesk.services.bulk_reads import BatchFact, last_contacted_fact
 
 Register = Callable[[str, str, Callable[[argparse.ArgumentParser], None], Callable[..., int]], None]
 EXIT_OK = 0
@@ -207,15 +207,7 @@ def _cmd_cadence(nd: NetDesk, args: argparse.Namespace) -> int:
 def list_facts(nd: NetDesk, today: date | None) -> dict[str, BatchFact]:
     """The networking keys `netdesk list --json` adds to each contact, each computed for a batch of contacts at a
     time by one set-based read (``services.bulk_reads``: the list streams in flat memory)."""
-
-    def last_contacted(_session: object, ids: Sequence[int]) -> Mapping[int, object]:
-        return {i: d.date().isoformat() if d is not None else None for i, d in nd.contacts.last_contacted(ids).items()}
-
-    def strength(_session: object, ids: Sequence[int]) -> Mapping[int, object]:
-        scores = nd.networking.strength_scores_of(ids, today)
-        return {i: scores.get(i, 0) for i in ids}
-
-    return {"last_contacted": last_contacted, "strength": strength}
+    return {"last_contacted": last_contacted_fact, "strength": nd.networking.strength_fact(today)}
 
 
 def register(add: Register) -> None:

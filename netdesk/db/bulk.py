@@ -132,6 +132,13 @@ def iter_all_id_batches(session: Session, *, batch_size: int = DEFAULT_BATCH) ->
                 return
 
 
+def last_contacted_days(session: Session, ids: Sequence[int]) -> dict[int, str | None]:
+    """The day (YYYY-MM-DD) each of ``ids`` was last in touch, or None (read on the bulk pass's own connection,
+    whose pages for these rows are still warm)."""
+    sql = f"SELECT id, substr(last_contacted, 1, 10) FROM contacts WHERE id {_IN_BATCH}"
+    return dict(raw_connection(session).execute(sql, (json.dumps(list(ids)),)).fetchall())
+
+
 def uids_of(session: Session, ids: Sequence[int]) -> dict[int, str]:
     """The UIDs of ``ids`` (contact id -> UID; missing contacts left out)."""
     sql = f"SELECT id, uid FROM contacts WHERE id {_IN_BATCH}"

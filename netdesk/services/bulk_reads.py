@@ -44,6 +44,12 @@ def _has_photo(session: Session, ids: Sequence[int]) -> Mapping[int, object]:
 LIST_FACTS["has_photo"] = _has_photo
 
 
+def last_contacted_fact(session: Session, ids: Sequence[int]) -> Mapping[int, object]:
+    """The day of the last exchange with each contact (YYYY-MM-DD), or None: `list --json`'s ``last_contacted``."""
+    days = bulk.last_contacted_days(session, ids)
+    return {i: days.get(i) for i in ids}
+
+
 @dataclass(frozen=True, slots=True)
 class ContactBatch:
     contacts: list[ContactDTO]

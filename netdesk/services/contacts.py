@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -103,12 +103,6 @@ class ContactService:
         return render_batches(
             self._sessions, render, ids=ids, query=query, tag=tag, with_photo=with_photo, facts=facts, workers=workers
         )
-
-    def last_contacted(self, ids: Sequence[int]) -> dict[int, datetime | None]:
-        """When each of ``ids`` was last in touch (an exchange), in one query; unknown ids are left out."""
-        with self._sessions() as s:
-            rows = s.execute(select(Contact.id, Contact.last_contacted).where(Contact.id.in_(ids)))
-            return {contact_id: when for contact_id, when in rows}
 
     def get(self, contact_id: int) -> ContactDTO:
         with self._sessions() as s:

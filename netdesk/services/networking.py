@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -600,10 +600,23 @@ class NetworkingService:
         with self._sessions() as s:
             return self._strength_scores(s, None, today)
 
-    def strength_scores_of(self, ids: Sequence[int], today: date | None = None) -> dict[int, int]:
-        """Scores of ``ids`` with any score (others are 0), for a batch of a streamed list."""
-        with self._sessions() as s:
-            return self._strength_scores(s, ids, _today(today))
+    def strength_fact(self, today: date | None = None) -> Callable[[Session, Sequence[int]], dict[int, object]]:
+        """Strength on ``today`` as a fact of a streamed list (``services.bulk_reads``), read in the list's session.
+
+        The scores of everyone are computed once, at the first batch (two aggregate queries, a fraction of a second
+        on 100,000 contacts; per batch they cost ten times as much in all), and only the contacts with a score are
+        held: 0 for the others.
+        """
+        day = _today(today)
+        scores: dict[int, int] | None = None
+
+        def strength(s: Session, ids: Sequence[int]) -> dict[int, object]:
+            nonlocal scores
+            if scores is None:
+                scores = self._strength_scores(s, None, day)
+            return {i: scores.get(i, 0) for i in ids}
+
+        return strength
 
     def _strength_scores(self, s: Session, ids: Sequence[int] | None, today: date) -> dict[int, int]:
         if ids is not None and not ids:

@@ -24,7 +24,7 @@ from netdesk.services import open_netdesk
 DOCUMENTED_KEYS = {
     "id", "uid", "kind", "name", "formatted_name", "prefix", "given_name", "additional_name", "family_name",
     "suffix", "nickname", "organization", "department", "title", "role", "emails", "phones", "urls", "ims",
-    "addresses", "birthday", "anniversary", "gender", "tags", "notes", "has_photo",
+    "addresses", "birthday", "anniversary", "gender", "tags", "notes", "has_photo", "last_contacted", "strength",
 }  # fmt: skip
 
 
@@ -68,6 +68,7 @@ def test_list_json_of_a_large_network_is_one_valid_array_with_every_documented_k
     assert all(c.keys() >= DOCUMENTED_KEYS for c in contacts)
     first = contacts[0]
     assert first["emails"] == ["p0@atlas.example"] and first["tags"] == [] and first["has_photo"] is False
+    assert first["last_contacted"] is None and first["strength"] == 0  # no exchange logged with anyone
     assert first["addresses"][0]["locality"] == "Rotterdam"
     assert cli.run(["list", "--db", str(tmp_path / "empty.sqlite3"), "--json"]) == cli.EXIT_OK
     assert json.loads(capsys.readouterr().out) == []

@@ -1,12 +1,15 @@
 """Whole-network reads for `list`, `export` and every pass over all contacts: DTOs in batches, streamed.
 
-``read_batches`` opens one read transaction (a consistent snapshot), finds the chosen contacts' ids in list order,
-and yields them a batch at a time, each read with a handful of set-based queries (``netdesk.db.bulk``). A consumer
-that writes each batch before asking for the next one starts its output at once and holds one batch in memory.
+``read_batches`` opens one read transaction (a consistent snapshot) and yields the chosen contacts in list order a
+batch at a time, each read with a handful of set-based queries (``netdesk.db.bulk``; the whole network is paged
+along the name index, a search or a selection by its ids). A consumer that writes each batch before asking for
+the next starts its output at once and holds one batch in memory. ``render_batches`` hands each batch to a render
+function (JSON lines, vCards, CSV rows, vdir files) and yields the results in order.
 
-Extra per-contact values that are not part of a ContactDTO (``list --json`` keys such as the date of the last
-exchange) are *facts*: a function computes one for every contact of a batch with one set-based query, and the
-batch carries the result. Add a key to ``LIST_FACTS`` and `list --json` prints it; nothing else changes.
+Extra per-contact values that are not part of a ContactDTO (``list --json`` keys such as the day of the last
+exchange) are *facts*: a function computes one for every contact of a batch with a set-based query in the batch's
+session, and the batch carries the result. Add a key to ``LIST_FACTS`` (or to the facts a command passes, as
+``cli_networking.list_facts`` does) and `list --json` prints it; nothing else changes.
 """
 
 from __future__ import annotations
@@ -56,10 +59,6 @@ class ContactBatch:
     done: int  # contacts read so far, this batch included
     total: int  # contacts chosen in all
     facts: Mapping[str, Mapping[int, object]] = field(default_factory=dict)
-
-    def facts_of(self, contact_id: int | None) -> dict[str, object]:
-        """This contact's facts, by key (None where a fact has no value for it)."""
-        return {key: values.get(contact_id) for key, values in self.facts.items()} if contact_id is not None else {}
 
 
 def read_batches(

@@ -57,6 +57,7 @@ from netdesk.ui.import_dialog import (
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.navigation import Navigation
 from netdesk.ui.ops import Ops
+from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
 from netdesk.ui.single_instance import forward_to_running_instance
 from netdesk.ui.trash_dialog import TrashDialog
@@ -146,7 +147,8 @@ class MainWindow(QMainWindow):
         for column, width in DEFAULT_COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())  # Enter or double-click opens
+        install_context_menu(self.table, self)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_actions())
 
@@ -221,9 +223,11 @@ class MainWindow(QMainWindow):
             "&New contact…", self.new_contact, QKeySequence.StandardKey.New, "new-contact", "newContactAction"
         )
         self.new_action.setToolTip("New contact (Ctrl+N)")
-        self.edit_action = self._action("&Edit contact…", self.edit_selected, "Ctrl+E", "edit", "editContactAction")
+        # Edit and Delete act on what the current page has selected (page_actions): never on a hidden contact.
+        self.edit_action = self._action("&Edit contact…", self._edit_on_page, "Ctrl+E", "edit", "editContactAction")
+        self.edit_action.setShortcuts([QKeySequence("Ctrl+E"), QKeySequence(Qt.Key.Key_F2)])
         self.delete_action = self._action(
-            "&Delete contact", self.delete_selected, QKeySequence.StandardKey.Delete, "delete", "deleteContactAction"
+            "&Delete contact", self._delete_on_page, QKeySequence.StandardKey.Delete, "delete", "deleteContactAction"
         )
         self.log_action = self._action(
             "&Log interaction…", self._quick_log, "Ctrl+L", "log-interaction", "logInteractionAction"
@@ -534,10 +538,44 @@ class MainWindow(QMainWindow):
         self.detail.show_contact(contact, self.nd.timeline.for_contact(contact_id, TIMELINE_LIMIT), members)
         self._sync_actions()
 
+    def page_actions(self) -> PageActions:
+        """The Contacts page's actions, for what the list has selected."""
+        rows = self.table.selectionModel().selectedRows()
+        one = self.selected_id() is not None
+        return PageActions(
+            noun="contact" if len(rows) <= 1 else "contacts",
+            open=self.edit_selected if one else None,
+            edit=self.edit_selected if one else None,
+            delete=self.delete_selected if rows else None,
+            more=(
+                ("Log interaction…", self.log_interaction if one else None),
+                ("Merge contacts…", self.merge_selected if len(rows) >= 2 else None),
+            ),
+        )
+
+    def _current_page_actions(self) -> PageActions:
+        navigation = getattr(self, "navigation", None)  # None while the window is being built
+        return navigation.page_actions() if navigation is not None else self.page_actions()
+
+    def _edit_on_page(self) -> None:
+        handler = self._current_page_actions().edit
+        if handler is not None:
+            handler()
+
+    def _delete_on_page(self) -> None:
+        handler = self._current_page_actions().delete
+        if handler is not None:
+            handler()
+
     def _sync_actions(self) -> None:
-        has_selection = bool(self.table.selectionModel().selectedRows())
-        self.edit_action.setEnabled(has_selection)
-        self.delete_action.setEnabled(has_selection)
+        actions = self._current_page_actions()
+        noun = f" {actions.noun}" if actions.noun else ""
+        self.edit_action.setText(f"&Edit{noun}…")
+        self.edit_action.setIconText("Edit")
+        self.edit_action.setEnabled(actions.edit is not None)
+        self.delete_action.setText(f"&Delete{noun}")
+        self.delete_action.setIconText("Delete")
+        self.delete_action.setEnabled(actions.delete is not None)
         self.merge_action.setEnabled(len(self.table.selectionModel().selectedRows()) >= 2)
         # Ctrl+L works on every page: the quick log prefills whoever is selected there, else starts empty.
         self.log_action.setEnabled(True)

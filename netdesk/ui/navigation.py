@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QStackedWidget, QToolBar, QWidget
 from netdesk.core.changes import ChangeSet
 from netdesk.ui.icons import action_icon
 from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.page_actions import NOTHING, ActionPage, PageActions
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
@@ -197,6 +198,8 @@ class Navigation(QObject):
         }
         page = cast(QWidget, classes[view](self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
+        if isinstance(page, ActionPage):
+            page.actions_changed.connect(self.window._sync_actions)  # type: ignore[attr-defined]
         return page
 
     def show_view(self, view: View, remember: bool = True) -> None:
@@ -217,6 +220,14 @@ class Navigation(QObject):
             self.window.settings.setValue(SETTINGS_KEY, view.value)
         if changed:
             self.view_changed.emit(view.value)
+        self.window._sync_actions()
+
+    def page_actions(self) -> PageActions:
+        """What Edit and Delete mean on the page shown now."""
+        if self.current is View.CONTACTS:
+            return self.window.page_actions()
+        page = self.views.get(self.current)
+        return page.page_actions() if isinstance(page, ActionPage) else NOTHING
 
     def current_page(self) -> QWidget:
         return self.views[self.current]

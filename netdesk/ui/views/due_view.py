@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,7 @@ from netdesk.core.networking import DUE_KIND_ORDER, DueItem, DueKind, FollowupSt
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.ops import ops_for
+from netdesk.ui.page_actions import PageActions, build_menu
 from netdesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class DueRow(QFrame):
 
 class DueView(QWidget):
     contactActivated = Signal(int)
+    actions_changed = Signal()  # the selection changed what Edit / Log mean here
     # Emitted once the rows have been rebuilt from a newly loaded list.
     refreshed = Signal()
 
@@ -248,6 +250,8 @@ class DueView(QWidget):
     def _make_row(self, item: DueItem) -> DueRow:
         row = DueRow(item)
         row.clicked.connect(lambda: self.select_row(row))
+        row.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        row.customContextMenuRequested.connect(lambda pos: self._row_menu(row, pos))
         row.title_button.clicked.connect(lambda: self.contactActivated.emit(item.contact_id))
         row.add_button("Log…", lambda: self.log_for(item))
         if item.kind is DueKind.FOLLOWUP:
@@ -272,6 +276,26 @@ class DueView(QWidget):
         for other in self.rows:
             other.set_selected(other is row)
         self.current_row = row
+        self.actions_changed.emit()
+
+    def _row_menu(self, row: DueRow, pos: QPoint) -> None:
+        self.select_row(row)
+        menu = build_menu(row, self.page_actions())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(row.mapToGlobal(pos))
+
+    def page_actions(self) -> PageActions:
+        """Due items are not deleted; Edit opens the item's person (the contact, not whoever the list shows)."""
+        row = self.current_row if self.current_row in self.rows else None
+        if row is None:
+            return PageActions(noun="contact")
+        item = row.item
+        return PageActions(
+            noun="contact",
+            open=lambda: self.contactActivated.emit(item.contact_id),
+            edit=lambda: self.contactActivated.emit(item.contact_id),
+            more=(("Log…", lambda: self.log_for(item)), ("Snooze 1 week", lambda: self.snooze(item))),
+        )
 
     def selected_contact(self) -> tuple[int, str] | None:
         """The item with keyboard focus (Tab through the buttons), else the one last clicked."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import IntroPath
 from netdesk.services import NetDesk
+from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.row_list_model import RowListModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -54,6 +55,7 @@ class IntroPathModel(RowListModel[IntroPath]):
 
 class IntroductionsView(QWidget):
     contactActivated = Signal(int)
+    actions_changed = Signal()
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +102,16 @@ class IntroductionsView(QWidget):
         self.table.doubleClicked.connect(
             lambda index: self.contactActivated.emit(self.model.path(index.row()).via_ids[0])
         )
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.actions_changed.emit())
+        install_context_menu(self.table, self)
+
+    def page_actions(self) -> PageActions:
+        """An introduction path is read, not edited: Open shows the first person on it."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return PageActions()
+        via = self.model.path(rows[0].row()).via_ids
+        return PageActions(open=(lambda: self.contactActivated.emit(via[0])) if via else None)
 
     def set_target(self, contact_id: int, name: str = "") -> None:
         """Look for introductions to this contact (the main window's "Who can introduce me?")."""

@@ -27,6 +27,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionDTO, InteractionKind, ParticipantRole
 from netdesk.services import NetDesk
 from netdesk.ui.ops import ops_for
+from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.row_list_model import RowListModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -80,6 +81,7 @@ def _ask(parent: QWidget, text: str) -> bool:
 
 class TimelineView(QWidget):
     contactActivated = Signal(int)
+    actions_changed = Signal()  # the selection changed what Edit / Delete mean here
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,6 +167,7 @@ class TimelineView(QWidget):
         for edit in (self.from_edit, self.to_edit):
             edit.dateChanged.connect(self._reload)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        install_context_menu(self.table, self)
         self.refresh()
 
     @staticmethod
@@ -243,6 +246,28 @@ class TimelineView(QWidget):
         selected = self.selected() is not None
         self.edit_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
+        self.actions_changed.emit()
+
+    def page_actions(self) -> PageActions:
+        interaction = self.selected()
+        if interaction is None:
+            return PageActions(noun="interaction")
+        people = [p for p in interaction.participants if p.role is ParticipantRole.PARTICIPANT] or list(
+            interaction.participants
+        )
+        first = people[0] if people else None
+        return PageActions(
+            noun="interaction",
+            open=self.edit_selected,
+            edit=self.edit_selected,
+            delete=self.delete_selected,
+            more=(
+                (
+                    f"Show {first.name}" if first else "Show contact",
+                    (lambda: self.contactActivated.emit(first.contact_id)) if first else None,
+                ),
+            ),
+        )
 
     def selected(self) -> InteractionDTO | None:
         rows = self.table.selectionModel().selectedRows()

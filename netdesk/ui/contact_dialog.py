@@ -45,6 +45,7 @@ PHOTO_SIZE = 96
 def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
     label.setStyleSheet(ERROR_STYLE)
     label.setWordWrap(True)
     label.hide()

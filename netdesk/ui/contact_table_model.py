@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont, QIcon
 
 from netdesk.core.model import ContactKind, ContactRow
 from netdesk.ui.icons import action_icon
+from netdesk.ui.safe_text import plain_tooltip
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -83,8 +84,10 @@ class ContactTableModel(QAbstractTableModel):
         column = index.column()
         if column == Column.STRENGTH:
             return self._strength_data(row.id, role)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(self._text(row, column))
         if role == ID_ROLE:
             return row.id
         if role == Qt.ItemDataRole.FontRole and row.kind is ContactKind.ORGANIZATION:

@@ -36,6 +36,7 @@ from netdesk.core.model import (
 from netdesk.services import NetDesk
 from netdesk.ui.detail_networking import NetworkingPanel
 from netdesk.ui.icons import action_icon
+from netdesk.ui.safe_text import plain_tooltip, safe_link, web_address
 
 PHOTO_URL = QUrl("netdesk-photo:current")
 PHOTO_PX = 88
@@ -84,8 +85,10 @@ def _points_html(points: Sequence[ContactPoint], scheme: str = "") -> list[str]:
     for p in sorted(points, key=lambda p: not p.pref):
         value = escape(p.value)
         if scheme == "url":
-            href = p.value if "://" in p.value else f"https://{p.value}"
-            value = f'<a href="{escape(href)}">{value}</a>'
+            # Only web addresses become links (file:, smb: … stay text: the system opener would run them).
+            url = web_address(p.value)
+            if url is not None:
+                value = f'<a href="{escape(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))}">{value}</a>'
         elif scheme:
             value = f'<a href="{scheme}:{escape(p.value)}">{value}</a>'
         cells.append(value + _label(p.label) + (STAR if p.pref else ""))
@@ -272,7 +275,7 @@ class DetailPane(QWidget):
         for interaction in timeline:
             item = QListWidgetItem(interaction_text(interaction, cid))
             item.setData(INTERACTION_ROLE, interaction)
-            item.setToolTip(interaction.notes or interaction.summary)
+            item.setToolTip(plain_tooltip(interaction.notes or interaction.summary))
             self.timeline_list.addItem(item)
         self.timeline_title.setText(
             f"<b>Timeline</b> ({len(timeline)})" if timeline else "<b>Timeline</b> — nothing logged yet"
@@ -290,5 +293,5 @@ class DetailPane(QWidget):
             self.organization_clicked.emit(unquote(url.toString()[len("org:") :]))
         elif scheme == "contact":
             self.contact_clicked.emit(int(url.path() or url.toString()[len("contact:") :]))
-        else:
+        elif safe_link(url):
             QDesktopServices.openUrl(url)

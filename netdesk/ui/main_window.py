@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QMimeData, QModelIndex, QSettings, Qt, QTimer, Signal
@@ -34,6 +35,7 @@ from netdesk import APP_NAME
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NetDeskError, NotFoundError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
+from netdesk.core.words import plural
 from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.backup import BackupInfo
@@ -59,6 +61,7 @@ from netdesk.ui.navigation import Navigation
 from netdesk.ui.ops import Ops
 from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
+from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.single_instance import forward_to_running_instance
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.workers import TaskRunner
@@ -169,6 +172,7 @@ class MainWindow(QMainWindow):
         # Shown while the list is narrowed to one organisation's people.
         self.filter_banner = QLabel()
         self.filter_banner.setObjectName("filterBanner")
+        self.filter_banner.setTextFormat(Qt.TextFormat.RichText)  # built here, the organisation escaped
         self.filter_banner.setStyleSheet("background: palette(alternate-base); padding: 4px 8px;")
         self.filter_banner.linkActivated.connect(lambda _link: self.clear_filters())
         self.filter_banner.hide()
@@ -376,7 +380,7 @@ class MainWindow(QMainWindow):
         for tag in tags:
             item = QListWidgetItem(action_icon("tag"), f"{tag.name}  ({tag.count})")
             item.setData(TAG_ROLE, tag.name)
-            item.setToolTip(f"{tag.count} contacts tagged “{tag.name}”")
+            item.setToolTip(plain_tooltip(f"{plural(tag.count, 'contact')} tagged “{tag.name}”"))
             self.tag_list.addItem(item)
             if self._tag is not None and tag.name.casefold() == self._tag.casefold():
                 current = item
@@ -440,7 +444,7 @@ class MainWindow(QMainWindow):
                 if r.kind is ContactKind.ORGANIZATION and r.name.casefold() == wanted
             ]
             ids = org_ids + list(ids or ())
-            self.filter_banner.setText(f"People at <b>{self._organization}</b> — <a href='clear'>show all</a>")
+            self.filter_banner.setText(f"People at <b>{escape(self._organization)}</b> — <a href='clear'>show all</a>")
             self.filter_banner.show()
         else:
             self.filter_banner.hide()
@@ -696,6 +700,7 @@ class MainWindow(QMainWindow):
             self,
         )
         box.setObjectName("confirmDeleteBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText("You can undo this (Ctrl+Z) or restore from View → Trash.")
         box.button(QMessageBox.StandardButton.Yes).setText("Move to Trash")
         box.setDefaultButton(QMessageBox.StandardButton.Yes)

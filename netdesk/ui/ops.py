@@ -27,6 +27,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.services.undo import UndoStep
 from netdesk.ui.bus import ChangeBus
 from netdesk.ui.icons import action_icon
+from netdesk.ui.safe_text import plain_tooltip
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
@@ -264,7 +265,8 @@ class Ops(QObject):
                 text = f"{word} {label}" if label else word
                 action.setText(f"&{text}")
                 action.setIconText(word)  # toolbar buttons stay short: the search field never overflows
-                action.setToolTip(f"{text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                action.setToolTip(plain_tooltip(f"{text} ({keys})"))  # labels carry names
                 action.setEnabled(enabled)
 
         self.history_changed.connect(sync)

@@ -34,6 +34,7 @@ from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions, build_menu
+from netdesk.ui.safe_text import plain_label, plain_tooltip
 from netdesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ class DueRow(QFrame):
         self.title_button.setObjectName("dueTitle")
         self.title_button.setFlat(True)
         self.title_button.setStyleSheet("text-align: left; font-weight: bold;")
-        self.title_button.setToolTip(f"Show {item.contact_name}")
-        self.detail_label = QLabel(item.detail)
+        self.title_button.setToolTip(plain_tooltip(f"Show {item.contact_name}"))
+        self.detail_label = plain_label(item.detail)
         self.detail_label.setObjectName("dueDetail")
         self.buttons: dict[str, QPushButton] = {}
         self._actions = QHBoxLayout()
@@ -118,7 +119,7 @@ class DueView(QWidget):
 
         self.summary_label = QLabel()
         self.summary_label.setObjectName("dueSummary")
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setObjectName("dueError")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -27,10 +26,11 @@ from netdesk.services import NetDesk
 from netdesk.services.networking import STALE_GOAL_CONTACT_DAYS, GoalInfo, GoalOverview, GoalPerson
 from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.page_actions import PageActions, install_context_menu
+from netdesk.ui.safe_text import ask, plain_label
 
 
 def _ask(parent: QWidget, text: str) -> bool:
-    return QMessageBox.question(parent, "NetDesk", text) == QMessageBox.StandardButton.Yes
+    return ask(parent, text)
 
 
 def _person_item(person: GoalPerson, today: date) -> QListWidgetItem:
@@ -68,7 +68,7 @@ class GoalsView(QWidget):
         self.rename_button.setObjectName("goalRename")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("goalDelete")
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setObjectName("goalError")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
@@ -83,7 +83,7 @@ class GoalsView(QWidget):
         left_layout.addLayout(edit_row)
         left_layout.addWidget(self.error_label)
 
-        self.title_label = QLabel()
+        self.title_label = plain_label()  # a goal name is user text
         self.title_label.setObjectName("goalTitle")
         self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.stats_label = QLabel()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -24,6 +23,7 @@ from netdesk.core.networking import IntroPath
 from netdesk.services import NetDesk
 from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.safe_text import plain_label
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -67,7 +67,7 @@ class IntroductionsView(QWidget):
 
         self.pick_button = QPushButton("Pick a person…")
         self.pick_button.setObjectName("introPick")
-        self.target_label = QLabel("No person picked")
+        self.target_label = plain_label("No person picked")
         self.target_label.setObjectName("introTarget")
         self.org_edit = QLineEdit()
         self.org_edit.setObjectName("introOrganization")
@@ -87,7 +87,7 @@ class IntroductionsView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.status_label = QLabel("Pick a person or type an organisation to see who can introduce you.")
+        self.status_label = plain_label("Pick a person or type an organisation to see who can introduce you.")
         self.status_label.setObjectName("introStatus")
         self.status_label.setWordWrap(True)
 

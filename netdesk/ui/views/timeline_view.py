@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from netdesk.services import NetDesk
 from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.safe_text import ask, plain_label, plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_LIMIT = 5000  # newest interactions loaded per query; filters narrow further
@@ -68,15 +68,14 @@ class TimelineModel(RowListModel[InteractionDTO]):
                 return i.summary
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return i.notes or i.summary or None
+            return plain_tooltip(i.notes or i.summary) or None
         if role == Qt.ItemDataRole.UserRole:
             return i.id
         return None
 
 
 def _ask(parent: QWidget, text: str) -> bool:
-    answer = QMessageBox.question(parent, "NetDesk", text)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask(parent, text)
 
 
 class TimelineView(QWidget):
@@ -140,7 +139,7 @@ class TimelineView(QWidget):
 
         self.count_label = QLabel()
         self.count_label.setObjectName("timelineCount")
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.hide()
         self.edit_button = QPushButton("Edit…")

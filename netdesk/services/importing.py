@@ -371,3 +371,6 @@ class ImportService:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
             return Written(cancelled)
         return Written(report, _import_changes(contact_ids, interaction_ids, report, len(paths)))
+
+
+__all__ = ["BatchResult", "ImportReport", "ImportService", "import_contacts_in"]

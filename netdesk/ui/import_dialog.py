@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import Written
-from netdesk.io.report import ImportReport
-from netdesk.services.importing import ImportService
+from netdesk.services.importing import ImportReport, ImportService
 from netdesk.ui.ops import Ops
 from netdesk.ui.safe_text import plain_tooltip
 

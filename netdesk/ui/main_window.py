@@ -36,10 +36,10 @@ from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NetDeskError, NotFoundError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
 from netdesk.core.words import plural
-from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.backup import BackupInfo
 from netdesk.services.contacts import ContactService
+from netdesk.services.importing import ImportReport
 from netdesk.settings import KEY_LAST_DATABASE, Preferences
 from netdesk.ui.about import AboutDialog
 from netdesk.ui.backup_dialog import BackupDialog
@@ -58,12 +58,13 @@ from netdesk.ui.import_dialog import (
 )
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.navigation import Navigation
-from netdesk.ui.ops import Ops
+from netdesk.ui.ops import Ops, failure_text, show_error
 from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.single_instance import forward_to_running_instance
 from netdesk.ui.trash_dialog import TrashDialog
+from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.workers import TaskRunner
 
 SEARCH_DELAY_MS = 150
@@ -183,6 +184,13 @@ class MainWindow(QMainWindow):
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.filter_banner)
         centre_layout.addWidget(self.table)
+        # An empty database shows what to do instead of an empty list (first run).
+        self.welcome = WelcomePage()
+        self.welcome.import_requested.connect(lambda: self.choose_import_files())
+        self.welcome.add_requested.connect(lambda: self.new_contact())
+        self.welcome.demo_requested.connect(lambda: self.open_demo())
+        self.welcome.hide()
+        centre_layout.addWidget(self.welcome)
 
         self.detail = DetailPane()
         self.detail.organization_clicked.connect(self.show_organization)
@@ -485,6 +493,40 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         self.count_label.setText(f"{self.model.shown:,} shown / {self.model.total:,} total")
+        empty = self.loaded and self.model.total == 0
+        self.welcome.setVisible(empty)
+        self.table.setVisible(not empty)
+
+    def open_demo(self) -> None:
+        """The demo network in a throw-away database (the user's own stays the one NetDesk opens next time)."""
+        import tempfile
+
+        from netdesk.services.demo import populate_demo
+
+        keep = self.settings.value(KEY_LAST_DATABASE)
+        path = Path(tempfile.mkdtemp(prefix="netdesk-demo-")) / "demo.sqlite3"
+        self.statusBar().showMessage("Building the demo network…")
+
+        def build() -> Path:
+            nd = open_netdesk(path)
+            try:
+                populate_demo(nd)
+            finally:
+                nd.close()
+            return path
+
+        def built(demo: Path) -> None:
+            if self.open_database(demo):
+                self.setWindowTitle(f"{APP_NAME} — demo network")
+                if keep is not None:
+                    self.settings.setValue(KEY_LAST_DATABASE, keep)
+                else:
+                    self.settings.remove(KEY_LAST_DATABASE)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, "Could not open the demo", failure_text(exc))
+
+        self.tasks.submit(build, built, failed)
 
     def _task_failed(self, exc: BaseException) -> None:
         self.report_error(f"Something went wrong: {exc}")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +44,9 @@ SECTION_LIMIT = 50  # items shown per section before "Show all": a section of th
 LOADING_TEXT = "Loading…"
 
 
+TITLE_STYLE = "text-align: left; font-weight: bold; color: palette(window-text);"
+
+
 class DueRow(QFrame):
     """One due item: its title (click to open the contact), detail line and action buttons.
 
@@ -60,7 +63,7 @@ class DueRow(QFrame):
         self.title_button = QPushButton(item.title)
         self.title_button.setObjectName("dueTitle")
         self.title_button.setFlat(True)
-        self.title_button.setStyleSheet("text-align: left; font-weight: bold;")
+        self.title_button.setStyleSheet(TITLE_STYLE)
         self.title_button.setToolTip(plain_tooltip(f"Show {item.contact_name}"))
         self.detail_label = plain_label(item.detail)
         self.detail_label.setObjectName("dueDetail")
@@ -73,6 +76,12 @@ class DueRow(QFrame):
         layout = QHBoxLayout(self)
         layout.addLayout(text, 1)
         layout.addLayout(self._actions)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A style sheet resolves palette() once: after a theme switch, resolve it again (dark titles stay legible).
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.title_button.setStyleSheet(TITLE_STYLE)
+        super().changeEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.clicked.emit()
@@ -228,8 +237,13 @@ class DueView(QWidget):
                 continue
             header = QLabel(f"{kind.label} ({len(section)})")
             header.setObjectName(f"section_{kind.value}")
-            header.setStyleSheet("font-size: 14px; font-weight: bold; margin-top: 8px;")
+            # A font, not a style sheet: style sheets pin the palette they were polished with (dark theme).
+            font = header.font()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+            header.setFont(font)
             self.section_labels[kind] = header
+            self._list.addSpacing(8)
             self._list.addWidget(header)
             shown = section if kind in self._expanded else section[:SECTION_LIMIT]
             for item in shown:

@@ -13,15 +13,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from netdesk.services import open_netdesk  # noqa: E402
-from netdesk.services.demo import populate_demo  # noqa: E402
-from netdesk.settings import ThemeChoice  # noqa: E402
-from netdesk.ui.main_window import MainWindow  # noqa: E402
-from netdesk.ui.navigation import View  # noqa: E402
-from netdesk.ui.theme import apply_theme  # noqa: E402
+from netdesk.services import open_netdesk
+from netdesk.services.demo import populate_demo
+from netdesk.settings import ThemeChoice
+from netdesk.ui.main_window import MainWindow
+from netdesk.ui.navigation import View
+from netdesk.ui.theme import apply_theme
 
 SIZES = ((1024, 700), (1600, 1000))
 THEMES = {"light": ThemeChoice.LIGHT, "dark": ThemeChoice.DARK}

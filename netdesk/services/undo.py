@@ -183,6 +183,8 @@ class UndoJournal:
         info = conn.connection.info
         raw = self._raw(conn)
         if not info.get(_INSTALLED):
+            if raw.execute("PRAGMA query_only").fetchone()[0]:
+                return  # a database that failed a check: no write will happen, nothing to record
             self._install(raw)
             info[_INSTALLED] = True
             info[_ACTIVE] = False

@@ -298,6 +298,8 @@ def test_settings_round_trip(qtbot, make_window, sample: dict[str, int], setting
     first.splitter.setSizes([100, 500, 400])
     sizes = first.splitter.sizes()
     first.sidebar_action.setChecked(False)
+    qtbot.wait(50)
+    after_hiding = first.splitter.sizes()
     first.close()
     assert settings_path.exists()
     assert QSettings(str(settings_path), QSettings.Format.IniFormat).contains("contactTable/header")
@@ -306,8 +308,10 @@ def test_settings_round_trip(qtbot, make_window, sample: dict[str, int], setting
     assert second.table.horizontalHeader().sectionSize(Column.NAME) == 333
     assert (second.size().width(), second.size().height()) == (760, 540)
     restored = second.splitter.sizes()
-    # The hidden side bar's width goes to the other panes, in the saved proportion.
-    assert abs(restored[1] / restored[2] - sizes[1] / sizes[2]) < 0.02
+    # The hidden side bar's width goes to the other panes, in the saved proportion (as it was before the side bar
+    # was hidden, or after, depending on whether Qt had laid the window out again when it closed).
+    ratio = restored[1] / restored[2]
+    assert any(abs(ratio - s[1] / s[2]) < 0.02 for s in (sizes, after_hiding)), (sizes, after_hiding, restored)
     assert not second.sidebar_action.isChecked() and second.tag_list.isHidden()
 
 

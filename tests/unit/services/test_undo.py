@@ -92,7 +92,7 @@ def test_every_kind_of_write_undoes_and_redoes_exactly(nd: NetDesk) -> None:
     check_round_trip(nd, lambda: nd.networking.set_contact_cadence(priya, 30), "rhythm for Priya Shah")
     check_round_trip(nd, lambda: nd.networking.set_tag_cadence("mentor", 60), "rhythm for mentor")
     check_round_trip(nd, lambda: nd.networking.snooze(priya, date(2025, 4, 1)), "snooze of Priya Shah")
-    check_round_trip(nd, lambda: nd.networking.mark_followup(priya, "messaged"), "follow-up of Priya Shah")
+    check_round_trip(nd, lambda: nd.networking.mark_followup(priya, "messaged"), "note to Priya Shah")
     relation = check_round_trip(
         nd, lambda: nd.networking.add_relationship(sam, priya, "colleague"), "relationship of Sam Okafor and Priya Shah"
     )

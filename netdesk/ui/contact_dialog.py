@@ -37,8 +37,8 @@ from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
 from netdesk.services.contacts import ContactService
 from netdesk.ui.ops import write_directly
+from netdesk.ui.theme import error_text
 
-ERROR_STYLE = "color: #c62828;"
 PHOTO_SIZE = 96
 
 
@@ -46,7 +46,7 @@ def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(f"color: {error_text().name()};")  # readable in the theme in use
     label.setWordWrap(True)
     label.hide()
     return label

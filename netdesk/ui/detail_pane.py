@@ -37,6 +37,7 @@ from netdesk.services import NetDesk
 from netdesk.ui.detail_networking import NetworkingPanel
 from netdesk.ui.icons import action_icon
 from netdesk.ui.safe_text import plain_tooltip, safe_link, web_address
+from netdesk.ui.theme import secondary_text
 
 PHOTO_URL = QUrl("netdesk-photo:current")
 PHOTO_PX = 88
@@ -75,8 +76,13 @@ def interaction_text(i: InteractionDTO, contact_id: int | None) -> str:
 STAR = ' <span style="color:#e0a100" title="preferred">★</span>'
 
 
+def _quiet() -> str:
+    """Secondary text: legible (4.5:1) in the theme in use, unlike a fixed grey."""
+    return secondary_text().name()
+
+
 def _label(label: str) -> str:
-    return f" <span style='color:gray'>{escape(label)}</span>" if label else ""
+    return f" <span style='color:{_quiet()}'>{escape(label)}</span>" if label else ""
 
 
 def _points_html(points: Sequence[ContactPoint], scheme: str = "") -> list[str]:
@@ -150,7 +156,8 @@ def contact_html(c: ContactDTO, members: Sequence[ContactRow] | None) -> str:
         for i, cell in enumerate(cells):
             head = escape(title) if i == 0 else ""
             parts.append(
-                f"<tr><td style='color:gray' valign='top' align='right'>{head}</td><td valign='top'>{cell}</td></tr>"
+                f"<tr><td style='color:{_quiet()}' valign='top' align='right'>{head}</td>"
+                f"<td valign='top'>{cell}</td></tr>"
             )
     parts.append("</table>")
     if c.notes:
@@ -161,13 +168,13 @@ def contact_html(c: ContactDTO, members: Sequence[ContactRow] | None) -> str:
         if members:
             items = "".join(
                 f'<li><a href="contact:{m.id}">{escape(m.name)}</a>'
-                + (f" <span style='color:gray'>· {escape(m.title)}</span>" if m.title else "")
+                + (f" <span style='color:{_quiet()}'>· {escape(m.title)}</span>" if m.title else "")
                 + "</li>"
                 for m in members
             )
             parts.append(f"<ul style='margin-top:0'>{items}</ul>")
         else:
-            parts.append("<p style='color:gray'>Nobody in your network works here yet.</p>")
+            parts.append(f"<p style='color:{_quiet()}'>Nobody in your network works here yet.</p>")
     return "".join(parts)
 
 
@@ -246,7 +253,7 @@ class DetailPane(QWidget):
         self.contact = None
         if self.networking is not None:
             self.networking.clear()
-        self.browser.setHtml(f"<p style='color:gray; margin-top:24px' align='center'>{escape(message)}</p>")
+        self.browser.setHtml(f"<p style='color:{_quiet()}; margin-top:24px' align='center'>{escape(message)}</p>")
         self.timeline_list.clear()
         self.timeline_title.setText("<b>Timeline</b>")
         self.log_button.setEnabled(False)

@@ -704,7 +704,8 @@ class MainWindow(QMainWindow):
             written = fn()
             days = load_preferences(self.settings).default_cadence_days
             if days and written.value.id is not None and written.value.kind is ContactKind.PERSON:
-                self.nd.networking.set_contact_cadence(written.value.id, days)
+                rhythm = self.nd.networking.set_contact_cadence(written.value.id, days)
+                return Written(written.value, written.changes | rhythm.changes)
             return written
 
         return self.ops.run_now(create)

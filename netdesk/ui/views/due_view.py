@@ -269,9 +269,7 @@ class DueView(QWidget):
         self.show_all_buttons = {}
         n = len(self.items)
         if not self.loading:  # "Show all" during a load rebuilds the old rows; the summary keeps saying "Loading…"
-            self.summary_label.setText(
-                "Nothing due — well done." if n == 0 else f"{n} thing{'s' if n != 1 else ''} to do"
-            )
+            self.summary_label.setText(f"{n} thing{'s' if n != 1 else ''} to do" if n else self._nothing_due())
         self.show_all_button.setText(f"Show all {n}" if n else "Show all")
         first = today_items(self.items, self.today_limit or today_limit())
         self.today_label = QLabel(f"Today ({len(first)})" if first else "Today: nothing pressing")
@@ -306,6 +304,12 @@ class DueView(QWidget):
                 more.clicked.connect(lambda _=False, sec=section: self._expand(sec))
                 self.show_all_buttons[section] = more
                 self._list.addWidget(more)
+
+    def _nothing_due(self) -> str:
+        """An empty list says why: an empty network needs people; a quiet one is done for today."""
+        if self._nd.contacts.count() == 0:
+            return "Nothing due: there is nobody here yet. Import your contacts or add one on the Contacts page."
+        return "Nothing due — well done. Set a rhythm for someone (Change… in their details) to be reminded."
 
     def _add_row(self, item: DueItem, selected: DueItem | None) -> DueRow:
         row = self._make_row(item)

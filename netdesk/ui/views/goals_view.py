@@ -85,6 +85,7 @@ class GoalsView(QWidget):
         left_layout.addWidget(self.error_label)
 
         self.title_label = plain_label()  # a goal name is user text
+        self.title_label.setWordWrap(True)
         self.title_label.setObjectName("goalTitle")
         self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.stats_label = QLabel()
@@ -225,7 +226,10 @@ class GoalsView(QWidget):
         self._sync_unlink()
         self.actions_changed.emit()
         if goal is None:
-            self.title_label.setText("No goals yet: type a name and press Add.")
+            self.title_label.setText(
+                "No goals yet. A goal (“Find a co-founder”, “Better known”) gathers the people and conversations "
+                "that serve it: type a name on the left and press Enter."
+            )
             self.stats_label.clear()
             return
         self.title_label.setText(goal.name)

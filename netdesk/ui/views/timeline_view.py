@@ -240,6 +240,8 @@ class TimelineView(QWidget):
         for col in range(4):
             self.table.resizeColumnToContents(col)
         text = f"{len(rows)} interaction{'s' if len(rows) != 1 else ''}"
+        if loaded == 0:
+            text = "Nothing logged yet: press Ctrl+L to log a call, a meeting, a message or a favour."
         if loaded >= ROW_LIMIT:
             text += f" (searched the newest {ROW_LIMIT}; narrow the dates to see older ones)"
         self.count_label.setText(text)

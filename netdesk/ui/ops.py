@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-# Writes and undos logging more row changes than this run off the GUI thread (a few ms per thousand).
-BACKGROUND_STATEMENTS = 2000
+# Undos replaying more row changes than this run off the GUI thread (about a frame on a busy machine).
+BACKGROUND_STATEMENTS = 300
 
 
 def write_directly(fn: Callable[[], Written[T]]) -> T:

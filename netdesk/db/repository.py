@@ -393,7 +393,7 @@ def executemany_rows(
     names = ["id"] * (ids is not None) + names
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     params = values if ids is None else [(i, *v) for i, v in zip(ids, values, strict=True)]
-    session.connection().exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    session.connection().exec_driver_sql(sql, params)
 
 
 def _row_tuples(

@@ -170,6 +170,13 @@ class ContactTableModel(QAbstractTableModel):
         gone = set(ids)
         self._order = [i for i in self._order if i not in gone]
         self._position = None
+        if len(gone) > 50:  # an undone import, a bulk delete: one reset, not a removal (and a list scan) per row
+            self.beginResetModel()
+            for cid in gone:
+                self._rows.pop(cid, None)
+            self._visible = [i for i in self._visible if i not in gone]
+            self.endResetModel()
+            return
         for cid in ids:
             self._rows.pop(cid, None)
             if cid in self._visible:

@@ -125,8 +125,8 @@ class Navigation(QObject):
         menu = getattr(window, "view_menu", None)
         if menu is not None:
             first = menu.actions()[0] if menu.actions() else None
-            menu.insertActions(first, list(self.actions.values()))  # type: ignore[arg-type]
-            menu.insertSeparator(first)  # type: ignore[arg-type]
+            menu.insertActions(first, list(self.actions.values()))
+            menu.insertSeparator(first)
 
         detail = window.detail
         detail.attach(self.nd)

@@ -6,7 +6,7 @@ order, or in the user's chosen sort), so 100,000 contacts stay responsive.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from enum import IntEnum
@@ -154,14 +154,18 @@ class ContactTableModel(QAbstractTableModel):
     def update_rows(self, rows: Iterable[ContactRow]) -> None:
         """Refresh rows after an edit: visible ones get dataChanged; new ids are only remembered."""
         last = len(Column) - 1
-        positions = {cid: i for i, cid in enumerate(self._visible)}
+        rows = list(rows)
+        # One edit (a log, a rhythm) looks its row up (a C-speed scan); a map of 100,000 positions cost 120 ms.
+        positions: Callable[[int], int | None] = (
+            self.row_of if len(rows) <= 20 else {cid: i for i, cid in enumerate(self._visible)}.get
+        )
         for row in rows:
             if row.id not in self._rows:
                 self._order.append(row.id)
                 if self._position is not None:
                     self._position[row.id] = len(self._order) - 1
             self._rows[row.id] = row
-            pos = positions.get(row.id)
+            pos = positions(row.id)
             if pos is not None:
                 self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
 

@@ -9,7 +9,7 @@ from enum import Enum
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.errors import EditConflict, NotFoundError, ValidationError
 from netdesk.core.model import (
     Channel,
     Direction,
@@ -18,8 +18,10 @@ from netdesk.core.model import (
     Participant,
     ParticipantRole,
 )
+from netdesk.core.versions import three_way
 from netdesk.db import repository as repo
 from netdesk.db import search
+from netdesk.db.engine import write_transaction
 from netdesk.db.tables import Contact, Interaction, InteractionParticipant
 
 
@@ -46,6 +48,7 @@ def to_interaction_dto(row: Interaction, names: dict[int, str]) -> InteractionDT
         is_open=row.is_open,
         source=row.source,
         external_id=row.external_id,
+        version=row.version,
     )
 
 
@@ -121,13 +124,21 @@ class TimelineService:
             refresh_last_contacted(s, interaction.contact_ids)
             return self._dtos(s, [row])[0]
 
-    def update(self, interaction: InteractionDTO) -> InteractionDTO:
+    def update(self, interaction: InteractionDTO, base: InteractionDTO | None = None) -> InteractionDTO:
+        """Save ``interaction``; with ``base`` (as read before editing), changes made since merge field by field
+        and a field changed both ways raises EditConflict (see ContactService.update)."""
         validate_interaction(interaction)
-        with self._sessions.begin() as s:
+        with write_transaction(self._sessions) as s:
             row = s.get(Interaction, interaction.id)
             if row is None:
                 raise NotFoundError(f"no interaction with id {interaction.id}")
+            if base is not None and base.version != row.version:
+                current = self._dtos(s, [row])[0]
+                interaction, conflicts = three_way(base, interaction, current)
+                if conflicts:
+                    raise EditConflict(f"“{current.summary or current.kind.value}”", conflicts, interaction, current)
             before = [p.contact_id for p in row.participants]
+            row.version = row.version + 1  # participants live in another table: the trigger alone would miss them
             self._apply(s, row, interaction)
             s.flush()
             index_interactions(s, [row])

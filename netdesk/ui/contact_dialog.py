@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
 from netdesk.services.contacts import ContactService
+from netdesk.ui.edit_conflict_dialog import save_merging
 
 ERROR_STYLE = "color: #c62828;"
 PHOTO_SIZE = 96
@@ -578,7 +579,7 @@ class ContactDialog(QDialog):
             if self.original is None:
                 self.saved = self._contacts.create(dto)
             else:
-                self.saved = self._contacts.update(dto)
+                self.saved = save_merging(lambda c, base: self._contacts.update(c, base=base), dto, self.original, self)
         except ValidationError as exc:
             self._show_error(self._error_label_for(exc.field), exc.message)
             return

@@ -41,6 +41,7 @@ from netdesk.core.model import (
 from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
 from netdesk.ui.contact_dialog import error_label
+from netdesk.ui.edit_conflict_dialog import save_merging
 
 # The kinds a person logs by hand; "connected" and "connection request" come from LinkedIn imports.
 LOGGABLE_KINDS = (
@@ -342,7 +343,11 @@ class InteractionDialog(QDialog):
             if self.logs_introduction:
                 self.saved = self._log_introduction(dto)
             else:
-                self.saved = self._timeline.log(dto) if self.original is None else self._timeline.update(dto)
+                self.saved = (
+                    self._timeline.log(dto)
+                    if self.original is None
+                    else save_merging(lambda i, base: self._timeline.update(i, base=base), dto, self.original, self)
+                )
             self._save_goal_links()
         except ValidationError as exc:
             label = {"summary": self.summary_error, "participants": self.participants_error}.get(

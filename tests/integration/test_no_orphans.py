@@ -61,4 +61,6 @@ def test_workers_exit_within_seconds_of_their_parent_being_killed(tmp_path: Path
     for w in survivors:
         os.kill(w, signal.SIGKILL)
     assert not survivors, f"workers {survivors} outlived their parent"
-    assert time.monotonic() - killed_at < 5
+    gone_after = time.monotonic() - killed_at
+    print(f"workers gone {gone_after:.2f} s after the parent's SIGKILL")
+    assert gone_after < 5

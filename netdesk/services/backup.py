@@ -92,7 +92,7 @@ class BackupService:
 
     def _tighten(self) -> None:
         """Backups are as private as the database: the folder 0700, each file 0600 (older ones included)."""
-        if not self.folder.is_dir():
+        if not self.folder.is_dir() or not hasattr(os, "getuid"):
             return
         try:
             if self.folder.stat().st_uid == os.getuid():

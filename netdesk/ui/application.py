@@ -43,7 +43,7 @@ def make_settings_private(file_name: str) -> None:
     """The settings file (it names the databases used) is readable by its owner only: created 0600 before QSettings
     first writes it (QSettings keeps an existing file's mode), an existing one tightened, its folder 0700."""
     path = Path(file_name)
-    if not path.is_absolute():  # not a file (the Windows registry)
+    if not path.is_absolute() or not hasattr(os, "getuid"):  # the Windows registry, or ACLs
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -74,10 +74,15 @@ class Contact(Base):
     followup_state: Mapped[str] = mapped_column(String(16), default="")
     followup_messaged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     followup_replied_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Exchange facts kept by services/exchanges.py on every timeline write (replies owed), and the day the own rhythm
+    # was set (a rhythm counts from then or the last exchange, whichever is later).
+    last_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_out_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    cadence_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    # Raised by a trigger (migration 0003) on every write to an edited field: a save based on an older one merges.
+    # Raised by a trigger (migration 0004) on every write to an edited field: a save based on an older one merges.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     # Computed by SQLite, never written (VIRTUAL: no storage, only the partial indexes below hold them). They let
     # the due list find this fortnight's occasions and this month's new connections by index range instead of
@@ -125,11 +130,21 @@ class Contact(Base):
             "anniversary_month_day",
             sqlite_where=text("anniversary > '' AND deleted_at IS NULL"),
         ),
+        # New connections in a date range, with their follow-up stage (the pipeline and the reply-rate stats).
         Index(
-            "ix_contacts_followup",
+            "ix_contacts_connected",
+            "connected_on",
             "followup_state",
-            "followup_since",
-            sqlite_where=text("followup_state IN ('', 'messaged') AND kind = 'person' AND deleted_at IS NULL"),
+            "followup_messaged_at",
+            "followup_replied_at",
+            sqlite_where=text("connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_contacts_reply_owed",
+            "last_in_at",
+            sqlite_where=text(
+                "last_in_at IS NOT NULL AND (last_out_at IS NULL OR last_out_at < last_in_at) AND deleted_at IS NULL"
+            ),
         ),
     )
 
@@ -194,6 +209,7 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(Text)
     name_folded: Mapped[str] = mapped_column(Text, unique=True)
     cadence_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cadence_since: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     contacts: Mapped[list[Contact]] = relationship(secondary="contact_tags", back_populates="tags")
 
@@ -221,7 +237,7 @@ class Interaction(Base):
     source: Mapped[str] = mapped_column(String(32), default="")
     external_id: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))  # raised by a trigger (0003)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))  # raised by a trigger (0004)
 
     participants: Mapped[list[InteractionParticipant]] = relationship(
         back_populates="interaction", cascade="all, delete-orphan"
@@ -274,7 +290,29 @@ class ContactHistory(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(32), default="")
 
-    __table_args__ = (Index("ix_contact_history_contact_id", "contact_id"),)
+    __table_args__ = (
+        Index("ix_contact_history_contact_id", "contact_id"),
+        Index("ix_contact_history_job_changes", "changed_at", sqlite_where=text("field IN ('organization', 'title')")),
+    )
+
+
+class Invitation(Base):
+    """An incoming invitation from someone who is not a contact yet: pending until accepted or ignored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    profile_url: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | accepted | ignored
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True)
+    source: Mapped[str] = mapped_column(String(32), default="")
+    external_id: Mapped[str] = mapped_column(Text, unique=True)
+
+    __table_args__ = (Index("ix_invitations_pending", "sent_at", sqlite_where=text("status = 'pending'")),)
 
 
 class Relationship(Base):

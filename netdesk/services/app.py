@@ -13,8 +13,11 @@ from netdesk.db.migrate import schema_refusal, upgrade_database
 from netdesk.services.backup import BackupService
 from netdesk.services.contacts import ContactService
 from netdesk.services.exporting import ExportService
+from netdesk.services.followups import FollowupService
 from netdesk.services.importing import ImportService
+from netdesk.services.invitations import InvitationService
 from netdesk.services.networking import NetworkingService
+from netdesk.services.notes import NoteService
 from netdesk.services.timeline import TimelineService
 
 
@@ -28,6 +31,9 @@ class NetDesk:
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
         self.networking = NetworkingService(self.sessions, self.timeline)
+        self.followups = FollowupService(self.sessions)
+        self.invitations = InvitationService(self.sessions)
+        self.notes = NoteService(self.sessions)
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)

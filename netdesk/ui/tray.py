@@ -115,7 +115,17 @@ class TrayController(QObject):
                 signal.connect(lambda *_: self.check())
         if start:
             self.timer.start()
-            QTimer.singleShot(0, self.check)
+            loaded = getattr(window, "contacts_loaded", None)
+            if loaded is None or getattr(window, "loaded", True):
+                QTimer.singleShot(0, self.check)
+            else:
+                # The first check (a backup, the due list) waits for the contact list's query: on two cores they
+                # would share the CPU, and it is the list the user is waiting for.
+                loaded.connect(self._first_check)
+
+    def _first_check(self) -> None:
+        self.window.contacts_loaded.disconnect(self._first_check)  # type: ignore[attr-defined]
+        self.check()
 
     # --- the tray -------------------------------------------------------------------------------------------
 

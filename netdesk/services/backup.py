@@ -154,10 +154,10 @@ class BackupService:
         """A backup when the newest is older than a day (called periodically by the app)."""
         return self.create("daily") if self.daily_due() else None
 
-    def newest_sound(self) -> BackupInfo | None:
+    def newest_sound(self, skip_reasons: tuple[str, ...] = ()) -> BackupInfo | None:
         """The newest backup that passes ``integrity_check`` (what to offer when the database is damaged)."""
         for info in self.list():
-            if integrity_problem(info.path) is None:
+            if info.reason not in skip_reasons and integrity_problem(info.path) is None:
                 return info
         return None
 

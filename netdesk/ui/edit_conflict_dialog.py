@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import EditConflict, NetDeskError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _FIELD_LABELS = {
     "formatted_name": "Display name",
@@ -107,10 +108,11 @@ def ask_to_resolve(conflict: EditConflict, parent: QWidget | None = None) -> Any
         dialog.deleteLater()
 
 
-def save_merging(save: Callable[[T, T], T], record: T, base: T, parent: QWidget | None = None) -> T:
+def save_merging(save: Callable[[T, T | None], R], record: T, base: T | None, parent: QWidget | None = None) -> R:
     """``save(record, base)``; on a conflict, ask the user and save their choice on top of what is stored now.
 
-    Raises NetDeskError ("not saved") when the user cancels, so the editing dialog stays open with its values.
+    Each attempt is its own write (the question is asked between them, never inside one). Raises NetDeskError
+    ("not saved") when the user cancels, so the editing dialog stays open with its values.
     """
     while True:
         try:

@@ -46,7 +46,7 @@ def _import_in_another_process(db: NetDesk, tmp_path: Path, uid: str, title: str
 def priya(db: NetDesk) -> ContactDTO:
     return db.contacts.create(
         ContactDTO(uid="priya-1", given_name="Priya", family_name="Raman", emails=(ContactPoint("priya@example.org"),))
-    )
+    ).value
 
 
 def test_an_import_during_the_edit_is_kept_with_the_edit(qtbot, db: NetDesk, priya: ContactDTO, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -141,9 +141,9 @@ def test_interactions_merge_and_conflict_too(db: NetDesk, priya: ContactDTO) -> 
             summary="Coffee",
             participants=(Participant(priya.id or 0, ParticipantRole.PARTICIPANT),),
         )
-    )
+    ).value
     db.timeline.update(logged.replace(notes="She is hiring"), base=logged)
-    merged = db.timeline.update(logged.replace(summary="Coffee at the station"), base=logged)
+    merged = db.timeline.update(logged.replace(summary="Coffee at the station"), base=logged).value
     assert (merged.summary, merged.notes) == ("Coffee at the station", "She is hiring")
     with pytest.raises(EditConflict) as caught:
         db.timeline.update(logged.replace(summary="Lunch"), base=logged)

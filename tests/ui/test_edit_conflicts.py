@@ -149,3 +149,23 @@ def test_interactions_merge_and_conflict_too(db: NetDesk, priya: ContactDTO) -> 
         db.timeline.update(logged.replace(summary="Lunch"), base=logged)
     assert caught.value.conflicts == [("summary", "Lunch", "Coffee at the station")]
     assert db.timeline.get(logged.id or 0).summary == "Coffee at the station"
+
+
+def test_in_the_main_window_a_resolved_conflict_is_one_undoable_edit(qtbot, window, sample, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    ada = sample["Ada Lovelace"]
+    assert window.select_contact(ada)
+    window.edit_selected()
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, ContactDialog))
+    dialog = window.current_dialog
+    dialog.title_edit.setText("Countess")
+    dialog.notes_edit.setPlainText("Wrote the first program")
+    current = db.contacts.get(ada)
+    db.imports.import_contacts([current.replace(id=None, title="Analyst", version=0)], ImportReport())  # meanwhile
+    seen = _answer_conflict("mine")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.saved is not None)
+    assert seen == [["Yours: Countess", "Saved meanwhile: Analyst"]]
+    stored = db.contacts.get(ada)
+    assert (stored.title, stored.notes) == ("Countess", "Wrote the first program")
+    window.undo_action.trigger()  # undoes the edit, not the import
+    assert db.contacts.get(ada).title == "Analyst"

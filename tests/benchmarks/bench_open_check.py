@@ -69,11 +69,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from netdesk.db.engine import LOCK_TIMEOUT_S
     from netdesk.db.health import check_existing_file, integrity_problem
-    from netdesk.db.migrate import head_revision
     from netdesk.services import open_netdesk
 
-    # Its own cached file, named by schema: the cache folder is shared with runs of other versions of NetDesk.
-    db = bench_db_path(f"open-check-unique-{head_revision()}-{count}.sqlite3")
+    db = bench_db_path(f"open-check-unique-{count}.sqlite3")
     build_unique_db(db, count)
     open_netdesk(db).close()  # at the current schema, checkpointed
     with sqlite3.connect(db) as conn:

@@ -21,9 +21,13 @@ sys.path.insert(0, str(REPO_ROOT))
 
 
 def bench_db_path(name: str) -> Path:
+    """A cached database file, named by schema revision: the cache folder is shared by every checkout on the machine,
+    and a file upgraded by a newer branch would be refused (left unchanged) by an older one."""
+    from netdesk.db.migrate import declared_head
+
     folder = Path(tempfile.gettempdir()) / "netdesk-bench"
     folder.mkdir(exist_ok=True)
-    return folder / name
+    return folder / f"schema-{declared_head() or 'unknown'}-{name}"
 
 
 def syllables(n: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +30,6 @@ from netdesk.io.report import ImportReport
 from netdesk.services.importing import ImportService
 from netdesk.ui.workers import TaskRunner
 
-IMPORT_SWITCH_INTERVAL_S = 0.0005  # see ImportJob._run
 # What a drop or the file dialog may hand to the importer; folders (vdir, LinkedIn export) are accepted too.
 IMPORTABLE_SUFFIXES = frozenset({".vcf", ".vcard", ".zip", ".csv"})
 IMPORT_FILTERS = (
@@ -83,15 +81,7 @@ class ImportJob(QObject):
         tasks.submit(self._run, self.finished.emit, self.failed.emit)
 
     def _run(self) -> ImportReport:
-        # The import computes on this thread for seconds while holding the GIL; every time the GUI thread needs the
-        # GIL back (after each SQLite call, each Qt call into Python) it waits up to the switch interval (5 ms).
-        # A detail pane's dozen queries then stalled the window by 100 ms and more: switch more often meanwhile.
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(IMPORT_SWITCH_INTERVAL_S)
-        try:
-            return self._service.import_paths(self.paths, progress=self.progressed.emit, cancel=self._cancel.is_set)
-        finally:
-            sys.setswitchinterval(interval)
+        return self._service.import_paths(self.paths, progress=self.progressed.emit, cancel=self._cancel.is_set)
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -1,13 +1,16 @@
 """The networking part of the detail pane: strength, cadence, favours, follow-up, relationships, goals, job history.
 
-Everything here is a handful of indexed lookups for one contact, cheap enough for the GUI thread. Each action
+Everything here is a handful of indexed lookups for one contact: ``load_facts`` reads them (the main window does
+that on a worker thread when the user moves through the list) and ``show_contact`` shows them. Each action
 changes the database through nd.networking and emits ``changed(contact_id)``; the main window then re-shows the
 contact (and refreshes the views), so this panel never patches its own display after an edit.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
@@ -26,13 +29,40 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.errors import NetDeskError
-from netdesk.core.model import ContactDTO, ContactKind, ContactRow
-from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, DueKind, FollowupState
+from netdesk.core.model import ContactDTO, ContactHistoryEntry, ContactKind, ContactRow, InteractionDTO
+from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, DueKind, FollowupState, Strength
 from netdesk.services import NetDesk
+from netdesk.services.networking import GoalInfo, Relation
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+# The first goal overview of a database without goals creates the default ones: two detail reads at once (worker
+# threads) must not both do it.
+_GOALS_READ = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the panel shows about one person, read in one go (``NetworkingPanel.load_facts``), so that the
+    reading can happen off the GUI thread and the showing on it."""
+
+    contact_id: int
+    today: date
+    error: str = ""  # the services refused (the panel shows this instead)
+    strength: Strength | None = None
+    own_cadence: int | None = None
+    effective_cadence: int | None = None
+    cadence_tag: str = ""
+    last_contacted: datetime | None = None
+    favour_balance: tuple[int, int] = (0, 0)
+    open_favours: tuple[InteractionDTO, ...] = ()
+    new_connection: bool = False
+    followup: FollowupState | None = None
+    relationships: tuple[Relation, ...] = ()
+    goals: tuple[GoalInfo, ...] = ()
+    linked_goals: frozenset[int] = frozenset()
+    history: tuple[ContactHistoryEntry, ...] = ()
 
 
 def _day(d: date | datetime) -> str:
@@ -194,7 +224,8 @@ class NetworkingPanel(QWidget):
         self.contact = None
         self.setVisible(False)
 
-    def show_contact(self, contact: ContactDTO) -> None:
+    def show_contact(self, contact: ContactDTO, facts: PersonFacts | None = None) -> None:
+        """Show ``contact``; ``facts`` are what ``load_facts`` read for it (read here, on this thread, when None)."""
         self.contact = contact
         self.error_label.hide()
         if contact.id is None:
@@ -215,31 +246,76 @@ class NetworkingPanel(QWidget):
         self.replied_button.hide()
         if not person:
             return
-        try:
-            self._show_person(contact, contact.id)
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
+        if facts is None or facts.contact_id != contact.id:
+            facts = self.load_facts(contact)
+        if facts is None:
+            return
+        if facts.error:
+            self.error_label.setText(facts.error)
             self.error_label.show()
+            return
+        self._show_person(contact, facts)
 
-    def _show_person(self, contact: ContactDTO, cid: int) -> None:
-        networking = self._nd.networking
-        today = self._today()
-        strength = networking.strength(cid, today)
+    def load_facts(self, contact: ContactDTO) -> PersonFacts | None:
+        """Everything the panel shows about a person, read from the services and nothing else (so it may run on a
+        worker thread); None for an organisation."""
+        if contact.id is None or contact.kind is not ContactKind.PERSON:
+            return None
+        cid = contact.id
+        nd, today = self._nd, self._today()
+        networking = nd.networking
+        try:
+            own, effective = networking.cadence_of(cid)
+            tag = self._cadence_tag(contact, effective) if own is None and effective is not None else ""
+            rows = nd.contacts.rows([cid])
+            since = contact.connected_on or (contact.created_at.date() if contact.created_at else None)
+            followup: FollowupState | None = None
+            new_connection = since is not None and (today - since).days <= NEW_CONNECTION_DAYS
+            if new_connection:
+                # Only new connections get here, so the (set-based) due query runs rarely.
+                due = networking.due(today)
+                followup = next(
+                    (i.followup_state for i in due if i.kind is DueKind.FOLLOWUP and i.contact_id == cid), None
+                )
+            linked = {g.goal_id for g in networking.goal_overview(today) if any(p.contact_id == cid for p in g.people)}
+            return PersonFacts(
+                contact_id=cid,
+                today=today,
+                strength=networking.strength(cid, today),
+                own_cadence=own,
+                effective_cadence=effective,
+                cadence_tag=tag,
+                last_contacted=rows[0].last_contacted if rows else None,
+                favour_balance=networking.favour_balance(cid),
+                open_favours=tuple(networking.open_favours(cid)),
+                new_connection=new_connection,
+                followup=followup,
+                relationships=tuple(networking.relationships_of(cid)),
+                goals=tuple(networking.goals()),
+                linked_goals=frozenset(linked),
+                history=tuple(nd.contacts.history(cid)),
+            )
+        except NetDeskError as exc:
+            return PersonFacts(contact_id=cid, today=today, error=str(exc))
+
+    def _show_person(self, contact: ContactDTO, facts: PersonFacts) -> None:
+        today = facts.today
+        strength = facts.strength
+        assert strength is not None
         self.strength_label.setText(f"<b>Relationship strength {strength.score} / 100</b>")
         self.strength_parts_label.setText("<br>".join(f"{escape(text)}: +{points}" for text, points in strength.parts))
 
-        own, effective = networking.cadence_of(cid)
+        own, effective = facts.own_cadence, facts.effective_cadence
         if own is not None:
             cadence = f"every {_days(own)}"
         elif effective is not None:
-            tag = self._cadence_tag(contact, effective)
+            tag = facts.cadence_tag
             cadence = f"every {_days(effective)} (from tag “{escape(tag)}”)" if tag else f"every {_days(effective)}"
         else:
             cadence = "none"
         self.cadence_label.setText(f"Cadence: {cadence}")
 
-        rows = self._nd.contacts.rows([cid])
-        last = rows[0].last_contacted if rows else None
+        last = facts.last_contacted
         parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]
         if effective is not None:
             start = last.date() if last else contact.connected_on or (contact.created_at or datetime.now()).date()
@@ -247,9 +323,9 @@ class NetworkingPanel(QWidget):
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 
-        given, received = networking.favour_balance(cid)
+        given, received = facts.favour_balance
         self.favours_label.setText(f"Favours: {given} given · {received} received")
-        for favour in networking.open_favours(cid):
+        for favour in facts.open_favours:
             if favour.id is None:
                 continue
             text = QLabel(f"Open: {escape(favour.summary or 'favour')} ({_day(favour.occurred_at)})")
@@ -266,11 +342,11 @@ class NetworkingPanel(QWidget):
             line.setContentsMargins(0, 0, 0, 0)
             self._open_favours.addWidget(holder)
 
-        self._show_followup(contact, cid, today)
-        self._show_relationships(cid)
-        self._show_goals(cid)
+        self._show_followup(facts)
+        self._show_relationships(facts)
+        self._show_goals(facts)
         self.history_list.clear()
-        for entry in self._nd.contacts.history(cid):
+        for entry in facts.history:
             old, new = entry.old_value or "—", entry.new_value or "—"
             self.history_list.addItem(f"{_day(entry.changed_at)} · {entry.field}: {old} → {new}")
         self.history_title.setText(
@@ -285,13 +361,10 @@ class NetworkingPanel(QWidget):
                 return tag.name
         return ""
 
-    def _show_followup(self, contact: ContactDTO, cid: int, today: date) -> None:
-        since = contact.connected_on or (contact.created_at.date() if contact.created_at else None)
-        if since is None or (today - since).days > NEW_CONNECTION_DAYS:
+    def _show_followup(self, facts: PersonFacts) -> None:
+        if not facts.new_connection:
             return
-        # Only new connections get here, so the (set-based) due query runs rarely.
-        due = self._nd.networking.due(today)
-        state = next((i.followup_state for i in due if i.kind is DueKind.FOLLOWUP and i.contact_id == cid), None)
+        state = facts.followup
         self.followup_label.show()
         if state is FollowupState.NONE:
             self.followup_label.setText("New connection: no personal message sent yet")
@@ -303,9 +376,9 @@ class NetworkingPanel(QWidget):
         else:
             self.followup_label.setText("New connection: followed up")
 
-    def _show_relationships(self, cid: int) -> None:
+    def _show_relationships(self, facts: PersonFacts) -> None:
         self.relationships_list.clear()
-        for relation in self._nd.networking.relationships_of(cid):
+        for relation in facts.relationships:
             item = QListWidgetItem(f"{relation.role}: {relation.other_name}")
             item.setData(ID_ROLE, relation.id)
             item.setData(ID_ROLE + 1, relation.other_id)
@@ -313,19 +386,14 @@ class NetworkingPanel(QWidget):
             self.relationships_list.addItem(item)
         self.remove_relationship_button.setEnabled(self.relationships_list.count() > 0)
 
-    def _show_goals(self, cid: int) -> None:
-        linked = {
-            g.goal_id
-            for g in self._nd.networking.goal_overview(self._today())
-            if any(p.contact_id == cid for p in g.people)
-        }
+    def _show_goals(self, facts: PersonFacts) -> None:
         self.goals_list.blockSignals(True)
         self.goals_list.clear()
-        for goal in self._nd.networking.goals():
+        for goal in facts.goals:
             item = QListWidgetItem(goal.name)
             item.setData(ID_ROLE, goal.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if goal.id in linked else Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if goal.id in facts.linked_goals else Qt.CheckState.Unchecked)
             self.goals_list.addItem(item)
         self.goals_list.blockSignals(False)
 

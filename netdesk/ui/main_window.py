@@ -463,7 +463,10 @@ class MainWindow(QMainWindow):
             self.model.show_matching(ids)
         self._update_count()
         if selected is not None and self.model.row_of(selected) is not None:
-            self.select_contact(selected)
+            # Still listed: select it again; the pane already shows it, so nothing to read (the search may have
+            # run while another process imports, and a read now would be on the GUI thread).
+            shown = self.detail.contact
+            self.select_contact(selected, read_detail=shown is None or shown.id != selected)
         else:
             self._show_detail(None)
         self.search_finished.emit()
@@ -513,7 +516,7 @@ class MainWindow(QMainWindow):
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [cid for cid in (self.model.contact_id(r) for r in rows) if cid is not None]
 
-    def select_contact(self, contact_id: int) -> bool:
+    def select_contact(self, contact_id: int, read_detail: bool = True) -> bool:
         row = self.model.row_of(contact_id)
         if row is None:
             return False
@@ -526,7 +529,8 @@ class MainWindow(QMainWindow):
         finally:
             self._selecting = False
         self.table.scrollTo(index)
-        self._show_detail(contact_id)
+        if read_detail:
+            self._show_detail(contact_id)
         return True
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -463,10 +463,12 @@ class MainWindow(QMainWindow):
             self.model.show_matching(ids)
         self._update_count()
         if selected is not None and self.model.row_of(selected) is not None:
-            # Still listed: select it again; the pane already shows it, so nothing to read (the search may have
-            # run while another process imports, and a read now would be on the GUI thread).
+            # Still listed: select it again; its details, when the pane does not show them yet, are read on a
+            # worker (searches run while another process imports, and a read here would wait on the GUI thread).
             shown = self.detail.contact
-            self.select_contact(selected, read_detail=shown is None or shown.id != selected)
+            self.select_contact(selected, read_detail=False)
+            if shown is None or shown.id != selected:
+                self._show_detail(selected, background=True)
         else:
             self._show_detail(None)
         self.search_finished.emit()

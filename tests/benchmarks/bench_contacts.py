@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from common import (
     assert_size,
-    bench_db_path,
     build_contact_db,
+    contact_db_path,
     describe_size,
     median,
     percentile,
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from netdesk.services import open_netdesk
 
-    db = bench_db_path(f"contacts-unique-{count}.sqlite3")
+    db = contact_db_path(count)
     t0 = time.perf_counter()
     build_contact_db(db, count)
     nd = open_netdesk(db)

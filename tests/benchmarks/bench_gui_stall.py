@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench_vcard_parse import make_card
-from common import assert_size, bench_db_path, build_contact_db, describe_size, record
+from common import assert_size, build_contact_db, contact_db_path, describe_size, record
 
 TICK_MS = 5
 DIAGNOSE = "--diagnose" in sys.argv
@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         args.contacts, args.cards = 300, 200
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    base = bench_db_path(f"contacts-unique-{args.contacts}.sqlite3")
+    base = contact_db_path(args.contacts)
     build_contact_db(base, args.contacts)
     describe_size(f"{args.cards:,} new cards into {args.contacts:,} contacts")
     rng = random.Random(5)

@@ -26,6 +26,14 @@ def bench_db_path(name: str) -> Path:
     return folder / name
 
 
+def contact_db_path(count: int) -> Path:
+    """Where the cached database of ``count`` unique contacts lives. The temp folder may be shared by checkouts
+    at other schema revisions: the name carries this checkout's, so none opens a database it cannot read."""
+    from netdesk.db.migrate import declared_head
+
+    return bench_db_path(f"contacts-unique-r{declared_head()}-{count}.sqlite3")
+
+
 def syllables(n: int) -> str:
     """A pronounceable word that differs for every ``n`` below 64,000,000: makes generated people unique."""
     parts = []

@@ -69,6 +69,8 @@ class Direction(StrEnum):
 class ParticipantRole(StrEnum):
     PARTICIPANT = "participant"
     INTRODUCER = "introducer"
+    # On a group message somebody else sent (or the user sent to the group): present, but not an exchange with them.
+    GROUP = "group"
 
 
 # Labels offered in the editor; any other string is a custom label and is kept as typed.

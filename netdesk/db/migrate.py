@@ -79,33 +79,43 @@ def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head_revision()
 
 
+def schema_refusal(current: str | None, has_contacts: bool) -> str | None:
+    """Why a database at revision ``current`` must not be opened (None when NetDesk may open and upgrade it)."""
+    if current is None:
+        return "this file holds tables but no NetDesk schema version; refusing to change it" if has_contacts else None
+    if current == declared_head():
+        return None  # the usual start: known without importing Alembic
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_config())
+    try:
+        script.get_revision(current)
+    except Exception:
+        known = sorted(rev.revision for rev in script.walk_revisions())
+        return (
+            f"its schema revision {current!r} is unknown to this NetDesk (it knows {', '.join(known)}): it was written "
+            "by a newer version of NetDesk or by another program; it was left unchanged"
+        )
+    return None
+
+
 def upgrade_database(engine: Engine, before_upgrade: Callable[[], None] | None = None) -> None:
     """Bring the schema to the newest revision.
 
     ``before_upgrade`` runs only when there is something to upgrade in a database that already holds data
-    (the app takes a backup there). A database written by a newer NetDesk is refused, never touched.
+    (the app takes a backup there). A database with an unknown revision (a newer NetDesk's) is refused, never touched.
     """
     head = declared_head()
     if head is not None and stored_revision(engine) == head:
         return  # the usual start: nothing to do, and no need to import Alembic
     from alembic import command
-    from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(_config())
     current = current_revision(engine)
-    head = script.get_current_head()
-    if current == head:
+    if current == head_revision():
         return
-    if current is not None:
-        try:
-            script.get_revision(current)
-        except Exception as exc:
-            raise DatabaseError(
-                f"this database was written by a newer version of NetDesk (schema {current}); "
-                "please update NetDesk to open it"
-            ) from exc
-    elif inspect(engine).has_table("contacts"):
-        raise DatabaseError("this file holds tables but no NetDesk schema version; refusing to change it")
+    refusal = schema_refusal(current, current is None and inspect(engine).has_table("contacts"))
+    if refusal is not None:
+        raise DatabaseError(refusal)
     if current is not None and before_upgrade is not None:
         before_upgrade()
     cfg = _config()

@@ -21,17 +21,18 @@ sys.path.insert(0, str(REPO_ROOT))
 
 
 def bench_db_path(name: str) -> Path:
-    folder = Path(tempfile.gettempdir()) / "netdesk-bench"
-    folder.mkdir(exist_ok=True)
+    """Where a benchmark caches its database ``name``. The temp folder may be shared with checkouts at other schema
+    revisions (other branches): each revision has its own folder, so no checkout opens a database it cannot read."""
+    from netdesk.db.migrate import declared_head
+
+    folder = Path(tempfile.gettempdir()) / "netdesk-bench" / f"schema-{declared_head()}"
+    folder.mkdir(parents=True, exist_ok=True)
     return folder / name
 
 
 def contact_db_path(count: int) -> Path:
-    """Where the cached database of ``count`` unique contacts lives. The temp folder may be shared by checkouts
-    at other schema revisions: the name carries this checkout's, so none opens a database it cannot read."""
-    from netdesk.db.migrate import declared_head
-
-    return bench_db_path(f"contacts-unique-r{declared_head()}-{count}.sqlite3")
+    """The cached database of ``count`` unique contacts (see ``build_contact_db``)."""
+    return bench_db_path(f"contacts-unique-{count}.sqlite3")
 
 
 def syllables(n: int) -> str:

@@ -2,8 +2,9 @@
 older version is recognised (and merged field by field by the services) instead of writing stale values back.
 
 Raised here in the flush rather than by a database trigger: undo (services/undo.py) replays the inverse of each row
-change, and a trigger would raise the version again during the replay, so undo would not restore the row exactly.
-Bookkeeping written with plain SQL (last_contacted, the exchange facts, deleted_at) leaves the version alone.
+change as plain SQL, which a trigger would see as edits of its own, half-way through the replay; undo raises the
+versions of what it touched itself, once, above every version they had. Bookkeeping written with plain SQL
+(last_contacted, the exchange facts, deleted_at) leaves the version alone.
 """
 
 from __future__ import annotations

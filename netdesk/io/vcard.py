@@ -48,6 +48,7 @@ from netdesk.io._vcard_lines import (
 from netdesk.io._vcard_read import parse_card_text_checked
 from netdesk.io._vcard_write import contact_to_vcard_text
 from netdesk.io.atomic import atomic_write_bytes
+from netdesk.io.orphans import exit_with_parent
 from netdesk.io.report import ImportReport
 
 __all__ = [
@@ -315,7 +316,12 @@ def parse_cards(items: Sequence[tuple[str, int, str]], report: ImportReport, wor
         size = max(1, min(CHUNK_CARDS, -(-len(items) // chunk_count)))
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
         # "spawn": forking a process that runs Qt threads is unsafe; workers import only this light module.
-        with ProcessPoolExecutor(max_workers=worker_count, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(
+            max_workers=worker_count,
+            mp_context=get_context("spawn"),
+            initializer=exit_with_parent,  # no orphans when the app is killed mid-import
+            initargs=(os.getpid(),),
+        ) as pool:
             outcomes = [o for part in pool.map(_parse_chunk, chunks) for o in part]
     contacts: list[ContactDTO] = []
     for outcome in outcomes:

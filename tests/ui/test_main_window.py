@@ -396,3 +396,21 @@ def test_moving_through_the_list_reads_details_off_the_gui_thread(
     assert last is not None and last != first
     assert gui_thread_reads == []
     assert window.detail.contact.name in window.detail.text()
+
+
+def test_a_large_change_reads_its_rows_off_the_gui_thread(qtbot, window: MainWindow, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    """An address book imported elsewhere: the list shows the new people without the window reading 210 rows."""
+    people = [ContactDTO(given_name="Guest", family_name=f"Number {n:03d}", organization="Expo") for n in range(210)]
+    ids = [db.contacts.create(p).value.id for p in people]
+    gui_thread_reads: list[int] = []
+    rows = window.nd.contacts.rows
+
+    def spy(wanted=None):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is threading.main_thread() and wanted is not None:
+            gui_thread_reads.append(len(wanted))
+        return rows(wanted)
+
+    window.nd.contacts.rows = spy  # type: ignore[method-assign]
+    window.contacts_changed([i for i in ids if i is not None])
+    qtbot.waitUntil(lambda: window.model.total == 216 and "Guest Number 209" in names(window), timeout=10_000)
+    assert gui_thread_reads == []

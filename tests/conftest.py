@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Helpers shared by tests and benchmarks (carddav_servers.py) are imported by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from netdesk.services import NetDesk, open_netdesk
 
@@ -55,19 +58,27 @@ _original_connect = socket.socket.connect
 _original_connect_ex = socket.socket.connect_ex
 
 
-def _is_network(sock: socket.socket) -> bool:
-    return sock.family in (socket.AF_INET, socket.AF_INET6)
+# Ports of the servers tests start themselves on the loopback interface (tests/carddav_servers.py): the only
+# connections allowed. Filled by ``allow_loopback_port`` for as long as such a server runs.
+_allowed_loopback_ports: set[int] = set()
+
+
+def _is_network(sock: socket.socket, address: object = None) -> bool:
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return False
+    loopback = isinstance(address, tuple) and len(address) >= 2 and address[0] in ("127.0.0.1", "::1")
+    return not (loopback and address[1] in _allowed_loopback_ports)  # type: ignore[index]
 
 
 def _guarded_connect(self: socket.socket, address: object) -> None:
-    if _is_network(self):
+    if _is_network(self, address):
         _network_attempts.append(repr(address))
         raise ConnectionRefusedError(f"NetDesk tests forbid network connections (tried {address!r})")
     _original_connect(self, address)  # type: ignore[arg-type]
 
 
 def _guarded_connect_ex(self: socket.socket, address: object) -> int:
-    if _is_network(self):
+    if _is_network(self, address):
         _network_attempts.append(repr(address))
         raise ConnectionRefusedError(f"NetDesk tests forbid network connections (tried {address!r})")
     return _original_connect_ex(self, address)  # type: ignore[arg-type]
@@ -89,3 +100,18 @@ def _no_network() -> Iterator[None]:
 @pytest.fixture
 def network_attempts() -> list[str]:
     return _network_attempts
+
+
+class LoopbackPorts:
+    """Lets a fixture open the guard for the port of a server it started on 127.0.0.1, and close it again."""
+
+    def allow(self, port: int) -> None:
+        _allowed_loopback_ports.add(port)
+
+    def forbid(self, port: int) -> None:
+        _allowed_loopback_ports.discard(port)
+
+
+@pytest.fixture(scope="session")
+def loopback_ports() -> LoopbackPorts:
+    return LoopbackPorts()

@@ -250,6 +250,13 @@ def _cmd_due(nd: NetDesk, args: argparse.Namespace) -> int:
 _register("due", "print who to get in touch with: cadences, birthdays, follow-ups, favours", _configure_due, _cmd_due)
 
 
+# --- CardDAV accounts and sync (netdesk/cli_sync.py) ---------------------------------------------------------
+from netdesk import cli_sync  # noqa: E402
+
+_register("account", "add, list or remove CardDAV accounts", cli_sync.configure_account, cli_sync.run_account)
+_register("sync", "two-way sync with the CardDAV accounts", cli_sync.configure_sync, cli_sync.run_sync)
+
+
 def _command_parser(name: str) -> argparse.ArgumentParser:
     help_text, configure, _ = COMMANDS[name]
     p = _Parser(prog=f"netdesk {name}", description=help_text)

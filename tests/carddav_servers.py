@@ -10,15 +10,17 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-from netdesk.sync.dav import canonical_href, parse_multistatus, ssl_context_for
+from netdesk.sync.dav import DavClient, RetryPolicy, canonical_href, parse_multistatus, ssl_context_for
 
 USER = "ada"
 PASSWORD = "analytical-engine"
+FAST_RETRY = RetryPolicy(attempts=2, first_delay=0.05, timeout=10)  # tests wait for no back-off
 
 
 def free_port() -> int:
@@ -175,3 +177,16 @@ def vcard(uid: str, fn: str, *extra: str, version: str = "3.0") -> str:
     if not any(line.startswith("N:") for line in extra):
         lines.insert(4, f"N:{fn.split(' ')[-1]};{fn.split(' ')[0]};;;")
     return "\r\n".join(lines) + "\r\n"
+
+
+def new_book(server: object) -> str:
+    """A fresh, empty address book on ``server`` (its URL)."""
+    base = server.url  # type: ignore[attr-defined]
+    url = (
+        f"{base}{USER}/{uuid.uuid4().hex[:12]}/"
+        if server.kind == "radicale"
+        else f"{base}user/contacts/{uuid.uuid4().hex[:12]}/"
+    )  # type: ignore[attr-defined]
+    with DavClient(base, USER, PASSWORD, certificate_pem=server.certificate_pem, retry=FAST_RETRY) as client:  # type: ignore[attr-defined]
+        client.mkcol_addressbook(url, "Phone")
+    return url

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test may read or write the user's real keyring; tests of the keyring path install an in-memory one.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 # Helpers shared by tests and benchmarks (carddav_servers.py) are imported by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -3,17 +3,13 @@ book of its own), their ports opened in the network guard for as long as they ru
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import carddav_servers as servers  # tests/ is on sys.path (tests/conftest.py)
 import pytest
-from carddav_servers import PASSWORD, USER, ServerSide
+from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book
 
 from netdesk.services import NetDesk
-from netdesk.sync.dav import DavClient, RetryPolicy
-
-FAST_RETRY = RetryPolicy(attempts=2, first_delay=0.05, timeout=10)
 
 
 def _running(server: object, loopback_ports: object) -> Iterator[object]:
@@ -34,19 +30,6 @@ def radicale_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: ob
 @pytest.fixture(scope="session")
 def xandikos_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
     yield from _running(servers.xandikos(tmp_path_factory.mktemp("xandikos")), loopback_ports)
-
-
-def new_book(server: object) -> str:
-    """A fresh, empty address book on ``server`` (its URL)."""
-    base = server.url  # type: ignore[attr-defined]
-    url = (
-        f"{base}{USER}/{uuid.uuid4().hex[:12]}/"
-        if server.kind == "radicale"
-        else f"{base}user/contacts/{uuid.uuid4().hex[:12]}/"
-    )  # type: ignore[attr-defined]
-    with DavClient(base, USER, PASSWORD, certificate_pem=server.certificate_pem, retry=FAST_RETRY) as client:  # type: ignore[attr-defined]
-        client.mkcol_addressbook(url, "Phone")
-    return url
 
 
 @pytest.fixture(params=["radicale", "xandikos"])

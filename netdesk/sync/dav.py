@@ -34,6 +34,10 @@ class SyncCancelled(SyncError):
         super().__init__("sync cancelled")
 
 
+class ConnectionFailed(SyncError):
+    """The server cannot be reached, refuses us, keeps failing, or its certificate is not trusted."""
+
+
 class PreconditionFailed(SyncError):
     """412: the card changed on the server since we read it (If-Match), or exists already (If-None-Match)."""
 
@@ -101,6 +105,7 @@ class DavClient:
         certificate_pem: str = "",
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url if url.endswith("/") else url + "/"
         self.retry = retry or RetryPolicy()
@@ -112,6 +117,7 @@ class DavClient:
             timeout=self.retry.timeout,
             follow_redirects=True,
             headers={"User-Agent": "NetDesk CardDAV sync"},
+            transport=transport,
         )
 
     def close(self) -> None:
@@ -144,7 +150,7 @@ class DavClient:
                 continue
             except httpx.ConnectError as exc:
                 if isinstance(exc.__cause__, ssl.SSLError) or "CERTIFICATE" in str(exc).upper():
-                    raise SyncError(
+                    raise ConnectionFailed(
                         f"{self.host}: its TLS certificate is not trusted ({exc}); "
                         "pin the server's certificate if it is self-signed"
                     ) from None
@@ -160,7 +166,7 @@ class DavClient:
             else:
                 problem = f"the server answered {response.status_code} {response.reason_phrase}"
         tries = self.retry.attempts
-        raise SyncError(f"{self.host}: {problem} (tried {tries} time{'s' if tries != 1 else ''})")
+        raise ConnectionFailed(f"{self.host}: {problem} (tried {tries} time{'s' if tries != 1 else ''})")
 
     def _check(self, response: httpx.Response, what: str) -> httpx.Response:
         if response.status_code == 412:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from netdesk.sync.dav import CARDDAV, DAV, DavClient, DavResponse, SyncError, canonical_href, qname
+from netdesk.sync.dav import CARDDAV, DAV, ConnectionFailed, DavClient, DavResponse, SyncError, canonical_href, qname
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +41,9 @@ def _href_in(r: DavResponse, prop: str) -> str:
 def _first(client: DavClient, url: str) -> DavResponse | None:
     try:
         responses = client.propfind(url, _PROPS, depth=0)
-    except SyncError as exc:
-        if "tried" in str(exc):  # the server is unreachable or refuses us: no point trying another URL
-            raise
+    except ConnectionFailed:  # unreachable, refusing us or untrusted: no point trying another URL
+        raise
+    except SyncError:
         return None
     return responses[0] if responses else None
 

@@ -7,29 +7,19 @@ from collections.abc import Iterator
 
 import carddav_servers as servers  # tests/ is on sys.path (tests/conftest.py)
 import pytest
-from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book
+from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book, running
 
 from netdesk.services import NetDesk
 
 
-def _running(server: object, loopback_ports: object) -> Iterator[object]:
-    loopback_ports.allow(server.port)  # type: ignore[attr-defined]
-    try:
-        server.start()  # type: ignore[attr-defined]
-        yield server
-    finally:
-        server.stop()  # type: ignore[attr-defined]
-        loopback_ports.forbid(server.port)  # type: ignore[attr-defined]
-
-
 @pytest.fixture(scope="session")
 def radicale_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
-    yield from _running(servers.radicale(tmp_path_factory.mktemp("radicale")), loopback_ports)
+    yield from running(servers.radicale, tmp_path_factory.mktemp("radicale"), loopback_ports)
 
 
 @pytest.fixture(scope="session")
 def xandikos_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
-    yield from _running(servers.xandikos(tmp_path_factory.mktemp("xandikos")), loopback_ports)
+    yield from running(servers.xandikos, tmp_path_factory.mktemp("xandikos"), loopback_ports)
 
 
 @pytest.fixture(params=["radicale", "xandikos"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import carddav_servers as servers
 import httpx
 import pytest
-from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book, vcard
+from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book, running, vcard
 
 from netdesk.core.model import ContactDTO
 from netdesk.services import NetDesk, open_netdesk
@@ -37,12 +37,7 @@ def upload(book: ServerSide, count: int) -> None:
 @pytest.fixture
 def own_radicale(tmp_path: Path, loopback_ports: object) -> Iterator[object]:
     """A Radicale of this test alone, which the test may stop and start again on the same port."""
-    server = servers.radicale(tmp_path / "radicale")
-    loopback_ports.allow(server.port)  # type: ignore[attr-defined]
-    server.start()
-    yield server
-    server.stop()
-    loopback_ports.forbid(server.port)  # type: ignore[attr-defined]
+    yield from running(servers.radicale, tmp_path / "radicale", loopback_ports)
 
 
 def account(nd: NetDesk, book_url: str) -> None:

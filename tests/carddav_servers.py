@@ -180,7 +180,25 @@ class ServerSide:
         )
 
     def cards(self) -> dict[str, str]:
-        return {name: self.get(name) for name in self.names()}
+        """name -> card text of every card, in one addressbook-multiget."""
+        names = self.names()
+        if not names:
+            return {}
+        own = canonical_href(self.book_url)
+        hrefs = "".join(f"<href>{own}{name}</href>" for name in names)
+        body = (
+            '<C:addressbook-multiget xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+            f"<prop><getetag/><C:address-data/></prop>{hrefs}</C:addressbook-multiget>"
+        )
+        response = self.http.request(
+            "REPORT", self.book_url, content=body, headers={"Depth": "1", "Content-Type": "application/xml"}
+        )
+        data = "{urn:ietf:params:xml:ns:carddav}address-data"
+        return {
+            r.href.rsplit("/", 1)[-1]: r.props[data].text or ""
+            for r in parse_multistatus(response.content, self.book_url)
+            if data in r.props
+        }
 
     def close(self) -> None:
         self.http.close()
@@ -193,7 +211,7 @@ def vcard(uid: str, fn: str, *extra: str, version: str = "3.0") -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def new_book(server: object) -> str:
+def new_book(server: object, display_name: str = "Phone") -> str:
     """A fresh, empty address book on ``server`` (its URL)."""
     base = server.url  # type: ignore[attr-defined]
     url = (
@@ -202,7 +220,7 @@ def new_book(server: object) -> str:
         else f"{base}user/contacts/{uuid.uuid4().hex[:12]}/"
     )  # type: ignore[attr-defined]
     with DavClient(base, USER, PASSWORD, certificate_pem=server.certificate_pem, retry=FAST_RETRY) as client:  # type: ignore[attr-defined]
-        client.mkcol_addressbook(url, "Phone")
+        client.mkcol_addressbook(url, display_name)
     return url
 
 

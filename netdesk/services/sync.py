@@ -24,19 +24,28 @@ from urllib.parse import urljoin
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from netdesk.core.model import ContactDTO
+from netdesk.core.model import ContactDTO, without_redundant_fn
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
+from netdesk.db import search
 from netdesk.db.tables import Contact, ContactHistory, ContactTag, SyncBook, SyncItem, Tag
-from netdesk.io.report import ImportReport
 from netdesk.io.vdir import vdir_file_name
 from netdesk.services.formats import CancelCheck, Progress
-from netdesk.services.importing import import_contacts_in
-from netdesk.sync.cards import CardError, card_to_contact, card_version, contact_to_card, same_card_content
+from netdesk.sync.cards import (
+    CardError,
+    card_to_contact,
+    card_version,
+    contact_to_card,
+    normal_contact,
+    patch_card,
+    same_card_content,
+)
 from netdesk.sync.dav import (
+    ConnectionFailed,
     DavClient,
     PreconditionFailed,
     SyncCancelled,
+    SyncError,
     SyncUnsupported,
     TokenExpired,
     canonical_href,
@@ -273,30 +282,61 @@ class BookSync:
         self.counts.conflicts += len(conflicts)
 
     def _create_from_server(self, s: Session, new: Sequence[tuple[str, str, str, ContactDTO]]) -> None:
-        """Cards not yet known: matched like an import (the same UID, email or phone is the same contact)."""
-        result = import_contacts_in(s, [dto for *_rest, dto in new], ImportReport(), source=self._source)
-        ids = [cid for cid in result.ids if cid is not None]
-        current = {c.id: c for c in repo.load_dtos(s, ids, with_photo=True)}
-        stamps = dict(s.execute(select(Contact.id, Contact.updated_at).where(Contact.id.in_(ids))).all())
-        for (href, etag, text, remote), cid in zip(new, result.ids, strict=True):
-            if cid is None:
-                continue
-            matched_other = not same_card_content(current[cid], remote)
-            if matched_other:
-                self.counts.merged += 1  # an existing contact took the card's values: send the union back
-            else:
-                self.counts.pulled += 1
-            s.add(
-                SyncItem(
-                    book_id=self._book.id,
-                    href=href,
-                    etag=etag,
-                    contact_id=cid,
-                    card=text,
-                    local_stamp=None if matched_other else stamps[cid],
+        """Cards not yet in step. A contact here with the card's UID is the same contact (merged with it, the
+        import's rules); any other card becomes a contact of its own. Unlike an import, a shared email or phone
+        does not merge two cards: each server card stays one contact, so that writing it back changes no other."""
+        uids = sorted({dto.uid for *_rest, dto in new if dto.uid})
+        by_uid: dict[str, int] = {}
+        for chunk in _chunks(uids, 900):
+            by_uid.update({u: c for c, u in s.execute(select(Contact.id, Contact.uid).where(Contact.uid.in_(chunk)))})
+        linked = set(
+            s.scalars(
+                select(SyncItem.contact_id).where(
+                    SyncItem.book_id == self._book.id, SyncItem.contact_id.in_(list(by_uid.values()))
                 )
             )
+        )
+        fresh: list[tuple[str, str, str, ContactDTO]] = []
+        for href, etag, text, remote in new:
+            cid = by_uid.get(remote.uid)
+            if cid is None or cid in linked:
+                if cid is not None:  # the UID is taken here already: the card keeps it, the contact gets its own
+                    remote = remote.replace(uid=repo.new_uid())
+                fresh.append((href, etag, text, remote))
+                continue
+            linked.add(cid)
+            row = s.get(Contact, cid)
+            assert row is not None
+            if row.deleted_at is not None:
+                repo.set_deleted(s, [cid], None)
+            (local,) = repo.load_dtos(s, [cid])
+            stamp: datetime | None = row.updated_at
+            if same_card_content(local, remote):
+                self.counts.pulled += 1
+            else:
+                merged, conflicts = merge_three_way(None, local, remote)
+                self._write(s, row, merged, local)
+                self._keep_conflicts(s, cid, conflicts)
+                self.counts.merged += 1
+                stamp = None  # the union still has to reach the server
+            s.add(SyncItem(book_id=self._book.id, href=href, etag=etag, contact_id=cid, card=text, local_stamp=stamp))
             self.counts.changed_ids.add(cid)
+        if fresh:
+            dtos = [without_redundant_fn(dto) for *_rest, dto in fresh]
+            ids = repo.bulk_insert_contacts(s, dtos)
+            s.connection().exec_driver_sql(
+                "INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)",
+                [(cid, search.contact_document(dto)) for cid, dto in zip(ids, dtos, strict=True)],
+            )
+            stamps = dict(s.execute(select(Contact.id, Contact.updated_at).where(Contact.id.in_(ids))).all())
+            for (href, etag, text, _dto), cid in zip(fresh, ids, strict=True):
+                s.add(
+                    SyncItem(
+                        book_id=self._book.id, href=href, etag=etag, contact_id=cid, card=text, local_stamp=stamps[cid]
+                    )
+                )
+            self.counts.pulled += len(ids)
+            self.counts.changed_ids.update(ids)
         s.flush()
 
     def _apply_server_deletes(self, s: Session, gone: Sequence[str]) -> None:
@@ -361,7 +401,7 @@ class BookSync:
         for n, item_id in enumerate(ids):
             self._check_cancel()
             self._report(n, len(ids), "sending changes")
-            self._push_one(item_id)
+            self._push_guarded(item_id, None)
 
     def _push_new(self) -> None:
         with self._sessions() as s:
@@ -377,7 +417,16 @@ class BookSync:
         for n, contact_id in enumerate(ids):
             self._check_cancel()
             self._report(n, len(ids), "sending new contacts")
-            self._push_one(None, contact_id)
+            self._push_guarded(None, contact_id)
+
+    def _push_guarded(self, item_id: int | None, contact_id: int | None) -> None:
+        """One card the server refuses (a 4xx for that card alone) is reported and the others still go out."""
+        try:
+            self._push_one(item_id, contact_id)
+        except (ConnectionFailed, SyncCancelled):
+            raise
+        except SyncError as exc:
+            self.counts.errors.append(str(exc))
 
     def _local(self, contact_id: int) -> tuple[ContactDTO, datetime] | None:
         with self._sessions() as s:
@@ -404,16 +453,20 @@ class BookSync:
         if not href:
             href = canonical_href(urljoin(self._book.url, vdir_file_name(dto.uid)))
         version = card_version(base_text) if base_text else "3.0"
+        # Each card keeps its own UID: two server cards merged here into one contact stay two cards there.
+        card_uid = dto.uid
         if base_text:
             try:
-                unchanged = same_card_content(card_to_contact(base_text, self._book.tag), dto)
+                base_dto = card_to_contact(base_text, self._book.tag)
             except CardError:
-                unchanged = False
-            if unchanged:  # touched but not changed (an edit undone, say): nothing to send
+                base_dto = None
+            card_uid = base_dto.uid if base_dto is not None and base_dto.uid else dto.uid
+            if base_dto is not None and same_card_content(base_dto, dto.replace(uid=card_uid)):
+                # touched but not changed (an edit undone, say): nothing to send
                 self._store_item(item_id, href, etag, base_text, contact_id, stamp)
                 return
         for _attempt in range(MAX_412_RETRIES):
-            card = contact_to_card(dto, self._book.tag, version)
+            card = self._card(dto.replace(uid=card_uid), base_text, version)
             try:
                 new_etag = self._client.put(href, card, etag=etag or None)
             except PreconditionFailed:
@@ -440,6 +493,18 @@ class BookSync:
             self.counts.pushed += 1
             return
         raise PreconditionFailed(f"{self._client.host}: {href} keeps changing on the server; try again later")
+
+    def _card(self, dto: ContactDTO, base_text: str, version: str) -> str:
+        """The card to send: the server's card with the changed properties rewritten (``patch_card``), or NetDesk's
+        writing of the contact for a card the server has not seen."""
+        written = contact_to_card(normal_contact(dto), self._book.tag, version)
+        if not base_text:
+            return written
+        try:
+            base = card_to_contact(base_text, self._book.tag).replace(uid=dto.uid)
+        except CardError:
+            return written
+        return patch_card(base_text, contact_to_card(normal_contact(base), self._book.tag, version), written)
 
     def _store_item(
         self, item_id: int | None, href: str, etag: str, card: str, contact_id: int, stamp: datetime

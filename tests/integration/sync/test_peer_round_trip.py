@@ -40,30 +40,57 @@ BOOK_SIZE = 40  # Radicale checks every card of a book for a UID clash on each P
 
 
 def _with_uid(card: str, uid: str) -> str:
-    card = card.replace("\r\n", "\n")
+    card = card.replace("\r\n", "\n").strip()
     if not re.search(r"(?im)^(?:[a-z0-9-]+\.)?UID[;:]", card):  # CardDAV requires a UID; a client adds one
         card = re.sub(r"(?i)^BEGIN:VCARD\n", f"BEGIN:VCARD\nUID:{uid}\n", card, count=1)
-    return card.replace("\n", "\r\n")
+    return card.rstrip("\n").replace("\n", "\r\n") + "\r\n"
+
+
+def _accepted(book: ServerSide, cards: list[str]) -> list[str]:
+    """The cards among ``cards`` that the server takes, found by halving a refused batch: Radicale takes a whole
+    address book as one PUT (replacing what the book held) and refuses all of it for one bad card."""
+    response = book.http.put(book.book_url, content="".join(cards).encode(), headers={"Content-Type": "text/vcard"})
+    if response.status_code in (200, 201, 204):
+        return cards
+    if len(cards) == 1:
+        return []
+    middle = len(cards) // 2
+    return _accepted(book, cards[:middle]) + _accepted(book, cards[middle:])
+
+
+def _radicale_reads(card: str) -> bool:
+    """Radicale's own check of a card (its reader and sanitiser, in this process): saves a refused PUT of 40."""
+    from radicale import item as radicale_item
+
+    try:
+        items = radicale_item.read_components(card)
+        radicale_item.check_and_sanitize_items(items, max_vevent_rrule_occurrence=100, tag="VADDRESSBOOK")
+        for component in items:
+            radicale_item.Item(collection_path="x", vobject_item=component).prepare()
+    except Exception:
+        return False
+    return True
 
 
 def upload_corpus(server: object, corpus: Path) -> list[ServerSide]:
-    """Every card of the corpus that Radicale accepts, BOOK_SIZE to a book: each book in one PUT of the whole
-    collection, or card by card (as a phone would) when the server refuses one of its cards."""
+    """Every card of the corpus that Radicale accepts, BOOK_SIZE to a book, each book in one PUT."""
     cards = [
         _with_uid(card, f"peer-{n}-{m}")
         for n, path in enumerate(sorted(corpus.rglob("*.vcf")))
         for m, (_line, card) in enumerate(split_cards(decode_vcard_bytes(path.read_bytes())))
     ]
+    by_uid: dict[str, str] = {}
+    for card in cards:  # a UID used twice in one address book is refused (the corpus repeats a few)
+        uid = re.search(r"(?im)^(?:[a-z0-9-]+\.)?UID[;:](.*)$", card)
+        by_uid.setdefault(uid.group(1).strip() if uid else card, card)
+    cards = list(by_uid.values())
     books: list[ServerSide] = []
     for start in range(0, len(cards), BOOK_SIZE):
-        chunk = cards[start : start + BOOK_SIZE]
         book = ServerSide(new_book(server, f"Corpus {len(books):02d}"))
-        whole = book.http.put(book.book_url, content="".join(chunk).encode(), headers={"Content-Type": "text/vcard"})
-        if whole.status_code not in (200, 201, 204):
-            for m, card in enumerate(chunk):
-                book.http.put(
-                    f"{book.book_url}{start + m}.vcf", content=card.encode(), headers={"Content-Type": "text/vcard"}
-                )
+        chunk = [card for card in cards[start : start + BOOK_SIZE] if _radicale_reads(card)]
+        response = book.http.put(book.book_url, content="".join(chunk).encode(), headers={"Content-Type": "text/vcard"})
+        if response.status_code not in (200, 201, 204):
+            _accepted(book, chunk)
         books.append(book)
     return books
 
@@ -77,12 +104,7 @@ def corpus_radicale(tmp_path: Path, loopback_ports: object) -> Iterator[object]:
 def test_the_peer_corpus_goes_round_radicale_and_netdesk_with_every_property_kept(
     nd: NetDesk, corpus_radicale: object, peer_fixtures: Path
 ) -> None:
-    import time
-
-    t0 = time.time()
     books = upload_corpus(corpus_radicale, peer_fixtures)
-    print("UPLOAD", time.time() - t0)
-    t0 = time.time()
     before = {f"{i}/{name}": text for i, book in enumerate(books) for name, text in book.cards().items()}
     assert len(before) >= 1000  # of 1,135 cards: Radicale refuses a few (2.1 syntax it cannot read, UIDs used twice)
 
@@ -91,21 +113,17 @@ def test_the_peer_corpus_goes_round_radicale_and_netdesk_with_every_property_kep
     tags = {book.book_url: f"Corpus {i:02d}" for i, book in enumerate(books)}
     account = nd.sync.add_account("corpus", home, USER, PASSWORD, tags=tags).value  # discovery finds every book
     assert sorted(b.tag for b in account.books) == [f"Corpus {i:02d}" for i in range(len(books))]
-    print("BEFORE", time.time() - t0)
-    t0 = time.time()
     first = nd.sync.sync("corpus", PASSWORD).value
-    print("FIRST", time.time() - t0, first.as_json() | {"errors": first.errors[:5]})
     assert first.pulled + first.merged + len(first.errors) >= len(before) - 10
 
     # Edit every contact that came in: one more email each (a change NetDesk must write back as a whole card).
-    # (in one batch, as an import that updates them by UID does: contacts.update takes ~30 ms per contact)
-    edited = {c.uid: f"edited-{c.id}@example.org" for c in nd.contacts.search()}
-    changed = [c.replace(emails=(*c.emails, ContactPoint(edited[c.uid], "home"))) for c in nd.contacts.search()]
+    # Every fourth contact (each edit costs a PUT, and Radicale's PUT grows with the book), in one batch as an
+    # import that updates them by UID does; the others go round server -> NetDesk only.
+    everyone = sorted(nd.contacts.search(), key=lambda c: c.uid)[::4]
+    edited = {c.uid: f"edited-{c.id}@example.org" for c in everyone}
+    changed = [c.replace(emails=(*c.emails, ContactPoint(edited[c.uid], "home"))) for c in everyone]
     nd.imports.import_contacts(changed, ImportReport())
-    print("EDITS", time.time() - t0)
-    t0 = time.time()
     second = nd.sync.sync("corpus", PASSWORD).value
-    print("SECOND", time.time() - t0)
     assert second.pushed >= len(edited) and second.errors == first.errors
     after = {f"{i}/{name}": text for i, book in enumerate(books) for name, text in book.cards().items()}
     assert set(after) == set(before)

@@ -117,3 +117,17 @@ class LoopbackPorts:
 @pytest.fixture(scope="session")
 def loopback_ports() -> LoopbackPorts:
     return LoopbackPorts()
+
+
+# --- real CardDAV servers (tests/carddav_servers.py), started once per session when a test asks for one -----------
+import carddav_servers as servers  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def radicale_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
+    yield from servers.running(servers.radicale, tmp_path_factory.mktemp("radicale"), loopback_ports)
+
+
+@pytest.fixture(scope="session")
+def xandikos_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
+    yield from servers.running(servers.xandikos, tmp_path_factory.mktemp("xandikos"), loopback_ports)

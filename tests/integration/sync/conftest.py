@@ -1,25 +1,13 @@
-"""Real CardDAV servers for the sync tests: one Radicale and one Xandikos per session (each test gets an address
-book of its own), their ports opened in the network guard for as long as they run."""
+"""Each sync test runs against both servers (tests/conftest.py starts them) with an address book of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import carddav_servers as servers  # tests/ is on sys.path (tests/conftest.py)
 import pytest
-from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book, running
+from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book
 
 from netdesk.services import NetDesk
-
-
-@pytest.fixture(scope="session")
-def radicale_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
-    yield from running(servers.radicale, tmp_path_factory.mktemp("radicale"), loopback_ports)
-
-
-@pytest.fixture(scope="session")
-def xandikos_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
-    yield from running(servers.xandikos, tmp_path_factory.mktemp("xandikos"), loopback_ports)
 
 
 @pytest.fixture(params=["radicale", "xandikos"])

@@ -16,12 +16,16 @@ whenever the next sync runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing import get_context
 from urllib.parse import urljoin
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.model import ContactDTO, without_redundant_fn
@@ -37,6 +41,7 @@ from netdesk.sync.cards import (
     card_version,
     contact_to_card,
     normal_contact,
+    parse_server_cards,
     patch_card,
     same_card_content,
 )
@@ -53,6 +58,22 @@ from netdesk.sync.dav import (
 from netdesk.sync.merge import FieldConflict, merge_three_way
 
 MULTIGET_BATCH = 250
+# From this many cards to fetch, they are parsed in worker processes (starting them costs ~0.5 s).
+PARALLEL_PARSE_THRESHOLD = 1500
+
+Card = tuple[str, str, str | None]  # href, ETag, card text (None: gone)
+
+
+@contextmanager
+def _parse_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers <= 1:
+        yield None
+        return
+    # "spawn": forking a process that runs Qt threads is unsafe; workers import only the vCard modules.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        yield pool
+
+
 MAX_412_RETRIES = 3
 
 
@@ -178,11 +199,11 @@ class BookSync:
             known = dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
         fetch, gone, new_token = self._changes(known)
         done = 0
-        for batch in _chunks(fetch, MULTIGET_BATCH):
+        for cards, parsed in self._fetched(fetch):
             self._check_cancel()
             self._report(done, len(fetch), "receiving")
-            self._apply_pulled(self._client.multiget(self._book.url, batch))
-            done += len(batch)
+            self._apply_pulled(cards, parsed)
+            done += len(cards)
         self._check_cancel()
         with self._sessions.begin() as s:
             self._apply_server_deletes(s, gone)
@@ -190,14 +211,62 @@ class BookSync:
             if book is not None:
                 book.sync_token = new_token
 
-    def _parse(self, href: str, text: str) -> ContactDTO | None:
-        try:
-            return card_to_contact(text, self._book.tag)
-        except CardError as exc:
-            self.counts.errors.append(f"{href}: {exc.reason}")
-            return None
+    def _fetched(self, fetch: Sequence[str]) -> Iterator[tuple[list[Card], dict[str, ContactDTO | str]]]:
+        """The cards to fetch, batch by batch, with their contacts: batch n+1 is fetched and batch n parsed (in
+        worker processes when there are many) while the caller applies batch n-1."""
+        chunks = [list(c) for c in _chunks(list(fetch), MULTIGET_BATCH)]
+        if not chunks:
+            return
+        workers = min(os.cpu_count() or 1, 4) if len(fetch) >= PARALLEL_PARSE_THRESHOLD else 1
+        with ThreadPoolExecutor(1) as net, _parse_pool(workers) as pool:
+            next_cards = net.submit(self._client.multiget, self._book.url, chunks[0])
+            pending: tuple[list[Card], Callable[[], dict[str, ContactDTO | str]]] | None = None
+            for n in range(len(chunks) + 1):
+                current = None
+                failure: BaseException | None = None
+                if n < len(chunks):
+                    try:
+                        cards = next_cards.result()
+                    except BaseException as exc:  # the server went away: the batch already here is applied first
+                        failure = exc
+                    else:
+                        if n + 1 < len(chunks):
+                            next_cards = net.submit(self._client.multiget, self._book.url, chunks[n + 1])
+                        current = (cards, self._start_parse(pool, workers, cards))
+                if pending is not None:
+                    yield pending[0], pending[1]()
+                if failure is not None:
+                    raise failure
+                pending = current
 
-    def _apply_pulled(self, cards: Sequence[tuple[str, str, str | None]]) -> None:
+    def _start_parse(
+        self, pool: ProcessPoolExecutor | None, workers: int, cards: Sequence[Card]
+    ) -> Callable[[], dict[str, ContactDTO | str]]:
+        items = [(href, text) for href, _etag, text in cards if text is not None]
+        hrefs = [href for href, _text in items]
+        if pool is None:
+            return lambda: dict(zip(hrefs, parse_server_cards(items, self._book.tag), strict=True))
+        size = -(-len(items) // workers) or 1
+        futures = [
+            pool.submit(parse_server_cards, items[i : i + size], self._book.tag) for i in range(0, len(items), size)
+        ]
+        return lambda: dict(zip(hrefs, [x for f in futures for x in f.result()], strict=True))
+
+    def _parse(self, href: str, text: str, parsed: dict[str, ContactDTO | str] | None = None) -> ContactDTO | None:
+        result: ContactDTO | str
+        if parsed is not None and href in parsed:
+            result = parsed[href]
+        else:
+            try:
+                result = card_to_contact(text, self._book.tag)
+            except CardError as exc:
+                result = exc.reason
+        if isinstance(result, str):
+            self.counts.errors.append(f"{href}: {result}")
+            return None
+        return result
+
+    def _apply_pulled(self, cards: Sequence[Card], parsed: dict[str, ContactDTO | str] | None = None) -> None:
         with self._sessions.begin() as s:
             hrefs = [h for h, _e, _t in cards]
             items = {
@@ -211,7 +280,7 @@ class BookSync:
                 item = items.get(href)
                 if item is not None and etag and item.etag == etag:
                     continue  # already applied by a sync that stopped before storing its token
-                remote = self._parse(href, text)
+                remote = self._parse(href, text, parsed)
                 if remote is None:
                     continue
                 row = s.get(Contact, item.contact_id) if item is not None and item.contact_id is not None else None
@@ -329,12 +398,20 @@ class BookSync:
                 [(cid, search.contact_document(dto)) for cid, dto in zip(ids, dtos, strict=True)],
             )
             stamps = dict(s.execute(select(Contact.id, Contact.updated_at).where(Contact.id.in_(ids))).all())
-            for (href, etag, text, _dto), cid in zip(fresh, ids, strict=True):
-                s.add(
-                    SyncItem(
-                        book_id=self._book.id, href=href, etag=etag, contact_id=cid, card=text, local_stamp=stamps[cid]
-                    )
-                )
+            s.execute(
+                insert(SyncItem),
+                [
+                    {
+                        "book_id": self._book.id,
+                        "href": href,
+                        "etag": etag,
+                        "contact_id": cid,
+                        "card": text,
+                        "local_stamp": stamps[cid],
+                    }
+                    for (href, etag, text, _dto), cid in zip(fresh, ids, strict=True)
+                ],
+            )
             self.counts.pulled += len(ids)
             self.counts.changed_ids.update(ids)
         s.flush()

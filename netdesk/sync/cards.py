@@ -7,6 +7,8 @@ CATEGORIES written to it. Everything else goes round unchanged, the properties N
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from netdesk.core.merge import same_content
 from netdesk.core.model import ContactDTO, sorted_tags, without_redundant_fn
 from netdesk.core.normalize import fold
@@ -18,6 +20,7 @@ __all__ = [
     "card_version",
     "contact_to_card",
     "normal_contact",
+    "parse_server_cards",
     "patch_card",
     "same_card_content",
 ]
@@ -115,3 +118,14 @@ def patch_card(server_card: str, base_written: str, local_written: str) -> str:
     added = [_regroup(x, renamed[_group(x)]) if _group(x) in renamed else x for x in added]
     end = max((i for i, x in enumerate(kept) if _property_name(x) == "END"), default=len(kept))
     return "\r\n".join([*kept[:end], *added, *kept[end:]]) + "\r\n"
+
+
+def parse_server_cards(cards: Sequence[tuple[str, str]], tag: str) -> list[ContactDTO | str]:
+    """Each (href, card text) as a contact, or the reason it cannot be read: what a parse worker process runs."""
+    out: list[ContactDTO | str] = []
+    for _href, text in cards:
+        try:
+            out.append(card_to_contact(text, tag))
+        except CardError as exc:
+            out.append(exc.reason)
+    return out

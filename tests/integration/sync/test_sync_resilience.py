@@ -53,13 +53,19 @@ def test_a_server_that_goes_away_mid_sync_costs_nothing_and_the_next_sync_resume
     account(nd, book.book_url)
     nd.contacts.create(ContactDTO(given_name="Local", family_name="Only", tags=("Phone",)))
     monkeypatch.setattr("netdesk.services.sync.MULTIGET_BATCH", 100)
+    monkeypatch.setattr("netdesk.services.sync.PARALLEL_PARSE_THRESHOLD", 50)  # parsed in worker processes
 
-    def progress(done: int, total: int, what: str) -> None:
-        if done >= 100:
-            own_radicale.stop()  # type: ignore[attr-defined]
+    multiget = DavClient.multiget
 
+    def first_batch_then_gone(client: DavClient, url: str, hrefs: list[str]) -> object:
+        cards = multiget(client, url, hrefs)
+        own_radicale.stop()  # type: ignore[attr-defined]  # right after answering the first batch
+        return cards
+
+    monkeypatch.setattr(DavClient, "multiget", first_batch_then_gone)
     with pytest.raises(SyncError) as caught:
-        nd.sync.sync("phone", PASSWORD, progress=progress)
+        nd.sync.sync("phone", PASSWORD)
+    monkeypatch.setattr(DavClient, "multiget", multiget)
     assert str(caught.value) == f"127.0.0.1:{own_radicale.port}: cannot connect to the server (tried 2 times)"  # type: ignore[attr-defined]
     assert nd.sync.account("phone").last_error == str(caught.value)
     assert nd.contacts.count() == 1 + 100  # the finished batch is kept; no half batch

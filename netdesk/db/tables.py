@@ -350,6 +350,8 @@ class SyncBook(Base):
     tag: Mapped[str] = mapped_column(Text, default="")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     sync_token: Mapped[str] = mapped_column(Text, default="")
+    # The collection's CTag when the token was stored: the same CTag again means nothing changed on the server.
+    ctag: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (UniqueConstraint("account_id", "url", name="uq_sync_books_account_url"),)
 

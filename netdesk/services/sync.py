@@ -126,6 +126,7 @@ class BookTarget:
     url: str
     tag: str
     sync_token: str
+    ctag: str = ""
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
@@ -195,6 +196,9 @@ class BookSync:
         return list(dict.fromkeys(fetch)), gone, new_token
 
     def pull(self) -> None:
+        ctag = self._client.collection_tag(self._book.url)
+        if ctag and ctag == self._book.ctag and self._book.sync_token:
+            return  # nothing changed on the server since the last sync
         with self._sessions() as s:
             known = dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
         fetch, gone, new_token = self._changes(known)
@@ -210,6 +214,7 @@ class BookSync:
             book = s.get(SyncBook, self._book.id)
             if book is not None:
                 book.sync_token = new_token
+                book.ctag = ctag if new_token else ""
 
     def _fetched(self, fetch: Sequence[str]) -> Iterator[tuple[list[Card], dict[str, ContactDTO | str]]]:
         """The cards to fetch, batch by batch, with their contacts: batch n+1 is fetched and batch n parsed (in

@@ -164,7 +164,7 @@ class SyncService:
             account = self._row(s, name)
             url, username, certificate = account.url, account.username, account.certificate
             books = [
-                BookTarget(b.id, b.url, b.tag, b.sync_token)
+                BookTarget(b.id, b.url, b.tag, b.sync_token, b.ctag)
                 for b in s.scalars(select(SyncBook).where(SyncBook.account_id == account.id, SyncBook.enabled))
             ]
         counts = SyncCounts()

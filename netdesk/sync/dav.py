@@ -22,6 +22,7 @@ from netdesk.core.errors import NetDeskError
 
 DAV = "DAV:"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
+CALENDARSERVER = "http://calendarserver.org/ns/"
 _RETRIED_STATUS = frozenset({401, 408, 429, 500, 502, 503, 504})
 
 
@@ -185,6 +186,17 @@ class DavClient:
         response = self._send("PROPFIND", url, body=_xml(root), headers=_xml_headers(depth))
         self._check(response, f"PROPFIND {url}")
         return parse_multistatus(response.content, self.absolute(url))
+
+    def collection_tag(self, url: str) -> str:
+        """The collection's CTag (calendarserver.org getctag): it changes whenever a card does; "" if unsupported.
+        One cheap PROPFIND that lets a sync with nothing to do skip the sync-collection report."""
+        try:
+            found = self.propfind(url, [qname(CALENDARSERVER, "getctag")], depth=0)
+        except ConnectionFailed:
+            raise
+        except SyncError:
+            return ""
+        return found[0].text(qname(CALENDARSERVER, "getctag")) if found else ""
 
     def sync_collection(self, url: str, token: str) -> tuple[list[tuple[str, str | None]], str]:
         """(href, ETag or None for a removed card) for every change since ``token`` ("" = every card), and

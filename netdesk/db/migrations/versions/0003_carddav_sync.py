@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("tag", sa.Text(), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("sync_token", sa.Text(), nullable=False),
+        sa.Column("ctag", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["sync_accounts.id"],

@@ -17,6 +17,7 @@ whenever the next sync runs.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -58,6 +59,7 @@ from netdesk.sync.dav import (
 from netdesk.sync.merge import FieldConflict, merge_three_way
 
 MULTIGET_BATCH = 250
+FETCH_AHEAD = 2  # multiget requests in flight at once
 # From this many cards to fetch, they are parsed in worker processes (starting them costs ~0.5 s).
 PARALLEL_PARSE_THRESHOLD = 1500
 
@@ -217,30 +219,34 @@ class BookSync:
                 book.ctag = ctag if new_token else ""
 
     def _fetched(self, fetch: Sequence[str]) -> Iterator[tuple[list[Card], dict[str, ContactDTO | str]]]:
-        """The cards to fetch, batch by batch, with their contacts: batch n+1 is fetched and batch n parsed (in
-        worker processes when there are many) while the caller applies batch n-1."""
+        """The cards to fetch, batch by batch, with their contacts. The next FETCH_AHEAD batches are being fetched
+        (servers answer requests in parallel) and the current one parsed (in worker processes when there are many)
+        while the caller applies the previous one."""
         chunks = [list(c) for c in _chunks(list(fetch), MULTIGET_BATCH)]
         if not chunks:
             return
         workers = min(os.cpu_count() or 1, 4) if len(fetch) >= PARALLEL_PARSE_THRESHOLD else 1
-        with ThreadPoolExecutor(1) as net, _parse_pool(workers) as pool:
-            next_cards = net.submit(self._client.multiget, self._book.url, chunks[0])
+        with ThreadPoolExecutor(FETCH_AHEAD) as net, _parse_pool(workers) as pool:
+            asked = deque(net.submit(self._client.multiget, self._book.url, c) for c in chunks[:FETCH_AHEAD])
+            waiting = deque(chunks[FETCH_AHEAD:])
             pending: tuple[list[Card], Callable[[], dict[str, ContactDTO | str]]] | None = None
-            for n in range(len(chunks) + 1):
+            while asked or pending is not None:
                 current = None
                 failure: BaseException | None = None
-                if n < len(chunks):
+                if asked:
                     try:
-                        cards = next_cards.result()
+                        cards = asked.popleft().result()
                     except BaseException as exc:  # the server went away: the batch already here is applied first
                         failure = exc
                     else:
-                        if n + 1 < len(chunks):
-                            next_cards = net.submit(self._client.multiget, self._book.url, chunks[n + 1])
+                        if waiting:
+                            asked.append(net.submit(self._client.multiget, self._book.url, waiting.popleft()))
                         current = (cards, self._start_parse(pool, workers, cards))
                 if pending is not None:
                     yield pending[0], pending[1]()
                 if failure is not None:
+                    for future in asked:
+                        future.cancel()
                     raise failure
                 pending = current
 

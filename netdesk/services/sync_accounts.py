@@ -19,7 +19,7 @@ from netdesk.db import repository as repo
 from netdesk.db.tables import SyncAccount, SyncBook, SyncItem
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync import BookSync, BookTarget, SyncCounts
-from netdesk.sync.dav import DavClient, RetryPolicy, SyncError
+from netdesk.sync.dav import DavClient, RetryPolicy, SyncCancelled, SyncError
 from netdesk.sync.discovery import discover_books
 
 
@@ -178,6 +178,9 @@ class SyncService:
                         part.run()
                     finally:
                         counts.add(part.counts)
+        except SyncCancelled:
+            self._record(name, "")  # stopped on request: what finished is kept, nothing failed
+            raise
         except SyncError as exc:
             self._record(name, str(exc))
             raise

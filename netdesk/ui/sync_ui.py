@@ -39,6 +39,7 @@ from netdesk.services import NetDesk
 from netdesk.services.sync import SyncCounts
 from netdesk.services.sync_accounts import AccountDTO
 from netdesk.sync import secrets
+from netdesk.sync.dav import SyncCancelled
 from netdesk.ui.workers import TaskRunner
 
 PasswordSource = Callable[[AccountDTO], "str | None"]
@@ -251,6 +252,10 @@ class SyncController(QObject):
     def _error(self, exc: BaseException) -> None:
         self._end()
         self.refresh()
+        if isinstance(exc, SyncCancelled):
+            self.status_label.setText("Sync cancelled — what it finished is kept")
+            self._after_sync()
+            return
         message = str(exc) if isinstance(exc, NetDeskError) else f"sync failed ({type(exc).__name__}: {exc})"
         self.status_label.setText(f"Sync failed — {message}")
         self._after_sync()  # what finished before the failure is kept: show it

@@ -80,3 +80,37 @@ def test_a_failed_sync_is_one_line_in_the_status_bar(  # type: ignore[no-untyped
     assert window.sync_ui.status_label.text() == f"Sync failed — {failed.args[0]}"
     assert window.sync_ui.sync_action.isEnabled()  # ready to try again
     book.close()
+
+
+def test_a_running_sync_can_be_cancelled_from_its_progress_dialog(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object, monkeypatch
+) -> None:
+    import time
+
+    from netdesk.sync.dav import DavClient
+
+    book = ServerSide(new_book(radicale_server))
+    cards = "".join(vcard(f"p-{n}", f"Person{n} Example") for n in range(60))
+    assert book.http.put(book.book_url, content=cards.encode(), headers={"Content-Type": "text/vcard"}).is_success
+    window = make_window()
+    window.nd.sync.add_account("phone", book.book_url, USER, PASSWORD)
+    window.sync_ui._session_passwords["phone"] = PASSWORD
+    window.sync_ui.refresh()
+    monkeypatch.setattr("netdesk.services.sync.MULTIGET_BATCH", 10)
+    multiget = DavClient.multiget
+
+    def slow(client: DavClient, url: str, hrefs: list[str]) -> object:
+        time.sleep(0.3)  # a slow server: the sync takes seconds, long enough to be cancelled
+        return multiget(client, url, hrefs)
+
+    monkeypatch.setattr(DavClient, "multiget", slow)
+    window.sync_ui.sync_action.trigger()
+    qtbot.waitUntil(lambda: window.sync_ui.progress is not None and window.sync_ui.progress.isVisible(), timeout=5000)
+    assert window.sync_ui.progress is not None
+    window.sync_ui.progress.cancel()
+    qtbot.waitUntil(lambda: not window.sync_ui.running, timeout=10_000)
+    assert window.sync_ui.status_label.text() == "Sync cancelled — what it finished is kept"
+    kept = window.nd.contacts.count()
+    assert 0 <= kept < 60  # the batches finished before the cancel stay
+    assert window.nd.sync.account("phone").last_error == ""
+    book.close()

@@ -119,6 +119,7 @@ class SyncController(QObject):
 
     finished = Signal(object)  # SyncCounts of a sync that completed
     failed = Signal(str)
+    progress_changed = Signal(int, int, str)  # done, total, what: emitted by the sync's thread, shown on the GUI's
 
     def __init__(self, window: QMainWindow, nd: NetDesk, after_sync: Callable[[], None]) -> None:
         super().__init__(window)
@@ -140,6 +141,7 @@ class SyncController(QObject):
         self.accounts_action = QAction("Sync &accounts…", window)
         self.accounts_action.setObjectName("syncAccountsAction")
         self.accounts_action.triggered.connect(self.show_accounts)
+        self.progress_changed.connect(self._show_progress)
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.sync_now(interactive=False))
         self.set_netdesk(nd)
@@ -221,19 +223,28 @@ class SyncController(QObject):
             self.progress = QProgressDialog("Syncing…", "Cancel", 0, 0, self.window)
             self.progress.setObjectName("syncProgress")
             self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-            self.progress.setMinimumDuration(300)
+            self.progress.setMinimumDuration(0)
             self.progress.canceled.connect(self._cancel.set)
+            self.progress.show()
         self.status_label.setText("Syncing…")
         nd = self.nd
         cancel = self._cancel
 
+        report = self.progress_changed.emit
+
         def run() -> SyncCounts:
             total = SyncCounts()
             for name, password in jobs:
-                total.add(nd.sync.sync(name, password, cancel=cancel.is_set).value)
+                total.add(nd.sync.sync(name, password, progress=report, cancel=cancel.is_set).value)
             return total
 
         self._tasks.submit(run, self._done, self._error)
+
+    def _show_progress(self, done: int, total: int, what: str) -> None:
+        if self.progress is not None:
+            self.progress.setLabelText(f"Syncing: {what} {done:,} of {total:,}")
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(min(done, total))
 
     def _end(self) -> None:
         self.running = False

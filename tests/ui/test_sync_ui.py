@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from carddav_servers import PASSWORD, USER, ServerSide, new_book, vcard
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from netdesk.core.model import ContactDTO
 from netdesk.sync.dav import RetryPolicy
@@ -100,14 +100,17 @@ def test_a_running_sync_can_be_cancelled_from_its_progress_dialog(  # type: igno
     multiget = DavClient.multiget
 
     def slow(client: DavClient, url: str, hrefs: list[str]) -> object:
-        time.sleep(0.3)  # a slow server: the sync takes seconds, long enough to be cancelled
+        time.sleep(0.5)  # a slow server: the sync takes seconds, long enough to be cancelled
         return multiget(client, url, hrefs)
 
     monkeypatch.setattr(DavClient, "multiget", slow)
     window.sync_ui.sync_action.trigger()
     qtbot.waitUntil(lambda: window.sync_ui.progress is not None and window.sync_ui.progress.isVisible(), timeout=5000)
-    assert window.sync_ui.progress is not None
-    window.sync_ui.progress.cancel()
+    progress = window.sync_ui.progress
+    assert progress is not None
+    cancel_button = progress.findChild(QPushButton)
+    assert cancel_button is not None and cancel_button.text() == "Cancel"
+    qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.sync_ui.running, timeout=10_000)
     assert window.sync_ui.status_label.text() == "Sync cancelled — what it finished is kept"
     kept = window.nd.contacts.count()

@@ -104,6 +104,18 @@ def network_attempts() -> list[str]:
     return _network_attempts
 
 
+@pytest.fixture
+def story() -> object:
+    """tests/networking_story.py: a LinkedIn export and a phone address book built in the test (networking aids)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("networking_story", Path(__file__).parent / "networking_story.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class LoopbackPorts:
     """Lets a fixture open the guard for the port of a server it started on 127.0.0.1, and close it again."""
 

@@ -68,11 +68,13 @@ def test_a_server_that_goes_away_mid_sync_costs_nothing_and_the_next_sync_resume
     monkeypatch.setattr(DavClient, "multiget", multiget)
     assert str(caught.value) == f"127.0.0.1:{own_radicale.port}: cannot connect to the server (tried 2 times)"  # type: ignore[attr-defined]
     assert nd.sync.account("phone").last_error == str(caught.value)
-    assert nd.contacts.count() == 1 + 100  # the finished batch is kept; no half batch
+    kept = nd.contacts.count() - 1
+    # The batches received before the server went away are kept (two are asked for at once), never half a batch.
+    assert kept in (100, 200)
 
     own_radicale.start()  # type: ignore[attr-defined]
     counts = nd.sync.sync("phone", PASSWORD).value
-    assert (counts.pulled, counts.pushed) == (CARDS - 100, 1)
+    assert (counts.pulled, counts.pushed) == (CARDS - kept, 1)
     names = [r.name for r in nd.contacts.rows()]
     assert len(names) == len(set(names)) == CARDS + 1
     assert len(book.names()) == CARDS + 1

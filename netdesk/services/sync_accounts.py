@@ -17,6 +17,7 @@ from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.db import repository as repo
 from netdesk.db.tables import SyncAccount, SyncBook, SyncItem
+from netdesk.services.collector import paused_collector
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync import BookSync, BookTarget, SyncCounts
 from netdesk.sync.dav import DavClient, RetryPolicy, SyncCancelled, SyncError
@@ -169,7 +170,8 @@ class SyncService:
             ]
         counts = SyncCounts()
         try:
-            with self.client(url, username, password, certificate) as client:
+            # Thousands of short-lived cards and DTOs without cycles: the collector would only walk them again.
+            with paused_collector(), self.client(url, username, password, certificate) as client:
                 for book in books:
                     part = BookSync(
                         self._sessions, client, book, source=f"sync {name}", progress=progress, cancel=cancel

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -304,6 +306,13 @@ class SyncAccountsDialog(QDialog):
         self.interval_spin.setSuffix(" min")
         self.interval_spin.valueChanged.connect(self._interval_changed)
         self.list.currentRowChanged.connect(self._selected)
+        # The selected account's address books: which tag each syncs into, and whether it syncs at all.
+        self.books = QTableWidget(0, 3)
+        self.books.setObjectName("booksTable")
+        self.books.setHorizontalHeaderLabels(["Address book", "Tag", "Sync"])
+        self.books.horizontalHeader().setStretchLastSection(True)
+        self.books.verticalHeader().setVisible(False)
+        self.books.itemChanged.connect(self._book_changed)
         self.message = QLabel()
         self.message.setObjectName("accountsMessage")
         self.message.setWordWrap(True)
@@ -317,6 +326,7 @@ class SyncAccountsDialog(QDialog):
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
+        layout.addWidget(self.books)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(close)
@@ -324,14 +334,18 @@ class SyncAccountsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        selected = self._current()
         self.accounts = self.controller.nd.sync.accounts()
+        self.list.blockSignals(True)
         self.list.clear()
         for a in self.accounts:
             item = QListWidgetItem(account_line(a))
             item.setData(Qt.ItemDataRole.UserRole, a.name)
             self.list.addItem(item)
-        if self.accounts:
-            self.list.setCurrentRow(0)
+        names = [a.name for a in self.accounts]
+        if names:
+            self.list.setCurrentRow(names.index(selected.name) if selected and selected.name in names else 0)
+        self.list.blockSignals(False)
         self._selected(self.list.currentRow())
         self.controller.refresh()
 
@@ -346,6 +360,36 @@ class SyncAccountsDialog(QDialog):
         self.interval_spin.blockSignals(True)
         self.interval_spin.setValue(account.interval_minutes or 0 if account else 0)
         self.interval_spin.blockSignals(False)
+        self.books.blockSignals(True)
+        self.books.setRowCount(0)
+        for book in account.books if account else ():
+            row = self.books.rowCount()
+            self.books.insertRow(row)
+            name = QTableWidgetItem(f"{book.display_name or book.url} ({book.cards} cards)")
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            name.setData(Qt.ItemDataRole.UserRole, book.id)
+            enabled = QTableWidgetItem()
+            enabled.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            enabled.setCheckState(Qt.CheckState.Checked if book.enabled else Qt.CheckState.Unchecked)
+            self.books.setItem(row, 0, name)
+            self.books.setItem(row, 1, QTableWidgetItem(book.tag))
+            self.books.setItem(row, 2, enabled)
+        self.books.resizeColumnsToContents()
+        self.books.blockSignals(False)
+
+    def _book_changed(self, item: QTableWidgetItem) -> None:
+        name = self.books.item(item.row(), 0)
+        if name is None:
+            return
+        book_id = name.data(Qt.ItemDataRole.UserRole)
+        try:
+            if item.column() == 1:
+                self.controller.nd.sync.set_book(book_id, tag=item.text())
+            elif item.column() == 2:
+                self.controller.nd.sync.set_book(book_id, enabled=item.checkState() == Qt.CheckState.Checked)
+        except NetDeskError as exc:
+            self.message.setText(str(exc))
+        self.reload()
 
     def _interval_changed(self, minutes: int) -> None:
         account = self._current()

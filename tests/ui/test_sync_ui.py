@@ -45,6 +45,10 @@ def test_sync_now_brings_the_phones_contacts_in_and_says_so(  # type: ignore[no-
     qtbot.waitUntil(lambda: accounts.message.text().startswith("Added phone"), timeout=10_000)
     assert "Phone → tag Phone" in accounts.message.text()
     assert accounts.list.count() == 1 and "never synced" in accounts.list.item(0).text()
+    assert accounts.books.rowCount() == 1 and accounts.books.item(0, 1).text() == "Phone"
+    accounts.books.item(0, 1).setText("")  # a book needs a tag: refused, and said so
+    assert accounts.message.text() == "A synced address book needs a tag."
+    assert accounts.books.item(0, 1).text() == "Phone"
     accounts.interval_spin.setValue(15)  # scheduled sync every 15 minutes
     assert window.sync_ui.timer.isActive() and window.sync_ui.timer.interval() == 15 * 60_000
     accounts.close()

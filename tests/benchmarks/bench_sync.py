@@ -29,6 +29,7 @@ import carddav_servers as servers  # noqa: E402
 from netdesk.services import open_netdesk  # noqa: E402
 from netdesk.sync.dav import DavClient  # noqa: E402
 
+ROUNDS = 2
 GIVEN = "Ada Grace Alan Edsger Barbara Donald Frances Margaret Linus Radia Ken Dennis Katherine Tim Vint Hedy".split()
 FAMILY = "Lovelace Hopper Turing Dijkstra Liskov Knuth Allen Hamilton Torvalds Perlman Thompson Ritchie Johnson".split()
 
@@ -100,27 +101,35 @@ def main() -> int:
             assert len(client.etag_listing(book_url)) == count
             client.sync_collection(book_url, "")
 
-        reference, files = vdirsyncer_first_sync(work / "vdirsyncer", book_url)
-        assert files == count, f"vdirsyncer wrote {files} cards, expected {count}"
-
-        nd = open_netdesk(work / "netdesk.sqlite3")
-        nd.sync.add_account("bench", book_url, servers.USER, servers.PASSWORD)
-        start = time.perf_counter()
-        first = nd.sync.sync("bench", servers.PASSWORD).value
-        ours = time.perf_counter() - start
-        assert first.pulled == count and nd.contacts.count() == count, first.summary()
-        start = time.perf_counter()
-        again = nd.sync.sync("bench", servers.PASSWORD).value
-        no_change = time.perf_counter() - start
-        assert (again.pulled, again.pushed) == (0, 0)
-        nd.close()
+        # Both in turn, ROUNDS times, each from scratch; the best time of each counts (the machine is shared and
+        # noisy: the minimum is the least disturbed run of each).
+        references, ours_times, no_change_times = [], [], []
+        for n in range(ROUNDS):
+            reference, files = vdirsyncer_first_sync(work / f"vdirsyncer-{n}", book_url)
+            assert files == count, f"vdirsyncer wrote {files} cards, expected {count}"
+            references.append(reference)
+            nd = open_netdesk(work / f"netdesk-{n}.sqlite3")
+            nd.sync.add_account("bench", book_url, servers.USER, servers.PASSWORD)
+            start = time.perf_counter()
+            first = nd.sync.sync("bench", servers.PASSWORD).value
+            ours_times.append(time.perf_counter() - start)
+            assert first.pulled == count and nd.contacts.count() == count, first.summary()
+            start = time.perf_counter()
+            again = nd.sync.sync("bench", servers.PASSWORD).value
+            no_change_times.append(time.perf_counter() - start)
+            assert (again.pulled, again.pushed) == (0, 0)
+            nd.close()
+        reference, ours, no_change = min(references), min(ours_times), min(no_change_times)
     finally:
         server.stop()
         shutil.rmtree(server.folder, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
 
     ratio = ours / reference
-    print(f"first sync of {count:,} cards from Radicale: NetDesk {ours:.2f} s, vdirsyncer {reference:.2f} s")
+    print(f"first sync of {count:,} cards from Radicale (best of {ROUNDS}):")
+    print(f"  NetDesk {ours:.2f} s, vdirsyncer {reference:.2f} s")
+    print(f"  all runs: NetDesk {', '.join(f'{t:.2f}' for t in ours_times)} s;", end=" ")
+    print(f"vdirsyncer {', '.join(f'{t:.2f}' for t in references)} s")
     print(f"ratio NetDesk / vdirsyncer: {ratio:.2f} (target <= 1)")
     print(f"sync with nothing changed: {no_change * 1000:.0f} ms (target <= 1000 ms at 10,000 cards)")
     if not args.smoke and count >= 10_000 and (ratio > 1 or no_change > 1.0):

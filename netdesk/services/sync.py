@@ -467,6 +467,11 @@ class BookSync:
                 if got is not None:
                     self._apply_pulled([(href, got[1], got[0])])
                     continue
+            except (ConnectionFailed, SyncCancelled):
+                raise
+            except SyncError as exc:  # refused for this card alone: reported, tried again next time
+                self.counts.errors.append(str(exc))
+                continue
             with self._sessions.begin() as s:
                 item = s.get(SyncItem, item_id)
                 if item is not None:

@@ -184,3 +184,36 @@ def test_a_self_signed_server_needs_its_certificate_pinned(nd: NetDesk, xandikos
         nd.sync.add_account("x", url, USER, PASSWORD)
     pinned = nd.sync.add_account("x", url, USER, PASSWORD, certificate_pem=xandikos_server.certificate_pem).value  # type: ignore[attr-defined]
     assert pinned.certificate_pinned and pinned.books
+
+
+def test_a_card_the_server_refuses_to_delete_is_reported_and_the_rest_goes_on(
+    nd: NetDesk, radicale_server: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = ServerSide(new_book(radicale_server))
+    book.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
+    account(nd, book.book_url)
+    nd.sync.sync("phone", PASSWORD)
+    upstream = httpx.Client(auth=(USER, PASSWORD), timeout=10)
+
+    def refuse_deletes(request: httpx.Request) -> httpx.Response:
+        if request.method == "DELETE":
+            return httpx.Response(403)
+        sent = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        answer = upstream.request(request.method, request.url, content=request.content, headers=sent)
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        return httpx.Response(answer.status_code, content=answer.content, headers=kept)
+
+    transport = httpx.MockTransport(refuse_deletes)
+    monkeypatch.setattr(
+        nd.sync,
+        "client",
+        lambda url, user, password, pem="": DavClient(url, user, password, retry=FAST_RETRY, transport=transport),
+    )
+    grace = next(c for c in nd.contacts.search() if c.name == "Grace Hopper")
+    nd.contacts.delete([grace.id])  # type: ignore[list-item]
+    nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", tags=("Phone",)))
+    counts = nd.sync.sync("phone", PASSWORD).value
+    assert counts.pushed == 1 and counts.deleted_there == 0
+    assert len(counts.errors) == 1 and counts.errors[0].endswith("grace.vcf: 403 Forbidden")
+    assert "grace.vcf" in book.names() and len(book.names()) == 2  # still there; Ada went out
+    book.close()

@@ -133,3 +133,24 @@ def test_a_wrong_password_is_one_clear_line(
     nd = open_netdesk(db_path)
     assert nd.sync.accounts() == []
     nd.close()
+
+
+def test_a_self_signed_server_is_added_with_its_certificate_pinned(
+    db_path: Path, xandikos_server: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = xandikos_server.url  # type: ignore[attr-defined]
+    args = ["account", "add", "x", "--db", str(db_path), "--url", url, "--username", "ada", "--password-stdin"]
+    code, out, err = cli(capsys, *args, stdin=PASSWORD + "\n")
+    assert code == 1 and out == "" and "its TLS certificate is not trusted" in err and err.count("\n") == 1
+
+    not_pem = tmp_path / "not.pem"
+    not_pem.write_text("hello")
+    code, _out, err = cli(capsys, *args, "--certificate", str(not_pem), stdin=PASSWORD + "\n")
+    assert (code, err.strip()) == (1, f"netdesk: {not_pem} is not a PEM certificate")
+
+    pem = tmp_path / "server.pem"
+    pem.write_text(xandikos_server.certificate_pem)  # type: ignore[attr-defined]
+    code, out, err = cli(capsys, *args, "--certificate", str(pem), "--tag", "addressbook=Phone", stdin=PASSWORD + "\n")
+    assert code == 0 and "addressbook -> tag Phone" in out
+    code, out, _ = cli(capsys, "account", "list", "--db", str(db_path), "--json")
+    assert json.loads(out)[0]["certificate_pinned"] is True

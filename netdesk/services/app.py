@@ -20,6 +20,7 @@ from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
 from netdesk.services.sync_accounts import SyncService
 from netdesk.services.timeline import TimelineService
+from netdesk.services.undo import UndoJournal
 
 
 class NetDesk:
@@ -29,6 +30,7 @@ class NetDesk:
         self.engine = engine
         self.path = path
         self.sessions = session_factory(engine)
+        self.undo = UndoJournal(engine, self.sessions)
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
         self.networking = NetworkingService(self.sessions, self.timeline)

@@ -92,8 +92,11 @@ def import_linkedin(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
-) -> None:
-    """Read the export at ``paths`` and import it inside the caller's transaction."""
+) -> tuple[list[int], list[int]]:
+    """Read the export at ``paths`` and import it inside the caller's transaction.
+
+    Returns the ids of the contacts imported and of the interactions added.
+    """
     data = linkedin.read_linkedin(paths, report)
     if cancel is not None and cancel():
         raise ImportCancelled()
@@ -176,7 +179,7 @@ def import_linkedin(
         )
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
-    bulk_insert_interactions(s, new)
+    added = bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
     store_pending_invitations(
         s, [(_invitation_id(i), i.from_name, i.inviter_url, i.message, i.sent_at) for i in pending], answered, SOURCE
@@ -188,6 +191,7 @@ def import_linkedin(
     refresh_exchange_facts(s, touched, now)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
+    return [i for i in result.ids if i is not None], added
 
 
 def _plausible_connections(

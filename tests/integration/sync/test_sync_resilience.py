@@ -165,7 +165,7 @@ def test_a_card_the_server_rewrites_is_read_back(
         "client",
         lambda url, user, password, pem="": DavClient(url, user, password, retry=FAST_RETRY, transport=transport),
     )
-    ada = nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", notes="notes", tags=("Phone",)))
+    ada = nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", notes="notes", tags=("Phone",))).value
     first = nd.sync.sync("phone", PASSWORD).value
     assert first.pushed == 1
     second = nd.sync.sync("phone", PASSWORD).value  # sees the server's version of the card

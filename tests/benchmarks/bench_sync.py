@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))  # tests/: carddav_servers
 sys.path.insert(0, str(HERE.parents[1]))  # the repository: netdesk
 
 import carddav_servers as servers  # noqa: E402
+from common import describe_size, record  # noqa: E402
 
 from netdesk.services import open_netdesk  # noqa: E402
 from netdesk.sync.dav import DavClient  # noqa: E402
@@ -125,14 +126,20 @@ def main() -> int:
         shutil.rmtree(server.folder, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
 
-    ratio = ours / reference
-    print(f"first sync of {count:,} cards from Radicale (best of {ROUNDS}):")
-    print(f"  NetDesk {ours:.2f} s, vdirsyncer {reference:.2f} s")
+    describe_size(f"{count:,} cards")
+    record(
+        f"first CardDAV sync from Radicale (best of {ROUNDS})",
+        ours,
+        "s",
+        anchor="vdirsyncer to a vdir, same book",
+        anchor_value=reference,
+        target_ratio=1.0,
+    )
     print(f"  all runs: NetDesk {', '.join(f'{t:.2f}' for t in ours_times)} s;", end=" ")
     print(f"vdirsyncer {', '.join(f'{t:.2f}' for t in references)} s")
-    print(f"ratio NetDesk / vdirsyncer: {ratio:.2f} (target <= 1)")
-    print(f"sync with nothing changed: {no_change * 1000:.0f} ms (target <= 1000 ms at 10,000 cards)")
-    if not args.smoke and count >= 10_000 and (ratio > 1 or no_change > 1.0):
+    # The 1 s target is for 10,000 cards; a smoke run records the figure without it.
+    record("CardDAV sync with nothing changed", no_change, "s", target=1.0 if count >= 10_000 else None)
+    if not args.smoke and count >= 10_000 and (ours > reference or no_change > 1.0):
         print("target missed", file=sys.stderr)
         return 1
     return 0

@@ -65,6 +65,7 @@ from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.single_instance import forward_to_running_instance
+from netdesk.ui.sync_ui import SyncController, add_accounts_button, show_synced_line
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.workers import TaskRunner
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self._build_actions()
+        self.sync_ui = SyncController(self, nd, self.reload_contacts)  # CardDAV (ui/sync_ui.py)
         self._build_menus_and_toolbar()
         self.navigation = Navigation(self)  # Contacts / Due / Timeline / … pages, Ctrl+1…6, quick log
         self._restore_settings()
@@ -288,6 +290,7 @@ class MainWindow(QMainWindow):
         self._build_transfer_actions(file_menu)
         file_menu.addSeparator()
         self._build_database_actions(file_menu)
+        file_menu.addAction(self.sync_ui.sync_action)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -300,6 +303,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
+        edit_menu.addAction(self.sync_ui.accounts_action)
         view_menu = self.view_menu = bar.addMenu("&View")
         view_menu.addAction(self.trash_action)
         view_menu.addAction(self.sidebar_action)
@@ -357,6 +361,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if self._import_job is not None:
             self._import_job.cancel()  # the import rolls back instead of holding up the close
+        self.sync_ui.close()  # a running sync stops at its next batch, keeping what it finished
         self.tasks.close()  # wait for background queries before the database goes away
         self.database_closing.emit()  # and for the views' own
         super().closeEvent(event)
@@ -634,6 +639,7 @@ class MainWindow(QMainWindow):
             self.detail.show_nothing()
             return
         self.detail.show_contact(detail.contact, detail.timeline, detail.members, detail.facts)
+        show_synced_line(self.detail.browser, self.sync_ui.synced_with_text(detail.contact.id))  # one indexed lookup
         self._sync_actions()
         self.detail_shown.emit()
 
@@ -1193,10 +1199,12 @@ class MainWindow(QMainWindow):
     def _switch_to(self, nd: NetDesk) -> None:
         # Background queries on the old database finish (their results dropped) before it is closed.
         old, old_tasks = self.nd, self.tasks
+        self.sync_ui.close()
         old_tasks.close()
         self.database_closing.emit()  # views stop their own background loads
         self.tasks = TaskRunner(self)
         self.nd = nd
+        self.sync_ui.set_netdesk(nd)
         old.close()
         self.ops.clear_history()  # its steps are SQL for the other database
         self.table.clearSelection()
@@ -1220,6 +1228,7 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         dialog = PreferencesDialog(load_preferences(self.settings), self)
+        add_accounts_button(dialog, self.sync_ui.show_accounts)
         self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
 
     def set_preferences(self, prefs: Preferences) -> None:

@@ -268,7 +268,7 @@ class DavClient:
         else:
             headers["If-None-Match"] = "*"
         response = self._check(self._send("PUT", href, body=card.encode("utf-8"), headers=headers), f"PUT {href}")
-        return response.headers.get("ETag", "")
+        return str(response.headers.get("ETag", ""))
 
     def delete(self, href: str, *, etag: str) -> None:
         """Delete a card if it is still the version we know (If-Match); a card already gone is fine."""

@@ -311,6 +311,7 @@ def test_settings_round_trip(qtbot, make_window, sample: dict[str, int], setting
     qtbot.waitUntil(lambda: second.selected_id() is None or second.detail.contact is not None)
     assert second.table.horizontalHeader().sectionSize(Column.NAME) == 333
     assert (second.size().width(), second.size().height()) == (760, 540)
+
     # The hidden side bar's width goes to the other panes, in the saved proportion (as it was before the side bar
     # was hidden, or after, depending on whether Qt had laid the window out again when it closed), once the layout
     # has settled.

@@ -38,7 +38,7 @@ BULK_CACHE_SIZE = -2000  # KiB (SQLite's convention for a negative cache_size)
 _CONTACT_COLUMNS = (
     "id, uid, kind, formatted_name, prefix, given_name, additional_name, family_name, suffix, nickname, "
     "organization, department, title, role, birthday, anniversary, gender, notes, photo_mime, photo_uri, "
-    "related_json, extra_json, rev, connected_on, created_at, updated_at"
+    "related_json, extra_json, rev, connected_on, created_at, updated_at, version"
 )
 _IN_BATCH = "IN (SELECT value FROM json_each(?))"
 _KINDS = {k.value: k for k in ContactKind}
@@ -269,6 +269,7 @@ def _dto(
         connected_on=date.fromisoformat(r[23]) if r[23] else None,
         created_at=_datetime(r[24]),
         updated_at=_datetime(r[25]),
+        version=r[26],
     )
 
 

@@ -23,7 +23,10 @@ from netdesk.core.model import (
     sorted_tags,
 )
 from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
-from netdesk.db import search
+from netdesk.db import (
+    search,
+    versioning,  # noqa: F401  (raises the version on every ORM update)
+)
 from netdesk.db.codec import extras_from_json as _extras_from_json
 from netdesk.db.codec import extras_to_json as _extras_to_json
 from netdesk.db.codec import partial_date as _partial
@@ -143,6 +146,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
                 connected_on=r.connected_on,
                 created_at=r.created_at,
                 updated_at=r.updated_at,
+                version=r.version,
             )
     return [out[i] for i in id_list if i in out]
 
@@ -348,7 +352,7 @@ def executemany_rows(
     names = ["id"] * (ids is not None) + names
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     params = values if ids is None else [(i, *v) for i, v in zip(ids, values, strict=True)]
-    session.connection().exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    session.connection().exec_driver_sql(sql, params)
 
 
 def _row_tuples(

@@ -73,7 +73,7 @@ class ExportService:
             render = functools.partial(vcard.render_cards, version="4.0" if fmt is ExportFormat.VCARD4 else "3.0")
         try:
             if fmt is ExportFormat.VDIR:
-                target.mkdir(parents=True, exist_ok=True)
+                vdir.make_private_folder(target)
             batches = render_batches(
                 self._sessions, render, ids=ids, query=query, tag=tag, facts=facts, workers=workers
             )

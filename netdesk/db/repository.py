@@ -26,7 +26,10 @@ from netdesk.core.model import (
     sorted_tags,
 )
 from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
-from netdesk.db import search
+from netdesk.db import (
+    search,
+    versioning,  # noqa: F401  (raises the version on every ORM update)
+)
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")

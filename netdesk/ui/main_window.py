@@ -65,11 +65,13 @@ from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.single_instance import forward_to_running_instance
+from netdesk.ui.sync_ui import SyncController, add_accounts_button, show_synced_line
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.workers import TaskRunner
 
 SEARCH_DELAY_MS = 150
+CHANGED_ROWS_ON_GUI_THREAD = 200  # a change to more contacts reads their rows on a worker (see contacts_changed)
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
 TIMELINE_LIMIT = 500
 DEFAULT_COLUMN_WIDTHS = {
@@ -129,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self._build_actions()
+        self.sync_ui = SyncController(self, nd, self.reload_contacts)  # CardDAV (ui/sync_ui.py)
         self._build_menus_and_toolbar()
         self.navigation = Navigation(self)  # Contacts / Due / Timeline / … pages, Ctrl+1…6, quick log
         self._restore_settings()
@@ -287,6 +290,7 @@ class MainWindow(QMainWindow):
         self._build_transfer_actions(file_menu)
         file_menu.addSeparator()
         self._build_database_actions(file_menu)
+        file_menu.addAction(self.sync_ui.sync_action)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -299,6 +303,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
+        edit_menu.addAction(self.sync_ui.accounts_action)
         view_menu = self.view_menu = bar.addMenu("&View")
         view_menu.addAction(self.trash_action)
         view_menu.addAction(self.sidebar_action)
@@ -356,6 +361,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if self._import_job is not None:
             self._import_job.cancel()  # the import rolls back instead of holding up the close
+        self.sync_ui.close()  # a running sync stops at its next batch, keeping what it finished
         self.tasks.close()  # wait for background queries before the database goes away
         self.database_closing.emit()  # and for the views' own
         super().closeEvent(event)
@@ -633,6 +639,7 @@ class MainWindow(QMainWindow):
             self.detail.show_nothing()
             return
         self.detail.show_contact(detail.contact, detail.timeline, detail.members, detail.facts)
+        show_synced_line(self.detail.browser, self.sync_ui.synced_with_text(detail.contact.id))  # one indexed lookup
         self._sync_actions()
         self.detail_shown.emit()
 
@@ -697,8 +704,20 @@ class MainWindow(QMainWindow):
                 return
 
     def contacts_changed(self, ids: Sequence[int], select: int | None = None) -> None:
-        """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload."""
-        rows = self.nd.contacts.rows(list(ids)) if ids else []
+        """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload.
+
+        The rows of a large change (an import, a bulk edit) are read on a worker: 10,000 of them took 0.4 s.
+        """
+        ids = list(ids)
+        if len(ids) > CHANGED_ROWS_ON_GUI_THREAD:
+            contacts = self.nd.contacts
+            self.tasks.submit(
+                lambda: contacts.rows(ids), lambda rows: self._show_changed(ids, rows, select), self._task_failed
+            )
+            return
+        self._show_changed(ids, self.nd.contacts.rows(ids) if ids else [], select)
+
+    def _show_changed(self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None) -> None:
         alive = {r.id for r in rows}
         known = {r.id for r in rows if self.model.contact_row(r.id) is not None and self.model.row_of(r.id) is not None}
         self.model.update_rows(rows)
@@ -1180,10 +1199,12 @@ class MainWindow(QMainWindow):
     def _switch_to(self, nd: NetDesk) -> None:
         # Background queries on the old database finish (their results dropped) before it is closed.
         old, old_tasks = self.nd, self.tasks
+        self.sync_ui.close()
         old_tasks.close()
         self.database_closing.emit()  # views stop their own background loads
         self.tasks = TaskRunner(self)
         self.nd = nd
+        self.sync_ui.set_netdesk(nd)
         old.close()
         self.ops.clear_history()  # its steps are SQL for the other database
         self.table.clearSelection()
@@ -1207,6 +1228,7 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         dialog = PreferencesDialog(load_preferences(self.settings), self)
+        add_accounts_button(dialog, self.sync_ui.show_accounts)
         self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
 
     def set_preferences(self, prefs: Preferences) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "netdesk"
-CORE_PACKAGES = ("core", "db", "io", "services")
+CORE_PACKAGES = ("core", "db", "io", "services", "sync")
 
 
 def _imports(path: Path) -> set[str]:

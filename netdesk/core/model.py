@@ -195,7 +195,7 @@ class ContactDTO:
 
     @property
     def name(self) -> str:
-        """The name shown to the user: FN, else the name parts, else the organisation or email."""
+        """The name shown to the user: FN, else the name parts, else whatever else identifies the contact."""
         return display_name(self)
 
     def replace(self, **changes: object) -> ContactDTO:
@@ -216,7 +216,35 @@ def display_name(c: ContactDTO) -> str:
         return c.emails[0].value
     if c.phones:
         return c.phones[0].value
-    return ""
+    if c.ims:
+        return _without_scheme(c.ims[0].value)
+    if c.urls:
+        return c.urls[0].value
+    words = c.notes.split()
+    if words:
+        text = " ".join(words[:NOTE_NAME_WORDS])
+        return text + ("…" if len(words) > NOTE_NAME_WORDS else "")
+    return NO_NAME
+
+
+# A card that holds only a note is named after the note's first words.
+NOTE_NAME_WORDS = 5
+# What a contact with nothing to name it by is called.
+NO_NAME = "(no name)"
+
+
+def _without_scheme(uri: str) -> str:
+    """``xmpp:ada@example.org`` -> ``ada@example.org``: a handle reads better without its scheme."""
+    scheme, colon, rest = uri.partition(":")
+    return rest if colon and rest and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) else uri
+
+
+def has_content(c: ContactDTO) -> bool:
+    """Whether a record holds anything worth keeping (a name or not): an empty one is skipped at import."""
+    if display_name(c) != NO_NAME:
+        return True
+    others = (c.title, c.role, c.department, c.gender, c.tags, c.birthday, c.anniversary, c.photo, c.photo_uri)
+    return any(others) or any((c.addresses, c.related, c.extra))
 
 
 def without_redundant_fn(c: ContactDTO) -> ContactDTO:
@@ -306,6 +334,7 @@ def sorted_tags(tags: object) -> tuple[str, ...]:
 
 
 __all__ = [
+    "NO_NAME",
     "STANDARD_LABELS",
     "Channel",
     "ContactDTO",
@@ -325,6 +354,7 @@ __all__ = [
     "TagCount",
     "TrashEntry",
     "display_name",
+    "has_content",
     "sorted_tags",
     "without_redundant_fn",
 ]

@@ -37,7 +37,7 @@ from netdesk.io._vcard_lines import (
 )
 from netdesk.io._vcard_vobject import content_lines as vobject_content_lines
 
-NO_NAME_REASON = "card has no name, organisation, email or phone"
+EMPTY_CARD_REASON = "card holds nothing to import (no property but VERSION, UID or REV)"
 
 # Legacy instant-messenger properties and the URI scheme their handle gets in ContactDTO.ims.
 IM_PROPERTIES = {
@@ -88,17 +88,24 @@ class _Builder:
         return True
 
 
-def read_content_lines(lines: list[str], *, use_vobject: bool = True) -> tuple[list[ContentLine], bool]:
+def read_content_lines(
+    lines: list[str], *, use_vobject: bool = True, problems: list[tuple[int, str]] | None = None
+) -> tuple[list[ContentLine], bool]:
     """Content lines of one card and whether vobject's lexer read them (False: the tolerant tokenizer did).
 
-    Raises CardSyntaxError when neither can read the card.
+    Lines the tolerant tokenizer had to skip or repair go to ``problems``. Raises CardSyntaxError when neither can
+    read the card.
     """
     if use_vobject:
         try:
             return vobject_content_lines(lines), True
         except Exception:  # VobjectRejected, or anything vobject trips over: the tolerant tokenizer reads it
             pass
-    return tokenize_card(lines), False
+    return tokenize_card(lines, problems), False
+
+
+# Properties that say nothing about a person by themselves: a card holding only these is empty.
+_NO_CONTENT = frozenset({"VERSION", "PRODID", "UID", "REV", "X-ABLABEL"})
 
 
 def parse_card_text(card_text: str, *, use_vobject: bool = True) -> ContactDTO:
@@ -112,9 +119,13 @@ def parse_card_text(card_text: str, *, use_vobject: bool = True) -> ContactDTO:
 def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tuple[ContactDTO, list[tuple[int, str]]]:
     """Like ``parse_card_text``, plus the properties refused on the way: (0-based line within the card, reason)."""
     lines = split_physical_lines(card_text)
-    props, _by_vobject = read_content_lines(lines, use_vobject=use_vobject)
-    labels = _group_labels(props)
     b = _Builder()
+    props, _by_vobject = read_content_lines(lines, use_vobject=use_vobject, problems=b.problems)
+    if not any(p.name not in _NO_CONTENT and p.value.strip() for p in props):
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+        raise CardSyntaxError(EMPTY_CARD_REASON, first)
+    b.problems.extend((p.offset, p.problem) for p in props if p.problem)
+    labels = _group_labels(props)
     modelled_groups: set[str] = set()
     for prop in props:
         if prop.name == "X-ABLABEL":
@@ -133,9 +144,6 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
         if prop.name == "X-ABLABEL" and (not prop.group or prop.group.lower() not in modelled_groups):
             b.extra.append(_as_extra(prop))
     dto = _build(b)
-    if not (dto.formatted_name or _has_name_parts(dto) or dto.organization or dto.emails or dto.phones):
-        first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
-        raise CardSyntaxError(NO_NAME_REASON, first)
     if not dto.uid:
         dto = dto.replace(uid=stable_uuid4(card_text))
     return dto, b.problems
@@ -145,10 +153,6 @@ def stable_uuid4(card_text: str) -> str:
     """A random-looking version-4 UUID derived from the card, so importing the same file twice gives the same UID."""
     digest = hashlib.sha256(card_text.encode("utf-8", "surrogatepass")).digest()[:16]
     return str(uuid.UUID(bytes=digest, version=4))
-
-
-def _has_name_parts(dto: ContactDTO) -> bool:
-    return any((dto.prefix, dto.given_name, dto.additional_name, dto.family_name, dto.suffix, dto.nickname))
 
 
 def _group_labels(props: list[ContentLine]) -> dict[str, str]:

@@ -36,6 +36,7 @@ from netdesk.io._vcard_lines import (
     find_value_colon,
     finish_content_line,
     fold,
+    is_version_21,
     marker,
 )
 
@@ -80,6 +81,9 @@ def content_lines(lines: Sequence[str]) -> list[ContentLine]:
                 raise VobjectRejected("blank or leading continuation line")
             continue
         starts.append(index)
+    if len(starts) < len(lines) - lines.count("") and is_version_21(list(lines)):
+        # 2.1 folding keeps the folding whitespace (RFC 822); vobject's unfolding drops it.
+        raise VobjectRejected("folded 2.1 card")
     if len(starts) < 2 or marker(lines[starts[0]]) != "BEGIN:VCARD" or marker(lines[starts[-1]]) != "END:VCARD":
         raise VobjectRejected("not a single BEGIN:VCARD … END:VCARD")
     if any(lines[starts[0] + 1 : starts[1]]) or any(lines[starts[-1] + 1 :]):

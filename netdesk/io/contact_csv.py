@@ -46,6 +46,7 @@ from netdesk.core.model import (
     PartialDate,
     PostalAddress,
     Related,
+    has_content,
     sorted_tags,
 )
 from netdesk.io._vcard_lines import split_escaped
@@ -743,7 +744,7 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
     contacts: list[ContactDTO] = []
     for line, row in _rows(text, delimiter):
         if isinstance(row, str):
-            report.error(name, line, f"row skipped: {row}")
+            report.skip(name, line, f"row skipped: {row}")
             continue
         try:
             if kind == NETDESK:
@@ -754,12 +755,12 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
                 contact = builder.build()
                 problems = builder.problems
         except ValueError as exc:
-            report.error(name, line, f"row skipped: {exc}")
+            report.skip(name, line, f"row skipped: {exc}")
             continue
         for problem in problems:
             report.error(name, line, problem)
-        if not contact.name:
-            report.error(name, line, "row skipped: no name, organisation, email or phone")
+        if not has_content(contact):
+            report.skip(name, line, "row skipped: nothing to import in it")
             continue
         contacts.append(contact)
     return contacts

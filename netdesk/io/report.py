@@ -34,6 +34,11 @@ class ImportReport:
     def error(self, file: str, line: int | None, reason: str) -> None:
         self.errors.append(ImportProblem(file, line, reason))
 
+    def skip(self, file: str, line: int | None, reason: str) -> None:
+        """A card or row that was read but not imported: counted as skipped, and its reason is a problem line."""
+        self.skipped.append(str(ImportProblem(file, line, reason)))
+        self.error(file, line, reason)
+
     def extend(self, other: ImportReport) -> None:
         self.created += other.created
         self.updated += other.updated
@@ -56,6 +61,11 @@ class ImportReport:
         ]
         if self.interactions_added:
             parts.append(f"{self.interactions_added} interactions added")
-        parts.append(f"{len(self.errors)} problems")
+        parts.append(plural(len(self.errors), "problem"))
         text = ", ".join(parts)
         return text + (" (cancelled, nothing saved)" if self.cancelled else "")
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 problem", "2 problems"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -119,7 +119,9 @@ def import_contacts_in(
     _revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
     existing_dtos: dict[int, ContactDTO] = {}
     original_dtos: dict[int, ContactDTO] = {}
-    outcome: dict[int, str] = {}  # existing id -> "updated" | "merged"
+    # Every card that matched an existing contact, in order: (existing id, "updated" | "merged"). Each card is counted
+    # once in the report, so that its counts add up to the number of cards read.
+    outcome: list[tuple[int, str]] = []
     # Values that lost against a value kept (existing wins): recorded in history so nothing is dropped.
     lost: list[tuple[object, str, str, str]] = []
     new_dtos: list[ContactDTO] = []
@@ -166,8 +168,7 @@ def import_contacts_in(
         else:
             assert isinstance(target, int)
             existing_dtos[target] = merged
-            if outcome.get(target) != "updated":
-                outcome[target] = "updated" if by_uid else "merged"
+            outcome.append((target, "updated" if by_uid else "merged"))
         index.add(MatchKeys.of(merged), target)
 
     if progress is not None:
@@ -196,9 +197,10 @@ def import_contacts_in(
 
     for dto in new_dtos:
         report.created.append(display_name(dto))
-    for cid, how in outcome.items():
+    changed = set(changed_ids)
+    for cid, how in outcome:
         name = display_name(existing_dtos[cid])
-        if cid in changed_ids:
+        if cid in changed:
             (report.updated if how == "updated" else report.merged).append(name)
         else:
             report.unchanged.append(name)

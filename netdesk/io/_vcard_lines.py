@@ -469,8 +469,8 @@ def finish_content_line(name: str, group: str, params: dict[str, list[str]], val
     else:
         params.pop("CHARSET", None)  # the text is already decoded
     problem = ""
-    if _CONTROL.search(value):
-        value = _CONTROL.sub("", value)
+    if CONTROL_CHARACTERS.search(value):
+        value = CONTROL_CHARACTERS.sub("", value)
         problem = f"control characters (NUL and the like) removed from {name.upper()}"
     return ContentLine(
         name=name.upper(), group=group, params=params, value=value, offset=offset, binary=binary, problem=problem
@@ -478,7 +478,7 @@ def finish_content_line(name: str, group: str, params: dict[str, list[str]], val
 
 
 # C0 controls other than TAB (line breaks never reach a value raw: they are escaped), and DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 # --- value escaping -------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any
 import vobject.base
 
 from netdesk.io._vcard_lines import (
+    CONTROL_CHARACTERS,
     ContentLine,
     add_bare_param,
     add_param_values,
@@ -172,7 +173,8 @@ def serialize_card(properties: Iterable[PropertySpec]) -> str:
     for name, raw_value, params, group in properties:
         if not _SAFE_NAME.match(name) or (group and not _SAFE_NAME.match(group)):
             continue
-        value = _RAW_LINE_BREAK.sub(r"\\n", raw_value)
+        # Control characters cannot travel in a vCard (an import strips them with a problem line): not written.
+        value = CONTROL_CHARACTERS.sub("", _RAW_LINE_BREAK.sub(r"\\n", raw_value))
         line = vobject.base.ContentLine(name, [], value, group=group or None, encoded=True)
         # vobject refuses double quotes in parameter values and has no caret escaping: write them as ' and spaces.
         line.params = {

@@ -60,13 +60,13 @@ def union_points(
         unlabelled = [i for i in same_value if not result[i].label]
         if exact:
             old = result[exact[0]]
-            result[exact[0]] = ContactPoint(old.value, old.label, old.pref or p.pref)
+            result[exact[0]] = ContactPoint(old.value, old.label, old.pref or p.pref, old.params or p.params)
         elif same_value and not p.label:
             old = result[same_value[0]]
-            result[same_value[0]] = ContactPoint(old.value, old.label, old.pref or p.pref)
+            result[same_value[0]] = ContactPoint(old.value, old.label, old.pref or p.pref, old.params)
         elif unlabelled:
             old = result[unlabelled[0]]
-            result[unlabelled[0]] = ContactPoint(old.value, p.label, old.pref or p.pref)
+            result[unlabelled[0]] = ContactPoint(old.value, p.label, old.pref or p.pref, p.params)
         else:
             result.append(p)
     return tuple(result)
@@ -172,6 +172,8 @@ def merge_contacts(
     related += [r for r in incoming.related if r not in related]
     values["related"] = tuple(related)
     values["extra"] = union_extras(existing.extra, incoming.extra)
+    have = {name for name, _ in existing.property_params}
+    values["property_params"] = (*existing.property_params, *(p for p in incoming.property_params if p[0] not in have))
     if incoming.kind != existing.kind and incoming_wins:
         values["kind"] = incoming.kind
     if incoming.rev and incoming_wins:

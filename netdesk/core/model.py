@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -73,14 +73,22 @@ class ParticipantRole(StrEnum):
 # Labels offered in the editor; any other string is a custom label and is kept as typed.
 STANDARD_LABELS = ("work", "home", "mobile", "other")
 
+# vCard parameters as read: ((NAME, (value, …)), …) in their original order and spelling.
+Params = tuple[tuple[str, tuple[str, ...]], ...]
+
 
 @dataclass(frozen=True, slots=True)
 class ContactPoint:
-    """An email address, phone number, URL or instant-message handle with its label."""
+    """An email address, phone number, URL or instant-message handle with its label.
+
+    ``params`` are the vCard parameters it was read with (every TYPE, LABEL, X-…), written back as they were while
+    they still say what ``label`` and ``pref`` say. They are its spelling, not its identity: not compared.
+    """
 
     value: str
     label: str = ""
     pref: bool = False
+    params: Params = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,7 @@ class PostalAddress:
     region: str = ""
     postal_code: str = ""
     country: str = ""
+    params: Params = field(default=(), compare=False)  # as read (TYPE, LABEL …), see ContactPoint.params
 
     def is_empty(self) -> bool:
         return not any(
@@ -189,6 +198,10 @@ class ContactDTO:
     related: tuple[Related, ...] = ()
     extra: tuple[ExtraProperty, ...] = ()
     rev: str = ""
+    # vCard parameters of modelled single-valued properties, as read (("N", (("LANGUAGE", ("de",)),)), …): their
+    # spelling, written back on export; not compared, like ContactPoint.params.
+    property_params: tuple[tuple[str, Params], ...] = field(default=(), compare=False)
+    starred: bool = False
     connected_on: date | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None

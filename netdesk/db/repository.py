@@ -18,6 +18,7 @@ from netdesk.core.model import (
     ContactPoint,
     ContactRow,
     ExtraProperty,
+    Params,
     PartialDate,
     PostalAddress,
     Related,
@@ -63,30 +64,40 @@ def _partial(text_value: str) -> PartialDate | None:
         return None
 
 
-def _extras_from_json(data: str) -> tuple[ExtraProperty, ...]:
+def _extras_from_json(data: str) -> tuple[tuple[ExtraProperty, ...], tuple[tuple[str, Params], ...]]:
+    """Extra properties and ContactDTO.property_params (entries with "params_of"), from ``extra_json``."""
+    if not data:
+        return (), ()
+    extras: list[ExtraProperty] = []
+    property_params: list[tuple[str, Params]] = []
+    for e in json.loads(data):
+        params = tuple((k, tuple(v)) for k, v in e.get("params", []))
+        if "params_of" in e:
+            property_params.append((e["params_of"], params))
+        else:
+            extras.append(ExtraProperty(name=e["name"], value=e["value"], params=params, group=e.get("group", "")))
+    return tuple(extras), tuple(property_params)
+
+
+def _extras_to_json(extras: Sequence[ExtraProperty], property_params: Sequence[tuple[str, Params]] = ()) -> str:
+    if not extras and not property_params:
+        return ""
+    entries: list[dict[str, Any]] = [
+        {"name": e.name, "value": e.value, "params": [[k, list(v)] for k, v in e.params], "group": e.group}
+        for e in extras
+    ]
+    entries += [{"params_of": name, "params": [[k, list(v)] for k, v in params]} for name, params in property_params]
+    return json.dumps(entries, ensure_ascii=False)
+
+
+def params_from_json(data: str) -> Params:
     if not data:
         return ()
-    return tuple(
-        ExtraProperty(
-            name=e["name"],
-            value=e["value"],
-            params=tuple((k, tuple(v)) for k, v in e.get("params", [])),
-            group=e.get("group", ""),
-        )
-        for e in json.loads(data)
-    )
+    return tuple((k, tuple(v)) for k, v in json.loads(data))
 
 
-def _extras_to_json(extras: Sequence[ExtraProperty]) -> str:
-    if not extras:
-        return ""
-    return json.dumps(
-        [
-            {"name": e.name, "value": e.value, "params": [[k, list(v)] for k, v in e.params], "group": e.group}
-            for e in extras
-        ],
-        ensure_ascii=False,
-    )
+def params_to_json(params: Params) -> str:
+    return json.dumps([[k, list(v)] for k, v in params], ensure_ascii=False) if params else ""
 
 
 def _related_from_json(data: str) -> tuple[Related, ...]:
@@ -114,11 +125,19 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
         chunk = id_list[start : start + 900]
         points: dict[int, dict[str, list[ContactPoint]]] = {}
         for r in session.execute(
-            select(points_t.c.contact_id, points_t.c.kind, points_t.c.value, points_t.c.label, points_t.c.pref)
+            select(
+                points_t.c.contact_id,
+                points_t.c.kind,
+                points_t.c.value,
+                points_t.c.label,
+                points_t.c.pref,
+                points_t.c.params_json,
+            )
             .where(points_t.c.contact_id.in_(chunk))
             .order_by(points_t.c.contact_id, points_t.c.position)
         ):
-            points.setdefault(r[0], {}).setdefault(r[1], []).append(ContactPoint(r[2], r[3], bool(r[4])))
+            point = ContactPoint(r[2], r[3], bool(r[4]), params_from_json(r[5]))
+            points.setdefault(r[0], {}).setdefault(r[1], []).append(point)
         addresses: dict[int, list[PostalAddress]] = {}
         for r in session.execute(
             select(addresses_t)
@@ -136,6 +155,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
                     region=r.region,
                     postal_code=r.postal_code,
                     country=r.country,
+                    params=params_from_json(r.params_json),
                 )
             )
         tags: dict[int, list[str]] = {}
@@ -154,6 +174,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
             )
         for r in session.execute(select(contacts_t).where(contacts_t.c.id.in_(chunk))):
             p = points.get(r.id, {})
+            extras_and_params = _extras_from_json(r.extra_json)
             out[r.id] = ContactDTO(
                 id=r.id,
                 uid=r.uid,
@@ -183,8 +204,10 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
                 photo_mime=r.photo_mime,
                 photo_uri=r.photo_uri,
                 related=_related_from_json(r.related_json),
-                extra=_extras_from_json(r.extra_json),
+                extra=extras_and_params[0],
+                property_params=extras_and_params[1],
                 rev=r.rev,
+                starred=bool(r.starred),
                 connected_on=r.connected_on,
                 created_at=r.created_at,
                 updated_at=r.updated_at,
@@ -252,9 +275,10 @@ def contact_values(dto: ContactDTO) -> dict[str, Any]:
         "notes": dto.notes,
         "photo_mime": dto.photo_mime if dto.photo else "",
         "photo_uri": dto.photo_uri,
-        "extra_json": _extras_to_json(dto.extra),
+        "extra_json": _extras_to_json(dto.extra, dto.property_params),
         "related_json": _related_to_json(dto.related),
         "rev": dto.rev,
+        "starred": dto.starred,
         "display_name": name,
         "sort_key": sort_key(name),
         "tags_text": ", ".join(sorted_tags(dto.tags)),
@@ -277,6 +301,7 @@ def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
                         "normalized": normalized_point(kind, p.value),
                         "pref": p.pref,
                         "position": len(points),
+                        "params_json": params_to_json(p.params),
                     }
                 )
     return points
@@ -295,6 +320,7 @@ def address_values(dto: ContactDTO) -> list[dict[str, Any]]:
             "postal_code": a.postal_code,
             "country": a.country,
             "position": i,
+            "params_json": params_to_json(a.params),
         }
         for i, a in enumerate(dto.addresses)
     ]

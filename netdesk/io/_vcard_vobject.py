@@ -176,11 +176,9 @@ def serialize_card(properties: Iterable[PropertySpec]) -> str:
         # Control characters cannot travel in a vCard (an import strips them with a problem line): not written.
         value = CONTROL_CHARACTERS.sub("", _RAW_LINE_BREAK.sub(r"\\n", raw_value))
         line = vobject.base.ContentLine(name, [], value, group=group or None, encoded=True)
-        # vobject refuses double quotes in parameter values and has no caret escaping: write them as ' and spaces.
+        # vobject refuses double quotes in parameter values and knows no caret escaping (RFC 6868).
         line.params = {
-            key: [v.replace('"', "'").replace("\r", " ").replace("\n", " ") for v in values]
-            for key, values in params
-            if values and _SAFE_NAME.match(key)
+            key: [caret_encode(v) for v in values] for key, values in params if values and _SAFE_NAME.match(key)
         }
         card.add(line)
     text: str = card.serialize(lineLength=75)
@@ -189,6 +187,14 @@ def serialize_card(properties: Iterable[PropertySpec]) -> str:
     # vobject skips folding for any line shorter than 75 *characters*, so a short line of multi-byte text can
     # exceed the 75-octet limit; those lines are folded again by octets.
     return "".join(_refold(physical) for physical in text.split("\r\n") if physical).replace("\n", "\r\n")
+
+
+def caret_encode(value: str) -> str:
+    """RFC 6868: ^ as ^^, a line break as ^n, a double quote as ^' (the reader's decode_caret undoes them all)."""
+    if not any(c in value for c in '^"\r\n'):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value.replace("^", "^^").replace("\n", "^n").replace('"', "^'")
 
 
 def _refold(physical: str) -> str:

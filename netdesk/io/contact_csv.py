@@ -582,7 +582,8 @@ def _parse_addresses(cell: str) -> tuple[PostalAddress, ...]:
             raise ValueError(f"address {line!r} does not have {len(_ADDRESS_PARTS)} parts separated by ';'")
         # The writer puts one space after each ';'.
         values = [_unescape(p[1:] if n and p.startswith(" ") else p) for n, p in enumerate(parts)]
-        addresses.append(PostalAddress(label, pref, **dict(zip(_ADDRESS_PARTS, values, strict=True))))
+        fields = dict(zip(_ADDRESS_PARTS, values, strict=True))
+        addresses.append(PostalAddress(label, pref, **fields))  # type: ignore[arg-type]
     return tuple(addresses)
 
 

@@ -92,12 +92,13 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "-1")
-    assert "birthday_month_day" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
+    assert "starred" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
+    assert "params_json" not in {c["name"] for c in inspect(nd.engine).get_columns("contact_points")}
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     with nd.engine.connect() as conn:
         assert conn.execute(
-            text("SELECT birthday_month_day FROM contacts WHERE id = :id"), {"id": ada.id}
-        ).scalar() == ("12-10")
+            text("SELECT birthday_month_day, starred FROM contacts WHERE id = :id"), {"id": ada.id}
+        ).one() == ("12-10", 0)
     nd.close()

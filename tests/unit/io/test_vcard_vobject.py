@@ -174,9 +174,10 @@ def test_kept_properties_keep_their_order_and_awkward_params_survive() -> None:
     )
     text = contact_to_vcard(contact, "3.0")
     assert text.index("X-ZULU") < text.index("X-ALPHA")  # vobject would sort them by name
-    assert "g1.X-ALPHA;X-P=say 'hi':first\r\n" in text  # vobject refuses " in a parameter
+    assert "g1.X-ALPHA;X-P=say ^'hi^':first\r\n" in text  # vobject refuses " in a parameter: RFC 6868's ^'
     again = parse_card(text)
     assert [e.name for e in again.extra] == ["X-ZULU", "X-ALPHA"]
+    assert again.extra[1].params == (("X-P", ('say "hi"',)),)
     assert again.extra[0] == ExtraProperty("X-ZULU", "last\\, really", (("A", ("2",)), ("Z", ("1",))))
     assert vobject.readOne(text).contents["x-zulu"][0].value == "last, really"
 

@@ -1,0 +1,33 @@
+"""vCard parameters of contact points and addresses, and the starred flag
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01
+
+contact_points.params_json and addresses.params_json keep the parameters each value was imported with (every TYPE,
+LABEL, X-…), so an export writes them back as they were. contacts.starred holds Google's "starred" group as a flag.
+Columns with constant defaults: SQLite adds them in place, no table is rebuilt.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("contact_points", sa.Column("params_json", sa.Text(), nullable=False, server_default=""))
+    op.add_column("addresses", sa.Column("params_json", sa.Text(), nullable=False, server_default=""))
+    op.add_column("contacts", sa.Column("starred", sa.Boolean(), nullable=False, server_default=sa.text("0")))
+
+
+def downgrade() -> None:
+    # SQLite's own DROP COLUMN: a batch rebuild of contacts would trip over its computed columns.
+    op.drop_column("contacts", "starred")
+    op.drop_column("addresses", "params_json")
+    op.drop_column("contact_points", "params_json")

@@ -19,6 +19,7 @@ from typing import NoReturn
 from netdesk import __version__
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import ContactDTO, ContactPoint
+from netdesk.core.normalize import region_from_locale
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
 
@@ -259,7 +260,10 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
 
 
 def open_database(db: Path | None) -> NetDesk:
-    return open_netdesk(db if db is not None else default_db_path())
+    nd = open_netdesk(db if db is not None else default_db_path())
+    # The database's phone region; a database without one (never opened in the app) gets LANG's country.
+    nd.settings.apply(fallback=region_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG") or ""))
+    return nd
 
 
 def run(argv: list[str]) -> int:

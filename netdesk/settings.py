@@ -42,6 +42,9 @@ class Preferences:
     theme: ThemeChoice = ThemeChoice.SYSTEM
     export_vcard_version: str = "3.0"
     backups_kept: int = DEFAULT_KEEP
+    # Where phone numbers without a country code are (ISO code, "GB"). Kept in the database, not in this store: it
+    # decides how that database's numbers match. "" leaves it as it is.
+    phone_region: str = ""
 
     def as_mapping(self) -> dict[str, object]:
         """The values to store, keyed like the settings store (a cadence of None is stored as 0)."""

@@ -26,7 +26,7 @@ from netdesk.core.model import (
     display_name,
     sorted_tags,
 )
-from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
+from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone, sort_key
 from netdesk.db import search
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
@@ -42,11 +42,13 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
-def normalized_point(kind: str, value: str) -> str:
+def normalized_point(kind: str, value: str, region: str | None = None) -> str:
+    """The matching form of a point; ``region`` is where a phone number without a country code is (default: the
+    user's phone region)."""
     if kind == "email":
         return normalize_email(value)
     if kind == "phone":
-        return normalize_phone(value)
+        return normalize_phone(value, region)
     if kind == "url":
         return value.strip().rstrip("/").casefold()
     return value.strip().casefold()
@@ -290,6 +292,7 @@ def contact_values(dto: ContactDTO) -> dict[str, Any]:
 def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
     """The ``contact_points`` rows of ``dto`` (without contact_id), in display order."""
     points: list[dict[str, Any]] = []
+    region = contact_region(a.country for a in dto.addresses) if dto.phones else None
     for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
         for p in values:
             if p.value.strip():
@@ -298,7 +301,7 @@ def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
                         "kind": kind,
                         "label": p.label,
                         "value": p.value.strip(),
-                        "normalized": normalized_point(kind, p.value),
+                        "normalized": normalized_point(kind, p.value, region),
                         "pref": p.pref,
                         "position": len(points),
                         "params_json": params_to_json(p.params),

@@ -181,6 +181,15 @@ class AddressRow(Base):
     __table_args__ = (Index("ix_addresses_contact_id", "contact_id"),)
 
 
+class AppSetting(Base):
+    """Settings that belong to a database rather than to a user's machine (the phone region its numbers assume)."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
 class ContactPhoto(Base):
     """Kept out of ``contacts`` so that list queries never drag image bytes through the page cache."""
 

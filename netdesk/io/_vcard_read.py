@@ -39,7 +39,7 @@ from netdesk.io._vcard_lines import (
 )
 from netdesk.io._vcard_vobject import content_lines as vobject_content_lines
 
-EMPTY_CARD_REASON = "card holds nothing to import (no property but VERSION, UID or REV)"
+EMPTY_CARD_REASON = "card holds nothing to import (nothing but VERSION, UID or REV)"
 
 # Legacy instant-messenger properties and the URI scheme their handle gets in ContactDTO.ims.
 IM_PROPERTIES = {
@@ -155,7 +155,7 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
     lines = split_physical_lines(card_text)
     b = _Builder()
     props, _by_vobject = read_content_lines(lines, use_vobject=use_vobject, problems=b.problems)
-    if not any(p.name not in _NO_CONTENT and p.value.strip() for p in props):
+    if not any(p.name not in _NO_CONTENT and _has_value(p) for p in props):
         first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
         raise CardSyntaxError(EMPTY_CARD_REASON, first)
     b.problems.extend((p.offset, p.problem) for p in props if p.problem)
@@ -190,6 +190,11 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
     if not dto.uid:
         dto = dto.replace(uid=stable_uuid4(card_text))
     return dto, b.problems
+
+
+def _has_value(prop: ContentLine) -> bool:
+    """Anything but separators: ``N:;;;;`` holds nothing."""
+    return prop.binary is not None or bool(prop.value.replace(";", "").replace(",", "").strip())
 
 
 def stable_uuid4(card_text: str) -> str:

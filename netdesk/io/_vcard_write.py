@@ -11,9 +11,18 @@ from __future__ import annotations
 import base64
 import re
 
-from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, ExtraProperty, Params, PartialDate, PostalAddress
+from netdesk.core.model import (
+    NO_NAME,
+    ContactDTO,
+    ContactKind,
+    ContactPoint,
+    ExtraProperty,
+    Params,
+    PartialDate,
+    PostalAddress,
+)
 from netdesk.io._image_check import sniff_image_mime
-from netdesk.io._vcard_lines import decode_base64_lenient, escape
+from netdesk.io._vcard_lines import CONTROL_CHARACTERS, decode_base64_lenient, escape
 from netdesk.io._vcard_read import (
     ABLABEL_PARAM,
     APPLE_NO_YEAR,
@@ -226,7 +235,9 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
         out.append(_prop("UID", _escape_uri(c.uid)))
     if version == "4.0" and c.kind is ContactKind.ORGANIZATION:
         out.append(_prop("KIND", "org"))
-    out.append(_prop("FN", escape(c.formatted_name.strip() or c.name)))
+    # FN is mandatory and must say something: control characters alone (never written) would leave it empty.
+    name = next((n for n in (c.formatted_name, c.name) if CONTROL_CHARACTERS.sub("", n).strip()), NO_NAME)
+    out.append(_prop("FN", escape(name.strip())))
     name_parts = (c.family_name, c.given_name, c.additional_name, c.prefix, c.suffix)
     if version == "3.0" or any(name_parts):
         out.append(_prop("N", ";".join(escape(p) for p in name_parts)))

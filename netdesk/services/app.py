@@ -13,6 +13,7 @@ from netdesk.services.contacts import ContactService
 from netdesk.services.exporting import ExportService
 from netdesk.services.importing import ImportService
 from netdesk.services.networking import NetworkingService
+from netdesk.services.settings_store import SettingsService
 from netdesk.services.timeline import TimelineService
 
 
@@ -29,6 +30,8 @@ class NetDesk:
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)
+        self.settings = SettingsService(self.sessions)
+        self.settings.apply()  # this database's phone region (US until one is set)
 
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:

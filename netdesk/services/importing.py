@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content, same_person
 from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
-from netdesk.core.normalize import fold, normalize_email, normalize_phone
+from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
@@ -40,13 +40,22 @@ class MatchKeys:
     @classmethod
     def of(cls, c: ContactDTO) -> MatchKeys:
         name = fold(display_name(c))
+        region = contact_region(a.country for a in c.addresses) if c.phones else None
         return cls(
             uid=c.uid,
             emails=[normalize_email(e.value) for e in c.emails if e.value.strip()],
-            phones=[p for p in (normalize_phone(t.value) for t in c.phones) if len(p.lstrip("+")) >= 6],
+            phones=[
+                p
+                for p in (normalize_phone(t.value, region) for t in c.phones)
+                if p.lstrip("+").isdigit() and len(p) >= 6
+            ],
             urls=[repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"],
             name_org=f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
         )
+
+
+def _matchable_phone(normalized: str) -> bool:
+    return normalized.lstrip("+").isdigit() and len(normalized.lstrip("+")) >= 6
 
 
 @dataclass

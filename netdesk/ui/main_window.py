@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -1038,7 +1039,8 @@ class MainWindow(QMainWindow):
         self.database_changed.emit(path)
 
     def show_preferences(self) -> None:
-        dialog = PreferencesDialog(load_preferences(self.settings), self)
+        prefs = dataclasses.replace(load_preferences(self.settings), phone_region=self.nd.settings.phone_region() or "")
+        dialog = PreferencesDialog(prefs, self)
         self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
 
     def set_preferences(self, prefs: Preferences) -> None:

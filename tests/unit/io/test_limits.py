@@ -84,10 +84,10 @@ def test_unclosed_card_with_nothing_in_it_is_skipped_with_its_reason() -> None:
     report = ImportReport()
     contacts = read_vcard_bytes(text.encode(), "book.vcf", report, workers=1)
     assert [c.name for c in contacts] == ["Bob Smith"]
-    assert report.skipped == ["book.vcf:1: card holds nothing to import (no property but VERSION, UID or REV)"]
+    assert report.skipped == ["book.vcf:1: card holds nothing to import (nothing but VERSION, UID or REV)"]
     assert [(e.line, e.reason) for e in report.errors] == [
         (1, NOT_CLOSED_BEFORE_NEXT_REASON),
-        (1, "card holds nothing to import (no property but VERSION, UID or REV)"),
+        (1, "card holds nothing to import (nothing but VERSION, UID or REV)"),
     ]
 
 

@@ -34,7 +34,7 @@ def test_cards_without_a_name_get_one_from_what_they_hold() -> None:
         "(no name)",
     ]
     assert contacts[3].extra[0].name == "X-CUSTOM-FIELD"
-    assert report.skipped == ["book.vcf:17: card holds nothing to import (no property but VERSION, UID or REV)"]
+    assert report.skipped == ["book.vcf:17: card holds nothing to import (nothing but VERSION, UID or REV)"]
 
 
 def test_truncated_export_keeps_the_last_person_with_everything_written_so_far() -> None:

@@ -60,7 +60,11 @@ def test_truncated_evolution_card_keeps_everything_it_has(read_peer: ReadPeer) -
 @pytest.mark.parametrize(
     ("relative_path", "line", "reason"),
     [
-        ("l0b0-vcard/missing_properties.vcf", 1, "card holds nothing to import (no property but VERSION, UID or REV)"),
+        (
+            "l0b0-vcard/missing_properties.vcf",
+            1,
+            "card holds nothing to import (nothing but VERSION, UID or REV)",
+        ),
         ("folkerkinzel-vcards/Empty.vcf", None, "file is empty"),
     ],
 )

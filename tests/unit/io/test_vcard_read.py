@@ -91,7 +91,7 @@ def test_empty_file_and_card_without_identity() -> None:
     assert [(e.line, e.reason) for e in report.errors] == [(None, "file is empty")]
     with pytest.raises(CardError) as info:
         parse_card(card("UID:only-an-id"), line=40)
-    assert info.value.reason == "card holds nothing to import (no property but VERSION, UID or REV)"
+    assert info.value.reason == "card holds nothing to import (nothing but VERSION, UID or REV)"
     assert info.value.line == 40
 
 
@@ -252,7 +252,7 @@ def test_large_files_parse_in_a_process_pool_with_absolute_error_lines(monkeypat
     assert [c.uid for c in contacts[:3]] == ["u0", "u1", "u2"]  # order is kept
     assert contacts[-1].formatted_name == f"Person {count - 1}"
     assert [(e.line, e.reason) for e in report.errors] == [
-        (expected_line, "card holds nothing to import (no property but VERSION, UID or REV)")
+        (expected_line, "card holds nothing to import (nothing but VERSION, UID or REV)")
     ]
     serial = read_vcard_bytes(text.encode(), "big.vcf", ImportReport(), workers=1)
     assert serial == contacts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, ExtraProperty, PostalAddress, sorted_tags
-from netdesk.core.names import given_names_may_match
+from netdesk.core.names import family_names_may_match, given_names_may_match
 from netdesk.core.normalize import fold, normalize_email, normalize_phone
 
 # Scalar text fields: the existing value is kept; a different incoming value is recorded as history.
@@ -184,10 +184,13 @@ def merge_contacts(
 
 
 def same_person(a: ContactDTO, b: ContactDTO) -> bool:
-    """Whether two records sharing an email or phone may be merged: their names do not contradict each other.
+    """Whether two records sharing an email, phone or profile URL may be merged: their names do not contradict each
+    other.
 
-    A record without a name (only an email, say) fits anyone; otherwise the display names must agree, or the
-    family names must agree with given names that may be variants of each other ("Bob" / "Robert").
+    A record without a name (only an email, say) fits anyone; otherwise the display names must agree, or the family
+    names must agree (one may be an initial of the other: "R." / "Raman") with given names that may be variants of
+    each other ("Bob" / "Robert", "P." / "Priya"). Without such a shared key names alone never merge: near misses
+    are only suggested.
     """
     if a.kind != b.kind and a.kind.value and b.kind.value:
         return False
@@ -196,11 +199,21 @@ def same_person(a: ContactDTO, b: ContactDTO) -> bool:
     name_a, name_b = _person_name(a), _person_name(b)
     if not name_a or not name_b or name_a == name_b:
         return True
-    fam_a, fam_b = fold(a.family_name).strip(), fold(b.family_name).strip()
-    if fam_a and fam_b and fam_a != fam_b:
+    given_a, fam_a = _given_and_family(a)
+    given_b, fam_b = _given_and_family(b)
+    if fam_a and fam_b and not family_names_may_match(fam_a, fam_b):
         return False
-    given_a, given_b = a.given_name or a.formatted_name, b.given_name or b.formatted_name
     return not given_a or not given_b or given_names_may_match(given_a, given_b)
+
+
+def _given_and_family(c: ContactDTO) -> tuple[str, str]:
+    """Given and family name; a contact with only a formatted name ("Priya R.") is read as "given … family"."""
+    if c.given_name or c.family_name:
+        return c.given_name, c.family_name
+    words = c.formatted_name.split()
+    if len(words) >= 2:
+        return words[0], words[-1]
+    return c.formatted_name, ""
 
 
 def _person_name(c: ContactDTO) -> str:

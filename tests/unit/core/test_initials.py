@@ -27,8 +27,8 @@ def test_same_person_with_initials_in_name_parts_or_only_in_the_formatted_name()
 
 
 GOOGLE_EXPORT = (
-    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Priya Raman\r\nN:Raman;Priya;;;\r\nEMAIL;TYPE=INTERNET:priya.raman@example.org\r\n"
-    "ORG:Harbour Labs\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Priya Raman\r\nN:Raman;Priya;;;\r\n"
+    "EMAIL;TYPE=INTERNET:priya.raman@example.org\r\nORG:Harbour Labs\r\nEND:VCARD\r\n"
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Priya R.\r\nN:R.;Priya;;;\r\nEMAIL;TYPE=INTERNET:Priya.Raman@Example.org\r\n"
     "TEL;TYPE=CELL:+44 7700 900123\r\nEND:VCARD\r\n"
     "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Paul R.\r\nN:R.;Paul;;;\r\nTEL;TYPE=WORK:+44 7700 900123\r\nEND:VCARD\r\n"

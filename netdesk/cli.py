@@ -85,13 +85,14 @@ def contact_json(c: ContactDTO) -> dict[str, object]:
         "phones": _points(c.phones),
         "urls": _points(c.urls),
         "ims": _points(c.ims),
-        "addresses": [dataclasses.asdict(a) for a in c.addresses],
+        "addresses": [{k: v for k, v in dataclasses.asdict(a).items() if k != "params"} for a in c.addresses],
         "birthday": c.birthday.iso() if c.birthday else None,
         "anniversary": c.anniversary.iso() if c.anniversary else None,
         "gender": c.gender,
         "tags": sorted(c.tags),
         "notes": c.notes,
         "has_photo": c.photo is not None,
+        "starred": c.starred,
     }
 
 
@@ -100,6 +101,8 @@ def contact_json(c: ContactDTO) -> dict[str, object]:
 
 def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
     contacts = nd.contacts.search(" ".join(args.query), tag=args.tag)
+    if args.starred:
+        contacts = [c for c in contacts if c.starred]
     if args.json:
         json.dump([contact_json(c) for c in contacts], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -173,6 +176,7 @@ def _register(
 def _configure_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("--starred", action="store_true", help="only starred contacts (Google's star)")
     p.add_argument("query", nargs="*", help="search words (prefix, accent- and case-insensitive)")
 
 
@@ -185,6 +189,7 @@ def _configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, type=Path, help="file (or folder for vdir) to write")
     p.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0", help="vCard version inside a vdir")
     p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("--starred", action="store_true", help="only starred contacts (Google's star)")
     p.add_argument("query", nargs="*", help="only contacts matching these search words")
 
 

@@ -311,6 +311,7 @@ class ContactRow:
     tags: str  # comma-separated, sorted
     sort_key: str
     last_contacted: datetime | None = None
+    starred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

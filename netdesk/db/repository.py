@@ -535,6 +535,7 @@ def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[Contac
         Contact.tags_text,
         Contact.sort_key,
         Contact.last_contacted,
+        Contact.starred,
     ).where(Contact.deleted_at.is_(None))
     if ids is not None:
         stmt = stmt.where(Contact.id.in_(ids))
@@ -549,6 +550,7 @@ def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[Contac
             tags=r[5],
             sort_key=r[6],
             last_contacted=r[7],
+            starred=bool(r[8]),
         )
         for r in session.execute(stmt)
     ]

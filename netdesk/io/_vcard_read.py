@@ -32,6 +32,7 @@ from netdesk.io._vcard_lines import (
     CardSyntaxError,
     ContentLine,
     decode_base64_lenient,
+    escape,
     split_escaped,
     split_physical_lines,
     tokenize_card,
@@ -94,6 +95,8 @@ PHOTO_URI_KEY = "PHOTO-URI"
 _DERIVED_PARAMS = frozenset({"X-APPLE-OMIT-YEAR", "ENCODING", "CHARSET"})
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 APPLE_NO_YEAR = 1604
+# Google's system groups: every contact is in them; not tags ("starred" becomes ContactDTO.starred).
+GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "my contacts", "starred", "other contacts", "imported on"})
 # Properties whose itemN.X-ABLabel becomes the label of a ContactPoint/PostalAddress.
 _LABELLED = frozenset({"EMAIL", "TEL", "URL", "IMPP", "ADR"})
 
@@ -371,7 +374,13 @@ def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: d
             b.notes.append(text)
         return True
     if name == "CATEGORIES":
-        b.tags.extend(unescape(t).strip() for t in split_escaped(value, ","))
+        words = [unescape(t).strip() for t in split_escaped(value, ",")]
+        if any(w.casefold() == "starred" for w in words):
+            b.fields["starred"] = True  # Google's star: a flag, written back as Google writes it
+        system = [w for w in words if w.casefold() in GOOGLE_SYSTEM_GROUPS and w.casefold() != "starred"]
+        if system:  # not tags the user chose, but kept for the export
+            b.extra.append(ExtraProperty(name="CATEGORIES", value=",".join(escape(w) for w in system)))
+        b.tags.extend(w for w in words if w.casefold() not in GOOGLE_SYSTEM_GROUPS)
         return True
     if name == "PHOTO":
         return _add_photo(b, prop)
@@ -556,4 +565,5 @@ def _build(b: _Builder) -> ContactDTO:
         extra=tuple(b.extra),
         property_params=tuple(b.property_params.items()),
         rev=str(f.get("rev", "")),
+        starred=bool(f.get("starred", False)),
     )

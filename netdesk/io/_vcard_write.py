@@ -279,8 +279,9 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
             out.append(_prop("X-GENDER", escape(spelled)))
     if c.notes:
         out.append(_prop("NOTE", escape(c.notes)))
-    if c.tags:
-        out.append(_prop("CATEGORIES", ",".join(escape(t) for t in c.tags)))
+    if c.tags or c.starred:
+        # The star as Google writes it: a "starred" category.
+        out.append(_prop("CATEGORIES", ",".join(escape(t) for t in (*c.tags, *(["starred"] if c.starred else [])))))
     out += _photo_lines(c, version)
     for rel in c.related:
         params = [("TYPE", rel.type.split(","))] if rel.type else []

@@ -49,7 +49,7 @@ from netdesk.core.model import (
     has_content,
     sorted_tags,
 )
-from netdesk.io._vcard_lines import split_escaped
+from netdesk.io._vcard_lines import escape, split_escaped
 from netdesk.io.atomic import atomic_open
 from netdesk.io.csv_rows import numbered_rows
 from netdesk.io.report import ImportReport
@@ -94,8 +94,11 @@ NETDESK_COLUMNS = (
     "Updated At",
 )
 _NETDESK_MARKERS = frozenset({"uid", "kind", "formattedname", "emails", "phones", "addresses"})
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# "|" too: some spreadsheets (LibreOffice's DDE, old Excel) run a cell starting with a pipe as a command.
+_FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r", "'")
 _GOOGLE_SEPARATOR = " ::: "
+# Outlook's "Maiden Name" has no vCard property of its own; kept as this one (written back in every export).
+MAIDEN_NAME_PROPERTY = "X-MAIDENNAME"
 # Groups every Google contact is in; not tags the user chose.
 _GOOGLE_SYSTEM_GROUPS = frozenset({"my contacts", "mycontacts", "starred", "imported on", "other contacts"})
 
@@ -195,6 +198,7 @@ class _Builder:
     addresses: dict[str, dict[str, str]] = field(default_factory=dict)
     related: list[Related] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    starred: bool = False
     problems: list[str] = field(default_factory=list)
 
     def set(self, name: str, value: str) -> None:
@@ -229,7 +233,10 @@ class _Builder:
             )
             for label, p in self.addresses.items()
         )
+        extra = (ExtraProperty(MAIDEN_NAME_PROPERTY, escape(f["maiden_name"])),) if f.get("maiden_name") else ()
         return ContactDTO(
+            starred=self.starred,
+            extra=extra,
             formatted_name=f.get("formatted_name", ""),
             prefix=f.get("prefix", ""),
             given_name=f.get("given_name", ""),
@@ -359,7 +366,9 @@ def _google_row(header: list[str], row: list[str]) -> _Builder:
         elif key in ("groupmembership", "labels"):
             for group in value.split(_GOOGLE_SEPARATOR):
                 group = group.strip().lstrip("*").strip()
-                if group and group.casefold() not in _GOOGLE_SYSTEM_GROUPS:
+                if group.casefold() == "starred":
+                    b.starred = True  # Google's star: a flag, not a tag
+                elif group and group.casefold() not in _GOOGLE_SYSTEM_GROUPS:
                     b.tags.append(group)
         elif m := _GOOGLE_NUMBERED.match(name.strip()):
             numbered.setdefault((m.group(1).casefold(), m.group(2)), {})[_key(m.group(3))] = value
@@ -443,6 +452,7 @@ def _flat_table() -> dict[str, Handler]:
     add("Birthday", lambda b, v: b.set("birth_day" if v.strip().isdigit() else "birthday", v))
     add("Anniversary", _scalar("anniversary"))
     add("Gender", _scalar("gender"))
+    add("Maiden Name", _scalar("maiden_name"))
     add("Notes|Note", _scalar("notes"))
     add("Categories|Groups|Keywords", _categories)
     add("E-mail Address|Email Address|Email|Primary Email|E-mail 1 Address", _point("emails", ""))

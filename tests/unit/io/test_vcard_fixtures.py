@@ -163,7 +163,8 @@ def test_audriga_google_takeout(read_peer: ReadPeer) -> None:
                       postal_code="76131", country="DE"),
     )  # fmt: skip
     assert full.birthday == PartialDate(10, 1, 2000)  # basic format 20001001
-    assert full.tags == ("myContacts",)
+    assert full.tags == ()  # Google's system group "myContacts" is not a tag (kept for the export)
+    assert [(e.name, e.value) for e in full.extra if e.name == "CATEGORIES"] == [("CATEGORIES", "myContacts")]
     assert full.notes == "SomeNote"
 
 

@@ -96,6 +96,8 @@ NETDESK_COLUMNS = (
 _NETDESK_MARKERS = frozenset({"uid", "kind", "formattedname", "emails", "phones", "addresses"})
 # "|" too: some spreadsheets (LibreOffice's DDE, old Excel) run a cell starting with a pipe as a command.
 _FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r", "'")
+# C0 controls a cell may not carry (a line break inside a quoted cell is text, and tabs are kept), and DEL.
+_CELL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _GOOGLE_SEPARATOR = " ::: "
 # Outlook's "Maiden Name" has no vCard property of its own; kept as this one (written back in every export).
 MAIDEN_NAME_PROPERTY = "X-MAIDENNAME"
@@ -757,6 +759,9 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
         if isinstance(row, str):
             report.skip(name, line, f"row skipped: {row}")
             continue
+        if any(_CELL_CONTROLS.search(cell) for cell in row):
+            row = [_CELL_CONTROLS.sub("", cell) for cell in row]
+            report.error(name, line, "control characters (NUL and the like) removed from the row")
         try:
             if kind == NETDESK:
                 contact = _netdesk_row(header, row)

@@ -69,3 +69,14 @@ def test_csv_cells_starting_with_a_pipe_are_neutralised(tmp_path: Path) -> None:
     assert "'|calc!A1" in text and "'|cmd /c calc" in text
     (again,) = read_contact_csv(path, ImportReport())
     assert (again.formatted_name, again.notes) == ("|calc!A1", "|cmd /c calc")  # the reader undoes the apostrophe
+
+
+def test_csv_control_characters_are_stripped_with_a_problem_line(tmp_path: Path) -> None:
+    path = tmp_path / "outlook.csv"
+    path.write_bytes(b"First Name,Last Name,E-mail Address\nMa\x00ry,Jack\x07son,mj@nasa.example\n")
+    report = ImportReport()
+    (mary,) = read_contact_csv(path, report)
+    assert (mary.given_name, mary.family_name) == ("Mary", "Jackson")
+    assert [(e.line, e.reason) for e in report.errors] == [
+        (2, "control characters (NUL and the like) removed from the row")
+    ]

@@ -19,14 +19,16 @@ from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
+from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.exchange import describe_exchange, exchange_sql
 from netdesk.core.model import (
     InteractionDTO,
     InteractionKind,
     Participant,
     ParticipantRole,
 )
-from netdesk.core.networking import DueItem, DueKind, FollowupState, IntroPath, Strength, StrengthFacts
+from netdesk.core.networking import DueItem, IntroPath, Strength, StrengthFacts
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
 from netdesk.db import search
@@ -40,6 +42,8 @@ from netdesk.db.tables import (
     Relationship,
     Tag,
 )
+from netdesk.services.due import collect_due
+from netdesk.services.followups import FollowupService, Pipeline
 from netdesk.services.timeline import TimelineService
 
 DEFAULT_GOALS = ("Better known", "Better equipped", "Better connected")
@@ -92,11 +96,13 @@ class MonthCount:
 class ReplyRate:
     month: str
     new_connections: int
+    notes_sent: int
     replied: int
 
     @property
-    def rate(self) -> float:
-        return self.replied / self.new_connections if self.new_connections else 0.0
+    def rate(self) -> float | None:
+        """Replies per note sent; None in a month with no note."""
+        return self.replied / self.notes_sent if self.notes_sent else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,46 +148,6 @@ def _today(today: date | None) -> date:
     return today if today is not None else date.today()
 
 
-# The due list reads only what it can show, each part through its own partial index (see tables.Contact): a
-# network of 100,000 people has a few thousand due items, and scanning every wide contact row costs more than
-# all of them together. INDEXED BY pins each plan (without statistics SQLite would rather use the deleted_at
-# index) and turns a change that makes an index unusable into an error instead of a silent slowdown. Names are
-# computed in SQL the way the contact list shows them.
-_NAME = "COALESCE(NULLIF(c.display_name, ''), 'Contact #' || c.id)"
-_VISIBLE = "c.deleted_at IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)"
-
-# The cadence clock: own cadence, else the shortest among the contact's tags; the clock runs from the last
-# contact, else from when the person was connected/added. A contact is due when its shortest tag cadence is, so
-# each (contact, tag) pair is tested alone and the minimum taken over the pairs that pass.
-_TAG_CADENCE_DUE_SQL = f"""
-SELECT c.id, {_NAME}, MIN(t.cadence_days), c.last_contacted, c.connected_on, c.created_at
-FROM tags t CROSS JOIN contact_tags ct ON ct.tag_id = t.id CROSS JOIN contacts c ON c.id = ct.contact_id
-WHERE t.cadence_days IS NOT NULL AND c.cadence_days IS NULL AND {_VISIBLE}
-  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || t.cadence_days || ' days')
-      <= :due_before
-GROUP BY c.id
-"""
-_OWN_CADENCE_DUE_SQL = f"""
-SELECT c.id, {_NAME}, c.cadence_days, c.last_contacted, c.connected_on, c.created_at
-FROM contacts c INDEXED BY ix_contacts_own_cadence
-WHERE c.cadence_days IS NOT NULL AND {_VISIBLE}
-  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || c.cadence_days || ' days')
-      <= :due_before
-"""
-# {field} is birthday or anniversary; one query per MM-DD range (two when the window wraps the year).
-_OCCASION_SQL = f"""
-SELECT c.id, {_NAME}, c.{{field}}
-FROM contacts c INDEXED BY ix_contacts_{{field}}_month_day
-WHERE c.{{field}} > '' AND {_VISIBLE} AND c.{{field}}_month_day BETWEEN :lo AND :hi
-"""
-_FOLLOWUP_SQL = f"""
-SELECT c.id, {_NAME}, c.followup_state, c.connected_on, c.created_at, c.followup_messaged_at
-FROM contacts c INDEXED BY ix_contacts_followup
-WHERE c.followup_state IN ('', 'messaged') AND c.kind = 'person' AND {_VISIBLE}
-  AND c.followup_since >= :new_since
-"""
-
-
 class NetworkingService:
     def __init__(self, sessions: sessionmaker[Session], timeline: TimelineService | None = None) -> None:
         self._sessions = sessions
@@ -194,19 +160,27 @@ class NetworkingService:
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
 
-    def set_contact_cadence(self, contact_id: int, days: int | None) -> None:
+    def set_contact_cadence(self, contact_id: int, days: int | None, since: date | None = None) -> Written[None]:
+        """Keep in touch every ``days`` days (None: no rhythm); the rhythm counts from ``since`` (default today)."""
         rules.validate_cadence(days)
         with self._sessions.begin() as s:
             row = self._live_contact(s, contact_id)
+            if days != row.cadence_days:
+                row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
+            name = row.display_name
+        return Written(None, _about(contact_id, f"rhythm for {name}"))
 
-    def set_tag_cadence(self, tag: str, days: int | None) -> None:
+    def set_tag_cadence(self, tag: str, days: int | None, since: date | None = None) -> Written[None]:
         rules.validate_cadence(days)
         with self._sessions.begin() as s:
             row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
             if row is None:
                 raise NotFoundError(f"no tag {tag!r}")
+            if days != row.cadence_days:
+                row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
+        return Written(None, ChangeSet(tags=True, networking=True, label=f"rhythm for {tag}"))
 
     def cadence_of(self, contact_id: int) -> tuple[int | None, int | None]:
         """(own cadence, effective cadence) of a contact."""
@@ -221,80 +195,45 @@ class NetworkingService:
             )
             return row.cadence_days, rules.effective_cadence(row.cadence_days, [d for d in tag_days if d])
 
-    def snooze(self, contact_id: int, until: date | None) -> None:
+    def snooze(self, contact_id: int, until: date | None) -> Written[None]:
         """Hide the contact from the due list until ``until`` (None: show again now)."""
         with self._sessions.begin() as s:
-            self._live_contact(s, contact_id).snoozed_until = until
-
-    def mark_followup(self, contact_id: int, state: str) -> None:
-        try:
-            new_state = FollowupState(state)
-        except ValueError:
-            new_state = FollowupState.NONE
-        if new_state is FollowupState.NONE:
-            raise ValidationError("followup_state", "A follow-up is marked messaged, replied or dismissed.")
-        now = repo.utcnow()
-        with self._sessions.begin() as s:
             row = self._live_contact(s, contact_id)
-            row.followup_state = new_state.value
-            if new_state is FollowupState.MESSAGED:
-                row.followup_messaged_at = now
-            elif new_state is FollowupState.REPLIED:
-                row.followup_replied_at = now
-                if row.followup_messaged_at is None:
-                    row.followup_messaged_at = now
+            row.snoozed_until = until
+            name = row.display_name
+        return Written(None, _about(contact_id, f"snooze of {name}" if until else f"unsnooze of {name}"))
+
+    def mark_followup(self, contact_id: int, state: str) -> Written[Pipeline]:
+        """A manual override of the follow-up stage; it logs an interaction (see FollowupService.mark)."""
+        return FollowupService(self._sessions).mark(contact_id, state)
 
     def reply_rate_by_month(self, months: int = 12, today: date | None = None) -> list[ReplyRate]:
-        """New connections per month (by connection date) and how many of them have replied."""
+        """New connections per month (by connection date), the notes sent to them and the replies to those notes."""
         today = _today(today)
         keys = rules.last_months(today, months)
         if not keys:
             return []
+        end = (today + timedelta(days=1)).isoformat()
         with self._sessions() as s:
             rows = s.execute(
                 text(
-                    "SELECT strftime('%Y-%m', COALESCE(connected_on, created_at)) AS month, COUNT(*),"
-                    " SUM(followup_state = 'replied') FROM contacts"
-                    " WHERE deleted_at IS NULL AND kind = 'person'"
-                    " AND date(COALESCE(connected_on, created_at)) >= :start GROUP BY month"
+                    "SELECT strftime('%Y-%m', connected_on) AS month, COUNT(*), SUM(followup_messaged_at < :end),"
+                    " SUM(followup_replied_at < :end) FROM contacts INDEXED BY ix_contacts_connected"
+                    " WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL"
+                    " AND connected_on BETWEEN :start AND :today GROUP BY month"
                 ),
-                {"start": f"{keys[0]}-01"},
+                {"start": f"{keys[0]}-01", "today": today.isoformat(), "end": end},
             ).all()
-        found = {m: (n, r or 0) for m, n, r in rows}
-        return [ReplyRate(k, *found.get(k, (0, 0))) for k in keys]
+        found = {m: (n, int(notes or 0), int(r or 0)) for m, n, notes, r in rows}
+        return [ReplyRate(k, *found.get(k, (0, 0, 0))) for k in keys]
 
     # --- the due list ------------------------------------------------------------------------------------
 
     def due(self, today: date | None = None) -> list[DueItem]:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
-        params = {
-            "today": today.isoformat(),
-            "due_before": (today + timedelta(days=rules.DUE_SOON_DAYS)).isoformat(),
-            "new_since": (today - timedelta(days=rules.NEW_CONNECTION_DAYS)).isoformat(),
-        }
-        items: list[DueItem] = []
         with self._sessions() as s:
-            cursor = _raw_connection(s).cursor()
-            for sql in (_TAG_CADENCE_DUE_SQL, _OWN_CADENCE_DUE_SQL):
-                for cid, name, cadence, last, connected, created in cursor.execute(sql, params):
-                    last_day = _as_date(last)
-                    since = today if last_day is not None else (_as_date(connected) or _as_date(created) or today)
-                    item = rules.cadence_item(cid, name, cadence, last_day, since, today)
-                    if item is not None:
-                        items.append(item)
-            for lo, hi in dict.fromkeys(rules.occasion_ranges(today)):
-                for field, kind in (("birthday", DueKind.BIRTHDAY), ("anniversary", DueKind.ANNIVERSARY)):
-                    sql = _OCCASION_SQL.format(field=field)
-                    for cid, name, stored in cursor.execute(sql, {**params, "lo": lo, "hi": hi}):
-                        occasion = rules.occasion_item(kind, cid, name, stored, today)
-                        if occasion is not None:
-                            items.append(occasion)
-            for cid, name, state, connected, created, messaged in cursor.execute(_FOLLOWUP_SQL, params):
-                since = _as_date(connected) or _as_date(created) or today
-                follow = rules.followup_item(cid, name, state, since, _as_date(messaged), today)
-                if follow is not None:
-                    items.append(follow)
+            items = collect_due(_raw_connection(s).cursor(), today)
             items += self._favour_items(s, today)
         return rules.sort_due(items)
 
@@ -388,7 +327,7 @@ class NetworkingService:
             key=lambda i: i.occurred_at,
         )
 
-    def close_favour(self, interaction_id: int) -> None:
+    def close_favour(self, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
             row = s.get(Interaction, interaction_id)
             if row is None:
@@ -396,10 +335,20 @@ class NetworkingService:
             if row.kind not in ("favour_given", "favour_received"):
                 raise ValidationError("kind", "Only favours can be marked done.")
             row.is_open = False
+            people = frozenset(p.contact_id for p in row.participants)
+        return Written(
+            None,
+            ChangeSet(
+                contacts=people,
+                interactions=frozenset({interaction_id}),
+                networking=True,
+                label="favour marked done",
+            ),
+        )
 
     # --- relationships and introductions -----------------------------------------------------------------
 
-    def add_relationship(self, a_id: int, b_id: int, kind: str, notes: str = "") -> Relation:
+    def add_relationship(self, a_id: int, b_id: int, kind: str, notes: str = "") -> Written[Relation]:
         """Record "a is b's <kind>"; returns the relationship as seen from ``a`` (adding it twice is harmless)."""
         if a_id == b_id:
             raise ValidationError("to_id", "A relationship needs two different people.")
@@ -418,14 +367,19 @@ class NetworkingService:
                 s.flush()
             elif notes and not row.notes:
                 row.notes = notes
-            other = s.get(Contact, b_id)
-            assert other is not None
-            return Relation(row.id, b_id, other.display_name, rules.role_of_other(a_id, from_id, stored), row.notes)
+            other = self._live_contact(s, b_id)
+            relation = Relation(row.id, b_id, other.display_name, rules.role_of_other(a_id, from_id, stored), row.notes)
+            first = self._live_contact(s, a_id).display_name
+        return Written(relation, _about((a_id, b_id), f"relationship of {first} and {other.display_name}"))
 
-    def remove_relationship(self, relationship_id: int) -> None:
+    def remove_relationship(self, relationship_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            if s.execute(delete(Relationship).where(Relationship.id == relationship_id)).rowcount == 0:  # type: ignore[attr-defined]
+            row = s.get(Relationship, relationship_id)
+            if row is None:
                 raise NotFoundError(f"no relationship with id {relationship_id}")
+            pair = (row.from_id, row.to_id)
+            s.delete(row)
+        return Written(None, _about(pair, "removal of a relationship"))
 
     def relationships_of(self, contact_id: int) -> list[Relation]:
         """The contact's relationships, read from their side, by name of the other person."""
@@ -458,7 +412,7 @@ class NetworkingService:
 
     def log_introduction(
         self, introducer_id: int, a_id: int, b_id: int, when: datetime | None = None, notes: str = ""
-    ) -> InteractionDTO:
+    ) -> Written[InteractionDTO]:
         """Record that ``introducer_id`` introduced a and b: one interaction on all three timelines.
 
         The two introduced people also get a "knows" relationship, so later introductions can build on it.
@@ -480,8 +434,9 @@ class NetworkingService:
                 ),
             )
         )
-        self.add_relationship(a_id, b_id, "knows", f"introduced by {names[introducer_id]}")
-        return logged
+        related = self.add_relationship(a_id, b_id, "knows", f"introduced by {names[introducer_id]}")
+        label = f"introduction of {names[a_id]} and {names[b_id]}"
+        return Written(logged.value, ChangeSet(label=label) | logged.changes | related.changes)
 
     def introducers_for(
         self, target_contact_id: int | None = None, organization: str | None = None, limit: int = 20
@@ -619,7 +574,25 @@ class NetworkingService:
         with self._sessions() as s:
             self._live_contact(s, contact_id)
             facts = self._strength_facts(s, [contact_id], today).get(contact_id, StrengthFacts())
-        return rules.strength(facts, today)
+            counted = self._counted_exchanges(s, contact_id, today)
+        return rules.strength(facts, today, counted)
+
+    def _counted_exchanges(self, s: Session, contact_id: int, today: date) -> tuple[str, ...]:
+        """The exchanges of the last 12 months that the score counted, newest first, as one line each."""
+        since = datetime.combine(today - timedelta(days=rules.STRENGTH_WINDOW_DAYS), datetime.min.time())
+        until = datetime.combine(today + timedelta(days=1), datetime.min.time())
+        rows = s.execute(
+            text(
+                "SELECT i.occurred_at, i.kind, i.direction, i.summary, i.notes FROM interaction_participants p"
+                " CROSS JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = :id"
+                f" AND {exchange_sql()} AND i.occurred_at >= :since AND i.occurred_at < :until"
+                " ORDER BY i.occurred_at DESC, i.id DESC"
+            ),
+            {"id": contact_id, "since": since.isoformat(sep=" "), "until": until.isoformat(sep=" ")},
+        ).all()
+        return tuple(
+            describe_exchange(_as_date(w) or today, k, d, summary or notes) for w, k, d, summary, notes in rows
+        )
 
     def strength_scores(self, today: date | None = None) -> dict[int, int]:
         """Scores of every live contact with any score (others are 0), in two aggregate queries."""
@@ -643,12 +616,21 @@ class NetworkingService:
             if ids is None
             else "interaction_participants p CROSS JOIN interactions i"
         )
-        params: dict[str, Any] = {"since": since.isoformat(sep=" "), "ids": _ids_json(ids or [])}
+        until = datetime.combine(today + timedelta(days=1), datetime.min.time())
+        params: dict[str, Any] = {
+            "since": since.isoformat(sep=" "),
+            "until": until.isoformat(sep=" "),
+            "ids": _ids_json(ids or []),
+        }
+        # Recency and frequency count exchanges only (netdesk.core.exchange); favours count on their own.
+        exchange = exchange_sql()
         activity = s.execute(
             text(
-                "SELECT p.contact_id, COUNT(*), MAX(i.occurred_at), SUM(i.kind = 'favour_given'),"
-                " SUM(i.kind = 'favour_received') FROM " + join_order + " ON i.id = p.interaction_id"
-                " WHERE p.role = 'participant' AND i.occurred_at >= :since" + id_filter + " GROUP BY p.contact_id"
+                f"SELECT p.contact_id, SUM({exchange}), MAX(CASE WHEN {exchange} THEN i.occurred_at END),"
+                " SUM(i.kind = 'favour_given' AND p.role = 'participant'),"
+                " SUM(i.kind = 'favour_received' AND p.role = 'participant') FROM " + join_order + " ON"
+                " i.id = p.interaction_id WHERE p.role IN ('participant', 'introducer') AND i.occurred_at >= :since"
+                " AND i.occurred_at < :until" + id_filter + " GROUP BY p.contact_id"
             ),
             params,
         ).all()
@@ -665,7 +647,7 @@ class NetworkingService:
         ).all()
         facts: dict[int, StrengthFacts] = {}
         for cid, count, last, given, received in activity:
-            facts[cid] = StrengthFacts(_as_date(last), count, int(given or 0), int(received or 0))
+            facts[cid] = StrengthFacts(_as_date(last), int(count or 0), int(given or 0), int(received or 0))
         for cid, cadence, last_contacted in cadences:
             base = facts.get(cid, StrengthFacts())
             facts[cid] = StrengthFacts(
@@ -683,70 +665,74 @@ class NetworkingService:
 
     # --- goals -------------------------------------------------------------------------------------------
 
-    def _ensure_goals(self, s: Session) -> None:
-        # Deleted goals stay as archived rows, so the defaults come back only in a database that never had goals.
-        if s.scalar(select(func.count()).select_from(Goal)) == 0:
-            now = repo.utcnow()
-            s.add_all(Goal(name=n, position=i, created_at=now) for i, n in enumerate(DEFAULT_GOALS))
-            s.flush()
-
     def goals(self) -> list[GoalInfo]:
-        with self._sessions.begin() as s:
-            self._ensure_goals(s)
+        # No goal exists until the user creates one (the Goals page offers DEFAULT_GOALS as suggestions).
+        with self._sessions() as s:
             rows = s.scalars(select(Goal).where(Goal.archived.is_(False)).order_by(Goal.position, Goal.id))
             return [GoalInfo(g.id, g.name, g.description) for g in rows]
 
-    def create_goal(self, name: str, description: str = "") -> GoalInfo:
+    def create_goal(self, name: str, description: str = "") -> Written[GoalInfo]:
         name = self._goal_name(name)
         with self._sessions.begin() as s:
-            self._ensure_goals(s)
             position = (s.scalar(select(func.max(Goal.position))) or 0) + 1
             row = Goal(name=name, description=description, position=position, created_at=repo.utcnow())
             s.add(row)
             s.flush()
-            return GoalInfo(row.id, row.name, row.description)
+            info = GoalInfo(row.id, row.name, row.description)
+        return Written(info, ChangeSet(goals=True, label=f"new goal {name}"))
 
-    def rename_goal(self, goal_id: int, name: str) -> GoalInfo:
+    def rename_goal(self, goal_id: int, name: str) -> Written[GoalInfo]:
         name = self._goal_name(name)
         with self._sessions.begin() as s:
             row = self._goal(s, goal_id)
             row.name = name
-            return GoalInfo(row.id, row.name, row.description)
+            info = GoalInfo(row.id, row.name, row.description)
+        return Written(info, ChangeSet(goals=True, label=f"rename of goal {name}"))
 
-    def delete_goal(self, goal_id: int) -> None:
-        """Remove the goal and its links (the row stays archived, see _ensure_goals)."""
+    def delete_goal(self, goal_id: int) -> Written[None]:
+        """Remove the goal and its links (the row stays, archived)."""
         with self._sessions.begin() as s:
             row = self._goal(s, goal_id)
             row.archived = True
+            name = row.name
             s.execute(delete(GoalContact).where(GoalContact.goal_id == goal_id))
             s.execute(delete(GoalInteraction).where(GoalInteraction.goal_id == goal_id))
+        return Written(None, ChangeSet(goals=True, label=f"delete goal {name}"))
 
-    def link_contact(self, goal_id: int, contact_id: int) -> None:
+    def link_contact(self, goal_id: int, contact_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            self._goal(s, goal_id)
-            self._live_contact(s, contact_id)
+            goal = self._goal(s, goal_id)
+            who = self._live_contact(s, contact_id)
             if s.get(GoalContact, (goal_id, contact_id)) is None:
                 s.add(GoalContact(goal_id=goal_id, contact_id=contact_id))
+            label = f"link of {who.display_name} to {goal.name}"
+        return Written(None, ChangeSet(contacts=frozenset({contact_id}), goals=True, label=label))
 
-    def unlink_contact(self, goal_id: int, contact_id: int) -> None:
+    def unlink_contact(self, goal_id: int, contact_id: int) -> Written[None]:
         with self._sessions.begin() as s:
             s.execute(delete(GoalContact).where(GoalContact.goal_id == goal_id, GoalContact.contact_id == contact_id))
+        return Written(None, ChangeSet(contacts=frozenset({contact_id}), goals=True, label="unlink from a goal"))
 
-    def link_interaction(self, goal_id: int, interaction_id: int) -> None:
+    def link_interaction(self, goal_id: int, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            self._goal(s, goal_id)
+            goal = self._goal(s, goal_id)
             if s.get(Interaction, interaction_id) is None:
                 raise NotFoundError(f"no interaction with id {interaction_id}")
             if s.get(GoalInteraction, (goal_id, interaction_id)) is None:
                 s.add(GoalInteraction(goal_id=goal_id, interaction_id=interaction_id))
+            label = f"link to {goal.name}"
+        return Written(None, ChangeSet(interactions=frozenset({interaction_id}), goals=True, label=label))
 
-    def unlink_interaction(self, goal_id: int, interaction_id: int) -> None:
+    def unlink_interaction(self, goal_id: int, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
             s.execute(
                 delete(GoalInteraction).where(
                     GoalInteraction.goal_id == goal_id, GoalInteraction.interaction_id == interaction_id
                 )
             )
+        return Written(
+            None, ChangeSet(interactions=frozenset({interaction_id}), goals=True, label="unlink from a goal")
+        )
 
     def goal_overview(self, today: date | None = None) -> list[GoalOverview]:
         """Per goal: linked people, interactions this month / quarter (linked ones and those with linked people),
@@ -755,8 +741,7 @@ class NetworkingService:
         quarter = datetime.combine(rules.quarter_start(today), datetime.min.time())
         month = datetime.combine(rules.month_start(today), datetime.min.time())
         stale_before = datetime.combine(today - timedelta(days=STALE_GOAL_CONTACT_DAYS), datetime.min.time())
-        with self._sessions.begin() as s:
-            self._ensure_goals(s)
+        with self._sessions() as s:
             goals = s.execute(
                 select(Goal.id, Goal.name).where(Goal.archived.is_(False)).order_by(Goal.position, Goal.id)
             ).all()
@@ -843,6 +828,12 @@ class NetworkingService:
         if row is None or row.deleted_at is not None:
             raise NotFoundError(f"no contact with id {contact_id}")
         return row
+
+
+def _about(contact_ids: int | tuple[int, ...], label: str) -> ChangeSet:
+    """A change to networking facts (rhythm, snooze, follow-up, relationship) of these contacts."""
+    ids = (contact_ids,) if isinstance(contact_ids, int) else contact_ids
+    return ChangeSet(contacts=frozenset(ids), networking=True, label=label)
 
 
 def _month_after(key: str) -> str:

@@ -1,8 +1,8 @@
 """The networking part of the detail pane: strength, cadence, favours, follow-up, relationships, goals, job history.
 
-Everything here is a handful of indexed lookups for one contact, cheap enough for the GUI thread. Each action
-changes the database through nd.networking and emits ``changed(contact_id)``; the main window then re-shows the
-contact (and refreshes the views), so this panel never patches its own display after an edit.
+Everything here is a handful of indexed lookups for one contact, cheap enough for the GUI thread. Each action is
+a write through ``ui.ops`` (undoable, errors shown one way); the window re-shows the contact from the change it
+publishes, so this panel never patches its own display after an edit.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from html import escape
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,14 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
+from netdesk.core.exchange import Stage
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow
-from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, DueKind, FollowupState
+from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
+from netdesk.ui.ops import ops_for
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+COUNTED_SHOWN = 5  # exchanges named under the strength score
 
 
 def _day(d: date | datetime) -> str:
@@ -75,7 +80,6 @@ class RelationshipDialog(ContactPicker):
 
 
 class NetworkingPanel(QWidget):
-    changed = Signal(int)  # the contact whose networking data an action here changed
     introductions_requested = Signal(int)
     contact_requested = Signal(int)  # a relationship was activated: show that person
 
@@ -113,6 +117,8 @@ class NetworkingPanel(QWidget):
         self.followup_label = label("followupLabel")
         self.messaged_button = button("Sent personal message", "sentMessageButton", lambda: self._followup("messaged"))
         self.replied_button = button("They replied", "theyRepliedButton", lambda: self._followup("replied"))
+        self.new_connection_button = button("Mark as new connection", "newConnectionButton", self.mark_new_connection)
+        self.write_note_button = button("Write note…", "writeNoteButton", self.write_note)
         self.relationships_list = QListWidget()
         self.relationships_list.setObjectName("relationshipsList")
         self.relationships_list.setMaximumHeight(90)
@@ -151,7 +157,9 @@ class NetworkingPanel(QWidget):
         layout.addWidget(self.favours_label)
         layout.addLayout(self._open_favours)
         layout.addWidget(self.followup_label)
-        followup_buttons = row(self.messaged_button, self.replied_button)
+        followup_buttons = row(
+            self.write_note_button, self.messaged_button, self.replied_button, self.new_connection_button
+        )
         followup_buttons.addStretch(1)
         layout.addLayout(followup_buttons)
         self.relationships_title = QLabel("<b>Relationships</b>")
@@ -210,9 +218,9 @@ class NetworkingPanel(QWidget):
             else f"Find who can introduce you to people at {contact.organization}"
         )
         self._clear_open_favours()
-        self.followup_label.hide()
-        self.messaged_button.hide()
-        self.replied_button.hide()
+        for widget in (self.followup_label, self.messaged_button, self.replied_button, self.new_connection_button):
+            widget.hide()
+        self.write_note_button.setVisible(person)
         if not person:
             return
         try:
@@ -226,7 +234,13 @@ class NetworkingPanel(QWidget):
         today = self._today()
         strength = networking.strength(cid, today)
         self.strength_label.setText(f"<b>Relationship strength {strength.score} / 100</b>")
-        self.strength_parts_label.setText("<br>".join(f"{escape(text)}: +{points}" for text, points in strength.parts))
+        lines = [f"{escape(text)}: +{points}" for text, points in strength.parts]
+        if strength.counted:
+            shown = strength.counted[:COUNTED_SHOWN]
+            lines.append("Counted: " + "<br>".join(escape(line) for line in shown))
+            if len(strength.counted) > len(shown):
+                lines.append(f"… and {len(strength.counted) - len(shown)} more")
+        self.strength_parts_label.setText("<br>".join(lines))
 
         own, effective = networking.cadence_of(cid)
         if own is not None:
@@ -241,9 +255,10 @@ class NetworkingPanel(QWidget):
         rows = self._nd.contacts.rows([cid])
         last = rows[0].last_contacted if rows else None
         parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]
-        if effective is not None:
-            start = last.date() if last else contact.connected_on or (contact.created_at or datetime.now()).date()
-            due = start + timedelta(days=effective)
+        if effective is not None and last is None:
+            parts.append("the first exchange starts the rhythm")
+        elif effective is not None and last is not None:
+            due = last.date() + timedelta(days=effective)
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 
@@ -286,22 +301,19 @@ class NetworkingPanel(QWidget):
         return ""
 
     def _show_followup(self, contact: ContactDTO, cid: int, today: date) -> None:
-        since = contact.connected_on or (contact.created_at.date() if contact.created_at else None)
-        if since is None or (today - since).days > NEW_CONNECTION_DAYS:
+        """Where a new connection stands in the follow-up pipeline (read from the record), with the overrides."""
+        pipeline = self._nd.followups.pipeline(cid)
+        if pipeline.connected_on is None:
+            self.new_connection_button.show()
             return
-        # Only new connections get here, so the (set-based) due query runs rarely.
-        due = self._nd.networking.due(today)
-        state = next((i.followup_state for i in due if i.kind is DueKind.FOLLOWUP and i.contact_id == cid), None)
         self.followup_label.show()
-        if state is FollowupState.NONE:
-            self.followup_label.setText("New connection: no personal message sent yet")
+        ago = (today - pipeline.connected_on).days
+        new = "New connection" if 0 <= ago <= NEW_CONNECTION_DAYS else "Connection"
+        self.followup_label.setText(f"{new} since {_day(pipeline.connected_on)}: {pipeline.stage.label}")
+        if pipeline.stage is Stage.CONNECTED:
             self.messaged_button.show()
+        elif pipeline.stage is Stage.NOTE_SENT:
             self.replied_button.show()
-        elif state is FollowupState.MESSAGED:
-            self.followup_label.setText("New connection: personal message sent, waiting for a reply")
-            self.replied_button.show()
-        else:
-            self.followup_label.setText("New connection: followed up")
 
     def _show_relationships(self, cid: int) -> None:
         self.relationships_list.clear()
@@ -353,39 +365,50 @@ class NetworkingPanel(QWidget):
 
     # --- actions -----------------------------------------------------------------------------------------
 
-    def _run(self, action: Callable[[], object]) -> bool:
+    def _run(self, action: Callable[[int], Written[Any]]) -> None:
+        """Write for the contact shown (nothing when none is: a button can outlive its contact by a click)."""
         contact = self.contact
         if contact is None or contact.id is None:
-            return False
-        try:
-            action()
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return False
-        self.changed.emit(contact.id)
-        return True
+            return
+        cid = contact.id
 
-    def _cid(self) -> int:
-        assert self.contact is not None and self.contact.id is not None
-        return self.contact.id
+        def reshow() -> None:
+            if self.contact is not None and self.contact.id == cid:
+                self.show_contact(self._nd.contacts.get(cid))
+
+        ops_for(self, self._nd, reshow).run(lambda: action(cid))
 
     def change_cadence(self) -> None:
         if self.contact is None or self.contact.id is None:
             return
         dialog = cadence_dialog(self, self._nd.networking, self.contact.id, self.contact.name)
-        cid = self.contact.id
         dialog.intValueSelected.connect(
-            lambda value: self._run(lambda: self._nd.networking.set_contact_cadence(cid, value or None))
+            lambda value: self._run(lambda cid: self._nd.networking.set_contact_cadence(cid, value or None))
         )
         self._open(dialog)
 
     def mark_favour_done(self, interaction_id: int) -> None:
-        self._run(lambda: self._nd.networking.close_favour(interaction_id))
+        self._run(lambda _cid: self._nd.networking.close_favour(interaction_id))
 
     def _followup(self, state: str) -> None:
-        cid = self._cid()
-        self._run(lambda: self._nd.networking.mark_followup(cid, state))
+        self._run(lambda cid: self._nd.networking.mark_followup(cid, state))
+
+    def mark_new_connection(self) -> None:
+        self._run(lambda cid: self._nd.followups.mark_new_connection(cid, self._today()))
+
+    def write_note(self) -> None:
+        """Open the personal-note composer; "Mark as sent" refreshes the pane (the pipeline moved)."""
+        from netdesk.ui.note_composer import NoteComposer
+
+        if self.contact is None or self.contact.id is None:
+            return
+        try:
+            composer = NoteComposer(self._nd, self.contact.id, self.contact.name, QSettings(), parent=self)
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self._open(composer)
 
     def add_relationship(self) -> None:
         contact = self.contact
@@ -397,7 +420,7 @@ class NetworkingPanel(QWidget):
             chosen = dialog.chosen()
             if chosen is not None:
                 other, kind = chosen[0], dialog.relationship_type()
-                self._run(lambda: self._nd.networking.add_relationship(other, self._cid(), kind))
+                self._run(lambda cid: self._nd.networking.add_relationship(other, cid, kind))
 
         dialog.accepted.connect(accepted)
         self._open(dialog)
@@ -407,14 +430,14 @@ class NetworkingPanel(QWidget):
         if item is None:
             return
         relationship_id = int(item.data(ID_ROLE))
-        self._run(lambda: self._nd.networking.remove_relationship(relationship_id))
+        self._run(lambda _cid: self._nd.networking.remove_relationship(relationship_id))
 
     def _goal_toggled(self, item: QListWidgetItem) -> None:
-        goal_id, cid = int(item.data(ID_ROLE)), self._cid()
+        goal_id = int(item.data(ID_ROLE))
         if item.checkState() == Qt.CheckState.Checked:
-            self._run(lambda: self._nd.networking.link_contact(goal_id, cid))
+            self._run(lambda cid: self._nd.networking.link_contact(goal_id, cid))
         else:
-            self._run(lambda: self._nd.networking.unlink_contact(goal_id, cid))
+            self._run(lambda cid: self._nd.networking.unlink_contact(goal_id, cid))
 
     def _open_other(self, item: QListWidgetItem) -> None:
         self.contact_requested.emit(int(item.data(ID_ROLE + 1)))

@@ -38,7 +38,7 @@ GOOGLE_EXPORT = (
 def test_google_export_with_an_initial_merges_and_near_misses_stay_suggestions(nd: NetDesk, tmp_path: Path) -> None:
     path = tmp_path / "contacts.vcf"
     path.write_bytes(GOOGLE_EXPORT.encode())
-    report = nd.imports.import_paths([path])
+    report = nd.imports.import_paths([path]).value
     assert (len(report.created), len(report.merged)) == (2, 1)  # Priya R. merged into Priya Raman; Paul kept apart
     people = {c.name: c for c in (nd.contacts.get(r.id) for r in nd.contacts.rows())}
     assert set(people) == {"Priya Raman", "Paul R."}

@@ -62,10 +62,10 @@ def test_the_report_adds_up_and_says_one_problem(nd: NetDesk, tmp_path: Path) ->
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:d\r\nEND:VCARD\r\n",
         encoding="utf-8",
     )
-    report = nd.imports.import_paths([path])
+    report = nd.imports.import_paths([path]).value
     assert (len(report.created), len(report.merged), len(report.skipped)) == (2, 1, 1)
     assert report.summary() == "2 created, 0 updated, 1 merged, 0 unchanged, 1 skipped, 1 problem"
-    again = nd.imports.import_paths([path])
+    again = nd.imports.import_paths([path]).value
     counted = [again.created, again.updated, again.merged, again.unchanged, again.skipped]
     assert sum(map(len, counted)) == 4  # every card read is counted exactly once
     assert (len(again.unchanged), len(again.skipped)) == (3, 1)

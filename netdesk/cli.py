@@ -153,10 +153,10 @@ def _cmd_backup(nd: NetDesk, args: argparse.Namespace) -> int:
 def _cmd_restore(nd: NetDesk, args: argparse.Namespace) -> int:
     assert nd.backups is not None
     if args.latest:
-        backups = [b for b in nd.backups.list() if b.reason != "before-restore"]
-        if not backups:
-            raise NetDeskError("there is no backup to restore")
-        target = backups[0].path
+        sound = nd.backups.newest_sound(skip_reasons=("before-restore",))  # a damaged newer one is passed over
+        if sound is None:
+            raise NetDeskError("there is no backup to restore that passes its integrity check")
+        target = sound.path
     elif args.backup is not None:
         target = args.backup if args.backup.parent != Path() else nd.backups.folder / args.backup
     else:
@@ -233,6 +233,13 @@ _register("restore", "restore a backup (the current state is backed up first)", 
 # --- networking (due, stats, log, cadence): netdesk/cli_networking.py ------------------------------------
 
 cli_networking.register(_register)
+
+
+# --- CardDAV accounts and sync (netdesk/cli_sync.py) ---------------------------------------------------------
+from netdesk import cli_sync  # noqa: E402
+
+_register("account", "add, list or remove CardDAV accounts", cli_sync.configure_account, cli_sync.run_account)
+_register("sync", "two-way sync with the CardDAV accounts", cli_sync.configure_sync, cli_sync.run_sync)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

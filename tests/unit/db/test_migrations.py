@@ -109,10 +109,13 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "-1")
-    assert "starred" not in {c["name"] for c in inspect(engine).get_columns("contacts")}
+        command.downgrade(cfg, "0002")  # through every later revision
+    columns = {c["name"] for c in inspect(engine).get_columns("contacts")}
+    assert "last_in_at" not in columns and "version" not in columns
+    assert "starred" not in columns
     assert "params_json" not in {c["name"] for c in inspect(engine).get_columns("contact_points")}
-    assert "app_settings" not in inspect(engine).get_table_names()
+    tables = set(inspect(engine).get_table_names())
+    assert not {"invitations", "sync_accounts", "sync_books", "sync_items", "app_settings"} & tables
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -121,4 +124,5 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
             text("SELECT birthday_month_day, starred FROM contacts WHERE id = :id"), {"id": ada.id}
         ).one() == ("12-10", 0)
         assert conn.execute(text("SELECT COUNT(*) FROM invitations")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM sync_accounts")).scalar() == 0
     engine.dispose()

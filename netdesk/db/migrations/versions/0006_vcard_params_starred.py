@@ -1,7 +1,7 @@
 """vCard parameters of contact points and addresses, the starred flag, and database settings
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 
 contact_points.params_json and addresses.params_json keep the parameters each value was imported with (every TYPE,
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -19,6 +19,7 @@ from typing import NoReturn
 from netdesk import __version__, cli_networking
 from netdesk.cli_output import write_json_array, write_text
 from netdesk.core.errors import DamagedDatabaseError, NetDeskError
+from netdesk.core.normalize import region_from_locale
 from netdesk.io.contact_json import json_objects_text, list_lines_text
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
@@ -69,7 +70,11 @@ def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
     # the networking keys are facts too, computed per batch.
     render, write = (json_objects_text, write_json_array) if args.json else (list_lines_text, write_text)
     facts = {**LIST_FACTS, **cli_networking.list_facts(nd, args.date)} if args.json else None
-    write(nd.contacts.render(render, " ".join(args.query), args.tag, with_photo=False, facts=facts), sys.stdout)
+    query, ids = " ".join(args.query), None
+    if args.starred:
+        matching = set(nd.contacts.search_ids(query, args.tag))
+        ids = [r.id for r in nd.contacts.rows() if r.starred and r.id in matching]
+    write(nd.contacts.render(render, query, args.tag, ids=ids, with_photo=False, facts=facts), sys.stdout)
     return EXIT_OK
 
 
@@ -153,6 +158,7 @@ def _register(
 def _configure_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("--starred", action="store_true", help="only starred contacts (Google's star)")
     p.add_argument("--date", type=cli_networking.iso_date, help="the day strength is computed for (default: today)")
     p.add_argument("query", nargs="*", help="search words (prefix, accent- and case-insensitive)")
 
@@ -166,6 +172,7 @@ def _configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", required=True, type=Path, help="file (or folder for vdir) to write")
     p.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0", help="vCard version inside a vdir")
     p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("--starred", action="store_true", help="only starred contacts (Google's star)")
     p.add_argument("query", nargs="*", help="only contacts matching these search words")
 
 
@@ -206,7 +213,10 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
 
 
 def open_database(db: Path | None) -> NetDesk:
-    return open_netdesk(db if db is not None else default_db_path())
+    nd = open_netdesk(db if db is not None else default_db_path())
+    # The database's phone region; a database without one (never opened in the app) gets LANG's country.
+    nd.settings.apply(fallback=region_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG") or ""))
+    return nd
 
 
 def run(argv: list[str]) -> int:

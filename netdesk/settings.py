@@ -47,6 +47,9 @@ class Preferences:
     backups_kept: int = DEFAULT_KEEP
     reply_benchmark_percent: int = 25  # the share of new connections expected to answer a personal note
     due_today_limit: int = TODAY_LIMIT  # items in the Due list's "Today"
+    # Where phone numbers without a country code are (ISO code, "GB"). Kept in the database, not in this store: it
+    # decides how that database's numbers match. "" leaves it as it is.
+    phone_region: str = ""
 
     def as_mapping(self) -> dict[str, object]:
         """The values to store, keyed like the settings store (a cadence of None is stored as 0)."""

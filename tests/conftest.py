@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -38,6 +40,21 @@ def peer_fixtures() -> Path:
             pytest.fail(message)  # CI must never pass by skipping the real-world tests
         pytest.skip(message)
     return PEER_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def vcard_fidelity() -> ModuleType:
+    """tests/fidelity/vcard_fidelity.py (a script run by path) as a module, for the tests that compare with it."""
+    if "vcard_fidelity" in sys.modules:
+        return sys.modules["vcard_fidelity"]
+    spec = importlib.util.spec_from_file_location(
+        "vcard_fidelity", REPO_ROOT / "tests" / "fidelity" / "vcard_fidelity.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["vcard_fidelity"] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, ExtraProperty, PostalAddress, sorted_tags
-from netdesk.core.names import given_names_may_match
+from netdesk.core.names import family_names_may_match, given_names_may_match
 from netdesk.core.normalize import fold, normalize_email, normalize_phone
 
 # Scalar text fields: the existing value is kept; a different incoming value is recorded as history.
@@ -60,13 +60,13 @@ def union_points(
         unlabelled = [i for i in same_value if not result[i].label]
         if exact:
             old = result[exact[0]]
-            result[exact[0]] = ContactPoint(old.value, old.label, old.pref or p.pref)
+            result[exact[0]] = ContactPoint(old.value, old.label, old.pref or p.pref, old.params or p.params)
         elif same_value and not p.label:
             old = result[same_value[0]]
-            result[same_value[0]] = ContactPoint(old.value, old.label, old.pref or p.pref)
+            result[same_value[0]] = ContactPoint(old.value, old.label, old.pref or p.pref, old.params)
         elif unlabelled:
             old = result[unlabelled[0]]
-            result[unlabelled[0]] = ContactPoint(old.value, p.label, old.pref or p.pref)
+            result[unlabelled[0]] = ContactPoint(old.value, p.label, old.pref or p.pref, p.params)
         else:
             result.append(p)
     return tuple(result)
@@ -172,6 +172,8 @@ def merge_contacts(
     related += [r for r in incoming.related if r not in related]
     values["related"] = tuple(related)
     values["extra"] = union_extras(existing.extra, incoming.extra)
+    have = {name for name, _ in existing.property_params}
+    values["property_params"] = (*existing.property_params, *(p for p in incoming.property_params if p[0] not in have))
     if incoming.kind != existing.kind and incoming_wins:
         values["kind"] = incoming.kind
     if incoming.rev and incoming_wins:
@@ -182,10 +184,13 @@ def merge_contacts(
 
 
 def same_person(a: ContactDTO, b: ContactDTO) -> bool:
-    """Whether two records sharing an email or phone may be merged: their names do not contradict each other.
+    """Whether two records sharing an email, phone or profile URL may be merged: their names do not contradict each
+    other.
 
-    A record without a name (only an email, say) fits anyone; otherwise the display names must agree, or the
-    family names must agree with given names that may be variants of each other ("Bob" / "Robert").
+    A record without a name (only an email, say) fits anyone; otherwise the display names must agree, or the family
+    names must agree (one may be an initial of the other: "R." / "Raman") with given names that may be variants of
+    each other ("Bob" / "Robert", "P." / "Priya"). Without such a shared key names alone never merge: near misses
+    are only suggested.
     """
     if a.kind != b.kind and a.kind.value and b.kind.value:
         return False
@@ -194,11 +199,21 @@ def same_person(a: ContactDTO, b: ContactDTO) -> bool:
     name_a, name_b = _person_name(a), _person_name(b)
     if not name_a or not name_b or name_a == name_b:
         return True
-    fam_a, fam_b = fold(a.family_name).strip(), fold(b.family_name).strip()
-    if fam_a and fam_b and fam_a != fam_b:
+    given_a, fam_a = _given_and_family(a)
+    given_b, fam_b = _given_and_family(b)
+    if fam_a and fam_b and not family_names_may_match(fam_a, fam_b):
         return False
-    given_a, given_b = a.given_name or a.formatted_name, b.given_name or b.formatted_name
     return not given_a or not given_b or given_names_may_match(given_a, given_b)
+
+
+def _given_and_family(c: ContactDTO) -> tuple[str, str]:
+    """Given and family name; a contact with only a formatted name ("Priya R.") is read as "given … family"."""
+    if c.given_name or c.family_name:
+        return c.given_name, c.family_name
+    words = c.formatted_name.split()
+    if len(words) >= 2:
+        return words[0], words[-1]
+    return c.formatted_name, ""
 
 
 def _person_name(c: ContactDTO) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple
@@ -76,14 +76,22 @@ class ParticipantRole(StrEnum):
 # Labels offered in the editor; any other string is a custom label and is kept as typed.
 STANDARD_LABELS = ("work", "home", "mobile", "other")
 
+# vCard parameters as read: ((NAME, (value, …)), …) in their original order and spelling.
+Params = tuple[tuple[str, tuple[str, ...]], ...]
+
 
 @dataclass(frozen=True, slots=True)
 class ContactPoint:
-    """An email address, phone number, URL or instant-message handle with its label."""
+    """An email address, phone number, URL or instant-message handle with its label.
+
+    ``params`` are the vCard parameters it was read with (every TYPE, LABEL, X-…), written back as they were while
+    they still say what ``label`` and ``pref`` say. They are its spelling, not its identity: not compared.
+    """
 
     value: str
     label: str = ""
     pref: bool = False
+    params: Params = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,7 @@ class PostalAddress:
     region: str = ""
     postal_code: str = ""
     country: str = ""
+    params: Params = field(default=(), compare=False)  # as read (TYPE, LABEL …), see ContactPoint.params
 
     def is_empty(self) -> bool:
         return not any(
@@ -192,6 +201,10 @@ class ContactDTO:
     related: tuple[Related, ...] = ()
     extra: tuple[ExtraProperty, ...] = ()
     rev: str = ""
+    # vCard parameters of modelled single-valued properties, as read (("N", (("LANGUAGE", ("de",)),)), …): their
+    # spelling, written back on export; not compared, like ContactPoint.params.
+    property_params: tuple[tuple[str, Params], ...] = field(default=(), compare=False)
+    starred: bool = False
     connected_on: date | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -199,7 +212,7 @@ class ContactDTO:
 
     @property
     def name(self) -> str:
-        """The name shown to the user: FN, else the name parts, else the organisation or email."""
+        """The name shown to the user: FN, else the name parts, else whatever else identifies the contact."""
         return display_name(self)
 
     def replace(self, **changes: object) -> ContactDTO:
@@ -220,7 +233,35 @@ def display_name(c: ContactDTO) -> str:
         return c.emails[0].value
     if c.phones:
         return c.phones[0].value
-    return ""
+    if c.ims:
+        return _without_scheme(c.ims[0].value)
+    if c.urls:
+        return c.urls[0].value
+    words = c.notes.split()
+    if words:
+        text = " ".join(words[:NOTE_NAME_WORDS])
+        return text + ("…" if len(words) > NOTE_NAME_WORDS else "")
+    return NO_NAME
+
+
+# A card that holds only a note is named after the note's first words.
+NOTE_NAME_WORDS = 5
+# What a contact with nothing to name it by is called.
+NO_NAME = "(no name)"
+
+
+def _without_scheme(uri: str) -> str:
+    """``xmpp:ada@example.org`` -> ``ada@example.org``: a handle reads better without its scheme."""
+    scheme, colon, rest = uri.partition(":")
+    return rest if colon and rest and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme) else uri
+
+
+def has_content(c: ContactDTO) -> bool:
+    """Whether a record holds anything worth keeping (a name or not): an empty one is skipped at import."""
+    if display_name(c) != NO_NAME:
+        return True
+    others = (c.title, c.role, c.department, c.gender, c.tags, c.birthday, c.anniversary, c.photo, c.photo_uri)
+    return any(others) or any((c.addresses, c.related, c.extra))
 
 
 def without_redundant_fn(c: ContactDTO) -> ContactDTO:
@@ -278,6 +319,7 @@ class ContactRow(NamedTuple):
     tags: str  # comma-separated, sorted
     sort_key: str
     last_contacted: datetime | None = None
+    starred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +356,7 @@ def sorted_tags(tags: object) -> tuple[str, ...]:
 
 
 __all__ = [
+    "NO_NAME",
     "STANDARD_LABELS",
     "Channel",
     "ContactDTO",
@@ -333,6 +376,7 @@ __all__ = [
     "TagCount",
     "TrashEntry",
     "display_name",
+    "has_content",
     "sorted_tags",
     "without_redundant_fn",
 ]

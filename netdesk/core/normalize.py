@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 import phonenumbers
@@ -27,12 +28,87 @@ def is_valid_email(email: str) -> bool:
     return bool(_EMAIL.match(email.strip()))
 
 
-@lru_cache(maxsize=65536)
-def normalize_phone(raw: str, region: str = "US") -> str:
-    """E.164 form of a phone number when it can be parsed, else its digits (with a leading +).
+# Where numbers written without a country code are assumed to be: the user's setting (Preferences, set at first start
+# from the system locale; the CLI falls back to LANG). Set once at start by the composition root.
+FALLBACK_REGION = "US"
+_default_region = FALLBACK_REGION
 
-    ``region`` is the default for numbers written without a country code.
+
+def default_region() -> str:
+    return _default_region
+
+
+def is_phone_region(code: str) -> bool:
+    return code.strip().upper() in phonenumbers.SUPPORTED_REGIONS
+
+
+def set_default_region(region: str) -> None:
+    """Make ``region`` (an ISO 3166 alpha-2 code phonenumbers knows) the default for national numbers."""
+    global _default_region
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"unknown phone region {region!r} (expected a two-letter country code such as GB or DE)")
+    _default_region = code
+
+
+def region_from_locale(locale_name: str) -> str | None:
+    """The country of a locale name such as ``en_GB.UTF-8`` or ``de-AT`` (None for C/POSIX or an unknown one)."""
+    base = locale_name.split(".")[0].split("@")[0].replace("-", "_")
+    _, _, country = base.partition("_")
+    code = country.upper()
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+# Country names that pycountry's ISO lists do not spell this way, as address books write them.
+_COUNTRY_ALIASES = {
+    "usa": "US", "u.s.a.": "US", "u.s.a": "US", "u.s.": "US", "united states of america": "US", "america": "US",
+    "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB",
+    "deutschland": "DE", "österreich": "AT", "schweiz": "CH", "suisse": "CH", "svizzera": "CH", "españa": "ES",
+    "italia": "IT", "nederland": "NL", "belgië": "BE", "belgique": "BE", "sverige": "SE", "norge": "NO",
+    "danmark": "DK", "suomi": "FI", "polska": "PL", "česko": "CZ", "россия": "RU", "nippon": "JP", "日本": "JP",
+    "中国": "CN", "brasil": "BR", "méxico": "MX", "south korea": "KR", "korea": "KR", "russia": "RU",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1024)
+def region_for_country(country: str) -> str | None:
+    """The phone region of an address's country, written as a code ("DE", "DEU") or a name; None when unknown."""
+    import pycountry  # its data loads on first use: only when an address names a country
+
+    text = " ".join(country.split()).strip()
+    if not text:
+        return None
+    alias = _COUNTRY_ALIASES.get(text.casefold())
+    if alias:
+        return alias
+    try:
+        code = str(pycountry.countries.lookup(text).alpha_2)
+    except LookupError:
+        return None
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def contact_region(countries: Iterable[str]) -> str:
+    """The region for a contact's national numbers: the country of its first address that names a known one,
+    else the default region."""
+    for country in countries:
+        region = region_for_country(country)
+        if region:
+            return region
+    return _default_region
+
+
+def normalize_phone(raw: str, region: str | None = None) -> str:
+    """E.164 form of a phone number when it can be parsed, else its digits (with a leading +), else its text.
+
+    ``region`` (default: ``default_region()``) is where a number written without a country code is assumed to be.
+    A number that cannot be parsed is matched by its digits, and one without digits ("Fax privat") by its text.
     """
+    return _normalize_phone(raw, region or _default_region)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_phone(raw: str, region: str) -> str:
     text = raw.strip()
     if text.lower().startswith("tel:"):
         text = text[4:]
@@ -43,7 +119,9 @@ def normalize_phone(raw: str, region: str = "US") -> str:
     except phonenumbers.NumberParseException:
         pass
     digits = "".join(ch for ch in text if ch.isdigit())
-    return ("+" + digits) if text.startswith("+") and digits else digits
+    if not digits:
+        return fold(text)
+    return ("+" + digits) if text.startswith("+") else digits
 
 
 def sort_key(name: str) -> str:

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, PostalAddress
-from netdesk.db.codec import extras_from_json, partial_date, related_from_json
+from netdesk.db.codec import extras_from_json, params_from_json, partial_date, related_from_json
 
 if TYPE_CHECKING:  # not imported at run time: worker processes (map_batch) stay free of SQLAlchemy
     from sqlalchemy.orm import Session
@@ -38,7 +38,7 @@ BULK_CACHE_SIZE = -2000  # KiB (SQLite's convention for a negative cache_size)
 _CONTACT_COLUMNS = (
     "id, uid, kind, formatted_name, prefix, given_name, additional_name, family_name, suffix, nickname, "
     "organization, department, title, role, birthday, anniversary, gender, notes, photo_mime, photo_uri, "
-    "related_json, extra_json, rev, connected_on, created_at, updated_at, version"
+    "related_json, extra_json, rev, connected_on, created_at, updated_at, version, starred"
 )
 _IN_BATCH = "IN (SELECT value FROM json_each(?))"
 _KINDS = {k.value: k for k in ContactKind}
@@ -198,22 +198,24 @@ def _assemble(
     """DTOs for ``rows`` of ``_CONTACT_COLUMNS``, with their points, addresses, tags and photos (four queries)."""
     param = (json.dumps([r[0] for r in rows]),)
     points: dict[int, dict[str, list[ContactPoint]]] = {}
-    for cid, kind, value, label, pref in conn.execute(
-        f"SELECT contact_id, kind, value, label, pref FROM contact_points WHERE contact_id {_IN_BATCH}"
+    for cid, kind, value, label, pref, params in conn.execute(
+        f"SELECT contact_id, kind, value, label, pref, params_json FROM contact_points WHERE contact_id {_IN_BATCH}"
         " ORDER BY contact_id, position",
         param,
     ):
         by_kind = points.get(cid)
         if by_kind is None:
             by_kind = points[cid] = {}
-        by_kind.setdefault(kind, []).append(ContactPoint(value, label, bool(pref)))
+        by_kind.setdefault(kind, []).append(ContactPoint(value, label, bool(pref), params_from_json(params)))
     addresses: dict[int, list[PostalAddress]] = {}
     for cid, *a in conn.execute(
-        "SELECT contact_id, label, pref, po_box, extended, street, locality, region, postal_code, country"
-        f" FROM addresses WHERE contact_id {_IN_BATCH} ORDER BY contact_id, position",
+        "SELECT contact_id, label, pref, po_box, extended, street, locality, region, postal_code, country,"
+        f" params_json FROM addresses WHERE contact_id {_IN_BATCH} ORDER BY contact_id, position",
         param,
     ):
-        addresses.setdefault(cid, []).append(PostalAddress(a[0], bool(a[1]), *a[2:]))
+        addresses.setdefault(cid, []).append(
+            PostalAddress(a[0], bool(a[1]), a[2], a[3], a[4], a[5], a[6], a[7], a[8], params_from_json(a[9]))
+        )
     tags: dict[int, list[str]] = {}
     for cid, tag_id in conn.execute(f"SELECT contact_id, tag_id FROM contact_tags WHERE contact_id {_IN_BATCH}", param):
         tags.setdefault(cid, []).append(tag_names[tag_id])
@@ -234,6 +236,7 @@ def _dto(
     photo: bytes | None,
 ) -> ContactDTO:
     p = points or _NO_POINTS
+    extras = extras_from_json(r[21])
     return ContactDTO(
         id=r[0],
         uid=r[1],
@@ -264,12 +267,14 @@ def _dto(
         photo_mime=r[18],
         photo_uri=r[19],
         related=related_from_json(r[20]),
-        extra=extras_from_json(r[21]),
+        extra=extras[0],
+        property_params=extras[1],
         rev=r[22],
         connected_on=date.fromisoformat(r[23]) if r[23] else None,
         created_at=_datetime(r[24]),
         updated_at=_datetime(r[25]),
         version=r[26],
+        starred=bool(r[27]),
     )
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
-from netdesk.core.model import ExtraProperty, PartialDate, Related
+from netdesk.core.model import ExtraProperty, Params, PartialDate, Related
 
 
 def partial_date(text_value: str) -> PartialDate | None:
@@ -20,30 +21,40 @@ def partial_date(text_value: str) -> PartialDate | None:
         return None
 
 
-def extras_from_json(data: str) -> tuple[ExtraProperty, ...]:
+def extras_from_json(data: str) -> tuple[tuple[ExtraProperty, ...], tuple[tuple[str, Params], ...]]:
+    """Extra properties and ContactDTO.property_params (entries with "params_of"), from ``extra_json``."""
+    if not data:
+        return (), ()
+    extras: list[ExtraProperty] = []
+    property_params: list[tuple[str, Params]] = []
+    for e in json.loads(data):
+        params = tuple((k, tuple(v)) for k, v in e.get("params", []))
+        if "params_of" in e:
+            property_params.append((e["params_of"], params))
+        else:
+            extras.append(ExtraProperty(name=e["name"], value=e["value"], params=params, group=e.get("group", "")))
+    return tuple(extras), tuple(property_params)
+
+
+def extras_to_json(extras: Sequence[ExtraProperty], property_params: Sequence[tuple[str, Params]] = ()) -> str:
+    if not extras and not property_params:
+        return ""
+    entries: list[dict[str, Any]] = [
+        {"name": e.name, "value": e.value, "params": [[k, list(v)] for k, v in e.params], "group": e.group}
+        for e in extras
+    ]
+    entries += [{"params_of": name, "params": [[k, list(v)] for k, v in params]} for name, params in property_params]
+    return json.dumps(entries, ensure_ascii=False)
+
+
+def params_from_json(data: str) -> Params:
     if not data:
         return ()
-    return tuple(
-        ExtraProperty(
-            name=e["name"],
-            value=e["value"],
-            params=tuple((k, tuple(v)) for k, v in e.get("params", [])),
-            group=e.get("group", ""),
-        )
-        for e in json.loads(data)
-    )
+    return tuple((k, tuple(v)) for k, v in json.loads(data))
 
 
-def extras_to_json(extras: Sequence[ExtraProperty]) -> str:
-    if not extras:
-        return ""
-    return json.dumps(
-        [
-            {"name": e.name, "value": e.value, "params": [[k, list(v)] for k, v in e.params], "group": e.group}
-            for e in extras
-        ],
-        ensure_ascii=False,
-    )
+def params_to_json(params: Params) -> str:
+    return json.dumps([[k, list(v)] for k, v in params], ensure_ascii=False) if params else ""
 
 
 def related_from_json(data: str) -> tuple[Related, ...]:

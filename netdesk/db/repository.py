@@ -22,13 +22,14 @@ from netdesk.core.model import (
     display_name,
     sorted_tags,
 )
-from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
+from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone, sort_key
 from netdesk.db import (
     search,
     versioning,  # noqa: F401  (raises the version on every ORM update)
 )
 from netdesk.db.codec import extras_from_json as _extras_from_json
 from netdesk.db.codec import extras_to_json as _extras_to_json
+from netdesk.db.codec import params_from_json, params_to_json
 from netdesk.db.codec import partial_date as _partial
 from netdesk.db.codec import related_from_json as _related_from_json
 from netdesk.db.codec import related_to_json as _related_to_json
@@ -46,11 +47,13 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
-def normalized_point(kind: str, value: str) -> str:
+def normalized_point(kind: str, value: str, region: str | None = None) -> str:
+    """The matching form of a point; ``region`` is where a phone number without a country code is (default: the
+    user's phone region)."""
     if kind == "email":
         return normalize_email(value)
     if kind == "phone":
-        return normalize_phone(value)
+        return normalize_phone(value, region)
     if kind == "url":
         return value.strip().rstrip("/").casefold()
     return value.strip().casefold()
@@ -72,11 +75,19 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
         chunk = id_list[start : start + 900]
         points: dict[int, dict[str, list[ContactPoint]]] = {}
         for r in session.execute(
-            select(points_t.c.contact_id, points_t.c.kind, points_t.c.value, points_t.c.label, points_t.c.pref)
+            select(
+                points_t.c.contact_id,
+                points_t.c.kind,
+                points_t.c.value,
+                points_t.c.label,
+                points_t.c.pref,
+                points_t.c.params_json,
+            )
             .where(points_t.c.contact_id.in_(chunk))
             .order_by(points_t.c.contact_id, points_t.c.position)
         ):
-            points.setdefault(r[0], {}).setdefault(r[1], []).append(ContactPoint(r[2], r[3], bool(r[4])))
+            point = ContactPoint(r[2], r[3], bool(r[4]), params_from_json(r[5]))
+            points.setdefault(r[0], {}).setdefault(r[1], []).append(point)
         addresses: dict[int, list[PostalAddress]] = {}
         for r in session.execute(
             select(addresses_t)
@@ -94,6 +105,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
                     region=r.region,
                     postal_code=r.postal_code,
                     country=r.country,
+                    params=params_from_json(r.params_json),
                 )
             )
         tags: dict[int, list[str]] = {}
@@ -112,6 +124,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
             )
         for r in session.execute(select(contacts_t).where(contacts_t.c.id.in_(chunk))):
             p = points.get(r.id, {})
+            extras_and_params = _extras_from_json(r.extra_json)
             out[r.id] = ContactDTO(
                 id=r.id,
                 uid=r.uid,
@@ -141,8 +154,10 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
                 photo_mime=r.photo_mime,
                 photo_uri=r.photo_uri,
                 related=_related_from_json(r.related_json),
-                extra=_extras_from_json(r.extra_json),
+                extra=extras_and_params[0],
+                property_params=extras_and_params[1],
                 rev=r.rev,
+                starred=bool(r.starred),
                 connected_on=r.connected_on,
                 created_at=r.created_at,
                 updated_at=r.updated_at,
@@ -211,9 +226,10 @@ def contact_values(dto: ContactDTO) -> dict[str, Any]:
         "notes": dto.notes,
         "photo_mime": dto.photo_mime if dto.photo else "",
         "photo_uri": dto.photo_uri,
-        "extra_json": _extras_to_json(dto.extra),
+        "extra_json": _extras_to_json(dto.extra, dto.property_params),
         "related_json": _related_to_json(dto.related),
         "rev": dto.rev,
+        "starred": dto.starred,
         "display_name": name,
         "sort_key": sort_key(name),
         "tags_text": ", ".join(sorted_tags(dto.tags)),
@@ -225,6 +241,7 @@ def contact_values(dto: ContactDTO) -> dict[str, Any]:
 def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
     """The ``contact_points`` rows of ``dto`` (without contact_id), in display order."""
     points: list[dict[str, Any]] = []
+    region = contact_region(a.country for a in dto.addresses) if dto.phones else None
     for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
         for p in values:
             if p.value.strip():
@@ -233,9 +250,10 @@ def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
                         "kind": kind,
                         "label": p.label,
                         "value": p.value.strip(),
-                        "normalized": normalized_point(kind, p.value),
+                        "normalized": normalized_point(kind, p.value, region),
                         "pref": p.pref,
                         "position": len(points),
+                        "params_json": params_to_json(p.params),
                     }
                 )
     return points
@@ -254,6 +272,7 @@ def address_values(dto: ContactDTO) -> list[dict[str, Any]]:
             "postal_code": a.postal_code,
             "country": a.country,
             "position": i,
+            "params_json": params_to_json(a.params),
         }
         for i, a in enumerate(dto.addresses)
     ]
@@ -455,7 +474,7 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
 
 
 _KINDS = {kind.value: kind for kind in ContactKind}
-_LIST_COLUMNS = "id, kind, display_name, organization, title, tags_text, sort_key, last_contacted"
+_LIST_COLUMNS = "id, kind, display_name, organization, title, tags_text, sort_key, last_contacted, starred"
 
 
 def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[ContactRow]:
@@ -484,8 +503,8 @@ def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[Contac
     kinds = _KINDS
     parse = datetime.fromisoformat
     return [
-        ContactRow(cid, kinds[kind], name, org, title, tags, key, None if last is None else parse(last))
-        for cid, kind, name, org, title, tags, key, last in fetched
+        ContactRow(cid, kinds[kind], name, org, title, tags, key, None if last is None else parse(last), bool(star))
+        for cid, kind, name, org, title, tags, key, last, star in fetched
     ]
 
 

@@ -62,6 +62,8 @@ class Contact(Base):
     extra_json: Mapped[str] = mapped_column(Text, default="")
     related_json: Mapped[str] = mapped_column(Text, default="")
     rev: Mapped[str] = mapped_column(String(64), default="")
+    # Google's "starred" group, as a flag of its own (written back as Google writes it).
+    starred: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("0"))
     # Denormalised for the list: the display name, its folded sort key and the sorted tag list.
     display_name: Mapped[str] = mapped_column(Text, default="")
     sort_key: Mapped[str] = mapped_column(Text, default="")
@@ -163,6 +165,8 @@ class ContactPointRow(Base):
     normalized: Mapped[str] = mapped_column(Text, default="")
     pref: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The vCard parameters it was read with, as JSON (ContactPoint.params): written back while they still fit.
+    params_json: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     contact: Mapped[Contact] = relationship(back_populates="points")
 
@@ -187,10 +191,20 @@ class AddressRow(Base):
     postal_code: Mapped[str] = mapped_column(Text, default="")
     country: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    params_json: Mapped[str] = mapped_column(Text, default="", server_default="")  # see ContactPointRow
 
     contact: Mapped[Contact] = relationship(back_populates="addresses")
 
     __table_args__ = (Index("ix_addresses_contact_id", "contact_id"),)
+
+
+class AppSetting(Base):
+    """Settings that belong to a database rather than to a user's machine (the phone region its numbers assume)."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
 
 
 class ContactPhoto(Base):

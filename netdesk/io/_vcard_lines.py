@@ -44,6 +44,7 @@ class ContentLine:
     value: str  # raw value: escapes intact; QP and charsets already decoded
     offset: int  # 0-based line within the card where the property starts
     binary: bytes | None = None  # decoded base64 payload when ENCODING=b/BASE64
+    problem: str = ""  # what was repaired on the way (control characters stripped), for the import report
 
     def types(self) -> list[str]:
         """TYPE values, comma lists flattened, in their original case."""
@@ -89,8 +90,21 @@ def decode_legacy(data: bytes) -> str:
         return "".join(data[i : i + 1].decode("cp1252", errors="ignore") or chr(data[i]) for i in range(len(data)))
 
 
+def _legacy_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte that is not UTF-8 is read as cp1252 (Latin-1 where cp1252 has a hole)."""
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return decode_legacy(bytes(bad)), error.end
+
+
+codecs.register_error("netdesk-legacy", _legacy_bytes)
+
+
 def decode_bytes(data: bytes, charset: str = "") -> str:
-    """Bytes of a value in ``charset`` (when known), else UTF-8, else cp1252."""
+    """Bytes of a value in ``charset`` (when known), else UTF-8 with each invalid byte read as cp1252.
+
+    One stray byte costs only itself: ``=C3=91=80`` is "Ñ" plus one odd character, not three garbled ones.
+    """
     codec = lookup_codec(charset) if charset else None
     if codec:
         try:
@@ -100,7 +114,17 @@ def decode_bytes(data: bytes, charset: str = "") -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return decode_legacy(data)
+        if _mostly_legacy(data):
+            return decode_legacy(data)
+        return data.decode("utf-8", errors="netdesk-legacy")
+
+
+def _mostly_legacy(data: bytes) -> bool:
+    """No valid multi-byte UTF-8 sequence at all: the value is in a legacy 8-bit charset as a whole."""
+    return _UTF8_SEQUENCE.search(data) is None
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 _QP_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
@@ -218,19 +242,47 @@ def parse_params(parts: list[str]) -> dict[str, list[str]]:
 # --- tokenizer ------------------------------------------------------------------------------
 
 
-def tokenize_card(lines: list[str]) -> list[ContentLine]:
+# Problems that cost a line or a character, not the card: (0-based line within the card, reason).
+Problems = list[tuple[int, str]]
+
+NOT_CLOSED_REASON = "card is not closed (missing END:VCARD): read as far as it goes"
+NO_BEGIN_REASON = "text outside a vCard (missing BEGIN:VCARD): read as a card"
+NESTED_CARD_REASON = "nested card (AGENT) kept as a property of this card, not imported as a contact of its own"
+_VERSION_21 = re.compile(r"^VERSION:\s*2\.1\s*$", re.IGNORECASE)
+
+
+def is_version_21(lines: list[str]) -> bool:
+    """Whether a card declares VERSION:2.1 (2.1 unfolding keeps the folding whitespace, RFC 822 style)."""
+    return any(_VERSION_21.match(ln) for ln in lines if ln[:1] in "Vv")
+
+
+def garbage_reason(raw: str) -> str:
+    shown = raw.strip()
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    return f"line is neither a property nor a continuation, ignored: {shown!r}"
+
+
+def tokenize_card(lines: list[str], problems: Problems | None = None) -> list[ContentLine]:
     """Content lines of one card given its physical lines (BEGIN/END included).
 
-    Raises CardSyntaxError when BEGIN:VCARD or END:VCARD is missing.
+    A card without BEGIN:VCARD or END:VCARD is read as far as it goes, and so is a card with stray lines; each is
+    reported in ``problems``. Raises CardSyntaxError only for a card with no lines at all.
     """
+    if problems is None:
+        problems = []
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), None)
     if first is None or last is None:
         raise CardSyntaxError("empty card", 0)
+    body_start = first + 1
     if marker(lines[first]) != "BEGIN:VCARD":
-        raise CardSyntaxError("text outside a vCard (missing BEGIN:VCARD)", first)
+        problems.append((first, NO_BEGIN_REASON))
+        body_start = first
+    body_end = last
     if marker(lines[last]) != "END:VCARD" or last == first:
-        raise CardSyntaxError("card is not closed (missing END:VCARD)", first)
+        problems.append((first, NOT_CLOSED_REASON))
+        body_end = last + 1
+    version_21 = is_version_21(lines)
 
     # Pass 1: join physical lines into logical ones, remembering where each starts.
     logical: list[_LogicalLine] = []
@@ -238,7 +290,7 @@ def tokenize_card(lines: list[str]) -> list[ContentLine]:
     nested_lines: list[str] = []
     in_qp_soft_break = False
     base64_mode = False
-    for offset in range(first + 1, last):
+    for offset in range(body_start, body_end):
         raw = lines[offset]
         if nested_depth:
             # A card embedded in this one (2.1 AGENT): kept whole as the value of an AGENT property.
@@ -250,46 +302,53 @@ def tokenize_card(lines: list[str]) -> list[ContentLine]:
                 nested_lines = []
             continue
         if in_qp_soft_break and logical:
-            # 2.1 quoted-printable soft line break: the next physical line continues the value, unindented.
+            # 2.1 quoted-printable soft line break: the next physical line continues the value as written (an
+            # indented continuation keeps its whitespace: "send the=" + " report" is "send the report").
             logical[-1].drop_last_char()
-            logical[-1].add(raw.lstrip(" \t") if raw[:1] in " \t" else raw)
+            logical[-1].add(raw)
             in_qp_soft_break = raw.endswith("=") and _is_qp(logical[-1].head())
             continue
         if not raw.strip():
             continue  # blank lines: 2.1 base64 terminators, iOS CR CR LF artefacts
         if raw[:1] in " \t" and logical:
-            logical[-1].add(raw[1:])
+            # 3.0/4.0 unfolding drops the one whitespace character; 2.1 (RFC 822 folding) keeps it, except in
+            # base64, where whitespace means nothing.
+            in_value = find_value_colon(logical[-1].head()) >= 0
+            logical[-1].add(raw if version_21 and in_value and not base64_mode else raw[1:])
         elif marker(raw) == "BEGIN:VCARD":
             nested_depth = 1
             nested_lines = [raw.strip()]
+            problems.append((offset, NESTED_CARD_REASON))
             continue
         elif AGENT_INLINE_BEGIN.match(raw.strip()):
             # ``AGENT:BEGIN:VCARD``: the nested card starts on the AGENT line itself.
             logical.append(_LogicalLine(offset, raw.strip()[: -len("BEGIN:VCARD")].rstrip()))
             nested_depth = 1
             nested_lines = ["BEGIN:VCARD"]
+            problems.append((offset, NESTED_CARD_REASON))
             continue
         elif raw.startswith("#"):
             continue  # comment lines some phones write
         elif (find_value_colon(raw) < 0 or not _NAME_RE.match(_name_part(raw))) and not (
-            _PROPERTY_START.match(raw) and offset + 1 < last and lines[offset + 1][:1] in " \t"
+            _PROPERTY_START.match(raw) and offset + 1 < body_end and lines[offset + 1][:1] in " \t"
         ):
-            if not logical:
-                continue  # garbage before the first property
-            if base64_mode and _BASE64_LINE.match(raw):
+            if logical and base64_mode and _BASE64_LINE.match(raw):
                 logical[-1].add(raw.strip())
-            elif logical[-1].ends_with(("\\", "¥")):
+            elif logical and logical[-1].ends_with(("\\", "¥")):
                 # A device bug: a value continued over a raw line break after a trailing backslash.
                 logical[-1].drop_last_char()
                 logical[-1].add("\\n" + raw)
             else:
-                logical[-1].add(raw)
+                # Never glued onto the previous value: that would invent a value nobody wrote.
+                problems.append((offset, garbage_reason(raw)))
+                in_qp_soft_break = False
+                continue
         else:
             logical.append(_LogicalLine(offset, raw))
             base64_mode = _is_base64_header(raw)
         in_qp_soft_break = bool(logical) and raw.endswith("=") and _is_qp(logical[-1].head())
     if nested_depth:
-        _attach_nested(logical, last, nested_lines)
+        _attach_nested(logical, body_end - 1, nested_lines)
 
     # Pass 2: split each logical line into its parts.
     out: list[ContentLine] = []
@@ -409,7 +468,17 @@ def finish_content_line(name: str, group: str, params: dict[str, list[str]], val
             binary = decode_base64_lenient(value)
     else:
         params.pop("CHARSET", None)  # the text is already decoded
-    return ContentLine(name=name.upper(), group=group, params=params, value=value, offset=offset, binary=binary)
+    problem = ""
+    if CONTROL_CHARACTERS.search(value):
+        value = CONTROL_CHARACTERS.sub("", value)
+        problem = f"control characters (NUL and the like) removed from {name.upper()}"
+    return ContentLine(
+        name=name.upper(), group=group, params=params, value=value, offset=offset, binary=binary, problem=problem
+    )
+
+
+# C0 controls other than TAB (line breaks never reach a value raw: they are escaped), and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 # --- value escaping -------------------------------------------------------------------------

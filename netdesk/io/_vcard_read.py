@@ -9,6 +9,7 @@ structured values such as GEO or X-ABADR survive) and written back unchanged by 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import urllib.parse
@@ -20,6 +21,7 @@ from netdesk.core.model import (
     ContactKind,
     ContactPoint,
     ExtraProperty,
+    Params,
     PartialDate,
     PostalAddress,
     Related,
@@ -30,6 +32,7 @@ from netdesk.io._vcard_lines import (
     CardSyntaxError,
     ContentLine,
     decode_base64_lenient,
+    escape,
     split_escaped,
     split_physical_lines,
     tokenize_card,
@@ -37,7 +40,7 @@ from netdesk.io._vcard_lines import (
 )
 from netdesk.io._vcard_vobject import content_lines as vobject_content_lines
 
-NO_NAME_REASON = "card has no name, organisation, email or phone"
+EMPTY_CARD_REASON = "card holds nothing to import (nothing but VERSION, UID or REV)"
 
 # Legacy instant-messenger properties and the URI scheme their handle gets in ContactDTO.ims.
 IM_PROPERTIES = {
@@ -58,9 +61,42 @@ _NEUTRAL_TYPES = frozenset(
     {"internet", "x400", "voice", "msg", "dom", "intl", "postal", "parcel", "pref", "x-internet"}
 )
 # Properties this reader regenerates or that must not be copied into an export.
-_DROPPED = frozenset({"VERSION", "PRODID", "PROFILE", "BEGIN", "END"})
+_DROPPED = frozenset({"VERSION", "PRODID", "BEGIN", "END"})
+# Where a point's params keep the raw text of its group's X-ABLabel (never written as a parameter: the writer turns it
+# back into the grouped X-ABLabel property).
+ABLABEL_PARAM = "X-ABLABEL"
+# Where an IM handle's params keep the legacy property it was written as (X-JABBER …), so that an export writes that
+# property again next to IMPP. Like ABLABEL_PARAM, never written as a parameter.
+WRITTEN_AS_PARAM = "X-NETDESK-WRITTEN-AS"
+# Where an ADR keeps components after its seven (Google Takeout puts the formatted address there), and N after its five.
+MORE_COMPONENTS_PARAM = "X-NETDESK-MORE-COMPONENTS"
+# Parameters NetDesk keeps for itself in ContactPoint.params.
+PRIVATE_PARAMS = frozenset({ABLABEL_PARAM, WRITTEN_AS_PARAM, MORE_COMPONENTS_PARAM})
+# Modelled properties whose parameters are kept that way (by the name the writer uses).
+_PARAMS_KEPT_FOR = {
+    "FN": "FN",
+    "N": "N",
+    "NICKNAME": "NICKNAME",
+    "ORG": "ORG",
+    "TITLE": "TITLE",
+    "ROLE": "ROLE",
+    "BDAY": "BDAY",
+    "ANNIVERSARY": "ANNIVERSARY",
+    "X-ANNIVERSARY": "ANNIVERSARY",
+    "X-EVOLUTION-ANNIVERSARY": "ANNIVERSARY",
+    "NOTE": "NOTE",
+    "REV": "REV",
+    "UID": "UID",
+    "GENDER": "GENDER",
+    "KIND": "KIND",
+}
+PHOTO_URI_KEY = "PHOTO-URI"
+# Parameters the writer derives itself, not kept.
+_DERIVED_PARAMS = frozenset({"X-APPLE-OMIT-YEAR", "ENCODING", "CHARSET"})
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 APPLE_NO_YEAR = 1604
+# Google's system groups: every contact is in them; not tags ("starred" becomes ContactDTO.starred).
+GOOGLE_SYSTEM_GROUPS = frozenset({"mycontacts", "my contacts", "starred", "other contacts", "imported on"})
 # Properties whose itemN.X-ABLabel becomes the label of a ContactPoint/PostalAddress.
 _LABELLED = frozenset({"EMAIL", "TEL", "URL", "IMPP", "ADR"})
 
@@ -77,6 +113,7 @@ class _Builder:
     notes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     extra: list[ExtraProperty] = field(default_factory=list)
+    property_params: dict[str, Params] = field(default_factory=dict)
     # Problems that cost one property, not the card: (0-based line within the card, reason).
     problems: list[tuple[int, str]] = field(default_factory=list)
 
@@ -88,17 +125,24 @@ class _Builder:
         return True
 
 
-def read_content_lines(lines: list[str], *, use_vobject: bool = True) -> tuple[list[ContentLine], bool]:
+def read_content_lines(
+    lines: list[str], *, use_vobject: bool = True, problems: list[tuple[int, str]] | None = None
+) -> tuple[list[ContentLine], bool]:
     """Content lines of one card and whether vobject's lexer read them (False: the tolerant tokenizer did).
 
-    Raises CardSyntaxError when neither can read the card.
+    Lines the tolerant tokenizer had to skip or repair go to ``problems``. Raises CardSyntaxError when neither can
+    read the card.
     """
     if use_vobject:
         try:
             return vobject_content_lines(lines), True
         except Exception:  # VobjectRejected, or anything vobject trips over: the tolerant tokenizer reads it
             pass
-    return tokenize_card(lines), False
+    return tokenize_card(lines, problems), False
+
+
+# Properties that say nothing about a person by themselves: a card holding only these is empty.
+_NO_CONTENT = frozenset({"VERSION", "PRODID", "UID", "REV", "X-ABLABEL"})
 
 
 def parse_card_text(card_text: str, *, use_vobject: bool = True) -> ContactDTO:
@@ -112,33 +156,48 @@ def parse_card_text(card_text: str, *, use_vobject: bool = True) -> ContactDTO:
 def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tuple[ContactDTO, list[tuple[int, str]]]:
     """Like ``parse_card_text``, plus the properties refused on the way: (0-based line within the card, reason)."""
     lines = split_physical_lines(card_text)
-    props, _by_vobject = read_content_lines(lines, use_vobject=use_vobject)
-    labels = _group_labels(props)
     b = _Builder()
+    props, _by_vobject = read_content_lines(lines, use_vobject=use_vobject, problems=b.problems)
+    if not any(p.name not in _NO_CONTENT and _has_value(p) for p in props):
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
+        raise CardSyntaxError(EMPTY_CARD_REASON, first)
+    b.problems.extend((p.offset, p.problem) for p in props if p.problem)
+    labels = _group_labels(props)
+    raw_labels = _group_labels(props, raw=True)
     modelled_groups: set[str] = set()
+    address_labels: list[ContentLine] = []
     for prop in props:
         if prop.name == "X-ABLABEL":
             continue
+        if prop.name == "LABEL" and not prop.group:
+            address_labels.append(prop)  # 2.1/3.0: the ADR it labels may come later
+            continue
         try:
-            handled = _apply(b, prop, labels)
+            handled = _apply(b, prop, labels, raw_labels)
         except (ValueError, IndexError):
             handled = False  # a malformed known property is kept verbatim rather than sinking the card
         if handled:
             if prop.group and (prop.name in _LABELLED or prop.name in IM_PROPERTIES):
                 modelled_groups.add(prop.group.lower())
+            _keep_params_of(b, prop)
         elif prop.name not in _DROPPED:
+            b.extra.append(_as_extra(prop))
+    for prop in address_labels:
+        if not _attach_address_label(b, prop):
             b.extra.append(_as_extra(prop))
     for prop in props:
         # An itemN.X-ABLabel is consumed as the label of its group's property; kept when that property is extra.
         if prop.name == "X-ABLABEL" and (not prop.group or prop.group.lower() not in modelled_groups):
             b.extra.append(_as_extra(prop))
     dto = _build(b)
-    if not (dto.formatted_name or _has_name_parts(dto) or dto.organization or dto.emails or dto.phones):
-        first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
-        raise CardSyntaxError(NO_NAME_REASON, first)
     if not dto.uid:
         dto = dto.replace(uid=stable_uuid4(card_text))
     return dto, b.problems
+
+
+def _has_value(prop: ContentLine) -> bool:
+    """Anything but separators: ``N:;;;;`` holds nothing."""
+    return prop.binary is not None or bool(prop.value.replace(";", "").replace(",", "").strip())
 
 
 def stable_uuid4(card_text: str) -> str:
@@ -147,22 +206,65 @@ def stable_uuid4(card_text: str) -> str:
     return str(uuid.UUID(bytes=digest, version=4))
 
 
-def _has_name_parts(dto: ContactDTO) -> bool:
-    return any((dto.prefix, dto.given_name, dto.additional_name, dto.family_name, dto.suffix, dto.nickname))
+def _group_labels(props: list[ContentLine], *, raw: bool = False) -> dict[str, str]:
+    """Apple/Google ``itemN.X-ABLabel`` custom labels by group name (only non-empty ones: an empty one is ignored).
 
-
-def _group_labels(props: list[ContentLine]) -> dict[str, str]:
-    """Apple/Google ``itemN.X-ABLabel`` custom labels by group name (only non-empty ones)."""
+    ``raw``: the X-ABLabel values as written (escaped), for writing them back.
+    """
     labels: dict[str, str] = {}
     for p in props:
         if p.name == "X-ABLABEL" and p.group:
-            text = unescape(p.value).strip()
-            m = _APPLE_LABEL.match(text)
-            if m:
-                text = m.group(1).strip().lower()
+            text = ablabel_text(p.value)
             if text:
-                labels.setdefault(p.group.lower(), text)
+                labels.setdefault(p.group.lower(), p.value if raw else text)
     return labels
+
+
+def ablabel_text(value: str) -> str:
+    """The label an X-ABLabel value stands for: Apple's ``_$!<Other>!$_`` is "other"."""
+    text = unescape(value).strip()
+    m = _APPLE_LABEL.match(text)
+    return m.group(1).strip().lower() if m else text
+
+
+def _keep_params_of(b: _Builder, prop: ContentLine) -> None:
+    """Remember the parameters of a modelled single-valued property (N;LANGUAGE=de, REV;VALUE=timestamp, ORG;SORT-AS=…)
+    in ContactDTO.property_params, once per property; the writer puts them back on it."""
+    target = _PARAMS_KEPT_FOR.get(prop.name)
+    if prop.name == "PHOTO" and prop.binary is None and not prop.value.strip().lower().startswith("data:"):
+        target = PHOTO_URI_KEY  # a photo by URL: its TYPE=PNG and the like (VALUE=uri is the writer's)
+    params = tuple(
+        (k, tuple(v))
+        for k, v in prop.params.items()
+        if k not in _DERIVED_PARAMS and v and not (target == PHOTO_URI_KEY and k == "VALUE")
+    )
+    if prop.name == "N":
+        more = split_escaped(prop.value, ";")[5:]
+        if any(m.strip() for m in more):  # components after the five of N: written back after them
+            params = (*params, (MORE_COMPONENTS_PARAM, (";".join(more),)))
+    if not target or not params or target in b.property_params:
+        return
+    b.property_params[target] = params
+
+
+def _attach_address_label(b: _Builder, prop: ContentLine) -> bool:
+    """A 2.1/3.0 LABEL property becomes the LABEL parameter of the ADR with the same types (as 4.0 writes it)."""
+    text = unescape(prop.value)
+    if not text.strip():
+        return True  # an empty LABEL labels nothing
+    wanted = _type_set(prop.params.get("TYPE", []))
+    for i, address in enumerate(b.addresses):
+        if any(k == "LABEL" for k, _ in address.params):
+            continue
+        if _type_set([v for k, vs in address.params if k == "TYPE" for v in vs]) == wanted:
+            params = (*address.params, ("LABEL", (text,)))
+            b.addresses[i] = dataclasses.replace(address, params=params)
+            return True
+    return False
+
+
+def _type_set(values: list[str] | tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t.strip().lower() for v in values for t in v.split(",") if t.strip())
 
 
 def _as_extra(prop: ContentLine) -> ExtraProperty:
@@ -173,16 +275,25 @@ def _as_extra(prop: ContentLine) -> ExtraProperty:
 
 
 def _label_and_pref(prop: ContentLine, labels: dict[str, str], kind: str) -> tuple[str, bool]:
-    types = prop.types()
-    lowered = {t.lower() for t in types}
-    pref = "pref" in lowered
-    pref_param = prop.param("PREF")
+    custom = labels.get(prop.group.lower()) if prop.group else None
+    return label_and_pref(prop.types(), prop.param("PREF"), custom or "", kind)
+
+
+def label_and_pref(types: list[str], pref_param: str, custom: str, kind: str) -> tuple[str, bool]:
+    """The label and preferred flag that TYPE values, a PREF parameter and a group's X-ABLabel text give."""
+    pref = "pref" in {t.lower() for t in types}
     if pref_param.strip().isdigit() and int(pref_param) == 1:
         pref = True
-    custom = labels.get(prop.group.lower()) if prop.group else None
     if custom:
         return (custom, pref)
     return (_label_from_types(types, kind), pref)
+
+
+def point_params(prop: ContentLine, raw_labels: dict[str, str]) -> Params:
+    """The parameters a point keeps for writing back, with its group's X-ABLabel text as ABLABEL_PARAM."""
+    params: Params = tuple((k, tuple(v)) for k, v in prop.params.items())
+    raw = raw_labels.get(prop.group.lower()) if prop.group else None
+    return (*params, (ABLABEL_PARAM, (raw,))) if raw else params
 
 
 def _label_from_types(types: list[str], kind: str) -> str:
@@ -205,7 +316,7 @@ def _label_from_types(types: list[str], kind: str) -> str:
     return " ".join(meaningful)
 
 
-def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool:
+def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: dict[str, str]) -> bool:
     """Copy one property into the builder; False means "not modelled here", so it is kept as extra."""
     name = prop.name
     value = prop.value
@@ -227,23 +338,28 @@ def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool:
     if name in ("TITLE", "ROLE"):
         return b.set_once(name.lower(), unescape(value).strip())
     if name == "EMAIL":
-        return _add_point(b.emails, unescape(value).strip(), prop, labels, "email")
+        return _add_point(b.emails, unescape(value).strip(), prop, labels, raw_labels, "email")
     if name == "TEL":
         text = unescape(value).strip()
         if text.lower().startswith("tel:"):
             text = text[4:]
-        return _add_point(b.phones, text, prop, labels, "tel")
+        return _add_point(b.phones, text, prop, labels, raw_labels, "tel")
     if name == "URL":
-        return _add_point(b.urls, unescape(value).strip(), prop, labels, "url")
+        return _add_point(b.urls, unescape(value).strip(), prop, labels, raw_labels, "url")
     if name == "IMPP":
-        return _add_point(b.ims, unescape(value).strip(), prop, labels, "im")
+        return _add_point(b.ims, unescape(value).strip(), prop, labels, raw_labels, "im")
     if name in IM_PROPERTIES:
-        handle = unescape(value).strip()
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", handle):
-            handle = f"{IM_PROPERTIES[name]}:{handle}"
-        return _add_point(b.ims, handle, prop, labels, "im")
+        handle = im_handle(name, value)
+        for i, point in enumerate(b.ims):
+            if point.value.casefold() == handle.casefold():  # IMPP came first: remember the X- form too
+                b.ims[i] = dataclasses.replace(point, params=(*point.params, (WRITTEN_AS_PARAM, (name,))))
+                return True
+        _add_point(b.ims, handle, prop, labels, raw_labels, "im")
+        if b.ims and b.ims[-1].value == handle:
+            b.ims[-1] = dataclasses.replace(b.ims[-1], params=(*b.ims[-1].params, (WRITTEN_AS_PARAM, (name,))))
+        return True
     if name == "ADR":
-        return _add_address(b, prop, labels)
+        return _add_address(b, prop, labels, raw_labels)
     if name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY"):
         key = "birthday" if name == "BDAY" else "anniversary"
         if key in b.fields:
@@ -252,11 +368,19 @@ def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool:
         return b.set_once(key, parsed) if parsed else False
     if name == "NOTE":
         text = unescape(value)
+        if b.notes and text.strip():
+            return False  # a second NOTE stays a NOTE of its own (kept verbatim, written back as one)
         if text.strip():
             b.notes.append(text)
         return True
     if name == "CATEGORIES":
-        b.tags.extend(unescape(t).strip() for t in split_escaped(value, ","))
+        words = [unescape(t).strip() for t in split_escaped(value, ",")]
+        if any(w.casefold() == "starred" for w in words):
+            b.fields["starred"] = True  # Google's star: a flag, written back as Google writes it
+        system = [w for w in words if w.casefold() in GOOGLE_SYSTEM_GROUPS and w.casefold() != "starred"]
+        if system:  # not tags the user chose, but kept for the export
+            b.extra.append(ExtraProperty(name="CATEGORIES", value=",".join(escape(w) for w in system)))
+        b.tags.extend(w for w in words if w.casefold() not in GOOGLE_SYSTEM_GROUPS)
         return True
     if name == "PHOTO":
         return _add_photo(b, prop)
@@ -277,25 +401,48 @@ def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool:
             return False
         b.related.append(Related(value=text, type=",".join(t.lower() for t in prop.types())))
         return True
-    if name == "GENDER":
-        text = value.strip()
-        return bool(text.rstrip(";")) and b.set_once("gender", text.rstrip(";"))
-    if name == "X-GENDER":
-        text = unescape(value).strip()
-        mapped = {"male": "M", "female": "F"}.get(text.lower(), text)
-        return bool(mapped) and b.set_once("gender", mapped)
+    if name in ("GENDER", "X-GENDER"):
+        if name == "GENDER":
+            gender = value.strip().rstrip(";")
+        else:
+            text = unescape(value).strip()
+            gender = {"male": "M", "female": "F"}.get(text.lower(), text)
+        if not gender:
+            return False
+        # NetDesk writes GENDER and X-GENDER side by side in 3.0: the second one saying the same is no news.
+        known = b.fields.get("gender")
+        if isinstance(known, str) and unescape(known) == unescape(gender):
+            return True
+        return b.set_once("gender", gender)
     return False
 
 
-def _add_point(target: list[ContactPoint], value: str, prop: ContentLine, labels: dict[str, str], kind: str) -> bool:
+def im_handle(name: str, value: str) -> str:
+    """The IMPP-style URI of a legacy IM property's value (``X-JABBER:ada@x.org`` -> ``xmpp:ada@x.org``)."""
+    handle = unescape(value).strip()
+    if handle and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", handle):
+        handle = f"{IM_PROPERTIES[name]}:{handle}"
+    return handle
+
+
+def _add_point(
+    target: list[ContactPoint],
+    value: str,
+    prop: ContentLine,
+    labels: dict[str, str],
+    raw_labels: dict[str, str],
+    kind: str,
+) -> bool:
     if not value:
         return True  # an empty EMAIL/TEL carries nothing worth keeping
+    if kind == "im" and any(p.value.casefold() == value.casefold() for p in target):
+        return True  # the same handle as IMPP and as X-JABBER (NetDesk writes both): one handle
     label, pref = _label_and_pref(prop, labels, kind)
-    target.append(ContactPoint(value=value, label=label, pref=pref))
+    target.append(ContactPoint(value=value, label=label, pref=pref, params=point_params(prop, raw_labels)))
     return True
 
 
-def _add_address(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool:
+def _add_address(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: dict[str, str]) -> bool:
     # Google Takeout appends the formatted address as an 8th component; it repeats the others, so it is dropped.
     raw_parts = split_escaped(prop.value, ";")
     parts = [unescape(p).strip() for p in raw_parts[:7]] + [""] * 7
@@ -310,8 +457,13 @@ def _add_address(b: _Builder, prop: ContentLine, labels: dict[str, str]) -> bool
         region=parts[4],
         postal_code=parts[5],
         country=parts[6],
+        params=point_params(prop, raw_labels),
     )
-    if not address.is_empty():
+    if len(raw_parts) > 7 and any(p.strip() for p in raw_parts[7:]):
+        address = dataclasses.replace(
+            address, params=(*address.params, (MORE_COMPONENTS_PARAM, (";".join(raw_parts[7:]),)))
+        )
+    if not address.is_empty() or "LABEL" in prop.params:
         b.addresses.append(address)
     return True
 
@@ -411,5 +563,7 @@ def _build(b: _Builder) -> ContactDTO:
         photo_uri=str(f.get("photo_uri", "")),
         related=tuple(b.related),
         extra=tuple(b.extra),
+        property_params=tuple(b.property_params.items()),
         rev=str(f.get("rev", "")),
+        starred=bool(f.get("starred", False)),
     )

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 import vobject.base
 
 from netdesk.io._vcard_lines import (
+    CONTROL_CHARACTERS,
     ContentLine,
     add_bare_param,
     add_param_values,
@@ -35,6 +36,7 @@ from netdesk.io._vcard_lines import (
     find_value_colon,
     finish_content_line,
     fold,
+    is_version_21,
     marker,
 )
 
@@ -79,6 +81,9 @@ def content_lines(lines: Sequence[str]) -> list[ContentLine]:
                 raise VobjectRejected("blank or leading continuation line")
             continue
         starts.append(index)
+    if len(starts) < len(lines) - lines.count("") and is_version_21(list(lines)):
+        # 2.1 folding keeps the folding whitespace (RFC 822); vobject's unfolding drops it.
+        raise VobjectRejected("folded 2.1 card")
     if len(starts) < 2 or marker(lines[starts[0]]) != "BEGIN:VCARD" or marker(lines[starts[-1]]) != "END:VCARD":
         raise VobjectRejected("not a single BEGIN:VCARD … END:VCARD")
     if any(lines[starts[0] + 1 : starts[1]]) or any(lines[starts[-1] + 1 :]):
@@ -152,15 +157,12 @@ def serialize_card(properties: Iterable[PropertySpec]) -> str:
         if not _SAFE_NAME.match(name) or (group and not _SAFE_NAME.match(group)):
             continue
         head = f"{group}.{name.upper()}" if group else name.upper()
-        # vobject refuses double quotes in parameter values and has no caret escaping: write them as ' and spaces.
-        cleaned = {
-            key: [v.replace('"', "'").replace("\r", " ").replace("\n", " ") for v in values]
-            for key, values in params
-            if values and _SAFE_NAME.match(key)
-        }
+        # vobject refuses double quotes in parameter values and knows no caret escaping: RFC 6868's is used.
+        cleaned = {key: [caret_encode(v) for v in values] for key, values in params if values and _SAFE_NAME.match(key)}
         for key in sorted(cleaned):
             head += f";{key}={','.join(_quote_param(v) for v in cleaned[key])}"
-        value = _RAW_LINE_BREAK.sub(r"\\n", raw_value)
+        # Control characters cannot travel in a vCard (an import strips them with a problem line): not written.
+        value = CONTROL_CHARACTERS.sub("", _RAW_LINE_BREAK.sub(r"\\n", raw_value))
         lines.append(_fold_line(f"{head}:{value}"))
     lines.append("END:VCARD\r\n")
     return "".join(lines)
@@ -177,3 +179,11 @@ def _fold_line(line: str) -> str:
             return line + "\r\n"
         return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))]) + "\r\n"
     return fold(line) + "\r\n"
+
+
+def caret_encode(value: str) -> str:
+    """RFC 6868: ^ as ^^, a line break as ^n, a double quote as ^' (the reader's decode_caret undoes them all)."""
+    if not any(c in value for c in '^"\r\n'):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value.replace("^", "^^").replace("\n", "^n").replace('"', "^'")

@@ -9,10 +9,31 @@ backslash-escape URIs and ``data:`` photos, and they know only 3.0.
 from __future__ import annotations
 
 import base64
+import re
 
-from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
-from netdesk.io._vcard_lines import escape
-from netdesk.io._vcard_read import APPLE_NO_YEAR
+from netdesk.core.model import (
+    NO_NAME,
+    ContactDTO,
+    ContactKind,
+    ContactPoint,
+    ExtraProperty,
+    Params,
+    PartialDate,
+    PostalAddress,
+)
+from netdesk.io._image_check import sniff_image_mime
+from netdesk.io._vcard_lines import CONTROL_CHARACTERS, decode_base64_lenient, escape
+from netdesk.io._vcard_read import (
+    ABLABEL_PARAM,
+    APPLE_NO_YEAR,
+    IM_PROPERTIES,
+    MORE_COMPONENTS_PARAM,
+    PHOTO_URI_KEY,
+    PRIVATE_PARAMS,
+    WRITTEN_AS_PARAM,
+    ablabel_text,
+    label_and_pref,
+)
 from netdesk.io._vcard_vobject import PropertySpec, serialize_card
 
 _Params = list[tuple[str, list[str]]]
@@ -77,6 +98,9 @@ def _date_value(value: PartialDate, version: str) -> tuple[str, _Params]:
 def _point_lines(
     name: str, point: ContactPoint, value: str, version: str, groups: _Groups, extra_types: list[str] | None = None
 ) -> list[PropertySpec]:
+    kept = _kept_params(point.params, point.label, point.pref, name)
+    if kept is not None:
+        return _verbatim_point_lines(name, value, kept, version, groups)
     label = point.label.strip()
     types = list(extra_types or [])
     custom = ""
@@ -107,6 +131,86 @@ def _point_lines(
     return [_prop(name, value, params, group), _prop("X-ABLabel", label_text, group=group)]
 
 
+def _legacy_im_lines(im: ContactPoint) -> list[PropertySpec]:
+    """The X-JABBER-style property an IM handle was read from, written again next to its IMPP."""
+    names = [v for k, vs in im.params if k == WRITTEN_AS_PARAM for v in vs if v in IM_PROPERTIES]
+    if not names:
+        return []
+    scheme, _, handle = im.value.partition(":")
+    if scheme.lower() != IM_PROPERTIES[names[0]] or not handle:
+        return []  # the handle was edited into another service: IMPP says it
+    params = [(k, list(vs)) for k, vs in im.params if k not in PRIVATE_PARAMS and k not in ("PREF",) and vs]
+    return [_prop(names[0], escape(handle), params)]
+
+
+def _kept_params(params: Params, label: str, pref: bool, name: str) -> Params | None:
+    """The parameters a point was read with, when they still say its label and preferred flag; else None."""
+    if not params:
+        return None
+    types = [t.strip() for k, vs in params if k == "TYPE" for v in vs for t in v.split(",") if t.strip()]
+    pref_param = next((vs[0] for k, vs in params if k == "PREF" and vs), "")
+    raw_label = next((vs[0] for k, vs in params if k == ABLABEL_PARAM and vs), "")
+    kind = {"URL": "url", "IMPP": "im", "TEL": "tel", "ADR": "adr"}.get(name, "email")
+    if label_and_pref(types, pref_param, ablabel_text(raw_label), kind) != (label, pref):
+        return None
+    return params
+
+
+def _verbatim_point_lines(name: str, value: str, params: Params, version: str, groups: _Groups) -> list[PropertySpec]:
+    """A point written with the parameters it came with, in ``version``'s spelling (PREF, LABEL, X-ABLabel)."""
+    raw_label = ""
+    address_label = ""
+    out: _Params = []
+    has_pref_type = False
+    for key, values in params:
+        if key == ABLABEL_PARAM:
+            raw_label = values[0] if values else ""
+            continue
+        if key == MORE_COMPONENTS_PARAM and name == "ADR":
+            value = ";".join([value, *values])
+            continue
+        if key in PRIVATE_PARAMS:
+            continue
+        if key == "LABEL" and version == "3.0":
+            address_label = values[0] if values else ""  # 3.0 has a LABEL property instead
+            continue
+        vals = list(values)
+        if key == "TYPE":
+            if version == "4.0":
+                vals = [v for v in vals if v.lower() != "pref"]  # 4.0 says PREF=1
+                has_pref_type = has_pref_type or len(vals) != len(values)
+            if not vals:
+                continue
+        elif key == "PREF" and version == "3.0":
+            if vals[:1] == ["1"]:
+                has_pref_type = True
+                continue
+        elif key == "ENCODING" or key == "CHARSET":
+            continue  # decoded at import; the value is plain text now
+        out.append((key, vals))
+    if has_pref_type:
+        if version == "4.0" and not any(k == "PREF" for k, _ in out):
+            out.append(("PREF", ["1"]))
+        elif version == "3.0":
+            type_index = next((i for i, (k, _) in enumerate(out) if k == "TYPE"), None)
+            if type_index is None:
+                out.insert(0, ("TYPE", ["pref"]))
+            elif "pref" not in {v.lower() for v in out[type_index][1]}:
+                out[type_index] = ("TYPE", [*out[type_index][1], "pref"])
+    tel_uri = name == "TEL" and any(k == "VALUE" and [v.lower() for v in vs] == ["uri"] for k, vs in out)
+    if tel_uri and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
+        value = "tel:" + value
+    lines: list[PropertySpec] = []
+    group = groups.new() if raw_label else ""
+    lines.append(_prop(name, value, out, group))
+    if raw_label:
+        lines.append(_prop("X-ABLabel", raw_label, group=group))
+    if address_label:
+        types = [(k, v) for k, v in out if k == "TYPE"]
+        lines.append(_prop("LABEL", escape(address_label), types))
+    return lines
+
+
 def _address_line(address: PostalAddress, version: str, groups: _Groups) -> list[PropertySpec]:
     parts = (
         address.po_box,
@@ -117,7 +221,7 @@ def _address_line(address: PostalAddress, version: str, groups: _Groups) -> list
         address.postal_code,
         address.country,
     )
-    point = ContactPoint(value="", label=address.label, pref=address.pref)
+    point = ContactPoint(value="", label=address.label, pref=address.pref, params=address.params)
     return _point_lines("ADR", point, ";".join(escape(p) for p in parts), version, groups)
 
 
@@ -131,7 +235,9 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
         out.append(_prop("UID", _escape_uri(c.uid)))
     if version == "4.0" and c.kind is ContactKind.ORGANIZATION:
         out.append(_prop("KIND", "org"))
-    out.append(_prop("FN", escape(c.formatted_name.strip() or c.name)))
+    # FN is mandatory and must say something: control characters alone (never written) would leave it empty.
+    name = next((n for n in (c.formatted_name, c.name) if CONTROL_CHARACTERS.sub("", n).strip()), NO_NAME)
+    out.append(_prop("FN", escape(name.strip())))
     name_parts = (c.family_name, c.given_name, c.additional_name, c.prefix, c.suffix)
     if version == "3.0" or any(name_parts):
         out.append(_prop("N", ";".join(escape(p) for p in name_parts)))
@@ -157,6 +263,7 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
         out += _point_lines("URL", url, escape(url.value), version, groups)
     for im in c.ims:
         out += _point_lines("IMPP", im, _escape_uri(im.value), version, groups)
+        out += _legacy_im_lines(im)
     if c.birthday:
         value, params = _date_value(c.birthday, version)
         out.append(_prop("BDAY", value, params))
@@ -165,25 +272,93 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
         # ANNIVERSARY is 4.0 only; 3.0 readers (Evolution, Thunderbird, Roundcube) use X-ANNIVERSARY.
         out.append(_prop("ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY", value, params))
     if c.gender:
-        if version == "4.0":
-            out.append(_prop("GENDER", c.gender))
-        else:
+        # GENDER is 4.0's; 3.0 readers (Evolution, Thunderbird) know X-GENDER, so 3.0 gets both.
+        out.append(_prop("GENDER", c.gender))
+        if version == "3.0":
             spelled = {"M": "Male", "F": "Female"}.get(c.gender, c.gender)
             out.append(_prop("X-GENDER", escape(spelled)))
     if c.notes:
         out.append(_prop("NOTE", escape(c.notes)))
-    if c.tags:
-        out.append(_prop("CATEGORIES", ",".join(escape(t) for t in c.tags)))
+    if c.tags or c.starred:
+        # The star as Google writes it: a "starred" category.
+        out.append(_prop("CATEGORIES", ",".join(escape(t) for t in (*c.tags, *(["starred"] if c.starred else [])))))
     out += _photo_lines(c, version)
     for rel in c.related:
         params = [("TYPE", rel.type.split(","))] if rel.type else []
         out.append(_prop("RELATED", escape(rel.value), params))
     if c.rev:
         out.append(_prop("REV", c.rev))
+    wrote_kind = version == "4.0" and c.kind is ContactKind.ORGANIZATION
     for extra in c.extra:
-        params = [(key, list(values)) for key, values in extra.params if values]
-        out.append(_prop(extra.name, extra.value, params, extra.group))
-    return serialize_card(out)
+        line = _extra_line(extra, version, wrote_kind)
+        if line is not None:
+            out.append(line)
+    return serialize_card(_with_kept_params(out, c, version))
+
+
+def _with_kept_params(out: list[PropertySpec], c: ContactDTO, version: str) -> list[PropertySpec]:
+    """Put the parameters a modelled property was read with (N;LANGUAGE=de …) back on the line written for it."""
+    kept = dict(c.property_params)
+    if not kept:
+        return out
+    result: list[PropertySpec] = []
+    for name, value, params, group in out:
+        key = "ANNIVERSARY" if name == "X-ANNIVERSARY" else name
+        if name == "PHOTO" and not value.startswith("data:") and not any(k == "ENCODING" for k, _ in params):
+            key = PHOTO_URI_KEY
+        extra = kept.pop(key, None)
+        if extra is not None:
+            have = {k for k, _ in params}
+            more = [v for k, vs in extra if k == MORE_COMPONENTS_PARAM for v in vs]
+            if more and name == "N":
+                value = ";".join([value, *more])
+            params = [*params, *((k, list(vs)) for k, vs in extra if k not in have and k != MORE_COMPONENTS_PARAM)]
+        result.append((name, value, params, group))
+    return result
+
+
+# Written once by the writer itself: a second one (invalid in every version) is not written.
+_WRITTEN_ONCE = frozenset({"VERSION", "PRODID", "UID", "REV", "N"})
+# Written once, except that 4.0 allows alternative representations of them (ALTID, e.g. a name in another script).
+# (Never N: vobject refuses a card with two, whatever their ALTID.)
+_ONCE_BUT_ALTID = frozenset({"FN"})
+
+
+def _extra_line(extra: ExtraProperty, version: str, wrote_kind: bool) -> PropertySpec | None:
+    """An unmodelled property with its parameters in ``version``'s spelling (2.1's BASE64 is 3.0's b, 4.0's data:).
+
+    None for what must not be written twice (a second N, FN, VERSION, UID; an ALTID alternative is 4.0 only) and for
+    a PROFILE other than VCARD, which no vCard reader accepts (vobject fails on the card).
+    """
+    name = extra.name.upper()
+    params = [(key, list(values)) for key, values in extra.params if values]
+    value = extra.value
+    if name in _WRITTEN_ONCE or (name == "KIND" and wrote_kind):
+        return None
+    if name in _ONCE_BUT_ALTID and not (version == "4.0" and any(k == "ALTID" for k, _ in params)):
+        return None
+    if name == "PROFILE":
+        if value.strip().upper() != "VCARD":
+            return None
+        value = "VCARD"
+    encodings = {v.upper() for k, vs in params if k == "ENCODING" for v in vs}
+    if encodings & {"8BIT", "7BIT", "QUOTED-PRINTABLE", "QP"}:
+        params = [(k, vs) for k, vs in params if k != "ENCODING"]  # decoded at import: plain text now
+    elif encodings & {"B", "BASE64"}:
+        if version == "3.0":
+            params = [(k, ["b"] if k == "ENCODING" else vs) for k, vs in params]
+        elif not value.lower().startswith("data:"):
+            payload = decode_base64_lenient(value) or b""
+            declared = next((vs[0] for k, vs in params if k == "TYPE" and vs), "")
+            mime = sniff_image_mime(payload) or (
+                declared.lower() if "/" in declared else _MEDIA_TYPES.get(declared.lower(), "application/octet-stream")
+            )
+            params = [(k, vs) for k, vs in params if k not in ("ENCODING", "TYPE")]
+            value = f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+    return _prop(extra.name, value, params, extra.group)
+
+
+_MEDIA_TYPES = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp"}
 
 
 def _photo_lines(c: ContactDTO, version: str) -> list[PropertySpec]:

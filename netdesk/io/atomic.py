@@ -6,6 +6,7 @@ Readers (khard, a spreadsheet, a sync tool) never see half a file, and a crash l
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -19,8 +20,16 @@ from typing import IO, Any
 def atomic_open(path: Path, mode: str = "wb", **open_args: Any) -> Iterator[IO[Any]]:
     """A file handle whose contents replace ``path`` only when the block ends without an exception."""
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # SIGTERM (which the CLI turns into an exception) is held back until the clean-up below is in place: arriving
+    # between creating the temporary file and the ``try``, it would leave the file behind.
+    held = _hold_termination()
     try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except BaseException:
+        _release_termination(held)
+        raise
+    try:
+        _release_termination(held)
         with os.fdopen(fd, mode, **open_args) as handle:
             yield handle
             handle.flush()
@@ -29,6 +38,18 @@ def atomic_open(path: Path, mode: str = "wb", **open_args: Any) -> Iterator[IO[A
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _hold_termination() -> bool:
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, and no SIGTERM handler to race
+        return False
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    return True
+
+
+def _release_termination(held: bool) -> None:
+    if held:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -47,9 +47,10 @@ from netdesk.core.model import (
     PartialDate,
     PostalAddress,
     Related,
+    has_content,
     sorted_tags,
 )
-from netdesk.io._vcard_lines import split_escaped
+from netdesk.io._vcard_lines import escape, split_escaped
 from netdesk.io.atomic import atomic_open
 from netdesk.io.csv_rows import numbered_rows
 from netdesk.io.report import ImportReport
@@ -94,8 +95,13 @@ NETDESK_COLUMNS = (
     "Updated At",
 )
 _NETDESK_MARKERS = frozenset({"uid", "kind", "formattedname", "emails", "phones", "addresses"})
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# "|" too: some spreadsheets (LibreOffice's DDE, old Excel) run a cell starting with a pipe as a command.
+_FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r", "'")
+# C0 controls a cell may not carry (a line break inside a quoted cell is text, and tabs are kept), and DEL.
+_CELL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _GOOGLE_SEPARATOR = " ::: "
+# Outlook's "Maiden Name" has no vCard property of its own; kept as this one (written back in every export).
+MAIDEN_NAME_PROPERTY = "X-MAIDENNAME"
 # Groups every Google contact is in; not tags the user chose.
 _GOOGLE_SYSTEM_GROUPS = frozenset({"my contacts", "mycontacts", "starred", "imported on", "other contacts"})
 
@@ -195,6 +201,7 @@ class _Builder:
     addresses: dict[str, dict[str, str]] = field(default_factory=dict)
     related: list[Related] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    starred: bool = False
     problems: list[str] = field(default_factory=list)
 
     def set(self, name: str, value: str) -> None:
@@ -229,7 +236,10 @@ class _Builder:
             )
             for label, p in self.addresses.items()
         )
+        extra = (ExtraProperty(MAIDEN_NAME_PROPERTY, escape(f["maiden_name"])),) if f.get("maiden_name") else ()
         return ContactDTO(
+            starred=self.starred,
+            extra=extra,
             formatted_name=f.get("formatted_name", ""),
             prefix=f.get("prefix", ""),
             given_name=f.get("given_name", ""),
@@ -359,7 +369,9 @@ def _google_row(header: list[str], row: list[str]) -> _Builder:
         elif key in ("groupmembership", "labels"):
             for group in value.split(_GOOGLE_SEPARATOR):
                 group = group.strip().lstrip("*").strip()
-                if group and group.casefold() not in _GOOGLE_SYSTEM_GROUPS:
+                if group.casefold() == "starred":
+                    b.starred = True  # Google's star: a flag, not a tag
+                elif group and group.casefold() not in _GOOGLE_SYSTEM_GROUPS:
                     b.tags.append(group)
         elif m := _GOOGLE_NUMBERED.match(name.strip()):
             numbered.setdefault((m.group(1).casefold(), m.group(2)), {})[_key(m.group(3))] = value
@@ -443,6 +455,7 @@ def _flat_table() -> dict[str, Handler]:
     add("Birthday", lambda b, v: b.set("birth_day" if v.strip().isdigit() else "birthday", v))
     add("Anniversary", _scalar("anniversary"))
     add("Gender", _scalar("gender"))
+    add("Maiden Name", _scalar("maiden_name"))
     add("Notes|Note", _scalar("notes"))
     add("Categories|Groups|Keywords", _categories)
     add("E-mail Address|Email Address|Email|Primary Email|E-mail 1 Address", _point("emails", ""))
@@ -582,7 +595,8 @@ def _parse_addresses(cell: str) -> tuple[PostalAddress, ...]:
             raise ValueError(f"address {line!r} does not have {len(_ADDRESS_PARTS)} parts separated by ';'")
         # The writer puts one space after each ';'.
         values = [_unescape(p[1:] if n and p.startswith(" ") else p) for n, p in enumerate(parts)]
-        addresses.append(PostalAddress(label, pref, **dict(zip(_ADDRESS_PARTS, values, strict=True))))
+        fields = dict(zip(_ADDRESS_PARTS, values, strict=True))
+        addresses.append(PostalAddress(label, pref, **fields))  # type: ignore[arg-type]
     return tuple(addresses)
 
 
@@ -744,8 +758,11 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
     contacts: list[ContactDTO] = []
     for line, row in _rows(text, delimiter):
         if isinstance(row, str):
-            report.error(name, line, f"row skipped: {row}")
+            report.skip(name, line, f"row skipped: {row}")
             continue
+        if any(_CELL_CONTROLS.search(cell) for cell in row):
+            row = [_CELL_CONTROLS.sub("", cell) for cell in row]
+            report.error(name, line, "control characters (NUL and the like) removed from the row")
         try:
             if kind == NETDESK:
                 contact = _netdesk_row(header, row)
@@ -755,12 +772,12 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
                 contact = builder.build()
                 problems = builder.problems
         except ValueError as exc:
-            report.error(name, line, f"row skipped: {exc}")
+            report.skip(name, line, f"row skipped: {exc}")
             continue
         for problem in problems:
             report.error(name, line, problem)
-        if not contact.name:
-            report.error(name, line, "row skipped: no name, organisation, email or phone")
+        if not has_content(contact):
+            report.skip(name, line, "row skipped: nothing to import in it")
             continue
         contacts.append(contact)
     return contacts

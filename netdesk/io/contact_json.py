@@ -27,7 +27,7 @@ def _address_json(a: PostalAddress) -> dict[str, object]:
     return {f: getattr(a, f) for f in _ADDRESS_FIELDS}
 
 
-_ADDRESS_FIELDS = tuple(f.name for f in dataclasses.fields(PostalAddress))
+_ADDRESS_FIELDS = tuple(f.name for f in dataclasses.fields(PostalAddress) if f.name != "params")
 
 
 def contact_json(c: ContactDTO) -> dict[str, object]:
@@ -59,6 +59,7 @@ def contact_json(c: ContactDTO) -> dict[str, object]:
         "tags": sorted(c.tags),
         "notes": c.notes,
         "has_photo": c.photo is not None,
+        "starred": c.starred,
     }
 
 

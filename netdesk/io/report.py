@@ -36,6 +36,11 @@ class ImportReport:
     def error(self, file: str, line: int | None, reason: str) -> None:
         self.errors.append(ImportProblem(file, line, reason))
 
+    def skip(self, file: str, line: int | None, reason: str) -> None:
+        """A card or row that was read but not imported: counted as skipped, and its reason is a problem line."""
+        self.skipped.append(str(ImportProblem(file, line, reason)))
+        self.error(file, line, reason)
+
     def extend(self, other: ImportReport) -> None:
         self.created += other.created
         self.updated += other.updated

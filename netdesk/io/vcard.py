@@ -286,8 +286,9 @@ def parse_card_checked(card_text: str, *, line: int = 1) -> tuple[ContactDTO, li
         raise CardError(f"unreadable card ({type(exc).__name__}: {exc})", line) from None
 
 
-# One parse outcome: a contact, or (file, line, reason) for the report.
-_Outcome = ContactDTO | tuple[str, int, str]
+# One parse outcome: a contact, (file, line, reason) for a problem, or ("skip", file, line, reason) for a card that
+# could not be imported at all (counted as skipped, with its reason).
+_Outcome = ContactDTO | tuple[str, int, str] | tuple[str, str, int, str]
 
 
 def _parse_chunk(chunk: Sequence[tuple[str, int, str]]) -> list[_Outcome]:
@@ -296,7 +297,7 @@ def _parse_chunk(chunk: Sequence[tuple[str, int, str]]) -> list[_Outcome]:
         try:
             contact, problems = parse_card_checked(text, line=line)
         except CardError as exc:
-            outcomes.append((file, exc.line, exc.reason))
+            outcomes.append(("skip", file, exc.line, exc.reason))
             continue
         outcomes.append(contact)
         outcomes.extend((file, problem_line, reason) for problem_line, reason in problems)
@@ -327,6 +328,8 @@ def parse_cards(items: Sequence[tuple[str, int, str]], report: ImportReport, wor
     for outcome in outcomes:
         if isinstance(outcome, ContactDTO):
             contacts.append(outcome)
+        elif len(outcome) == 4:
+            report.skip(*outcome[1:])
         else:
             report.error(*outcome)
     return contacts

@@ -18,6 +18,7 @@ from netdesk.services.importing import ImportService
 from netdesk.services.invitations import InvitationService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
+from netdesk.services.settings_store import SettingsService
 from netdesk.services.sync_accounts import SyncService
 from netdesk.services.timeline import TimelineService
 from netdesk.services.undo import UndoJournal
@@ -41,6 +42,8 @@ class NetDesk:
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)
         self.sync = SyncService(self.sessions)  # CardDAV: opens connections only when asked to sync an account
+        self.settings = SettingsService(self.sessions)
+        self.settings.apply()  # this database's phone region (US until one is set)
 
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content, same_person
 from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
-from netdesk.core.normalize import fold, normalize_email, normalize_phone
+from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.engine import write_transaction
@@ -42,13 +42,22 @@ class MatchKeys:
     @classmethod
     def of(cls, c: ContactDTO) -> MatchKeys:
         name = fold(display_name(c))
+        region = contact_region(a.country for a in c.addresses) if c.phones else None
         return cls(
             uid=c.uid,
             emails=[normalize_email(e.value) for e in c.emails if e.value.strip()],
-            phones=[p for p in (normalize_phone(t.value) for t in c.phones) if len(p.lstrip("+")) >= 6],
+            phones=[
+                p
+                for p in (normalize_phone(t.value, region) for t in c.phones)
+                if p.lstrip("+").isdigit() and len(p) >= 6
+            ],
             urls=[repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"],
             name_org=f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
         )
+
+
+def _matchable_phone(normalized: str) -> bool:
+    return normalized.lstrip("+").isdigit() and len(normalized.lstrip("+")) >= 6
 
 
 @dataclass
@@ -121,7 +130,9 @@ def import_contacts_in(
     _revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
     existing_dtos: dict[int, ContactDTO] = {}
     original_dtos: dict[int, ContactDTO] = {}
-    outcome: dict[int, str] = {}  # existing id -> "updated" | "merged"
+    # Every card that matched an existing contact, in order: (existing id, "updated" | "merged"). Each card is counted
+    # once in the report, so that its counts add up to the number of cards read.
+    outcome: list[tuple[int, str]] = []
     # Values that lost against a value kept (existing wins): recorded in history so nothing is dropped.
     lost: list[tuple[object, str, str, str]] = []
     new_dtos: list[ContactDTO] = []
@@ -168,8 +179,7 @@ def import_contacts_in(
         else:
             assert isinstance(target, int)
             existing_dtos[target] = merged
-            if outcome.get(target) != "updated":
-                outcome[target] = "updated" if by_uid else "merged"
+            outcome.append((target, "updated" if by_uid else "merged"))
         index.add(MatchKeys.of(merged), target)
 
     if progress is not None:
@@ -198,9 +208,10 @@ def import_contacts_in(
 
     for dto in new_dtos:
         report.created.append(display_name(dto))
-    for cid, how in outcome.items():
+    changed = set(changed_ids)
+    for cid, how in outcome:
         name = display_name(existing_dtos[cid])
-        if cid in changed_ids:
+        if cid in changed:
             (report.updated if how == "updated" else report.merged).append(name)
         else:
             report.unchanged.append(name)

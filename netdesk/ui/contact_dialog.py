@@ -73,6 +73,7 @@ class PointRow(QWidget):
 
     def __init__(self, kind: str, point: ContactPoint, placeholder: str) -> None:
         super().__init__()
+        self._params = point.params  # the vCard spelling it came with; the writer checks it still fits
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.label_combo = label_combo(point.label)
@@ -97,7 +98,8 @@ class PointRow(QWidget):
         value = self.value_edit.text().strip()
         if not value:
             return None
-        return ContactPoint(value=value, label=combo_label(self.label_combo), pref=self.pref_check.isChecked())
+        label, pref = combo_label(self.label_combo), self.pref_check.isChecked()
+        return ContactPoint(value=value, label=label, pref=pref, params=self._params)
 
 
 class AddressRow(QWidget):
@@ -154,6 +156,7 @@ class AddressRow(QWidget):
             region=self.region.text().strip(),
             postal_code=self.postal_code.text().strip(),
             country=self.country.text().strip(),
+            params=self._original.params,
         )
         return None if a.is_empty() else a
 

@@ -238,7 +238,7 @@ class ContactTableModel(QAbstractTableModel):
     @staticmethod
     def _text(row: ContactRow, column: int) -> str:
         if column == Column.NAME:
-            return row.name
+            return f"★ {row.name}" if row.starred else row.name
         if column == Column.ORGANIZATION:
             return row.organization if row.kind is ContactKind.PERSON else ""
         if column == Column.TITLE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Sequence
 from html import escape
@@ -1227,7 +1228,8 @@ class MainWindow(QMainWindow):
         self.database_changed.emit(path)
 
     def show_preferences(self) -> None:
-        dialog = PreferencesDialog(load_preferences(self.settings), self)
+        prefs = dataclasses.replace(load_preferences(self.settings), phone_region=self.nd.settings.phone_region() or "")
+        dialog = PreferencesDialog(prefs, self)
         add_accounts_button(dialog, self.sync_ui.show_accounts)
         self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
 

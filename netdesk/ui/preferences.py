@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QLocale, QRegularExpression, QSettings
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLineEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from netdesk.core.normalize import FALLBACK_REGION, is_phone_region, region_from_locale
 from netdesk.services import NetDesk
 from netdesk.settings import (
     MAX_BACKUPS_KEPT,
@@ -40,13 +43,20 @@ def save_preferences(settings: QSettings, prefs: Preferences) -> None:
 
 
 def apply_preferences(prefs: Preferences, nd: NetDesk | None = None) -> None:
-    """Make ``prefs`` take effect now: the theme for the whole app, how many backups ``nd`` keeps.
+    """Make ``prefs`` take effect now: the theme for the whole app, how many backups ``nd`` keeps, its phone region
+    (a database that has none gets the system locale's country: the first start sets it).
 
     Notifications and the export version are read where they are used (the tray, the export dialog).
     """
     apply_theme(prefs.theme)
     if nd is not None and nd.backups is not None:
         nd.backups.keep = prefs.backups_kept
+    if nd is not None:
+        stored = nd.settings.phone_region()
+        wanted = prefs.phone_region or stored or region_from_locale(QLocale.system().name()) or FALLBACK_REGION
+        if wanted != stored:
+            nd.settings.set_phone_region(wanted)
+        nd.settings.apply()
 
 
 class PreferencesDialog(QDialog):
@@ -95,6 +105,11 @@ class PreferencesDialog(QDialog):
         self.today_spin.setRange(1, 100)
         self.today_spin.setToolTip("How many items the Due list puts under “Today”")
         self.today_spin.setValue(prefs.due_today_limit)
+        self.region_edit = QLineEdit(prefs.phone_region)
+        self.region_edit.setObjectName("phoneRegionEdit")
+        self.region_edit.setMaxLength(2)
+        self.region_edit.setValidator(QRegularExpressionValidator(QRegularExpression("[A-Za-z]{0,2}")))
+        self.region_edit.setToolTip("Country of phone numbers written without +country code, e.g. GB or DE")
 
         form = QFormLayout()
         form.addRow("Default &cadence for new contacts:", self.cadence_spin)
@@ -104,6 +119,7 @@ class PreferencesDialog(QDialog):
         form.addRow("&Backups to keep:", self.backups_spin)
         form.addRow("Expected &reply rate of new connections:", self.benchmark_spin)
         form.addRow("Items in the Due list's “To&day”:", self.today_spin)
+        form.addRow("&Phone numbers without a country code are in:", self.region_edit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -120,4 +136,5 @@ class PreferencesDialog(QDialog):
             backups_kept=self.backups_spin.value(),
             reply_benchmark_percent=self.benchmark_spin.value(),
             due_today_limit=self.today_spin.value(),
+            phone_region=self.region_edit.text().strip().upper() if is_phone_region(self.region_edit.text()) else "",
         )

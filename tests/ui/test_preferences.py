@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 
+from netdesk.core.normalize import default_region, region_from_locale
 from netdesk.services import NetDesk
 from netdesk.settings import (
     KEY_BACKUPS_KEPT,
@@ -23,7 +25,7 @@ from netdesk.ui import icons
 from netdesk.ui.contact_dialog import ContactDialog
 from netdesk.ui.export_dialog import ExportDialog
 from netdesk.ui.main_window import MainWindow
-from netdesk.ui.preferences import PreferencesDialog, load_preferences
+from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences
 from netdesk.ui.theme import apply_theme, is_dark
 from netdesk.ui.tray import TrayController
 
@@ -55,7 +57,9 @@ def test_preferences_round_trip_through_the_dialog(qtbot, window: MainWindow) ->
     assert window.preferences_action in edit_menu.actions()
 
     dialog = open_preferences(qtbot, window)
+    assert dialog.region_edit.text() == ""  # this database has none yet (the app's start sets one)
     assert dialog.preferences() == Preferences()  # nothing stored yet: the defaults
+    dialog.region_edit.setText("gb")
     dialog.cadence_spin.setValue(45)
     dialog.notifications_check.setChecked(False)
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("light"))
@@ -66,13 +70,25 @@ def test_preferences_round_trip_through_the_dialog(qtbot, window: MainWindow) ->
 
     expected = Preferences(45, False, ThemeChoice.LIGHT, "4.0", 4)
     assert load_preferences(window.settings) == expected
+    assert window.nd.settings.phone_region() == "GB"  # kept in the database, whose numbers it normalises
     again = open_preferences(qtbot, window)
-    assert again.preferences() == expected
+    assert again.preferences() == dataclasses.replace(expected, phone_region="GB")
     assert again.cadence_spin.text() == "45 days"
     again.cadence_spin.setValue(0)
     assert again.cadence_spin.text() == "None"
     ok(qtbot, again)
     assert load_preferences(window.settings).default_cadence_days is None
+
+
+def test_first_start_sets_the_phone_region_from_the_system_locale(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    assert window.nd.settings.phone_region() is None
+    apply_preferences(load_preferences(window.settings), window.nd)  # what the app's start does
+    expected = region_from_locale(QLocale.system().name()) or "US"
+    assert window.nd.settings.phone_region() == expected
+    window.nd.settings.set_phone_region("DE")
+    apply_preferences(load_preferences(window.settings), window.nd)  # a later start keeps the stored one
+    assert window.nd.settings.phone_region() == "DE" and default_region() == "DE"
+    window.nd.settings.set_phone_region("US")
 
 
 def test_cancel_keeps_the_stored_preferences(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

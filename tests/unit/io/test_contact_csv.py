@@ -171,7 +171,7 @@ def test_google_new_layout(tmp_path: Path) -> None:
     assert bad.birthday is None  # kept, without the date
     assert [(p.line, p.reason) for p in report.errors] == [
         (4, "cannot read birthday '31-31-2000'; left empty"),
-        (4, "row skipped: no name, organisation, email or phone"),
+        (4, "row skipped: nothing to import in it"),
         (5, "cannot read birthday '31/31/2000'; left empty"),
     ]
 

@@ -16,6 +16,7 @@ import pytest
 import netdesk.io.vcard as vcard_module
 from netdesk.core.errors import UnsupportedFormatError
 from netdesk.io._image_check import MAX_PHOTO_BYTES, image_dimensions, photo_problem, sniff_image_mime
+from netdesk.io._vcard_lines import NESTED_CARD_REASON
 from netdesk.io.contact_csv import detect_csv_kind, read_contact_csv
 from netdesk.io.linkedin import is_linkedin_csv, read_linkedin
 from netdesk.io.report import ImportReport
@@ -63,21 +64,30 @@ def test_several_unclosed_cards_in_a_row_each_report_their_own_line() -> None:
         ]
     )  # fmt: skip
     names, problems = _read(text)
-    assert names == ["One", "Two", "Three"]
+    assert names == ["One", "Two", "Three", "Four"]  # a truncated file's last card imports as far as it goes
     assert problems == [
         ("book.vcf", 1, NOT_CLOSED_BEFORE_NEXT_REASON),
         ("book.vcf", 4, NOT_CLOSED_BEFORE_NEXT_REASON),
-        ("book.vcf", 10, "card is not closed (missing END:VCARD)"),
+        ("book.vcf", 10, "card is not closed (missing END:VCARD): read as far as it goes"),
     ]
 
 
-def test_unclosed_card_with_nothing_usable_is_reported_once_and_costs_nothing_else() -> None:
-    text = "BEGIN:VCARD\r\nNOTE:no name\r\nBEGIN:VCARD\r\nFN:Bob Smith\r\nEND:VCARD\r\n"
+def test_unclosed_card_with_only_a_note_is_kept_and_named_after_it() -> None:
+    text = "BEGIN:VCARD\r\nNOTE:met at the harbour fair in May 2019\r\nBEGIN:VCARD\r\nFN:Bob Smith\r\nEND:VCARD\r\n"
     names, problems = _read(text)
-    assert names == ["Bob Smith"]
-    assert problems == [
-        ("book.vcf", 1, NOT_CLOSED_BEFORE_NEXT_REASON),
-        ("book.vcf", 1, "card has no name, organisation, email or phone"),
+    assert names == ["met at the harbour fair…", "Bob Smith"]
+    assert problems == [("book.vcf", 1, NOT_CLOSED_BEFORE_NEXT_REASON)]
+
+
+def test_unclosed_card_with_nothing_in_it_is_skipped_with_its_reason() -> None:
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nBEGIN:VCARD\r\nFN:Bob Smith\r\nEND:VCARD\r\n"
+    report = ImportReport()
+    contacts = read_vcard_bytes(text.encode(), "book.vcf", report, workers=1)
+    assert [c.name for c in contacts] == ["Bob Smith"]
+    assert report.skipped == ["book.vcf:1: card holds nothing to import (nothing but VERSION, UID or REV)"]
+    assert [(e.line, e.reason) for e in report.errors] == [
+        (1, NOT_CLOSED_BEFORE_NEXT_REASON),
+        (1, "card holds nothing to import (nothing but VERSION, UID or REV)"),
     ]
 
 
@@ -101,7 +111,10 @@ def test_2_1_agent_cards_stay_nested_even_in_an_unclosed_card(agent_lines: list[
     (agent,) = [e for e in boss.extra if e.name == "AGENT"]
     assert "FN:Assistant" in agent.value
     expected = [] if outer_closed else [("agent.vcf", 1, NOT_CLOSED_BEFORE_NEXT_REASON)]
-    assert [(e.file, e.line, e.reason) for e in report.errors] == expected
+    # Reported, not silently folded away: the nested card is not a contact of its own.
+    agent_line = 4 if agent_lines[0].endswith("BEGIN:VCARD") else 5
+    expected.append(("agent.vcf", agent_line, NESTED_CARD_REASON))
+    assert sorted((e.file, e.line, e.reason) for e in report.errors) == sorted(expected)
 
 
 def test_legitimately_nested_cards_in_a_closed_card_stay_nested() -> None:
@@ -394,9 +407,12 @@ def test_a_line_vobjects_grammar_backtracks_on_is_read_in_linear_time() -> None:
     # Found by the fuzzer: vobject's content-line regex doubles its time with each "=XX" in a parameter of a line
     # without a colon (40 of them: days). Such a line must never reach it.
     line = "ORG;QUOTED-PRINTABLE;PREF=" + "=3D" * 40 + "=E2"
-    # The tolerant tokenizer reads a line without a colon as the continuation of the line before (VERSION here).
+    # The tolerant tokenizer reports a line without a colon and reads on.
     text = f"BEGIN:VCARD\r\nVERSION:3.0\r\n{line}\r\nFN:Slow Poke\r\nEND:VCARD\r\n"
     start = time.perf_counter()
     names, problems = _read(text)
     assert time.perf_counter() - start < 1.0
-    assert names == ["Slow Poke"] and problems == []
+    assert names == ["Slow Poke"]
+    assert [(line, reason.split(":")[0]) for _file, line, reason in problems] == [
+        (3, "line is neither a property nor a continuation, ignored")
+    ]

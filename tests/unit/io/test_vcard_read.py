@@ -76,11 +76,13 @@ def test_missing_end_and_missing_begin_are_errors_with_lines_the_rest_imports() 
     )
     report = ImportReport()
     contacts = read_vcard_bytes(text.encode(), "book.vcf", report)
-    assert [c.formatted_name for c in contacts] == ["Good One", "Good Two"]
+    # Every card with content is kept: the one that lost its BEGIN and the truncated last one too.
+    assert [c.formatted_name for c in contacts] == ["Good One", "Lost Begin", "Good Two", "Never Closed"]
     assert [(e.file, e.line, e.reason) for e in report.errors] == [
-        ("book.vcf", 5, "text outside a vCard (missing BEGIN:VCARD)"),
-        ("book.vcf", 12, "card is not closed (missing END:VCARD)"),
+        ("book.vcf", 5, "text outside a vCard (missing BEGIN:VCARD): read as a card"),
+        ("book.vcf", 12, "card is not closed (missing END:VCARD): read as far as it goes"),
     ]
+    assert report.skipped == []
 
 
 def test_empty_file_and_card_without_identity() -> None:
@@ -88,8 +90,8 @@ def test_empty_file_and_card_without_identity() -> None:
     assert read_vcard_bytes(b"\xef\xbb\xbf\r\n", "empty.vcf", report) == []
     assert [(e.line, e.reason) for e in report.errors] == [(None, "file is empty")]
     with pytest.raises(CardError) as info:
-        parse_card(card("NOTE:nobody"), line=40)
-    assert info.value.reason == "card has no name, organisation, email or phone"
+        parse_card(card("UID:only-an-id"), line=40)
+    assert info.value.reason == "card holds nothing to import (nothing but VERSION, UID or REV)"
     assert info.value.line == 40
 
 
@@ -231,7 +233,7 @@ def test_large_files_parse_in_a_process_pool_with_absolute_error_lines(monkeypat
     count = vcard.PARALLEL_THRESHOLD + 100
     cards = [card(f"UID:u{i}", f"FN:Person {i}", f"EMAIL:p{i}@example.org") for i in range(count)]
     broken_index = 555
-    cards[broken_index] = card("UID:broken", "NOTE:no name here")
+    cards[broken_index] = card("UID:broken", "REV:20200101T000000Z")
     text = "".join(cards)
     expected_line = 1 + sum(c.count("\r\n") for c in cards[:broken_index])
 
@@ -250,7 +252,7 @@ def test_large_files_parse_in_a_process_pool_with_absolute_error_lines(monkeypat
     assert [c.uid for c in contacts[:3]] == ["u0", "u1", "u2"]  # order is kept
     assert contacts[-1].formatted_name == f"Person {count - 1}"
     assert [(e.line, e.reason) for e in report.errors] == [
-        (expected_line, "card has no name, organisation, email or phone")
+        (expected_line, "card holds nothing to import (nothing but VERSION, UID or REV)")
     ]
     serial = read_vcard_bytes(text.encode(), "big.vcf", ImportReport(), workers=1)
     assert serial == contacts

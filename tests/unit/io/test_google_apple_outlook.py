@@ -1,0 +1,82 @@
+"""Issue 17, item 6: Google's star and system groups, Apple's empty labels, Outlook's maiden name, CSV pipes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from netdesk.io.contact_csv import read_contact_csv, write_contact_csv
+from netdesk.io.report import ImportReport
+from netdesk.io.vcard import contact_to_vcard, parse_card
+from netdesk.services import NetDesk
+
+GOOGLE_CARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nN:Hopper;Grace;;;\r\n"
+    "item1.EMAIL;TYPE=INTERNET:grace@navy.example\r\nitem1.X-ABLabel:\r\n"
+    "CATEGORIES:myContacts,starred,Navy\r\nEND:VCARD\r\n"
+)
+
+
+def test_google_star_is_a_flag_and_system_groups_are_not_tags() -> None:
+    grace = parse_card(GOOGLE_CARD)
+    assert grace.starred and grace.tags == ("Navy",)
+    assert grace.emails[0].label == ""  # the empty X-ABLabel is ignored
+    assert [e.name for e in grace.extra] == ["CATEGORIES"]  # myContacts kept for the export, not a tag
+    text = contact_to_vcard(grace, "3.0")
+    assert "CATEGORIES:Navy,starred\r\n" in text and "CATEGORIES:myContacts\r\n" in text  # as Google writes them
+    again = parse_card(text)
+    assert again.starred and again.tags == ("Navy",)
+
+
+def test_starred_in_the_list_and_its_json(nd: NetDesk, tmp_path: Path) -> None:
+    path = tmp_path / "google.vcf"
+    path.write_text(GOOGLE_CARD + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEND:VCARD\r\n")
+    nd.imports.import_paths([path])
+    rows = {r.name: r.starred for r in nd.contacts.rows()}
+    assert rows == {"Grace Hopper": True, "Ada Lovelace": False}
+    db = str(nd.path)
+    nd.close()
+    listing = subprocess.run(
+        [sys.executable, "-m", "netdesk", "list", "--db", db, "--json", "--starred"], capture_output=True, text=True
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert [(c["name"], c["starred"], c["tags"]) for c in json.loads(listing.stdout)] == [
+        ("Grace Hopper", True, ["Navy"])
+    ]
+
+
+def test_google_csv_star_and_outlook_maiden_name(tmp_path: Path) -> None:
+    google = tmp_path / "google.csv"
+    google.write_text(
+        "First Name,Last Name,Labels,E-mail 1 - Value\nGrace,Hopper,* myContacts ::: * starred ::: Navy,g@n.example\n"
+    )
+    (grace,) = read_contact_csv(google, ImportReport())
+    assert grace.starred and grace.tags == ("Navy",)
+    outlook = tmp_path / "outlook.csv"
+    outlook.write_text("First Name,Last Name,Maiden Name,E-mail Address\nMary,Jackson,Winston,mj@nasa.example\n")
+    (mary,) = read_contact_csv(outlook, ImportReport())
+    assert [(e.name, e.value) for e in mary.extra] == [("X-MAIDENNAME", "Winston")]
+    assert "X-MAIDENNAME:Winston\r\n" in contact_to_vcard(mary, "4.0")
+
+
+def test_csv_cells_starting_with_a_pipe_are_neutralised(tmp_path: Path) -> None:
+    contact = parse_card("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:|calc!A1\r\nNOTE:|cmd /c calc\r\nEND:VCARD\r\n")
+    path = tmp_path / "out.csv"
+    write_contact_csv([contact], path)
+    text = path.read_text(encoding="utf-8-sig")
+    assert "'|calc!A1" in text and "'|cmd /c calc" in text
+    (again,) = read_contact_csv(path, ImportReport())
+    assert (again.formatted_name, again.notes) == ("|calc!A1", "|cmd /c calc")  # the reader undoes the apostrophe
+
+
+def test_csv_control_characters_are_stripped_with_a_problem_line(tmp_path: Path) -> None:
+    path = tmp_path / "outlook.csv"
+    path.write_bytes(b"First Name,Last Name,E-mail Address\nMa\x00ry,Jack\x07son,mj@nasa.example\n")
+    report = ImportReport()
+    (mary,) = read_contact_csv(path, report)
+    assert (mary.given_name, mary.family_name) == ("Mary", "Jackson")
+    assert [(e.line, e.reason) for e in report.errors] == [
+        (2, "control characters (NUL and the like) removed from the row")
+    ]

@@ -271,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     # (the pipeline moves), and a favour (only this one makes the favour facts be computed again).
     cold_times: list[float] = []
     cold_stats: list[float] = []
+    by_write: dict[str, list[float]] = {}
 
     def after(write: Callable[[int], Callable[[], object]]) -> None:
         for n in range(max(1, repeats // 4)):
@@ -278,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             networking.due()
             cold_times.append((time.perf_counter() - start) * 1000)
+            by_write.setdefault(write.__name__, []).append(cold_times[-1])
             start = time.perf_counter()
             stats()
             cold_stats.append((time.perf_counter() - start) * 1000)
@@ -307,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for write in (snooze, message, note, favour):
         after(write)
+    for name, times in by_write.items():
+        print(report_line(f"due() right after a {name}, median", median(times), "ms"))
     targets = [rng.randint(1, contacts) for _ in range(repeats)]
     intro_times = []
     paths_found = 0

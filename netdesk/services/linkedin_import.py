@@ -181,11 +181,10 @@ def import_linkedin(
     store_pending_invitations(
         s, [(_invitation_id(i), i.from_name, i.inviter_url, i.message, i.sent_at) for i in pending], answered, SOURCE
     )
-    # The exchange facts (last contact, replies owed, follow-up stage) of everyone the import touched: the people on
-    # new interactions and the new connections, whose pipeline starts at their connection date.
-    touched = {p.contact_id for i in new for p in i.participants}
-    touched.update(cid for conn, cid in zip(connections, result.ids, strict=True) if cid and conn.connected_on)
-    refresh_exchange_facts(s, touched, now)
+    # The exchange facts (last contact, replies owed, follow-up stage) of the people on new interactions; a new
+    # connection always has one (its "connected" event), so its pipeline starts here. A re-import adding nothing
+    # touches nobody.
+    refresh_exchange_facts(s, {p.contact_id for i in new for p in i.participants}, now)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from netdesk.core.exchange import EARLIEST_PLAUSIBLE, FUTURE_SLACK, Stage, exchange_sql, fold_exchanges
+from netdesk.core.exchange import (
+    EARLIEST_PLAUSIBLE,
+    FUTURE_SLACK,
+    Stage,
+    exchange_sql,
+    fold_exchanges,
+    is_exchange,
+    plausible,
+)
+from netdesk.core.model import InteractionDTO
 from netdesk.db import repository as repo
 
 _CHUNK = 20_000
@@ -59,3 +68,46 @@ def refresh_exchange_facts(s: Session, contact_ids: Iterable[int], now: datetime
             updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
         if updates:
             connection.exec_driver_sql(_UPDATE_SQL, updates)
+
+
+def contacts_with_history(s: Session, contact_ids: Iterable[int]) -> set[int]:
+    """Those of ``contact_ids`` that take part in any interaction yet (an index-only lookup)."""
+    ids = json.dumps(sorted(set(contact_ids)))
+    rows = s.connection().exec_driver_sql(
+        "SELECT DISTINCT contact_id FROM interaction_participants WHERE contact_id IN (SELECT value FROM json_each(?))",
+        (ids,),
+    )
+    return {cid for (cid,) in rows}
+
+
+def refresh_from_added(
+    s: Session, added: Sequence[InteractionDTO], contact_ids: Iterable[int], now: datetime | None = None
+) -> None:
+    """The exchange facts of contacts whose whole timeline is ``added`` (people an import just brought in): folded
+    from the values in hand, so that an import of thousands of people reads nothing back. The result is the one
+    :func:`refresh_exchange_facts` would compute."""
+    wanted = set(contact_ids)
+    if not wanted:
+        return
+    now = now or repo.utcnow()
+    found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
+    for i in added:
+        when = i.occurred_at.replace(tzinfo=None)
+        if not plausible(when, now):
+            continue
+        kind, direction = str(i.kind), str(i.direction)
+        text = repo.sqlite_datetime(when) or ""
+        group = len(i.participants) > 1 and direction == "in" and kind in ("message", "email")
+        for p in i.participants:
+            if p.contact_id in wanted and is_exchange(kind, str(p.role), i.notes):
+                found[p.contact_id].append((text, direction, kind, group))
+    connection = s.connection()
+    dismissed = Stage.DISMISSED.value
+    updates = []
+    for cid, connected, state in connection.exec_driver_sql(_CONTACTS_SQL, (json.dumps(sorted(wanted)),)):
+        rows = sorted(found.get(cid, ()), key=lambda r: (r[0], r[1] != "out"))
+        folded = fold_exchanges(rows, str(connected)[:10] if connected else None, state == dismissed)
+        last, last_in, last_out, stage, note_at, replied_at = folded
+        updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
+    if updates:
+        connection.exec_driver_sql(_UPDATE_SQL, updates)

@@ -33,7 +33,7 @@ from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
-from netdesk.services.exchanges import refresh_exchange_facts
+from netdesk.services.exchanges import contacts_with_history, refresh_exchange_facts, refresh_from_added
 from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
 from netdesk.services.invitations import store_pending_invitations
 from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
@@ -176,6 +176,8 @@ def import_linkedin(
         )
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
+    touched = {p.contact_id for i in new for p in i.participants}
+    with_history = contacts_with_history(s, touched)  # before the insert: who had a timeline already
     bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
     store_pending_invitations(
@@ -184,7 +186,8 @@ def import_linkedin(
     # The exchange facts (last contact, replies owed, follow-up stage) of the people on new interactions; a new
     # connection always has one (its "connected" event), so its pipeline starts here. A re-import adding nothing
     # touches nobody.
-    refresh_exchange_facts(s, {p.contact_id for i in new for p in i.participants}, now)
+    refresh_exchange_facts(s, with_history, now)
+    refresh_from_added(s, new, touched - with_history, now)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
 

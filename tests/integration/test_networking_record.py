@@ -214,3 +214,20 @@ def test_the_command_line_reads_the_same_record(
     assert listed["Mum"]["last_contacted"] == "2025-10-02" and listed["Mum"]["strength"] > 0
     assert (listed["Otto Old"]["last_contacted"], listed["Otto Old"]["strength"]) == (None, 0)
     assert listed["Priya Raman"]["last_contacted"] == "2025-10-05"
+
+
+def test_the_facts_an_import_folds_in_hand_equal_a_refresh_from_the_database(imported: NetDesk) -> None:
+    """New people's facts are folded from the imported values (nothing read back); the database must agree."""
+    from netdesk.services.exchanges import refresh_exchange_facts
+
+    columns = "id, last_contacted, last_in_at, last_out_at, followup_state, followup_messaged_at, followup_replied_at"
+
+    def facts() -> list[tuple[object, ...]]:
+        with imported.engine.connect() as c:
+            return [tuple(r) for r in c.exec_driver_sql(f"SELECT {columns} FROM contacts ORDER BY id")]
+
+    before = facts()
+    assert any(row[1] is not None for row in before)
+    with imported.sessions.begin() as s:
+        refresh_exchange_facts(s, [row[0] for row in before])  # type: ignore[misc]
+    assert facts() == before

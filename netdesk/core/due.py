@@ -5,6 +5,7 @@ that turn facts into items. No SQL, no Qt: ``netdesk.services.due`` feeds them r
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -518,19 +519,21 @@ _KIND_INDEX = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
 _SECTION_INDEX = {s: n for n, s in enumerate(SECTION_ORDER)}
 
 
-def _due_order(item: DueItem) -> tuple[int, int, int, str, int, int]:
-    late = -item.days_overdue if item.days_overdue is not None else 10**6
-    return (
-        _SECTION_INDEX[item.section],
-        _KIND_INDEX[item.kind],
-        late,
-        fold(item.contact_name),
-        item.contact_id,
-        (item.interaction_id or 0) + (item.record_id or 0),
-    )
-
-
-def sort_due(items: list[DueItem]) -> list[DueItem]:
+def sort_due(items: list[DueItem], sort_keys: Mapping[int, str] | None = None) -> list[DueItem]:
     """Sections in a fixed order; the most overdue first within a section; names (as the contact list sorts them,
-    ignoring case and accents) break ties."""
-    return sorted(items, key=_due_order)
+    ignoring case and accents: ``sort_keys`` gives the stored keys by contact id, others are folded here) break
+    ties."""
+    keys = sort_keys or {}
+
+    def order(item: DueItem) -> tuple[int, int, int, str, int, int]:
+        late = -item.days_overdue if item.days_overdue is not None else 10**6
+        return (
+            _SECTION_INDEX[item.section],
+            _KIND_INDEX[item.kind],
+            late,
+            keys.get(item.contact_id) or fold(item.contact_name),
+            item.contact_id,
+            (item.interaction_id or 0) + (item.record_id or 0),
+        )
+
+    return sorted(items, key=order)

@@ -227,9 +227,9 @@ class NetworkingService:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
         with self._sessions() as s:
-            items = collect_due(_raw_connection(s).cursor(), today)
+            items, sort_keys = collect_due(_raw_connection(s).cursor(), today)
             items += self._favour_items(s, today)
-        return rules.sort_due(items)
+        return rules.sort_due(items, sort_keys)
 
     def _favour_items(self, s: Session, today: date) -> list[DueItem]:
         facts = self._favour_facts(s)

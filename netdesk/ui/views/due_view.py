@@ -341,7 +341,9 @@ class DueView(QWidget):
         while widget is not None and not isinstance(widget, DueRow):
             widget = widget.parentWidget()
         row = widget if isinstance(widget, DueRow) and widget in self.rows else self.current_row
-        return None if row is None else (row.item.contact_id, row.item.contact_name)
+        if row is None or not row.item.contact_id:  # an invitation from someone who is not a contact yet
+            return None
+        return (row.item.contact_id, row.item.contact_name)
 
     # --- actions -----------------------------------------------------------------------------------------
 

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from netdesk import __version__, cli_networking
-from netdesk.core.errors import NetDeskError
+from netdesk.core.errors import DamagedDatabaseError, NetDeskError
 from netdesk.core.model import ContactDTO, ContactPoint
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
+from netdesk.services.backup import BackupService
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -161,6 +162,24 @@ def _cmd_restore(nd: NetDesk, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _restore_over_damaged(args: argparse.Namespace) -> int:
+    """`netdesk restore` on a database that fails its check: the damaged file is moved aside, never backed up."""
+    path = args.db if args.db is not None else default_db_path()
+    backups = BackupService(path)
+    if args.latest:
+        sound = backups.newest_sound()
+        if sound is None:
+            raise NetDeskError(f"there is no backup of {path} that passes its integrity check")
+        target = sound.path
+    elif args.backup is not None:
+        target = args.backup if args.backup.parent != Path() else backups.folder / args.backup
+    else:
+        raise UsageError("netdesk restore: give a backup file or --latest")
+    aside = backups.restore_over_damaged(target)
+    print(f"restored {target.name}; the damaged database is kept as {aside}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
 
 
@@ -226,7 +245,12 @@ def run(argv: list[str]) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = _command_parser(argv[0]).parse_args(argv[1:])
-            nd = open_database(args.db)
+            try:
+                nd = open_database(args.db)
+            except DamagedDatabaseError:
+                if argv[0] != "restore":
+                    raise
+                return _restore_over_damaged(args)
             try:
                 return COMMANDS[argv[0]][2](nd, args)
             finally:
@@ -243,6 +267,12 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except Exception as exc:  # unforeseen: still one line (NETDESK_DEBUG=1 shows the traceback)
+        if os.environ.get("NETDESK_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"netdesk: unexpected error ({type(exc).__name__}): {first}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _silence_stdout() -> None:

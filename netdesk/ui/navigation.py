@@ -179,14 +179,16 @@ class Navigation(QObject):
     def _create(self, view: View) -> QWidget:
         from netdesk.ui import views
 
+        # Names, not classes: naming a class imports its module, and the dashboard's pulls in pyqtgraph and numpy
+        # (half a second), which only opening the dashboard may cost.
         classes = {
-            View.DUE: views.DueView,
-            View.TIMELINE: views.TimelineView,
-            View.GOALS: views.GoalsView,
-            View.INTRODUCTIONS: views.IntroductionsView,
-            View.DASHBOARD: views.DashboardView,
+            View.DUE: "DueView",
+            View.TIMELINE: "TimelineView",
+            View.GOALS: "GoalsView",
+            View.INTRODUCTIONS: "IntroductionsView",
+            View.DASHBOARD: "DashboardView",
         }
-        page = cast(QWidget, classes[view](self.nd))
+        page = cast(QWidget, getattr(views, classes[view])(self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
         changed = getattr(page, "contactsChanged", None)
         if changed is not None:

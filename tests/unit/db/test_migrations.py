@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from netdesk.core.errors import DatabaseError
 from netdesk.db.engine import create_db_engine
-from netdesk.db.migrate import current_revision, head_revision, upgrade_database
+from netdesk.db.migrate import current_revision, declared_head, head_revision, stored_revision, upgrade_database
 from netdesk.db.tables import Base
 from netdesk.services import open_netdesk
 
@@ -19,6 +19,20 @@ def test_fresh_database_is_created_at_head_with_fts_tables(db_path: Path) -> Non
     assert set(Base.metadata.tables) <= tables
     assert {"contacts_fts", "interactions_fts"} <= tables
     nd.close()
+
+
+def test_start_reads_the_revisions_without_alembic_and_agrees_with_it(db_path: Path) -> None:
+    """The fast path of every start (no Alembic import) must see what Alembic sees, as revisions are added."""
+    assert declared_head() == head_revision()
+    engine = create_db_engine(db_path)
+    assert stored_revision(engine) is None  # a new file: no alembic_version table yet
+    upgrade_database(engine)
+    assert stored_revision(engine) == current_revision(engine) == head_revision()
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DatabaseError, match="newer version"):  # any other revision goes to Alembic's checks
+        upgrade_database(engine)
+    engine.dispose()
 
 
 def test_migrated_schema_matches_the_models(db_path: Path) -> None:

@@ -246,6 +246,7 @@ class DueView(QWidget):
             child = self._list.takeAt(0)
             widget = child.widget() if child is not None else None
             if widget is not None:
+                widget.hide()  # at once: deletion waits for the event loop, and must not leave old rows painted
                 widget.deleteLater()
         self.rows = []
         self.today_rows = []

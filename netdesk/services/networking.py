@@ -192,6 +192,30 @@ class NetworkingService:
             )
             return row.cadence_days, rules.effective_cadence(row.cadence_days, [d for d in tag_days if d])
 
+    def next_contact_due(self, contact_id: int) -> date | None:
+        """When the contact's rhythm next falls due, as the Due list counts it: from the later of the last exchange
+        and the day the rhythm was set. None without a rhythm or without any exchange yet ("start the rhythm")."""
+        with self._sessions() as s:
+            row = self._live_contact(s, contact_id)
+            if row.last_contacted is None:
+                return None
+            days: int | None = row.cadence_days
+            since: date | None = row.cadence_since
+            if days is None:
+                tags = s.execute(
+                    select(Tag.cadence_days, Tag.cadence_since)
+                    .join(Tag.contacts)
+                    .where(Contact.id == contact_id, Tag.cadence_days.is_not(None))
+                    .order_by(Tag.cadence_days)
+                ).first()
+                if tags is None:
+                    return None
+                days, since = tags
+            if days is None:
+                return None
+            start = row.last_contacted.date()
+            return (max(start, since) if since is not None else start) + timedelta(days=days)
+
     def snooze(self, contact_id: int, until: date | None) -> None:
         """Hide the contact from the due list until ``until`` (None: show again now)."""
         with self._sessions.begin() as s:

@@ -8,7 +8,7 @@ contact (and refreshes the views), so this panel never patches its own display a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from html import escape
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -255,8 +255,7 @@ class NetworkingPanel(QWidget):
         parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]
         if effective is not None and last is None:
             parts.append("the first exchange starts the rhythm")
-        elif effective is not None and last is not None:
-            due = last.date() + timedelta(days=effective)
+        elif effective is not None and (due := networking.next_contact_due(cid)) is not None:
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 

@@ -499,3 +499,16 @@ def test_favour_nudges_follow_edits_made_after_they_were_cached(nd: NetDesk) -> 
     assert kinds(nd) == [("favour", "Zed Zulu")]
     nd.timeline.update(nd.timeline.get(received[0]).replace(kind=InteractionKind.MEETING))
     assert kinds(nd) == []
+
+
+def test_next_contact_due_counts_from_the_later_of_last_exchange_and_rhythm_start(nd: NetDesk) -> None:
+    ada = person(nd, "Ada Next", tags=("client",))
+    assert nd.networking.next_contact_due(ada) is None  # no rhythm
+    nd.networking.set_tag_cadence("client", 60, since=date(2024, 12, 1))
+    assert nd.networking.next_contact_due(ada) is None  # no exchange yet: "start the rhythm"
+    log(nd, ada, date(2025, 1, 1))
+    assert nd.networking.next_contact_due(ada) == date(2025, 3, 2)  # the tag's rhythm, from the last exchange
+    nd.networking.set_contact_cadence(ada, 30, since=date(2025, 2, 1))
+    assert nd.networking.next_contact_due(ada) == date(2025, 3, 3)  # her own, from the day it was set
+    [item] = nd.networking.due(date(2025, 3, 1))
+    assert item.due_date == date(2025, 3, 3)  # the detail pane and the Due list agree

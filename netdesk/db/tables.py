@@ -274,6 +274,15 @@ class FavourGeneration(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+class DueGeneration(Base):
+    """One row whose value triggers (migration 0004) change on every write the Due list's own sources read."""
+
+    __tablename__ = "due_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class ContactHistory(Base):
     """Old values of fields that changed (people change jobs): kept for the timeline."""
 

@@ -183,11 +183,25 @@ DUE_SOURCES: list[DueSource] = [
 ]
 
 
-def register_due_source(source: DueSource) -> DueSource:
-    """Add a source of due items (usable as a decorator); favours stay in NetworkingService, which caches them."""
+# Sources that read only what the due_generation triggers watch (contacts, tag links and rhythms, invitations, job
+# history): while all sources are, NetworkingService keeps the list until that value changes.
+_WATCHED_SOURCES: set[DueSource] = set(DUE_SOURCES)
+
+
+def register_due_source(source: DueSource, *, watched: bool = False) -> DueSource:
+    """Add a source of due items. ``watched=True`` declares that it reads only tables whose writes change
+    due_generation (migration 0004); any other source makes due() compute the whole list on every call, so a new
+    source is never shown stale. Favours stay in NetworkingService, which caches them on their own generation."""
     if source not in DUE_SOURCES:
         DUE_SOURCES.append(source)
+    if watched:
+        _WATCHED_SOURCES.add(source)
     return source
+
+
+def cacheable() -> bool:
+    """Whether every registered source is covered by due_generation."""
+    return all(source in _WATCHED_SOURCES for source in DUE_SOURCES)
 
 
 def collect_due(cursor: sqlite3.Cursor, today: date) -> tuple[list[DueItem], dict[int, str]]:

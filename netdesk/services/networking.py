@@ -42,6 +42,7 @@ from netdesk.db.tables import (
     Relationship,
     Tag,
 )
+from netdesk.services import due as due_sources
 from netdesk.services.due import collect_due
 from netdesk.services.followups import FollowupService, Pipeline
 from netdesk.services.timeline import TimelineService
@@ -156,6 +157,7 @@ class NetworkingService:
         # kept until favour_generation changes, which triggers make happen on any write to a favour or to its
         # participants, by any connection or process (migration 0002). Other writes leave them valid.
         self._favour_cache: tuple[int, _FavourFacts] | None = None
+        self._due_cache: tuple[tuple[date, int, int], tuple[DueItem, ...]] | None = None
         self._favour_lock = threading.Lock()
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
@@ -251,9 +253,24 @@ class NetworkingService:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
         with self._sessions() as s:
-            items, sort_keys = collect_due(_raw_connection(s).cursor(), today)
+            raw = _raw_connection(s)
+            # The list is kept until a write changes what it reads (triggers move these values, for any writer).
+            key = (
+                today,
+                raw.execute("SELECT value FROM due_generation WHERE id = 1").fetchone()[0],
+                raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0],
+            )
+            can_cache = due_sources.cacheable()
+            with self._favour_lock:
+                cached = self._due_cache if can_cache else None
+            if cached is not None and cached[0] == key:
+                return list(cached[1])
+            items, sort_keys = collect_due(raw.cursor(), today)
             items += self._favour_items(s, today)
-        return rules.sort_due(items, sort_keys)
+        result = rules.sort_due(items, sort_keys)
+        with self._favour_lock:
+            self._due_cache = (key, tuple(result)) if can_cache else None
+        return result
 
     def _favour_items(self, s: Session, today: date) -> list[DueItem]:
         facts = self._favour_facts(s)

@@ -106,6 +106,10 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "-1")
+    assert "due_generation" not in inspect(nd.engine).get_table_names()
+    with nd.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
     assert "last_in_at" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
     assert "invitations" not in inspect(nd.engine).get_table_names()
     with nd.engine.begin() as conn:
@@ -116,4 +120,5 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
             text("SELECT birthday_month_day FROM contacts WHERE id = :id"), {"id": ada.id}
         ).scalar() == ("12-10")
         assert conn.execute(text("SELECT COUNT(*) FROM invitations")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM due_generation")).scalar() == 1
     nd.close()

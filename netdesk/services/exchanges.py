@@ -40,7 +40,11 @@ WHERE p.contact_id IN (SELECT value FROM json_each(?)) AND {exchange_sql()}
   AND i.occurred_at >= ? AND i.occurred_at <= ?
 ORDER BY p.contact_id, i.occurred_at, i.direction != 'out'
 """
-_CONTACTS_SQL = "SELECT id, connected_on, followup_state FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+# With the stored facts, so that a row whose facts did not change is not written (a write moves due_generation).
+_CONTACTS_SQL = (
+    "SELECT id, connected_on, followup_state, last_contacted, last_in_at, last_out_at, followup_messaged_at,"
+    " followup_replied_at FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+)
 _UPDATE_SQL = (
     "UPDATE contacts SET last_contacted = ?, last_in_at = ?, last_out_at = ?, followup_state = ?,"
     " followup_messaged_at = ?, followup_replied_at = ? WHERE id = ?"
@@ -62,10 +66,11 @@ def refresh_exchange_facts(s: Session, contact_ids: Iterable[int], now: datetime
         for cid, when, direction, kind, group in connection.exec_driver_sql(_EXCHANGES_SQL, (chunk, *bounds)):
             found[cid].append((when, direction, kind, group))
         updates = []
-        for cid, connected, state in connection.exec_driver_sql(_CONTACTS_SQL, (chunk,)):
+        for cid, connected, state, *stored in connection.exec_driver_sql(_CONTACTS_SQL, (chunk,)):
             folded = fold_exchanges(found.get(cid, ()), str(connected)[:10] if connected else None, state == dismissed)
             last, last_in, last_out, stage, note_at, replied_at = folded
-            updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
+            if (stage.value, last, last_in, last_out, note_at, replied_at) != (state, *stored):
+                updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
         if updates:
             connection.exec_driver_sql(_UPDATE_SQL, updates)
 
@@ -104,7 +109,7 @@ def refresh_from_added(
     connection = s.connection()
     dismissed = Stage.DISMISSED.value
     updates = []
-    for cid, connected, state in connection.exec_driver_sql(_CONTACTS_SQL, (json.dumps(sorted(wanted)),)):
+    for cid, connected, state, *_stored in connection.exec_driver_sql(_CONTACTS_SQL, (json.dumps(sorted(wanted)),)):
         rows = sorted(found.get(cid, ()), key=lambda r: (r[0], r[1] != "out"))
         folded = fold_exchanges(rows, str(connected)[:10] if connected else None, state == dismissed)
         last, last_in, last_out, stage, note_at, replied_at = folded

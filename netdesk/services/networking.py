@@ -158,7 +158,7 @@ class NetworkingService:
         # participants, by any connection or process (migration 0002). Other writes leave them valid.
         self._favour_cache: tuple[int, _FavourFacts] | None = None
         self._due_cache: tuple[tuple[date, int, int], tuple[DueItem, ...]] | None = None
-        self._favour_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
 
@@ -261,14 +261,14 @@ class NetworkingService:
                 raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0],
             )
             can_cache = due_sources.cacheable()
-            with self._favour_lock:
+            with self._cache_lock:
                 cached = self._due_cache if can_cache else None
             if cached is not None and cached[0] == key:
                 return list(cached[1])
             items, sort_keys = collect_due(raw.cursor(), today)
             items += self._favour_items(s, today)
         result = rules.sort_due(items, sort_keys)
-        with self._favour_lock:
+        with self._cache_lock:
             self._due_cache = (key, tuple(result)) if can_cache else None
         return result
 
@@ -304,7 +304,7 @@ class NetworkingService:
     def _favour_facts(self, s: Session) -> _FavourFacts:
         raw = _raw_connection(s)
         generation = raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0]
-        with self._favour_lock:
+        with self._cache_lock:
             cached = self._favour_cache
             if cached is not None and cached[0] == generation:
                 return cached[1]
@@ -335,7 +335,7 @@ class NetworkingService:
             imbalanced=imbalanced,
             open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
         )
-        with self._favour_lock:
+        with self._cache_lock:
             self._favour_cache = (generation, facts)
         return facts
 

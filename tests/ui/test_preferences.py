@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from netdesk.services import NetDesk
 from netdesk.settings import (
     KEY_BACKUPS_KEPT,
+    KEY_DUE_TODAY_LIMIT,
     KEY_NOTIFICATIONS,
+    KEY_REPLY_BENCHMARK,
     KEY_THEME,
     Preferences,
     ThemeChoice,
@@ -61,10 +63,12 @@ def test_preferences_round_trip_through_the_dialog(qtbot, window: MainWindow) ->
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("light"))
     dialog.vcard_combo.setCurrentIndex(dialog.vcard_combo.findData("4.0"))
     dialog.backups_spin.setValue(4)
+    dialog.benchmark_spin.setValue(30)
+    dialog.today_spin.setValue(7)
     with qtbot.waitSignal(window.preferences_changed):
         ok(qtbot, dialog)
 
-    expected = Preferences(45, False, ThemeChoice.LIGHT, "4.0", 4)
+    expected = Preferences(45, False, ThemeChoice.LIGHT, "4.0", 4, reply_benchmark_percent=30, due_today_limit=7)
     assert load_preferences(window.settings) == expected
     again = open_preferences(qtbot, window)
     assert again.preferences() == expected
@@ -181,4 +185,8 @@ def test_stored_values_are_parsed_and_bad_ones_fall_back() -> None:
     )
     broken = {KEY_NOTIFICATIONS: "maybe", KEY_BACKUPS_KEPT: "-5", KEY_THEME: "purple"}
     assert preferences_from(broken) == Preferences()
+    assert preferences_from({KEY_REPLY_BENCHMARK: "0", KEY_DUE_TODAY_LIMIT: "x"}) == Preferences()
+    assert preferences_from({KEY_REPLY_BENCHMARK: "40", KEY_DUE_TODAY_LIMIT: "5"}) == Preferences(
+        reply_benchmark_percent=40, due_today_limit=5
+    )
     assert preferences_from(lambda _key: None) == Preferences()

@@ -113,7 +113,7 @@ def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
 
 
 def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
-    report = nd.imports.import_paths(args.paths)
+    report = nd.imports.import_paths(args.paths).value
     print(report.summary())
     for problem in report.errors:
         print(problem)

@@ -19,6 +19,7 @@ from netdesk.services.invitations import InvitationService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
 from netdesk.services.timeline import TimelineService
+from netdesk.services.undo import UndoJournal
 
 
 class NetDesk:
@@ -28,6 +29,7 @@ class NetDesk:
         self.engine = engine
         self.path = path
         self.sessions = session_factory(engine)
+        self.undo = UndoJournal(engine, self.sessions)
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
         self.networking = NetworkingService(self.sessions, self.timeline)

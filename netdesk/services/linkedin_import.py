@@ -92,8 +92,11 @@ def import_linkedin(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
-) -> None:
-    """Read the export at ``paths`` and import it inside the caller's transaction."""
+) -> tuple[list[int], list[int]]:
+    """Read the export at ``paths`` and import it inside the caller's transaction.
+
+    Returns the ids of the contacts imported and of the interactions added.
+    """
     data = linkedin.read_linkedin(paths, report)
     if cancel is not None and cancel():
         raise ImportCancelled()
@@ -178,7 +181,7 @@ def import_linkedin(
         progress(len(data.messages), len(data.messages), "saving history")
     touched = {p.contact_id for i in new for p in i.participants}
     with_history = contacts_with_history(s, touched)  # before the insert: who had a timeline already
-    bulk_insert_interactions(s, new)
+    added = bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
     store_pending_invitations(
         s, [(_invitation_id(i), i.from_name, i.inviter_url, i.message, i.sent_at) for i in pending], answered, SOURCE
@@ -190,6 +193,7 @@ def import_linkedin(
     refresh_from_added(s, new, touched - with_history, now)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
+    return [i for i in result.ids if i is not None], added
 
 
 def _plausible_connections(

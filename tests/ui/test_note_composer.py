@@ -21,7 +21,7 @@ def priya(nd: NetDesk) -> int:
         tags=("data",),
         urls=(ContactPoint("https://www.linkedin.com/in/priya-raman", "linkedin"),),
     )
-    cid = nd.contacts.create(dto).id or 0
+    cid = nd.contacts.create(dto).value.id or 0
     nd.timeline.log(
         InteractionDTO(
             datetime.now() - timedelta(days=2),

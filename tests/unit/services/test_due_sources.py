@@ -14,7 +14,7 @@ TODAY = date(2025, 10, 6)
 
 
 def test_a_registered_source_adds_its_items_in_their_section(nd: NetDesk) -> None:
-    ada = nd.contacts.create(ContactDTO(given_name="Ada")).id or 0
+    ada = nd.contacts.create(ContactDTO(given_name="Ada")).value.id or 0
 
     def stalled_introductions(q: sources.DueQuery) -> Iterable[DueItem]:
         for (cid,) in q.rows("SELECT id FROM contacts WHERE deleted_at IS NULL AND given_name = 'Ada'"):

@@ -158,6 +158,7 @@ class NetworkingService:
         # participants, by any connection or process (migration 0002). Other writes leave them valid.
         self._favour_cache: tuple[int, _FavourFacts] | None = None
         self._due_cache: tuple[tuple[date, int, int], tuple[DueItem, ...]] | None = None
+        self._due_base: tuple[tuple[date, int], tuple[DueItem, ...], dict[int, str]] | None = None
         self._cache_lock = threading.Lock()
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
@@ -269,13 +270,20 @@ class NetworkingService:
             can_cache = due_sources.cacheable()
             with self._cache_lock:
                 cached = self._due_cache if can_cache else None
+                base = self._due_base if can_cache else None
             if cached is not None and cached[0] == key:
                 return list(cached[1])
-            items, sort_keys = collect_due(raw.cursor(), today)
+            # The sources' part is kept on due_generation alone: a favour written leaves it as it was.
+            if base is not None and base[0] == key[:2]:
+                items, sort_keys = list(base[1]), base[2]
+            else:
+                items, sort_keys = collect_due(raw.cursor(), today)
+                base = (key[:2], tuple(items), sort_keys)
             items += self._favour_items(s, today)
         result = rules.sort_due(items, sort_keys)
         with self._cache_lock:
             self._due_cache = (key, tuple(result)) if can_cache else None
+            self._due_base = base if can_cache else None
         return result
 
     def _favour_items(self, s: Session, today: date) -> list[DueItem]:

@@ -24,6 +24,7 @@ def test_notification_names_whoever_is_due_today() -> None:
         item("Alan Turing", TODAY, DueKind.BIRTHDAY, 2),
         item("Grace Hopper", None, DueKind.FAVOUR, 3),  # undated nudges count as now
         item("Linus Torvalds", TODAY + timedelta(days=4), DueKind.DUE_THIS_WEEK, 4),  # not yet
+        item("Margaret Hamilton", None, DueKind.START_RHYTHM, 5),  # a rhythm to start is never urgent
     ]
     assert [i.contact_name for i in due_now(items, TODAY)] == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
     note = notification_for(items, TODAY, last_shown=None)

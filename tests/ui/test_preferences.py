@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 
+from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.services import NetDesk
 from netdesk.settings import (
     KEY_BACKUPS_KEPT,
@@ -130,6 +131,10 @@ def test_backups_kept_sets_the_service_and_prunes(qtbot, window: MainWindow, db:
 
 def test_notifications_off_suppresses_the_daily_notification(qtbot, window: MainWindow, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
     contact_id = db.contacts.rows()[0].id
+    call = InteractionDTO(
+        datetime.now() - timedelta(days=1), InteractionKind.CALL, participants=(Participant(contact_id),)
+    )
+    db.timeline.log(call)  # the rhythm has started (one never started is not due today)
     db.networking.set_contact_cadence(contact_id, 7)
     shown: list[object] = []
     day = {"today": date.today() + timedelta(days=60)}  # long past the cadence: overdue

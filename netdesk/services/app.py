@@ -18,6 +18,7 @@ from netdesk.services.importing import ImportService
 from netdesk.services.invitations import InvitationService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
+from netdesk.services.sync_accounts import SyncService
 from netdesk.services.timeline import TimelineService
 from netdesk.services.undo import UndoJournal
 
@@ -39,6 +40,7 @@ class NetDesk:
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)
+        self.sync = SyncService(self.sessions)  # CardDAV: opens connections only when asked to sync an account
 
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:

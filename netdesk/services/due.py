@@ -190,7 +190,7 @@ _WATCHED_SOURCES: set[DueSource] = set(DUE_SOURCES)
 
 def register_due_source(source: DueSource, *, watched: bool = False) -> DueSource:
     """Add a source of due items. ``watched=True`` declares that it reads only tables whose writes change
-    due_generation (migration 0005); any other source makes due() compute the whole list on every call, so a new
+    due_generation (migration 0006); any other source makes due() compute the whole list on every call, so a new
     source is never shown stale. Favours stay in NetworkingService, which caches them on their own generation."""
     if source not in DUE_SOURCES:
         DUE_SOURCES.append(source)

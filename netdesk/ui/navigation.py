@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QStackedWidget, QToolBar, QWidget
 from netdesk.core.changes import ChangeSet
 from netdesk.ui.icons import action_icon
 from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.page_actions import NOTHING, ActionPage, PageActions
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
@@ -124,8 +125,8 @@ class Navigation(QObject):
         menu = getattr(window, "view_menu", None)
         if menu is not None:
             first = menu.actions()[0] if menu.actions() else None
-            menu.insertActions(first, list(self.actions.values()))  # type: ignore[arg-type]
-            menu.insertSeparator(first)  # type: ignore[arg-type]
+            menu.insertActions(first, list(self.actions.values()))
+            menu.insertSeparator(first)
 
         detail = window.detail
         detail.attach(self.nd)
@@ -199,6 +200,8 @@ class Navigation(QObject):
         }
         page = cast(QWidget, getattr(views, classes[view])(self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
+        if isinstance(page, ActionPage):
+            page.actions_changed.connect(self.window._sync_actions)  # type: ignore[attr-defined]
         return page
 
     def show_view(self, view: View, remember: bool = True) -> None:
@@ -219,6 +222,14 @@ class Navigation(QObject):
             self.window.settings.setValue(SETTINGS_KEY, view.value)
         if changed:
             self.view_changed.emit(view.value)
+        self.window._sync_actions()
+
+    def page_actions(self) -> PageActions:
+        """What Edit and Delete mean on the page shown now."""
+        if self.current is View.CONTACTS:
+            return self.window.page_actions()
+        page = self.views.get(self.current)
+        return page.page_actions() if isinstance(page, ActionPage) else NOTHING
 
     def current_page(self) -> QWidget:
         return self.views[self.current]

@@ -21,6 +21,7 @@ from netdesk.core.networking import SECTION_ORDER, TODAY_LIMIT, DueItem, today_i
 from netdesk.core.normalize import fold
 from netdesk.services import NetDesk
 from netdesk.services.bulk_reads import BatchFact, last_contacted_fact
+from netdesk.services.followups import WeekFigures
 
 Register = Callable[[str, str, Callable[[argparse.ArgumentParser], None], Callable[..., int]], None]
 EXIT_OK = 0
@@ -152,6 +153,47 @@ def _cmd_stats(nd: NetDesk, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configure_review(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p.add_argument("--date", type=iso_date, help="a day of the week to review (default: today)")
+
+
+def _week_json(w: WeekFigures) -> dict[str, object]:
+    share = w.in_person_share
+    return {
+        "start": w.start.isoformat(),
+        "notes_sent": w.notes_sent,
+        "replies": w.replies,
+        "exchanges": w.exchanges,
+        "in_person_share": None if share is None else round(share, 4),
+        "favours": w.favours,
+    }
+
+
+def _cmd_review(nd: NetDesk, args: argparse.Namespace) -> int:
+    review = nd.followups.weekly_review(args.date)
+    stalled = [
+        {"contact_id": cid, "contact": name, "note_sent": sent.isoformat()} for cid, name, sent in review.stalled
+    ]
+    if args.json:
+        _print_json(
+            {"this_week": _week_json(review.this_week), "last_week": _week_json(review.last_week), "stalled": stalled}
+        )
+        return EXIT_OK
+    this, last = _week_json(review.this_week), _week_json(review.last_week)
+    print(f"Week of {this['start']} (last week in brackets)")
+    for key in ("notes_sent", "replies", "exchanges", "favours"):
+        print(f"  {key.replace('_', ' '):<16} {this[key]} ({last[key]})")
+    print(f"  {'in person':<16} {_percent(this['in_person_share'])} ({_percent(last['in_person_share'])})")
+    for row in stalled:
+        print(f"  stalled: {row['contact']}, note sent {row['note_sent']}, no reply yet")
+    return EXIT_OK
+
+
+def _percent(share: object) -> str:
+    return "–" if not isinstance(share, float) else f"{round(100 * share)} %"
+
+
 # --- log and cadence ---------------------------------------------------------------------------------------
 
 
@@ -213,5 +255,11 @@ def list_facts(nd: NetDesk, today: date | None) -> dict[str, BatchFact]:
 def register(add: Register) -> None:
     add("due", "print what to do: follow-ups, replies owed, rhythms, occasions, favours …", _configure_due, _cmd_due)
     add("stats", "print the reply rate of new connections for a period", _configure_stats, _cmd_stats)
+    add(
+        "review",
+        "print the weekly review: this week against last, and the follow-ups that stalled",
+        _configure_review,
+        _cmd_review,
+    )
     add("log", "log an interaction (meeting, call, message …) with one or more contacts", _configure_log, _cmd_log)
     add("cadence", "set how often to keep in touch with a contact (0 removes it)", _configure_cadence, _cmd_cadence)

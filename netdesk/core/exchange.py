@@ -114,12 +114,49 @@ class ExchangeFacts:
     replied_at: datetime | None = None
 
 
-def _is_out(e: Exchange) -> bool:
-    return e.direction in ("out", "")
+# One row of a person's exchanges as the fold reads them: (when, direction, kind, on a group message). ``when`` is
+# anything ordered like time whose first ten characters are the ISO day: the database's timestamp text (so that a
+# refresh over thousands of people parses nothing) or an ISO string.
+ExchangeRow = tuple[str, str, str, bool]
+FoldResult = tuple[str | None, str | None, str | None, Stage, str | None, str | None]
 
 
-def _is_in(e: Exchange) -> bool:
-    return e.direction in ("in", "")
+def fold_exchanges(rows: Iterable[ExchangeRow], connected_on: str | None, dismissed: bool) -> FoldResult:
+    """(last, last in, last out, stage, note at, replied at) from plausible exchanges sorted by time (the user's
+    first at equal times). The rules are those of :func:`exchange_facts`."""
+    last = last_in = last_out = note_at = replied_at = conversation_at = None
+    for when, direction, kind, group in rows:
+        last = when
+        out = direction != "in"
+        if out:
+            last_out = when
+        elif not group and (kind == "message" or kind == "email"):
+            last_in = when
+        if connected_on is None or conversation_at is not None:
+            continue
+        if note_at is None:
+            if out and (when[:10] >= connected_on or (kind == NOTE_KIND and direction == "out")):
+                note_at = when
+                if direction == "":  # a meeting or a call: both spoke
+                    replied_at = when
+        elif replied_at is None:
+            if direction != "out":
+                replied_at = when
+        elif out and when > replied_at:
+            conversation_at = when
+    if dismissed:
+        stage = Stage.DISMISSED
+    elif connected_on is None:
+        stage = Stage.CONNECTED
+    elif conversation_at is not None:
+        stage = Stage.CONVERSATION
+    elif replied_at is not None:
+        stage = Stage.REPLIED
+    elif note_at is not None:
+        stage = Stage.NOTE_SENT
+    else:
+        stage = Stage.CONNECTED
+    return last, last_in, last_out, stage, note_at, replied_at
 
 
 def exchange_facts(
@@ -132,40 +169,16 @@ def exchange_facts(
     the note; a conversation is the user writing again after the reply. Exchanges with implausible dates count for
     nothing.
     """
-    ordered = sorted((e for e in exchanges if plausible(e.when, now)), key=lambda e: (e.when, e.direction != "out"))
-    last = ordered[-1].when if ordered else None
-    last_in = max(
-        (e.when for e in ordered if e.direction == "in" and e.kind in ("message", "email") and not e.group),
-        default=None,
+    rows = sorted((e.when.isoformat(" "), e.direction, e.kind, e.group) for e in exchanges if plausible(e.when, now))
+    rows.sort(key=lambda r: (r[0], r[1] != "out"))
+    last, last_in, last_out, stage, note_at, replied_at = fold_exchanges(
+        rows, connected_on.isoformat() if connected_on else None, dismissed
     )
-    last_out = max((e.when for e in ordered if _is_out(e)), default=None)
-    if connected_on is None:
-        return ExchangeFacts(last, last_in, last_out, Stage.DISMISSED if dismissed else Stage.CONNECTED)
-    note_at = replied_at = conversation_at = None
-    for e in ordered:
-        if note_at is None:
-            is_note = e.when.date() >= connected_on or (e.kind == NOTE_KIND and e.direction == "out")
-            if _is_out(e) and is_note:
-                note_at = e.when
-                if e.direction == "":  # a meeting or a call: both spoke
-                    replied_at = e.when
-        elif replied_at is None:
-            if _is_in(e) and e.when >= note_at:
-                replied_at = e.when
-        elif conversation_at is None and _is_out(e) and e.when > replied_at:
-            conversation_at = e.when
-            break
-    if dismissed:
-        stage = Stage.DISMISSED
-    elif conversation_at is not None:
-        stage = Stage.CONVERSATION
-    elif replied_at is not None:
-        stage = Stage.REPLIED
-    elif note_at is not None:
-        stage = Stage.NOTE_SENT
-    else:
-        stage = Stage.CONNECTED
-    return ExchangeFacts(last, last_in, last_out, stage, note_at, replied_at)
+
+    def back(text: str | None) -> datetime | None:
+        return None if text is None else datetime.fromisoformat(text)
+
+    return ExchangeFacts(back(last), back(last_in), back(last_out), stage, back(note_at), back(replied_at))
 
 
 __all__ = [
@@ -175,6 +188,7 @@ __all__ = [
     "Stage",
     "exchange_facts",
     "exchange_sql",
+    "fold_exchanges",
     "implausible_reason",
     "is_exchange",
     "plausible",

@@ -293,6 +293,17 @@ class FavourGeneration(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+class DueGeneration(Base):
+    """One row whose value triggers (migration 0006) change on every write the Due list's own sources read."""
+
+    __tablename__ = "due_generation"
+    # Derived, like favour_generation: generic undo (services/undo.py) leaves it to its triggers.
+    __table_args__ = {"info": {"undo": False}}  # noqa: RUF012 (read once by SQLAlchemy)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class ContactHistory(Base):
     """Old values of fields that changed (people change jobs): kept for the timeline."""
 

@@ -200,8 +200,8 @@ def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
         (InteractionKind.FAVOUR_GIVEN, Channel.ONLINE, "Reviewed their pitch deck"),
         (InteractionKind.FAVOUR_RECEIVED, Channel.ONLINE, "Introduced me to a recruiter"),
     )
-    for tag, days in TAG_CADENCES.items():
-        nd.networking.set_tag_cadence(tag, days)
+    for tag, days in TAG_CADENCES.items():  # rhythms kept for a year: the demo shows who slipped since
+        nd.networking.set_tag_cadence(tag, days, since=date.today() - timedelta(days=365))
     contacts_by_id = dict(zip(result.ids, contacts, strict=True))
     by_org: dict[str, list[int]] = {}
     for cid in people_ids:

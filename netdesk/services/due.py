@@ -25,7 +25,7 @@ _VISIBLE = "c.deleted_at IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until
 _CLOCK = "max(date(c.last_contacted), COALESCE({since}, '0001-01-01'))"
 
 _OWN_CADENCE_DUE_SQL = f"""
-SELECT c.id, {_NAME}, c.cadence_days, c.last_contacted, c.cadence_since
+SELECT c.id, {_NAME}, c.cadence_days, c.last_contacted, c.cadence_since, c.sort_key
 FROM contacts c INDEXED BY ix_contacts_own_cadence
 WHERE c.cadence_days IS NOT NULL AND {_VISIBLE}
   AND (c.last_contacted IS NULL
@@ -34,7 +34,7 @@ WHERE c.cadence_days IS NOT NULL AND {_VISIBLE}
 # A contact is due when its shortest tag rhythm is, so each (contact, tag) pair is tested alone and the minimum taken
 # over the pairs that pass.
 _TAG_CADENCE_DUE_SQL = f"""
-SELECT c.id, {_NAME}, MIN(t.cadence_days), c.last_contacted, MAX(t.cadence_since)
+SELECT c.id, {_NAME}, MIN(t.cadence_days), c.last_contacted, MAX(t.cadence_since), c.sort_key
 FROM tags t CROSS JOIN contact_tags ct ON ct.tag_id = t.id CROSS JOIN contacts c ON c.id = ct.contact_id
 WHERE t.cadence_days IS NOT NULL AND c.cadence_days IS NULL AND {_VISIBLE}
   AND (c.last_contacted IS NULL
@@ -43,18 +43,18 @@ GROUP BY c.id
 """
 # {field} is birthday or anniversary; one query per MM-DD range (two when the window wraps the year).
 _OCCASION_SQL = f"""
-SELECT c.id, {_NAME}, c.{{field}}
+SELECT c.id, {_NAME}, c.{{field}}, c.sort_key
 FROM contacts c INDEXED BY ix_contacts_{{field}}_month_day
 WHERE c.{{field}} > '' AND {_VISIBLE} AND c.{{field}}_month_day BETWEEN :lo AND :hi
 """
 _FOLLOWUP_SQL = f"""
-SELECT c.id, {_NAME}, c.followup_state, c.connected_on
+SELECT c.id, {_NAME}, c.followup_state, c.connected_on, c.sort_key
 FROM contacts c INDEXED BY ix_contacts_connected
 WHERE c.connected_on IS NOT NULL AND c.kind = 'person' AND c.deleted_at IS NULL AND {_VISIBLE}
   AND c.connected_on BETWEEN :new_since AND :today AND c.followup_state = ''
 """
 _REPLY_SQL = f"""
-SELECT c.id, {_NAME}, c.last_in_at
+SELECT c.id, {_NAME}, c.last_in_at, c.sort_key
 FROM contacts c INDEXED BY ix_contacts_reply_owed
 WHERE c.last_in_at IS NOT NULL AND (c.last_out_at IS NULL OR c.last_out_at < c.last_in_at) AND c.deleted_at IS NULL
   AND {_VISIBLE} AND c.last_in_at >= :reply_since AND c.last_in_at < :tomorrow
@@ -66,7 +66,7 @@ WHERE v.status = 'pending' AND v.sent_at < :tomorrow
 """
 # A new organisation or title seen on a LinkedIn re-import, still current, not yet followed by an exchange.
 _JOB_CHANGE_SQL = f"""
-SELECT c.id, {_NAME}, c.title, c.organization, MAX(h.changed_at)
+SELECT c.id, {_NAME}, c.title, c.organization, MAX(h.changed_at), c.sort_key
 FROM contact_history h INDEXED BY ix_contact_history_job_changes CROSS JOIN contacts c ON c.id = h.contact_id
 WHERE h.field IN ('organization', 'title') AND h.changed_at >= :job_since AND h.changed_at < :tomorrow
   AND h.source = 'linkedin' AND h.old_value != '' AND h.new_value = (CASE h.field WHEN 'title' THEN c.title
@@ -82,6 +82,8 @@ class DueQuery:
     cursor: sqlite3.Cursor
     today: date
     params: dict[str, Any] = field(default_factory=dict)
+    # The contacts' stored sort keys (folded names), collected by the sources so that sorting folds nothing.
+    sort_keys: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def for_day(cls, cursor: sqlite3.Cursor, today: date) -> DueQuery:
@@ -120,7 +122,8 @@ def as_datetime(value: Any) -> datetime:
 
 def cadence_items(q: DueQuery) -> Iterable[DueItem]:
     for sql in (_TAG_CADENCE_DUE_SQL, _OWN_CADENCE_DUE_SQL):
-        for cid, name, cadence, last, since in q.rows(sql):
+        for cid, name, cadence, last, since, key in q.rows(sql):
+            q.sort_keys[cid] = key
             last_day = as_date(last)
             if last_day is None:
                 yield rules.start_rhythm_item(cid, name, cadence)
@@ -133,21 +136,24 @@ def cadence_items(q: DueQuery) -> Iterable[DueItem]:
 def occasion_items(q: DueQuery) -> Iterable[DueItem]:
     for lo, hi in dict.fromkeys(rules.occasion_ranges(q.today)):
         for fld, kind in (("birthday", DueKind.BIRTHDAY), ("anniversary", DueKind.ANNIVERSARY)):
-            for cid, name, stored in q.rows(_OCCASION_SQL.format(field=fld), lo=lo, hi=hi):
+            for cid, name, stored, key in q.rows(_OCCASION_SQL.format(field=fld), lo=lo, hi=hi):
+                q.sort_keys[cid] = key
                 occasion = rules.occasion_item(kind, cid, name, stored, q.today)
                 if occasion is not None:
                     yield occasion
 
 
 def followup_items(q: DueQuery) -> Iterable[DueItem]:
-    for cid, name, state, connected in q.rows(_FOLLOWUP_SQL):
+    for cid, name, state, connected, key in q.rows(_FOLLOWUP_SQL):
+        q.sort_keys[cid] = key
         follow = rules.followup_item(cid, name, state, as_date(connected) or q.today, None, q.today)
         if follow is not None:
             yield follow
 
 
 def reply_items(q: DueQuery) -> Iterable[DueItem]:
-    for cid, name, wrote in q.rows(_REPLY_SQL):
+    for cid, name, wrote, key in q.rows(_REPLY_SQL):
+        q.sort_keys[cid] = key
         item = rules.reply_item(cid, name, as_datetime(wrote), q.today)
         if item is not None:
             yield item
@@ -159,7 +165,8 @@ def invitation_items(q: DueQuery) -> Iterable[DueItem]:
 
 
 def job_change_items(q: DueQuery) -> Iterable[DueItem]:
-    for cid, name, title, organization, seen in q.rows(_JOB_CHANGE_SQL):
+    for cid, name, title, organization, seen, key in q.rows(_JOB_CHANGE_SQL):
+        q.sort_keys[cid] = key
         role = " at ".join(p for p in (title.strip(), organization.strip()) if p)
         item = rules.job_change_item(cid, name, role, as_datetime(seen).date(), q.today)
         if item is not None:
@@ -176,16 +183,31 @@ DUE_SOURCES: list[DueSource] = [
 ]
 
 
-def register_due_source(source: DueSource) -> DueSource:
-    """Add a source of due items (usable as a decorator); favours stay in NetworkingService, which caches them."""
+# Sources that read only what the due_generation triggers watch (contacts, tag links and rhythms, invitations, job
+# history): while all sources are, NetworkingService keeps the list until that value changes.
+_WATCHED_SOURCES: set[DueSource] = set(DUE_SOURCES)
+
+
+def register_due_source(source: DueSource, *, watched: bool = False) -> DueSource:
+    """Add a source of due items. ``watched=True`` declares that it reads only tables whose writes change
+    due_generation (migration 0006); any other source makes due() compute the whole list on every call, so a new
+    source is never shown stale. Favours stay in NetworkingService, which caches them on their own generation."""
     if source not in DUE_SOURCES:
         DUE_SOURCES.append(source)
+    if watched:
+        _WATCHED_SOURCES.add(source)
     return source
 
 
-def collect_due(cursor: sqlite3.Cursor, today: date) -> list[DueItem]:
+def cacheable() -> bool:
+    """Whether every registered source is covered by due_generation."""
+    return all(source in _WATCHED_SOURCES for source in DUE_SOURCES)
+
+
+def collect_due(cursor: sqlite3.Cursor, today: date) -> tuple[list[DueItem], dict[int, str]]:
+    """Every source's items, and the sort keys of the contacts they name (for rules.sort_due)."""
     q = DueQuery.for_day(cursor, today)
     items: list[DueItem] = []
     for source in DUE_SOURCES:
         items.extend(source(q))
-    return items
+    return items, q.sort_keys

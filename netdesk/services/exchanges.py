@@ -10,31 +10,45 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from netdesk.core.exchange import Exchange, Stage, exchange_facts, exchange_sql
+from netdesk.core.exchange import (
+    EARLIEST_PLAUSIBLE,
+    FUTURE_SLACK,
+    Stage,
+    exchange_sql,
+    fold_exchanges,
+    is_exchange,
+    plausible,
+)
+from netdesk.core.model import InteractionDTO
 from netdesk.db import repository as repo
 
 _CHUNK = 20_000
 
+# Sorted per contact by time (the user's own first at equal times), plausible dates only: the fold then needs no
+# parsing or sorting in Python. Only an incoming message needs to know whether it went to a group.
 _EXCHANGES_SQL = f"""
 SELECT p.contact_id, i.occurred_at, i.direction, i.kind,
-       (SELECT COUNT(*) FROM interaction_participants q WHERE q.interaction_id = i.id) > 1
+       CASE WHEN i.direction = 'in' AND i.kind IN ('message', 'email')
+            THEN (SELECT COUNT(*) FROM interaction_participants q WHERE q.interaction_id = i.id) > 1 ELSE 0 END
 FROM interaction_participants p CROSS JOIN interactions i ON i.id = p.interaction_id
 WHERE p.contact_id IN (SELECT value FROM json_each(?)) AND {exchange_sql()}
+  AND i.occurred_at >= ? AND i.occurred_at <= ?
+ORDER BY p.contact_id, i.occurred_at, i.direction != 'out'
 """
-_CONTACTS_SQL = "SELECT id, connected_on, followup_state FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+# With the stored facts, so that a row whose facts did not change is not written (a write moves due_generation).
+_CONTACTS_SQL = (
+    "SELECT id, connected_on, followup_state, last_contacted, last_in_at, last_out_at, followup_messaged_at,"
+    " followup_replied_at FROM contacts WHERE id IN (SELECT value FROM json_each(?))"
+)
 _UPDATE_SQL = (
     "UPDATE contacts SET last_contacted = ?, last_in_at = ?, last_out_at = ?, followup_state = ?,"
     " followup_messaged_at = ?, followup_replied_at = ? WHERE id = ?"
 )
-
-
-def _datetime(value: object) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def refresh_exchange_facts(s: Session, contact_ids: Iterable[int], now: datetime | None = None) -> None:
@@ -43,26 +57,62 @@ def refresh_exchange_facts(s: Session, contact_ids: Iterable[int], now: datetime
     if not ids:
         return
     now = now or repo.utcnow()
+    bounds = (repo.sqlite_datetime(EARLIEST_PLAUSIBLE), repo.sqlite_datetime(now + FUTURE_SLACK))
     connection = s.connection()
+    dismissed = Stage.DISMISSED.value
     for start in range(0, len(ids), _CHUNK):
         chunk = json.dumps(ids[start : start + _CHUNK])
-        found: dict[int, list[Exchange]] = defaultdict(list)
-        for cid, when, direction, kind, group in connection.exec_driver_sql(_EXCHANGES_SQL, (chunk,)):
-            found[cid].append(Exchange(_datetime(when), direction, kind, bool(group)))
+        found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
+        for cid, when, direction, kind, group in connection.exec_driver_sql(_EXCHANGES_SQL, (chunk, *bounds)):
+            found[cid].append((when, direction, kind, group))
         updates = []
-        for cid, connected, state in connection.exec_driver_sql(_CONTACTS_SQL, (chunk,)):
-            connected_on = date.fromisoformat(str(connected)[:10]) if connected else None
-            facts = exchange_facts(found.get(cid, ()), connected_on, state == Stage.DISMISSED.value, now)
-            updates.append(
-                (
-                    repo.sqlite_datetime(facts.last),
-                    repo.sqlite_datetime(facts.last_in),
-                    repo.sqlite_datetime(facts.last_out),
-                    facts.stage.value,
-                    repo.sqlite_datetime(facts.note_at),
-                    repo.sqlite_datetime(facts.replied_at),
-                    cid,
-                )
-            )
+        for cid, connected, state, *stored in connection.exec_driver_sql(_CONTACTS_SQL, (chunk,)):
+            folded = fold_exchanges(found.get(cid, ()), str(connected)[:10] if connected else None, state == dismissed)
+            last, last_in, last_out, stage, note_at, replied_at = folded
+            if (stage.value, last, last_in, last_out, note_at, replied_at) != (state, *stored):
+                updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
         if updates:
             connection.exec_driver_sql(_UPDATE_SQL, updates)
+
+
+def contacts_with_history(s: Session, contact_ids: Iterable[int]) -> set[int]:
+    """Those of ``contact_ids`` that take part in any interaction yet (an index-only lookup)."""
+    ids = json.dumps(sorted(set(contact_ids)))
+    rows = s.connection().exec_driver_sql(
+        "SELECT DISTINCT contact_id FROM interaction_participants WHERE contact_id IN (SELECT value FROM json_each(?))",
+        (ids,),
+    )
+    return {cid for (cid,) in rows}
+
+
+def refresh_from_added(
+    s: Session, added: Sequence[InteractionDTO], contact_ids: Iterable[int], now: datetime | None = None
+) -> None:
+    """The exchange facts of contacts whose whole timeline is ``added`` (people an import just brought in): folded
+    from the values in hand, so that an import of thousands of people reads nothing back. The result is the one
+    :func:`refresh_exchange_facts` would compute."""
+    wanted = set(contact_ids)
+    if not wanted:
+        return
+    now = now or repo.utcnow()
+    found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
+    for i in added:
+        when = i.occurred_at.replace(tzinfo=None)
+        if not plausible(when, now):
+            continue
+        kind, direction = str(i.kind), str(i.direction)
+        text = repo.sqlite_datetime(when) or ""
+        group = len(i.participants) > 1 and direction == "in" and kind in ("message", "email")
+        for p in i.participants:
+            if p.contact_id in wanted and is_exchange(kind, str(p.role), i.notes):
+                found[p.contact_id].append((text, direction, kind, group))
+    connection = s.connection()
+    dismissed = Stage.DISMISSED.value
+    updates = []
+    for cid, connected, state, *_stored in connection.exec_driver_sql(_CONTACTS_SQL, (json.dumps(sorted(wanted)),)):
+        rows = sorted(found.get(cid, ()), key=lambda r: (r[0], r[1] != "out"))
+        folded = fold_exchanges(rows, str(connected)[:10] if connected else None, state == dismissed)
+        last, last_in, last_out, stage, note_at, replied_at = folded
+        updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
+    if updates:
+        connection.exec_driver_sql(_UPDATE_SQL, updates)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from netdesk.core import networking as rules
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
-from netdesk.core.exchange import Stage, implausible_reason
+from netdesk.core.exchange import Stage, exchange_sql, implausible_reason
 from netdesk.core.model import Channel, Direction, InteractionKind
 from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, Interaction, InteractionParticipant
@@ -55,6 +55,48 @@ class Pipeline:
         return self.connected_on is not None
 
 
+@dataclass(frozen=True, slots=True)
+class WeekFigures:
+    start: date  # Monday
+    notes_sent: int
+    replies: int
+    exchanges: int
+    in_person: int  # of the exchanges
+    favours: int
+
+    @property
+    def in_person_share(self) -> float | None:
+        return self.in_person / self.exchanges if self.exchanges else None
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyReview:
+    this_week: WeekFigures
+    last_week: WeekFigures
+    stalled: tuple[tuple[int, str, date], ...]  # notes sent 7 to 30 days ago still without a reply: (id, name, sent)
+
+
+STALLED_AFTER_DAYS = 7
+_WEEK_NOTES_SQL = """
+SELECT SUM(followup_messaged_at >= :start AND followup_messaged_at < :end),
+       SUM(followup_replied_at >= :start AND followup_replied_at < :end)
+FROM contacts INDEXED BY ix_contacts_connected
+WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL
+"""
+_WEEK_EXCHANGES_SQL = f"""
+SELECT SUM({exchange_sql()}), SUM({exchange_sql()} AND i.channel = 'in_person'),
+       SUM(i.kind IN ('favour_given', 'favour_received') AND p.role = 'participant')
+FROM interactions i CROSS JOIN interaction_participants p ON p.interaction_id = i.id
+WHERE i.occurred_at >= :start AND i.occurred_at < :end
+"""
+_STALLED_SQL = """
+SELECT id, COALESCE(NULLIF(display_name, ''), 'Contact #' || id), followup_messaged_at
+FROM contacts INDEXED BY ix_contacts_connected
+WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL AND followup_state = 'messaged'
+  AND followup_messaged_at >= :since AND followup_messaged_at < :until
+ORDER BY followup_messaged_at
+"""
+
 _STATS_SQL = """
 SELECT COUNT(*), SUM(followup_messaged_at < :end), SUM(followup_replied_at < :end)
 FROM contacts INDEXED BY ix_contacts_connected
@@ -92,6 +134,36 @@ class FollowupService:
         with self._sessions() as s:
             count, notes, replies = s.connection().exec_driver_sql(_STATS_SQL, params).one()
         return ReplyStats(start, today, int(count or 0), int(notes or 0), int(replies or 0))
+
+    def weekly_review(self, today: date | None = None) -> WeeklyReview:
+        """This week (from Monday) against last week, and the notes that stalled (no reply after a week)."""
+        today = today or date.today()
+        monday = today - timedelta(days=today.weekday())
+        with self._sessions() as s:
+            connection = s.connection()
+
+            def week(start: date) -> WeekFigures:
+                params = {"start": start.isoformat(), "end": (start + timedelta(days=7)).isoformat()}
+                notes, replies = connection.exec_driver_sql(_WEEK_NOTES_SQL, params).one()
+                exchanges, in_person, favours = connection.exec_driver_sql(_WEEK_EXCHANGES_SQL, params).one()
+                return WeekFigures(
+                    start,
+                    int(notes or 0),
+                    int(replies or 0),
+                    int(exchanges or 0),
+                    int(in_person or 0),
+                    int(favours or 0),
+                )
+
+            params = {
+                "since": (today - timedelta(days=rules.NEW_CONNECTION_DAYS)).isoformat(),
+                "until": (today - timedelta(days=STALLED_AFTER_DAYS - 1)).isoformat(),
+            }
+            stalled = tuple(
+                (cid, name, datetime.fromisoformat(str(sent)).date())
+                for cid, name, sent in connection.exec_driver_sql(_STALLED_SQL, params)
+            )
+            return WeeklyReview(week(monday), week(monday - timedelta(days=7)), stalled)
 
     # --- overrides -------------------------------------------------------------------------------------------
 

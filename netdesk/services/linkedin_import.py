@@ -33,7 +33,7 @@ from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
-from netdesk.services.exchanges import refresh_exchange_facts
+from netdesk.services.exchanges import contacts_with_history, refresh_exchange_facts, refresh_from_added
 from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
 from netdesk.services.invitations import store_pending_invitations
 from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
@@ -179,16 +179,18 @@ def import_linkedin(
         )
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
+    touched = {p.contact_id for i in new for p in i.participants}
+    with_history = contacts_with_history(s, touched)  # before the insert: who had a timeline already
     added = bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
     store_pending_invitations(
         s, [(_invitation_id(i), i.from_name, i.inviter_url, i.message, i.sent_at) for i in pending], answered, SOURCE
     )
-    # The exchange facts (last contact, replies owed, follow-up stage) of everyone the import touched: the people on
-    # new interactions and the new connections, whose pipeline starts at their connection date.
-    touched = {p.contact_id for i in new for p in i.participants}
-    touched.update(cid for conn, cid in zip(connections, result.ids, strict=True) if cid and conn.connected_on)
-    refresh_exchange_facts(s, touched, now)
+    # The exchange facts (last contact, replies owed, follow-up stage) of the people on new interactions; a new
+    # connection always has one (its "connected" event), so its pipeline starts here. A re-import adding nothing
+    # touches nobody.
+    refresh_exchange_facts(s, with_history, now)
+    refresh_from_added(s, new, touched - with_history, now)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
     return [i for i in result.ids if i is not None], added

@@ -42,6 +42,7 @@ from netdesk.db.tables import (
     Relationship,
     Tag,
 )
+from netdesk.services import due as due_sources
 from netdesk.services.due import collect_due
 from netdesk.services.followups import FollowupService, Pipeline
 from netdesk.services.timeline import TimelineService
@@ -156,7 +157,9 @@ class NetworkingService:
         # kept until favour_generation changes, which triggers make happen on any write to a favour or to its
         # participants, by any connection or process (migration 0002). Other writes leave them valid.
         self._favour_cache: tuple[int, _FavourFacts] | None = None
-        self._favour_lock = threading.Lock()
+        self._due_cache: tuple[tuple[date, int, int], tuple[DueItem, ...]] | None = None
+        self._due_base: tuple[tuple[date, int], tuple[DueItem, ...], dict[int, str]] | None = None
+        self._cache_lock = threading.Lock()
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
 
@@ -194,6 +197,30 @@ class NetworkingService:
                 )
             )
             return row.cadence_days, rules.effective_cadence(row.cadence_days, [d for d in tag_days if d])
+
+    def next_contact_due(self, contact_id: int) -> date | None:
+        """When the contact's rhythm next falls due, as the Due list counts it: from the later of the last exchange
+        and the day the rhythm was set. None without a rhythm or without any exchange yet ("start the rhythm")."""
+        with self._sessions() as s:
+            row = self._live_contact(s, contact_id)
+            if row.last_contacted is None:
+                return None
+            days: int | None = row.cadence_days
+            since: date | None = row.cadence_since
+            if days is None:
+                tags = s.execute(
+                    select(Tag.cadence_days, Tag.cadence_since)
+                    .join(Tag.contacts)
+                    .where(Contact.id == contact_id, Tag.cadence_days.is_not(None))
+                    .order_by(Tag.cadence_days)
+                ).first()
+                if tags is None:
+                    return None
+                days, since = tags
+            if days is None:
+                return None
+            start = row.last_contacted.date()
+            return (max(start, since) if since is not None else start) + timedelta(days=days)
 
     def snooze(self, contact_id: int, until: date | None) -> Written[None]:
         """Hide the contact from the due list until ``until`` (None: show again now)."""
@@ -233,9 +260,31 @@ class NetworkingService:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
         with self._sessions() as s:
-            items = collect_due(_raw_connection(s).cursor(), today)
+            raw = _raw_connection(s)
+            # The list is kept until a write changes what it reads (triggers move these values, for any writer).
+            key = (
+                today,
+                raw.execute("SELECT value FROM due_generation WHERE id = 1").fetchone()[0],
+                raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0],
+            )
+            can_cache = due_sources.cacheable()
+            with self._cache_lock:
+                cached = self._due_cache if can_cache else None
+                base = self._due_base if can_cache else None
+            if cached is not None and cached[0] == key:
+                return list(cached[1])
+            # The sources' part is kept on due_generation alone: a favour written leaves it as it was.
+            if base is not None and base[0] == key[:2]:
+                items, sort_keys = list(base[1]), base[2]
+            else:
+                items, sort_keys = collect_due(raw.cursor(), today)
+                base = (key[:2], tuple(items), sort_keys)
             items += self._favour_items(s, today)
-        return rules.sort_due(items)
+        result = rules.sort_due(items, sort_keys)
+        with self._cache_lock:
+            self._due_cache = (key, tuple(result)) if can_cache else None
+            self._due_base = base if can_cache else None
+        return result
 
     def _favour_items(self, s: Session, today: date) -> list[DueItem]:
         facts = self._favour_facts(s)
@@ -269,7 +318,7 @@ class NetworkingService:
     def _favour_facts(self, s: Session) -> _FavourFacts:
         raw = _raw_connection(s)
         generation = raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0]
-        with self._favour_lock:
+        with self._cache_lock:
             cached = self._favour_cache
             if cached is not None and cached[0] == generation:
                 return cached[1]
@@ -300,7 +349,7 @@ class NetworkingService:
             imbalanced=imbalanced,
             open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
         )
-        with self._favour_lock:
+        with self._cache_lock:
             self._favour_cache = (generation, facts)
         return facts
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from html import escape
 from typing import Any
 
@@ -59,6 +59,7 @@ class PersonFacts:
     effective_cadence: int | None = None
     cadence_tag: str = ""
     last_contacted: datetime | None = None
+    next_due: date | None = None  # when the rhythm next falls due, as the Due list counts it
     favour_balance: tuple[int, int] = (0, 0)
     open_favours: tuple[InteractionDTO, ...] = ()
     pipeline: Pipeline | None = None
@@ -286,6 +287,7 @@ class NetworkingPanel(QWidget):
                 effective_cadence=effective,
                 cadence_tag=self._cadence_tag(contact, effective) if own is None and effective is not None else "",
                 last_contacted=rows[0].last_contacted if rows else None,
+                next_due=networking.next_contact_due(cid) if effective is not None else None,
                 favour_balance=networking.favour_balance(cid),
                 open_favours=tuple(networking.open_favours(cid)),
                 pipeline=nd.followups.pipeline(cid),
@@ -324,8 +326,7 @@ class NetworkingPanel(QWidget):
         parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]
         if effective is not None and last is None:
             parts.append("the first exchange starts the rhythm")
-        elif effective is not None and last is not None:
-            due = last.date() + timedelta(days=effective)
+        elif effective is not None and (due := facts.next_due) is not None:
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSystemTrayIcon
 
 from netdesk import APP_NAME
 from netdesk.core.errors import DamagedDatabaseError
-from netdesk.core.networking import DueItem
+from netdesk.core.networking import DueItem, DueKind
 from netdesk.services import NetDesk
 from netdesk.settings import KEY_LAST_NOTIFIED
 from netdesk.ui.damaged_database import show_damage_warning
@@ -39,8 +39,9 @@ class Notification:
 
 
 def due_now(items: Sequence[DueItem], today: date) -> list[DueItem]:
-    """The items that need action today (overdue, due today, undated nudges); not the ones coming up this week."""
-    return [i for i in items if i.due_date is None or i.due_date <= today]
+    """The items that need action today (overdue, due today, undated nudges); not the ones coming up this week, and
+    not the rhythms still to start (they are never urgent)."""
+    return [i for i in items if (i.due_date is None or i.due_date <= today) and i.kind is not DueKind.START_RHYTHM]
 
 
 def notification_for(

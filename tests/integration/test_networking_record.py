@@ -4,7 +4,7 @@ through the services and through the command line (see tests/networking_story.py
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,12 @@ def test_manual_overrides_log_what_moved_the_stage(imported: NetDesk) -> None:
     written = nd.networking.mark_followup(mum, "messaged")
     assert written.value.stage is Stage.NOTE_SENT and written.changes.interactions
     assert nd.timeline.for_contact(mum)[0].summary == "Personal note (marked as sent)"
+    # A note with no reply for a week has stalled: the weekly review names it.
+    bob = people["Dr. Bob Builder"]
+    nd.followups.mark_new_connection(bob, date(2025, 10, 1))
+    nd.followups.mark(bob, "messaged", when=datetime(2025, 10, 2, 9))
+    assert nd.followups.weekly_review(date(2025, 10, 14)).stalled == ((bob, "Dr. Bob Builder", date(2025, 10, 2)),)
+    assert nd.followups.weekly_review(date(2025, 10, 7)).stalled == ()  # five days: not yet
     lena = people["Lena Fox"]
     nd.networking.mark_followup(lena, "dismissed")
     assert nd.followups.pipeline(lena).stage is Stage.DISMISSED
@@ -168,6 +174,16 @@ def test_the_command_line_reads_the_same_record(
         "replies": 2,
         "reply_rate": 1.0,
     }
+    review = cli_json(capsys, "review", "--db", db, "--json", "--date", "2025-10-08")
+    assert review["last_week"] == {
+        "start": "2025-09-29",
+        "notes_sent": 2,  # Marcus's invitation note, Priya's message
+        "replies": 2,
+        "exchanges": 4,
+        "in_person_share": 0.0,
+        "favours": 0,
+    }
+    assert (review["this_week"]["start"], review["this_week"]["exchanges"], review["stalled"]) == ("2025-10-06", 0, [])
     empty = cli_json(capsys, "stats", "--db", db, "--json", "--date", "2024-06-30", "--months", "3")
     assert (empty["new_connections"], empty["reply_rate"]) == (0, None)
 
@@ -198,3 +214,20 @@ def test_the_command_line_reads_the_same_record(
     assert listed["Mum"]["last_contacted"] == "2025-10-02" and listed["Mum"]["strength"] > 0
     assert (listed["Otto Old"]["last_contacted"], listed["Otto Old"]["strength"]) == (None, 0)
     assert listed["Priya Raman"]["last_contacted"] == "2025-10-05"
+
+
+def test_the_facts_an_import_folds_in_hand_equal_a_refresh_from_the_database(imported: NetDesk) -> None:
+    """New people's facts are folded from the imported values (nothing read back); the database must agree."""
+    from netdesk.services.exchanges import refresh_exchange_facts
+
+    columns = "id, last_contacted, last_in_at, last_out_at, followup_state, followup_messaged_at, followup_replied_at"
+
+    def facts() -> list[tuple[object, ...]]:
+        with imported.engine.connect() as c:
+            return [tuple(r) for r in c.exec_driver_sql(f"SELECT {columns} FROM contacts ORDER BY id")]
+
+    before = facts()
+    assert any(row[1] is not None for row in before)
+    with imported.sessions.begin() as s:
+        refresh_exchange_facts(s, [row[0] for row in before])  # type: ignore[misc]
+    assert facts() == before

@@ -63,6 +63,12 @@ def test_import_write_a_note_mark_it_sent(qtbot, nd: NetDesk, story: Any, tmp_pa
     [note] = [i for i in nd.timeline.for_contact(lena_id) if i.direction.value == "out" and i.kind.value == "message"]
     assert note.notes.startswith("Hi Lena, thanks for connecting!")
 
+    dana = next(r for r in view.today_rows if "Dana" in r.title_button.text())
+    assert set(dana.buttons) == {"Accept", "Ignore"}
+    with qtbot.waitSignal(view.refreshed, timeout=5000):
+        dana.buttons["Ignore"].click()
+    assert Section.INVITATIONS not in view.section_labels and nd.invitations.pending() == []
+
     dashboard.refresh()
     assert dashboard.reply_label.text() == (
         "Reply rate of new connections: 67 % (2 of 3 notes; 3 new connections in 12 months) · benchmark 25 %"

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
 
+from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.core.normalize import default_region, region_from_locale
 from netdesk.services import NetDesk
 from netdesk.settings import (
     KEY_BACKUPS_KEPT,
+    KEY_DUE_TODAY_LIMIT,
     KEY_NOTIFICATIONS,
+    KEY_REPLY_BENCHMARK,
     KEY_THEME,
     Preferences,
     ThemeChoice,
@@ -65,10 +68,12 @@ def test_preferences_round_trip_through_the_dialog(qtbot, window: MainWindow) ->
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("light"))
     dialog.vcard_combo.setCurrentIndex(dialog.vcard_combo.findData("4.0"))
     dialog.backups_spin.setValue(4)
+    dialog.benchmark_spin.setValue(30)
+    dialog.today_spin.setValue(7)
     with qtbot.waitSignal(window.preferences_changed):
         ok(qtbot, dialog)
 
-    expected = Preferences(45, False, ThemeChoice.LIGHT, "4.0", 4)
+    expected = Preferences(45, False, ThemeChoice.LIGHT, "4.0", 4, reply_benchmark_percent=30, due_today_limit=7)
     assert load_preferences(window.settings) == expected
     assert window.nd.settings.phone_region() == "GB"  # kept in the database, whose numbers it normalises
     again = open_preferences(qtbot, window)
@@ -142,6 +147,10 @@ def test_backups_kept_sets_the_service_and_prunes(qtbot, window: MainWindow, db:
 
 def test_notifications_off_suppresses_the_daily_notification(qtbot, window: MainWindow, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
     contact_id = db.contacts.rows()[0].id
+    call = InteractionDTO(
+        datetime.now() - timedelta(days=1), InteractionKind.CALL, participants=(Participant(contact_id),)
+    )
+    db.timeline.log(call)  # the rhythm has started (one never started is not due today)
     db.networking.set_contact_cadence(contact_id, 7)
     shown: list[object] = []
     day = {"today": date.today() + timedelta(days=60)}  # long past the cadence: overdue
@@ -197,4 +206,8 @@ def test_stored_values_are_parsed_and_bad_ones_fall_back() -> None:
     )
     broken = {KEY_NOTIFICATIONS: "maybe", KEY_BACKUPS_KEPT: "-5", KEY_THEME: "purple"}
     assert preferences_from(broken) == Preferences()
+    assert preferences_from({KEY_REPLY_BENCHMARK: "0", KEY_DUE_TODAY_LIMIT: "x"}) == Preferences()
+    assert preferences_from({KEY_REPLY_BENCHMARK: "40", KEY_DUE_TODAY_LIMIT: "5"}) == Preferences(
+        reply_benchmark_percent=40, due_today_limit=5
+    )
     assert preferences_from(lambda _key: None) == Preferences()

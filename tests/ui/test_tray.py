@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.core.networking import DueItem, DueKind
 from netdesk.services import NetDesk
 from netdesk.settings import KEY_LAST_NOTIFIED, Preferences
@@ -12,6 +13,15 @@ from netdesk.ui.main_window import MainWindow
 from netdesk.ui.tray import CHECK_INTERVAL_MS, Notification, TrayController, due_now, notification_for
 
 TODAY = date(2025, 3, 14)
+
+
+def keep_in_touch(db: NetDesk, contact_id: int, days: int) -> None:
+    """A rhythm kept once already (a rhythm never started is not due: it waits in its own list)."""
+    call = InteractionDTO(
+        datetime.now() - timedelta(days=1), InteractionKind.CALL, participants=(Participant(contact_id),)
+    )
+    db.timeline.log(call)
+    db.networking.set_contact_cadence(contact_id, days)
 
 
 def item(name: str, due: date | None, kind: DueKind = DueKind.OVERDUE, contact_id: int = 1) -> DueItem:
@@ -24,6 +34,7 @@ def test_notification_names_whoever_is_due_today() -> None:
         item("Alan Turing", TODAY, DueKind.BIRTHDAY, 2),
         item("Grace Hopper", None, DueKind.FAVOUR, 3),  # undated nudges count as now
         item("Linus Torvalds", TODAY + timedelta(days=4), DueKind.DUE_THIS_WEEK, 4),  # not yet
+        item("Margaret Hamilton", None, DueKind.START_RHYTHM, 5),  # a rhythm to start is never urgent
     ]
     assert [i.contact_name for i in due_now(items, TODAY)] == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
     note = notification_for(items, TODAY, last_shown=None)
@@ -56,7 +67,7 @@ def test_controller_notifies_once_per_day_and_runs_the_chores(qtbot, window: Mai
     assert db.backups is not None and db.path is not None
     ada = next(r.id for r in db.contacts.rows() if r.name == "Ada Lovelace")
     turing = next(r.id for r in db.contacts.rows() if r.name == "Alan Turing")
-    db.networking.set_contact_cadence(ada, 14)
+    keep_in_touch(db, ada, 14)
     # Alan has been in the trash for two months: the chores delete him for good.
     db.contacts.delete([turing])
     with sqlite3.connect(db.path) as conn:
@@ -87,7 +98,7 @@ def test_controller_notifies_once_per_day_and_runs_the_chores(qtbot, window: Mai
 
 
 def test_controller_respects_notifications_off(qtbot, window: MainWindow, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
-    db.networking.set_contact_cadence(db.contacts.rows()[0].id, 7)
+    keep_in_touch(db, db.contacts.rows()[0].id, 7)
     window.set_preferences(Preferences(notifications=False))
     shown: list[Notification] = []
     tray = TrayController(
@@ -101,7 +112,7 @@ def test_controller_respects_notifications_off(qtbot, window: MainWindow, db: Ne
 
 def test_an_undelivered_notification_is_tried_again(qtbot, window: MainWindow, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
     # Offscreen there is no system tray: the default notifier reports that nothing was shown.
-    db.networking.set_contact_cadence(db.contacts.rows()[0].id, 7)
+    keep_in_touch(db, db.contacts.rows()[0].id, 7)
     tray = TrayController(window, today=lambda: date.today() + timedelta(days=90), start=False)
     assert tray.tray is None
     with qtbot.waitSignal(tray.checked, timeout=5000):

@@ -14,7 +14,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionKind
 from netdesk.core.words import count_step, month_label
 from netdesk.services import NetDesk
-from netdesk.services.followups import ReplyStats
+from netdesk.services.followups import ReplyStats, WeekFigures, WeeklyReview
 from netdesk.services.networking import ReplyRate
 
 MONTHS = 12
@@ -96,6 +96,10 @@ class DashboardView(QWidget):
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.legend_label)
         layout.addWidget(self.reply_label)
+        self.review_label = QLabel()
+        self.review_label.setObjectName("dashboardReview")
+        self.review_label.setWordWrap(True)
+        layout.addWidget(self.review_label)
         layout.addWidget(self.reply_plot, 1)
 
         self.by_combo.currentIndexChanged.connect(self.refresh)
@@ -109,6 +113,7 @@ class DashboardView(QWidget):
             counts = self._nd.networking.interactions_per_month(MONTHS, by, today)
             rates = self._nd.networking.reply_rate_by_month(MONTHS, today)
             self.stats = self._nd.followups.stats(today, MONTHS)
+            review = self._nd.followups.weekly_review(today)
         except NetDeskError as exc:
             self.total_label.setText(str(exc))
             return
@@ -124,6 +129,7 @@ class DashboardView(QWidget):
         self.total_label.setText(f"{total} interaction{'s' if total != 1 else ''} in the last {MONTHS} months")
         self._draw_bars()
         self._draw_reply_rate(rates)
+        self.review_label.setText(review_text(review))
 
     def _draw_bars(self) -> None:
         by = str(self.by_combo.currentData())
@@ -177,6 +183,25 @@ class DashboardView(QWidget):
                 f" {stats.notes_sent} notes; {stats.new_connections} new connections in {MONTHS} months)"
                 f" · {benchmark}"
             )
+
+
+def review_text(review: WeeklyReview) -> str:
+    """The weekly review in one paragraph: this week (last week in brackets), then what stalled."""
+    this, last = review.this_week, review.last_week
+
+    def share(w: WeekFigures) -> str:
+        return "–" if w.in_person_share is None else f"{round(100 * w.in_person_share)} %"
+
+    text = (
+        f"<b>This week</b> (last week): {this.notes_sent} ({last.notes_sent}) notes sent, {this.replies}"
+        f" ({last.replies}) replies, {this.exchanges} ({last.exchanges}) exchanges, {share(this)} ({share(last)})"
+        f" in person, {this.favours} ({last.favours}) favours."
+    )
+    if review.stalled:
+        names = ", ".join(escape(name) for _, name, _ in review.stalled[:5])
+        more = f" and {len(review.stalled) - 5} more" if len(review.stalled) > 5 else ""
+        text += f" Stalled (a note and no reply for a week): {names}{more}."
+    return text
 
 
 def benchmark_percent() -> int:

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
@@ -57,6 +57,22 @@ def today_limit() -> int:
     from netdesk.ui.preferences import load_preferences
 
     return load_preferences(QSettings()).due_today_limit
+
+
+class Arranged(NamedTuple):
+    """A loaded list as the view shows it: "Today" and the sections."""
+
+    items: list[DueItem]
+    limit: int
+    first: list[DueItem]
+    sections: dict[Section, list[DueItem]]
+
+
+def arrange(items: list[DueItem], limit: int) -> Arranged:
+    sections: dict[Section, list[DueItem]] = {}
+    for item in items:
+        sections.setdefault(item.section, []).append(item)
+    return Arranged(items, limit, today_items(items, limit), sections)
 
 
 class DueRow(QFrame):
@@ -133,6 +149,7 @@ class DueView(QWidget):
         self._expanded: set[Section] = set()
         self.today_limit: int | None = None  # None: as set in Preferences
         self._loaded_for: date | None = None
+        self._arranged = arrange([], 0)
         self.active_dialog: QDialog | None = None
         self.loading = False
         self._generation = 0  # bumped by every refresh(); a load whose number is no longer current is dropped
@@ -192,11 +209,12 @@ class DueView(QWidget):
         superseded = self._superseded = threading.Event()
         networking, today = self._nd.networking, self._today()
         self._loaded_for = today
+        limit = self._limit()
 
-        def load() -> list[DueItem] | None:
+        def load() -> Arranged | None:
             if superseded.is_set():
                 return None  # a newer refresh came while this one waited for the thread: skip the query
-            return networking.due(today)
+            return arrange(networking.due(today), limit)  # ranking thousands of items is no work for the GUI thread
 
         self._loader.submit(
             load,
@@ -204,14 +222,15 @@ class DueView(QWidget):
             lambda exc: self._load_failed(generation, exc),
         )
 
-    def _loaded(self, generation: int, items: list[DueItem] | None) -> None:
-        if generation != self._generation or items is None:
+    def _loaded(self, generation: int, arranged: Arranged | None) -> None:
+        if generation != self._generation or arranged is None:
             return  # an older load: a newer one is on its way
         self.loading = False
         if self._load_error_shown:
             self._load_error_shown = False
             self.error_label.hide()
-        self.items = items
+        self.items = arranged.items
+        self._arranged = arranged
         self._rebuild()
         self.refreshed.emit()
 
@@ -243,6 +262,9 @@ class DueView(QWidget):
         self.stop_loading()
         super().closeEvent(event)
 
+    def _limit(self) -> int:
+        return self.today_limit or today_limit()
+
     def _check_day(self) -> None:
         if self._loaded_for is not None and self._today() != self._loaded_for and not self.loading:
             self.refresh()
@@ -260,6 +282,7 @@ class DueView(QWidget):
             child = self._list.takeAt(0)
             widget = child.widget() if child is not None else None
             if widget is not None:
+                widget.hide()  # at once: deletion waits for the event loop, and must not leave old rows painted
                 widget.deleteLater()
         self.rows = []
         self.today_rows = []
@@ -271,7 +294,10 @@ class DueView(QWidget):
         if not self.loading:  # "Show all" during a load rebuilds the old rows; the summary keeps saying "Loading…"
             self.summary_label.setText(f"{n} thing{'s' if n != 1 else ''} to do" if n else self._nothing_due())
         self.show_all_button.setText(f"Show all {n}" if n else "Show all")
-        first = today_items(self.items, self.today_limit or today_limit())
+        arranged = self._arranged
+        if arranged.items is not self.items or arranged.limit != self._limit():  # set by hand, not loaded
+            arranged = self._arranged = arrange(self.items, self._limit())
+        first = arranged.first
         self.today_label = QLabel(f"Today ({len(first)})" if first else "Today: nothing pressing")
         self.today_label.setObjectName("dueToday")
         self.today_label.setStyleSheet("font-size: 15px; font-weight: bold;")
@@ -280,7 +306,7 @@ class DueView(QWidget):
             row = self._add_row(item, selected)
             self.today_rows.append(row)
         for section in SECTION_ORDER:
-            items = [i for i in self.items if i.section is section]
+            items = arranged.sections.get(section, [])
             if not items:
                 continue
             is_open = section in self._open_sections
@@ -383,7 +409,9 @@ class DueView(QWidget):
         while widget is not None and not isinstance(widget, DueRow):
             widget = widget.parentWidget()
         row = widget if isinstance(widget, DueRow) and widget in self.rows else self.current_row
-        return None if row is None else (row.item.contact_id, row.item.contact_name)
+        if row is None or not row.item.contact_id:  # an invitation from someone who is not a contact yet
+            return None
+        return (row.item.contact_id, row.item.contact_name)
 
     # --- actions -----------------------------------------------------------------------------------------
 

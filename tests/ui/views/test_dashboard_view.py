@@ -61,6 +61,9 @@ def test_reply_rate_line(qtbot, nd: NetDesk, make_person: Callable[..., int]) ->
     xs, ys = view.reply_curve.getData()
     assert list(ys) == [50.0] and list(xs) == [11]
     assert view.benchmark_line.value() == 25
+    assert view.review_label.text().startswith(
+        "<b>This week</b> (last week): 2 (0) notes sent, 1 (0) replies, 3 (0) exchanges"
+    )
 
 
 def test_empty_dashboard(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped-def]

@@ -115,7 +115,7 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     assert "starred" not in columns
     assert "params_json" not in {c["name"] for c in inspect(engine).get_columns("contact_points")}
     tables = set(inspect(engine).get_table_names())
-    assert not {"invitations", "sync_accounts", "sync_books", "sync_items", "app_settings"} & tables
+    assert not {"invitations", "sync_accounts", "sync_books", "sync_items", "app_settings", "due_generation"} & tables
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -125,4 +125,5 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
         ).one() == ("12-10", 0)
         assert conn.execute(text("SELECT COUNT(*) FROM invitations")).scalar() == 0
         assert conn.execute(text("SELECT COUNT(*) FROM sync_accounts")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM due_generation")).scalar() == 1
     engine.dispose()

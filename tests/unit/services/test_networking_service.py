@@ -501,3 +501,44 @@ def test_favour_nudges_follow_edits_made_after_they_were_cached(nd: NetDesk) -> 
     assert kinds(nd) == [("favour", "Zed Zulu")]
     nd.timeline.update(nd.timeline.get(received[0]).replace(kind=InteractionKind.MEETING))
     assert kinds(nd) == []
+
+
+def test_next_contact_due_counts_from_the_later_of_last_exchange_and_rhythm_start(nd: NetDesk) -> None:
+    ada = person(nd, "Ada Next", tags=("client",))
+    assert nd.networking.next_contact_due(ada) is None  # no rhythm
+    nd.networking.set_tag_cadence("client", 60, since=date(2024, 12, 1))
+    assert nd.networking.next_contact_due(ada) is None  # no exchange yet: "start the rhythm"
+    log(nd, ada, date(2025, 1, 1))
+    assert nd.networking.next_contact_due(ada) == date(2025, 3, 2)  # the tag's rhythm, from the last exchange
+    nd.networking.set_contact_cadence(ada, 30, since=date(2025, 2, 1))
+    assert nd.networking.next_contact_due(ada) == date(2025, 3, 3)  # her own, from the day it was set
+    [item] = nd.networking.due(date(2025, 3, 1))
+    assert item.due_date == date(2025, 3, 3)  # the detail pane and the Due list agree
+
+
+def _due_generation(nd: NetDesk) -> int:
+    with nd.engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT value FROM due_generation").scalar_one())
+
+
+def test_the_due_list_is_kept_until_a_write_it_reads_and_sees_other_writers(db_path: Path) -> None:
+    first, second = open_netdesk(db_path), open_netdesk(db_path)
+    try:
+        ada = person(first, "Ada Kept", birthday=PartialDate(3, 12))
+        before = _due_generation(first)
+        items = first.networking.due(TODAY)
+        assert first.networking.due(TODAY) == items and [i.kind for i in items] == [DueKind.BIRTHDAY]
+        assert _due_generation(first) == before  # reading changes nothing
+        second.networking.snooze(ada, date(2025, 3, 20))  # another connection's write
+        assert _due_generation(first) != before and first.networking.due(TODAY) == []
+        second.networking.snooze(ada, None)
+        bob = person(second, "Bob Tagged", tags=("client",))
+        log(second, bob, date(2025, 1, 1))
+        second.networking.set_tag_cadence("client", 30, since=date(2024, 12, 1))
+        assert {i.contact_name for i in first.networking.due(TODAY)} == {"Ada Kept", "Bob Tagged"}
+        with second.sessions.begin() as s:  # even a raw write to a tag link is seen
+            s.connection().exec_driver_sql("DELETE FROM contact_tags")
+        assert [i.contact_name for i in first.networking.due(TODAY)] == ["Ada Kept"]
+    finally:
+        first.close()
+        second.close()

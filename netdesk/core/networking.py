@@ -32,6 +32,8 @@ class DueKind(StrEnum):
     ANNIVERSARY = "anniversary"
     FOLLOWUP = "followup"
     FAVOUR = "favour"
+    INTRODUCTION = "introduction"  # an introduction step unmoved for days (core.practices)
+    RHYTHM = "rhythm"  # a contribution or community rhythm lapsed (core.practices)
 
     @property
     def label(self) -> str:
@@ -45,6 +47,8 @@ _DUE_LABELS = {
     DueKind.ANNIVERSARY: "Anniversaries",
     DueKind.FOLLOWUP: "New connections to follow up",
     DueKind.FAVOUR: "Favours",
+    DueKind.INTRODUCTION: "Introductions waiting",
+    DueKind.RHYTHM: "Rhythms",
 }
 DUE_KIND_ORDER = tuple(DueKind)
 
@@ -80,6 +84,8 @@ class DueItem(NamedTuple):
     since_year: int | None = None
     favours: tuple[int, int] = (0, 0)  # (given, received)
     summary: str = ""
+    # The introduction or community an INTRODUCTION / RHYTHM item is about (those items word their own title).
+    record_id: int | None = None
 
     @property
     def title(self) -> str:
@@ -175,6 +181,20 @@ def _favour_detail(item: DueItem) -> str:
     return "Look for a way to help them"
 
 
+def _practice_title(item: DueItem) -> str:
+    return item.summary
+
+
+def _practice_detail(item: DueItem) -> str:
+    last = item.last_contacted.isoformat() if item.last_contacted else "never"
+    if item.kind is DueKind.INTRODUCTION:
+        today = item.today
+        if today is None or item.last_contacted is None:
+            return f"Last step {last}"
+        return f"Last step {last} · no move for {_days((today - item.last_contacted).days)}"
+    return f"Your rhythm: every {_days(item.cadence_days or 0)} · last {last}"
+
+
 _TITLES = {
     DueKind.OVERDUE: _overdue_title,
     DueKind.DUE_THIS_WEEK: _due_soon_title,
@@ -182,6 +202,8 @@ _TITLES = {
     DueKind.ANNIVERSARY: _occasion_title,
     DueKind.FOLLOWUP: _followup_title,
     DueKind.FAVOUR: _favour_title,
+    DueKind.INTRODUCTION: _practice_title,
+    DueKind.RHYTHM: _practice_title,
 }
 _DETAILS = {
     DueKind.OVERDUE: _cadence_detail,
@@ -190,6 +212,8 @@ _DETAILS = {
     DueKind.ANNIVERSARY: _occasion_detail,
     DueKind.FOLLOWUP: _followup_detail,
     DueKind.FAVOUR: _favour_detail,
+    DueKind.INTRODUCTION: _practice_detail,
+    DueKind.RHYTHM: _practice_detail,
 }
 
 

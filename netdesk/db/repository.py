@@ -27,6 +27,7 @@ from netdesk.core.model import (
 )
 from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
 from netdesk.db import search
+from netdesk.db.practice_search import extra_documents
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")
@@ -601,8 +602,9 @@ def refresh_fts(session: Session, ids: Sequence[int]) -> None:
             {"ids": json.dumps(chunk)},
         )
         live = set(session.scalars(select(Contact.id).where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))))
+        extra = extra_documents(session, chunk)  # communities, offers and needs (issue 15)
         docs = [
-            {"id": c.id, "body": search.contact_document(c)}
+            {"id": c.id, "body": "\n".join(filter(None, (search.contact_document(c), extra.get(c.id or 0, ""))))}
             for c in load_dtos(session, chunk, with_photo=False)
             if c.id in live
         ]

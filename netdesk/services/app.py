@@ -9,10 +9,16 @@ from sqlalchemy import Engine
 from netdesk.db.engine import create_db_engine, session_factory
 from netdesk.db.migrate import upgrade_database
 from netdesk.services.backup import BackupService
+from netdesk.services.communities import CommunityService
 from netdesk.services.contacts import ContactService
+from netdesk.services.contributions import ContributionService
 from netdesk.services.exporting import ExportService
+from netdesk.services.goal_targets import GoalTargetService
 from netdesk.services.importing import ImportService
+from netdesk.services.introductions import IntroductionService
 from netdesk.services.networking import NetworkingService
+from netdesk.services.offers import OffersService
+from netdesk.services.owner import OwnerService
 from netdesk.services.timeline import TimelineService
 
 
@@ -29,6 +35,13 @@ class NetDesk:
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)
+        # The essays' practices as records (issue 15).
+        self.owner = OwnerService(self.sessions)
+        self.introductions = IntroductionService(self.sessions)
+        self.communities = CommunityService(self.sessions)
+        self.contributions = ContributionService(self.sessions)
+        self.offers = OffersService(self.sessions)
+        self.goal_targets = GoalTargetService(self.sessions)
 
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:

@@ -30,6 +30,7 @@ from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
 from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
+from netdesk.services.owner import fill_from_linkedin
 from netdesk.services.timeline import advance_last_contacted, bulk_insert_interactions, existing_external_ids
 
 SOURCE = "linkedin"
@@ -189,6 +190,15 @@ def import_linkedin(
     advance_last_contacted(s, new)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
+    # You, as the export describes you: filled where your profile is still empty (issue 15).
+    fill_from_linkedin(
+        s,
+        data.profile_name or data.owner_name,
+        data.owner_url,
+        data.profile_headline,
+        data.profile_websites,
+        data.profile_emails,
+    )
 
 
 def _pad(msg: linkedin.LinkedInMessage) -> list[str]:

@@ -91,7 +91,7 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     cfg = _config()
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "-1")
+        command.downgrade(cfg, "0001")  # through every later revision, 0002's columns included
     assert "birthday_month_day" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn

@@ -16,6 +16,7 @@ from netdesk.services.exporting import ExportService
 from netdesk.services.goal_targets import GoalTargetService
 from netdesk.services.importing import ImportService
 from netdesk.services.introductions import IntroductionService
+from netdesk.services.network_json import NetworkJsonService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.offers import OffersService
 from netdesk.services.owner import OwnerService
@@ -42,6 +43,7 @@ class NetDesk:
         self.contributions = ContributionService(self.sessions)
         self.offers = OffersService(self.sessions)
         self.goal_targets = GoalTargetService(self.sessions)
+        self.network = NetworkJsonService(self.sessions)
 
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:

@@ -240,6 +240,7 @@ class NetworkJsonService:
         counts: dict[str, int] = dict.fromkeys(order, 0)
         pending: dict[str, list[list[Any]]] = defaultdict(list)
         allowed = set(order)
+        current = ""
         n = 0
         try:
             for row in ijson.items(handle, "rows.item", use_float=True):
@@ -247,6 +248,10 @@ class NetworkJsonService:
                 if not isinstance(row, list) or not row or row[0] not in allowed:
                     raise NetworkFileError(f"{file}: row {n} names no table of the file's header")
                 spec = specs[row[0]]
+                if spec.name != current:  # a table's rows are all written before its children's
+                    for name in list(pending):
+                        self._flush(raw, specs[name], pending.pop(name))
+                    current = spec.name
                 values = row[1:]
                 if len(values) != len(spec.columns):
                     raise NetworkFileError(

@@ -1038,7 +1038,7 @@ class MainWindow(QMainWindow):
         self.database_changed.emit(path)
 
     def show_preferences(self) -> None:
-        dialog = PreferencesDialog(load_preferences(self.settings), self)
+        dialog = PreferencesDialog(load_preferences(self.settings), self, self.nd)
         self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
 
     def set_preferences(self, prefs: Preferences) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.networking import STALE_GOAL_CONTACT_DAYS, GoalOverview, GoalPerson
+from netdesk.ui.widgets.goal_target import GoalTargetPanel
 
 
 def _ask(parent: QWidget, text: str) -> bool:
@@ -100,6 +101,8 @@ class GoalsView(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.title_label)
         right_layout.addWidget(self.stats_label)
+        self.target_panel = GoalTargetPanel(nd, today)  # target, horizon, progress, communities (issue 15)
+        right_layout.addWidget(self.target_panel)
         right_layout.addWidget(QLabel("People"))
         right_layout.addWidget(self.people_list, 2)
         right_layout.addLayout(people_buttons)
@@ -169,10 +172,12 @@ class GoalsView(QWidget):
         for button in (self.rename_button, self.delete_button, self.link_button, self.unlink_button):
             button.setEnabled(goal is not None)
         if goal is None:
+            self.target_panel.show_goal(None)
             self.title_label.setText("No goals yet: type a name and press Add.")
             self.stats_label.clear()
             return
         self.title_label.setText(goal.name)
+        self.target_panel.show_goal(goal.goal_id)
         n = len(goal.people)
         month = goal.interactions_this_month
         self.stats_label.setText(

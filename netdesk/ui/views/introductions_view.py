@@ -54,6 +54,8 @@ class IntroPathModel(RowListModel[IntroPath]):
 
 class IntroductionsView(QWidget):
     contactActivated = Signal(int)
+    # (introducer id, introducer name, target id or 0 for an organisation, target name): start an ask (issue 15)
+    askRequested = Signal(int, str, int, str)
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,10 +91,18 @@ class IntroductionsView(QWidget):
         self.status_label.setObjectName("introStatus")
         self.status_label.setWordWrap(True)
 
+        self.ask_button = QPushButton("Ask for this introduction…")
+        self.ask_button.setObjectName("introAskFromPath")
+        self.ask_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.ask_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.ask_button.clicked.connect(self.ask_selected)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.ask_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        )
 
         self.pick_button.clicked.connect(self.pick_person)
         self.find_button.clicked.connect(self.find_organization)
@@ -144,6 +154,15 @@ class IntroductionsView(QWidget):
             path = self.model.path(rows[0].row())
             return path.via_ids[0], path.via_names[0]
         return (self.target_id, self.target_name) if self.target_id is not None else None
+
+    def ask_selected(self) -> None:
+        """Ask the first person on the selected path to introduce you (to the person, or at the organisation)."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        path = self.model.path(rows[0].row())
+        target = self.target_name if self.target_id is not None else self.org_edit.text().strip()
+        self.askRequested.emit(path.via_ids[0], path.via_names[0], self.target_id or 0, target)
 
     def pick_person(self) -> None:
         from netdesk.ui.interaction_dialog import ContactPicker

@@ -2,8 +2,8 @@
 
 The window's contact page (tag side bar, list, detail pane) becomes the first page of a stacked widget; the
 Due, Timeline, Goals, Introductions and Dashboard views are created the first time they are shown (the dashboard
-pulls in pyqtgraph, which nobody should wait for at start-up). A vertical tool bar on the left, Ctrl+1…Ctrl+9, Ctrl+0 and
-the View menu switch pages.
+pulls in pyqtgraph, which nobody should wait for at start-up). A vertical tool bar on the left, Ctrl+1…Ctrl+9,
+Ctrl+0 and the View menu switch pages.
 
 When data changes (the window's ``contacts_loaded`` after a load or import, ``data_changed`` after edits), the
 visible view refreshes at once and the others when they are next shown. Relationship strengths for the list's

@@ -52,7 +52,8 @@ def _export_child(db: str, out: str) -> None:
             rows += len(batch)
     read_s = time.perf_counter() - start
     conn.close()
-    print(json.dumps({"export_s": export_s, "read_s": read_s, "rows": rows, "counts": counts.rows, "peak_kb": peak_export}))
+    figures = {"export_s": export_s, "read_s": read_s, "rows": rows, "counts": counts.rows, "peak_kb": peak_export}
+    print(json.dumps(figures))
 
 
 def _run_export(db: Path, out: Path) -> dict:
@@ -101,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ratio export / anchor: {run['export_s'] / max(run['read_s'], 1e-9):.1f}")
         ratio = run["peak_kb"] / small_run["peak_kb"]
         print(
-            f"peak memory: {run['peak_kb'] / 1024:.0f} MB for the network, {small_run['peak_kb'] / 1024:.0f} MB for one "
-            f"a tenth of its size (ratio {ratio:.2f}, at most {MEMORY_RATIO_MAX})"
+            f"peak memory: {run['peak_kb'] / 1024:.0f} MB for the network, {small_run['peak_kb'] / 1024:.0f} MB for "
+            f"one a tenth of its size (ratio {ratio:.2f}, at most {MEMORY_RATIO_MAX})"
         )
         ok = ratio <= MEMORY_RATIO_MAX and (target is None or run["export_s"] <= target)
         if not args.no_round_trip:

@@ -25,6 +25,15 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nd = open_netdesk(folder / "demo.sqlite3")
     populate_demo(nd, people=60)
     nd.contacts.delete([nd.contacts.search("")[0].id or 0])  # the Trash travels too
+    nd.contacts.create(  # text JSON must escape, and a photo (binary, base64)
+        ContactDTO(
+            given_name="Zoë",
+            family_name='O"Brien \\ 🙂',
+            notes="Line one\nTab\there \u0001 \u2028 end",
+            photo=b"\x89PNG\r\n\x1a\n\x00\xff",
+            photo_mime="image/png",
+        )
+    )
     target = folder / "demo.json"
     nd.network.export(target)
     nd.close()

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton
 
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
-from netdesk.core.practices import CommunityKind, GoalMetric, IntroState
+from netdesk.core.practices import CommunityKind, ContributionKind, GoalMetric, IntroState
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO
+from netdesk.services.contributions import ContributionDTO
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.navigation import View
 from netdesk.ui.pages.communities import CommunitiesPage
@@ -238,3 +239,41 @@ def test_you_in_preferences(qtbot, make_window: Callable[..., MainWindow], db: N
         ("sam@example.org",),
         ("Product strategy reviews",),
     )
+
+
+def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    from netdesk.ui.views.dashboard_view import DashboardView
+    from netdesk.ui.views.due_view import DueView
+
+    db.contributions.set_rhythm("post", 10)
+    db.contributions.save(ContributionDTO(ContributionKind.POST, "On favours", date.today() - timedelta(days=12)))
+    priya, grace = add(db, "Priya", "Patel"), add(db, "Grace", "Ho")
+    db.introductions.ask(priya, grace, on=date.today() - timedelta(days=9))
+    view = DueView(db)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.loading, timeout=5000)
+    titles = {row.item.title: row for row in view.rows}
+    rhythm = titles["No post in 12 days"]
+    assert (
+        rhythm.detail_label.text()
+        == f"Your rhythm: every 10 days · last {(date.today() - timedelta(days=12)).isoformat()}"
+    )
+    assert view.findChildren(QLabel, "section_rhythm")[0].text() == "Rhythms (1)"
+    assert [b.text() for b in rhythm.findChildren(QPushButton) if b is not rhythm.title_button] == []
+    waiting = titles["Priya Patel to introduce you to Grace Ho: ask Priya Patel again"]
+    assert "Log…" in [b.text() for b in waiting.findChildren(QPushButton)]
+
+    dashboard = DashboardView(db)
+    qtbot.addWidget(dashboard)
+    assert dashboard.practices.contributions_label.text().startswith("Contributions per month (1 in 12 months)")
+    assert dashboard.practices.goals_label.text() == "No goal has a target yet."
+    db.goal_targets.create(
+        "Posts",
+        GoalMetric.CONTRIBUTIONS,
+        4,
+        date.today() + timedelta(days=30),
+        "post",
+        date.today() - timedelta(days=30),
+    )
+    dashboard.refresh()
+    assert dashboard.practices.goals_label.text() == "Goals: Posts: 1 of 4 contributions · 30 days left"

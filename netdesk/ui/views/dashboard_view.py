@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionKind
 from netdesk.services import NetDesk
+from netdesk.ui.widgets.practices_summary import PracticesSummary
 
 MONTHS = 12
 PALETTE = (
@@ -88,6 +89,8 @@ class DashboardView(QWidget):
         layout.addWidget(self.legend_label)
         layout.addWidget(self.reply_label)
         layout.addWidget(self.reply_plot, 1)
+        self.practices = PracticesSummary(nd, today)  # contributions per month, goal progress (issue 15)
+        layout.addWidget(self.practices)
 
         self.by_combo.currentIndexChanged.connect(self.refresh)
         self.layout_combo.currentIndexChanged.connect(self._draw_bars)
@@ -114,6 +117,7 @@ class DashboardView(QWidget):
         self.total_label.setText(f"{total} interaction{'s' if total != 1 else ''} in the last {MONTHS} months")
         self._draw_bars()
         self._draw_reply_rate(rates)
+        self.practices.refresh()
 
     def _draw_bars(self) -> None:
         by = str(self.by_combo.currentData())

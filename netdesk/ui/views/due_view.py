@@ -247,6 +247,8 @@ class DueView(QWidget):
     def _make_row(self, item: DueItem) -> DueRow:
         row = DueRow(item)
         row.clicked.connect(lambda: self.select_row(row))
+        if not item.contact_id:  # a lapsed rhythm ("No post in 10 days") is about no one
+            return row
         row.title_button.clicked.connect(lambda: self.contactActivated.emit(item.contact_id))
         row.add_button("Log…", lambda: self.log_for(item))
         if item.kind is DueKind.FOLLOWUP:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from netdesk.cli import EXIT_ERROR, EXIT_OK, _register
+from netdesk.cli import EXIT_ERROR, EXIT_OK, _iso_date, _register
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.network_json import is_network_file
@@ -156,10 +157,60 @@ def _cmd_met_at(nd: NetDesk, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _configure_contribute(p: argparse.ArgumentParser) -> None:
+    from netdesk.core.practices import ContributionKind
+
+    p.add_argument("kind", choices=[k.value for k in ContributionKind], help="what you put out")
+    p.add_argument("title", nargs="+", help="its title")
+    p.add_argument("--date", type=_iso_date, help="when (default: today)")
+    p.add_argument("--link", default="", help="where it is (http(s) URL)")
+    p.add_argument("--community", help="the community or event it belongs to (the start of each word is enough)")
+    p.add_argument("--goal", help="the goal it counts towards (its name)")
+
+
+def _cmd_contribute(nd: NetDesk, args: argparse.Namespace) -> int:
+    from netdesk.core.normalize import fold
+    from netdesk.core.practices import ContributionKind
+    from netdesk.services.contributions import ContributionDTO
+
+    community_id = None
+    if args.community:
+        found = nd.communities.find(args.community)
+        if not found:
+            raise NetDeskError(f"no community or event matches “{args.community}”")
+        community_id = found[0].id
+    goal_id = None
+    if args.goal:
+        goals = [g for g in nd.networking.goals() if fold(g.name) == fold(args.goal)]
+        if not goals:
+            raise NetDeskError(f"no goal called “{args.goal}”")
+        goal_id = goals[0].id
+    written = nd.contributions.save(
+        ContributionDTO(
+            ContributionKind(args.kind),
+            " ".join(args.title),
+            args.date or date.today(),
+            args.link,
+            community_id=community_id,
+            goal_id=goal_id,
+        )
+    )
+    c = written.value
+    where = "".join(f" · {x}" for x in (c.community_name, c.goal_name) if x)
+    print(f"logged {c.kind.noun} “{c.title}” on {c.occurred_on.isoformat()}{where}", file=sys.stderr)
+    return EXIT_OK
+
+
 _register("demo", "write the demo network into a database (--db PATH)", _configure_demo, _cmd_demo)
 _register("intros", "print the introductions you asked for and made, with their steps", _configure_json, _cmd_intros)
 _register("goals", "print your goals with their progress", _configure_json, _cmd_goals)
 _register(
     "help-with", "print who could help with something, from people's offers", _configure_help_with, _cmd_help_with
+)
+_register(
+    "contribute",
+    "log a post, article, talk, answer, newsletter or open-source work",
+    _configure_contribute,
+    _cmd_contribute,
 )
 _register("met-at", "print who you met at a community or event", _configure_met_at, _cmd_met_at)

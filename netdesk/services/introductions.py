@@ -12,10 +12,10 @@ introducer, or given to the two people you introduced) and, for an ask, offers a
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -479,7 +479,10 @@ class IntroductionService:
                         )
                     )
                 }
-                for key in difflib.get_close_matches(fold(typed), list(known), n=limit, cutoff=0.6):
+                # A near miss ("Lumen Robtics"): the closest organisation names by edit similarity.
+                for key, _score, _index in process.extract(
+                    fold(typed), list(known), scorer=fuzz.WRatio, limit=limit, score_cutoff=80
+                ):
                     orgs[key] = known[key]
         org_items = [TargetSuggestion(f"{o} (organisation)", None, o) for o in sorted(orgs.values(), key=fold)]
         return (org_items + people)[:limit]

@@ -163,3 +163,26 @@ def test_cli_demo_and_the_practice_commands(tmp_path: Path, capsys: pytest.Captu
     goals = {g["name"]: g for g in json.loads(capsys.readouterr().out)}
     assert goals["Two talks this year"]["done"] == 1 and goals["Two talks this year"]["of"] == 2
     assert run(["export", "--db", db, "--format", "json", "--tag", "x", "-o", str(tmp_path / "n.json")]) == 1
+
+
+def test_cli_logs_a_contribution_with_no_contact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "c.sqlite3")
+    nd = open_netdesk(db)
+    try:
+        from netdesk.services.communities import CommunityDTO
+
+        nd.communities.save(CommunityDTO("Rust Oslo"))
+        goal = nd.networking.create_goal("Be known for Rust")
+    finally:
+        nd.close()
+    args = ["contribute", "--db", db, "talk", "Async", "Rust", "--date", "2026-11-05", "--community", "rust"]
+    assert run([*args, "--goal", "be known for rust"]) == 0
+    assert "logged talk “Async Rust” on 2026-11-05 · Rust Oslo · Be known for Rust" in capsys.readouterr().err
+    assert run(["contribute", "--db", db, "talk", "x", "--community", "Web Summit"]) == 1
+    assert capsys.readouterr().err.strip() == "netdesk: no community or event matches “Web Summit”"
+    nd = open_netdesk(db)
+    try:
+        (talk,) = nd.contributions.recent()
+        assert (talk.title, talk.goal_id, talk.community_name) == ("Async Rust", goal.id, "Rust Oslo")
+    finally:
+        nd.close()

@@ -277,3 +277,22 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
     )
     dashboard.refresh()
     assert dashboard.practices.goals_label.text() == "Goals: Posts: 1 of 4 contributions · 30 days left"
+
+
+def test_an_interaction_logged_on_a_community_page_belongs_to_it(qtbot, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    guild = db.communities.save(
+        CommunityDTO("Product Guild", rhythm_count=2, rhythm_days=7, rhythm_what="answers")
+    ).value
+    assert guild.id is not None
+    ana = add(db, "Ana", "Silva")
+    db.communities.link_person(guild.id, ana, "member")
+    page = CommunitiesPage(db)
+    qtbot.addWidget(page)
+    page.people_list.setCurrentRow(0)
+    dialog = page.log_interaction()
+    assert dialog is not None and dialog.participant_ids() == [ana]  # type: ignore[attr-defined]
+    dialog.summary_edit.setText("Answered Ana's question on pricing")  # type: ignore[attr-defined]
+    dialog.save_button.click()  # type: ignore[attr-defined]
+    (logged,) = db.timeline.for_contact(ana)
+    assert db.communities.community_of_interaction(logged.id or 0) == guild.id
+    assert "Your activity: 1 in the last 7 days" in page.detail_label.text()

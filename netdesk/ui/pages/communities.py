@@ -172,6 +172,8 @@ class CommunitiesPage(QWidget):
         self.met_button = QPushButton("Who did I meet here?")
         self.met_button.setObjectName("communityMetHere")
         self.met_button.setCheckable(True)
+        self.log_button = QPushButton("Log an interaction here…")
+        self.log_button.setObjectName("communityLog")
         self.people_list = QListWidget()
         self.people_list.setObjectName("communityPeople")
         self.person_field = PersonField(nd, placeholder="Add a person…")
@@ -190,7 +192,11 @@ class CommunitiesPage(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.detail_label)
-        right_layout.addWidget(self.met_button, 0, Qt.AlignmentFlag.AlignLeft)
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.met_button)
+        top_row.addWidget(self.log_button)
+        top_row.addStretch(1)
+        right_layout.addLayout(top_row)
         right_layout.addWidget(self.people_list, 1)
         right_layout.addLayout(add_row)
         right_layout.addWidget(self.error_label)
@@ -209,6 +215,7 @@ class CommunitiesPage(QWidget):
         self.edit_button.clicked.connect(lambda: self.open_dialog(self.current()))
         self.delete_button.clicked.connect(self.delete_current)
         self.add_person_button.clicked.connect(self.add_person)
+        self.log_button.clicked.connect(self.log_interaction)
         self.people_list.itemDoubleClicked.connect(
             lambda item: self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
         )
@@ -305,6 +312,33 @@ class CommunitiesPage(QWidget):
         self.person_field.clear()
         self.refresh()
         self.contactsChanged.emit([cid])
+
+    def log_interaction(self) -> QDialog | None:
+        """Log a meeting, call or event with the selected person (if any) that belongs to this community."""
+        from netdesk.ui.interaction_dialog import InteractionDialog
+
+        c = self.current()
+        if c is None or c.id is None:
+            return None
+        chosen = self.selected_contact()
+        dialog = InteractionDialog(
+            self._nd.timeline, [chosen] if chosen else [], self._nd.contacts.rows, None, self, self._nd.networking
+        )
+        community_id = c.id
+
+        def done(result: int) -> None:
+            self.active_dialog = None
+            saved = dialog.saved
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted and saved is not None and saved.id is not None:
+                self._nd.communities.attach_interaction(saved.id, community_id)
+                self.refresh()
+                self.contactsChanged.emit(list(saved.contact_ids))
+
+        dialog.finished.connect(done)
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
 
     def delete_current(self) -> None:
         c = self.current()

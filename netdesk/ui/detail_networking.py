@@ -31,6 +31,7 @@ from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, Due
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
+from netdesk.ui.widgets.person_practices import PersonPractices
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -163,6 +164,8 @@ class NetworkingPanel(QWidget):
         self.history_title = QLabel("<b>Job history</b>")
         layout.addWidget(self.history_title)
         layout.addWidget(self.history_list)
+        self.practices_label = PersonPractices(nd)  # communities, offers and needs (issue 15)
+        layout.addWidget(self.practices_label)
         layout.addWidget(self.intro_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self._person_only = [
@@ -180,12 +183,14 @@ class NetworkingPanel(QWidget):
             self.goals_list,
             self.history_title,
             self.history_list,
+            self.practices_label,
         ]
         self.clear()
 
     def set_netdesk(self, nd: NetDesk) -> None:
         """The window switched to another database."""
         self._nd = nd
+        self.practices_label.nd = nd
         self.clear()
 
     # --- showing -----------------------------------------------------------------------------------------
@@ -247,6 +252,7 @@ class NetworkingPanel(QWidget):
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 
+        self.practices_label.show_contact(cid)
         given, received = networking.favour_balance(cid)
         self.favours_label.setText(f"Favours: {given} given · {received} received")
         for favour in networking.open_favours(cid):

@@ -24,6 +24,7 @@ from netdesk.ui.pages.offers import OffersPage
 from netdesk.ui.views.goals_view import GoalsView
 from netdesk.ui.views.introductions_view import IntroductionsView
 from netdesk.ui.widgets.person_field import PersonField
+from netdesk.ui.widgets.person_practices import PersonPractices
 
 
 def add(db: NetDesk, given: str, family: str, org: str = "", title: str = "") -> int:
@@ -296,3 +297,17 @@ def test_an_interaction_logged_on_a_community_page_belongs_to_it(qtbot, db: NetD
     (logged,) = db.timeline.for_contact(ana)
     assert db.communities.community_of_interaction(logged.id or 0) == guild.id
     assert "Your activity: 1 in the last 7 days" in page.detail_label.text()
+
+
+def test_the_detail_pane_shows_a_persons_communities_offers_and_needs(
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    ana = add(db, "Ana", "Silva")
+    summit = db.communities.save(CommunityDTO("Platform Summit", CommunityKind.CONFERENCE)).value
+    db.communities.link_person(summit.id or 0, ana, "met_at")
+    db.offers.set_for(ana, offers=["SaaS pricing reviews"], needs=["A UX designer"])
+    window = make_window()
+    window.select_contact(ana)
+    label = window.detail.findChild(PersonPractices, "personPractices")
+    assert label is not None and label.isVisible()
+    assert label.text() == "Met at Platform Summit<br>Can help with: SaaS pricing reviews<br>Looking for: A UX designer"

@@ -454,11 +454,12 @@ class IntroductionService:
             return []
         typed_words = fold(typed).split()
         with self._sessions() as s:
+            # The first matches of the full-text index (it also holds notes, emails …), kept when the name or the
+            # organisation itself matches: a bounded read, so that a short prefix costs no more than a long one.
             rows = s.execute(
                 text(
                     "SELECT id, kind, display_name, organization FROM contacts WHERE id IN"
-                    " (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m) AND deleted_at IS NULL"
-                    " ORDER BY sort_key LIMIT 2000"
+                    " (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m LIMIT 2000) AND deleted_at IS NULL"
                 ),
                 {"m": words},
             ).all()
@@ -470,20 +471,22 @@ class IntroductionService:
                     people.append(TargetSuggestion(label, cid, org if kind == "organization" else ""))
                 if org.strip() and _words_match(typed_words, org):
                     orgs.setdefault(fold(org.strip()), org.strip())
-            if not people and not orgs:
-                known = {
-                    fold(o.strip()): o.strip()
-                    for (o,) in s.execute(
-                        text(
-                            "SELECT DISTINCT organization FROM contacts WHERE organization > '' AND deleted_at IS NULL"
-                        )
+            if not people and not orgs and len(fold(typed).strip()) >= 4:
+                # A near miss ("Lumen Robtics"): the closest organisation names by edit similarity, from the
+                # organisation index.
+                known: dict[str, str] = {}
+                for (org,) in s.execute(
+                    text(
+                        "SELECT DISTINCT organization FROM contacts INDEXED BY ix_contacts_organization"
+                        " WHERE organization > ''"
                     )
-                }
-                # A near miss ("Lumen Robtics"): the closest organisation names by edit similarity.
+                ):
+                    known.setdefault(fold(org.strip()), org.strip())
                 for key, _score, _index in process.extract(
                     fold(typed), list(known), scorer=fuzz.WRatio, limit=limit, score_cutoff=80
                 ):
                     orgs[key] = known[key]
+        people.sort(key=lambda t: fold(t.label))
         org_items = [TargetSuggestion(f"{o} (organisation)", None, o) for o in sorted(orgs.values(), key=fold)]
         return (org_items + people)[:limit]
 

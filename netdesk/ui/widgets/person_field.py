@@ -35,6 +35,10 @@ class PersonField(QLineEdit):
 
     def _suggest(self, text: str) -> None:
         self._choice = None
+        if len(text.strip()) < 2:  # one letter would match half the network
+            self._offered = {}
+            self._model.setStringList([])
+            return
         found = [
             s
             for s in self._nd.introductions.target_suggestions(text)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,50 +272,66 @@ class NetworkJsonService:
         # Referenced keys seen so far, per (table, column): checked before a row is kept.
         wanted_keys = {ref for spec in specs.values() for ref in spec.references.values()}
         seen: dict[tuple[str, str], set[Any]] = {ref: set() for ref in wanted_keys}
+        # Per table, worked out once: which value positions refer to what, which are binary, which are referred to.
+        plans = {
+            name: (
+                [(spec.columns.index(col), ref, seen[ref]) for col, ref in spec.references.items()],
+                [i for i, col in enumerate(spec.columns) if col in spec.binary],
+                [(i, seen[(name, col)]) for i, col in enumerate(spec.columns) if (name, col) in seen],
+            )
+            for name, spec in specs.items()
+        }
         counts: dict[str, int] = dict.fromkeys(order, 0)
-        pending: dict[str, list[list[Any]]] = defaultdict(list)
+        pending: list[list[Any]] = []
         allowed = set(order)
-        current = ""
+        spec = None
+        refs: list[tuple[int, tuple[str, str], set[Any]]] = []
+        binary: list[int] = []
+        keys: list[tuple[int, set[Any]]] = []
+        width = 0
         n = 0
         try:
             for row in ijson.items(handle, "rows.item", use_float=True):
                 n += 1
                 if not isinstance(row, list) or not row or row[0] not in allowed:
                     raise NetworkFileError(f"{file}: row {n} names no table of the file's header")
-                spec = specs[row[0]]
-                if spec.name != current:  # a table's rows are all written before its children's
-                    for name in list(pending):
-                        self._flush(raw, specs[name], pending.pop(name))
-                    current = spec.name
-                values = row[1:]
-                if len(values) != len(spec.columns):
+                if spec is None or row[0] != spec.name:  # a table's rows all come before its children's
+                    if spec is not None and pending:
+                        self._flush(raw, spec, pending)
+                    pending = []
+                    spec = specs[row[0]]
+                    refs, binary, keys = plans[spec.name]
+                    width = len(spec.columns) + 1
+                if len(row) != width:
                     raise NetworkFileError(
-                        f"{file}: row {n} ({spec.name}) has {len(values)} values for {len(spec.columns)} columns"
+                        f"{file}: row {n} ({spec.name}) has {len(row) - 1} values for {width - 1} columns"
                     )
-                for i, column in enumerate(spec.columns):
+                values = row[1:]
+                for i, ref, known in refs:
                     value = values[i]
-                    ref = spec.references.get(column)
-                    if ref is not None and value is not None and value not in seen[ref]:
+                    if value is not None and value not in known:
                         raise NetworkFileError(
                             f"{file}: row {n} ({spec.name}) refers to {ref[0]} {ref[1]} {value}, which the file does "
                             "not hold (missing reference); nothing was imported"
                         )
-                    if column in spec.binary and value is not None:
-                        values[i] = base64.b64decode(value)
-                    if (spec.name, column) in seen:
-                        seen[(spec.name, column)].add(value)
-                pending[spec.name].append(values)
+                for i in binary:
+                    if values[i] is not None:
+                        values[i] = base64.b64decode(values[i])
+                for i, known in keys:
+                    known.add(values[i])
+                pending.append(values)
                 counts[spec.name] += 1
-                if len(pending[spec.name]) >= _BATCH:
-                    self._flush(raw, spec, pending.pop(spec.name))
+                if len(pending) >= _BATCH:
+                    self._flush(raw, spec, pending)
+                    pending = []
                 if progress is not None and n % 50_000 == 0:
                     progress(n, spec.name)
+            if spec is not None and pending:
+                self._flush(raw, spec, pending)
         except ijson.JSONError as exc:
             raise NetworkFileError(f"{file}: unreadable after row {n} ({exc}); nothing was imported") from None
         except sqlite3.IntegrityError as exc:
             raise NetworkFileError(f"{file}: rows that contradict each other ({exc}); nothing was imported") from None
-        for name, rows in pending.items():
-            self._flush(raw, specs[name], rows)
         return NetworkCounts(counts)
 
     @staticmethod

@@ -23,7 +23,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "network-json.md"
 def demo_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("network")
     nd = open_netdesk(folder / "demo.sqlite3")
-    populate_demo(nd, people=60)
+    populate_demo(nd, people=40)
     nd.contacts.delete([nd.contacts.search("")[0].id or 0])  # the Trash travels too
     nd.contacts.create(  # text JSON must escape, and a photo (binary, base64)
         ContactDTO(
@@ -147,7 +147,7 @@ def test_the_document_describes_every_table_and_column() -> None:
 
 def test_cli_demo_and_the_practice_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "demo.sqlite3")
-    assert run(["demo", "--db", db, "--people", "60"]) == 0
+    assert run(["demo", "--db", db, "--people", "40"]) == 0
     assert run(["demo", "--db", db]) == 1  # never into a database that holds contacts
     capsys.readouterr()
     assert run(["met-at", "--db", db, "--json", "platform", "sum"]) == 0

@@ -114,7 +114,13 @@ def test_introduce_two_people_with_double_opt_in(qtbot, db: NetDesk) -> None:  #
     ]
     assert page.message_edit.toPlainText().startswith("Hi Marcus,")
     assert not page.introduce_button.isVisible()  # nobody said yes yet
+    page.step_date.setDate(page.step_date.date().addDays(-2))  # before the ask itself: refused, nothing changes
     qtbot.mouseClick(page.opt_a_button, Qt.MouseButton.LeftButton)
+    assert page.error_label.text().startswith("A step cannot be dated before the previous one")
+    assert page.current.a_opted_in_on is None
+    page.step_date.setDate(page.step_date.date().addDays(2))
+    qtbot.mouseClick(page.opt_a_button, Qt.MouseButton.LeftButton)
+    assert page.current.a_opted_in_on == date.today() and page.error_label.isHidden()
     assert not page.introduce_button.isVisible() and page.opt_b_button.isVisible()
     qtbot.mouseClick(page.opt_b_button, Qt.MouseButton.LeftButton)
     assert page.introduce_button.isVisible()

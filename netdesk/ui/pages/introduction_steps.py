@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -262,7 +263,15 @@ class IntroductionStepsPage(QWidget):
         self.outcome_button.setObjectName("introOutcomeButton")
         self.decline_button = QPushButton("Declined")
         self.decline_button.setObjectName("introDeclined")
+        self.step_date = QDateEdit()  # the day a step happened: today unless you note it later
+        self.step_date.setObjectName("introStepDate")
+        self.step_date.setDisplayFormat("yyyy-MM-dd")
+        self.step_date.setCalendarPopup(True)
+        today = date.today()
+        self.step_date.setDate(QDate(today.year, today.month, today.day))
         steps_row = QHBoxLayout()
+        steps_row.addWidget(QLabel("On"))
+        steps_row.addWidget(self.step_date)
         for w in (
             self.agreed_button,
             self.opt_a_button,
@@ -303,12 +312,13 @@ class IntroductionStepsPage(QWidget):
         self.propose_button.clicked.connect(self.open_propose)
         self.templates_button.clicked.connect(self.open_templates)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._select_current())
-        self.agreed_button.clicked.connect(lambda: self._run(lambda i: self._nd.introductions.agreed(i)))
-        self.opt_a_button.clicked.connect(lambda: self._run(lambda i: self._nd.introductions.opted_in(i, "a")))
-        self.opt_b_button.clicked.connect(lambda: self._run(lambda i: self._nd.introductions.opted_in(i, "b")))
-        self.introduce_button.clicked.connect(lambda: self._run(lambda i: self._nd.introductions.introduce(i)))
+        intros = self._nd.introductions
+        self.agreed_button.clicked.connect(lambda: self._run(lambda i: intros.agreed(i, self.day())))
+        self.opt_a_button.clicked.connect(lambda: self._run(lambda i: intros.opted_in(i, "a", self.day())))
+        self.opt_b_button.clicked.connect(lambda: self._run(lambda i: intros.opted_in(i, "b", self.day())))
+        self.introduce_button.clicked.connect(lambda: self._run(lambda i: intros.introduce(i, self.day())))
         self.outcome_button.clicked.connect(self._close_with_outcome)
-        self.decline_button.clicked.connect(lambda: self._run(lambda i: self._nd.introductions.decline(i)))
+        self.decline_button.clicked.connect(lambda: self._run(lambda i: intros.decline(i, self.day())))
         self.message_combo.currentIndexChanged.connect(lambda _i: self._show_message())
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.message_edit.toPlainText()))
         self.refresh()
@@ -375,6 +385,10 @@ class IntroductionStepsPage(QWidget):
 
     # --- writes ------------------------------------------------------------------------------------------------
 
+    def day(self) -> date:
+        d = self.step_date.date()
+        return date(d.year(), d.month(), d.day())
+
     def _run(self, write: Any) -> Written[Any] | None:
         if self.current is None:
             return None
@@ -391,7 +405,7 @@ class IntroductionStepsPage(QWidget):
 
     def _close_with_outcome(self) -> None:
         outcome = self.outcome_combo.currentData()
-        written = self._run(lambda i: self._nd.introductions.close(i, outcome, date.today()))
+        written = self._run(lambda i: self._nd.introductions.close(i, outcome, self.day()))
         if written is not None and written.value.thank_you:
             # The thank-you, ready to copy: the step the essays ask for once someone helped.
             self.message_label.setText(f"Thank {written.value.introduction.introducer_name}:")

@@ -45,6 +45,7 @@ class OffersPage(QWidget):
         self.help_edit.setPlaceholderText("Who could help with… (press Enter)")
         self.help_list = QListWidget()
         self.help_list.setObjectName("helpResults")
+        self.help_list.setWordWrap(True)
         self.help_status = QLabel()
         self.help_status.setObjectName("helpStatus")
         who = QGroupBox("Who could help?")
@@ -56,6 +57,7 @@ class OffersPage(QWidget):
         # Whom could I help?
         self.help_them_list = QListWidget()
         self.help_them_list.setObjectName("whomCouldIHelp")
+        self.help_them_list.setWordWrap(True)
         self.suggest_button = QPushButton("Suggest this introduction")
         self.suggest_button.setObjectName("suggestIntroduction")
         self.suggest_button.setEnabled(False)

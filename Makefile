@@ -26,8 +26,9 @@ test: $(STAMP)  ## install and run the whole test suite, lint and type check inc
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py --smoke
 
-bench: $(STAMP)  ## full-size benchmarks (100,000 contacts); figures go in README.md
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py
+bench: $(STAMP)  ## full-size benchmarks; writes tests/benchmarks/results.json and README.md's speed table from it
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py $(ARGS)
+	$(BIN)/python tests/benchmarks/readme_table.py
 
 package: $(STAMP)  ## one-folder PyInstaller build plus a smoke run of the frozen app
 	$(BIN)/python -m pip install --quiet -e ".[package]"

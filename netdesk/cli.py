@@ -12,15 +12,15 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from netdesk import __version__
-from netdesk.core.errors import NetDeskError
+from netdesk import __version__, cli_networking
+from netdesk.core.errors import DamagedDatabaseError, NetDeskError
 from netdesk.core.model import ContactDTO, ContactPoint
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
+from netdesk.services.backup import BackupService
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -100,7 +100,9 @@ def contact_json(c: ContactDTO) -> dict[str, object]:
 def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
     contacts = nd.contacts.search(" ".join(args.query), tag=args.tag)
     if args.json:
-        json.dump([contact_json(c) for c in contacts], sys.stdout, ensure_ascii=False, indent=2)
+        extras = cli_networking.list_extras(nd, args.date)
+        rows = [contact_json(c) | extras(c.id or 0) for c in contacts]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     for c in contacts:
@@ -167,6 +169,24 @@ def _cmd_restore(nd: NetDesk, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _restore_over_damaged(args: argparse.Namespace) -> int:
+    """`netdesk restore` on a database that fails its check: the damaged file is moved aside, never backed up."""
+    path = args.db if args.db is not None else default_db_path()
+    backups = BackupService(path)
+    if args.latest:
+        sound = backups.newest_sound()
+        if sound is None:
+            raise NetDeskError(f"there is no backup of {path} that passes its integrity check")
+        target = sound.path
+    elif args.backup is not None:
+        target = args.backup if args.backup.parent != Path() else backups.folder / args.backup
+    else:
+        raise UsageError("netdesk restore: give a backup file or --latest")
+    aside = backups.restore_over_damaged(target)
+    print(f"restored {target.name}; the damaged database is kept as {aside}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
 
 
@@ -179,6 +199,7 @@ def _register(
 def _configure_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument("--date", type=cli_networking.iso_date, help="the day strength is computed for (default: today)")
     p.add_argument("query", nargs="*", help="search words (prefix, accent- and case-insensitive)")
 
 
@@ -215,51 +236,9 @@ _register("backup", "back up the database (or list backups)", _configure_backup,
 _register("restore", "restore a backup (the current state is backed up first)", _configure_restore, _cmd_restore)
 
 
-# --- due (networking aids) ---------------------------------------------------------------------------------
+# --- networking (due, stats, log, cadence): netdesk/cli_networking.py ------------------------------------
 
-
-def _iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
-
-
-def _configure_due(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--date", type=_iso_date, help="the day to compute the list for (default: today)")
-
-
-def _cmd_due(nd: NetDesk, args: argparse.Namespace) -> int:
-    items = nd.networking.due(args.date)
-    if args.json:
-        rows = [
-            {
-                "kind": i.kind.value,
-                "contact_id": i.contact_id,
-                "contact": i.contact_name,
-                "title": i.title,
-                "detail": i.detail,
-                "days_overdue": i.days_overdue,
-                "due_date": i.due_date.isoformat() if i.due_date else None,
-            }
-            for i in items
-        ]
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-        return EXIT_OK
-    if not items:
-        print("Nothing due.")
-    section = None
-    for i in items:
-        if i.kind != section:
-            section = i.kind
-            print(f"{'' if i is items[0] else chr(10)}{i.kind.label}")
-        print(f"  {i.title}\t{i.detail}")
-    return EXIT_OK
-
-
-_register("due", "print who to get in touch with: cadences, birthdays, follow-ups, favours", _configure_due, _cmd_due)
+cli_networking.register(_register)
 
 from netdesk import cli_practices  # noqa: E402  (registers its commands; it imports this module's helpers)
 
@@ -280,7 +259,12 @@ def run(argv: list[str]) -> int:
     try:
         if argv and argv[0] in COMMANDS:
             args = _command_parser(argv[0]).parse_args(argv[1:])
-            nd = open_database(args.db)
+            try:
+                nd = open_database(args.db)
+            except DamagedDatabaseError:
+                if argv[0] != "restore":
+                    raise
+                return _restore_over_damaged(args)
             try:
                 return COMMANDS[argv[0]][2](nd, args)
             finally:
@@ -297,6 +281,12 @@ def run(argv: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except Exception as exc:  # unforeseen: still one line (NETDESK_DEBUG=1 shows the traceback)
+        if os.environ.get("NETDESK_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"netdesk: unexpected error ({type(exc).__name__}): {first}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _silence_stdout() -> None:

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from netdesk.cli import EXIT_ERROR, EXIT_OK, _iso_date, _register
+from netdesk.cli import EXIT_ERROR, EXIT_OK, _register
+from netdesk.cli_networking import iso_date
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.network_json import is_network_file
@@ -162,7 +163,7 @@ def _configure_contribute(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("kind", choices=[k.value for k in ContributionKind], help="what you put out")
     p.add_argument("title", nargs="+", help="its title")
-    p.add_argument("--date", type=_iso_date, help="when (default: today)")
+    p.add_argument("--date", type=iso_date, help="when (default: today)")
     p.add_argument("--link", default="", help="where it is (http(s) URL)")
     p.add_argument("--community", help="the community or event it belongs to (the start of each word is enough)")
     p.add_argument("--goal", help="the goal it counts towards (its name)")

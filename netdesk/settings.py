@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from netdesk.core.networking import MAX_CADENCE_DAYS
+from netdesk.core.networking import MAX_CADENCE_DAYS, TODAY_LIMIT
 from netdesk.services.backup import DEFAULT_KEEP
 
 MIN_BACKUPS_KEPT = 1
@@ -31,6 +31,8 @@ KEY_NOTIFICATIONS = "preferences/notifications"
 KEY_THEME = "preferences/theme"
 KEY_EXPORT_VCARD_VERSION = "preferences/exportVCardVersion"
 KEY_BACKUPS_KEPT = "preferences/backupsKept"
+KEY_REPLY_BENCHMARK = "preferences/replyBenchmarkPercent"
+KEY_DUE_TODAY_LIMIT = "preferences/dueTodayLimit"
 KEY_LAST_DATABASE = "database/last"
 KEY_LAST_NOTIFIED = "notifications/lastShownOn"
 
@@ -42,6 +44,8 @@ class Preferences:
     theme: ThemeChoice = ThemeChoice.SYSTEM
     export_vcard_version: str = "3.0"
     backups_kept: int = DEFAULT_KEEP
+    reply_benchmark_percent: int = 25  # the share of new connections expected to answer a personal note
+    due_today_limit: int = TODAY_LIMIT  # items in the Due list's "Today"
 
     def as_mapping(self) -> dict[str, object]:
         """The values to store, keyed like the settings store (a cadence of None is stored as 0)."""
@@ -51,6 +55,8 @@ class Preferences:
             KEY_THEME: self.theme.value,
             KEY_EXPORT_VCARD_VERSION: self.export_vcard_version,
             KEY_BACKUPS_KEPT: self.backups_kept,
+            KEY_REPLY_BENCHMARK: self.reply_benchmark_percent,
+            KEY_DUE_TODAY_LIMIT: self.due_today_limit,
         }
 
 
@@ -91,4 +97,8 @@ def preferences_from(get: Callable[[str], object] | Mapping[str, object]) -> Pre
         theme=theme,
         export_vcard_version=version if version in VCARD_VERSIONS else defaults.export_vcard_version,
         backups_kept=kept if kept is not None else defaults.backups_kept,
+        reply_benchmark_percent=_as_int(lookup(KEY_REPLY_BENCHMARK), defaults.reply_benchmark_percent, 1, 100)
+        or defaults.reply_benchmark_percent,
+        due_today_limit=_as_int(lookup(KEY_DUE_TODAY_LIMIT), defaults.due_today_limit, 1, 100)
+        or defaults.due_today_limit,
     )

@@ -89,3 +89,15 @@ def _no_network() -> Iterator[None]:
 @pytest.fixture
 def network_attempts() -> list[str]:
     return _network_attempts
+
+
+@pytest.fixture
+def story() -> object:
+    """tests/networking_story.py: a LinkedIn export and a phone address book built in the test (networking aids)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("networking_story", Path(__file__).parent / "networking_story.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -26,3 +26,29 @@ class DatabaseError(NetDeskError):
 
 class UnsupportedFormatError(NetDeskError):
     """A file that is not in any format NetDesk reads."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The file is not a whole NetDesk database (failed quick_check or integrity_check, empty, not SQLite).
+
+    ``path`` is the file; the GUI offers to restore the newest backup that passes integrity_check.
+    """
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class EditConflict(NetDeskError):
+    """A save based on an older version changed a field that was also changed since, to another value.
+
+    ``conflicts`` holds (field, value saved, value stored now); ``merged`` is the record with every other change of
+    both sides applied and the stored value in each conflicting field; ``version`` is the stored version it is based on.
+    """
+
+    def __init__(self, label: str, conflicts: list[tuple[str, object, object]], merged: object, version: int) -> None:
+        fields = ", ".join(f for f, _, _ in conflicts)
+        super().__init__(f"{label} was changed elsewhere since you opened it; both changed: {fields}")
+        self.conflicts = conflicts
+        self.merged = merged
+        self.version = version

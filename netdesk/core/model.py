@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class ContactKind(StrEnum):
@@ -68,6 +69,8 @@ class Direction(StrEnum):
 class ParticipantRole(StrEnum):
     PARTICIPANT = "participant"
     INTRODUCER = "introducer"
+    # On a group message somebody else sent (or the user sent to the group): present, but not an exchange with them.
+    GROUP = "group"
 
 
 # Labels offered in the editor; any other string is a custom label and is kept as typed.
@@ -258,9 +261,12 @@ class InteractionDTO:
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, slots=True)
-class ContactRow:
-    """The lean projection that feeds the contact list: one per contact, no per-row queries."""
+class ContactRow(NamedTuple):
+    """The lean projection that feeds the contact list: one per contact, no per-row queries.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and built four times as fast, which the list's
+    load of 100,000 rows at start-up notices.
+    """
 
     id: int
     kind: ContactKind

@@ -21,6 +21,9 @@ NEW_CONNECTION_DAYS = 30  # a connection this recent still needs its follow-up
 PERSONAL_NOTE_DAYS = 3  # send a personal note within three days of connecting
 USEFUL_EXCHANGE_DAYS = 14  # after the note, aim for a first useful exchange within two weeks
 FAVOUR_IMBALANCE = 3  # received this many more favours than given: time to give back
+REPLY_WITHIN_DAYS = 2  # answer a message within two days
+REPLY_LOOKBACK_DAYS = 30  # an unanswered message older than this is no longer a reply owed, just history
+JOB_CHANGE_DAYS = 14  # a new role is worth a congratulation for two weeks
 MIN_CADENCE_DAYS = 1
 MAX_CADENCE_DAYS = 3650
 
@@ -32,6 +35,10 @@ class DueKind(StrEnum):
     ANNIVERSARY = "anniversary"
     FOLLOWUP = "followup"
     FAVOUR = "favour"
+    REPLY = "reply"
+    START_RHYTHM = "start_rhythm"
+    INVITATION = "invitation"
+    JOB_CHANGE = "job_change"
     INTRODUCTION = "introduction"  # an introduction step unmoved for days (core.practices)
     RHYTHM = "rhythm"  # a contribution or community rhythm lapsed (core.practices)
 
@@ -47,8 +54,12 @@ _DUE_LABELS = {
     DueKind.ANNIVERSARY: "Anniversaries",
     DueKind.FOLLOWUP: "New connections to follow up",
     DueKind.FAVOUR: "Favours",
+    DueKind.REPLY: "Replies owed",
+    DueKind.START_RHYTHM: "Start the rhythm",
+    DueKind.INVITATION: "Invitations",
+    DueKind.JOB_CHANGE: "New roles",
     DueKind.INTRODUCTION: "Introductions waiting",
-    DueKind.RHYTHM: "Rhythms",
+    DueKind.RHYTHM: "Your rhythms",
 }
 DUE_KIND_ORDER = tuple(DueKind)
 
@@ -84,8 +95,19 @@ class DueItem(NamedTuple):
     since_year: int | None = None
     favours: tuple[int, int] = (0, 0)  # (given, received)
     summary: str = ""
-    # The introduction or community an INTRODUCTION / RHYTHM item is about (those items word their own title).
+    # A record that is not a contact (the pending invitation's id); the contact id is 0 then.
     record_id: int | None = None
+
+    @property
+    def section(self) -> Section:
+        return SECTION_OF_KIND[self.kind]
+
+    @property
+    def json_kind(self) -> str:
+        """The kind as the command line names it (one name per kind of advice)."""
+        if self.kind is DueKind.FAVOUR:
+            return "promise" if self.interaction_id is not None else "favour"
+        return _JSON_KINDS.get(self.kind, self.kind.value)
 
     @property
     def title(self) -> str:
@@ -112,6 +134,8 @@ def _when(days_until: int) -> str:
         return "today"
     if days_until == 1:
         return "tomorrow"
+    if days_until == -1:
+        return "yesterday"
     if days_until > 0:
         return f"in {_days(days_until)}"
     return f"{_days(-days_until)} ago"
@@ -164,7 +188,10 @@ def _followup_detail(item: DueItem) -> str:
         sent = item.due_date - timedelta(days=USEFUL_EXCHANGE_DAYS)
         return f"Personal note sent {sent.isoformat()} · waiting for a reply"
     connected = item.due_date - timedelta(days=PERSONAL_NOTE_DAYS)
-    return f"Connected {connected.isoformat()} · send a personal note within {_days(PERSONAL_NOTE_DAYS)}"
+    ago = "" if item.today is None else f" ({_when((connected - item.today).days)})"
+    late = _late(item)
+    when = f"note due {_when(-late)}" if late <= 0 else f"note {_days(late)} late"
+    return f"Connected {connected.isoformat()}{ago} · {when}"
 
 
 def _favour_title(item: DueItem) -> str:
@@ -181,8 +208,50 @@ def _favour_detail(item: DueItem) -> str:
     return "Look for a way to help them"
 
 
+def _reply_title(item: DueItem) -> str:
+    return f"Reply to {item.contact_name}"
+
+
+def _reply_detail(item: DueItem) -> str:
+    if item.last_contacted is None or item.today is None:
+        return ""
+    wrote = item.last_contacted
+    return f"They wrote {wrote.isoformat()} ({_when((wrote - item.today).days)}) · no answer yet"
+
+
+def _start_rhythm_title(item: DueItem) -> str:
+    return f"Start the rhythm with {item.contact_name}"
+
+
+def _start_rhythm_detail(item: DueItem) -> str:
+    return f"Keep in touch every {_days(item.cadence_days or 0)} · no exchange yet: the first one starts the clock"
+
+
+def _invitation_title(item: DueItem) -> str:
+    return f"{item.contact_name} invited you"
+
+
+def _invitation_detail(item: DueItem) -> str:
+    if item.due_date is None or item.today is None:
+        return ""
+    sent = f"Invited {item.due_date.isoformat()} ({_when((item.due_date - item.today).days)})"
+    note = " ".join(item.summary.split())
+    return sent + (f" · “{note[:80]}{'…' if len(note) > 80 else ''}”" if note else " · no note")
+
+
+def _job_change_title(item: DueItem) -> str:
+    role = item.summary.strip()
+    return f"Congratulate {item.contact_name} on the new role" + (f" ({role})" if role else "")
+
+
+def _job_change_detail(item: DueItem) -> str:
+    if item.due_date is None or item.today is None:
+        return ""
+    return f"Seen {item.due_date.isoformat()} ({_when((item.due_date - item.today).days)})"
+
+
 def _practice_title(item: DueItem) -> str:
-    return item.summary
+    return item.summary  # worded by core.practices, which knows the introduction or the rhythm
 
 
 def _practice_detail(item: DueItem) -> str:
@@ -196,6 +265,10 @@ def _practice_detail(item: DueItem) -> str:
 
 
 _TITLES = {
+    DueKind.REPLY: _reply_title,
+    DueKind.START_RHYTHM: _start_rhythm_title,
+    DueKind.INVITATION: _invitation_title,
+    DueKind.JOB_CHANGE: _job_change_title,
     DueKind.OVERDUE: _overdue_title,
     DueKind.DUE_THIS_WEEK: _due_soon_title,
     DueKind.BIRTHDAY: _occasion_title,
@@ -206,6 +279,10 @@ _TITLES = {
     DueKind.RHYTHM: _practice_title,
 }
 _DETAILS = {
+    DueKind.REPLY: _reply_detail,
+    DueKind.START_RHYTHM: _start_rhythm_detail,
+    DueKind.INVITATION: _invitation_detail,
+    DueKind.JOB_CHANGE: _job_change_detail,
     DueKind.OVERDUE: _cadence_detail,
     DueKind.DUE_THIS_WEEK: _cadence_detail,
     DueKind.BIRTHDAY: _occasion_detail,
@@ -215,6 +292,123 @@ _DETAILS = {
     DueKind.INTRODUCTION: _practice_detail,
     DueKind.RHYTHM: _practice_detail,
 }
+
+
+class Section(StrEnum):
+    """The Due list's sections, in the order they are shown."""
+
+    NEW_CONNECTIONS = "new_connections"
+    REPLIES = "replies"
+    STAY_IN_TOUCH = "stay_in_touch"
+    OCCASIONS = "occasions"
+    FAVOURS = "favours"
+    INVITATIONS = "invitations"
+    REASONS = "reasons"
+    INTRODUCTIONS = "introductions"
+    YOUR_RHYTHMS = "your_rhythms"
+    START_RHYTHM = "start_rhythm"
+
+    @property
+    def label(self) -> str:
+        return _SECTION_LABELS[self]
+
+
+_SECTION_LABELS = {
+    Section.NEW_CONNECTIONS: "New connections",
+    Section.REPLIES: "Replies owed",
+    Section.STAY_IN_TOUCH: "Stay in touch",
+    Section.OCCASIONS: "Occasions",
+    Section.FAVOURS: "Favours and promises",
+    Section.INVITATIONS: "Invitations",
+    Section.REASONS: "Reasons to reach out",
+    Section.INTRODUCTIONS: "Introductions waiting",
+    Section.YOUR_RHYTHMS: "Your rhythms",
+    Section.START_RHYTHM: "Start the rhythm",
+}
+SECTION_ORDER = tuple(Section)
+# A new kind of advice names its section here (and its wording in _TITLES/_DETAILS, its rank in PRIORITY).
+SECTION_OF_KIND = {
+    DueKind.FOLLOWUP: Section.NEW_CONNECTIONS,
+    DueKind.REPLY: Section.REPLIES,
+    DueKind.OVERDUE: Section.STAY_IN_TOUCH,
+    DueKind.DUE_THIS_WEEK: Section.STAY_IN_TOUCH,
+    DueKind.BIRTHDAY: Section.OCCASIONS,
+    DueKind.ANNIVERSARY: Section.OCCASIONS,
+    DueKind.FAVOUR: Section.FAVOURS,
+    DueKind.INVITATION: Section.INVITATIONS,
+    DueKind.JOB_CHANGE: Section.REASONS,
+    DueKind.START_RHYTHM: Section.START_RHYTHM,
+    DueKind.INTRODUCTION: Section.INTRODUCTIONS,
+    DueKind.RHYTHM: Section.YOUR_RHYTHMS,
+}
+_JSON_KINDS = {
+    DueKind.OVERDUE: "cadence",
+    DueKind.DUE_THIS_WEEK: "cadence",
+    DueKind.BIRTHDAY: "occasion",
+    DueKind.ANNIVERSARY: "occasion",
+}
+
+# "Today" shows at most TODAY_LIMIT items, ranked by PRIORITY (lower first), then the most overdue first, then name.
+# Someone waiting on an answer comes first; then what loses its worth with every day (a new connection's note, an
+# invitation, an occasion within two days, a new role, a promise given); then the rhythms that slipped, the favour
+# balance, the rhythms due this week and the occasions further off. Starting a rhythm is never urgent: it stays in its
+# own section.
+TODAY_LIMIT = 10
+PRIORITY = {
+    DueKind.REPLY: 0,
+    DueKind.FOLLOWUP: 1,
+    DueKind.INVITATION: 2,
+    DueKind.BIRTHDAY: 3,
+    DueKind.ANNIVERSARY: 3,
+    DueKind.JOB_CHANGE: 4,
+    DueKind.INTRODUCTION: 4,  # someone is waiting on your next step
+    DueKind.OVERDUE: 6,
+    DueKind.FAVOUR: 7,
+    DueKind.DUE_THIS_WEEK: 8,
+}
+OCCASION_SOON_DAYS = 2  # an occasion further away than this ranks with the things that can wait
+PROMISE_PRIORITY = 5
+LATER_PRIORITY = 9
+
+
+def _priority(item: DueItem) -> tuple[int, int, str, int]:
+    rank = PRIORITY.get(item.kind, LATER_PRIORITY)
+    if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
+        rank = PROMISE_PRIORITY
+    if item.kind in (DueKind.BIRTHDAY, DueKind.ANNIVERSARY) and (item.days_overdue or 0) < -OCCASION_SOON_DAYS:
+        rank = LATER_PRIORITY
+    late = item.days_overdue if item.days_overdue is not None else -(10**6)
+    return (rank, -late, fold(item.contact_name), item.contact_id)
+
+
+def today_items(items: list[DueItem], limit: int = TODAY_LIMIT) -> list[DueItem]:
+    """The few items to do first today (see PRIORITY); the rest stay in their sections behind "Show all"."""
+    eligible = [i for i in items if i.kind is not DueKind.START_RHYTHM]
+    return sorted(eligible, key=_priority)[: max(0, limit)]
+
+
+def reply_item(contact_id: int, name: str, wrote: datetime, today: date) -> DueItem | None:
+    """They wrote (one-to-one) and the user has not answered: due within REPLY_WITHIN_DAYS, shown for a month."""
+    day = wrote.date()
+    if day > today or (today - day).days > REPLY_LOOKBACK_DAYS:
+        return None
+    due = day + timedelta(days=REPLY_WITHIN_DAYS)
+    return DueItem(DueKind.REPLY, contact_id, name, (today - due).days, due, last_contacted=day)
+
+
+def start_rhythm_item(contact_id: int, name: str, cadence_days: int) -> DueItem:
+    return DueItem(DueKind.START_RHYTHM, contact_id, name, cadence_days=cadence_days)
+
+
+def invitation_item(invitation_id: int, name: str, sent: datetime, message: str, today: date) -> DueItem:
+    day = sent.date()
+    return DueItem(DueKind.INVITATION, 0, name, (today - day).days, day, summary=message, record_id=invitation_id)
+
+
+def job_change_item(contact_id: int, name: str, role: str, seen: date, today: date) -> DueItem | None:
+    if seen > today or (today - seen).days > JOB_CHANGE_DAYS:
+        return None
+    return DueItem(DueKind.JOB_CHANGE, contact_id, name, (today - seen).days, seen, summary=role)
 
 
 def effective_cadence(own_days: int | None, tag_days: list[int] | tuple[int, ...] = ()) -> int | None:
@@ -241,9 +435,11 @@ def cadence_item(
 ) -> DueItem | None:
     """An overdue / due-this-week item, or None when the next contact is further away.
 
-    ``since`` is when the clock started for someone never contacted (connected or added).
+    The clock starts at the later of the last exchange and ``since``, the day the rhythm was set. (Someone with a
+    rhythm and no exchange at all is a "start the rhythm" item instead.)
     """
-    due = (last_contacted or since) + timedelta(days=cadence_days)
+    start = since if last_contacted is None else max(last_contacted, since)
+    due = start + timedelta(days=cadence_days)
     late = (today - due).days
     if late < -DUE_SOON_DAYS:
         return None
@@ -318,20 +514,14 @@ def followup_item(
     messaged_at: date | None,
     today: date,
 ) -> DueItem | None:
-    """The next follow-up step for a new connection: a personal note, then a first useful exchange."""
+    """A new connection with no personal note yet, within NEW_CONNECTION_DAYS of connecting (counted from the
+    connection date, so an old export flags nobody). Once the note is sent the pipeline waits for their reply, which
+    is the other person's move: nothing to do."""
     if state == FollowupState.NONE:
         if (today - connected).days > NEW_CONNECTION_DAYS or connected > today:
             return None
         due = connected + timedelta(days=PERSONAL_NOTE_DAYS)
         return DueItem(DueKind.FOLLOWUP, contact_id, name, (today - due).days, due)
-    if state == FollowupState.MESSAGED:
-        sent = messaged_at or connected
-        if (today - sent).days > NEW_CONNECTION_DAYS:
-            return None
-        due = sent + timedelta(days=USEFUL_EXCHANGE_DAYS)
-        return DueItem(
-            DueKind.FOLLOWUP, contact_id, name, (today - due).days, due, followup_state=FollowupState.MESSAGED
-        )
     return None
 
 
@@ -357,12 +547,20 @@ def open_favour_item(
     )
 
 
-_SECTION_INDEX = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
+_KIND_INDEX = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
+_SECTION_INDEX = {s: n for n, s in enumerate(SECTION_ORDER)}
 
 
-def _due_order(item: DueItem) -> tuple[int, int, str, int, int]:
+def _due_order(item: DueItem) -> tuple[int, int, int, str, int, int]:
     late = -item.days_overdue if item.days_overdue is not None else 10**6
-    return (_SECTION_INDEX[item.kind], late, fold(item.contact_name), item.contact_id, item.interaction_id or 0)
+    return (
+        _SECTION_INDEX[item.section],
+        _KIND_INDEX[item.kind],
+        late,
+        fold(item.contact_name),
+        item.contact_id,
+        (item.interaction_id or 0) + (item.record_id or 0),
+    )
 
 
 def sort_due(items: list[DueItem]) -> list[DueItem]:
@@ -445,6 +643,8 @@ class StrengthFacts:
 class Strength:
     score: int
     parts: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    # The exchanges the score counted (newest first, one line each): the explanation names them.
+    counted: tuple[str, ...] = ()
 
 
 def _strength_points(facts: StrengthFacts, today: date) -> tuple[int, int, int, int, int | None]:
@@ -468,7 +668,7 @@ def strength_score(facts: StrengthFacts, today: date) -> int:
     return max(0, min(100, recency + frequency + cadence + favours))
 
 
-def strength(facts: StrengthFacts, today: date) -> Strength:
+def strength(facts: StrengthFacts, today: date, counted: tuple[str, ...] = ()) -> Strength:
     """Score 0–100 with the points each part contributed, so the UI can explain it."""
     recency, frequency, cadence, favours, late = _strength_points(facts, today)
     parts: list[tuple[str, int]] = []
@@ -479,7 +679,7 @@ def strength(facts: StrengthFacts, today: date) -> Strength:
     else:
         parts.append(("No contact in the last 12 months", 0))
     n = facts.interactions_12m
-    parts.append((f"{n} interaction{'s' if n != 1 else ''} in 12 months", frequency))
+    parts.append((f"{n} exchange{'s' if n != 1 else ''} in 12 months", frequency))
     if facts.cadence_days is None:
         parts.append(("No cadence set", 0))
     elif late is None:
@@ -493,7 +693,7 @@ def strength(facts: StrengthFacts, today: date) -> Strength:
         parts.append((f"Favours: {given} given, {received} received", favours))
     else:
         parts.append(("No favours exchanged", 0))
-    return Strength(strength_score(facts, today), tuple(parts))
+    return Strength(strength_score(facts, today), tuple(parts), counted)
 
 
 # --- introductions -------------------------------------------------------------------------------------------

@@ -74,6 +74,11 @@ class Contact(Base):
     followup_state: Mapped[str] = mapped_column(String(16), default="")
     followup_messaged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     followup_replied_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Exchange facts kept by services/exchanges.py on every timeline write (replies owed), and the day the own rhythm
+    # was set (a rhythm counts from then or the last exchange, whichever is later).
+    last_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_out_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    cadence_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -123,11 +128,21 @@ class Contact(Base):
             "anniversary_month_day",
             sqlite_where=text("anniversary > '' AND deleted_at IS NULL"),
         ),
+        # New connections in a date range, with their follow-up stage (the pipeline and the reply-rate stats).
         Index(
-            "ix_contacts_followup",
+            "ix_contacts_connected",
+            "connected_on",
             "followup_state",
-            "followup_since",
-            sqlite_where=text("followup_state IN ('', 'messaged') AND kind = 'person' AND deleted_at IS NULL"),
+            "followup_messaged_at",
+            "followup_replied_at",
+            sqlite_where=text("connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_contacts_reply_owed",
+            "last_in_at",
+            sqlite_where=text(
+                "last_in_at IS NOT NULL AND (last_out_at IS NULL OR last_out_at < last_in_at) AND deleted_at IS NULL"
+            ),
         ),
     )
 
@@ -192,6 +207,7 @@ class Tag(Base):
     name: Mapped[str] = mapped_column(Text)
     name_folded: Mapped[str] = mapped_column(Text, unique=True)
     cadence_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    cadence_since: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     contacts: Mapped[list[Contact]] = relationship(secondary="contact_tags", back_populates="tags")
 
@@ -271,7 +287,29 @@ class ContactHistory(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(32), default="")
 
-    __table_args__ = (Index("ix_contact_history_contact_id", "contact_id"),)
+    __table_args__ = (
+        Index("ix_contact_history_contact_id", "contact_id"),
+        Index("ix_contact_history_job_changes", "changed_at", sqlite_where=text("field IN ('organization', 'title')")),
+    )
+
+
+class Invitation(Base):
+    """An incoming invitation from someone who is not a contact yet: pending until accepted or ignored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    profile_url: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | accepted | ignored
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True)
+    source: Mapped[str] = mapped_column(String(32), default="")
+    external_id: Mapped[str] = mapped_column(Text, unique=True)
+
+    __table_args__ = (Index("ix_invitations_pending", "sent_at", sqlite_where=text("status = 'pending'")),)
 
 
 class Relationship(Base):

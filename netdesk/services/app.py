@@ -6,18 +6,23 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from netdesk.db.engine import create_db_engine, session_factory
-from netdesk.db.migrate import upgrade_database
+from netdesk.core.errors import DamagedDatabaseError, DatabaseError
+from netdesk.db.engine import create_db_engine, refuse_writes, session_factory, writes_refused
+from netdesk.db.health import FileState, damaged_message, integrity_problem
+from netdesk.db.migrate import schema_refusal, upgrade_database
 from netdesk.services.backup import BackupService
 from netdesk.services.communities import CommunityService
 from netdesk.services.contacts import ContactService
 from netdesk.services.contributions import ContributionService
 from netdesk.services.exporting import ExportService
+from netdesk.services.followups import FollowupService
 from netdesk.services.goal_targets import GoalTargetService
 from netdesk.services.importing import ImportService
 from netdesk.services.introductions import IntroductionService
+from netdesk.services.invitations import InvitationService
 from netdesk.services.network_json import NetworkJsonService
 from netdesk.services.networking import NetworkingService
+from netdesk.services.notes import NoteService
 from netdesk.services.offers import OffersService
 from netdesk.services.owner import OwnerService
 from netdesk.services.timeline import TimelineService
@@ -33,6 +38,9 @@ class NetDesk:
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
         self.networking = NetworkingService(self.sessions, self.timeline)
+        self.followups = FollowupService(self.sessions)
+        self.invitations = InvitationService(self.sessions)
+        self.notes = NoteService(self.sessions)
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)
@@ -49,6 +57,33 @@ class NetDesk:
         if self.backups is not None and self.contacts.count() > 0:
             self.backups.create("before-import")
 
+    def check_integrity(self) -> str | None:
+        """Run ``integrity_check`` (the app does daily, off the GUI thread). On a failure every later write is
+        refused, and the one-line problem is returned; None when the database is whole (or in memory)."""
+        if self.path is None:
+            return None
+        problem = integrity_problem(self.path)
+        if problem is None:
+            return None
+        refuse_writes(self.engine)
+        return damaged_message(self.path, f"integrity_check: {problem}")
+
+    def daily_check(self) -> None:
+        """Once a day (the app calls it hourly, off the GUI thread): ``integrity_check``, then the daily backup.
+
+        A failed check raises DamagedDatabaseError (one line) and every later write is refused.
+        """
+        if self.backups is None or not self.backups.daily_due():
+            return
+        problem = self.check_integrity()
+        if problem is not None:
+            raise DamagedDatabaseError(problem, self.path)
+        self.backups.create("daily")
+
+    @property
+    def writes_refused(self) -> bool:
+        return writes_refused(self.engine)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -56,11 +91,18 @@ class NetDesk:
 def open_netdesk(path: Path | str) -> NetDesk:
     """Open the database at ``path`` (":memory:" for a throw-away one), creating or upgrading its schema.
 
+    A damaged, empty or foreign file, or one with an unknown schema, is refused (DatabaseError, one line) unchanged.
     An existing database is backed up before its schema is upgraded.
     """
-    engine = create_db_engine(path)
-    file_path = None if str(path) == ":memory:" else Path(path)
+    checked: list[FileState | None] = []
+    engine = create_db_engine(path, state=checked)
+    file_path = None if str(path) == ":memory:" else Path(path).expanduser()
     try:
+        # Before the first connection switches the file to WAL: a refused database stays byte-for-byte unchanged.
+        if checked and checked[0] is not None:
+            refusal = schema_refusal(checked[0].revision, checked[0].has_contacts)
+            if refusal is not None:
+                raise DatabaseError(f"cannot open {file_path}: {refusal}")
         backups = BackupService(file_path) if file_path is not None else None
 
         def backup_before_migration() -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from netdesk.core.errors import DatabaseError, NotFoundError
+from netdesk.db.health import integrity_problem
 from netdesk.paths import backup_dir
 
 DEFAULT_KEEP = 10
@@ -30,22 +31,43 @@ class BackupInfo:
     size_bytes: int
 
 
+TMP_SUFFIX = ".tmp"
+STALE_TMP_AGE = timedelta(hours=1)  # a backup still being written is younger than this
+
+
 def _copy(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` with the online backup API: consistent even while another connection writes."""
-    tmp = target.with_name(target.name + ".tmp")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    """Copy ``source`` to ``target`` with the online backup API: consistent even while another connection writes.
+
+    The copy is checked with ``integrity_check`` before it takes its name; a copy that fails (a damaged database, a
+    full disk) is deleted and reported, never left behind as a backup or a ``.tmp`` file.
+    """
+    tmp = target.with_name(target.name + TMP_SUFFIX)
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.close(fd)
-        dst = sqlite3.connect(tmp)
+        src = sqlite3.connect(source.absolute().as_uri() + "?mode=ro", uri=True)
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+            fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+            os.close(fd)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
+        problem = integrity_problem(tmp)
+        if problem is not None:
+            raise DatabaseError(
+                f"the backup of {source} failed its integrity check ({problem}) and was deleted; "
+                "the database itself may be damaged"
+            )
+        os.replace(tmp, target)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"backup of {source} failed ({exc}); nothing was kept") from exc
+    except OSError as exc:
+        raise DatabaseError(f"backup of {source} failed: {exc.strerror or exc}; nothing was kept") from exc
     finally:
-        src.close()
-    os.replace(tmp, target)
+        tmp.unlink(missing_ok=True)
 
 
 def _contact_count(path: Path) -> int | None:
@@ -66,6 +88,35 @@ class BackupService:
         self.keep = keep
         # Called before the database file is replaced (the app closes its connections there).
         self._before_restore = before_restore
+        self._tighten()
+
+    def _tighten(self) -> None:
+        """Backups are as private as the database: the folder 0700, each file 0600 (older ones included)."""
+        if not self.folder.is_dir():
+            return
+        try:
+            if self.folder.stat().st_uid == os.getuid():
+                os.chmod(self.folder, 0o700)
+            for p in self.folder.iterdir():
+                if p.is_file() and p.stat().st_uid == os.getuid() and p.stat().st_mode & 0o077:
+                    os.chmod(p, 0o600)
+        except OSError:
+            pass
+
+    def clean_stale(self) -> list[Path]:
+        """Delete ``.tmp`` files left by a backup that was interrupted (older than an hour); returns them."""
+        removed: list[Path] = []
+        if not self.folder.is_dir():
+            return removed
+        cutoff = (datetime.now() - STALE_TMP_AGE).timestamp()
+        for p in self.folder.glob(f"*.sqlite3{TMP_SUFFIX}"):
+            try:
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+                    removed.append(p)
+            except OSError:
+                pass
+        return removed
 
     def create(self, reason: str = "manual") -> BackupInfo:
         reason = re.sub(r"[^a-z-]", "-", reason.lower()) or "manual"
@@ -73,12 +124,10 @@ class BackupService:
             raise NotFoundError(f"no database at {self.db_path}")
         self.folder.mkdir(parents=True, exist_ok=True)
         os.chmod(self.folder, 0o700)
+        self.clean_stale()
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = self.folder / f"{stamp}-{reason}.sqlite3"
-        try:
-            _copy(self.db_path, target)
-        except sqlite3.Error as exc:
-            raise DatabaseError(f"backup of {self.db_path} failed: {exc}") from exc
+        _copy(self.db_path, target)
         self.prune()
         return self._info(target)
 
@@ -97,19 +146,47 @@ class BackupService:
         backups = self.list()
         return datetime.now() - backups[0].created_at if backups else None
 
+    def daily_due(self) -> bool:
+        age = self.latest_age()
+        return age is None or age >= timedelta(days=1)
+
     def daily(self) -> BackupInfo | None:
         """A backup when the newest is older than a day (called periodically by the app)."""
-        age = self.latest_age()
-        if age is not None and age < timedelta(days=1):
-            return None
-        return self.create("daily")
+        return self.create("daily") if self.daily_due() else None
+
+    def newest_sound(self) -> BackupInfo | None:
+        """The newest backup that passes ``integrity_check`` (what to offer when the database is damaged)."""
+        for info in self.list():
+            if integrity_problem(info.path) is None:
+                return info
+        return None
+
+    def _check_restorable(self, backup: Path) -> None:
+        if not _NAME.match(backup.name) or not backup.is_file():
+            raise NotFoundError(f"no backup at {backup}")
+        problem = integrity_problem(backup)
+        if problem is not None:
+            raise DatabaseError(f"{backup.name} fails its integrity check ({problem}); refusing to restore it")
+        if _contact_count(backup) is None:
+            raise DatabaseError(f"{backup.name} is not a readable NetDesk backup")
+
+    def restore_over_damaged(self, backup: Path) -> Path:
+        """Put ``backup`` in place of a damaged database, which is moved aside (returned), never deleted."""
+        self._check_restorable(backup)
+        if self._before_restore is not None:
+            self._before_restore()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.db_path.with_name(f"{self.db_path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            side = self.db_path.with_name(self.db_path.name + suffix)
+            if side.exists():
+                os.replace(side, aside.with_name(aside.name + suffix))
+        _copy(backup, self.db_path.with_name(self.db_path.name))
+        return aside
 
     def restore(self, backup: Path) -> BackupInfo:
         """Replace the database with ``backup``; the current state is backed up first (returned)."""
-        if not _NAME.match(backup.name) or not backup.is_file():
-            raise NotFoundError(f"no backup at {backup}")
-        if _contact_count(backup) is None:
-            raise DatabaseError(f"{backup.name} is not a readable NetDesk backup")
+        self._check_restorable(backup)
         safety = self.create("before-restore")
         if self._before_restore is not None:
             self._before_restore()

@@ -8,7 +8,7 @@ can belong to it, and its page shows its people, your activity and your rhythm. 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,13 +16,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from netdesk.core import practices
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
-from netdesk.core.networking import DueItem
 from netdesk.core.normalize import fold
 from netdesk.core.practices import CommunityKind, CommunityRelation
 from netdesk.db import repository as repo
 from netdesk.db.tables import CommunityInteraction, CommunityPerson, CommunityRow, Contact, Interaction
 
 CHANGED = frozenset({"community"})
+
+# Your activity in a community: its interactions and its contributions (count in the window, last day ever).
+COMMUNITY_ACTIVITY_SQL = """
+SELECT SUM(d >= :since AND d <= :today), MAX(d) FROM (
+  SELECT date(i.occurred_at) AS d FROM community_interactions ci JOIN interactions i ON i.id = ci.interaction_id
+  WHERE ci.community_id = :cid
+  UNION ALL SELECT occurred_on FROM contributions WHERE community_id = :cid)
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,19 +90,12 @@ def _since(days: int, today: date) -> str:
     return (today - timedelta(days=days - 1)).isoformat()
 
 
-def activity(s: Session, community_id: int, since: str) -> tuple[int, date | None]:
-    """(count since ``since``, last date ever) of your interactions and contributions in a community."""
-    row = s.execute(
-        text(
-            "SELECT SUM(d >= :since), MAX(d) FROM ("
-            " SELECT date(i.occurred_at) AS d FROM community_interactions ci"
-            " JOIN interactions i ON i.id = ci.interaction_id"
-            " WHERE ci.community_id = :cid"
-            " UNION ALL SELECT occurred_on FROM contributions WHERE community_id = :cid)"
-        ),
-        {"cid": community_id, "since": since},
+def activity(s: Session, community_id: int, since: str, today: date) -> tuple[int, date | None]:
+    """(count from ``since`` to ``today``, last date ever) of your interactions and contributions in a community."""
+    done, last = s.execute(
+        text(COMMUNITY_ACTIVITY_SQL), {"cid": community_id, "since": since, "today": today.isoformat()}
     ).one()
-    return int(row[0] or 0), (date.fromisoformat(row[1][:10]) if row[1] else None)
+    return int(done or 0), (date.fromisoformat(last[:10]) if last else None)
 
 
 class CommunityService:
@@ -163,7 +163,7 @@ class CommunityService:
             )
             result = []
             for row in s.scalars(select(CommunityRow).order_by(CommunityRow.name_folded)):
-                done, last = activity(s, row.id, _since(row.rhythm_days or 30, today))
+                done, last = activity(s, row.id, _since(row.rhythm_days or 30, today), today)
                 result.append(CommunitySummary(_dto(row), int(counts.get(row.id, 0)), done, last))
         return result
 
@@ -275,7 +275,7 @@ class CommunityService:
         today = today or date.today()
         with self._sessions() as s:
             row = self._row(s, community_id)
-            return activity(s, community_id, _since(row.rhythm_days or 30, today))
+            return activity(s, community_id, _since(row.rhythm_days or 30, today), today)
 
     @staticmethod
     def _row(s: Session, community_id: int) -> CommunityRow:
@@ -285,27 +285,9 @@ class CommunityService:
         return row
 
 
-def lapsed_community_items(s: Session, today: date) -> list[DueItem]:
-    """Communities with a rhythm whose window holds fewer activities than the rhythm asks."""
-    items: list[DueItem] = []
-    for row in s.scalars(select(CommunityRow).where(CommunityRow.rhythm_count.is_not(None))):
-        days = row.rhythm_days or 30
-        created = row.created_at.date() if isinstance(row.created_at, datetime) else today
-        if (today - created).days < days:
-            continue  # a rhythm set up this week cannot have lapsed yet
-        done, last = activity(s, row.id, _since(days, today))
-        item = practices.lapsed_community_item(
-            row.id, row.name, row.rhythm_what, row.rhythm_count or 0, days, done, last, today
-        )
-        if item is not None:
-            items.append(item)
-    return items
-
-
 __all__ = [
     "CommunityDTO",
     "CommunityMember",
     "CommunityService",
     "CommunitySummary",
-    "lapsed_community_items",
 ]

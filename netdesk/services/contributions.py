@@ -7,14 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
-from netdesk.core import practices
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
-from netdesk.core.networking import DueItem
 from netdesk.core.practices import ContributionKind
 from netdesk.db import repository as repo
 from netdesk.db.tables import CommunityRow, ContributionRhythm, ContributionRow, Goal
@@ -140,10 +138,6 @@ class ContributionService:
                 for k, d in s.execute(select(ContributionRhythm.kind, ContributionRhythm.every_days))
             }
 
-    def lapsed(self, today: date | None = None) -> list[DueItem]:
-        with self._sessions() as s:
-            return lapsed_contribution_items(s, today or date.today())
-
     # --- dashboard ---------------------------------------------------------------------------------------------
 
     def per_month(self, months: int = 12, today: date | None = None) -> list[ContributionMonth]:
@@ -178,19 +172,4 @@ class ContributionService:
         )
 
 
-def lapsed_contribution_items(s: Session, today: date) -> list[DueItem]:
-    """One item per kind with a rhythm whose newest contribution (on or before today) is too old."""
-    items: list[DueItem] = []
-    for kind, every in s.execute(select(ContributionRhythm.kind, ContributionRhythm.every_days)):
-        last = s.scalar(
-            select(func.max(ContributionRow.occurred_on)).where(
-                ContributionRow.kind == kind, ContributionRow.occurred_on <= today
-            )
-        )
-        item = practices.lapsed_contribution_item(ContributionKind(kind), every, last, today)
-        if item is not None:
-            items.append(item)
-    return items
-
-
-__all__ = ["ContributionDTO", "ContributionMonth", "ContributionService", "lapsed_contribution_items"]
+__all__ = ["ContributionDTO", "ContributionMonth", "ContributionService"]

@@ -17,6 +17,7 @@ from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
 from netdesk.core.normalize import fold, normalize_email, normalize_phone
 from netdesk.db import repository as repo
 from netdesk.db import search
+from netdesk.db.engine import write_transaction
 from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
 from netdesk.io.report import ImportReport
 from netdesk.services.collector import paused_collector
@@ -305,7 +306,7 @@ class ImportService:
     ) -> BatchResult:
         """Import parsed contacts in one transaction (see ``import_contacts_in``)."""
         try:
-            with self._sessions.begin() as s:
+            with write_transaction(self._sessions) as s:
                 return import_contacts_in(
                     s, contacts, report, source=source, match_names=match_names, progress=progress, cancel=cancel
                 )
@@ -336,7 +337,9 @@ class ImportService:
         if self._before_import is not None:
             self._before_import()
         try:
-            with self._sessions.begin() as s:
+            # Matching and writing under the write lock: an import running at the same time in another process
+            # waits, then matches against what this one wrote (the same file twice gives "unchanged" the second time).
+            with write_transaction(self._sessions) as s:
                 if parsed.contacts:
                     import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
                 if parsed.linkedin_paths:

@@ -24,7 +24,6 @@ from netdesk.core import practices
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.model import Channel, Direction, InteractionDTO, InteractionKind, Participant, ParticipantRole
-from netdesk.core.networking import DueItem
 from netdesk.core.normalize import fold
 from netdesk.core.practices import IntroKind, IntroState, Outcome, TemplateName
 from netdesk.db import repository as repo
@@ -490,12 +489,6 @@ class IntroductionService:
         org_items = [TargetSuggestion(f"{o} (organisation)", None, o) for o in sorted(orgs.values(), key=fold)]
         return (org_items + people)[:limit]
 
-    # --- due ---------------------------------------------------------------------------------------------------
-
-    def stalled(self, today: date | None = None, stall_days: int = practices.INTRO_STALL_DAYS) -> list[DueItem]:
-        with self._sessions() as s:
-            return stalled_items(s, today or date.today(), stall_days)
-
     # --- helpers -----------------------------------------------------------------------------------------------
 
     @staticmethod
@@ -570,37 +563,4 @@ def _words_match(typed: list[str], name: str) -> bool:
     return all(any(w.startswith(t) for w in words) for t in typed)
 
 
-def stalled_items(s: Session, today: date, stall_days: int = practices.INTRO_STALL_DAYS) -> list[DueItem]:
-    """Open introductions whose last step is ``stall_days`` old: the next step is yours to chase."""
-    limit = date.fromordinal(today.toordinal() - stall_days)
-    items: list[DueItem] = []
-    rows = s.scalars(
-        select(IntroductionRow).where(IntroductionRow.closed_on.is_(None), IntroductionRow.moved_on <= limit)
-    )
-    for row in rows:
-        dto = IntroductionService._dto(s, row)
-        who_id = (
-            row.introducer_id if dto.kind is IntroKind.ASK else (row.a_id if row.a_opted_in_on is None else row.b_id)
-        )
-        who_name = _name(s, who_id)
-        nxt = practices.next_state(dto.kind, dto.state)
-        step = {
-            IntroState.AGREED: f"ask {who_name} again",
-            IntroState.OPTED_IN: (
-                f"check whether {dto.b_name} opted in" if dto.kind is IntroKind.ASK else f"wait for {who_name}'s yes"
-            ),
-            IntroState.INTRODUCED: "make the introduction" if dto.kind is IntroKind.MAKE else f"remind {who_name}",
-            IntroState.CLOSED: "note the outcome",
-        }.get(nxt or IntroState.CLOSED, "")
-        contact_row = s.get(Contact, who_id) if who_id is not None else None
-        if contact_row is None or contact_row.deleted_at is not None:
-            continue
-        item = practices.stalled_item(
-            row.id, who_id or 0, who_name, f"{dto.title}: {step}", row.moved_on, today, stall_days
-        )
-        if item is not None:
-            items.append(item)
-    return items
-
-
-__all__ = ["Closed", "IntroductionDTO", "IntroductionService", "TargetSuggestion", "stalled_items"]
+__all__ = ["Closed", "IntroductionDTO", "IntroductionService", "TargetSuggestion"]

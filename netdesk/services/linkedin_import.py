@@ -8,6 +8,7 @@ requests, all keyed by an external id so that importing a newer export adds only
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -17,21 +18,26 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from netdesk.core.exchange import implausible_reason
 from netdesk.core.model import (
     Channel,
     Direction,
     InteractionDTO,
     InteractionKind,
     Participant,
+    ParticipantRole,
 )
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
+from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
+from netdesk.services.exchanges import refresh_exchange_facts
 from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
+from netdesk.services.invitations import store_pending_invitations
 from netdesk.services.owner import fill_from_linkedin
-from netdesk.services.timeline import advance_last_contacted, bulk_insert_interactions, existing_external_ids
+from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
 
 SOURCE = "linkedin"
 JOB_FIELDS = frozenset({"organization", "title"})
@@ -92,7 +98,7 @@ def import_linkedin(
     data = linkedin.read_linkedin(paths, report)
     if cancel is not None and cancel():
         raise ImportCancelled()
-    connections = data.connections
+    connections = _plausible_connections(data.connections, report)
     before_names = _existing_names(s) if connections else {}
     result = import_contacts_in(
         s,
@@ -130,64 +136,57 @@ def import_linkedin(
 
     people = _People(s)
     is_owner = _Owner(data)
+    now = repo.utcnow()
     unknown: Counter[str] = Counter()
     for n, msg in enumerate(data.messages):
         if cancel is not None and n % 5000 == 0 and cancel():
             raise ImportCancelled()
-        others = [
-            (name, url)
-            for name, url in [(msg.sender_name, msg.sender_url), *zip(msg.recipient_names, _pad(msg), strict=True)]
-            if not is_owner(name, url)
-        ]
-        ids = []
-        for name, url in others:
-            cid = people.find(name, url)
-            if cid is None:
-                unknown[name or url] += 1
-            elif cid not in ids:
-                ids.append(cid)
-        if not ids:
-            continue
-        outgoing = is_owner(msg.sender_name, msg.sender_url)
-        add(
-            InteractionDTO(
-                occurred_at=msg.sent_at.replace(tzinfo=None),
-                kind=InteractionKind.MESSAGE,
-                channel=Channel.ONLINE,
-                direction=Direction.OUT if outgoing else Direction.IN,
-                summary=msg.subject or msg.conversation_title or _first_line(msg.content),
-                notes=msg.content,
-                participants=tuple(Participant(i) for i in ids),
-                source=SOURCE,
-                external_id="message:"
-                + _digest(msg.conversation_id, msg.sent_at.isoformat(), msg.sender_url or msg.sender_name, msg.content),
-            )
-        )
+        message = _message_interaction(msg, people, is_owner, now, report, unknown)
+        if message is not None:
+            add(message)
+    pending: list[linkedin.LinkedInInvitation] = []
+    answered: dict[str, int] = {}  # incoming invitations from people who are contacts now
     for inv in data.invitations:
+        bad_date = implausible_reason(inv.sent_at, now)
+        if bad_date is not None:
+            report.error(inv.file, inv.line, f"invitation skipped: {bad_date}")
+            continue
         outgoing = inv.direction is Direction.OUT
         name, url = (inv.to_name, inv.invitee_url) if outgoing else (inv.from_name, inv.inviter_url)
         cid = people.find(name, url)
         if cid is None:
-            unknown[name or url] += 1
+            if outgoing:
+                unknown[name or url] += 1
+            else:
+                pending.append(inv)  # someone who invited the user and is not a contact (yet): a due item
             continue
+        if not outgoing:
+            answered[_invitation_id(inv)] = cid
         add(
             InteractionDTO(
                 occurred_at=inv.sent_at.replace(tzinfo=None),
                 kind=InteractionKind.CONNECTION_REQUEST,
                 channel=Channel.ONLINE,
                 direction=inv.direction,
-                summary="Connection request sent" if outgoing else "Connection request received",
+                summary=_invitation_summary(outgoing, inv.message),
                 notes=inv.message,
                 participants=(Participant(cid),),
                 source=SOURCE,
-                external_id="invitation:" + _digest(inv.from_name, inv.to_name, inv.sent_at.isoformat()),
+                external_id=_invitation_id(inv),
             )
         )
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
     bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
-    advance_last_contacted(s, new)
+    store_pending_invitations(
+        s, [(_invitation_id(i), i.from_name, i.inviter_url, i.message, i.sent_at) for i in pending], answered, SOURCE
+    )
+    # The exchange facts (last contact, replies owed, follow-up stage) of everyone the import touched: the people on
+    # new interactions and the new connections, whose pipeline starts at their connection date.
+    touched = {p.contact_id for i in new for p in i.participants}
+    touched.update(cid for conn, cid in zip(connections, result.ids, strict=True) if cid and conn.connected_on)
+    refresh_exchange_facts(s, touched, now)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
     # You, as the export describes you: filled where your profile is still empty (issue 15).
@@ -198,6 +197,98 @@ def import_linkedin(
         data.profile_headline,
         data.profile_websites,
         data.profile_emails,
+    )
+
+
+def _plausible_connections(
+    connections: list[linkedin.LinkedInConnection], report: ImportReport
+) -> list[linkedin.LinkedInConnection]:
+    """A connection dated before 1990 or in the future keeps its contact but loses the date (and the follow-up)."""
+    now = repo.utcnow()
+    kept = []
+    for conn in connections:
+        when = conn.connected_on
+        bad = None if when is None else implausible_reason(datetime.combine(when, time(12, 0)), now)
+        if bad is not None:
+            report.error(conn.file, conn.line, f"'Connected On' ignored: {bad}")
+            conn = dataclasses.replace(conn, connected_on=None, contact=conn.contact.replace(connected_on=None))
+        kept.append(conn)
+    return kept
+
+
+def _invitation_id(inv: linkedin.LinkedInInvitation) -> str:
+    return "invitation:" + _digest(inv.from_name, inv.to_name, inv.sent_at.isoformat())
+
+
+def _invitation_summary(outgoing: bool, message: str) -> str:
+    sent = "Connection request sent" if outgoing else "Connection request received"
+    return sent + (" with a note" if message.strip() else "")
+
+
+def _message_interaction(
+    msg: linkedin.LinkedInMessage,
+    people: _People,
+    is_owner: _Owner,
+    now: datetime,
+    report: ImportReport,
+    unknown: Counter[str],
+) -> InteractionDTO | None:
+    """A message as an interaction: who it was with, and in what role (see netdesk.core.exchange).
+
+    A one-to-one message is an exchange with the other person either way. On a group message, the sender (when it
+    is not the user) is the one the user heard from; everyone else was merely present. A message the user sent to a
+    group is an exchange with nobody in particular.
+    """
+    sent_at = msg.sent_at.replace(tzinfo=None)
+    bad_date = implausible_reason(sent_at, now)
+    if bad_date is not None:
+        report.error(msg.file, msg.line, f"message skipped: {bad_date}")
+        return None
+    outgoing = is_owner(msg.sender_name, msg.sender_url)
+    recipients = [
+        (name, url) for name, url in zip(msg.recipient_names, _pad(msg), strict=True) if not is_owner(name, url)
+    ]
+    sender_id = None
+    if not outgoing:
+        sender_id = people.find(msg.sender_name, msg.sender_url)
+        if sender_id is None:
+            report.error(
+                msg.file,
+                msg.line,
+                f"message from {msg.sender_name or msg.sender_url or 'an unnamed sender'}: the sender matches nobody "
+                "among your contacts, so it counts as an exchange with nobody",
+            )
+    ids: list[int] = []
+    for name, url in recipients:
+        cid = people.find(name, url)
+        if cid is None:
+            unknown[name or url] += 1
+        elif cid not in ids and cid != sender_id:
+            ids.append(cid)
+    if sender_id is None and not outgoing and not ids:
+        unknown[msg.sender_name or msg.sender_url] += 1
+        return None
+    one_to_one = len(recipients) + (0 if outgoing else 1) == 1
+    if outgoing:
+        role = ParticipantRole.PARTICIPANT if one_to_one else ParticipantRole.GROUP
+        participants = tuple(Participant(i, role) for i in ids)
+    else:
+        participants = tuple(Participant(i, ParticipantRole.GROUP) for i in ids)
+        if sender_id is not None:
+            participants = (Participant(sender_id), *participants)
+    if not participants:
+        return None
+    return InteractionDTO(
+        occurred_at=sent_at,
+        kind=InteractionKind.MESSAGE,
+        channel=Channel.ONLINE,
+        direction=Direction.OUT if outgoing else Direction.IN,
+        summary=msg.subject or msg.conversation_title or _first_line(msg.content),
+        notes=msg.content,
+        participants=participants,
+        source=SOURCE,
+        external_id="message:"
+        + _digest(msg.conversation_id, msg.sent_at.isoformat(), msg.sender_url or msg.sender_name, msg.content),
     )
 
 

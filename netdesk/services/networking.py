@@ -19,14 +19,16 @@ from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
+from netdesk.core.changes import Written
 from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.exchange import describe_exchange, exchange_sql
 from netdesk.core.model import (
     InteractionDTO,
     InteractionKind,
     Participant,
     ParticipantRole,
 )
-from netdesk.core.networking import DueItem, DueKind, FollowupState, IntroPath, Strength, StrengthFacts
+from netdesk.core.networking import DueItem, IntroPath, Strength, StrengthFacts
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
 from netdesk.db import search
@@ -40,8 +42,10 @@ from netdesk.db.tables import (
     Relationship,
     Tag,
 )
+from netdesk.services import practice_due  # noqa: F401  (registers the practices' due source)
+from netdesk.services.due import collect_due
+from netdesk.services.followups import FollowupService, Pipeline
 from netdesk.services.owner import owner_name
-from netdesk.services.practice_due import practice_due_items
 from netdesk.services.timeline import TimelineService
 
 DEFAULT_GOALS = ("Better known", "Better equipped", "Better connected")
@@ -94,11 +98,13 @@ class MonthCount:
 class ReplyRate:
     month: str
     new_connections: int
+    notes_sent: int
     replied: int
 
     @property
-    def rate(self) -> float:
-        return self.replied / self.new_connections if self.new_connections else 0.0
+    def rate(self) -> float | None:
+        """Replies per note sent; None in a month with no note."""
+        return self.replied / self.notes_sent if self.notes_sent else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,46 +150,6 @@ def _today(today: date | None) -> date:
     return today if today is not None else date.today()
 
 
-# The due list reads only what it can show, each part through its own partial index (see tables.Contact): a
-# network of 100,000 people has a few thousand due items, and scanning every wide contact row costs more than
-# all of them together. INDEXED BY pins each plan (without statistics SQLite would rather use the deleted_at
-# index) and turns a change that makes an index unusable into an error instead of a silent slowdown. Names are
-# computed in SQL the way the contact list shows them.
-_NAME = "COALESCE(NULLIF(c.display_name, ''), 'Contact #' || c.id)"
-_VISIBLE = "c.deleted_at IS NULL AND (c.snoozed_until IS NULL OR c.snoozed_until <= :today)"
-
-# The cadence clock: own cadence, else the shortest among the contact's tags; the clock runs from the last
-# contact, else from when the person was connected/added. A contact is due when its shortest tag cadence is, so
-# each (contact, tag) pair is tested alone and the minimum taken over the pairs that pass.
-_TAG_CADENCE_DUE_SQL = f"""
-SELECT c.id, {_NAME}, MIN(t.cadence_days), c.last_contacted, c.connected_on, c.created_at
-FROM tags t CROSS JOIN contact_tags ct ON ct.tag_id = t.id CROSS JOIN contacts c ON c.id = ct.contact_id
-WHERE t.cadence_days IS NOT NULL AND c.cadence_days IS NULL AND {_VISIBLE}
-  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || t.cadence_days || ' days')
-      <= :due_before
-GROUP BY c.id
-"""
-_OWN_CADENCE_DUE_SQL = f"""
-SELECT c.id, {_NAME}, c.cadence_days, c.last_contacted, c.connected_on, c.created_at
-FROM contacts c INDEXED BY ix_contacts_own_cadence
-WHERE c.cadence_days IS NOT NULL AND {_VISIBLE}
-  AND date(COALESCE(c.last_contacted, c.connected_on, c.created_at), '+' || c.cadence_days || ' days')
-      <= :due_before
-"""
-# {field} is birthday or anniversary; one query per MM-DD range (two when the window wraps the year).
-_OCCASION_SQL = f"""
-SELECT c.id, {_NAME}, c.{{field}}
-FROM contacts c INDEXED BY ix_contacts_{{field}}_month_day
-WHERE c.{{field}} > '' AND {_VISIBLE} AND c.{{field}}_month_day BETWEEN :lo AND :hi
-"""
-_FOLLOWUP_SQL = f"""
-SELECT c.id, {_NAME}, c.followup_state, c.connected_on, c.created_at, c.followup_messaged_at
-FROM contacts c INDEXED BY ix_contacts_followup
-WHERE c.followup_state IN ('', 'messaged') AND c.kind = 'person' AND {_VISIBLE}
-  AND c.followup_since >= :new_since
-"""
-
-
 class NetworkingService:
     def __init__(self, sessions: sessionmaker[Session], timeline: TimelineService | None = None) -> None:
         self._sessions = sessions
@@ -196,18 +162,23 @@ class NetworkingService:
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
 
-    def set_contact_cadence(self, contact_id: int, days: int | None) -> None:
+    def set_contact_cadence(self, contact_id: int, days: int | None, since: date | None = None) -> None:
+        """Keep in touch every ``days`` days (None: no rhythm); the rhythm counts from ``since`` (default today)."""
         rules.validate_cadence(days)
         with self._sessions.begin() as s:
             row = self._live_contact(s, contact_id)
+            if days != row.cadence_days:
+                row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
 
-    def set_tag_cadence(self, tag: str, days: int | None) -> None:
+    def set_tag_cadence(self, tag: str, days: int | None, since: date | None = None) -> None:
         rules.validate_cadence(days)
         with self._sessions.begin() as s:
             row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
             if row is None:
                 raise NotFoundError(f"no tag {tag!r}")
+            if days != row.cadence_days:
+                row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
 
     def cadence_of(self, contact_id: int) -> tuple[int | None, int | None]:
@@ -228,77 +199,38 @@ class NetworkingService:
         with self._sessions.begin() as s:
             self._live_contact(s, contact_id).snoozed_until = until
 
-    def mark_followup(self, contact_id: int, state: str) -> None:
-        try:
-            new_state = FollowupState(state)
-        except ValueError:
-            new_state = FollowupState.NONE
-        if new_state is FollowupState.NONE:
-            raise ValidationError("followup_state", "A follow-up is marked messaged, replied or dismissed.")
-        now = repo.utcnow()
-        with self._sessions.begin() as s:
-            row = self._live_contact(s, contact_id)
-            row.followup_state = new_state.value
-            if new_state is FollowupState.MESSAGED:
-                row.followup_messaged_at = now
-            elif new_state is FollowupState.REPLIED:
-                row.followup_replied_at = now
-                if row.followup_messaged_at is None:
-                    row.followup_messaged_at = now
+    def mark_followup(self, contact_id: int, state: str) -> Written[Pipeline]:
+        """A manual override of the follow-up stage; it logs an interaction (see FollowupService.mark)."""
+        return FollowupService(self._sessions).mark(contact_id, state)
 
     def reply_rate_by_month(self, months: int = 12, today: date | None = None) -> list[ReplyRate]:
-        """New connections per month (by connection date) and how many of them have replied."""
+        """New connections per month (by connection date), the notes sent to them and the replies to those notes."""
         today = _today(today)
         keys = rules.last_months(today, months)
         if not keys:
             return []
+        end = (today + timedelta(days=1)).isoformat()
         with self._sessions() as s:
             rows = s.execute(
                 text(
-                    "SELECT strftime('%Y-%m', COALESCE(connected_on, created_at)) AS month, COUNT(*),"
-                    " SUM(followup_state = 'replied') FROM contacts"
-                    " WHERE deleted_at IS NULL AND kind = 'person'"
-                    " AND date(COALESCE(connected_on, created_at)) >= :start GROUP BY month"
+                    "SELECT strftime('%Y-%m', connected_on) AS month, COUNT(*), SUM(followup_messaged_at < :end),"
+                    " SUM(followup_replied_at < :end) FROM contacts INDEXED BY ix_contacts_connected"
+                    " WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL"
+                    " AND connected_on BETWEEN :start AND :today GROUP BY month"
                 ),
-                {"start": f"{keys[0]}-01"},
+                {"start": f"{keys[0]}-01", "today": today.isoformat(), "end": end},
             ).all()
-        found = {m: (n, r or 0) for m, n, r in rows}
-        return [ReplyRate(k, *found.get(k, (0, 0))) for k in keys]
+        found = {m: (n, int(notes or 0), int(r or 0)) for m, n, notes, r in rows}
+        return [ReplyRate(k, *found.get(k, (0, 0, 0))) for k in keys]
 
     # --- the due list ------------------------------------------------------------------------------------
 
     def due(self, today: date | None = None) -> list[DueItem]:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
-        params = {
-            "today": today.isoformat(),
-            "due_before": (today + timedelta(days=rules.DUE_SOON_DAYS)).isoformat(),
-            "new_since": (today - timedelta(days=rules.NEW_CONNECTION_DAYS)).isoformat(),
-        }
-        items: list[DueItem] = []
         with self._sessions() as s:
-            cursor = _raw_connection(s).cursor()
-            for sql in (_TAG_CADENCE_DUE_SQL, _OWN_CADENCE_DUE_SQL):
-                for cid, name, cadence, last, connected, created in cursor.execute(sql, params):
-                    last_day = _as_date(last)
-                    since = today if last_day is not None else (_as_date(connected) or _as_date(created) or today)
-                    item = rules.cadence_item(cid, name, cadence, last_day, since, today)
-                    if item is not None:
-                        items.append(item)
-            for lo, hi in dict.fromkeys(rules.occasion_ranges(today)):
-                for field, kind in (("birthday", DueKind.BIRTHDAY), ("anniversary", DueKind.ANNIVERSARY)):
-                    sql = _OCCASION_SQL.format(field=field)
-                    for cid, name, stored in cursor.execute(sql, {**params, "lo": lo, "hi": hi}):
-                        occasion = rules.occasion_item(kind, cid, name, stored, today)
-                        if occasion is not None:
-                            items.append(occasion)
-            for cid, name, state, connected, created, messaged in cursor.execute(_FOLLOWUP_SQL, params):
-                since = _as_date(connected) or _as_date(created) or today
-                follow = rules.followup_item(cid, name, state, since, _as_date(messaged), today)
-                if follow is not None:
-                    items.append(follow)
+            items = collect_due(_raw_connection(s).cursor(), today)
             items += self._favour_items(s, today)
-            items += practice_due_items(s, today)  # introductions waiting, lapsed rhythms
         return rules.sort_due(items)
 
     def _favour_items(self, s: Session, today: date) -> list[DueItem]:
@@ -635,7 +567,25 @@ class NetworkingService:
         with self._sessions() as s:
             self._live_contact(s, contact_id)
             facts = self._strength_facts(s, [contact_id], today).get(contact_id, StrengthFacts())
-        return rules.strength(facts, today)
+            counted = self._counted_exchanges(s, contact_id, today)
+        return rules.strength(facts, today, counted)
+
+    def _counted_exchanges(self, s: Session, contact_id: int, today: date) -> tuple[str, ...]:
+        """The exchanges of the last 12 months that the score counted, newest first, as one line each."""
+        since = datetime.combine(today - timedelta(days=rules.STRENGTH_WINDOW_DAYS), datetime.min.time())
+        until = datetime.combine(today + timedelta(days=1), datetime.min.time())
+        rows = s.execute(
+            text(
+                "SELECT i.occurred_at, i.kind, i.direction, i.summary, i.notes FROM interaction_participants p"
+                " CROSS JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id = :id"
+                f" AND {exchange_sql()} AND i.occurred_at >= :since AND i.occurred_at < :until"
+                " ORDER BY i.occurred_at DESC, i.id DESC"
+            ),
+            {"id": contact_id, "since": since.isoformat(sep=" "), "until": until.isoformat(sep=" ")},
+        ).all()
+        return tuple(
+            describe_exchange(_as_date(w) or today, k, d, summary or notes) for w, k, d, summary, notes in rows
+        )
 
     def strength_scores(self, today: date | None = None) -> dict[int, int]:
         """Scores of every live contact with any score (others are 0), in two aggregate queries."""
@@ -659,12 +609,21 @@ class NetworkingService:
             if ids is None
             else "interaction_participants p CROSS JOIN interactions i"
         )
-        params: dict[str, Any] = {"since": since.isoformat(sep=" "), "ids": _ids_json(ids or [])}
+        until = datetime.combine(today + timedelta(days=1), datetime.min.time())
+        params: dict[str, Any] = {
+            "since": since.isoformat(sep=" "),
+            "until": until.isoformat(sep=" "),
+            "ids": _ids_json(ids or []),
+        }
+        # Recency and frequency count exchanges only (netdesk.core.exchange); favours count on their own.
+        exchange = exchange_sql()
         activity = s.execute(
             text(
-                "SELECT p.contact_id, COUNT(*), MAX(i.occurred_at), SUM(i.kind = 'favour_given'),"
-                " SUM(i.kind = 'favour_received') FROM " + join_order + " ON i.id = p.interaction_id"
-                " WHERE p.role = 'participant' AND i.occurred_at >= :since" + id_filter + " GROUP BY p.contact_id"
+                f"SELECT p.contact_id, SUM({exchange}), MAX(CASE WHEN {exchange} THEN i.occurred_at END),"
+                " SUM(i.kind = 'favour_given' AND p.role = 'participant'),"
+                " SUM(i.kind = 'favour_received' AND p.role = 'participant') FROM " + join_order + " ON"
+                " i.id = p.interaction_id WHERE p.role IN ('participant', 'introducer') AND i.occurred_at >= :since"
+                " AND i.occurred_at < :until" + id_filter + " GROUP BY p.contact_id"
             ),
             params,
         ).all()
@@ -681,7 +640,7 @@ class NetworkingService:
         ).all()
         facts: dict[int, StrengthFacts] = {}
         for cid, count, last, given, received in activity:
-            facts[cid] = StrengthFacts(_as_date(last), count, int(given or 0), int(received or 0))
+            facts[cid] = StrengthFacts(_as_date(last), int(count or 0), int(given or 0), int(received or 0))
         for cid, cadence, last_contacted in cadences:
             base = facts.get(cid, StrengthFacts())
             facts[cid] = StrengthFacts(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from netdesk.core.errors import NotFoundError, ValidationError
@@ -21,6 +21,7 @@ from netdesk.core.model import (
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.tables import Contact, Interaction, InteractionParticipant
+from netdesk.services.exchanges import refresh_exchange_facts
 
 
 def validate_interaction(i: InteractionDTO) -> None:
@@ -50,39 +51,8 @@ def to_interaction_dto(row: Interaction, names: dict[int, str]) -> InteractionDT
 
 
 def refresh_last_contacted(session: Session, contact_ids: Sequence[int]) -> None:
-    """Recompute contacts.last_contacted from the timeline (introducers do not count as contact)."""
-    if not contact_ids:
-        return
-    latest = (
-        select(func.max(Interaction.occurred_at))
-        .join(InteractionParticipant, InteractionParticipant.interaction_id == Interaction.id)
-        .where(InteractionParticipant.contact_id == Contact.id, InteractionParticipant.role == "participant")
-        .scalar_subquery()
-    )
-    ids = list(contact_ids)
-    for start in range(0, len(ids), 900):
-        session.execute(
-            update(Contact).where(Contact.id.in_(ids[start : start + 900])).values(last_contacted=latest),
-            execution_options={"synchronize_session": False},
-        )
-
-
-def advance_last_contacted(session: Session, added: Sequence[InteractionDTO]) -> None:
-    """Move last_contacted forward for interactions just added (and nothing removed): the newest of the stored value
-    and the new ones. What refresh_last_contacted would find, without a query over each contact's whole timeline."""
-    newest: dict[int, datetime] = {}
-    for interaction in added:
-        when = interaction.occurred_at.replace(tzinfo=None)
-        for p in interaction.participants:
-            if p.role == ParticipantRole.PARTICIPANT and (p.contact_id not in newest or newest[p.contact_id] < when):
-                newest[p.contact_id] = when
-    if not newest:
-        return
-    stamps = {when: repo.sqlite_datetime(when) for when in set(newest.values())}
-    session.connection().exec_driver_sql(
-        "UPDATE contacts SET last_contacted = ? WHERE id = ? AND (last_contacted IS NULL OR last_contacted < ?)",
-        [(stamps[when], cid, stamps[when]) for cid, when in newest.items()],
-    )
+    """Recompute last_contacted (and the other exchange facts) of these contacts from their timelines."""
+    refresh_exchange_facts(session, contact_ids)
 
 
 def index_interactions(session: Session, rows: Sequence[Interaction]) -> None:

@@ -9,13 +9,13 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from netdesk import APP_NAME, __version__
-from netdesk.core.errors import NetDeskError
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.settings import KEY_LAST_DATABASE
+from netdesk.ui.damaged_database import open_or_recover
 from netdesk.ui.icons import app_icon
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.preferences import apply_preferences, load_preferences
@@ -78,14 +78,13 @@ def start(db: Path | None, *, files: list[Path], smoke_test: bool = False, demo:
         if forward_to_running_instance(path, files):
             print(f"netdesk: {path.name} is already open; passed it on to that window", file=sys.stderr)
             return 0
-        try:
-            nd = open_netdesk(path)
-        except NetDeskError as exc:
-            if not smoke_test:
-                QMessageBox.critical(None, f"{APP_NAME} cannot start", f"Cannot open {path}:\n\n{exc}")
-            raise
-        if not smoke_test:
-            settings.setValue(KEY_LAST_DATABASE, str(path))
+        # Damaged, locked, read-only or unknown: a dialog says why and offers a backup, another database or quitting.
+        opened = open_or_recover(path, ask=not smoke_test)
+        if opened is None:
+            return 1
+        nd = opened
+        if not smoke_test and nd.path is not None:
+            settings.setValue(KEY_LAST_DATABASE, str(nd.path.absolute()))
     try:
         return run_gui(nd, files=files, smoke_test=smoke_test, demo=demo)
     finally:

@@ -49,6 +49,8 @@ class ContactTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: dict[int, ContactRow] = {}
+        self._order: list[int] = []  # every id in the service's order (by name)
+        self._position: dict[int, int] | None = None  # id -> index in _order, built on the first narrow search
         self._visible: list[int] = []
         self._sort_column: int = -1  # -1: the service's order (by name)
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -112,7 +114,9 @@ class ContactTableModel(QAbstractTableModel):
         """Replace every row; show ``visible_ids`` (default: all, in the given order)."""
         self.beginResetModel()
         self._rows = {r.id: r for r in rows}
-        ids = list(self._rows) if visible_ids is None else [i for i in visible_ids if i in self._rows]
+        self._order = list(self._rows)
+        self._position = None
+        ids = list(self._order) if visible_ids is None else [i for i in visible_ids if i in self._rows]
         self._visible = self._sorted(ids)
         self.endResetModel()
 
@@ -128,9 +132,20 @@ class ContactTableModel(QAbstractTableModel):
         Filtering the rows already held, by set membership, is what keeps typing in the search box smooth on a
         large database: the service only answers which ids match.
         """
+        order = self._order
+        if ids is None:
+            shown = list(order)
+        elif len(ids) * 4 < len(order):
+            # A narrow search (the usual case while typing): sort the matches' positions instead of testing every
+            # row, so the cost follows the number of matches, not the size of the list.
+            if self._position is None:
+                self._position = {cid: n for n, cid in enumerate(order)}
+            position = self._position
+            shown = [order[n] for n in sorted(position[i] for i in ids if i in position)]
+        else:
+            shown = [i for i in order if i in ids]
         self.beginResetModel()
-        order = list(self._rows)
-        self._visible = self._sorted(order if ids is None else [i for i in order if i in ids])
+        self._visible = self._sorted(shown)
         self.endResetModel()
 
     def update_rows(self, rows: Iterable[ContactRow]) -> None:
@@ -138,12 +153,20 @@ class ContactTableModel(QAbstractTableModel):
         last = len(Column) - 1
         positions = {cid: i for i, cid in enumerate(self._visible)}
         for row in rows:
+            if row.id not in self._rows:
+                self._order.append(row.id)
+                if self._position is not None:
+                    self._position[row.id] = len(self._order) - 1
             self._rows[row.id] = row
             pos = positions.get(row.id)
             if pos is not None:
                 self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
 
     def remove_ids(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        gone = set(ids)
+        self._order = [i for i in self._order if i not in gone]
+        self._position = None
         for cid in ids:
             self._rows.pop(cid, None)
             if cid in self._visible:

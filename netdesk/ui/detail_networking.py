@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,14 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.errors import NetDeskError
+from netdesk.core.exchange import Stage
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow
-from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, DueKind, FollowupState
+from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
 from netdesk.ui.widgets.person_practices import PersonPractices
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+COUNTED_SHOWN = 5  # exchanges named under the strength score
 
 
 def _day(d: date | datetime) -> str:
@@ -114,6 +116,8 @@ class NetworkingPanel(QWidget):
         self.followup_label = label("followupLabel")
         self.messaged_button = button("Sent personal message", "sentMessageButton", lambda: self._followup("messaged"))
         self.replied_button = button("They replied", "theyRepliedButton", lambda: self._followup("replied"))
+        self.new_connection_button = button("Mark as new connection", "newConnectionButton", self.mark_new_connection)
+        self.write_note_button = button("Write note…", "writeNoteButton", self.write_note)
         self.relationships_list = QListWidget()
         self.relationships_list.setObjectName("relationshipsList")
         self.relationships_list.setMaximumHeight(90)
@@ -152,7 +156,9 @@ class NetworkingPanel(QWidget):
         layout.addWidget(self.favours_label)
         layout.addLayout(self._open_favours)
         layout.addWidget(self.followup_label)
-        followup_buttons = row(self.messaged_button, self.replied_button)
+        followup_buttons = row(
+            self.write_note_button, self.messaged_button, self.replied_button, self.new_connection_button
+        )
         followup_buttons.addStretch(1)
         layout.addLayout(followup_buttons)
         self.relationships_title = QLabel("<b>Relationships</b>")
@@ -215,9 +221,9 @@ class NetworkingPanel(QWidget):
             else f"Find who can introduce you to people at {contact.organization}"
         )
         self._clear_open_favours()
-        self.followup_label.hide()
-        self.messaged_button.hide()
-        self.replied_button.hide()
+        for widget in (self.followup_label, self.messaged_button, self.replied_button, self.new_connection_button):
+            widget.hide()
+        self.write_note_button.setVisible(person)
         if not person:
             return
         try:
@@ -231,7 +237,13 @@ class NetworkingPanel(QWidget):
         today = self._today()
         strength = networking.strength(cid, today)
         self.strength_label.setText(f"<b>Relationship strength {strength.score} / 100</b>")
-        self.strength_parts_label.setText("<br>".join(f"{escape(text)}: +{points}" for text, points in strength.parts))
+        lines = [f"{escape(text)}: +{points}" for text, points in strength.parts]
+        if strength.counted:
+            shown = strength.counted[:COUNTED_SHOWN]
+            lines.append("Counted: " + "<br>".join(escape(line) for line in shown))
+            if len(strength.counted) > len(shown):
+                lines.append(f"… and {len(strength.counted) - len(shown)} more")
+        self.strength_parts_label.setText("<br>".join(lines))
 
         own, effective = networking.cadence_of(cid)
         if own is not None:
@@ -246,9 +258,10 @@ class NetworkingPanel(QWidget):
         rows = self._nd.contacts.rows([cid])
         last = rows[0].last_contacted if rows else None
         parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]
-        if effective is not None:
-            start = last.date() if last else contact.connected_on or (contact.created_at or datetime.now()).date()
-            due = start + timedelta(days=effective)
+        if effective is not None and last is None:
+            parts.append("the first exchange starts the rhythm")
+        elif effective is not None and last is not None:
+            due = last.date() + timedelta(days=effective)
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 
@@ -292,22 +305,19 @@ class NetworkingPanel(QWidget):
         return ""
 
     def _show_followup(self, contact: ContactDTO, cid: int, today: date) -> None:
-        since = contact.connected_on or (contact.created_at.date() if contact.created_at else None)
-        if since is None or (today - since).days > NEW_CONNECTION_DAYS:
+        """Where a new connection stands in the follow-up pipeline (read from the record), with the overrides."""
+        pipeline = self._nd.followups.pipeline(cid)
+        if pipeline.connected_on is None:
+            self.new_connection_button.show()
             return
-        # Only new connections get here, so the (set-based) due query runs rarely.
-        due = self._nd.networking.due(today)
-        state = next((i.followup_state for i in due if i.kind is DueKind.FOLLOWUP and i.contact_id == cid), None)
         self.followup_label.show()
-        if state is FollowupState.NONE:
-            self.followup_label.setText("New connection: no personal message sent yet")
+        ago = (today - pipeline.connected_on).days
+        new = "New connection" if 0 <= ago <= NEW_CONNECTION_DAYS else "Connection"
+        self.followup_label.setText(f"{new} since {_day(pipeline.connected_on)}: {pipeline.stage.label}")
+        if pipeline.stage is Stage.CONNECTED:
             self.messaged_button.show()
+        elif pipeline.stage is Stage.NOTE_SENT:
             self.replied_button.show()
-        elif state is FollowupState.MESSAGED:
-            self.followup_label.setText("New connection: personal message sent, waiting for a reply")
-            self.replied_button.show()
-        else:
-            self.followup_label.setText("New connection: followed up")
 
     def _show_relationships(self, cid: int) -> None:
         self.relationships_list.clear()
@@ -392,6 +402,25 @@ class NetworkingPanel(QWidget):
     def _followup(self, state: str) -> None:
         cid = self._cid()
         self._run(lambda: self._nd.networking.mark_followup(cid, state))
+
+    def mark_new_connection(self) -> None:
+        cid = self._cid()
+        self._run(lambda: self._nd.followups.mark_new_connection(cid, self._today()))
+
+    def write_note(self) -> None:
+        """Open the personal-note composer; "Mark as sent" refreshes the pane (the pipeline moved)."""
+        from netdesk.ui.note_composer import NoteComposer
+
+        if self.contact is None or self.contact.id is None:
+            return
+        try:
+            composer = NoteComposer(self._nd, self.contact.id, self.contact.name, QSettings(), parent=self)
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        composer.sent.connect(lambda cid: self.changed.emit(cid))
+        self._open(composer)
 
     def add_relationship(self) -> None:
         contact = self.contact

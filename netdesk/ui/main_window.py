@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.current_dialog: QDialog | None = None
         self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
+        # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
+        # result is delivered through the event loop, so never before the window is complete).
+        self._load_rows()
         self._search_generation = 0
         self._tag: str | None = None
         self._organization: str | None = None
@@ -107,7 +110,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._sync_actions()
         self.statusBar().showMessage("Loading contacts…")
-        self.reload_contacts()
+        self.reload_tags()
 
     # --- construction ------------------------------------------------------------------------------------
 
@@ -337,9 +340,11 @@ class MainWindow(QMainWindow):
 
     def reload_contacts(self) -> None:
         """Load every row once, in a worker; the window is usable (and shows its status) meanwhile."""
-        contacts = self.nd.contacts
-        self.tasks.submit(contacts.rows, self._rows_loaded, self._task_failed)
+        self._load_rows()
         self.reload_tags()
+
+    def _load_rows(self) -> None:
+        self.tasks.submit(self.nd.contacts.rows, self._rows_loaded, self._task_failed)
 
     def _rows_loaded(self, rows: list[ContactRow]) -> None:
         selected = self.selected_id()

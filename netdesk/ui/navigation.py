@@ -189,18 +189,22 @@ class Navigation(QObject):
     def _create(self, view: View) -> QWidget:
         from netdesk.ui import pages, views
 
+        # Names, not classes: naming a class imports its module, and the dashboard's pulls in pyqtgraph and numpy
+        # (half a second), which only opening the dashboard may cost.
         classes = {
-            View.INTRO_STEPS: pages.IntroductionStepsPage,
-            View.COMMUNITIES: pages.CommunitiesPage,
-            View.CONTRIBUTIONS: pages.ContributionsPage,
-            View.OFFERS: pages.OffersPage,
-            View.DUE: views.DueView,
-            View.TIMELINE: views.TimelineView,
-            View.GOALS: views.GoalsView,
-            View.INTRODUCTIONS: views.IntroductionsView,
-            View.DASHBOARD: views.DashboardView,
+            View.DUE: "DueView",
+            View.TIMELINE: "TimelineView",
+            View.GOALS: "GoalsView",
+            View.INTRODUCTIONS: "IntroductionsView",
+            View.DASHBOARD: "DashboardView",
+            # The practices' pages (issue 15)
+            View.INTRO_STEPS: "IntroductionStepsPage",
+            View.COMMUNITIES: "CommunitiesPage",
+            View.CONTRIBUTIONS: "ContributionsPage",
+            View.OFFERS: "OffersPage",
         }
-        page = cast(QWidget, classes[view](self.nd))
+        module = pages if classes[view] in pages.__all__ else views
+        page = cast(QWidget, getattr(module, classes[view])(self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
         changed = getattr(page, "contactsChanged", None)
         if changed is not None:

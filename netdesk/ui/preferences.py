@@ -85,12 +85,26 @@ class PreferencesDialog(QDialog):
         self.backups_spin.setRange(MIN_BACKUPS_KEPT, MAX_BACKUPS_KEPT)
         self.backups_spin.setValue(prefs.backups_kept)
 
+        self.benchmark_spin = QSpinBox()
+        self.benchmark_spin.setObjectName("replyBenchmarkSpin")
+        self.benchmark_spin.setRange(1, 100)
+        self.benchmark_spin.setSuffix(" %")
+        self.benchmark_spin.setToolTip("The Dashboard shows your reply rate beside this benchmark")
+        self.benchmark_spin.setValue(prefs.reply_benchmark_percent)
+        self.today_spin = QSpinBox()
+        self.today_spin.setObjectName("dueTodaySpin")
+        self.today_spin.setRange(1, 100)
+        self.today_spin.setToolTip("How many items the Due list puts under “Today”")
+        self.today_spin.setValue(prefs.due_today_limit)
+
         form = QFormLayout()
         form.addRow("Default &cadence for new contacts:", self.cadence_spin)
         form.addRow("&Notifications:", self.notifications_check)
         form.addRow("&Theme:", self.theme_combo)
         form.addRow("&Export vCards as:", self.vcard_combo)
         form.addRow("&Backups to keep:", self.backups_spin)
+        form.addRow("Expected &reply rate of new connections:", self.benchmark_spin)
+        form.addRow("Items in the Due list's “To&day”:", self.today_spin)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -114,4 +128,6 @@ class PreferencesDialog(QDialog):
             theme=ThemeChoice(self.theme_combo.currentData()),
             export_vcard_version=str(self.vcard_combo.currentData()),
             backups_kept=self.backups_spin.value(),
+            reply_benchmark_percent=self.benchmark_spin.value(),
+            due_today_limit=self.today_spin.value(),
         )

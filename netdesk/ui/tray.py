@@ -17,9 +17,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QSystemTrayIcon
 
 from netdesk import APP_NAME
+from netdesk.core.errors import DamagedDatabaseError
 from netdesk.core.networking import DueItem
 from netdesk.services import NetDesk
 from netdesk.settings import KEY_LAST_NOTIFIED
+from netdesk.ui.damaged_database import show_damage_warning
 from netdesk.ui.icons import app_icon
 from netdesk.ui.preferences import load_preferences
 
@@ -67,11 +69,12 @@ def _stored_date(value: object) -> date | None:
 
 def run_daily_chores(nd: NetDesk, today: date) -> list[DueItem]:
     """Off the GUI thread: a daily backup, purge old trash, then the due list. A failed chore is logged, not fatal."""
-    if nd.backups is not None:
-        try:
-            nd.backups.daily()
-        except Exception as exc:  # a full disk must not stop the due list
-            log.warning("daily backup failed: %s", exc)
+    try:
+        nd.daily_check()  # integrity_check, then the daily backup
+    except DamagedDatabaseError:
+        raise  # shown to the user: the database is now read-only
+    except Exception as exc:  # a full disk must not stop the due list
+        log.warning("daily backup failed: %s", exc)
     try:
         nd.contacts.purge_trash()
     except Exception as exc:
@@ -112,7 +115,17 @@ class TrayController(QObject):
                 signal.connect(lambda *_: self.check())
         if start:
             self.timer.start()
-            QTimer.singleShot(0, self.check)
+            loaded = getattr(window, "contacts_loaded", None)
+            if loaded is None or getattr(window, "loaded", True):
+                QTimer.singleShot(0, self.check)
+            else:
+                # The first check (a backup, the due list) waits for the contact list's query: on two cores they
+                # would share the CPU, and it is the list the user is waiting for.
+                loaded.connect(self._first_check)
+
+    def _first_check(self) -> None:
+        self.window.contacts_loaded.disconnect(self._first_check)  # type: ignore[attr-defined]
+        self.check()
 
     # --- the tray -------------------------------------------------------------------------------------------
 
@@ -164,6 +177,8 @@ class TrayController(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         log.warning("the daily check failed: %s", exc)
+        if isinstance(exc, DamagedDatabaseError):
+            show_damage_warning(self.window, str(exc))
 
     def _checked(self, items: list[DueItem], today: date) -> None:
         self.due_items = items

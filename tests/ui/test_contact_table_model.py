@@ -83,3 +83,24 @@ def test_strength_column_fills_in_later_and_sorts_numerically(qtbot, qtmodeltest
     assert [model.contact_id(r) for r in range(3)] == [1, 2, 3]
     assert model.strength(2) == 9 and model.strength(99) == 0
     qtmodeltester.check(model)
+
+
+def test_search_filter_keeps_name_order_for_narrow_and_broad_matches_after_edits(qtbot) -> None:  # type: ignore[no-untyped-def]
+    people = [
+        ContactRow(i, ContactKind.PERSON, f"Person {n:03d}", "", "", "", f"person {n:03d}", None)
+        for n, i in enumerate(range(500, 300, -1))  # ids descending, names ascending: list order is not id order
+    ]
+    model = ContactTableModel()
+    model.set_rows(people)
+    shown = lambda: [model.contact_id(r) for r in range(model.rowCount())]  # noqa: E731
+    model.show_matching(frozenset({310, 450, 499}))  # narrow: by positions
+    assert shown() == [499, 450, 310]
+    broad = frozenset(range(300, 480))
+    model.show_matching(broad)  # broad: by testing every row
+    assert shown() == [i for i in range(500, 300, -1) if i in broad]
+    model.update_rows([ContactRow(900, ContactKind.PERSON, "Zed New", "", "", "", "zed new", None)])
+    model.remove_ids([450])
+    model.show_matching(frozenset({900, 450, 499}))
+    assert shown() == [499, 900]
+    model.show_matching(None)
+    assert model.rowCount() == 200  # 200 people, one added, one removed

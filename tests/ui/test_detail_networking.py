@@ -50,9 +50,10 @@ def test_strength_explained_and_cadence_change_updates_due(
     dialog.accept()
     assert db.networking.cadence_of(grace) == (3, 3)
     assert panel(window).cadence_label.text() == "Cadence: every 3 days"
-    assert "next due" in panel(window).due_label.text() and "in 3 days" in panel(window).due_label.text()
+    # No exchange with her yet: the rhythm starts with the first one (never "overdue since she was added").
+    assert panel(window).due_label.text() == "Never contacted · the first exchange starts the rhythm"
     window.navigation.show_view(View.DUE)
-    assert due_kinds(qtbot, window, grace) == {DueKind.DUE_THIS_WEEK}
+    assert due_kinds(qtbot, window, grace) == {DueKind.START_RHYTHM}
 
     window.navigation.show_view(View.CONTACTS)
     panel(window).cadence_button.click()
@@ -92,16 +93,26 @@ def test_open_favour_marked_done(qtbot, window: MainWindow, sample: dict[str, in
 
 def test_followup_buttons_for_a_new_connection(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
     alan = sample["Alan Turing"]
-    window.select_contact(alan)  # created today: a new connection
+    window.select_contact(alan)  # added by hand, not a connection: outside the pipeline until marked
     pane = panel(window)
-    assert pane.followup_label.text() == "New connection: no personal message sent yet"
-    assert not pane.messaged_button.isHidden() and not pane.replied_button.isHidden()
-    pane.messaged_button.click()
-    assert panel(window).followup_label.text() == "New connection: personal message sent, waiting for a reply"
+    assert pane.followup_label.isHidden() and not pane.new_connection_button.isHidden()
+    pane.new_connection_button.click()
+    today = f"{datetime.now():%d %b %Y}"
+    assert panel(window).followup_label.text() == f"New connection since {today}: connected, no personal note yet"
+    assert not panel(window).messaged_button.isHidden() and panel(window).new_connection_button.isHidden()
+    assert [i.kind for i in db.networking.due() if i.contact_id == alan] == [DueKind.FOLLOWUP]
+    panel(window).messaged_button.click()
+    assert panel(window).followup_label.text().endswith("personal note sent, waiting for a reply")
     assert panel(window).messaged_button.isHidden()
     panel(window).replied_button.click()
-    assert panel(window).followup_label.text() == "New connection: followed up"
+    assert panel(window).followup_label.text().endswith(": they replied")
     assert [i for i in db.networking.due() if i.contact_id == alan and i.kind is DueKind.FOLLOWUP] == []
+    # Each override left its trace on the timeline.
+    assert [i.summary for i in db.timeline.for_contact(alan)] == [
+        "Reply (marked as received)",
+        "Personal note (marked as sent)",
+        "Marked as a new connection",
+    ]
 
 
 def test_add_relationship_shows_in_introductions_and_remove_it(

@@ -84,14 +84,17 @@ def test_empty_database_starts_on_contacts(make_window: Callable[..., MainWindow
     assert window.navigation.current is View.CONTACTS
 
 
-def test_activating_a_due_contact_selects_it_in_the_list(qtbot, window: MainWindow, sample: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+def test_activating_a_due_contact_selects_it_in_the_list(
+    qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
     # A search that hides Grace: activating her must still show her.
     window.search_edit.setText("turing")
     window.run_search()
     qtbot.waitUntil(lambda: window.model.shown == 1)
+    grace = sample["Grace Hopper"]
+    db.followups.mark_new_connection(grace)
     press(qtbot, window, Qt.Key.Key_2)
     wait_for_due(qtbot, window)
-    grace = sample["Grace Hopper"]
     row = next(r for r in due_view(window).rows if r.item.contact_id == grace)  # a new connection to follow up
     qtbot.mouseClick(row.title_button, Qt.MouseButton.LeftButton)
     assert window.navigation.current is View.CONTACTS
@@ -102,9 +105,8 @@ def test_activating_a_due_contact_selects_it_in_the_list(qtbot, window: MainWind
 def test_quick_log_from_due_appears_in_timeline_and_clears_due(
     qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], db: NetDesk
 ) -> None:  # type: ignore[no-untyped-def]
-    linus = sample["Linus Torvalds"]
-    db.networking.mark_followup(linus, "dismissed")
-    db.networking.set_contact_cadence(linus, 30)
+    linus = sample["Linus Torvalds"]  # not a connection: no follow-up, only his rhythm
+    db.networking.set_contact_cadence(linus, 30, since=(datetime.now() - timedelta(days=60)).date())
     old = datetime.now() - timedelta(days=60)
     db.timeline.log(InteractionDTO(old, InteractionKind.CALL, summary="Old call", participants=(Participant(linus),)))
     window = make_window(view=None)

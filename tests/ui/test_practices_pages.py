@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton
 
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
+from netdesk.core.networking import Section
 from netdesk.core.practices import CommunityKind, ContributionKind, GoalMetric, IntroState
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO
@@ -265,7 +266,8 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
         rhythm.detail_label.text()
         == f"Your rhythm: every 10 days · last {(date.today() - timedelta(days=12)).isoformat()}"
     )
-    assert view.findChildren(QLabel, "section_rhythm")[0].text() == "Rhythms (1)"
+    assert view.section_labels[Section.YOUR_RHYTHMS].text().endswith("Your rhythms (1)")
+    assert view.section_labels[Section.INTRODUCTIONS].text().endswith("Introductions waiting (1)")
     assert [b.text() for b in rhythm.findChildren(QPushButton) if b is not rhythm.title_button] == []
     waiting = titles["Priya Patel to introduce you to Grace Ho: ask Priya Patel again"]
     assert "Log…" in [b.text() for b in waiting.findChildren(QPushButton)]

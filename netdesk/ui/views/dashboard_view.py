@@ -7,12 +7,14 @@ from datetime import date
 from html import escape
 
 import pyqtgraph as pg  # the only module that needs pyqtgraph
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionKind
 from netdesk.services import NetDesk
+from netdesk.services.followups import ReplyStats
+from netdesk.services.networking import ReplyRate
 from netdesk.ui.widgets.practices_summary import PracticesSummary
 
 MONTHS = 12
@@ -45,7 +47,8 @@ class DashboardView(QWidget):
         self.months: list[str] = []
         self.series: dict[str, list[int]] = {}
         self.bar_items: list[pg.BarGraphItem] = []
-        self.reply_rates: list[float] = []
+        self.reply_rates: list[float | None] = []
+        self.stats: ReplyStats | None = None
 
         self.by_combo = QComboBox()
         self.by_combo.setObjectName("dashboardBy")
@@ -80,6 +83,11 @@ class DashboardView(QWidget):
         self.reply_plot.setMouseEnabled(x=False, y=False)
         self.reply_plot.setMaximumHeight(180)
         self.reply_curve = self.reply_plot.plot([], [], pen=pg.mkPen("#4e79a7", width=2), symbol="o", symbolSize=6)
+        self.benchmark = benchmark_percent()
+        self.benchmark_line = pg.InfiniteLine(
+            pos=self.benchmark, angle=0, pen=pg.mkPen("#e15759", width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.reply_plot.addItem(self.benchmark_line)
         self.reply_label = QLabel()
         self.reply_label.setObjectName("dashboardReply")
 
@@ -102,6 +110,7 @@ class DashboardView(QWidget):
         try:
             counts = self._nd.networking.interactions_per_month(MONTHS, by, today)
             rates = self._nd.networking.reply_rate_by_month(MONTHS, today)
+            self.stats = self._nd.followups.stats(today, MONTHS)
         except NetDeskError as exc:
             self.total_label.setText(str(exc))
             return
@@ -146,15 +155,32 @@ class DashboardView(QWidget):
         self.plot.getAxis("bottom").setTicks([ticks])
         self.plot.setXRange(-0.6, max(0, len(self.months) - 1) + 0.6, padding=0)
 
-    def _draw_reply_rate(self, rates: list) -> None:  # type: ignore[type-arg]
-        self.reply_rates = [round(100 * r.rate, 1) for r in rates]
-        self.reply_curve.setData(list(range(len(rates))), self.reply_rates)
+    def _draw_reply_rate(self, rates: list[ReplyRate]) -> None:
+        self.benchmark = benchmark_percent()
+        self.benchmark_line.setValue(self.benchmark)
+        self.reply_rates = [None if r.rate is None else round(100 * r.rate, 1) for r in rates]
+        # Months without a note have no rate: left out of the line rather than drawn as 0 %.
+        points = [(i, rate) for i, rate in enumerate(self.reply_rates) if rate is not None]
+        self.reply_curve.setData([i for i, _ in points], [rate for _, rate in points])
         self.reply_plot.getAxis("bottom").setTicks([[(i, r.month[2:].replace("-", "/")) for i, r in enumerate(rates)]])
-        new = sum(r.new_connections for r in rates)
-        replied = sum(r.replied for r in rates)
-        if new:
+        stats = self.stats
+        benchmark = f"benchmark {self.benchmark} %"
+        if stats is None or not stats.new_connections:
+            self.reply_label.setText(f"No new connections in the last {MONTHS} months ({benchmark}).")
+        elif stats.reply_rate is None:
             self.reply_label.setText(
-                f"Reply rate of new connections: {round(100 * replied / new)}% ({replied} of {new} in {MONTHS} months)"
+                f"{stats.new_connections} new connections in {MONTHS} months, no personal note sent yet ({benchmark})."
             )
         else:
-            self.reply_label.setText(f"No new connections in the last {MONTHS} months.")
+            self.reply_label.setText(
+                f"Reply rate of new connections: {round(100 * stats.reply_rate)} % ({stats.replies} of"
+                f" {stats.notes_sent} notes; {stats.new_connections} new connections in {MONTHS} months)"
+                f" · {benchmark}"
+            )
+
+
+def benchmark_percent() -> int:
+    """The reply-rate benchmark from Preferences (25 % unless changed)."""
+    from netdesk.ui.preferences import load_preferences
+
+    return load_preferences(QSettings()).reply_benchmark_percent

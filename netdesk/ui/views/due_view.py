@@ -1,4 +1,5 @@
-"""The due list: who to get in touch with now, in sections, each item with its one-click actions.
+"""The due list: "Today" (the few items to do first, by the documented priority), then every section with its count,
+collapsed until opened; each item with its one-click actions.
 
 The list is queried off the GUI thread (on a large network the query takes a noticeable fraction of a second):
 ``refresh()`` starts a load and returns; the rows already shown stay until the new list arrives, and only the
@@ -12,7 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.errors import NetDeskError
-from netdesk.core.networking import DUE_KIND_ORDER, DueItem, DueKind, FollowupState
+from netdesk.core.networking import SECTION_ORDER, DueItem, DueKind, Section, today_items
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.workers import TaskRunner
@@ -35,8 +36,18 @@ from netdesk.ui.workers import TaskRunner
 log = logging.getLogger(__name__)
 
 SNOOZE_DAYS = 7
-SECTION_LIMIT = 50  # items shown per section before "Show all": a section of thousands helps nobody
+SECTION_LIMIT = 50  # items shown per open section before "Show all": a section of thousands helps nobody
+DAY_CHECK_MS = 60_000  # how often the view checks whether the day changed (relative dates must stay true)
 LOADING_TEXT = "Loading…"
+
+
+def today_limit() -> int:
+    """How many items "Today" shows, from Preferences (TODAY_LIMIT unless changed)."""
+    from PySide6.QtCore import QSettings
+
+    from netdesk.ui.preferences import load_preferences
+
+    return load_preferences(QSettings()).due_today_limit
 
 
 class DueRow(QFrame):
@@ -100,9 +111,14 @@ class DueView(QWidget):
         self.items: list[DueItem] = []
         self.rows: list[DueRow] = []
         self.current_row: DueRow | None = None
-        self.section_labels: dict[DueKind, QLabel] = {}
-        self.show_all_buttons: dict[DueKind, QPushButton] = {}
-        self._expanded: set[DueKind] = set()
+        self.today_rows: list[DueRow] = []
+        self.today_label = QLabel()
+        self.section_labels: dict[Section, QPushButton] = {}  # one header per non-empty section; click: open/close
+        self.show_all_buttons: dict[Section, QPushButton] = {}
+        self._open_sections: set[Section] = set()
+        self._expanded: set[Section] = set()
+        self.today_limit: int | None = None  # None: as set in Preferences
+        self._loaded_for: date | None = None
         self.active_dialog: QDialog | None = None
         self.loading = False
         self._generation = 0  # bumped by every refresh(); a load whose number is no longer current is dropped
@@ -122,9 +138,19 @@ class DueView(QWidget):
         refresh = QPushButton("Refresh")
         refresh.setObjectName("dueRefresh")
         refresh.clicked.connect(self.refresh)
+        self.show_all_button = QPushButton("Show all")
+        self.show_all_button.setObjectName("dueShowAll")
+        self.show_all_button.setCheckable(True)
+        self.show_all_button.toggled.connect(self._show_all)
         top = QHBoxLayout()
         top.addWidget(self.summary_label, 1)
+        top.addWidget(self.show_all_button)
         top.addWidget(refresh)
+        # Dates on the cards are relative ("2 days ago"): when the day changes, the list is computed again.
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(DAY_CHECK_MS)
+        self._day_timer.timeout.connect(self._check_day)
+        self._day_timer.start()
 
         self._container = QWidget()
         self._list = QVBoxLayout(self._container)
@@ -151,6 +177,7 @@ class DueView(QWidget):
         self._superseded.set()
         superseded = self._superseded = threading.Event()
         networking, today = self._nd.networking, self._today()
+        self._loaded_for = today
 
         def load() -> list[DueItem] | None:
             if superseded.is_set():
@@ -202,6 +229,18 @@ class DueView(QWidget):
         self.stop_loading()
         super().closeEvent(event)
 
+    def _check_day(self) -> None:
+        if self._loaded_for is not None and self._today() != self._loaded_for and not self.loading:
+            self.refresh()
+
+    def _show_all(self, on: bool) -> None:
+        self._open_sections = set(SECTION_ORDER) if on else set()
+        self._rebuild()
+
+    def toggle_section(self, section: Section) -> None:
+        self._open_sections ^= {section}
+        self._rebuild()
+
     def _rebuild(self) -> None:
         while self._list.count():
             child = self._list.takeAt(0)
@@ -209,6 +248,7 @@ class DueView(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.rows = []
+        self.today_rows = []
         selected = self.current_row.item if self.current_row is not None else None
         self.current_row = None
         self.section_labels = {}
@@ -218,44 +258,67 @@ class DueView(QWidget):
             self.summary_label.setText(
                 "Nothing due — well done." if n == 0 else f"{n} thing{'s' if n != 1 else ''} to do"
             )
-        for kind in DUE_KIND_ORDER:
-            section = [i for i in self.items if i.kind is kind]
-            if not section:
+        self.show_all_button.setText(f"Show all {n}" if n else "Show all")
+        first = today_items(self.items, self.today_limit or today_limit())
+        self.today_label = QLabel(f"Today ({len(first)})" if first else "Today: nothing pressing")
+        self.today_label.setObjectName("dueToday")
+        self.today_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self._list.addWidget(self.today_label)
+        for item in first:
+            row = self._add_row(item, selected)
+            self.today_rows.append(row)
+        for section in SECTION_ORDER:
+            items = [i for i in self.items if i.section is section]
+            if not items:
                 continue
-            header = QLabel(f"{kind.label} ({len(section)})")
-            header.setObjectName(f"section_{kind.value}")
-            header.setStyleSheet("font-size: 14px; font-weight: bold; margin-top: 8px;")
-            self.section_labels[kind] = header
+            is_open = section in self._open_sections
+            header = QPushButton(f"{'▾' if is_open else '▸'} {section.label} ({len(items)})")
+            header.setObjectName(f"section_{section.value}")
+            header.setFlat(True)
+            header.setStyleSheet("text-align: left; font-size: 14px; font-weight: bold; margin-top: 8px;")
+            header.setToolTip("Show or hide this section")
+            header.clicked.connect(lambda _=False, sec=section: self.toggle_section(sec))
+            self.section_labels[section] = header
             self._list.addWidget(header)
-            shown = section if kind in self._expanded else section[:SECTION_LIMIT]
+            if not is_open:
+                continue
+            shown = items if section in self._expanded else items[:SECTION_LIMIT]
             for item in shown:
-                row = self._make_row(item)
-                self.rows.append(row)
-                if selected is not None and item == selected:
-                    self.select_row(row)
-                self._list.addWidget(row)
-            if len(shown) < len(section):
-                more = QPushButton(f"Show all {len(section)}")
-                more.clicked.connect(lambda _=False, k=kind: self._expand(k))
-                self.show_all_buttons[kind] = more
+                self._add_row(item, selected)
+            if len(shown) < len(items):
+                more = QPushButton(f"Show all {len(items)}")
+                more.clicked.connect(lambda _=False, sec=section: self._expand(sec))
+                self.show_all_buttons[section] = more
                 self._list.addWidget(more)
 
-    def _expand(self, kind: DueKind) -> None:
-        self._expanded.add(kind)
+    def _add_row(self, item: DueItem, selected: DueItem | None) -> DueRow:
+        row = self._make_row(item)
+        self.rows.append(row)
+        if selected is not None and item == selected and self.current_row is None:
+            self.select_row(row)
+        self._list.addWidget(row)
+        return row
+
+    def _expand(self, section: Section) -> None:
+        self._expanded.add(section)
         self._rebuild()
 
     def _make_row(self, item: DueItem) -> DueRow:
         row = DueRow(item)
         row.clicked.connect(lambda: self.select_row(row))
+        if item.kind is DueKind.INVITATION:
+            row.title_button.setToolTip(item.detail)
+            row.add_button("Accept", lambda: self._invitation(item, accept=True))
+            row.add_button("Ignore", lambda: self._invitation(item, accept=False))
+            return row
         if not item.contact_id:  # a lapsed rhythm ("No post in 10 days") is about no one
             return row
         row.title_button.clicked.connect(lambda: self.contactActivated.emit(item.contact_id))
+        if item.kind in (DueKind.FOLLOWUP, DueKind.REPLY, DueKind.JOB_CHANGE):
+            row.add_button("Write note…", lambda: self.write_note(item))
         row.add_button("Log…", lambda: self.log_for(item))
         if item.kind is DueKind.FOLLOWUP:
-            if item.followup_state is FollowupState.NONE:
-                row.add_button("Sent personal message", lambda: self._followup(item, "messaged"))
-            else:
-                row.add_button("They replied", lambda: self._followup(item, "replied"))
+            row.add_button("Sent personal message", lambda: self._followup(item, "messaged"))
             row.add_button("Dismiss", lambda: self._followup(item, "dismissed"))
         if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
             row.add_button(
@@ -263,7 +326,7 @@ class DueView(QWidget):
                 lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0), item.contact_id),
             )
         row.add_button("Snooze 1 week", lambda: self.snooze(item))
-        if item.kind in (DueKind.OVERDUE, DueKind.DUE_THIS_WEEK):
+        if item.kind in (DueKind.OVERDUE, DueKind.DUE_THIS_WEEK, DueKind.START_RHYTHM):
             row.add_button("Change cadence…", lambda: self.change_cadence(item))
         return row
 
@@ -301,6 +364,32 @@ class DueView(QWidget):
 
     def _followup(self, item: DueItem, state: str) -> None:
         self._run(lambda: self._nd.networking.mark_followup(item.contact_id, state), item.contact_id)
+
+    def _invitation(self, item: DueItem, accept: bool) -> None:
+        invitations, record = self._nd.invitations, item.record_id or 0
+        if accept:
+            self._run(lambda: invitations.accept(record, self._today()))
+        else:
+            self._run(lambda: invitations.ignore(record))
+
+    def write_note(self, item: DueItem) -> None:
+        """The personal-note composer for this person; "Mark as sent" logs the note and the list refreshes."""
+        from PySide6.QtCore import QSettings
+
+        from netdesk.ui.note_composer import NoteComposer
+
+        initial = {DueKind.JOB_CHANGE: "offer", DueKind.REPLY: "specific"}.get(item.kind, "personal")
+        try:
+            composer = NoteComposer(
+                self._nd, item.contact_id, item.contact_name, QSettings(), parent=self, initial=initial
+            )
+        except NetDeskError as exc:
+            self._show_error(str(exc))
+            return
+        composer.sent.connect(lambda cid: self.contactsChanged.emit([cid]))
+        composer.finished.connect(lambda result: self._dialog_done(composer, result))
+        self.active_dialog = composer
+        composer.open()
 
     def snooze(self, item: DueItem) -> None:
         until = self._today() + timedelta(days=SNOOZE_DAYS)

@@ -37,7 +37,10 @@ CHANNEL_TEXT = {Channel.UNSPECIFIED: "", Channel.IN_PERSON: "In person", Channel
 def people_text(i: InteractionDTO) -> str:
     names = [p.name for p in i.participants if p.role is ParticipantRole.PARTICIPANT]
     introducers = [p.name for p in i.participants if p.role is ParticipantRole.INTRODUCER]
+    group = [p.name for p in i.participants if p.role is ParticipantRole.GROUP]
     text = ", ".join(names)
+    if group:
+        text += ("; " if text else "") + f"on the group: {', '.join(group)}"
     if introducers:
         text += f" (introduced by {', '.join(introducers)})"
     return text

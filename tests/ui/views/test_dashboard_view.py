@@ -43,14 +43,20 @@ def test_bars_by_kind_and_channel(  # type: ignore[no-untyped-def]
 def test_reply_rate_line(qtbot, nd: NetDesk, make_person: Callable[..., int]) -> None:  # type: ignore[no-untyped-def]
     today = date.today()
     a = make_person("New One", connected_on=today)
-    make_person("New Two", connected_on=today)
+    b = make_person("New Two", connected_on=today)
+    make_person("New Three", connected_on=today)  # no note yet: not in the rate
+    for cid in (a, b):
+        nd.networking.mark_followup(cid, "messaged")
     nd.networking.mark_followup(a, "replied")
     view = DashboardView(nd)
     qtbot.addWidget(view)
-    assert view.reply_rates[-1] == 50.0 and view.reply_rates[0] == 0.0
-    assert view.reply_label.text() == "Reply rate of new connections: 50% (1 of 2 in 12 months)"
+    assert view.reply_rates[-1] == 50.0 and view.reply_rates[0] is None  # no note that month: no rate, not 0 %
+    assert view.reply_label.text() == (
+        "Reply rate of new connections: 50 % (1 of 2 notes; 3 new connections in 12 months) · benchmark 25 %"
+    )
     xs, ys = view.reply_curve.getData()
-    assert list(ys)[-1] == 50.0 and len(xs) == 12
+    assert list(ys) == [50.0] and list(xs) == [11]
+    assert view.benchmark_line.value() == 25
 
 
 def test_empty_dashboard(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped-def]
@@ -58,4 +64,4 @@ def test_empty_dashboard(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped
     qtbot.addWidget(view)
     assert view.total_label.text() == "0 interactions in the last 12 months"
     assert view.legend_label.text() == "No interactions logged yet." and view.bar_items == []
-    assert view.reply_label.text() == "No new connections in the last 12 months."
+    assert view.reply_label.text() == "No new connections in the last 12 months (benchmark 25 %)."

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import InteractionKind, PartialDate
-from netdesk.core.networking import DueItem, DueKind
+from netdesk.core.networking import DueItem, DueKind, Section
 from netdesk.services import NetDesk
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.views import due_view
@@ -64,31 +64,61 @@ def network(nd: NetDesk, make_person: Callable[..., int], make_interaction: Call
         "owed": make_person("Otto Owed"),
     }
     make_interaction(ids["late"], 50)
-    nd.networking.set_contact_cadence(ids["late"], 30)
+    nd.networking.set_contact_cadence(ids["late"], 30, since=date.today() - timedelta(days=60))
     make_interaction(ids["owed"], 14, InteractionKind.FAVOUR_GIVEN, summary="send the slides", is_open=True)
     return ids
 
 
-def test_sections_and_items_shown(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+def test_today_first_then_sections_with_counts(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
     view = open_view(qtbot, nd)
     assert view.summary_label.text() == "4 things to do"
-    assert [label.text() for label in view.section_labels.values()] == [
-        "Overdue (1)",
-        "Birthdays (1)",
-        "New connections to follow up (1)",
-        "Favours (1)",
-    ]
+    assert view.today_label.text() == "Today (4)"
+    # By the documented priority: the new connection's note, the promise, the slipped rhythm, the birthday to come.
     assert titles(view) == [
-        "Get in touch with Lara Late · overdue by 20 days",
-        "Birthday of Bea Birthday in 3 days",
         "Send Nico New a personal note",
         "You promised Otto Owed: send the slides",
+        "Get in touch with Lara Late · overdue by 20 days",
+        "Birthday of Bea Birthday in 3 days",
+    ]
+    assert [label.text() for label in view.section_labels.values()] == [
+        "▸ New connections (1)",
+        "▸ Stay in touch (1)",
+        "▸ Occasions (1)",
+        "▸ Favours and promises (1)",
     ]
     late = row_of(view, "Lara Late")
     assert late.detail_label.text().startswith("Keep in touch every 30 days · last contact")
     assert set(late.buttons) == {"Log…", "Snooze 1 week", "Change cadence…"}
-    assert set(row_of(view, "Nico").buttons) == {"Log…", "Sent personal message", "Dismiss", "Snooze 1 week"}
+    assert set(row_of(view, "Nico").buttons) == {
+        "Write note…",
+        "Log…",
+        "Sent personal message",
+        "Dismiss",
+        "Snooze 1 week",
+    }
     assert "Mark done" in row_of(view, "Otto").buttons
+    view.section_labels[Section.OCCASIONS].click()  # open one section: its rows follow its header
+    assert view.section_labels[Section.OCCASIONS].text() == "▾ Occasions (1)" and len(view.rows) == 5
+    view.section_labels[Section.OCCASIONS].click()
+    assert len(view.rows) == 4
+
+
+def test_today_is_capped_and_show_all_opens_every_section(qtbot, nd: NetDesk, make_person) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    for n in range(12):
+        make_person(f"Bday {n:02d}", birthday=PartialDate(today.month, today.day))
+    for n in range(3):
+        cid = make_person(f"Rhythm {n}")
+        nd.networking.set_contact_cadence(cid, 30)
+    view = open_view(qtbot, nd)
+    view.today_limit = 10
+    view.show_all_button.setChecked(False)  # rebuild with the cap set here
+    assert view.today_label.text() == "Today (10)" and len(view.rows) == 10
+    assert view.section_labels[Section.START_RHYTHM].text() == "▸ Start the rhythm (3)"
+    assert not any("Rhythm" in t for t in titles(view))  # never "overdue by 1869 days": its own list
+    view.show_all_button.setChecked(True)
+    assert view.show_all_button.text() == "Show all 15" and len(view.rows) == 10 + 12 + 3
+    assert "Start the rhythm with Rhythm 0" in titles(view)
 
 
 def test_title_click_asks_to_show_the_contact(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
@@ -103,28 +133,24 @@ def test_snooze_hides_the_item(qtbot, nd: NetDesk, network: dict[str, int]) -> N
     with qtbot.waitSignal(view.refreshed):
         row_of(view, "Lara").buttons["Snooze 1 week"].click()
     assert not any("Lara" in t for t in titles(view))
-    assert "Overdue" not in [k.label for k in view.section_labels]
+    assert Section.STAY_IN_TOUCH not in view.section_labels
     later = open_view(qtbot, nd, today=lambda: date.today() + timedelta(days=7))
     assert any("Lara" in t for t in titles(later))
 
 
-def test_follow_up_steps_through_the_buttons(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+def test_follow_up_override_logs_the_note_and_the_item_leaves(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
     view = open_view(qtbot, nd)
     with qtbot.waitSignal(view.refreshed):
         row_of(view, "Nico").buttons["Sent personal message"].click()
-    nico = row_of(view, "Nico")
-    assert nico.title_button.text() == "First useful exchange with Nico New"
-    assert "Personal note sent" in nico.detail_label.text()
-    with qtbot.waitSignal(view.refreshed):
-        nico.buttons["They replied"].click()
     assert not any("Nico" in t for t in titles(view))
+    assert nd.timeline.for_contact(network["new"])[0].summary == "Personal note (marked as sent)"
 
 
 def test_mark_favour_done(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
     view = open_view(qtbot, nd)
     with qtbot.waitSignal(view.refreshed):
         row_of(view, "Otto").buttons["Mark done"].click()
-    assert DueKind.FAVOUR not in view.section_labels
+    assert Section.FAVOURS not in view.section_labels
     assert nd.networking.open_favours(network["owed"]) == []
 
 
@@ -160,9 +186,11 @@ def test_long_sections_are_cut_with_show_all(qtbot, nd: NetDesk, make_person, mo
     for n in range(3):
         make_person(f"Bday {n}", birthday=PartialDate(today.month, today.day))
     view = open_view(qtbot, nd)
-    assert len(view.rows) == 2 and view.section_labels[DueKind.BIRTHDAY].text() == "Birthdays (3)"
-    view.show_all_buttons[DueKind.BIRTHDAY].click()
-    assert len(view.rows) == 3 and DueKind.BIRTHDAY not in view.show_all_buttons
+    view.today_limit = 1
+    view.section_labels[Section.OCCASIONS].click()
+    assert len(view.rows) == 1 + 2 and view.section_labels[Section.OCCASIONS].text() == "▾ Occasions (3)"
+    view.show_all_buttons[Section.OCCASIONS].click()
+    assert len(view.rows) == 1 + 3 and Section.OCCASIONS not in view.show_all_buttons
 
 
 def test_empty_list(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped-def]
@@ -280,11 +308,12 @@ def test_selection_and_show_all_survive_a_refresh(qtbot, nd: NetDesk, make_perso
     view.select_row(view.rows[1])
     picked = view.rows[1].item
     view.refresh()
-    view.show_all_buttons[DueKind.BIRTHDAY].click()  # during the load: rebuilt from the rows already loaded
-    assert len(view.rows) == 3 and view.summary_label.text() == "Loading…"
+    view.show_all_button.setChecked(True)  # during the load: rebuilt from the rows already loaded
+    view.show_all_buttons[Section.OCCASIONS].click()
+    assert len(view.rows) == 3 + 3 and view.summary_label.text() == "Loading…"
     with qtbot.waitSignal(view.refreshed):
         pass
-    assert len(view.rows) == 3 and DueKind.BIRTHDAY not in view.show_all_buttons
+    assert len(view.rows) == 3 + 3 and Section.OCCASIONS not in view.show_all_buttons
     assert view.current_row is not None and view.current_row.item == picked
     assert view.selected_contact() == (picked.contact_id, picked.contact_name)
 

@@ -87,9 +87,8 @@ def test_followup_steps() -> None:
     assert first is not None and first.title == "Send Ada a personal note"
     assert first.due_date == date(2025, 3, 4) and first.days_overdue == 6
     assert first.followup_state is FollowupState.NONE
-    second = rules.followup_item(1, "Ada", "messaged", date(2025, 3, 1), date(2025, 3, 5), TODAY)
-    assert second is not None and second.title == "First useful exchange with Ada"
-    assert second.due_date == date(2025, 3, 19) and second.followup_state is FollowupState.MESSAGED
+    # Once the note is sent the next move is theirs: nothing to do.
+    assert rules.followup_item(1, "Ada", "messaged", date(2025, 3, 1), date(2025, 3, 5), TODAY) is None
     assert rules.followup_item(1, "Ada", "replied", date(2025, 3, 1), None, TODAY) is None
     assert rules.followup_item(1, "Ada", "dismissed", date(2025, 3, 1), None, TODAY) is None
     assert rules.followup_item(1, "Ada", "", date(2025, 1, 1), None, TODAY) is None  # older than 30 days
@@ -153,7 +152,7 @@ def test_strength_parts_explain_the_score() -> None:
     half_year = rules.strength(StrengthFacts(last_interaction=date(2024, 9, 10), interactions_12m=3), TODAY)
     labels = dict(half_year.parts)
     assert 0 < half_year.score < 50
-    assert labels["3 interactions in 12 months"] == round(35 * 3 / 12)
+    assert labels["3 exchanges in 12 months"] == round(35 * 3 / 12)
 
     overdue = rules.strength(StrengthFacts(cadence_days=30, last_contacted=date(2025, 1, 24)), TODAY)
     assert dict(overdue.parts)["Cadence overdue by 15 days"] == 8

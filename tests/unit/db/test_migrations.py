@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from netdesk.core.errors import DatabaseError
 from netdesk.db.engine import create_db_engine
-from netdesk.db.migrate import current_revision, head_revision, upgrade_database
+from netdesk.db.migrate import current_revision, declared_head, head_revision, stored_revision, upgrade_database
 from netdesk.db.tables import Base
 from netdesk.services import open_netdesk
 
@@ -19,6 +19,20 @@ def test_fresh_database_is_created_at_head_with_fts_tables(db_path: Path) -> Non
     assert set(Base.metadata.tables) <= tables
     assert {"contacts_fts", "interactions_fts"} <= tables
     nd.close()
+
+
+def test_start_reads_the_revisions_without_alembic_and_agrees_with_it(db_path: Path) -> None:
+    """The fast path of every start (no Alembic import) must see what Alembic sees, as revisions are added."""
+    assert declared_head() == head_revision()
+    engine = create_db_engine(db_path)
+    assert stored_revision(engine) is None  # a new file: no alembic_version table yet
+    upgrade_database(engine)
+    assert stored_revision(engine) == current_revision(engine) == head_revision()
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(DatabaseError, match="newer version"):  # any other revision goes to Alembic's checks
+        upgrade_database(engine)
+    engine.dispose()
 
 
 def test_migrated_schema_matches_the_models(db_path: Path) -> None:
@@ -91,8 +105,9 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     cfg = _config()
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0001")  # through every later revision, 0002's columns included
-    assert "birthday_month_day" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
+        command.downgrade(cfg, "0002")  # through every later revision
+    assert "last_in_at" not in {c["name"] for c in inspect(nd.engine).get_columns("contacts")}
+    assert not {"invitations", "introductions", "communities"} & set(inspect(nd.engine).get_table_names())
     with nd.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -100,4 +115,5 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
         assert conn.execute(
             text("SELECT birthday_month_day FROM contacts WHERE id = :id"), {"id": ada.id}
         ).scalar() == ("12-10")
+        assert conn.execute(text("SELECT COUNT(*) FROM invitations")).scalar() == 0
     nd.close()

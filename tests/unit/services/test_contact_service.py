@@ -201,10 +201,11 @@ def test_interaction_needs_a_participant(nd: NetDesk) -> None:
 
 
 def test_bulk_added_interactions_advance_last_contacted_as_a_full_refresh_would(nd: NetDesk) -> None:
-    """Imports move last_contacted forward from what they add; a refresh from the whole timeline must agree."""
+    """Imports refresh the exchange facts of the contacts they touched; a refresh of everyone must agree."""
     from netdesk.core.model import Participant, ParticipantRole
     from netdesk.db.tables import Contact
-    from netdesk.services.timeline import advance_last_contacted, bulk_insert_interactions, refresh_last_contacted
+    from netdesk.services.exchanges import refresh_exchange_facts
+    from netdesk.services.timeline import bulk_insert_interactions, refresh_last_contacted
 
     ids = [nd.contacts.create(ContactDTO(given_name=n)).id or 0 for n in ("Ann", "Ben", "Cid", "Dee")]
     ann, ben, cid, dee = ids
@@ -226,13 +227,13 @@ def test_bulk_added_interactions_advance_last_contacted_as_a_full_refresh_would(
 
     with nd.sessions.begin() as s:
         bulk_insert_interactions(s, added)
-        advance_last_contacted(s, added)
+        refresh_exchange_facts(s, {p.contact_id for i in added for p in i.participants})
     advanced = last_contacted()
     assert advanced == {
         ann: datetime(2025, 3, 1, 9),  # the older message does not move it back
         ben: datetime(2025, 2, 1, 9),
         cid: datetime(2025, 2, 2, 9),
-        dee: None,  # introducers are not contacted
+        dee: datetime(2025, 2, 2, 9),  # an introduction involves the introducer too
     }
     with nd.sessions.begin() as s:
         refresh_last_contacted(s, ids)

@@ -58,7 +58,7 @@ def test_contact_cadence_overdue_and_logging_restarts_the_clock(nd: NetDesk) -> 
     ada = person(nd, "Ada Lovelace")
     log(nd, ada, date(2025, 1, 1))
     assert kinds(nd) == []
-    nd.networking.set_contact_cadence(ada, 30)
+    nd.networking.set_contact_cadence(ada, 30, since=date(2025, 1, 1))
     [item] = nd.networking.due(TODAY)
     assert (item.kind, item.contact_id, item.days_overdue, item.due_date) == (
         DueKind.OVERDUE,
@@ -76,11 +76,11 @@ def test_tag_cadence_shortest_applies_and_own_cadence_wins(nd: NetDesk) -> None:
     cy = person(nd, "Cy Coder", tags=("client",))
     for cid in (bob, cy):
         log(nd, cid, date(2025, 1, 20))
-    nd.networking.set_tag_cadence("CLIENT", 90)
-    nd.networking.set_tag_cadence("friend", 30)
+    nd.networking.set_tag_cadence("CLIENT", 90, since=date(2025, 1, 1))
+    nd.networking.set_tag_cadence("friend", 30, since=date(2025, 1, 1))
     assert kinds(nd) == [("overdue", "Bob Byte")]  # 49 days > 30; Cy's 90 days not yet
     assert nd.networking.cadence_of(bob) == (None, 30)
-    nd.networking.set_contact_cadence(bob, 55)
+    nd.networking.set_contact_cadence(bob, 55, since=date(2025, 1, 1))
     assert kinds(nd) == [("due_this_week", "Bob Byte")]  # own 55 days: due on 16 March
     nd.networking.set_tag_cadence("friend", None)
     nd.networking.set_contact_cadence(bob, None)
@@ -96,7 +96,7 @@ def test_overdue_sorted_by_days_and_snoozed_hidden_until_the_date(nd: NetDesk) -
     for name, last in (("Al One", date(2025, 2, 1)), ("Bea Two", date(2024, 12, 1)), ("Cal Three", date(2025, 1, 5))):
         names[name] = person(nd, name)
         log(nd, names[name], last)
-        nd.networking.set_contact_cadence(names[name], 30)
+        nd.networking.set_contact_cadence(names[name], 30, since=OLD)
     assert [n for _, n in kinds(nd)] == ["Bea Two", "Cal Three", "Al One"]
     nd.networking.snooze(names["Bea Two"], date(2025, 3, 15))
     assert [n for _, n in kinds(nd)] == ["Cal Three", "Al One"]
@@ -128,22 +128,15 @@ def test_feb_29_birthday_shows_on_feb_28_in_non_leap_year(nd: NetDesk) -> None:
 def test_new_connection_follow_up_steps(nd: NetDesk) -> None:
     new = person(nd, "New Friend", created=OLD, connected_on=date(2025, 3, 1))
     person(nd, "Old Friend", created=OLD, connected_on=date(2024, 3, 1))
-    person(nd, "Fresh Import", created=date(2025, 3, 9))
-    nd.contacts.create(ContactDTO(kind="organization", formatted_name="ACME Org", created_at=at(date(2025, 3, 9))))  # type: ignore[arg-type]
+    person(nd, "Fresh Import", created=date(2025, 3, 9))  # added, never connected: not a new connection
+    nd.contacts.create(ContactDTO(kind="organization", formatted_name="ACME Org", connected_on=date(2025, 3, 9)))  # type: ignore[arg-type]
     items = [i for i in nd.networking.due(TODAY) if i.kind is DueKind.FOLLOWUP]
-    assert [(i.contact_name, i.title) for i in items] == [
-        ("New Friend", "Send New Friend a personal note"),
-        ("Fresh Import", "Send Fresh Import a personal note"),
-    ]
-    assert items[0].days_overdue == 6
-    nd.networking.mark_followup(new, "messaged")
-    items = [i for i in nd.networking.due(date.today()) if i.contact_id == new]
-    # Messaged today: the next step is a first useful exchange, two weeks from now.
-    assert [(i.title, i.due_date) for i in items] == [
-        ("First useful exchange with New Friend", date.today() + timedelta(days=14))
-    ]
+    assert [(i.contact_name, i.title) for i in items] == [("New Friend", "Send New Friend a personal note")]
+    assert items[0].days_overdue == 6 and items[0].detail == "Connected 2025-03-01 (9 days ago) · note 6 days late"
+    nd.networking.mark_followup(new, "messaged")  # an override: logs the note, and the stage follows from it
+    assert [i for i in nd.networking.due(TODAY) if i.contact_id == new] == []
+    assert [i.summary for i in nd.timeline.for_contact(new)] == ["Personal note (marked as sent)"]
     nd.networking.mark_followup(new, "replied")
-    assert [i for i in nd.networking.due(date.today()) if i.contact_id == new] == []
     with nd.sessions() as s:
         row = s.get(Contact, new)
         assert row is not None and row.followup_state == "replied"
@@ -154,16 +147,18 @@ def test_new_connection_follow_up_steps(nd: NetDesk) -> None:
 
 def test_reply_rate_by_month(nd: NetDesk) -> None:
     a = person(nd, "Ann A", connected_on=date(2025, 2, 3))
-    person(nd, "Ben B", connected_on=date(2025, 2, 20))
+    b = person(nd, "Ben B", connected_on=date(2025, 2, 20))
     person(nd, "Col C", connected_on=date(2025, 3, 2))
-    nd.networking.mark_followup(a, "replied")
+    for cid in (a, b):
+        log(nd, cid, date(2025, 2, 21), InteractionKind.MESSAGE, direction="out")
+    log(nd, a, date(2025, 2, 22), InteractionKind.MESSAGE, direction="in")
     rows = nd.networking.reply_rate_by_month(3, TODAY)
-    assert [(r.month, r.new_connections, r.replied) for r in rows] == [
-        ("2025-01", 0, 0),
-        ("2025-02", 2, 1),
-        ("2025-03", 1, 0),
+    assert [(r.month, r.new_connections, r.notes_sent, r.replied) for r in rows] == [
+        ("2025-01", 0, 0, 0),
+        ("2025-02", 2, 2, 1),
+        ("2025-03", 1, 0, 0),
     ]
-    assert rows[1].rate == 0.5
+    assert rows[1].rate == 0.5 and rows[2].rate is None
 
 
 # --- favours -----------------------------------------------------------------------------------------------
@@ -308,7 +303,9 @@ def test_strength_single_and_bulk_agree(nd: NetDesk) -> None:
     nd.networking.set_tag_cadence("team", 30)
     strong = nd.networking.strength(ann)
     assert strong.score >= 70
-    assert any(label.startswith("13 interactions") for label, _ in strong.parts)
+    # Twelve calls are exchanges; the favour counts among favours, not as an exchange.
+    assert any(label.startswith("12 exchanges") for label, _ in strong.parts)
+    assert len(strong.counted) == 12 and strong.counted[0] == f"{today.isoformat()} · call"
     scores = nd.networking.strength_scores()
     assert scores[ann] == strong.score and scores[bob] == nd.networking.strength(bob).score
     assert scores[ann] > scores[bob] > 0
@@ -332,7 +329,7 @@ def test_goals_prefilled_then_edited_and_overview(nd: NetDesk) -> None:
     log(nd, ann, date(2025, 5, 2))
     log(nd, ann, date(2025, 4, 15))
     log(nd, bob, date(2025, 1, 5))
-    talk = log(nd, bob, date(2025, 5, 10), InteractionKind.EVENT)
+    talk = log(nd, bob, date(2025, 5, 10), InteractionKind.MEETING)
     nd.networking.link_interaction(equipped.id, talk)
     new = nd.networking.create_goal("  Speak at  PyCon ")
     assert new.name == "Speak at PyCon"
@@ -382,13 +379,14 @@ def test_cli_due_json_and_text(db_path: Path, capsys: pytest.CaptureFixture[str]
     nd = open_netdesk(db_path)
     ada = person(nd, "Ada Due", birthday=PartialDate(3, 12))
     log(nd, ada, date(2025, 1, 1))
-    nd.networking.set_contact_cadence(ada, 30)
+    nd.networking.set_contact_cadence(ada, 30, since=date(2024, 12, 1))
     nd.close()
     assert run(["due", "--db", str(db_path), "--json", "--date", "2025-03-10"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out == [
         {
-            "kind": "overdue",
+            "kind": "cadence",
+            "section": "stay_in_touch",
             "contact_id": ada,
             "contact": "Ada Due",
             "title": "Get in touch with Ada Due · overdue by 38 days",
@@ -397,7 +395,8 @@ def test_cli_due_json_and_text(db_path: Path, capsys: pytest.CaptureFixture[str]
             "due_date": "2025-01-31",
         },
         {
-            "kind": "birthday",
+            "kind": "occasion",
+            "section": "occasions",
             "contact_id": ada,
             "contact": "Ada Due",
             "title": "Birthday of Ada Due in 2 days",
@@ -408,7 +407,8 @@ def test_cli_due_json_and_text(db_path: Path, capsys: pytest.CaptureFixture[str]
     ]
     assert run(["due", "--db", str(db_path), "--date", "2025-03-10"]) == 0
     text_out = capsys.readouterr().out
-    assert "Overdue\n  Get in touch with Ada Due" in text_out and "Birthdays\n  Birthday of Ada Due" in text_out
+    assert "Stay in touch (1)\n  Get in touch with Ada Due" in text_out
+    assert "Occasions (1)\n  Birthday of Ada Due" in text_out
     assert run(["due", "--db", str(db_path), "--date", "10/03/2025"]) == 2
     assert "not a date" in capsys.readouterr().err
 
@@ -431,12 +431,15 @@ def test_nameless_contact_still_gets_a_readable_item(nd: NetDesk) -> None:
 
 def test_due_queries_read_through_their_partial_indexes(nd: NetDesk) -> None:
     """The due list stays fast on a big network only while each query can use its index: guard the plans."""
-    from netdesk.services import networking as svc
+    from netdesk.services import due as svc
 
     params = {
         "today": "2025-03-10",
         "due_before": "2025-03-17",
         "new_since": "2025-02-08",
+        "tomorrow": "2025-03-11",
+        "reply_since": "2025-02-08",
+        "job_since": "2025-02-24",
         "lo": "03-10",
         "hi": "03-24",
     }
@@ -444,7 +447,10 @@ def test_due_queries_read_through_their_partial_indexes(nd: NetDesk) -> None:
         svc._OWN_CADENCE_DUE_SQL: "ix_contacts_own_cadence",
         svc._OCCASION_SQL.format(field="birthday"): "ix_contacts_birthday_month_day",
         svc._OCCASION_SQL.format(field="anniversary"): "ix_contacts_anniversary_month_day",
-        svc._FOLLOWUP_SQL: "ix_contacts_followup",
+        svc._FOLLOWUP_SQL: "ix_contacts_connected",
+        svc._REPLY_SQL: "ix_contacts_reply_owed",
+        svc._INVITATION_SQL: "ix_invitations_pending",
+        svc._JOB_CHANGE_SQL: "ix_contact_history_job_changes",
     }
     with nd.engine.connect() as conn:
         for sql, index in expected.items():

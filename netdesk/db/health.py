@@ -1,0 +1,116 @@
+"""Is this file a whole NetDesk database? Checked before anything may write to it, without changing a byte of it.
+
+Every open runs ``PRAGMA quick_check`` through a read-only connection and reads the schema revision there, before the
+engine switches the file to WAL mode: a refused file (damaged, empty, not SQLite, an unknown schema) stays exactly as
+it was. ``integrity_check`` (slower, also checks indexes against tables) runs daily in the background and on backups.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from netdesk.core.errors import DamagedDatabaseError, DatabaseError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    revision: str | None  # alembic_version, None when the file has none
+    has_contacts: bool  # a contacts table (a foreign SQLite file with no revision is refused)
+
+
+def damaged_message(path: Path, problem: str) -> str:
+    problem = "; ".join(line for line in problem.splitlines() if line.strip())
+    problem = problem if len(problem) <= 160 else problem[:157] + "..."
+    return (
+        f"{path} is damaged ({problem}); nothing was changed in it. Restore a backup (`netdesk restore --latest`) "
+        "or open another database"
+    )
+
+
+def _ro_uri(path: Path) -> str:
+    return path.absolute().as_uri() + "?mode=ro"
+
+
+def first_problem(conn: sqlite3.Connection, pragma: str = "quick_check") -> str | None:
+    """The first line ``PRAGMA quick_check``/``integrity_check`` reports, None when the database is whole."""
+    rows = conn.execute(f"PRAGMA {pragma}(1)").fetchall()
+    result = str(rows[0][0]) if rows else "no answer"
+    if result == "ok":
+        return None
+    return "; ".join(line for line in result.splitlines() if line.strip() and not line.startswith("***"))
+
+
+def integrity_problem(path: Path) -> str | None:
+    """Run ``integrity_check`` on the file at ``path`` (read-only); the first problem, or None when it is whole."""
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=30)
+        try:
+            return first_problem(conn, "integrity_check")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+
+
+def check_existing_file(path: Path, timeout: float) -> FileState:
+    """Refuse a file NetDesk must not open (raising a one-line error), else its schema revision.
+
+    Nothing here writes: a read-only connection reads the header, runs quick_check and reads the revision.
+    """
+    try:
+        st = path.stat()
+    except PermissionError:
+        raise DatabaseError(f"cannot open database {path}: permission denied") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise DatabaseError(f"cannot open database {path}: it is not a file")
+    if st.st_size == 0:
+        raise DamagedDatabaseError(
+            f"{path} is empty (0 bytes), not a NetDesk database; it was left as it is, not replaced", path
+        )
+    try:
+        with path.open("rb") as f:
+            header = f.read(len(SQLITE_HEADER))
+    except PermissionError:
+        raise DatabaseError(f"cannot open database {path}: permission denied (cannot read it)") from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc.strerror or exc}") from None
+    if header != SQLITE_HEADER:
+        raise DamagedDatabaseError(
+            f"{path} is not a NetDesk database (not even a SQLite file); it was left unchanged", path
+        )
+    if not os.access(path, os.W_OK):
+        raise DatabaseError(f"cannot open database {path}: the file is read-only (NetDesk needs to write to it)")
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseError(
+            f"cannot open database {path}: its folder {path.parent} is read-only "
+            "(NetDesk writes its journal and backups beside the database)"
+        )
+    try:
+        conn = sqlite3.connect(_ro_uri(path), uri=True, timeout=timeout)
+        try:
+            problem = first_problem(conn)
+            if problem is not None:
+                raise DamagedDatabaseError(damaged_message(path, f"quick_check: {problem}"), path)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = None if row is None else str(row[0])
+            return FileState(revision, "contacts" in tables)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            raise DamagedDatabaseError(damaged_message(path, str(exc)), path) from None
+        if name.startswith("SQLITE_BUSY"):
+            raise DatabaseError(
+                f"{path} is locked by another program that held it for more than {timeout:g} s; try again later"
+            ) from None
+        raise DatabaseError(f"cannot open database {path}: {exc}") from None

@@ -1,0 +1,191 @@
+"""FollowupService: the follow-up pipeline of new connections, its manual overrides, and the reply rate.
+
+The stage itself is derived from the record (``netdesk.core.exchange``) and kept on the contact by every timeline
+write. The buttons here are overrides that write to the record: each logs an interaction (so the timeline shows why
+the stage moved) and the stage follows from it; only "dismiss" is a stored decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from netdesk.core import networking as rules
+from netdesk.core.changes import ChangeSet, Written
+from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.exchange import Stage, implausible_reason
+from netdesk.core.model import Channel, Direction, InteractionKind
+from netdesk.db import repository as repo
+from netdesk.db.tables import Contact, Interaction, InteractionParticipant
+from netdesk.services.exchanges import refresh_exchange_facts
+from netdesk.services.timeline import index_interactions
+
+DEFAULT_STATS_MONTHS = 12
+REPLY_BENCHMARK = 0.25  # about a quarter of new connections answer a personal note
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyStats:
+    """New connections made in a period (by connection date) and how their follow-up went, as of ``end``."""
+
+    start: date
+    end: date
+    new_connections: int
+    notes_sent: int
+    replies: int
+
+    @property
+    def reply_rate(self) -> float | None:
+        """Replies per personal note sent (0 to 1); None when no note was sent."""
+        return self.replies / self.notes_sent if self.notes_sent else None
+
+
+@dataclass(frozen=True, slots=True)
+class Pipeline:
+    contact_id: int
+    connected_on: date | None
+    stage: Stage
+    note_at: datetime | None = None
+    replied_at: datetime | None = None
+
+    @property
+    def in_pipeline(self) -> bool:
+        return self.connected_on is not None
+
+
+_STATS_SQL = """
+SELECT COUNT(*), SUM(followup_messaged_at < :end), SUM(followup_replied_at < :end)
+FROM contacts INDEXED BY ix_contacts_connected
+WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL AND connected_on BETWEEN :start AND :today
+"""
+
+
+def period_start(today: date, months: int) -> date:
+    """The first day of the calendar month ``months - 1`` months before today's (months=1: this month)."""
+    first = rules.last_months(today, max(1, months))[0]
+    return date(int(first[:4]), int(first[5:7]), 1)
+
+
+class FollowupService:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    # --- reading ---------------------------------------------------------------------------------------------
+
+    def pipeline(self, contact_id: int) -> Pipeline:
+        with self._sessions() as s:
+            row = _live(s, contact_id)
+            return Pipeline(
+                row.id, row.connected_on, Stage(row.followup_state), row.followup_messaged_at, row.followup_replied_at
+            )
+
+    def stats(self, today: date | None = None, months: int = DEFAULT_STATS_MONTHS) -> ReplyStats:
+        today = today or date.today()
+        start = period_start(today, months)
+        params = {
+            "start": start.isoformat(),
+            "today": today.isoformat(),
+            "end": (today + timedelta(days=1)).isoformat(),
+        }
+        with self._sessions() as s:
+            count, notes, replies = s.connection().exec_driver_sql(_STATS_SQL, params).one()
+        return ReplyStats(start, today, int(count or 0), int(notes or 0), int(replies or 0))
+
+    # --- overrides -------------------------------------------------------------------------------------------
+
+    def mark_new_connection(self, contact_id: int, on: date | None = None) -> Written[Pipeline]:
+        """Put a contact in the pipeline by hand (met at an event, connected elsewhere): connected on ``on``."""
+        on = on or date.today()
+        with self._sessions.begin() as s:
+            row = _live(s, contact_id)
+            if row.connected_on is not None:
+                raise ValidationError("connected_on", f"{row.display_name} is already a connection.")
+            row.connected_on = on
+            if row.followup_state == Stage.DISMISSED.value:
+                row.followup_state = Stage.CONNECTED.value
+            iid = _log(s, contact_id, InteractionKind.CONNECTED, Direction.NONE, "Marked as a new connection", "", on)
+            return self._written(s, contact_id, iid, f"new connection {row.display_name}")
+
+    def mark(self, contact_id: int, state: str, when: datetime | None = None) -> Written[Pipeline]:
+        """The manual buttons: "messaged" logs the user's note, "replied" logs their reply, "dismissed" takes the
+        person out of the follow-ups (logged as a note)."""
+        try:
+            stage = Stage(state)
+        except ValueError:
+            stage = Stage.CONNECTED
+        if stage not in (Stage.NOTE_SENT, Stage.REPLIED, Stage.DISMISSED):
+            raise ValidationError("followup_state", "A follow-up is marked messaged, replied or dismissed.")
+        when = when or datetime.now().replace(microsecond=0)
+        with self._sessions.begin() as s:
+            row = _live(s, contact_id)
+            name = row.display_name
+            if stage is Stage.DISMISSED:
+                row.followup_state = Stage.DISMISSED.value
+                iid = _log(s, contact_id, InteractionKind.NOTE, Direction.NONE, "Follow-up dismissed", "", when)
+                return self._written(s, contact_id, iid, f"dismiss follow-up of {name}")
+            outgoing = stage is Stage.NOTE_SENT
+            summary = "Personal note (marked as sent)" if outgoing else "Reply (marked as received)"
+            direction = Direction.OUT if outgoing else Direction.IN
+            iid = _log(s, contact_id, InteractionKind.MESSAGE, direction, summary, "", when)
+            return self._written(s, contact_id, iid, f"{'note to' if outgoing else 'reply from'} {name}")
+
+    def note_sent(self, contact_id: int, text: str, when: datetime | None = None) -> Written[Pipeline]:
+        """ "Mark as sent" in the composer: the note goes on the timeline as the user's message, and the pipeline
+        moves on from it."""
+        when = when or datetime.now().replace(microsecond=0)
+        bad = implausible_reason(when, repo.utcnow() + timedelta(hours=14))
+        if bad is not None:
+            raise ValidationError("occurred_at", f"A note cannot be sent with a {bad}.")
+        first_line = " ".join(text.split())[:80] or "Personal note"
+        with self._sessions.begin() as s:
+            row = _live(s, contact_id)
+            iid = _log(s, contact_id, InteractionKind.MESSAGE, Direction.OUT, first_line, text, when)
+            return self._written(s, contact_id, iid, f"note to {row.display_name}")
+
+    def _written(self, s: Session, contact_id: int, interaction_id: int, label: str) -> Written[Pipeline]:
+        s.flush()
+        refresh_exchange_facts(s, [contact_id])
+        s.expire_all()
+        row = _live(s, contact_id)
+        value = Pipeline(
+            row.id, row.connected_on, Stage(row.followup_state), row.followup_messaged_at, row.followup_replied_at
+        )
+        changes = ChangeSet(
+            contacts=frozenset({contact_id}), interactions=frozenset({interaction_id}), networking=True, label=label
+        )
+        return Written(value, changes)
+
+
+def _live(s: Session, contact_id: int) -> Contact:
+    row = s.get(Contact, contact_id)
+    if row is None or row.deleted_at is not None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    return row
+
+
+def _log(
+    s: Session,
+    contact_id: int,
+    kind: InteractionKind,
+    direction: Direction,
+    summary: str,
+    notes: str,
+    when: datetime | date,
+) -> int:
+    occurred = when if isinstance(when, datetime) else datetime.combine(when, datetime.min.time().replace(hour=12))
+    row = Interaction(
+        occurred_at=occurred.replace(tzinfo=None),
+        kind=kind.value,
+        channel=Channel.ONLINE.value if kind is InteractionKind.MESSAGE else Channel.UNSPECIFIED.value,
+        direction=direction.value,
+        summary=summary,
+        notes=notes,
+        created_at=repo.utcnow(),
+    )
+    row.participants = [InteractionParticipant(contact_id=contact_id, role="participant")]
+    s.add(row)
+    s.flush()
+    index_interactions(s, [row])
+    return row.id

@@ -1,0 +1,200 @@
+"""The networking aids read the record: a LinkedIn export and a phone address book, states asserted at chosen dates
+through the services and through the command line (see tests/networking_story.py for who is who)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from netdesk.cli import run
+from netdesk.core.exchange import Stage
+from netdesk.core.networking import DueKind
+from netdesk.services import NetDesk
+
+OCT6 = date(2025, 10, 6)
+
+
+def ids(nd: NetDesk) -> dict[str, int]:
+    return {r.name: r.id for r in nd.contacts.rows()}
+
+
+def last(nd: NetDesk) -> dict[str, str | None]:
+    return {r.name: r.last_contacted.date().isoformat() if r.last_contacted else None for r in nd.contacts.rows()}
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    assert run(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def cli_due(capsys: pytest.CaptureFixture[str], db: str, day: str) -> Any:
+    return cli_json(capsys, "due", "--db", db, "--json", "--date", day)
+
+
+def due(nd: NetDesk, day: date, kind: DueKind) -> list[Any]:
+    return [i for i in nd.networking.due(day) if i.kind is kind]
+
+
+@pytest.fixture
+def imported(nd: NetDesk, story: Any, tmp_path: Path) -> NetDesk:
+    nd.imports.import_paths([story.address_book(tmp_path / "phone")])
+    report = nd.imports.import_paths([story.linkedin_export(tmp_path / "li")])
+    reasons = [str(e) for e in report.errors]
+    # Bad input is reported with its file and line, and the rest still imports.
+    assert any("messages.csv:7" in r and "before 1990" in r for r in reasons), reasons
+    assert any("messages.csv:8" in r and "in the future" in r for r in reasons), reasons
+    assert any("messages.csv:6" in r and "Zed Unknown" in r and "matches nobody" in r for r in reasons), reasons
+    return nd
+
+
+def test_last_contacted_counts_exchanges_only(imported: NetDesk) -> None:
+    nd = imported
+    assert last(nd) == {
+        "Alex Kim": None,
+        "Dr. Bob Builder": None,
+        "Gil Group": "2025-09-20",  # his message to a group Sam is in
+        "Lena Fox": None,  # connected after a bare invitation; the 2031 note counts for nothing
+        "Marcus Webb": "2025-10-02",
+        "Mum": None,  # importing a card is not contact
+        "Otto Old": None,  # connected in 2019 and on Gil's group thread: no exchange
+        "Priya Raman": "2025-10-05",
+    }
+    people = ids(nd)
+    marcus = nd.networking.strength(people["Marcus Webb"], OCT6)
+    assert marcus.counted == (
+        "2025-10-02 · message from them · Thanks for the kind words, Sam.",
+        "2025-09-30 · invitation with a note from you · Connection request sent with a note",
+    )
+    assert nd.networking.strength(people["Otto Old"], OCT6).score == 0
+    assert nd.networking.strength(people["Otto Old"], OCT6).counted == ()
+    assert nd.networking.strength(people["Gil Group"], OCT6).score > 0
+
+
+def test_pipeline_and_due_list_on_6_october(imported: NetDesk) -> None:
+    nd = imported
+    people = ids(nd)
+    stages = {name: nd.followups.pipeline(cid).stage for name, cid in people.items()}
+    assert stages["Priya Raman"] is Stage.REPLIED  # note 3 Oct, reply 5 Oct
+    assert stages["Marcus Webb"] is Stage.REPLIED  # the invitation's note, his answer the next day
+    assert stages["Lena Fox"] is Stage.CONNECTED
+    assert not nd.followups.pipeline(people["Mum"]).in_pipeline  # an address book never enters the pipeline
+    items = nd.networking.due(OCT6)
+    titles = {(i.kind, i.title) for i in items}
+    assert (DueKind.FOLLOWUP, "Send Lena Fox a personal note") in titles
+    followups = [i.contact_name for i in items if i.kind is DueKind.FOLLOWUP]
+    assert followups == ["Lena Fox"]  # not Priya, not Marcus, not Mum, not Otto (2019)
+    replies = {i.contact_name: i.detail for i in items if i.kind is DueKind.REPLY}
+    assert replies == {
+        "Marcus Webb": "They wrote 2025-10-02 (4 days ago) · no answer yet",
+        "Priya Raman": "They wrote 2025-10-05 (yesterday) · no answer yet",
+    }
+    [dana] = [i for i in items if i.kind is DueKind.INVITATION]
+    assert dana.title == "Dana Whitfield invited you" and "we met at the data meetup" in dana.detail
+    stats = nd.followups.stats(OCT6, months=1)
+    assert (stats.new_connections, stats.notes_sent, stats.replies, stats.reply_rate) == (3, 2, 2, 1.0)
+
+
+def test_a_later_export_moves_the_pipeline_and_flags_the_new_role(
+    imported: NetDesk, story: Any, tmp_path: Path
+) -> None:
+    nd = imported
+    nd.imports.import_paths([story.linkedin_export(tmp_path / "li2", later=True)])
+    priya = ids(nd)["Priya Raman"]
+    assert nd.followups.pipeline(priya).stage is Stage.CONVERSATION  # Sam answered on 7 Oct
+    assert "Priya Raman" not in [
+        i.contact_name for i in nd.networking.due(date(2025, 10, 8)) if i.kind is DueKind.REPLY
+    ]
+    # The new role is seen today (the day of the re-import) and offered for 14 days.
+    today = date.today()
+    [role] = due(nd, today, DueKind.JOB_CHANGE)
+    assert role.title == "Congratulate Priya Raman on the new role (CTO at Initech)"
+    assert [
+        i for i in nd.networking.due(date.fromordinal(today.toordinal() + 15)) if i.kind is DueKind.JOB_CHANGE
+    ] == []
+    # Dana's invitation: accepting makes her a contact connected that day, in the pipeline; it is remembered.
+    [invitation] = nd.invitations.pending()
+    written = nd.invitations.accept(invitation.id, OCT6)
+    assert written.changes.contacts == {written.value}
+    dana = nd.contacts.get(written.value)
+    assert dana.name == "Dana Whitfield" and dana.connected_on == OCT6
+    assert [i.kind for i in nd.networking.due(OCT6) if i.contact_id == written.value] == [DueKind.FOLLOWUP]
+    nd.imports.import_paths([story.linkedin_export(tmp_path / "li3", later=True)])
+    assert nd.invitations.pending() == []
+
+
+def test_manual_overrides_log_what_moved_the_stage(imported: NetDesk) -> None:
+    nd = imported
+    people = ids(nd)
+    mum = people["Mum"]
+    with pytest.raises(Exception, match="already a connection"):
+        nd.followups.mark_new_connection(people["Lena Fox"], OCT6)
+    nd.followups.mark_new_connection(mum, OCT6)
+    assert [i.kind for i in nd.networking.due(OCT6) if i.contact_id == mum] == [DueKind.FOLLOWUP]
+    written = nd.networking.mark_followup(mum, "messaged")
+    assert written.value.stage is Stage.NOTE_SENT and written.changes.interactions
+    assert nd.timeline.for_contact(mum)[0].summary == "Personal note (marked as sent)"
+    lena = people["Lena Fox"]
+    nd.networking.mark_followup(lena, "dismissed")
+    assert nd.followups.pipeline(lena).stage is Stage.DISMISSED
+    assert "Lena Fox" not in [i.contact_name for i in nd.networking.due(OCT6)]
+
+
+def test_the_command_line_reads_the_same_record(
+    imported: NetDesk, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    imported.close()
+    db = str(db_path)
+    items = cli_json(capsys, "due", "--db", db, "--json", "--date", "2025-10-06")
+    assert all(
+        set(i) >= {"kind", "section", "contact_id", "contact", "title", "detail", "due_date", "days_overdue"}
+        for i in items
+    )
+    kinds = sorted((i["kind"], i["section"], i["contact"]) for i in items)
+    assert kinds == [
+        ("followup", "new_connections", "Lena Fox"),
+        ("invitation", "invitations", "Dana Whitfield"),
+        ("reply", "replies", "Marcus Webb"),
+        ("reply", "replies", "Priya Raman"),
+    ]
+    assert next(i for i in items if i["kind"] == "invitation")["contact_id"] is None
+    stats = cli_json(capsys, "stats", "--db", db, "--json", "--date", "2025-10-06", "--months", "1")
+    assert {k: stats[k] for k in ("new_connections", "notes_sent", "replies", "reply_rate")} == {
+        "new_connections": 3,
+        "notes_sent": 2,
+        "replies": 2,
+        "reply_rate": 1.0,
+    }
+    empty = cli_json(capsys, "stats", "--db", db, "--json", "--date", "2024-06-30", "--months", "3")
+    assert (empty["new_connections"], empty["reply_rate"]) == (0, None)
+
+    # A rhythm counts from the day it is set or the last exchange: Mum, never contacted, is "start the rhythm".
+    assert run(["cadence", "--db", db, "Mum", "30", "--date", "2025-10-01"]) == 0
+    capsys.readouterr()
+    mum = [i for i in cli_due(capsys, db, "2025-10-06") if i["contact"] == "Mum"]
+    assert [(i["kind"], i["section"], i["days_overdue"]) for i in mum] == [("start_rhythm", "start_rhythm", None)]
+    assert (
+        run(["log", "--db", db, "--with", "Mum", "--kind", "call", "--date", "2025-10-02", "--note", "Sunday call"])
+        == 0
+    )
+    assert "logged call with Mum on 2025-10-02" in capsys.readouterr().out
+    assert [
+        i for i in cli_json(capsys, "due", "--db", db, "--json", "--date", "2025-10-06") if i["contact"] == "Mum"
+    ] == []
+    later = [i for i in cli_json(capsys, "due", "--db", db, "--json", "--date", "2025-11-05") if i["contact"] == "Mum"]
+    assert [(i["kind"], i["days_overdue"], i["due_date"]) for i in later] == [("cadence", 4, "2025-11-01")]
+
+    # Two people called Alex Kim: a name is not enough.
+    assert run(["cadence", "--db", db, "Alex Kim", "30"]) == 1
+    err = capsys.readouterr().err
+    assert "matches 2 contacts" in err and err.count("Alex Kim (id ") == 2
+    assert run(["log", "--db", db, "--with", "Mum", "--kind", "call", "--date", "2031-01-01"]) == 1
+    assert "in the future" in capsys.readouterr().err
+
+    listed = {c["name"]: c for c in cli_json(capsys, "list", "--db", db, "--json", "--date", "2025-10-06")}
+    assert listed["Mum"]["last_contacted"] == "2025-10-02" and listed["Mum"]["strength"] > 0
+    assert (listed["Otto Old"]["last_contacted"], listed["Otto Old"]["strength"]) == (None, 0)
+    assert listed["Priya Raman"]["last_contacted"] == "2025-10-05"

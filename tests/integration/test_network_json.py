@@ -162,6 +162,13 @@ def test_cli_demo_and_the_practice_commands(tmp_path: Path, capsys: pytest.Captu
     assert run(["goals", "--db", db, "--json"]) == 0
     goals = {g["name"]: g for g in json.loads(capsys.readouterr().out)}
     assert goals["Two talks this year"]["done"] == 1 and goals["Two talks this year"]["of"] == 2
+    assert run(["due", "--db", db, "--json"]) == 0
+    due = json.loads(capsys.readouterr().out)
+    rhythm = next(i for i in due if i["kind"] == "rhythm")
+    assert (rhythm["section"], rhythm["contact_id"], rhythm["title"]) == ("your_rhythms", None, "No post in 14 days")
+    waiting = [i for i in due if i["kind"] == "introduction"]
+    assert {i["section"] for i in waiting} == {"introductions"} and all(i["contact_id"] for i in waiting)
+    assert any("to introduce you to Globex's CTO" in i["title"] for i in waiting)
     assert run(["export", "--db", db, "--format", "json", "--tag", "x", "-o", str(tmp_path / "n.json")]) == 1
 
 

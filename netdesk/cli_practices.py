@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from netdesk import cli_introductions
 from netdesk.cli import EXIT_ERROR, EXIT_OK, _register
 from netdesk.cli_networking import iso_date
 from netdesk.core.errors import NetDeskError
@@ -215,3 +216,4 @@ _register(
     _cmd_contribute,
 )
 _register("met-at", "print who you met at a community or event", _configure_met_at, _cmd_met_at)
+cli_introductions.register(_register)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,26 @@ def test_the_default_goals_of_a_new_database_do_not_stop_an_import(demo_export: 
     finally:
         nd.close()
     assert (tmp_path / "again.json").read_bytes() == demo_export.read_bytes()
+
+
+def test_cli_introduction_workflow_with_double_opt_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "i.sqlite3")
+    nd = open_netdesk(db)
+    try:
+        for given, family in (("Marcus", "Weber"), ("Li", "Chen"), ("Priya", "Patel")):
+            nd.contacts.create(ContactDTO(given_name=given, family_name=family))
+    finally:
+        nd.close()
+    assert run(["intro", "--db", db, "make", "Marcus Weber", "Li Chen", "--why", "fraud models"]) == 0
+    intro_id = capsys.readouterr().out.split("\t")[0]
+    assert run(["intro", "--db", db, "step", intro_id, "introduced"]) == 1
+    assert "Both people must opt in" in capsys.readouterr().err
+    assert run(["intro", "--db", db, "message", intro_id, "optin", "--side", "b"]) == 0
+    assert capsys.readouterr().out.startswith("Hi Li,\n\nI would like to introduce you to Marcus Weber.")
+    for side in ("a", "b"):
+        assert run(["intro", "--db", db, "step", intro_id, "opted-in", "--side", side]) == 0
+    assert run(["intro", "--db", db, "step", intro_id, "introduced"]) == 0
+    assert run(["intro", "--db", db, "outcome", intro_id, "helped"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].endswith("outcome: helped " + date.today().isoformat())
+    assert run(["intro", "--db", db, "ask", "--via", "Priya", "--to", "Nobody Known"]) == 1
+    assert capsys.readouterr().err.startswith("netdesk: ")

@@ -118,7 +118,7 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
         cli_practices.import_networks(nd, networks)
         if not args.paths:
             return EXIT_OK
-    report = nd.imports.import_paths(args.paths)
+    report = nd.imports.import_paths(args.paths).value
     print(report.summary())
     for problem in report.errors:
         print(problem)

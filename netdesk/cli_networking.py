@@ -182,7 +182,8 @@ def _cmd_log(nd: NetDesk, args: argparse.Namespace) -> int:
         )
     )
     names = ", ".join(name for _, name in dict.fromkeys(people))
-    print(f"logged {InteractionKind(args.kind).label.lower()} with {names} on {when:%Y-%m-%d %H:%M} (id {logged.id})")
+    kind = InteractionKind(args.kind).label.lower()
+    print(f"logged {kind} with {names} on {when:%Y-%m-%d %H:%M} (id {logged.value.id})")
     return EXIT_OK
 
 

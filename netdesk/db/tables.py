@@ -269,6 +269,8 @@ class FavourGeneration(Base):
     """One row whose value triggers (migration 0002) change on every write to a favour or its participants."""
 
     __tablename__ = "favour_generation"
+    # A derived counter that only ever grows: generic undo (services/undo.py) leaves it to its triggers.
+    __table_args__ = {"info": {"undo": False}}  # noqa: RUF012 (read once by SQLAlchemy)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(Integer)

@@ -26,6 +26,7 @@ from netdesk.services.notes import NoteService
 from netdesk.services.offers import OffersService
 from netdesk.services.owner import OwnerService
 from netdesk.services.timeline import TimelineService
+from netdesk.services.undo import UndoJournal
 
 
 class NetDesk:
@@ -35,6 +36,7 @@ class NetDesk:
         self.engine = engine
         self.path = path
         self.sessions = session_factory(engine)
+        self.undo = UndoJournal(engine, self.sessions)
         self.contacts = ContactService(self.sessions)
         self.timeline = TimelineService(self.sessions)
         self.networking = NetworkingService(self.sessions, self.timeline)

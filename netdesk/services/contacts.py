@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.merge import merge_contacts
 from netdesk.core.model import (
@@ -96,7 +96,14 @@ class ContactService:
 
     # --- writing ---------------------------------------------------------------------------------------
 
-    def create(self, contact: ContactDTO) -> ContactDTO:
+    def _who(self, ids: Sequence[int]) -> str:
+        """ "Priya Shah", or "3 contacts": for change labels."""
+        if len(ids) != 1:
+            return f"{len(ids)} contacts"
+        with self._sessions() as s:
+            return s.scalar(select(Contact.display_name).where(Contact.id == ids[0])) or "1 contact"
+
+    def create(self, contact: ContactDTO) -> Written[ContactDTO]:
         validate_contact(contact)
         contact = without_redundant_fn(contact)
         with self._sessions.begin() as s:
@@ -106,9 +113,12 @@ class ContactService:
             s.flush()
             repo.refresh_fts(s, [row.id])
             new_id = row.id
-        return self.get(new_id)
+        created = self.get(new_id)
+        return Written(
+            created, ChangeSet(contacts=frozenset({new_id}), tags=bool(created.tags), label=f"create {created.name}")
+        )
 
-    def update(self, contact: ContactDTO) -> ContactDTO:
+    def update(self, contact: ContactDTO) -> Written[ContactDTO]:
         if contact.id is None:
             raise NotFoundError("cannot update a contact that has no id")
         validate_contact(contact)
@@ -121,23 +131,30 @@ class ContactService:
             s.flush()
             repo.delete_unused_tags(s)
             repo.refresh_fts(s, [row.id])
-        return self.get(row.id)
+        saved = self.get(row.id)
+        return Written(saved, ChangeSet(contacts=frozenset({row.id}), tags=True, label=f"edit {saved.name}"))
 
-    def delete(self, ids: Sequence[int]) -> list[int]:
+    def delete(self, ids: Sequence[int]) -> Written[list[int]]:
         """Move contacts to the trash (undoable); returns the ids actually moved."""
+        label = f"delete {self._who(ids)}"
         with self._sessions.begin() as s:
             live = list(s.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.deleted_at.is_(None))))
             repo.set_deleted(s, live, repo.utcnow())
             repo.remove_from_fts(s, live)
-        return live
+        return Written(live, ChangeSet(contacts=frozenset(live), tags=True, networking=True, goals=True, label=label))
 
-    def restore(self, ids: Sequence[int]) -> list[int]:
+    def restore(self, ids: Sequence[int]) -> Written[list[int]]:
         """Bring contacts back from the trash."""
         with self._sessions.begin() as s:
             dead = list(s.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.deleted_at.is_not(None))))
             repo.set_deleted(s, dead, None)
             repo.refresh_fts(s, dead)
-        return dead
+        return Written(
+            dead,
+            ChangeSet(
+                contacts=frozenset(dead), tags=True, networking=True, goals=True, label=f"restore {self._who(dead)}"
+            ),
+        )
 
     def trash(self) -> list[TrashEntry]:
         with self._sessions() as s:
@@ -148,23 +165,25 @@ class ContactService:
             )
             return [TrashEntry(i, n, d) for i, n, d in rows if d is not None]
 
-    def purge_trash(self, older_than_days: int = TRASH_DAYS) -> int:
+    def purge_trash(self, older_than_days: int = TRASH_DAYS) -> Written[int]:
         """Delete for good what has been in the trash longer than ``older_than_days``."""
         cutoff = repo.utcnow() - timedelta(days=older_than_days)
         with self._sessions.begin() as s:
             rows = list(s.scalars(select(Contact).where(Contact.deleted_at.is_not(None), Contact.deleted_at <= cutoff)))
             for row in rows:
                 s.delete(row)
+            gone = frozenset(r.id for r in rows)
             s.flush()
             repo.delete_unused_tags(s)
-            return len(rows)
+        return Written(len(gone), ChangeSet(contacts=gone, tags=bool(gone), label="empty the trash"))
 
-    def set_tag_cadence(self, tag: str, days: int | None) -> None:
+    def set_tag_cadence(self, tag: str, days: int | None) -> Written[None]:
         with self._sessions.begin() as s:
             row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
             if row is None:
                 raise NotFoundError(f"no tag {tag!r}")
             row.cadence_days = days
+        return Written(None, ChangeSet(tags=True, networking=True, label=f"rhythm for {tag}"))
 
     def history(self, contact_id: int) -> list[ContactHistoryEntry]:
         """Former values of the contact's fields (job changes, merged-away names), newest first."""
@@ -178,10 +197,10 @@ class ContactService:
 
     # --- merging duplicates ------------------------------------------------------------------------------------
 
-    def merge(self, keep_id: int, other_ids: Sequence[int]) -> MergeRecord:
+    def merge(self, keep_id: int, other_ids: Sequence[int]) -> Written[int]:
         """Merge ``other_ids`` into ``keep_id``: every value is united (the kept contact's win; the others'
         differing values go to its history), their interactions move to the kept contact, and they go to the
-        trash. Returns what ``unmerge`` needs to undo it exactly.
+        trash. Returns the kept contact's id; the generic undo (services/undo.py) reverses it exactly.
         """
         others = [i for i in dict.fromkeys(other_ids) if i != keep_id]
         if not others:
@@ -192,52 +211,43 @@ class ContactService:
             missing = [i for i in (keep_id, *others) if i not in live]
             if missing:
                 raise NotFoundError(f"no contact with id {missing[0]}")
-            before = found[keep_id]
-            merged = before
+            merged = found[keep_id]
             lost: list[tuple[str, str, str]] = []
             for other in others:
                 merged, changes = merge_contacts(merged, found[other])
                 lost += [(ch.field, ch.old_value, ch.new_value) for ch in changes]
             row = s.get(Contact, keep_id)
-            assert row is not None
+            if row is None:
+                raise NotFoundError(f"no contact with id {keep_id}")
             repo.apply_dto(s, row, merged)
-            history_ids = []
             for f, old, new in lost:
-                entry = ContactHistory(
-                    contact_id=keep_id, field=f, old_value=old, new_value=new, changed_at=repo.utcnow(), source="merge"
+                s.add(
+                    ContactHistory(
+                        contact_id=keep_id,
+                        field=f,
+                        old_value=old,
+                        new_value=new,
+                        changed_at=repo.utcnow(),
+                        source="merge",
+                    )
                 )
-                s.add(entry)
-                s.flush()
-                history_ids.append(entry.id)
             moved = self._move_participations(s, others, keep_id)
             repo.set_deleted(s, others, repo.utcnow())
             repo.remove_from_fts(s, others)
             s.flush()
             refresh_last_contacted(s, [keep_id])
             repo.refresh_fts(s, [keep_id])
-        return MergeRecord(keep_id, tuple(others), before, tuple(moved), tuple(history_ids))
-
-    def unmerge(self, record: MergeRecord) -> None:
-        """Undo ``merge``: the kept contact as it was, the others back from the trash with their interactions."""
-        with self._sessions.begin() as s:
-            row = s.get(Contact, record.keep_id)
-            if row is None:
-                raise NotFoundError(f"no contact with id {record.keep_id}")
-            repo.apply_dto(s, row, record.kept_before)
-            s.execute(delete(ContactHistory).where(ContactHistory.id.in_(record.history_ids)))
-            for interaction_id, contact_id, role, kept_had_it in record.moved:
-                if not kept_had_it:
-                    s.execute(
-                        delete(InteractionParticipant).where(
-                            InteractionParticipant.interaction_id == interaction_id,
-                            InteractionParticipant.contact_id == record.keep_id,
-                        )
-                    )
-                s.add(InteractionParticipant(interaction_id=interaction_id, contact_id=contact_id, role=role))
-            s.flush()
-            repo.set_deleted(s, record.other_ids, None)
-            refresh_last_contacted(s, [record.keep_id, *record.other_ids])
-            repo.refresh_fts(s, [record.keep_id, *record.other_ids])
+        return Written(
+            keep_id,
+            ChangeSet(
+                contacts=frozenset({keep_id, *others}),
+                interactions=frozenset(m[0] for m in moved),
+                tags=True,
+                networking=True,
+                goals=True,
+                label=f"merge into {merged.name}",
+            ),
+        )
 
     @staticmethod
     def _move_participations(s: Session, from_ids: Sequence[int], to_id: int) -> list[tuple[int, int, str, bool]]:
@@ -265,15 +275,3 @@ class ContactService:
             moved.append((interaction_id, contact_id, role, kept_had_it))
         s.flush()
         return moved
-
-
-@dataclass(frozen=True, slots=True)
-class MergeRecord:
-    """What a merge changed, so that it can be undone."""
-
-    keep_id: int
-    other_ids: tuple[int, ...]
-    kept_before: ContactDTO
-    # (interaction id, former participant id, role, whether the kept contact already took part)
-    moved: tuple[tuple[int, int, str, bool], ...]
-    history_ids: tuple[int, ...]

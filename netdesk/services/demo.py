@@ -27,6 +27,7 @@ from netdesk.io.report import ImportReport
 from netdesk.services.app import NetDesk
 from netdesk.services.demo_practices import populate_practices
 from netdesk.services.importing import ImportService
+from netdesk.services.networking import DEFAULT_GOALS
 
 GIVEN = (
     "Ada Alan Amara Anders Aiko Beatriz Bjørn Carmen Chen Chloé Dmitri Elena Émile Farah Finn Gabriel Hana Hiroshi "
@@ -186,7 +187,7 @@ def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
     and a year of interactions."""
     contacts = list(generate_contacts(people, seed))
     report = ImportReport()
-    result = ImportService(nd.sessions).import_contacts(contacts, report, source="demo")
+    result = ImportService(nd.sessions).import_contacts(contacts, report, source="demo").value
     ids = [i for i in result.ids if i is not None]
     people_ids = ids[len(ORGS) :]
     rng = random.Random(seed)
@@ -209,7 +210,7 @@ def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
     for members in by_org.values():  # a few known colleague links inside each organisation
         for a, b in itertools.pairwise(members[:4]):
             nd.networking.add_relationship(a, b, "colleague")
-    goals = nd.networking.goals()
+    goals = [nd.networking.create_goal(name).value for name in DEFAULT_GOALS]
     for goal in goals:
         for cid in rng.sample(people_ids, k=min(len(people_ids), 6)):
             nd.networking.link_contact(goal.id, cid)

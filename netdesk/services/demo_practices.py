@@ -99,7 +99,7 @@ def populate_practices(nd: NetDesk, people: Sequence[int], seed: int = 7, today:
                     participants=(Participant(cid),),
                 )
             )
-            nd.communities.attach_interaction(met_there.id or 0, summit.id)
+            nd.communities.attach_interaction(met_there.value.id or 0, summit.id)
     for cid in chosen[18:30]:
         nd.communities.link_person(guild.id, cid, "member")
     for cid in chosen[26:34]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content, same_person
 from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
 from netdesk.core.normalize import fold, normalize_email, normalize_phone
@@ -286,6 +287,22 @@ def _index_documents(s: Session, docs: Sequence[tuple[int, ContactDTO]]) -> None
     )
 
 
+def _import_changes(
+    contact_ids: Sequence[int], interaction_ids: Sequence[int], report: ImportReport, files: int = 0
+) -> ChangeSet:
+    if not (contact_ids or interaction_ids):
+        return ChangeSet()
+    what = f"import of {files} files" if files > 1 else "import"
+    return ChangeSet(
+        contacts=frozenset(contact_ids),
+        interactions=frozenset(interaction_ids),
+        tags=True,
+        networking=True,
+        goals=True,
+        label=what,
+    )
+
+
 class ImportService:
     def __init__(self, sessions: sessionmaker[Session], before_import: Callable[[], None] | None = None) -> None:
         self._sessions = sessions
@@ -303,16 +320,17 @@ class ImportService:
         match_names: bool = False,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
-    ) -> BatchResult:
+    ) -> Written[BatchResult]:
         """Import parsed contacts in one transaction (see ``import_contacts_in``)."""
         try:
             with write_transaction(self._sessions) as s:
-                return import_contacts_in(
+                result = import_contacts_in(
                     s, contacts, report, source=source, match_names=match_names, progress=progress, cancel=cancel
                 )
         except ImportCancelled:
             report.cancelled = True
-            return BatchResult([None] * len(contacts))
+            return Written(BatchResult([None] * len(contacts)))
+        return Written(result, _import_changes([i for i in result.ids if i is not None], [], report))
 
     # --- files ---------------------------------------------------------------------------------------------
 
@@ -322,32 +340,37 @@ class ImportService:
         *,
         progress: Progress | None = None,
         cancel: CancelCheck | None = None,
-    ) -> ImportReport:
+    ) -> Written[ImportReport]:
         """Import files and folders, recognising each format from its content, in one transaction."""
         with paused_collector():
             return self._import_paths(paths, progress, cancel)
 
     def _import_paths(
         self, paths: Sequence[Path], progress: Progress | None, cancel: CancelCheck | None
-    ) -> ImportReport:
+    ) -> Written[ImportReport]:
         report = ImportReport()
         parsed = read_paths(paths, report, progress=progress, cancel=cancel)
         if report.cancelled or not (parsed.contacts or parsed.linkedin_paths):
-            return report
+            return Written(report)
         if self._before_import is not None:
             self._before_import()
+        contact_ids: list[int] = []
+        interaction_ids: list[int] = []
         try:
             # Matching and writing under the write lock: an import running at the same time in another process
             # waits, then matches against what this one wrote (the same file twice gives "unchanged" the second time).
             with write_transaction(self._sessions) as s:
                 if parsed.contacts:
-                    import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
+                    result = import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
+                    contact_ids += [i for i in result.ids if i is not None]
                 if parsed.linkedin_paths:
                     # Imported here: linkedin_import builds on this module's contact import.
                     from netdesk.services.linkedin_import import import_linkedin
 
-                    import_linkedin(s, parsed.linkedin_paths, report, progress=progress, cancel=cancel)
+                    people, added = import_linkedin(s, parsed.linkedin_paths, report, progress=progress, cancel=cancel)
+                    contact_ids += people
+                    interaction_ids += added
         except ImportCancelled:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
-            return cancelled
-        return report
+            return Written(cancelled)
+        return Written(report, _import_changes(contact_ids, interaction_ids, report, len(paths)))

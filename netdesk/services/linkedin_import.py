@@ -93,8 +93,11 @@ def import_linkedin(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
-) -> None:
-    """Read the export at ``paths`` and import it inside the caller's transaction."""
+) -> tuple[list[int], list[int]]:
+    """Read the export at ``paths`` and import it inside the caller's transaction.
+
+    Returns the ids of the contacts imported and of the interactions added.
+    """
     data = linkedin.read_linkedin(paths, report)
     if cancel is not None and cancel():
         raise ImportCancelled()
@@ -177,7 +180,7 @@ def import_linkedin(
         )
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
-    bulk_insert_interactions(s, new)
+    added = bulk_insert_interactions(s, new)
     report.interactions_added += len(new)
     store_pending_invitations(
         s, [(_invitation_id(i), i.from_name, i.inviter_url, i.message, i.sent_at) for i in pending], answered, SOURCE
@@ -198,6 +201,7 @@ def import_linkedin(
         data.profile_websites,
         data.profile_emails,
     )
+    return [i for i in result.ids if i is not None], added
 
 
 def _plausible_connections(

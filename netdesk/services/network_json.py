@@ -30,7 +30,6 @@ from netdesk.core.errors import NetDeskError, UnsupportedFormatError
 from netdesk.db import repository as repo
 from netdesk.db.tables import Base
 from netdesk.io.atomic import atomic_open
-from netdesk.services.networking import DEFAULT_GOALS
 
 FORMAT = "netdesk-network"
 NETWORK_VERSION = 1
@@ -253,11 +252,6 @@ class NetworkJsonService:
 
     @staticmethod
     def _check_empty(raw: sqlite3.Connection, specs: dict[str, _TableSpec]) -> None:
-        # The three goals NetDesk offers in a new database (made when the Goals page is first shown) do not count.
-        default_goals = [(n,) for n in DEFAULT_GOALS]
-        goals = raw.execute("SELECT name FROM goals ORDER BY position, id").fetchall()
-        if goals == default_goals:
-            raw.execute("DELETE FROM goals")
         for name in specs:
             if raw.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is not None:
                 what = name.replace("_", " ")

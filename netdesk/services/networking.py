@@ -19,7 +19,7 @@ from sqlalchemy import case, delete, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
-from netdesk.core.changes import Written
+from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.exchange import describe_exchange, exchange_sql
 from netdesk.core.model import (
@@ -162,7 +162,7 @@ class NetworkingService:
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
 
-    def set_contact_cadence(self, contact_id: int, days: int | None, since: date | None = None) -> None:
+    def set_contact_cadence(self, contact_id: int, days: int | None, since: date | None = None) -> Written[None]:
         """Keep in touch every ``days`` days (None: no rhythm); the rhythm counts from ``since`` (default today)."""
         rules.validate_cadence(days)
         with self._sessions.begin() as s:
@@ -170,8 +170,10 @@ class NetworkingService:
             if days != row.cadence_days:
                 row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
+            name = row.display_name
+        return Written(None, _about(contact_id, f"rhythm for {name}"))
 
-    def set_tag_cadence(self, tag: str, days: int | None, since: date | None = None) -> None:
+    def set_tag_cadence(self, tag: str, days: int | None, since: date | None = None) -> Written[None]:
         rules.validate_cadence(days)
         with self._sessions.begin() as s:
             row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
@@ -180,6 +182,7 @@ class NetworkingService:
             if days != row.cadence_days:
                 row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
+        return Written(None, ChangeSet(tags=True, networking=True, label=f"rhythm for {tag}"))
 
     def cadence_of(self, contact_id: int) -> tuple[int | None, int | None]:
         """(own cadence, effective cadence) of a contact."""
@@ -194,10 +197,13 @@ class NetworkingService:
             )
             return row.cadence_days, rules.effective_cadence(row.cadence_days, [d for d in tag_days if d])
 
-    def snooze(self, contact_id: int, until: date | None) -> None:
+    def snooze(self, contact_id: int, until: date | None) -> Written[None]:
         """Hide the contact from the due list until ``until`` (None: show again now)."""
         with self._sessions.begin() as s:
-            self._live_contact(s, contact_id).snoozed_until = until
+            row = self._live_contact(s, contact_id)
+            row.snoozed_until = until
+            name = row.display_name
+        return Written(None, _about(contact_id, f"snooze of {name}" if until else f"unsnooze of {name}"))
 
     def mark_followup(self, contact_id: int, state: str) -> Written[Pipeline]:
         """A manual override of the follow-up stage; it logs an interaction (see FollowupService.mark)."""
@@ -323,7 +329,7 @@ class NetworkingService:
             key=lambda i: i.occurred_at,
         )
 
-    def close_favour(self, interaction_id: int) -> None:
+    def close_favour(self, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
             row = s.get(Interaction, interaction_id)
             if row is None:
@@ -331,10 +337,20 @@ class NetworkingService:
             if row.kind not in ("favour_given", "favour_received"):
                 raise ValidationError("kind", "Only favours can be marked done.")
             row.is_open = False
+            people = frozenset(p.contact_id for p in row.participants)
+        return Written(
+            None,
+            ChangeSet(
+                contacts=people,
+                interactions=frozenset({interaction_id}),
+                networking=True,
+                label="favour marked done",
+            ),
+        )
 
     # --- relationships and introductions -----------------------------------------------------------------
 
-    def add_relationship(self, a_id: int, b_id: int, kind: str, notes: str = "") -> Relation:
+    def add_relationship(self, a_id: int, b_id: int, kind: str, notes: str = "") -> Written[Relation]:
         """Record "a is b's <kind>"; returns the relationship as seen from ``a`` (adding it twice is harmless)."""
         if a_id == b_id:
             raise ValidationError("to_id", "A relationship needs two different people.")
@@ -353,14 +369,19 @@ class NetworkingService:
                 s.flush()
             elif notes and not row.notes:
                 row.notes = notes
-            other = s.get(Contact, b_id)
-            assert other is not None
-            return Relation(row.id, b_id, other.display_name, rules.role_of_other(a_id, from_id, stored), row.notes)
+            other = self._live_contact(s, b_id)
+            relation = Relation(row.id, b_id, other.display_name, rules.role_of_other(a_id, from_id, stored), row.notes)
+            first = self._live_contact(s, a_id).display_name
+        return Written(relation, _about((a_id, b_id), f"relationship of {first} and {other.display_name}"))
 
-    def remove_relationship(self, relationship_id: int) -> None:
+    def remove_relationship(self, relationship_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            if s.execute(delete(Relationship).where(Relationship.id == relationship_id)).rowcount == 0:  # type: ignore[attr-defined]
+            row = s.get(Relationship, relationship_id)
+            if row is None:
                 raise NotFoundError(f"no relationship with id {relationship_id}")
+            pair = (row.from_id, row.to_id)
+            s.delete(row)
+        return Written(None, _about(pair, "removal of a relationship"))
 
     def relationships_of(self, contact_id: int) -> list[Relation]:
         """The contact's relationships, read from their side, by name of the other person."""
@@ -393,7 +414,7 @@ class NetworkingService:
 
     def log_introduction(
         self, introducer_id: int | None, a_id: int, b_id: int, when: datetime | None = None, notes: str = ""
-    ) -> InteractionDTO:
+    ) -> Written[InteractionDTO]:
         """Record that ``introducer_id`` (None: you) introduced a and b: one interaction on their timelines.
 
         The two introduced people also get a "knows" relationship, so later introductions can build on it.
@@ -417,8 +438,9 @@ class NetworkingService:
                 participants=tuple(participants),
             )
         )
-        self.add_relationship(a_id, b_id, "knows", f"introduced by {by}")
-        return logged
+        related = self.add_relationship(a_id, b_id, "knows", f"introduced by {by}")
+        label = f"introduction of {names[a_id]} and {names[b_id]}"
+        return Written(logged.value, ChangeSet(label=label) | logged.changes | related.changes)
 
     def introducers_for(
         self, target_contact_id: int | None = None, organization: str | None = None, limit: int = 20
@@ -658,70 +680,74 @@ class NetworkingService:
 
     # --- goals -------------------------------------------------------------------------------------------
 
-    def _ensure_goals(self, s: Session) -> None:
-        # Deleted goals stay as archived rows, so the defaults come back only in a database that never had goals.
-        if s.scalar(select(func.count()).select_from(Goal)) == 0:
-            now = repo.utcnow()
-            s.add_all(Goal(name=n, position=i, created_at=now) for i, n in enumerate(DEFAULT_GOALS))
-            s.flush()
-
     def goals(self) -> list[GoalInfo]:
-        with self._sessions.begin() as s:
-            self._ensure_goals(s)
+        # No goal exists until the user creates one (the Goals page offers DEFAULT_GOALS as suggestions).
+        with self._sessions() as s:
             rows = s.scalars(select(Goal).where(Goal.archived.is_(False)).order_by(Goal.position, Goal.id))
             return [GoalInfo(g.id, g.name, g.description) for g in rows]
 
-    def create_goal(self, name: str, description: str = "") -> GoalInfo:
+    def create_goal(self, name: str, description: str = "") -> Written[GoalInfo]:
         name = self._goal_name(name)
         with self._sessions.begin() as s:
-            self._ensure_goals(s)
             position = (s.scalar(select(func.max(Goal.position))) or 0) + 1
             row = Goal(name=name, description=description, position=position, created_at=repo.utcnow())
             s.add(row)
             s.flush()
-            return GoalInfo(row.id, row.name, row.description)
+            info = GoalInfo(row.id, row.name, row.description)
+        return Written(info, ChangeSet(goals=True, label=f"new goal {name}"))
 
-    def rename_goal(self, goal_id: int, name: str) -> GoalInfo:
+    def rename_goal(self, goal_id: int, name: str) -> Written[GoalInfo]:
         name = self._goal_name(name)
         with self._sessions.begin() as s:
             row = self._goal(s, goal_id)
             row.name = name
-            return GoalInfo(row.id, row.name, row.description)
+            info = GoalInfo(row.id, row.name, row.description)
+        return Written(info, ChangeSet(goals=True, label=f"rename of goal {name}"))
 
-    def delete_goal(self, goal_id: int) -> None:
-        """Remove the goal and its links (the row stays archived, see _ensure_goals)."""
+    def delete_goal(self, goal_id: int) -> Written[None]:
+        """Remove the goal and its links (the row stays, archived)."""
         with self._sessions.begin() as s:
             row = self._goal(s, goal_id)
             row.archived = True
+            name = row.name
             s.execute(delete(GoalContact).where(GoalContact.goal_id == goal_id))
             s.execute(delete(GoalInteraction).where(GoalInteraction.goal_id == goal_id))
+        return Written(None, ChangeSet(goals=True, label=f"delete goal {name}"))
 
-    def link_contact(self, goal_id: int, contact_id: int) -> None:
+    def link_contact(self, goal_id: int, contact_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            self._goal(s, goal_id)
-            self._live_contact(s, contact_id)
+            goal = self._goal(s, goal_id)
+            who = self._live_contact(s, contact_id)
             if s.get(GoalContact, (goal_id, contact_id)) is None:
                 s.add(GoalContact(goal_id=goal_id, contact_id=contact_id))
+            label = f"link of {who.display_name} to {goal.name}"
+        return Written(None, ChangeSet(contacts=frozenset({contact_id}), goals=True, label=label))
 
-    def unlink_contact(self, goal_id: int, contact_id: int) -> None:
+    def unlink_contact(self, goal_id: int, contact_id: int) -> Written[None]:
         with self._sessions.begin() as s:
             s.execute(delete(GoalContact).where(GoalContact.goal_id == goal_id, GoalContact.contact_id == contact_id))
+        return Written(None, ChangeSet(contacts=frozenset({contact_id}), goals=True, label="unlink from a goal"))
 
-    def link_interaction(self, goal_id: int, interaction_id: int) -> None:
+    def link_interaction(self, goal_id: int, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            self._goal(s, goal_id)
+            goal = self._goal(s, goal_id)
             if s.get(Interaction, interaction_id) is None:
                 raise NotFoundError(f"no interaction with id {interaction_id}")
             if s.get(GoalInteraction, (goal_id, interaction_id)) is None:
                 s.add(GoalInteraction(goal_id=goal_id, interaction_id=interaction_id))
+            label = f"link to {goal.name}"
+        return Written(None, ChangeSet(interactions=frozenset({interaction_id}), goals=True, label=label))
 
-    def unlink_interaction(self, goal_id: int, interaction_id: int) -> None:
+    def unlink_interaction(self, goal_id: int, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
             s.execute(
                 delete(GoalInteraction).where(
                     GoalInteraction.goal_id == goal_id, GoalInteraction.interaction_id == interaction_id
                 )
             )
+        return Written(
+            None, ChangeSet(interactions=frozenset({interaction_id}), goals=True, label="unlink from a goal")
+        )
 
     def goal_overview(self, today: date | None = None) -> list[GoalOverview]:
         """Per goal: linked people, interactions this month / quarter (linked ones and those with linked people),
@@ -730,8 +756,7 @@ class NetworkingService:
         quarter = datetime.combine(rules.quarter_start(today), datetime.min.time())
         month = datetime.combine(rules.month_start(today), datetime.min.time())
         stale_before = datetime.combine(today - timedelta(days=STALE_GOAL_CONTACT_DAYS), datetime.min.time())
-        with self._sessions.begin() as s:
-            self._ensure_goals(s)
+        with self._sessions() as s:
             goals = s.execute(
                 select(Goal.id, Goal.name).where(Goal.archived.is_(False)).order_by(Goal.position, Goal.id)
             ).all()
@@ -818,6 +843,12 @@ class NetworkingService:
         if row is None or row.deleted_at is not None:
             raise NotFoundError(f"no contact with id {contact_id}")
         return row
+
+
+def _about(contact_ids: int | tuple[int, ...], label: str) -> ChangeSet:
+    """A change to networking facts (rhythm, snooze, follow-up, relationship) of these contacts."""
+    ids = (contact_ids,) if isinstance(contact_ids, int) else contact_ids
+    return ChangeSet(contacts=frozenset(ids), networking=True, label=label)
 
 
 def _month_after(key: str) -> str:

@@ -9,6 +9,7 @@ from enum import Enum
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.model import (
     Channel,
@@ -50,6 +51,31 @@ def to_interaction_dto(row: Interaction, names: dict[int, str]) -> InteractionDT
     )
 
 
+def _what(i: InteractionDTO) -> str:
+    """A short noun for change labels: "log", "favour", "note"."""
+    if i.kind in (InteractionKind.FAVOUR_GIVEN, InteractionKind.FAVOUR_RECEIVED):
+        return "favour"
+    return "log"
+
+
+def _with(i: InteractionDTO) -> str:
+    names = [p.name for p in i.participants if p.name]
+    if not names:
+        return ""
+    return "with " + (names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more")
+
+
+def _changes(i: InteractionDTO, contact_ids: Sequence[int], label: str) -> ChangeSet:
+    # Logs move last-contacted, strength and follow-ups (networking) and may count towards goals.
+    return ChangeSet(
+        contacts=frozenset(contact_ids),
+        interactions=frozenset({i.id}) if i.id is not None else frozenset(),
+        networking=True,
+        goals=True,
+        label=label.strip(),
+    )
+
+
 def refresh_last_contacted(session: Session, contact_ids: Sequence[int]) -> None:
     """Recompute last_contacted (and the other exchange facts) of these contacts from their timelines."""
     refresh_exchange_facts(session, contact_ids)
@@ -81,7 +107,7 @@ class TimelineService:
         names = self._names(s, {p.contact_id for r in rows for p in r.participants})
         return [to_interaction_dto(r, names) for r in rows]
 
-    def log(self, interaction: InteractionDTO) -> InteractionDTO:
+    def log(self, interaction: InteractionDTO) -> Written[InteractionDTO]:
         validate_interaction(interaction)
         with self._sessions.begin() as s:
             row = self._apply(s, Interaction(created_at=repo.utcnow()), interaction)
@@ -89,9 +115,10 @@ class TimelineService:
             s.flush()
             index_interactions(s, [row])
             refresh_last_contacted(s, interaction.contact_ids)
-            return self._dtos(s, [row])[0]
+            logged = self._dtos(s, [row])[0]
+        return Written(logged, _changes(logged, logged.contact_ids, f"{_what(logged)} {_with(logged)}"))
 
-    def update(self, interaction: InteractionDTO) -> InteractionDTO:
+    def update(self, interaction: InteractionDTO) -> Written[InteractionDTO]:
         validate_interaction(interaction)
         with self._sessions.begin() as s:
             row = s.get(Interaction, interaction.id)
@@ -101,19 +128,23 @@ class TimelineService:
             self._apply(s, row, interaction)
             s.flush()
             index_interactions(s, [row])
-            refresh_last_contacted(s, sorted(set(before) | set(interaction.contact_ids)))
-            return self._dtos(s, [row])[0]
+            touched = sorted(set(before) | set(interaction.contact_ids))
+            refresh_last_contacted(s, touched)
+            saved = self._dtos(s, [row])[0]
+        return Written(saved, _changes(saved, touched, f"edit {_what(saved)} {_with(saved)}"))
 
-    def delete(self, interaction_id: int) -> None:
+    def delete(self, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
             row = s.get(Interaction, interaction_id)
             if row is None:
                 raise NotFoundError(f"no interaction with id {interaction_id}")
+            gone = self._dtos(s, [row])[0]
             ids = [p.contact_id for p in row.participants]
             s.delete(row)
             s.execute(text("DELETE FROM interactions_fts WHERE rowid = :id"), {"id": interaction_id})
             s.flush()
             refresh_last_contacted(s, ids)
+        return Written(None, _changes(gone, ids, f"delete {_what(gone)} {_with(gone)}"))
 
     def get(self, interaction_id: int) -> InteractionDTO:
         with self._sessions() as s:

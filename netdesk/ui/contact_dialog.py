@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
 from netdesk.services.contacts import ContactService
+from netdesk.ui.ops import write_directly
 
 ERROR_STYLE = "color: #c62828;"
 PHOTO_SIZE = 96
@@ -302,10 +304,12 @@ class ContactDialog(QDialog):
         contact: ContactDTO | None = None,
         known_tags: Sequence[str] = (),
         parent: QWidget | None = None,
+        write: Callable[[Callable[[], Written[ContactDTO]]], ContactDTO] = write_directly,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("contactDialog")
         self._contacts = contacts
+        self._write = write  # the window's Ops.run_now: undo entry and bus
         self.original = contact
         self.saved: ContactDTO | None = None
         c = contact or ContactDTO()
@@ -576,9 +580,9 @@ class ContactDialog(QDialog):
         try:
             dto = self.contact()
             if self.original is None:
-                self.saved = self._contacts.create(dto)
+                self.saved = self._write(lambda: self._contacts.create(dto))
             else:
-                self.saved = self._contacts.update(dto)
+                self.saved = self._write(lambda: self._contacts.update(dto))
         except ValidationError as exc:
             self._show_error(self._error_label_for(exc.field), exc.message)
             return

@@ -1,8 +1,8 @@
 """The networking part of the detail pane: strength, cadence, favours, follow-up, relationships, goals, job history.
 
-Everything here is a handful of indexed lookups for one contact, cheap enough for the GUI thread. Each action
-changes the database through nd.networking and emits ``changed(contact_id)``; the main window then re-shows the
-contact (and refreshes the views), so this panel never patches its own display after an edit.
+Everything here is a handful of indexed lookups for one contact, cheap enough for the GUI thread. Each action is
+a write through ``ui.ops`` (undoable, errors shown one way); the window re-shows the contact from the change it
+publishes, so this panel never patches its own display after an edit.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.core.exchange import Stage
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow
@@ -32,6 +34,7 @@ from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
+from netdesk.ui.ops import ops_for
 from netdesk.ui.widgets.person_practices import PersonPractices
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -78,7 +81,6 @@ class RelationshipDialog(ContactPicker):
 
 
 class NetworkingPanel(QWidget):
-    changed = Signal(int)  # the contact whose networking data an action here changed
     introductions_requested = Signal(int)
     contact_requested = Signal(int)  # a relationship was activated: show that person
 
@@ -369,43 +371,36 @@ class NetworkingPanel(QWidget):
 
     # --- actions -----------------------------------------------------------------------------------------
 
-    def _run(self, action: Callable[[], object]) -> bool:
+    def _run(self, action: Callable[[int], Written[Any]]) -> None:
+        """Write for the contact shown (nothing when none is: a button can outlive its contact by a click)."""
         contact = self.contact
         if contact is None or contact.id is None:
-            return False
-        try:
-            action()
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return False
-        self.changed.emit(contact.id)
-        return True
+            return
+        cid = contact.id
 
-    def _cid(self) -> int:
-        assert self.contact is not None and self.contact.id is not None
-        return self.contact.id
+        def reshow() -> None:
+            if self.contact is not None and self.contact.id == cid:
+                self.show_contact(self._nd.contacts.get(cid))
+
+        ops_for(self, self._nd, reshow).run(lambda: action(cid))
 
     def change_cadence(self) -> None:
         if self.contact is None or self.contact.id is None:
             return
         dialog = cadence_dialog(self, self._nd.networking, self.contact.id, self.contact.name)
-        cid = self.contact.id
         dialog.intValueSelected.connect(
-            lambda value: self._run(lambda: self._nd.networking.set_contact_cadence(cid, value or None))
+            lambda value: self._run(lambda cid: self._nd.networking.set_contact_cadence(cid, value or None))
         )
         self._open(dialog)
 
     def mark_favour_done(self, interaction_id: int) -> None:
-        self._run(lambda: self._nd.networking.close_favour(interaction_id))
+        self._run(lambda _cid: self._nd.networking.close_favour(interaction_id))
 
     def _followup(self, state: str) -> None:
-        cid = self._cid()
-        self._run(lambda: self._nd.networking.mark_followup(cid, state))
+        self._run(lambda cid: self._nd.networking.mark_followup(cid, state))
 
     def mark_new_connection(self) -> None:
-        cid = self._cid()
-        self._run(lambda: self._nd.followups.mark_new_connection(cid, self._today()))
+        self._run(lambda cid: self._nd.followups.mark_new_connection(cid, self._today()))
 
     def write_note(self) -> None:
         """Open the personal-note composer; "Mark as sent" refreshes the pane (the pipeline moved)."""
@@ -419,7 +414,6 @@ class NetworkingPanel(QWidget):
             self.error_label.setText(str(exc))
             self.error_label.show()
             return
-        composer.sent.connect(lambda cid: self.changed.emit(cid))
         self._open(composer)
 
     def add_relationship(self) -> None:
@@ -432,7 +426,7 @@ class NetworkingPanel(QWidget):
             chosen = dialog.chosen()
             if chosen is not None:
                 other, kind = chosen[0], dialog.relationship_type()
-                self._run(lambda: self._nd.networking.add_relationship(other, self._cid(), kind))
+                self._run(lambda cid: self._nd.networking.add_relationship(other, cid, kind))
 
         dialog.accepted.connect(accepted)
         self._open(dialog)
@@ -442,14 +436,14 @@ class NetworkingPanel(QWidget):
         if item is None:
             return
         relationship_id = int(item.data(ID_ROLE))
-        self._run(lambda: self._nd.networking.remove_relationship(relationship_id))
+        self._run(lambda _cid: self._nd.networking.remove_relationship(relationship_id))
 
     def _goal_toggled(self, item: QListWidgetItem) -> None:
-        goal_id, cid = int(item.data(ID_ROLE)), self._cid()
+        goal_id = int(item.data(ID_ROLE))
         if item.checkState() == Qt.CheckState.Checked:
-            self._run(lambda: self._nd.networking.link_contact(goal_id, cid))
+            self._run(lambda cid: self._nd.networking.link_contact(goal_id, cid))
         else:
-            self._run(lambda: self._nd.networking.unlink_contact(goal_id, cid))
+            self._run(lambda cid: self._nd.networking.unlink_contact(goal_id, cid))
 
     def _open_other(self, item: QListWidgetItem) -> None:
         self.contact_requested.emit(int(item.data(ID_ROLE + 1)))

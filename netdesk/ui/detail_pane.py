@@ -173,7 +173,6 @@ class DetailPane(QWidget):
     contact_clicked = Signal(int)
     log_interaction_requested = Signal()
     interaction_activated = Signal(object)
-    networking_changed = Signal(int)  # the networking section changed this contact's data
     introductions_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -225,7 +224,6 @@ class DetailPane(QWidget):
             self.networking.set_netdesk(nd)
             return self.networking
         panel = NetworkingPanel(nd)
-        panel.changed.connect(self.networking_changed)
         panel.introductions_requested.connect(self.introductions_requested)
         panel.contact_requested.connect(self.contact_clicked)
         scroll = QScrollArea()

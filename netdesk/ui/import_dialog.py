@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.io.report import ImportReport
 from netdesk.services.importing import ImportService
-from netdesk.ui.workers import TaskRunner
+from netdesk.ui.ops import Ops
 
 # What a drop or the file dialog may hand to the importer; folders (vdir, LinkedIn export) are accepted too.
 IMPORTABLE_SUFFIXES = frozenset({".vcf", ".vcard", ".zip", ".csv"})
@@ -77,10 +78,11 @@ class ImportJob(QObject):
         self._service = service
         self._cancel = threading.Event()
 
-    def start(self, tasks: TaskRunner) -> None:
-        tasks.submit(self._run, self.finished.emit, self.failed.emit)
+    def start(self, ops: Ops) -> None:
+        """Run off the GUI thread as one undoable write ("Undo import" removes what it created, restores the rest)."""
+        ops.run(self._run, self.finished.emit, background=True, on_error=self.failed.emit)
 
-    def _run(self) -> ImportReport:
+    def _run(self) -> Written[ImportReport]:
         return self._service.import_paths(self.paths, progress=self.progressed.emit, cancel=self._cancel.is_set)
 
     def cancel(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.model import (
     Channel,
@@ -41,6 +42,7 @@ from netdesk.core.model import (
 from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
 from netdesk.ui.contact_dialog import error_label
+from netdesk.ui.ops import write_directly
 
 # The kinds a person logs by hand; "connected" and "connection request" come from LinkedIn imports.
 LOGGABLE_KINDS = (
@@ -121,8 +123,10 @@ class InteractionDialog(QDialog):
         interaction: InteractionDTO | None = None,
         parent: QWidget | None = None,
         networking: NetworkingService | None = None,
+        write: Callable[[Callable[[], Written[InteractionDTO]]], InteractionDTO] = write_directly,
     ) -> None:
         super().__init__(parent)
+        self._write = write  # the window's Ops.run_now: one undo entry for the log and its goal links
         self.setObjectName("interactionDialog")
         self.setWindowTitle("Edit interaction" if interaction else "Log interaction")
         self.resize(520, 560)
@@ -339,11 +343,7 @@ class InteractionDialog(QDialog):
             label.hide()
         try:
             dto = self.interaction()
-            if self.logs_introduction:
-                self.saved = self._log_introduction(dto)
-            else:
-                self.saved = self._timeline.log(dto) if self.original is None else self._timeline.update(dto)
-            self._save_goal_links()
+            self.saved = self._write(lambda: self._save_all(dto))
         except ValidationError as exc:
             label = {"summary": self.summary_error, "participants": self.participants_error}.get(
                 exc.field, self.form_error
@@ -357,7 +357,14 @@ class InteractionDialog(QDialog):
             return
         self.accept()
 
-    def _log_introduction(self, dto: InteractionDTO) -> InteractionDTO:
+    def _save_all(self, dto: InteractionDTO) -> Written[InteractionDTO]:
+        if self.logs_introduction:
+            written = self._log_introduction(dto)
+        else:
+            written = self._timeline.log(dto) if self.original is None else self._timeline.update(dto)
+        return Written(written.value, written.changes | self._save_goal_links(written.value))
+
+    def _log_introduction(self, dto: InteractionDTO) -> Written[InteractionDTO]:
         assert self._networking is not None
         introduced = [p.contact_id for p in dto.participants if p.role is ParticipantRole.PARTICIPANT]
         if self.introducer is None:
@@ -365,26 +372,30 @@ class InteractionDialog(QDialog):
         if len(introduced) != 2:
             raise ValidationError("participants", "An introduction brings together exactly two people.")
         first, second = introduced
-        logged = self._networking.log_introduction(
+        written = self._networking.log_introduction(
             self.introducer[0], first, second, when=dto.occurred_at, notes=dto.notes
         )
+        logged = written.value
         # log_introduction writes its own summary ("X introduced A and B"); keep what the user typed instead.
         changes: dict[str, object] = {"channel": dto.channel, "direction": dto.direction}
         if dto.summary:
             changes["summary"] = dto.summary
         if any(getattr(logged, k) != v for k, v in changes.items()):
-            logged = self._timeline.update(logged.replace(**changes))
-        return logged
+            updated = self._timeline.update(logged.replace(**changes))
+            return Written(updated.value, written.changes | updated.changes)
+        return written
 
-    def _save_goal_links(self) -> None:
-        if self._networking is None or self.saved is None or self.saved.id is None:
-            return
+    def _save_goal_links(self, saved: InteractionDTO) -> ChangeSet:
+        if self._networking is None or saved.id is None:
+            return ChangeSet()
         wanted = self.checked_goal_ids()
+        changes = ChangeSet()
         for goal_id in wanted - self._goal_links:
-            self._networking.link_interaction(goal_id, self.saved.id)
+            changes |= self._networking.link_interaction(goal_id, saved.id).changes
         for goal_id in self._goal_links - wanted:
-            self._networking.unlink_interaction(goal_id, self.saved.id)
+            changes |= self._networking.unlink_interaction(goal_id, saved.id).changes
         self._goal_links = wanted
+        return changes
 
 
 def _qdatetime(value: datetime) -> QDateTime:

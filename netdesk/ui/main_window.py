@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QMimeData, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk import APP_NAME
+from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NetDeskError, NotFoundError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
 from netdesk.io.report import ImportReport
@@ -40,7 +41,7 @@ from netdesk.services.contacts import ContactService
 from netdesk.settings import KEY_LAST_DATABASE, Preferences
 from netdesk.ui.about import AboutDialog
 from netdesk.ui.backup_dialog import BackupDialog
-from netdesk.ui.commands import CreateContactCommand, DeleteContactsCommand, EditContactCommand, MergeContactsCommand
+from netdesk.ui.bus import ChangeBus
 from netdesk.ui.contact_dialog import ContactDialog
 from netdesk.ui.contact_table_model import Column, ContactTableModel
 from netdesk.ui.detail_pane import DetailPane
@@ -55,6 +56,7 @@ from netdesk.ui.import_dialog import (
 )
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.navigation import Navigation
+from netdesk.ui.ops import Ops
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
 from netdesk.ui.single_instance import forward_to_running_instance
 from netdesk.ui.trash_dialog import TrashDialog
@@ -78,7 +80,6 @@ class MainWindow(QMainWindow):
     import_finished = Signal()  # after any import ends: done, cancelled or failed
     search_finished = Signal()
     tags_loaded = Signal()
-    data_changed = Signal()  # after contacts_changed: edits, logged interactions, undo … (views refresh)
     database_changed = Signal(object)  # the Path of the database the window switched to
     database_closing = Signal()  # the window is about to close, or to switch away from, its database
     preferences_changed = Signal(object)  # the Preferences just saved
@@ -90,8 +91,14 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.loaded = False
         self.current_dialog: QDialog | None = None
-        self.undo_stack = QUndoStack(self)
         self.tasks = TaskRunner(self)
+        # Every write goes through ops (undo entry, errors) and is announced on bus, which every view follows.
+        self.bus = ChangeBus(self)
+        self.ops = Ops(self, lambda: self.nd, lambda: self.tasks, self.bus)
+        self.ops.setObjectName("windowOps")
+        self.ops.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.bus.changed.connect(self._changes_published)
+        self.ops.replayed.connect(self._select_replayed)
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
         # result is delivered through the event loop, so never before the window is complete).
         self._load_rows()
@@ -231,14 +238,7 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(
             "&Find…", self.focus_search, QKeySequence.StandardKey.Find, "search", "findAction"
         )
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.undo_action.setIcon(action_icon("undo"))
-        self.undo_action.setObjectName("undoAction")
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.redo_action.setIcon(action_icon("redo"))
-        self.redo_action.setObjectName("redoAction")
+        self.undo_action, self.redo_action = self.ops.make_actions(self)
         self.addActions([self.undo_action, self.redo_action])
         self.trash_action = self._action("&Trash…", self.show_trash, None, "trash", "trashAction")
         self.sidebar_action = QAction("Show &side bar", self)
@@ -549,6 +549,22 @@ class MainWindow(QMainWindow):
 
     # --- changes -------------------------------------------------------------------------------------------
 
+    def _changes_published(self, changes: ChangeSet) -> None:
+        if changes.contacts:
+            self.contacts_changed(sorted(changes.contacts))
+        elif changes.tags:
+            self.reload_tags()
+
+    def _select_replayed(self, changes: ChangeSet) -> None:
+        """After an undo or redo, show the person it was about (the first one still in the list)."""
+        if len(changes.contacts) > 20:
+            return  # an import or a bulk change: keep the selection the user has
+        live = {r.id for r in self.nd.contacts.rows(sorted(changes.contacts))}
+        for cid in sorted(changes.contacts):
+            if cid in live:
+                self.select_new(cid)
+                return
+
     def contacts_changed(self, ids: Sequence[int], select: int | None = None) -> None:
         """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload."""
         rows = self.nd.contacts.rows(list(ids)) if ids else []
@@ -571,7 +587,6 @@ class MainWindow(QMainWindow):
                 self._show_detail(current)
             elif current is None:
                 self._show_detail(None)
-        self.data_changed.emit()
 
     def _select_after_search(self, contact_id: int) -> None:
         def once() -> None:
@@ -589,16 +604,31 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def new_contact(self) -> None:
-        dialog = ContactDialog(self.nd.contacts, None, self.tag_names(), self)
+        dialog = ContactDialog(self.nd.contacts, None, self.tag_names(), self, write=self._create_write)
 
         def created() -> None:
             if dialog.saved is not None and dialog.saved.id is not None:
-                self._apply_default_cadence(dialog.saved)
-                self.undo_stack.push(CreateContactCommand(self, dialog.saved))
                 self.statusBar().showMessage(f"Created {dialog.saved.name}", 4000)
-                self.contacts_changed([dialog.saved.id], select=dialog.saved.id)
+                self.select_new(dialog.saved.id)
 
         self._open(dialog, created)
+
+    def _create_write(self, fn: Callable[[], Written[ContactDTO]]) -> ContactDTO:
+        """A new contact and the default rhythm from Preferences: one undo step."""
+
+        def create() -> Written[ContactDTO]:
+            written = fn()
+            days = load_preferences(self.settings).default_cadence_days
+            if days and written.value.id is not None and written.value.kind is ContactKind.PERSON:
+                self.nd.networking.set_contact_cadence(written.value.id, days)
+            return written
+
+        return self.ops.run_now(create)
+
+    def select_new(self, contact_id: int) -> None:
+        """Select a contact that was just created or restored (once the search has placed it)."""
+        if not self.select_contact(contact_id):
+            self._select_after_search(contact_id)
 
     def edit_selected(self) -> None:
         contact_id = self.selected_id()
@@ -611,12 +641,11 @@ class MainWindow(QMainWindow):
         self.edit_contact(before)
 
     def edit_contact(self, before: ContactDTO) -> None:
-        dialog = ContactDialog(self.nd.contacts, before, self.tag_names(), self)
+        dialog = ContactDialog(self.nd.contacts, before, self.tag_names(), self, write=self.ops.run_now)
 
         def edited() -> None:
             if dialog.saved is not None and dialog.saved.id is not None:
-                self.undo_stack.push(EditContactCommand(self, before, dialog.saved))
-                self.contacts_changed([dialog.saved.id], select=dialog.saved.id)
+                self.select_contact(dialog.saved.id)
 
         self._open(dialog, edited)
 
@@ -649,8 +678,12 @@ class MainWindow(QMainWindow):
 
     def delete_contacts(self, ids: Sequence[int], what: str = "") -> None:
         """Move to the trash, undoably (no confirmation: callers ask first)."""
-        self.undo_stack.push(DeleteContactsCommand(self, ids, f"Delete {what or len(ids)}"))
-        self.statusBar().showMessage(f"Moved {what or len(ids)} to the trash — Ctrl+Z to undo", 6000)
+        contacts = self.nd.contacts
+
+        def done(_moved: list[int]) -> None:
+            self.statusBar().showMessage(f"Moved {what or len(ids)} to the trash — Ctrl+Z to undo", 6000)
+
+        self.ops.run(lambda: contacts.delete(ids), done, title="Could not delete")
 
     def merge_selected(self) -> None:
         """Ask which of the selected contacts to keep, then merge the others into it (undoable)."""
@@ -672,16 +705,19 @@ class MainWindow(QMainWindow):
         def chosen() -> None:
             keep = rows[labels.index(dialog.textValue())]
             others = [r.id for r in rows if r.id != keep.id]
-            self.undo_stack.push(MergeContactsCommand(self, keep.id, others, f"Merge into “{keep.name}”"))
-            self.statusBar().showMessage(f"Merged {len(rows)} contacts into “{keep.name}” — Ctrl+Z to undo", 6000)
+            contacts = self.nd.contacts
+
+            def merged(kept: int) -> None:
+                self.select_contact(kept)
+                self.statusBar().showMessage(f"Merged {len(rows)} contacts into “{keep.name}” — Ctrl+Z to undo", 6000)
+
+            self.ops.run(lambda: contacts.merge(keep.id, others), merged, background=True, title="Could not merge")
 
         self._open(dialog, chosen)
 
     def show_trash(self) -> None:
-        dialog = TrashDialog(self.nd.contacts, self)
-        dialog.restored.connect(lambda ids: self.contacts_changed(ids, select=ids[0]))
-        # Contacts deleted for good can no longer be restored by undo.
-        dialog.emptied.connect(self.undo_stack.clear)
+        dialog = TrashDialog(self.nd.contacts, self, write=self.ops.run_now)
+        dialog.restored.connect(lambda ids: self.select_new(ids[0]))
         self._open(dialog, lambda: None)
 
     def show_about(self) -> None:
@@ -694,20 +730,14 @@ class MainWindow(QMainWindow):
         contact = self.detail.contact
         if contact is None or contact.id is None:
             return
-        dialog = InteractionDialog(self.nd.timeline, [(contact.id, contact.name)], self.model.all_rows, None, self)
-        self._open(dialog, lambda: self._interaction_saved(dialog.saved, ()))
+        dialog = InteractionDialog(
+            self.nd.timeline, [(contact.id, contact.name)], self.model.all_rows, None, self, write=self.ops.run_now
+        )
+        self._open(dialog, lambda: None)  # the bus refreshes the list, the detail and the views
 
     def edit_interaction(self, interaction: InteractionDTO) -> None:
-        dialog = InteractionDialog(self.nd.timeline, [], self.model.all_rows, interaction, self)
-        self._open(dialog, lambda: self._interaction_saved(dialog.saved, interaction.contact_ids))
-
-    def _interaction_saved(self, saved: InteractionDTO | None, before_ids: Sequence[int]) -> None:
-        if saved is None:
-            return
-        ids = sorted(set(saved.contact_ids) | set(before_ids))
-        self.contacts_changed(ids)  # their Last contacted changed
-        if self.detail.contact is not None and self.detail.contact.id is not None:
-            self.detail.show_timeline(self.nd.timeline.for_contact(self.detail.contact.id, TIMELINE_LIMIT))
+        dialog = InteractionDialog(self.nd.timeline, [], self.model.all_rows, interaction, self, write=self.ops.run_now)
+        self._open(dialog, lambda: None)
 
     # --- import, export, backups (File menu) ------------------------------------------------------------------
 
@@ -782,7 +812,7 @@ class MainWindow(QMainWindow):
         job.finished.connect(lambda report: self._import_done(job, progress, report))
         job.failed.connect(lambda exc: self._import_failed(job, progress, exc))
         self._show_dialog(progress)
-        job.start(self.tasks)
+        job.start(self.ops)
 
     def _end_import(self, job: ImportJob, progress: ImportProgressDialog) -> None:
         self._import_job = None
@@ -919,8 +949,8 @@ class MainWindow(QMainWindow):
         self._show_dialog(dialog)
 
     def _backup_restored(self, safety: BackupInfo) -> None:
-        # Every id the undo stack and the list hold may be gone; the engine reconnects to the restored file lazily.
-        self.undo_stack.clear()
+        # Every id the undo history and the list hold may be gone; the engine reconnects to the restored file lazily.
+        self.ops.clear_history()
         self.table.clearSelection()
         self._show_detail(None)
         self._reload_then_say(f"Backup restored; the previous state was saved as {safety.path.name}.")
@@ -1022,7 +1052,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.nd = nd
         old.close()
-        self.undo_stack.clear()  # its commands hold ids of the other database
+        self.ops.clear_history()  # its steps are SQL for the other database
         self.table.clearSelection()
         self.model.set_rows([])
         self.loaded = False
@@ -1051,9 +1081,3 @@ class MainWindow(QMainWindow):
         save_preferences(self.settings, prefs)
         apply_preferences(prefs, self.nd)
         self.preferences_changed.emit(prefs)
-
-    def _apply_default_cadence(self, contact: ContactDTO) -> None:
-        days = load_preferences(self.settings).default_cadence_days
-        # The contact dialog sets no cadence, so a new contact has none to keep.
-        if days is not None and contact.id is not None:
-            self.nd.networking.set_contact_cadence(contact.id, days)

@@ -5,9 +5,10 @@ Due, Timeline, Goals, Introductions and Dashboard views are created the first ti
 pulls in pyqtgraph, which nobody should wait for at start-up). A vertical tool bar on the left, Ctrl+1…Ctrl+9,
 Ctrl+0 and the View menu switch pages.
 
-When data changes (the window's ``contacts_loaded`` after a load or import, ``data_changed`` after edits), the
-visible view refreshes at once and the others when they are next shown. Relationship strengths for the list's
-Strength column are computed off the GUI thread (seconds on 100,000 contacts), one run at a time.
+When data changes (the window's ``contacts_loaded`` after a load, a ChangeSet on the window's bus after any write
+or undo), the visible view refreshes at once if it shows what changed, the others when they are next shown.
+Relationship strengths for the list's Strength column are computed off the GUI thread (seconds on 100,000
+contacts), one run at a time.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStackedWidget, QToolBar, QWidget
 
+from netdesk.core.changes import ChangeSet
 from netdesk.ui.icons import action_icon
 from netdesk.ui.interaction_dialog import InteractionDialog
 
@@ -28,6 +30,20 @@ if TYPE_CHECKING:
 
 SETTINGS_KEY = "navigation/view"
 STRENGTH_DELAY_MS = 400  # after a burst of edits, recompute the strengths once
+
+
+def _shows(view: View, changes: ChangeSet) -> bool:
+    """Whether ``view`` shows anything ``changes`` touched (new kinds of record refresh every view)."""
+    if changes.records:
+        return True
+    people = bool(changes.contacts)  # names, trash and merges show on every page
+    if view is View.GOALS:
+        return people or changes.goals or bool(changes.interactions)
+    if view is View.DASHBOARD:
+        return people or changes.networking or bool(changes.interactions)
+    if view is View.TIMELINE:
+        return people or bool(changes.interactions)
+    return people or changes.networking or changes.tags or bool(changes.interactions)
 
 
 class View(StrEnum):
@@ -123,18 +139,11 @@ class Navigation(QObject):
 
         detail = window.detail
         detail.attach(self.nd)
-        detail.networking_changed.connect(lambda cid: window.contacts_changed([cid]))
         detail.introductions_requested.connect(self.show_introductions)
         window.contacts_loaded.connect(self._everything_changed)
-        data_changed = getattr(window, "data_changed", None)
-        if data_changed is not None:
-            data_changed.connect(self._data_changed)
-        database_changed = getattr(window, "database_changed", None)
-        if database_changed is not None:
-            database_changed.connect(lambda _path: self._database_switched())
-        database_closing = getattr(window, "database_closing", None)
-        if database_closing is not None:
-            database_closing.connect(self._stop_view_loads)
+        window.bus.changed.connect(self._changes_published)
+        window.database_changed.connect(lambda _path: self._database_switched())
+        window.database_closing.connect(self._stop_view_loads)
         # Typing a search only makes sense over the list.
         window.search_edit.textEdited.connect(lambda _text: self.show_view(View.CONTACTS))
 
@@ -206,9 +215,6 @@ class Navigation(QObject):
         module = pages if classes[view] in pages.__all__ else views
         page = cast(QWidget, getattr(module, classes[view])(self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
-        changed = getattr(page, "contactsChanged", None)
-        if changed is not None:
-            changed.connect(self._view_changed_contacts)
         ask = getattr(page, "askRequested", None)  # "Who can introduce me?" → an ask
         if ask is not None:
             ask.connect(self.start_ask)
@@ -288,8 +294,9 @@ class Navigation(QObject):
             None,
             window,
             networking=self.nd.networking,
+            write=window.ops.run_now,
         )
-        window._open(dialog, lambda: window._interaction_saved(dialog.saved, ()))
+        window._open(dialog, lambda: None)  # the bus refreshes what the log changed
 
     # --- keeping views current -----------------------------------------------------------------------------
 
@@ -298,29 +305,24 @@ class Navigation(QObject):
         if page is not None and view is not View.CONTACTS:
             cast(NetworkingView, page).refresh()
 
-    def _mark_stale(self) -> None:
+    def _mark_stale(self, changes: ChangeSet | None = None) -> None:
         for view in self.views:
-            if view is View.CONTACTS:
+            if view is View.CONTACTS or (changes is not None and not _shows(view, changes)):
                 continue
             if view is self.current:
                 self._refresh(view)
             else:
                 self._stale.add(view)
 
-    def _data_changed(self) -> None:
-        self._mark_stale()
-        self._strength_timer.start()
+    def _changes_published(self, changes: ChangeSet) -> None:
+        """A write or an undo: refresh the views that show what it changed (the hidden ones when next shown)."""
+        self._mark_stale(changes)
+        if changes.interactions or changes.networking or changes.contacts:
+            self._strength_timer.start()
 
     def _everything_changed(self) -> None:
         self._mark_stale()
         self.compute_strengths()
-
-    def _view_changed_contacts(self, ids: list[int]) -> None:
-        """A view changed contacts (logged, snoozed …): update their list rows and the other views."""
-        if ids:
-            self.window.contacts_changed(ids)
-        else:
-            self._data_changed()
 
     def compute_strengths(self) -> None:
         """Recompute the Strength column in the background; a request during a run queues one more run."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.notes import PLACEHOLDERS, NoteContext, NoteTemplate, fill
 from netdesk.services import NetDesk
+from netdesk.ui.ops import ops_for
 
 TEMPLATE_KEY = "notes/template/{key}"
 
@@ -137,7 +138,9 @@ class NoteComposer(QDialog):
 
     def mark_sent(self) -> None:
         try:
-            self._nd.followups.note_sent(self.contact_id, self.draft_edit.toPlainText())
+            # Through the window's one write path: undoable, and every view refreshes from the bus.
+            text = self.draft_edit.toPlainText()
+            ops_for(self, self._nd).run_now(lambda: self._nd.followups.note_sent(self.contact_id, text))
         except NetDeskError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainT
 
 from netdesk.services import NetDesk
 from netdesk.services.owner import OwnerDTO
+from netdesk.ui.ops import ops_for
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
@@ -56,8 +57,9 @@ class OwnerForm(QGroupBox):
         """Store the profile; False (with the reason shown) when something in it is not valid."""
         from netdesk.core.errors import NetDeskError
 
+        owner = self.owner()
         try:
-            self._nd.owner.update(self.owner())
+            ops_for(self, self._nd).run_now(lambda: self._nd.owner.update(owner))
         except NetDeskError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,16 +20,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
+from netdesk.core.words import plural
 from netdesk.services.contacts import TRASH_DAYS, ContactService
 from netdesk.ui.icons import action_icon
+from netdesk.ui.ops import write_directly
 
 
 class TrashDialog(QDialog):
     restored = Signal(list)
-    emptied = Signal()
 
-    def __init__(self, contacts: ContactService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        contacts: ContactService,
+        parent: QWidget | None = None,
+        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+    ) -> None:
         super().__init__(parent)
+        self._write = write  # the window's Ops.run_now: restore and empty are undoable
         self.setObjectName("trashDialog")
         self.setWindowTitle("Trash")
         self.resize(520, 420)
@@ -81,7 +92,7 @@ class TrashDialog(QDialog):
     def restore_selected(self) -> None:
         items = [self.table.item(i.row(), 0) for i in self.table.selectionModel().selectedRows()]
         ids = [int(item.data(Qt.ItemDataRole.UserRole)) for item in items if item is not None]
-        restored = self._contacts.restore(ids)
+        restored = self._write(lambda: self._contacts.restore(ids))
         self.reload()
         if restored:
             self.restored.emit(restored)
@@ -90,12 +101,12 @@ class TrashDialog(QDialog):
         answer = QMessageBox.question(
             self,
             "Empty trash",
-            f"Delete the {self.table.rowCount()} contacts in the trash for good? This cannot be undone.",
+            f"Delete the {plural(self.table.rowCount(), 'contact')} in the trash for good? "
+            "Edit → Undo brings them back until you close NetDesk.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self._contacts.purge_trash(older_than_days=0)
+        self._write(lambda: self._contacts.purge_trash(older_than_days=0))
         self.reload()
-        self.emptied.emit()

@@ -61,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         floor_s, rows = csv_executemany_floor(export, Path(tmp) / "floor.sqlite3")
         nd = open_netdesk(Path(tmp) / "bench.sqlite3")
         start = time.perf_counter()
-        report = nd.imports.import_paths([export])
+        report = nd.imports.import_paths([export]).value
         first = time.perf_counter() - start
         start = time.perf_counter()
-        again = nd.imports.import_paths([export])
+        again = nd.imports.import_paths([export]).value
         second = time.perf_counter() - start
         people = nd.contacts.count()
         nd.close()

@@ -292,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             InteractionDTO(
                 datetime.now(), InteractionKind.MESSAGE, direction=Direction.IN, participants=(Participant(cid),)
             )
-        )
+        ).value
         return lambda: nd.timeline.delete(logged.id or 0)
 
     def note(cid: int) -> Callable[[], object]:
@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     def favour(cid: int) -> Callable[[], object]:
         logged = nd.timeline.log(
             InteractionDTO(datetime.now(), InteractionKind.FAVOUR_RECEIVED, participants=(Participant(cid),))
-        )
+        ).value
         return lambda: nd.timeline.delete(logged.id or 0)
 
     for write in (snooze, message, note, favour):

@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         card_file.write_bytes(data)
         nd = open_netdesk(Path(tmp) / "bench.sqlite3")
         start = time.perf_counter()
-        imported = nd.imports.import_paths([card_file])
+        imported = nd.imports.import_paths([card_file]).value
         import_seconds = time.perf_counter() - start
         count = nd.contacts.count()
         nd.close()

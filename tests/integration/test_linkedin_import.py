@@ -27,7 +27,7 @@ def _by_name(nd: NetDesk) -> dict[str, ContactDTO]:
 
 
 def test_zip_becomes_contacts_with_history(nd: NetDesk, tmp_path: Path) -> None:
-    report = nd.imports.import_paths([_export_zip(tmp_path)])
+    report = nd.imports.import_paths([_export_zip(tmp_path)]).value
     people = _by_name(nd)
     assert "Maren Olsen" not in people  # the account owner is not a contact
     ada = people["Ada Lindqvist"]
@@ -53,7 +53,7 @@ def test_reimport_adds_nothing(nd: NetDesk, tmp_path: Path) -> None:
     export = _export_zip(tmp_path)
     nd.imports.import_paths([export])
     before = (_by_name(nd), nd.timeline.recent(1000))
-    again = nd.imports.import_paths([export])
+    again = nd.imports.import_paths([export]).value
     assert again.created == [] and again.interactions_added == 0
     assert (_by_name(nd), nd.timeline.recent(1000)) == before
 
@@ -68,8 +68,8 @@ def test_job_change_keeps_the_old_job_in_history(nd: NetDesk, tmp_path: Path) ->
             urls=(ContactPoint("https://www.linkedin.com/in/ada-lindqvist-4f2e1a/", "linkedin"),),
             notes="met at ICRA",
         )
-    )
-    report = nd.imports.import_paths([DATA / "Connections.csv"])
+    ).value
+    report = nd.imports.import_paths([DATA / "Connections.csv"]).value
     assert "Ada Lindqvist" in report.merged
     merged = nd.contacts.get(ada.id)  # type: ignore[arg-type]
     assert merged.organization == "Nordlicht Robotics AB" and merged.title == "Head of Perception"
@@ -80,9 +80,9 @@ def test_job_change_keeps_the_old_job_in_history(nd: NetDesk, tmp_path: Path) ->
 
 
 def test_existing_contact_matched_by_email_and_near_miss_suggested(nd: NetDesk) -> None:
-    jose = nd.contacts.create(ContactDTO(given_name="Jose", emails=(ContactPoint("JOSE.FR@example.org"),)))
+    jose = nd.contacts.create(ContactDTO(given_name="Jose", emails=(ContactPoint("JOSE.FR@example.org"),))).value
     nd.contacts.create(ContactDTO(given_name="Kwam", family_name="Boateng"))
-    report = nd.imports.import_paths([DATA / "Connections.csv"])
+    report = nd.imports.import_paths([DATA / "Connections.csv"]).value
     merged = nd.contacts.get(jose.id)  # type: ignore[arg-type]
     assert merged.organization == "Ruiz, Ortega & Partners"
     assert any("Boateng" in s for s in report.suggestions)
@@ -91,7 +91,7 @@ def test_existing_contact_matched_by_email_and_near_miss_suggested(nd: NetDesk) 
 def test_single_csvs_and_folders_are_recognised(nd: NetDesk, tmp_path: Path) -> None:
     folder = tmp_path / "export"
     shutil.copytree(DATA, folder)
-    report = nd.imports.import_paths([folder])
+    report = nd.imports.import_paths([folder]).value
     assert len(report.created) >= 3 and report.interactions_added > 0
 
 

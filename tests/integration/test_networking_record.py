@@ -42,7 +42,7 @@ def due(nd: NetDesk, day: date, kind: DueKind) -> list[Any]:
 @pytest.fixture
 def imported(nd: NetDesk, story: Any, tmp_path: Path) -> NetDesk:
     nd.imports.import_paths([story.address_book(tmp_path / "phone")])
-    report = nd.imports.import_paths([story.linkedin_export(tmp_path / "li")])
+    report = nd.imports.import_paths([story.linkedin_export(tmp_path / "li")]).value
     reasons = [str(e) for e in report.errors]
     # Bad input is reported with its file and line, and the rest still imports.
     assert any("messages.csv:7" in r and "before 1990" in r for r in reasons), reasons

@@ -61,20 +61,20 @@ def _corpus_files(peer: Path) -> list[Path]:
 @pytest.fixture
 def corpus_db(tmp_path: Path, peer_fixtures: Path) -> NetDesk:
     nd = open_netdesk(tmp_path / "corpus.sqlite3")
-    report = nd.imports.import_paths(_corpus_files(peer_fixtures))
+    report = nd.imports.import_paths(_corpus_files(peer_fixtures)).value
     assert len(report.created) > 100
     return nd
 
 
 def test_whole_corpus_imports_with_problems_reported_per_card(corpus_db: NetDesk, peer_fixtures: Path) -> None:
-    report = corpus_db.imports.import_paths([peer_fixtures / "khard" / "unparsable.vcf"])
+    report = corpus_db.imports.import_paths([peer_fixtures / "khard" / "unparsable.vcf"]).value
     assert report.errors and all(e.file.endswith("unparsable.vcf") and e.reason for e in report.errors)
     assert corpus_db.contacts.count() > 100
 
 
 def test_importing_the_corpus_twice_changes_nothing(corpus_db: NetDesk, peer_fixtures: Path) -> None:
     before = _snapshot(corpus_db)
-    report = corpus_db.imports.import_paths(_corpus_files(peer_fixtures))
+    report = corpus_db.imports.import_paths(_corpus_files(peer_fixtures)).value
     assert report.created == [] and report.updated == [] and report.merged == []
     assert _snapshot(corpus_db) == before
 
@@ -85,7 +85,7 @@ def test_export_then_import_gives_the_same_contacts(corpus_db: NetDesk, tmp_path
     written = corpus_db.exports.export(fmt, target)
     assert written == corpus_db.contacts.count()
     fresh = open_netdesk(tmp_path / "fresh.sqlite3")
-    report = fresh.imports.import_paths([target])
+    report = fresh.imports.import_paths([target]).value
     assert report.errors == []
     original, again = _snapshot(corpus_db), _snapshot(fresh)
     assert set(again) == set(original)

@@ -67,7 +67,7 @@ def sample(db: NetDesk) -> dict[str, int]:
             kind=ContactKind.ORGANIZATION, organization="Analytical Engines", formatted_name="Analytical Engines"
         ),
     ]
-    return {c.name: db.contacts.create(c).id or 0 for c in contacts}
+    return {c.name: db.contacts.create(c).value.id or 0 for c in contacts}
 
 
 @pytest.fixture

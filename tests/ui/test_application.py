@@ -134,7 +134,7 @@ def test_open_database_from_the_file_menu_switches_the_window(  # type: ignore[n
     assert window.model.all_rows()[0].name == "Olga Other"
     assert "other.sqlite3" in window.windowTitle()
     assert window.settings.value(KEY_LAST_DATABASE) == str(other)
-    assert not window.undo_stack.canUndo()
+    assert not window.ops.can_undo
     qtbot.waitUntil(lambda: window.tasks.pending == 0)
 
 

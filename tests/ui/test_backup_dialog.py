@@ -37,12 +37,12 @@ def test_back_up_then_restore_through_dialog(qtbot, window: MainWindow, db: NetD
     assert len(db.backups.list()) == 1
 
     # Change the data after the backup: one new contact, one deleted.
-    added = db.contacts.create(person("Katherine", "Johnson", "NASA"))
+    added = db.contacts.create(person("Katherine", "Johnson", "NASA")).value
     gone = next(r.id for r in db.contacts.rows() if r.name == "Linus Torvalds")
     window.contacts_changed([added.id or 0])
     window.delete_contacts([gone], "Linus Torvalds")  # undoable: the restore must clear the undo stack
     qtbot.waitUntil(lambda: "Katherine Johnson" in names(window) and "Linus Torvalds" not in names(window))
-    assert window.undo_stack.count() == 1 and window.nd.contacts.count() == 6
+    assert window.ops.undo_count == 1 and window.nd.contacts.count() == 6
 
     dialog = open_backups(qtbot, window)
     assert dialog.table.rowCount() == 1
@@ -69,7 +69,7 @@ def test_back_up_then_restore_through_dialog(qtbot, window: MainWindow, db: NetD
 
     # The list changes back to the backed-up contacts, read from the restored database.
     qtbot.waitUntil(lambda: names(window) == original, timeout=5000)
-    assert window.model.total == 6 and window.undo_stack.count() == 0
+    assert window.model.total == 6 and window.ops.undo_count == 0
     assert "Backup restored" in window.statusBar().currentMessage()
     # The state that was replaced is itself a backup now, listed first.
     assert dialog.table.rowCount() == 2

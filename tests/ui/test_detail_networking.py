@@ -81,7 +81,7 @@ def test_open_favour_marked_done(qtbot, window: MainWindow, sample: dict[str, in
         participants=(Participant(ada),),
         is_open=True,
     )
-    iid = db.timeline.log(favour).id
+    iid = db.timeline.log(favour).value.id
     assert iid is not None
     window.select_contact(ada)
     assert panel(window).favours_label.text() == "Favours: 1 given · 0 received"
@@ -152,6 +152,7 @@ def test_add_relationship_shows_in_introductions_and_remove_it(
 
 def test_goals_link_unlink_and_job_history(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
     ada = sample["Ada Lovelace"]
+    db.networking.create_goal("Better known")
     window.select_contact(ada)
     goals = panel(window).goals_list
     item = next(goals.item(i) for i in range(goals.count()) if goals.item(i).text() == "Better known")
@@ -165,7 +166,7 @@ def test_goals_link_unlink_and_job_history(window: MainWindow, sample: dict[str,
     assert all(not g.people for g in db.networking.goal_overview())
 
     # A duplicate with another title merged in: the old title is kept as history.
-    twin = db.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", title="Countess")).id
+    twin = db.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", title="Countess")).value.id
     assert twin is not None
     db.contacts.merge(ada, [twin])
     window.contacts_changed([ada, twin])

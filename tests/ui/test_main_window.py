@@ -218,7 +218,7 @@ def test_cancelled_delete_keeps_contact(qtbot, window: MainWindow, sample: dict[
     box = open_dialog(qtbot, window, window.delete_action.trigger, QMessageBox)
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert "Grace Hopper" in names(window)
-    assert not window.undo_stack.canUndo()
+    assert not window.ops.can_undo
 
 
 def test_trash_dialog_restores(qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:  # type: ignore[no-untyped-def]

@@ -16,10 +16,12 @@ def names(window: MainWindow) -> list[str]:
 
 
 def test_merge_two_selected_contacts_and_undo(qtbot, make_window, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
-    rob = db.contacts.create(ContactDTO(given_name="Robert", family_name="Smith", emails=(ContactPoint("r@x.org"),)))
+    rob = db.contacts.create(
+        ContactDTO(given_name="Robert", family_name="Smith", emails=(ContactPoint("r@x.org"),))
+    ).value
     bob = db.contacts.create(
         ContactDTO(given_name="Bob", family_name="Smith", phones=(ContactPoint("+1 617 555 0100"),))
-    )
+    ).value
     db.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace"))
     window = make_window()
     assert not window.merge_action.isEnabled()
@@ -46,6 +48,8 @@ def test_merge_two_selected_contacts_and_undo(qtbot, make_window, db: NetDesk) -
     assert [p.value for p in kept.phones] == ["+1 617 555 0100"]
     assert window.selected_id() == rob.id
 
+    window.activateWindow()  # offscreen Qt does not hand activation back after the merge dialog closes
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Bob Smith" in names(window))
     assert db.contacts.get(rob.id).phones == ()  # type: ignore[arg-type]

@@ -146,6 +146,7 @@ def test_quick_log_introduction_with_goal_and_open_favour(
     qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
 ) -> None:  # type: ignore[no-untyped-def]
     ada, alan, grace = sample["Ada Lovelace"], sample["Alan Turing"], sample["Grace Hopper"]
+    db.networking.create_goal("Better connected")
     window.select_contact(ada)
     press(qtbot, window, Qt.Key.Key_L)
     qtbot.waitUntil(lambda: isinstance(window.current_dialog, InteractionDialog))

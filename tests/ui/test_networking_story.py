@@ -19,7 +19,7 @@ from netdesk.ui.views.due_view import DueView
 def test_import_write_a_note_mark_it_sent(qtbot, nd: NetDesk, story: Any, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     today = date.today()
     nd.imports.import_paths([story.address_book(tmp_path / "phone")])
-    report = nd.imports.import_paths([story.linkedin_export(tmp_path / "li", day=today)])
+    report = nd.imports.import_paths([story.linkedin_export(tmp_path / "li", day=today)]).value
     assert report.errors  # the bad rows were reported, the rest imported
 
     dashboard = DashboardView(nd)

@@ -29,7 +29,10 @@ from netdesk.ui.widgets.person_practices import PersonPractices
 
 
 def add(db: NetDesk, given: str, family: str, org: str = "", title: str = "") -> int:
-    return db.contacts.create(ContactDTO(given_name=given, family_name=family, organization=org, title=title)).id or 0
+    return (
+        db.contacts.create(ContactDTO(given_name=given, family_name=family, organization=org, title=title)).value.id
+        or 0
+    )
 
 
 def type_and_pick(qtbot, field: PersonField, text: str, label: str) -> None:  # type: ignore[no-untyped-def]
@@ -319,3 +322,20 @@ def test_the_detail_pane_shows_a_persons_communities_offers_and_needs(
     label = window.detail.findChild(PersonPractices, "personPractices")
     assert label is not None and label.isVisible()
     assert label.text() == "Met at Platform Summit<br>Can help with: SaaS pricing reviews<br>Looking for: A UX designer"
+
+
+def test_a_community_saved_in_the_window_is_undone_like_any_write(
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    window.navigation.show_view(View.COMMUNITIES)
+    page = window.navigation.current_page()
+    assert isinstance(page, CommunitiesPage)
+    dialog = page.open_dialog(None)
+    dialog.name_edit.setText("Platform Summit")
+    dialog.ok_button.click()
+    assert [s.community.name for s in page.summaries] == ["Platform Summit"]
+    assert window.ops.undo_label.lower().endswith("community platform summit")
+    window.ops.undo()
+    qtbot.waitUntil(lambda: page.community_list.count() == 0, timeout=5000)
+    assert db.communities.overview() == []

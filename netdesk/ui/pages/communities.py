@@ -3,7 +3,9 @@ and "Who did I meet at …?" in one click."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,11 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.practices import CommunityKind, CommunityRelation
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO, CommunitySummary
+from netdesk.ui.ops import ops_for, write_directly
 from netdesk.ui.widgets.person_field import PersonField
+
+T = TypeVar("T")
 
 
 def _error_label(name: str) -> QLabel:
@@ -41,8 +47,15 @@ def _error_label(name: str) -> QLabel:
 
 
 class CommunityDialog(QDialog):
-    def __init__(self, nd: NetDesk, community: CommunityDTO | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        nd: NetDesk,
+        community: CommunityDTO | None = None,
+        parent: QWidget | None = None,
+        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+    ) -> None:
         super().__init__(parent)
+        self._write = write
         self.setObjectName("communityDialog")
         self.setWindowTitle("Community or event")
         self._nd = nd
@@ -122,7 +135,7 @@ class CommunityDialog(QDialog):
             self._id,
         )
         try:
-            self.saved = self._nd.communities.save(dto).value
+            self.saved = self._write(lambda: self._nd.communities.save(dto))
         except NetDeskError as exc:
             self._fail(exc.message if isinstance(exc, ValidationError) else str(exc))
             return
@@ -135,7 +148,6 @@ class CommunityDialog(QDialog):
 
 class CommunitiesPage(QWidget):
     contactActivated = Signal(int)
-    contactsChanged = Signal(list)
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,6 +233,10 @@ class CommunitiesPage(QWidget):
         )
         self.refresh()
 
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
     def refresh(self) -> None:
         keep = self.current()
         self.summaries = self._nd.communities.overview()
@@ -304,14 +320,14 @@ class CommunitiesPage(QWidget):
             self._fail("Pick a community and a person from the suggestions.")
             return
         try:
-            self._nd.communities.link_person(c.id, cid, self.relation_combo.currentData())
+            community_id, relation = c.id, self.relation_combo.currentData()
+            self.write(lambda: self._nd.communities.link_person(community_id, cid, relation))
         except NetDeskError as exc:
             self._fail(str(exc))
             return
         self.error_label.hide()
         self.person_field.clear()
         self.refresh()
-        self.contactsChanged.emit([cid])
 
     def log_interaction(self) -> QDialog | None:
         """Log a meeting, call or event with the selected person (if any) that belongs to this community."""
@@ -322,7 +338,13 @@ class CommunitiesPage(QWidget):
             return None
         chosen = self.selected_contact()
         dialog = InteractionDialog(
-            self._nd.timeline, [chosen] if chosen else [], self._nd.contacts.rows, None, self, self._nd.networking
+            self._nd.timeline,
+            [chosen] if chosen else [],
+            self._nd.contacts.rows,
+            None,
+            self,
+            self._nd.networking,
+            write=self.write,
         )
         community_id = c.id
 
@@ -331,9 +353,9 @@ class CommunitiesPage(QWidget):
             saved = dialog.saved
             dialog.deleteLater()
             if result == QDialog.DialogCode.Accepted and saved is not None and saved.id is not None:
-                self._nd.communities.attach_interaction(saved.id, community_id)
+                interaction_id = saved.id
+                self.write(lambda: self._nd.communities.attach_interaction(interaction_id, community_id))
                 self.refresh()
-                self.contactsChanged.emit(list(saved.contact_ids))
 
         dialog.finished.connect(done)
         self.active_dialog = dialog
@@ -344,12 +366,12 @@ class CommunitiesPage(QWidget):
         c = self.current()
         if c is None or c.id is None:
             return
-        self._nd.communities.delete(c.id)
+        community_id = c.id
+        self.write(lambda: self._nd.communities.delete(community_id))
         self.refresh()
-        self.contactsChanged.emit([])
 
     def open_dialog(self, community: CommunityDTO | None) -> CommunityDialog:
-        dialog = CommunityDialog(self._nd, community, self)
+        dialog = CommunityDialog(self._nd, community, self, self.write)
 
         def done(result: int) -> None:
             self.active_dialog = None
@@ -358,7 +380,6 @@ class CommunitiesPage(QWidget):
             if result == QDialog.DialogCode.Accepted and saved is not None:
                 self.refresh()
                 self.select(saved.id)
-                self.contactsChanged.emit([])
 
         dialog.finished.connect(done)
         self.active_dialog = dialog

@@ -3,8 +3,9 @@ each with no contact needed and optionally a community and a goal, and the rhyth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,11 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.practices import ContributionKind
 from netdesk.services import NetDesk
 from netdesk.services.contributions import ContributionDTO
+from netdesk.ui.ops import ops_for, write_directly
 from netdesk.ui.row_list_model import RowListModel
+
+T = TypeVar("T")
 
 
 class ContributionModel(RowListModel[ContributionDTO]):
@@ -45,8 +50,15 @@ class ContributionModel(RowListModel[ContributionDTO]):
 
 
 class ContributionDialog(QDialog):
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: date | None = None) -> None:
+    def __init__(
+        self,
+        nd: NetDesk,
+        parent: QWidget | None = None,
+        today: date | None = None,
+        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+    ) -> None:
         super().__init__(parent)
+        self._write = write
         self.setObjectName("contributionDialog")
         self.setWindowTitle("Log a contribution")
         self._nd = nd
@@ -109,7 +121,7 @@ class ContributionDialog(QDialog):
             self.goal_combo.currentData(),
         )
         try:
-            self.saved = self._nd.contributions.save(dto).value
+            self.saved = self._write(lambda: self._nd.contributions.save(dto))
         except NetDeskError as exc:
             self.error_label.setText(exc.message if isinstance(exc, ValidationError) else str(exc))
             self.error_label.show()
@@ -119,7 +131,6 @@ class ContributionDialog(QDialog):
 
 class ContributionsPage(QWidget):
     contactActivated = Signal(int)
-    contactsChanged = Signal(list)
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,6 +188,10 @@ class ContributionsPage(QWidget):
         self.rhythm_kind.currentIndexChanged.connect(lambda _i: self._show_rhythm_of_kind())
         self.refresh()
 
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
     def refresh(self) -> None:
         self.model.set_items(self._nd.contributions.recent(limit=2000))
         months = self._nd.contributions.per_month(12)
@@ -196,27 +211,26 @@ class ContributionsPage(QWidget):
         return [self.model.item(r).title for r in range(self.model.rowCount())]
 
     def set_rhythm(self) -> None:
-        self._nd.contributions.set_rhythm(self.rhythm_kind.currentData(), self.rhythm_days.value() or None)
+        kind, days = self.rhythm_kind.currentData(), self.rhythm_days.value() or None
+        self.write(lambda: self._nd.contributions.set_rhythm(kind, days))  # the Due list refreshes from the bus
         self.refresh()
-        self.contactsChanged.emit([])  # the Due list may gain or lose a rhythm item
 
     def delete_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
-        self._nd.contributions.delete(self.model.item(rows[0].row()).id or 0)
+        contribution_id = self.model.item(rows[0].row()).id or 0
+        self.write(lambda: self._nd.contributions.delete(contribution_id))
         self.refresh()
-        self.contactsChanged.emit([])
 
     def open_log(self) -> ContributionDialog:
-        dialog = ContributionDialog(self._nd, self)
+        dialog = ContributionDialog(self._nd, self, write=self.write)
 
         def done(result: int) -> None:
             self.active_dialog = None
             dialog.deleteLater()
             if result == QDialog.DialogCode.Accepted:
                 self.refresh()
-                self.contactsChanged.emit([])
 
         dialog.finished.connect(done)
         self.active_dialog = dialog

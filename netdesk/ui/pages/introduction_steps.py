@@ -3,8 +3,9 @@ with the next step one click away, the message for each step ready to copy, and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,8 +32,12 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import IntroKind, IntroState, Outcome, TemplateName
 from netdesk.services import NetDesk
 from netdesk.services.introductions import IntroductionDTO
+from netdesk.ui.ops import ops_for, write_directly
 from netdesk.ui.row_list_model import RowListModel
 from netdesk.ui.widgets.person_field import PersonField
+
+T = TypeVar("T")
+Write = Callable[[Callable[[], Written[Any]]], Any]
 
 
 def _error_label(name: str) -> QLabel:
@@ -63,11 +68,12 @@ class IntroductionModel(RowListModel[IntroductionDTO]):
 class AskDialog(QDialog):
     """Ask someone to introduce you: the introducer, the person or organisation you want to meet, why."""
 
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
         super().__init__(parent)
         self.setObjectName("askDialog")
         self.setWindowTitle("Ask for an introduction")
         self._nd = nd
+        self._write = write  # the window's Ops.run_now: one undo entry, the bus refreshes the pages
         self.saved: IntroductionDTO | None = None
         self.introducer_field = PersonField(nd, placeholder="Who you ask…")
         self.introducer_field.setObjectName("askIntroducer")
@@ -102,7 +108,8 @@ class AskDialog(QDialog):
             if choice is not None:
                 target_text = f"someone at {target_text}"
         try:
-            self.saved = self._nd.introductions.ask(introducer, target_id, target_text, self.reason_edit.text()).value
+            reason = self.reason_edit.text()
+            self.saved = self._write(lambda: self._nd.introductions.ask(introducer, target_id, target_text, reason))
         except NetDeskError as exc:
             self._fail(str(exc))
             return
@@ -116,11 +123,12 @@ class AskDialog(QDialog):
 class ProposeDialog(QDialog):
     """Introduce two people: double opt-in, so this records that you asked each of them first."""
 
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
         super().__init__(parent)
         self.setObjectName("proposeDialog")
         self.setWindowTitle("Introduce two people")
         self._nd = nd
+        self._write = write
         self.saved: IntroductionDTO | None = None
         self.a_field = PersonField(nd)
         self.a_field.setObjectName("proposeA")
@@ -152,7 +160,8 @@ class ProposeDialog(QDialog):
             self.error_label.show()
             return
         try:
-            self.saved = self._nd.introductions.propose(a, b, self.reason_edit.text()).value
+            reason = self.reason_edit.text()
+            self.saved = self._write(lambda: self._nd.introductions.propose(a, b, reason))
         except NetDeskError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()
@@ -163,11 +172,12 @@ class ProposeDialog(QDialog):
 class TemplatesDialog(QDialog):
     """Your wording of the ask, the opt-in and the introduction; placeholders in {braces} are filled per step."""
 
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
         super().__init__(parent)
         self.setObjectName("templatesDialog")
         self.setWindowTitle("Message templates")
         self._nd = nd
+        self._write = write
         self.combo = QComboBox()
         self.combo.setObjectName("templateName")
         for name, label in (
@@ -208,13 +218,13 @@ class TemplatesDialog(QDialog):
         self.body_edit.setPlainText(self._nd.introductions.templates()[TemplateName(self.combo.currentData())])
 
     def _store(self, body: str | None) -> None:
-        self._nd.introductions.set_template(self.combo.currentData(), body)
+        name = self.combo.currentData()
+        self._write(lambda: self._nd.introductions.set_template(name, body))
         self._load()
 
 
 class IntroductionStepsPage(QWidget):
     contactActivated = Signal(int)
-    contactsChanged = Signal(list)
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -390,34 +400,38 @@ class IntroductionStepsPage(QWidget):
         d = self.step_date.date()
         return date(d.year(), d.month(), d.day())
 
-    def _run(self, write: Any) -> Written[Any] | None:
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
+    def _run(self, step: Callable[[int], Written[Any]]) -> Any:
         if self.current is None:
             return None
+        intro_id = self.current.id
         try:
-            written: Written[Any] = write(self.current.id)
+            value = self.write(lambda: step(intro_id))
         except NetDeskError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()
             return None
         self.error_label.hide()
         self.refresh()
-        self.contactsChanged.emit(sorted(written.changes.contacts))
-        return written
+        return value
 
     def _close_with_outcome(self) -> None:
         outcome = self.outcome_combo.currentData()
-        written = self._run(lambda i: self._nd.introductions.close(i, outcome, self.day()))
-        if written is not None and written.value.thank_you:
+        closed = self._run(lambda i: self._nd.introductions.close(i, outcome, self.day()))
+        if closed is not None and closed.thank_you:
             # The thank-you, ready to copy: the step the essays ask for once someone helped.
-            self.message_label.setText(f"Thank {written.value.introduction.introducer_name}:")
-            self.message_edit.setPlainText(written.value.thank_you)
+            self.message_label.setText(f"Thank {closed.introduction.introducer_name}:")
+            self.message_edit.setPlainText(closed.thank_you)
 
     # --- dialogs -----------------------------------------------------------------------------------------------
 
     def open_ask(
         self, introducer: tuple[int, str] | None = None, target: tuple[int | None, str] | None = None
     ) -> AskDialog:
-        dialog = AskDialog(self._nd, self)
+        dialog = AskDialog(self._nd, self, self.write)
         if introducer is not None:
             dialog.introducer_field.set_person(*introducer)
         if target is not None:
@@ -430,12 +444,12 @@ class IntroductionStepsPage(QWidget):
         return dialog
 
     def open_propose(self) -> ProposeDialog:
-        dialog = ProposeDialog(self._nd, self)
+        dialog = ProposeDialog(self._nd, self, self.write)
         self._open(dialog)
         return dialog
 
     def open_templates(self) -> TemplatesDialog:
-        dialog = TemplatesDialog(self._nd, self)
+        dialog = TemplatesDialog(self._nd, self, self.write)
         self._open(dialog)
         return dialog
 
@@ -447,7 +461,6 @@ class IntroductionStepsPage(QWidget):
             if result == QDialog.DialogCode.Accepted and saved is not None:
                 self.refresh()
                 self.select(saved.id)
-                self.contactsChanged.emit([])
 
         dialog.finished.connect(done)
         self.active_dialog = dialog

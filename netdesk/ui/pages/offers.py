@@ -3,6 +3,9 @@ suggest), and what a person can help with and is looking for. Your own offers ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,10 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.offers import HelpSuggestion
+from netdesk.ui.ops import ops_for
 from netdesk.ui.widgets.person_field import PersonField
+
+T = TypeVar("T")
 
 
 def _lines(edit: QPlainTextEdit) -> list[str]:
@@ -30,7 +37,6 @@ def _lines(edit: QPlainTextEdit) -> list[str]:
 
 class OffersPage(QWidget):
     contactActivated = Signal(int)
-    contactsChanged = Signal(list)
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +119,10 @@ class OffersPage(QWidget):
         self.save_button.clicked.connect(self.save_person)
         self.refresh()
 
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
     def refresh(self) -> None:
         self.suggestions = self._nd.offers.whom_could_i_help()
         self.help_them_list.clear()
@@ -156,12 +166,13 @@ class OffersPage(QWidget):
         if s.helper_id is None:
             return
         try:
-            self._nd.introductions.propose(s.person_id, s.helper_id, f"{s.need} — {s.helper_name}: {s.offer}")
+            helper_id = s.helper_id
+            reason = f"{s.need} — {s.helper_name}: {s.offer}"
+            self.write(lambda: self._nd.introductions.propose(s.person_id, helper_id, reason))
         except NetDeskError as exc:
             self.suggest_status.setText(str(exc))
             return
         self.suggest_status.setText(f"Added to Intros: ask {s.person_name} and {s.helper_name} whether they want it.")
-        self.contactsChanged.emit([s.person_id, s.helper_id])
 
     def _load_person(self) -> None:
         cid = self.person_field.contact_id()
@@ -178,14 +189,14 @@ class OffersPage(QWidget):
             self.error_label.show()
             return
         try:
-            self._nd.offers.set_for(cid, _lines(self.offers_edit), _lines(self.needs_edit))
+            offers, needs = _lines(self.offers_edit), _lines(self.needs_edit)
+            self.write(lambda: self._nd.offers.set_for(cid, offers, needs))
         except NetDeskError as exc:
             self.error_label.setText(str(exc))
             self.error_label.show()
             return
         self.error_label.hide()
         self.refresh()
-        self.contactsChanged.emit([cid])
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.help_list.currentItem() or self.help_them_list.currentItem()

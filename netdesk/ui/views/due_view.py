@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
@@ -27,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import SECTION_ORDER, DueItem, DueKind, Section, today_items
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
+from netdesk.ui.ops import ops_for
 from netdesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -98,8 +101,6 @@ class DueRow(QFrame):
 
 class DueView(QWidget):
     contactActivated = Signal(int)
-    # Emitted with the contact ids after an action here changed them (logged, snoozed, cadence …).
-    contactsChanged = Signal(list)
     # Emitted once the rows have been rebuilt from a newly loaded list.
     refreshed = Signal()
 
@@ -323,7 +324,7 @@ class DueView(QWidget):
         if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
             row.add_button(
                 "Mark done",
-                lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0), item.contact_id),
+                lambda: self._run(lambda: self._nd.networking.close_favour(item.interaction_id or 0)),
             )
         row.add_button("Snooze 1 week", lambda: self.snooze(item))
         if item.kind in (DueKind.OVERDUE, DueKind.DUE_THIS_WEEK, DueKind.START_RHYTHM):
@@ -347,23 +348,16 @@ class DueView(QWidget):
 
     # --- actions -----------------------------------------------------------------------------------------
 
-    def _run(self, action: Callable[[], object], contact_id: int | None = None) -> None:
-        try:
-            action()
-        except NetDeskError as exc:
-            self._show_error(str(exc))
-            return
-        self.error_label.hide()
-        self.refresh()
-        if contact_id is not None:
-            self.contactsChanged.emit([contact_id])
+    def _run(self, action: Callable[[], Written[Any]]) -> None:
+        """One write path (ui.ops): undoable, errors in a dialog; the window's bus refreshes this page."""
+        ops_for(self, self._nd, self.refresh).run(action)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
 
     def _followup(self, item: DueItem, state: str) -> None:
-        self._run(lambda: self._nd.networking.mark_followup(item.contact_id, state), item.contact_id)
+        self._run(lambda: self._nd.networking.mark_followup(item.contact_id, state))
 
     def _invitation(self, item: DueItem, accept: bool) -> None:
         invitations, record = self._nd.invitations, item.record_id or 0
@@ -386,14 +380,13 @@ class DueView(QWidget):
         except NetDeskError as exc:
             self._show_error(str(exc))
             return
-        composer.sent.connect(lambda cid: self.contactsChanged.emit([cid]))
         composer.finished.connect(lambda result: self._dialog_done(composer, result))
         self.active_dialog = composer
         composer.open()
 
     def snooze(self, item: DueItem) -> None:
         until = self._today() + timedelta(days=SNOOZE_DAYS)
-        self._run(lambda: self._nd.networking.snooze(item.contact_id, until), item.contact_id)
+        self._run(lambda: self._nd.networking.snooze(item.contact_id, until))
 
     def log_for(self, item: DueItem) -> None:
         """Open the interaction dialog with the person filled in; the list refreshes once it is saved."""
@@ -405,11 +398,9 @@ class DueView(QWidget):
             self._nd.contacts.rows,
             parent=self,
             networking=self._nd.networking,
+            write=ops_for(self, self._nd, self.refresh).run_now,
         )
-        dialog.finished.connect(lambda result: self._dialog_done(dialog, result))
-        dialog.accepted.connect(
-            lambda: self.contactsChanged.emit(list(dialog.saved.contact_ids) if dialog.saved else [item.contact_id])
-        )
+        dialog.finished.connect(lambda result: self._dialog_done(dialog, result, refresh=False))
         self.active_dialog = dialog
         dialog.open()
 
@@ -417,7 +408,7 @@ class DueView(QWidget):
         dialog = cadence_dialog(self, self._nd.networking, item.contact_id, item.contact_name)
 
         def apply(value: int) -> None:
-            self._run(lambda: self._nd.networking.set_contact_cadence(item.contact_id, value or None), item.contact_id)
+            self._run(lambda: self._nd.networking.set_contact_cadence(item.contact_id, value or None))
 
         dialog.intValueSelected.connect(apply)
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result, refresh=False))

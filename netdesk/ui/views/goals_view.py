@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
-from netdesk.services.networking import STALE_GOAL_CONTACT_DAYS, GoalOverview, GoalPerson
+from netdesk.services.networking import STALE_GOAL_CONTACT_DAYS, GoalInfo, GoalOverview, GoalPerson
+from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.widgets.goal_target import GoalTargetPanel
 
 
@@ -194,36 +197,42 @@ class GoalsView(QWidget):
         self.error_label.setText(text)
         self.error_label.show()
 
-    def _run(self, action: Callable[[], int | None]) -> None:
-        try:
-            select_id = action()
-        except NetDeskError as exc:
-            self._error(str(exc))
-            return
-        self.error_label.hide()
-        self.refresh(select_id)
+    def _run(self, action: Callable[[], Written[Any]], select_id: Callable[[Any], int | None] | None = None) -> None:
+        """One write path (ui.ops): undoable; a goal name's problem shows beside the name box."""
+
+        def done(value: Any) -> None:
+            self.error_label.hide()
+            goal_id = select_id(value) if select_id is not None else None
+            if goal_id is not None:
+                self.refresh(goal_id)
+
+        def failed(exc: BaseException) -> None:
+            self._error(failure_text(exc))
+
+        ops_for(self, self._nd, self.refresh).run(action, done, on_error=failed)
 
     # --- actions -----------------------------------------------------------------------------------------
 
     def add_goal(self) -> None:
-        def add() -> int:
-            goal = self._nd.networking.create_goal(self.name_edit.text())
+        name = self.name_edit.text()
+
+        def added(goal: GoalInfo) -> int:
             self.name_edit.clear()
             return goal.id
 
-        self._run(add)
+        self._run(lambda: self._nd.networking.create_goal(name), added)
 
     def rename_goal(self) -> None:
         goal = self.selected_goal()
         if goal is None:
             return
+        name = self.name_edit.text()
 
-        def rename() -> int:
-            renamed = self._nd.networking.rename_goal(goal.goal_id, self.name_edit.text())
+        def renamed(info: GoalInfo) -> int:
             self.name_edit.clear()
-            return renamed.id
+            return info.id
 
-        self._run(rename)
+        self._run(lambda: self._nd.networking.rename_goal(goal.goal_id, name), renamed)
 
     def delete_goal(self) -> None:
         goal = self.selected_goal()
@@ -245,15 +254,11 @@ class GoalsView(QWidget):
             chosen = picker.chosen()
             picker.deleteLater()
             if result == QDialog.DialogCode.Accepted and chosen is not None:
-                self._run(lambda: self._link(goal.goal_id, chosen[0]))
+                self._run(lambda: self._nd.networking.link_contact(goal.goal_id, chosen[0]))
 
         picker.finished.connect(done)
         self.active_dialog = picker
         picker.open()
-
-    def _link(self, goal_id: int, contact_id: int) -> int:
-        self._nd.networking.link_contact(goal_id, contact_id)
-        return goal_id
 
     def unlink_person(self) -> None:
         goal = self.selected_goal()
@@ -262,8 +267,4 @@ class GoalsView(QWidget):
             return
         contact_id = int(item.data(Qt.ItemDataRole.UserRole))
 
-        def unlink() -> int:
-            self._nd.networking.unlink_contact(goal.goal_id, contact_id)
-            return goal.goal_id
-
-        self._run(unlink)
+        self._run(lambda: self._nd.networking.unlink_contact(goal.goal_id, contact_id))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionDTO, InteractionKind, ParticipantRole
 from netdesk.services import NetDesk
+from netdesk.ui.ops import ops_for
 from netdesk.ui.row_list_model import RowListModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -82,7 +83,6 @@ def _ask(parent: QWidget, text: str) -> bool:
 
 class TimelineView(QWidget):
     contactActivated = Signal(int)
-    contactsChanged = Signal(list)  # after an edit or delete here: the people whose timeline changed
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,12 +271,9 @@ class TimelineView(QWidget):
             interaction=interaction,
             parent=self,
             networking=self._nd.networking,
+            write=ops_for(self, self._nd, self.refresh).run_now,
         )
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result))
-        before = set(interaction.contact_ids)
-        dialog.accepted.connect(
-            lambda: self.contactsChanged.emit(sorted(before | set(dialog.saved.contact_ids if dialog.saved else ())))
-        )
         self.active_dialog = dialog
         dialog.open()
 
@@ -284,8 +281,6 @@ class TimelineView(QWidget):
         if self.active_dialog is dialog:
             self.active_dialog = None
         dialog.deleteLater()
-        if result == QDialog.DialogCode.Accepted:
-            self._reload()
 
     def delete_selected(self) -> None:
         interaction = self.selected()
@@ -293,14 +288,8 @@ class TimelineView(QWidget):
             return
         if not self.confirm(f"Delete “{interaction.summary or interaction.kind.label}” from the timeline?"):
             return
-        try:
-            self._nd.timeline.delete(interaction.id)
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
-        self._reload()
-        self.contactsChanged.emit(list(interaction.contact_ids))
+        iid = interaction.id
+        ops_for(self, self._nd, self.refresh).run(lambda: self._nd.timeline.delete(iid), title="Could not delete")
 
     def selected_contact(self) -> tuple[int, str] | None:
         """The first person of the selected interaction (for Ctrl+L)."""

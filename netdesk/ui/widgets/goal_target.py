@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import GoalMetric
 from netdesk.services import NetDesk
+from netdesk.ui.ops import ops_for
 
 
 class GoalTargetPanel(QGroupBox):
@@ -124,14 +125,11 @@ class GoalTargetPanel(QGroupBox):
         if self.goal_id is None:
             return
         d = self.horizon_edit.date()
+        goal_id, metric, target = self.goal_id, self.metric_combo.currentData(), self.target_spin.value()
+        horizon, focus, today = date(d.year(), d.month(), d.day()), self.focus_edit.text(), self._today()
         try:
-            self._nd.goal_targets.set_target(
-                self.goal_id,
-                self.metric_combo.currentData(),
-                self.target_spin.value(),
-                date(d.year(), d.month(), d.day()),
-                self.focus_edit.text(),
-                today=self._today(),
+            ops_for(self, self._nd, lambda: self.show_goal(self.goal_id)).run_now(
+                lambda: self._nd.goal_targets.set_target(goal_id, metric, target, horizon, focus, today=today)
             )
         except NetDeskError as exc:
             self.error_label.setText(str(exc))
@@ -144,6 +142,9 @@ class GoalTargetPanel(QGroupBox):
         community_id = self.community_combo.currentData()
         if self.goal_id is None or community_id is None:
             return
-        self._nd.goal_targets.link_community(self.goal_id, community_id)
+        goal_id = self.goal_id
+        ops_for(self, self._nd, lambda: self.show_goal(self.goal_id)).run_now(
+            lambda: self._nd.goal_targets.link_community(goal_id, community_id)
+        )
         self.show_goal(self.goal_id)
         self.changed.emit()

@@ -27,7 +27,7 @@ def make_person(nd: NetDesk) -> Callable[..., int]:
         given, _, family = name.partition(" ")
         fields.setdefault("created_at", datetime(2020, 1, 1))
         dto = ContactDTO(given_name=given, family_name=family, **fields)  # type: ignore[arg-type]
-        cid = nd.contacts.create(dto).id
+        cid = nd.contacts.create(dto).value.id
         assert cid is not None
         return cid
 
@@ -42,7 +42,7 @@ def make_interaction(nd: NetDesk) -> Callable[..., int]:
         ids = cid if isinstance(cid, list) else [cid]
         participants = tuple(Participant(i) for i in ids)
         dto = InteractionDTO(occurred_at=days_ago(ago), kind=kind, participants=participants, **fields)  # type: ignore[arg-type]
-        iid = nd.timeline.log(dto).id
+        iid = nd.timeline.log(dto).value.id
         assert iid is not None
         return iid
 

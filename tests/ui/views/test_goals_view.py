@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from netdesk.services import NetDesk
+from netdesk.services.networking import DEFAULT_GOALS
 from netdesk.ui.interaction_dialog import ContactPicker
 from netdesk.ui.views.goals_view import GoalsView
 
@@ -17,7 +18,12 @@ def texts(widget) -> list[str]:  # type: ignore[no-untyped-def]
     return [widget.item(i).text() for i in range(widget.count())]
 
 
-def test_defaults_add_rename_delete(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped-def]
+def test_no_goal_nobody_created_then_add_rename_delete(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    empty = GoalsView(nd)
+    qtbot.addWidget(empty)
+    assert goal_names(empty) == [] and empty.title_label.text().startswith("No goals yet")
+    for name in DEFAULT_GOALS:
+        nd.networking.create_goal(name)
     view = GoalsView(nd)
     qtbot.addWidget(view)
     assert goal_names(view) == ["Better known", "Better equipped", "Better connected"]
@@ -52,6 +58,8 @@ def test_link_people_and_see_progress(  # type: ignore[no-untyped-def]
     bob = make_person("Bob Byte")
     make_interaction(ada, 0)
     make_interaction(bob, 90)
+    for name in DEFAULT_GOALS:
+        nd.networking.create_goal(name)
     view = GoalsView(nd)
     qtbot.addWidget(view)
     view.goal_list.setCurrentRow(2)

@@ -76,7 +76,7 @@ def test_an_import_runs_with_the_collector_paused(nd: NetDesk, tmp_path: Path) -
     card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n")
     importing.read_paths = spying_read_paths
     try:
-        report = nd.imports.import_paths([card])
+        report = nd.imports.import_paths([card]).value
     finally:
         importing.read_paths = original
     assert seen == [False] and report.created == ["Ada"] and gc.isenabled()

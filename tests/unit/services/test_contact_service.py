@@ -40,7 +40,7 @@ def _ada(**kw: object) -> ContactDTO:
 
 
 def test_create_then_get_returns_every_field(nd: NetDesk) -> None:
-    created = nd.contacts.create(_ada())
+    created = nd.contacts.create(_ada()).value
     got = nd.contacts.get(created.id)  # type: ignore[arg-type]
     assert got.uid and got.id == created.id
     for name in (
@@ -100,7 +100,7 @@ def test_search_finds_by_every_field_prefix_and_accent_insensitive(nd: NetDesk, 
             notes="Loves cheese",
             tags=("friends",),
         )
-    )
+    ).value
     nd.contacts.create(ContactDTO(given_name="Zed", family_name="Other", organization="Elsewhere"))
     assert nd.contacts.search_ids(query) == [target.id]
     assert nd.contacts.match_ids(query) == {target.id}
@@ -121,7 +121,7 @@ def test_empty_query_lists_all_sorted_by_name(nd: NetDesk) -> None:
 
 
 def test_tag_filter_and_counts(nd: NetDesk) -> None:
-    a = nd.contacts.create(ContactDTO(given_name="A", tags=("vip", "fintech")))
+    a = nd.contacts.create(ContactDTO(given_name="A", tags=("vip", "fintech"))).value
     nd.contacts.create(ContactDTO(given_name="B", tags=("VIP",)))
     nd.contacts.create(ContactDTO(given_name="C"))
     assert [(t.name, t.count) for t in nd.contacts.tags()] == [("fintech", 1), ("vip", 2)]
@@ -133,7 +133,7 @@ def test_tag_filter_and_counts(nd: NetDesk) -> None:
 
 
 def test_update_reindexes_and_drops_unused_tags(nd: NetDesk) -> None:
-    c = nd.contacts.create(ContactDTO(given_name="Ada", tags=("old",)))
+    c = nd.contacts.create(ContactDTO(given_name="Ada", tags=("old",))).value
     nd.contacts.update(c.replace(given_name="Grace", tags=("new",)))
     assert nd.contacts.search_ids("ada") == []
     assert nd.contacts.search_ids("grace") == [c.id]
@@ -141,28 +141,28 @@ def test_update_reindexes_and_drops_unused_tags(nd: NetDesk) -> None:
 
 
 def test_delete_moves_to_trash_and_restore_brings_back(nd: NetDesk) -> None:
-    c = nd.contacts.create(_ada())
-    assert nd.contacts.delete([c.id]) == [c.id]  # type: ignore[list-item]
+    c = nd.contacts.create(_ada()).value
+    assert nd.contacts.delete([c.id]).value == [c.id]  # type: ignore[list-item]
     assert nd.contacts.rows() == [] and nd.contacts.search_ids("ada") == []
     assert nd.contacts.match_ids("ada") == frozenset()
     assert [t.name for t in nd.contacts.trash()] == ["Dr. Ada Lovelace"]
     with pytest.raises(NotFoundError):
         nd.contacts.update(c)
-    assert nd.contacts.restore([c.id]) == [c.id]  # type: ignore[list-item]
+    assert nd.contacts.restore([c.id]).value == [c.id]  # type: ignore[list-item]
     assert nd.contacts.search_ids("lovelace") == [c.id]
     assert nd.contacts.get(c.id).photo == b"\x89PNG fake"  # type: ignore[arg-type]
 
 
 def test_purge_trash_deletes_old_entries_for_good(nd: NetDesk) -> None:
-    old = nd.contacts.create(ContactDTO(given_name="Old"))
-    recent = nd.contacts.create(ContactDTO(given_name="Recent"))
+    old = nd.contacts.create(ContactDTO(given_name="Old")).value
+    recent = nd.contacts.create(ContactDTO(given_name="Recent")).value
     nd.contacts.delete([old.id, recent.id])  # type: ignore[list-item]
     with nd.engine.begin() as conn:
         conn.execute(
             text("UPDATE contacts SET deleted_at = :d WHERE id = :i"),
             {"d": datetime.now() - timedelta(days=40), "i": old.id},
         )
-    assert nd.contacts.purge_trash() == 1
+    assert nd.contacts.purge_trash().value == 1
     assert [t.name for t in nd.contacts.trash()] == ["Recent"]
 
 
@@ -174,8 +174,8 @@ def test_organisation_lists_its_people(nd: NetDesk) -> None:
 
 
 def test_timeline_newest_first_and_last_contacted(nd: NetDesk) -> None:
-    a = nd.contacts.create(ContactDTO(given_name="Ada"))
-    b = nd.contacts.create(ContactDTO(given_name="Bob"))
+    a = nd.contacts.create(ContactDTO(given_name="Ada")).value
+    b = nd.contacts.create(ContactDTO(given_name="Bob")).value
     assert a.id is not None and b.id is not None
     t1, t2 = datetime(2024, 1, 1, 9), datetime(2024, 6, 1, 9)
     nd.timeline.log(InteractionDTO(t1, InteractionKind.CALL, summary="first", participants=(Participant(a.id),)))
@@ -187,7 +187,7 @@ def test_timeline_newest_first_and_last_contacted(nd: NetDesk) -> None:
             notes="talked about Zürich",
             participants=(Participant(a.id), Participant(b.id)),
         )
-    )
+    ).value
     assert [i.summary for i in nd.timeline.for_contact(a.id)] == ["lunch", "first"]
     assert {r.name: r.last_contacted for r in nd.contacts.rows()} == {"Ada": t2, "Bob": t2}
     assert [i.summary for i in nd.timeline.search("zurich")] == ["lunch"]
@@ -207,7 +207,7 @@ def test_bulk_added_interactions_advance_last_contacted_as_a_full_refresh_would(
     from netdesk.services.exchanges import refresh_exchange_facts
     from netdesk.services.timeline import bulk_insert_interactions, refresh_last_contacted
 
-    ids = [nd.contacts.create(ContactDTO(given_name=n)).id or 0 for n in ("Ann", "Ben", "Cid", "Dee")]
+    ids = [nd.contacts.create(ContactDTO(given_name=n)).value.id or 0 for n in ("Ann", "Ben", "Cid", "Dee")]
     ann, ben, cid, dee = ids
     nd.timeline.log(InteractionDTO(datetime(2025, 3, 1, 9), InteractionKind.CALL, participants=(Participant(ann),)))
     added = [

@@ -21,7 +21,7 @@ def person(nd: NetDesk, name: str, org: str = "", title: str = "") -> int:
     dto = ContactDTO(
         given_name=given, family_name=family, organization=org, title=title, created_at=datetime(2024, 1, 1)
     )
-    cid = nd.contacts.create(dto).id
+    cid = nd.contacts.create(dto).value.id
     assert cid is not None
     return cid
 
@@ -188,6 +188,6 @@ def test_who_can_introduce_me_finds_an_organisation_by_its_first_word(nd: NetDes
 def test_you_can_log_an_introduction_you_made(nd: NetDesk) -> None:
     nd.owner.update(OwnerDTO(name="Sam Rivera"))
     marcus, li = person(nd, "Marcus Weber"), person(nd, "Li Chen")
-    logged = nd.networking.log_introduction(None, marcus, li)
+    logged = nd.networking.log_introduction(None, marcus, li).value
     assert logged.summary == "Sam Rivera introduced Marcus Weber and Li Chen"
     assert {p.contact_id for p in logged.participants} == {marcus, li}

@@ -16,7 +16,7 @@ def _setup(nd: NetDesk) -> tuple[int, int, int]:
             emails=(ContactPoint("rob@acme.org", "work"),),
             tags=("acme",),
         )
-    )
+    ).value
     bob = nd.contacts.create(
         ContactDTO(
             given_name="Bob",
@@ -25,8 +25,8 @@ def _setup(nd: NetDesk) -> tuple[int, int, int]:
             phones=(ContactPoint("+1 617 555 0100", "mobile"),),
             tags=("golf",),
         )
-    )
-    other = nd.contacts.create(ContactDTO(given_name="Ada"))
+    ).value
+    other = nd.contacts.create(ContactDTO(given_name="Ada")).value
     assert robert.id and bob.id and other.id
     nd.timeline.log(
         InteractionDTO(
@@ -64,12 +64,14 @@ def test_merge_unites_values_moves_the_timeline_and_trashes_the_other(nd: NetDes
     assert nd.contacts.match_ids("golf") == {robert}
 
 
-def test_unmerge_restores_everything_exactly(nd: NetDesk) -> None:
+def test_undoing_a_merge_restores_everything_exactly(nd: NetDesk) -> None:
     robert, bob, other = _setup(nd)
     before = {c.id: c for c in nd.contacts.search()}
     timelines = {cid: nd.timeline.for_contact(cid) for cid in (robert, bob, other)}
-    record = nd.contacts.merge(robert, [bob])
-    nd.contacts.unmerge(record)
+    with nd.undo.recording() as rec:
+        written = nd.contacts.merge(robert, [bob])
+    assert written.changes.label == "merge into Robert Smith" and written.changes.contacts == {robert, bob}
+    nd.undo.undo(rec.step(written.changes))
     after = {c.id: c for c in nd.contacts.search()}
     assert set(after) == set(before)
     for cid, c in before.items():

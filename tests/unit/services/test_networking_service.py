@@ -35,14 +35,14 @@ def at(d: date, hour: int = 10) -> datetime:
 def person(nd: NetDesk, name: str, *, created: date = OLD, **fields: object) -> int:
     given, _, family = name.partition(" ")
     dto = ContactDTO(given_name=given, family_name=family, created_at=at(created), **fields)  # type: ignore[arg-type]
-    cid = nd.contacts.create(dto).id
+    cid = nd.contacts.create(dto).value.id
     assert cid is not None
     return cid
 
 
 def log(nd: NetDesk, cid: int, when: date, kind: InteractionKind = InteractionKind.CALL, **fields: object) -> int:
     dto = InteractionDTO(occurred_at=at(when), kind=kind, participants=(Participant(cid),), **fields)  # type: ignore[arg-type]
-    iid = nd.timeline.log(dto).id
+    iid = nd.timeline.log(dto).value.id
     assert iid is not None
     return iid
 
@@ -215,7 +215,7 @@ def test_deleted_contacts_never_appear(nd: NetDesk) -> None:
 
 def test_relationships_read_both_ways(nd: NetDesk) -> None:
     ann, ben, cat = person(nd, "Ann Boss"), person(nd, "Ben Worker"), person(nd, "Cat Pal")
-    rel = nd.networking.add_relationship(ann, ben, "manager")
+    rel = nd.networking.add_relationship(ann, ben, "manager").value
     assert (rel.other_id, rel.role) == (ben, "report")
     nd.networking.add_relationship(ben, ann, "report")  # the same fact: stored once
     nd.networking.add_relationship(cat, ann, "friend")
@@ -235,7 +235,7 @@ def test_relationships_read_both_ways(nd: NetDesk) -> None:
 
 def test_log_introduction_credits_the_introducer_on_both_timelines(nd: NetDesk) -> None:
     intro, a, b = person(nd, "Ivy Introducer"), person(nd, "Abe A"), person(nd, "Bo B")
-    logged = nd.networking.log_introduction(intro, a, b, at(date(2025, 3, 1)), "coffee")
+    logged = nd.networking.log_introduction(intro, a, b, at(date(2025, 3, 1)), "coffee").value
     assert logged.kind is InteractionKind.INTRODUCTION
     assert logged.summary == "Ivy Introducer introduced Abe A and Bo B"
     for cid in (intro, a, b):
@@ -318,8 +318,10 @@ def test_strength_single_and_bulk_agree(nd: NetDesk) -> None:
 # --- goals -------------------------------------------------------------------------------------------------
 
 
-def test_goals_prefilled_then_edited_and_overview(nd: NetDesk) -> None:
-    assert [g.name for g in nd.networking.goals()] == list(DEFAULT_GOALS)
+def test_goals_created_by_the_user_then_edited_and_overview(nd: NetDesk) -> None:
+    assert nd.networking.goals() == []  # no goal nobody created
+    for name in DEFAULT_GOALS:
+        nd.networking.create_goal(name)
     known, equipped, connected = nd.networking.goals()
     ann, bob = person(nd, "Ann G"), person(nd, "Bob G")
     today = date(2025, 5, 20)
@@ -331,7 +333,7 @@ def test_goals_prefilled_then_edited_and_overview(nd: NetDesk) -> None:
     log(nd, bob, date(2025, 1, 5))
     talk = log(nd, bob, date(2025, 5, 10), InteractionKind.MEETING)
     nd.networking.link_interaction(equipped.id, talk)
-    new = nd.networking.create_goal("  Speak at  PyCon ")
+    new = nd.networking.create_goal("  Speak at  PyCon ").value
     assert new.name == "Speak at PyCon"
     nd.networking.rename_goal(connected.id, "Meet investors")
     nd.networking.delete_goal(new.id)

@@ -30,7 +30,7 @@ def person(nd: NetDesk, name: str, org: str = "", tags: tuple[str, ...] = (), cr
         tags=tags,
         created_at=datetime.combine(created, datetime.min.time()),
     )
-    cid = nd.contacts.create(dto).id
+    cid = nd.contacts.create(dto).value.id
     assert cid is not None
     return cid
 
@@ -40,7 +40,7 @@ def meet(nd: NetDesk, cid: int, day: date, kind: InteractionKind = InteractionKi
         InteractionDTO(
             occurred_at=datetime.combine(day, datetime.min.time()), kind=kind, participants=(Participant(cid),)
         )
-    ).id
+    ).value.id
     assert iid is not None
     return iid
 

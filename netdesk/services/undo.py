@@ -1,0 +1,251 @@
+"""Undo and redo for every service write, at the database level.
+
+SQLite's documented undo/redo technique (https://www.sqlite.org/undoredo.html): temporary triggers on every table
+of the schema write the SQL that reverses each row change into a temporary log while a write is being recorded.
+Undo replays that SQL, newest first, in one transaction, and what the replay itself logs is the redo. The triggers
+are generated from the SQLAlchemy metadata, so a table added to ``netdesk.db.tables`` is covered with no work from
+whoever adds it; a table marked ``info={"undo": False}`` (a derived counter) is left out.
+
+Triggers and log live in each connection's temp schema (installed when a pooled connection first begins a
+transaction) and record only on a thread inside ``recording()``: the CLI and the benchmarks pay one cheap check per
+row. The full-text indexes are virtual tables that triggers cannot watch; the log remembers which contacts and
+interactions each change touched, and undo rebuilds their index entries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, Table, event, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from netdesk.core.changes import ChangeSet
+from netdesk.core.errors import NetDeskError
+from netdesk.db import repository as repo
+from netdesk.db.tables import Base, Interaction
+from netdesk.services.timeline import index_interactions
+
+_LOG = "temp.netdesk_undo_log"
+_STATE = "temp.netdesk_undo_state"
+_INSTALLED = "netdesk_undo_installed"
+_ACTIVE = "netdesk_undo_active"
+
+
+class UndoConflictError(NetDeskError):
+    """An undo or redo that no longer fits the database; nothing was changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class UndoStep:
+    """One undoable write: the SQL that reverses it (in the order it was logged) and what it changed."""
+
+    statements: tuple[str, ...]
+    changes: ChangeSet
+    contact_ids: frozenset[int] = frozenset()
+    interaction_ids: frozenset[int] = frozenset()
+
+    @property
+    def label(self) -> str:
+        return self.changes.label
+
+    @property
+    def empty(self) -> bool:
+        return not self.statements
+
+
+@dataclass
+class Recording:
+    """What the writes inside one ``recording()`` logged."""
+
+    statements: list[str] = field(default_factory=list)
+    contact_ids: set[int] = field(default_factory=set)
+    interaction_ids: set[int] = field(default_factory=set)
+
+    def step(self, changes: ChangeSet) -> UndoStep:
+        return UndoStep(
+            tuple(self.statements),
+            changes | ChangeSet(contacts=frozenset(self.contact_ids), interactions=frozenset(self.interaction_ids)),
+            frozenset(self.contact_ids),
+            frozenset(self.interaction_ids),
+        )
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_literal(sql: str) -> str:
+    return "'" + sql.replace("'", "''") + "'"
+
+
+def _trigger_sql(table: Table) -> list[str]:
+    """The three temporary triggers that log the inverse of every insert, update and delete on ``table``."""
+    cols = [c.name for c in table.columns if c.computed is None]
+    pk = list(table.primary_key.columns)
+    # A single INTEGER PRIMARY KEY is the rowid; other tables get their rowid restored explicitly.
+    key = pk[0].name if len(pk) == 1 and pk[0].type.python_type is int else "rowid"
+    insert_cols = cols if key != "rowid" else ["rowid", *cols]
+    t = _q(table.name)
+
+    def ids(ref: str) -> str:
+        names = set(cols)
+        if table.name == "contacts":
+            contact = f"{ref}.id"
+        elif "contact_id" in names:
+            contact = f"{ref}.contact_id"
+        else:
+            contact = "NULL"
+        if table.name == "interactions":
+            interaction = f"{ref}.id"
+        elif "interaction_id" in names:
+            interaction = f"{ref}.interaction_id"
+        else:
+            interaction = "NULL"
+        return f"{contact}, {interaction}"
+
+    log = f"INSERT INTO {_LOG.split('.')[1]}(sql, contact_id, interaction_id) VALUES"
+    when = f"WHEN (SELECT active FROM {_STATE.split('.')[1]})"
+    on_insert = _sql_literal(f"DELETE FROM {t} WHERE {_q(key)}=") + f" || NEW.{_q(key)}"
+    sets = " || ',' || ".join(_sql_literal(f"{_q(c)}=") + f" || quote(OLD.{_q(c)})" for c in cols)
+    on_update = (
+        _sql_literal(f"UPDATE {t} SET ") + f" || {sets} || " + _sql_literal(f" WHERE {_q(key)}=") + f" || OLD.{_q(key)}"
+    )
+    values = " || ',' || ".join(f"quote(OLD.{_q(c)})" for c in insert_cols)
+    on_delete = (
+        _sql_literal(f"INSERT INTO {t}({','.join(_q(c) for c in insert_cols)}) VALUES(") + f" || {values} || ')'"
+    )
+    name = f"netdesk_undo_{table.name}"
+    return [
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {_q(name + '_i')} AFTER INSERT ON main.{t} {when} "
+        f"BEGIN {log} ({on_insert}, {ids('NEW')}); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {_q(name + '_u')} AFTER UPDATE ON main.{t} {when} "
+        f"BEGIN {log} ({on_update}, {ids('OLD')}); END",
+        f"CREATE TEMP TRIGGER IF NOT EXISTS {_q(name + '_d')} BEFORE DELETE ON main.{t} {when} "
+        f"BEGIN {log} ({on_delete}, {ids('OLD')}); END",
+    ]
+
+
+class UndoJournal:
+    """Records the inverse of service writes made inside ``recording()``, and undoes them."""
+
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._engine = engine
+        self._local = threading.local()
+        self._tables = [t for t in Base.metadata.sorted_tables if t.info.get("undo", True)]
+        event.listen(engine, "begin", self._on_begin)
+        event.listen(engine, "commit", self._on_commit)
+
+    # --- recording -----------------------------------------------------------------------------------------
+
+    @contextmanager
+    def recording(self) -> Iterator[Recording]:
+        """Log the inverse of every write this thread commits until the block ends."""
+        rec = Recording()
+        outer = getattr(self._local, "recording", None)
+        self._local.recording = rec
+        try:
+            yield rec
+        finally:
+            self._local.recording = outer
+            if outer is not None:
+                outer.statements += rec.statements
+                outer.contact_ids |= rec.contact_ids
+                outer.interaction_ids |= rec.interaction_ids
+
+    def _raw(self, conn: Connection) -> sqlite3.Connection:
+        raw = conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        return raw
+
+    def _install(self, raw: sqlite3.Connection) -> None:
+        existing = {r[0] for r in raw.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
+        raw.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_LOG.split('.')[1]}"
+            "(seq INTEGER PRIMARY KEY, sql TEXT NOT NULL, contact_id INTEGER, interaction_id INTEGER)"
+        )
+        raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_STATE.split('.')[1]}(active INTEGER NOT NULL)")
+        if raw.execute(f"SELECT count(*) FROM {_STATE}").fetchone()[0] == 0:
+            raw.execute(f"INSERT INTO {_STATE}(active) VALUES (0)")
+        for table in self._tables:
+            if table.name in existing:
+                for sql in _trigger_sql(table):
+                    raw.execute(sql)
+        if raw.in_transaction:
+            raw.commit()
+
+    def _on_begin(self, conn: Connection) -> None:
+        info = conn.connection.info
+        raw = self._raw(conn)
+        if not info.get(_INSTALLED):
+            if raw.execute("PRAGMA query_only").fetchone()[0]:
+                return  # a database that failed a check: no write will happen, nothing to record
+            self._install(raw)
+            info[_INSTALLED] = True
+            info[_ACTIVE] = False
+        want = getattr(self._local, "recording", None) is not None
+        if info.get(_ACTIVE) != want and not raw.in_transaction:
+            # Committed at once (a temp-only transaction, no disk I/O), so a later rollback cannot undo the switch.
+            raw.execute(f"UPDATE {_STATE} SET active = ?", (1 if want else 0,))
+            raw.commit()
+            info[_ACTIVE] = want
+
+    def _on_commit(self, conn: Connection) -> None:
+        rec: Recording | None = getattr(self._local, "recording", None)
+        if rec is None or not conn.connection.info.get(_ACTIVE):
+            return
+        raw = self._raw(conn)
+        rows = raw.execute(f"SELECT sql, contact_id, interaction_id FROM {_LOG} ORDER BY seq").fetchall()
+        if not rows:
+            return
+        raw.execute(f"DELETE FROM {_LOG}")
+        for sql, contact_id, interaction_id in rows:
+            rec.statements.append(sql)
+            if contact_id is not None:
+                rec.contact_ids.add(contact_id)
+            if interaction_id is not None:
+                rec.interaction_ids.add(interaction_id)
+
+    # --- undoing -------------------------------------------------------------------------------------------
+
+    def undo(self, step: UndoStep) -> UndoStep:
+        """Reverse ``step`` in one transaction; returns the step that reverses the undo (the redo).
+
+        Foreign keys are off while it replays: the log already holds every row a cascade touched, so a cascade
+        would only delete rows twice (and FOREIGN KEY checks would trip over the reversed order). The state it
+        restores was consistent when it was logged.
+        """
+        with self._engine.connect() as conn:
+            raw = self._raw(conn)
+            raw.execute("PRAGMA foreign_keys = OFF")  # only takes effect outside a transaction: before begin()
+            try:
+                with self.recording() as rec, Session(bind=conn) as s, s.begin():
+                    s.connection()  # begins: the journal switches recording on for this connection
+                    for sql in reversed(step.statements):
+                        if raw.execute(sql).rowcount == 0:
+                            # The row is gone or moved on (deleted for good, changed by another program):
+                            # replaying the rest would leave a mix, so the whole undo rolls back.
+                            raise UndoConflictError(f"the data has changed since ({step.label or 'this change'})")
+                    self._reindex(s, step.contact_ids, step.interaction_ids)
+            finally:
+                raw.execute("PRAGMA foreign_keys = ON")
+        return rec.step(step.changes)
+
+    @staticmethod
+    def _reindex(s: Session, contact_ids: Sequence[int] | frozenset[int], interaction_ids: frozenset[int]) -> None:
+        if contact_ids:
+            repo.refresh_fts(s, sorted(contact_ids))
+        if interaction_ids:
+            ids = sorted(interaction_ids)
+            s.execute(
+                text("DELETE FROM interactions_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
+                {"ids": json.dumps(ids)},
+            )
+            for start in range(0, len(ids), 900):
+                chunk = ids[start : start + 900]
+                index_interactions(s, list(s.scalars(select(Interaction).where(Interaction.id.in_(chunk)))))

@@ -1,0 +1,294 @@
+"""The one write path of the GUI (Anki's CollectionOp is the model).
+
+``Ops.run`` calls a service write (on the GUI thread, or off it when it can take longer than a frame) inside the
+undo journal's recording, shows a failure one way (a dialog with one plain sentence, never a traceback), pushes
+the undo entry and publishes the write's ``ChangeSet`` on the bus. ``Ops.run_now`` is the same for dialogs that
+show validation errors inline: it raises instead of showing a dialog. Undo and redo replay the journal's SQL and
+publish the same change-set, so every view refreshes the same way whichever way the data changed.
+
+Views find the window's ``Ops`` with ``ops_for(widget)``; a view shown on its own (in a test) gets one without
+undo that still publishes nothing and shows errors the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from netdesk.core.changes import ChangeSet, Written
+from netdesk.core.errors import NetDeskError
+from netdesk.services.undo import UndoStep
+from netdesk.ui.bus import ChangeBus
+from netdesk.ui.icons import action_icon
+
+if TYPE_CHECKING:
+    from netdesk.services import NetDesk
+    from netdesk.ui.workers import TaskRunner
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# Writes and undos logging more row changes than this run off the GUI thread (a few ms per thousand).
+BACKGROUND_STATEMENTS = 2000
+
+
+def write_directly(fn: Callable[[], Written[T]]) -> T:
+    """For a dialog used without a window (tests): write with no undo entry and no bus."""
+    return fn().value
+
+
+def failure_text(exc: BaseException) -> str:
+    """One sentence for the user: our own errors say what went wrong; anything else is named, not dumped."""
+    if isinstance(exc, NetDeskError):
+        return str(exc)
+    return f"Something went wrong ({type(exc).__name__}: {exc})."
+
+
+def show_error(parent: QWidget | None, title: str, message: str) -> QMessageBox:
+    """The one way a failure reaches the user: a window-modal box of plain text (never rich text)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorBox")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def sentence_case(label: str) -> str:
+    return label[:1].upper() + label[1:] if label else label
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    value: Any
+    step: UndoStep | None
+
+
+class Ops(QObject):
+    """Runs writes for one window and keeps its undo history."""
+
+    message = Signal(str)  # for the status bar: what was done, undone or redone
+    replayed = Signal(object)  # the ChangeSet of an undo or redo, after the bus has it (the list selects)
+    history_changed = Signal()
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        netdesk: Callable[[], NetDesk],
+        tasks: Callable[[], TaskRunner] | None,
+        bus: ChangeBus,
+        undoable: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._netdesk = netdesk
+        self._tasks = tasks
+        self.bus = bus
+        self._undoable = undoable
+        self._undo: list[UndoStep] = []
+        self._redo: list[UndoStep] = []
+        self._busy = False
+
+    # --- writing -------------------------------------------------------------------------------------------
+
+    def _record(self, fn: Callable[[], Written[T]]) -> tuple[Written[T] | None, UndoStep | None, BaseException | None]:
+        journal = self._netdesk().undo
+        error: BaseException | None = None
+        written: Written[T] | None = None
+        with journal.recording() as rec:
+            try:
+                written = fn()
+            except Exception as exc:  # shown to the user by the caller, never raised into Qt
+                log.debug("write failed:\n%s", traceback.format_exc())
+                error = exc
+        changes = written.changes if written is not None else ChangeSet(label="unfinished change")
+        step = rec.step(changes) if rec.statements else None
+        return written, step, error
+
+    def _finish(self, step: UndoStep | None, changes: ChangeSet) -> None:
+        if step is not None and self._undoable:
+            self._undo.append(step)
+            self._redo.clear()
+            self.history_changed.emit()
+        self.bus.publish(changes if step is None else step.changes)
+
+    def run_now(self, fn: Callable[[], Written[T]]) -> T:
+        """Write on the GUI thread; errors are raised to the caller (a dialog shows them inline)."""
+        written, step, error = self._record(fn)
+        if step is not None or written is not None:
+            self._finish(step, written.changes if written is not None else ChangeSet())
+        if error is not None:
+            raise error
+        assert written is not None
+        return written.value
+
+    def run(
+        self,
+        fn: Callable[[], Written[T]],
+        on_done: Callable[[T], None] | None = None,
+        *,
+        background: bool = False,
+        title: str = "Could not save",
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Write (off the GUI thread with ``background``); a failure is shown as a dialog titled ``title``, or
+        handed to ``on_error`` (a form that shows it beside the field)."""
+
+        def failed(exc: BaseException) -> None:
+            if on_error is not None:
+                on_error(exc)
+            else:
+                show_error(self._parent, title, failure_text(exc))
+
+        def done(outcome: tuple[Written[T] | None, UndoStep | None, BaseException | None]) -> None:
+            written, step, error = outcome
+            if step is not None or written is not None:
+                self._finish(step, written.changes if written is not None else ChangeSet())
+            if error is not None:
+                failed(error)
+            elif written is not None and on_done is not None:
+                on_done(written.value)
+
+        if background and self._tasks is not None:
+            self._set_busy(True)
+
+            def finished(outcome: tuple[Written[T] | None, UndoStep | None, BaseException | None]) -> None:
+                self._set_busy(False)
+                done(outcome)
+
+            def crashed(exc: BaseException) -> None:
+                self._set_busy(False)
+                failed(exc)
+
+            self._tasks().submit(lambda: self._record(fn), finished, crashed)
+        else:
+            done(self._record(fn))
+
+    # --- undo and redo -------------------------------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo) and not self._busy
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo) and not self._busy
+
+    @property
+    def undo_count(self) -> int:
+        return len(self._undo)
+
+    @property
+    def undo_label(self) -> str:
+        return self._undo[-1].label if self._undo else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._redo[-1].label if self._redo else ""
+
+    def clear_history(self) -> None:
+        self._undo.clear()
+        self._redo.clear()
+        self.history_changed.emit()
+
+    def undo(self) -> None:
+        if self.can_undo:
+            self._replay(self._undo, self._redo, "Undone")
+
+    def redo(self) -> None:
+        if self.can_redo:
+            self._replay(self._redo, self._undo, "Redone")
+
+    def _replay(self, source: list[UndoStep], target: list[UndoStep], verb: str) -> None:
+        step = source.pop()
+        journal = self._netdesk().undo
+
+        def done(reverse: UndoStep) -> None:
+            self._set_busy(False)
+            target.append(reverse)
+            self.history_changed.emit()
+            self.message.emit(f"{verb}: {step.label or 'change'}")
+            self.bus.publish(step.changes)
+            self.replayed.emit(step.changes)
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            # The database moved on in a way the step cannot reverse (e.g. deleted for good since): drop it.
+            self.history_changed.emit()
+            what = "undo" if verb == "Undone" else "redo"
+            show_error(self._parent, f"Could not {what}", f"Could not {what} {step.label}: {failure_text(exc)}")
+
+        self._set_busy(True)
+        if len(step.statements) > BACKGROUND_STATEMENTS and self._tasks is not None:
+            self._tasks().submit(lambda: journal.undo(step), done, failed)
+            return
+        try:
+            reverse = journal.undo(step)
+        except Exception as exc:
+            log.debug("undo failed:\n%s", traceback.format_exc())
+            failed(exc)
+        else:
+            done(reverse)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy_changed.emit(busy)
+        self.history_changed.emit()
+
+    # --- actions ---------------------------------------------------------------------------------------------
+
+    def make_actions(self, parent: QWidget) -> tuple[QAction, QAction]:
+        """Edit → Undo/Redo: the full label in the menu and tooltip, a short word on the toolbar button."""
+        undo = QAction(action_icon("undo"), "&Undo", parent)
+        undo.setObjectName("undoAction")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.triggered.connect(lambda _checked=False: self.undo())
+        redo = QAction(action_icon("redo"), "&Redo", parent)
+        redo.setObjectName("redoAction")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.triggered.connect(lambda _checked=False: self.redo())
+
+        def sync() -> None:
+            for action, word, label, enabled in (
+                (undo, "Undo", self.undo_label, self.can_undo),
+                (redo, "Redo", self.redo_label, self.can_redo),
+            ):
+                text = f"{word} {label}" if label else word
+                action.setText(f"&{text}")
+                action.setIconText(word)  # toolbar buttons stay short: the search field never overflows
+                action.setToolTip(f"{text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+                action.setEnabled(enabled)
+
+        self.history_changed.connect(sync)
+        sync()
+        return undo, redo
+
+
+def ops_for(widget: QWidget, nd: NetDesk, refresh: Callable[[], None] | None = None) -> Ops:
+    """The ``Ops`` of the window ``widget`` is shown in: views reach writes through this, not through the window.
+
+    A view shown on its own (a test, a dialog without a main window) gets its own ``Ops`` over ``nd``, without
+    undo, whose bus calls ``refresh``.
+    """
+    ancestor: QWidget | None = widget
+    while ancestor is not None:  # through dialogs too: their window() is the dialog itself
+        found = ancestor.findChild(Ops, "windowOps", Qt.FindChildOption.FindDirectChildrenOnly)
+        if isinstance(found, Ops):
+            return found
+        ancestor = ancestor.parentWidget()
+    own = widget.findChild(Ops, "standaloneOps", Qt.FindChildOption.FindDirectChildrenOnly)
+    if isinstance(own, Ops):
+        return own
+    ops = Ops(widget, lambda: nd, None, ChangeBus(widget), undoable=False)
+    ops.setObjectName("standaloneOps")
+    if refresh is not None:
+        ops.bus.changed.connect(lambda _changes: refresh())
+    return ops

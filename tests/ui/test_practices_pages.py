@@ -339,3 +339,22 @@ def test_a_community_saved_in_the_window_is_undone_like_any_write(
     window.ops.undo()
     qtbot.waitUntil(lambda: page.community_list.count() == 0, timeout=5000)
     assert db.communities.overview() == []
+
+
+def test_who_can_introduce_me_completes_an_organisation(qtbot, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
+    hana = add(db, "Hana", "Suzuki", "Sakura Design Studio", "Designer")
+    db.timeline.log(
+        InteractionDTO(datetime.now() - timedelta(days=2), InteractionKind.CALL, participants=(Participant(hana),))
+    )
+    view = IntroductionsView(db)
+    qtbot.addWidget(view)
+    view.show()
+    view.org_edit.setFocus()
+    qtbot.keyClicks(view.org_edit, "saku")
+    popup = view.org_completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    assert view.org_completer.model().stringList() == ["Sakura Design Studio"]  # type: ignore[attr-defined]
+    popup.setCurrentIndex(view.org_completer.completionModel().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert view.org_edit.text() == "Sakura Design Studio"
+    assert view.model.rowCount() == 1 and view.model.path(0).via_ids == (hana,)

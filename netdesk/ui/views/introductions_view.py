@@ -23,6 +23,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import IntroPath
 from netdesk.services import NetDesk
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.widgets.person_field import complete_organisations
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -72,6 +73,8 @@ class IntroductionsView(QWidget):
         self.org_edit = QLineEdit()
         self.org_edit.setObjectName("introOrganization")
         self.org_edit.setPlaceholderText("…or type an organisation and press Enter")
+        self.org_completer = complete_organisations(self.org_edit, nd)  # "Sakura" → Sakura Design Studio (issue 15)
+        self.org_completer.activated.connect(self._organisation_chosen)
         self.find_button = QPushButton("Find")
         self.find_button.setObjectName("introFind")
         top = QHBoxLayout()
@@ -118,6 +121,10 @@ class IntroductionsView(QWidget):
         self.target_label.setText(f"To: {self.target_name}")
         self.org_edit.clear()
         self.refresh()
+
+    def _organisation_chosen(self, name: str) -> None:
+        self.org_edit.setText(name)
+        self.find_organization()
 
     def find_organization(self) -> None:
         if not self.org_edit.text().strip():

@@ -71,3 +71,21 @@ class PersonField(QLineEdit):
     def contact_id(self) -> int | None:
         choice = self.choice()
         return choice.contact_id if choice is not None else None
+
+
+def complete_organisations(edit: QLineEdit, nd: NetDesk) -> QCompleter:
+    """Organisation names as ``edit`` is typed in (the start of each word, accents and case ignored); the caller
+    connects ``activated`` to act on the choice."""
+    model = QStringListModel(edit)
+    completer = QCompleter(model, edit)
+    completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+
+    def suggest(text: str) -> None:
+        names = [] if len(text.strip()) < 2 else [s.organization for s in nd.introductions.target_suggestions(text)]
+        model.setStringList([n for n in dict.fromkeys(names) if n])
+        if model.rowCount():
+            completer.complete()
+
+    edit.setCompleter(completer)
+    edit.textEdited.connect(suggest)
+    return completer

@@ -24,6 +24,7 @@ from netdesk.core.validation import validate_contact
 from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactHistory, InteractionParticipant, Tag
 from netdesk.services.collector import paused_collector
+from netdesk.services.practice_links import move_practice_links
 from netdesk.services.timeline import refresh_last_contacted
 
 TRASH_DAYS = 30
@@ -232,6 +233,7 @@ class ContactService:
                     )
                 )
             moved = self._move_participations(s, others, keep_id)
+            move_practice_links(s, others, keep_id)  # communities, offers and needs, introductions (issue 15)
             repo.set_deleted(s, others, repo.utcnow())
             repo.remove_from_fts(s, others)
             s.flush()

@@ -290,3 +290,28 @@ def test_a_goal_dated_in_the_past_is_refused_and_changes_nothing(nd: NetDesk) ->
     with pytest.raises(ValidationError, match="at least 1"):
         nd.goal_targets.create("Nothing", "people_met", 0, date(2026, 1, 1), today=TODAY)
     assert [g.name for g in nd.goal_targets.progress(TODAY)] == before
+
+
+def test_a_merge_carries_communities_offers_and_introductions_and_undoes_exactly(nd: NetDesk) -> None:
+    guild = nd.communities.save(CommunityDTO("Platform Guild")).value
+    assert guild.id is not None
+    keep, dup, priya = person(nd, "Ana Silva"), person(nd, "Ana Silva"), person(nd, "Priya Patel")
+    nd.communities.link_person(guild.id, dup, "met_at")
+    nd.communities.link_person(guild.id, keep, "met_at")  # both: one link remains
+    nd.offers.set_for(dup, offers=["SaaS pricing reviews", "Hiring"], needs=["A designer"])
+    nd.offers.set_for(keep, offers=["hiring"])
+    intro = nd.introductions.ask(priya, dup, on=TODAY).value
+
+    with nd.undo.recording() as rec:
+        written = nd.contacts.merge(keep, [dup])
+    step = rec.step(written.changes)
+    assert [m.contact_id for m in nd.communities.met_at("platform guild")[1]] == [keep]
+    assert nd.offers.of(keep).offers == ("SaaS pricing reviews", "hiring")  # the same words once
+    assert nd.offers.of(keep).needs == ("A designer",)
+    assert nd.introductions.get(intro.id).b_id == keep
+    assert set(nd.contacts.search_ids("pricing")) == {keep}
+
+    nd.undo.undo(step)
+    assert nd.introductions.get(intro.id).b_id == dup
+    assert nd.offers.of(dup).offers == ("SaaS pricing reviews", "Hiring")
+    assert {m.contact_id for m in nd.communities.people(guild.id)} == {keep, dup}

@@ -156,10 +156,10 @@ def _cmd_backup(nd: NetDesk, args: argparse.Namespace) -> int:
 def _cmd_restore(nd: NetDesk, args: argparse.Namespace) -> int:
     assert nd.backups is not None
     if args.latest:
-        backups = [b for b in nd.backups.list() if b.reason != "before-restore"]
-        if not backups:
-            raise NetDeskError("there is no backup to restore")
-        target = backups[0].path
+        sound = nd.backups.newest_sound(skip_reasons=("before-restore",))  # a damaged newer one is passed over
+        if sound is None:
+            raise NetDeskError("there is no backup to restore that passes its integrity check")
+        target = sound.path
     elif args.backup is not None:
         target = args.backup if args.backup.parent != Path() else nd.backups.folder / args.backup
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class NetDeskError(Exception):
     """Base of every error meant for the user (no traceback needed)."""
@@ -42,13 +44,14 @@ class DamagedDatabaseError(DatabaseError):
 class EditConflict(NetDeskError):
     """A save based on an older version changed a field that was also changed since, to another value.
 
-    ``conflicts`` holds (field, value saved, value stored now); ``merged`` is the record with every other change of
-    both sides applied and the stored value in each conflicting field; ``version`` is the stored version it is based on.
+    ``conflicts`` holds (field, value being saved, value stored now); ``merged`` is the record with every other
+    change of both sides applied and the stored value in each conflicting field; ``current`` is what is stored now
+    (the base for the next save, once the user has chosen).
     """
 
-    def __init__(self, label: str, conflicts: list[tuple[str, object, object]], merged: object, version: int) -> None:
+    def __init__(self, label: str, conflicts: list[tuple[str, Any, Any]], merged: Any, current: Any) -> None:
         fields = ", ".join(f for f, _, _ in conflicts)
         super().__init__(f"{label} was changed elsewhere since you opened it; both changed: {fields}")
         self.conflicts = conflicts
         self.merged = merged
-        self.version = version
+        self.current = current

@@ -207,7 +207,7 @@ def _person_name(c: ContactDTO) -> str:
 
 
 # Fields compared to tell whether an import changed anything.
-_COMPARED = tuple(f.name for f in fields(ContactDTO) if f.name not in ("id", "created_at", "updated_at"))
+_COMPARED = tuple(f.name for f in fields(ContactDTO) if f.name not in ("id", "created_at", "updated_at", "version"))
 
 
 def same_content(a: ContactDTO, b: ContactDTO) -> bool:

@@ -195,6 +195,7 @@ class ContactDTO:
     connected_on: date | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    version: int = 0  # the stored version this was read at (0: not read from the database)
 
     @property
     def name(self) -> str:
@@ -252,6 +253,7 @@ class InteractionDTO:
     # Where the record came from ("linkedin", …) and its identity there, so re-imports add nothing twice.
     source: str = ""
     external_id: str = ""
+    version: int = 0  # the stored version this was read at (0: not read from the database)
 
     @property
     def contact_ids(self) -> tuple[int, ...]:

@@ -28,6 +28,8 @@ _read_only_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 def tighten_permissions(path: Path) -> None:
     """The database and its WAL/SHM files are readable by their owner only (an old 0644 file included)."""
+    if not hasattr(os, "getuid"):  # Windows: the user profile's ACLs do this
+        return
     for suffix in _SIDE_FILES:
         side = path.with_name(path.name + suffix)
         try:

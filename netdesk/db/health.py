@@ -67,6 +67,8 @@ def check_existing_file(path: Path, timeout: float) -> FileState:
         st = path.stat()
     except PermissionError:
         raise DatabaseError(f"cannot open database {path}: permission denied") from None
+    except FileNotFoundError:
+        raise DatabaseError(f"cannot open database {path}: it is a link to a file that does not exist") from None
     if not stat.S_ISREG(st.st_mode):
         raise DatabaseError(f"cannot open database {path}: it is not a file")
     if st.st_size == 0:

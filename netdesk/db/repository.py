@@ -189,6 +189,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
                 connected_on=r.connected_on,
                 created_at=r.created_at,
                 updated_at=r.updated_at,
+                version=r.version,
             )
     return [out[i] for i in id_list if i in out]
 

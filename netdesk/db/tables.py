@@ -82,6 +82,8 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Raised by a trigger (migration 0004) on every write to an edited field: a save based on an older one merges.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     # Computed by SQLite, never written (VIRTUAL: no storage, only the partial indexes below hold them). They let
     # the due list find this fortnight's occasions and this month's new connections by index range instead of
     # scanning every contact.
@@ -235,6 +237,7 @@ class Interaction(Base):
     source: Mapped[str] = mapped_column(String(32), default="")
     external_id: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))  # raised by a trigger (0004)
 
     participants: Mapped[list[InteractionParticipant]] = relationship(
         back_populates="interaction", cascade="all, delete-orphan"

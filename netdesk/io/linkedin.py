@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from netdesk.core.errors import UnsupportedFormatError
 from netdesk.core.model import ContactDTO, ContactPoint, Direction
 from netdesk.core.normalize import fold, is_valid_email
+from netdesk.io import bounded_zip
 from netdesk.io.csv_rows import numbered_rows
 from netdesk.io.report import ImportReport
 
@@ -431,9 +432,17 @@ def _zip_tables(path: Path, report: ImportReport) -> Iterator[_Table]:
                     f"{path} is not a LinkedIn data export: "
                     "it holds no Connections.csv, messages.csv or Invitations.csv"
                 )
-            texts = [(f"{path}/{info.filename}", _decode(archive.read(info))) for info in members]
+            bounded_zip.check_members(members, bounded_zip.DEFAULT_LIMITS)  # a bomb is refused before any read
+            texts = [
+                (f"{path}/{info.filename}", _decode(bounded_zip.read_member(archive, info, bounded_zip.DEFAULT_LIMITS)))
+                for info in members
+            ]
     except (zipfile.BadZipFile, RuntimeError) as exc:  # RuntimeError: encrypted member
         report.error(str(path), None, f"cannot read ZIP archive: {exc}")
+        return
+    except bounded_zip.ArchiveRefused as exc:
+        report.error(str(path), None, str(exc))
+        report.unreadable_files.append(str(path))
         return
     for file, text in texts:
         table = _open_table(text, file)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Iterable
@@ -63,6 +64,15 @@ def vdir_file_name(uid: str) -> str:
     return f"{stem or 'contact'}.vcf"
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` readable by its owner only (0700, whatever the umask); an existing folder is left as it is."""
+    if folder.is_dir():
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700)
+    os.chmod(folder, 0o700)
+
+
 def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0") -> int:
     """Write each contact to ``folder/<UID>.vcf`` (temp file + rename); contacts without a UID get one.
 
@@ -70,7 +80,7 @@ def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0
     Returns the number of files written.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_folder(folder)
     used: set[str] = set()
     count = 0
     for contact in contacts:

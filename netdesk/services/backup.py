@@ -92,7 +92,7 @@ class BackupService:
 
     def _tighten(self) -> None:
         """Backups are as private as the database: the folder 0700, each file 0600 (older ones included)."""
-        if not self.folder.is_dir():
+        if not self.folder.is_dir() or not hasattr(os, "getuid"):
             return
         try:
             if self.folder.stat().st_uid == os.getuid():
@@ -154,10 +154,10 @@ class BackupService:
         """A backup when the newest is older than a day (called periodically by the app)."""
         return self.create("daily") if self.daily_due() else None
 
-    def newest_sound(self) -> BackupInfo | None:
+    def newest_sound(self, skip_reasons: tuple[str, ...] = ()) -> BackupInfo | None:
         """The newest backup that passes ``integrity_check`` (what to offer when the database is damaged)."""
         for info in self.list():
-            if integrity_problem(info.path) is None:
+            if info.reason not in skip_reasons and integrity_problem(info.path) is None:
                 return info
         return None
 

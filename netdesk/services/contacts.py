@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.changes import ChangeSet, Written
-from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.errors import EditConflict, NotFoundError, ValidationError
 from netdesk.core.merge import merge_contacts
 from netdesk.core.model import (
     ContactDTO,
@@ -17,13 +17,15 @@ from netdesk.core.model import (
     ContactRow,
     TagCount,
     TrashEntry,
+    display_name,
     without_redundant_fn,
 )
 from netdesk.core.normalize import fold
 from netdesk.core.validation import validate_contact
+from netdesk.core.versions import three_way
 from netdesk.db import repository as repo
+from netdesk.db.engine import write_transaction
 from netdesk.db.tables import Contact, ContactHistory, InteractionParticipant, Tag
-from netdesk.services.collector import paused_collector
 from netdesk.services.practice_links import move_practice_links
 from netdesk.services.timeline import refresh_last_contacted
 
@@ -37,12 +39,8 @@ class ContactService:
     # --- reading ---------------------------------------------------------------------------------------
 
     def rows(self, ids: Sequence[int] | None = None) -> list[ContactRow]:
-        """The contact list's rows, sorted by name, in one lean query.
-
-        With the collector paused: in the app's full heap, the full collections that 100,000 new rows trigger
-        made the load take several times as long as the query.
-        """
-        with paused_collector(), self._sessions() as s:
+        """The contact list's rows, sorted by name, in one lean query."""
+        with self._sessions() as s:
             return repo.list_rows(s, ids)
 
     def search_ids(self, query: str = "", tag: str | None = None) -> list[int]:
@@ -119,15 +117,24 @@ class ContactService:
             created, ChangeSet(contacts=frozenset({new_id}), tags=bool(created.tags), label=f"create {created.name}")
         )
 
-    def update(self, contact: ContactDTO) -> Written[ContactDTO]:
+    def update(self, contact: ContactDTO, base: ContactDTO | None = None) -> Written[ContactDTO]:
+        """Save ``contact``. With ``base`` (the contact as read before editing): when it has been changed since
+        (an import, another window), the changes merge field by field; a field changed both ways raises
+        EditConflict with both values and nothing is written. Without ``base``, ``contact`` is written as it is.
+        """
         if contact.id is None:
             raise NotFoundError("cannot update a contact that has no id")
         validate_contact(contact)
         contact = without_redundant_fn(contact)
-        with self._sessions.begin() as s:
+        with write_transaction(self._sessions) as s:  # the version read and the write, under one lock
             row = s.get(Contact, contact.id)
             if row is None or row.deleted_at is not None:
                 raise NotFoundError(f"no contact with id {contact.id}")
+            if base is not None and base.version != row.version:
+                current = repo.load_dtos(s, [row.id])[0]
+                contact, conflicts = three_way(without_redundant_fn(base), contact, current)
+                if conflicts:
+                    raise EditConflict(display_name(current), conflicts, contact, current)
             repo.apply_dto(s, row, contact)
             s.flush()
             repo.delete_unused_tags(s)

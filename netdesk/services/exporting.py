@@ -59,7 +59,7 @@ class ExportService:
                     progress(len(contacts), len(chosen), "reading")
         try:
             if fmt is ExportFormat.VDIR:
-                target.mkdir(parents=True, exist_ok=True)
+                vdir.make_private_folder(target)
                 return vdir.write_vdir(contacts, target, version_for_vdir)
             if fmt is ExportFormat.CSV:
                 return contact_csv.write_contact_csv(contacts, target)

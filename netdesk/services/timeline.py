@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from netdesk.core.changes import ChangeSet, Written
-from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.errors import EditConflict, NotFoundError, ValidationError
 from netdesk.core.model import (
     Channel,
     Direction,
@@ -19,8 +19,10 @@ from netdesk.core.model import (
     Participant,
     ParticipantRole,
 )
+from netdesk.core.versions import three_way
 from netdesk.db import repository as repo
 from netdesk.db import search
+from netdesk.db.engine import write_transaction
 from netdesk.db.tables import Contact, Interaction, InteractionParticipant
 from netdesk.services.exchanges import refresh_exchange_facts
 
@@ -48,6 +50,7 @@ def to_interaction_dto(row: Interaction, names: dict[int, str]) -> InteractionDT
         is_open=row.is_open,
         source=row.source,
         external_id=row.external_id,
+        version=row.version,
     )
 
 
@@ -118,13 +121,21 @@ class TimelineService:
             logged = self._dtos(s, [row])[0]
         return Written(logged, _changes(logged, logged.contact_ids, f"{_what(logged)} {_with(logged)}"))
 
-    def update(self, interaction: InteractionDTO) -> Written[InteractionDTO]:
+    def update(self, interaction: InteractionDTO, base: InteractionDTO | None = None) -> Written[InteractionDTO]:
+        """Save ``interaction``; with ``base`` (as read before editing), changes made since merge field by field
+        and a field changed both ways raises EditConflict (see ContactService.update)."""
         validate_interaction(interaction)
-        with self._sessions.begin() as s:
+        with write_transaction(self._sessions) as s:
             row = s.get(Interaction, interaction.id)
             if row is None:
                 raise NotFoundError(f"no interaction with id {interaction.id}")
+            if base is not None and base.version != row.version:
+                current = self._dtos(s, [row])[0]
+                interaction, conflicts = three_way(base, interaction, current)
+                if conflicts:
+                    raise EditConflict(f"“{current.summary or current.kind.value}”", conflicts, interaction, current)
             before = [p.contact_id for p in row.participants]
+            row.version = row.version + 1  # participants live in another table: the trigger alone would miss them
             self._apply(s, row, interaction)
             s.flush()
             index_interactions(s, [row])

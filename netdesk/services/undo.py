@@ -226,15 +226,40 @@ class UndoJournal:
             try:
                 with self.recording() as rec, Session(bind=conn) as s, s.begin():
                     s.connection()  # begins: the journal switches recording on for this connection
+                    versions = self._versions(s, {"contacts": step.contact_ids, "interactions": step.interaction_ids})
                     for sql in reversed(step.statements):
                         if raw.execute(sql).rowcount == 0:
                             # The row is gone or moved on (deleted for good, changed by another program):
                             # replaying the rest would leave a mix, so the whole undo rolls back.
                             raise UndoConflictError(f"the data has changed since ({step.label or 'this change'})")
+                    self._raise_versions(s, versions)
                     self._reindex(s, step.contact_ids, step.interaction_ids)
             finally:
                 raw.execute("PRAGMA foreign_keys = ON")
         return rec.step(step.changes)
+
+    @staticmethod
+    def _versions(s: Session, ids_by_table: dict[str, frozenset[int]]) -> dict[str, dict[int, int]]:
+        """The current version of each of these contacts and interactions (tables without versions are skipped)."""
+        found: dict[str, dict[int, int]] = {}
+        for table, ids in ids_by_table.items():
+            if ids and "version" in Base.metadata.tables[table].c:
+                rows = s.execute(
+                    text(f"SELECT id, version FROM {table} WHERE id IN (SELECT value FROM json_each(:ids))"),
+                    {"ids": json.dumps(sorted(ids))},
+                )
+                found[table] = {int(i): int(v) for i, v in rows}
+        return found
+
+    @staticmethod
+    def _raise_versions(s: Session, before: dict[str, dict[int, int]]) -> None:
+        """An undo is a change like any other: each record it touched ends above every version it had, so an editor
+        opened before it merges with it instead of writing older values back (see migration 0004)."""
+        now = UndoJournal._versions(s, {table: frozenset(versions) for table, versions in before.items()})
+        for table, versions in before.items():
+            params = [{"v": max(v, now[table].get(i, v)) + 1, "id": i} for i, v in versions.items()]
+            if params:
+                s.execute(text(f"UPDATE {table} SET version = :v WHERE id = :id"), params)
 
     @staticmethod
     def _reindex(s: Session, contact_ids: Sequence[int] | frozenset[int], interaction_ids: frozenset[int]) -> None:

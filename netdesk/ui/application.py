@@ -35,7 +35,26 @@ def application() -> QApplication:
     icon = app_icon()
     if not icon.isNull():
         app.setWindowIcon(icon)
+    make_settings_private(QSettings().fileName())
     return app
+
+
+def make_settings_private(file_name: str) -> None:
+    """The settings file (it names the databases used) is readable by its owner only: created 0600 before QSettings
+    first writes it (QSettings keeps an existing file's mode), an existing one tightened, its folder 0700."""
+    path = Path(file_name)
+    if not path.is_absolute() or not hasattr(os, "getuid"):  # the Windows registry, or ACLs
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent.stat().st_uid == os.getuid() and path.parent.stat().st_mode & 0o077:
+            os.chmod(path.parent, 0o700)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        elif path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+            os.chmod(path, 0o600)
+    except OSError:  # a read-only home: nothing to protect there, and the app still starts
+        pass
 
 
 def _report_startup(app: QApplication, window: MainWindow) -> None:

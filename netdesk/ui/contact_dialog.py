@@ -36,6 +36,7 @@ from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
 from netdesk.services.contacts import ContactService
+from netdesk.ui.edit_conflict_dialog import save_merging
 from netdesk.ui.ops import write_directly
 
 ERROR_STYLE = "color: #c62828;"
@@ -582,7 +583,10 @@ class ContactDialog(QDialog):
             if self.original is None:
                 self.saved = self._write(lambda: self._contacts.create(dto))
             else:
-                self.saved = self._write(lambda: self._contacts.update(dto))
+                # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
+                self.saved = save_merging(
+                    lambda c, base: self._write(lambda: self._contacts.update(c, base=base)), dto, self.original, self
+                )
         except ValidationError as exc:
             self._show_error(self._error_label_for(exc.field), exc.message)
             return

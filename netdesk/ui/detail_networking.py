@@ -1,6 +1,7 @@
 """The networking part of the detail pane: strength, cadence, favours, follow-up, relationships, goals, job history.
 
-Everything here is a handful of indexed lookups for one contact, cheap enough for the GUI thread. Each action is
+Everything here is a handful of indexed lookups for one contact: ``load_facts`` reads them (the main window does
+that on a worker thread when the user moves through the list) and ``show_contact`` shows them. Each action is
 a write through ``ui.ops`` (undoable, errors shown one way); the window re-shows the contact from the change it
 publishes, so this panel never patches its own display after an edit.
 """
@@ -8,6 +9,7 @@ publishes, so this panel never patches its own display after an edit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
@@ -29,9 +31,11 @@ from PySide6.QtWidgets import (
 from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.core.exchange import Stage
-from netdesk.core.model import ContactDTO, ContactKind, ContactRow
-from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES
+from netdesk.core.model import ContactDTO, ContactHistoryEntry, ContactKind, ContactRow, InteractionDTO
+from netdesk.core.networking import NEW_CONNECTION_DAYS, RELATIONSHIP_TYPES, Strength
 from netdesk.services import NetDesk
+from netdesk.services.followups import Pipeline
+from netdesk.services.networking import GoalInfo, Relation
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
 from netdesk.ui.ops import ops_for
@@ -39,6 +43,28 @@ from netdesk.ui.widgets.person_practices import PersonPractices
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COUNTED_SHOWN = 5  # exchanges named under the strength score
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the panel shows about one person, read in one go (``NetworkingPanel.load_facts``), so that the
+    reading can happen off the GUI thread and the showing on it."""
+
+    contact_id: int
+    today: date
+    error: str = ""  # the services refused (the panel shows this instead)
+    strength: Strength | None = None
+    own_cadence: int | None = None
+    effective_cadence: int | None = None
+    cadence_tag: str = ""
+    last_contacted: datetime | None = None
+    favour_balance: tuple[int, int] = (0, 0)
+    open_favours: tuple[InteractionDTO, ...] = ()
+    pipeline: Pipeline | None = None
+    relationships: tuple[Relation, ...] = ()
+    goals: tuple[GoalInfo, ...] = ()
+    linked_goals: frozenset[int] = frozenset()
+    history: tuple[ContactHistoryEntry, ...] = ()
 
 
 def _day(d: date | datetime) -> str:
@@ -207,7 +233,8 @@ class NetworkingPanel(QWidget):
         self.contact = None
         self.setVisible(False)
 
-    def show_contact(self, contact: ContactDTO) -> None:
+    def show_contact(self, contact: ContactDTO, facts: PersonFacts | None = None) -> None:
+        """Show ``contact``; ``facts`` are what ``load_facts`` read for it (read here, on this thread, when None)."""
         self.contact = contact
         self.error_label.hide()
         if contact.id is None:
@@ -228,16 +255,51 @@ class NetworkingPanel(QWidget):
         self.write_note_button.setVisible(person)
         if not person:
             return
-        try:
-            self._show_person(contact, contact.id)
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
+        if facts is None or facts.contact_id != contact.id:
+            facts = self.load_facts(contact)
+        if facts is None:
+            return
+        if facts.error:
+            self.error_label.setText(facts.error)
             self.error_label.show()
+            return
+        self._show_person(contact, facts)
 
-    def _show_person(self, contact: ContactDTO, cid: int) -> None:
-        networking = self._nd.networking
-        today = self._today()
-        strength = networking.strength(cid, today)
+    def load_facts(self, contact: ContactDTO) -> PersonFacts | None:
+        """Everything the panel shows about a person, read from the services and nothing else (so it may run on a
+        worker thread); None for an organisation."""
+        if contact.id is None or contact.kind is not ContactKind.PERSON:
+            return None
+        cid = contact.id
+        nd, today = self._nd, self._today()
+        networking = nd.networking
+        try:
+            own, effective = networking.cadence_of(cid)
+            rows = nd.contacts.rows([cid])
+            overview = networking.goal_overview(today)
+            return PersonFacts(
+                contact_id=cid,
+                today=today,
+                strength=networking.strength(cid, today),
+                own_cadence=own,
+                effective_cadence=effective,
+                cadence_tag=self._cadence_tag(contact, effective) if own is None and effective is not None else "",
+                last_contacted=rows[0].last_contacted if rows else None,
+                favour_balance=networking.favour_balance(cid),
+                open_favours=tuple(networking.open_favours(cid)),
+                pipeline=nd.followups.pipeline(cid),
+                relationships=tuple(networking.relationships_of(cid)),
+                goals=tuple(networking.goals()),
+                linked_goals=frozenset(g.goal_id for g in overview if any(p.contact_id == cid for p in g.people)),
+                history=tuple(nd.contacts.history(cid)),
+            )
+        except NetDeskError as exc:
+            return PersonFacts(contact_id=cid, today=today, error=str(exc))
+
+    def _show_person(self, contact: ContactDTO, facts: PersonFacts) -> None:
+        today = facts.today
+        strength = facts.strength
+        assert strength is not None
         self.strength_label.setText(f"<b>Relationship strength {strength.score} / 100</b>")
         lines = [f"{escape(text)}: +{points}" for text, points in strength.parts]
         if strength.counted:
@@ -247,18 +309,17 @@ class NetworkingPanel(QWidget):
                 lines.append(f"… and {len(strength.counted) - len(shown)} more")
         self.strength_parts_label.setText("<br>".join(lines))
 
-        own, effective = networking.cadence_of(cid)
+        own, effective = facts.own_cadence, facts.effective_cadence
         if own is not None:
             cadence = f"every {_days(own)}"
         elif effective is not None:
-            tag = self._cadence_tag(contact, effective)
+            tag = facts.cadence_tag
             cadence = f"every {_days(effective)} (from tag “{escape(tag)}”)" if tag else f"every {_days(effective)}"
         else:
             cadence = "none"
         self.cadence_label.setText(f"Cadence: {cadence}")
 
-        rows = self._nd.contacts.rows([cid])
-        last = rows[0].last_contacted if rows else None
+        last = facts.last_contacted
         parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]
         if effective is not None and last is None:
             parts.append("the first exchange starts the rhythm")
@@ -267,10 +328,10 @@ class NetworkingPanel(QWidget):
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 
-        self.practices_label.show_contact(cid)
-        given, received = networking.favour_balance(cid)
+        self.practices_label.show_contact(facts.contact_id)
+        given, received = facts.favour_balance
         self.favours_label.setText(f"Favours: {given} given · {received} received")
-        for favour in networking.open_favours(cid):
+        for favour in facts.open_favours:
             if favour.id is None:
                 continue
             text = QLabel(f"Open: {escape(favour.summary or 'favour')} ({_day(favour.occurred_at)})")
@@ -287,11 +348,11 @@ class NetworkingPanel(QWidget):
             line.setContentsMargins(0, 0, 0, 0)
             self._open_favours.addWidget(holder)
 
-        self._show_followup(contact, cid, today)
-        self._show_relationships(cid)
-        self._show_goals(cid)
+        self._show_followup(facts.pipeline, today)
+        self._show_relationships(facts.relationships)
+        self._show_goals(facts)
         self.history_list.clear()
-        for entry in self._nd.contacts.history(cid):
+        for entry in facts.history:
             old, new = entry.old_value or "—", entry.new_value or "—"
             self.history_list.addItem(f"{_day(entry.changed_at)} · {entry.field}: {old} → {new}")
         self.history_title.setText(
@@ -306,9 +367,10 @@ class NetworkingPanel(QWidget):
                 return tag.name
         return ""
 
-    def _show_followup(self, contact: ContactDTO, cid: int, today: date) -> None:
+    def _show_followup(self, pipeline: Pipeline | None, today: date) -> None:
         """Where a new connection stands in the follow-up pipeline (read from the record), with the overrides."""
-        pipeline = self._nd.followups.pipeline(cid)
+        if pipeline is None:
+            return
         if pipeline.connected_on is None:
             self.new_connection_button.show()
             return
@@ -321,9 +383,9 @@ class NetworkingPanel(QWidget):
         elif pipeline.stage is Stage.NOTE_SENT:
             self.replied_button.show()
 
-    def _show_relationships(self, cid: int) -> None:
+    def _show_relationships(self, relationships: Sequence[Relation]) -> None:
         self.relationships_list.clear()
-        for relation in self._nd.networking.relationships_of(cid):
+        for relation in relationships:
             item = QListWidgetItem(f"{relation.role}: {relation.other_name}")
             item.setData(ID_ROLE, relation.id)
             item.setData(ID_ROLE + 1, relation.other_id)
@@ -331,15 +393,11 @@ class NetworkingPanel(QWidget):
             self.relationships_list.addItem(item)
         self.remove_relationship_button.setEnabled(self.relationships_list.count() > 0)
 
-    def _show_goals(self, cid: int) -> None:
-        linked = {
-            g.goal_id
-            for g in self._nd.networking.goal_overview(self._today())
-            if any(p.contact_id == cid for p in g.people)
-        }
+    def _show_goals(self, facts: PersonFacts) -> None:
+        linked = facts.linked_goals
         self.goals_list.blockSignals(True)
         self.goals_list.clear()
-        for goal in self._nd.networking.goals():
+        for goal in facts.goals:
             item = QListWidgetItem(goal.name)
             item.setData(ID_ROLE, goal.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -34,7 +34,7 @@ from netdesk.core.model import (
     PartialDate,
 )
 from netdesk.services import NetDesk
-from netdesk.ui.detail_networking import NetworkingPanel
+from netdesk.ui.detail_networking import NetworkingPanel, PersonFacts
 from netdesk.ui.icons import action_icon
 
 PHOTO_URL = QUrl("netdesk-photo:current")
@@ -239,6 +239,10 @@ class DetailPane(QWidget):
             panel.show_contact(self.contact)
         return panel
 
+    def load_facts(self, contact: ContactDTO) -> PersonFacts | None:
+        """The networking section's facts for ``contact``: service reads only, safe on a worker thread."""
+        return self.networking.load_facts(contact) if self.networking is not None else None
+
     def show_nothing(self, message: str = "Select a contact to see their details.") -> None:
         self.contact = None
         if self.networking is not None:
@@ -249,8 +253,13 @@ class DetailPane(QWidget):
         self.log_button.setEnabled(False)
 
     def show_contact(
-        self, contact: ContactDTO, timeline: Sequence[InteractionDTO], members: Sequence[ContactRow] | None = None
+        self,
+        contact: ContactDTO,
+        timeline: Sequence[InteractionDTO],
+        members: Sequence[ContactRow] | None = None,
+        facts: PersonFacts | None = None,
     ) -> None:
+        """Show ``contact``; the networking section reads its facts here unless ``facts`` (from ``load_facts``)."""
         self.contact = contact
         document: QTextDocument = self.browser.document()
         if contact.photo:
@@ -262,7 +271,7 @@ class DetailPane(QWidget):
             document.addResource(QTextDocument.ResourceType.ImageResource, PHOTO_URL, image)
         self.browser.setHtml(contact_html(contact, members))
         if self.networking is not None:
-            self.networking.show_contact(contact)
+            self.networking.show_contact(contact, facts)
         self.show_timeline(timeline)
         self.log_button.setEnabled(True)
 

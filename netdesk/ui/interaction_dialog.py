@@ -42,6 +42,7 @@ from netdesk.core.model import (
 from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
 from netdesk.ui.contact_dialog import error_label
+from netdesk.ui.edit_conflict_dialog import save_merging
 from netdesk.ui.ops import write_directly
 
 # The kinds a person logs by hand; "connected" and "connection request" come from LinkedIn imports.
@@ -343,7 +344,10 @@ class InteractionDialog(QDialog):
             label.hide()
         try:
             dto = self.interaction()
-            self.saved = self._write(lambda: self._save_all(dto))
+            # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
+            self.saved = save_merging(
+                lambda i, base: self._write(lambda: self._save_all(i, base)), dto, self.original, self
+            )
         except ValidationError as exc:
             label = {"summary": self.summary_error, "participants": self.participants_error}.get(
                 exc.field, self.form_error
@@ -357,11 +361,11 @@ class InteractionDialog(QDialog):
             return
         self.accept()
 
-    def _save_all(self, dto: InteractionDTO) -> Written[InteractionDTO]:
+    def _save_all(self, dto: InteractionDTO, base: InteractionDTO | None = None) -> Written[InteractionDTO]:
         if self.logs_introduction:
             written = self._log_introduction(dto)
         else:
-            written = self._timeline.log(dto) if self.original is None else self._timeline.update(dto)
+            written = self._timeline.log(dto) if self.original is None else self._timeline.update(dto, base=base)
         return Written(written.value, written.changes | self._save_goal_links(written.value))
 
     def _log_introduction(self, dto: InteractionDTO) -> Written[InteractionDTO]:

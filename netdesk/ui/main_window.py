@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QMimeData, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
@@ -44,6 +45,7 @@ from netdesk.ui.backup_dialog import BackupDialog
 from netdesk.ui.bus import ChangeBus
 from netdesk.ui.contact_dialog import ContactDialog
 from netdesk.ui.contact_table_model import Column, ContactTableModel
+from netdesk.ui.detail_networking import PersonFacts
 from netdesk.ui.detail_pane import DetailPane
 from netdesk.ui.export_dialog import ExportDialog, ExportRequest, ExportScope, export_target_dialog
 from netdesk.ui.icons import action_icon
@@ -75,10 +77,18 @@ DEFAULT_COLUMN_WIDTHS = {
 }
 
 
+class DetailRead(NamedTuple):
+    contact: ContactDTO | None  # None: no such contact (any more)
+    timeline: list[InteractionDTO]
+    members: list[ContactRow] | None
+    facts: PersonFacts | None
+
+
 class MainWindow(QMainWindow):
     contacts_loaded = Signal()
     import_finished = Signal()  # after any import ends: done, cancelled or failed
     search_finished = Signal()
+    detail_shown = Signal()  # the detail pane shows the contact selected last
     tags_loaded = Signal()
     database_changed = Signal(object)  # the Path of the database the window switched to
     database_closing = Signal()  # the window is about to close, or to switch away from, its database
@@ -103,6 +113,8 @@ class MainWindow(QMainWindow):
         # result is delivered through the event loop, so never before the window is complete).
         self._load_rows()
         self._search_generation = 0
+        self._detail_generation = 0
+        self._selecting = False
         self._tag: str | None = None
         self._organization: str | None = None
         self._tags: list[TagCount] = []
@@ -451,7 +463,12 @@ class MainWindow(QMainWindow):
             self.model.show_matching(ids)
         self._update_count()
         if selected is not None and self.model.row_of(selected) is not None:
-            self.select_contact(selected)
+            # Still listed: select it again; its details, when the pane does not show them yet, are read on a
+            # worker (searches run while another process imports, and a read here would wait on the GUI thread).
+            shown = self.detail.contact
+            self.select_contact(selected, read_detail=False)
+            if shown is None or shown.id != selected:
+                self._show_detail(selected, background=True)
         else:
             self._show_detail(None)
         self.search_finished.emit()
@@ -501,24 +518,32 @@ class MainWindow(QMainWindow):
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [cid for cid in (self.model.contact_id(r) for r in rows) if cid is not None]
 
-    def select_contact(self, contact_id: int) -> bool:
+    def select_contact(self, contact_id: int, read_detail: bool = True) -> bool:
         row = self.model.row_of(contact_id)
         if row is None:
             return False
         index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
+        self._selecting = True  # the detail is shown right below, at once: no read in the background as well
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+        finally:
+            self._selecting = False
         self.table.scrollTo(index)
-        self._show_detail(contact_id)
+        if read_detail:
+            self._show_detail(contact_id)
         return True
 
     def _current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_detail(self.model.contact_id(current.row()) if current.isValid() else None)
+        # The user moves through the list: the contact's details (a dozen queries) are read on a worker, so that
+        # holding an arrow key, or another process importing, never makes the window wait on the database.
+        if not self._selecting:
+            self._show_detail(self.model.contact_id(current.row()) if current.isValid() else None, background=True)
         self._sync_actions()
 
-    def _show_detail(self, contact_id: int | None) -> None:
-        # One contact's details are a few indexed lookups, fast enough for the GUI thread.
+    def _show_detail(self, contact_id: int | None, background: bool = False) -> None:
+        self._detail_generation += 1  # a detail still being read for an earlier contact is dropped when it comes
         if contact_id is None:
             if self.detail.contact is not None or not self.model.shown:
                 self.detail.show_nothing(
@@ -528,16 +553,38 @@ class MainWindow(QMainWindow):
                 )
             self._sync_actions()
             return
-        try:
-            contact = self.nd.contacts.get(contact_id)
-        except NotFoundError:
-            self.detail.show_nothing()
+        if not background:
+            self._detail_read(self._read_detail(contact_id))
             return
+        generation = self._detail_generation
+        read = self._read_detail
+
+        def shown(detail: DetailRead) -> None:
+            if generation == self._detail_generation:
+                self._detail_read(detail)
+
+        self.tasks.submit(lambda: read(contact_id), shown, self._task_failed)
+
+    def _read_detail(self, contact_id: int) -> DetailRead:
+        """Everything the detail pane shows about ``contact_id``, from the services only (runs on a worker too)."""
+        nd = self.nd
+        try:
+            contact = nd.contacts.get(contact_id)
+        except NotFoundError:
+            return DetailRead(None, [], None, None)
         members = None
         if contact.kind is ContactKind.ORGANIZATION:
-            members = self.nd.contacts.members_of(contact.organization or contact.name)
-        self.detail.show_contact(contact, self.nd.timeline.for_contact(contact_id, TIMELINE_LIMIT), members)
+            members = nd.contacts.members_of(contact.organization or contact.name)
+        timeline = nd.timeline.for_contact(contact_id, TIMELINE_LIMIT)
+        return DetailRead(contact, timeline, members, self.detail.load_facts(contact))
+
+    def _detail_read(self, detail: DetailRead) -> None:
+        if detail.contact is None:
+            self.detail.show_nothing()
+            return
+        self.detail.show_contact(detail.contact, detail.timeline, detail.members, detail.facts)
         self._sync_actions()
+        self.detail_shown.emit()
 
     def _sync_actions(self) -> None:
         has_selection = bool(self.table.selectionModel().selectedRows())

@@ -4,6 +4,10 @@ The first instance listens on a local socket (a Unix domain socket or a Windows 
 port) whose name is a hash of the user and the resolved database path. A second start connects, sends one JSON
 line ``{"files": [...]}`` and waits for ``ok``. If nobody answers, the name is stale (a crashed instance) and the
 new process starts normally, taking the name over.
+
+On Unix the socket lives in a folder only its user can enter ($XDG_RUNTIME_DIR/netdesk, else an owned 0700 folder
+in the temporary folder), so nobody else can take its name first; and both ends check the other's user id
+(SO_PEERCRED) before trusting it with file paths.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ import hashlib
 import json
 import logging
 import os
+import socket as sockets
+import stat
+import struct
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,14 +37,73 @@ MAX_MESSAGE_BYTES = 1 << 20
 REPLY_OK = b"ok\n"
 
 
+def _owned_private_dir(folder: Path) -> bool:
+    """``folder`` exists (or is made) as a real directory of this user that nobody else may enter."""
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        st = os.lstat(folder)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            log.warning("%s belongs to someone else; not using it for the instance socket", folder)
+            return False
+        if st.st_mode & 0o077:
+            os.chmod(folder, 0o700)
+        return True
+    except OSError:
+        return False
+
+
+def private_socket_dir() -> Path:
+    """Where this user's instance sockets live: a folder only they can enter.
+
+    When neither $XDG_RUNTIME_DIR nor the temporary folder gives one (someone else took the name), a fresh private
+    folder is used: this instance is then not found by later starts, which is safe, merely not single.
+    """
+    candidates = []
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        candidates.append(Path(runtime) / "netdesk")
+    candidates.append(Path(tempfile.gettempdir()) / f"netdesk-{os.getuid()}")
+    for folder in candidates:
+        if _owned_private_dir(folder):
+            return folder
+    return Path(tempfile.mkdtemp(prefix="netdesk-"))
+
+
 def server_name(db_path: Path) -> str:
-    """The local server name for ``db_path``: the same for every spelling of the path, private to the user."""
+    """The local server name for ``db_path``: the same for every spelling of the path, private to the user.
+
+    On Unix a full socket path in :func:`private_socket_dir`; on Windows a pipe name.
+    """
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no login name (some containers)
         user = str(os.getuid()) if hasattr(os, "getuid") else "user"
     key = f"{user}\0{os.path.normcase(str(db_path.expanduser().resolve()))}"
-    return "netdesk-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    name = "netdesk-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    if not hasattr(os, "getuid"):
+        return name
+    return str(private_socket_dir() / name)
+
+
+def peer_is_trusted(descriptor: int) -> bool:
+    """Whether the process at the other end of the connected local socket ``descriptor`` runs as this user.
+
+    Linux tells (SO_PEERCRED); elsewhere the private folder is the protection and this answers True.
+    """
+    if not hasattr(sockets, "SO_PEERCRED") or descriptor < 0:
+        return True
+    try:
+        probe = sockets.socket(fileno=os.dup(descriptor))
+    except OSError:
+        return False
+    try:
+        creds = probe.getsockopt(sockets.SOL_SOCKET, sockets.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return False
+    finally:
+        probe.close()  # closes the duplicate only
+    _pid, uid, _gid = struct.unpack("3i", creds)
+    return bool(uid == os.getuid())
 
 
 def encode_request(files: Sequence[Path]) -> bytes:
@@ -58,6 +125,10 @@ def forward_to_running_instance(db_path: Path, files: Sequence[Path] = ()) -> bo
     socket = QLocalSocket()
     socket.connectToServer(server_name(db_path))
     if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+        return False
+    if not peer_is_trusted(int(socket.socketDescriptor())):
+        log.warning("the process listening for %s runs as another user; not handing it anything", db_path)
+        socket.abort()
         return False
     try:
         socket.write(encode_request(files))
@@ -119,6 +190,11 @@ class InstanceServer(QObject):
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
+            if not peer_is_trusted(int(socket.socketDescriptor())):
+                log.warning("refused a connection from another user's process")
+                socket.abort()
+                socket.deleteLater()
+                continue
             self._buffers[socket] = b""
             socket.readyRead.connect(lambda s=socket: self._read(s))
             socket.disconnected.connect(lambda s=socket: self._forget(s))

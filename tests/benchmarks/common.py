@@ -21,9 +21,18 @@ sys.path.insert(0, str(REPO_ROOT))
 
 
 def bench_db_path(name: str) -> Path:
-    folder = Path(tempfile.gettempdir()) / "netdesk-bench"
-    folder.mkdir(exist_ok=True)
+    """Where a benchmark caches its database ``name``. The temp folder may be shared with checkouts at other schema
+    revisions (other branches): each revision has its own folder, so no checkout opens a database it cannot read."""
+    from netdesk.db.migrate import declared_head
+
+    folder = Path(tempfile.gettempdir()) / "netdesk-bench" / f"schema-{declared_head()}"
+    folder.mkdir(parents=True, exist_ok=True)
     return folder / name
+
+
+def contact_db_path(count: int) -> Path:
+    """The cached database of ``count`` unique contacts (see ``build_contact_db``)."""
+    return bench_db_path(f"contacts-unique-{count}.sqlite3")
 
 
 def syllables(n: int) -> str:
@@ -133,28 +142,21 @@ def command_line() -> str:
     return " ".join(["python", shown, *sys.argv[1:]])
 
 
-def record(
+def _result(
     figure: str,
     value: float,
     unit: str,
-    *,
-    anchor: str = "",
-    anchor_value: float | None = None,
-    target_ratio: float | None = None,
-    target: float | None = None,
+    anchor: str,
+    anchor_value: float | None,
+    target_ratio: float | None,
+    target: float | None,
 ) -> dict[str, Any]:
-    """Print one figure (with its anchor and their ratio, measured in this run) and append it to the results file.
-
-    The results file is named by $NETDESK_BENCH_RESULTS (run_all.py sets it): one JSON object per line, the
-    format documented in run_all.py. Without the variable the figure is only printed.
-    """
+    """One result in the format run_all.py documents; also appended to $NETDESK_BENCH_RESULTS when it is set."""
     ratio = value / anchor_value if anchor_value else None
     if target_ratio is not None:
         ok: bool | None = ratio is not None and ratio <= target_ratio
-    elif target is not None:
-        ok = value <= target
     else:
-        ok = None
+        ok = None if target is None else value <= target
     result = {
         "benchmark": Path(sys.argv[0]).name,
         "command": command_line(),
@@ -169,20 +171,36 @@ def record(
         "target": target,
         "ok": ok,
     }
-    line = f"{figure:<40} {_number(value):>8} {unit}"
-    if anchor:
-        line += f"   {anchor}: {_number(anchor_value or 0)} {unit}   ratio {ratio:.2f}" if ratio else f"   {anchor}: -"
-    if target_ratio is not None:
-        line += f" (target <= {target_ratio:g})"
-    elif target is not None:
-        line += f" (target <= {target:g} {unit})"
-    if ok is not None:
-        line += "  ok" if ok else "  OVER TARGET"
-    print(line, flush=True)
     destination = os.environ.get(RESULTS_ENV)
     if destination:
         with open(destination, "a", encoding="utf-8") as out:
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return result
+
+
+def record(
+    figure: str,
+    value: float,
+    unit: str,
+    *,
+    anchor: str = "",
+    anchor_value: float | None = None,
+    target_ratio: float | None = None,
+    target: float | None = None,
+) -> dict[str, Any]:
+    """Print one figure (with its anchor and their ratio, measured in this run) and record it (see ``_result``)."""
+    result = _result(figure, value, unit, anchor, anchor_value, target_ratio, target)
+    line = f"{figure:<40} {_number(value):>8} {unit}"
+    if anchor:
+        ratio = result["ratio"]
+        line += f"   {anchor}: {_number(anchor_value or 0)} {unit}" + (f"   ratio {ratio:.2f}" if ratio else "")
+    if target_ratio is not None:
+        line += f" (target <= {target_ratio:g}x)"
+    elif target is not None:
+        line += f" (target <= {target:g} {unit})"
+    if result["ok"] is not None:
+        line += "  ok" if result["ok"] else "  OVER TARGET"
+    print(line, flush=True)
     return result
 
 
@@ -191,26 +209,9 @@ def _number(value: float) -> str:
 
 
 def report_line(label: str, value: float, unit: str, target: float | None = None) -> str:
-    """A figure without an anchor, as a line to print; also recorded (see ``record``) when run by run_all.py."""
+    """A figure without an anchor, as a line to print; also recorded (see ``_result``) when run by run_all.py."""
+    _result(label, value, unit, "", None, None, target)
     verdict = "" if target is None else ("  ok" if value <= target else f"  OVER TARGET ({target:g} {unit})")
-    destination = os.environ.get(RESULTS_ENV)
-    if destination:
-        result = {
-            "benchmark": Path(sys.argv[0]).name,
-            "command": command_line(),
-            "size": _size["text"],
-            "figure": label,
-            "value": round(value, 4),
-            "unit": unit,
-            "anchor": "",
-            "anchor_value": None,
-            "ratio": None,
-            "target_ratio": None,
-            "target": target,
-            "ok": None if target is None else value <= target,
-        }
-        with open(destination, "a", encoding="utf-8") as out:
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
     return f"{label:<44} {value:10.1f} {unit}{verdict}"
 
 

@@ -61,7 +61,8 @@ def table(document: dict[str, Any]) -> str:
         "| figure | command | measured | anchor, same run | ratio | target | load |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    lines += [row(r) for r in document["results"] if r.get("anchor") or r.get("target") is not None]
+    shown = [r for r in document["results"] if r.get("anchor") or r.get("target") is not None]
+    lines += [row(r) for r in sorted(shown, key=lambda r: r["benchmark"])]  # stable: a script's own order kept
     cpus = document.get("cpus")
     lines.append("")
     lines.append(

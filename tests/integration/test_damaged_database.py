@@ -229,3 +229,19 @@ def test_restore_latest_over_a_damaged_database_keeps_the_damaged_file_aside(
     assert len(aside) == 1 and _sha(aside[0]) == damaged
     listed = _cli("list", "--db", str(db), "--json")
     assert listed.returncode == 0 and listed.stdout.count('"uid"') == 3000
+
+
+def test_restore_latest_passes_over_a_damaged_newer_backup(
+    nd: NetDesk, _cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    assert nd.backups is not None and nd.path is not None
+    nd.imports.import_contacts(_people(500), ImportReport())
+    sound = nd.backups.create("manual").path
+    nd.imports.import_contacts(_people(50, "later"), ImportReport())
+    newer = nd.backups.create("manual").path
+    data = bytearray(newer.read_bytes())
+    data[(_pages_of(newer, "contacts")[1] - 1) * PAGE : (_pages_of(newer, "contacts")[1] - 1) * PAGE + 8] = b"\xff" * 8
+    newer.write_bytes(bytes(data))
+    result = _cli("restore", "--db", str(nd.path), "--latest")
+    assert result.returncode == 0, result.stderr
+    assert sound.name in result.stderr

@@ -91,3 +91,34 @@ def test_without_a_backup_only_open_another_and_quit_are_offered(qapp, tmp_path:
     assert dialog.restore_button is None
     assert dialog.open_button.text().startswith("Open another") and dialog.quit_button.text() == "Quit"
     dialog.deleteLater()
+
+
+def test_the_daily_check_warns_and_stops_writes_while_the_app_runs(qtbot, window, db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    from netdesk.ui.tray import TrayController
+
+    assert db.path is not None
+    db.engine.dispose()
+    with sqlite3.connect(db.path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (page,) = conn.execute("SELECT pageno FROM dbstat WHERE name = 'ix_contacts_sort_key' LIMIT 1").fetchone()
+    conn.close()
+    data = bytearray(db.path.read_bytes())
+    at = data.find(b"lovelace", (page - 1) * 4096, page * 4096)
+    assert at > 0
+    data[at : at + 8] = b"lovelacf"  # an index key no longer matches its row: only integrity_check sees it
+    db.path.write_bytes(bytes(data))
+
+    tray = TrayController(window, notifier=lambda n: True, today=lambda: date.today() + timedelta(days=1), start=False)
+    tray.check()
+
+    def warning() -> QMessageBox | None:
+        found = window.findChild(QMessageBox, "damageWarning")
+        return found if found is not None and found.isVisible() else None
+
+    qtbot.waitUntil(lambda: warning() is not None, timeout=10_000)
+    box = warning()
+    assert box is not None and "is damaged" in box.text() and "missing from index" in box.text()
+    assert db.writes_refused
+    box.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -303,6 +304,8 @@ def test_settings_round_trip(qtbot, make_window, sample: dict[str, int], setting
     assert QSettings(str(settings_path), QSettings.Format.IniFormat).contains("contactTable/header")
 
     second = make_window()
+    if first.detail.contact is not None:  # the detail pane fills in from a worker: compare like with like
+        qtbot.waitUntil(lambda: second.detail.contact is not None)
     assert second.table.horizontalHeader().sectionSize(Column.NAME) == 333
     assert (second.size().width(), second.size().height()) == (760, 540)
     restored = second.splitter.sizes()
@@ -361,3 +364,31 @@ def test_photo_choose_and_remove(
     qtbot.waitUntil(lambda: window.current_dialog is None)
     saved: ContactDTO = db.contacts.get(sample["Grace Hopper"])
     assert saved.photo and saved.photo_mime == "image/png"
+
+
+def test_moving_through_the_list_reads_details_off_the_gui_thread(
+    qtbot, window: MainWindow, sample: dict[str, int]
+) -> None:  # type: ignore[no-untyped-def]
+    """Arrow keys through the list: each contact's details are read on a worker; only the last one is shown."""
+    window.table.setFocus()
+    window.table.selectRow(0)
+    first = window.model.contact_id(0)
+    with qtbot.waitSignal(window.detail_shown, timeout=10_000):
+        pass
+    assert window.detail.contact is not None and window.detail.contact.id == first
+    gui_thread_reads: list[int] = []
+    read = window._read_detail
+
+    def spy(contact_id: int):  # type: ignore[no-untyped-def]
+        if threading.current_thread() is threading.main_thread():
+            gui_thread_reads.append(contact_id)
+        return read(contact_id)
+
+    window._read_detail = spy  # type: ignore[method-assign]
+    for _ in range(3):
+        qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    last = window.model.contact_id(3)
+    qtbot.waitUntil(lambda: window.detail.contact is not None and window.detail.contact.id == last, timeout=10_000)
+    assert last is not None and last != first
+    assert gui_thread_reads == []
+    assert window.detail.contact.name in window.detail.text()

@@ -45,7 +45,10 @@ def test_server_name_is_per_database_whatever_the_spelling(tmp_path: Path) -> No
     a = tmp_path / "a.sqlite3"
     assert server_name(a) == server_name(tmp_path / "sub" / ".." / "a.sqlite3")
     assert server_name(a) != server_name(tmp_path / "b.sqlite3")
-    assert server_name(a).startswith("netdesk-") and len(server_name(a)) < 40  # short enough for a socket path
+    name = Path(server_name(a))
+    assert name.name.startswith("netdesk-") and len(str(name)) < 100  # short enough for a socket path
+    folder = name.parent  # private: nobody else can take the name first
+    assert folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o777 == 0o700
 
 
 def test_requests_round_trip_with_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

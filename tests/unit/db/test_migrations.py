@@ -110,7 +110,8 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")  # through every later revision
-    assert "last_in_at" not in {c["name"] for c in inspect(engine).get_columns("contacts")}
+    columns = {c["name"] for c in inspect(engine).get_columns("contacts")}
+    assert "last_in_at" not in columns and "version" not in columns
     assert not {"invitations", "introductions", "communities"} & set(inspect(engine).get_table_names())
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

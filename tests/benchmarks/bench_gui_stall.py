@@ -1,0 +1,247 @@
+"""Does the window stay responsive while contacts are imported? The longest gap between timer ticks on the GUI thread.
+
+    python tests/benchmarks/bench_gui_stall.py                  # 20,000 cards into a database of 20,000 contacts
+    python tests/benchmarks/bench_gui_stall.py --smoke          # tiny run for CI
+
+The main window is open on the database with its contact list showing and loaded, and a 5 ms timer on the GUI
+thread notes each tick. Two imports of 20,000 new vCards follow, each into its own copy of the database:
+
+- in the app (File → Import, which runs on a worker thread), until the list shows the new contacts;
+- from another process (`netdesk import`), which holds the write lock for its whole transaction, while the user
+  keeps working: the window is asked to search now and then (the search and the detail pane read the database).
+
+Figure: the longest gap between two ticks, less the timer's interval. Anchor, measured in the same run: the
+longest gap with the window idle for as long. Target (issue 12): at most 50 ms during either import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from bench_vcard_parse import make_card
+from common import assert_size, build_contact_db, contact_db_path, describe_size, record
+
+TICK_MS = 5
+DIAGNOSE = "--diagnose" in sys.argv
+TARGET_MS = 50.0
+
+
+class TickRecorder:
+    """A precise timer on the GUI thread; ``longest_gap_ms`` is the worst wait beyond its interval."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.ticks: list[float] = []
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+
+    def start(self) -> None:
+        self.ticks = [time.perf_counter()]
+        self.timer.start()
+        if DIAGNOSE:
+            threading.Thread(target=self._watch, args=(threading.main_thread().ident,), daemon=True).start()
+
+    def _watch(self, gui_thread: int | None) -> None:
+        """--diagnose: for each stall over 40 ms, how long it lasted and what the GUI thread was doing at 40 ms."""
+        pending: tuple[float, str] | None = None
+        while self.timer.isActive():
+            time.sleep(0.01)
+            last = self.ticks[-1]
+            if pending is not None and last != pending[0]:
+                print(
+                    f"--- stall of {(last - pending[0]) * 1000:.0f} ms at:\n{pending[1]}", file=sys.stderr, flush=True
+                )
+                pending = None
+            if pending is None and time.perf_counter() - last > 0.04:
+                frame = sys._current_frames().get(gui_thread or 0)
+                stack = "".join(f for f in traceback.format_stack(frame) if "netdesk/" in f) if frame else ""
+                pending = (last, stack or "(in Qt, or waiting for the GIL)\n")
+
+    def stop(self) -> float:
+        self.timer.stop()
+        self.ticks.append(time.perf_counter())
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        return max(0.0, max(gaps) * 1000 - TICK_MS)
+
+
+def wait_until(app: object, done: Callable[[], bool], timeout_s: float) -> None:
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            raise SystemExit("benchmark timed out")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.002)
+
+
+def open_window(db: Path) -> tuple[object, object]:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from netdesk.services import open_netdesk
+    from netdesk.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(db.with_suffix(".ini")), QSettings.Format.IniFormat)
+    settings.setValue("navigation/view", "contacts")  # the user is in the contact list, not on the Due page
+    window = MainWindow(open_netdesk(db), settings=settings)
+    window.show()
+    wait_until(app, lambda: window.loaded, 300)
+    return app, window
+
+
+def close_window(app: object, window: object) -> None:
+    from netdesk.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    nd = window.nd
+    window.close()
+    nd.close()
+
+
+def idle_gap(app: object, seconds: float) -> float:
+    recorder = TickRecorder()
+    recorder.start()
+    end = time.monotonic() + seconds
+    wait_until(app, lambda: time.monotonic() > end, seconds + 60)
+    return recorder.stop()
+
+
+def import_in_app(db: Path, cards: Path, expected: int) -> tuple[float, float]:
+    """Longest tick gap (ms) during File → Import until the list holds the new contacts; and its duration (s)."""
+    from netdesk.ui.main_window import MainWindow
+
+    app, window = open_window(db)
+    assert isinstance(window, MainWindow)
+    recorder = TickRecorder()
+    recorder.start()
+    start = time.monotonic()
+    window.import_files([cards])
+    wait_until(app, lambda: not window.import_running and window.model.total == expected, 600)
+    duration = time.monotonic() - start
+    gap = recorder.stop()
+    assert_size("contacts in the list after the import in the app", window.model.total, expected)
+    close_window(app, window)
+    return gap, duration
+
+
+def import_from_cli(db: Path, cards: Path) -> tuple[float, float]:
+    """Longest tick gap (ms) while `netdesk import` runs in another process and the user searches; its duration."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from netdesk.ui.main_window import MainWindow
+
+    app, window = open_window(db)
+    assert isinstance(window, MainWindow) and isinstance(app, QApplication)
+    queries = ["ada", "mar", "lovelace", "engines", "berlin", "kim", "zoë"]
+    recorder = TickRecorder()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    recorder.start()
+    start = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "import", "--db", str(db), str(cards)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    rng = random.Random(3)
+    next_search = time.monotonic()
+    deadline = time.monotonic() + 900
+    while process.poll() is None:
+        if time.monotonic() > deadline:
+            process.kill()
+            raise SystemExit("netdesk import did not finish in 15 minutes")
+        if time.monotonic() >= next_search:
+            window.search_edit.setText(rng.choice(queries))
+            window.run_search()
+            if window.model.shown:
+                window.table.selectRow(0)  # the detail pane reads the contact
+            next_search = time.monotonic() + 0.3
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.002)
+    duration = time.monotonic() - start
+    gap = recorder.stop()
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"netdesk import failed: {stderr}")
+    close_window(app, window)
+    return gap, duration
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=20_000, help="contacts in the database before the import")
+    parser.add_argument("--cards", type=int, default=20_000, help="new contacts imported")
+    parser.add_argument("--smoke", action="store_true", help="tiny run for CI")
+    parser.add_argument("--diagnose", action="store_true", help="print the GUI thread's stack at each stall")
+    parser.add_argument("--only", choices=("app", "cli"), help="measure one of the two imports")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.contacts, args.cards = 300, 200
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    base = contact_db_path(args.contacts)
+    build_contact_db(base, args.contacts)
+    describe_size(f"{args.cards:,} new cards into {args.contacts:,} contacts")
+    rng = random.Random(5)
+    expected = args.contacts + args.cards
+    with tempfile.TemporaryDirectory() as tmp:
+        cards = Path(tmp) / "address-book.vcf"
+        cards.write_text("".join(make_card(i, rng, None) for i in range(args.cards)), encoding="utf-8")
+        copies = []
+        for name in ("in-app", "cli"):
+            copy = Path(tmp) / f"{name}.sqlite3"
+            shutil.copyfile(base, copy)
+            copies.append(copy)
+        app_gap = app_s = cli_gap = cli_s = float("nan")
+        if args.only != "cli":
+            app_gap, app_s = import_in_app(copies[0], cards, expected)
+            print(f"import in the app took {app_s:.1f} s")
+        if args.only != "app":
+            cli_gap, cli_s = import_from_cli(copies[1], cards)
+            print(f"import from the command line took {cli_s:.1f} s")
+            from netdesk.services import open_netdesk
+
+            nd = open_netdesk(copies[1])
+            assert_size("contacts after the import from the command line", nd.contacts.count(), expected)
+            nd.close()
+        from PySide6.QtWidgets import QApplication
+
+        idle = idle_gap(QApplication.instance(), 5.0)
+    anchor = "idle window"
+    if args.only != "cli":
+        record(
+            "longest GUI stall, import in the app", app_gap, "ms", anchor=anchor, anchor_value=idle, target=TARGET_MS
+        )
+    if args.only != "app":
+        record(
+            "longest GUI stall, import by another process",
+            cli_gap,
+            "ms",
+            anchor=anchor,
+            anchor_value=idle,
+            target=TARGET_MS,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

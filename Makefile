@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck bench bench-smoke package system-deps clean
+.PHONY: run demo test lint typecheck bench bench-smoke package screenshots system-deps clean
 
 $(STAMP): pyproject.toml
 	@bash .ci/system-deps.sh
@@ -29,6 +29,9 @@ test: $(STAMP)  ## install and run the whole test suite, lint and type check inc
 bench: $(STAMP)  ## full-size benchmarks; writes tests/benchmarks/results.json and README.md's speed table from it
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py $(ARGS)
 	$(BIN)/python tests/benchmarks/readme_table.py
+
+screenshots: $(STAMP)  ## every page in both themes at 1024x700 and 1600x1000, into docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/screenshots.py docs/screenshots
 
 package: $(STAMP)  ## one-folder PyInstaller build plus a smoke run of the frozen app
 	$(BIN)/python -m pip install --quiet -e ".[package]"

@@ -240,6 +240,12 @@ _register("restore", "restore a backup (the current state is backed up first)", 
 
 cli_networking.register(_register)
 
+# --- CardDAV accounts and sync (netdesk/cli_sync.py) ---------------------------------------------------------
+from netdesk import cli_sync  # noqa: E402
+
+_register("account", "add, list or remove CardDAV accounts", cli_sync.configure_account, cli_sync.run_account)
+_register("sync", "two-way sync with the CardDAV accounts", cli_sync.configure_sync, cli_sync.run_sync)
+
 from netdesk import cli_practices  # noqa: E402  (registers its commands; it imports this module's helpers)
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from netdesk.core.networking import MAX_CADENCE_DAYS, TODAY_LIMIT
+from netdesk.core.networking import MAX_CADENCE_DAYS as MAX_CADENCE_DAYS
+from netdesk.core.networking import TODAY_LIMIT
 from netdesk.services.backup import DEFAULT_KEEP
 
 MIN_BACKUPS_KEPT = 1

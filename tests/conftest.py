@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test may read or write the user's real keyring; tests of the keyring path install an in-memory one.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+# Helpers shared by tests and benchmarks (carddav_servers.py) are imported by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from netdesk.services import NetDesk, open_netdesk
 
@@ -55,19 +60,27 @@ _original_connect = socket.socket.connect
 _original_connect_ex = socket.socket.connect_ex
 
 
-def _is_network(sock: socket.socket) -> bool:
-    return sock.family in (socket.AF_INET, socket.AF_INET6)
+# Ports of the servers tests start themselves on the loopback interface (tests/carddav_servers.py): the only
+# connections allowed. Filled by ``allow_loopback_port`` for as long as such a server runs.
+_allowed_loopback_ports: set[int] = set()
+
+
+def _is_network(sock: socket.socket, address: object = None) -> bool:
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return False
+    loopback = isinstance(address, tuple) and len(address) >= 2 and address[0] in ("127.0.0.1", "::1")
+    return not (loopback and address[1] in _allowed_loopback_ports)  # type: ignore[index]
 
 
 def _guarded_connect(self: socket.socket, address: object) -> None:
-    if _is_network(self):
+    if _is_network(self, address):
         _network_attempts.append(repr(address))
         raise ConnectionRefusedError(f"NetDesk tests forbid network connections (tried {address!r})")
     _original_connect(self, address)  # type: ignore[arg-type]
 
 
 def _guarded_connect_ex(self: socket.socket, address: object) -> int:
-    if _is_network(self):
+    if _is_network(self, address):
         _network_attempts.append(repr(address))
         raise ConnectionRefusedError(f"NetDesk tests forbid network connections (tried {address!r})")
     return _original_connect_ex(self, address)  # type: ignore[arg-type]
@@ -101,3 +114,32 @@ def story() -> object:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+class LoopbackPorts:
+    """Lets a fixture open the guard for the port of a server it started on 127.0.0.1, and close it again."""
+
+    def allow(self, port: int) -> None:
+        _allowed_loopback_ports.add(port)
+
+    def forbid(self, port: int) -> None:
+        _allowed_loopback_ports.discard(port)
+
+
+@pytest.fixture(scope="session")
+def loopback_ports() -> LoopbackPorts:
+    return LoopbackPorts()
+
+
+# --- real CardDAV servers (tests/carddav_servers.py), started once per session when a test asks for one -----------
+import carddav_servers as servers  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def radicale_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
+    yield from servers.running(servers.radicale, tmp_path_factory.mktemp("radicale"), loopback_ports)
+
+
+@pytest.fixture(scope="session")
+def xandikos_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
+    yield from servers.running(servers.xandikos, tmp_path_factory.mktemp("xandikos"), loopback_ports)

@@ -26,7 +26,10 @@ from netdesk.core.model import (
     sorted_tags,
 )
 from netdesk.core.normalize import fold, normalize_email, normalize_phone, sort_key
-from netdesk.db import search
+from netdesk.db import (
+    search,
+    versioning,  # noqa: F401  (raises the version on every ORM update)
+)
 from netdesk.db.practice_search import extra_documents
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
@@ -395,7 +398,7 @@ def executemany_rows(
     names = ["id"] * (ids is not None) + names
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     params = values if ids is None else [(i, *v) for i, v in zip(ids, values, strict=True)]
-    session.connection().exec_driver_sql(sql, params)  # type: ignore[arg-type]
+    session.connection().exec_driver_sql(sql, params)
 
 
 def _row_tuples(

@@ -82,7 +82,7 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    # Raised by a trigger (migration 0004) on every write to an edited field: a save based on an older one merges.
+    # Raised on every update (db/versioning.py): a save based on an older version merges instead of reverting.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     # Computed by SQLite, never written (VIRTUAL: no storage, only the partial indexes below hold them). They let
     # the due list find this fortnight's occasions and this month's new connections by index range instead of
@@ -237,7 +237,7 @@ class Interaction(Base):
     source: Mapped[str] = mapped_column(String(32), default="")
     external_id: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))  # raised by a trigger (0004)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))  # raised on every update
 
     participants: Mapped[list[InteractionParticipant]] = relationship(
         back_populates="interaction", cascade="all, delete-orphan"
@@ -512,3 +512,63 @@ class GoalCommunity(Base):
 
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"), primary_key=True)
+
+
+# --- CardDAV sync (netdesk/sync, services/sync.py; migration 0005) -----------------------------------------------
+
+
+class SyncAccount(Base):
+    """A CardDAV account of this database. Its password lives in the system keyring, never here."""
+
+    __tablename__ = "sync_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    username: Mapped[str] = mapped_column(Text)
+    # PEM of a pinned certificate for a self-signed server (public data, not a secret); "" = the system's CAs.
+    certificate: Mapped[str] = mapped_column(Text, default="")
+    interval_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncBook(Base):
+    """An address book of an account, synced into one tag."""
+
+    __tablename__ = "sync_books"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("sync_accounts.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    display_name: Mapped[str] = mapped_column(Text, default="")
+    tag: Mapped[str] = mapped_column(Text, default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    sync_token: Mapped[str] = mapped_column(Text, default="")
+    # The collection's CTag when the token was stored: the same CTag again means nothing changed on the server.
+    ctag: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("account_id", "url", name="uq_sync_books_account_url"),)
+
+
+class SyncItem(Base):
+    """One card of a book as last seen in step with the server: what an incremental sync compares against."""
+
+    __tablename__ = "sync_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("sync_books.id", ondelete="CASCADE"))
+    href: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str] = mapped_column(Text, default="")
+    # SET NULL: a contact purged from the trash leaves its item behind, so the delete still reaches the server.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True)
+    # The server's card as last fetched or written: the common base of a three-way merge.
+    card: Mapped[str] = mapped_column(Text, default="")
+    # The contact's updated_at when it was last in step; any other value means a local edit to send.
+    local_stamp: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("book_id", "href", name="uq_sync_items_book_href"),
+        Index("ix_sync_items_contact_id", "contact_id"),
+    )

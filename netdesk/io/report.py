@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from netdesk.core.words import plural
+
 
 @dataclass(frozen=True, slots=True)
 class ImportProblem:
@@ -55,7 +57,7 @@ class ImportReport:
             f"{len(self.skipped)} skipped",
         ]
         if self.interactions_added:
-            parts.append(f"{self.interactions_added} interactions added")
-        parts.append(f"{len(self.errors)} problems")
+            parts.append(f"{plural(self.interactions_added, 'interaction')} added")
+        parts.append(plural(len(self.errors), "problem"))
         text = ", ".join(parts)
         return text + (" (cancelled, nothing saved)" if self.cancelled else "")

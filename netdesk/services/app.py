@@ -25,6 +25,7 @@ from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
 from netdesk.services.offers import OffersService
 from netdesk.services.owner import OwnerService
+from netdesk.services.sync_accounts import SyncService
 from netdesk.services.timeline import TimelineService
 from netdesk.services.undo import UndoJournal
 
@@ -54,6 +55,7 @@ class NetDesk:
         self.offers = OffersService(self.sessions)
         self.goal_targets = GoalTargetService(self.sessions)
         self.network = NetworkJsonService(self.sessions)
+        self.sync = SyncService(self.sessions)  # CardDAV: opens connections only when asked to sync an account
 
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:

@@ -188,7 +188,7 @@ def import_contacts_in(
         for f in SCALAR_FIELDS
         if getattr(original_dtos[cid], f) and getattr(original_dtos[cid], f) != getattr(existing_dtos[cid], f)
     ]
-    history += [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]  # type: ignore[index]
+    history += [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]
     _add_history(s, history, source)
     s.flush()
 
@@ -374,3 +374,15 @@ class ImportService:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
             return Written(cancelled)
         return Written(report, _import_changes(contact_ids, interaction_ids, report, len(paths)))
+
+
+__all__ = [
+    "BatchResult",
+    "CancelCheck",
+    "ImportCancelled",
+    "ImportReport",
+    "ImportService",
+    "MatchKeys",
+    "Progress",
+    "import_contacts_in",
+]

@@ -135,7 +135,7 @@ class TimelineService:
                 if conflicts:
                     raise EditConflict(f"“{current.summary or current.kind.value}”", conflicts, interaction, current)
             before = [p.contact_id for p in row.participants]
-            row.version = row.version + 1  # participants live in another table: the trigger alone would miss them
+            row.version = row.version + 1  # participants live in another table: a change of them alone counts too
             self._apply(s, row, interaction)
             s.flush()
             index_interactions(s, [row])

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QV
 
 from netdesk import APP_NAME, __version__
 from netdesk.ui.icons import app_icon
+from netdesk.ui.theme import secondary_text
 
 
 class AboutDialog(QDialog):
@@ -24,7 +25,8 @@ class AboutDialog(QDialog):
         text = QLabel(
             f"<h2>{APP_NAME} {__version__}</h2>"
             "<p>A desktop contact manager for people who network on purpose.</p>"
-            f"<p style='color:gray'>Python {platform.python_version()} · PySide6 {pyside_version}</p>"
+            f"<p style='color:{secondary_text().name()}'>"
+            f"Python {platform.python_version()} · PySide6 {pyside_version}</p>"
             "<p>MIT licence.</p>"
         )
         text.setObjectName("aboutText")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.services.backup import BackupInfo, BackupService
 from netdesk.ui.icons import action_icon
+from netdesk.ui.safe_text import plain_tooltip
 
 REASONS = {
     "manual": "Backed up by hand",
@@ -97,7 +98,7 @@ class BackupDialog(QDialog):
         self.table.setRowCount(len(self.backups))
         for row, backup in enumerate(self.backups):
             date = QTableWidgetItem(backup.created_at.strftime("%d %b %Y %H:%M:%S"))
-            date.setToolTip(str(backup.path))
+            date.setToolTip(plain_tooltip(str(backup.path)))
             reason = QTableWidgetItem(REASONS.get(backup.reason, backup.reason.replace("-", " ").capitalize()))
             count = QTableWidgetItem("?" if backup.contact_count is None else f"{backup.contact_count:,}")
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -38,15 +38,16 @@ from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, Contact
 from netdesk.services.contacts import ContactService
 from netdesk.ui.edit_conflict_dialog import save_merging
 from netdesk.ui.ops import write_directly
+from netdesk.ui.theme import error_text
 
-ERROR_STYLE = "color: #c62828;"
 PHOTO_SIZE = 96
 
 
 def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
+    label.setStyleSheet(f"color: {error_text().name()};")  # readable in the theme in use
     label.setWordWrap(True)
     label.hide()
     return label

@@ -39,6 +39,8 @@ from netdesk.services.networking import GoalInfo, Relation
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
 from netdesk.ui.ops import ops_for
+from netdesk.ui.safe_text import plain_label, plain_tooltip
+from netdesk.ui.theme import error_text, secondary_text
 from netdesk.ui.widgets.person_practices import PersonPractices
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -95,9 +97,10 @@ class RelationshipDialog(ContactPicker):
         self.type_combo.setEditable(True)  # any other type ("neighbour") is kept as typed
         self.type_combo.addItems(RELATIONSHIP_TYPES)
         row = QHBoxLayout()
-        row.addWidget(QLabel("The person picked below is"))
+        # Reads as a sentence: "<picked person> is Nadia's [colleague]".
+        row.addWidget(plain_label("The person you pick below is"))
+        row.addWidget(plain_label(f"{contact.name}’s"))
         row.addWidget(self.type_combo, 1)
-        row.addWidget(QLabel(f"of {escape(contact.name)}"))
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(0, row)
@@ -122,6 +125,7 @@ class NetworkingPanel(QWidget):
         def label(name: str) -> QLabel:
             widget = QLabel()
             widget.setObjectName(name)
+            widget.setTextFormat(Qt.TextFormat.RichText)  # built here: every value in it is escaped
             widget.setWordWrap(True)
             widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             return widget
@@ -134,7 +138,7 @@ class NetworkingPanel(QWidget):
 
         self.strength_label = label("strengthLabel")
         self.strength_parts_label = label("strengthParts")
-        self.strength_parts_label.setStyleSheet("color: gray;")
+        self.strength_parts_label.setStyleSheet(f"color: {secondary_text().name()};")
         self.cadence_label = label("cadenceLabel")
         self.cadence_button = button("Change…", "changeCadenceButton", self.change_cadence)
         self.due_label = label("nextDueLabel")
@@ -162,7 +166,7 @@ class NetworkingPanel(QWidget):
         self.history_list.setMaximumHeight(80)
         self.intro_button = button("Who can introduce me?", "whoCanIntroduceButton", self._request_introductions)
         self.error_label = label("networkingError")
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(f"color: {error_text().name()};")
 
         def row(*widgets: QWidget) -> QHBoxLayout:
             line = QHBoxLayout()
@@ -245,9 +249,11 @@ class NetworkingPanel(QWidget):
         for widget in self._person_only:
             widget.setVisible(person)
         self.intro_button.setToolTip(
-            f"Find who can introduce you to {contact.name}"
-            if person or not contact.organization
-            else f"Find who can introduce you to people at {contact.organization}"
+            plain_tooltip(
+                f"Find who can introduce you to {contact.name}"
+                if person or not contact.organization
+                else f"Find who can introduce you to people at {contact.organization}"
+            )
         )
         self._clear_open_favours()
         for widget in (self.followup_label, self.messaged_button, self.replied_button, self.new_connection_button):
@@ -334,7 +340,7 @@ class NetworkingPanel(QWidget):
         for favour in facts.open_favours:
             if favour.id is None:
                 continue
-            text = QLabel(f"Open: {escape(favour.summary or 'favour')} ({_day(favour.occurred_at)})")
+            text = plain_label(f"Open: {favour.summary or 'favour'} ({_day(favour.occurred_at)})")
             text.setWordWrap(True)
             done = QPushButton("Mark done")
             done.setObjectName("markFavourDoneButton")
@@ -389,7 +395,7 @@ class NetworkingPanel(QWidget):
             item = QListWidgetItem(f"{relation.role}: {relation.other_name}")
             item.setData(ID_ROLE, relation.id)
             item.setData(ID_ROLE + 1, relation.other_id)
-            item.setToolTip(relation.notes or f"{relation.other_name} is their {relation.role}")
+            item.setToolTip(plain_tooltip(relation.notes or f"{relation.other_name} is their {relation.role}"))
             self.relationships_list.addItem(item)
         self.remove_relationship_button.setEnabled(self.relationships_list.count() > 0)
 

@@ -36,6 +36,8 @@ from netdesk.core.model import (
 from netdesk.services import NetDesk
 from netdesk.ui.detail_networking import NetworkingPanel, PersonFacts
 from netdesk.ui.icons import action_icon
+from netdesk.ui.safe_text import plain_tooltip, safe_link, web_address
+from netdesk.ui.theme import secondary_text
 
 PHOTO_URL = QUrl("netdesk-photo:current")
 PHOTO_PX = 88
@@ -74,8 +76,13 @@ def interaction_text(i: InteractionDTO, contact_id: int | None) -> str:
 STAR = ' <span style="color:#e0a100" title="preferred">★</span>'
 
 
+def _quiet() -> str:
+    """Secondary text: legible (4.5:1) in the theme in use, unlike a fixed grey."""
+    return secondary_text().name()
+
+
 def _label(label: str) -> str:
-    return f" <span style='color:gray'>{escape(label)}</span>" if label else ""
+    return f" <span style='color:{_quiet()}'>{escape(label)}</span>" if label else ""
 
 
 def _points_html(points: Sequence[ContactPoint], scheme: str = "") -> list[str]:
@@ -84,8 +91,10 @@ def _points_html(points: Sequence[ContactPoint], scheme: str = "") -> list[str]:
     for p in sorted(points, key=lambda p: not p.pref):
         value = escape(p.value)
         if scheme == "url":
-            href = p.value if "://" in p.value else f"https://{p.value}"
-            value = f'<a href="{escape(href)}">{value}</a>'
+            # Only web addresses become links (file:, smb: … stay text: the system opener would run them).
+            url = web_address(p.value)
+            if url is not None:
+                value = f'<a href="{escape(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))}">{value}</a>'
         elif scheme:
             value = f'<a href="{scheme}:{escape(p.value)}">{value}</a>'
         cells.append(value + _label(p.label) + (STAR if p.pref else ""))
@@ -147,7 +156,8 @@ def contact_html(c: ContactDTO, members: Sequence[ContactRow] | None) -> str:
         for i, cell in enumerate(cells):
             head = escape(title) if i == 0 else ""
             parts.append(
-                f"<tr><td style='color:gray' valign='top' align='right'>{head}</td><td valign='top'>{cell}</td></tr>"
+                f"<tr><td style='color:{_quiet()}' valign='top' align='right'>{head}</td>"
+                f"<td valign='top'>{cell}</td></tr>"
             )
     parts.append("</table>")
     if c.notes:
@@ -158,13 +168,13 @@ def contact_html(c: ContactDTO, members: Sequence[ContactRow] | None) -> str:
         if members:
             items = "".join(
                 f'<li><a href="contact:{m.id}">{escape(m.name)}</a>'
-                + (f" <span style='color:gray'>· {escape(m.title)}</span>" if m.title else "")
+                + (f" <span style='color:{_quiet()}'>· {escape(m.title)}</span>" if m.title else "")
                 + "</li>"
                 for m in members
             )
             parts.append(f"<ul style='margin-top:0'>{items}</ul>")
         else:
-            parts.append("<p style='color:gray'>Nobody in your network works here yet.</p>")
+            parts.append(f"<p style='color:{_quiet()}'>Nobody in your network works here yet.</p>")
     return "".join(parts)
 
 
@@ -247,7 +257,7 @@ class DetailPane(QWidget):
         self.contact = None
         if self.networking is not None:
             self.networking.clear()
-        self.browser.setHtml(f"<p style='color:gray; margin-top:24px' align='center'>{escape(message)}</p>")
+        self.browser.setHtml(f"<p style='color:{_quiet()}; margin-top:24px' align='center'>{escape(message)}</p>")
         self.timeline_list.clear()
         self.timeline_title.setText("<b>Timeline</b>")
         self.log_button.setEnabled(False)
@@ -281,7 +291,7 @@ class DetailPane(QWidget):
         for interaction in timeline:
             item = QListWidgetItem(interaction_text(interaction, cid))
             item.setData(INTERACTION_ROLE, interaction)
-            item.setToolTip(interaction.notes or interaction.summary)
+            item.setToolTip(plain_tooltip(interaction.notes or interaction.summary))
             self.timeline_list.addItem(item)
         self.timeline_title.setText(
             f"<b>Timeline</b> ({len(timeline)})" if timeline else "<b>Timeline</b> — nothing logged yet"
@@ -299,5 +309,5 @@ class DetailPane(QWidget):
             self.organization_clicked.emit(unquote(url.toString()[len("org:") :]))
         elif scheme == "contact":
             self.contact_clicked.emit(int(url.path() or url.toString()[len("contact:") :]))
-        else:
+        elif safe_link(url):
             QDesktopServices.openUrl(url)

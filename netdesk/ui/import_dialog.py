@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import Written
-from netdesk.io.report import ImportReport
-from netdesk.services.importing import ImportService
+from netdesk.services.importing import ImportReport, ImportService
 from netdesk.ui.ops import Ops
+from netdesk.ui.safe_text import plain_tooltip
 
 # What a drop or the file dialog may hand to the importer; folders (vdir, LinkedIn export) are accepted too.
 IMPORTABLE_SUFFIXES = frozenset({".vcf", ".vcard", ".zip", ".csv"})
@@ -189,11 +189,11 @@ class ImportReportDialog(QDialog):
         header.setStretchLastSection(True)
         for row, problem in enumerate(report.errors):
             file_item = QTableWidgetItem(Path(problem.file).name)
-            file_item.setToolTip(problem.file)
+            file_item.setToolTip(plain_tooltip(problem.file))
             line_item = QTableWidgetItem("" if problem.line is None else str(problem.line))
             line_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             reason_item = QTableWidgetItem(problem.reason)
-            reason_item.setToolTip(problem.reason)
+            reason_item.setToolTip(plain_tooltip(problem.reason))
             for column, item in enumerate((file_item, line_item, reason_item)):
                 self.problems_table.setItem(row, column, item)
         self.problems_table.resizeColumnToContents(0)

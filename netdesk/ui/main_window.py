@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Sequence
+from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,10 +36,11 @@ from netdesk import APP_NAME
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NetDeskError, NotFoundError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
-from netdesk.io.report import ImportReport
+from netdesk.core.words import plural
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.backup import BackupInfo
 from netdesk.services.contacts import ContactService
+from netdesk.services.importing import ImportReport
 from netdesk.settings import KEY_LAST_DATABASE, Preferences
 from netdesk.ui.about import AboutDialog
 from netdesk.ui.backup_dialog import BackupDialog
@@ -58,13 +60,18 @@ from netdesk.ui.import_dialog import (
 )
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.navigation import Navigation
-from netdesk.ui.ops import Ops
+from netdesk.ui.ops import Ops, failure_text, show_error
+from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
+from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.single_instance import forward_to_running_instance
+from netdesk.ui.sync_ui import SyncController, add_accounts_button, show_synced_line
 from netdesk.ui.trash_dialog import TrashDialog
+from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.workers import TaskRunner
 
 SEARCH_DELAY_MS = 150
+CHANGED_ROWS_ON_GUI_THREAD = 200  # a change to more contacts reads their rows on a worker (see contacts_changed)
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
 TIMELINE_LIMIT = 500
 DEFAULT_COLUMN_WIDTHS = {
@@ -124,6 +131,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self._build_actions()
+        self.sync_ui = SyncController(self, nd, self.reload_contacts)  # CardDAV (ui/sync_ui.py)
         self._build_menus_and_toolbar()
         self.navigation = Navigation(self)  # Contacts / Due / Timeline / … pages, Ctrl+1…6, quick log
         self._restore_settings()
@@ -161,7 +169,8 @@ class MainWindow(QMainWindow):
         for column, width in DEFAULT_COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())  # Enter or double-click opens
+        install_context_menu(self.table, self)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_actions())
 
@@ -182,6 +191,7 @@ class MainWindow(QMainWindow):
         # Shown while the list is narrowed to one organisation's people.
         self.filter_banner = QLabel()
         self.filter_banner.setObjectName("filterBanner")
+        self.filter_banner.setTextFormat(Qt.TextFormat.RichText)  # built here, the organisation escaped
         self.filter_banner.setStyleSheet("background: palette(alternate-base); padding: 4px 8px;")
         self.filter_banner.linkActivated.connect(lambda _link: self.clear_filters())
         self.filter_banner.hide()
@@ -192,6 +202,13 @@ class MainWindow(QMainWindow):
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.filter_banner)
         centre_layout.addWidget(self.table)
+        # An empty database shows what to do instead of an empty list (first run).
+        self.welcome = WelcomePage()
+        self.welcome.import_requested.connect(lambda: self.choose_import_files())
+        self.welcome.add_requested.connect(lambda: self.new_contact())
+        self.welcome.demo_requested.connect(lambda: self.open_demo())
+        self.welcome.hide()
+        centre_layout.addWidget(self.welcome)
 
         self.detail = DetailPane()
         self.detail.organization_clicked.connect(self.show_organization)
@@ -236,9 +253,11 @@ class MainWindow(QMainWindow):
             "&New contact…", self.new_contact, QKeySequence.StandardKey.New, "new-contact", "newContactAction"
         )
         self.new_action.setToolTip("New contact (Ctrl+N)")
-        self.edit_action = self._action("&Edit contact…", self.edit_selected, "Ctrl+E", "edit", "editContactAction")
+        # Edit and Delete act on what the current page has selected (page_actions): never on a hidden contact.
+        self.edit_action = self._action("&Edit contact…", self._edit_on_page, "Ctrl+E", "edit", "editContactAction")
+        self.edit_action.setShortcuts([QKeySequence("Ctrl+E"), QKeySequence(Qt.Key.Key_F2)])
         self.delete_action = self._action(
-            "&Delete contact", self.delete_selected, QKeySequence.StandardKey.Delete, "delete", "deleteContactAction"
+            "&Delete contact", self._delete_on_page, QKeySequence.StandardKey.Delete, "delete", "deleteContactAction"
         )
         self.log_action = self._action(
             "&Log interaction…", self._quick_log, "Ctrl+L", "log-interaction", "logInteractionAction"
@@ -271,6 +290,7 @@ class MainWindow(QMainWindow):
         self._build_transfer_actions(file_menu)
         file_menu.addSeparator()
         self._build_database_actions(file_menu)
+        file_menu.addAction(self.sync_ui.sync_action)
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -283,6 +303,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
+        edit_menu.addAction(self.sync_ui.accounts_action)
         view_menu = self.view_menu = bar.addMenu("&View")
         view_menu.addAction(self.trash_action)
         view_menu.addAction(self.sidebar_action)
@@ -340,6 +361,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         if self._import_job is not None:
             self._import_job.cancel()  # the import rolls back instead of holding up the close
+        self.sync_ui.close()  # a running sync stops at its next batch, keeping what it finished
         self.tasks.close()  # wait for background queries before the database goes away
         self.database_closing.emit()  # and for the views' own
         super().closeEvent(event)
@@ -389,7 +411,7 @@ class MainWindow(QMainWindow):
         for tag in tags:
             item = QListWidgetItem(action_icon("tag"), f"{tag.name}  ({tag.count})")
             item.setData(TAG_ROLE, tag.name)
-            item.setToolTip(f"{tag.count} contacts tagged “{tag.name}”")
+            item.setToolTip(plain_tooltip(f"{plural(tag.count, 'contact')} tagged “{tag.name}”"))
             self.tag_list.addItem(item)
             if self._tag is not None and tag.name.casefold() == self._tag.casefold():
                 current = item
@@ -453,7 +475,7 @@ class MainWindow(QMainWindow):
                 if r.kind is ContactKind.ORGANIZATION and r.name.casefold() == wanted
             ]
             ids = org_ids + list(ids or ())
-            self.filter_banner.setText(f"People at <b>{self._organization}</b> — <a href='clear'>show all</a>")
+            self.filter_banner.setText(f"People at <b>{escape(self._organization)}</b> — <a href='clear'>show all</a>")
             self.filter_banner.show()
         else:
             self.filter_banner.hide()
@@ -499,6 +521,40 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         self.count_label.setText(f"{self.model.shown:,} shown / {self.model.total:,} total")
+        empty = self.loaded and self.model.total == 0
+        self.welcome.setVisible(empty)
+        self.table.setVisible(not empty)
+
+    def open_demo(self) -> None:
+        """The demo network in a throw-away database (the user's own stays the one NetDesk opens next time)."""
+        import tempfile
+
+        from netdesk.services.demo import populate_demo
+
+        keep = self.settings.value(KEY_LAST_DATABASE)
+        path = Path(tempfile.mkdtemp(prefix="netdesk-demo-")) / "demo.sqlite3"
+        self.statusBar().showMessage("Building the demo network…")
+
+        def build() -> Path:
+            nd = open_netdesk(path)
+            try:
+                populate_demo(nd)
+            finally:
+                nd.close()
+            return path
+
+        def built(demo: Path) -> None:
+            if self.open_database(demo):
+                self.setWindowTitle(f"{APP_NAME} — demo network")
+                if keep is not None:
+                    self.settings.setValue(KEY_LAST_DATABASE, keep)
+                else:
+                    self.settings.remove(KEY_LAST_DATABASE)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, "Could not open the demo", failure_text(exc))
+
+        self.tasks.submit(build, built, failed)
 
     def _task_failed(self, exc: BaseException) -> None:
         self.report_error(f"Something went wrong: {exc}")
@@ -583,13 +639,48 @@ class MainWindow(QMainWindow):
             self.detail.show_nothing()
             return
         self.detail.show_contact(detail.contact, detail.timeline, detail.members, detail.facts)
+        show_synced_line(self.detail.browser, self.sync_ui.synced_with_text(detail.contact.id))  # one indexed lookup
         self._sync_actions()
         self.detail_shown.emit()
 
+    def page_actions(self) -> PageActions:
+        """The Contacts page's actions, for what the list has selected."""
+        rows = self.table.selectionModel().selectedRows()
+        one = self.selected_id() is not None
+        return PageActions(
+            noun="contact" if len(rows) <= 1 else "contacts",
+            open=self.edit_selected if one else None,
+            edit=self.edit_selected if one else None,
+            delete=self.delete_selected if rows else None,
+            more=(
+                ("Log interaction…", self.log_interaction if one else None),
+                ("Merge contacts…", self.merge_selected if len(rows) >= 2 else None),
+            ),
+        )
+
+    def _current_page_actions(self) -> PageActions:
+        navigation = getattr(self, "navigation", None)  # None while the window is being built
+        return navigation.page_actions() if navigation is not None else self.page_actions()
+
+    def _edit_on_page(self) -> None:
+        handler = self._current_page_actions().edit
+        if handler is not None:
+            handler()
+
+    def _delete_on_page(self) -> None:
+        handler = self._current_page_actions().delete
+        if handler is not None:
+            handler()
+
     def _sync_actions(self) -> None:
-        has_selection = bool(self.table.selectionModel().selectedRows())
-        self.edit_action.setEnabled(has_selection)
-        self.delete_action.setEnabled(has_selection)
+        actions = self._current_page_actions()
+        noun = f" {actions.noun}" if actions.noun else ""
+        self.edit_action.setText(f"&Edit{noun}…")
+        self.edit_action.setIconText("Edit")
+        self.edit_action.setEnabled(actions.edit is not None)
+        self.delete_action.setText(f"&Delete{noun}")
+        self.delete_action.setIconText("Delete")
+        self.delete_action.setEnabled(actions.delete is not None)
         self.merge_action.setEnabled(len(self.table.selectionModel().selectedRows()) >= 2)
         # Ctrl+L works on every page: the quick log prefills whoever is selected there, else starts empty.
         self.log_action.setEnabled(True)
@@ -613,8 +704,20 @@ class MainWindow(QMainWindow):
                 return
 
     def contacts_changed(self, ids: Sequence[int], select: int | None = None) -> None:
-        """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload."""
-        rows = self.nd.contacts.rows(list(ids)) if ids else []
+        """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload.
+
+        The rows of a large change (an import, a bulk edit) are read on a worker: 10,000 of them took 0.4 s.
+        """
+        ids = list(ids)
+        if len(ids) > CHANGED_ROWS_ON_GUI_THREAD:
+            contacts = self.nd.contacts
+            self.tasks.submit(
+                lambda: contacts.rows(ids), lambda rows: self._show_changed(ids, rows, select), self._task_failed
+            )
+            return
+        self._show_changed(ids, self.nd.contacts.rows(ids) if ids else [], select)
+
+    def _show_changed(self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None) -> None:
         alive = {r.id for r in rows}
         known = {r.id for r in rows if self.model.contact_row(r.id) is not None and self.model.row_of(r.id) is not None}
         self.model.update_rows(rows)
@@ -667,7 +770,8 @@ class MainWindow(QMainWindow):
             written = fn()
             days = load_preferences(self.settings).default_cadence_days
             if days and written.value.id is not None and written.value.kind is ContactKind.PERSON:
-                self.nd.networking.set_contact_cadence(written.value.id, days)
+                rhythm = self.nd.networking.set_contact_cadence(written.value.id, days)
+                return Written(written.value, written.changes | rhythm.changes)
             return written
 
         return self.ops.run_now(create)
@@ -710,6 +814,7 @@ class MainWindow(QMainWindow):
             self,
         )
         box.setObjectName("confirmDeleteBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setInformativeText("You can undo this (Ctrl+Z) or restore from View → Trash.")
         box.button(QMessageBox.StandardButton.Yes).setText("Move to Trash")
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
@@ -1094,10 +1199,12 @@ class MainWindow(QMainWindow):
     def _switch_to(self, nd: NetDesk) -> None:
         # Background queries on the old database finish (their results dropped) before it is closed.
         old, old_tasks = self.nd, self.tasks
+        self.sync_ui.close()
         old_tasks.close()
         self.database_closing.emit()  # views stop their own background loads
         self.tasks = TaskRunner(self)
         self.nd = nd
+        self.sync_ui.set_netdesk(nd)
         old.close()
         self.ops.clear_history()  # its steps are SQL for the other database
         self.table.clearSelection()
@@ -1121,6 +1228,7 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         dialog = PreferencesDialog(load_preferences(self.settings), self, self.nd)
+        add_accounts_button(dialog, self.sync_ui.show_accounts)
         self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
 
     def set_preferences(self, prefs: Preferences) -> None:

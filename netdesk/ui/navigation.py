@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QStackedWidget, QToolBar, QWidget
 from netdesk.core.changes import ChangeSet
 from netdesk.ui.icons import action_icon
 from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.page_actions import NOTHING, ActionPage, PageActions
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
@@ -134,8 +135,8 @@ class Navigation(QObject):
         menu = getattr(window, "view_menu", None)
         if menu is not None:
             first = menu.actions()[0] if menu.actions() else None
-            menu.insertActions(first, list(self.actions.values()))  # type: ignore[arg-type]
-            menu.insertSeparator(first)  # type: ignore[arg-type]
+            menu.insertActions(first, list(self.actions.values()))
+            menu.insertSeparator(first)
 
         detail = window.detail
         detail.attach(self.nd)
@@ -218,6 +219,8 @@ class Navigation(QObject):
         ask = getattr(page, "askRequested", None)  # "Who can introduce me?" → an ask
         if ask is not None:
             ask.connect(self.start_ask)
+        if isinstance(page, ActionPage):
+            page.actions_changed.connect(self.window._sync_actions)  # type: ignore[attr-defined]
         return page
 
     def start_ask(self, introducer_id: int, introducer_name: str, target_id: int, target: str) -> None:
@@ -244,6 +247,14 @@ class Navigation(QObject):
             self.window.settings.setValue(SETTINGS_KEY, view.value)
         if changed:
             self.view_changed.emit(view.value)
+        self.window._sync_actions()
+
+    def page_actions(self) -> PageActions:
+        """What Edit and Delete mean on the page shown now."""
+        if self.current is View.CONTACTS:
+            return self.window.page_actions()
+        page = self.views.get(self.current)
+        return page.page_actions() if isinstance(page, ActionPage) else NOTHING
 
     def current_page(self) -> QWidget:
         return self.views[self.current]

@@ -23,6 +23,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.notes import PLACEHOLDERS, NoteContext, NoteTemplate, fill
 from netdesk.services import NetDesk
 from netdesk.ui.ops import ops_for
+from netdesk.ui.theme import error_text
 
 TEMPLATE_KEY = "notes/template/{key}"
 
@@ -73,7 +74,7 @@ class NoteComposer(QDialog):
         self.draft_edit.setObjectName("noteDraft")
         self.error_label = QLabel()
         self.error_label.setObjectName("noteError")
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(f"color: {error_text().name()};")
         self.error_label.hide()
         self.copy_button = QPushButton("Copy")
         self.copy_button.setObjectName("noteCopy")

@@ -27,6 +27,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.services.undo import UndoStep
 from netdesk.ui.bus import ChangeBus
 from netdesk.ui.icons import action_icon
+from netdesk.ui.safe_text import plain_tooltip
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-# Writes and undos logging more row changes than this run off the GUI thread (a few ms per thousand).
-BACKGROUND_STATEMENTS = 2000
+# Undos replaying more row changes than this run off the GUI thread (about a frame on a busy machine).
+BACKGROUND_STATEMENTS = 300
 
 
 def write_directly(fn: Callable[[], Written[T]]) -> T:
@@ -264,7 +265,8 @@ class Ops(QObject):
                 text = f"{word} {label}" if label else word
                 action.setText(f"&{text}")
                 action.setIconText(word)  # toolbar buttons stay short: the search field never overflows
-                action.setToolTip(f"{text} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                action.setToolTip(plain_tooltip(f"{text} ({keys})"))  # labels carry names
                 action.setEnabled(enabled)
 
         self.history_changed.connect(sync)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "netdesk"
-CORE_PACKAGES = ("core", "db", "io", "services")
+CORE_PACKAGES = ("core", "db", "io", "services", "sync")
 
 
 def _imports(path: Path) -> set[str]:
@@ -30,8 +30,8 @@ def test_core_modules_do_not_import_qt(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", _modules("ui"), ids=lambda p: str(p.relative_to(PACKAGE)))
-def test_ui_reaches_the_database_only_through_services(path: Path) -> None:
-    bad = {n for n in _imports(path) if n.startswith(("netdesk.db", "sqlalchemy"))}
+def test_ui_reaches_the_database_and_files_only_through_services(path: Path) -> None:
+    bad = {n for n in _imports(path) if n.startswith(("netdesk.db", "netdesk.io", "sqlalchemy"))}
     assert not bad, f"{path} imports {bad}"
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionKind
+from netdesk.core.words import count_step, month_label
 from netdesk.services import NetDesk
 from netdesk.services.followups import ReplyStats
 from netdesk.services.networking import ReplyRate
@@ -151,8 +152,11 @@ class DashboardView(QWidget):
             self.bar_items.append(bar)
             legend.append(f'<span style="color:{colour}">■</span> {escape(key_label(by, key))} ({sum(values)})')
         self.legend_label.setText("&nbsp;&nbsp; ".join(legend) if legend else "No interactions logged yet.")
-        ticks = [(i, m[2:].replace("-", "/")) for i, m in enumerate(self.months)]
+        ticks = [(i, month_label(m)) for i, m in enumerate(self.months)]
         self.plot.getAxis("bottom").setTicks([ticks])
+        tallest = max(base) if stacked else max((max(v) for v in self.series.values()), default=0)
+        step = count_step(tallest)
+        self.plot.getAxis("left").setTickSpacing(step, step)  # counts: whole numbers only
         self.plot.setXRange(-0.6, max(0, len(self.months) - 1) + 0.6, padding=0)
 
     def _draw_reply_rate(self, rates: list[ReplyRate]) -> None:
@@ -162,7 +166,7 @@ class DashboardView(QWidget):
         # Months without a note have no rate: left out of the line rather than drawn as 0 %.
         points = [(i, rate) for i, rate in enumerate(self.reply_rates) if rate is not None]
         self.reply_curve.setData([i for i, _ in points], [rate for _, rate in points])
-        self.reply_plot.getAxis("bottom").setTicks([[(i, r.month[2:].replace("-", "/")) for i, r in enumerate(rates)]])
+        self.reply_plot.getAxis("bottom").setTicks([[(i, month_label(r.month)) for i, r in enumerate(rates)]])
         stats = self.stats
         benchmark = f"benchmark {self.benchmark} %"
         if stats is None or not stats.new_connections:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,6 +34,9 @@ from netdesk.core.networking import SECTION_ORDER, DueItem, DueKind, Section, to
 from netdesk.services import NetDesk
 from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.ops import ops_for
+from netdesk.ui.page_actions import PageActions, build_menu
+from netdesk.ui.safe_text import plain_label, plain_tooltip
+from netdesk.ui.theme import error_text
 from netdesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ SNOOZE_DAYS = 7
 SECTION_LIMIT = 50  # items shown per open section before "Show all": a section of thousands helps nobody
 DAY_CHECK_MS = 60_000  # how often the view checks whether the day changed (relative dates must stay true)
 LOADING_TEXT = "Loading…"
+
+
+TITLE_STYLE = "text-align: left; font-weight: bold; color: palette(window-text);"
 
 
 def today_limit() -> int:
@@ -69,9 +75,9 @@ class DueRow(QFrame):
         self.title_button = QPushButton(item.title)
         self.title_button.setObjectName("dueTitle")
         self.title_button.setFlat(True)
-        self.title_button.setStyleSheet("text-align: left; font-weight: bold;")
-        self.title_button.setToolTip(f"Show {item.contact_name}")
-        self.detail_label = QLabel(item.detail)
+        self.title_button.setStyleSheet(TITLE_STYLE)
+        self.title_button.setToolTip(plain_tooltip(f"Show {item.contact_name}"))
+        self.detail_label = plain_label(item.detail)
         self.detail_label.setObjectName("dueDetail")
         self.buttons: dict[str, QPushButton] = {}
         self._actions = QHBoxLayout()
@@ -82,6 +88,12 @@ class DueRow(QFrame):
         layout = QHBoxLayout(self)
         layout.addLayout(text, 1)
         layout.addLayout(self._actions)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A style sheet resolves palette() once: after a theme switch, resolve it again (dark titles stay legible).
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.title_button.setStyleSheet(TITLE_STYLE)
+        super().changeEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.clicked.emit()
@@ -101,6 +113,7 @@ class DueRow(QFrame):
 
 class DueView(QWidget):
     contactActivated = Signal(int)
+    actions_changed = Signal()  # the selection changed what Edit / Log mean here
     # Emitted once the rows have been rebuilt from a newly loaded list.
     refreshed = Signal()
 
@@ -132,9 +145,9 @@ class DueView(QWidget):
 
         self.summary_label = QLabel()
         self.summary_label.setObjectName("dueSummary")
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setObjectName("dueError")
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(f"color: {error_text().name()};")
         self.error_label.hide()
         refresh = QPushButton("Refresh")
         refresh.setObjectName("dueRefresh")
@@ -256,9 +269,7 @@ class DueView(QWidget):
         self.show_all_buttons = {}
         n = len(self.items)
         if not self.loading:  # "Show all" during a load rebuilds the old rows; the summary keeps saying "Loading…"
-            self.summary_label.setText(
-                "Nothing due — well done." if n == 0 else f"{n} thing{'s' if n != 1 else ''} to do"
-            )
+            self.summary_label.setText(f"{n} thing{'s' if n != 1 else ''} to do" if n else self._nothing_due())
         self.show_all_button.setText(f"Show all {n}" if n else "Show all")
         first = today_items(self.items, self.today_limit or today_limit())
         self.today_label = QLabel(f"Today ({len(first)})" if first else "Today: nothing pressing")
@@ -276,7 +287,9 @@ class DueView(QWidget):
             header = QPushButton(f"{'▾' if is_open else '▸'} {section.label} ({len(items)})")
             header.setObjectName(f"section_{section.value}")
             header.setFlat(True)
-            header.setStyleSheet("text-align: left; font-size: 14px; font-weight: bold; margin-top: 8px;")
+            header.setStyleSheet(
+                "text-align: left; font-size: 14px; font-weight: bold; margin-top: 8px; color: palette(window-text);"
+            )
             header.setToolTip("Show or hide this section")
             header.clicked.connect(lambda _=False, sec=section: self.toggle_section(sec))
             self.section_labels[section] = header
@@ -291,6 +304,12 @@ class DueView(QWidget):
                 more.clicked.connect(lambda _=False, sec=section: self._expand(sec))
                 self.show_all_buttons[section] = more
                 self._list.addWidget(more)
+
+    def _nothing_due(self) -> str:
+        """An empty list says why: an empty network needs people; a quiet one is done for today."""
+        if self._nd.contacts.count() == 0:
+            return "Nothing due: there is nobody here yet. Import your contacts or add one on the Contacts page."
+        return "Nothing due — well done. Set a rhythm for someone (Change… in their details) to be reminded."
 
     def _add_row(self, item: DueItem, selected: DueItem | None) -> DueRow:
         row = self._make_row(item)
@@ -307,8 +326,10 @@ class DueView(QWidget):
     def _make_row(self, item: DueItem) -> DueRow:
         row = DueRow(item)
         row.clicked.connect(lambda: self.select_row(row))
+        row.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        row.customContextMenuRequested.connect(lambda pos: self._row_menu(row, pos))
         if item.kind is DueKind.INVITATION:
-            row.title_button.setToolTip(item.detail)
+            row.title_button.setToolTip(plain_tooltip(item.detail))
             row.add_button("Accept", lambda: self._invitation(item, accept=True))
             row.add_button("Ignore", lambda: self._invitation(item, accept=False))
             return row
@@ -337,6 +358,26 @@ class DueView(QWidget):
         for other in self.rows:
             other.set_selected(other is row)
         self.current_row = row
+        self.actions_changed.emit()
+
+    def _row_menu(self, row: DueRow, pos: QPoint) -> None:
+        self.select_row(row)
+        menu = build_menu(row, self.page_actions())
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(row.mapToGlobal(pos))
+
+    def page_actions(self) -> PageActions:
+        """Due items are not deleted; Edit opens the item's person (the contact, not whoever the list shows)."""
+        row = self.current_row if self.current_row in self.rows else None
+        if row is None:
+            return PageActions(noun="contact")
+        item = row.item
+        return PageActions(
+            noun="contact",
+            open=lambda: self.contactActivated.emit(item.contact_id),
+            edit=lambda: self.contactActivated.emit(item.contact_id),
+            more=(("Log…", lambda: self.log_for(item)), ("Snooze 1 week", lambda: self.snooze(item))),
+        )
 
     def selected_contact(self) -> tuple[int, str] | None:
         """The item with keyboard focus (Tab through the buttons), else the one last clicked."""

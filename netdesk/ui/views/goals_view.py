@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -26,11 +25,14 @@ from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.networking import STALE_GOAL_CONTACT_DAYS, GoalInfo, GoalOverview, GoalPerson
 from netdesk.ui.ops import failure_text, ops_for
+from netdesk.ui.page_actions import PageActions, install_context_menu
+from netdesk.ui.safe_text import ask, plain_label
+from netdesk.ui.theme import error_text
 from netdesk.ui.widgets.goal_target import GoalTargetPanel
 
 
 def _ask(parent: QWidget, text: str) -> bool:
-    return QMessageBox.question(parent, "NetDesk", text) == QMessageBox.StandardButton.Yes
+    return ask(parent, text)
 
 
 def _person_item(person: GoalPerson, today: date) -> QListWidgetItem:
@@ -46,6 +48,7 @@ def _person_item(person: GoalPerson, today: date) -> QListWidgetItem:
 
 class GoalsView(QWidget):
     contactActivated = Signal(int)
+    actions_changed = Signal()  # the selection changed what Edit / Delete mean here
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
@@ -67,9 +70,9 @@ class GoalsView(QWidget):
         self.rename_button.setObjectName("goalRename")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("goalDelete")
-        self.error_label = QLabel()
+        self.error_label = plain_label()
         self.error_label.setObjectName("goalError")
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setStyleSheet(f"color: {error_text().name()};")
         self.error_label.hide()
         edit_row = QHBoxLayout()
         edit_row.addWidget(self.name_edit, 1)
@@ -82,7 +85,8 @@ class GoalsView(QWidget):
         left_layout.addLayout(edit_row)
         left_layout.addWidget(self.error_label)
 
-        self.title_label = QLabel()
+        self.title_label = plain_label()  # a goal name is user text
+        self.title_label.setWordWrap(True)
         self.title_label.setObjectName("goalTitle")
         self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.stats_label = QLabel()
@@ -124,6 +128,11 @@ class GoalsView(QWidget):
         self.link_button.clicked.connect(self.link_person)
         self.unlink_button.clicked.connect(self.unlink_person)
         self.goal_list.currentRowChanged.connect(self._show_selected)
+        self._renaming = False
+        self.name_edit.returnPressed.connect(self._name_entered)  # Enter adds (or saves a rename)
+        self.people_list.currentItemChanged.connect(self._person_changed)
+        install_context_menu(self.goal_list, self)
+        install_context_menu(self.people_list, self)
         for people in (self.people_list, self.stale_list):
             people.itemDoubleClicked.connect(
                 lambda item: self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
@@ -164,6 +173,49 @@ class GoalsView(QWidget):
                 return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0]
         return None
 
+    def _person_changed(self, *_args: object) -> None:
+        self._sync_unlink()
+        self.actions_changed.emit()
+
+    def _sync_unlink(self) -> None:
+        self.unlink_button.setEnabled(self.selected_goal() is not None and self.people_list.currentItem() is not None)
+
+    def page_actions(self) -> PageActions:
+        goal = self.selected_goal()
+        person = self.people_list.currentItem() if self.people_list.hasFocus() else None
+        if person is not None and goal is not None:
+            cid = int(person.data(Qt.ItemDataRole.UserRole))
+            return PageActions(
+                noun="link",
+                open=lambda: self.contactActivated.emit(cid),
+                delete=self.unlink_person,
+                more=(("Link a person…", self.link_person),),
+            )
+        if goal is None:
+            return PageActions(noun="goal")
+        return PageActions(
+            noun="goal",
+            edit=self.start_rename,
+            delete=self.delete_goal,
+            more=(("Link a person…", self.link_person),),
+        )
+
+    def start_rename(self) -> None:
+        """F2 / Edit: put the goal's name in the name box to change it there (Enter or Rename saves)."""
+        goal = self.selected_goal()
+        if goal is not None:
+            self.name_edit.setText(goal.name)
+            self.name_edit.selectAll()
+            self.name_edit.setFocus()
+            self._renaming = True
+
+    def _name_entered(self) -> None:
+        if self._renaming:
+            self._renaming = False
+            self.rename_goal()
+        else:
+            self.add_goal()
+
     def selected_goal(self) -> GoalOverview | None:
         row = self.goal_list.currentRow()
         return self.overview[row] if 0 <= row < len(self.overview) else None
@@ -172,11 +224,16 @@ class GoalsView(QWidget):
         goal = self.selected_goal()
         self.people_list.clear()
         self.stale_list.clear()
-        for button in (self.rename_button, self.delete_button, self.link_button, self.unlink_button):
+        for button in (self.rename_button, self.delete_button, self.link_button):
             button.setEnabled(goal is not None)
+        self._sync_unlink()
+        self.actions_changed.emit()
         if goal is None:
             self.target_panel.show_goal(None)
-            self.title_label.setText("No goals yet: type a name and press Add.")
+            self.title_label.setText(
+                "No goals yet. A goal (“Find a co-founder”, “Better known”) gathers the people and conversations "
+                "that serve it: type a name on the left and press Enter."
+            )
             self.stats_label.clear()
             return
         self.title_label.setText(goal.name)

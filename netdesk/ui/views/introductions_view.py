@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -22,7 +21,9 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import IntroPath
 from netdesk.services import NetDesk
+from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.safe_text import plain_label
 from netdesk.ui.widgets.person_field import complete_organisations
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -57,6 +58,7 @@ class IntroductionsView(QWidget):
     contactActivated = Signal(int)
     # (introducer id, introducer name, target id or 0 for an organisation, target name): start an ask (issue 15)
     askRequested = Signal(int, str, int, str)
+    actions_changed = Signal()
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,7 +70,7 @@ class IntroductionsView(QWidget):
 
         self.pick_button = QPushButton("Pick a person…")
         self.pick_button.setObjectName("introPick")
-        self.target_label = QLabel("No person picked")
+        self.target_label = plain_label("No person picked")
         self.target_label.setObjectName("introTarget")
         self.org_edit = QLineEdit()
         self.org_edit.setObjectName("introOrganization")
@@ -90,7 +92,7 @@ class IntroductionsView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.status_label = QLabel("Pick a person or type an organisation to see who can introduce you.")
+        self.status_label = plain_label("Pick a person or type an organisation to see who can introduce you.")
         self.status_label.setObjectName("introStatus")
         self.status_label.setWordWrap(True)
 
@@ -113,6 +115,16 @@ class IntroductionsView(QWidget):
         self.table.doubleClicked.connect(
             lambda index: self.contactActivated.emit(self.model.path(index.row()).via_ids[0])
         )
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.actions_changed.emit())
+        install_context_menu(self.table, self)
+
+    def page_actions(self) -> PageActions:
+        """An introduction path is read, not edited: Open shows the first person on it."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return PageActions()
+        via = self.model.path(rows[0].row()).via_ids
+        return PageActions(open=(lambda: self.contactActivated.emit(via[0])) if via else None)
 
     def set_target(self, contact_id: int, name: str = "") -> None:
         """Look for introductions to this contact (the main window's "Who can introduce me?")."""

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -27,7 +26,10 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionDTO, InteractionKind, ParticipantRole
 from netdesk.services import NetDesk
 from netdesk.ui.ops import ops_for
+from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.safe_text import ask, plain_label, plain_tooltip
+from netdesk.ui.theme import error_text
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_LIMIT = 5000  # newest interactions loaded per query; filters narrow further
@@ -70,19 +72,19 @@ class TimelineModel(RowListModel[InteractionDTO]):
                 return i.summary
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return i.notes or i.summary or None
+            return plain_tooltip(i.notes or i.summary) or None
         if role == Qt.ItemDataRole.UserRole:
             return i.id
         return None
 
 
 def _ask(parent: QWidget, text: str) -> bool:
-    answer = QMessageBox.question(parent, "NetDesk", text)
-    return answer == QMessageBox.StandardButton.Yes
+    return ask(parent, text)
 
 
 class TimelineView(QWidget):
     contactActivated = Signal(int)
+    actions_changed = Signal()  # the selection changed what Edit / Delete mean here
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,8 +143,8 @@ class TimelineView(QWidget):
 
         self.count_label = QLabel()
         self.count_label.setObjectName("timelineCount")
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = plain_label()
+        self.error_label.setStyleSheet(f"color: {error_text().name()};")
         self.error_label.hide()
         self.edit_button = QPushButton("Edit…")
         self.edit_button.setObjectName("timelineEdit")
@@ -168,6 +170,7 @@ class TimelineView(QWidget):
         for edit in (self.from_edit, self.to_edit):
             edit.dateChanged.connect(self._reload)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        install_context_menu(self.table, self)
         self.refresh()
 
     @staticmethod
@@ -237,6 +240,8 @@ class TimelineView(QWidget):
         for col in range(4):
             self.table.resizeColumnToContents(col)
         text = f"{len(rows)} interaction{'s' if len(rows) != 1 else ''}"
+        if loaded == 0:
+            text = "Nothing logged yet: press Ctrl+L to log a call, a meeting, a message or a favour."
         if loaded >= ROW_LIMIT:
             text += f" (searched the newest {ROW_LIMIT}; narrow the dates to see older ones)"
         self.count_label.setText(text)
@@ -246,6 +251,28 @@ class TimelineView(QWidget):
         selected = self.selected() is not None
         self.edit_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
+        self.actions_changed.emit()
+
+    def page_actions(self) -> PageActions:
+        interaction = self.selected()
+        if interaction is None:
+            return PageActions(noun="interaction")
+        people = [p for p in interaction.participants if p.role is ParticipantRole.PARTICIPANT] or list(
+            interaction.participants
+        )
+        first = people[0] if people else None
+        return PageActions(
+            noun="interaction",
+            open=self.edit_selected,
+            edit=self.edit_selected,
+            delete=self.delete_selected,
+            more=(
+                (
+                    f"Show {first.name}" if first else "Show contact",
+                    (lambda: self.contactActivated.emit(first.contact_id)) if first else None,
+                ),
+            ),
+        )
 
     def selected(self) -> InteractionDTO | None:
         rows = self.table.selectionModel().selectedRows()

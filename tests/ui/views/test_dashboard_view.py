@@ -29,6 +29,10 @@ def test_bars_by_kind_and_channel(  # type: ignore[no-untyped-def]
     # Stacked: the meeting bar sits on top of the call bar.
     call, meeting = view.bar_items
     assert list(meeting.opts["y0"])[-1] == 2 and list(meeting.opts["height"])[-1] == 1
+    # Month names on the axis ("Jan ’26", not "26/01") and whole-number ticks for counts.
+    labels = [text for _, text in view.plot.getAxis("bottom")._tickLevels[0]]
+    assert labels[-1] == date.today().strftime("%b ’%y") and all("/" not in t for t in labels)
+    assert view.plot.getAxis("left")._tickSpacing == [(1, 0), (1, 0)]
 
     view.layout_combo.setCurrentIndex(view.layout_combo.findText("Grouped"))
     call, meeting = view.bar_items

@@ -193,9 +193,12 @@ def test_long_sections_are_cut_with_show_all(qtbot, nd: NetDesk, make_person, mo
     assert len(view.rows) == 1 + 3 and Section.OCCASIONS not in view.show_all_buttons
 
 
-def test_empty_list(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped-def]
+def test_empty_list_says_what_to_do(qtbot, nd: NetDesk, make_person) -> None:  # type: ignore[no-untyped-def]
     view = open_view(qtbot, nd)
-    assert view.summary_label.text() == "Nothing due — well done." and view.rows == []
+    assert view.summary_label.text().startswith("Nothing due: there is nobody here yet. Import") and view.rows == []
+    make_person("Quiet Person")
+    view = open_view(qtbot, nd)
+    assert view.summary_label.text().startswith("Nothing due — well done. Set a rhythm")
 
 
 # --- loading off the GUI thread ------------------------------------------------------------------------------

@@ -44,7 +44,9 @@ def test_model_passes_qtmodeltester(qtmodeltester, nd: NetDesk, timeline: dict[s
     model.set_rows(nd.timeline.recent())
     qtmodeltester.check(model)
     assert model.rowCount() == 3 and model.index(0, 4).data() == "Coffee"
-    assert model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == "Talked about the analytical engine"
+    assert (
+        model.index(0, 4).data(Qt.ItemDataRole.ToolTipRole) == "<qt>Talked about the analytical engine</qt>"
+    )  # escaped
 
 
 def test_table_shows_newest_first(qtbot, nd: NetDesk, timeline: dict[str, int]) -> None:  # type: ignore[no-untyped-def]

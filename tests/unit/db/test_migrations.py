@@ -112,7 +112,8 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
         command.downgrade(cfg, "0002")  # through every later revision
     columns = {c["name"] for c in inspect(engine).get_columns("contacts")}
     assert "last_in_at" not in columns and "version" not in columns
-    assert not {"invitations", "introductions", "communities"} & set(inspect(engine).get_table_names())
+    tables = set(inspect(engine).get_table_names())
+    assert not {"invitations", "sync_accounts", "sync_books", "sync_items", "introductions", "communities"} & tables
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -121,4 +122,5 @@ def test_latest_revision_downgrades_and_upgrades_again(db_path: Path) -> None:
             text("SELECT birthday_month_day FROM contacts WHERE id = :id"), {"id": ada.id}
         ).scalar() == ("12-10")
         assert conn.execute(text("SELECT COUNT(*) FROM invitations")).scalar() == 0
+        assert conn.execute(text("SELECT COUNT(*) FROM sync_accounts")).scalar() == 0
     engine.dispose()

@@ -173,6 +173,23 @@ def test_undo_that_no_longer_fits_fails_cleanly(nd: NetDesk) -> None:
     assert snapshot(nd) == before
 
 
+def test_trash_goals_and_introductions_undo_and_redo_exactly(nd: NetDesk) -> None:
+    ann, ben, cat = (person(nd, name, "Lee") for name in ("Ann", "Ben", "Cat"))
+    goal = nd.networking.create_goal("Better known").value
+    nd.networking.link_contact(goal.id, ann)
+    check_round_trip(nd, lambda: nd.networking.rename_goal(goal.id, "Known"), "rename of goal Known")
+    check_round_trip(nd, lambda: nd.networking.unlink_contact(goal.id, ann), "unlink from a goal")
+    check_round_trip(
+        nd,
+        lambda: nd.networking.log_introduction(ann, ben, cat, notes="Both build robots"),
+        "introduction of Ben Lee and Cat Lee",
+    )
+    nd.contacts.delete([cat])
+    check_round_trip(nd, lambda: nd.contacts.restore([cat]), "restore Cat Lee")
+    nd.contacts.delete([ben])
+    check_round_trip(nd, lambda: nd.contacts.purge_trash(older_than_days=0), "empty the trash")
+
+
 def test_undo_and_redo_raise_the_version_so_an_open_editor_merges(nd: NetDesk) -> None:
     """A dialog opened after an edit and saved after its undo must not write the edit back: versions only go up."""
 

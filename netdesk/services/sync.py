@@ -1,0 +1,613 @@
+"""Two-way incremental CardDAV sync of one account's address books with this database.
+
+Per book: pull, then push.
+- Pull asks for what changed since the book's sync token (RFC 6578); without a token, or when the server has
+  expired it, the whole listing of ETags is compared with the cards known in step. Changed cards are fetched with
+  addressbook-multiget in batches, each batch applied in its own transaction together with the items it brings in
+  step; the new token is stored only after the last batch. A sync killed half-way has therefore kept every batch it
+  finished, and the next one asks again from the old token and skips the cards whose ETag it already has.
+- Push sends what changed here since each card was last in step (the contact's ``updated_at`` differs from the
+  item's ``local_stamp``): edits with If-Match, new contacts with If-None-Match, deletes with If-Match. A 412 means
+  the server changed the card meanwhile: it is fetched, merged (sync/merge.py) and sent again. Each card's new
+  state is committed right after the server took it, so a crash between the two costs a re-check, not data.
+Nothing is queued separately: the database itself says what is out of step, so changes made offline go out
+whenever the next sync runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import get_context
+from urllib.parse import urljoin
+
+from sqlalchemy import and_, exists, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from netdesk.core.model import ContactDTO, without_redundant_fn
+from netdesk.core.normalize import fold
+from netdesk.db import repository as repo
+from netdesk.db import search
+from netdesk.db.tables import Contact, ContactHistory, ContactTag, SyncBook, SyncItem, Tag
+from netdesk.io.vdir import vdir_file_name
+from netdesk.services.formats import CancelCheck, Progress
+from netdesk.sync.cards import (
+    CardError,
+    card_to_contact,
+    card_version,
+    contact_to_card,
+    normal_contact,
+    parse_server_cards,
+    patch_card,
+    same_card_content,
+)
+from netdesk.sync.dav import (
+    ConnectionFailed,
+    DavClient,
+    PreconditionFailed,
+    SyncCancelled,
+    SyncError,
+    SyncUnsupported,
+    TokenExpired,
+    canonical_href,
+)
+from netdesk.sync.merge import FieldConflict, merge_three_way
+
+MULTIGET_BATCH = 250
+FETCH_AHEAD = 2  # multiget requests in flight at once
+# From this many cards to fetch, they are parsed in worker processes (starting them costs ~0.5 s).
+PARALLEL_PARSE_THRESHOLD = 1500
+
+Card = tuple[str, str, str | None]  # href, ETag, card text (None: gone)
+
+
+@contextmanager
+def _parse_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers <= 1:
+        yield None
+        return
+    # "spawn": forking a process that runs Qt threads is unsafe; workers import only the vCard modules.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        yield pool
+
+
+MAX_412_RETRIES = 3
+
+
+@dataclass
+class SyncCounts:
+    """What one sync did; ``as_json`` is the documented contract of `netdesk sync --json`."""
+
+    pulled: int = 0  # contacts created or updated here from the server
+    pushed: int = 0  # cards created or updated on the server
+    merged: int = 0  # contacts changed on both sides, merged
+    conflicts: int = 0  # fields both sides changed differently (NetDesk's kept, the server's in the history)
+    deleted_here: int = 0  # contacts moved to the trash because the server deleted them
+    deleted_there: int = 0  # cards deleted on the server because they were deleted here
+    errors: list[str] = field(default_factory=list)  # cards that could not be read (href: reason)
+    changed_ids: set[int] = field(default_factory=set)
+
+    @property
+    def deleted(self) -> int:
+        return self.deleted_here + self.deleted_there
+
+    def add(self, other: SyncCounts) -> None:
+        for name in ("pulled", "pushed", "merged", "conflicts", "deleted_here", "deleted_there"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.changed_ids |= other.changed_ids
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "pulled": self.pulled,
+            "pushed": self.pushed,
+            "merged": self.merged,
+            "conflicts": self.conflicts,
+            "deleted": self.deleted,
+            "deleted_here": self.deleted_here,
+            "deleted_there": self.deleted_there,
+            "errors": list(self.errors),
+        }
+
+    def summary(self) -> str:
+        text = (
+            f"{self.pulled} pulled, {self.pushed} pushed, {self.merged} merged, {self.conflicts} conflicts, "
+            f"{self.deleted} deleted"
+        )
+        return text + (f", {len(self.errors)} unreadable cards" if self.errors else "")
+
+
+@dataclass(frozen=True, slots=True)
+class BookTarget:
+    id: int
+    url: str
+    tag: str
+    sync_token: str
+    ctag: str = ""
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class BookSync:
+    """One book's pull and push over one client."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        client: DavClient,
+        book: BookTarget,
+        *,
+        source: str,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._book = book
+        self._path = canonical_href(book.url)
+        self._source = source[:32]
+        self._progress = progress
+        self._cancel = cancel
+        self.counts = SyncCounts()
+
+    def run(self) -> SyncCounts:
+        self.pull()
+        self.push()
+        return self.counts
+
+    def _check_cancel(self) -> None:
+        if self._cancel is not None and self._cancel():
+            raise SyncCancelled()
+
+    def _report(self, done: int, total: int, what: str) -> None:
+        if self._progress is not None:
+            self._progress(done, total, what)
+
+    # --- pull ---------------------------------------------------------------------------------------------
+
+    def _changes(self, known: dict[str, str]) -> tuple[list[str], list[str], str]:
+        """(hrefs to fetch, hrefs the server removed, new token)."""
+        client, url, token = self._client, self._book.url, self._book.sync_token
+        changes: list[tuple[str, str | None]] | None = None
+        new_token = ""
+        if token:
+            try:
+                changes, new_token = client.sync_collection(url, token)
+            except (TokenExpired, SyncUnsupported):
+                changes = None
+        full = changes is None
+        if changes is None:
+            try:
+                changes, new_token = client.sync_collection(url, "")
+            except (TokenExpired, SyncUnsupported):
+                changes, new_token = list(client.etag_listing(url).items()), ""
+        fetch = [h for h, etag in changes if etag is not None and (not etag or known.get(h) != etag)]
+        if full:
+            present = {h for h, etag in changes if etag is not None}
+            gone = [h for h in known if h not in present]
+        else:
+            gone = [h for h, etag in changes if etag is None and h in known]
+        return list(dict.fromkeys(fetch)), gone, new_token
+
+    def pull(self) -> None:
+        ctag = self._client.collection_tag(self._book.url)
+        if ctag and ctag == self._book.ctag and self._book.sync_token:
+            return  # nothing changed on the server since the last sync
+        with self._sessions() as s:
+            known = dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
+        fetch, gone, new_token = self._changes(known)
+        done = 0
+        for cards, parsed in self._fetched(fetch):
+            self._check_cancel()
+            self._report(done, len(fetch), "receiving")
+            self._apply_pulled(cards, parsed)
+            done += len(cards)
+        self._check_cancel()
+        with self._sessions.begin() as s:
+            self._apply_server_deletes(s, gone)
+            book = s.get(SyncBook, self._book.id)
+            if book is not None:
+                book.sync_token = new_token
+                book.ctag = ctag if new_token else ""
+
+    def _fetched(self, fetch: Sequence[str]) -> Iterator[tuple[list[Card], dict[str, ContactDTO | str]]]:
+        """The cards to fetch, batch by batch, with their contacts. The next FETCH_AHEAD batches are being fetched
+        (servers answer requests in parallel) and the current one parsed (in worker processes when there are many)
+        while the caller applies the previous one."""
+        chunks = [list(c) for c in _chunks(list(fetch), MULTIGET_BATCH)]
+        if not chunks:
+            return
+        workers = min(os.cpu_count() or 1, 4) if len(fetch) >= PARALLEL_PARSE_THRESHOLD else 1
+        with ThreadPoolExecutor(FETCH_AHEAD) as net, _parse_pool(workers) as pool:
+            asked = deque(net.submit(self._client.multiget, self._book.url, c) for c in chunks[:FETCH_AHEAD])
+            waiting = deque(chunks[FETCH_AHEAD:])
+            pending: tuple[list[Card], Callable[[], dict[str, ContactDTO | str]]] | None = None
+            while asked or pending is not None:
+                current = None
+                failure: BaseException | None = None
+                if asked:
+                    try:
+                        cards = asked.popleft().result()
+                    except BaseException as exc:  # the server went away: the batch already here is applied first
+                        failure = exc
+                    else:
+                        if waiting:
+                            asked.append(net.submit(self._client.multiget, self._book.url, waiting.popleft()))
+                        current = (cards, self._start_parse(pool, workers, cards))
+                if pending is not None:
+                    yield pending[0], pending[1]()
+                if failure is not None:
+                    for future in asked:
+                        future.cancel()
+                    raise failure
+                pending = current
+
+    def _start_parse(
+        self, pool: ProcessPoolExecutor | None, workers: int, cards: Sequence[Card]
+    ) -> Callable[[], dict[str, ContactDTO | str]]:
+        items = [(href, text) for href, _etag, text in cards if text is not None]
+        hrefs = [href for href, _text in items]
+        if pool is None:
+            return lambda: dict(zip(hrefs, parse_server_cards(items, self._book.tag), strict=True))
+        size = -(-len(items) // workers) or 1
+        futures = [
+            pool.submit(parse_server_cards, items[i : i + size], self._book.tag) for i in range(0, len(items), size)
+        ]
+        return lambda: dict(zip(hrefs, [x for f in futures for x in f.result()], strict=True))
+
+    def _parse(self, href: str, text: str, parsed: dict[str, ContactDTO | str] | None = None) -> ContactDTO | None:
+        result: ContactDTO | str
+        if parsed is not None and href in parsed:
+            result = parsed[href]
+        else:
+            try:
+                result = card_to_contact(text, self._book.tag)
+            except CardError as exc:
+                result = exc.reason
+        if isinstance(result, str):
+            self.counts.errors.append(f"{href}: {result}")
+            return None
+        return result
+
+    def _apply_pulled(self, cards: Sequence[Card], parsed: dict[str, ContactDTO | str] | None = None) -> None:
+        with self._sessions.begin() as s:
+            hrefs = [h for h, _e, _t in cards]
+            items = {
+                i.href: i
+                for i in s.scalars(select(SyncItem).where(SyncItem.book_id == self._book.id, SyncItem.href.in_(hrefs)))
+            }
+            new: list[tuple[str, str, str, ContactDTO]] = []
+            for href, etag, text in cards:
+                if text is None:
+                    continue  # gone since it was listed: the next sync sees the delete
+                item = items.get(href)
+                if item is not None and etag and item.etag == etag:
+                    continue  # already applied by a sync that stopped before storing its token
+                remote = self._parse(href, text, parsed)
+                if remote is None:
+                    continue
+                row = s.get(Contact, item.contact_id) if item is not None and item.contact_id is not None else None
+                if item is None or row is None:
+                    if item is not None:
+                        s.delete(item)  # its contact was purged here, and the server changed it: the server's wins
+                        s.flush()
+                    new.append((href, etag, text, remote))
+                    continue
+                self._update_from_server(s, item, row, remote)
+                item.etag, item.card = etag, text
+            if new:
+                self._create_from_server(s, new)
+
+    def _update_from_server(self, s: Session, item: SyncItem, row: Contact, remote: ContactDTO) -> None:
+        revived = row.deleted_at is not None
+        if revived:  # deleted here, changed there: nothing is lost, the server's version comes back
+            repo.set_deleted(s, [row.id], None)
+        (local,) = repo.load_dtos(s, [row.id])
+        locally_changed = not revived and row.updated_at != item.local_stamp
+        if not locally_changed:
+            if not same_card_content(remote, local) or revived:
+                self._write(s, row, remote.replace(id=row.id, uid=local.uid, created_at=local.created_at), local)
+                self.counts.pulled += 1
+            item.local_stamp = row.updated_at
+            return
+        base = None
+        if item.card:
+            try:
+                base = card_to_contact(item.card, self._book.tag)
+            except CardError:
+                base = None
+        merged, conflicts = merge_three_way(base, local, remote)
+        self._write(s, row, merged, local)
+        self._keep_conflicts(s, row.id, conflicts)
+        self.counts.merged += 1
+        item.local_stamp = None  # the merged contact still has to reach the server
+
+    def _write(self, s: Session, row: Contact, dto: ContactDTO, before: ContactDTO) -> None:
+        repo.apply_dto(s, row, dto)
+        s.flush()
+        repo.refresh_fts(s, [row.id])
+        self.counts.changed_ids.add(row.id)
+        now = repo.utcnow()
+        for name in ("formatted_name", "given_name", "family_name", "organization", "title"):
+            old, new = getattr(before, name), getattr(dto, name)
+            if old and old != new:
+                s.add(
+                    ContactHistory(
+                        contact_id=row.id, field=name, old_value=old, new_value=new, changed_at=now, source=self._source
+                    )
+                )
+
+    def _keep_conflicts(self, s: Session, contact_id: int, conflicts: Sequence[FieldConflict]) -> None:
+        """The server's side of each true conflict goes to the contact's history, for review."""
+        now = repo.utcnow()
+        for c in conflicts:
+            s.add(
+                ContactHistory(
+                    contact_id=contact_id,
+                    field=c.field,
+                    old_value=c.remote,
+                    new_value=c.local,
+                    changed_at=now,
+                    source="sync conflict",
+                )
+            )
+        self.counts.conflicts += len(conflicts)
+
+    def _create_from_server(self, s: Session, new: Sequence[tuple[str, str, str, ContactDTO]]) -> None:
+        """Cards not yet in step. A contact here with the card's UID is the same contact (merged with it, the
+        import's rules); any other card becomes a contact of its own. Unlike an import, a shared email or phone
+        does not merge two cards: each server card stays one contact, so that writing it back changes no other."""
+        uids = sorted({dto.uid for *_rest, dto in new if dto.uid})
+        by_uid: dict[str, int] = {}
+        for chunk in _chunks(uids, 900):
+            by_uid.update({u: c for c, u in s.execute(select(Contact.id, Contact.uid).where(Contact.uid.in_(chunk)))})
+        linked = set(
+            s.scalars(
+                select(SyncItem.contact_id).where(
+                    SyncItem.book_id == self._book.id, SyncItem.contact_id.in_(list(by_uid.values()))
+                )
+            )
+        )
+        fresh: list[tuple[str, str, str, ContactDTO]] = []
+        for href, etag, text, remote in new:
+            cid = by_uid.get(remote.uid)
+            if cid is None or cid in linked:
+                if cid is not None:  # the UID is taken here already: the card keeps it, the contact gets its own
+                    remote = remote.replace(uid=repo.new_uid())
+                fresh.append((href, etag, text, remote))
+                continue
+            linked.add(cid)
+            row = s.get(Contact, cid)
+            assert row is not None
+            if row.deleted_at is not None:
+                repo.set_deleted(s, [cid], None)
+            (local,) = repo.load_dtos(s, [cid])
+            stamp: datetime | None = row.updated_at
+            if same_card_content(local, remote):
+                self.counts.pulled += 1
+            else:
+                merged, conflicts = merge_three_way(None, local, remote)
+                self._write(s, row, merged, local)
+                self._keep_conflicts(s, cid, conflicts)
+                self.counts.merged += 1
+                stamp = None  # the union still has to reach the server
+            s.add(SyncItem(book_id=self._book.id, href=href, etag=etag, contact_id=cid, card=text, local_stamp=stamp))
+            self.counts.changed_ids.add(cid)
+        if fresh:
+            dtos = [without_redundant_fn(dto) for *_rest, dto in fresh]
+            ids = repo.bulk_insert_contacts(s, dtos)
+            s.connection().exec_driver_sql(
+                "INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)",
+                [(cid, search.contact_document(dto)) for cid, dto in zip(ids, dtos, strict=True)],
+            )
+            stamps = dict(s.execute(select(Contact.id, Contact.updated_at).where(Contact.id.in_(ids))).all())
+            s.execute(
+                insert(SyncItem),
+                [
+                    {
+                        "book_id": self._book.id,
+                        "href": href,
+                        "etag": etag,
+                        "contact_id": cid,
+                        "card": text,
+                        "local_stamp": stamps[cid],
+                    }
+                    for (href, etag, text, _dto), cid in zip(fresh, ids, strict=True)
+                ],
+            )
+            self.counts.pulled += len(ids)
+            self.counts.changed_ids.update(ids)
+        s.flush()
+
+    def _apply_server_deletes(self, s: Session, gone: Sequence[str]) -> None:
+        for chunk in _chunks(list(gone), 500):
+            items = s.scalars(select(SyncItem).where(SyncItem.book_id == self._book.id, SyncItem.href.in_(chunk)))
+            for item in items:
+                row = s.get(Contact, item.contact_id) if item.contact_id is not None else None
+                if row is not None and row.deleted_at is None and row.updated_at == item.local_stamp:
+                    repo.set_deleted(s, [row.id], repo.utcnow())
+                    repo.remove_from_fts(s, [row.id])
+                    self.counts.deleted_here += 1
+                    self.counts.changed_ids.add(row.id)
+                # A contact edited here since stays, and is sent again as a new card.
+                s.delete(item)
+
+    # --- push ---------------------------------------------------------------------------------------------
+
+    def push(self) -> None:
+        self._push_deletes()
+        self._push_edits()
+        self._push_new()
+
+    def _push_deletes(self) -> None:
+        with self._sessions() as s:
+            rows = s.execute(
+                select(SyncItem.id, SyncItem.href, SyncItem.etag)
+                .outerjoin(Contact, Contact.id == SyncItem.contact_id)
+                .where(
+                    SyncItem.book_id == self._book.id,
+                    (SyncItem.contact_id.is_(None)) | (Contact.deleted_at.is_not(None)),
+                )
+            ).all()
+        for item_id, href, etag in rows:
+            self._check_cancel()
+            try:
+                self._client.delete(href, etag=etag)
+            except PreconditionFailed:
+                # Changed on the server since: the server's version comes back here instead (nothing is lost).
+                got = self._client.get(href)
+                if got is not None:
+                    self._apply_pulled([(href, got[1], got[0])])
+                    continue
+            except (ConnectionFailed, SyncCancelled):
+                raise
+            except SyncError as exc:  # refused for this card alone: reported, tried again next time
+                self.counts.errors.append(str(exc))
+                continue
+            with self._sessions.begin() as s:
+                item = s.get(SyncItem, item_id)
+                if item is not None:
+                    s.delete(item)
+            self.counts.deleted_there += 1
+
+    def _push_edits(self) -> None:
+        with self._sessions() as s:
+            ids = list(
+                s.scalars(
+                    select(SyncItem.id)
+                    .join(Contact, Contact.id == SyncItem.contact_id)
+                    .where(
+                        SyncItem.book_id == self._book.id,
+                        Contact.deleted_at.is_(None),
+                        (SyncItem.local_stamp.is_(None)) | (SyncItem.local_stamp != Contact.updated_at),
+                    )
+                )
+            )
+        for n, item_id in enumerate(ids):
+            self._check_cancel()
+            self._report(n, len(ids), "sending changes")
+            self._push_guarded(item_id, None)
+
+    def _push_new(self) -> None:
+        with self._sessions() as s:
+            linked = exists().where(SyncItem.book_id == self._book.id, SyncItem.contact_id == Contact.id)
+            tagged = exists().where(
+                and_(
+                    ContactTag.contact_id == Contact.id,
+                    ContactTag.tag_id == Tag.id,
+                    Tag.name_folded == fold(self._book.tag),
+                )
+            )
+            ids = list(s.scalars(select(Contact.id).where(Contact.deleted_at.is_(None), tagged, ~linked)))
+        for n, contact_id in enumerate(ids):
+            self._check_cancel()
+            self._report(n, len(ids), "sending new contacts")
+            self._push_guarded(None, contact_id)
+
+    def _push_guarded(self, item_id: int | None, contact_id: int | None) -> None:
+        """One card the server refuses (a 4xx for that card alone) is reported and the others still go out."""
+        try:
+            self._push_one(item_id, contact_id)
+        except (ConnectionFailed, SyncCancelled):
+            raise
+        except SyncError as exc:
+            self.counts.errors.append(str(exc))
+
+    def _local(self, contact_id: int) -> tuple[ContactDTO, datetime] | None:
+        with self._sessions() as s:
+            row = s.get(Contact, contact_id)
+            if row is None or row.deleted_at is not None:
+                return None
+            (dto,) = repo.load_dtos(s, [contact_id])
+            return dto, row.updated_at
+
+    def _push_one(self, item_id: int | None, contact_id: int | None = None) -> None:
+        """Send one contact (an item's, or a new one's), merging with the server's version on a 412."""
+        href, etag, base_text = "", "", ""
+        if item_id is not None:
+            with self._sessions() as s:
+                item = s.get(SyncItem, item_id)
+                if item is None or item.contact_id is None:
+                    return
+                href, etag, base_text, contact_id = item.href, item.etag, item.card, item.contact_id
+        assert contact_id is not None
+        local = self._local(contact_id)
+        if local is None:
+            return
+        dto, stamp = local
+        if not href:
+            href = canonical_href(urljoin(self._book.url, vdir_file_name(dto.uid)))
+        version = card_version(base_text) if base_text else "3.0"
+        # Each card keeps its own UID: two server cards merged here into one contact stay two cards there.
+        card_uid = dto.uid
+        if base_text:
+            try:
+                base_dto = card_to_contact(base_text, self._book.tag)
+            except CardError:
+                base_dto = None
+            card_uid = base_dto.uid if base_dto is not None and base_dto.uid else dto.uid
+            if base_dto is not None and same_card_content(base_dto, dto.replace(uid=card_uid)):
+                # touched but not changed (an edit undone, say): nothing to send
+                self._store_item(item_id, href, etag, base_text, contact_id, stamp)
+                return
+        for _attempt in range(MAX_412_RETRIES):
+            card = self._card(dto.replace(uid=card_uid), base_text, version)
+            try:
+                new_etag = self._client.put(href, card, etag=etag or None)
+            except PreconditionFailed:
+                got = self._client.get(href)
+                if got is None:
+                    etag, base_text = "", ""
+                    continue
+                remote_text, etag = got
+                remote = card_to_contact(remote_text, self._book.tag)
+                base = card_to_contact(base_text, self._book.tag) if base_text else None
+                merged, conflicts = merge_three_way(base, dto, remote)
+                with self._sessions.begin() as s:
+                    row = s.get(Contact, contact_id)
+                    if row is None:
+                        return
+                    self._write(s, row, merged, dto)
+                    self._keep_conflicts(s, contact_id, conflicts)
+                    s.flush()
+                    stamp = row.updated_at
+                self.counts.merged += 1
+                dto, base_text = merged, remote_text
+                continue
+            self._store_item(item_id, href, new_etag, card, contact_id, stamp)
+            self.counts.pushed += 1
+            return
+        raise PreconditionFailed(f"{self._client.host}: {href} keeps changing on the server; try again later")
+
+    def _card(self, dto: ContactDTO, base_text: str, version: str) -> str:
+        """The card to send: the server's card with the changed properties rewritten (``patch_card``), or NetDesk's
+        writing of the contact for a card the server has not seen."""
+        written = contact_to_card(normal_contact(dto), self._book.tag, version)
+        if not base_text:
+            return written
+        try:
+            base = card_to_contact(base_text, self._book.tag).replace(uid=dto.uid)
+        except CardError:
+            return written
+        return patch_card(base_text, contact_to_card(normal_contact(base), self._book.tag, version), written)
+
+    def _store_item(
+        self, item_id: int | None, href: str, etag: str, card: str, contact_id: int, stamp: datetime
+    ) -> None:
+        with self._sessions.begin() as s:
+            item = s.get(SyncItem, item_id) if item_id is not None else None
+            if item is None:
+                item = s.scalar(select(SyncItem).where(SyncItem.book_id == self._book.id, SyncItem.href == href))
+            if item is None:
+                item = SyncItem(book_id=self._book.id, href=href)
+                s.add(item)
+            # No ETag back means the server changed the card as it stored it: the next pull fetches its version.
+            item.etag, item.card, item.contact_id, item.local_stamp = etag, card, contact_id, stamp

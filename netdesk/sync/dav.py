@@ -1,0 +1,334 @@
+"""A small CardDAV client over httpx: the requests a two-way sync needs (RFC 4918, 6352, 6578), nothing more.
+
+Every request goes through ``_send``, which retries what may pass (timeouts, refused connections, 5xx, 401) with
+exponential back-off and turns what does not pass into one ``SyncError`` line naming the server and the reason.
+XML answers are parsed with defusedxml (a server's answer is untrusted input: no entity expansion, no DTDs).
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote, urljoin, urlsplit
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+import httpx
+from defusedxml.ElementTree import fromstring
+
+from netdesk.core.errors import NetDeskError
+
+DAV = "DAV:"
+CARDDAV = "urn:ietf:params:xml:ns:carddav"
+CALENDARSERVER = "http://calendarserver.org/ns/"
+_RETRIED_STATUS = frozenset({401, 408, 429, 500, 502, 503, 504})
+
+
+class SyncError(NetDeskError):
+    """A sync that could not finish: one line for the user (server and reason)."""
+
+
+class SyncCancelled(SyncError):
+    def __init__(self) -> None:
+        super().__init__("sync cancelled")
+
+
+class ConnectionFailed(SyncError):
+    """The server cannot be reached, refuses us, keeps failing, or its certificate is not trusted."""
+
+
+class PreconditionFailed(SyncError):
+    """412: the card changed on the server since we read it (If-Match), or exists already (If-None-Match)."""
+
+
+class TokenExpired(SyncError):
+    """The server no longer knows our sync token (RFC 6578 valid-sync-token): list everything again."""
+
+
+class SyncUnsupported(SyncError):
+    """The collection does not support the sync-collection report."""
+
+
+def qname(namespace: str, name: str) -> str:
+    return f"{{{namespace}}}{name}"
+
+
+def canonical_href(href: str, base: str = "") -> str:
+    """The path of ``href`` in one spelling (servers differ in what they percent-encode): decoded, then encoded
+    again with only unreserved characters and ``/`` left as they are."""
+    path = urlsplit(urljoin(base, href)).path if base else urlsplit(href).path
+    return quote(unquote(path), safe="/")
+
+
+@dataclass(frozen=True, slots=True)
+class DavResponse:
+    """One <response> of a multistatus: its href, HTTP status and the properties found (by Clark name)."""
+
+    href: str
+    status: int
+    props: dict[str, Element]
+
+    def text(self, name: str) -> str:
+        element = self.props.get(name)
+        return (element.text or "").strip() if element is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4
+    first_delay: float = 0.5  # seconds; doubled after each failed attempt
+    timeout: float = 30.0
+
+
+def ssl_context_for(certificate_pem: str) -> ssl.SSLContext | bool:
+    """True (the system's CAs, hostname checked) unless a certificate is pinned: then that certificate and nothing
+    else is trusted. A pinned self-signed certificate is compared as a whole, so the host name it names is not
+    checked again (self-signed certificates rarely name the address they are reached at)."""
+    if not certificate_pem.strip():
+        return True
+    context = ssl.create_default_context(cadata=certificate_pem)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
+class DavClient:
+    """Requests against one server with one set of credentials."""
+
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        *,
+        certificate_pem: str = "",
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.url = url if url.endswith("/") else url + "/"
+        self.retry = retry or RetryPolicy()
+        self._sleep = sleep
+        self.host = urlsplit(self.url).netloc or self.url
+        self._http = httpx.Client(
+            auth=httpx.BasicAuth(username, password) if username else None,
+            verify=ssl_context_for(certificate_pem),
+            timeout=self.retry.timeout,
+            follow_redirects=True,
+            headers={"User-Agent": "NetDesk CardDAV sync"},
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> DavClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def absolute(self, href: str) -> str:
+        return urljoin(self.url, href)
+
+    # --- transport with retries ---------------------------------------------------------------------------
+
+    def _send(
+        self, method: str, url: str, *, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        delay = self.retry.first_delay
+        problem = ""
+        for attempt in range(self.retry.attempts):
+            if attempt:
+                self._sleep(delay)
+                delay *= 2
+            try:
+                response = self._http.request(method, self.absolute(url), content=body, headers=headers)
+            except httpx.TimeoutException:
+                problem = "the server did not answer in time"
+                continue
+            except httpx.ConnectError as exc:
+                if isinstance(exc.__cause__, ssl.SSLError) or "CERTIFICATE" in str(exc).upper():
+                    raise ConnectionFailed(
+                        f"{self.host}: its TLS certificate is not trusted ({exc}); "
+                        "pin the server's certificate if it is self-signed"
+                    ) from None
+                problem = "cannot connect to the server"
+                continue
+            except httpx.TransportError as exc:
+                problem = f"the connection failed ({type(exc).__name__})"
+                continue
+            if response.status_code not in _RETRIED_STATUS:
+                return response
+            if response.status_code == 401:
+                problem = "the server refused the user name or password (401)"
+            else:
+                problem = f"the server answered {response.status_code} {response.reason_phrase}"
+        tries = self.retry.attempts
+        raise ConnectionFailed(f"{self.host}: {problem} (tried {tries} time{'s' if tries != 1 else ''})")
+
+    def _check(self, response: httpx.Response, what: str) -> httpx.Response:
+        if response.status_code == 412:
+            raise PreconditionFailed(f"{self.host}: {what}: the card changed on the server meanwhile")
+        if response.status_code >= 400:
+            raise SyncError(f"{self.host}: {what}: {response.status_code} {response.reason_phrase}")
+        return response
+
+    # --- WebDAV ---------------------------------------------------------------------------------------------
+
+    def propfind(self, url: str, props: Iterable[str], depth: int) -> list[DavResponse]:
+        root = Element(qname(DAV, "propfind"))
+        prop = SubElement(root, qname(DAV, "prop"))
+        for name in props:
+            SubElement(prop, name)
+        response = self._send("PROPFIND", url, body=_xml(root), headers=_xml_headers(depth))
+        self._check(response, f"PROPFIND {url}")
+        return parse_multistatus(response.content, self.absolute(url))
+
+    def collection_tag(self, url: str) -> str:
+        """The collection's CTag (calendarserver.org getctag): it changes whenever a card does; "" if unsupported.
+        One cheap PROPFIND that lets a sync with nothing to do skip the sync-collection report."""
+        try:
+            found = self.propfind(url, [qname(CALENDARSERVER, "getctag")], depth=0)
+        except ConnectionFailed:
+            raise
+        except SyncError:
+            return ""
+        return found[0].text(qname(CALENDARSERVER, "getctag")) if found else ""
+
+    def sync_collection(self, url: str, token: str) -> tuple[list[tuple[str, str | None]], str]:
+        """(href, ETag or None for a removed card) for every change since ``token`` ("" = every card), and
+        the new token."""
+        root = Element(qname(DAV, "sync-collection"))
+        SubElement(root, qname(DAV, "sync-token")).text = token
+        SubElement(root, qname(DAV, "sync-level")).text = "1"
+        SubElement(SubElement(root, qname(DAV, "prop")), qname(DAV, "getetag"))
+        response = self._send("REPORT", url, body=_xml(root), headers=_xml_headers(None))
+        if response.status_code in (403, 409, 412) and b"valid-sync-token" in response.content:
+            raise TokenExpired(f"{self.host}: the sync token expired")
+        if response.status_code in (400, 403, 405, 501):
+            raise SyncUnsupported(f"{self.host}: sync-collection not supported ({response.status_code})")
+        self._check(response, f"sync-collection {url}")
+        base = self.absolute(url)
+        book = canonical_href(base)
+        changes: list[tuple[str, str | None]] = []
+        for r in parse_multistatus(response.content, base):
+            if r.href == book:
+                continue
+            changes.append((r.href, None if r.status == 404 else r.text(qname(DAV, "getetag"))))
+        new_token = ""
+        for element in fromstring(response.content).iter(qname(DAV, "sync-token")):
+            new_token = (element.text or "").strip()
+        return changes, new_token
+
+    def etag_listing(self, url: str) -> dict[str, str]:
+        """href -> ETag of every card in the collection (for servers without sync-collection)."""
+        book = canonical_href(self.absolute(url))
+        listing = self.propfind(url, [qname(DAV, "getetag"), qname(DAV, "resourcetype")], depth=1)
+        return {
+            r.href: r.text(qname(DAV, "getetag"))
+            for r in listing
+            if r.href != book and r.status < 300 and not _is_collection(r)
+        }
+
+    def multiget(self, url: str, hrefs: Sequence[str]) -> list[tuple[str, str, str | None]]:
+        """(href, ETag, card text or None when gone) for each of ``hrefs``, in one addressbook-multiget."""
+        root = Element(qname(CARDDAV, "addressbook-multiget"))
+        prop = SubElement(root, qname(DAV, "prop"))
+        SubElement(prop, qname(DAV, "getetag"))
+        SubElement(prop, qname(CARDDAV, "address-data"))
+        for href in hrefs:
+            SubElement(root, qname(DAV, "href")).text = href
+        response = self._send("REPORT", url, body=_xml(root), headers=_xml_headers(1))
+        self._check(response, f"addressbook-multiget {url}")
+        found: list[tuple[str, str, str | None]] = []
+        for r in parse_multistatus(response.content, self.absolute(url)):
+            data = r.props.get(qname(CARDDAV, "address-data"))
+            text = data.text if data is not None and r.status < 300 else None
+            found.append((r.href, r.text(qname(DAV, "getetag")), text))
+        return found
+
+    def get(self, href: str) -> tuple[str, str] | None:
+        """(card text, ETag) of one card, None when it is gone."""
+        response = self._send("GET", href)
+        if response.status_code == 404:
+            return None
+        self._check(response, f"GET {href}")
+        return response.text, response.headers.get("ETag", "")
+
+    def put(self, href: str, card: str, *, etag: str | None) -> str:
+        """Store a card: with ``etag`` only if the server still has that version (If-Match), else only if it does
+        not exist yet (If-None-Match). Returns the new ETag, or "" when the server did not give one (it changed
+        the card as it stored it, RFC 6352 §6.3.2.3: read it back)."""
+        headers = {"Content-Type": "text/vcard; charset=utf-8"}
+        if etag:
+            headers["If-Match"] = etag
+        else:
+            headers["If-None-Match"] = "*"
+        response = self._check(self._send("PUT", href, body=card.encode("utf-8"), headers=headers), f"PUT {href}")
+        return str(response.headers.get("ETag", ""))
+
+    def delete(self, href: str, *, etag: str) -> None:
+        """Delete a card if it is still the version we know (If-Match); a card already gone is fine."""
+        headers = {"If-Match": etag} if etag else {}
+        response = self._send("DELETE", href, headers=headers)
+        if response.status_code == 404:
+            return
+        self._check(response, f"DELETE {href}")
+
+    def mkcol_addressbook(self, url: str, display_name: str) -> None:
+        """Create an address book (extended MKCOL, RFC 5689): used to set up test servers and new accounts."""
+        root = Element(qname(DAV, "mkcol"))
+        prop = SubElement(SubElement(root, qname(DAV, "set")), qname(DAV, "prop"))
+        kind = SubElement(prop, qname(DAV, "resourcetype"))
+        SubElement(kind, qname(DAV, "collection"))
+        SubElement(kind, qname(CARDDAV, "addressbook"))
+        SubElement(prop, qname(DAV, "displayname")).text = display_name
+        self._check(self._send("MKCOL", url, body=_xml(root), headers=_xml_headers(None)), f"MKCOL {url}")
+
+
+def _xml(root: Element) -> bytes:
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + tostring(root)
+
+
+def _xml_headers(depth: int | None) -> dict[str, str]:
+    headers = {"Content-Type": "application/xml; charset=utf-8"}
+    if depth is not None:
+        headers["Depth"] = str(depth)
+    return headers
+
+
+def _is_collection(r: DavResponse) -> bool:
+    kind = r.props.get(qname(DAV, "resourcetype"))
+    return kind is not None and kind.find(qname(DAV, "collection")) is not None
+
+
+def _status_code(text: str | None) -> int:
+    parts = (text or "").split()
+    return int(parts[1]) if len(parts) >= 2 and parts[1].isdigit() else 200
+
+
+def parse_multistatus(data: bytes, base: str) -> list[DavResponse]:
+    """The responses of a 207 multistatus body; hrefs in canonical form (``canonical_href``)."""
+    try:
+        root: Any = fromstring(data)
+    except Exception as exc:  # malformed XML or something defusedxml refuses
+        raise SyncError(f"the server sent an unreadable answer ({type(exc).__name__})") from None
+    out: list[DavResponse] = []
+    for response in root.iter(qname(DAV, "response")):
+        href = response.findtext(qname(DAV, "href"), default="").strip()
+        if not href:
+            continue
+        status = _status_code(response.findtext(qname(DAV, "status")))
+        props: dict[str, Element] = {}
+        for propstat in response.findall(qname(DAV, "propstat")):
+            if _status_code(propstat.findtext(qname(DAV, "status"))) >= 300:
+                continue
+            prop = propstat.find(qname(DAV, "prop"))
+            if prop is not None:
+                for element in prop:
+                    props[element.tag] = element
+        out.append(DavResponse(canonical_href(href, base), status, props))
+    return out

@@ -1,0 +1,123 @@
+"""Sync in the app against a real Radicale: accounts added through the dialog, "Sync now" off the GUI thread,
+the status bar and the detail pane's "Synced with …" line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from carddav_servers import PASSWORD, USER, ServerSide, new_book, vcard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+from netdesk.core.model import ContactDTO
+from netdesk.sync.dav import RetryPolicy
+from netdesk.ui.main_window import MainWindow
+from netdesk.ui.sync_ui import AddAccountDialog, SyncAccountsDialog
+
+
+def add_account_through_the_dialog(qtbot, window: MainWindow, url: str, password: str) -> SyncAccountsDialog:  # type: ignore[no-untyped-def]
+    window.sync_ui.accounts_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(SyncAccountsDialog) is not None)
+    accounts = window.findChild(SyncAccountsDialog)
+    assert accounts is not None
+    qtbot.mouseClick(accounts.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: accounts.findChild(AddAccountDialog) is not None)
+    form = accounts.findChild(AddAccountDialog)
+    assert form is not None
+    form.name_edit.setText("phone")
+    form.url_edit.setText(url)
+    form.user_edit.setText(USER)
+    form.password_edit.setText(password)
+    qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    return accounts
+
+
+def test_sync_now_brings_the_phones_contacts_in_and_says_so(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object
+) -> None:
+    book = ServerSide(new_book(radicale_server))
+    book.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Rear Admiral"))
+    window = make_window()
+    window.nd.sync.retry = RetryPolicy(attempts=1, timeout=10)
+    assert not window.sync_ui.sync_action.isEnabled()  # no account, nothing to sync, no connection
+
+    accounts = add_account_through_the_dialog(qtbot, window, book.book_url, PASSWORD)
+    qtbot.waitUntil(lambda: accounts.message.text().startswith("Added phone"), timeout=10_000)
+    assert "Phone → tag Phone" in accounts.message.text()
+    assert accounts.list.count() == 1 and "never synced" in accounts.list.item(0).text()
+    assert accounts.books.rowCount() == 1 and accounts.books.item(0, 1).text() == "Phone"
+    accounts.books.item(0, 1).setText("")  # a book needs a tag: refused, and said so
+    assert accounts.message.text() == "A synced address book needs a tag."
+    assert accounts.books.item(0, 1).text() == "Phone"
+    accounts.interval_spin.setValue(15)  # scheduled sync every 15 minutes
+    assert window.sync_ui.timer.isActive() and window.sync_ui.timer.interval() == 15 * 60_000
+    accounts.close()
+
+    window.nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", tags=("Phone",)))
+    assert window.sync_ui.sync_action.isEnabled()
+    with qtbot.waitSignal(window.sync_ui.finished, timeout=20_000) as done:
+        window.sync_ui.sync_action.trigger()
+    assert (done.args[0].pulled, done.args[0].pushed) == (1, 1)
+    label = window.sync_ui.status_label.text()
+    assert label.startswith("Synced: 1 pulled, 1 pushed")
+    qtbot.waitUntil(lambda: "Grace Hopper" in [r.name for r in window.model.all_rows()], timeout=5000)
+    assert any("Lovelace" in text for text in book.cards().values())
+
+    grace = next(r for r in window.model.all_rows() if r.name == "Grace Hopper")
+    window._show_detail(grace.id)
+    assert "Synced with phone (Phone)" in window.detail.text()
+    book.close()
+
+
+def test_a_failed_sync_is_one_line_in_the_status_bar(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object
+) -> None:
+    book = ServerSide(new_book(radicale_server))
+    window = make_window()
+    window.nd.sync.retry = RetryPolicy(attempts=1, timeout=10)
+    window.nd.sync.add_account("phone", book.book_url, USER, PASSWORD)
+    window.sync_ui._session_passwords["phone"] = "wrong"
+    window.sync_ui.refresh()
+    with qtbot.waitSignal(window.sync_ui.failed, timeout=20_000) as failed:
+        window.sync_ui.sync_action.trigger()
+    assert "refused the user name or password (401)" in failed.args[0]
+    assert window.sync_ui.status_label.text() == f"Sync failed — {failed.args[0]}"
+    assert window.sync_ui.sync_action.isEnabled()  # ready to try again
+    book.close()
+
+
+def test_a_running_sync_can_be_cancelled_from_its_progress_dialog(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object, monkeypatch
+) -> None:
+    import time
+
+    from netdesk.sync.dav import DavClient
+
+    book = ServerSide(new_book(radicale_server))
+    cards = "".join(vcard(f"p-{n}", f"Person{n} Example") for n in range(60))
+    assert book.http.put(book.book_url, content=cards.encode(), headers={"Content-Type": "text/vcard"}).is_success
+    window = make_window()
+    window.nd.sync.add_account("phone", book.book_url, USER, PASSWORD)
+    window.sync_ui._session_passwords["phone"] = PASSWORD
+    window.sync_ui.refresh()
+    monkeypatch.setattr("netdesk.services.sync.MULTIGET_BATCH", 10)
+    multiget = DavClient.multiget
+
+    def slow(client: DavClient, url: str, hrefs: list[str]) -> object:
+        time.sleep(0.5)  # a slow server: the sync takes seconds, long enough to be cancelled
+        return multiget(client, url, hrefs)
+
+    monkeypatch.setattr(DavClient, "multiget", slow)
+    window.sync_ui.sync_action.trigger()
+    qtbot.waitUntil(lambda: window.sync_ui.progress is not None and window.sync_ui.progress.isVisible(), timeout=5000)
+    progress = window.sync_ui.progress
+    assert progress is not None
+    cancel_button = progress.findChild(QPushButton)
+    assert cancel_button is not None and cancel_button.text() == "Cancel"
+    qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.sync_ui.running, timeout=10_000)
+    assert window.sync_ui.status_label.text() == "Sync cancelled — what it finished is kept"
+    kept = window.nd.contacts.count()
+    assert 0 <= kept < 60  # the batches finished before the cancel stay
+    assert window.nd.sync.account("phone").last_error == ""
+    book.close()

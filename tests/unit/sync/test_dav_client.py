@@ -1,0 +1,106 @@
+"""The CardDAV client's retries, messages and XML handling, over httpx's mock transport (no network)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from netdesk.sync.dav import DavClient, PreconditionFailed, RetryPolicy, SyncError, TokenExpired, canonical_href
+
+MULTISTATUS = b"""<?xml version="1.0"?>
+<d:multistatus xmlns:d="DAV:">
+  <d:response><d:href>/ada/book/</d:href><d:propstat><d:prop><d:getetag/></d:prop>
+    <d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
+  <d:response><d:href>/ada/book/grace%40navy.vcf</d:href><d:propstat><d:prop><d:getetag>"e1"</d:getetag></d:prop>
+    <d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>
+  <d:response><d:href>/ada/book/gone.vcf</d:href><d:status>HTTP/1.1 404 Not Found</d:status></d:response>
+  <d:sync-token>tok-2</d:sync-token>
+</d:multistatus>"""
+
+
+def client(handler: object, sleeps: list[float], attempts: int = 3) -> DavClient:
+    return DavClient(
+        "https://dav.example.org/ada/",
+        "ada",
+        "pw",
+        retry=RetryPolicy(attempts=attempts, first_delay=0.5),
+        sleep=sleeps.append,
+        transport=httpx.MockTransport(handler),  # type: ignore[arg-type]
+    )
+
+
+def test_server_errors_and_timeouts_are_retried_with_back_off() -> None:
+    answers = iter(["503", "timeout", "207"])
+    sleeps: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = next(answers)
+        if answer == "timeout":
+            raise httpx.ReadTimeout("slow", request=request)
+        return httpx.Response(int(answer), content=MULTISTATUS if answer == "207" else b"")
+
+    changes, token = client(handler, sleeps).sync_collection("/ada/book/", "tok-1")
+    assert sleeps == [0.5, 1.0]
+    assert changes == [("/ada/book/grace%40navy.vcf", '"e1"'), ("/ada/book/gone.vcf", None)]
+    assert token == "tok-2"
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (503, "dav.example.org: the server answered 503 Service Unavailable (tried 3 times)"),
+        (401, "dav.example.org: the server refused the user name or password (401) (tried 3 times)"),
+    ],
+)
+def test_a_server_that_keeps_failing_is_one_clear_line(status: int, message: str) -> None:
+    sleeps: list[float] = []
+    with pytest.raises(SyncError) as caught:
+        client(lambda request: httpx.Response(status), sleeps).propfind("/", [], depth=0)
+    assert str(caught.value) == message
+    assert sleeps == [0.5, 1.0]
+
+
+def test_an_unreachable_server_is_one_clear_line() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with pytest.raises(SyncError, match=r"^dav.example.org: cannot connect to the server \(tried 2 times\)$"):
+        client(refuse, [], attempts=2).get("/ada/book/a.vcf")
+
+
+def test_an_expired_token_and_a_precondition_failure_are_told_apart() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "REPORT":
+            return httpx.Response(403, content=b'<error xmlns="DAV:"><valid-sync-token/></error>')
+        assert request.headers["If-Match"] == '"old"'
+        return httpx.Response(412)
+
+    dav = client(handler, [])
+    with pytest.raises(TokenExpired):
+        dav.sync_collection("/ada/book/", "tok-1")
+    with pytest.raises(PreconditionFailed):
+        dav.put("/ada/book/a.vcf", "BEGIN:VCARD\r\nEND:VCARD\r\n", etag='"old"')
+
+
+def test_new_cards_are_written_only_if_absent_and_the_etag_is_returned() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(201, headers={"ETag": '"new"'})
+
+    assert client(handler, []).put("/ada/book/a.vcf", "BEGIN:VCARD\r\nEND:VCARD\r\n", etag=None) == '"new"'
+    assert seen[0].headers["If-None-Match"] == "*" and "If-Match" not in seen[0].headers
+
+
+def test_hostile_xml_is_refused_not_expanded() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">]><d:multistatus xmlns:d="DAV:">&a;</d:multistatus>'
+    )
+    with pytest.raises(SyncError, match="unreadable answer"):
+        client(lambda request: httpx.Response(207, content=bomb), []).propfind("/", [], depth=1)
+
+
+def test_hrefs_are_compared_in_one_spelling() -> None:
+    assert canonical_href("/ada/book/grace@navy.vcf") == canonical_href("/ada/book/grace%40navy.vcf")
+    assert canonical_href("https://dav.example.org/ada/b%20c/") == "/ada/b%20c/"

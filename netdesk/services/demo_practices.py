@@ -105,50 +105,46 @@ def populate_practices(nd: NetDesk, people: Sequence[int], seed: int = 7, today:
     for cid in chosen[26:34]:
         nd.communities.link_person(meetup.id, cid, "member")
 
-    talks_goal = nd.goal_targets.create(
-        "Two talks this year",
-        GoalMetric.CONTRIBUTIONS,
-        2,
-        date(today.year, 12, 31),
-        "talk",
-        date(today.year, 1, 1),
-        today,
-    ).value
-    nd.goal_targets.create(
-        "Meet 5 people in fintech",
-        GoalMetric.PEOPLE_MET,
-        5,
-        today + timedelta(days=180),
-        "fintech",
-        today - timedelta(days=90),
-        today,
-    )
-    known = nd.goal_targets.create(
-        "Be known in the Product Guild",
-        GoalMetric.CONTRIBUTIONS,
-        12,
-        today + timedelta(days=120),
-        "",
-        today - timedelta(days=60),
-        today,
-    ).value
-    nd.goal_targets.link_community(known.goal_id, guild.id)
+    # The demo's three goals get a target each: "2 talks this year", "meet 5 people in fintech", "20 conversations".
+    existing = {g.name: g.id for g in nd.networking.goals()}
+    targets = {
+        "Better known": (GoalMetric.CONTRIBUTIONS, 2, date(today.year, 12, 31), "talk", date(today.year, 1, 1)),
+        "Better connected": (
+            GoalMetric.PEOPLE_MET,
+            5,
+            today + timedelta(days=180),
+            "fintech",
+            today - timedelta(days=90),
+        ),
+        "Better equipped": (GoalMetric.INTERACTIONS, 20, today + timedelta(days=120), "", today - timedelta(days=60)),
+    }
+    goal_ids: dict[str, int] = {}
+    for name, (metric, target, horizon, focus, start) in targets.items():
+        if name in existing:
+            nd.goal_targets.set_target(existing[name], metric, target, horizon, focus, start, today)
+            goal_ids[name] = existing[name]
+        else:
+            goal_ids[name] = nd.goal_targets.create(name, metric, target, horizon, focus, start, today).value.goal_id
+    known = goal_ids["Better known"]
+    nd.goal_targets.link_community(known, guild.id)
 
     nd.contributions.set_rhythm(ContributionKind.POST, 10)
     nd.contributions.set_rhythm(ContributionKind.ANSWER, 7)
     log = [
-        (ContributionKind.TALK, "Networking on purpose", 45, summit.id, talks_goal.goal_id),
+        (ContributionKind.TALK, "Networking on purpose", 45, summit.id, known),
         (ContributionKind.POST, "What a personal note after connecting does", 14, None, None),
         (ContributionKind.POST, "Favours, not business cards", 40, None, None),
         (ContributionKind.ARTICLE, "A plan for your network", 70, None, None),
-        (ContributionKind.ANSWER, "How do you follow up after a conference?", 3, guild.id, known.goal_id),
-        (ContributionKind.ANSWER, "Pricing a B2B product", 20, guild.id, known.goal_id),
+        (ContributionKind.ANSWER, "How do you follow up after a conference?", 3, guild.id, known),
+        (ContributionKind.ANSWER, "Pricing a B2B product", 20, guild.id, known),
         (ContributionKind.NEWSLETTER, "Product notes #12", 30, None, None),
         (ContributionKind.OPEN_SOURCE, "Fixed vCard 4.0 birthdays in a contact tool", 95, None, None),
     ]
     for kind, title, days_ago, community, goal in log:
+        # The talk counts towards "2 talks this year" whatever the day: never dated before 1 January.
+        day = max(today - timedelta(days=days_ago), date(today.year, 1, 1)) if kind is ContributionKind.TALK else None
         nd.contributions.save(
-            ContributionDTO(kind, title, today - timedelta(days=days_ago), community_id=community, goal_id=goal)
+            ContributionDTO(kind, title, day or today - timedelta(days=days_ago), community_id=community, goal_id=goal)
         )
 
     intro = nd.introductions

@@ -319,9 +319,9 @@ class IntroductionStepsPage(QWidget):
         layout.addLayout(message_row)
         layout.addWidget(self.message_edit, 1)
 
-        self.ask_button.clicked.connect(self.open_ask)
-        self.propose_button.clicked.connect(self.open_propose)
-        self.templates_button.clicked.connect(self.open_templates)
+        self.ask_button.clicked.connect(lambda: self.open_ask())  # clicked(bool) must not reach open_ask's arguments
+        self.propose_button.clicked.connect(lambda: self.open_propose())
+        self.templates_button.clicked.connect(lambda: self.open_templates())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._select_current())
         intros = self._nd.introductions
         self.agreed_button.clicked.connect(lambda: self._run(lambda i: intros.agreed(i, self.day())))

@@ -79,6 +79,11 @@ def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
 
 
 def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
+    networks, args.paths = cli_practices.split_network_files(args.paths)  # whole-network JSON files (issue 15)
+    if networks:
+        cli_practices.import_networks(nd, networks)
+        if not args.paths:
+            return EXIT_OK
     report = nd.imports.import_paths(args.paths).value
     print(report.summary())
     for problem in report.errors:
@@ -89,6 +94,8 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
 
 
 def _cmd_export(nd: NetDesk, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        return cli_practices.export_network(nd, args)
     count = nd.exports.export(
         args.format,
         args.output,
@@ -168,7 +175,12 @@ def _configure_import(p: argparse.ArgumentParser) -> None:
 
 
 def _configure_export(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", required=True, choices=["vcard3", "vcard4", "vdir", "csv"], help="output format")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["vcard3", "vcard4", "vdir", "csv", "json"],
+        help="output format (json: the whole network, see docs/network-json.md)",
+    )
     p.add_argument("-o", "--output", required=True, type=Path, help="file (or folder for vdir) to write")
     p.add_argument("--vcard-version", choices=["3.0", "4.0"], default="3.0", help="vCard version inside a vdir")
     p.add_argument("--tag", help="only contacts with this tag")
@@ -196,12 +208,13 @@ _register("restore", "restore a backup (the current state is backed up first)", 
 
 cli_networking.register(_register)
 
-
 # --- CardDAV accounts and sync (netdesk/cli_sync.py) ---------------------------------------------------------
 from netdesk import cli_sync  # noqa: E402
 
 _register("account", "add, list or remove CardDAV accounts", cli_sync.configure_account, cli_sync.run_account)
 _register("sync", "two-way sync with the CardDAV accounts", cli_sync.configure_sync, cli_sync.run_sync)
+
+from netdesk import cli_practices  # noqa: E402  (registers its commands; it imports this module's helpers)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

@@ -36,6 +36,8 @@ class DueKind(StrEnum):
     START_RHYTHM = "start_rhythm"
     INVITATION = "invitation"
     JOB_CHANGE = "job_change"
+    INTRODUCTION = "introduction"  # an introduction step unmoved for days (core.practices)
+    RHYTHM = "rhythm"  # a contribution or community rhythm lapsed (core.practices)
 
     @property
     def label(self) -> str:
@@ -53,6 +55,8 @@ _DUE_LABELS = {
     DueKind.START_RHYTHM: "Start the rhythm",
     DueKind.INVITATION: "Invitations",
     DueKind.JOB_CHANGE: "New roles",
+    DueKind.INTRODUCTION: "Introductions waiting",
+    DueKind.RHYTHM: "Your rhythms",
 }
 DUE_KIND_ORDER = tuple(DueKind)
 
@@ -243,6 +247,20 @@ def _job_change_detail(item: DueItem) -> str:
     return f"Seen {item.due_date.isoformat()} ({_when((item.due_date - item.today).days)})"
 
 
+def _practice_title(item: DueItem) -> str:
+    return item.summary  # worded by core.practices, which knows the introduction or the rhythm
+
+
+def _practice_detail(item: DueItem) -> str:
+    last = item.last_contacted.isoformat() if item.last_contacted else "never"
+    if item.kind is DueKind.INTRODUCTION:
+        today = item.today
+        if today is None or item.last_contacted is None:
+            return f"Last step {last}"
+        return f"Last step {last} · no move for {_days((today - item.last_contacted).days)}"
+    return f"Your rhythm: every {_days(item.cadence_days or 0)} · last {last}"
+
+
 _TITLES = {
     DueKind.REPLY: _reply_title,
     DueKind.START_RHYTHM: _start_rhythm_title,
@@ -254,6 +272,8 @@ _TITLES = {
     DueKind.ANNIVERSARY: _occasion_title,
     DueKind.FOLLOWUP: _followup_title,
     DueKind.FAVOUR: _favour_title,
+    DueKind.INTRODUCTION: _practice_title,
+    DueKind.RHYTHM: _practice_title,
 }
 _DETAILS = {
     DueKind.REPLY: _reply_detail,
@@ -266,6 +286,8 @@ _DETAILS = {
     DueKind.ANNIVERSARY: _occasion_detail,
     DueKind.FOLLOWUP: _followup_detail,
     DueKind.FAVOUR: _favour_detail,
+    DueKind.INTRODUCTION: _practice_detail,
+    DueKind.RHYTHM: _practice_detail,
 }
 
 
@@ -279,6 +301,8 @@ class Section(StrEnum):
     FAVOURS = "favours"
     INVITATIONS = "invitations"
     REASONS = "reasons"
+    INTRODUCTIONS = "introductions"
+    YOUR_RHYTHMS = "your_rhythms"
     START_RHYTHM = "start_rhythm"
 
     @property
@@ -294,6 +318,8 @@ _SECTION_LABELS = {
     Section.FAVOURS: "Favours and promises",
     Section.INVITATIONS: "Invitations",
     Section.REASONS: "Reasons to reach out",
+    Section.INTRODUCTIONS: "Introductions waiting",
+    Section.YOUR_RHYTHMS: "Your rhythms",
     Section.START_RHYTHM: "Start the rhythm",
 }
 SECTION_ORDER = tuple(Section)
@@ -309,6 +335,8 @@ SECTION_OF_KIND = {
     DueKind.INVITATION: Section.INVITATIONS,
     DueKind.JOB_CHANGE: Section.REASONS,
     DueKind.START_RHYTHM: Section.START_RHYTHM,
+    DueKind.INTRODUCTION: Section.INTRODUCTIONS,
+    DueKind.RHYTHM: Section.YOUR_RHYTHMS,
 }
 _JSON_KINDS = {
     DueKind.OVERDUE: "cadence",
@@ -330,6 +358,7 @@ PRIORITY = {
     DueKind.BIRTHDAY: 3,
     DueKind.ANNIVERSARY: 3,
     DueKind.JOB_CHANGE: 4,
+    DueKind.INTRODUCTION: 4,  # someone is waiting on your next step
     DueKind.OVERDUE: 6,
     DueKind.FAVOUR: 7,
     DueKind.DUE_THIS_WEEK: 8,

@@ -33,6 +33,7 @@ from netdesk.db.codec import params_from_json, params_to_json
 from netdesk.db.codec import partial_date as _partial
 from netdesk.db.codec import related_from_json as _related_from_json
 from netdesk.db.codec import related_to_json as _related_to_json
+from netdesk.db.practice_search import extra_documents
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")
@@ -589,8 +590,9 @@ def refresh_fts(session: Session, ids: Sequence[int]) -> None:
             {"ids": json.dumps(chunk)},
         )
         live = set(session.scalars(select(Contact.id).where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))))
+        extra = extra_documents(session, chunk)  # communities, offers and needs (issue 15)
         docs = [
-            {"id": c.id, "body": search.contact_document(c)}
+            {"id": c.id, "body": "\n".join(filter(None, (search.contact_document(c), extra.get(c.id or 0, ""))))}
             for c in load_dtos(session, chunk, with_photo=False)
             if c.id in live
         ]

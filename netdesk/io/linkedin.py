@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,8 @@ from netdesk.io.report import ImportReport
 CONNECTIONS = "connections"
 MESSAGES = "messages"
 INVITATIONS = "invitations"
+PROFILE = "profile"  # Profile.csv: you, the account owner
+EMAILS = "emails"  # Email Addresses.csv: your addresses
 
 # The columns each file must have (display spelling, used in messages), by file kind.
 CONNECTION_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
@@ -63,8 +66,17 @@ _REQUIRED = {
     CONNECTIONS: ("firstname", "lastname", "connectedon"),
     MESSAGES: ("conversationid", "from", "to", "date"),
     INVITATIONS: ("from", "to", "sentat", "direction"),
+    PROFILE: ("firstname", "lastname", "headline"),
+    EMAILS: ("emailaddress", "confirmed", "primary"),
 }
-_FILE_NAMES = {"connections.csv": CONNECTIONS, "messages.csv": MESSAGES, "invitations.csv": INVITATIONS}
+_FILE_NAMES = {
+    "connections.csv": CONNECTIONS,
+    "messages.csv": MESSAGES,
+    "invitations.csv": INVITATIONS,
+    "profile.csv": PROFILE,
+    "email addresses.csv": EMAILS,
+}
+_URL = re.compile(r"https?://[^\s,\]\[\"]+", re.IGNORECASE)
 # The Notes block is a few lines; a header further down than this is not a LinkedIn header.
 _MAX_PREAMBLE_LINES = 60
 
@@ -114,6 +126,11 @@ class LinkedInExport:
     invitations: list[LinkedInInvitation] = field(default_factory=list)
     owner_name: str = ""
     owner_url: str = ""
+    # From Profile.csv and Email Addresses.csv: the owner as they describe themselves.
+    profile_name: str = ""
+    profile_headline: str = ""
+    profile_websites: list[str] = field(default_factory=list)
+    profile_emails: list[str] = field(default_factory=list)
 
 
 # --- small helpers --------------------------------------------------------------------------------------------------
@@ -186,7 +203,7 @@ def _header_kind(cells: Sequence[str]) -> tuple[str, dict[str, int]] | None:
     for i, cell in enumerate(cells):
         index.setdefault(_column_key(cell), i)
     # Messages and invitations share "from"/"to"; the more specific kinds are tested first.
-    for kind in (MESSAGES, INVITATIONS, CONNECTIONS):
+    for kind in (MESSAGES, INVITATIONS, CONNECTIONS, PROFILE, EMAILS):
         if all(col in index for col in _REQUIRED[kind]):
             return kind, index
     return None
@@ -548,6 +565,22 @@ def _read_invitations(table: _Table, report: ImportReport, out: list[LinkedInInv
         )
 
 
+def _read_profile(table: _Table, export: LinkedInExport) -> None:
+    """Profile.csv (one row: your name, headline, websites) or Email Addresses.csv (your addresses)."""
+    for _line, row in table.rows:
+        if table.kind == EMAILS:
+            email = _text(row[table.index("Email Address")]).strip()
+            if is_valid_email(email) and email not in export.profile_emails:
+                export.profile_emails.append(email)
+            continue
+        name = " ".join(_text(row[table.index(c)]).strip() for c in ("First Name", "Last Name")).strip()
+        export.profile_name = export.profile_name or name
+        export.profile_headline = export.profile_headline or _text(row[table.index("Headline")]).strip()
+        for url in _URL.findall(_text(row[table.index("Websites")])):
+            if url not in export.profile_websites:
+                export.profile_websites.append(url)
+
+
 # --- owner detection ------------------------------------------------------------------------------------------------
 
 
@@ -617,8 +650,10 @@ def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport
             _read_connections(table, report, export.connections)
         elif table.kind == MESSAGES:
             _read_messages(table, report, export.messages)
-        else:
+        elif table.kind == INVITATIONS:
             _read_invitations(table, report, export.invitations)
+        else:
+            _read_profile(table, export)
         for line, reason in table.problems:
             report.error(table.file, line, reason)
     export.owner_name, export.owner_url = _detect_owner(export)

@@ -11,14 +11,21 @@ from netdesk.db.engine import create_db_engine, refuse_writes, session_factory, 
 from netdesk.db.health import FileState, damaged_message, integrity_problem
 from netdesk.db.migrate import schema_refusal, upgrade_database
 from netdesk.services.backup import BackupService
+from netdesk.services.communities import CommunityService
 from netdesk.services.contacts import ContactService
+from netdesk.services.contributions import ContributionService
 from netdesk.services.exporting import ExportService
 from netdesk.services.followups import FollowupService
+from netdesk.services.goal_targets import GoalTargetService
 from netdesk.services.importing import ImportService
+from netdesk.services.introductions import IntroductionService
 from netdesk.services.invitations import InvitationService
+from netdesk.services.network_json import NetworkJsonService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
 from netdesk.services.settings_store import SettingsService
+from netdesk.services.offers import OffersService
+from netdesk.services.owner import OwnerService
 from netdesk.services.sync_accounts import SyncService
 from netdesk.services.timeline import TimelineService
 from netdesk.services.undo import UndoJournal
@@ -41,6 +48,14 @@ class NetDesk:
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)
+        # The essays' practices as records (issue 15).
+        self.owner = OwnerService(self.sessions)
+        self.introductions = IntroductionService(self.sessions)
+        self.communities = CommunityService(self.sessions)
+        self.contributions = ContributionService(self.sessions)
+        self.offers = OffersService(self.sessions)
+        self.goal_targets = GoalTargetService(self.sessions)
+        self.network = NetworkJsonService(self.sessions)
         self.sync = SyncService(self.sessions)  # CardDAV: opens connections only when asked to sync an account
         self.settings = SettingsService(self.sessions)
         self.settings.apply()  # this database's phone region (US until one is set)

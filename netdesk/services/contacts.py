@@ -36,6 +36,7 @@ from netdesk.services.bulk_reads import (
     read_batches,
     render_batches,
 )
+from netdesk.services.practice_links import move_practice_links
 from netdesk.services.timeline import refresh_last_contacted
 
 TRASH_DAYS = 30
@@ -282,6 +283,7 @@ class ContactService:
                     )
                 )
             moved = self._move_participations(s, others, keep_id)
+            move_practice_links(s, others, keep_id)  # communities, offers and needs, introductions (issue 15)
             repo.set_deleted(s, others, repo.utcnow())
             repo.remove_from_fts(s, others)
             s.flush()

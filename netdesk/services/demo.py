@@ -25,6 +25,7 @@ from netdesk.core.model import (
 )
 from netdesk.io.report import ImportReport
 from netdesk.services.app import NetDesk
+from netdesk.services.demo_practices import populate_practices
 from netdesk.services.importing import ImportService
 from netdesk.services.networking import DEFAULT_GOALS
 
@@ -235,3 +236,4 @@ def populate_demo(nd: NetDesk, people: int = 300, seed: int = 7) -> None:
             )
     a, b, c = rng.sample(people_ids, 3)
     nd.networking.log_introduction(a, b, c, today - timedelta(days=12), "Both work on payments; should meet.")
+    populate_practices(nd, people_ids, seed, today.date())

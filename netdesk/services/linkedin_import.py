@@ -36,6 +36,7 @@ from netdesk.io.report import ImportReport
 from netdesk.services.exchanges import contacts_with_history, refresh_exchange_facts, refresh_from_added
 from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
 from netdesk.services.invitations import store_pending_invitations
+from netdesk.services.owner import fill_from_linkedin
 from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
 
 SOURCE = "linkedin"
@@ -193,6 +194,15 @@ def import_linkedin(
     refresh_from_added(s, new, touched - with_history, now)
     for who, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
         report.skipped.append(f"{count} LinkedIn message(s)/invitation(s) with {who}: not among your contacts")
+    # You, as the export describes you: filled where your profile is still empty (issue 15).
+    fill_from_linkedin(
+        s,
+        data.profile_name or data.owner_name,
+        data.owner_url,
+        data.profile_headline,
+        data.profile_websites,
+        data.profile_emails,
+    )
     return [i for i in result.ids if i is not None], added
 
 

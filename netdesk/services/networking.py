@@ -43,8 +43,10 @@ from netdesk.db.tables import (
     Tag,
 )
 from netdesk.services import due as due_sources
+from netdesk.services import practice_due  # noqa: F401  (registers the practices' due source)
 from netdesk.services.due import collect_due
 from netdesk.services.followups import FollowupService, Pipeline
+from netdesk.services.owner import owner_name
 from netdesk.services.timeline import TimelineService
 
 DEFAULT_GOALS = ("Better known", "Better equipped", "Better connected")
@@ -460,30 +462,32 @@ class NetworkingService:
         return result
 
     def log_introduction(
-        self, introducer_id: int, a_id: int, b_id: int, when: datetime | None = None, notes: str = ""
+        self, introducer_id: int | None, a_id: int, b_id: int, when: datetime | None = None, notes: str = ""
     ) -> Written[InteractionDTO]:
-        """Record that ``introducer_id`` introduced a and b: one interaction on all three timelines.
+        """Record that ``introducer_id`` (None: you) introduced a and b: one interaction on their timelines.
 
         The two introduced people also get a "knows" relationship, so later introductions can build on it.
         """
-        if len({introducer_id, a_id, b_id}) != 3:
+        people = [c for c in (introducer_id, a_id, b_id) if c is not None]
+        if len(set(people)) != len(people) or a_id == b_id:
             raise ValidationError("participants", "An introduction needs an introducer and two other people.")
         with self._sessions() as s:
-            names = {cid: self._live_contact(s, cid).display_name for cid in (introducer_id, a_id, b_id)}
+            names = {cid: self._live_contact(s, cid).display_name for cid in people}
+            you = owner_name(s)
+        by = names[introducer_id] if introducer_id is not None else you
+        participants = [Participant(a_id), Participant(b_id)]
+        if introducer_id is not None:
+            participants.append(Participant(introducer_id, ParticipantRole.INTRODUCER))
         logged = self._timeline.log(
             InteractionDTO(
                 occurred_at=when or repo.utcnow(),
                 kind=InteractionKind.INTRODUCTION,
-                summary=f"{names[introducer_id]} introduced {names[a_id]} and {names[b_id]}",
+                summary=f"{by} introduced {names[a_id]} and {names[b_id]}",
                 notes=notes,
-                participants=(
-                    Participant(a_id),
-                    Participant(b_id),
-                    Participant(introducer_id, ParticipantRole.INTRODUCER),
-                ),
+                participants=tuple(participants),
             )
         )
-        related = self.add_relationship(a_id, b_id, "knows", f"introduced by {names[introducer_id]}")
+        related = self.add_relationship(a_id, b_id, "knows", f"introduced by {by}")
         label = f"introduction of {names[a_id]} and {names[b_id]}"
         return Written(logged.value, ChangeSet(label=label) | logged.changes | related.changes)
 
@@ -614,7 +618,18 @@ class NetworkingService:
                 ),
                 {"org": organization},
             ).all()
-        return {cid: (name, title, org.strip()) for cid, name, title, org in rows if org.strip().casefold() == wanted}
+        found = {cid: (name, title, org.strip()) for cid, name, title, org in rows}
+        exact = {cid: v for cid, v in found.items() if v[2].casefold() == wanted}
+        if exact:
+            return exact
+        # "Sakura" (or "sakura design") stands for "Sakura Design Studio": every typed word a prefix of a word of the
+        # organisation, accents and case ignored. The full-text match above already found only such candidates.
+        typed = fold(organization).split()
+        return {
+            cid: v
+            for cid, v in found.items()
+            if typed and all(any(w.startswith(t) for w in fold(v[2]).replace("-", " ").split()) for t in typed)
+        }
 
     # --- strength ----------------------------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from netdesk.ui.interaction_dialog import ContactPicker
 from netdesk.ui.ops import ops_for
 from netdesk.ui.safe_text import plain_label, plain_tooltip
 from netdesk.ui.theme import error_text, secondary_text
+from netdesk.ui.widgets.person_practices import PersonPractices
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COUNTED_SHOWN = 5  # exchanges named under the strength score
@@ -202,6 +203,8 @@ class NetworkingPanel(QWidget):
         self.history_title = QLabel("<b>Job history</b>")
         layout.addWidget(self.history_title)
         layout.addWidget(self.history_list)
+        self.practices_label = PersonPractices(nd)  # communities, offers and needs (issue 15)
+        layout.addWidget(self.practices_label)
         layout.addWidget(self.intro_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self._person_only = [
@@ -219,12 +222,14 @@ class NetworkingPanel(QWidget):
             self.goals_list,
             self.history_title,
             self.history_list,
+            self.practices_label,
         ]
         self.clear()
 
     def set_netdesk(self, nd: NetDesk) -> None:
         """The window switched to another database."""
         self._nd = nd
+        self.practices_label.nd = nd
         self.clear()
 
     # --- showing -----------------------------------------------------------------------------------------
@@ -330,6 +335,7 @@ class NetworkingPanel(QWidget):
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 
+        self.practices_label.show_contact(facts.contact_id)
         given, received = facts.favour_balance
         self.favours_label.setText(f"Favours: {given} given · {received} received")
         for favour in facts.open_favours:

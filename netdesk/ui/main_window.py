@@ -1229,7 +1229,7 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         prefs = dataclasses.replace(load_preferences(self.settings), phone_region=self.nd.settings.phone_region() or "")
-        dialog = PreferencesDialog(prefs, self)
+        dialog = PreferencesDialog(prefs, self, self.nd)
         add_accounts_button(dialog, self.sync_ui.show_accounts)
         self._open(dialog, lambda: self.set_preferences(dialog.preferences()))
 

@@ -2,8 +2,8 @@
 
 The window's contact page (tag side bar, list, detail pane) becomes the first page of a stacked widget; the
 Due, Timeline, Goals, Introductions and Dashboard views are created the first time they are shown (the dashboard
-pulls in pyqtgraph, which nobody should wait for at start-up). A vertical tool bar on the left, Ctrl+1…Ctrl+6 and
-the View menu switch pages.
+pulls in pyqtgraph, which nobody should wait for at start-up). A vertical tool bar on the left, Ctrl+1…Ctrl+9,
+Ctrl+0 and the View menu switch pages.
 
 When data changes (the window's ``contacts_loaded`` after a load, a ChangeSet on the window's bus after any write
 or undo), the visible view refreshes at once if it shows what changed, the others when they are next shown.
@@ -54,6 +54,11 @@ class View(StrEnum):
     GOALS = "goals"
     INTRODUCTIONS = "introductions"
     DASHBOARD = "dashboard"
+    # The essays' practices as records (issue 15; pages in netdesk/ui/pages).
+    INTRO_STEPS = "intro_steps"
+    COMMUNITIES = "communities"
+    CONTRIBUTIONS = "contributions"
+    OFFERS = "offers"
 
 
 # (menu text, short tool bar text, icon)
@@ -64,6 +69,10 @@ VIEW_INFO = {
     View.GOALS: ("&Goals", "Goals", "goal"),
     View.INTRODUCTIONS: ("&Who can introduce me?", "Introductions", "introduce"),
     View.DASHBOARD: ("Das&hboard", "Dashboard", "dashboard"),
+    View.INTRO_STEPS: ("&Introductions: asks and double opt-in", "Intros", "introduce"),
+    View.COMMUNITIES: ("C&ommunities and events", "Communities", "organization"),
+    View.CONTRIBUTIONS: ("Contri&butions", "Contributions", "star"),
+    View.OFFERS: ("O&ffers and needs", "Offers", "favour"),
 }
 
 
@@ -109,8 +118,9 @@ class Navigation(QObject):
             action.setIconText(short)
             action.setObjectName(f"{view.value}ViewAction")
             action.setCheckable(True)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.setToolTip(f"{text.replace('&', '')} (Ctrl+{number})")
+            key = number % 10  # the tenth page is Ctrl+0
+            action.setShortcut(QKeySequence(f"Ctrl+{key}"))
+            action.setToolTip(f"{text.replace('&', '')} (Ctrl+{key})")
             action.triggered.connect(lambda _checked=False, v=view: self.show_view(v))
             self.group.addAction(action)
             window.addAction(action)
@@ -187,7 +197,7 @@ class Navigation(QObject):
         return page
 
     def _create(self, view: View) -> QWidget:
-        from netdesk.ui import views
+        from netdesk.ui import pages, views
 
         # Names, not classes: naming a class imports its module, and the dashboard's pulls in pyqtgraph and numpy
         # (half a second), which only opening the dashboard may cost.
@@ -197,12 +207,27 @@ class Navigation(QObject):
             View.GOALS: "GoalsView",
             View.INTRODUCTIONS: "IntroductionsView",
             View.DASHBOARD: "DashboardView",
+            # The practices' pages (issue 15)
+            View.INTRO_STEPS: "IntroductionStepsPage",
+            View.COMMUNITIES: "CommunitiesPage",
+            View.CONTRIBUTIONS: "ContributionsPage",
+            View.OFFERS: "OffersPage",
         }
-        page = cast(QWidget, getattr(views, classes[view])(self.nd))
+        module = pages if classes[view] in pages.__all__ else views
+        page = cast(QWidget, getattr(module, classes[view])(self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
+        ask = getattr(page, "askRequested", None)  # "Who can introduce me?" → an ask
+        if ask is not None:
+            ask.connect(self.start_ask)
         if isinstance(page, ActionPage):
             page.actions_changed.connect(self.window._sync_actions)  # type: ignore[attr-defined]
         return page
+
+    def start_ask(self, introducer_id: int, introducer_name: str, target_id: int, target: str) -> None:
+        """Open the ask for an introduction along a "Who can introduce me?" path (target_id 0: an organisation)."""
+        page = self.view(View.INTRO_STEPS)
+        self.show_view(View.INTRO_STEPS)
+        page.open_ask((introducer_id, introducer_name), (target_id or None, target))  # type: ignore[attr-defined]
 
     def show_view(self, view: View, remember: bool = True) -> None:
         page = self.view(view)

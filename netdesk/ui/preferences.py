@@ -27,6 +27,7 @@ from netdesk.settings import (
     ThemeChoice,
     preferences_from,
 )
+from netdesk.ui.owner_form import OwnerForm
 from netdesk.ui.theme import apply_theme
 
 THEME_LABELS = {ThemeChoice.SYSTEM: "Follow the system", ThemeChoice.LIGHT: "Light", ThemeChoice.DARK: "Dark"}
@@ -60,7 +61,7 @@ def apply_preferences(prefs: Preferences, nd: NetDesk | None = None) -> None:
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, prefs: Preferences, parent: QWidget | None = None) -> None:
+    def __init__(self, prefs: Preferences, parent: QWidget | None = None, nd: NetDesk | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
@@ -125,7 +126,16 @@ class PreferencesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        # You, as a party (issue 15): stored in the database, not in QSettings.
+        self.owner_form = OwnerForm(nd) if nd is not None else None
+        if self.owner_form is not None:
+            layout.addWidget(self.owner_form)
         layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        if self.owner_form is not None and not self.owner_form.save():
+            return  # the form shows why; the dialog stays open
+        super().accept()
 
     def preferences(self) -> Preferences:
         return Preferences(

@@ -26,6 +26,10 @@ PAGE_NAMES = {
     View.GOALS: "goalsView",
     View.INTRODUCTIONS: "introductionsView",
     View.DASHBOARD: "dashboardView",
+    View.INTRO_STEPS: "introductionStepsPage",
+    View.COMMUNITIES: "communitiesPage",
+    View.CONTRIBUTIONS: "contributionsPage",
+    View.OFFERS: "offersPage",
 }
 
 
@@ -50,7 +54,8 @@ def wait_for_due(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-
 
 def test_keyboard_shortcuts_and_view_menu_switch_pages(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     assert window.navigation.current is View.CONTACTS  # the fixture starts on the list
-    keys = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5, Qt.Key.Key_6]
+    keys = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5, Qt.Key.Key_6, Qt.Key.Key_7]
+    keys += [Qt.Key.Key_8, Qt.Key.Key_9, Qt.Key.Key_0]  # the tenth page is Ctrl+0
     for key, view in reversed(list(zip(keys, View, strict=True))):
         press(qtbot, window, key)
         assert window.navigation.current is view

@@ -16,6 +16,7 @@ from netdesk.core.words import count_step, month_label
 from netdesk.services import NetDesk
 from netdesk.services.followups import ReplyStats, WeekFigures, WeeklyReview
 from netdesk.services.networking import ReplyRate
+from netdesk.ui.widgets.practices_summary import PracticesSummary
 
 MONTHS = 12
 PALETTE = (
@@ -101,6 +102,8 @@ class DashboardView(QWidget):
         self.review_label.setWordWrap(True)
         layout.addWidget(self.review_label)
         layout.addWidget(self.reply_plot, 1)
+        self.practices = PracticesSummary(nd, today)  # contributions per month, goal progress (issue 15)
+        layout.addWidget(self.practices)
 
         self.by_combo.currentIndexChanged.connect(self.refresh)
         self.layout_combo.currentIndexChanged.connect(self._draw_bars)
@@ -130,6 +133,7 @@ class DashboardView(QWidget):
         self._draw_bars()
         self._draw_reply_rate(rates)
         self.review_label.setText(review_text(review))
+        self.practices.refresh()
 
     def _draw_bars(self) -> None:
         by = str(self.by_combo.currentData())

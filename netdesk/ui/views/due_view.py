@@ -359,6 +359,8 @@ class DueView(QWidget):
             row.add_button("Accept", lambda: self._invitation(item, accept=True))
             row.add_button("Ignore", lambda: self._invitation(item, accept=False))
             return row
+        if not item.contact_id:  # a lapsed rhythm ("No post in 10 days") is about no one
+            return row
         row.title_button.clicked.connect(lambda: self.contactActivated.emit(item.contact_id))
         if item.kind in (DueKind.FOLLOWUP, DueKind.REPLY, DueKind.JOB_CHANGE):
             row.add_button("Write note…", lambda: self.write_note(item))

@@ -28,6 +28,7 @@ from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.safe_text import ask, plain_label
 from netdesk.ui.theme import error_text
+from netdesk.ui.widgets.goal_target import GoalTargetPanel
 
 
 def _ask(parent: QWidget, text: str) -> bool:
@@ -107,6 +108,8 @@ class GoalsView(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.title_label)
         right_layout.addWidget(self.stats_label)
+        self.target_panel = GoalTargetPanel(nd, today)  # target, horizon, progress, communities (issue 15)
+        right_layout.addWidget(self.target_panel)
         right_layout.addWidget(QLabel("People"))
         right_layout.addWidget(self.people_list, 2)
         right_layout.addLayout(people_buttons)
@@ -226,6 +229,7 @@ class GoalsView(QWidget):
         self._sync_unlink()
         self.actions_changed.emit()
         if goal is None:
+            self.target_panel.show_goal(None)
             self.title_label.setText(
                 "No goals yet. A goal (“Find a co-founder”, “Better known”) gathers the people and conversations "
                 "that serve it: type a name on the left and press Enter."
@@ -233,6 +237,7 @@ class GoalsView(QWidget):
             self.stats_label.clear()
             return
         self.title_label.setText(goal.name)
+        self.target_panel.show_goal(goal.goal_id)
         n = len(goal.people)
         month = goal.interactions_this_month
         self.stats_label.setText(

@@ -24,6 +24,7 @@ from netdesk.services import NetDesk
 from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.row_list_model import RowListModel
 from netdesk.ui.safe_text import plain_label
+from netdesk.ui.widgets.person_field import complete_organisations
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -55,6 +56,8 @@ class IntroPathModel(RowListModel[IntroPath]):
 
 class IntroductionsView(QWidget):
     contactActivated = Signal(int)
+    # (introducer id, introducer name, target id or 0 for an organisation, target name): start an ask (issue 15)
+    askRequested = Signal(int, str, int, str)
     actions_changed = Signal()
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
@@ -72,6 +75,8 @@ class IntroductionsView(QWidget):
         self.org_edit = QLineEdit()
         self.org_edit.setObjectName("introOrganization")
         self.org_edit.setPlaceholderText("…or type an organisation and press Enter")
+        self.org_completer = complete_organisations(self.org_edit, nd)  # "Sakura" → Sakura Design Studio (issue 15)
+        self.org_completer.activated.connect(self._organisation_chosen)
         self.find_button = QPushButton("Find")
         self.find_button.setObjectName("introFind")
         top = QHBoxLayout()
@@ -91,10 +96,18 @@ class IntroductionsView(QWidget):
         self.status_label.setObjectName("introStatus")
         self.status_label.setWordWrap(True)
 
+        self.ask_button = QPushButton("Ask for this introduction…")
+        self.ask_button.setObjectName("introAskFromPath")
+        self.ask_button.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.ask_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.ask_button.clicked.connect(self.ask_selected)
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.ask_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+        )
 
         self.pick_button.clicked.connect(self.pick_person)
         self.find_button.clicked.connect(self.find_organization)
@@ -120,6 +133,10 @@ class IntroductionsView(QWidget):
         self.target_label.setText(f"To: {self.target_name}")
         self.org_edit.clear()
         self.refresh()
+
+    def _organisation_chosen(self, name: str) -> None:
+        self.org_edit.setText(name)
+        self.find_organization()
 
     def find_organization(self) -> None:
         if not self.org_edit.text().strip():
@@ -156,6 +173,15 @@ class IntroductionsView(QWidget):
             path = self.model.path(rows[0].row())
             return path.via_ids[0], path.via_names[0]
         return (self.target_id, self.target_name) if self.target_id is not None else None
+
+    def ask_selected(self) -> None:
+        """Ask the first person on the selected path to introduce you (to the person, or at the organisation)."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        path = self.model.path(rows[0].row())
+        target = self.target_name if self.target_id is not None else self.org_edit.text().strip()
+        self.askRequested.emit(path.via_ids[0], path.via_names[0], self.target_id or 0, target)
 
     def pick_person(self) -> None:
         from netdesk.ui.interaction_dialog import ContactPicker

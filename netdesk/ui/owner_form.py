@@ -1,0 +1,68 @@
+"""You, in Preferences: your name, headline, email addresses, profile links and what you offer (the owner profile,
+filled from your LinkedIn export and yours to edit)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from netdesk.services import NetDesk
+from netdesk.services.owner import OwnerDTO
+from netdesk.ui.ops import ops_for
+
+
+def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
+    return tuple(line.strip() for line in edit.toPlainText().splitlines() if line.strip())
+
+
+class OwnerForm(QGroupBox):
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__("You", parent)
+        self.setObjectName("ownerForm")
+        self._nd = nd
+        owner = nd.owner.get()
+        self.name_edit = QLineEdit(owner.name)
+        self.name_edit.setObjectName("ownerName")
+        self.headline_edit = QLineEdit(owner.headline)
+        self.headline_edit.setObjectName("ownerHeadline")
+        self.emails_edit = QPlainTextEdit("\n".join(owner.emails))
+        self.emails_edit.setObjectName("ownerEmails")
+        self.links_edit = QPlainTextEdit("\n".join(owner.links))
+        self.links_edit.setObjectName("ownerLinks")
+        self.offers_edit = QPlainTextEdit("\n".join(owner.offers))
+        self.offers_edit.setObjectName("ownerOffers")
+        for edit in (self.emails_edit, self.links_edit, self.offers_edit):
+            edit.setMaximumHeight(70)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("ownerError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        form = QFormLayout(self)
+        form.addRow("Your &name:", self.name_edit)
+        form.addRow("&Headline:", self.headline_edit)
+        form.addRow("Email &addresses:", self.emails_edit)
+        form.addRow("Profile &links:", self.links_edit)
+        form.addRow("What I &offer:", self.offers_edit)
+        form.addRow(self.error_label)
+
+    def owner(self) -> OwnerDTO:
+        return OwnerDTO(
+            self.name_edit.text(),
+            self.headline_edit.text(),
+            _lines(self.emails_edit),
+            _lines(self.links_edit),
+            _lines(self.offers_edit),
+        )
+
+    def save(self) -> bool:
+        """Store the profile; False (with the reason shown) when something in it is not valid."""
+        from netdesk.core.errors import NetDeskError
+
+        owner = self.owner()
+        try:
+            ops_for(self, self._nd).run_now(lambda: self._nd.owner.update(owner))
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return False
+        self.error_label.hide()
+        return True

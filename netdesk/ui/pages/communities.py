@@ -1,0 +1,397 @@
+"""Communities, groups, events and conferences: their people ("met at", "member of"), your activity and rhythm,
+and "Who did I meet at …?" in one click."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.changes import Written
+from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.practices import CommunityKind, CommunityRelation
+from netdesk.services import NetDesk
+from netdesk.services.communities import CommunityDTO, CommunitySummary
+from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.widgets.person_field import PersonField
+
+T = TypeVar("T")
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class CommunityDialog(QDialog):
+    def __init__(
+        self,
+        nd: NetDesk,
+        community: CommunityDTO | None = None,
+        parent: QWidget | None = None,
+        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+    ) -> None:
+        super().__init__(parent)
+        self._write = write
+        self.setObjectName("communityDialog")
+        self.setWindowTitle("Community or event")
+        self._nd = nd
+        self._id = community.id if community is not None else None
+        self.saved: CommunityDTO | None = None
+        c = community or CommunityDTO("")
+        self.name_edit = QLineEdit(c.name)
+        self.name_edit.setObjectName("communityName")
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("communityKind")
+        for kind in CommunityKind:
+            self.kind_combo.addItem(kind.value, kind.value)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(c.kind.value))
+        self.link_edit = QLineEdit(c.link)
+        self.link_edit.setObjectName("communityLink")
+        self.role_edit = QLineEdit(c.role)
+        self.role_edit.setObjectName("communityRole")
+        self.role_edit.setPlaceholderText("member, speaker, organiser…")
+        self.held_edit = QLineEdit(c.held_on.isoformat() if c.held_on else "")
+        self.held_edit.setObjectName("communityHeldOn")
+        self.held_edit.setPlaceholderText("YYYY-MM-DD (events)")
+        self.count_spin = QSpinBox()
+        self.count_spin.setObjectName("communityRhythmCount")
+        self.count_spin.setRange(0, 100)
+        self.count_spin.setSpecialValueText("No rhythm")
+        self.count_spin.setValue(c.rhythm_count or 0)
+        self.days_spin = QSpinBox()
+        self.days_spin.setObjectName("communityRhythmDays")
+        self.days_spin.setRange(1, 366)
+        self.days_spin.setPrefix("in ")
+        self.days_spin.setSuffix(" days")
+        self.days_spin.setValue(c.rhythm_days or 7)
+        self.what_edit = QLineEdit(c.rhythm_what)
+        self.what_edit.setObjectName("communityRhythmWhat")
+        self.what_edit.setPlaceholderText("attend, answer questions…")
+        rhythm = QHBoxLayout()
+        rhythm.addWidget(self.count_spin)
+        rhythm.addWidget(self.days_spin)
+        rhythm.addWidget(self.what_edit, 1)
+        self.notes_edit = QPlainTextEdit(c.notes)
+        self.notes_edit.setObjectName("communityNotes")
+        self.error_label = _error_label("communityError")
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("&Kind:", self.kind_combo)
+        form.addRow("&Link:", self.link_edit)
+        form.addRow("Your &role:", self.role_edit)
+        form.addRow("&Held on:", self.held_edit)
+        form.addRow("Your r&hythm:", rhythm)
+        form.addRow("N&otes:", self.notes_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            held = date.fromisoformat(self.held_edit.text().strip()) if self.held_edit.text().strip() else None
+        except ValueError:
+            self._fail("The day is written YYYY-MM-DD.")
+            return
+        count = self.count_spin.value() or None
+        dto = CommunityDTO(
+            self.name_edit.text(),
+            CommunityKind(self.kind_combo.currentData()),
+            self.link_edit.text(),
+            self.role_edit.text(),
+            held,
+            count,
+            self.days_spin.value() if count else None,
+            self.what_edit.text(),
+            self.notes_edit.toPlainText(),
+            self._id,
+        )
+        try:
+            self.saved = self._write(lambda: self._nd.communities.save(dto))
+        except NetDeskError as exc:
+            self._fail(exc.message if isinstance(exc, ValidationError) else str(exc))
+            return
+        super().accept()
+
+    def _fail(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+
+class CommunitiesPage(QWidget):
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("communitiesPage")
+        self._nd = nd
+        self.active_dialog: QDialog | None = None
+        self.summaries: list[CommunitySummary] = []
+        self.only_met = False
+
+        self.met_edit = QLineEdit()
+        self.met_edit.setObjectName("metAtSearch")
+        self.met_edit.setPlaceholderText("Who did I meet at…? (type an event or community and press Enter)")
+        self.community_list = QListWidget()
+        self.community_list.setObjectName("communityList")
+        self.new_button = QPushButton("New…")
+        self.new_button.setObjectName("communityNew")
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setObjectName("communityEdit")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("communityDelete")
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.edit_button, self.delete_button):
+            buttons.addWidget(b)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.met_edit)
+        left_layout.addWidget(self.community_list, 1)
+        left_layout.addLayout(buttons)
+
+        self.detail_label = QLabel("Pick a community or event.")
+        self.detail_label.setObjectName("communityDetail")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.met_button = QPushButton("Who did I meet here?")
+        self.met_button.setObjectName("communityMetHere")
+        self.met_button.setCheckable(True)
+        self.log_button = QPushButton("Log an interaction here…")
+        self.log_button.setObjectName("communityLog")
+        self.people_list = QListWidget()
+        self.people_list.setObjectName("communityPeople")
+        self.person_field = PersonField(nd, placeholder="Add a person…")
+        self.person_field.setObjectName("communityAddPerson")
+        self.relation_combo = QComboBox()
+        self.relation_combo.setObjectName("communityRelation")
+        for rel in CommunityRelation:
+            self.relation_combo.addItem(rel.label, rel.value)
+        self.add_person_button = QPushButton("Add")
+        self.add_person_button.setObjectName("communityAddPersonButton")
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.person_field, 1)
+        add_row.addWidget(self.relation_combo)
+        add_row.addWidget(self.add_person_button)
+        self.error_label = _error_label("communityPageError")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.detail_label)
+        top_row = QHBoxLayout()
+        top_row.addWidget(self.met_button)
+        top_row.addWidget(self.log_button)
+        top_row.addStretch(1)
+        right_layout.addLayout(top_row)
+        right_layout.addWidget(self.people_list, 1)
+        right_layout.addLayout(add_row)
+        right_layout.addWidget(self.error_label)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.community_list.currentRowChanged.connect(lambda _row: self._show())
+        self.met_button.toggled.connect(self._toggle_met)
+        self.met_edit.returnPressed.connect(self.find_met_at)
+        self.new_button.clicked.connect(lambda: self.open_dialog(None))
+        self.edit_button.clicked.connect(lambda: self.open_dialog(self.current()))
+        self.delete_button.clicked.connect(self.delete_current)
+        self.add_person_button.clicked.connect(self.add_person)
+        self.log_button.clicked.connect(self.log_interaction)
+        self.people_list.itemDoubleClicked.connect(
+            lambda item: self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+        )
+        self.refresh()
+
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
+    def refresh(self) -> None:
+        keep = self.current()
+        self.summaries = self._nd.communities.overview()
+        self.community_list.blockSignals(True)
+        self.community_list.clear()
+        for summary in self.summaries:
+            c = summary.community
+            item = QListWidgetItem(f"{c.name} — {c.kind.value} · {summary.people} people")
+            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            self.community_list.addItem(item)
+        self.community_list.blockSignals(False)
+        self.select(keep.id if keep is not None else None)
+
+    def select(self, community_id: int | None) -> None:
+        for row, summary in enumerate(self.summaries):
+            if summary.community.id == community_id:
+                self.community_list.setCurrentRow(row)
+                self._show()
+                return
+        if self.summaries and community_id is None:
+            self.community_list.setCurrentRow(0)
+        self._show()
+
+    def current(self) -> CommunityDTO | None:
+        row = self.community_list.currentRow()
+        return self.summaries[row].community if 0 <= row < len(self.summaries) else None
+
+    def _show(self) -> None:
+        row = self.community_list.currentRow()
+        self.people_list.clear()
+        if not 0 <= row < len(self.summaries):
+            self.detail_label.setText("No communities yet: add the groups you belong to and the events you attend.")
+            return
+        summary = self.summaries[row]
+        c = summary.community
+        lines = [f"{c.name} ({c.kind.value})"]
+        if c.held_on:
+            lines.append(f"Held on {c.held_on.isoformat()}")
+        if c.link:
+            lines.append(c.link)
+        if c.role:
+            lines.append(f"Your role: {c.role}")
+        last = summary.last_activity.isoformat() if summary.last_activity else "none yet"
+        window = f"in the last {c.rhythm_days} days" if c.rhythm_days else "in the last 30 days"
+        activity = f"Your activity: {summary.activity_in_rhythm} {window} · last {last}"
+        if c.rhythm:
+            activity += f" · your rhythm: {c.rhythm}"
+        lines.append(activity)
+        self.detail_label.setText("\n".join(lines))
+        assert c.id is not None
+        relation = CommunityRelation.MET_AT if self.only_met else None
+        for member in self._nd.communities.people(c.id, relation):
+            item = QListWidgetItem(f"{member.name} — {member.relation.label}")
+            item.setData(Qt.ItemDataRole.UserRole, member.contact_id)
+            self.people_list.addItem(item)
+
+    def _toggle_met(self, on: bool) -> None:
+        self.only_met = on
+        self._show()
+
+    def people_shown(self) -> list[str]:
+        return [self.people_list.item(i).text() for i in range(self.people_list.count())]
+
+    def find_met_at(self) -> None:
+        """ "Who did I meet at …?": select the best-named community and show only the people met there."""
+        try:
+            community, _people = self._nd.communities.met_at(self.met_edit.text())
+        except NetDeskError as exc:
+            self._fail(str(exc))
+            return
+        self.error_label.hide()
+        self.met_button.setChecked(True)
+        self.select(community.id)
+
+    # --- writes ------------------------------------------------------------------------------------------------
+
+    def add_person(self) -> None:
+        c = self.current()
+        cid = self.person_field.contact_id()
+        if c is None or c.id is None or cid is None:
+            self._fail("Pick a community and a person from the suggestions.")
+            return
+        try:
+            community_id, relation = c.id, self.relation_combo.currentData()
+            self.write(lambda: self._nd.communities.link_person(community_id, cid, relation))
+        except NetDeskError as exc:
+            self._fail(str(exc))
+            return
+        self.error_label.hide()
+        self.person_field.clear()
+        self.refresh()
+
+    def log_interaction(self) -> QDialog | None:
+        """Log a meeting, call or event with the selected person (if any) that belongs to this community."""
+        from netdesk.ui.interaction_dialog import InteractionDialog
+
+        c = self.current()
+        if c is None or c.id is None:
+            return None
+        chosen = self.selected_contact()
+        dialog = InteractionDialog(
+            self._nd.timeline,
+            [chosen] if chosen else [],
+            self._nd.contacts.rows,
+            None,
+            self,
+            self._nd.networking,
+            write=self.write,
+        )
+        community_id = c.id
+
+        def done(result: int) -> None:
+            self.active_dialog = None
+            saved = dialog.saved
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted and saved is not None and saved.id is not None:
+                interaction_id = saved.id
+                self.write(lambda: self._nd.communities.attach_interaction(interaction_id, community_id))
+                self.refresh()
+
+        dialog.finished.connect(done)
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def delete_current(self) -> None:
+        c = self.current()
+        if c is None or c.id is None:
+            return
+        community_id = c.id
+        self.write(lambda: self._nd.communities.delete(community_id))
+        self.refresh()
+
+    def open_dialog(self, community: CommunityDTO | None) -> CommunityDialog:
+        dialog = CommunityDialog(self._nd, community, self, self.write)
+
+        def done(result: int) -> None:
+            self.active_dialog = None
+            saved = dialog.saved
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted and saved is not None:
+                self.refresh()
+                self.select(saved.id)
+
+        dialog.finished.connect(done)
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _fail(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        item = self.people_list.currentItem()
+        if item is None:
+            return None
+        return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0]

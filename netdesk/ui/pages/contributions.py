@@ -1,0 +1,241 @@
+"""Becoming better known: the contributions log (posts, articles, talks, answers, newsletters, open-source work),
+each with no contact needed and optionally a community and a goal, and the rhythms you keep per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.changes import Written
+from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.practices import ContributionKind
+from netdesk.services import NetDesk
+from netdesk.services.contributions import ContributionDTO
+from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.row_list_model import RowListModel
+
+T = TypeVar("T")
+
+
+class ContributionModel(RowListModel[ContributionDTO]):
+    HEADERS = ("Date", "Kind", "Title", "Community", "Goal")
+
+    def cell(self, c: ContributionDTO, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (c.occurred_on.isoformat(), c.kind.noun, c.title, c.community_name, c.goal_name)[column]
+        if role == Qt.ItemDataRole.UserRole:
+            return c.id
+        return None
+
+
+class ContributionDialog(QDialog):
+    def __init__(
+        self,
+        nd: NetDesk,
+        parent: QWidget | None = None,
+        today: date | None = None,
+        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+    ) -> None:
+        super().__init__(parent)
+        self._write = write
+        self.setObjectName("contributionDialog")
+        self.setWindowTitle("Log a contribution")
+        self._nd = nd
+        self.saved: ContributionDTO | None = None
+        day = today or date.today()
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("contributionKind")
+        for kind in ContributionKind:
+            self.kind_combo.addItem(kind.noun, kind.value)
+        self.title_edit = QLineEdit()
+        self.title_edit.setObjectName("contributionTitle")
+        self.date_edit = QDateEdit(QDate(day.year, day.month, day.day))
+        self.date_edit.setObjectName("contributionDate")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.link_edit = QLineEdit()
+        self.link_edit.setObjectName("contributionLink")
+        self.community_combo = QComboBox()
+        self.community_combo.setObjectName("contributionCommunity")
+        self.community_combo.addItem("None", None)
+        for summary in nd.communities.overview():
+            self.community_combo.addItem(summary.community.name, summary.community.id)
+        self.goal_combo = QComboBox()
+        self.goal_combo.setObjectName("contributionGoal")
+        self.goal_combo.addItem("None", None)
+        for goal in nd.networking.goals():
+            self.goal_combo.addItem(goal.name, goal.id)
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setObjectName("contributionNotes")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("contributionError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        form = QFormLayout()
+        form.addRow("&Kind:", self.kind_combo)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Date:", self.date_edit)
+        form.addRow("&Link:", self.link_edit)
+        form.addRow("&Community:", self.community_combo)
+        form.addRow("&Goal:", self.goal_combo)
+        form.addRow("&Notes:", self.notes_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        d = self.date_edit.date()
+        dto = ContributionDTO(
+            ContributionKind(self.kind_combo.currentData()),
+            self.title_edit.text(),
+            date(d.year(), d.month(), d.day()),
+            self.link_edit.text(),
+            self.notes_edit.toPlainText(),
+            self.community_combo.currentData(),
+            self.goal_combo.currentData(),
+        )
+        try:
+            self.saved = self._write(lambda: self._nd.contributions.save(dto))
+        except NetDeskError as exc:
+            self.error_label.setText(exc.message if isinstance(exc, ValidationError) else str(exc))
+            self.error_label.show()
+            return
+        super().accept()
+
+
+class ContributionsPage(QWidget):
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("contributionsPage")
+        self._nd = nd
+        self.active_dialog: QDialog | None = None
+
+        self.log_button = QPushButton("Log a contribution…")
+        self.log_button.setObjectName("contributionLog")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("contributionDelete")
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("contributionSummary")
+        top = QHBoxLayout()
+        top.addWidget(self.log_button)
+        top.addWidget(self.delete_button)
+        top.addWidget(self.summary_label, 1)
+
+        self.model = ContributionModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("contributionTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+
+        self.rhythms_label = QLabel()
+        self.rhythms_label.setObjectName("contributionRhythms")
+        self.rhythm_kind = QComboBox()
+        self.rhythm_kind.setObjectName("rhythmKind")
+        for kind in ContributionKind:
+            self.rhythm_kind.addItem(kind.noun, kind.value)
+        self.rhythm_days = QSpinBox()
+        self.rhythm_days.setObjectName("rhythmDays")
+        self.rhythm_days.setRange(0, 366)
+        self.rhythm_days.setSpecialValueText("no rhythm")
+        self.rhythm_days.setPrefix("every ")
+        self.rhythm_days.setSuffix(" days")
+        self.rhythm_button = QPushButton("Set rhythm")
+        self.rhythm_button.setObjectName("rhythmSet")
+        rhythm_row = QHBoxLayout()
+        rhythm_row.addWidget(self.rhythms_label, 1)
+        rhythm_row.addWidget(self.rhythm_kind)
+        rhythm_row.addWidget(self.rhythm_days)
+        rhythm_row.addWidget(self.rhythm_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(rhythm_row)
+
+        self.log_button.clicked.connect(self.open_log)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.rhythm_button.clicked.connect(self.set_rhythm)
+        self.rhythm_kind.currentIndexChanged.connect(lambda _i: self._show_rhythm_of_kind())
+        self.refresh()
+
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
+    def refresh(self) -> None:
+        self.model.set_items(self._nd.contributions.recent(limit=2000))
+        months = self._nd.contributions.per_month(12)
+        this_month = date.today().strftime("%Y-%m")
+        in_month = sum(m.count for m in months if m.month == this_month)
+        self.summary_label.setText(f"This month: {in_month} · last 12 months: {sum(m.count for m in months)}")
+        rhythms = self._nd.contributions.rhythms()
+        text = ", ".join(f"a {k.noun} every {d} days" for k, d in rhythms.items())
+        self.rhythms_label.setText(f"Your rhythms: {text}" if text else "No rhythm set")
+        self._show_rhythm_of_kind()
+
+    def _show_rhythm_of_kind(self) -> None:
+        days = self._nd.contributions.rhythms().get(ContributionKind(self.rhythm_kind.currentData()))
+        self.rhythm_days.setValue(days or 0)
+
+    def titles(self) -> list[str]:
+        return [self.model.item(r).title for r in range(self.model.rowCount())]
+
+    def set_rhythm(self) -> None:
+        kind, days = self.rhythm_kind.currentData(), self.rhythm_days.value() or None
+        self.write(lambda: self._nd.contributions.set_rhythm(kind, days))  # the Due list refreshes from the bus
+        self.refresh()
+
+    def delete_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        contribution_id = self.model.item(rows[0].row()).id or 0
+        self.write(lambda: self._nd.contributions.delete(contribution_id))
+        self.refresh()
+
+    def open_log(self) -> ContributionDialog:
+        dialog = ContributionDialog(self._nd, self, write=self.write)
+
+        def done(result: int) -> None:
+            self.active_dialog = None
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted:
+                self.refresh()
+
+        dialog.finished.connect(done)
+        self.active_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        return None  # contributions name no contact

@@ -1,0 +1,475 @@
+"""Introductions as a workflow: the asks you make and the introductions you make (double opt-in), each step dated,
+with the next step one click away, the message for each step ready to copy, and the thank-you when it is done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.changes import Written
+from netdesk.core.errors import NetDeskError
+from netdesk.core.practices import IntroKind, IntroState, Outcome, TemplateName
+from netdesk.services import NetDesk
+from netdesk.services.introductions import IntroductionDTO
+from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.widgets.person_field import PersonField
+
+T = TypeVar("T")
+Write = Callable[[Callable[[], Written[Any]]], Any]
+
+
+def _error_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+class IntroductionModel(RowListModel[IntroductionDTO]):
+    HEADERS = ("Introduction", "Step", "Since")
+
+    def cell(self, i: IntroductionDTO, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return i.title
+            if column == 1:
+                return i.steps[-1][0]
+            if column == 2:
+                return i.moved_on.isoformat()
+        if role == Qt.ItemDataRole.UserRole:
+            return i.id
+        return None
+
+
+class AskDialog(QDialog):
+    """Ask someone to introduce you: the introducer, the person or organisation you want to meet, why."""
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
+        super().__init__(parent)
+        self.setObjectName("askDialog")
+        self.setWindowTitle("Ask for an introduction")
+        self._nd = nd
+        self._write = write  # the window's Ops.run_now: one undo entry, the bus refreshes the pages
+        self.saved: IntroductionDTO | None = None
+        self.introducer_field = PersonField(nd, placeholder="Who you ask…")
+        self.introducer_field.setObjectName("askIntroducer")
+        self.target_field = PersonField(nd, organisations=True, placeholder="A person, an organisation, or a role…")
+        self.target_field.setObjectName("askTarget")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("askReason")
+        self.reason_edit.setPlaceholderText("Why you want to meet them")
+        self.error_label = _error_label("askError")
+        form = QFormLayout()
+        form.addRow("&Introducer:", self.introducer_field)
+        form.addRow("&Introduce me to:", self.target_field)
+        form.addRow("&Why:", self.reason_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        introducer = self.introducer_field.contact_id()
+        if introducer is None:
+            self._fail("Pick the introducer from the suggestions.")
+            return
+        choice = self.target_field.choice()
+        target_id = choice.contact_id if choice is not None else None
+        target_text = ""
+        if target_id is None:
+            target_text = choice.organization if choice is not None else self.target_field.text()
+            if choice is not None:
+                target_text = f"someone at {target_text}"
+        try:
+            reason = self.reason_edit.text()
+            self.saved = self._write(lambda: self._nd.introductions.ask(introducer, target_id, target_text, reason))
+        except NetDeskError as exc:
+            self._fail(str(exc))
+            return
+        super().accept()
+
+    def _fail(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+
+class ProposeDialog(QDialog):
+    """Introduce two people: double opt-in, so this records that you asked each of them first."""
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
+        super().__init__(parent)
+        self.setObjectName("proposeDialog")
+        self.setWindowTitle("Introduce two people")
+        self._nd = nd
+        self._write = write
+        self.saved: IntroductionDTO | None = None
+        self.a_field = PersonField(nd)
+        self.a_field.setObjectName("proposeA")
+        self.b_field = PersonField(nd)
+        self.b_field.setObjectName("proposeB")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setObjectName("proposeReason")
+        self.reason_edit.setPlaceholderText("Why they should meet")
+        self.error_label = _error_label("proposeError")
+        form = QFormLayout()
+        form.addRow("&Introduce:", self.a_field)
+        form.addRow("&to:", self.b_field)
+        form.addRow("&Why:", self.reason_edit)
+        hint = QLabel("You will ask each of them first, and introduce them once both said yes.")
+        hint.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        a, b = self.a_field.contact_id(), self.b_field.contact_id()
+        if a is None or b is None:
+            self.error_label.setText("Pick both people from the suggestions.")
+            self.error_label.show()
+            return
+        try:
+            reason = self.reason_edit.text()
+            self.saved = self._write(lambda: self._nd.introductions.propose(a, b, reason))
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        super().accept()
+
+
+class TemplatesDialog(QDialog):
+    """Your wording of the ask, the opt-in and the introduction; placeholders in {braces} are filled per step."""
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
+        super().__init__(parent)
+        self.setObjectName("templatesDialog")
+        self.setWindowTitle("Message templates")
+        self._nd = nd
+        self._write = write
+        self.combo = QComboBox()
+        self.combo.setObjectName("templateName")
+        for name, label in (
+            (TemplateName.ASK, "Ask"),
+            (TemplateName.OPTIN, "Opt-in"),
+            (TemplateName.INTRODUCTION, "Introduction"),
+        ):
+            self.combo.addItem(label, name.value)
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setObjectName("templateBody")
+        help_label = QLabel(
+            "Placeholders: {me}, {reason}, {introducer_first}, {target}, {target_context}, {person_first}, {other}, "
+            "{other_context}, {a}, {a_first}, {a_context}, {b}, {b_first}, {b_context}"
+        )
+        help_label.setWordWrap(True)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("templateSave")
+        self.reset_button = QPushButton("Back to NetDesk's wording")
+        self.reset_button.setObjectName("templateReset")
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.reset_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.body_edit, 1)
+        layout.addWidget(help_label)
+        layout.addLayout(row)
+        layout.addWidget(close)
+        self.combo.currentIndexChanged.connect(self._load)
+        self.save_button.clicked.connect(lambda: self._store(self.body_edit.toPlainText()))
+        self.reset_button.clicked.connect(lambda: self._store(None))
+        self._load()
+
+    def _load(self) -> None:
+        self.body_edit.setPlainText(self._nd.introductions.templates()[TemplateName(self.combo.currentData())])
+
+    def _store(self, body: str | None) -> None:
+        name = self.combo.currentData()
+        self._write(lambda: self._nd.introductions.set_template(name, body))
+        self._load()
+
+
+class IntroductionStepsPage(QWidget):
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("introductionStepsPage")
+        self._nd = nd
+        self.active_dialog: QDialog | None = None
+        self.current: IntroductionDTO | None = None
+
+        self.ask_button = QPushButton("Ask for an introduction…")
+        self.ask_button.setObjectName("introAsk")
+        self.propose_button = QPushButton("Introduce two people…")
+        self.propose_button.setObjectName("introPropose")
+        self.templates_button = QPushButton("Message templates…")
+        self.templates_button.setObjectName("introTemplates")
+        top = QHBoxLayout()
+        top.addWidget(self.ask_button)
+        top.addWidget(self.propose_button)
+        top.addStretch(1)
+        top.addWidget(self.templates_button)
+
+        self.model = IntroductionModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("introStepsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().hide()
+
+        self.steps_label = QLabel("Pick an introduction to see its steps.")
+        self.steps_label.setObjectName("introSteps")
+        self.steps_label.setWordWrap(True)
+        self.agreed_button = QPushButton("They agreed")
+        self.agreed_button.setObjectName("introAgreed")
+        self.opt_a_button = QPushButton("Opted in")
+        self.opt_a_button.setObjectName("introOptA")
+        self.opt_b_button = QPushButton("Opted in")
+        self.opt_b_button.setObjectName("introOptB")
+        self.introduce_button = QPushButton("Introduced")
+        self.introduce_button.setObjectName("introIntroduced")
+        self.outcome_combo = QComboBox()
+        self.outcome_combo.setObjectName("introOutcome")
+        for outcome in Outcome:
+            self.outcome_combo.addItem(outcome.value, outcome.value)
+        self.outcome_button = QPushButton("Note outcome")
+        self.outcome_button.setObjectName("introOutcomeButton")
+        self.decline_button = QPushButton("Declined")
+        self.decline_button.setObjectName("introDeclined")
+        self.step_date = QDateEdit()  # the day a step happened: today unless you note it later
+        self.step_date.setObjectName("introStepDate")
+        self.step_date.setDisplayFormat("yyyy-MM-dd")
+        self.step_date.setCalendarPopup(True)
+        today = date.today()
+        self.step_date.setDate(QDate(today.year, today.month, today.day))
+        steps_row = QHBoxLayout()
+        steps_row.addWidget(QLabel("On"))
+        steps_row.addWidget(self.step_date)
+        for w in (
+            self.agreed_button,
+            self.opt_a_button,
+            self.opt_b_button,
+            self.introduce_button,
+            self.outcome_combo,
+            self.outcome_button,
+            self.decline_button,
+        ):
+            steps_row.addWidget(w)
+        steps_row.addStretch(1)
+
+        self.message_combo = QComboBox()
+        self.message_combo.setObjectName("introMessageKind")
+        self.message_label = QLabel("Message")
+        self.message_label.setObjectName("introMessageLabel")
+        self.message_edit = QPlainTextEdit()
+        self.message_edit.setObjectName("introMessage")
+        self.message_edit.setReadOnly(True)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setObjectName("introCopy")
+        message_row = QHBoxLayout()
+        message_row.addWidget(self.message_label)
+        message_row.addWidget(self.message_combo, 1)
+        message_row.addWidget(self.copy_button)
+        self.error_label = _error_label("introStepsError")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.steps_label)
+        layout.addLayout(steps_row)
+        layout.addWidget(self.error_label)
+        layout.addLayout(message_row)
+        layout.addWidget(self.message_edit, 1)
+
+        self.ask_button.clicked.connect(lambda: self.open_ask())  # clicked(bool) must not reach open_ask's arguments
+        self.propose_button.clicked.connect(lambda: self.open_propose())
+        self.templates_button.clicked.connect(lambda: self.open_templates())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._select_current())
+        intros = self._nd.introductions
+        self.agreed_button.clicked.connect(lambda: self._run(lambda i: intros.agreed(i, self.day())))
+        self.opt_a_button.clicked.connect(lambda: self._run(lambda i: intros.opted_in(i, "a", self.day())))
+        self.opt_b_button.clicked.connect(lambda: self._run(lambda i: intros.opted_in(i, "b", self.day())))
+        self.introduce_button.clicked.connect(lambda: self._run(lambda i: intros.introduce(i, self.day())))
+        self.outcome_button.clicked.connect(self._close_with_outcome)
+        self.decline_button.clicked.connect(lambda: self._run(lambda i: intros.decline(i, self.day())))
+        self.message_combo.currentIndexChanged.connect(lambda _i: self._show_message())
+        self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.message_edit.toPlainText()))
+        self.refresh()
+
+    # --- list and selection ------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        keep = self.current.id if self.current is not None else None
+        self.model.set_items(self._nd.introductions.list_all())
+        self.select(keep)
+
+    def select(self, intro_id: int | None) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.item(row).id == intro_id:
+                self.table.selectRow(row)
+                return
+        self.current = None
+        self._show()
+
+    def _select_current(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.current = self.model.item(rows[0].row()) if rows else None
+        self._show()
+
+    def _show(self) -> None:
+        i = self.current
+        for button in (self.agreed_button, self.opt_a_button, self.opt_b_button, self.introduce_button):
+            button.setVisible(False)
+        enabled = i is not None and i.open
+        self.outcome_button.setEnabled(enabled and i is not None and i.state is IntroState.INTRODUCED)
+        self.decline_button.setEnabled(enabled)
+        self.message_combo.blockSignals(True)
+        self.message_combo.clear()
+        if i is None:
+            self.steps_label.setText("Pick an introduction to see its steps.")
+            self.message_edit.clear()
+            self.message_combo.blockSignals(False)
+            return
+        self.steps_label.setText(" → ".join(f"{label} ({when.isoformat()})" for label, when in i.steps))
+        if i.kind is IntroKind.ASK:
+            self.agreed_button.setVisible(i.state is IntroState.ASKED)
+            self.opt_b_button.setText(f"{i.b_name} opted in")
+            self.opt_b_button.setVisible(i.state is IntroState.AGREED)
+            self.message_combo.addItem(f"Ask {i.introducer_name}", (TemplateName.ASK.value, "a"))
+        else:
+            self.opt_a_button.setText(f"{i.a_name} opted in")
+            self.opt_b_button.setText(f"{i.b_name} opted in")
+            self.opt_a_button.setVisible(i.state is IntroState.ASKED and i.a_opted_in_on is None)
+            self.opt_b_button.setVisible(i.state is IntroState.ASKED and i.b_opted_in_on is None)
+            self.message_combo.addItem(f"Opt-in for {i.a_name}", (TemplateName.OPTIN.value, "a"))
+            self.message_combo.addItem(f"Opt-in for {i.b_name}", (TemplateName.OPTIN.value, "b"))
+            self.message_combo.addItem("The introduction", (TemplateName.INTRODUCTION.value, "a"))
+        self.introduce_button.setVisible(i.state is IntroState.OPTED_IN)
+        self.message_combo.blockSignals(False)
+        self.message_label.setText("Message")
+        self._show_message()
+
+    def _show_message(self) -> None:
+        data = self.message_combo.currentData()
+        if self.current is None or data is None:
+            return
+        name, side = data
+        self.message_edit.setPlainText(self._nd.introductions.message(self.current.id, name, side))
+
+    # --- writes ------------------------------------------------------------------------------------------------
+
+    def day(self) -> date:
+        d = self.step_date.date()
+        return date(d.year(), d.month(), d.day())
+
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
+    def _run(self, step: Callable[[int], Written[Any]]) -> Any:
+        if self.current is None:
+            return None
+        intro_id = self.current.id
+        try:
+            value = self.write(lambda: step(intro_id))
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return None
+        self.error_label.hide()
+        self.refresh()
+        return value
+
+    def _close_with_outcome(self) -> None:
+        outcome = self.outcome_combo.currentData()
+        closed = self._run(lambda i: self._nd.introductions.close(i, outcome, self.day()))
+        if closed is not None and closed.thank_you:
+            # The thank-you, ready to copy: the step the essays ask for once someone helped.
+            self.message_label.setText(f"Thank {closed.introduction.introducer_name}:")
+            self.message_edit.setPlainText(closed.thank_you)
+
+    # --- dialogs -----------------------------------------------------------------------------------------------
+
+    def open_ask(
+        self, introducer: tuple[int, str] | None = None, target: tuple[int | None, str] | None = None
+    ) -> AskDialog:
+        dialog = AskDialog(self._nd, self, self.write)
+        if introducer is not None:
+            dialog.introducer_field.set_person(*introducer)
+        if target is not None:
+            target_id, label = target
+            if target_id is not None:
+                dialog.target_field.set_person(target_id, label)
+            else:
+                dialog.target_field.setText(label)
+        self._open(dialog)
+        return dialog
+
+    def open_propose(self) -> ProposeDialog:
+        dialog = ProposeDialog(self._nd, self, self.write)
+        self._open(dialog)
+        return dialog
+
+    def open_templates(self) -> TemplatesDialog:
+        dialog = TemplatesDialog(self._nd, self, self.write)
+        self._open(dialog)
+        return dialog
+
+    def _open(self, dialog: QDialog) -> None:
+        def done(result: int) -> None:
+            self.active_dialog = None
+            saved = getattr(dialog, "saved", None)
+            dialog.deleteLater()
+            if result == QDialog.DialogCode.Accepted and saved is not None:
+                self.refresh()
+                self.select(saved.id)
+
+        dialog.finished.connect(done)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        i = self.current
+        if i is None:
+            return None
+        if i.introducer_id is not None:
+            return i.introducer_id, i.introducer_name
+        return (i.a_id, i.a_name) if i.a_id is not None else None

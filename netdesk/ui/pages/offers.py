@@ -1,0 +1,205 @@
+"""Offers and needs: "Who could help with …?", "Whom could I help?" (with the matched words and the introduction to
+suggest), and what a person can help with and is looking for. Your own offers are in Preferences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.core.changes import Written
+from netdesk.core.errors import NetDeskError
+from netdesk.services import NetDesk
+from netdesk.services.offers import HelpSuggestion
+from netdesk.ui.ops import ops_for
+from netdesk.ui.widgets.person_field import PersonField
+
+T = TypeVar("T")
+
+
+def _lines(edit: QPlainTextEdit) -> list[str]:
+    return [line for line in edit.toPlainText().splitlines() if line.strip()]
+
+
+class OffersPage(QWidget):
+    contactActivated = Signal(int)
+
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("offersPage")
+        self._nd = nd
+        self.active_dialog: QDialog | None = None
+        self.suggestions: list[HelpSuggestion] = []
+
+        # Who could help with …?
+        self.help_edit = QLineEdit()
+        self.help_edit.setObjectName("helpWith")
+        self.help_edit.setPlaceholderText("Who could help with… (press Enter)")
+        self.help_list = QListWidget()
+        self.help_list.setObjectName("helpResults")
+        self.help_list.setWordWrap(True)
+        self.help_status = QLabel()
+        self.help_status.setObjectName("helpStatus")
+        who = QGroupBox("Who could help?")
+        who_layout = QVBoxLayout(who)
+        who_layout.addWidget(self.help_edit)
+        who_layout.addWidget(self.help_status)
+        who_layout.addWidget(self.help_list, 1)
+
+        # Whom could I help?
+        self.help_them_list = QListWidget()
+        self.help_them_list.setObjectName("whomCouldIHelp")
+        self.help_them_list.setWordWrap(True)
+        self.suggest_button = QPushButton("Suggest this introduction")
+        self.suggest_button.setObjectName("suggestIntroduction")
+        self.suggest_button.setEnabled(False)
+        self.suggest_status = QLabel()
+        self.suggest_status.setObjectName("suggestStatus")
+        self.suggest_status.setWordWrap(True)
+        whom = QGroupBox("Whom could I help?")
+        whom_layout = QVBoxLayout(whom)
+        whom_layout.addWidget(self.help_them_list, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.suggest_status, 1)
+        row.addWidget(self.suggest_button)
+        whom_layout.addLayout(row)
+
+        # A person's offers and needs
+        self.person_field = PersonField(nd, placeholder="Whose offers and needs…")
+        self.person_field.setObjectName("offersPerson")
+        self.offers_edit = QPlainTextEdit()
+        self.offers_edit.setObjectName("personOffers")
+        self.offers_edit.setPlaceholderText("Can help with… (one per line)")
+        self.needs_edit = QPlainTextEdit()
+        self.needs_edit.setObjectName("personNeeds")
+        self.needs_edit.setPlaceholderText("Is looking for… (one per line)")
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("offersSave")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("offersError")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        edit = QGroupBox("A person's offers and needs")
+        edit_layout = QVBoxLayout(edit)
+        edit_layout.addWidget(self.person_field)
+        texts = QHBoxLayout()
+        texts.addWidget(self.offers_edit)
+        texts.addWidget(self.needs_edit)
+        edit_layout.addLayout(texts)
+        edit_layout.addWidget(self.error_label)
+        edit_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        top = QHBoxLayout()
+        top.addWidget(who, 1)
+        top.addWidget(whom, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 2)
+        layout.addWidget(edit, 1)
+
+        self.help_edit.returnPressed.connect(self.find_help)
+        self.help_list.itemDoubleClicked.connect(self._activate)
+        self.help_them_list.itemDoubleClicked.connect(self._activate)
+        self.help_them_list.currentRowChanged.connect(self._suggestion_selected)
+        self.suggest_button.clicked.connect(self.suggest_introduction)
+        self.person_field.chosen.connect(self._load_person)
+        self.save_button.clicked.connect(self.save_person)
+        self.refresh()
+
+    def write(self, fn: Callable[[], Written[T]]) -> T:
+        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
+        return ops_for(self, self._nd, self.refresh).run_now(fn)
+
+    def refresh(self) -> None:
+        self.suggestions = self._nd.offers.whom_could_i_help()
+        self.help_them_list.clear()
+        for s in self.suggestions:
+            item = QListWidgetItem(f"{s.person_name}: “{s.need}” → {s.suggestion} · matched: {', '.join(s.matched)}")
+            item.setData(Qt.ItemDataRole.UserRole, s.person_id)
+            self.help_them_list.addItem(item)
+        if not self.suggestions:
+            self.suggest_status.setText("Note what people are looking for, and what you and others offer.")
+        if self.help_edit.text().strip():
+            self.find_help()
+
+    def find_help(self) -> None:
+        matches = self._nd.offers.who_could_help(self.help_edit.text())
+        self.help_list.clear()
+        for m in matches:
+            item = QListWidgetItem(f"{m.name} — {m.offer} · matched: {', '.join(m.matched)}")
+            item.setData(Qt.ItemDataRole.UserRole, m.contact_id)
+            self.help_list.addItem(item)
+        term = self.help_edit.text().strip()
+        self.help_status.setText(
+            f"{len(matches)} could help with {term}" if matches else f"Nobody's offers match {term}."
+        )
+
+    def results(self) -> list[str]:
+        return [self.help_list.item(i).text() for i in range(self.help_list.count())]
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _suggestion_selected(self, row: int) -> None:
+        s = self.suggestions[row] if 0 <= row < len(self.suggestions) else None
+        self.suggest_button.setEnabled(s is not None and s.helper_id is not None)
+
+    def suggest_introduction(self) -> None:
+        """Start the double opt-in between the person in need and the one who offers (on the Intros page)."""
+        row = self.help_them_list.currentRow()
+        if not 0 <= row < len(self.suggestions):
+            return
+        s = self.suggestions[row]
+        if s.helper_id is None:
+            return
+        try:
+            helper_id = s.helper_id
+            reason = f"{s.need} — {s.helper_name}: {s.offer}"
+            self.write(lambda: self._nd.introductions.propose(s.person_id, helper_id, reason))
+        except NetDeskError as exc:
+            self.suggest_status.setText(str(exc))
+            return
+        self.suggest_status.setText(f"Added to Intros: ask {s.person_name} and {s.helper_name} whether they want it.")
+
+    def _load_person(self) -> None:
+        cid = self.person_field.contact_id()
+        if cid is None:
+            return
+        entries = self._nd.offers.of(cid)
+        self.offers_edit.setPlainText("\n".join(entries.offers))
+        self.needs_edit.setPlainText("\n".join(entries.needs))
+
+    def save_person(self) -> None:
+        cid = self.person_field.contact_id()
+        if cid is None:
+            self.error_label.setText("Pick a person from the suggestions first.")
+            self.error_label.show()
+            return
+        try:
+            offers, needs = _lines(self.offers_edit), _lines(self.needs_edit)
+            self.write(lambda: self._nd.offers.set_for(cid, offers, needs))
+        except NetDeskError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        self.error_label.hide()
+        self.refresh()
+
+    def selected_contact(self) -> tuple[int, str] | None:
+        item = self.help_list.currentItem() or self.help_them_list.currentItem()
+        if item is None:
+            return None
+        return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0].split(":")[0]

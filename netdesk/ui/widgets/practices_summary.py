@@ -1,0 +1,47 @@
+"""The Dashboard's part for the practices: contributions per month and each goal's progress towards its target."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from netdesk.core import networking as rules
+from netdesk.services import NetDesk
+
+MONTHS = 12
+
+
+class PracticesSummary(QWidget):
+    def __init__(self, nd: NetDesk, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("practicesSummary")
+        self._nd = nd
+        self._today = today
+        self.per_month: dict[str, int] = {}
+        self.contributions_label = QLabel()
+        self.contributions_label.setObjectName("dashboardContributions")
+        self.contributions_label.setWordWrap(True)
+        self.goals_label = QLabel()
+        self.goals_label.setObjectName("dashboardGoals")
+        self.goals_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.contributions_label)
+        layout.addWidget(self.goals_label)
+        self.refresh()
+
+    def refresh(self) -> None:
+        today = self._today()
+        months = rules.last_months(today, MONTHS)
+        counts = dict.fromkeys(months, 0)
+        for row in self._nd.contributions.per_month(MONTHS, today):
+            counts[row.month] = counts.get(row.month, 0) + row.count
+        self.per_month = counts
+        total = sum(counts.values())
+        shown = " · ".join(f"{m[2:].replace('-', '/')} {n}" for m, n in counts.items())
+        self.contributions_label.setText(f"Contributions per month ({total} in {MONTHS} months): {shown}")
+        goals = [g for g in self._nd.goal_targets.progress(today) if g.target is not None]
+        lines = [f"{g.name}: {g.summary}" for g in goals]
+        self.goals_label.setText("Goals: " + "; ".join(lines) if lines else "No goal has a target yet.")

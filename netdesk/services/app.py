@@ -23,9 +23,9 @@ from netdesk.services.invitations import InvitationService
 from netdesk.services.network_json import NetworkJsonService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
-from netdesk.services.settings_store import SettingsService
 from netdesk.services.offers import OffersService
 from netdesk.services.owner import OwnerService
+from netdesk.services.settings_store import SettingsService
 from netdesk.services.sync_accounts import SyncService
 from netdesk.services.timeline import TimelineService
 from netdesk.services.undo import UndoJournal

@@ -12,25 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from netdesk.core.merge import merge_contacts
+from netdesk.core.merge import SCALAR_FIELDS, merge_contacts
 from netdesk.core.model import ContactDTO, sorted_tags
 
 _LIST_FIELDS = ("emails", "phones", "urls", "ims", "addresses", "related", "extra")
-_TEXT_FIELDS = (
-    "formatted_name",
-    "prefix",
-    "given_name",
-    "additional_name",
-    "family_name",
-    "suffix",
-    "nickname",
-    "organization",
-    "department",
-    "title",
-    "role",
-    "gender",
-    "photo_uri",
-)
+_TEXT_FIELDS = SCALAR_FIELDS  # the same text fields the import's merge compares
 _OTHER_FIELDS = ("kind", "birthday", "anniversary", "photo", "photo_mime", "connected_on")
 
 

@@ -38,19 +38,9 @@ from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, Contact
 from netdesk.services.contacts import ContactService
 from netdesk.ui.edit_conflict_dialog import save_merging
 from netdesk.ui.ops import write_directly
-from netdesk.ui.theme import error_text
+from netdesk.ui.widgets.error_label import error_label
 
 PHOTO_SIZE = 96
-
-
-def error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
-    label.setStyleSheet(f"color: {error_text().name()};")  # readable in the theme in use
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 def label_combo(current: str) -> QComboBox:

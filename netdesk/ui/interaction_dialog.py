@@ -41,9 +41,9 @@ from netdesk.core.model import (
 )
 from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
-from netdesk.ui.contact_dialog import error_label
 from netdesk.ui.edit_conflict_dialog import save_merging
 from netdesk.ui.ops import write_directly
+from netdesk.ui.widgets.error_label import error_label
 
 # The kinds a person logs by hand; "connected" and "connection request" come from LinkedIn imports.
 LOGGABLE_KINDS = (

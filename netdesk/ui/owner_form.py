@@ -3,11 +3,12 @@ filled from your LinkedIn export and yours to edit)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QWidget
 
 from netdesk.services import NetDesk
 from netdesk.services.owner import OwnerDTO
 from netdesk.ui.ops import ops_for
+from netdesk.ui.widgets.error_label import error_label
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
@@ -32,10 +33,7 @@ class OwnerForm(QGroupBox):
         self.offers_edit.setObjectName("ownerOffers")
         for edit in (self.emails_edit, self.links_edit, self.offers_edit):
             edit.setMaximumHeight(70)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("ownerError")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.hide()
+        self.error_label = error_label("ownerError")
         form = QFormLayout(self)
         form.addRow("Your &name:", self.name_edit)
         form.addRow("&Headline:", self.headline_edit)

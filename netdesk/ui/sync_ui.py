@@ -42,6 +42,7 @@ from netdesk.services.sync import SyncCounts
 from netdesk.services.sync_accounts import AccountDTO
 from netdesk.sync import secrets
 from netdesk.sync.dav import SyncCancelled
+from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.workers import TaskRunner
 
 PasswordSource = Callable[[AccountDTO], "str | None"]
@@ -80,10 +81,8 @@ class AddAccountDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.certificate_edit)
         row.addWidget(browse)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("accountErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label = error_label("accountErrorLabel")
+        self.error_label.show()  # keeps its line in the form, empty until there is something to say
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
         form.addRow("Server URL", self.url_edit)

@@ -32,18 +32,10 @@ from netdesk.core.practices import CommunityKind, CommunityRelation
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO, CommunitySummary
 from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.widgets.person_field import PersonField
 
 T = TypeVar("T")
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class CommunityDialog(QDialog):
@@ -97,7 +89,7 @@ class CommunityDialog(QDialog):
         rhythm.addWidget(self.what_edit, 1)
         self.notes_edit = QPlainTextEdit(c.notes)
         self.notes_edit.setObjectName("communityNotes")
-        self.error_label = _error_label("communityError")
+        self.error_label = error_label("communityError")
         form = QFormLayout()
         form.addRow("&Name:", self.name_edit)
         form.addRow("&Kind:", self.kind_combo)
@@ -200,7 +192,7 @@ class CommunitiesPage(QWidget):
         add_row.addWidget(self.person_field, 1)
         add_row.addWidget(self.relation_combo)
         add_row.addWidget(self.add_person_button)
-        self.error_label = _error_label("communityPageError")
+        self.error_label = error_label("communityPageError")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.detail_label)

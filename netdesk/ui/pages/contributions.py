@@ -34,6 +34,7 @@ from netdesk.services import NetDesk
 from netdesk.services.contributions import ContributionDTO
 from netdesk.ui.ops import ops_for, write_directly
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.widgets.error_label import error_label
 
 T = TypeVar("T")
 
@@ -88,10 +89,7 @@ class ContributionDialog(QDialog):
             self.goal_combo.addItem(goal.name, goal.id)
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setObjectName("contributionNotes")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("contributionError")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.hide()
+        self.error_label = error_label("contributionError")
         form = QFormLayout()
         form.addRow("&Kind:", self.kind_combo)
         form.addRow("&Title:", self.title_edit)

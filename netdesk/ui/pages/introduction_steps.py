@@ -34,19 +34,11 @@ from netdesk.services import NetDesk
 from netdesk.services.introductions import IntroductionDTO
 from netdesk.ui.ops import ops_for, write_directly
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.widgets.person_field import PersonField
 
 T = TypeVar("T")
 Write = Callable[[Callable[[], Written[Any]]], Any]
-
-
-def _error_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
 
 
 class IntroductionModel(RowListModel[IntroductionDTO]):
@@ -82,7 +74,7 @@ class AskDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("askReason")
         self.reason_edit.setPlaceholderText("Why you want to meet them")
-        self.error_label = _error_label("askError")
+        self.error_label = error_label("askError")
         form = QFormLayout()
         form.addRow("&Introducer:", self.introducer_field)
         form.addRow("&Introduce me to:", self.target_field)
@@ -137,7 +129,7 @@ class ProposeDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("proposeReason")
         self.reason_edit.setPlaceholderText("Why they should meet")
-        self.error_label = _error_label("proposeError")
+        self.error_label = error_label("proposeError")
         form = QFormLayout()
         form.addRow("&Introduce:", self.a_field)
         form.addRow("&to:", self.b_field)
@@ -308,7 +300,7 @@ class IntroductionStepsPage(QWidget):
         message_row.addWidget(self.message_label)
         message_row.addWidget(self.message_combo, 1)
         message_row.addWidget(self.copy_button)
-        self.error_label = _error_label("introStepsError")
+        self.error_label = error_label("introStepsError")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)

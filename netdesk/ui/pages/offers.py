@@ -26,6 +26,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.offers import HelpSuggestion
 from netdesk.ui.ops import ops_for
+from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.widgets.person_field import PersonField
 
 T = TypeVar("T")
@@ -89,10 +90,7 @@ class OffersPage(QWidget):
         self.needs_edit.setPlaceholderText("Is looking for… (one per line)")
         self.save_button = QPushButton("Save")
         self.save_button.setObjectName("offersSave")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("offersError")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.hide()
+        self.error_label = error_label("offersError")
         edit = QGroupBox("A person's offers and needs")
         edit_layout = QVBoxLayout(edit)
         edit_layout.addWidget(self.person_field)

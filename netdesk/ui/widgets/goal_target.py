@@ -25,6 +25,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import GoalMetric
 from netdesk.services import NetDesk
 from netdesk.ui.ops import ops_for
+from netdesk.ui.widgets.error_label import error_label
 
 
 class GoalTargetPanel(QGroupBox):
@@ -62,10 +63,7 @@ class GoalTargetPanel(QGroupBox):
         self.link_button.setObjectName("goalLinkCommunity")
         self.communities_label = QLabel()
         self.communities_label.setObjectName("goalCommunities")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("goalTargetError")
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.hide()
+        self.error_label = error_label("goalTargetError")
         target_row = QHBoxLayout()
         target_row.addWidget(self.target_spin)
         target_row.addWidget(self.metric_combo)

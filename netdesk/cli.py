@@ -71,9 +71,8 @@ def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
     render, write = (json_objects_text, write_json_array) if args.json else (list_lines_text, write_text)
     facts = {**LIST_FACTS, **cli_networking.list_facts(nd, args.date)} if args.json else None
     query, ids = " ".join(args.query), None
-    if args.starred:
-        matching = set(nd.contacts.search_ids(query, args.tag))
-        ids = [r.id for r in nd.contacts.rows() if r.starred and r.id in matching]
+    if args.starred:  # the filter in SQL: only the starred ids are read
+        ids = nd.contacts.search_ids(query, args.tag, starred=True)
     write(nd.contacts.render(render, query, args.tag, ids=ids, with_photo=False, facts=facts), sys.stdout)
     return EXIT_OK
 
@@ -96,10 +95,12 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
 def _cmd_export(nd: NetDesk, args: argparse.Namespace) -> int:
     if args.format == "json":
         return cli_practices.export_network(nd, args)
+    query = " ".join(args.query)
     count = nd.exports.export(
         args.format,
         args.output,
-        query=" ".join(args.query),
+        ids=nd.contacts.search_ids(query, args.tag, starred=True) if args.starred else None,
+        query=query,
         tag=args.tag,
         version_for_vdir="4.0" if args.vcard_version == "4.0" else "3.0",
     )

@@ -509,10 +509,13 @@ def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[Contac
     ]
 
 
-def search_ids(session: Session, query: str = "", tag: str | None = None) -> list[int]:
-    """Ids of live contacts matching ``query`` (FTS5, prefix, accent-insensitive) and ``tag``, by name."""
+def search_ids(session: Session, query: str = "", tag: str | None = None, starred: bool = False) -> list[int]:
+    """Ids of live contacts matching ``query`` (FTS5, prefix, accent-insensitive), ``tag`` and, with ``starred``,
+    starred (Google's star), by name."""
     match = search.match_expression(query)
     stmt = select(Contact.id).where(Contact.deleted_at.is_(None))
+    if starred:
+        stmt = stmt.where(Contact.starred.is_(True))
     if match:
         stmt = stmt.where(Contact.id.in_(text("SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m"))).params(
             m=match
@@ -527,8 +530,10 @@ def search_ids(session: Session, query: str = "", tag: str | None = None) -> lis
     return list(session.scalars(stmt))
 
 
-def match_ids(session: Session, query: str = "", tag: str | None = None) -> frozenset[int] | None:
-    """The set of live contacts matching ``query`` and ``tag``, unordered; None when nothing filters.
+def match_ids(
+    session: Session, query: str = "", tag: str | None = None, starred: bool = False
+) -> frozenset[int] | None:
+    """The set of live contacts matching ``query``, ``tag`` and ``starred``, unordered; None when nothing filters.
 
     The fast path for the contact list, which already holds its rows sorted and only needs to know which to show:
     no join, no sort, just the index (trashed contacts are never in the full-text index).
@@ -554,7 +559,31 @@ def match_ids(session: Session, query: str = "", tag: str | None = None) -> froz
             )
         )
         result = tagged if result is None else result & tagged
+    if starred:
+        stars = frozenset(session.scalars(select(Contact.id).where(Contact.starred.is_(True), _LIVE)))
+        result = stars if result is None else result & stars
     return result
+
+
+_LIVE = Contact.deleted_at.is_(None)
+
+
+def starred_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Contact).where(Contact.starred.is_(True), _LIVE)) or 0
+
+
+def set_starred(session: Session, ids: Sequence[int], starred: bool, when: datetime) -> list[int]:
+    """Star or unstar the live contacts among ``ids`` that are not so already; returns those changed.
+
+    Through the ORM, so that each one's version rises (an open edit merges instead of reverting the star) and its
+    ``updated_at`` moves (sync pushes it)."""
+    rows = session.scalars(
+        select(Contact).where(Contact.id.in_(list(ids)), _LIVE, Contact.starred.is_not(starred))
+    ).all()
+    for row in rows:
+        row.starred = starred
+        row.updated_at = when
+    return [row.id for row in rows]
 
 
 def count_live(session: Session) -> int:

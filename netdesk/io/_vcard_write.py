@@ -279,9 +279,12 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
             out.append(_prop("X-GENDER", escape(spelled)))
     if c.notes:
         out.append(_prop("NOTE", escape(c.notes)))
-    if c.tags or c.starred:
-        # The star as Google writes it: a "starred" category.
-        out.append(_prop("CATEGORIES", ",".join(escape(t) for t in (*c.tags, *(["starred"] if c.starred else [])))))
+    # Google's system groups (kept as unmodelled CATEGORIES at import), the star and the tags in one CATEGORIES, as
+    # Google writes them: "CATEGORIES:myContacts,starred,Friends".
+    groups_kept = [e for e in c.extra if e.name.upper() == "CATEGORIES" and not e.params and not e.group]
+    if c.tags or c.starred or groups_kept:
+        words = [e.value for e in groups_kept] + (["starred"] if c.starred else []) + [escape(t) for t in c.tags]
+        out.append(_prop("CATEGORIES", ",".join(words)))
     out += _photo_lines(c, version)
     for rel in c.related:
         params = [("TYPE", rel.type.split(","))] if rel.type else []
@@ -290,7 +293,7 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
         out.append(_prop("REV", c.rev))
     wrote_kind = version == "4.0" and c.kind is ContactKind.ORGANIZATION
     for extra in c.extra:
-        line = _extra_line(extra, version, wrote_kind)
+        line = None if extra in groups_kept else _extra_line(extra, version, wrote_kind)
         if line is not None:
             out.append(line)
     return serialize_card(_with_kept_params(out, c, version))

@@ -93,6 +93,7 @@ NETDESK_COLUMNS = (
     "Connected On",
     "Created At",
     "Updated At",
+    "Starred",  # Google's star: "yes" or empty
 )
 _NETDESK_MARKERS = frozenset({"uid", "kind", "formattedname", "emails", "phones", "addresses"})
 # "|" too: some spreadsheets (LibreOffice's DDE, old Excel) run a cell starting with a pipe as a command.
@@ -671,6 +672,7 @@ def _netdesk_cells(c: ContactDTO) -> list[str]:
         _iso(c.connected_on),
         _iso(c.created_at),
         _iso(c.updated_at),
+        "yes" if c.starred else "",
     ]
 
 
@@ -735,6 +737,7 @@ def _netdesk_row(header: list[str], row: list[str]) -> ContactDTO:
         connected_on=parse("Connected On", date.fromisoformat),  # type: ignore[arg-type]
         created_at=parse("Created At", datetime.fromisoformat),  # type: ignore[arg-type]
         updated_at=parse("Updated At", datetime.fromisoformat),  # type: ignore[arg-type]
+        starred=get("Starred").strip().casefold() in ("yes", "true", "1"),
     )
 
 

@@ -53,17 +53,21 @@ class ContactService:
         with self._sessions() as s:
             return repo.list_rows(s, ids)
 
-    def search_ids(self, query: str = "", tag: str | None = None) -> list[int]:
+    def search_ids(self, query: str = "", tag: str | None = None, starred: bool = False) -> list[int]:
         with self._sessions() as s:
-            return repo.search_ids(s, query, tag)
+            return repo.search_ids(s, query, tag, starred)
 
-    def match_ids(self, query: str = "", tag: str | None = None) -> frozenset[int] | None:
-        """Unordered ids matching ``query`` and ``tag`` (None: no filter, everything matches).
+    def match_ids(self, query: str = "", tag: str | None = None, starred: bool = False) -> frozenset[int] | None:
+        """Unordered ids matching ``query``, ``tag`` and (with ``starred``) starred (None: everything matches).
 
         What the contact list uses: its rows are already sorted, so it only filters, and this skips the sort.
         """
         with self._sessions() as s:
-            return repo.match_ids(s, query, tag)
+            return repo.match_ids(s, query, tag, starred)
+
+    def starred_count(self) -> int:
+        with self._sessions() as s:
+            return repo.starred_count(s)
 
     def search(self, query: str = "", tag: str | None = None) -> list[ContactDTO]:
         with self._sessions() as s:
@@ -193,6 +197,13 @@ class ContactService:
             repo.set_deleted(s, live, repo.utcnow())
             repo.remove_from_fts(s, live)
         return Written(live, ChangeSet(contacts=frozenset(live), tags=True, networking=True, goals=True, label=label))
+
+    def set_starred(self, ids: Sequence[int], starred: bool = True) -> Written[list[int]]:
+        """Star (Google's star, exported as Google writes it) or unstar contacts; returns the ids that changed."""
+        label = f"{'star' if starred else 'unstar'} {self._who(ids)}"
+        with self._sessions.begin() as s:
+            changed = repo.set_starred(s, ids, starred, repo.utcnow())
+        return Written(changed, ChangeSet(contacts=frozenset(changed), label=label))
 
     def restore(self, ids: Sequence[int]) -> Written[list[int]]:
         """Bring contacts back from the trash."""

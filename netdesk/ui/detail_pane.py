@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -184,6 +185,7 @@ class DetailPane(QWidget):
     log_interaction_requested = Signal()
     interaction_activated = Signal(object)
     introductions_requested = Signal(int)
+    star_toggled = Signal(int, bool)  # contact id, starred: the window writes it (ui/starred.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +196,14 @@ class DetailPane(QWidget):
         self.browser.setObjectName("detailBrowser")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
+
+        # Google's star, toggled here or from the list's context menu; the pane follows what is stored.
+        self.star_button = QToolButton()
+        self.star_button.setObjectName("starButton")
+        self.star_button.setCheckable(True)
+        self.star_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.star_button.setIcon(action_icon("star"))
+        self.star_button.clicked.connect(self._star_clicked)
 
         self.timeline_title = QLabel("<b>Timeline</b>")
         self.log_button = QPushButton(action_icon("log-interaction"), "Log interaction…")
@@ -225,6 +235,10 @@ class DetailPane(QWidget):
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        star_row = QHBoxLayout()
+        star_row.addStretch(1)
+        star_row.addWidget(self.star_button)
+        layout.addLayout(star_row)
         layout.addWidget(self.splitter)
         self.show_nothing()
 
@@ -261,6 +275,7 @@ class DetailPane(QWidget):
         self.timeline_list.clear()
         self.timeline_title.setText("<b>Timeline</b>")
         self.log_button.setEnabled(False)
+        self._show_star(None)
 
     def show_contact(
         self,
@@ -284,6 +299,7 @@ class DetailPane(QWidget):
             self.networking.show_contact(contact, facts)
         self.show_timeline(timeline)
         self.log_button.setEnabled(True)
+        self._show_star(contact)
 
     def show_timeline(self, timeline: Sequence[InteractionDTO]) -> None:
         self.timeline_list.clear()
@@ -296,6 +312,19 @@ class DetailPane(QWidget):
         self.timeline_title.setText(
             f"<b>Timeline</b> ({len(timeline)})" if timeline else "<b>Timeline</b> — nothing logged yet"
         )
+
+    def _show_star(self, contact: ContactDTO | None) -> None:
+        starred = contact is not None and contact.starred
+        self.star_button.setEnabled(contact is not None and contact.id is not None)
+        self.star_button.setChecked(starred)
+        self.star_button.setText("Starred" if starred else "Star")
+        self.star_button.setToolTip("Unstar this contact" if starred else "Star this contact (Google Contacts' star)")
+
+    def _star_clicked(self, checked: bool) -> None:
+        contact = self.contact
+        self.star_button.setChecked(contact is not None and contact.starred)  # shown once written, not before
+        if contact is not None and contact.id is not None:
+            self.star_toggled.emit(contact.id, checked)
 
     def text(self) -> str:
         """What the pane shows as plain text (details then timeline)."""

@@ -43,6 +43,7 @@ from netdesk.services.backup import BackupInfo
 from netdesk.services.contacts import ContactService
 from netdesk.services.importing import ImportReport
 from netdesk.settings import KEY_LAST_DATABASE, Preferences
+from netdesk.ui import starred as star
 from netdesk.ui.about import AboutDialog
 from netdesk.ui.backup_dialog import BackupDialog
 from netdesk.ui.bus import ChangeBus
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self._detail_generation = 0
         self._selecting = False
         self._tag: str | None = None
+        self.starred_filter = False  # the rail's Starred entry is selected (ui/starred.py)
         self._organization: str | None = None
         self._tags: list[TagCount] = []
         title = "demo network" if demo else (nd.path.name if nd.path else "in-memory database")
@@ -216,6 +218,7 @@ class MainWindow(QMainWindow):
         self.detail.contact_clicked.connect(self.select_contact)
         self.detail.log_interaction_requested.connect(self.log_interaction)
         self.detail.interaction_activated.connect(self.edit_interaction)
+        self.detail.star_toggled.connect(lambda cid, on: star.set_star(self, [cid], on))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -393,15 +396,18 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self._update_count()
         self.contacts_loaded.emit()
-        if self.search_edit.text().strip() or self._tag or self._organization:
+        if self.search_edit.text().strip() or self._tag or self._organization or self.starred_filter:
             self.run_search()
         elif selected is not None:
             self.select_contact(selected)
 
     def reload_tags(self) -> None:
-        self.tasks.submit(self.nd.contacts.tags, self._tags_loaded, self._task_failed)
+        contacts = self.nd.contacts
+        self.tasks.submit(
+            lambda: (contacts.tags(), contacts.starred_count()), lambda r: self._tags_loaded(*r), self._task_failed
+        )
 
-    def _tags_loaded(self, tags: list[TagCount]) -> None:
+    def _tags_loaded(self, tags: list[TagCount], starred: int = 0) -> None:
         self._tags = tags
         self.tag_list.blockSignals(True)
         self.tag_list.clear()
@@ -409,6 +415,9 @@ class MainWindow(QMainWindow):
         everyone.setData(TAG_ROLE, None)
         self.tag_list.addItem(everyone)
         current = everyone
+        self.tag_list.addItem(starred_entry := star.starred_item(starred))
+        if self.starred_filter:
+            current = starred_entry
         for tag in tags:
             item = QListWidgetItem(action_icon("tag"), f"{tag.name}  ({tag.count})")
             item.setData(TAG_ROLE, tag.name)
@@ -428,6 +437,7 @@ class MainWindow(QMainWindow):
 
     def _tag_selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         self._tag = item.data(TAG_ROLE) if item is not None else None
+        self.starred_filter = star.is_starred_item(item)
         self._organization = None
         self.run_search()
 
@@ -450,6 +460,7 @@ class MainWindow(QMainWindow):
         generation = self._search_generation
         query = self.search_edit.text().strip()
         tag = self._tag
+        starred = self.starred_filter
         organization = self._organization
         contacts = self.nd.contacts
         if organization is not None:
@@ -459,7 +470,7 @@ class MainWindow(QMainWindow):
         else:
 
             def find() -> list[int] | frozenset[int] | None:
-                return contacts.match_ids(query, tag)
+                return contacts.match_ids(query, tag, starred)
 
         self.tasks.submit(find, lambda ids: self._search_done(generation, ids), self._task_failed)
 
@@ -656,6 +667,7 @@ class MainWindow(QMainWindow):
             more=(
                 ("Log interaction…", self.log_interaction if one else None),
                 ("Merge contacts…", self.merge_selected if len(rows) >= 2 else None),
+                star.star_entry(self),
             ),
         )
 
@@ -724,8 +736,8 @@ class MainWindow(QMainWindow):
         self.model.update_rows(rows)
         self.model.remove_ids([i for i in ids if i not in alive])
         self.reload_tags()
-        if alive - known:
-            # New or restored contacts: let the current search decide whether (and where) they show.
+        if alive - known or self.starred_filter:
+            # New or restored contacts (or a star changed under the Starred filter): the search decides who shows.
             if select is not None:
                 self._select_after_search(select)
             self.run_search()
@@ -1029,9 +1041,11 @@ class MainWindow(QMainWindow):
             ExportScope("selection", "Selected contacts", len(selected), ids=selected),
         ]
         query, tag = self.current_filter()
-        if self._organization is not None:
+        if self._organization is not None or self.starred_filter:
             shown = tuple(self.shown_ids())
-            scopes.append(ExportScope("filter", f"People at {self._organization}", len(shown), ids=shown))
+            what = f"People at {self._organization}" if self._organization is not None else "Starred contacts"
+            what += f" matching “{query}”" if query else ""
+            scopes.append(ExportScope("filter", what, len(shown), ids=shown))
         elif query or tag:
             what = " and ".join(
                 part for part in (f"matching “{query}”" if query else "", f"tagged “{tag}”" if tag else "") if part

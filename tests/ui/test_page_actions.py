@@ -127,6 +127,7 @@ def test_context_menus_offer_what_the_page_can_do(qtbot, window: MainWindow, sam
         "Delete contact": True,
         "Log interaction…": True,
         "Merge contacts…": False,
+        "Star": True,
     }
     window.table.clearSelection()
     empty = {a.text(): a.isEnabled() for a in build_menu(window, window.page_actions()).actions()}

@@ -116,13 +116,14 @@ def test_theme_choice_swaps_the_action_icon_variants(qtbot, window: MainWindow) 
     # Icons made after the switch (a tag list reload) pick the dark variant by themselves.
     with qtbot.waitSignal(window.tags_loaded):
         window.reload_tags()
-    assert window.tag_list.item(1).icon().cacheKey() == variant("tag", True)
+    assert window.tag_list.item(1).icon().cacheKey() == variant("star", True)  # the Starred filter
+    assert window.tag_list.item(2).icon().cacheKey() == variant("tag", True)
 
     dialog = open_preferences(qtbot, window)
     dialog.theme_combo.setCurrentIndex(dialog.theme_combo.findData("light"))
     ok(qtbot, dialog)
     assert window.new_action.icon().cacheKey() == variant("new-contact", False)
-    assert window.tag_list.item(1).icon().cacheKey() == variant("tag", False)
+    assert window.tag_list.item(2).icon().cacheKey() == variant("tag", False)
 
 
 def test_is_dark_prefers_forced_choice_then_scheme_then_palette() -> None:

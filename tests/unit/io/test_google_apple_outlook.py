@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from netdesk.io.contact_csv import read_contact_csv, write_contact_csv
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import contact_to_vcard, parse_card
@@ -79,4 +81,48 @@ def test_csv_control_characters_are_stripped_with_a_problem_line(tmp_path: Path)
     assert (mary.given_name, mary.family_name) == ("Mary", "Jackson")
     assert [(e.line, e.reason) for e in report.errors] == [
         (2, "control characters (NUL and the like) removed from the row")
+    ]
+
+
+def test_the_starred_filter_is_the_database_s(
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`list --starred`, `export --starred` and the window's Starred filter ask SQL, never every row."""
+    path = tmp_path / "google.vcf"
+    cards = [("Grace Hopper", "myContacts,starred"), ("Ada Lovelace", "starred,Navy"), ("Alan Turing", "Navy")]
+    cards += [("Gone Person", "starred")]
+    path.write_text(
+        "".join(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{n}\r\nCATEGORIES:{c}\r\nEND:VCARD\r\n" for n, c in cards)
+    )
+    nd.imports.import_paths([path])
+    ids = {r.name: r.id for r in nd.contacts.rows()}
+    nd.contacts.delete([ids["Gone Person"]])  # trashed: never listed
+    assert nd.contacts.starred_count() == 2
+    assert nd.contacts.search_ids(starred=True) == [ids["Ada Lovelace"], ids["Grace Hopper"]]
+    assert nd.contacts.search_ids("grace", starred=True) == [ids["Grace Hopper"]]
+    assert nd.contacts.search_ids(tag="navy", starred=True) == [ids["Ada Lovelace"]]
+    assert nd.contacts.match_ids("", None, starred=True) == {ids["Ada Lovelace"], ids["Grace Hopper"]}
+    assert nd.contacts.match_ids("turing", None, starred=True) == frozenset()
+    written = nd.contacts.set_starred([ids["Alan Turing"], ids["Ada Lovelace"]], True)
+    assert written.value == [ids["Alan Turing"]] and written.changes.contacts == {ids["Alan Turing"]}
+    db = str(nd.path)
+    nd.close()
+
+    from netdesk.cli import run
+    from netdesk.services.contacts import ContactService
+
+    def no_full_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("read every row")
+
+    monkeypatch.setattr(ContactService, "rows", no_full_read)
+    assert run(["list", "--db", db, "--json", "--starred", "a"]) == 0
+    listed = [(c["name"], c["starred"]) for c in json.loads(capsys.readouterr().out)]
+    assert listed == [("Ada Lovelace", True), ("Alan Turing", True)]  # "a": a prefix of Ada and Alan, not Grace
+    out = tmp_path / "starred.csv"
+    assert run(["export", "--db", db, "--format", "csv", "-o", str(out), "--starred"]) == 0
+    back = read_contact_csv(out, ImportReport())
+    assert sorted((c.name, c.starred) for c in back) == [
+        ("Ada Lovelace", True),
+        ("Alan Turing", True),
+        ("Grace Hopper", True),
     ]

@@ -27,7 +27,7 @@ from netdesk.core.model import (
     Related,
     sorted_tags,
 )
-from netdesk.io._image_check import photo_problem, sniff_image_mime
+from netdesk.io._image_check import NOT_AN_IMAGE_REASON, photo_problem, sniff_image_mime
 from netdesk.io._vcard_lines import (
     CardSyntaxError,
     ContentLine,
@@ -267,11 +267,21 @@ def _type_set(values: list[str] | tuple[str, ...]) -> frozenset[str]:
     return frozenset(t.strip().lower() for v in values for t in v.split(",") if t.strip())
 
 
+# An ALTID alternative of a property that may appear once (RFC 6350 section 5.4: "N;ALTID=1;LANGUAGE=ja:..." beside
+# "N;ALTID=1:..."), where writing it under its own name would break readers: vobject (hence khard and Radicale)
+# refuses any card with two N, and 3.0 has no ALTID for a second FN. Written as X-NETDESK-ALT-N (-FN) with the
+# same ALTID, parameters and value, and read back as the alternative it is.
+ALTERNATIVE_PREFIX = "X-NETDESK-ALT-"
+
+
 def _as_extra(prop: ContentLine) -> ExtraProperty:
     # Parameter order means nothing in vCard; sorted by name it is the order vobject writes them in, so a kept
     # property reads back equal after an export.
     params = tuple((k, tuple(v)) for k, v in sorted(prop.params.items()))
-    return ExtraProperty(name=prop.name, value=prop.value, params=params, group=prop.group)
+    name = prop.name
+    if name.startswith(ALTERNATIVE_PREFIX) and "ALTID" in prop.params:
+        name = name[len(ALTERNATIVE_PREFIX) :]  # NetDesk's spelling of an alternative N (see ALTERNATIVE_PREFIX)
+    return ExtraProperty(name=name, value=prop.value, params=params, group=prop.group)
 
 
 def _label_and_pref(prop: ContentLine, labels: dict[str, str], kind: str) -> tuple[str, bool]:
@@ -495,8 +505,14 @@ def _add_photo(b: _Builder, prop: ContentLine) -> bool:
     if not data or "photo" in b.fields:
         return False  # empty, undecodable or a second photo: keep the raw property rather than drop it silently
     problem = photo_problem(data)
+    if problem == NOT_AN_IMAGE_REASON:
+        # Bytes no image decoder will be handed here: kept as written (an unmodelled PHOTO, never shown), so that
+        # nothing is lost, and the report says so.
+        b.problems.append((prop.offset, f"{problem}: kept as written, not shown"))
+        return False
     if problem:
-        # Not kept, not even as an extra: a hostile payload must not travel on into exports. The report says why.
+        # An image too large to decode safely (a "decompression bomb"): not kept, not even as an extra, so that it
+        # does not travel on into exports to other tools' decoders. The report says why.
         b.problems.append((prop.offset, problem))
         return True
     b.fields["photo"] = data

@@ -25,6 +25,7 @@ from netdesk.io._image_check import sniff_image_mime
 from netdesk.io._vcard_lines import CONTROL_CHARACTERS, decode_base64_lenient, escape
 from netdesk.io._vcard_read import (
     ABLABEL_PARAM,
+    ALTERNATIVE_PREFIX,
     APPLE_NO_YEAR,
     IM_PROPERTIES,
     MORE_COMPONENTS_PARAM,
@@ -323,7 +324,8 @@ def _with_kept_params(out: list[PropertySpec], c: ContactDTO, version: str) -> l
 # Written once by the writer itself: a second one (invalid in every version) is not written.
 _WRITTEN_ONCE = frozenset({"VERSION", "PRODID", "UID", "REV", "N"})
 # Written once, except that 4.0 allows alternative representations of them (ALTID, e.g. a name in another script).
-# (Never N: vobject refuses a card with two, whatever their ALTID.)
+# (Never N: vobject refuses a card with two, whatever their ALTID; an alternative N is written as X-NETDESK-ALT-N, as
+# is an alternative FN in 3.0, which has no ALTID: see _vcard_read.ALTERNATIVE_PREFIX.)
 _ONCE_BUT_ALTID = frozenset({"FN"})
 
 
@@ -336,9 +338,13 @@ def _extra_line(extra: ExtraProperty, version: str, wrote_kind: bool) -> Propert
     name = extra.name.upper()
     params = [(key, list(values)) for key, values in extra.params if values]
     value = extra.value
+    altid = any(k == "ALTID" for k, _ in params)
+    written_as = extra.name
+    if altid and (name == "N" or (name in _ONCE_BUT_ALTID and version == "3.0")):
+        name = written_as = ALTERNATIVE_PREFIX + name
     if name in _WRITTEN_ONCE or (name == "KIND" and wrote_kind):
         return None
-    if name in _ONCE_BUT_ALTID and not (version == "4.0" and any(k == "ALTID" for k, _ in params)):
+    if name in _ONCE_BUT_ALTID and not (version == "4.0" and altid):
         return None
     if name == "PROFILE":
         if value.strip().upper() != "VCARD":
@@ -358,7 +364,7 @@ def _extra_line(extra: ExtraProperty, version: str, wrote_kind: bool) -> Propert
             )
             params = [(k, vs) for k, vs in params if k not in ("ENCODING", "TYPE")]
             value = f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
-    return _prop(extra.name, value, params, extra.group)
+    return _prop(written_as, value, params, extra.group)
 
 
 _MEDIA_TYPES = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp"}

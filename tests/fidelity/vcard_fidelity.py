@@ -10,9 +10,7 @@ property of the original card (but VERSION and PRODID, and properties without a 
   the same, and trailing empty components of a structured value do not count);
 - kept with equivalent encoding (EQUIVALENCES below: photo and binary re-encoding, IM property names, TYPE=pref and
   PREF=1, date forms, GENDER/X-GENDER, the ADR label as a parameter or a property, several CATEGORIES as one list …);
-- not representable in the dialect: a 4.0 alternative representation (ALTID) of FN has no 3.0 form, and one of N
-  none at all that vobject reads (it refuses a card with two N; exactly one N is written);
-- refused: the import refused the property and said so in its report (a PHOTO that is not an image);
+- refused: the import refused the property and said so in its report (an image too large to decode safely);
 - changed: a property of the same name is there, with another value or other parameters;
 - lost: nothing of that name is left.
 
@@ -45,6 +43,7 @@ from netdesk.io._vcard_lines import (
     unescape,
 )
 from netdesk.io._vcard_read import (
+    ALTERNATIVE_PREFIX,
     IM_PROPERTIES,
     ablabel_text,
     parse_card_text_checked,
@@ -56,7 +55,7 @@ from netdesk.services import NetDesk, open_netdesk
 
 PEER = Path(__file__).resolve().parents[1] / "data" / "peer"
 VERSIONS = ("3.0", "4.0")
-OUTCOMES = ("kept", "equivalent", "not in dialect", "refused", "changed", "lost")
+OUTCOMES = ("kept", "equivalent", "refused", "changed", "lost")
 EQUIVALENCES = (
     "binary values (PHOTO, LOGO, KEY, SOUND …) as ENCODING=b/BASE64 or as a data: URI, with the same bytes",
     "X-AIM, X-JABBER … and IMPP with the same handle",
@@ -69,6 +68,9 @@ EQUIVALENCES = (
     "several CATEGORIES as one list",
     "Apple's _$!<Label>!$_ and the plain label in X-ABLabel",
     "PROFILE:vcard and PROFILE:VCARD",
+    # RFC 6350 section 5.4 allows N;ALTID=1 twice, but vobject (so khard, Radicale) refuses any card with two N,
+    # and 3.0 has no ALTID: the primary N (and FN) is written as it is, the alternative under NetDesk's X- name.
+    "an ALTID alternative N (any dialect) or FN (3.0) as X-NETDESK-ALT-N / X-NETDESK-ALT-FN, same ALTID and value",
 )
 _SKIPPED = frozenset({"VERSION", "PRODID"})
 _BINARY = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
@@ -153,6 +155,8 @@ def _binary(p: Prop) -> bytes | None:
 def equivalent_key(p: Prop) -> tuple[object, ...]:
     """The property with every documented equivalence applied (see EQUIVALENCES)."""
     name, params = p.name, {k: list(v) for k, v in p.params.items()}
+    if name.startswith(ALTERNATIVE_PREFIX) and "ALTID" in params:
+        name = name[len(ALTERNATIVE_PREFIX) :]
     types = [t for v in params.get("TYPE", []) for t in v.split(",")]
     pref = any(t.strip().lower() == "pref" for t in types) or params.get("PREF", [""])[0].strip() == "1"
     if "TYPE" in params:
@@ -213,11 +217,11 @@ def _label_props(props: Sequence[Prop]) -> list[tuple[str, frozenset[str]]]:
 
 def comparable_extras(extras: Iterable[ExtraProperty], version: str) -> frozenset[tuple[object, ...]]:
     """Unmodelled properties as a round trip through ``version`` must give them back: binary ones by their bytes
-    (ENCODING=b, BASE64 or a data: URI), without the second N the writer never writes (nor, in 3.0, an ALTID FN)."""
+    (ENCODING=b, BASE64 or a data: URI), without a second N or FN that is no ALTID alternative (never written)."""
     out: set[tuple[object, ...]] = set()
     for e in extras:
         altid = any(k == "ALTID" for k, _ in e.params)
-        if e.name.upper() == "N" or (e.name.upper() == "FN" and (version == "3.0" or not altid)):
+        if e.name.upper() in ("N", "FN") and not altid:
             continue
         prop = Prop(e.name.upper(), {k: list(v) for k, v in e.params}, e.value)
         if e.value.lower().startswith("data:"):
@@ -308,8 +312,6 @@ def _outcome(
         return "equivalent" if label_ok else "changed"
     if p.name in ("GENDER", "X-GENDER") and equivalent_key(p)[:2] in {k[:2] for k in equivalent}:
         return "equivalent"  # GENDER and X-GENDER saying the same thing are one GENDER in 4.0
-    if "ALTID" in p.params and (p.name == "N" or (p.name == "FN" and version == "3.0")):
-        return "not in dialect"
     same_name = {p.name, equivalent_key(p)[0]}
     for i, q in enumerate(pool):
         if not used[i] and (q.name in same_name or equivalent[i][0] in same_name):
@@ -357,7 +359,12 @@ def measure(paths: Iterable[Path], nd: NetDesk) -> dict[str, Tally]:
                 continue  # a card that is skipped on import (reported there) has nothing to keep
             lexed, _ = read_content_lines(split_physical_lines(card_text))
             # A value with control characters is kept without them (both sides are lexed the same way): compared.
-            problem_lines = {offset for offset, reason in problems if not reason.startswith("control characters")}
+            # So is a PHOTO that is not an image: kept as written (an unmodelled property), not shown.
+            problem_lines = {
+                offset
+                for offset, reason in problems
+                if not reason.startswith("control characters") and not reason.endswith("kept as written, not shown")
+            }
             refused = frozenset(i for i, p in enumerate(lexed) if p.offset in problem_lines)
             cards.append((where, contact, [Prop.of(p) for p in lexed], refused))
         stored = _stored(nd, [contact for _, contact, _, _ in cards])

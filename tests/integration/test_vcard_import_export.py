@@ -95,7 +95,8 @@ def test_export_then_import_gives_the_same_contacts(
     assert written == corpus_db.contacts.count()
     fresh = open_netdesk(tmp_path / "fresh.sqlite3")
     report = fresh.imports.import_paths([target]).value
-    assert report.errors == []
+    # The one note: AOSP's PHOTO that is not an image is kept as written (not shown), in the export as at first.
+    assert [e.reason for e in report.errors] == ["photo is not an image: kept as written, not shown"]
     version = "4.0" if fmt is ExportFormat.VCARD4 else "3.0"
     extras = functools.partial(vcard_fidelity.comparable_extras, version=version)
     original, again = _snapshot(corpus_db, extras), _snapshot(fresh, extras)

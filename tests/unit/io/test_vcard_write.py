@@ -107,6 +107,9 @@ def test_write_vcard_file_is_atomic_and_complete(tmp_path: Path) -> None:
     assert read_vcard_file(target, report) == contacts and not report.errors
 
 
+KEPT_NOT_SHOWN = "photo is not an image: kept as written, not shown"
+
+
 def _normalised(contact: ContactDTO) -> ContactDTO:
     return contact.replace(formatted_name=contact.formatted_name or contact.name)
 
@@ -121,7 +124,8 @@ def test_whole_corpus_round_trips(peer_fixtures: Path, version: str, vcard_fidel
         text = "".join(contact_to_vcard(c, version) for c in contacts)
         report = ImportReport()
         again = read_vcard_bytes(text.encode("utf-8"), "again.vcf", report, workers=1)
-        assert not report.errors, path
+        # Only the note that a PHOTO which is not an image (AOSP's malformed one) is kept as written, not shown.
+        assert all(e.reason == KEPT_NOT_SHOWN for e in report.errors), path
         assert len(again) == len(contacts), path
         for before, after in zip(contacts, again, strict=True):
             # Unmodelled properties compared as the dialect can hold them (tests/fidelity/vcard_fidelity.py).

@@ -64,6 +64,7 @@ EQUIVALENCES = (
     "GENDER:M and X-GENDER:Male",
     "the label of an address as ADR;LABEL= (4.0) or as a LABEL property of the same type (2.1/3.0)",
     "KIND:org and X-ABShowAs:COMPANY",
+    "KIND:individual and no KIND (RFC 6350 section 6.1.4: a card without KIND is an individual's)",
     "TEL as tel: URI (VALUE=uri) or as text",
     "several CATEGORIES as one list",
     "Apple's _$!<Label>!$_ and the plain label in X-ABLabel",
@@ -312,6 +313,8 @@ def _outcome(
         return "equivalent" if label_ok else "changed"
     if p.name in ("GENDER", "X-GENDER") and equivalent_key(p)[:2] in {k[:2] for k in equivalent}:
         return "equivalent"  # GENDER and X-GENDER saying the same thing are one GENDER in 4.0
+    if p.name == "KIND" and p.value.strip().lower() == "individual" and not any(q.name == "KIND" for q in pool):
+        return "equivalent"
     same_name = {p.name, equivalent_key(p)[0]}
     for i, q in enumerate(pool):
         if not used[i] and (q.name in same_name or equivalent[i][0] in same_name):

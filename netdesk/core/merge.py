@@ -153,6 +153,7 @@ def merge_contacts(
         values[name] = union_points(name, getattr(existing, name), getattr(incoming, name))
     values["addresses"] = union_addresses(existing.addresses, incoming.addresses)
     values["tags"] = sorted_tags((*existing.tags, *incoming.tags))
+    values["starred"] = existing.starred or incoming.starred  # a star, like a tag, is kept from either side
     for name in ("birthday", "anniversary"):
         old_d, new_d = getattr(existing, name), getattr(incoming, name)
         if new_d is not None and (

@@ -126,3 +126,17 @@ def test_the_starred_filter_is_the_database_s(
         ("Alan Turing", True),
         ("Grace Hopper", True),
     ]
+
+
+def test_a_star_arriving_on_a_merged_or_updated_card_is_kept(nd: NetDesk, tmp_path: Path) -> None:
+    """LinkedIn or a phone first, then Google's export where she is starred: the star is not lost in the merge."""
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\n{uid}FN:Grace Hopper\r\nEMAIL:g@navy.example\r\n{cat}END:VCARD\r\n"
+    first, google, again = (tmp_path / n for n in ("phone.vcf", "google.vcf", "again.vcf"))
+    first.write_text(card.format(uid="UID:grace-1\r\n", cat=""))
+    google.write_text(card.format(uid="", cat="CATEGORIES:myContacts,starred\r\n"))
+    again.write_text(card.format(uid="UID:grace-1\r\n", cat=""))  # the phone's card again, without the star
+    nd.imports.import_paths([first])
+    assert nd.imports.import_paths([google]).value.merged == ["Grace Hopper"]
+    assert [r.starred for r in nd.contacts.rows()] == [True]
+    assert nd.imports.import_paths([again]).value.unchanged == ["Grace Hopper"]  # like a tag: kept from either side
+    assert [r.starred for r in nd.contacts.rows()] == [True]

@@ -560,30 +560,10 @@ def match_ids(
         )
         result = tagged if result is None else result & tagged
     if starred:
-        stars = frozenset(session.scalars(select(Contact.id).where(Contact.starred.is_(True), _LIVE)))
+        live_starred = select(Contact.id).where(Contact.starred.is_(True), Contact.deleted_at.is_(None))
+        stars = frozenset(session.scalars(live_starred))
         result = stars if result is None else result & stars
     return result
-
-
-_LIVE = Contact.deleted_at.is_(None)
-
-
-def starred_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Contact).where(Contact.starred.is_(True), _LIVE)) or 0
-
-
-def set_starred(session: Session, ids: Sequence[int], starred: bool, when: datetime) -> list[int]:
-    """Star or unstar the live contacts among ``ids`` that are not so already; returns those changed.
-
-    Through the ORM, so that each one's version rises (an open edit merges instead of reverting the star) and its
-    ``updated_at`` moves (sync pushes it)."""
-    rows = session.scalars(
-        select(Contact).where(Contact.id.in_(list(ids)), _LIVE, Contact.starred.is_not(starred))
-    ).all()
-    for row in rows:
-        row.starred = starred
-        row.updated_at = when
-    return [row.id for row in rows]
 
 
 def count_live(session: Session) -> int:

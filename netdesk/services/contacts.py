@@ -24,6 +24,7 @@ from netdesk.core.normalize import fold
 from netdesk.core.validation import validate_contact
 from netdesk.core.versions import three_way
 from netdesk.db import repository as repo
+from netdesk.db import stars
 from netdesk.db.engine import write_transaction
 from netdesk.db.tables import Contact, ContactHistory, InteractionParticipant, Tag
 from netdesk.services.bulk_reads import (
@@ -67,7 +68,7 @@ class ContactService:
 
     def starred_count(self) -> int:
         with self._sessions() as s:
-            return repo.starred_count(s)
+            return stars.starred_count(s)
 
     def search(self, query: str = "", tag: str | None = None) -> list[ContactDTO]:
         with self._sessions() as s:
@@ -202,7 +203,7 @@ class ContactService:
         """Star (Google's star, exported as Google writes it) or unstar contacts; returns the ids that changed."""
         label = f"{'star' if starred else 'unstar'} {self._who(ids)}"
         with self._sessions.begin() as s:
-            changed = repo.set_starred(s, ids, starred, repo.utcnow())
+            changed = stars.set_starred(s, ids, starred, repo.utcnow())
         return Written(changed, ChangeSet(contacts=frozenset(changed), label=label))
 
     def restore(self, ids: Sequence[int]) -> Written[list[int]]:

@@ -118,3 +118,22 @@ def test_a_star_set_in_the_window_is_exported_as_google_writes_it(  # type: igno
     ((_line, card),) = split_cards(text)
     again = parse_card(card)
     assert again.starred and again.tags == ("alumni", "mentor")
+
+
+def test_a_google_export_imported_in_the_window_fills_the_starred_list(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    google = tmp_path / "contacts.vcf"
+    google.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Katherine Johnson\r\nN:Johnson;Katherine;;;\r\n"
+        "item1.EMAIL;TYPE=INTERNET:kj@nasa.example\r\nitem1.X-ABLabel:\r\nCATEGORIES:myContacts,starred\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Dorothy Vaughan\r\nN:Vaughan;Dorothy;;;\r\n"
+        "CATEGORIES:myContacts\r\nEND:VCARD\r\n"
+    )
+    window.import_files([google])
+    qtbot.waitUntil(lambda: {"★ Katherine Johnson", "Dorothy Vaughan"} <= set(names(window)), timeout=10000)
+    qtbot.waitUntil(lambda: rail_item(window, "Starred").text() == "Starred  (1)")
+    # Google's system groups are no tags: the rail lists none of them.
+    assert not any(window.tag_list.item(i).text().startswith("myContacts") for i in range(window.tag_list.count()))
+    click_rail(qtbot, window, "Starred")
+    qtbot.waitUntil(lambda: names(window) == ["★ Katherine Johnson"])

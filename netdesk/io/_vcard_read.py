@@ -268,9 +268,9 @@ def _type_set(values: list[str] | tuple[str, ...]) -> frozenset[str]:
 
 
 # An ALTID alternative of a property that may appear once (RFC 6350 section 5.4: "N;ALTID=1;LANGUAGE=ja:..." beside
-# "N;ALTID=1:..."), where writing it under its own name would break readers: vobject (hence khard and Radicale)
-# refuses any card with two N, and 3.0 has no ALTID for a second FN. Written as X-NETDESK-ALT-N (-FN) with the
-# same ALTID, parameters and value, and read back as the alternative it is.
+# "N;ALTID=1:..."), where writing it under its own name would break readers: vobject (the Python tools' vCard
+# library) cannot serialise a card with two N, and 3.0 has no ALTID for a second FN. Written as X-NETDESK-ALT-N
+# (-FN) with the same ALTID, parameters and value, and read back as the alternative it is.
 ALTERNATIVE_PREFIX = "X-NETDESK-ALT-"
 
 

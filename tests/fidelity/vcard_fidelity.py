@@ -69,7 +69,7 @@ EQUIVALENCES = (
     "several CATEGORIES as one list",
     "Apple's _$!<Label>!$_ and the plain label in X-ABLabel",
     "PROFILE:vcard and PROFILE:VCARD",
-    # RFC 6350 section 5.4 allows N;ALTID=1 twice, but vobject (so khard, Radicale) refuses any card with two N,
+    # RFC 6350 section 5.4 allows N;ALTID=1 twice, but vobject cannot serialise a card with two N,
     # and 3.0 has no ALTID: the primary N (and FN) is written as it is, the alternative under NetDesk's X- name.
     "an ALTID alternative N (any dialect) or FN (3.0) as X-NETDESK-ALT-N / X-NETDESK-ALT-FN, same ALTID and value",
 )

@@ -28,7 +28,7 @@ import carddav_servers as servers  # noqa: E402
 from common import describe_size, record  # noqa: E402
 
 from netdesk.services import open_netdesk  # noqa: E402
-from netdesk.sync.dav import DavClient  # noqa: E402
+from netdesk.sync.dav import DavClient, RetryPolicy  # noqa: E402
 
 ROUNDS = 2
 GIVEN = "Ada Grace Alan Edsger Barbara Donald Frances Margaret Linus Radia Ken Dennis Katherine Tim Vint Hedy".split()
@@ -94,7 +94,8 @@ def main() -> int:
     server.start()
     try:
         book_url = servers.new_book(server)
-        with DavClient(book_url, servers.USER, servers.PASSWORD) as client:
+        # Radicale takes the whole book in one PUT: minutes on a busy machine, beyond the sync's own timeout.
+        with DavClient(book_url, servers.USER, servers.PASSWORD, retry=RetryPolicy(timeout=600)) as client:
             cards = make_cards(count).encode()
             upload = client._http.put(book_url, content=cards, headers={"Content-Type": "text/vcard"})
             assert upload.status_code in (201, 204), upload.text

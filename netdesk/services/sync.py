@@ -200,26 +200,34 @@ class BookSync:
             gone = [h for h, etag in changes if etag is None and h in known]
         return list(dict.fromkeys(fetch)), gone, new_token
 
-    def pull(self) -> None:
-        if not self._book.sync_token:
-            self._pull_everything()
-            return
-        ctag = self._client.collection_tag(self._book.url)
-        if ctag and ctag == self._book.ctag:
-            return  # nothing changed on the server since the last sync
+    def _known(self) -> dict[str, str]:
+        """href -> ETag of the book's cards as last in step."""
         with self._sessions() as s:
-            known = dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
+            return dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
+
+    def pull(self) -> None:
+        known: dict[str, str] | None = None
+        if not self._book.sync_token:
+            known = self._known()
+            if not known:
+                self._pull_everything()
+                return
+            # Cards in step but no token: a first sync that stopped half-way, or a server without sync-collection.
+            # Either way the listing says what is still missing, without the cards already here.
+        ctag = self._client.collection_tag(self._book.url)
+        if ctag and ctag == self._book.ctag and self._book.sync_token:
+            return  # nothing changed on the server since the last sync
+        if known is None:
+            known = self._known()
         fetch, gone, new_token = self._changes(known)
         self._apply_batches(self._multiget_batches(fetch), len(fetch))
         self._finish_pull(gone, new_token, ctag)
 
     def _pull_everything(self) -> None:
-        """A first sync (or one whose token was lost): every card in one streamed addressbook-query, applied batch
-        by batch as it arrives. The CTag and token are read first, so a change made meanwhile shows next time."""
+        """A first sync: every card in one streamed addressbook-query, applied batch by batch as it arrives. The
+        CTag and token are read first, so that a change made meanwhile shows in the next sync."""
         client, url = self._client, self._book.url
         ctag, token = client.collection_state(url)
-        with self._sessions() as s:
-            known = dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
         present: set[str] = set()
         missing: list[str] = []
         truncated = False
@@ -239,11 +247,9 @@ class BookSync:
             truncated = True
         if truncated:  # the server refused the query or cut it short: the listing and multiget way, as vdir does
             listing = client.etag_listing(url)
-            missing = [h for h, etag in listing.items() if h not in present and (not etag or known.get(h) != etag)]
-            present.update(listing)
+            missing += [h for h in listing if h not in present]
         self._apply_batches(self._multiget_batches(list(dict.fromkeys(missing))), len(missing))
-        gone = [h for h in known if h not in present]
-        self._finish_pull(gone, token, ctag)
+        self._finish_pull([], token, ctag)
 
     def _finish_pull(self, gone: Sequence[str], new_token: str, ctag: str) -> None:
         self._check_cancel()

@@ -243,6 +243,10 @@ class SyncController(QObject):
 
     def _show_progress(self, done: int, total: int, what: str) -> None:
         if self.progress is not None:
+            if total <= 0:  # a first sync reads the whole book in one answer: how many it holds is not known yet
+                self.progress.setLabelText(f"Syncing: {what} {done:,} cards")
+                self.progress.setRange(0, 0)
+                return
             self.progress.setLabelText(f"Syncing: {what} {done:,} of {total:,}")
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(min(done, total))

@@ -101,17 +101,21 @@ def test_a_running_sync_can_be_cancelled_from_its_progress_dialog(  # type: igno
     window.sync_ui._session_passwords["phone"] = PASSWORD
     window.sync_ui.refresh()
     monkeypatch.setattr("netdesk.services.sync.MULTIGET_BATCH", 10)
-    multiget = DavClient.multiget
+    query_all = DavClient.query_all
 
-    def slow(client: DavClient, url: str, hrefs: list[str]) -> object:
-        time.sleep(0.5)  # a slow server: the sync takes seconds, long enough to be cancelled
-        return multiget(client, url, hrefs)
+    def slow(client: DavClient, url: str, batch: int) -> object:
+        for cards in query_all(client, url, batch):
+            time.sleep(0.5)  # a slow link: the first sync takes seconds, long enough to be cancelled
+            yield cards
 
-    monkeypatch.setattr(DavClient, "multiget", slow)
+    monkeypatch.setattr(DavClient, "query_all", slow)
     window.sync_ui.sync_action.trigger()
     qtbot.waitUntil(lambda: window.sync_ui.progress is not None and window.sync_ui.progress.isVisible(), timeout=5000)
     progress = window.sync_ui.progress
     assert progress is not None
+    # The book's size is not known before all of it has come: the count so far, and a busy bar.
+    qtbot.waitUntil(lambda: progress.labelText().startswith("Syncing: receiving"), timeout=5000)
+    assert progress.labelText().endswith(" cards") and progress.maximum() == 0
     cancel_button = progress.findChild(QPushButton)
     assert cancel_button is not None and cancel_button.text() == "Cancel"
     qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)

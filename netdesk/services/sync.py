@@ -30,7 +30,7 @@ from urllib.parse import urljoin
 from sqlalchemy import Select, exists, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from netdesk.core.model import ContactDTO, without_redundant_fn
+from netdesk.core.model import SYNC_CONFLICT, ContactDTO, without_redundant_fn
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
 from netdesk.db import search
@@ -418,7 +418,7 @@ class BookSync:
                     old_value=c.remote,
                     new_value=c.local,
                     changed_at=now,
-                    source="sync conflict",
+                    source=SYNC_CONFLICT,
                 )
             )
         self.counts.conflicts += len(conflicts)

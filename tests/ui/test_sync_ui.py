@@ -125,3 +125,34 @@ def test_a_running_sync_can_be_cancelled_from_its_progress_dialog(  # type: igno
     assert 0 <= kept < 60  # the batches finished before the cancel stay
     assert window.nd.sync.account("phone").last_error == ""
     book.close()
+
+
+def test_a_conflict_from_a_sync_is_shown_for_review_in_the_detail_pane(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object
+) -> None:
+    book = ServerSide(new_book(radicale_server))
+    book.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Rear Admiral"))
+    window = make_window()
+    nd = window.nd
+    nd.sync.retry = RetryPolicy(attempts=1, timeout=10)
+    nd.sync.add_account("phone", book.book_url, USER, PASSWORD, tags={book.book_url: "Phone"})
+    nd.sync.sync("phone", PASSWORD)
+    grace = next(c for c in nd.contacts.search() if c.name == "Grace Hopper")
+    book.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Commodore"))  # the phone's edit …
+    nd.contacts.update(nd.contacts.get(grace.id).replace(title="Professor"))  # type: ignore[arg-type]  # … and ours
+    assert nd.sync.sync("phone", PASSWORD).value.conflicts == 1
+
+    window.contacts_changed([grace.id])
+    qtbot.waitUntil(lambda: "Grace Hopper" in [r.name for r in window.model.all_rows()], timeout=5000)
+    window._show_detail(grace.id)
+    networking = window.detail.networking
+    assert networking is not None
+    history = networking.history_list
+
+    def lines() -> list[str]:
+        return [history.item(i).text() for i in range(history.count())]
+
+    qtbot.waitUntil(lambda: any("sync conflict" in line for line in lines()), timeout=5000)  # read off the GUI thread
+    assert any(line.endswith("sync conflict, title: kept Professor, server had Commodore") for line in lines())
+    assert "Synced with phone" in window.detail.text()
+    book.close()

@@ -632,6 +632,7 @@ class BookSync:
         version = card_version(base_text) if base_text else "3.0"
         # Each card keeps its own UID: two server cards merged here into one contact stay two cards there.
         card_uid = dto.uid
+        base_dto: ContactDTO | None = None  # the card as last in step, parsed once: compared, merged, patched
         if base_text:
             try:
                 base_dto = card_to_contact(base_text, self._book.tag)
@@ -643,18 +644,17 @@ class BookSync:
                 self._store_item(item_id, href, etag, base_text, contact_id, stamp)
                 return
         for _attempt in range(MAX_412_RETRIES):
-            card = self._card(dto.replace(uid=card_uid), base_text, version)
+            card = self._card(dto.replace(uid=card_uid), base_text, base_dto, version)
             try:
                 new_etag = self._client.put(href, card, etag=etag or None)
             except PreconditionFailed:
                 got = self._client.get(href)
                 if got is None:
-                    etag, base_text = "", ""
+                    etag, base_text, base_dto = "", "", None
                     continue
                 remote_text, etag = got
                 remote = card_to_contact(remote_text, self._book.tag)
-                base = card_to_contact(base_text, self._book.tag) if base_text else None
-                merged, conflicts = merge_three_way(base, dto, remote)
+                merged, conflicts = merge_three_way(base_dto, dto, remote)
                 with self._sessions.begin() as s:
                     row = s.get(Contact, contact_id)
                     if row is None:
@@ -664,24 +664,21 @@ class BookSync:
                     s.flush()
                     stamp = row.updated_at
                 self.counts.merged += 1
-                dto, base_text = merged, remote_text
+                dto, base_text, base_dto = merged, remote_text, remote
                 continue
             self._store_item(item_id, href, new_etag, card, contact_id, stamp)
             self.counts.pushed += 1
             return
         raise PreconditionFailed(f"{self._client.host}: {href} keeps changing on the server; try again later")
 
-    def _card(self, dto: ContactDTO, base_text: str, version: str) -> str:
-        """The card to send: the server's card with the changed properties rewritten (``patch_card``), or NetDesk's
-        writing of the contact for a card the server has not seen."""
+    def _card(self, dto: ContactDTO, base_text: str, base: ContactDTO | None, version: str) -> str:
+        """The card to send: the server's card (``base_text``, read as ``base``) with the changed properties
+        rewritten (``patch_card``), or NetDesk's writing of the contact for a card the server has not seen."""
         written = contact_to_card(normal_contact(dto), self._book.tag, version)
-        if not base_text:
+        if not base_text or base is None:
             return written
-        try:
-            base = card_to_contact(base_text, self._book.tag).replace(uid=dto.uid)
-        except CardError:
-            return written
-        return patch_card(base_text, contact_to_card(normal_contact(base), self._book.tag, version), written)
+        base_written = contact_to_card(normal_contact(base.replace(uid=dto.uid)), self._book.tag, version)
+        return patch_card(base_text, base_written, written)
 
     def _store_item(
         self, item_id: int | None, href: str, etag: str, card: str, contact_id: int, stamp: datetime

@@ -1,11 +1,13 @@
 """Two-way incremental CardDAV sync of one account's address books with this database.
 
 Per book: pull, then push.
-- Pull asks for what changed since the book's sync token (RFC 6578); without a token, or when the server has
-  expired it, the whole listing of ETags is compared with the cards known in step. Changed cards are fetched with
-  addressbook-multiget in batches, each batch applied in its own transaction together with the items it brings in
-  step; the new token is stored only after the last batch. A sync killed half-way has therefore kept every batch it
-  finished, and the next one asks again from the old token and skips the cards whose ETag it already has.
+- A first pull reads the CTag and sync token, then every card in one streamed addressbook-query. Later pulls ask
+  for what changed since the book's sync token (RFC 6578), unless the CTag says nothing did; without a token, or
+  when the server has expired it, the whole listing of ETags is compared with the cards known in step, and the
+  changed cards are fetched with addressbook-multiget. Either way cards come in batches (services/sync_batches.py),
+  each applied in its own transaction together with the items it brings in step; the new token is stored only
+  after the last batch. A sync killed half-way has therefore kept every batch it finished, and the next one asks
+  again from the old token (or lists the book) and skips the cards whose ETag it already has.
 - Push sends what changed here since each card was last in step (the contact's ``updated_at`` differs from the
   item's ``local_stamp``): edits with If-Match, new contacts with If-None-Match, deletes with If-Match. A 412 means
   the server changed the card meanwhile: it is fetched, merged (sync/merge.py) and sent again. Each card's new
@@ -17,13 +19,9 @@ whenever the next sync runs.
 from __future__ import annotations
 
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
 from typing import Any
 from urllib.parse import urljoin
 
@@ -37,13 +35,13 @@ from netdesk.db import search
 from netdesk.db.tables import Contact, ContactHistory, ContactTag, SyncBook, SyncItem, Tag
 from netdesk.io.vdir import vdir_file_name
 from netdesk.services.formats import CancelCheck, Progress
+from netdesk.services.sync_batches import multiget_batches, parsed_batches
 from netdesk.sync.cards import (
     CardError,
     card_to_contact,
     card_version,
     contact_to_card,
     normal_contact,
-    parse_server_cards,
     patch_card,
     same_card_content,
 )
@@ -67,16 +65,6 @@ PARALLEL_PARSE_THRESHOLD = 1500
 # ...one for each core beyond the one this process needs to store the cards. On two cores they would only add
 # their start-up and the pickling to the work (measured: 6.8 s of CPU instead of 4.1 s for 10,000 cards).
 PARSE_WORKERS = min((os.cpu_count() or 1) - 1, 4)
-
-
-@contextmanager
-def _parse_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    if workers <= 1:
-        yield None
-        return
-    # "spawn": forking a process that runs Qt threads is unsafe; workers import only the vCard modules.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        yield pool
 
 
 MAX_412_RETRIES = 3
@@ -261,69 +249,18 @@ class BookSync:
                 book.ctag = ctag if new_token else ""
 
     def _apply_batches(self, batches: Iterator[list[Card]], total: int | None) -> None:
-        """Apply each batch of cards in its own transaction. The next batch is being fetched (and parsed, in worker
-        processes once PARALLEL_PARSE_THRESHOLD cards have come) while the previous one is applied; when the source
-        fails (the server went away), the batch already parsed is applied first, so what arrived is kept."""
+        """Store each batch in its own transaction, reading the next meanwhile (services/sync_batches.py)."""
         done = 0
-        with ExitStack() as stack:
-            pool: ProcessPoolExecutor | None = None
-            workers = PARSE_WORKERS
-            pending: tuple[list[Card], Callable[[], dict[str, ContactDTO | str]]] | None = None
-            received = 0
-            while True:
-                failure: BaseException | None = None
-                current = None
-                try:
-                    cards = next(batches, None)
-                except BaseException as exc:  # raised again below, after the batch in hand
-                    failure, cards = exc, None
-                if cards is not None:
-                    received += len(cards)
-                    if pool is None and workers > 1 and received >= PARALLEL_PARSE_THRESHOLD:
-                        pool = stack.enter_context(_parse_pool(workers))
-                    current = (cards, self._start_parse(pool, workers, cards))
-                if pending is not None:
-                    self._check_cancel()
-                    self._report(done, total or 0, "receiving")
-                    self._apply_pulled(pending[0], pending[1]())
-                    done += len(pending[0])
-                if failure is not None:
-                    raise failure
-                if current is None:
-                    return
-                pending = current
+        for cards, parsed in parsed_batches(
+            batches, self._book.tag, workers=PARSE_WORKERS, pool_from=PARALLEL_PARSE_THRESHOLD
+        ):
+            self._check_cancel()
+            self._report(done, total or 0, "receiving")
+            self._apply_pulled(cards, parsed)
+            done += len(cards)
 
     def _multiget_batches(self, fetch: Sequence[str]) -> Iterator[list[Card]]:
-        """The cards of ``fetch``, one addressbook-multiget per batch, FETCH_AHEAD requests in flight at once (servers
-        answer requests in parallel)."""
-        chunks = [list(c) for c in _chunks(list(fetch), MULTIGET_BATCH)]
-        if not chunks:
-            return
-        with ThreadPoolExecutor(FETCH_AHEAD) as net:
-            asked = deque(net.submit(self._client.multiget, self._book.url, c) for c in chunks[:FETCH_AHEAD])
-            waiting = deque(chunks[FETCH_AHEAD:])
-            try:
-                while asked:
-                    cards = asked.popleft().result()
-                    if waiting:
-                        asked.append(net.submit(self._client.multiget, self._book.url, waiting.popleft()))
-                    yield cards
-            finally:
-                for future in asked:
-                    future.cancel()
-
-    def _start_parse(
-        self, pool: ProcessPoolExecutor | None, workers: int, cards: Sequence[Card]
-    ) -> Callable[[], dict[str, ContactDTO | str]]:
-        items = [(href, text) for href, _etag, text in cards if text is not None]
-        hrefs = [href for href, _text in items]
-        if pool is None:
-            return lambda: dict(zip(hrefs, parse_server_cards(items, self._book.tag), strict=True))
-        size = -(-len(items) // workers) or 1
-        futures = [
-            pool.submit(parse_server_cards, items[i : i + size], self._book.tag) for i in range(0, len(items), size)
-        ]
-        return lambda: dict(zip(hrefs, [x for f in futures for x in f.result()], strict=True))
+        return multiget_batches(self._client, self._book.url, fetch, size=MULTIGET_BATCH, ahead=FETCH_AHEAD)
 
     def _parse(self, href: str, text: str, parsed: dict[str, ContactDTO | str] | None = None) -> ContactDTO | None:
         result: ContactDTO | str

@@ -83,7 +83,7 @@ def run_measured(args: list[str], stdout_path: Path | None = None) -> tuple[floa
 
 
 def check_database(db: Path, count: int) -> None:
-    """The database holds ``count`` live contacts, all different people (no two with the same name)."""
+    """The database holds ``count`` live contacts, all different people (no two with the same name), with photos."""
     with sqlite3.connect(db) as con:
         live, names = con.execute(
             "SELECT count(*), count(DISTINCT display_name) FROM contacts WHERE deleted_at IS NULL"
@@ -91,6 +91,8 @@ def check_database(db: Path, count: int) -> None:
         photos = con.execute("SELECT count(*) FROM contact_photos").fetchone()[0]
     assert live == count, f"{db} holds {live} contacts, not {count}"
     assert names == count, f"{db}: only {names} distinct names among {count} contacts"
+    # The export targets hold "photos included": about one contact in five has one (bulk_data.PHOTO_SHARE).
+    assert photos >= count // 10, f"{db}: only {photos} photos among {count} contacts"
     print(f"database: {db.name}: {live:,} contacts, {names:,} distinct names, {photos:,} photos", flush=True)
 
 

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -79,22 +79,14 @@ class AtomicFiles:
     """
 
     def __init__(
-        self,
-        *,
-        threads: int = _WRITERS,
-        barrier_files: int = 10_000,
-        max_pending_bytes: int = 4 * 1024 * 1024,
-        executor: Executor | None = None,
+        self, *, threads: int = _WRITERS, barrier_files: int = 10_000, max_pending_bytes: int = 8 * 1024 * 1024
     ) -> None:
-        # ``executor``: the caller's own (a process of its own, say), used instead of ``threads`` threads; it is
-        # not shut down here.
-        self._own_pool = executor is None
-        self._pool: Executor = executor or ThreadPoolExecutor(threads, thread_name_prefix="atomic-files")
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="atomic-files")
         self._barrier_files = barrier_files
         self._max_pending_bytes = max_pending_bytes
         self._writing: deque[tuple[Future[None], int]] = deque()  # chunks being written, with their sizes
         self._writing_bytes = 0
-        self._unrenamed: list[tuple[str, str]] = []  # (temporary name, target), written or being written
+        self._unrenamed: list[tuple[str, Path]] = []  # (temporary name, target), written or being written
         self._token = f"{os.getpid():x}-{os.urandom(4).hex()}"
         self._count = 0
 
@@ -105,7 +97,7 @@ class AtomicFiles:
         for path, data in items:
             self._count += 1
             tmp_name = os.path.join(path.parent, f".{path.name}.{self._token}-{self._count:x}.tmp")
-            self._unrenamed.append((tmp_name, str(path)))
+            self._unrenamed.append((tmp_name, path))
             chunk.append((tmp_name, data))
         for start in range(0, len(chunk), _CHUNK):
             part = chunk[start : start + _CHUNK]
@@ -139,12 +131,8 @@ class AtomicFiles:
             if kind is None:
                 self.flush()
         finally:
-            # After an error (or SIGTERM): nothing may still be creating a file when the temporary ones go.
-            if self._own_pool:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-            else:
-                running = [future for future, _ in self._writing if not future.cancel()]
-                wait(running)
+            # After an error (or SIGTERM): no thread may still be creating a file when the temporary ones go.
+            self._pool.shutdown(wait=True, cancel_futures=True)
             for tmp_name, _ in self._unrenamed:
                 Path(tmp_name).unlink(missing_ok=True)
 
@@ -160,7 +148,7 @@ def _write_new_files(chunk: Sequence[tuple[str, bytes]]) -> None:
             os.close(fd)
 
 
-def _rename_all(pairs: Sequence[tuple[str, str]]) -> None:
+def _rename_all(pairs: Sequence[tuple[str, Path]]) -> None:
     for tmp_name, path in pairs:
         os.replace(tmp_name, path)
 

@@ -9,11 +9,8 @@ target as it was); a vdir's files are each replaced atomically (``atomic.AtomicF
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from enum import StrEnum
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast
 
@@ -94,27 +91,12 @@ class ExportService:
 
 
 def _write_files(folder: Path, batches: Iterator[Rendered[object]]) -> int:
-    """A vdir's files, each replacing its target atomically, created by a process of their own while this one reads
-    and renders the next batch.
-
-    Creating a file costs the kernel about as much as reading and rendering its card; threads of this process
-    had to win the GIL back from the renderer after every system call (bench_bulk_reads.py: the vdir took 1.6
-    times as long as a single file), a second process runs beside it on the other core.
-    """
+    """A vdir's files, each replacing its target atomically, written by a few threads while the next batch renders."""
     count = 0
-    writer = ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=get_context("spawn"),  # forking a process that runs Qt or SQLAlchemy threads is unsafe
-        initializer=bulk.exit_with_parent,
-        initargs=(os.getpid(),),
-    )
-    try:
-        with AtomicFiles(executor=writer) as files:
-            for batch in batches:
-                files.add([(folder / name, data) for name, data in cast(list[tuple[str, bytes]], batch.value)])
-                count += batch.count
-    finally:
-        writer.shutdown(wait=True, cancel_futures=True)
+    with AtomicFiles() as files:
+        for batch in batches:
+            files.add([(folder / name, data) for name, data in cast(list[tuple[str, bytes]], batch.value)])
+            count += batch.count
     return count
 
 

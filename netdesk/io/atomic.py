@@ -79,14 +79,14 @@ class AtomicFiles:
     """
 
     def __init__(
-        self, *, threads: int = _WRITERS, barrier_files: int = 10_000, max_pending_bytes: int = 8 * 1024 * 1024
+        self, *, threads: int = _WRITERS, barrier_files: int = 5000, max_pending_bytes: int = 4 * 1024 * 1024
     ) -> None:
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="atomic-files")
         self._barrier_files = barrier_files
         self._max_pending_bytes = max_pending_bytes
         self._writing: deque[tuple[Future[None], int]] = deque()  # chunks being written, with their sizes
         self._writing_bytes = 0
-        self._unrenamed: list[tuple[str, Path]] = []  # (temporary name, target), written or being written
+        self._unrenamed: list[tuple[str, str]] = []  # (temporary name, target), written or being written
         self._token = f"{os.getpid():x}-{os.urandom(4).hex()}"
         self._count = 0
 
@@ -97,7 +97,7 @@ class AtomicFiles:
         for path, data in items:
             self._count += 1
             tmp_name = os.path.join(path.parent, f".{path.name}.{self._token}-{self._count:x}.tmp")
-            self._unrenamed.append((tmp_name, path))
+            self._unrenamed.append((tmp_name, str(path)))
             chunk.append((tmp_name, data))
         for start in range(0, len(chunk), _CHUNK):
             part = chunk[start : start + _CHUNK]
@@ -148,7 +148,7 @@ def _write_new_files(chunk: Sequence[tuple[str, bytes]]) -> None:
             os.close(fd)
 
 
-def _rename_all(pairs: Sequence[tuple[str, Path]]) -> None:
+def _rename_all(pairs: Sequence[tuple[str, str]]) -> None:
     for tmp_name, path in pairs:
         os.replace(tmp_name, path)
 

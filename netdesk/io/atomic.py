@@ -153,12 +153,6 @@ def _rename_all(pairs: Sequence[tuple[str, str]]) -> None:
         os.replace(tmp_name, path)
 
 
-def atomic_write_many(items: Sequence[tuple[Path, bytes]]) -> None:
-    """Write several files, each replacing its target atomically, with one durability barrier for them all."""
-    with AtomicFiles() as files:
-        files.add(items)
-
-
 def _flush_to_disk(names: Sequence[str]) -> None:
     if sys.platform == "linux":
         os.sync()  # on Linux sync() waits until everything written so far is on disk: one barrier for all

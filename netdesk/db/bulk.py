@@ -206,7 +206,9 @@ def _assemble(
         by_kind = points.get(cid)
         if by_kind is None:
             by_kind = points[cid] = {}
-        by_kind.setdefault(kind, []).append(ContactPoint(value, label, bool(pref), params_from_json(params)))
+        by_kind.setdefault(kind, []).append(
+            ContactPoint(value, label, bool(pref), params_from_json(params) if params else ())
+        )
     addresses: dict[int, list[PostalAddress]] = {}
     for cid, *a in conn.execute(
         "SELECT contact_id, label, pref, po_box, extended, street, locality, region, postal_code, country,"

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from netdesk.core.model import ExtraProperty, Params, PartialDate, Related
 
 
+@lru_cache(maxsize=8192)  # a whole-network read meets the same few thousand birthdays again and again
 def partial_date(text_value: str) -> PartialDate | None:
     if not text_value:
         return None

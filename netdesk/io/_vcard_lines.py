@@ -516,7 +516,12 @@ def split_escaped(text: str, sep: str, maxsplit: int = -1) -> list[str]:
     return parts
 
 
+_TO_ESCAPE = re.compile(r"[\\,;\r\n]")
+
+
 def escape(text: str) -> str:
+    if not _TO_ESCAPE.search(text):  # most values: one scan, no copies (an export escapes every text value)
+        return text
     return (
         text.replace("\\", "\\\\")
         .replace("\r\n", "\n")

@@ -61,8 +61,13 @@ _RESERVED_TYPE_WORDS = frozenset(
 _APPLE_LABELS = {"homepage": "_$!<HomePage>!$_"}
 
 
+_URI_TO_ESCAPE = re.compile(r"[\\\r\n]")
+
+
 def _escape_uri(text: str) -> str:
     """URIs, addresses and numbers are not text values: only backslashes and line breaks need escaping."""
+    if not _URI_TO_ESCAPE.search(text):
+        return text
     return text.replace("\\", "\\\\").replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
@@ -223,7 +228,7 @@ def _address_line(address: PostalAddress, version: str, groups: _Groups) -> list
         address.country,
     )
     point = ContactPoint(value="", label=address.label, pref=address.pref, params=address.params)
-    return _point_lines("ADR", point, ";".join(escape(p) for p in parts), version, groups)
+    return _point_lines("ADR", point, ";".join([escape(p) for p in parts]), version, groups)
 
 
 def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import cast
 
 from netdesk.core.model import ContactDTO
-from netdesk.io.atomic import atomic_write_many
+from netdesk.io.atomic import AtomicFiles
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import (
     cards_of_bytes,
@@ -25,9 +25,9 @@ __all__ = [
     "is_vdir",
     "plan_file_names",
     "read_vcard_folder",
+    "render_vdir_files",
     "vdir_file_name",
     "write_vdir",
-    "write_vdir_batch",
 ]
 
 _UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9@._+=-]")
@@ -103,23 +103,19 @@ def plan_file_names(uids: Iterable[str], used: set[str]) -> list[tuple[str, str]
 VDIR_FACT = "vdir_file"  # the fact that carries (file name, UID) for each contact id of a batch
 
 
-def write_vdir_batch(
-    contacts: list[ContactDTO], facts: Mapping[str, Mapping[int, object]], folder: Path, version: str = "3.0"
-) -> int:
-    """Write a batch of contacts into ``folder`` under the names planned for them (``facts[VDIR_FACT]``: contact id
-    -> (file name, UID)), each file atomically, with one flush to disk for the batch. Returns the files written.
-
-    Runs in the export's worker processes, so a large vdir is written on every core.
-    """
+def render_vdir_files(
+    contacts: list[ContactDTO], facts: Mapping[str, Mapping[int, object]], version: str = "3.0"
+) -> list[tuple[str, bytes]]:
+    """(file name, card bytes) for a batch of contacts, under the names planned for them (``facts[VDIR_FACT]``:
+    contact id -> (file name, UID)); an export writes them with ``atomic.AtomicFiles``."""
     plan = facts[VDIR_FACT]
-    items = []
+    files = []
     for contact in contacts:
         name, uid = cast(tuple[str, str], plan[cast(int, contact.id)])
         if uid != contact.uid:
             contact = contact.replace(uid=uid)
-        items.append((folder / name, contact_to_vcard(contact, version).encode("utf-8")))
-    atomic_write_many(items)
-    return len(items)
+        files.append((name, contact_to_vcard(contact, version).encode("utf-8")))
+    return files
 
 
 def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0") -> int:
@@ -131,20 +127,10 @@ def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0
     make_private_folder(folder)
     used: set[str] = set()
     count = 0
-    batch: list[ContactDTO] = []
-    for contact in [*contacts, None]:
-        if contact is not None:
-            batch.append(contact)
-        if batch and (contact is None or len(batch) == _BATCH):
-            named = plan_file_names((c.uid for c in batch), used)
-            items = [
-                (folder / name, contact_to_vcard(c if c.uid == uid else c.replace(uid=uid), version).encode("utf-8"))
-                for c, (name, uid) in zip(batch, named, strict=True)
-            ]
-            atomic_write_many(items)
-            count += len(items)
-            batch = []
+    with AtomicFiles() as files:
+        for contact in contacts:
+            ((name, uid),) = plan_file_names([contact.uid], used)
+            card = contact_to_vcard(contact if contact.uid == uid else contact.replace(uid=uid), version)
+            files.add([(folder / name, card.encode("utf-8"))])
+            count += 1
     return count
-
-
-_BATCH = 500

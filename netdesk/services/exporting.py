@@ -3,7 +3,7 @@
 Streamed: the contacts are read and rendered a batch at a time (``bulk_reads.render_batches``) and each batch is
 written as it comes, so memory stays flat however large the
 network. A file is written to a temporary name and renamed into place at the end (an interrupted export leaves the
-target as it was); a vdir's files are each replaced atomically, a batch at a time.
+target as it was); a vdir's files are each replaced atomically (``atomic.AtomicFiles``).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import functools
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.errors import NetDeskError
 from netdesk.db import bulk
 from netdesk.io import contact_csv, vcard, vdir
-from netdesk.io.atomic import atomic_open
+from netdesk.io.atomic import AtomicFiles, atomic_open
 from netdesk.services.bulk_reads import BatchFact, Render, Rendered, render_batches
 from netdesk.services.formats import Progress
 
@@ -63,9 +64,7 @@ class ExportService:
         fmt = ExportFormat(fmt)
         facts: dict[str, BatchFact] = {}
         if fmt is ExportFormat.VDIR:
-            render: Render[bytes] | Render[int] = functools.partial(
-                vdir.write_vdir_batch, folder=target, version=version_for_vdir
-            )
+            render: Render[Any] = functools.partial(vdir.render_vdir_files, version=version_for_vdir)
             facts[vdir.VDIR_FACT] = _VdirNames()
         elif fmt is ExportFormat.CSV:
             render = contact_csv.render_csv_rows
@@ -78,7 +77,7 @@ class ExportService:
                 self._sessions, render, ids=ids, query=query, tag=tag, facts=facts, workers=workers
             )
             if fmt is ExportFormat.VDIR:
-                return sum(b.count for b in _reporting(batches, progress))
+                return _write_files(target, _reporting(batches, progress))
             with atomic_open(target, "wb") as out:
                 if fmt is ExportFormat.CSV:
                     out.write(contact_csv.csv_header_bytes())
@@ -89,6 +88,16 @@ class ExportService:
             return count
         except OSError as exc:
             raise NetDeskError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def _write_files(folder: Path, batches: Iterator[Rendered[object]]) -> int:
+    """A vdir's files, each replacing its target atomically, written by a few threads while the next batch renders."""
+    count = 0
+    with AtomicFiles() as files:
+        for batch in batches:
+            files.add([(folder / name, data) for name, data in cast(list[tuple[str, bytes]], batch.value)])
+            count += batch.count
+    return count
 
 
 def _reporting(batches: Iterator[Rendered[object]], progress: Progress | None) -> Iterator[Rendered[object]]:

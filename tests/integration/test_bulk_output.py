@@ -186,3 +186,32 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has ended (its new parent has not reaped it yet)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_vdir_export_ended_by_a_signal_leaves_no_partial_card(large_db: Path, tmp_path: Path, sig: int) -> None:
+    book = tmp_path / "contacts"
+    book.mkdir()
+    old_card = b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:person-00007\r\nFN:The Previous Export\r\nEND:VCARD\r\n"
+    (book / "person-00007.vcf").write_bytes(old_card)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "export", "--db", str(large_db), "--format", "vdir", "-o", str(book)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 90
+    while len(_temporary_files(book)) < 200 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the export is writing its files
+    assert proc.poll() is None, "the export finished before it could be interrupted"
+    os.kill(proc.pid, sig)
+    status = proc.wait(timeout=60)
+    cards = [p for p in book.iterdir() if p.suffix == ".vcf"]
+    assert cards, "the card that was there before is gone"
+    for card in cards:  # each one whole: the one from before, or a complete new card
+        data = card.read_bytes()
+        assert data.startswith(b"BEGIN:VCARD\r\n") and data.endswith(b"END:VCARD\r\n"), card.name
+    if sig == signal.SIGTERM:
+        assert status == cli.EXIT_TERMINATED
+        assert not _temporary_files(book)  # cleaned up on the way out
+    else:
+        assert status == -signal.SIGKILL

@@ -71,12 +71,13 @@ SELECT v.id, v.name, v.sent_at, v.message
 FROM invitations v INDEXED BY ix_invitations_pending
 WHERE v.status = 'pending' AND v.sent_at < :tomorrow
 """
-# A new organisation or title seen on a LinkedIn re-import, still current, not yet followed by an exchange.
+# A new organisation or title seen on a re-import (services/job_changes.py), still current, not yet followed by an
+# exchange.
 _JOB_CHANGE_SQL = f"""
 SELECT c.id, {_NAME}, c.title, c.organization, MAX(h.changed_at), c.sort_key
 FROM {{scan}}
 WHERE h.field IN ('organization', 'title') AND h.changed_at >= :job_since AND h.changed_at < :tomorrow
-  AND h.source = 'linkedin' AND h.old_value != '' AND h.new_value = (CASE h.field WHEN 'title' THEN c.title
+  AND h.source IN ('linkedin', 'import') AND h.old_value != '' AND h.new_value = (CASE h.field WHEN 'title' THEN c.title
   ELSE c.organization END) AND {_VISIBLE} AND (c.last_contacted IS NULL OR c.last_contacted < h.changed_at) {{only}}
 GROUP BY c.id
 """

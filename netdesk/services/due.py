@@ -11,6 +11,7 @@ few thousand due items, and scanning every wide contact row would cost more than
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -318,8 +319,12 @@ class DueState:
     sort_keys: dict[int, str]
     full: bool  # read from scratch (False: refreshed from the previous state)
 
+    @functools.cached_property
+    def listed(self) -> tuple[DueItem, ...]:
+        return tuple(item for _, item in self.ordered)
+
     def items(self) -> list[DueItem]:
-        return [item for _, item in self.ordered]
+        return list(self.listed)
 
 
 def _run_records(
@@ -430,8 +435,10 @@ def refresh_due_state(previous: DueState | None, cursor: sqlite3.Cursor, today: 
             old += previous.favour_items
             new += favours
     sort_keys = {**previous.sort_keys, **q.sort_keys} if q.sort_keys else previous.sort_keys
-    removed = [(due_order(i, previous.sort_keys), i) for i in old]
-    added = [(due_order(i, sort_keys), i) for i in new]
+    # Only what differs moves: most of a source read again gives the items it gave before.
+    same = {i for i in set(old) & set(new) if previous.sort_keys.get(i.contact_id) == sort_keys.get(i.contact_id)}
+    removed = [(due_order(i, previous.sort_keys), i) for i in old if i not in same]
+    added = [(due_order(i, sort_keys), i) for i in new if i not in same]
     if len(removed) + len(added) > _MOVE_LIMIT:
         gone = set(old)
         ordered = sorted([p for p in previous.ordered if p[1] not in gone] + added, key=_first)

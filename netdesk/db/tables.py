@@ -306,13 +306,13 @@ class DueGeneration(Base):
 
 class DueChange(Base):
     """What a write changed for the Due list (migration 0009's triggers): a contact, every contact (a tag's rhythm)
-    or the records that are not one contact's; due() reads the rows after the last it saw."""
+    or a table of records that are not one contact's; due() reads the rows after the last it saw."""
 
     __tablename__ = "due_changes"
     __table_args__ = {"info": {"undo": False}, "sqlite_autoincrement": True}  # noqa: RUF012 (derived, like above)
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    what: Mapped[str] = mapped_column(String(16))
+    what: Mapped[str] = mapped_column(String(32))  # "contact", "every_contact" or a table's name
     contact_id: Mapped[int | None] = mapped_column(Integer)
     token: Mapped[int] = mapped_column(Integer)  # random: tells this log's rows from a restored backup's
 

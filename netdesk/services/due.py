@@ -117,8 +117,9 @@ class DueQuery:
     # The contacts' stored sort keys (folded names), collected by the sources so that sorting folds nothing.
     sort_keys: dict[int, str] = field(default_factory=dict)
     only: frozenset[int] | None = None
-    # The contacts a source that is not per contact says it read (see mention); None: it did not say.
+    # What a source that is not per contact says it read (see mention and reads); None: it did not say.
     mentioned: set[int] | None = None
+    tables: set[str] | None = None
 
     def mention(self, contact_ids: Iterable[int | None]) -> None:
         """Say which contacts this source's items depend on (names, snoozes): a source that is not per contact is
@@ -127,6 +128,14 @@ class DueQuery:
         if self.mentioned is None:
             self.mentioned = set()
         self.mentioned.update(c for c in contact_ids if c is not None)
+
+    def reads(self, *tables: str) -> None:
+        """Say which tables of records (not contacts) this source reads, among those migration 0009 logs: it is then
+        read again after a write to one of them (or to a contact it mentioned) only. A source that never calls this is
+        read again after a write to any of them."""
+        if self.tables is None:
+            self.tables = set()
+        self.tables.update(tables)
 
     @classmethod
     def for_day(cls, cursor: sqlite3.Cursor, today: date, only: frozenset[int] | None = None) -> DueQuery:
@@ -215,6 +224,7 @@ def reply_items(q: DueQuery) -> Iterable[DueItem]:
 
 def invitation_items(q: DueQuery) -> Iterable[DueItem]:
     q.mention(())  # invitations come from people who are not contacts
+    q.reads("invitations")
     for iid, name, sent, message in q.rows(_INVITATION_SQL):
         yield rules.invitation_item(iid, name, as_datetime(sent), message, q.today)
 
@@ -297,8 +307,9 @@ def _first(pair: Keyed) -> DueOrder:
     return pair[0]
 
 
-# A source that is not per contact, with the items it gave and the contacts it said it read (None: it did not say).
-RecordItems = tuple[tuple[DueItem, ...], frozenset[int] | None]
+# A source that is not per contact, with the items it gave and the contacts and tables it said it read (None: it did
+# not say).
+RecordItems = tuple[tuple[DueItem, ...], frozenset[int] | None, frozenset[str] | None]
 Records = dict[DueSource, RecordItems]
 # Past this many items to move, sorting the whole list again is cheaper than moving them one by one.
 _MOVE_LIMIT = 2000
@@ -327,12 +338,14 @@ class DueState:
         return list(self.listed)
 
 
-def _run_records(
-    cursor: sqlite3.Cursor, today: date, source: DueSource
-) -> tuple[tuple[DueItem, ...], frozenset[int] | None]:
+def _run_records(cursor: sqlite3.Cursor, today: date, source: DueSource) -> RecordItems:
     q = DueQuery.for_day(cursor, today)
     items = tuple(source(q))
-    return items, None if q.mentioned is None else frozenset(q.mentioned)
+    return (
+        items,
+        None if q.mentioned is None else frozenset(q.mentioned),
+        None if q.tables is None else frozenset(q.tables),
+    )
 
 
 def _read_all(cursor: sqlite3.Cursor, today: date, mark: ChangeMark) -> DueState:
@@ -348,16 +361,16 @@ def _read_all(cursor: sqlite3.Cursor, today: date, mark: ChangeMark) -> DueState
     facts = read_favour_facts(cursor)
     favours = tuple(favour_items(facts, cursor, today))
     everything = [i for items in by_contact.values() for i in items]
-    everything += [i for items, _ in records.values() for i in items] + list(favours)
+    everything += [i for items, _, _ in records.values() for i in items] + list(favours)
     ordered = sorted(((due_order(i, q.sort_keys), i) for i in everything), key=_first)
     contacts = {cid: tuple(items) for cid, items in by_contact.items()}
     return DueState(today, mark, ordered, contacts, records, facts, favours, q.sort_keys, full=True)
 
 
-def _changes_since(cursor: sqlite3.Cursor, since: ChangeMark, seq: int) -> tuple[frozenset[int], bool] | None:
-    """The contacts the log names after ``since`` up to ``seq``, and whether other records changed; None when the list
-    must be read whole (the log was pruned past ``since`` or is another one, a tag's rhythm changed, or too many
-    contacts changed)."""
+def _changes_since(cursor: sqlite3.Cursor, since: ChangeMark, seq: int) -> tuple[frozenset[int], frozenset[str]] | None:
+    """The contacts the log names after ``since`` up to ``seq``, and the tables of other records written; None when
+    the list must be read whole (the log was pruned past ``since`` or is another one, a tag's rhythm changed, or too
+    many contacts changed)."""
     if since == (0, 0):  # read when the log was empty: it must still hold every row since
         row = cursor.execute("SELECT MIN(seq) = 1 FROM due_changes").fetchone()
     else:
@@ -365,19 +378,19 @@ def _changes_since(cursor: sqlite3.Cursor, since: ChangeMark, seq: int) -> tuple
     if row is None or not row[0]:
         return None
     ids: set[int] = set()
-    records = False
+    tables: set[str] = set()
     for what, contact_id in cursor.execute(
         "SELECT what, contact_id FROM due_changes WHERE seq > ? AND seq <= ?", (since[0], seq)
     ):
         if what == "every_contact":
             return None
-        if what == "records":
-            records = True
+        if what != "contact":
+            tables.add(what)
         elif contact_id is not None:
             ids.add(contact_id)
             if len(ids) > INCREMENTAL_LIMIT:
                 return None
-    return frozenset(ids), records
+    return frozenset(ids), frozenset(tables)
 
 
 def _move(ordered: list[Keyed], removed: Iterable[Keyed], added: Iterable[Keyed]) -> list[Keyed]:
@@ -404,7 +417,7 @@ def refresh_due_state(previous: DueState | None, cursor: sqlite3.Cursor, today: 
     found = _changes_since(cursor, previous.mark, mark[0])
     if found is None:
         return _read_all(cursor, today, mark)
-    changed, records_changed = found
+    changed, tables = found
     old: list[DueItem] = []
     new: list[DueItem] = []
     by_contact = previous.by_contact
@@ -421,8 +434,10 @@ def refresh_due_state(previous: DueState | None, cursor: sqlite3.Cursor, today: 
             old += previous.by_contact.get(cid, ())
         new += (i for items in fresh.values() for i in items)
     records = dict(previous.records)
-    for source, (items, mentioned) in previous.records.items():
-        if records_changed or mentioned is None or not mentioned.isdisjoint(changed):
+    for source, (items, mentioned, reads) in previous.records.items():
+        by_records = bool(tables) if reads is None else not reads.isdisjoint(tables)
+        by_contacts = bool(changed) and (mentioned is None or not mentioned.isdisjoint(changed))
+        if by_records or by_contacts:
             records[source] = again = _run_records(cursor, today, source)
             if again[0] != items:
                 old += items

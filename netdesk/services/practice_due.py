@@ -56,6 +56,7 @@ def stalled_introductions(q: DueQuery) -> Iterable[DueItem]:
     rows = list(q.rows(_STALLED_SQL, stalled_since=since))
     waiting_on = {r[3] for r in rows} | {r[4] for r in rows} | {r[5] for r in rows}
     q.mention(waiting_on)
+    q.reads("introductions")
     visible = {cid for (cid,) in q.rows(_VISIBLE_SQL, ids=json.dumps(sorted(c for c in waiting_on if c is not None)))}
     for iid, kind_v, state_v, introducer, a, b, target_text, a_opted, moved, i_name, a_name, b_name in rows:
         kind, state = IntroKind(kind_v), IntroState(state_v)
@@ -78,6 +79,7 @@ def stalled_introductions(q: DueQuery) -> Iterable[DueItem]:
 
 def lapsed_contributions(q: DueQuery) -> Iterable[DueItem]:
     q.mention(())
+    q.reads("contributions", "contribution_rhythms")
     for kind, every, last in list(q.rows(_RHYTHMS_SQL)):
         item = practices.lapsed_contribution_item(ContributionKind(kind), every, as_date(last), q.today)
         if item is not None:
@@ -86,6 +88,7 @@ def lapsed_contributions(q: DueQuery) -> Iterable[DueItem]:
 
 def lapsed_communities(q: DueQuery) -> Iterable[DueItem]:
     q.mention(())
+    q.reads("communities", "community_interactions", "contributions")
     for cid, name, what, count, days, created in list(q.rows(_COMMUNITY_RHYTHMS_SQL)):
         days = days or 30
         created_on = as_date(created) or q.today
@@ -98,12 +101,8 @@ def lapsed_communities(q: DueQuery) -> Iterable[DueItem]:
             yield item
 
 
-def practice_items(q: DueQuery) -> Iterable[DueItem]:
-    yield from stalled_introductions(q)
-    yield from lapsed_contributions(q)
-    yield from lapsed_communities(q)
-
-
 # Watched: migration 0009's triggers log every write to the tables read here (contacts already were). Not per contact:
-# these few hundred rows are read again whole after any write.
-register_due_source(practice_items, watched=True)
+# these few hundred rows are read again whole after a write to the tables each names (q.reads) or to a contact it
+# mentions.
+for _source in (stalled_introductions, lapsed_contributions, lapsed_communities):
+    register_due_source(_source, watched=True)

@@ -172,7 +172,7 @@ def test_a_pruned_log_or_a_restored_backup_means_reading_the_whole_list(db_path:
         with nd.sessions.begin() as s:
             s.connection().exec_driver_sql(
                 "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 2100)"
-                " INSERT INTO due_changes (what, contact_id, token) SELECT 'records', NULL, k FROM n"
+                " INSERT INTO due_changes (what, contact_id, token) SELECT 'invitations', NULL, k FROM n"
             )
         assert _refresh(nd, state, TODAY).full
     finally:

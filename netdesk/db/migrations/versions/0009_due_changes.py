@@ -6,11 +6,11 @@ Create Date: 2026-12-01
 
 What changed for the Due list, row by row, so that due() right after a write reads again only what the write
 touched: triggers log the contact that a write to contacts, tag links, job history or a favour concerns, "every
-contact" for a tag's rhythm, and "records" for invitations and the practices' tables (introductions, contributions and
-their rhythms, communities and their interactions), which 0007 did not watch; those practice writes also move
-due_generation now. The log keeps its last LOG_KEEP rows: a reader that finds its place pruned reads the whole list, as
-it does after a bulk write. Each row carries a random token, so that a reader also notices a log that is not the one it
-read (a restored backup).
+contact" for a tag's rhythm, and the table's name for invitations and the practices' tables (introductions,
+contributions and their rhythms, communities and their interactions), which 0007 did not watch; those practice
+writes also move due_generation now. The log keeps its last LOG_KEEP rows: a reader that finds its place pruned reads
+the whole list, as it does after a bulk write. Each row carries a random token, so that a reader also notices a log
+that is not the one it read (a restored backup).
 """
 
 from __future__ import annotations
@@ -51,11 +51,11 @@ def _triggers() -> dict[str, str]:
             body = _log("contact", *(f"{row}.{column}" for row in rows[event]))
             triggers[f"tr_due_log_{table}_{event.lower()}"] = f"AFTER {event} ON {table} BEGIN {body} END"
         triggers[f"tr_due_log_invitations_{event.lower()}"] = (
-            f"AFTER {event} ON invitations BEGIN {_log('records')} END"
+            f"AFTER {event} ON invitations BEGIN {_log('invitations')} END"
         )
         for table in PRACTICE_TABLES:
             triggers[f"tr_due_{table}_{event.lower()}"] = (
-                f"AFTER {event} ON {table} BEGIN {_BUMP} {_log('records')} END"
+                f"AFTER {event} ON {table} BEGIN {_BUMP} {_log(table)} END"
             )
     # A tag's rhythm concerns everyone who has the tag (a new tag has nobody yet).
     for event in ("UPDATE", "DELETE"):
@@ -64,7 +64,7 @@ def _triggers() -> dict[str, str]:
     triggers["tr_due_community_interaction_moved"] = (
         "AFTER UPDATE OF occurred_at ON interactions"
         " WHEN EXISTS (SELECT 1 FROM community_interactions WHERE interaction_id = NEW.id)"
-        f" BEGIN {_BUMP} {_log('records')} END"
+        f" BEGIN {_BUMP} {_log('community_interactions')} END"
     )
     # Favours (the Due list's balance nudges and promises): the people on a favour written, whichever of the favour
     # and its participant rows is written first (undo replays rows in table order).
@@ -103,7 +103,7 @@ def upgrade() -> None:
     op.create_table(
         "due_changes",
         sa.Column("seq", sa.Integer(), nullable=False),
-        sa.Column("what", sa.String(length=16), nullable=False),
+        sa.Column("what", sa.String(length=32), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("token", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_due_changes")),

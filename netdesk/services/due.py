@@ -309,7 +309,7 @@ def _first(pair: Keyed) -> DueOrder:
 
 # A source that is not per contact, with the items it gave and the contacts and tables it said it read (None: it did
 # not say).
-RecordItems = tuple[tuple[DueItem, ...], frozenset[int] | None, frozenset[str] | None]
+RecordItems = tuple[tuple[Keyed, ...], frozenset[int] | None, frozenset[str] | None]
 Records = dict[DueSource, RecordItems]
 # Past this many items to move, sorting the whole list again is cheaper than moving them one by one.
 _MOVE_LIMIT = 2000
@@ -323,10 +323,12 @@ class DueState:
     today: date
     mark: ChangeMark
     ordered: list[Keyed]
-    by_contact: dict[int, tuple[DueItem, ...]]  # the per-contact sources' items
+    # What the list was made of, each item with the key it was sorted in by (a contact's stored sort key may be
+    # learnt after an item naming them was placed by its folded name).
+    by_contact: dict[int, tuple[Keyed, ...]]  # the per-contact sources' items
     records: Records
     favours: FavourFacts
-    favour_items: tuple[DueItem, ...]
+    favour_items: tuple[Keyed, ...]
     sort_keys: dict[int, str]
     full: bool  # read from scratch (False: refreshed from the previous state)
 
@@ -338,9 +340,13 @@ class DueState:
         return list(self.listed)
 
 
-def _run_records(cursor: sqlite3.Cursor, today: date, source: DueSource) -> RecordItems:
+def _keyed(items: Iterable[DueItem], sort_keys: dict[int, str]) -> tuple[Keyed, ...]:
+    return tuple((due_order(item, sort_keys), item) for item in items)
+
+
+def _run_records(cursor: sqlite3.Cursor, today: date, source: DueSource, sort_keys: dict[int, str]) -> RecordItems:
     q = DueQuery.for_day(cursor, today)
-    items = tuple(source(q))
+    items = _keyed(source(q), sort_keys)
     return (
         items,
         None if q.mentioned is None else frozenset(q.mentioned),
@@ -350,21 +356,21 @@ def _run_records(cursor: sqlite3.Cursor, today: date, source: DueSource) -> Reco
 
 def _read_all(cursor: sqlite3.Cursor, today: date, mark: ChangeMark) -> DueState:
     q = DueQuery.for_day(cursor, today)
-    by_contact: dict[int, list[DueItem]] = {}
+    found: dict[int, list[DueItem]] = {}
     for source in DUE_SOURCES:
         if source in _PER_CONTACT_SOURCES:
             for item in source(q):
-                by_contact.setdefault(item.contact_id, []).append(item)
-    records = {
-        source: _run_records(cursor, today, source) for source in DUE_SOURCES if source not in _PER_CONTACT_SOURCES
-    }
+                found.setdefault(item.contact_id, []).append(item)
+    keys = q.sort_keys
+    by_contact = {cid: _keyed(items, keys) for cid, items in found.items()}
+    others = [source for source in DUE_SOURCES if source not in _PER_CONTACT_SOURCES]
+    records = {source: _run_records(cursor, today, source, keys) for source in others}
     facts = read_favour_facts(cursor)
-    favours = tuple(favour_items(facts, cursor, today))
-    everything = [i for items in by_contact.values() for i in items]
-    everything += [i for items, _, _ in records.values() for i in items] + list(favours)
-    ordered = sorted(((due_order(i, q.sort_keys), i) for i in everything), key=_first)
-    contacts = {cid: tuple(items) for cid, items in by_contact.items()}
-    return DueState(today, mark, ordered, contacts, records, facts, favours, q.sort_keys, full=True)
+    favours = _keyed(favour_items(facts, cursor, today), keys)
+    everything = [pair for pairs in by_contact.values() for pair in pairs]
+    everything += [pair for pairs, _, _ in records.values() for pair in pairs] + list(favours)
+    ordered = sorted(everything, key=_first)
+    return DueState(today, mark, ordered, by_contact, records, facts, favours, keys, full=True)
 
 
 def _changes_since(cursor: sqlite3.Cursor, since: ChangeMark, seq: int) -> tuple[frozenset[int], frozenset[str]] | None:
@@ -393,13 +399,19 @@ def _changes_since(cursor: sqlite3.Cursor, since: ChangeMark, seq: int) -> tuple
     return frozenset(ids), frozenset(tables)
 
 
+class _Misplaced(Exception):
+    """An item to move is not where its key says (never expected): the list is sorted again instead."""
+
+
 def _move(ordered: list[Keyed], removed: Iterable[Keyed], added: Iterable[Keyed]) -> list[Keyed]:
     """``ordered`` (a copy) without ``removed`` and with ``added``, each put in its place by binary search."""
     result = list(ordered)
-    for pair in removed:
-        at = bisect.bisect_left(result, pair[0], key=_first)
-        while result[at][1] != pair[1]:  # items with equal keys: find this one
+    for key, item in removed:
+        at = bisect.bisect_left(result, key, key=_first)
+        while at < len(result) and result[at][0] == key and result[at][1] != item:  # equal keys: find this one
             at += 1
+        if at == len(result) or result[at][1] != item:
+            raise _Misplaced
         del result[at]
     for pair in added:
         bisect.insort_right(result, pair, key=_first)
@@ -418,45 +430,46 @@ def refresh_due_state(previous: DueState | None, cursor: sqlite3.Cursor, today: 
     if found is None:
         return _read_all(cursor, today, mark)
     changed, tables = found
-    old: list[DueItem] = []
-    new: list[DueItem] = []
-    by_contact = previous.by_contact
     q = DueQuery.for_day(cursor, today, changed)
+    fresh: dict[int, list[DueItem]] = {}
     if changed:
-        by_contact = {cid: items for cid, items in by_contact.items() if cid not in changed}
-        fresh: dict[int, list[DueItem]] = {}
         for source in DUE_SOURCES:
             if source in _PER_CONTACT_SOURCES:
                 for item in source(q):
                     fresh.setdefault(item.contact_id, []).append(item)
-        by_contact.update((cid, tuple(items)) for cid, items in fresh.items())
+    sort_keys = {**previous.sort_keys, **q.sort_keys} if q.sort_keys else previous.sort_keys
+    old: list[Keyed] = []
+    new: list[Keyed] = []
+    by_contact = previous.by_contact
+    if changed:
+        by_contact = {cid: pairs for cid, pairs in by_contact.items() if cid not in changed}
+        by_contact.update((cid, _keyed(items, sort_keys)) for cid, items in fresh.items())
         for cid in changed:
             old += previous.by_contact.get(cid, ())
-        new += (i for items in fresh.values() for i in items)
+            new += by_contact.get(cid, ())
     records = dict(previous.records)
-    for source, (items, mentioned, reads) in previous.records.items():
+    for source, (pairs, mentioned, reads) in previous.records.items():
         by_records = bool(tables) if reads is None else not reads.isdisjoint(tables)
         by_contacts = bool(changed) and (mentioned is None or not mentioned.isdisjoint(changed))
         if by_records or by_contacts:
-            records[source] = again = _run_records(cursor, today, source)
-            if again[0] != items:
-                old += items
-                new += again[0]
+            records[source] = again = _run_records(cursor, today, source, sort_keys)
+            old += pairs
+            new += again[0]
     facts = refresh_favour_facts(previous.favours, cursor, changed)
     favours = previous.favour_items
     if facts != previous.favours or not changed.isdisjoint(previous.favours.wanted()):
-        favours = tuple(favour_items(facts, cursor, today))
-        if favours != previous.favour_items:
-            old += previous.favour_items
-            new += favours
-    sort_keys = {**previous.sort_keys, **q.sort_keys} if q.sort_keys else previous.sort_keys
-    # Only what differs moves: most of a source read again gives the items it gave before.
-    same = {i for i in set(old) & set(new) if previous.sort_keys.get(i.contact_id) == sort_keys.get(i.contact_id)}
-    removed = [(due_order(i, previous.sort_keys), i) for i in old if i not in same]
-    added = [(due_order(i, sort_keys), i) for i in new if i not in same]
-    if len(removed) + len(added) > _MOVE_LIMIT:
-        gone = set(old)
-        ordered = sorted([p for p in previous.ordered if p[1] not in gone] + added, key=_first)
-    else:
+        favours = _keyed(favour_items(facts, cursor, today), sort_keys)
+        old += previous.favour_items
+        new += favours
+    # Only what differs moves: most of what is read again is as it was, in the same place.
+    same = set(old) & set(new)
+    removed = [pair for pair in old if pair not in same]
+    added = [pair for pair in new if pair not in same]
+    try:
+        if len(removed) + len(added) > _MOVE_LIMIT:
+            raise _Misplaced
         ordered = _move(previous.ordered, removed, added)
+    except _Misplaced:
+        gone = set(removed)
+        ordered = sorted([pair for pair in previous.ordered if pair not in gone] + added, key=_first)
     return DueState(today, mark, ordered, by_contact, records, facts, favours, sort_keys, full=False)

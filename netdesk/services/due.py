@@ -6,6 +6,10 @@ a module of its own) passed to :func:`register_due_source`, plus its wording and
 
 Each query repeats the WHERE terms of its partial index and pins it with INDEXED BY: a network of 100,000 people has a
 few thousand due items, and scanning every wide contact row would cost more than all of them together.
+
+The list is kept between calls (:class:`DueState`) and refreshed from the change log that migration 0009's triggers
+write: a source registered ``per_contact`` is read again for the contacts a write touched only, any other source when
+a table it reads (DueQuery.reads) or a contact it names (DueQuery.mention) was written.
 """
 
 from __future__ import annotations

@@ -203,8 +203,10 @@ def import_contacts_in(
         for f in SCALAR_FIELDS
         if getattr(original_dtos[cid], f) and getattr(original_dtos[cid], f) != getattr(existing_dtos[cid], f)
     ]
-    history += [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]
     added = _add_history(s, history, source)
+    # A value that lost a merge is kept as a merge keeps it: it is not news about the person (services/job_changes.py).
+    lost_values = [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]
+    _add_history(s, lost_values, "merge")
     s.flush()
     notes = job_change_notes(added, original_dtos, existing_dtos, source, datetime.now().replace(microsecond=0))
     noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in existing_external_ids(s, source)])

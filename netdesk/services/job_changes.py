@@ -39,6 +39,8 @@ def job_change_notes(
         if old is None or new is None:
             continue
         role, was = _role(new.title, new.organization), _role(old.title, old.organization)
+        if fold(role) == fold(was):  # the incoming value lost a merge: the role the contact has did not change
+            continue
         notes.append(
             InteractionDTO(
                 occurred_at=seen,

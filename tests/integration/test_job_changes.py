@@ -94,3 +94,18 @@ def test_positions_csv_describes_you_not_a_connection(nd: NetDesk, story: Any, t
     gil = next(r for r in nd.contacts.rows() if r.name == "Gil Group")
     assert (nd.contacts.get(gil.id).title, nd.contacts.history(gil.id)) == ("Staff Engineer", [])
     assert roles(nd, date.today()) == {}
+
+
+def test_a_card_merged_by_phone_whose_org_loses_the_merge_is_no_new_role(nd: NetDesk, tmp_path: Path) -> None:
+    """Without a UID the card merges into the contact and the contact's own values win: nothing changed about them."""
+    card = "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Builder;Bob;;;\r\nFN:Bob Builder\r\nORG:{}\r\nTEL;CELL:+44 7700 900123\r\n"
+    card += "END:VCARD\r\n"
+    for n, org in enumerate(("Builders Ltd", "Initech")):
+        (tmp_path / f"{n}.vcf").write_text(card.format(org), encoding="utf-8")
+        nd.imports.import_paths([tmp_path / f"{n}.vcf"])
+    [bob] = nd.contacts.rows()
+    assert nd.contacts.get(bob.id).organization == "Builders Ltd"
+    assert [(h.field, h.old_value, h.source) for h in nd.contacts.history(bob.id)] == [
+        ("organization", "Initech", "merge")  # the value that lost, kept as a merge keeps it
+    ]
+    assert notes(nd, bob.id) == [] and roles(nd, date.today()) == {}

@@ -361,8 +361,13 @@ class NetworkingPanel(QWidget):
         self.history_list.clear()
         for entry in facts.history:
             old, new = entry.old_value or "—", entry.new_value or "—"
-            # A merge or a sync conflict keeps one value and records the other: nothing changed from it.
-            change = f"kept {new}, not {old}" if entry.source in ("merge", "sync conflict") else f"{old} → {new}"
+            if entry.sync_conflict:  # both sides changed it: the server's value is kept here for review
+                self.history_list.addItem(
+                    f"{_day(entry.changed_at)} · sync conflict, {entry.field}: kept {new}, server had {old}"
+                )
+                continue
+            # A merge keeps one value and records the other: nothing changed from it.
+            change = f"kept {new}, not {old}" if entry.source == "merge" else f"{old} → {new}"
             self.history_list.addItem(f"{_day(entry.changed_at)} · {entry.field}: {change}")
         self.history_title.setText(
             "<b>Job history</b>" if self.history_list.count() else "<b>Job history</b> — no changes recorded"

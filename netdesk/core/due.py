@@ -548,21 +548,25 @@ _KIND_INDEX = {k: n for n, k in enumerate(DUE_KIND_ORDER)}
 _SECTION_INDEX = {s: n for n, s in enumerate(SECTION_ORDER)}
 
 
+DueOrder = tuple[int, int, int, str, int, int]
+
+
+def due_order(item: DueItem, sort_keys: Mapping[int, str]) -> DueOrder:
+    """An item's place in the list (see sort_due); kept with items that are sorted again and again."""
+    late = -item.days_overdue if item.days_overdue is not None else 10**6
+    return (
+        _SECTION_INDEX[item.section],
+        _KIND_INDEX[item.kind],
+        late,
+        sort_keys.get(item.contact_id) or fold(item.contact_name),
+        item.contact_id,
+        (item.interaction_id or 0) + (item.record_id or 0),
+    )
+
+
 def sort_due(items: list[DueItem], sort_keys: Mapping[int, str] | None = None) -> list[DueItem]:
     """Sections in a fixed order; the most overdue first within a section; names (as the contact list sorts them,
     ignoring case and accents: ``sort_keys`` gives the stored keys by contact id, others are folded here) break
     ties."""
     keys = sort_keys or {}
-
-    def order(item: DueItem) -> tuple[int, int, int, str, int, int]:
-        late = -item.days_overdue if item.days_overdue is not None else 10**6
-        return (
-            _SECTION_INDEX[item.section],
-            _KIND_INDEX[item.kind],
-            late,
-            keys.get(item.contact_id) or fold(item.contact_name),
-            item.contact_id,
-            (item.interaction_id or 0) + (item.record_id or 0),
-        )
-
-    return sorted(items, key=order)
+    return sorted(items, key=lambda item: due_order(item, keys))

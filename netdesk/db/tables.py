@@ -294,7 +294,7 @@ class FavourGeneration(Base):
 
 
 class DueGeneration(Base):
-    """One row whose value triggers (migration 0006) change on every write the Due list's own sources read."""
+    """One row whose value triggers (migrations 0007, 0009) change on every write the Due list's sources read."""
 
     __tablename__ = "due_generation"
     # Derived, like favour_generation: generic undo (services/undo.py) leaves it to its triggers.
@@ -302,6 +302,19 @@ class DueGeneration(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class DueChange(Base):
+    """What a write changed for the Due list (migration 0009's triggers): a contact, every contact (a tag's rhythm)
+    or a table of records that are not one contact's; due() reads the rows after the last it saw."""
+
+    __tablename__ = "due_changes"
+    __table_args__ = {"info": {"undo": False}, "sqlite_autoincrement": True}  # noqa: RUF012 (derived, like above)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    what: Mapped[str] = mapped_column(String(32))  # "contact", "every_contact" or a table's name
+    contact_id: Mapped[int | None] = mapped_column(Integer)
+    token: Mapped[int] = mapped_column(Integer)  # random: tells this log's rows from a restored backup's
 
 
 class ContactHistory(Base):

@@ -44,6 +44,9 @@ MESSAGES = "messages"
 INVITATIONS = "invitations"
 PROFILE = "profile"  # Profile.csv: you, the account owner
 EMAILS = "emails"  # Email Addresses.csv: your addresses
+POSITIONS = (
+    "positions"  # Positions.csv: your own jobs, newest first (never your connections': theirs are in Connections)
+)
 
 # The columns each file must have (display spelling, used in messages), by file kind.
 CONNECTION_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
@@ -68,6 +71,7 @@ _REQUIRED = {
     INVITATIONS: ("from", "to", "sentat", "direction"),
     PROFILE: ("firstname", "lastname", "headline"),
     EMAILS: ("emailaddress", "confirmed", "primary"),
+    POSITIONS: ("companyname", "title", "startedon"),
 }
 _FILE_NAMES = {
     "connections.csv": CONNECTIONS,
@@ -75,6 +79,7 @@ _FILE_NAMES = {
     "invitations.csv": INVITATIONS,
     "profile.csv": PROFILE,
     "email addresses.csv": EMAILS,
+    "positions.csv": POSITIONS,
 }
 _URL = re.compile(r"https?://[^\s,\]\[\"]+", re.IGNORECASE)
 # The Notes block is a few lines; a header further down than this is not a LinkedIn header.
@@ -131,6 +136,8 @@ class LinkedInExport:
     profile_headline: str = ""
     profile_websites: list[str] = field(default_factory=list)
     profile_emails: list[str] = field(default_factory=list)
+    # From Positions.csv: the owner's current role ("Title at Company"), the newest position not finished.
+    profile_position: str = ""
 
 
 # --- small helpers --------------------------------------------------------------------------------------------------
@@ -203,7 +210,7 @@ def _header_kind(cells: Sequence[str]) -> tuple[str, dict[str, int]] | None:
     for i, cell in enumerate(cells):
         index.setdefault(_column_key(cell), i)
     # Messages and invitations share "from"/"to"; the more specific kinds are tested first.
-    for kind in (MESSAGES, INVITATIONS, CONNECTIONS, PROFILE, EMAILS):
+    for kind in (MESSAGES, INVITATIONS, CONNECTIONS, PROFILE, EMAILS, POSITIONS):
         if all(col in index for col in _REQUIRED[kind]):
             return kind, index
     return None
@@ -566,8 +573,14 @@ def _read_invitations(table: _Table, report: ImportReport, out: list[LinkedInInv
 
 
 def _read_profile(table: _Table, export: LinkedInExport) -> None:
-    """Profile.csv (one row: your name, headline, websites) or Email Addresses.csv (your addresses)."""
+    """Profile.csv (one row: your name, headline, websites), Email Addresses.csv (your addresses) or Positions.csv
+    (your jobs, newest first)."""
     for _line, row in table.rows:
+        if table.kind == POSITIONS:
+            if not export.profile_position and not _text(row[table.index("Finished On")]).strip():
+                parts = (_text(row[table.index(c)]).strip() for c in ("Title", "Company Name"))
+                export.profile_position = " at ".join(p for p in parts if p)
+            continue
         if table.kind == EMAILS:
             email = _text(row[table.index("Email Address")]).strip()
             if is_valid_email(email) and email not in export.profile_emails:

@@ -8,7 +8,7 @@ the stage moved) and the stage follows from it; only "dismiss" is a stored decis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -170,6 +170,7 @@ class FollowupService:
     def mark_new_connection(self, contact_id: int, on: date | None = None) -> Written[Pipeline]:
         """Put a contact in the pipeline by hand (met at an event, connected elsewhere): connected on ``on``."""
         on = on or date.today()
+        _check_plausible(datetime.combine(on, time(12, 0)), "A connection")
         with self._sessions.begin() as s:
             row = _live(s, contact_id)
             if row.connected_on is not None:
@@ -190,6 +191,7 @@ class FollowupService:
         if stage not in (Stage.NOTE_SENT, Stage.REPLIED, Stage.DISMISSED):
             raise ValidationError("followup_state", "A follow-up is marked messaged, replied or dismissed.")
         when = when or datetime.now().replace(microsecond=0)
+        _check_plausible(when, "A follow-up")
         with self._sessions.begin() as s:
             row = _live(s, contact_id)
             name = row.display_name
@@ -261,3 +263,10 @@ def _log(
     s.flush()
     index_interactions(s, [row])
     return row.id
+
+
+def _check_plausible(when: datetime, what: str) -> None:
+    """The overrides move the pipeline: a date NetDesk would not believe from an import is refused here too."""
+    bad = implausible_reason(when, repo.utcnow() + timedelta(hours=14))
+    if bad is not None:
+        raise ValidationError("occurred_at", f"{what} cannot be recorded with a {bad}.")

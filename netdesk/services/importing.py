@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,6 +24,8 @@ from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
 from netdesk.io.report import ImportReport
 from netdesk.services.collector import paused_collector
 from netdesk.services.formats import CancelCheck, Progress, read_paths
+from netdesk.services.job_changes import job_change_notes
+from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
 
 
 class ImportCancelled(Exception):
@@ -65,6 +68,8 @@ class BatchResult:
     """Database ids of the imported contacts, aligned with the input sequence (None where skipped)."""
 
     ids: list[int | None] = field(default_factory=list)
+    # Notes the import added to timelines (a job change seen: services/job_changes.py).
+    interactions: list[int] = field(default_factory=list)
 
 
 class _Index:
@@ -198,9 +203,13 @@ def import_contacts_in(
         for f in SCALAR_FIELDS
         if getattr(original_dtos[cid], f) and getattr(original_dtos[cid], f) != getattr(existing_dtos[cid], f)
     ]
-    history += [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]
-    _add_history(s, history, source)
+    added = _add_history(s, history, source)
+    # A value that lost a merge is kept as a merge keeps it: it is not news about the person (services/job_changes.py).
+    lost_values = [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]
+    _add_history(s, lost_values, "merge")
     s.flush()
+    notes = job_change_notes(added, original_dtos, existing_dtos, source, datetime.now().replace(microsecond=0))
+    noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in existing_external_ids(s, source)])
 
     docs = list(zip(new_ids, new_dtos, strict=True))
     docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
@@ -216,13 +225,15 @@ def import_contacts_in(
         else:
             report.unchanged.append(name)
     ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in targets]
-    return BatchResult(ids)  # type: ignore[arg-type]
+    return BatchResult(ids, noted)  # type: ignore[arg-type]
 
 
-def _add_history(s: Session, entries: Sequence[tuple[object, str, str, str]], source: str) -> None:
-    """Store history entries not already recorded (a re-import must not repeat them)."""
+def _add_history(
+    s: Session, entries: Sequence[tuple[object, str, str, str]], source: str
+) -> list[tuple[object, str, str, str]]:
+    """Store history entries not already recorded (a re-import must not repeat them); returns those stored."""
     if not entries:
-        return
+        return []
     ids = sorted({e[0] for e in entries})  # type: ignore[type-var]
     known: set[tuple[object, str, str, str]] = set()
     for start in range(0, len(ids), 900):
@@ -233,9 +244,10 @@ def _add_history(s: Session, entries: Sequence[tuple[object, str, str, str]], so
         )
         known.update(tuple(r) for r in rows)  # type: ignore[misc]
     now = repo.utcnow()
-    for cid, f, old, new in dict.fromkeys(entries):
-        if (cid, f, old, new) not in known:
-            s.add(ContactHistory(contact_id=cid, field=f, old_value=old, new_value=new, changed_at=now, source=source))
+    added = [entry for entry in dict.fromkeys(entries) if entry not in known]
+    for cid, f, old, new in added:
+        s.add(ContactHistory(contact_id=cid, field=f, old_value=old, new_value=new, changed_at=now, source=source))
+    return added
 
 
 def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) -> _Index:
@@ -341,7 +353,7 @@ class ImportService:
         except ImportCancelled:
             report.cancelled = True
             return Written(BatchResult([None] * len(contacts)))
-        return Written(result, _import_changes([i for i in result.ids if i is not None], [], report))
+        return Written(result, _import_changes([i for i in result.ids if i is not None], result.interactions, report))
 
     # --- files ---------------------------------------------------------------------------------------------
 
@@ -374,6 +386,7 @@ class ImportService:
                 if parsed.contacts:
                     result = import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
                     contact_ids += [i for i in result.ids if i is not None]
+                    interaction_ids += result.interactions
                 if parsed.linkedin_paths:
                     # Imported here: linkedin_import builds on this module's contact import.
                     from netdesk.services.linkedin_import import import_linkedin

@@ -199,11 +199,11 @@ def import_linkedin(
         s,
         data.profile_name or data.owner_name,
         data.owner_url,
-        data.profile_headline,
+        data.profile_headline or data.profile_position,  # no headline: your current role
         data.profile_websites,
         data.profile_emails,
     )
-    return [i for i in result.ids if i is not None], added
+    return [i for i in result.ids if i is not None], result.interactions + added
 
 
 def _plausible_connections(

@@ -33,11 +33,11 @@ from netdesk.io.atomic import atomic_open
 
 FORMAT = "netdesk-network"
 NETWORK_VERSION = 1
-# Kept by the database itself, never part of the network (the generations, the phone region each database sets from
-# its own locale at first start); CardDAV accounts and their sync bookkeeping belong to this machine's database (a
-# copy of them elsewhere would make the sync believe it had seen what it never has).
+# Kept by the database itself, never part of the network (the generations and the Due list's change log, the phone
+# region each database sets from its own locale at first start); CardDAV accounts and their sync bookkeeping belong
+# to this machine's database (a copy of them elsewhere would make the sync believe it had seen what it never has).
 _INTERNAL_TABLES = frozenset(
-    {"favour_generation", "due_generation", "app_settings", "sync_accounts", "sync_books", "sync_items"}
+    {"favour_generation", "due_generation", "due_changes", "app_settings", "sync_accounts", "sync_books", "sync_items"}
 )
 _BATCH = 2000
 

@@ -44,7 +44,8 @@ from netdesk.db.tables import (
 )
 from netdesk.services import due as due_sources
 from netdesk.services import practice_due  # noqa: F401  (registers the practices' due source)
-from netdesk.services.due import collect_due
+from netdesk.services.due import DueState, collect_due
+from netdesk.services.due_favours import favour_items, read_favour_facts
 from netdesk.services.followups import FollowupService, Pipeline
 from netdesk.services.owner import owner_name
 from netdesk.services.timeline import TimelineService
@@ -108,12 +109,6 @@ class ReplyRate:
         return self.replied / self.notes_sent if self.notes_sent else None
 
 
-@dataclass(frozen=True, slots=True)
-class _FavourFacts:
-    imbalanced: dict[int, tuple[int, int]]  # contact -> (given, received) where the user owes a favour
-    open_promises: list[tuple[int, date, str, tuple[int, ...]]]  # interaction, when, summary, contacts
-
-
 def _ids_json(ids: Iterable[int]) -> str:
     """Id lists travel as one JSON parameter (json_each) so that SQLite's bound-parameter limit never bites."""
     return json.dumps(sorted(set(ids)))
@@ -155,12 +150,8 @@ class NetworkingService:
     def __init__(self, sessions: sessionmaker[Session], timeline: TimelineService | None = None) -> None:
         self._sessions = sessions
         self._timeline = timeline or TimelineService(sessions)
-        # Favour facts join every favour with its participants (tens of milliseconds on a big timeline); they are
-        # kept until favour_generation changes, which triggers make happen on any write to a favour or to its
-        # participants, by any connection or process (migration 0002). Other writes leave them valid.
-        self._favour_cache: tuple[int, _FavourFacts] | None = None
-        self._due_cache: tuple[tuple[date, int, int], tuple[DueItem, ...]] | None = None
-        self._due_base: tuple[tuple[date, int], tuple[DueItem, ...], dict[int, str]] | None = None
+        # The due list as of a day and the last due change (services/due.py), kept between calls.
+        self._due_state: DueState | None = None
         self._cache_lock = threading.Lock()
 
     # --- cadence, snooze, follow-up ------------------------------------------------------------------------
@@ -262,98 +253,22 @@ class NetworkingService:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
         with self._sessions() as s:
-            raw = _raw_connection(s)
-            # The list is kept until a write changes what it reads (triggers move these values, for any writer).
-            key = (
-                today,
-                raw.execute("SELECT value FROM due_generation WHERE id = 1").fetchone()[0],
-                raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0],
-            )
-            can_cache = due_sources.cacheable()
+            cursor = _raw_connection(s).cursor()
+            if not due_sources.cacheable():  # a source no trigger watches: never show it stale
+                items, sort_keys = collect_due(cursor, today)
+                items += favour_items(read_favour_facts(cursor), cursor, today)
+                return rules.sort_due(items, sort_keys)
+            # The list is kept until a write changes what it reads (triggers log it, for any writer); right after a
+            # write only what it touched is read again. The mark is read first: a write landing while the sources
+            # are read is read again next time, never missed.
+            mark = due_sources.last_change(cursor)
             with self._cache_lock:
-                cached = self._due_cache if can_cache else None
-                base = self._due_base if can_cache else None
-            if cached is not None and cached[0] == key:
-                return list(cached[1])
-            # The sources' part is kept on due_generation alone: a favour written leaves it as it was.
-            if base is not None and base[0] == key[:2]:
-                items, sort_keys = list(base[1]), base[2]
-            else:
-                items, sort_keys = collect_due(raw.cursor(), today)
-                base = (key[:2], tuple(items), sort_keys)
-            items += self._favour_items(s, today)
-        result = rules.sort_due(items, sort_keys)
-        with self._cache_lock:
-            self._due_cache = (key, tuple(result)) if can_cache else None
-            self._due_base = base if can_cache else None
-        return result
-
-    def _favour_items(self, s: Session, today: date) -> list[DueItem]:
-        facts = self._favour_facts(s)
-        wanted = set(facts.imbalanced)
-        wanted |= {cid for _, _, _, cids in facts.open_promises for cid in cids}
-        if not wanted:
-            return []
-        visible: dict[int, str] = dict(
-            s.execute(
-                text(
-                    "SELECT id, COALESCE(NULLIF(display_name, ''), 'Contact #' || id) FROM contacts"
-                    " WHERE id IN (SELECT value FROM json_each(:ids))"
-                    " AND deleted_at IS NULL AND (snoozed_until IS NULL OR snoozed_until <= :today)"
-                ),
-                {"ids": _ids_json(wanted), "today": today.isoformat()},
-            ).all()
-        )
-        items: list[DueItem] = []
-        for cid, (given, received) in facts.imbalanced.items():
-            if cid in visible:
-                item = rules.favour_balance_item(cid, visible[cid], given, received)
-                if item is not None:
-                    items.append(item)
-        for interaction_id, when, summary, cids in facts.open_promises:
-            shown = [c for c in cids if c in visible]
-            if shown:
-                names = ", ".join(visible[c] for c in shown)
-                items.append(rules.open_favour_item(interaction_id, shown[0], names, summary, when, today))
-        return items
-
-    def _favour_facts(self, s: Session) -> _FavourFacts:
-        raw = _raw_connection(s)
-        generation = raw.execute("SELECT value FROM favour_generation WHERE id = 1").fetchone()[0]
-        with self._cache_lock:
-            cached = self._favour_cache
-            if cached is not None and cached[0] == generation:
-                return cached[1]
-        # Both read favours through their partial index (pinned as in the due queries); CROSS JOIN keeps
-        # participants second, found by primary key. The balance is summed in SQL: only the imbalanced few come back.
-        imbalanced = {
-            cid: (given, received)
-            for cid, given, received in raw.execute(
-                "SELECT p.contact_id, SUM(i.kind = 'favour_given') AS given, SUM(i.kind = 'favour_received') AS got"
-                " FROM interactions i INDEXED BY ix_interactions_favours"
-                " CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
-                " WHERE i.kind IN ('favour_given', 'favour_received') AND p.role = 'participant'"
-                " GROUP BY p.contact_id HAVING got - given >= ?",
-                (rules.FAVOUR_IMBALANCE,),
-            )
-        }
-        promises: dict[int, tuple[date, str, list[int]]] = {}
-        for iid, occurred, summary, cid in raw.execute(
-            "SELECT i.id, i.occurred_at, i.summary, p.contact_id"
-            " FROM interactions i INDEXED BY ix_interactions_favours"
-            " CROSS JOIN interaction_participants p ON p.interaction_id = i.id"
-            # The redundant IN repeats the partial index's condition, which SQLite needs verbatim to use it.
-            " WHERE i.kind IN ('favour_given', 'favour_received') AND i.kind = 'favour_given' AND i.is_open = 1"
-            " AND p.role = 'participant'"
-        ):
-            promises.setdefault(iid, (_as_date(occurred) or date.today(), summary, []))[2].append(cid)
-        facts = _FavourFacts(
-            imbalanced=imbalanced,
-            open_promises=[(iid, when, summary, tuple(sorted(c))) for iid, (when, summary, c) in promises.items()],
-        )
-        with self._cache_lock:
-            self._favour_cache = (generation, facts)
-        return facts
+                state = self._due_state
+            if state is None or state.today != today or state.mark != mark:
+                state = due_sources.refresh_due_state(state, cursor, today, mark)
+                with self._cache_lock:
+                    self._due_state = state
+        return state.items()
 
     # --- favours -------------------------------------------------------------------------------------------
 

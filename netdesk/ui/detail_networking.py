@@ -366,7 +366,9 @@ class NetworkingPanel(QWidget):
                     f"{_day(entry.changed_at)} · sync conflict, {entry.field}: kept {new}, server had {old}"
                 )
                 continue
-            self.history_list.addItem(f"{_day(entry.changed_at)} · {entry.field}: {old} → {new}")
+            # A merge keeps one value and records the other: nothing changed from it.
+            change = f"kept {new}, not {old}" if entry.source == "merge" else f"{old} → {new}"
+            self.history_list.addItem(f"{_day(entry.changed_at)} · {entry.field}: {change}")
         self.history_title.setText(
             "<b>Job history</b>" if self.history_list.count() else "<b>Job history</b> — no changes recorded"
         )

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.exchange import implausible_reason
 from netdesk.core.model import (
     Channel,
     ContactRow,
@@ -344,6 +345,10 @@ class InteractionDialog(QDialog):
             label.hide()
         try:
             dto = self.interaction()
+            # A date NetDesk would not believe from an import (before 1990, in the future) is refused here too.
+            bad = implausible_reason(dto.occurred_at.replace(tzinfo=None), datetime.now())
+            if bad is not None:
+                raise ValidationError("occurred_at", f"Cannot log this interaction: the {bad}.")
             # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
             self.saved = save_merging(
                 lambda i, base: self._write(lambda: self._save_all(i, base)), dto, self.original, self

@@ -173,6 +173,8 @@ def test_goals_link_unlink_and_job_history(window: MainWindow, sample: dict[str,
     history = panel(window).history_list
     lines = [history.item(i).text() for i in range(history.count())]
     assert any("title" in line and "Countess" in line for line in lines), lines
+    # The merge kept one title and recorded the other: shown as such, not as a change from one to the other.
+    assert [line.split(" · ", 1)[1] for line in lines] == ["title: kept Mathematician, not Countess"]
 
 
 def test_organisation_gets_who_can_introduce_only(window: MainWindow, sample: dict[str, int]) -> None:

@@ -419,3 +419,21 @@ def test_a_large_change_reads_its_rows_off_the_gui_thread(qtbot, window: MainWin
     window.contacts_changed([i for i in ids if i is not None])
     qtbot.waitUntil(lambda: window.model.total == 216 and "Guest Number 209" in names(window), timeout=10_000)
     assert gui_thread_reads == []
+
+
+def test_a_date_before_1990_or_in_the_future_is_refused_in_the_dialog(
+    qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate, QDateTime, QTime
+
+    grace = sample["Grace Hopper"]
+    window.select_contact(grace)
+    dialog = open_dialog(qtbot, window, window.detail.log_button.click, InteractionDialog)
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findText("Call"))
+    qtbot.keyClicks(dialog.summary_edit, "A call from long ago")
+    for when, reason in ((QDate(1985, 6, 1), "before 1990"), (QDate.currentDate().addYears(2), "in the future")):
+        dialog.when_edit.setDateTime(QDateTime(when, QTime(12, 0)))
+        dialog.save_button.click()
+        assert dialog.isVisible() and reason in dialog.form_error.text()
+    assert db.timeline.for_contact(grace) == []
+    dialog.reject()

@@ -445,19 +445,37 @@ def test_due_queries_read_through_their_partial_indexes(nd: NetDesk) -> None:
         "lo": "03-10",
         "hi": "03-24",
     }
-    expected = {
-        svc._OWN_CADENCE_DUE_SQL: "ix_contacts_own_cadence",
-        svc._OCCASION_SQL.format(field="birthday"): "ix_contacts_birthday_month_day",
-        svc._OCCASION_SQL.format(field="anniversary"): "ix_contacts_anniversary_month_day",
-        svc._FOLLOWUP_SQL: "ix_contacts_connected",
-        svc._REPLY_SQL: "ix_contacts_reply_owed",
-        svc._INVITATION_SQL: "ix_invitations_pending",
-        svc._JOB_CHANGE_SQL: "ix_contact_history_job_changes",
+    queries = {
+        "own_cadence": svc._OWN_CADENCE_DUE_SQL,
+        "tag_cadence": svc._TAG_CADENCE_DUE_SQL,
+        "birthday": svc._OCCASION_SQL.replace("{field}", "birthday"),
+        "anniversary": svc._OCCASION_SQL.replace("{field}", "anniversary"),
+        "followup": svc._FOLLOWUP_SQL,
+        "reply": svc._REPLY_SQL,
+        "job_change": svc._JOB_CHANGE_SQL,
     }
+    index_of = {
+        "own_cadence": "ix_contacts_own_cadence",
+        "tag_cadence": "SCAN t",  # the few tags that carry a rhythm, then their links by tag
+        "birthday": "ix_contacts_birthday_month_day",
+        "anniversary": "ix_contacts_anniversary_month_day",
+        "followup": "ix_contacts_connected",
+        "reply": "ix_contacts_reply_owed",
+        "job_change": "ix_contact_history_job_changes",
+    }
+    expected = {svc.contact_sql(sql, scan): index_of[scan] for scan, sql in queries.items()}
+    expected[svc._INVITATION_SQL] = "ix_invitations_pending"
     with nd.engine.connect() as conn:
         for sql, index in expected.items():
             plan = " ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
             assert index in plan, plan
+        # Right after a write, each reads only the contacts the write touched: by id, never a scan of contacts.
+        for scan, sql in queries.items():
+            few = svc.contact_sql(sql, scan, few=True)
+            plan = " ".join(
+                row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + few, {**params, "only": "[1, 2]"})
+            )
+            assert "SCAN c " not in plan + " " and "SEARCH c USING INTEGER PRIMARY KEY" in plan, plan
 
 
 def _favour_generation(nd: NetDesk) -> int:

@@ -140,10 +140,11 @@ def _cannot_cut(head: bytes) -> bool:
 
 
 def segment_items(
-    path: Path, report: ImportReport, *, max_bytes: int | None = None, segment_bytes: int = SEGMENT_BYTES
+    path: Path, report: ImportReport, *, max_bytes: int | None = None, segment_bytes: int | None = None
 ) -> Iterator[tuple[list[tuple[str, int, str]], int, int]]:
     """(parse items, bytes read so far, file size) per segment of ``path``; file-level problems go to ``report``."""
     name = str(path)
+    segment_bytes = segment_bytes or SEGMENT_BYTES
     try:
         size = Path(path).stat().st_size
         if refuse_if_too_large(size, name, report, max_bytes):
@@ -271,9 +272,10 @@ def stream_vcard_file(
     finish: Callable[[ContactDTO], Any] | None = None,
     workers: int | None = None,
     max_bytes: int | None = None,
-    segment_bytes: int = SEGMENT_BYTES,
+    segment_bytes: int | None = None,
 ) -> Iterator[Segment]:
     """The cards of ``path`` segment by segment, each parsed (and passed through ``finish``, in the workers)."""
+    segment_bytes = segment_bytes or SEGMENT_BYTES
     large = Path(path).is_file() and Path(path).stat().st_size > segment_bytes
     with CardParser(finish, workers) as parser:
         queue: deque[tuple[list[tuple[str, int, str]], list[tuple[int, Any]], int, int]] = deque()

@@ -391,6 +391,7 @@ class ImportService:
             return Written(cancelled)
         return Written(report, import_changes(changed, interaction_ids, len(paths)))
 
+
 __all__ = [
     "BatchResult",
     "CancelCheck",

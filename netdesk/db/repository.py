@@ -31,7 +31,8 @@ from netdesk.db.codec import params_from_json
 from netdesk.db.codec import partial_date as _partial
 from netdesk.db.codec import related_from_json as _related_from_json
 from netdesk.db.practice_search import extra_documents
-from netdesk.db.rows import address_values, contact_values, normalized_point, point_values  # noqa: F401  (used as repo.*)
+from netdesk.db.rows import address_values, contact_values, point_values
+from netdesk.db.rows import normalized_point as normalized_point  # re-exported: callers use repo.normalized_point
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")

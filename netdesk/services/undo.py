@@ -67,9 +67,11 @@ class Recording:
     interaction_ids: set[int] = field(default_factory=set)
 
     def step(self, changes: ChangeSet) -> UndoStep:
+        # A change-set that says "many contacts changed" (a huge import) is not given them all to list.
+        touched = frozenset() if changes.many_contacts else frozenset(self.contact_ids)
         return UndoStep(
             tuple(self.statements),
-            changes | ChangeSet(contacts=frozenset(self.contact_ids), interactions=frozenset(self.interaction_ids)),
+            changes | ChangeSet(contacts=touched, interactions=frozenset(self.interaction_ids)),
             frozenset(self.contact_ids),
             frozenset(self.interaction_ids),
         )

@@ -118,3 +118,28 @@ def test_a_huge_import_says_many_contacts_changed_and_still_undoes(
     nd.undo.undo(rec.step(changes))
     assert [r.id for r in nd.contacts.rows()] == [kept]
     assert nd.contacts.search("Lindqvist") == []
+
+
+def test_an_undoable_import_logs_a_range_per_table_not_a_statement_per_row(
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.unit.services.test_undo import snapshot
+
+    book = tmp_path / "phone.vcf"
+    book.write_text(phone_book(150), encoding="utf-8", newline="")
+    monkeypatch.setattr(vcard_stream, "SEGMENT_BYTES", 16384)
+    nd.contacts.create(ContactDTO(given_name="Ada", family_name="Before"))
+    before = snapshot(nd)
+
+    with nd.undo.recording() as rec:
+        written = nd.imports.import_paths([book])
+    step = rec.step(written.changes)
+    after = snapshot(nd)
+    rows_added = sum(len(after[t]) - len(before[t]) for t in after if not t.endswith("_fts"))
+    assert rows_added > 800
+    assert len(step.statements) < rows_added / 10  # one range delete per table and segment, and the merges
+
+    redo = nd.undo.undo(step)
+    assert snapshot(nd) == before
+    nd.undo.undo(redo)
+    assert snapshot(nd) == after

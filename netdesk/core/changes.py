@@ -12,6 +12,8 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
     contacts: frozenset[int] = frozenset()  # created, edited, merged, trashed or restored
+    # Too many contacts changed to list them (a huge import): views reload every contact instead.
+    many_contacts: bool = False
     interactions: frozenset[int] = frozenset()  # logged, edited or deleted
     tags: bool = False  # tag names, membership or tag rhythms
     networking: bool = False  # rhythms, follow-ups, favours, relationships, introductions: Due and Dashboard inputs
@@ -23,11 +25,20 @@ class ChangeSet:
 
     @property
     def empty(self) -> bool:
-        return not (self.contacts or self.interactions or self.tags or self.networking or self.goals or self.records)
+        return not (
+            self.contacts
+            or self.many_contacts
+            or self.interactions
+            or self.tags
+            or self.networking
+            or self.goals
+            or self.records
+        )
 
     def __or__(self, other: ChangeSet) -> ChangeSet:
         return ChangeSet(
             contacts=self.contacts | other.contacts,
+            many_contacts=self.many_contacts or other.many_contacts,
             interactions=self.interactions | other.interactions,
             tags=self.tags or other.tags,
             networking=self.networking or other.networking,

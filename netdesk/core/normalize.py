@@ -104,6 +104,11 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
     ``region`` (default: ``default_region()``) is where a number written without a country code is assumed to be.
     A number that cannot be parsed is matched by its digits, and one without digits ("Fax privat") by its text.
     """
+    # A number written with its country code ("+49 …") reads the same in every region: one cache entry for it
+    # whatever the contact's region (phonenumbers' parse costs ~0.1 ms, and an import asks for a number up to
+    # three times: to match, to store and to index it).
+    if raw.lstrip()[:1] == "+" or raw.lstrip()[:5].lower() == "tel:+":
+        return _normalize_phone(raw, "ZZ")
     return _normalize_phone(raw, region or _default_region)
 
 

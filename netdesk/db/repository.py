@@ -19,21 +19,20 @@ from netdesk.core.model import (
     ContactRow,
     PostalAddress,
     TagCount,
-    display_name,
     sorted_tags,
 )
-from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone, sort_key
+from netdesk.core.normalize import fold
 from netdesk.db import (
     search,
     versioning,  # noqa: F401  (raises the version on every ORM update)
 )
 from netdesk.db.codec import extras_from_json as _extras_from_json
-from netdesk.db.codec import extras_to_json as _extras_to_json
-from netdesk.db.codec import params_from_json, params_to_json
+from netdesk.db.codec import params_from_json
 from netdesk.db.codec import partial_date as _partial
 from netdesk.db.codec import related_from_json as _related_from_json
-from netdesk.db.codec import related_to_json as _related_to_json
 from netdesk.db.practice_search import extra_documents
+from netdesk.db.rows import address_values, contact_values, point_values
+from netdesk.db.rows import normalized_point as normalized_point  # re-exported: callers use repo.normalized_point
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")
@@ -46,18 +45,6 @@ def utcnow() -> datetime:
 
 def new_uid() -> str:
     return str(uuid.uuid4())
-
-
-def normalized_point(kind: str, value: str, region: str | None = None) -> str:
-    """The matching form of a point; ``region`` is where a phone number without a country code is (default: the
-    user's phone region)."""
-    if kind == "email":
-        return normalize_email(value)
-    if kind == "phone":
-        return normalize_phone(value, region)
-    if kind == "url":
-        return value.strip().rstrip("/").casefold()
-    return value.strip().casefold()
 
 
 # --- mapping -------------------------------------------------------------------------------------------------
@@ -203,80 +190,6 @@ def _tag_rows(session: Session, names: Sequence[str], cache: dict[str, Tag] | No
             cache[key] = tag
         result.append(tag)
     return result
-
-
-def contact_values(dto: ContactDTO) -> dict[str, Any]:
-    """The ``contacts`` columns for ``dto`` (everything but id, uid and timestamps)."""
-    name = display_name(dto)
-    values: dict[str, Any] = {
-        "kind": ContactKind(dto.kind).value,
-        "formatted_name": dto.formatted_name,
-        "prefix": dto.prefix,
-        "given_name": dto.given_name,
-        "additional_name": dto.additional_name,
-        "family_name": dto.family_name,
-        "suffix": dto.suffix,
-        "nickname": dto.nickname,
-        "organization": dto.organization,
-        "department": dto.department,
-        "title": dto.title,
-        "role": dto.role,
-        "birthday": dto.birthday.iso() if dto.birthday else "",
-        "anniversary": dto.anniversary.iso() if dto.anniversary else "",
-        "gender": dto.gender,
-        "notes": dto.notes,
-        "photo_mime": dto.photo_mime if dto.photo else "",
-        "photo_uri": dto.photo_uri,
-        "extra_json": _extras_to_json(dto.extra, dto.property_params),
-        "related_json": _related_to_json(dto.related),
-        "rev": dto.rev,
-        "starred": dto.starred,
-        "display_name": name,
-        "sort_key": sort_key(name),
-        "tags_text": ", ".join(sorted_tags(dto.tags)),
-        "connected_on": dto.connected_on,
-    }
-    return values
-
-
-def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
-    """The ``contact_points`` rows of ``dto`` (without contact_id), in display order."""
-    points: list[dict[str, Any]] = []
-    region = contact_region(a.country for a in dto.addresses) if dto.phones else None
-    for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
-        for p in values:
-            if p.value.strip():
-                points.append(
-                    {
-                        "kind": kind,
-                        "label": p.label,
-                        "value": p.value.strip(),
-                        "normalized": normalized_point(kind, p.value, region),
-                        "pref": p.pref,
-                        "position": len(points),
-                        "params_json": params_to_json(p.params),
-                    }
-                )
-    return points
-
-
-def address_values(dto: ContactDTO) -> list[dict[str, Any]]:
-    return [
-        {
-            "label": a.label,
-            "pref": a.pref,
-            "po_box": a.po_box,
-            "extended": a.extended,
-            "street": a.street,
-            "locality": a.locality,
-            "region": a.region,
-            "postal_code": a.postal_code,
-            "country": a.country,
-            "position": i,
-            "params_json": params_to_json(a.params),
-        }
-        for i, a in enumerate(dto.addresses)
-    ]
 
 
 def apply_dto(session: Session, row: Contact, dto: ContactDTO, tag_cache: dict[str, Tag] | None = None) -> None:

@@ -21,6 +21,8 @@ SNIFF_BYTES = 64 * 1024
 class ParsedInput:
     contacts: list[ContactDTO] = field(default_factory=list)
     linkedin_paths: list[Path] = field(default_factory=list)
+    # vCard files left to be read while importing (``defer_vcard_files``): streamed, never held whole.
+    vcard_paths: list[Path] = field(default_factory=list)
 
 
 def _head(path: Path) -> bytes:
@@ -34,6 +36,7 @@ def read_paths(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    defer_vcard_files: bool = False,
 ) -> ParsedInput:
     """Parse every path into contacts (vCard files, folders of .vcf, contact CSVs).
 
@@ -63,7 +66,10 @@ def read_paths(
                 report.error(name, None, "file is empty")
                 continue
             if vcard.looks_like_vcard(head):
-                result.contacts += vcard.read_vcard_file(path, report)
+                if defer_vcard_files:
+                    result.vcard_paths.append(path)
+                else:
+                    result.contacts += vcard.read_vcard_file(path, report)
             elif zipfile.is_zipfile(path):
                 if _is_linkedin_zip(path):
                     result.linkedin_paths.append(path)

@@ -209,7 +209,8 @@ def import_contacts_in(
     _add_history(s, lost_values, "merge")
     s.flush()
     notes = job_change_notes(added, original_dtos, existing_dtos, source, datetime.now().replace(microsecond=0))
-    noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in existing_external_ids(s, source)])
+    known_notes = existing_external_ids(s, source) if notes else set()
+    noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in known_notes])
 
     docs = list(zip(new_ids, new_dtos, strict=True))
     docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
@@ -371,13 +372,16 @@ class ImportService:
     def _import_paths(
         self, paths: Sequence[Path], progress: Progress | None, cancel: CancelCheck | None
     ) -> Written[ImportReport]:
+        # Imported here: import_stream builds on this module.
+        from netdesk.services.import_stream import ChangedContacts, import_changes, import_vcard_stream
+
         report = ImportReport()
-        parsed = read_paths(paths, report, progress=progress, cancel=cancel)
-        if report.cancelled or not (parsed.contacts or parsed.linkedin_paths):
+        parsed = read_paths(paths, report, progress=progress, cancel=cancel, defer_vcard_files=True)
+        if report.cancelled or not (parsed.contacts or parsed.linkedin_paths or parsed.vcard_paths):
             return Written(report)
         if self._before_import is not None:
             self._before_import()
-        contact_ids: list[int] = []
+        changed = ChangedContacts()
         interaction_ids: list[int] = []
         try:
             # Matching and writing under the write lock: an import running at the same time in another process
@@ -385,19 +389,21 @@ class ImportService:
             with write_transaction(self._sessions) as s:
                 if parsed.contacts:
                     result = import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
-                    contact_ids += [i for i in result.ids if i is not None]
+                    changed.add([i for i in result.ids if i is not None])
                     interaction_ids += result.interactions
+                for path in parsed.vcard_paths:
+                    import_vcard_stream(s, path, report, changed, progress=progress, cancel=cancel)
                 if parsed.linkedin_paths:
                     # Imported here: linkedin_import builds on this module's contact import.
                     from netdesk.services.linkedin_import import import_linkedin
 
                     people, added = import_linkedin(s, parsed.linkedin_paths, report, progress=progress, cancel=cancel)
-                    contact_ids += people
+                    changed.add(people)
                     interaction_ids += added
         except ImportCancelled:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
             return Written(cancelled)
-        return Written(report, _import_changes(contact_ids, interaction_ids, report, len(paths)))
+        return Written(report, import_changes(changed, interaction_ids + changed.interactions, len(paths)))
 
 
 __all__ = [

@@ -15,11 +15,13 @@ interactions each change touched, and undo rebuilds their index entries.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -67,9 +69,11 @@ class Recording:
     interaction_ids: set[int] = field(default_factory=set)
 
     def step(self, changes: ChangeSet) -> UndoStep:
+        # A change-set that says "many contacts changed" (a huge import) is not given them all to list.
+        touched = frozenset() if changes.many_contacts else frozenset(self.contact_ids)
         return UndoStep(
             tuple(self.statements),
-            changes | ChangeSet(contacts=frozenset(self.contact_ids), interactions=frozenset(self.interaction_ids)),
+            changes | ChangeSet(contacts=touched, interactions=frozenset(self.interaction_ids)),
             frozenset(self.contact_ids),
             frozenset(self.interaction_ids),
         )
@@ -128,6 +132,46 @@ def _trigger_sql(table: Table) -> list[str]:
         f"CREATE TEMP TRIGGER IF NOT EXISTS {_q(name + '_d')} BEFORE DELETE ON main.{t} {when} "
         f"BEGIN {log} ({on_delete}, {ids('OLD')}); END",
     ]
+
+
+_DELETE_ONE = re.compile(r'^DELETE FROM ("(?:[^"]|"")+") WHERE ("(?:[^"]|"")+")=(-?\d+)$')
+_DELETE_RANGE = re.compile(r'^DELETE FROM "(?:[^"]|"")+" WHERE "(?:[^"]|"")+" BETWEEN (-?\d+) AND (-?\d+)$')
+
+
+def compact_statements(statements: Iterable[str]) -> Iterator[str]:
+    """The log with each run of single-row deletes on consecutive keys of one table (the rows an import inserted, in
+    order) as one range delete: the same rows, deleted by one statement instead of one each."""
+    run: list[Any] | None = None  # [table, key column, first key, last key]
+    for sql in statements:
+        match = _DELETE_ONE.match(sql)
+        if match is not None:
+            table, key, number = match.group(1), match.group(2), int(match.group(3))
+            if run is not None and run[0] == table and run[1] == key and number == run[3] + 1:
+                run[3] = number
+                continue
+            if run is not None:
+                yield _range_delete(run)
+            run = [table, key, number, number]
+            continue
+        if run is not None:
+            yield _range_delete(run)
+            run = None
+        yield sql
+    if run is not None:
+        yield _range_delete(run)
+
+
+def _range_delete(run: list[Any]) -> str:
+    table, key, first, last = run
+    if first == last:
+        return f"DELETE FROM {table} WHERE {key}={first}"
+    return f"DELETE FROM {table} WHERE {key} BETWEEN {first} AND {last}"
+
+
+def rows_expected(sql: str) -> int:
+    """How many rows a logged statement must change when nothing else changed them since (else: a conflict)."""
+    match = _DELETE_RANGE.match(sql)
+    return int(match.group(2)) - int(match.group(1)) + 1 if match is not None else 1
 
 
 class UndoJournal:
@@ -200,16 +244,22 @@ class UndoJournal:
         if rec is None or not conn.connection.info.get(_ACTIVE):
             return
         raw = self._raw(conn)
-        rows = raw.execute(f"SELECT sql, contact_id, interaction_id FROM {_LOG} ORDER BY seq").fetchall()
-        if not rows:
+        rows = raw.execute(f"SELECT sql, contact_id, interaction_id FROM {_LOG} ORDER BY seq")
+
+        def statements() -> Iterator[str]:
+            for sql, contact_id, interaction_id in rows:
+                if contact_id is not None:
+                    rec.contact_ids.add(contact_id)
+                if interaction_id is not None:
+                    rec.interaction_ids.add(interaction_id)
+                yield sql
+
+        # Read as a stream and compacted: an import of a million cards logs a million single-row deletes.
+        found = list(compact_statements(statements()))
+        if not found:
             return
         raw.execute(f"DELETE FROM {_LOG}")
-        for sql, contact_id, interaction_id in rows:
-            rec.statements.append(sql)
-            if contact_id is not None:
-                rec.contact_ids.add(contact_id)
-            if interaction_id is not None:
-                rec.interaction_ids.add(interaction_id)
+        rec.statements += found
 
     # --- undoing -------------------------------------------------------------------------------------------
 
@@ -228,7 +278,7 @@ class UndoJournal:
                     s.connection()  # begins: the journal switches recording on for this connection
                     versions = self._versions(s, {"contacts": step.contact_ids, "interactions": step.interaction_ids})
                     for sql in reversed(step.statements):
-                        if raw.execute(sql).rowcount == 0:
+                        if raw.execute(sql).rowcount < rows_expected(sql):
                             # The row is gone or moved on (deleted for good, changed by another program):
                             # replaying the rest would leave a mix, so the whole undo rolls back.
                             raise UndoConflictError(f"the data has changed since ({step.label or 'this change'})")

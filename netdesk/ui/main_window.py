@@ -701,7 +701,9 @@ class MainWindow(QMainWindow):
     # --- changes -------------------------------------------------------------------------------------------
 
     def _changes_published(self, changes: ChangeSet) -> None:
-        if changes.contacts:
+        if changes.many_contacts:  # a huge import: reload the list rather than row by row
+            self.reload_contacts()
+        elif changes.contacts:
             self.contacts_changed(sorted(changes.contacts))
         elif changes.tags:
             self.reload_tags()

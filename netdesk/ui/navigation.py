@@ -37,7 +37,7 @@ def _shows(view: View, changes: ChangeSet) -> bool:
     """Whether ``view`` shows anything ``changes`` touched (new kinds of record refresh every view)."""
     if changes.records:
         return True
-    people = bool(changes.contacts)  # names, trash and merges show on every page
+    people = bool(changes.contacts) or changes.many_contacts  # names, trash and merges show on every page
     if view is View.GOALS:
         return people or changes.goals or bool(changes.interactions)
     if view is View.DASHBOARD:
@@ -328,7 +328,7 @@ class Navigation(QObject):
     def _changes_published(self, changes: ChangeSet) -> None:
         """A write or an undo: refresh the views that show what it changed (the hidden ones when next shown)."""
         self._mark_stale(changes)
-        if changes.interactions or changes.networking or changes.contacts:
+        if changes.interactions or changes.networking or changes.contacts or changes.many_contacts:
             self._strength_timer.start()
 
     def _everything_changed(self) -> None:

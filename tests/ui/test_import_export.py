@@ -328,3 +328,26 @@ def test_drop_then_export_round_trip(qtbot, make_window: Callable[..., MainWindo
     export_through_dialogs(qtbot, window, ExportFormat.CSV, "all", target)
     with target.open(encoding="utf-8-sig", newline="") as f:
         assert len(list(csv.DictReader(f))) == 3
+
+
+def test_a_huge_import_reloads_the_list_and_undoes(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, db: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from netdesk.services import import_stream
+
+    # More contacts than a change-set lists: it says "many contacts changed", and the window reloads its list.
+    monkeypatch.setattr(import_stream.ChangedContacts, "LIMIT", 2)
+    vcf = tmp_path / "nasa.vcf"
+    vcf.write_text(NASA_VCF + HOPPER_VCF)
+    window.import_files([vcf])
+    report = wait_report(qtbot, window)
+    assert counts(report)["created"] == "3"
+    report.accept()
+    qtbot.waitUntil(lambda: {"Katherine Johnson", "Dorothy Vaughan", "Mary Jackson"} <= set(names(window)))
+    assert window.count_label.text() == "9 shown / 9 total"
+
+    assert window.undo_action.text() == "&Undo import"
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: "Mary Jackson" not in names(window), timeout=10000)
+    assert window.model.total == 6 and "Katherine Johnson" not in names(window)
+    assert db.contacts.search("Jackson") == []

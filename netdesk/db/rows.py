@@ -1,0 +1,155 @@
+"""Row values of a contact: the columns of ``contacts``, ``contact_points`` and ``addresses`` computed from a DTO.
+
+Pure functions of the DTO, without SQLAlchemy, so that an import's parse workers can compute them in parallel
+(``prepare_contact``) and hand the main process only rows to insert.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from netdesk.core.model import ContactDTO, ContactKind, display_name, sorted_tags, without_redundant_fn
+from netdesk.core.normalize import contact_region, normalize_email, normalize_phone, sort_key
+from netdesk.db.codec import extras_to_json as _extras_to_json
+from netdesk.db.codec import params_to_json as _params_to_json
+from netdesk.db.codec import related_to_json as _related_to_json
+from netdesk.db.search import contact_document
+
+# Cards repeat a handful of parameter lists (TYPE=INTERNET,pref; TYPE=CELL,VOICE): encoded once each.
+params_to_json = lru_cache(maxsize=4096)(_params_to_json)
+
+
+def normalized_point(kind: str, value: str, region: str | None = None) -> str:
+    """The matching form of a point; ``region`` is where a phone number without a country code is (default: the
+    user's phone region)."""
+    if kind == "email":
+        return normalize_email(value)
+    if kind == "phone":
+        return normalize_phone(value, region)
+    if kind == "url":
+        return value.strip().rstrip("/").casefold()
+    return value.strip().casefold()
+
+
+def contact_values(dto: ContactDTO) -> dict[str, Any]:
+    """The ``contacts`` columns for ``dto`` (everything but id, uid and timestamps)."""
+    name = display_name(dto)
+    values: dict[str, Any] = {
+        "kind": ContactKind(dto.kind).value,
+        "formatted_name": dto.formatted_name,
+        "prefix": dto.prefix,
+        "given_name": dto.given_name,
+        "additional_name": dto.additional_name,
+        "family_name": dto.family_name,
+        "suffix": dto.suffix,
+        "nickname": dto.nickname,
+        "organization": dto.organization,
+        "department": dto.department,
+        "title": dto.title,
+        "role": dto.role,
+        "birthday": dto.birthday.iso() if dto.birthday else "",
+        "anniversary": dto.anniversary.iso() if dto.anniversary else "",
+        "gender": dto.gender,
+        "notes": dto.notes,
+        "photo_mime": dto.photo_mime if dto.photo else "",
+        "photo_uri": dto.photo_uri,
+        "extra_json": _extras_to_json(dto.extra, dto.property_params),
+        "related_json": _related_to_json(dto.related),
+        "rev": dto.rev,
+        "starred": dto.starred,
+        "display_name": name,
+        "sort_key": sort_key(name),
+        "tags_text": ", ".join(sorted_tags(dto.tags)),
+        "connected_on": dto.connected_on,
+    }
+    return values
+
+
+def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
+    """The ``contact_points`` rows of ``dto`` (without contact_id), in display order."""
+    points: list[dict[str, Any]] = []
+    region = contact_region(a.country for a in dto.addresses) if dto.phones else None
+    for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
+        for p in values:
+            if p.value.strip():
+                points.append(
+                    {
+                        "kind": kind,
+                        "label": p.label,
+                        "value": p.value.strip(),
+                        "normalized": normalized_point(kind, p.value, region),
+                        "pref": p.pref,
+                        "position": len(points),
+                        "params_json": params_to_json(p.params),
+                    }
+                )
+    return points
+
+
+def address_values(dto: ContactDTO) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": a.label,
+            "pref": a.pref,
+            "po_box": a.po_box,
+            "extended": a.extended,
+            "street": a.street,
+            "locality": a.locality,
+            "region": a.region,
+            "postal_code": a.postal_code,
+            "country": a.country,
+            "position": i,
+            "params_json": params_to_json(a.params),
+        }
+        for i, a in enumerate(dto.addresses)
+    ]
+
+
+def matchable_phone(normalized: str) -> bool:
+    """Whether a normalised phone is specific enough to recognise a person by (not an extension, not a word)."""
+    return normalized.lstrip("+").isdigit() and len(normalized) >= 6
+
+
+class PreparedContact(NamedTuple):
+    """A parsed card as an import needs it: its match keys and its rows, ready to insert (ids and times apart).
+
+    Plain values only: built in a parse worker, it crosses the process boundary at pickle's C speed (a ContactDTO
+    of frozen dataclasses costs several times more to pickle and unpickle than to parse).
+    """
+
+    uid: str
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]  # matchable normalised phones
+    urls: tuple[str, ...]  # LinkedIn profile URLs
+    contact: dict[str, Any]  # contact_values plus uid ("" when the card had none)
+    points: list[dict[str, Any]]
+    addresses: list[dict[str, Any]]
+    photo: bytes | None
+    tags: tuple[str, ...]
+    document: str  # the full-text index body
+    name: str
+
+
+def prepare_contact(dto: ContactDTO) -> PreparedContact:
+    """Everything the import writes for ``dto`` as a new contact, each normalisation done once."""
+    c = without_redundant_fn(dto)
+    points = point_values(c)
+    emails = tuple(p["normalized"] for p in points if p["kind"] == "email")
+    phones = tuple(p["normalized"] for p in points if p["kind"] == "phone" and matchable_phone(p["normalized"]))
+    urls = tuple(normalized_point("url", u.value) for u in c.urls if u.label == "linkedin" and u.value.strip())
+    values = contact_values(c)
+    values["uid"] = c.uid
+    return PreparedContact(
+        uid=c.uid,
+        emails=emails,
+        phones=phones,
+        urls=urls,
+        contact=values,
+        points=points,
+        addresses=address_values(c),
+        photo=c.photo or None,
+        tags=tuple(sorted_tags(c.tags)),
+        document=contact_document(c),
+        name=values["display_name"],
+    )

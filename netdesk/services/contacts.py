@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,6 +40,9 @@ from netdesk.services.bulk_reads import (
 from netdesk.services.practice_links import move_practice_links
 from netdesk.services.timeline import refresh_last_contacted
 
+if TYPE_CHECKING:
+    from netdesk.core.search_index import SearchIndex
+
 TRASH_DAYS = 30
 
 
@@ -64,6 +68,20 @@ class ContactService:
         """
         with self._sessions() as s:
             return repo.match_ids(s, query, tag)
+
+    def search_index(self) -> SearchIndex:
+        """The full-text index's words held in memory, for the contact list's search as the user types."""
+        from netdesk.db import search_vocab  # numpy: not imported before the window shows
+
+        with self._sessions() as s:
+            return search_vocab.read_search_index(s)
+
+    def search_documents(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """What the search finds each of ``ids`` by (None: not searchable, e.g. deleted), to update a SearchIndex."""
+        from netdesk.db import search_vocab
+
+        with self._sessions() as s:
+            return search_vocab.search_documents(s, ids)
 
     def search(self, query: str = "", tag: str | None = None) -> list[ContactDTO]:
         with self._sessions() as s:

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QMimeData, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
@@ -60,6 +60,7 @@ from netdesk.ui.import_dialog import (
     importable,
 )
 from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.list_search import NOT_READY, ListSearch
 from netdesk.ui.navigation import Navigation
 from netdesk.ui.ops import Ops, failure_text, show_error
 from netdesk.ui.page_actions import PageActions, install_context_menu
@@ -70,6 +71,9 @@ from netdesk.ui.sync_ui import SyncController, add_accounts_button, show_synced_
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from netdesk.core.search_index import Mask
 
 SEARCH_DELAY_MS = 150
 CHANGED_ROWS_ON_GUI_THREAD = 200  # a change to more contacts reads their rows on a worker (see contacts_changed)
@@ -117,6 +121,8 @@ class MainWindow(QMainWindow):
         self.ops.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.bus.changed.connect(self._changes_published)
         self.ops.replayed.connect(self._select_replayed)
+        # The list's search as the user types, in memory (ui/list_search.py): built once the rows are loaded.
+        self.list_search = ListSearch(lambda: self.nd.contacts, lambda: self.tasks, self)
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
         # result is delivered through the event loop, so never before the window is complete).
         self._load_rows()
@@ -390,6 +396,7 @@ class MainWindow(QMainWindow):
             # of thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows.
             gc.freeze()
         self.loaded = True
+        self.list_search.rebuild()
         self.statusBar().clearMessage()
         self._update_count()
         self.contacts_loaded.emit()
@@ -441,7 +448,10 @@ class MainWindow(QMainWindow):
 
     def _search_text_changed(self, _text: str) -> None:
         self._organization = None
-        self._search_timer.start()
+        if self._tag is None and self.list_search.is_ready:
+            self.run_search()  # the in-memory index answers within the keystroke: no pause to wait for
+        else:
+            self._search_timer.start()
 
     def run_search(self) -> None:
         """Ask the service for matching ids off the GUI thread; only the latest request's answer is shown."""
@@ -452,6 +462,11 @@ class MainWindow(QMainWindow):
         tag = self._tag
         organization = self._organization
         contacts = self.nd.contacts
+        if organization is None and tag is None:
+            mask = self.list_search.matching(query)
+            if mask is not NOT_READY:
+                self._search_done(generation, mask)  # type: ignore[arg-type]
+                return
         if organization is not None:
 
             def find() -> list[int] | frozenset[int] | None:
@@ -463,7 +478,7 @@ class MainWindow(QMainWindow):
 
         self.tasks.submit(find, lambda ids: self._search_done(generation, ids), self._task_failed)
 
-    def _search_done(self, generation: int, ids: list[int] | frozenset[int] | None) -> None:
+    def _search_done(self, generation: int, ids: list[int] | frozenset[int] | Mask | None) -> None:
         if generation != self._search_generation or not self.loaded:
             return  # a newer search is under way, or the rows are not there yet
         selected = self.selected_id()
@@ -482,8 +497,10 @@ class MainWindow(QMainWindow):
             self.filter_banner.hide()
         if isinstance(ids, list):
             self.model.show_ids(ids)
-        else:
+        elif ids is None or isinstance(ids, frozenset):
             self.model.show_matching(ids)
+        else:
+            self.model.show_mask(ids)
         self._update_count()
         if selected is not None and self.model.row_of(selected) is not None:
             # Still listed: select it again; its details, when the pane does not show them yet, are read on a
@@ -719,6 +736,7 @@ class MainWindow(QMainWindow):
         self._show_changed(ids, self.nd.contacts.rows(ids) if ids else [], select)
 
     def _show_changed(self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None) -> None:
+        self.list_search.changed(ids)
         alive = {r.id for r in rows}
         known = {r.id for r in rows if self.model.contact_row(r.id) is not None and self.model.row_of(r.id) is not None}
         self.model.update_rows(rows)
@@ -1210,6 +1228,7 @@ class MainWindow(QMainWindow):
         self.ops.clear_history()  # its steps are SQL for the other database
         self.table.clearSelection()
         self.model.set_rows([])
+        self.list_search.forget()
         self.loaded = False
         self._tag = None
         self._organization = None

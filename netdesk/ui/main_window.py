@@ -60,7 +60,7 @@ from netdesk.ui.import_dialog import (
     importable,
 )
 from netdesk.ui.interaction_dialog import InteractionDialog
-from netdesk.ui.list_search import NOT_READY, ListSearch
+from netdesk.ui.list_search import NOT_READY, ListSearch, changed_rows
 from netdesk.ui.navigation import Navigation
 from netdesk.ui.ops import Ops, failure_text, show_error
 from netdesk.ui.page_actions import PageActions, install_context_menu
@@ -94,6 +94,7 @@ class DetailRead(NamedTuple):
     timeline: list[InteractionDTO]
     members: list[ContactRow] | None
     facts: PersonFacts | None
+    synced: str = ""  # "Synced with …", read with the rest (a query on the GUI thread waited on imports)
 
 
 class MainWindow(QMainWindow):
@@ -650,14 +651,15 @@ class MainWindow(QMainWindow):
         if contact.kind is ContactKind.ORGANIZATION:
             members = nd.contacts.members_of(contact.organization or contact.name)
         timeline = nd.timeline.for_contact(contact_id, TIMELINE_LIMIT)
-        return DetailRead(contact, timeline, members, self.detail.load_facts(contact))
+        synced = self.sync_ui.synced_with_text(contact_id)
+        return DetailRead(contact, timeline, members, self.detail.load_facts(contact), synced)
 
     def _detail_read(self, detail: DetailRead) -> None:
         if detail.contact is None:
             self.detail.show_nothing()
             return
         self.detail.show_contact(detail.contact, detail.timeline, detail.members, detail.facts)
-        show_synced_line(self.detail.browser, self.sync_ui.synced_with_text(detail.contact.id))  # one indexed lookup
+        show_synced_line(self.detail.browser, detail.synced)
         self._sync_actions()
         self.detail_shown.emit()
 
@@ -730,16 +732,20 @@ class MainWindow(QMainWindow):
         if len(ids) > CHANGED_ROWS_ON_GUI_THREAD:
             contacts = self.nd.contacts
             self.tasks.submit(
-                lambda: contacts.rows(ids), lambda rows: self._show_changed(ids, rows, select), self._task_failed
+                lambda: changed_rows(contacts, ids),
+                lambda read: self._show_changed(ids, read.rows, select, read.order),
+                self._task_failed,
             )
             return
         self._show_changed(ids, self.nd.contacts.rows(ids) if ids else [], select)
 
-    def _show_changed(self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None) -> None:
+    def _show_changed(
+        self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None, order: list[int] | None = None
+    ) -> None:
         self.list_search.changed(ids)
         alive = {r.id for r in rows}
-        known = {r.id for r in rows if self.model.contact_row(r.id) is not None and self.model.row_of(r.id) is not None}
-        self.model.update_rows(rows)
+        known = self.model.listed([r.id for r in rows])
+        self.model.update_rows(rows, order)
         self.model.remove_ids([i for i in ids if i not in alive])
         self.reload_tags()
         if alive - known:
@@ -997,11 +1003,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Import cancelled — nothing was saved.", 8000)
             return
         self._show_dialog(ImportReportDialog(report, self))
-        message = f"Import finished: {report.summary()}"
-        if report.created or report.updated or report.merged or report.interactions_added:
-            self._reload_then_say(message)
-        else:
-            self.statusBar().showMessage(message, 10000)
+        # The list already follows the import's change set (contacts_changed): no reload of every row.
+        self.statusBar().showMessage(f"Import finished: {report.summary()}", 10000)
 
     def _import_failed(self, job: ImportJob, progress: ImportProgressDialog, exc: BaseException) -> None:
         self._end_import(job, progress)

@@ -37,6 +37,7 @@ from netdesk.services.bulk_reads import (
     read_batches,
     render_batches,
 )
+from netdesk.services.collector import paused_collector
 from netdesk.services.practice_links import move_practice_links
 from netdesk.services.timeline import refresh_last_contacted
 
@@ -54,11 +55,13 @@ class ContactService:
 
     def rows(self, ids: Sequence[int] | None = None) -> list[ContactRow]:
         """The contact list's rows, sorted by name, in one lean query."""
-        with self._sessions() as s:
+        # 100,000 new tuples and no cycles among them: a full collection meanwhile would walk them all while holding
+        # the GIL, stalling the GUI thread that waits for this worker (see services/collector.py).
+        with paused_collector(), self._sessions() as s:
             return repo.list_rows(s, ids)
 
     def search_ids(self, query: str = "", tag: str | None = None) -> list[int]:
-        with self._sessions() as s:
+        with paused_collector(), self._sessions() as s:
             return repo.search_ids(s, query, tag)
 
     def match_ids(self, query: str = "", tag: str | None = None) -> frozenset[int] | None:
@@ -73,7 +76,7 @@ class ContactService:
         """The full-text index's words held in memory, for the contact list's search as the user types."""
         from netdesk.db import search_vocab  # numpy: not imported before the window shows
 
-        with self._sessions() as s:
+        with paused_collector(), self._sessions() as s:
             return search_vocab.read_search_index(s)
 
     def search_documents(self, ids: Sequence[int]) -> dict[int, str | None]:

@@ -116,27 +116,36 @@ class SearchIndex:
         typed = words(query)
         if not typed:
             return None
+        size = len(self._owner)
         result: Mask | None = None
         for word in dict.fromkeys(typed):
-            found = np.zeros(len(self._owner), dtype=np.bool_)
-            for segment, live in zip(self._segments, self._live, strict=True):
-                hits = np.zeros(len(self._owner), dtype=np.bool_)
-                hits[segment.with_prefix(word)] = True
-                found |= hits & live
-            result = found if result is None else result & found
-            if not result.any():
-                break
+            found = np.zeros(size, dtype=np.bool_)
+            if len(self._segments) == 1:
+                found[self._segments[0].with_prefix(word)] = True
+            else:
+                for segment, live in zip(self._segments, self._live, strict=True):
+                    hits = np.zeros(size, dtype=np.bool_)
+                    hits[segment.with_prefix(word)] = True
+                    hits &= live
+                    found |= hits
+            if result is None:
+                result = found
+            else:
+                result &= found
+        assert result is not None
+        if self._base_has_gone:
+            result &= self._live[0] if len(self._segments) == 1 else self._owner >= 0
         return result
 
     def _refresh_live(self) -> None:
         self._live = [self._owner == n for n in range(len(self._segments))]
+        # Whether the first segment holds words of contacts that left since (a single segment then needs a mask).
+        self._base_has_gone = bool(len(self._segments) == 1 and (self._owner < 0).any())
 
 
 def mask_ids(mask: Mask, ids: Sequence[int] | npt.NDArray[np.int64]) -> list[int]:
     """The ids of ``ids`` (kept in their order) that ``mask`` marks; ids beyond the mask are not marked."""
     array = ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64, count=len(ids))
-    inside = array < len(mask)
-    if inside.all():
-        return array[mask[array]].tolist()  # type: ignore[no-any-return]
-    array = array[inside]
+    if len(array) and int(array.max()) >= len(mask):
+        array = array[array < len(mask)]
     return array[mask[array]].tolist()  # type: ignore[no-any-return]

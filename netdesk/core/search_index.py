@@ -14,8 +14,10 @@ documents, and ``owner`` says which segment holds each contact's current words (
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -34,12 +36,38 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+class PackedTerms(Sequence[str]):
+    """A sorted vocabulary as one string and the offsets of its words: a fifth of the memory of 400,000 str objects,
+    and still bisectable (``bisect`` only needs ``len`` and item access)."""
+
+    __slots__ = ("_offsets", "_text")
+
+    def __init__(self, text: str, offsets: array[int]) -> None:
+        self._text = text
+        self._offsets = offsets  # an array, not a list: 8 bytes an offset, and item access gives plain ints
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        offsets = self._offsets
+        return self._text[offsets[index] : offsets[index + 1]]
+
+
 class Segment:
     """A sorted vocabulary and, per word, the ids of the contacts using it (``ids[starts[i]:starts[i + 1]]``)."""
 
     __slots__ = ("ids", "starts", "terms")
 
-    def __init__(self, terms: list[str], starts: npt.NDArray[np.int64], ids: npt.NDArray[np.int32]) -> None:
+    def __init__(self, terms: Sequence[str], starts: npt.NDArray[np.int64], ids: npt.NDArray[np.int32]) -> None:
         self.terms = terms
         self.starts = starts
         self.ids = ids

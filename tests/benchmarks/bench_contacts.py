@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -62,6 +63,23 @@ QUERIES = [
 ]
 
 
+def _peak_rss_mb(pid: int, stop: threading.Event, peak: list[float]) -> None:
+    """Poll the child's own high-water mark (VmHWM) until it exits.
+
+    Not its rusage: Linux carries the parent's peak RSS into a forked child across exec, so a child started by this
+    process (which holds a 100,000-row window after the search measurement) would report at least that much.
+    """
+    status = Path(f"/proc/{pid}/status")
+    while not stop.is_set():
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+        except (OSError, ValueError, IndexError):  # gone, or a zombie without memory lines
+            return
+        time.sleep(0.005)
+
+
 def _run_probe(command: list[str]) -> tuple[dict[str, float], float, float]:
     """Run a start-up probe: the ``name=<value>`` lines it printed on stderr, its start time, its peak RSS (MB)."""
     with tempfile.TemporaryDirectory() as config:
@@ -71,10 +89,14 @@ def _run_probe(command: list[str]) -> tuple[dict[str, float], float, float]:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         start = time.time()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+        stop, peak = threading.Event(), [0.0]
+        watcher = threading.Thread(target=_peak_rss_mb, args=(process.pid, stop, peak), daemon=True)
+        watcher.start()
         assert process.stderr is not None
         stderr = process.stderr.read()
-        _pid, status, usage = os.wait4(process.pid, 0)  # this child's own peak memory, not the largest child's
-    process.returncode = os.waitstatus_to_exitcode(status)
+        process.wait()
+        stop.set()
+        watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed: {stderr}")
     marks = {}
@@ -82,7 +104,7 @@ def _run_probe(command: list[str]) -> tuple[dict[str, float], float, float]:
         name, _, value = line.partition("=")
         if value and name.replace("-", "").isalpha():
             marks[name] = float(value)
-    return marks, start, usage.ru_maxrss / 1024
+    return marks, start, peak[0]
 
 
 def measure_bare(db: str) -> tuple[float, float, int]:

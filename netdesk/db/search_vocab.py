@@ -74,6 +74,7 @@ def read_search_index(session: Session) -> SearchIndex:
         if filled != len(ids):  # the index changed under us (cannot happen inside one read transaction)
             raise RuntimeError("the full-text index changed while it was read")
         live = [cid for (cid,) in cursor.execute("SELECT rowid FROM contacts_fts")]
+        cursor.execute("PRAGMA shrink_memory")  # the whole index went through this connection's cache: free it
     finally:
         cursor.close()
         if began:

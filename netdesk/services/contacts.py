@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,8 +38,12 @@ from netdesk.services.bulk_reads import (
     read_batches,
     render_batches,
 )
+from netdesk.services.collector import paused_collector
 from netdesk.services.practice_links import move_practice_links
 from netdesk.services.timeline import refresh_last_contacted
+
+if TYPE_CHECKING:
+    from netdesk.core.search_index import SearchIndex
 
 TRASH_DAYS = 30
 
@@ -51,11 +56,13 @@ class ContactService:
 
     def rows(self, ids: Sequence[int] | None = None) -> list[ContactRow]:
         """The contact list's rows, sorted by name, in one lean query."""
-        with self._sessions() as s:
+        # 100,000 new tuples and no cycles among them: a full collection meanwhile would walk them all while holding
+        # the GIL, stalling the GUI thread that waits for this worker (see services/collector.py).
+        with paused_collector(), self._sessions() as s:
             return repo.list_rows(s, ids)
 
     def search_ids(self, query: str = "", tag: str | None = None, starred: bool = False) -> list[int]:
-        with self._sessions() as s:
+        with paused_collector(), self._sessions() as s:
             return repo.search_ids(s, query, tag, starred)
 
     def match_ids(self, query: str = "", tag: str | None = None, starred: bool = False) -> frozenset[int] | None:
@@ -69,6 +76,20 @@ class ContactService:
     def starred_count(self) -> int:
         with self._sessions() as s:
             return stars.starred_count(s)
+
+    def search_index(self) -> SearchIndex:
+        """The full-text index's words held in memory, for the contact list's search as the user types."""
+        from netdesk.db import search_vocab  # numpy: not imported before the window shows
+
+        with paused_collector(), self._sessions() as s:
+            return search_vocab.read_search_index(s)
+
+    def search_documents(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """What the search finds each of ``ids`` by (None: not searchable, e.g. deleted), to update a SearchIndex."""
+        from netdesk.db import search_vocab
+
+        with self._sessions() as s:
+            return search_vocab.search_documents(s, ids)
 
     def search(self, query: str = "", tag: str | None = None) -> list[ContactDTO]:
         with self._sessions() as s:

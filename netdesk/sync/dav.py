@@ -13,14 +13,16 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
 
-import httpx
 from defusedxml.ElementTree import fromstring, iterparse
 
 from netdesk.core.errors import NetDeskError
+
+if TYPE_CHECKING:
+    import httpx  # imported when a client is made: the app starts without it (0.3 s) unless it syncs
 
 DAV = "DAV:"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
@@ -104,6 +106,8 @@ def ssl_context_for(certificate_pem: str) -> ssl.SSLContext:
     not checked again (self-signed certificates rarely name the address they are reached at). Made once per
     process: loading the CA bundle costs more than a whole sync with nothing to do spends on its own work."""
     if not certificate_pem.strip():
+        import httpx
+
         return httpx.create_ssl_context()
     context = ssl.create_default_context(cadata=certificate_pem)
     context.check_hostname = False
@@ -129,6 +133,8 @@ class DavClient:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self.host = urlsplit(self.url).netloc or self.url
+        import httpx
+
         self._http = httpx.Client(
             auth=httpx.BasicAuth(username, password) if username else None,
             verify=ssl_context_for(certificate_pem),
@@ -162,6 +168,8 @@ class DavClient:
         stream: bool = False,
     ) -> httpx.Response:
         """The server's answer (with ``stream``, its body not read yet: the caller closes it)."""
+        import httpx
+
         delay = self.retry.first_delay
         problem = ""
         for attempt in range(self.retry.attempts):
@@ -261,6 +269,8 @@ class DavClient:
             response.close()
 
     def _streamed_cards(self, response: httpx.Response, url: str, batch: int) -> Iterator[CardBatch]:
+        import httpx
+
         base = self.absolute(url)
         book = canonical_href(base)
         names = (qname(DAV, "getetag"), qname(CARDDAV, "address-data"))

@@ -6,11 +6,11 @@ order, or in the user's chosen sort), so 100,000 contacts stay responsive.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
@@ -18,6 +18,12 @@ from PySide6.QtGui import QFont, QIcon
 from netdesk.core.model import ContactKind, ContactRow
 from netdesk.ui.icons import action_icon
 from netdesk.ui.safe_text import plain_tooltip
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from netdesk.core.search_index import Mask
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
@@ -42,6 +48,18 @@ HEADERS = {
 }
 
 
+_COLUMNS = len(Column)
+_NAME, _ORGANIZATION, _TITLE, _TAGS, _LAST_CONTACTED, _STRENGTH = (int(c) for c in Column)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ANSWERED_ROLES = frozenset(
+    (_DISPLAY, _TOOLTIP, _FONT, _DECORATION, int(ID_ROLE), int(Qt.ItemDataRole.TextAlignmentRole))
+)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
 def format_last_contacted(when: datetime | None) -> str:
     return when.strftime("%d %b %Y") if when else ""
 
@@ -52,6 +70,7 @@ class ContactTableModel(QAbstractTableModel):
         self._rows: dict[int, ContactRow] = {}
         self._order: list[int] = []  # every id in the service's order (by name)
         self._position: dict[int, int] | None = None  # id -> index in _order, built on the first narrow search
+        self._order_array: npt.NDArray[np.int64] | None = None  # _order for numpy, built on the first indexed search
         self._visible: list[int] = []
         self._sort_column: int = -1  # -1: the service's order (by name)
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -68,7 +87,7 @@ class ContactTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._visible)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (
@@ -80,28 +99,30 @@ class ContactTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._visible)):
+        # Called for every role of every painted cell (some 1,500 times a repaint): plain ints, early exits.
+        if role not in _ANSWERED_ROLES:
             return None
-        row = self._rows[self._visible[index.row()]]
+        number = index.row()
+        if not (0 <= number < len(self._visible)) or not index.isValid():
+            return None
+        row = self._rows[self._visible[number]]
         column = index.column()
-        if column == Column.STRENGTH:
+        if column == _STRENGTH:
             return self._strength_data(row.id, role)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._text(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return plain_tooltip(self._text(row, column))
         if role == ID_ROLE:
             return row.id
-        if role == Qt.ItemDataRole.FontRole and row.kind is ContactKind.ORGANIZATION:
+        if role == _FONT and row.kind is ContactKind.ORGANIZATION:
             return self._italic
-        if role == Qt.ItemDataRole.DecorationRole and column == Column.NAME:
+        if role == _DECORATION and column == _NAME:
             return self._kind_icon(row.kind)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -119,6 +140,7 @@ class ContactTableModel(QAbstractTableModel):
         self._rows = {r.id: r for r in rows}
         self._order = list(self._rows)
         self._position = None
+        self._order_array = None
         ids = list(self._order) if visible_ids is None else [i for i in visible_ids if i in self._rows]
         self._visible = self._sorted(ids)
         self.endResetModel()
@@ -151,29 +173,61 @@ class ContactTableModel(QAbstractTableModel):
         self._visible = self._sorted(shown)
         self.endResetModel()
 
-    def update_rows(self, rows: Iterable[ContactRow]) -> None:
-        """Refresh rows after an edit: visible ones get dataChanged; new ids are only remembered."""
+    def show_mask(self, mask: Mask) -> None:
+        """Show the rows whose id ``mask`` marks (a SearchIndex answer), in the list's order or the user's sort."""
+        from netdesk.core.search_index import mask_ids
+
+        if self._order_array is None:
+            import numpy as np
+
+            self._order_array = np.fromiter(self._order, dtype=np.int64, count=len(self._order))
+        shown = mask_ids(mask, self._order_array)
+        self.beginResetModel()
+        self._visible = self._sorted(shown)
+        self.endResetModel()
+
+    def update_rows(self, rows: Iterable[ContactRow], order: Sequence[int] | None = None) -> None:
+        """Refresh rows after an edit: visible ones get dataChanged; new ids are only remembered (at the end of the
+        list's order, or where ``order`` -- every id in the list's order, read with the rows -- puts them)."""
         last = len(Column) - 1
         rows = list(rows)
-        # One edit (a log, a rhythm) looks its row up (a C-speed scan); a map of 100,000 positions cost 120 ms.
-        positions: Callable[[int], int | None] = (
-            self.row_of if len(rows) <= 20 else {cid: i for i, cid in enumerate(self._visible)}.get
-        )
+        if len(rows) > 20 or order is not None:
+            # An import or a bulk edit: one pass in C over the rows, one repaint of what is visible.
+            known = self._rows
+            new = [r.id for r in rows if r.id not in known]
+            known.update({r.id: r for r in rows})
+            if order is not None:
+                self._order = [i for i in order if i in known]
+            else:
+                self._order.extend(new)
+            self._position = None
+            self._order_array = None
+            if self._visible:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._visible) - 1, last))
+            return
         for row in rows:
             if row.id not in self._rows:
                 self._order.append(row.id)
+                self._order_array = None
                 if self._position is not None:
                     self._position[row.id] = len(self._order) - 1
             self._rows[row.id] = row
-            pos = positions(row.id)
+            pos = self.row_of(row.id)  # one edit (a log, a rhythm): a C-speed scan of the visible ids
             if pos is not None:
                 self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
+
+    def listed(self, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` the list shows now."""
+        if len(ids) <= 20:
+            return {i for i in ids if i in self._rows and self.row_of(i) is not None}
+        return set(ids).intersection(self._visible)
 
     def remove_ids(self, ids: Iterable[int]) -> None:
         ids = list(ids)
         gone = set(ids)
         self._order = [i for i in self._order if i not in gone]
         self._position = None
+        self._order_array = None
         if len(gone) > 50:  # an undone import, a bulk delete: one reset, not a removal (and a list scan) per row
             self.beginResetModel()
             for cid in gone:
@@ -237,15 +291,15 @@ class ContactTableModel(QAbstractTableModel):
 
     @staticmethod
     def _text(row: ContactRow, column: int) -> str:
-        if column == Column.NAME:
+        if column == _NAME:
             return f"★ {row.name}" if row.starred else row.name
-        if column == Column.ORGANIZATION:
+        if column == _ORGANIZATION:
             return row.organization if row.kind is ContactKind.PERSON else ""
-        if column == Column.TITLE:
+        if column == _TITLE:
             return row.title
-        if column == Column.TAGS:
+        if column == _TAGS:
             return row.tags
-        if column == Column.LAST_CONTACTED:
+        if column == _LAST_CONTACTED:
             return format_last_contacted(row.last_contacted)
         return ""
 

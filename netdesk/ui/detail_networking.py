@@ -68,6 +68,7 @@ class PersonFacts:
     goals: tuple[GoalInfo, ...] = ()
     linked_goals: frozenset[int] = frozenset()
     history: tuple[ContactHistoryEntry, ...] = ()
+    practices: str | None = None  # the communities/offers line (None: not read yet)
 
 
 def _day(d: date | datetime) -> str:
@@ -300,6 +301,7 @@ class NetworkingPanel(QWidget):
                 goals=tuple(networking.goals()),
                 linked_goals=frozenset(g.goal_id for g in overview if any(p.contact_id == cid for p in g.people)),
                 history=tuple(nd.contacts.history(cid)),
+                practices=self.practices_label.read(cid),
             )
         except NetDeskError as exc:
             return PersonFacts(contact_id=cid, today=today, error=str(exc))
@@ -335,7 +337,10 @@ class NetworkingPanel(QWidget):
             parts.append(f"next due {_day(due)} ({_relative((due - today).days)})")
         self.due_label.setText(" · ".join(parts))
 
-        self.practices_label.show_contact(facts.contact_id)
+        if facts.practices is None:
+            self.practices_label.show_contact(facts.contact_id)
+        else:
+            self.practices_label.show_text(facts.practices)
         given, received = facts.favour_balance
         self.favours_label.setText(f"Favours: {given} given · {received} received")
         for favour in facts.open_favours:

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QMimeData, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
@@ -61,6 +61,7 @@ from netdesk.ui.import_dialog import (
     importable,
 )
 from netdesk.ui.interaction_dialog import InteractionDialog
+from netdesk.ui.list_search import NOT_READY, ListSearch, changed_rows
 from netdesk.ui.navigation import Navigation
 from netdesk.ui.ops import Ops, failure_text, show_error
 from netdesk.ui.page_actions import PageActions, install_context_menu
@@ -71,6 +72,9 @@ from netdesk.ui.sync_ui import SyncController, add_accounts_button, show_synced_
 from netdesk.ui.trash_dialog import TrashDialog
 from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from netdesk.core.search_index import Mask
 
 SEARCH_DELAY_MS = 150
 CHANGED_ROWS_ON_GUI_THREAD = 200  # a change to more contacts reads their rows on a worker (see contacts_changed)
@@ -91,6 +95,7 @@ class DetailRead(NamedTuple):
     timeline: list[InteractionDTO]
     members: list[ContactRow] | None
     facts: PersonFacts | None
+    synced: str = ""  # "Synced with …", read with the rest (a query on the GUI thread waited on imports)
 
 
 class MainWindow(QMainWindow):
@@ -118,6 +123,8 @@ class MainWindow(QMainWindow):
         self.ops.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.bus.changed.connect(self._changes_published)
         self.ops.replayed.connect(self._select_replayed)
+        # The list's search as the user types, in memory (ui/list_search.py): built once the rows are loaded.
+        self.list_search = ListSearch(lambda: self.nd.contacts, lambda: self.tasks, self)
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
         # result is delivered through the event loop, so never before the window is complete).
         self._load_rows()
@@ -393,6 +400,7 @@ class MainWindow(QMainWindow):
             # of thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows.
             gc.freeze()
         self.loaded = True
+        self.list_search.rebuild()
         self.statusBar().clearMessage()
         self._update_count()
         self.contacts_loaded.emit()
@@ -451,7 +459,10 @@ class MainWindow(QMainWindow):
 
     def _search_text_changed(self, _text: str) -> None:
         self._organization = None
-        self._search_timer.start()
+        if self._tag is None and self.list_search.is_ready:
+            self.run_search()  # the in-memory index answers within the keystroke: no pause to wait for
+        else:
+            self._search_timer.start()
 
     def run_search(self) -> None:
         """Ask the service for matching ids off the GUI thread; only the latest request's answer is shown."""
@@ -463,6 +474,11 @@ class MainWindow(QMainWindow):
         starred = self.starred_filter
         organization = self._organization
         contacts = self.nd.contacts
+        if organization is None and tag is None:
+            mask = self.list_search.matching(query)
+            if mask is not NOT_READY:
+                self._search_done(generation, mask)  # type: ignore[arg-type]
+                return
         if organization is not None:
 
             def find() -> list[int] | frozenset[int] | None:
@@ -474,7 +490,7 @@ class MainWindow(QMainWindow):
 
         self.tasks.submit(find, lambda ids: self._search_done(generation, ids), self._task_failed)
 
-    def _search_done(self, generation: int, ids: list[int] | frozenset[int] | None) -> None:
+    def _search_done(self, generation: int, ids: list[int] | frozenset[int] | Mask | None) -> None:
         if generation != self._search_generation or not self.loaded:
             return  # a newer search is under way, or the rows are not there yet
         selected = self.selected_id()
@@ -493,8 +509,10 @@ class MainWindow(QMainWindow):
             self.filter_banner.hide()
         if isinstance(ids, list):
             self.model.show_ids(ids)
-        else:
+        elif ids is None or isinstance(ids, frozenset):
             self.model.show_matching(ids)
+        else:
+            self.model.show_mask(ids)
         self._update_count()
         if selected is not None and self.model.row_of(selected) is not None:
             # Still listed: select it again; its details, when the pane does not show them yet, are read on a
@@ -644,14 +662,15 @@ class MainWindow(QMainWindow):
         if contact.kind is ContactKind.ORGANIZATION:
             members = nd.contacts.members_of(contact.organization or contact.name)
         timeline = nd.timeline.for_contact(contact_id, TIMELINE_LIMIT)
-        return DetailRead(contact, timeline, members, self.detail.load_facts(contact))
+        synced = self.sync_ui.synced_with_text(contact_id)
+        return DetailRead(contact, timeline, members, self.detail.load_facts(contact), synced)
 
     def _detail_read(self, detail: DetailRead) -> None:
         if detail.contact is None:
             self.detail.show_nothing()
             return
         self.detail.show_contact(detail.contact, detail.timeline, detail.members, detail.facts)
-        show_synced_line(self.detail.browser, self.sync_ui.synced_with_text(detail.contact.id))  # one indexed lookup
+        show_synced_line(self.detail.browser, detail.synced)
         self._sync_actions()
         self.detail_shown.emit()
 
@@ -727,15 +746,20 @@ class MainWindow(QMainWindow):
         if len(ids) > CHANGED_ROWS_ON_GUI_THREAD:
             contacts = self.nd.contacts
             self.tasks.submit(
-                lambda: contacts.rows(ids), lambda rows: self._show_changed(ids, rows, select), self._task_failed
+                lambda: changed_rows(contacts, ids),
+                lambda read: self._show_changed(ids, read.rows, select, read.order),
+                self._task_failed,
             )
             return
         self._show_changed(ids, self.nd.contacts.rows(ids) if ids else [], select)
 
-    def _show_changed(self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None) -> None:
+    def _show_changed(
+        self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None, order: list[int] | None = None
+    ) -> None:
+        self.list_search.changed(ids)
         alive = {r.id for r in rows}
-        known = {r.id for r in rows if self.model.contact_row(r.id) is not None and self.model.row_of(r.id) is not None}
-        self.model.update_rows(rows)
+        known = self.model.listed([r.id for r in rows])
+        self.model.update_rows(rows, order)
         self.model.remove_ids([i for i in ids if i not in alive])
         self.reload_tags()
         if alive - known or self.starred_filter:
@@ -993,11 +1017,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Import cancelled — nothing was saved.", 8000)
             return
         self._show_dialog(ImportReportDialog(report, self))
-        message = f"Import finished: {report.summary()}"
-        if report.created or report.updated or report.merged or report.interactions_added:
-            self._reload_then_say(message)
-        else:
-            self.statusBar().showMessage(message, 10000)
+        # The list already follows the import's change set (contacts_changed): no reload of every row.
+        self.statusBar().showMessage(f"Import finished: {report.summary()}", 10000)
 
     def _import_failed(self, job: ImportJob, progress: ImportProgressDialog, exc: BaseException) -> None:
         self._end_import(job, progress)
@@ -1226,6 +1247,7 @@ class MainWindow(QMainWindow):
         self.ops.clear_history()  # its steps are SQL for the other database
         self.table.clearSelection()
         self.model.set_rows([])
+        self.list_search.forget()
         self.loaded = False
         self._tag = None
         self._organization = None

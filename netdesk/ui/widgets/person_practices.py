@@ -19,7 +19,8 @@ class PersonPractices(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.nd = nd
 
-    def show_contact(self, contact_id: int) -> None:
+    def read(self, contact_id: int) -> str:
+        """The line for ``contact_id``, from the services only (the detail pane calls it on a worker)."""
         parts = []
         for community, relation in self.nd.communities.of_contact(contact_id):
             parts.append(f"{relation.label.capitalize()} {escape(community.name)}")
@@ -28,5 +29,11 @@ class PersonPractices(QLabel):
             parts.append("Can help with: " + escape("; ".join(entries.offers)))
         if entries.needs:
             parts.append("Looking for: " + escape("; ".join(entries.needs)))
-        self.setText("<br>".join(parts))
-        self.setVisible(bool(parts))
+        return "<br>".join(parts)
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def show_contact(self, contact_id: int) -> None:
+        self.show_text(self.read(contact_id))

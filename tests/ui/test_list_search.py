@@ -1,0 +1,70 @@
+"""The contact list's search from memory: the list filters within the keystroke and follows every change."""
+
+from __future__ import annotations
+
+from netdesk.services import NetDesk
+from netdesk.ui.main_window import MainWindow
+from tests.ui.conftest import person
+
+
+def names(window: MainWindow) -> list[str]:
+    return [window.model.index(r, 0).data() for r in range(window.model.rowCount())]
+
+
+def test_typing_filters_the_list_within_the_keystroke(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.list_search.is_ready)
+    qtbot.keyClicks(window.search_edit, "analyt")
+    # No pause to wait for and no worker: the list already shows the answer when the key press returns.
+    assert sorted(names(window)) == ["Ada Lovelace", "Analytical Engines", "Margaret Hamilton"]
+    assert window.count_label.text() == "3 shown / 6 total"
+    qtbot.keyClicks(window.search_edit, " marg")
+    assert names(window) == ["Margaret Hamilton"]
+    window.search_edit.clear()
+    assert window.model.shown == 6
+
+
+def test_search_follows_edits_new_and_deleted_contacts(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, db: NetDesk, sample: dict[str, int]
+) -> None:
+    qtbot.waitUntil(lambda: window.list_search.is_ready)
+    grace = db.contacts.get(sample["Grace Hopper"])
+    window.ops.run(lambda: db.contacts.update(grace.replace(organization="Harvard Computation Lab")))
+    window.ops.run(lambda: db.contacts.create(person("Katherine", "Johnson", "NASA Langley", "Mathematician")))
+    window.ops.run(lambda: db.contacts.delete([sample["Ada Lovelace"]]))
+    qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0)
+    window.search_edit.setText("harvard")
+    assert names(window) == ["Grace Hopper"]
+    window.search_edit.setText("mathem")
+    assert names(window) == ["Katherine Johnson"]  # Ada, also a mathematician, is in the trash
+    window.search_edit.setText("us navy")
+    assert names(window) == []
+    assert "No contacts match" in window.detail.browser.toPlainText()
+
+
+def test_a_large_import_lands_in_name_order_and_is_searchable(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path, monkeypatch
+) -> None:
+    # What an import of thousands does (rows, order and index read again on workers), here with five cards.
+    import netdesk.ui.list_search as list_search
+    import netdesk.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "CHANGED_ROWS_ON_GUI_THREAD", 2)
+    monkeypatch.setattr(list_search, "REBUILD_ABOVE", 2)
+    cards = tmp_path / "phone-book.vcf"
+    people = [("Zhang", "Wei"), ("Abara", "Chidi"), ("Meyer", "Lena"), ("Hopkins", "Ada"), ("Torres", "Rosa")]
+    cards.write_text(
+        "".join(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:{family};{given};;;\r\nFN:{given} {family}\r\n"
+            f"ORG:Harbour Lights\r\nEND:VCARD\r\n"
+            for family, given in people
+        ),
+        encoding="utf-8",
+    )
+    window.import_files([cards])
+    qtbot.waitUntil(lambda: not window.import_running and window.model.total == 11, timeout=20_000)
+    qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0)
+    shown = [window.model.contact_row(window.model.contact_id(r) or 0) for r in range(window.model.rowCount())]
+    keys = [row.sort_key for row in shown if row is not None]
+    assert len(keys) == 11 and keys == sorted(keys)  # the new people among the others, not appended at the end
+    window.search_edit.setText("harbour")
+    assert sorted(names(window)) == ["Ada Hopkins", "Chidi Abara", "Lena Meyer", "Rosa Torres", "Wei Zhang"]

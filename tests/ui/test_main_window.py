@@ -386,14 +386,14 @@ def test_moving_through_the_list_reads_details_off_the_gui_thread(
         pass
     assert window.detail.contact is not None and window.detail.contact.id == first
     gui_thread_reads: list[int] = []
-    read = window._read_detail
+    read = window.contact_list.read_detail
 
     def spy(contact_id: int):  # type: ignore[no-untyped-def]
         if threading.current_thread() is threading.main_thread():
             gui_thread_reads.append(contact_id)
         return read(contact_id)
 
-    window._read_detail = spy  # type: ignore[method-assign]
+    window.contact_list.read_detail = spy  # type: ignore[method-assign]
     for _ in range(3):
         qtbot.keyClick(window.table, Qt.Key.Key_Down)
     last = window.model.contact_id(3)

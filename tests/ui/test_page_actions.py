@@ -78,7 +78,7 @@ def test_with_nothing_selected_edit_and_delete_are_off_on_every_page(  # type: i
     for view in View:
         window.navigation.show_view(view)
         window.table.clearSelection()
-        window._sync_actions()
+        window.sync_actions()
         assert not window.delete_action.isEnabled(), view
         if view is not View.CONTACTS:
             assert not window.edit_action.isEnabled(), view

@@ -64,7 +64,7 @@ def test_sync_now_brings_the_phones_contacts_in_and_says_so(  # type: ignore[no-
     assert any("Lovelace" in text for text in book.cards().values())
 
     grace = next(r for r in window.model.all_rows() if r.name == "Grace Hopper")
-    window._show_detail(grace.id)
+    window.contact_list.show_detail(grace.id)
     assert "Synced with phone (Phone)" in window.detail.text()
     book.close()
 

@@ -329,6 +329,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.transfer.cancel_import()  # the import rolls back instead of holding up the close
         self.sync_ui.close()  # a running sync stops at its next batch, keeping what it finished
+        self.ops.close_writes()  # every write the user made reaches the database
         self.tasks.close()  # wait for background queries before the database goes away
         self.database.database_closing.emit()  # and for the views' own
         super().closeEvent(event)

@@ -71,9 +71,10 @@ VIEW_INFO = {
     View.DUE: ("&Due", "Due", "due"),
     View.TIMELINE: ("&Timeline", "Timeline", "timeline"),
     View.GOALS: ("&Goals", "Goals", "goal"),
-    View.INTRODUCTIONS: ("&Who can introduce me?", "Introductions", "introduce"),
+    # Two pages about introductions, named apart: finding who could introduce you, and the asks you track.
+    View.INTRODUCTIONS: ("&Who can introduce me?", "Find introducer", "introduce"),
     View.DASHBOARD: ("Das&hboard", "Dashboard", "dashboard"),
-    View.INTRO_STEPS: ("&Introductions: asks and double opt-in", "Intros", "introduce"),
+    View.INTRO_STEPS: ("&Introductions: asks and double opt-in", "Intro tracker", "intro-steps"),
     View.COMMUNITIES: ("C&ommunities and events", "Communities", "organization"),
     View.CONTRIBUTIONS: ("Contri&butions", "Contributions", "star"),
     View.OFFERS: ("O&ffers and needs", "Offers", "favour"),

@@ -49,7 +49,9 @@ class ContactEditsController(QObject):
 
     def new_contact(self) -> None:
         host = self.host
-        dialog = ContactDialog(host.nd.contacts, None, self.list.tag_names(), host.window(), write=self._create_write)
+        dialog = ContactDialog(
+            host.nd.contacts, None, self.list.tag_names(), host.window(), write_later=self._create_later
+        )
 
         def created() -> None:
             if dialog.saved is not None and dialog.saved.id is not None:
@@ -58,19 +60,33 @@ class ContactEditsController(QObject):
 
         host.open_dialog(dialog, created)
 
-    def _create_write(self, fn: Callable[[], Written[ContactDTO]]) -> ContactDTO:
-        """A new contact and the default rhythm from Preferences: one undo step."""
+    def _create_later(
+        self,
+        fn: Callable[[], Written[ContactDTO]],
+        on_done: Callable[[ContactDTO], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """A new contact and the default rhythm from Preferences: one write, one undo step."""
         host = self.host
+        days = load_preferences(host.settings).default_cadence_days
+        networking = host.nd.networking
 
         def create() -> Written[ContactDTO]:
             written = fn()
-            days = load_preferences(host.settings).default_cadence_days
             if days and written.value.id is not None and written.value.kind is ContactKind.PERSON:
-                rhythm = host.nd.networking.set_contact_cadence(written.value.id, days)
+                rhythm = networking.set_contact_cadence(written.value.id, days)
                 return Written(written.value, written.changes | rhythm.changes)
             return written
 
-        return host.ops.run_now(create)
+        host.ops.run(create, on_done, on_error=on_error)
+
+    def _write_later(
+        self,
+        fn: Callable[[], Written[ContactDTO]],
+        on_done: Callable[[ContactDTO], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        self.host.ops.run(fn, on_done, on_error=on_error)
 
     def edit_selected(self) -> None:
         contact_id = self.list.selected_id()
@@ -84,7 +100,9 @@ class ContactEditsController(QObject):
 
     def edit_contact(self, before: ContactDTO) -> None:
         host = self.host
-        dialog = ContactDialog(host.nd.contacts, before, self.list.tag_names(), host.window(), write=host.ops.run_now)
+        dialog = ContactDialog(
+            host.nd.contacts, before, self.list.tag_names(), host.window(), write_later=self._write_later
+        )
 
         def edited() -> None:
             if dialog.saved is not None and dialog.saved.id is not None:

@@ -501,6 +501,6 @@ class ContactListController(QObject):
             if select is not None:
                 self.select_contact(select)
             elif current is not None and current in alive:
-                self.show_detail(current)
+                self.show_detail(current, background=True)  # a dozen queries: never on the GUI thread after a write
             elif current is None:
                 self.show_detail(None)

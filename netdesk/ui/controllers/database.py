@@ -131,6 +131,7 @@ class DatabaseController(QObject):
         # Background queries on the old database finish (their results dropped) before it is closed.
         old, old_tasks = host.nd, host.tasks
         self.sync_ui.close()
+        host.ops.close_writes()  # queued writes reach the old database before it closes
         old_tasks.close()
         self.database_closing.emit()  # views stop their own background loads
         host.tasks = TaskRunner(host.window())

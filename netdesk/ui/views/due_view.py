@@ -37,6 +37,7 @@ from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions, build_menu
 from netdesk.ui.safe_text import plain_label, plain_tooltip
 from netdesk.ui.theme import error_text
+from netdesk.ui.widgets.flow_layout import FlowLayout
 from netdesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -95,14 +96,14 @@ class DueRow(QFrame):
         self.title_button.setToolTip(plain_tooltip(f"Show {item.contact_name}"))
         self.detail_label = plain_label(item.detail)
         self.detail_label.setObjectName("dueDetail")
+        self.detail_label.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
-        self._actions = QHBoxLayout()
-        self._actions.addStretch(1)
-        text = QVBoxLayout()
-        text.addWidget(self.title_button)
-        text.addWidget(self.detail_label)
-        layout = QHBoxLayout(self)
-        layout.addLayout(text, 1)
+        # The actions under the text, wrapping onto a second line when the page is narrow: a row never gets wider
+        # than the page (at 1024 px "Snooze 1 week" was cut off behind a horizontal scroll bar).
+        self._actions = FlowLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_button)
+        layout.addWidget(self.detail_label)
         layout.addLayout(self._actions)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -187,8 +188,11 @@ class DueView(QWidget):
         self._list = QVBoxLayout(self._container)
         self._list.setAlignment(Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
+        scroll.setObjectName("dueScroll")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap instead
         scroll.setWidget(self._container)
+        self.scroll_area = scroll
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.error_label)

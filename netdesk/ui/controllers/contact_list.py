@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import NamedTuple
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -37,6 +37,7 @@ from netdesk.ui.icons import action_icon
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.sync_ui import show_synced_line
 from netdesk.ui.welcome import WelcomePage
+from netdesk.ui.widgets.avatar import AvatarDelegate, AvatarSource
 
 SEARCH_DELAY_MS = 150
 CHANGED_ROWS_ON_GUI_THREAD = 200  # a change to more contacts reads their rows on a worker (see contacts_changed)
@@ -114,6 +115,13 @@ class ContactListController(QObject):
         for column, width in DEFAULT_COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Avatars (photo, else initials) painted for the rows on screen only; photos fetched on a worker.
+        self.avatars = AvatarSource(
+            lambda ids: self.host.nd.contacts.photos(ids),
+            lambda fn, done: self.host.tasks.submit(fn, done, self.task_failed),
+            self,
+        )
+        self.table.setItemDelegateForColumn(Column.NAME, AvatarDelegate(self.avatars, self._avatar_row, self.table))
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
 
@@ -168,6 +176,16 @@ class ContactListController(QObject):
         self.count_label = QLabel()
         self.count_label.setObjectName("statusCount")
 
+    def _avatar_row(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int | None, str, ContactKind] | None:
+        row = self.model.contact_row(self.model.contact_id(index.row()) or 0)
+        return (row.id, row.name, row.kind) if row is not None else None
+
+    def _load_photo_ids(self) -> None:
+        avatars = self.avatars
+        self.host.tasks.submit(
+            self.host.nd.contacts.photo_ids, lambda ids: setattr(avatars, "photo_ids", ids), self.task_failed
+        )
+
     # --- loading and searching ----------------------------------------------------------------------------
 
     def reload_contacts(self) -> None:
@@ -182,6 +200,8 @@ class ContactListController(QObject):
         """Another database: nothing listed, no filters, nothing selected (its rows load next)."""
         self.table.clearSelection()
         self.model.set_rows([])
+        self.avatars.reset()
+        self.avatars.photo_ids = frozenset()
         self.loaded = False
         self.tag = None
         self.organization = None
@@ -199,6 +219,7 @@ class ContactListController(QObject):
             # of thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows.
             gc.freeze()
         self.loaded = True
+        self._load_photo_ids()
         self.host.statusBar().clearMessage()
         self.update_count()
         self.contacts_loaded.emit()
@@ -456,6 +477,8 @@ class ContactListController(QObject):
 
     def _changes_published(self, changes: ChangeSet) -> None:
         if changes.contacts:
+            self.avatars.forget(sorted(changes.contacts))  # a new or removed photo shows at the next paint
+            self._load_photo_ids()
             self.contacts_changed(sorted(changes.contacts))
         elif changes.tags:
             self.reload_tags()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.changes import Written
 from netdesk.core.errors import EditConflict, NetDeskError, ValidationError
 from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
+from netdesk.core.validation import validate_contact
 from netdesk.services.contacts import ContactService
 from netdesk.ui.edit_conflict_dialog import ask_to_resolve, save_merging
 from netdesk.ui.ops import failure_text, write_directly
@@ -586,6 +587,7 @@ class ContactDialog(QDialog):
         try:
             dto = self.contact()
             if self._write_later is not None:
+                validate_contact(dto)  # the same rules the service applies, at once (the write runs on a worker)
                 self._save_later(dto, self.original)
                 return
             if self.original is None:

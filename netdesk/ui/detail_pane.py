@@ -224,6 +224,7 @@ class DetailPane(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.browser, "Overview")
         self.tabs.addTab(timeline, "Timeline")  # the tab shown stays as the user moves from contact to contact
+        self.tabs.currentChanged.connect(self._tab_shown)
         self._timeline_page = timeline
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -258,6 +259,16 @@ class DetailPane(QWidget):
                 self.tabs.setCurrentIndex(index)
                 return
         raise KeyError(name)
+
+    def _tab_shown(self, _index: int) -> None:
+        # A tab resized while hidden (the window resized with another tab in front) keeps its children laid out
+        # for the old width: lay them out again for the width they have now, or the right side is cut off.
+        page = self.tabs.currentWidget()
+        inner = page.widget() if isinstance(page, QScrollArea) else page
+        layout = inner.layout() if inner is not None else None
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
 
     def load_facts(self, contact: ContactDTO) -> PersonFacts | None:
         """The networking section's facts for ``contact``: service reads only, safe on a worker thread."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -95,7 +96,8 @@ class Ops(QObject):
         self._undoable = undoable
         self._undo: list[UndoStep] = []
         self._redo: list[UndoStep] = []
-        self._pending = 0  # writes and replays queued on the writer and not finished yet
+        # What is queued on the writer and not finished yet, by kind: "write", "Undone", "Redone".
+        self._pending: Counter[str] = Counter()
         self._writer: TaskRunner | None = None
 
     # --- the writer thread ---------------------------------------------------------------------------------
@@ -116,40 +118,42 @@ class Ops(QObject):
         if self._writer is not None:
             self._writer.close()  # their results are dropped: the history is cleared, or the window closes
             self._writer = None
-        if self._pending:
-            self._pending = 0
+        if self._pending.total():
+            self._pending.clear()
             self._set_busy()
 
     @property
     def busy(self) -> bool:
         """A write, an undo or a redo is running or queued (undo and redo wait for it)."""
-        return self._pending > 0
+        return self._pending.total() > 0
 
     def _submit(
         self,
         writer: TaskRunner,
+        kind: str,
         work: Callable[[], Any],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None],
     ) -> None:
-        self._pending += 1
-        if self._pending == 1:
+        self._pending[kind] += 1
+        if self._pending.total() == 1:
             self._set_busy()
+        else:
+            self.history_changed.emit()
 
         def finished(result: Any) -> None:
-            self._end_pending()
+            self._end_pending(kind)
             done(result)
 
         def crashed(exc: BaseException) -> None:
-            self._end_pending()
+            self._end_pending(kind)
             failed(exc)
 
         writer.submit(work, finished, crashed)
 
-    def _end_pending(self) -> None:
-        self._pending = max(0, self._pending - 1)
-        if self._pending == 0:
-            self._set_busy()
+    def _end_pending(self, kind: str) -> None:
+        self._pending[kind] = max(0, self._pending[kind] - 1)
+        self._set_busy()
 
     # --- writing -------------------------------------------------------------------------------------------
 
@@ -214,19 +218,21 @@ class Ops(QObject):
 
         writer = self._writes() if background is not False else None
         if writer is not None:
-            self._submit(writer, lambda: self._record(fn), done, failed)
+            self._submit(writer, "write", lambda: self._record(fn), done, failed)
         else:
             done(self._record(fn))
 
     # --- undo and redo -------------------------------------------------------------------------------------
 
+    # Undo waits for a write (its step is not on the stack yet) and for a redo, but not for another undo: pressing
+    # Ctrl+Z three times queues three undos, newest first, as the stack says.
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo) and not self.busy
+        return bool(self._undo) and not self._pending["write"] and not self._pending["Redone"]
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo) and not self.busy
+        return bool(self._redo) and not self._pending["write"] and not self._pending["Undone"]
 
     @property
     def undo_count(self) -> int:
@@ -272,7 +278,7 @@ class Ops(QObject):
 
         writer = self._writes()
         if writer is not None:
-            self._submit(writer, lambda: journal.undo(step), done, failed)
+            self._submit(writer, verb, lambda: journal.undo(step), done, failed)
             return
         try:
             reverse = journal.undo(step)

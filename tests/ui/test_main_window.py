@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
+from window_helpers import settle
 
 from netdesk.core.model import ContactDTO
 from netdesk.services import NetDesk
@@ -185,12 +186,14 @@ def test_edit_contact_with_return_and_undo(qtbot, window: MainWindow, sample: di
     dialog.nickname_edit.setText("Enchantress of Numbers")
     with qtbot.waitSignal(window.model.dataChanged):
         dialog.save_button.click()
+    settle(qtbot, window)
     row = window.model.row_of(ada)
     assert row is not None
     assert window.model.index(row, Column.TITLE).data() == "Countess"
     assert "Enchantress of Numbers" in window.detail.text()
     assert db.contacts.get(ada).title == "Countess"
     window.undo_action.trigger()
+    settle(qtbot, window)
     assert db.contacts.get(ada).title == "Mathematician"
     assert window.model.index(window.model.row_of(ada) or 0, Column.TITLE).data() == "Mathematician"
 
@@ -208,6 +211,8 @@ def test_delete_confirm_then_ctrl_z_restores(qtbot, window: MainWindow, sample: 
     assert window.count_label.text() == "5 shown / 5 total"
     assert [t.name for t in db.contacts.trash()] == ["Alan Turing"]
 
+    window.activateWindow()  # the offscreen platform gives the focus back to nobody when the box closes
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled() and window.isActiveWindow())
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Alan Turing" in names(window))
     assert db.contacts.trash() == []
@@ -226,12 +231,14 @@ def test_trash_dialog_restores(qtbot, window: MainWindow, sample: dict[str, int]
     linus = sample["Linus Torvalds"]
     window.select_contact(linus)
     window.delete_contacts([linus], "Linus Torvalds")
+    settle(qtbot, window)
     assert "Linus Torvalds" not in names(window)
     dialog = open_dialog(qtbot, window, window.trash_action.trigger, TrashDialog)
     assert dialog.names() == ["Linus Torvalds"]
     assert dialog.table.item(0, 1).text()  # the deletion date
     dialog.table.selectRow(0)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert dialog.names() == []
     qtbot.waitUntil(lambda: "Linus Torvalds" in names(window))
     assert db.contacts.trash() == []

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QListWidget, QWidget
+from window_helpers import settle
 
 from netdesk.core.model import (
     ContactDTO,
@@ -136,6 +137,7 @@ def test_nothing_a_user_or_an_import_wrote_renders_as_markup(  # type: ignore[no
     assert problems(window) == []
     # The undo history names the contact too (menu text and tooltip).
     window.ops.run(lambda: db.networking.snooze(cid, datetime(2030, 1, 1).date()))
+    settle(qtbot, window)
     assert not renders_as_markup(window.undo_action.toolTip(), Qt.TextFormat.AutoText)
     assert "Eve" in window.undo_action.toolTip()
     assert [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()] == []

@@ -319,6 +319,7 @@ def test_the_detail_pane_shows_a_persons_communities_offers_and_needs(
     db.offers.set_for(ana, offers=["SaaS pricing reviews"], needs=["A UX designer"])
     window = make_window()
     window.select_contact(ana)
+    window.detail.show_tab("Networking")
     label = window.detail.findChild(PersonPractices, "personPractices")
     assert label is not None and label.isVisible()
     assert label.text() == "Met at Platform Summit<br>Can help with: SaaS pricing reviews<br>Looking for: A UX designer"

@@ -112,9 +112,10 @@ def test_nothing_a_user_or_an_import_wrote_renders_as_markup(  # type: ignore[no
     qtbot.waitUntil(lambda: window.filter_banner.isVisible())
     assert "&lt;img" in window.filter_banner.text() and problems(window) == []
 
-    # The detail pane: the document holds the text, escaped, and no image; links only to safe places.
+    # The detail pane: the document holds the text, escaped, and no image but the avatar; links only to safe places.
     html = window.detail.browser.toHtml()
-    assert "<img" not in html and 'href="file' not in html and 'href="smb' not in html
+    assert html.count("<img") == html.count('<img src="netdesk-photo:current"') == 1
+    assert 'href="file' not in html and 'href="smb' not in html
     assert IMG in window.detail.browser.toPlainText()
     document: QTextDocument = window.detail.browser.document()
     cursor = QTextCursor(document)

@@ -13,6 +13,7 @@ contacts), one run at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -26,8 +27,6 @@ from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.page_actions import NOTHING, ActionPage, PageActions
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from netdesk.services import NetDesk
     from netdesk.ui.controllers.contact_list import ContactListController
     from netdesk.ui.controllers.database import DatabaseController
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
 
 SETTINGS_KEY = "navigation/view"
 STRENGTH_DELAY_MS = 400  # after a burst of edits, recompute the strengths once
+PARTIAL_STRENGTHS = 1000  # a write about more contacts than this (an import, its undo) recomputes everyone's
 
 
 def _shows(view: View, changes: ChangeSet) -> bool:
@@ -115,7 +115,10 @@ class Navigation(QObject):
         self._strength_timer = QTimer(self)
         self._strength_timer.setSingleShot(True)
         self._strength_timer.setInterval(STRENGTH_DELAY_MS)
-        self._strength_timer.timeout.connect(self.compute_strengths)
+        self._strength_timer.timeout.connect(self._strengths_after_changes)
+        self._strength_ids: set[int] | None = set()  # whose strengths the next run after a write recomputes
+        self._again_ids: set[int] | None = set()  # for the run queued while one is under way (None: everyone)
+        self._scores: dict[int, int] | None = None  # the scores shown (None: not computed yet)
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("viewStack")
@@ -189,6 +192,8 @@ class Navigation(QObject):
         # The old database's task runner was closed: a strength run under way will never report back.
         self._strength_running = self._strength_again = False
         self._strength_generation += 1
+        self._scores = None
+        self._strength_ids = self._again_ids = set()
         self.list.model.forget_strengths()
         self.list.detail.attach(self.nd)
         self.show_view(View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS)
@@ -344,32 +349,62 @@ class Navigation(QObject):
         """A write or an undo: refresh the views that show what it changed (the hidden ones when next shown)."""
         self._mark_stale(changes)
         if changes.interactions or changes.networking or changes.contacts:
+            # A person's strength depends on their own exchanges, favours and rhythm: a write about a few people
+            # recomputes theirs only (everyone's, on 100,000 contacts, held the GUI thread's share of the
+            # interpreter for a third of a second); a change that names nobody recomputes everyone's.
+            if self._strength_ids is not None and changes.contacts and len(changes.contacts) <= PARTIAL_STRENGTHS:
+                self._strength_ids |= changes.contacts
+            else:
+                self._strength_ids = None
             self._strength_timer.start()
 
     def _everything_changed(self) -> None:
         self._mark_stale()
         self.compute_strengths()
 
-    def compute_strengths(self) -> None:
-        """Recompute the Strength column in the background; a request during a run queues one more run."""
+    def _strengths_after_changes(self) -> None:
+        ids, self._strength_ids = self._strength_ids, set()
+        if ids is None or self._scores is None:
+            self.compute_strengths()
+        elif ids:
+            self.compute_strengths(ids)
+
+    def compute_strengths(self, ids: set[int] | None = None) -> None:
+        """Recompute the Strength column (of ``ids``, else of everyone) in the background; a request during a run
+        queues one more run."""
         self._strength_timer.stop()
         if self._strength_running:
+            if ids is None or self._again_ids is None:
+                self._again_ids = None
+            else:
+                self._again_ids |= ids
             self._strength_again = True
             return
         self._strength_running = True
         self._strength_generation += 1
         generation = self._strength_generation
         networking = self.nd.networking
+        if ids is None:
+            work: Callable[[], dict[int, int]] = networking.strength_scores
+        else:
+            chosen = sorted(ids)
+            work = lambda: networking.strength_scores_of(chosen)  # noqa: E731
         self.host.tasks.submit(
-            networking.strength_scores,
-            lambda scores: self._strengths_done(generation, scores),
+            work,
+            lambda scores: self._strengths_done(generation, scores, ids),
             self._strengths_failed,
         )
 
-    def _strengths_done(self, generation: int, scores: dict[int, int]) -> None:
+    def _strengths_done(self, generation: int, scores: dict[int, int], ids: set[int] | None) -> None:
         self._strength_running = False
         if generation == self._strength_generation:
-            self.list.model.set_strengths(scores)
+            if ids is None or self._scores is None:
+                self._scores = dict(scores)
+            else:
+                for cid in ids:
+                    self._scores.pop(cid, None)
+                self._scores.update((cid, score) for cid, score in scores.items() if score > 0)
+            self.list.model.set_strengths(self._scores)
             self.strengths_loaded.emit()
         self._run_again()
 
@@ -381,4 +416,5 @@ class Navigation(QObject):
     def _run_again(self) -> None:
         if self._strength_again:
             self._strength_again = False
-            self.compute_strengths()
+            ids, self._again_ids = self._again_ids, set()
+            self.compute_strengths(ids)

@@ -56,3 +56,28 @@ def test_a_failed_write_is_one_dialog_on_the_gui_thread(  # type: ignore[no-unty
     assert window.ops.undo_count == 0 and not window.ops.busy
     for box in boxes:
         box.close()
+
+
+def test_a_write_about_one_person_recomputes_their_strength_only(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
+) -> None:
+    from datetime import datetime, timedelta
+
+    from netdesk.core.model import InteractionDTO, InteractionKind, Participant
+
+    ada, grace = sample["Ada Lovelace"], sample["Grace Hopper"]
+    navigation = window.navigation
+    qtbot.waitUntil(lambda: window.model.strength(ada) is not None, timeout=10_000)
+    assert window.model.strength(ada) == 0
+    asked: list[list[int]] = []
+    partial = db.networking.strength_scores_of
+    db.networking.strength_scores_of = lambda ids, today=None: asked.append(list(ids)) or partial(ids, today)  # type: ignore[method-assign]
+    when = datetime.now() - timedelta(days=2)
+    with qtbot.waitSignal(navigation.strengths_loaded, timeout=10_000):
+        window.ops.run(
+            lambda: db.timeline.log(InteractionDTO(when, InteractionKind.MEETING, participants=(Participant(ada),)))
+        )
+    assert asked == [[ada]]
+    full = db.networking.strength_scores()
+    assert window.model.strength(ada) == full[ada] > 0
+    assert window.model.strength(grace) == full.get(grace, 0)

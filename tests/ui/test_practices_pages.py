@@ -278,6 +278,8 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
     dashboard = DashboardView(db)
     qtbot.addWidget(dashboard)
     assert dashboard.practices.contributions_label.text().startswith("Contributions per month (1 in 12 months)")
+    assert "/" not in dashboard.practices.contributions_label.text()  # month names: "Jan ’26: 0", not "26/01 0"
+    assert any(f"{m} ’" in dashboard.practices.contributions_label.text() for m in ("Jan", "Jun", "Dec"))
     assert dashboard.practices.goals_label.text() == "No goal has a target yet."
     db.goal_targets.create(
         "Posts",

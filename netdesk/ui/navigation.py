@@ -325,7 +325,7 @@ class Navigation(QObject):
             None,
             self.window,
             networking=self.nd.networking,
-            write=host.ops.run_now,
+            write_later=host.ops.write_later,
         )
         host.open_dialog(dialog, lambda: None)  # the bus refreshes what the log changed
 

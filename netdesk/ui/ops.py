@@ -222,6 +222,12 @@ class Ops(QObject):
         else:
             done(self._record(fn))
 
+    def write_later(
+        self, fn: Callable[[], Written[T]], on_done: Callable[[T], None], on_error: Callable[[BaseException], None]
+    ) -> None:
+        """``run`` for a form: its ``on_error`` shows the refusal beside the field (the dialogs' ``write_later``)."""
+        self.run(fn, on_done, on_error=on_error)
+
     # --- undo and redo -------------------------------------------------------------------------------------
 
     # Undo waits for a write (its step is not on the stack yet) and for a redo, but not for another undo: pressing

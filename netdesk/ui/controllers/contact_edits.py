@@ -196,13 +196,13 @@ class ContactEditsController(QObject):
             self.list.model.all_rows,
             None,
             host.window(),
-            write=host.ops.run_now,
+            write_later=host.ops.write_later,
         )
         host.open_dialog(dialog, lambda: None)  # the bus refreshes the list, the detail and the views
 
     def edit_interaction(self, interaction: InteractionDTO) -> None:
         host = self.host
         dialog = InteractionDialog(
-            host.nd.timeline, [], self.list.model.all_rows, interaction, host.window(), write=host.ops.run_now
+            host.nd.timeline, [], self.list.model.all_rows, interaction, host.window(), write_later=host.ops.write_later
         )
         host.open_dialog(dialog, lambda: None)

@@ -471,7 +471,7 @@ class DueView(QWidget):
             self._nd.contacts.rows,
             parent=self,
             networking=self._nd.networking,
-            write=ops_for(self, self._nd, self.refresh).run_now,
+            write_later=ops_for(self, self._nd, self.refresh).write_later,
         )
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result, refresh=False))
         self.active_dialog = dialog

@@ -144,7 +144,7 @@ def test_a_conflict_from_a_sync_is_shown_for_review_in_the_detail_pane(  # type:
 
     window.contacts_changed([grace.id])
     qtbot.waitUntil(lambda: "Grace Hopper" in [r.name for r in window.model.all_rows()], timeout=5000)
-    window._show_detail(grace.id)
+    window.contact_list.show_detail(grace.id)
     networking = window.detail.networking
     assert networking is not None
     history = networking.history_list

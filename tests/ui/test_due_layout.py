@@ -49,3 +49,22 @@ def test_the_two_introduction_pages_have_names_that_tell_them_apart(  # type: ig
     short = [a.iconText() for a in actions.values()]
     assert len(set(short)) == len(short)
     assert actions[View.INTRODUCTIONS].icon().cacheKey() != actions[View.INTRO_STEPS].icon().cacheKey()
+
+
+def test_a_write_that_changes_nothing_due_keeps_the_cards(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk
+) -> None:
+    populate_demo(db, people=40)
+    window = make_window(view="due")
+    page = window.navigation.current_page()
+    assert isinstance(page, DueView)
+    qtbot.waitUntil(lambda: not page.loading and bool(page.rows), timeout=10_000)
+    cards = list(page.rows)
+    someone = next(r for r in window.model.all_rows() if r.title)
+    with qtbot.waitSignal(page.refreshed, timeout=10_000):  # a title changes: the Due list does not
+        window.ops.run(lambda: db.contacts.update(db.contacts.get(someone.id).replace(title="Chief Listener")))
+    assert page.rows == cards and all(not c.isHidden() for c in cards)
+    first = page.rows[0].item
+    with qtbot.waitSignal(page.refreshed, timeout=10_000):  # snoozing the first card changes it: rebuilt
+        page.snooze(first)
+    assert first not in [r.item for r in page.rows]

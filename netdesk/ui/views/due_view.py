@@ -150,6 +150,7 @@ class DueView(QWidget):
         self._expanded: set[Section] = set()
         self.today_limit: int | None = None  # None: as set in Preferences
         self._loaded_for: date | None = None
+        self._built_for: date | None = None  # the day the cards were written for
         self._arranged = arrange([], 0)
         self.active_dialog: QDialog | None = None
         self.loading = False
@@ -233,9 +234,21 @@ class DueView(QWidget):
         if self._load_error_shown:
             self._load_error_shown = False
             self.error_label.hide()
+        unchanged = (
+            bool(self.rows)
+            and self._built_for == self._loaded_for  # the cards' words are relative to the day ("3 days ago")
+            and arranged.limit == self._arranged.limit
+            and arranged.items == self.items
+        )
         self.items = arranged.items
         self._arranged = arranged
-        self._rebuild()
+        if unchanged:
+            # A write that changed nothing on this list (most writes): its cards stay, rebuilding them held the GUI
+            # thread for 50-70 ms on 100,000 contacts.
+            n = len(self.items)
+            self.summary_label.setText(f"{n} thing{'s' if n != 1 else ''} to do" if n else self._nothing_due())
+        else:
+            self._rebuild()
         self.refreshed.emit()
 
     def _load_failed(self, generation: int, exc: BaseException) -> None:
@@ -282,6 +295,7 @@ class DueView(QWidget):
         self._rebuild()
 
     def _rebuild(self) -> None:
+        self._built_for = self._loaded_for
         while self._list.count():
             child = self._list.takeAt(0)
             widget = child.widget() if child is not None else None

@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
             edits.delete_contacts,
         )
         self.page_actions = edits.page_actions
+        self._show_detail, self._sync_actions = contacts.show_detail, self.sync_actions  # names other branches use
         self.import_finished, self.import_files = transfer.import_finished, transfer.import_files
         self.export_scopes, self.back_up_now, self.show_backups = (
             transfer.export_scopes,

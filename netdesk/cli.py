@@ -215,7 +215,9 @@ from netdesk import cli_sync  # noqa: E402
 _register("account", "add, list or remove CardDAV accounts", cli_sync.configure_account, cli_sync.run_account)
 _register("sync", "two-way sync with the CardDAV accounts", cli_sync.configure_sync, cli_sync.run_sync)
 
-from netdesk import cli_practices  # noqa: E402  (registers its commands; it imports this module's helpers)
+from netdesk import cli_practices  # noqa: E402
+
+cli_practices.register(_register)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

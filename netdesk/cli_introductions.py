@@ -1,4 +1,4 @@
-"""`netdesk intro`: introductions from the command line, the same workflow as the Intros page.
+"""`netdesk intro`: introductions from the command line, the same workflow as the Intro tracker page.
 
     netdesk intro ask --via PRIYA (--to GRACE | --target "Globex's CTO") [--why TEXT] [--date D]
     netdesk intro make A B [--why TEXT] [--date D]          # double opt-in: you ask both first

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from netdesk import cli_introductions
-from netdesk.cli import EXIT_ERROR, EXIT_OK, _register
-from netdesk.cli_networking import iso_date
+from netdesk.cli_networking import Register, iso_date
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.network_json import is_network_file
+
+EXIT_OK = 0  # as in cli.py (not imported from it: cli imports this module)
+EXIT_ERROR = 1
 
 
 def _print_json(value: Any) -> None:
@@ -203,17 +205,17 @@ def _cmd_contribute(nd: NetDesk, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_register("demo", "write the demo network into a database (--db PATH)", _configure_demo, _cmd_demo)
-_register("intros", "print the introductions you asked for and made, with their steps", _configure_json, _cmd_intros)
-_register("goals", "print your goals with their progress", _configure_json, _cmd_goals)
-_register(
-    "help-with", "print who could help with something, from people's offers", _configure_help_with, _cmd_help_with
-)
-_register(
-    "contribute",
-    "log a post, article, talk, answer, newsletter or open-source work",
-    _configure_contribute,
-    _cmd_contribute,
-)
-_register("met-at", "print who you met at a community or event", _configure_met_at, _cmd_met_at)
-cli_introductions.register(_register)
+def register(add: Register) -> None:
+    """The commands for the practices (``cli.py`` calls this, as it does ``cli_networking.register``)."""
+    add("demo", "write the demo network into a database (--db PATH)", _configure_demo, _cmd_demo)
+    add("intros", "print the introductions you asked for and made, with their steps", _configure_json, _cmd_intros)
+    add("goals", "print your goals with their progress", _configure_json, _cmd_goals)
+    add("help-with", "print who could help with something, from people's offers", _configure_help_with, _cmd_help_with)
+    add(
+        "contribute",
+        "log a post, article, talk, answer, newsletter or open-source work",
+        _configure_contribute,
+        _cmd_contribute,
+    )
+    add("met-at", "print who you met at a community or event", _configure_met_at, _cmd_met_at)
+    cli_introductions.register(add)

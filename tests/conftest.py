@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -12,6 +15,9 @@ from types import ModuleType
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test may write the user's real settings (~/.config/NetDesk): QSettings() in this process and in every app or
+# CLI a test starts reads and writes a throw-away folder instead (tests/ui/conftest.py also gives each test its own).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="netdesk-test-config-")
 # No test may read or write the user's real keyring; tests of the keyring path install an in-memory one.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 # Helpers shared by tests and benchmarks (carddav_servers.py) are imported by name.
@@ -19,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from netdesk.services import NetDesk, open_netdesk
 
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Real-world vCards and CSVs from other projects, copied into the repository (see its SOURCES.md) so that a bare
 # clone runs every test. GPL-licensed folders among them are test input only, never shipped.

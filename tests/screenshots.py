@@ -60,6 +60,14 @@ def main(out: Path) -> int:
                 target = out / f"{view.value}-{theme}-{width}x{height}.png"
                 window.grab().save(str(target))
                 written += 1
+                if view is View.CONTACTS:  # the detail pane's other tabs too
+                    for tab in ("Networking", "Timeline"):
+                        window.detail.show_tab(tab)
+                        settle(app)
+                        window.grab().save(str(out / f"contacts-{tab.lower()}-{theme}-{width}x{height}.png"))
+                        written += 1
+                    window.detail.show_tab("Overview")
+    window.ops.close_writes()
     window.tasks.close()
     nd.close()
     print(f"{written} screenshots in {out}")

@@ -27,7 +27,7 @@ from netdesk.core.versions import three_way
 from netdesk.db import repository as repo
 from netdesk.db import stars
 from netdesk.db.engine import write_transaction
-from netdesk.db.tables import Contact, ContactHistory, InteractionParticipant, Tag
+from netdesk.db.tables import Contact, ContactHistory, ContactPhoto, InteractionParticipant, Tag
 from netdesk.services.bulk_reads import (
     DEFAULT_BATCH,
     BatchFact,
@@ -60,6 +60,21 @@ class ContactService:
         # the GIL, stalling the GUI thread that waits for this worker (see services/collector.py).
         with paused_collector(), self._sessions() as s:
             return repo.list_rows(s, ids)
+
+    def photo_ids(self) -> frozenset[int]:
+        """The contacts that have a photo (the list shows it instead of their initials): one primary-key scan."""
+        with self._sessions() as s:
+            return frozenset(s.scalars(select(ContactPhoto.contact_id)))
+
+    def photos(self, ids: Sequence[int]) -> dict[int, bytes]:
+        """The photos of ``ids`` (those that have one), for the avatars of the rows on screen."""
+        found: dict[int, bytes] = {}
+        with self._sessions() as s:
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                query = select(ContactPhoto.contact_id, ContactPhoto.data).where(ContactPhoto.contact_id.in_(chunk))
+                found.update((cid, bytes(data)) for cid, data in s.execute(query))
+        return found
 
     def search_ids(self, query: str = "", tag: str | None = None, starred: bool = False) -> list[int]:
         with paused_collector(), self._sessions() as s:

@@ -26,8 +26,8 @@ from netdesk.db.rows import PreparedContact, prepare_contact
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import CardError, parse_card_checked
 from netdesk.io.vcard_stream import ParsedCard, stream_vcard_file
+from netdesk.services.contact_import import ImportCancelled, import_contacts_in
 from netdesk.services.formats import CancelCheck, Progress
-from netdesk.services.importing import ImportCancelled, import_contacts_in
 
 
 class ChangedContacts:

@@ -33,8 +33,9 @@ from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
+from netdesk.services.contact_import import ImportCancelled, import_contacts_in
 from netdesk.services.exchanges import contacts_with_history, refresh_exchange_facts, refresh_from_added
-from netdesk.services.importing import CancelCheck, ImportCancelled, Progress, import_contacts_in
+from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.invitations import store_pending_invitations
 from netdesk.services.owner import fill_from_linkedin
 from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids

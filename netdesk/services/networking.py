@@ -579,6 +579,12 @@ class NetworkingService:
         with self._sessions() as s:
             return self._strength_scores(s, None, today)
 
+    def strength_scores_of(self, ids: Sequence[int], today: date | None = None) -> dict[int, int]:
+        """Scores of ``ids`` (those above 0; the others are 0): after a write about a few people."""
+        today = _today(today)
+        with self._sessions() as s:
+            return self._strength_scores(s, ids, today)
+
     def strength_fact(self, today: date | None = None) -> Callable[[Session, Sequence[int]], dict[int, object]]:
         """Strength on ``today`` as a fact of a streamed list (``services.bulk_reads``), read in the list's session.
 

@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import Written
-from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.errors import EditConflict, NetDeskError, ValidationError
 from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
+from netdesk.core.validation import validate_contact
 from netdesk.services.contacts import ContactService
-from netdesk.ui.edit_conflict_dialog import save_merging
-from netdesk.ui.ops import write_directly
+from netdesk.ui.edit_conflict_dialog import ask_to_resolve, save_merging
+from netdesk.ui.ops import failure_text, write_directly
 from netdesk.ui.widgets.error_label import error_label
 
 PHOTO_SIZE = 96
@@ -290,6 +291,12 @@ class BirthdayEditor(QWidget):
             raise ValidationError("birthday", "That day does not exist in that month.") from None
 
 
+# (the write, what to do with the saved contact, what to do with a failure)
+WriteLater = Callable[
+    [Callable[[], Written[ContactDTO]], Callable[[ContactDTO], None], Callable[[BaseException], None]], None
+]
+
+
 class ContactDialog(QDialog):
     """Saves through the service itself so that a ValidationError keeps the dialog open with the message shown."""
 
@@ -300,11 +307,15 @@ class ContactDialog(QDialog):
         known_tags: Sequence[str] = (),
         parent: QWidget | None = None,
         write: Callable[[Callable[[], Written[ContactDTO]]], ContactDTO] = write_directly,
+        write_later: WriteLater | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("contactDialog")
         self._contacts = contacts
-        self._write = write  # the window's Ops.run_now: undo entry and bus
+        self._write = write  # for a dialog without a window: written here and now
+        # The window's Ops.run: written on the writer thread, then the undo entry and the bus; the dialog closes
+        # when the write is done, or shows its error beside the field.
+        self._write_later = write_later
         self.original = contact
         self.saved: ContactDTO | None = None
         c = contact or ContactDTO()
@@ -403,7 +414,8 @@ class ContactDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("saveButton")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("cancelButton")
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("cancelButton")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         outer = QVBoxLayout(self)
@@ -574,6 +586,10 @@ class ContactDialog(QDialog):
         self._clear_errors()
         try:
             dto = self.contact()
+            if self._write_later is not None:
+                validate_contact(dto)  # the same rules the service applies, at once (the write runs on a worker)
+                self._save_later(dto, self.original)
+                return
             if self.original is None:
                 self.saved = self._write(lambda: self._contacts.create(dto))
             else:
@@ -581,13 +597,50 @@ class ContactDialog(QDialog):
                 self.saved = save_merging(
                     lambda c, base: self._write(lambda: self._contacts.update(c, base=base)), dto, self.original, self
                 )
-        except ValidationError as exc:
-            self._show_error(self._error_label_for(exc.field), exc.message)
-            return
-        except NetDeskError as exc:
-            self._show_error(self.form_error, str(exc))
+        except Exception as exc:
+            self._show_failure(exc)
             return
         self.accept()
+
+    def _save_later(self, dto: ContactDTO, base: ContactDTO | None) -> None:
+        contacts = self._contacts
+        if self.original is None:
+            write: Callable[[], Written[ContactDTO]] = lambda: contacts.create(dto)  # noqa: E731
+        else:
+            write = lambda: contacts.update(dto, base=base)  # noqa: E731
+        self._set_saving(True)
+        assert self._write_later is not None
+        self._write_later(write, self._saved_later, lambda exc: self._save_failed(exc))
+
+    def _set_saving(self, saving: bool) -> None:
+        """While the write runs, Save and Cancel wait (the dialog closes when it is done)."""
+        self.save_button.setEnabled(not saving)
+        self.cancel_button.setEnabled(not saving)
+        self.save_button.setText("Saving…" if saving else "Save")
+
+    def _saved_later(self, saved: ContactDTO) -> None:
+        self._set_saving(False)
+        self.saved = saved
+        self.accept()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        if isinstance(exc, EditConflict):
+            # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
+            chosen = ask_to_resolve(exc, self)
+            if chosen is not None:
+                self._save_later(chosen, exc.current)
+                return
+            exc = NetDeskError(f"Not saved: {exc}")
+        self._show_failure(exc)
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
+            self._show_error(self._error_label_for(exc.field), exc.message)
+        elif isinstance(exc, NetDeskError):
+            self._show_error(self.form_error, str(exc))
+        else:
+            self._show_error(self.form_error, failure_text(exc))
 
     def _error_label_for(self, field: str) -> QLabel:
         if field == "name" and self.kind() is ContactKind.ORGANIZATION:

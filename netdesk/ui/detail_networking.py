@@ -433,7 +433,7 @@ class NetworkingPanel(QWidget):
                 widget.deleteLater()
 
     def text(self) -> str:
-        if self.contact is None or not self.isVisible():
+        if self.contact is None or self.isHidden():  # shown in its tab, even when another tab is in front
             return ""
         labels = [
             w.text()

@@ -1,4 +1,5 @@
-"""The right-hand pane: every field of the selected contact, then its timeline newest first."""
+"""The right-hand pane, in three tabs: Overview (every field), Networking (strength, rhythm, favours, goals, "Who can
+introduce me?"…) and Timeline (newest first). Each tab scrolls on its own, so nothing is cut off below the fold."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSplitter,
+    QTabWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -39,6 +40,7 @@ from netdesk.ui.detail_networking import NetworkingPanel, PersonFacts
 from netdesk.ui.icons import action_icon
 from netdesk.ui.safe_text import plain_tooltip, safe_link, web_address
 from netdesk.ui.theme import secondary_text
+from netdesk.ui.widgets.avatar import draw_initials
 
 PHOTO_URL = QUrl("netdesk-photo:current")
 PHOTO_PX = 88
@@ -104,7 +106,7 @@ def _points_html(points: Sequence[ContactPoint], scheme: str = "") -> list[str]:
 
 def contact_html(c: ContactDTO, members: Sequence[ContactRow] | None) -> str:
     parts: list[str] = []
-    photo = '<img src="netdesk-photo:current" style="float:right">' if c.photo else ""
+    photo = '<img src="netdesk-photo:current" style="float:right">'  # the photo, or the initials (show_contact)
     parts.append(f"<table width='100%'><tr><td><h2 style='margin:0'>{escape(c.name)}</h2>")
     sub: list[str] = []
     if c.kind is ContactKind.ORGANIZATION:
@@ -227,19 +229,20 @@ class DetailPane(QWidget):
         t_layout.addLayout(header)
         t_layout.addWidget(self.timeline_list)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("detailSplitter")
-        self.splitter.addWidget(self.browser)
-        self.splitter.addWidget(timeline)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.browser, "Overview")
+        self.tabs.addTab(timeline, "Timeline")  # the tab shown stays as the user moves from contact to contact
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self._timeline_page = timeline
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         star_row = QHBoxLayout()
         star_row.addStretch(1)
         star_row.addWidget(self.star_button)
         layout.addLayout(star_row)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.tabs)
         self.show_nothing()
 
     def attach(self, nd: NetDesk) -> NetworkingPanel:
@@ -254,14 +257,32 @@ class DetailPane(QWidget):
         scroll.setObjectName("networkingScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the panel wraps instead
         scroll.setWidget(panel)
-        self.splitter.insertWidget(1, scroll)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([300, 300, 200])  # in proportion: details, networking, timeline
+        self.tabs.insertTab(1, scroll, "Networking")
+        self.tabs.setTabToolTip(1, "Strength, rhythm, favours, relationships, goals and who can introduce you")
         self.networking = panel
         if self.contact is not None:
             panel.show_contact(self.contact)
         return panel
+
+    def show_tab(self, name: str) -> None:
+        """Bring the tab called ``name`` (Overview, Networking, Timeline) to the front."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index).split(" (")[0] == name:
+                self.tabs.setCurrentIndex(index)
+                return
+        raise KeyError(name)
+
+    def _tab_shown(self, _index: int) -> None:
+        # A tab resized while hidden (the window resized with another tab in front) keeps its children laid out
+        # for the old width: lay them out again for the width they have now, or the right side is cut off.
+        page = self.tabs.currentWidget()
+        inner = page.widget() if isinstance(page, QScrollArea) else page
+        layout = inner.layout() if inner is not None else None
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
 
     def load_facts(self, contact: ContactDTO) -> PersonFacts | None:
         """The networking section's facts for ``contact``: service reads only, safe on a worker thread."""
@@ -274,6 +295,7 @@ class DetailPane(QWidget):
         self.browser.setHtml(f"<p style='color:{_quiet()}; margin-top:24px' align='center'>{escape(message)}</p>")
         self.timeline_list.clear()
         self.timeline_title.setText("<b>Timeline</b>")
+        self.tabs.setTabText(self.tabs.indexOf(self._timeline_page), "Timeline")
         self.log_button.setEnabled(False)
         self._show_star(None)
 
@@ -287,13 +309,14 @@ class DetailPane(QWidget):
         """Show ``contact``; the networking section reads its facts here unless ``facts`` (from ``load_facts``)."""
         self.contact = contact
         document: QTextDocument = self.browser.document()
-        if contact.photo:
-            image = QImage.fromData(contact.photo)
-            if not image.isNull():
-                image = image.scaled(
-                    PHOTO_PX, PHOTO_PX, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-                )
-            document.addResource(QTextDocument.ResourceType.ImageResource, PHOTO_URL, image)
+        image = QImage.fromData(contact.photo) if contact.photo else QImage()
+        if not image.isNull():
+            image = image.scaled(
+                PHOTO_PX, PHOTO_PX, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        else:  # no photo (or one that does not decode): the initials, as in the list
+            image = draw_initials(contact.name, PHOTO_PX, contact.kind is ContactKind.ORGANIZATION)
+        document.addResource(QTextDocument.ResourceType.ImageResource, PHOTO_URL, image)
         self.browser.setHtml(contact_html(contact, members))
         if self.networking is not None:
             self.networking.show_contact(contact, facts)
@@ -312,6 +335,8 @@ class DetailPane(QWidget):
         self.timeline_title.setText(
             f"<b>Timeline</b> ({len(timeline)})" if timeline else "<b>Timeline</b> — nothing logged yet"
         )
+        index = self.tabs.indexOf(self._timeline_page)
+        self.tabs.setTabText(index, f"Timeline ({len(timeline)})" if timeline else "Timeline")
 
     def _show_star(self, contact: ContactDTO | None) -> None:
         starred = contact is not None and contact.starred

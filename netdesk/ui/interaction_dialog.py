@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import ChangeSet, Written
-from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.errors import EditConflict, NetDeskError, ValidationError
 from netdesk.core.exchange import implausible_reason
 from netdesk.core.model import (
     Channel,
@@ -42,8 +43,8 @@ from netdesk.core.model import (
 )
 from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
-from netdesk.ui.edit_conflict_dialog import save_merging
-from netdesk.ui.ops import write_directly
+from netdesk.ui.edit_conflict_dialog import ask_to_resolve, save_merging
+from netdesk.ui.ops import failure_text, write_directly
 from netdesk.ui.widgets.error_label import error_label
 
 # The kinds a person logs by hand; "connected" and "connection request" come from LinkedIn imports.
@@ -116,6 +117,20 @@ class ContactPicker(QDialog):
         return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0]
 
 
+# (the write, what to do with the saved interaction, what to do with a failure)
+WriteLater = Callable[
+    [Callable[[], Written[InteractionDTO]], Callable[[InteractionDTO], None], Callable[[BaseException], None]], None
+]
+
+
+class _Plan(NamedTuple):
+    """What the write needs from the form, read on the GUI thread before it starts (widgets stay there)."""
+
+    introduction: bool
+    introducer: tuple[int, str] | None
+    goals: set[int]
+
+
 class InteractionDialog(QDialog):
     def __init__(
         self,
@@ -126,9 +141,13 @@ class InteractionDialog(QDialog):
         parent: QWidget | None = None,
         networking: NetworkingService | None = None,
         write: Callable[[Callable[[], Written[InteractionDTO]]], InteractionDTO] = write_directly,
+        write_later: WriteLater | None = None,
     ) -> None:
         super().__init__(parent)
-        self._write = write  # the window's Ops.run_now: one undo entry for the log and its goal links
+        self._write = write  # for a dialog without a window: written here and now
+        # The window's Ops.run: the log and its goal links written on the writer thread as one undo step; the
+        # dialog closes when it is done, or shows the refusal beside the field.
+        self._write_later = write_later
         self.setObjectName("interactionDialog")
         self.setWindowTitle("Edit interaction" if interaction else "Log interaction")
         self.resize(520, 560)
@@ -229,6 +248,7 @@ class InteractionDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("saveButton")
+        self.cancel_button = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -349,41 +369,72 @@ class InteractionDialog(QDialog):
             bad = implausible_reason(dto.occurred_at.replace(tzinfo=None), datetime.now())
             if bad is not None:
                 raise ValidationError("occurred_at", f"Cannot log this interaction: the {bad}.")
+            if self._write_later is not None:
+                self._save_later(dto, self.original)
+                return
             # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
             self.saved = save_merging(
-                lambda i, base: self._write(lambda: self._save_all(i, base)), dto, self.original, self
+                lambda i, base: self._write(lambda: self._save_all(i, base, self._plan())), dto, self.original, self
             )
-        except ValidationError as exc:
+        except NetDeskError as exc:
+            self._show_failure(exc)
+            return
+        self.accept()
+
+    def _plan(self) -> _Plan:
+        return _Plan(self.logs_introduction, self.introducer, self.checked_goal_ids())
+
+    def _save_later(self, dto: InteractionDTO, base: InteractionDTO | None) -> None:
+        plan = self._plan()
+        if plan.introduction:  # the form's own rules, at once (the write runs on a worker)
+            _introduced(dto, plan.introducer)
+        self._set_saving(True)
+        assert self._write_later is not None
+        self._write_later(lambda: self._save_all(dto, base, plan), self._saved_later, self._save_failed)
+
+    def _set_saving(self, saving: bool) -> None:
+        self.save_button.setEnabled(not saving)
+        self.cancel_button.setEnabled(not saving)
+
+    def _saved_later(self, saved: InteractionDTO) -> None:
+        self._set_saving(False)
+        self._goal_links = self.checked_goal_ids()
+        self.saved = saved
+        self.accept()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        if isinstance(exc, EditConflict):
+            chosen = ask_to_resolve(exc, self)
+            if chosen is not None:
+                self._save_later(chosen, exc.current)
+                return
+            exc = NetDeskError(f"Not saved: {exc}")
+        self._show_failure(exc)
+
+    def _show_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError):
             label = {"summary": self.summary_error, "participants": self.participants_error}.get(
                 exc.field, self.form_error
             )
             label.setText(exc.message)
-            label.show()
-            return
-        except NetDeskError as exc:
-            self.form_error.setText(str(exc))
-            self.form_error.show()
-            return
-        self.accept()
+        else:
+            label = self.form_error
+            label.setText(str(exc) if isinstance(exc, NetDeskError) else failure_text(exc))
+        label.show()
 
-    def _save_all(self, dto: InteractionDTO, base: InteractionDTO | None = None) -> Written[InteractionDTO]:
-        if self.logs_introduction:
-            written = self._log_introduction(dto)
+    def _save_all(self, dto: InteractionDTO, base: InteractionDTO | None, plan: _Plan) -> Written[InteractionDTO]:
+        """The log (or its edit) and its goal links: one write, safe on the writer thread (reads no widget)."""
+        if plan.introduction:
+            written = self._log_introduction(dto, plan.introducer)
         else:
             written = self._timeline.log(dto) if self.original is None else self._timeline.update(dto, base=base)
-        return Written(written.value, written.changes | self._save_goal_links(written.value))
+        return Written(written.value, written.changes | self._save_goal_links(written.value, plan.goals))
 
-    def _log_introduction(self, dto: InteractionDTO) -> Written[InteractionDTO]:
+    def _log_introduction(self, dto: InteractionDTO, introducer: tuple[int, str] | None) -> Written[InteractionDTO]:
         assert self._networking is not None
-        introduced = [p.contact_id for p in dto.participants if p.role is ParticipantRole.PARTICIPANT]
-        if self.introducer is None:
-            raise ValidationError("introducer", "Pick who made the introduction.")
-        if len(introduced) != 2:
-            raise ValidationError("participants", "An introduction brings together exactly two people.")
-        first, second = introduced
-        written = self._networking.log_introduction(
-            self.introducer[0], first, second, when=dto.occurred_at, notes=dto.notes
-        )
+        who, first, second = _introduced(dto, introducer)
+        written = self._networking.log_introduction(who, first, second, when=dto.occurred_at, notes=dto.notes)
         logged = written.value
         # log_introduction writes its own summary ("X introduced A and B"); keep what the user typed instead.
         changes: dict[str, object] = {"channel": dto.channel, "direction": dto.direction}
@@ -394,17 +445,27 @@ class InteractionDialog(QDialog):
             return Written(updated.value, written.changes | updated.changes)
         return written
 
-    def _save_goal_links(self, saved: InteractionDTO) -> ChangeSet:
+    def _save_goal_links(self, saved: InteractionDTO, wanted: set[int]) -> ChangeSet:
         if self._networking is None or saved.id is None:
             return ChangeSet()
-        wanted = self.checked_goal_ids()
         changes = ChangeSet()
         for goal_id in wanted - self._goal_links:
             changes |= self._networking.link_interaction(goal_id, saved.id).changes
         for goal_id in self._goal_links - wanted:
             changes |= self._networking.unlink_interaction(goal_id, saved.id).changes
-        self._goal_links = wanted
+        if self._write_later is None:
+            self._goal_links = wanted
         return changes
+
+
+def _introduced(dto: InteractionDTO, introducer: tuple[int, str] | None) -> tuple[int, int, int]:
+    """(introducer, first, second) of an introduction being logged, or the ValidationError saying what is missing."""
+    introduced = [p.contact_id for p in dto.participants if p.role is ParticipantRole.PARTICIPANT]
+    if introducer is None:
+        raise ValidationError("introducer", "Pick who made the introduction.")
+    if len(introduced) != 2:
+        raise ValidationError("participants", "An introduction brings together exactly two people.")
+    return introducer[0], introduced[0], introduced[1]
 
 
 def _qdatetime(value: datetime) -> QDateTime:

@@ -13,12 +13,13 @@ contacts), one run at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QStackedWidget, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QToolBar, QWidget
 
 from netdesk.core.changes import ChangeSet
 from netdesk.ui.icons import action_icon
@@ -27,10 +28,13 @@ from netdesk.ui.page_actions import NOTHING, ActionPage, PageActions
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
-    from netdesk.ui.main_window import MainWindow
+    from netdesk.ui.controllers.contact_list import ContactListController
+    from netdesk.ui.controllers.database import DatabaseController
+    from netdesk.ui.controllers.host import Host
 
 SETTINGS_KEY = "navigation/view"
 STRENGTH_DELAY_MS = 400  # after a burst of edits, recompute the strengths once
+PARTIAL_STRENGTHS = 1000  # a write about more contacts than this (an import, its undo) recomputes everyone's
 
 
 def _shows(view: View, changes: ChangeSet) -> bool:
@@ -67,9 +71,10 @@ VIEW_INFO = {
     View.DUE: ("&Due", "Due", "due"),
     View.TIMELINE: ("&Timeline", "Timeline", "timeline"),
     View.GOALS: ("&Goals", "Goals", "goal"),
-    View.INTRODUCTIONS: ("&Who can introduce me?", "Introductions", "introduce"),
+    # Two pages about introductions, named apart: finding who could introduce you, and the asks you track.
+    View.INTRODUCTIONS: ("&Who can introduce me?", "Find introducer", "introduce"),
     View.DASHBOARD: ("Das&hboard", "Dashboard", "dashboard"),
-    View.INTRO_STEPS: ("&Introductions: asks and double opt-in", "Intros", "introduce"),
+    View.INTRO_STEPS: ("&Introductions: asks and double opt-in", "Intro tracker", "intro-steps"),
     View.COMMUNITIES: ("C&ommunities and events", "Communities", "organization"),
     View.CONTRIBUTIONS: ("Contri&butions", "Contributions", "star"),
     View.OFFERS: ("O&ffers and needs", "Offers", "favour"),
@@ -88,9 +93,20 @@ class Navigation(QObject):
     view_changed = Signal(str)
     strengths_loaded = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        host: Host,
+        contacts: ContactListController,
+        database: DatabaseController,
+        contact_actions: Callable[[], PageActions],
+        view_menu: QMenu | None = None,
+    ) -> None:
         super().__init__(window)
         self.window = window
+        self.host = host
+        self.list = contacts
+        self._contact_actions = contact_actions
         self.views: dict[View, QWidget] = {}
         self._stale: set[View] = set()
         self._strength_generation = 0
@@ -99,7 +115,10 @@ class Navigation(QObject):
         self._strength_timer = QTimer(self)
         self._strength_timer.setSingleShot(True)
         self._strength_timer.setInterval(STRENGTH_DELAY_MS)
-        self._strength_timer.timeout.connect(self.compute_strengths)
+        self._strength_timer.timeout.connect(self._strengths_after_changes)
+        self._strength_ids: set[int] | None = set()  # whose strengths the next run after a write recomputes
+        self._again_ids: set[int] | None = set()  # for the run queued while one is under way (None: everyone)
+        self._scores: dict[int, int] | None = None  # the scores shown (None: not computed yet)
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("viewStack")
@@ -132,21 +151,20 @@ class Navigation(QObject):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         self.toolbar.addActions(list(self.actions.values()))
         window.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.toolbar)
-        menu = getattr(window, "view_menu", None)
-        if menu is not None:
-            first = menu.actions()[0] if menu.actions() else None
-            menu.insertActions(first, list(self.actions.values()))
-            menu.insertSeparator(first)
+        if view_menu is not None:  # the pages first, above the window's own View entries
+            first = view_menu.actions()[0] if view_menu.actions() else view_menu.addSeparator()
+            view_menu.insertActions(first, list(self.actions.values()))
+            view_menu.insertSeparator(first)
 
-        detail = window.detail
+        detail = contacts.detail
         detail.attach(self.nd)
         detail.introductions_requested.connect(self.show_introductions)
-        window.contacts_loaded.connect(self._everything_changed)
-        window.bus.changed.connect(self._changes_published)
-        window.database_changed.connect(lambda _path: self._database_switched())
-        window.database_closing.connect(self._stop_view_loads)
+        contacts.contacts_loaded.connect(self._everything_changed)
+        host.bus.changed.connect(self._changes_published)
+        database.database_changed.connect(lambda _path: self._database_switched())
+        database.database_closing.connect(self._stop_view_loads)
         # Typing a search only makes sense over the list.
-        window.search_edit.textEdited.connect(lambda _text: self.show_view(View.CONTACTS))
+        contacts.search_edit.textEdited.connect(lambda _text: self.show_view(View.CONTACTS))
 
         self.current = View.CONTACTS
         self.actions[View.CONTACTS].setChecked(True)
@@ -154,7 +172,7 @@ class Navigation(QObject):
 
     @property
     def nd(self) -> NetDesk:
-        return self.window.nd  # the window can switch to another database (File → Open database)
+        return self.host.nd  # the window can switch to another database (File → Open database)
 
     def _stop_view_loads(self) -> None:
         """Views loading in the background (the Due list) finish before the old database is closed."""
@@ -174,15 +192,17 @@ class Navigation(QObject):
         # The old database's task runner was closed: a strength run under way will never report back.
         self._strength_running = self._strength_again = False
         self._strength_generation += 1
-        self.window.model.forget_strengths()
-        self.window.detail.attach(self.nd)
+        self._scores = None
+        self._strength_ids = self._again_ids = set()
+        self.list.model.forget_strengths()
+        self.list.detail.attach(self.nd)
         self.show_view(View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS)
 
     # --- pages -------------------------------------------------------------------------------------------
 
     def home_view(self) -> View:
         """The view the user left the window on; Due on first start once there are contacts, else Contacts."""
-        stored = self.window.settings.value(SETTINGS_KEY)
+        stored = self.host.settings.value(SETTINGS_KEY)
         if isinstance(stored, str) and stored in View.__members__.values():
             return View(stored)
         return View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS
@@ -220,7 +240,7 @@ class Navigation(QObject):
         if ask is not None:
             ask.connect(self.start_ask)
         if isinstance(page, ActionPage):
-            page.actions_changed.connect(self.window._sync_actions)  # type: ignore[attr-defined]
+            page.actions_changed.connect(self.host.sync_actions)  # type: ignore[attr-defined]
         return page
 
     def start_ask(self, introducer_id: int, introducer_name: str, target_id: int, target: str) -> None:
@@ -236,23 +256,23 @@ class Navigation(QObject):
             self._refresh(view)
         elif view is View.CONTACTS and self.current is not View.CONTACTS:
             # Goal links or relationships may have changed in a view: show the detail as it is now.
-            selected = self.window.selected_id()
+            selected = self.list.selected_id()
             if selected is not None:
-                self.window.select_contact(selected)
+                self.list.select_contact(selected)
         self.stack.setCurrentWidget(page)
         self.actions[view].setChecked(True)
         changed = view is not self.current
         self.current = view
         if remember:
-            self.window.settings.setValue(SETTINGS_KEY, view.value)
+            self.host.settings.setValue(SETTINGS_KEY, view.value)
         if changed:
             self.view_changed.emit(view.value)
-        self.window._sync_actions()
+        self.host.sync_actions()
 
     def page_actions(self) -> PageActions:
         """What Edit and Delete mean on the page shown now."""
         if self.current is View.CONTACTS:
-            return self.window.page_actions()
+            return self._contact_actions()
         page = self.views.get(self.current)
         return page.page_actions() if isinstance(page, ActionPage) else NOTHING
 
@@ -268,20 +288,20 @@ class Navigation(QObject):
 
     def open_contact(self, contact_id: int) -> None:
         """A view asked for a contact: show the list with that contact selected (clearing filters that hide it)."""
-        window = self.window
+        contacts = self.list
         self.show_view(View.CONTACTS)
-        if window.select_contact(contact_id):
-            window.table.setFocus()
+        if contacts.select_contact(contact_id):
+            contacts.table.setFocus()
             return
 
         def select_when_shown() -> None:
-            window.search_finished.disconnect(select_when_shown)
-            window.select_contact(contact_id)
-            window.table.setFocus()
+            contacts.search_finished.disconnect(select_when_shown)
+            contacts.select_contact(contact_id)
+            contacts.table.setFocus()
 
-        window.search_finished.connect(select_when_shown)
-        if window.loaded:
-            window.clear_filters()
+        contacts.search_finished.connect(select_when_shown)
+        if contacts.loaded:
+            contacts.clear_filters()
         # else: the search after the rows load will show it
 
     # --- the quick log (Ctrl+L) ----------------------------------------------------------------------------
@@ -289,25 +309,25 @@ class Navigation(QObject):
     def selected_contact(self) -> tuple[int, str] | None:
         """The contact the current view has selected (the detail pane's on the Contacts page)."""
         if self.current is View.CONTACTS:
-            contact = self.window.detail.contact
+            contact = self.list.detail.contact
             return (contact.id, contact.name) if contact is not None and contact.id is not None else None
         selected = getattr(self.current_page(), "selected_contact", None)
         return selected() if selected is not None else None
 
     def quick_log(self) -> None:
         """Open the log dialog with the selected contact (if any) and now; the user adds people otherwise."""
-        window = self.window
+        host = self.host
         chosen = self.selected_contact()
         dialog = InteractionDialog(
             self.nd.timeline,
             [chosen] if chosen else [],
-            window.model.all_rows,
+            self.list.model.all_rows,
             None,
-            window,
+            self.window,
             networking=self.nd.networking,
-            write=window.ops.run_now,
+            write_later=host.ops.write_later,
         )
-        window._open(dialog, lambda: None)  # the bus refreshes what the log changed
+        host.open_dialog(dialog, lambda: None)  # the bus refreshes what the log changed
 
     # --- keeping views current -----------------------------------------------------------------------------
 
@@ -329,41 +349,72 @@ class Navigation(QObject):
         """A write or an undo: refresh the views that show what it changed (the hidden ones when next shown)."""
         self._mark_stale(changes)
         if changes.interactions or changes.networking or changes.contacts or changes.many_contacts:
+            # A person's strength depends on their own exchanges, favours and rhythm: a write about a few people
+            # recomputes theirs only (everyone's, on 100,000 contacts, held the GUI thread's share of the
+            # interpreter for a third of a second); a change that names nobody recomputes everyone's.
+            if self._strength_ids is not None and changes.contacts and len(changes.contacts) <= PARTIAL_STRENGTHS:
+                self._strength_ids |= changes.contacts
+            else:
+                self._strength_ids = None
             self._strength_timer.start()
 
     def _everything_changed(self) -> None:
         self._mark_stale()
         self.compute_strengths()
 
-    def compute_strengths(self) -> None:
-        """Recompute the Strength column in the background; a request during a run queues one more run."""
+    def _strengths_after_changes(self) -> None:
+        ids, self._strength_ids = self._strength_ids, set()
+        if ids is None or self._scores is None:
+            self.compute_strengths()
+        elif ids:
+            self.compute_strengths(ids)
+
+    def compute_strengths(self, ids: set[int] | None = None) -> None:
+        """Recompute the Strength column (of ``ids``, else of everyone) in the background; a request during a run
+        queues one more run."""
         self._strength_timer.stop()
         if self._strength_running:
+            if ids is None or self._again_ids is None:
+                self._again_ids = None
+            else:
+                self._again_ids |= ids
             self._strength_again = True
             return
         self._strength_running = True
         self._strength_generation += 1
         generation = self._strength_generation
         networking = self.nd.networking
-        self.window.tasks.submit(
-            networking.strength_scores,
-            lambda scores: self._strengths_done(generation, scores),
+        if ids is None:
+            work: Callable[[], dict[int, int]] = networking.strength_scores
+        else:
+            chosen = sorted(ids)
+            work = lambda: networking.strength_scores_of(chosen)  # noqa: E731
+        self.host.tasks.submit(
+            work,
+            lambda scores: self._strengths_done(generation, scores, ids),
             self._strengths_failed,
         )
 
-    def _strengths_done(self, generation: int, scores: dict[int, int]) -> None:
+    def _strengths_done(self, generation: int, scores: dict[int, int], ids: set[int] | None) -> None:
         self._strength_running = False
         if generation == self._strength_generation:
-            self.window.model.set_strengths(scores)
+            if ids is None or self._scores is None:
+                self._scores = dict(scores)
+            else:
+                for cid in ids:
+                    self._scores.pop(cid, None)
+                self._scores.update((cid, score) for cid, score in scores.items() if score > 0)
+            self.list.model.set_strengths(self._scores)
             self.strengths_loaded.emit()
         self._run_again()
 
     def _strengths_failed(self, exc: BaseException) -> None:
         self._strength_running = False
-        self.window.report_error(f"Could not compute relationship strengths: {exc}")
+        self.list.report_error(f"Could not compute relationship strengths: {exc}")
         self._run_again()
 
     def _run_again(self) -> None:
         if self._strength_again:
             self._strength_again = False
-            self.compute_strengths()
+            ids, self._again_ids = self._again_ids, set()
+            self.compute_strengths(ids)

@@ -1,10 +1,12 @@
 """The one write path of the GUI (Anki's CollectionOp is the model).
 
-``Ops.run`` calls a service write (on the GUI thread, or off it when it can take longer than a frame) inside the
-undo journal's recording, shows a failure one way (a dialog with one plain sentence, never a traceback), pushes
-the undo entry and publishes the write's ``ChangeSet`` on the bus. ``Ops.run_now`` is the same for dialogs that
-show validation errors inline: it raises instead of showing a dialog. Undo and redo replay the journal's SQL and
-publish the same change-set, so every view refreshes the same way whichever way the data changed.
+``Ops.run`` calls a service write inside the undo journal's recording: in a window on the window's one writer
+thread (writes run in the order they were asked for; even a log can take longer than a frame on a large database),
+on the GUI thread for an ``Ops`` without a window. Back on the GUI thread it shows a failure one way (a dialog with
+one plain sentence, never a traceback), pushes the undo entry and publishes the write's ``ChangeSet`` on the bus.
+``Ops.run_now`` writes on the GUI thread and raises instead of showing a dialog (small forms that show errors
+inline). Undo and redo replay the journal's SQL on the writer thread and publish the same change-set, so every
+view refreshes the same way whichever way the data changed.
 
 Views find the window's ``Ops`` with ``ops_for(widget)``; a view shown on its own (in a test) gets one without
 undo that still publishes nothing and shows errors the same way.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,9 +38,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-# Undos replaying more row changes than this run off the GUI thread (about a frame on a busy machine).
-BACKGROUND_STATEMENTS = 300
 
 
 def write_directly(fn: Callable[[], Written[T]]) -> T:
@@ -96,7 +96,64 @@ class Ops(QObject):
         self._undoable = undoable
         self._undo: list[UndoStep] = []
         self._redo: list[UndoStep] = []
-        self._busy = False
+        # What is queued on the writer and not finished yet, by kind: "write", "Undone", "Redone".
+        self._pending: Counter[str] = Counter()
+        self._writer: TaskRunner | None = None
+
+    # --- the writer thread ---------------------------------------------------------------------------------
+
+    def _writes(self) -> TaskRunner | None:
+        """One thread, so that writes and undos reach the database in the order the user made them (None: write
+        on the GUI thread, for an ``Ops`` without a window)."""
+        if self._tasks is None:
+            return None
+        if self._writer is None:
+            from netdesk.ui.workers import TaskRunner
+
+            self._writer = TaskRunner(self, max_threads=1)
+        return self._writer
+
+    def close_writes(self) -> None:
+        """Wait for every queued write (before the database it writes to is closed or replaced)."""
+        if self._writer is not None:
+            self._writer.close()  # their results are dropped: the history is cleared, or the window closes
+            self._writer = None
+        if self._pending.total():
+            self._pending.clear()
+            self._set_busy()
+
+    @property
+    def busy(self) -> bool:
+        """A write, an undo or a redo is running or queued (undo and redo wait for it)."""
+        return self._pending.total() > 0
+
+    def _submit(
+        self,
+        writer: TaskRunner,
+        kind: str,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        self._pending[kind] += 1
+        if self._pending.total() == 1:
+            self._set_busy()
+        else:
+            self.history_changed.emit()
+
+        def finished(result: Any) -> None:
+            self._end_pending(kind)
+            done(result)
+
+        def crashed(exc: BaseException) -> None:
+            self._end_pending(kind)
+            failed(exc)
+
+        writer.submit(work, finished, crashed)
+
+    def _end_pending(self, kind: str) -> None:
+        self._pending[kind] = max(0, self._pending[kind] - 1)
+        self._set_busy()
 
     # --- writing -------------------------------------------------------------------------------------------
 
@@ -136,12 +193,13 @@ class Ops(QObject):
         fn: Callable[[], Written[T]],
         on_done: Callable[[T], None] | None = None,
         *,
-        background: bool = False,
+        background: bool | None = None,
         title: str = "Could not save",
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        """Write (off the GUI thread with ``background``); a failure is shown as a dialog titled ``title``, or
-        handed to ``on_error`` (a form that shows it beside the field)."""
+        """Write on the writer thread (``background=False``: on the GUI thread, for a write known to be tiny); then
+        the undo entry and the bus on the GUI thread, and ``on_done``. A failure is shown as a dialog titled
+        ``title``, or handed to ``on_error`` (a form that shows it beside the field)."""
 
         def failed(exc: BaseException) -> None:
             if on_error is not None:
@@ -158,30 +216,29 @@ class Ops(QObject):
             elif written is not None and on_done is not None:
                 on_done(written.value)
 
-        if background and self._tasks is not None:
-            self._set_busy(True)
-
-            def finished(outcome: tuple[Written[T] | None, UndoStep | None, BaseException | None]) -> None:
-                self._set_busy(False)
-                done(outcome)
-
-            def crashed(exc: BaseException) -> None:
-                self._set_busy(False)
-                failed(exc)
-
-            self._tasks().submit(lambda: self._record(fn), finished, crashed)
+        writer = self._writes() if background is not False else None
+        if writer is not None:
+            self._submit(writer, "write", lambda: self._record(fn), done, failed)
         else:
             done(self._record(fn))
 
+    def write_later(
+        self, fn: Callable[[], Written[T]], on_done: Callable[[T], None], on_error: Callable[[BaseException], None]
+    ) -> None:
+        """``run`` for a form: its ``on_error`` shows the refusal beside the field (the dialogs' ``write_later``)."""
+        self.run(fn, on_done, on_error=on_error)
+
     # --- undo and redo -------------------------------------------------------------------------------------
 
+    # Undo waits for a write (its step is not on the stack yet) and for a redo, but not for another undo: pressing
+    # Ctrl+Z three times queues three undos, newest first, as the stack says.
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo) and not self._busy
+        return bool(self._undo) and not self._pending["write"] and not self._pending["Redone"]
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo) and not self._busy
+        return bool(self._redo) and not self._pending["write"] and not self._pending["Undone"]
 
     @property
     def undo_count(self) -> int:
@@ -213,7 +270,6 @@ class Ops(QObject):
         journal = self._netdesk().undo
 
         def done(reverse: UndoStep) -> None:
-            self._set_busy(False)
             target.append(reverse)
             self.history_changed.emit()
             self.message.emit(f"{verb}: {step.label or 'change'}")
@@ -221,15 +277,14 @@ class Ops(QObject):
             self.replayed.emit(step.changes)
 
         def failed(exc: BaseException) -> None:
-            self._set_busy(False)
             # The database moved on in a way the step cannot reverse (e.g. deleted for good since): drop it.
             self.history_changed.emit()
             what = "undo" if verb == "Undone" else "redo"
             show_error(self._parent, f"Could not {what}", f"Could not {what} {step.label}: {failure_text(exc)}")
 
-        self._set_busy(True)
-        if len(step.statements) > BACKGROUND_STATEMENTS and self._tasks is not None:
-            self._tasks().submit(lambda: journal.undo(step), done, failed)
+        writer = self._writes()
+        if writer is not None:
+            self._submit(writer, verb, lambda: journal.undo(step), done, failed)
             return
         try:
             reverse = journal.undo(step)
@@ -239,9 +294,8 @@ class Ops(QObject):
         else:
             done(reverse)
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.busy_changed.emit(busy)
+    def _set_busy(self) -> None:
+        self.busy_changed.emit(self.busy)
         self.history_changed.emit()
 
     # --- actions ---------------------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from netdesk.ui.icons import action_icon
 from netdesk.ui.safe_text import plain_tooltip
 
 if TYPE_CHECKING:
-    from netdesk.ui.main_window import MainWindow
+    from netdesk.ui.controllers.contact_list import ContactListController
+    from netdesk.ui.controllers.host import Host
 
 STARRED_ROLE = Qt.ItemDataRole.UserRole + 2  # on the rail's Starred entry (TAG_ROLE, UserRole + 1, is None there)
 
@@ -39,17 +40,18 @@ def star_target(rows: Sequence[ContactRow]) -> bool | None:
     return None if not rows else not all(r.starred for r in rows)
 
 
-def star_entry(window: MainWindow) -> tuple[str, Callable[[], None] | None]:
+def star_entry(host: Host, contact_list: ContactListController) -> tuple[str, Callable[[], None] | None]:
     """The list's context-menu entry for the selection: ("Star", handler), ("Unstar", handler) or disabled."""
-    rows = [r for r in (window.model.contact_row(i) for i in window.selected_ids()) if r is not None]
+    model = contact_list.model
+    rows = [r for r in (model.contact_row(i) for i in contact_list.selected_ids()) if r is not None]
     target = star_target(rows)
     if target is None:
         return "Star", None
     ids = [r.id for r in rows]
-    return ("Star" if target else "Unstar"), (lambda: set_star(window, ids, target))
+    return ("Star" if target else "Unstar"), (lambda: set_star(host, ids, target))
 
 
-def set_star(window: MainWindow, ids: Sequence[int], starred: bool) -> None:
+def set_star(host: Host, ids: Sequence[int], starred: bool) -> None:
     """Star or unstar ``ids`` through the window's one write path (undo, and every view refreshed from the bus)."""
-    contacts = window.nd.contacts
-    window.ops.run(lambda: contacts.set_starred(ids, starred), title="Could not change the star")
+    contacts = host.nd.contacts
+    host.ops.run(lambda: contacts.set_starred(ids, starred), title="Could not change the star")

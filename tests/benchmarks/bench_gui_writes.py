@@ -124,7 +124,7 @@ def main() -> int:
         if dialog is not window and dialog.isVisible():
             dialog.close()
 
-    undone = meter.measure(window.ops.undo, lambda: window.ops.can_redo)
+    undone = meter.measure(window.ops.undo, lambda: window.ops.can_redo and not window.ops.busy)
     assert_size("contacts after undoing the import", nd.contacts.count(), contacts)
 
     person = window.model.all_rows()[0].id
@@ -138,7 +138,7 @@ def main() -> int:
         )
         worst_log = max(
             worst_log,
-            meter.measure(lambda e=entry: window.ops.run(lambda: nd.timeline.log(e)), lambda: True),
+            meter.measure(lambda e=entry: window.ops.run(lambda: nd.timeline.log(e)), lambda: not window.ops.busy),
         )
     assert window.ops.undo_count == logs
 
@@ -161,6 +161,7 @@ def main() -> int:
         anchor_value=idle,
         target=target,
     )
+    window.ops.close_writes()
     window.tasks.close()
     nd.close()
     return 0

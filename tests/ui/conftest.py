@@ -91,6 +91,7 @@ def make_window(qtbot, db: NetDesk, settings_path: Path) -> Iterator[Callable[..
 
     yield make
     for window in windows:
+        window.ops.close_writes()
         window.tasks.close()
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
+from window_helpers import settle
 
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
 from netdesk.core.networking import DueKind
@@ -48,6 +49,7 @@ def test_strength_explained_and_cadence_change_updates_due(
     assert isinstance(dialog, QInputDialog)
     dialog.setIntValue(3)
     dialog.accept()
+    settle(qtbot, window)
     assert db.networking.cadence_of(grace) == (3, 3)
     assert panel(window).cadence_label.text() == "Cadence: every 3 days"
     # No exchange with her yet: the rhythm starts with the first one (never "overdue since she was added").
@@ -61,6 +63,7 @@ def test_strength_explained_and_cadence_change_updates_due(
     assert isinstance(dialog, QInputDialog)
     dialog.setIntValue(0)  # none of her own
     dialog.accept()
+    settle(qtbot, window)
     assert panel(window).cadence_label.text() == "Cadence: none"
     window.navigation.show_view(View.DUE)
     assert due_kinds(qtbot, window, grace) == set()
@@ -87,24 +90,28 @@ def test_open_favour_marked_done(qtbot, window: MainWindow, sample: dict[str, in
     assert panel(window).favours_label.text() == "Favours: 1 given · 0 received"
     button = panel(window).mark_done_buttons[iid]
     button.click()
+    settle(qtbot, window)
     assert db.networking.open_favours(ada) == []
     assert panel(window).mark_done_buttons == {}
 
 
-def test_followup_buttons_for_a_new_connection(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
+def test_followup_buttons_for_a_new_connection(qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:  # type: ignore[no-untyped-def]
     alan = sample["Alan Turing"]
     window.select_contact(alan)  # added by hand, not a connection: outside the pipeline until marked
     pane = panel(window)
     assert pane.followup_label.isHidden() and not pane.new_connection_button.isHidden()
     pane.new_connection_button.click()
+    settle(qtbot, window)
     today = f"{datetime.now():%d %b %Y}"
     assert panel(window).followup_label.text() == f"New connection since {today}: connected, no personal note yet"
     assert not panel(window).messaged_button.isHidden() and panel(window).new_connection_button.isHidden()
     assert [i.kind for i in db.networking.due() if i.contact_id == alan] == [DueKind.FOLLOWUP]
     panel(window).messaged_button.click()
+    settle(qtbot, window)
     assert panel(window).followup_label.text().endswith("personal note sent, waiting for a reply")
     assert panel(window).messaged_button.isHidden()
     panel(window).replied_button.click()
+    settle(qtbot, window)
     assert panel(window).followup_label.text().endswith(": they replied")
     assert [i for i in db.networking.due() if i.contact_id == alan and i.kind is DueKind.FOLLOWUP] == []
     # Each override left its trace on the timeline.
@@ -127,6 +134,7 @@ def test_add_relationship_shows_in_introductions_and_remove_it(
     qtbot.keyClicks(dialog.search_edit, "hopp")
     assert dialog.list.count() == 1
     dialog.accept()
+    settle(qtbot, window)
     pane = panel(window)
     assert [pane.relationships_list.item(i).text() for i in range(pane.relationships_list.count())] == [
         "colleague: Grace Hopper"
@@ -146,23 +154,26 @@ def test_add_relationship_shows_in_introductions_and_remove_it(
     pane = panel(window)
     pane.relationships_list.setCurrentRow(0)
     pane.remove_relationship_button.click()
+    settle(qtbot, window)
     assert db.networking.relationships_of(ada) == []
     assert panel(window).relationships_list.count() == 0
 
 
-def test_goals_link_unlink_and_job_history(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
+def test_goals_link_unlink_and_job_history(qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:  # type: ignore[no-untyped-def]
     ada = sample["Ada Lovelace"]
     db.networking.create_goal("Better known")
     window.select_contact(ada)
     goals = panel(window).goals_list
     item = next(goals.item(i) for i in range(goals.count()) if goals.item(i).text() == "Better known")
     item.setCheckState(Qt.CheckState.Checked)
+    settle(qtbot, window)
     linked = {g.name: [p.contact_id for p in g.people] for g in db.networking.goal_overview()}
     assert linked["Better known"] == [ada]
     assert "Goal: Better known" in window.detail.text()
     goals = panel(window).goals_list
     item = next(goals.item(i) for i in range(goals.count()) if goals.item(i).text() == "Better known")
     item.setCheckState(Qt.CheckState.Unchecked)
+    settle(qtbot, window)
     assert all(not g.people for g in db.networking.goal_overview())
 
     # A duplicate with another title merged in: the old title is kept as history.
@@ -170,6 +181,7 @@ def test_goals_link_unlink_and_job_history(window: MainWindow, sample: dict[str,
     assert twin is not None
     db.contacts.merge(ada, [twin])
     window.contacts_changed([ada, twin])
+    settle(qtbot, window)
     history = panel(window).history_list
     lines = [history.item(i).text() for i in range(history.count())]
     assert any("title" in line and "Countess" in line for line in lines), lines

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from window_helpers import settle
 
 from netdesk.core.errors import EditConflict
 from netdesk.core.model import (
@@ -168,4 +169,5 @@ def test_in_the_main_window_a_resolved_conflict_is_one_undoable_edit(qtbot, wind
     stored = db.contacts.get(ada)
     assert (stored.title, stored.notes) == ("Countess", "Wrote the first program")
     window.undo_action.trigger()  # undoes the edit, not the import
+    settle(qtbot, window)
     assert db.contacts.get(ada).title == "Analyst"

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QInputDialog
+from window_helpers import settle
 
 from netdesk.core.model import InteractionKind
 from netdesk.services import NetDesk
@@ -78,6 +79,7 @@ def test_first_ten_minutes_then_undo_and_redo_everything(  # type: ignore[no-unt
     log.kind_combo.setCurrentIndex(log.kind_combo.findData(InteractionKind.MESSAGE))
     log.summary_edit.setText("Congratulated her on the new role")
     log.save()
+    settle(qtbot, window)
     assert window.undo_action.text() == "&Undo log with Nia Okoye"
     assert [i.summary for i in db.timeline.for_contact(nia) if i.kind is InteractionKind.MESSAGE] == [
         "Congratulated her on the new role"
@@ -125,6 +127,7 @@ def test_first_ten_minutes_then_undo_and_redo_everything(  # type: ignore[no-unt
     for label in ("log with Nia Okoye", "rhythm for Nia Okoye", "favour with Nia Okoye"):
         assert window.redo_action.text() == f"&Redo {label}"
         window.redo_action.trigger()
+        settle(qtbot, window)
         assert window.statusBar().currentMessage() == f"Redone: {label}"
     assert not window.redo_action.isEnabled()
     window.navigation.open_contact(nia)
@@ -134,7 +137,7 @@ def test_first_ten_minutes_then_undo_and_redo_everything(  # type: ignore[no-unt
     assert "every 30 days" in panel.cadence_label.text()
 
     # And the import itself undoes: the welcome is back.
-    for _ in range(4):
+    for _ in range(4):  # pressed in a row: the undos queue up, newest first
         window.undo_action.trigger()
     qtbot.waitUntil(lambda: window.welcome.isVisible(), timeout=10000)
     assert db.contacts.count() == 0 and not window.undo_action.isEnabled()

@@ -62,13 +62,15 @@ def names(window: MainWindow) -> list[str]:
     return [window.model.index(r, Column.NAME).data() for r in range(window.model.rowCount())]
 
 
-def wait_dialog(qtbot, window: MainWindow, kind: type):  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: isinstance(window.current_dialog, kind) and window.current_dialog.isVisible())
+def wait_dialog(qtbot, window: MainWindow, kind: type, timeout: int = 5000):  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(
+        lambda: isinstance(window.current_dialog, kind) and window.current_dialog.isVisible(), timeout=timeout
+    )
     return window.current_dialog
 
 
 def wait_report(qtbot, window: MainWindow) -> ImportReportDialog:  # type: ignore[no-untyped-def]
-    report = wait_dialog(qtbot, window, ImportReportDialog)
+    report = wait_dialog(qtbot, window, ImportReportDialog, timeout=30_000)  # 5,000 cards on a busy machine
     qtbot.waitUntil(lambda: window.tasks.pending == 0 and not window.import_running, timeout=10000)
     return report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from window_helpers import settle
 
 from netdesk.services import NetDesk
 from netdesk.ui.main_window import MainWindow
@@ -17,7 +18,9 @@ def test_search_field_visible_from_1024_wide_with_a_long_undo_label(  # type: ig
     window = make_window()
     long_name = sample["Margaret Hamilton"]
     window.ops.run(lambda: db.networking.set_contact_cadence(long_name, 21))
+    settle(qtbot, window)
     window.ops.undo()  # both Undo and Redo now carry a label with a name
+    settle(qtbot, window)
     assert window.redo_action.text() == "&Redo rhythm for Margaret Hamilton"
     window.resize(*size)
     qtbot.waitUntil(lambda: window.width() == size[0])

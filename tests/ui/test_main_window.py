@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
+from window_helpers import settle
 
 from netdesk.core.model import ContactDTO
 from netdesk.services import NetDesk
@@ -186,12 +187,14 @@ def test_edit_contact_with_return_and_undo(qtbot, window: MainWindow, sample: di
     dialog.nickname_edit.setText("Enchantress of Numbers")
     with qtbot.waitSignal(window.model.dataChanged):
         dialog.save_button.click()
+    settle(qtbot, window)
     row = window.model.row_of(ada)
     assert row is not None
     assert window.model.index(row, Column.TITLE).data() == "Countess"
     assert "Enchantress of Numbers" in window.detail.text()
     assert db.contacts.get(ada).title == "Countess"
     window.undo_action.trigger()
+    settle(qtbot, window)
     assert db.contacts.get(ada).title == "Mathematician"
     assert window.model.index(window.model.row_of(ada) or 0, Column.TITLE).data() == "Mathematician"
 
@@ -209,6 +212,8 @@ def test_delete_confirm_then_ctrl_z_restores(qtbot, window: MainWindow, sample: 
     assert window.count_label.text() == "5 shown / 5 total"
     assert [t.name for t in db.contacts.trash()] == ["Alan Turing"]
 
+    window.activateWindow()  # the offscreen platform gives the focus back to nobody when the box closes
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled() and window.isActiveWindow())
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Alan Turing" in names(window))
     assert db.contacts.trash() == []
@@ -227,12 +232,14 @@ def test_trash_dialog_restores(qtbot, window: MainWindow, sample: dict[str, int]
     linus = sample["Linus Torvalds"]
     window.select_contact(linus)
     window.delete_contacts([linus], "Linus Torvalds")
+    settle(qtbot, window)
     assert "Linus Torvalds" not in names(window)
     dialog = open_dialog(qtbot, window, window.trash_action.trigger, TrashDialog)
     assert dialog.names() == ["Linus Torvalds"]
     assert dialog.table.item(0, 1).text()  # the deletion date
     dialog.table.selectRow(0)
     qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
     assert dialog.names() == []
     qtbot.waitUntil(lambda: "Linus Torvalds" in names(window))
     assert db.contacts.trash() == []
@@ -387,14 +394,14 @@ def test_moving_through_the_list_reads_details_off_the_gui_thread(
         pass
     assert window.detail.contact is not None and window.detail.contact.id == first
     gui_thread_reads: list[int] = []
-    read = window._read_detail
+    read = window.contact_list.read_detail
 
     def spy(contact_id: int):  # type: ignore[no-untyped-def]
         if threading.current_thread() is threading.main_thread():
             gui_thread_reads.append(contact_id)
         return read(contact_id)
 
-    window._read_detail = spy  # type: ignore[method-assign]
+    window.contact_list.read_detail = spy  # type: ignore[method-assign]
     for _ in range(3):
         qtbot.keyClick(window.table, Qt.Key.Key_Down)
     last = window.model.contact_id(3)

@@ -34,6 +34,10 @@ PAGE_NAMES = {
 
 
 def press(qtbot, window: MainWindow, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+    # Shortcuts reach the active window only; the offscreen platform gives the activation back to nobody when a
+    # dialog closes after its write has finished.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
 
 

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QPushButton, QWidget
+from window_helpers import settle
 
 from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.services import NetDesk
@@ -78,7 +79,7 @@ def test_with_nothing_selected_edit_and_delete_are_off_on_every_page(  # type: i
     for view in View:
         window.navigation.show_view(view)
         window.table.clearSelection()
-        window._sync_actions()
+        window.sync_actions()
         assert not window.delete_action.isEnabled(), view
         if view is not View.CONTACTS:
             assert not window.edit_action.isEnabled(), view
@@ -110,10 +111,12 @@ def test_delete_on_the_timeline_deletes_the_interaction_not_a_contact(  # type: 
     assert window.edit_action.text() == "&Edit interaction…"
     page.confirm = lambda _text: True  # type: ignore[attr-defined]
     window.delete_action.trigger()
+    settle(qtbot, window)
     assert db.timeline.for_contact(ada) == []
     assert db.contacts.get(ada).id == ada and db.contacts.trash() == []
     assert window.ops.undo_label == "delete log with Ada Lovelace"
     window.ops.undo()
+    settle(qtbot, window)
     assert [i.summary for i in db.timeline.for_contact(ada)] == ["Call"]
 
 

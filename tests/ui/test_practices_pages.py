@@ -278,6 +278,8 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
     dashboard = DashboardView(db)
     qtbot.addWidget(dashboard)
     assert dashboard.practices.contributions_label.text().startswith("Contributions per month (1 in 12 months)")
+    assert "/" not in dashboard.practices.contributions_label.text()  # month names: "Jan ’26: 0", not "26/01 0"
+    assert any(f"{m} ’" in dashboard.practices.contributions_label.text() for m in ("Jan", "Jun", "Dec"))
     assert dashboard.practices.goals_label.text() == "No goal has a target yet."
     db.goal_targets.create(
         "Posts",
@@ -319,6 +321,7 @@ def test_the_detail_pane_shows_a_persons_communities_offers_and_needs(
     db.offers.set_for(ana, offers=["SaaS pricing reviews"], needs=["A UX designer"])
     window = make_window()
     window.select_contact(ana)
+    window.detail.show_tab("Networking")
     label = window.detail.findChild(PersonPractices, "personPractices")
     assert label is not None and label.isVisible()
     assert label.text() == "Met at Platform Summit<br>Can help with: SaaS pricing reviews<br>Looking for: A UX designer"

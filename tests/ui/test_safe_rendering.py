@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QListWidget, QWidget
+from window_helpers import settle
 
 from netdesk.core.model import (
     ContactDTO,
@@ -111,9 +112,10 @@ def test_nothing_a_user_or_an_import_wrote_renders_as_markup(  # type: ignore[no
     qtbot.waitUntil(lambda: window.filter_banner.isVisible())
     assert "&lt;img" in window.filter_banner.text() and problems(window) == []
 
-    # The detail pane: the document holds the text, escaped, and no image; links only to safe places.
+    # The detail pane: the document holds the text, escaped, and no image but the avatar; links only to safe places.
     html = window.detail.browser.toHtml()
-    assert "<img" not in html and 'href="file' not in html and 'href="smb' not in html
+    assert html.count("<img") == html.count('<img src="netdesk-photo:current"') == 1
+    assert 'href="file' not in html and 'href="smb' not in html
     assert IMG in window.detail.browser.toPlainText()
     document: QTextDocument = window.detail.browser.document()
     cursor = QTextCursor(document)
@@ -136,6 +138,7 @@ def test_nothing_a_user_or_an_import_wrote_renders_as_markup(  # type: ignore[no
     assert problems(window) == []
     # The undo history names the contact too (menu text and tooltip).
     window.ops.run(lambda: db.networking.snooze(cid, datetime(2030, 1, 1).date()))
+    settle(qtbot, window)
     assert not renders_as_markup(window.undo_action.toolTip(), Qt.TextFormat.AutoText)
     assert "Eve" in window.undo_action.toolTip()
     assert [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()] == []

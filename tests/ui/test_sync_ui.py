@@ -64,7 +64,7 @@ def test_sync_now_brings_the_phones_contacts_in_and_says_so(  # type: ignore[no-
     assert any("Lovelace" in text for text in book.cards().values())
 
     grace = next(r for r in window.model.all_rows() if r.name == "Grace Hopper")
-    window._show_detail(grace.id)
+    window.contact_list.show_detail(grace.id)
     assert "Synced with phone (Phone)" in window.detail.text()
     book.close()
 
@@ -144,7 +144,7 @@ def test_a_conflict_from_a_sync_is_shown_for_review_in_the_detail_pane(  # type:
 
     window.contacts_changed([grace.id])
     qtbot.waitUntil(lambda: "Grace Hopper" in [r.name for r in window.model.all_rows()], timeout=5000)
-    window._show_detail(grace.id)
+    window.contact_list.show_detail(grace.id)
     networking = window.detail.networking
     assert networking is not None
     history = networking.history_list

@@ -156,7 +156,7 @@ class OffersPage(QWidget):
         self.suggest_button.setEnabled(s is not None and s.helper_id is not None)
 
     def suggest_introduction(self) -> None:
-        """Start the double opt-in between the person in need and the one who offers (on the Intros page)."""
+        """Start the double opt-in between the person in need and the one who offers (on the Intro tracker page)."""
         row = self.help_them_list.currentRow()
         if not 0 <= row < len(self.suggestions):
             return
@@ -170,7 +170,9 @@ class OffersPage(QWidget):
         except NetDeskError as exc:
             self.suggest_status.setText(str(exc))
             return
-        self.suggest_status.setText(f"Added to Intros: ask {s.person_name} and {s.helper_name} whether they want it.")
+        self.suggest_status.setText(
+            f"Added to the Intro tracker: ask {s.person_name} and {s.helper_name} whether they want it."
+        )
 
     def _load_person(self) -> None:
         cid = self.person_field.contact_id()

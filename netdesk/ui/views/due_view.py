@@ -37,6 +37,7 @@ from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions, build_menu
 from netdesk.ui.safe_text import plain_label, plain_tooltip
 from netdesk.ui.theme import error_text
+from netdesk.ui.widgets.flow_layout import FlowLayout
 from netdesk.ui.workers import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -95,14 +96,14 @@ class DueRow(QFrame):
         self.title_button.setToolTip(plain_tooltip(f"Show {item.contact_name}"))
         self.detail_label = plain_label(item.detail)
         self.detail_label.setObjectName("dueDetail")
+        self.detail_label.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
-        self._actions = QHBoxLayout()
-        self._actions.addStretch(1)
-        text = QVBoxLayout()
-        text.addWidget(self.title_button)
-        text.addWidget(self.detail_label)
-        layout = QHBoxLayout(self)
-        layout.addLayout(text, 1)
+        # The actions under the text, wrapping onto a second line when the page is narrow: a row never gets wider
+        # than the page (at 1024 px "Snooze 1 week" was cut off behind a horizontal scroll bar).
+        self._actions = FlowLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_button)
+        layout.addWidget(self.detail_label)
         layout.addLayout(self._actions)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -149,6 +150,7 @@ class DueView(QWidget):
         self._expanded: set[Section] = set()
         self.today_limit: int | None = None  # None: as set in Preferences
         self._loaded_for: date | None = None
+        self._built_for: date | None = None  # the day the cards were written for
         self._arranged = arrange([], 0)
         self.active_dialog: QDialog | None = None
         self.loading = False
@@ -187,8 +189,11 @@ class DueView(QWidget):
         self._list = QVBoxLayout(self._container)
         self._list.setAlignment(Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
+        scroll.setObjectName("dueScroll")
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows wrap instead
         scroll.setWidget(self._container)
+        self.scroll_area = scroll
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.error_label)
@@ -229,9 +234,21 @@ class DueView(QWidget):
         if self._load_error_shown:
             self._load_error_shown = False
             self.error_label.hide()
+        unchanged = (
+            bool(self.rows)
+            and self._built_for == self._loaded_for  # the cards' words are relative to the day ("3 days ago")
+            and arranged.limit == self._arranged.limit
+            and arranged.items == self.items
+        )
         self.items = arranged.items
         self._arranged = arranged
-        self._rebuild()
+        if unchanged:
+            # A write that changed nothing on this list (most writes): its cards stay, rebuilding them held the GUI
+            # thread for 50-70 ms on 100,000 contacts.
+            n = len(self.items)
+            self.summary_label.setText(f"{n} thing{'s' if n != 1 else ''} to do" if n else self._nothing_due())
+        else:
+            self._rebuild()
         self.refreshed.emit()
 
     def _load_failed(self, generation: int, exc: BaseException) -> None:
@@ -278,6 +295,7 @@ class DueView(QWidget):
         self._rebuild()
 
     def _rebuild(self) -> None:
+        self._built_for = self._loaded_for
         while self._list.count():
             child = self._list.takeAt(0)
             widget = child.widget() if child is not None else None
@@ -467,7 +485,7 @@ class DueView(QWidget):
             self._nd.contacts.rows,
             parent=self,
             networking=self._nd.networking,
-            write=ops_for(self, self._nd, self.refresh).run_now,
+            write_later=ops_for(self, self._nd, self.refresh).write_later,
         )
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result, refresh=False))
         self.active_dialog = dialog

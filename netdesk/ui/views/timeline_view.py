@@ -298,7 +298,7 @@ class TimelineView(QWidget):
             interaction=interaction,
             parent=self,
             networking=self._nd.networking,
-            write=ops_for(self, self._nd, self.refresh).run_now,
+            write_later=ops_for(self, self._nd, self.refresh).write_later,
         )
         dialog.finished.connect(lambda result: self._dialog_done(dialog, result))
         self.active_dialog = dialog

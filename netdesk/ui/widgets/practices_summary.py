@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from datetime import date
 
@@ -40,7 +41,8 @@ class PracticesSummary(QWidget):
             counts[row.month] = counts.get(row.month, 0) + row.count
         self.per_month = counts
         total = sum(counts.values())
-        shown = " · ".join(f"{m[2:].replace('-', '/')} {n}" for m, n in counts.items())
+        # Month names, as on the charts ("Jan ’26: 2"), not "26/01 2".
+        shown = " · ".join(f"{calendar.month_abbr[int(m[5:7])]} ’{m[2:4]}: {n}" for m, n in counts.items())
         self.contributions_label.setText(f"Contributions per month ({total} in {MONTHS} months): {shown}")
         goals = [g for g in self._nd.goal_targets.progress(today) if g.target is not None]
         lines = [f"{g.name}: {g.summary}" for g in goals]

@@ -313,6 +313,9 @@ def test_strength_single_and_bulk_agree(nd: NetDesk) -> None:
     assert nd.networking.strength(cy).score == 0
     with pytest.raises(NotFoundError):
         nd.networking.strength(9999)
+    # The scores of a few people (after a write about them) are the same as in everyone's.
+    assert nd.networking.strength_scores_of([bob, cy]) == {bob: scores[bob]}
+    assert nd.networking.strength_scores_of([]) == {}
 
 
 # --- goals -------------------------------------------------------------------------------------------------

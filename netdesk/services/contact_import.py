@@ -1,0 +1,308 @@
+"""Contacts into the database inside the caller's transaction: matching, merging, history and the search index.
+
+The building block of every import (files, LinkedIn exports, sync); ``ImportService`` in ``importing`` wraps it in a
+transaction, and ``linkedin_import`` builds on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content, same_person
+from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
+from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone
+from netdesk.db import repository as repo
+from netdesk.db import search
+from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
+from netdesk.io.report import ImportReport
+from netdesk.services.formats import CancelCheck, Progress
+from netdesk.services.job_changes import job_change_notes
+from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class MatchKeys:
+    """What an incoming contact can be recognised by."""
+
+    uid: str
+    emails: list[str]
+    phones: list[str]
+    urls: list[str]
+    name_org: str
+
+    @classmethod
+    def of(cls, c: ContactDTO) -> MatchKeys:
+        name = fold(display_name(c))
+        region = contact_region(a.country for a in c.addresses) if c.phones else None
+        return cls(
+            uid=c.uid,
+            emails=[normalize_email(e.value) for e in c.emails if e.value.strip()],
+            phones=[
+                p
+                for p in (normalize_phone(t.value, region) for t in c.phones)
+                if p.lstrip("+").isdigit() and len(p) >= 6
+            ],
+            urls=[repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"],
+            name_org=f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
+        )
+
+
+def _matchable_phone(normalized: str) -> bool:
+    return normalized.lstrip("+").isdigit() and len(normalized.lstrip("+")) >= 6
+
+
+@dataclass
+class BatchResult:
+    """Database ids of the imported contacts, aligned with the input sequence (None where skipped)."""
+
+    ids: list[int | None] = field(default_factory=list)
+    # Notes the import added to timelines (a job change seen: services/job_changes.py).
+    interactions: list[int] = field(default_factory=list)
+
+
+class _Index:
+    """Lookup of match keys -> target (an existing contact id, or ("new", n) for one created in this batch)."""
+
+    def __init__(self) -> None:
+        self.by_uid: dict[str, object] = {}
+        self.by_email: dict[str, object] = {}
+        self.by_phone: dict[str, object] = {}
+        self.by_url: dict[str, object] = {}
+        self.by_name_org: dict[str, object] = {}
+
+    def candidates(self, k: MatchKeys, use_names: bool) -> list[tuple[object, str]]:
+        """Every contact ``k`` may be, strongest evidence first: UID, LinkedIn URL, email, phone, name."""
+        found: list[tuple[object, str]] = []
+        if k.uid and k.uid in self.by_uid:
+            found.append((self.by_uid[k.uid], "uid"))
+        found += [(self.by_url[u], "url") for u in k.urls if u in self.by_url]
+        found += [(self.by_email[e], "email") for e in k.emails if e in self.by_email]
+        found += [(self.by_phone[p], "phone") for p in k.phones if p in self.by_phone]
+        if use_names and k.name_org and k.name_org in self.by_name_org:
+            found.append((self.by_name_org[k.name_org], "name"))
+        return found
+
+    def add(self, k: MatchKeys, target: object) -> None:
+        if k.uid:
+            self.by_uid.setdefault(k.uid, target)
+        for url in k.urls:
+            self.by_url.setdefault(url, target)
+        for e in k.emails:
+            self.by_email.setdefault(e, target)
+        for p in k.phones:
+            self.by_phone.setdefault(p, target)
+        if k.name_org:
+            self.by_name_org.setdefault(k.name_org, target)
+
+
+def _chunks(items: Sequence[str], size: int = 900) -> list[Sequence[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def import_contacts_in(
+    s: Session,
+    contacts: Sequence[ContactDTO],
+    report: ImportReport,
+    *,
+    source: str = "import",
+    match_names: bool = False,
+    prefer_incoming: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> BatchResult:
+    """Import inside the caller's transaction.
+
+    A contact whose UID is known updates it (the incoming values win, the old ones go to history); one that
+    shares an email, phone or LinkedIn URL (or, with ``match_names``, name and organisation) with a contact
+    merges into it (existing values win, except for the fields in ``prefer_incoming``; nothing is dropped);
+    anything else is created.
+    """
+    contacts = [without_redundant_fn(c) for c in contacts]
+    keys = [MatchKeys.of(c) for c in contacts]
+    index = _existing_index(s, keys, match_names)
+    _revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
+    existing_dtos: dict[int, ContactDTO] = {}
+    original_dtos: dict[int, ContactDTO] = {}
+    # Every card that matched an existing contact, in order: (existing id, "updated" | "merged"). Each card is counted
+    # once in the report, so that its counts add up to the number of cards read.
+    outcome: list[tuple[int, str]] = []
+    # Values that lost against a value kept (existing wins): recorded in history so nothing is dropped.
+    lost: list[tuple[object, str, str, str]] = []
+    new_dtos: list[ContactDTO] = []
+    targets: list[object] = []
+    total = len(contacts)
+
+    needed = {t for k in keys for t, _ in index.candidates(k, match_names) if isinstance(t, int)}
+    for dto in repo.load_dtos(s, sorted(needed)):
+        assert dto.id is not None
+        original_dtos[dto.id] = existing_dtos[dto.id] = dto
+
+    for n, (c, k) in enumerate(zip(contacts, keys, strict=True)):
+        if cancel is not None and n % 200 == 0 and cancel():
+            raise ImportCancelled()
+        if progress is not None and n % 500 == 0:
+            progress(n, total, "matching")
+        found = None
+        for candidate, how in index.candidates(k, match_names):
+            current = new_dtos[candidate[1]] if isinstance(candidate, tuple) else existing_dtos[candidate]  # type: ignore[index]
+            # A shared email or phone (an office line, a team address) is not enough to merge two named people.
+            if how in ("uid", "url") or same_person(current, c):
+                found = (candidate, how)
+                break
+            report.suggestions.append(f"“{display_name(c)}” shares the {how} of “{display_name(current)}”; kept apart")
+        if found is None:
+            target: object = ("new", len(new_dtos))
+            new_dtos.append(c)
+            index.add(k, target)
+            targets.append(target)
+            continue
+        target, how = found
+        targets.append(target)
+        # The same rule inside a batch as against the database, so a re-import reaches the same state.
+        by_uid = how == "uid"
+        current = new_dtos[target[1]] if isinstance(target, tuple) else existing_dtos[target]  # type: ignore[index]
+        merged, changes = merge_contacts(current, c, incoming_wins=by_uid, incoming_wins_fields=prefer_incoming)
+        if not by_uid:
+            lost += [
+                (target, ch.field, ch.old_value, ch.new_value) for ch in changes if ch.field not in prefer_incoming
+            ]
+        if isinstance(target, tuple):
+            new_dtos[target[1]] = merged
+            report.merged.append(f"{display_name(c)} (a duplicate within this import)")
+        else:
+            assert isinstance(target, int)
+            existing_dtos[target] = merged
+            outcome.append((target, "updated" if by_uid else "merged"))
+        index.add(MatchKeys.of(merged), target)
+
+    if progress is not None:
+        progress(total, total, "saving")
+    new_ids = repo.bulk_insert_contacts(s, new_dtos)
+
+    changed_ids = [cid for cid, dto in existing_dtos.items() if not same_content(dto, original_dtos[cid])]
+    rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}
+    tag_cache = {t.name_folded: t for t in s.scalars(select(Tag))} if changed_ids else {}
+    for cid in changed_ids:
+        repo.apply_dto(s, rows_by_id[cid], existing_dtos[cid], tag_cache)
+    # History: the net change of each updated field, plus the values that lost a merge.
+    history: list[tuple[object, str, str, str]] = [
+        (cid, f, getattr(original_dtos[cid], f), getattr(existing_dtos[cid], f))
+        for cid in changed_ids
+        for f in SCALAR_FIELDS
+        if getattr(original_dtos[cid], f) and getattr(original_dtos[cid], f) != getattr(existing_dtos[cid], f)
+    ]
+    added = _add_history(s, history, source)
+    # A value that lost a merge is kept as a merge keeps it: it is not news about the person (services/job_changes.py).
+    lost_values = [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]
+    _add_history(s, lost_values, "merge")
+    s.flush()
+    notes = job_change_notes(added, original_dtos, existing_dtos, source, datetime.now().replace(microsecond=0))
+    known_notes = existing_external_ids(s, source) if notes else set()
+    noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in known_notes])
+
+    docs = list(zip(new_ids, new_dtos, strict=True))
+    docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
+    _index_documents(s, docs)
+
+    for dto in new_dtos:
+        report.created.append(display_name(dto))
+    changed = set(changed_ids)
+    for cid, how in outcome:
+        name = display_name(existing_dtos[cid])
+        if cid in changed:
+            (report.updated if how == "updated" else report.merged).append(name)
+        else:
+            report.unchanged.append(name)
+    ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in targets]
+    return BatchResult(ids, noted)  # type: ignore[arg-type]
+
+
+def _add_history(
+    s: Session, entries: Sequence[tuple[object, str, str, str]], source: str
+) -> list[tuple[object, str, str, str]]:
+    """Store history entries not already recorded (a re-import must not repeat them); returns those stored."""
+    if not entries:
+        return []
+    ids = sorted({e[0] for e in entries})  # type: ignore[type-var]
+    known: set[tuple[object, str, str, str]] = set()
+    for start in range(0, len(ids), 900):
+        rows = s.execute(
+            select(
+                ContactHistory.contact_id, ContactHistory.field, ContactHistory.old_value, ContactHistory.new_value
+            ).where(ContactHistory.contact_id.in_(ids[start : start + 900]))
+        )
+        known.update(tuple(r) for r in rows)  # type: ignore[misc]
+    now = repo.utcnow()
+    added = [entry for entry in dict.fromkeys(entries) if entry not in known]
+    for cid, f, old, new in added:
+        s.add(ContactHistory(contact_id=cid, field=f, old_value=old, new_value=new, changed_at=now, source=source))
+    return added
+
+
+def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) -> _Index:
+    index = _Index()
+    uids = sorted({k.uid for k in keys if k.uid})
+    for chunk in _chunks(uids):
+        for cid, uid in s.execute(select(Contact.id, Contact.uid).where(Contact.uid.in_(chunk))):
+            index.by_uid[uid] = cid
+    for kind, attr, dest in (
+        ("email", "emails", index.by_email),
+        ("phone", "phones", index.by_phone),
+        ("url", "urls", index.by_url),
+    ):
+        values = sorted({v for k in keys for v in getattr(k, attr)})
+        for chunk in _chunks(values):
+            stmt = (
+                select(ContactPointRow.normalized, ContactPointRow.contact_id)
+                .join(Contact, Contact.id == ContactPointRow.contact_id)
+                .where(
+                    ContactPointRow.kind == kind, ContactPointRow.normalized.in_(chunk), Contact.deleted_at.is_(None)
+                )
+                .order_by(ContactPointRow.contact_id)
+            )
+            for value, cid in s.execute(stmt):
+                dest.setdefault(value, cid)
+    if match_names:
+        wanted = {k.name_org for k in keys if k.name_org}
+        if wanted:
+            people = select(Contact.id, Contact.sort_key, Contact.organization).where(
+                Contact.deleted_at.is_(None), Contact.organization != ""
+            )
+            for cid, key, org in s.execute(people):
+                name_org = f"{key}\x1f{fold(org)}"
+                if name_org in wanted:
+                    index.by_name_org.setdefault(name_org, cid)
+    return index
+
+
+def _revive_trashed(s: Session, ids: Sequence[int]) -> None:
+    """A trashed contact whose UID comes in again is brought back rather than duplicated."""
+    for start in range(0, len(ids), 900):
+        trashed = list(
+            s.scalars(
+                select(Contact.id).where(Contact.id.in_(ids[start : start + 900]), Contact.deleted_at.is_not(None))
+            )
+        )
+        if trashed:
+            repo.set_deleted(s, trashed, None)
+            repo.refresh_fts(s, trashed)
+
+
+def _index_documents(s: Session, docs: Sequence[tuple[int, ContactDTO]]) -> None:
+    if not docs:
+        return
+    ids = [cid for cid, _ in docs]
+    repo.remove_from_fts(s, ids)
+    s.connection().exec_driver_sql(
+        "INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)",
+        [(cid, search.contact_document(dto)) for cid, dto in docs],
+    )

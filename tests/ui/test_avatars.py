@@ -1,0 +1,103 @@
+"""Avatars: initials on a name-derived colour (legible in any theme), the photo when there is one, in the list and
+in the detail pane; photos are fetched off the GUI thread, only for rows that are painted."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
+from PySide6.QtGui import QColor, QImage, QTextDocument
+from PySide6.QtWidgets import QStyleOptionViewItem
+
+from netdesk.core.model import ContactDTO, ContactKind
+from netdesk.services import NetDesk
+from netdesk.ui.contact_table_model import Column
+from netdesk.ui.detail_pane import PHOTO_URL
+from netdesk.ui.main_window import MainWindow
+from netdesk.ui.widgets.avatar import _COLOURS, HUES, WHITE, avatar_colour, contrast, initials
+
+
+def test_initials_take_the_first_and_last_word() -> None:
+    assert initials("Ada Lovelace") == "AL"
+    assert initials("Jean-Luc Picard") == "JP"
+    assert initials("Grace Brewster Murray Hopper") == "GH"
+    assert initials("  ") == "?"
+    assert initials("Ørsted") == "Ø"
+    assert initials("(Dr.) Émile Zola") == "DZ"
+
+
+def test_every_colour_carries_white_initials_at_aa_contrast() -> None:
+    assert len({c.rgb() for c in _COLOURS}) == HUES
+    assert all(contrast(colour, WHITE) >= 4.5 for colour in _COLOURS)
+    assert avatar_colour("Ada Lovelace") == avatar_colour(" ada lovelace ")  # stable, whatever the case
+    assert len({avatar_colour(f"Person {n}").rgb() for n in range(200)}) > HUES // 2
+
+
+def _png(colour: QColor, width: int = 60, height: int = 40) -> bytes:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(colour)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def _avatar_image(window: MainWindow, contact_id: int) -> QImage:
+    """What the list's delegate puts beside the contact's name."""
+    row = window.model.row_of(contact_id)
+    assert row is not None
+    index = window.model.index(row, Column.NAME)
+    option = QStyleOptionViewItem()
+    window.table.itemDelegateForColumn(Column.NAME).initStyleOption(option, index)  # type: ignore[attr-defined]
+    return option.icon.pixmap(option.decorationSize, window.table.devicePixelRatioF()).toImage()
+
+
+def test_the_list_shows_initials_then_the_photo_fetched_on_a_worker(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk
+) -> None:
+    red = QColor(220, 20, 20)
+    ada = db.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace")).value.id or 0
+    nadia = db.contacts.create(ContactDTO(given_name="Nadia", family_name="Rahman", photo=_png(red))).value.id or 0
+    org = db.contacts.create(ContactDTO(kind=ContactKind.ORGANIZATION, organization="Globex")).value.id or 0
+    fetching_threads: list[threading.Thread] = []
+    photos = db.contacts.photos
+
+    def spy(ids):  # type: ignore[no-untyped-def]
+        fetching_threads.append(threading.current_thread())
+        return photos(ids)
+
+    db.contacts.photos = spy  # type: ignore[method-assign]
+    window = make_window()
+    avatars = window.contact_list.avatars
+    qtbot.waitUntil(lambda: avatars.photo_ids == frozenset({nadia}), timeout=5000)
+
+    ada_image = _avatar_image(window, ada)
+    centre = ada_image.pixelColor(ada_image.width() // 2, ada_image.height() // 4)
+    assert centre.rgb() == avatar_colour("Ada Lovelace").rgb()  # the initials' circle
+    assert ada_image.pixelColor(0, 0).alpha() == 0  # round: the corner is transparent
+    org_image = _avatar_image(window, org)
+    assert org_image.pixelColor(org_image.width() // 2, 1).alpha() == 255  # an organisation's is a rounded square
+
+    with qtbot.waitSignal(avatars.photos_loaded, timeout=5000) as loaded:
+        first = _avatar_image(window, nadia)  # initials until the photo arrives
+    assert loaded.args == [[nadia]]
+    assert first.pixelColor(first.width() // 2, first.height() // 4).rgb() == avatar_colour("Nadia Rahman").rgb()
+    assert fetching_threads and all(t is not threading.main_thread() for t in fetching_threads)
+    photo = _avatar_image(window, nadia)
+    middle = photo.pixelColor(photo.width() // 2, photo.height() // 2)
+    assert (middle.red(), middle.green(), middle.blue()) == (220, 20, 20)
+    assert fetching_threads == fetching_threads[:1]  # fetched once, then cached
+
+
+def test_the_detail_pane_shows_the_initials_when_there_is_no_photo(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, sample: dict[str, int]
+) -> None:
+    window.select_contact(sample["Grace Hopper"])
+    qtbot.waitUntil(lambda: window.detail.contact is not None)
+    document: QTextDocument = window.detail.browser.document()
+    image = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(PHOTO_URL))
+    assert isinstance(image, QImage) and not image.isNull()
+    assert image.pixelColor(image.width() // 2, image.height() // 4).rgb() == avatar_colour("Grace Hopper").rgb()
+    assert 'src="netdesk-photo:current"' in window.detail.browser.toHtml()

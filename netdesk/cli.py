@@ -20,6 +20,7 @@ from netdesk import __version__, cli_networking
 from netdesk.cli_output import write_json_array, write_text
 from netdesk.core.errors import DamagedDatabaseError, NetDeskError
 from netdesk.core.normalize import region_from_locale
+from netdesk.core.words import plural
 from netdesk.io.contact_json import json_objects_text, list_lines_text
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
@@ -90,6 +91,8 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
         print(problem)
     for s in report.suggestions:
         print(f"suggestion: {s}")
+    if report.duplicates_found:
+        print(f"{plural(report.duplicates_found, 'possible duplicate')} to review: netdesk duplicates")
     return EXIT_ERROR if report.unreadable_files else EXIT_OK
 
 
@@ -214,7 +217,10 @@ from netdesk import cli_sync  # noqa: E402
 _register("account", "add, list or remove CardDAV accounts", cli_sync.configure_account, cli_sync.run_account)
 _register("sync", "two-way sync with the CardDAV accounts", cli_sync.configure_sync, cli_sync.run_sync)
 
-from netdesk import cli_practices  # noqa: E402  (registers its commands; it imports this module's helpers)
+from netdesk import (  # noqa: E402  (they register their commands; they import this module's helpers)
+    cli_duplicates,  # noqa: F401
+    cli_practices,
+)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

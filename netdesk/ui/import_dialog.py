@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import Written
+from netdesk.core.words import plural
 from netdesk.services.importing import ImportReport, ImportService
 from netdesk.ui.ops import Ops
 from netdesk.ui.safe_text import plain_tooltip
@@ -216,6 +217,13 @@ class ImportReportDialog(QDialog):
             layout.addWidget(self.suggestions_list, 1)
         else:
             self.suggestions_list.hide()
+        if report.duplicates_found:  # kept in the database for the review (ui/duplicates_review.py)
+            review = QLabel(
+                f"{plural(report.duplicates_found, 'possible duplicate')} kept for review: Edit → Review duplicates…"
+            )
+            review.setObjectName("duplicatesKeptLabel")
+            review.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(review)
 
         self.copy_button = QPushButton("Copy report")
         self.copy_button.setObjectName("copyReportButton")

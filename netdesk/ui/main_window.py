@@ -43,6 +43,7 @@ from netdesk.services.backup import BackupInfo
 from netdesk.services.contacts import ContactService
 from netdesk.services.importing import ImportReport
 from netdesk.settings import KEY_LAST_DATABASE, Preferences
+from netdesk.ui import duplicates_review
 from netdesk.ui.about import AboutDialog
 from netdesk.ui.backup_dialog import BackupDialog
 from netdesk.ui.bus import ChangeBus
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.sync_ui = SyncController(self, nd, self.reload_contacts)  # CardDAV (ui/sync_ui.py)
         self._build_menus_and_toolbar()
         self.navigation = Navigation(self)  # Contacts / Due / Timeline / … pages, Ctrl+1…6, quick log
+        duplicates_review.install(self)  # Edit → Review duplicates… (ui/duplicates_review.py)
         self._restore_settings()
         self._sync_actions()
         self.statusBar().showMessage("Loading contacts…")

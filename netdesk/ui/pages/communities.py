@@ -3,16 +3,13 @@ and "Who did I meet at …?" in one click."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,33 +23,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.core.changes import Written
-from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import CommunityKind, CommunityRelation
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO, CommunitySummary
-from netdesk.ui.ops import ops_for, write_directly
-from netdesk.ui.widgets.error_label import error_label
+from netdesk.ui.ops import write_directly
+from netdesk.ui.page_actions import PageActions
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write
 from netdesk.ui.widgets.person_field import PersonField
 
-T = TypeVar("T")
 
-
-class CommunityDialog(QDialog):
+class CommunityDialog(FormDialog):
     def __init__(
         self,
         nd: NetDesk,
         community: CommunityDTO | None = None,
         parent: QWidget | None = None,
-        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+        write: Write = write_directly,
     ) -> None:
-        super().__init__(parent)
-        self._write = write
-        self.setObjectName("communityDialog")
-        self.setWindowTitle("Community or event")
-        self._nd = nd
+        super().__init__(nd, parent, write, name="communityDialog", title="Community or event")
         self._id = community.id if community is not None else None
-        self.saved: CommunityDTO | None = None
         c = community or CommunityDTO("")
         self.name_edit = QLineEdit(c.name)
         self.name_edit.setObjectName("communityName")
@@ -89,30 +79,23 @@ class CommunityDialog(QDialog):
         rhythm.addWidget(self.what_edit, 1)
         self.notes_edit = QPlainTextEdit(c.notes)
         self.notes_edit.setObjectName("communityNotes")
-        self.error_label = error_label("communityError")
-        form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("&Kind:", self.kind_combo)
-        form.addRow("&Link:", self.link_edit)
-        form.addRow("Your &role:", self.role_edit)
-        form.addRow("&Held on:", self.held_edit)
-        form.addRow("Your r&hythm:", rhythm)
-        form.addRow("N&otes:", self.notes_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.finish(
+            [
+                ("&Name:", self.name_edit),
+                ("&Kind:", self.kind_combo),
+                ("&Link:", self.link_edit),
+                ("Your &role:", self.role_edit),
+                ("&Held on:", self.held_edit),
+                ("Your r&hythm:", rhythm),
+                ("N&otes:", self.notes_edit),
+            ]
+        )
 
-    def accept(self) -> None:
+    def save(self) -> CommunityDTO:
         try:
             held = date.fromisoformat(self.held_edit.text().strip()) if self.held_edit.text().strip() else None
         except ValueError:
-            self._fail("The day is written YYYY-MM-DD.")
-            return
+            raise FormProblem("The day is written YYYY-MM-DD.") from None
         count = self.count_spin.value() or None
         dto = CommunityDTO(
             self.name_edit.text(),
@@ -126,26 +109,14 @@ class CommunityDialog(QDialog):
             self.notes_edit.toPlainText(),
             self._id,
         )
-        try:
-            self.saved = self._write(lambda: self._nd.communities.save(dto))
-        except NetDeskError as exc:
-            self._fail(exc.message if isinstance(exc, ValidationError) else str(exc))
-            return
-        super().accept()
-
-    def _fail(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+        saved: CommunityDTO = self._write(lambda: self._nd.communities.save(dto))
+        return saved
 
 
-class CommunitiesPage(QWidget):
-    contactActivated = Signal(int)
-
+class CommunitiesPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("communitiesPage")
-        self._nd = nd
-        self.active_dialog: QDialog | None = None
+        super().__init__(nd, "communitiesPage", parent)
+        self.error_label.setObjectName("communityPageError")
         self.summaries: list[CommunitySummary] = []
         self.only_met = False
 
@@ -192,7 +163,6 @@ class CommunitiesPage(QWidget):
         add_row.addWidget(self.person_field, 1)
         add_row.addWidget(self.relation_combo)
         add_row.addWidget(self.add_person_button)
-        self.error_label = error_label("communityPageError")
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.detail_label)
@@ -220,14 +190,8 @@ class CommunitiesPage(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.add_person_button.clicked.connect(self.add_person)
         self.log_button.clicked.connect(self.log_interaction)
-        self.people_list.itemDoubleClicked.connect(
-            lambda item: self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
-        )
+        self.watch(self.community_list, self.people_list)
         self.refresh()
-
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
 
     def refresh(self) -> None:
         keep = self.current()
@@ -259,7 +223,11 @@ class CommunitiesPage(QWidget):
     def _show(self) -> None:
         row = self.community_list.currentRow()
         self.people_list.clear()
-        if not 0 <= row < len(self.summaries):
+        has = 0 <= row < len(self.summaries)
+        for button in (self.edit_button, self.delete_button, self.log_button, self.met_button):
+            button.setEnabled(has)
+        self.actions_changed.emit()
+        if not has:
             self.detail_label.setText("No communities yet: add the groups you belong to and the events you attend.")
             return
         summary = self.summaries[row]
@@ -282,7 +250,7 @@ class CommunitiesPage(QWidget):
         relation = CommunityRelation.MET_AT if self.only_met else None
         for member in self._nd.communities.people(c.id, relation):
             item = QListWidgetItem(f"{member.name} — {member.relation.label}")
-            item.setData(Qt.ItemDataRole.UserRole, member.contact_id)
+            item.setData(Qt.ItemDataRole.UserRole, (member.contact_id, member.relation.value))
             self.people_list.addItem(item)
 
     def _toggle_met(self, on: bool) -> None:
@@ -297,11 +265,35 @@ class CommunitiesPage(QWidget):
         try:
             community, _people = self._nd.communities.met_at(self.met_edit.text())
         except NetDeskError as exc:
-            self._fail(str(exc))
+            self.fail(str(exc))
             return
         self.error_label.hide()
         self.met_button.setChecked(True)
         self.select(community.id)
+
+    # --- what Open, Edit and Delete mean here --------------------------------------------------------------------
+
+    def page_actions(self) -> PageActions:
+        person = self.selected_member()
+        c = self.current()
+        if self.in_list(self.people_list) and person is not None and c is not None:
+            cid, _relation = person
+            return PageActions(
+                noun="link",
+                open=lambda: self.contactActivated.emit(cid),
+                delete=self.unlink_selected,
+                more=(("Log an interaction here…", self.log_interaction),),
+            )
+        new = ("New community or event…", lambda: self.open_dialog(None))
+        if c is None:
+            return PageActions(noun="community", more=(new,))
+        return PageActions(
+            noun="community",
+            open=lambda: self.open_dialog(self.current()),
+            edit=lambda: self.open_dialog(self.current()),
+            delete=self.delete_current,
+            more=(new, ("Log an interaction here…", self.log_interaction)),
+        )
 
     # --- writes ------------------------------------------------------------------------------------------------
 
@@ -309,16 +301,20 @@ class CommunitiesPage(QWidget):
         c = self.current()
         cid = self.person_field.contact_id()
         if c is None or c.id is None or cid is None:
-            self._fail("Pick a community and a person from the suggestions.")
+            self.fail("Pick a community and a person from the suggestions.")
             return
-        try:
-            community_id, relation = c.id, self.relation_combo.currentData()
-            self.write(lambda: self._nd.communities.link_person(community_id, cid, relation))
-        except NetDeskError as exc:
-            self._fail(str(exc))
+        community_id, relation = c.id, self.relation_combo.currentData()
+        if self.try_write(lambda: self._nd.communities.link_person(community_id, cid, relation)) is None:
             return
-        self.error_label.hide()
         self.person_field.clear()
+        self.refresh()
+
+    def unlink_selected(self) -> None:
+        c, person = self.current(), self.selected_member()
+        if c is None or c.id is None or person is None:
+            return
+        community_id, (cid, relation) = c.id, person
+        self.try_write(lambda: self._nd.communities.unlink_person(community_id, cid, relation))
         self.refresh()
 
     def log_interaction(self) -> QDialog | None:
@@ -340,18 +336,13 @@ class CommunitiesPage(QWidget):
         )
         community_id = c.id
 
-        def done(result: int) -> None:
-            self.active_dialog = None
-            saved = dialog.saved
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted and saved is not None and saved.id is not None:
+        def attach(saved: Any) -> None:
+            if saved.id is not None:
                 interaction_id = saved.id
                 self.write(lambda: self._nd.communities.attach_interaction(interaction_id, community_id))
                 self.refresh()
 
-        dialog.finished.connect(done)
-        self.active_dialog = dialog
-        dialog.open()
+        self.show_dialog(dialog, attach)
         return dialog
 
     def delete_current(self) -> None:
@@ -364,26 +355,19 @@ class CommunitiesPage(QWidget):
 
     def open_dialog(self, community: CommunityDTO | None) -> CommunityDialog:
         dialog = CommunityDialog(self._nd, community, self, self.write)
-
-        def done(result: int) -> None:
-            self.active_dialog = None
-            saved = dialog.saved
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted and saved is not None:
-                self.refresh()
-                self.select(saved.id)
-
-        dialog.finished.connect(done)
-        self.active_dialog = dialog
-        dialog.open()
+        self.show_dialog(dialog, lambda saved: self.select(saved.id))
         return dialog
 
-    def _fail(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+    def selected_member(self) -> tuple[int, str] | None:
+        """(contact id, relation) of the person picked in the people list."""
+        item = self.people_list.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        cid, relation = item.data(Qt.ItemDataRole.UserRole)
+        return int(cid), str(relation)
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.people_list.currentItem()
         if item is None:
             return None
-        return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0]
+        return int(item.data(Qt.ItemDataRole.UserRole)[0]), item.text().split(" — ")[0]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,17 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import Written
-from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import IntroKind, IntroState, Outcome, TemplateName
 from netdesk.services import NetDesk
 from netdesk.services.introductions import IntroductionDTO
-from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.ops import write_directly
+from netdesk.ui.page_actions import PageActions
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write
 from netdesk.ui.row_list_model import RowListModel
-from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.widgets.person_field import PersonField
-
-T = TypeVar("T")
-Write = Callable[[Callable[[], Written[Any]]], Any]
 
 
 class IntroductionModel(RowListModel[IntroductionDTO]):
@@ -57,16 +53,11 @@ class IntroductionModel(RowListModel[IntroductionDTO]):
         return None
 
 
-class AskDialog(QDialog):
+class AskDialog(FormDialog):
     """Ask someone to introduce you: the introducer, the person or organisation you want to meet, why."""
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
-        super().__init__(parent)
-        self.setObjectName("askDialog")
-        self.setWindowTitle("Ask for an introduction")
-        self._nd = nd
-        self._write = write  # the window's Ops.run_now: one undo entry, the bus refreshes the pages
-        self.saved: IntroductionDTO | None = None
+        super().__init__(nd, parent, write, name="askDialog", title="Ask for an introduction")
         self.introducer_field = PersonField(nd, placeholder="Who you ask…")
         self.introducer_field.setObjectName("askIntroducer")
         self.target_field = PersonField(nd, organisations=True, placeholder="A person, an organisation, or a role…")
@@ -74,24 +65,13 @@ class AskDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("askReason")
         self.reason_edit.setPlaceholderText("Why you want to meet them")
-        self.error_label = error_label("askError")
-        form = QFormLayout()
-        form.addRow("&Introducer:", self.introducer_field)
-        form.addRow("&Introduce me to:", self.target_field)
-        form.addRow("&Why:", self.reason_edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        rows = [("&Introducer:", self.introducer_field), ("&Introduce me to:", self.target_field)]
+        self.finish([*rows, ("&Why:", self.reason_edit)])
 
-    def accept(self) -> None:
+    def save(self) -> IntroductionDTO:
         introducer = self.introducer_field.contact_id()
         if introducer is None:
-            self._fail("Pick the introducer from the suggestions.")
-            return
+            raise FormProblem("Pick the introducer from the suggestions.")
         choice = self.target_field.choice()
         target_id = choice.contact_id if choice is not None else None
         target_text = ""
@@ -99,29 +79,18 @@ class AskDialog(QDialog):
             target_text = choice.organization if choice is not None else self.target_field.text()
             if choice is not None:
                 target_text = f"someone at {target_text}"
-        try:
-            reason = self.reason_edit.text()
-            self.saved = self._write(lambda: self._nd.introductions.ask(introducer, target_id, target_text, reason))
-        except NetDeskError as exc:
-            self._fail(str(exc))
-            return
-        super().accept()
-
-    def _fail(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+        reason = self.reason_edit.text()
+        saved: IntroductionDTO = self._write(
+            lambda: self._nd.introductions.ask(introducer, target_id, target_text, reason)
+        )
+        return saved
 
 
-class ProposeDialog(QDialog):
+class ProposeDialog(FormDialog):
     """Introduce two people: double opt-in, so this records that you asked each of them first."""
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
-        super().__init__(parent)
-        self.setObjectName("proposeDialog")
-        self.setWindowTitle("Introduce two people")
-        self._nd = nd
-        self._write = write
-        self.saved: IntroductionDTO | None = None
+        super().__init__(nd, parent, write, name="proposeDialog", title="Introduce two people")
         self.a_field = PersonField(nd)
         self.a_field.setObjectName("proposeA")
         self.b_field = PersonField(nd)
@@ -129,36 +98,17 @@ class ProposeDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("proposeReason")
         self.reason_edit.setPlaceholderText("Why they should meet")
-        self.error_label = error_label("proposeError")
-        form = QFormLayout()
-        form.addRow("&Introduce:", self.a_field)
-        form.addRow("&to:", self.b_field)
-        form.addRow("&Why:", self.reason_edit)
         hint = QLabel("You will ask each of them first, and introduce them once both said yes.")
         hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.finish([("&Introduce:", self.a_field), ("&to:", self.b_field), ("&Why:", self.reason_edit)], hint)
 
-    def accept(self) -> None:
+    def save(self) -> IntroductionDTO:
         a, b = self.a_field.contact_id(), self.b_field.contact_id()
         if a is None or b is None:
-            self.error_label.setText("Pick both people from the suggestions.")
-            self.error_label.show()
-            return
-        try:
-            reason = self.reason_edit.text()
-            self.saved = self._write(lambda: self._nd.introductions.propose(a, b, reason))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
-        super().accept()
+            raise FormProblem("Pick both people from the suggestions.")
+        reason = self.reason_edit.text()
+        saved: IntroductionDTO = self._write(lambda: self._nd.introductions.propose(a, b, reason))
+        return saved
 
 
 class TemplatesDialog(QDialog):
@@ -215,14 +165,10 @@ class TemplatesDialog(QDialog):
         self._load()
 
 
-class IntroductionStepsPage(QWidget):
-    contactActivated = Signal(int)
-
+class IntroductionStepsPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("introductionStepsPage")
-        self._nd = nd
-        self.active_dialog: QDialog | None = None
+        super().__init__(nd, "introductionStepsPage", parent)
+        self.error_label.setObjectName("introStepsError")
         self.current: IntroductionDTO | None = None
 
         self.ask_button = QPushButton("Ask for an introduction…")
@@ -300,7 +246,6 @@ class IntroductionStepsPage(QWidget):
         message_row.addWidget(self.message_label)
         message_row.addWidget(self.message_combo, 1)
         message_row.addWidget(self.copy_button)
-        self.error_label = error_label("introStepsError")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -324,6 +269,8 @@ class IntroductionStepsPage(QWidget):
         self.decline_button.clicked.connect(lambda: self._run(lambda i: intros.decline(i, self.day())))
         self.message_combo.currentIndexChanged.connect(lambda _i: self._show_message())
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.message_edit.toPlainText()))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.watch(self.table)
         self.refresh()
 
     # --- list and selection ------------------------------------------------------------------------------------
@@ -340,11 +287,13 @@ class IntroductionStepsPage(QWidget):
                 return
         self.current = None
         self._show()
+        self.actions_changed.emit()
 
     def _select_current(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         self.current = self.model.item(rows[0].row()) if rows else None
         self._show()
+        self.actions_changed.emit()
 
     def _show(self) -> None:
         i = self.current
@@ -392,22 +341,13 @@ class IntroductionStepsPage(QWidget):
         d = self.step_date.date()
         return date(d.year(), d.month(), d.day())
 
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
-
     def _run(self, step: Callable[[int], Written[Any]]) -> Any:
         if self.current is None:
             return None
         intro_id = self.current.id
-        try:
-            value = self.write(lambda: step(intro_id))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return None
-        self.error_label.hide()
-        self.refresh()
+        value = self.try_write(lambda: step(intro_id))
+        if value is not None:
+            self.refresh()
         return value
 
     def _close_with_outcome(self) -> None:
@@ -446,17 +386,30 @@ class IntroductionStepsPage(QWidget):
         return dialog
 
     def _open(self, dialog: QDialog) -> None:
-        def done(result: int) -> None:
-            self.active_dialog = None
-            saved = getattr(dialog, "saved", None)
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted and saved is not None:
-                self.refresh()
-                self.select(saved.id)
+        self.show_dialog(dialog, lambda saved: self.select(saved.id))
 
-        dialog.finished.connect(done)
-        self.active_dialog = dialog
-        dialog.open()
+    # --- what Open, Edit and Delete mean here --------------------------------------------------------------------
+
+    def page_actions(self) -> PageActions:
+        """Open shows the person it is about; the context menu offers the next steps that fit (Delete and Edit do
+        not apply: an introduction's history is its dated steps, closed with an outcome or as declined)."""
+        new = (("Ask for an introduction…", lambda: self.open_ask()), ("Introduce two people…", self.open_propose))
+        i = self.current
+        if i is None:
+            return PageActions(noun="introduction", more=new)
+        person = self.selected_contact()
+        steps = tuple(
+            (button.text(), button.click)
+            for button in (self.agreed_button, self.opt_a_button, self.opt_b_button, self.introduce_button)
+            if button.isVisibleTo(self)
+        )
+        if self.decline_button.isEnabled():
+            steps += (("Declined", self.decline_button.click),)
+        return PageActions(
+            noun="introduction",
+            open=(lambda: self.contactActivated.emit(person[0])) if person is not None else None,
+            more=steps + new,
+        )
 
     def selected_contact(self) -> tuple[int, str] | None:
         i = self.current

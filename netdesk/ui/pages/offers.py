@@ -3,12 +3,8 @@ suggest), and what a person can help with and is looking for. Your own offers ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -21,29 +17,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.offers import HelpSuggestion
-from netdesk.ui.ops import ops_for
-from netdesk.ui.widgets.error_label import error_label
+from netdesk.ui.page_actions import PageActions
+from netdesk.ui.pages.base import PracticePage
 from netdesk.ui.widgets.person_field import PersonField
-
-T = TypeVar("T")
 
 
 def _lines(edit: QPlainTextEdit) -> list[str]:
     return [line for line in edit.toPlainText().splitlines() if line.strip()]
 
 
-class OffersPage(QWidget):
-    contactActivated = Signal(int)
-
+class OffersPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("offersPage")
-        self._nd = nd
-        self.active_dialog: QDialog | None = None
+        super().__init__(nd, "offersPage", parent)
+        self.error_label.setObjectName("offersError")
         self.suggestions: list[HelpSuggestion] = []
 
         # Who could help with …?
@@ -90,7 +79,6 @@ class OffersPage(QWidget):
         self.needs_edit.setPlaceholderText("Is looking for… (one per line)")
         self.save_button = QPushButton("Save")
         self.save_button.setObjectName("offersSave")
-        self.error_label = error_label("offersError")
         edit = QGroupBox("A person's offers and needs")
         edit_layout = QVBoxLayout(edit)
         edit_layout.addWidget(self.person_field)
@@ -109,17 +97,12 @@ class OffersPage(QWidget):
         layout.addWidget(edit, 1)
 
         self.help_edit.returnPressed.connect(self.find_help)
-        self.help_list.itemDoubleClicked.connect(self._activate)
-        self.help_them_list.itemDoubleClicked.connect(self._activate)
         self.help_them_list.currentRowChanged.connect(self._suggestion_selected)
         self.suggest_button.clicked.connect(self.suggest_introduction)
         self.person_field.chosen.connect(self._load_person)
         self.save_button.clicked.connect(self.save_person)
+        self.watch(self.help_list, self.help_them_list)  # Enter or a double click shows the person
         self.refresh()
-
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
 
     def refresh(self) -> None:
         self.suggestions = self._nd.offers.whom_could_i_help()
@@ -148,8 +131,37 @@ class OffersPage(QWidget):
     def results(self) -> list[str]:
         return [self.help_list.item(i).text() for i in range(self.help_list.count())]
 
-    def _activate(self, item: QListWidgetItem) -> None:
-        self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+    # --- what Open, Edit and Delete mean here --------------------------------------------------------------------
+
+    def picked(self) -> tuple[int, str] | None:
+        """(contact id, name) of the person picked in the list last worked in."""
+        view = self.help_them_list if self.in_list(self.help_them_list) else self.help_list
+        item = view.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0].split(":")[0]
+
+    def page_actions(self) -> PageActions:
+        """Open shows the person; Edit loads their offers and needs into the form below (nothing to delete in a
+        list of matches: their offers and needs are edited there)."""
+        person = self.picked()
+        if person is None:
+            return PageActions(noun="offers and needs")
+        suggest = None
+        row = self.help_them_list.currentRow()
+        if self.in_list(self.help_them_list) and self.suggest_button.isEnabled() and 0 <= row < len(self.suggestions):
+            suggest = self.suggest_introduction
+        return PageActions(
+            noun="offers and needs",
+            open=lambda: self.contactActivated.emit(person[0]),
+            edit=lambda: self.edit_person(*person),
+            more=(("Suggest this introduction", suggest),),
+        )
+
+    def edit_person(self, contact_id: int, name: str) -> None:
+        self.person_field.set_person(contact_id, name)
+        self._load_person()
+        self.offers_edit.setFocus()
 
     def _suggestion_selected(self, row: int) -> None:
         s = self.suggestions[row] if 0 <= row < len(self.suggestions) else None
@@ -167,7 +179,7 @@ class OffersPage(QWidget):
             helper_id = s.helper_id
             reason = f"{s.need} — {s.helper_name}: {s.offer}"
             self.write(lambda: self._nd.introductions.propose(s.person_id, helper_id, reason))
-        except NetDeskError as exc:
+        except NetDeskError as exc:  # shown beside the button it came from
             self.suggest_status.setText(str(exc))
             return
         self.suggest_status.setText(f"Added to Intros: ask {s.person_name} and {s.helper_name} whether they want it.")
@@ -183,18 +195,11 @@ class OffersPage(QWidget):
     def save_person(self) -> None:
         cid = self.person_field.contact_id()
         if cid is None:
-            self.error_label.setText("Pick a person from the suggestions first.")
-            self.error_label.show()
+            self.fail("Pick a person from the suggestions first.")
             return
-        try:
-            offers, needs = _lines(self.offers_edit), _lines(self.needs_edit)
-            self.write(lambda: self._nd.offers.set_for(cid, offers, needs))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
-        self.error_label.hide()
-        self.refresh()
+        offers, needs = _lines(self.offers_edit), _lines(self.needs_edit)
+        if self.try_write(lambda: self._nd.offers.set_for(cid, offers, needs)) is not None:
+            self.refresh()
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.help_list.currentItem() or self.help_them_list.currentItem()

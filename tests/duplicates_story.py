@@ -10,10 +10,10 @@ duplicates review is for (issue 13).
 
 from __future__ import annotations
 
-import csv
-import io
 import zipfile
 from pathlib import Path
+
+from networking_story import _csv
 
 PHONE_BOOK = """BEGIN:VCARD
 VERSION:2.1
@@ -50,13 +50,6 @@ CONNECTIONS = [
     ("Priya", "Raman", "https://www.linkedin.com/in/priya-raman", "", "Globex", "CTO", "04 Oct 2025"),
     ("Lena", "Fox", "https://www.linkedin.com/in/lena-fox", "", "Umbrella", "Data Scientist", "05 Oct 2025"),
 ]
-
-
-def _csv(rows: list[list[str]], preamble: str = "") -> str:
-    out = io.StringIO()
-    out.write(preamble)
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    return out.getvalue()
 
 
 def phone_book(folder: Path) -> Path:

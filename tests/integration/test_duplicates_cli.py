@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
+import duplicates_story as story
 import pytest
 
 from netdesk import cli
 from netdesk.services import open_netdesk
-
-
-def _story() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "duplicates_story.py"
-    spec = importlib.util.spec_from_file_location("duplicates_story", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-story = _story()
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

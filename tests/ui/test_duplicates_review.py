@@ -4,11 +4,10 @@ import both files again: the pair kept apart does not come back."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
+import duplicates_story as story
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
@@ -20,18 +19,6 @@ from netdesk.ui.duplicates_review import DuplicatesDialog
 from netdesk.ui.import_dialog import ImportReportDialog
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.theme import apply_theme, contrast
-
-
-def _story() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "duplicates_story.py"
-    spec = importlib.util.spec_from_file_location("duplicates_story", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-story = _story()
 
 
 def import_file(qtbot, window: MainWindow, path: Path) -> str:  # type: ignore[no-untyped-def]

@@ -275,7 +275,8 @@ class CommunitiesPage(PracticePage):
 
     def page_actions(self) -> PageActions:
         person = self.selected_member()
-        c = self.current()
+        item = self.community_list.currentItem()
+        c = self.current() if item is not None and item.isSelected() else None
         if self.in_list(self.people_list) and person is not None and c is not None:
             cid, _relation = person
             return PageActions(

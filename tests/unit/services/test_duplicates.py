@@ -3,29 +3,16 @@ or kept apart (remembered), each one undo step."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import duplicates_story as story
 import pytest
 
 from netdesk.core.duplicates import PersonName, candidate_pairs
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint
 from netdesk.services import NetDesk
-
-
-def _story() -> ModuleType:
-    path = Path(__file__).resolve().parents[2] / "duplicates_story.py"
-    spec = importlib.util.spec_from_file_location("duplicates_story", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-story = _story()
 
 
 def pairs(nd: NetDesk) -> set[tuple[str, str, str]]:

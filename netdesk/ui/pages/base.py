@@ -10,16 +10,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLayout,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +36,66 @@ from netdesk.ui.page_actions import NOTHING, PageActions, install_context_menu
 from netdesk.ui.widgets.error_label import error_label
 
 T = TypeVar("T")
+W = TypeVar("W", bound=QWidget)
 Write = Callable[[Callable[[], Written[Any]]], Any]
+# A layout entry: a widget or a layout, with its stretch factor as (item, stretch); None is a stretch.
+LayoutItem = QWidget | QLayout | tuple[QWidget | QLayout, int] | None
+
+
+def named(widget: W, name: str, placeholder: str = "") -> W:
+    """``widget`` with its object name (what tests and screenshots find it by) and placeholder text."""
+    widget.setObjectName(name)
+    if placeholder:
+        widget.setPlaceholderText(placeholder)  # type: ignore[attr-defined]
+    return widget
+
+
+def combo(name: str, entries: Iterable[tuple[str, object]], current: object = None) -> QComboBox:
+    """A drop-down of (text, data) entries, with the entry whose data is ``current`` chosen."""
+    box = named(QComboBox(), name)
+    for text, data in entries:
+        box.addItem(text, data)
+    if current is not None:
+        box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
+def spin(name: str, low: int, high: int, value: int, *, prefix: str = "", suffix: str = "", none: str = "") -> QSpinBox:
+    """A number box from ``low`` to ``high``; ``none`` is what ``low`` reads as ("No rhythm")."""
+    box = named(QSpinBox(), name)
+    box.setRange(low, high)
+    box.setPrefix(prefix)
+    box.setSuffix(suffix)
+    if none:
+        box.setSpecialValueText(none)
+    box.setValue(value)
+    return box
+
+
+def _fill(layout: QBoxLayout, items: Sequence[LayoutItem]) -> None:
+    for item in items:
+        if item is None:
+            layout.addStretch(1)
+            continue
+        target, stretch = item if isinstance(item, tuple) else (item, 0)
+        if isinstance(target, QLayout):
+            layout.addLayout(target, stretch)
+        else:
+            layout.addWidget(target, stretch)
+
+
+def hbox(*items: LayoutItem) -> QHBoxLayout:
+    """A row of ``items`` (see ``LayoutItem``)."""
+    layout = QHBoxLayout()
+    _fill(layout, items)
+    return layout
+
+
+def vbox(*items: LayoutItem, parent: QWidget | None = None) -> QVBoxLayout:
+    """A column of ``items``, the layout of ``parent`` when given."""
+    layout = QVBoxLayout(parent) if parent is not None else QVBoxLayout()
+    _fill(layout, items)
+    return layout
 
 
 class FormProblem(Exception):
@@ -63,12 +126,7 @@ class FormDialog(QDialog):
         """Lay out the form's ``rows`` (label, field), then ``below`` (hints), the error line and the buttons."""
         for label, field in rows:
             self.form.addRow(label, field)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
-        for widget in below:
-            layout.addWidget(widget)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        vbox(self.form, *below, self.error_label, self.buttons, parent=self)
 
     def save(self) -> Any:
         raise NotImplementedError

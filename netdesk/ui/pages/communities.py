@@ -8,18 +8,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,7 +25,7 @@ from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO, CommunitySummary
 from netdesk.ui.ops import write_directly
 from netdesk.ui.page_actions import PageActions
-from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write, combo, hbox, named, spin, vbox
 from netdesk.ui.widgets.person_field import PersonField
 
 
@@ -44,41 +40,17 @@ class CommunityDialog(FormDialog):
         super().__init__(nd, parent, write, name="communityDialog", title="Community or event")
         self._id = community.id if community is not None else None
         c = community or CommunityDTO("")
-        self.name_edit = QLineEdit(c.name)
-        self.name_edit.setObjectName("communityName")
-        self.kind_combo = QComboBox()
-        self.kind_combo.setObjectName("communityKind")
-        for kind in CommunityKind:
-            self.kind_combo.addItem(kind.value, kind.value)
-        self.kind_combo.setCurrentIndex(self.kind_combo.findData(c.kind.value))
-        self.link_edit = QLineEdit(c.link)
-        self.link_edit.setObjectName("communityLink")
-        self.role_edit = QLineEdit(c.role)
-        self.role_edit.setObjectName("communityRole")
-        self.role_edit.setPlaceholderText("member, speaker, organiser…")
-        self.held_edit = QLineEdit(c.held_on.isoformat() if c.held_on else "")
-        self.held_edit.setObjectName("communityHeldOn")
-        self.held_edit.setPlaceholderText("YYYY-MM-DD (events)")
-        self.count_spin = QSpinBox()
-        self.count_spin.setObjectName("communityRhythmCount")
-        self.count_spin.setRange(0, 100)
-        self.count_spin.setSpecialValueText("No rhythm")
-        self.count_spin.setValue(c.rhythm_count or 0)
-        self.days_spin = QSpinBox()
-        self.days_spin.setObjectName("communityRhythmDays")
-        self.days_spin.setRange(1, 366)
-        self.days_spin.setPrefix("in ")
-        self.days_spin.setSuffix(" days")
-        self.days_spin.setValue(c.rhythm_days or 7)
-        self.what_edit = QLineEdit(c.rhythm_what)
-        self.what_edit.setObjectName("communityRhythmWhat")
-        self.what_edit.setPlaceholderText("attend, answer questions…")
-        rhythm = QHBoxLayout()
-        rhythm.addWidget(self.count_spin)
-        rhythm.addWidget(self.days_spin)
-        rhythm.addWidget(self.what_edit, 1)
-        self.notes_edit = QPlainTextEdit(c.notes)
-        self.notes_edit.setObjectName("communityNotes")
+        self.name_edit = named(QLineEdit(c.name), "communityName")
+        self.kind_combo = combo("communityKind", ((k.value, k.value) for k in CommunityKind), c.kind.value)
+        self.link_edit = named(QLineEdit(c.link), "communityLink")
+        self.role_edit = named(QLineEdit(c.role), "communityRole", "member, speaker, organiser…")
+        held = c.held_on.isoformat() if c.held_on else ""
+        self.held_edit = named(QLineEdit(held), "communityHeldOn", "YYYY-MM-DD (events)")
+        self.count_spin = spin("communityRhythmCount", 0, 100, c.rhythm_count or 0, none="No rhythm")
+        self.days_spin = spin("communityRhythmDays", 1, 366, c.rhythm_days or 7, prefix="in ", suffix=" days")
+        self.what_edit = named(QLineEdit(c.rhythm_what), "communityRhythmWhat", "attend, answer questions…")
+        rhythm = hbox(self.count_spin, self.days_spin, (self.what_edit, 1))
+        self.notes_edit = named(QPlainTextEdit(c.notes), "communityNotes")
         self.finish(
             [
                 ("&Name:", self.name_edit),
@@ -120,67 +92,45 @@ class CommunitiesPage(PracticePage):
         self.summaries: list[CommunitySummary] = []
         self.only_met = False
 
-        self.met_edit = QLineEdit()
-        self.met_edit.setObjectName("metAtSearch")
-        self.met_edit.setPlaceholderText("Who did I meet at…? (type an event or community and press Enter)")
-        self.community_list = QListWidget()
-        self.community_list.setObjectName("communityList")
-        self.new_button = QPushButton("New…")
-        self.new_button.setObjectName("communityNew")
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setObjectName("communityEdit")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("communityDelete")
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.delete_button):
-            buttons.addWidget(b)
+        placeholder = "Who did I meet at…? (type an event or community and press Enter)"
+        self.met_edit = named(QLineEdit(), "metAtSearch", placeholder)
+        self.community_list = named(QListWidget(), "communityList")
+        self.new_button = named(QPushButton("New…"), "communityNew")
+        self.edit_button = named(QPushButton("Edit…"), "communityEdit")
+        self.delete_button = named(QPushButton("Delete"), "communityDelete")
         left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.met_edit)
-        left_layout.addWidget(self.community_list, 1)
-        left_layout.addLayout(buttons)
+        vbox(
+            self.met_edit,
+            (self.community_list, 1),
+            hbox(self.new_button, self.edit_button, self.delete_button),
+            parent=left,
+        )
 
-        self.detail_label = QLabel("Pick a community or event.")
-        self.detail_label.setObjectName("communityDetail")
+        self.detail_label = named(QLabel("Pick a community or event."), "communityDetail")
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.met_button = QPushButton("Who did I meet here?")
-        self.met_button.setObjectName("communityMetHere")
+        self.met_button = named(QPushButton("Who did I meet here?"), "communityMetHere")
         self.met_button.setCheckable(True)
-        self.log_button = QPushButton("Log an interaction here…")
-        self.log_button.setObjectName("communityLog")
-        self.people_list = QListWidget()
-        self.people_list.setObjectName("communityPeople")
-        self.person_field = PersonField(nd, placeholder="Add a person…")
-        self.person_field.setObjectName("communityAddPerson")
-        self.relation_combo = QComboBox()
-        self.relation_combo.setObjectName("communityRelation")
-        for rel in CommunityRelation:
-            self.relation_combo.addItem(rel.label, rel.value)
-        self.add_person_button = QPushButton("Add")
-        self.add_person_button.setObjectName("communityAddPersonButton")
-        add_row = QHBoxLayout()
-        add_row.addWidget(self.person_field, 1)
-        add_row.addWidget(self.relation_combo)
-        add_row.addWidget(self.add_person_button)
+        self.log_button = named(QPushButton("Log an interaction here…"), "communityLog")
+        self.people_list = named(QListWidget(), "communityPeople")
+        self.person_field = named(PersonField(nd, placeholder="Add a person…"), "communityAddPerson")
+        self.relation_combo = combo("communityRelation", ((r.label, r.value) for r in CommunityRelation))
+        self.add_person_button = named(QPushButton("Add"), "communityAddPersonButton")
         right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.detail_label)
-        top_row = QHBoxLayout()
-        top_row.addWidget(self.met_button)
-        top_row.addWidget(self.log_button)
-        top_row.addStretch(1)
-        right_layout.addLayout(top_row)
-        right_layout.addWidget(self.people_list, 1)
-        right_layout.addLayout(add_row)
-        right_layout.addWidget(self.error_label)
+        vbox(
+            self.detail_label,
+            hbox(self.met_button, self.log_button, None),
+            (self.people_list, 1),
+            hbox((self.person_field, 1), self.relation_combo, self.add_person_button),
+            self.error_label,
+            parent=right,
+        )
 
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        vbox(splitter, parent=self)
 
         self.community_list.currentRowChanged.connect(lambda _row: self._show())
         self.met_button.toggled.connect(self._toggle_met)

@@ -9,17 +9,13 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,7 +24,7 @@ from netdesk.services import NetDesk
 from netdesk.services.contributions import ContributionDTO
 from netdesk.ui.ops import write_directly
 from netdesk.ui.page_actions import PageActions
-from netdesk.ui.pages.base import FormDialog, PracticePage, Write
+from netdesk.ui.pages.base import FormDialog, PracticePage, Write, combo, hbox, named, spin, vbox
 from netdesk.ui.row_list_model import RowListModel
 
 
@@ -56,30 +52,16 @@ class ContributionDialog(FormDialog):
         super().__init__(nd, parent, write, name="contributionDialog", title=title)
         self._id = contribution.id if contribution is not None else None
         day = contribution.occurred_on if contribution is not None else (today or date.today())
-        self.kind_combo = QComboBox()
-        self.kind_combo.setObjectName("contributionKind")
-        for kind in ContributionKind:
-            self.kind_combo.addItem(kind.noun, kind.value)
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("contributionTitle")
-        self.date_edit = QDateEdit(QDate(day.year, day.month, day.day))
-        self.date_edit.setObjectName("contributionDate")
+        self.kind_combo = combo("contributionKind", ((k.noun, k.value) for k in ContributionKind))
+        self.title_edit = named(QLineEdit(), "contributionTitle")
+        self.date_edit = named(QDateEdit(QDate(day.year, day.month, day.day)), "contributionDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.link_edit = QLineEdit()
-        self.link_edit.setObjectName("contributionLink")
-        self.community_combo = QComboBox()
-        self.community_combo.setObjectName("contributionCommunity")
-        self.community_combo.addItem("None", None)
-        for summary in nd.communities.overview():
-            self.community_combo.addItem(summary.community.name, summary.community.id)
-        self.goal_combo = QComboBox()
-        self.goal_combo.setObjectName("contributionGoal")
-        self.goal_combo.addItem("None", None)
-        for goal in nd.networking.goals():
-            self.goal_combo.addItem(goal.name, goal.id)
-        self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setObjectName("contributionNotes")
+        self.link_edit = named(QLineEdit(), "contributionLink")
+        communities = [(c.community.name, c.community.id) for c in nd.communities.overview()]
+        self.community_combo = combo("contributionCommunity", [("None", None), *communities])
+        self.goal_combo = combo("contributionGoal", [("None", None), *((g.name, g.id) for g in nd.networking.goals())])
+        self.notes_edit = named(QPlainTextEdit(), "contributionNotes")
         if contribution is not None:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(contribution.kind.value))
             self.title_edit.setText(contribution.title)
@@ -119,20 +101,12 @@ class ContributionsPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(nd, "contributionsPage", parent)
 
-        self.log_button = QPushButton("Log a contribution…")
-        self.log_button.setObjectName("contributionLog")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("contributionDelete")
-        self.summary_label = QLabel()
-        self.summary_label.setObjectName("contributionSummary")
-        top = QHBoxLayout()
-        top.addWidget(self.log_button)
-        top.addWidget(self.delete_button)
-        top.addWidget(self.summary_label, 1)
+        self.log_button = named(QPushButton("Log a contribution…"), "contributionLog")
+        self.delete_button = named(QPushButton("Delete"), "contributionDelete")
+        self.summary_label = named(QLabel(), "contributionSummary")
 
         self.model = ContributionModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("contributionTable")
+        self.table = named(QTableView(), "contributionTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -140,31 +114,17 @@ class ContributionsPage(PracticePage):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
 
-        self.rhythms_label = QLabel()
-        self.rhythms_label.setObjectName("contributionRhythms")
-        self.rhythm_kind = QComboBox()
-        self.rhythm_kind.setObjectName("rhythmKind")
-        for kind in ContributionKind:
-            self.rhythm_kind.addItem(kind.noun, kind.value)
-        self.rhythm_days = QSpinBox()
-        self.rhythm_days.setObjectName("rhythmDays")
-        self.rhythm_days.setRange(0, 366)
-        self.rhythm_days.setSpecialValueText("no rhythm")
-        self.rhythm_days.setPrefix("every ")
-        self.rhythm_days.setSuffix(" days")
-        self.rhythm_button = QPushButton("Set rhythm")
-        self.rhythm_button.setObjectName("rhythmSet")
-        rhythm_row = QHBoxLayout()
-        rhythm_row.addWidget(self.rhythms_label, 1)
-        rhythm_row.addWidget(self.rhythm_kind)
-        rhythm_row.addWidget(self.rhythm_days)
-        rhythm_row.addWidget(self.rhythm_button)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.error_label)
-        layout.addLayout(rhythm_row)
+        self.rhythms_label = named(QLabel(), "contributionRhythms")
+        self.rhythm_kind = combo("rhythmKind", ((k.noun, k.value) for k in ContributionKind))
+        self.rhythm_days = spin("rhythmDays", 0, 366, 0, prefix="every ", suffix=" days", none="no rhythm")
+        self.rhythm_button = named(QPushButton("Set rhythm"), "rhythmSet")
+        vbox(
+            hbox(self.log_button, self.delete_button, (self.summary_label, 1)),
+            (self.table, 1),
+            self.error_label,
+            hbox((self.rhythms_label, 1), self.rhythm_kind, self.rhythm_days, self.rhythm_button),
+            parent=self,
+        )
 
         self.log_button.clicked.connect(self.open_log)
         self.delete_button.clicked.connect(self.delete_selected)

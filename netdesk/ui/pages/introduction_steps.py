@@ -15,14 +15,12 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,7 +30,7 @@ from netdesk.services import NetDesk
 from netdesk.services.introductions import IntroductionDTO
 from netdesk.ui.ops import write_directly
 from netdesk.ui.page_actions import PageActions
-from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write, combo, hbox, named, vbox
 from netdesk.ui.row_list_model import RowListModel
 from netdesk.ui.widgets.person_field import PersonField
 
@@ -58,13 +56,10 @@ class AskDialog(FormDialog):
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
         super().__init__(nd, parent, write, name="askDialog", title="Ask for an introduction")
-        self.introducer_field = PersonField(nd, placeholder="Who you ask…")
-        self.introducer_field.setObjectName("askIntroducer")
-        self.target_field = PersonField(nd, organisations=True, placeholder="A person, an organisation, or a role…")
-        self.target_field.setObjectName("askTarget")
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setObjectName("askReason")
-        self.reason_edit.setPlaceholderText("Why you want to meet them")
+        self.introducer_field = named(PersonField(nd, placeholder="Who you ask…"), "askIntroducer")
+        target = PersonField(nd, organisations=True, placeholder="A person, an organisation, or a role…")
+        self.target_field = named(target, "askTarget")
+        self.reason_edit = named(QLineEdit(), "askReason", "Why you want to meet them")
         rows = [("&Introducer:", self.introducer_field), ("&Introduce me to:", self.target_field)]
         self.finish([*rows, ("&Why:", self.reason_edit)])
 
@@ -91,13 +86,9 @@ class ProposeDialog(FormDialog):
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
         super().__init__(nd, parent, write, name="proposeDialog", title="Introduce two people")
-        self.a_field = PersonField(nd)
-        self.a_field.setObjectName("proposeA")
-        self.b_field = PersonField(nd)
-        self.b_field.setObjectName("proposeB")
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setObjectName("proposeReason")
-        self.reason_edit.setPlaceholderText("Why they should meet")
+        self.a_field = named(PersonField(nd), "proposeA")
+        self.b_field = named(PersonField(nd), "proposeB")
+        self.reason_edit = named(QLineEdit(), "proposeReason", "Why they should meet")
         hint = QLabel("You will ask each of them first, and introduce them once both said yes.")
         hint.setWordWrap(True)
         self.finish([("&Introduce:", self.a_field), ("&to:", self.b_field), ("&Why:", self.reason_edit)], hint)
@@ -120,37 +111,29 @@ class TemplatesDialog(QDialog):
         self.setWindowTitle("Message templates")
         self._nd = nd
         self._write = write
-        self.combo = QComboBox()
-        self.combo.setObjectName("templateName")
-        for name, label in (
-            (TemplateName.ASK, "Ask"),
-            (TemplateName.OPTIN, "Opt-in"),
-            (TemplateName.INTRODUCTION, "Introduction"),
-        ):
-            self.combo.addItem(label, name.value)
-        self.body_edit = QPlainTextEdit()
-        self.body_edit.setObjectName("templateBody")
+        self.combo = combo(
+            "templateName",
+            [
+                (label, name.value)
+                for name, label in (
+                    (TemplateName.ASK, "Ask"),
+                    (TemplateName.OPTIN, "Opt-in"),
+                    (TemplateName.INTRODUCTION, "Introduction"),
+                )
+            ],
+        )
+        self.body_edit = named(QPlainTextEdit(), "templateBody")
         help_label = QLabel(
             "Placeholders: {me}, {reason}, {introducer_first}, {target}, {target_context}, {person_first}, {other}, "
             "{other_context}, {a}, {a_first}, {a_context}, {b}, {b_first}, {b_context}"
         )
         help_label.setWordWrap(True)
-        self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("templateSave")
-        self.reset_button = QPushButton("Back to NetDesk's wording")
-        self.reset_button.setObjectName("templateReset")
+        self.save_button = named(QPushButton("Save"), "templateSave")
+        self.reset_button = named(QPushButton("Back to NetDesk's wording"), "templateReset")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.save_button)
-        row.addWidget(self.reset_button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.combo)
-        layout.addWidget(self.body_edit, 1)
-        layout.addWidget(help_label)
-        layout.addLayout(row)
-        layout.addWidget(close)
+        row = hbox(self.save_button, self.reset_button, None)
+        vbox(self.combo, (self.body_edit, 1), help_label, row, close, parent=self)
         self.combo.currentIndexChanged.connect(self._load)
         self.save_button.clicked.connect(lambda: self._store(self.body_edit.toPlainText()))
         self.reset_button.clicked.connect(lambda: self._store(None))
@@ -171,90 +154,53 @@ class IntroductionStepsPage(PracticePage):
         self.error_label.setObjectName("introStepsError")
         self.current: IntroductionDTO | None = None
 
-        self.ask_button = QPushButton("Ask for an introduction…")
-        self.ask_button.setObjectName("introAsk")
-        self.propose_button = QPushButton("Introduce two people…")
-        self.propose_button.setObjectName("introPropose")
-        self.templates_button = QPushButton("Message templates…")
-        self.templates_button.setObjectName("introTemplates")
-        top = QHBoxLayout()
-        top.addWidget(self.ask_button)
-        top.addWidget(self.propose_button)
-        top.addStretch(1)
-        top.addWidget(self.templates_button)
+        self.ask_button = named(QPushButton("Ask for an introduction…"), "introAsk")
+        self.propose_button = named(QPushButton("Introduce two people…"), "introPropose")
+        self.templates_button = named(QPushButton("Message templates…"), "introTemplates")
 
         self.model = IntroductionModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("introStepsTable")
+        self.table = named(QTableView(), "introStepsTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
 
-        self.steps_label = QLabel("Pick an introduction to see its steps.")
-        self.steps_label.setObjectName("introSteps")
+        self.steps_label = named(QLabel("Pick an introduction to see its steps."), "introSteps")
         self.steps_label.setWordWrap(True)
-        self.agreed_button = QPushButton("They agreed")
-        self.agreed_button.setObjectName("introAgreed")
-        self.opt_a_button = QPushButton("Opted in")
-        self.opt_a_button.setObjectName("introOptA")
-        self.opt_b_button = QPushButton("Opted in")
-        self.opt_b_button.setObjectName("introOptB")
-        self.introduce_button = QPushButton("Introduced")
-        self.introduce_button.setObjectName("introIntroduced")
-        self.outcome_combo = QComboBox()
-        self.outcome_combo.setObjectName("introOutcome")
-        for outcome in Outcome:
-            self.outcome_combo.addItem(outcome.value, outcome.value)
-        self.outcome_button = QPushButton("Note outcome")
-        self.outcome_button.setObjectName("introOutcomeButton")
-        self.decline_button = QPushButton("Declined")
-        self.decline_button.setObjectName("introDeclined")
-        self.step_date = QDateEdit()  # the day a step happened: today unless you note it later
-        self.step_date.setObjectName("introStepDate")
+        self.agreed_button = named(QPushButton("They agreed"), "introAgreed")
+        self.opt_a_button = named(QPushButton("Opted in"), "introOptA")
+        self.opt_b_button = named(QPushButton("Opted in"), "introOptB")
+        self.introduce_button = named(QPushButton("Introduced"), "introIntroduced")
+        self.outcome_combo = combo("introOutcome", ((o.value, o.value) for o in Outcome))
+        self.outcome_button = named(QPushButton("Note outcome"), "introOutcomeButton")
+        self.decline_button = named(QPushButton("Declined"), "introDeclined")
+        self.step_date = named(QDateEdit(), "introStepDate")  # the day a step happened: today unless noted later
         self.step_date.setDisplayFormat("yyyy-MM-dd")
         self.step_date.setCalendarPopup(True)
         today = date.today()
         self.step_date.setDate(QDate(today.year, today.month, today.day))
-        steps_row = QHBoxLayout()
-        steps_row.addWidget(QLabel("On"))
-        steps_row.addWidget(self.step_date)
-        for w in (
-            self.agreed_button,
-            self.opt_a_button,
-            self.opt_b_button,
-            self.introduce_button,
-            self.outcome_combo,
-            self.outcome_button,
-            self.decline_button,
-        ):
-            steps_row.addWidget(w)
-        steps_row.addStretch(1)
+        steps = (self.agreed_button, self.opt_a_button, self.opt_b_button, self.introduce_button)
+        outcome = (self.outcome_combo, self.outcome_button, self.decline_button)
+        steps_row = hbox(QLabel("On"), self.step_date, *steps, *outcome, None)
 
-        self.message_combo = QComboBox()
-        self.message_combo.setObjectName("introMessageKind")
-        self.message_label = QLabel("Message")
-        self.message_label.setObjectName("introMessageLabel")
-        self.message_edit = QPlainTextEdit()
-        self.message_edit.setObjectName("introMessage")
+        self.message_combo = named(QComboBox(), "introMessageKind")
+        self.message_label = named(QLabel("Message"), "introMessageLabel")
+        self.message_edit = named(QPlainTextEdit(), "introMessage")
         self.message_edit.setReadOnly(True)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setObjectName("introCopy")
-        message_row = QHBoxLayout()
-        message_row.addWidget(self.message_label)
-        message_row.addWidget(self.message_combo, 1)
-        message_row.addWidget(self.copy_button)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.steps_label)
-        layout.addLayout(steps_row)
-        layout.addWidget(self.error_label)
-        layout.addLayout(message_row)
-        layout.addWidget(self.message_edit, 1)
+        self.copy_button = named(QPushButton("Copy"), "introCopy")
+        vbox(
+            hbox(self.ask_button, self.propose_button, None, self.templates_button),
+            (self.table, 2),
+            self.steps_label,
+            steps_row,
+            self.error_label,
+            hbox(self.message_label, (self.message_combo, 1), self.copy_button),
+            (self.message_edit, 1),
+            parent=self,
+        )
 
         self.ask_button.clicked.connect(lambda: self.open_ask())  # clicked(bool) must not reach open_ask's arguments
         self.propose_button.clicked.connect(lambda: self.open_propose())
@@ -269,7 +215,6 @@ class IntroductionStepsPage(PracticePage):
         self.decline_button.clicked.connect(lambda: self._run(lambda i: intros.decline(i, self.day())))
         self.message_combo.currentIndexChanged.connect(lambda _i: self._show_message())
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.message_edit.toPlainText()))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.watch(self.table)
         self.refresh()
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,7 +19,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.offers import HelpSuggestion
 from netdesk.ui.page_actions import PageActions
-from netdesk.ui.pages.base import PracticePage
+from netdesk.ui.pages.base import PracticePage, hbox, named, vbox
 from netdesk.ui.widgets.person_field import PersonField
 
 
@@ -36,65 +34,32 @@ class OffersPage(PracticePage):
         self.suggestions: list[HelpSuggestion] = []
 
         # Who could help with …?
-        self.help_edit = QLineEdit()
-        self.help_edit.setObjectName("helpWith")
-        self.help_edit.setPlaceholderText("Who could help with… (press Enter)")
-        self.help_list = QListWidget()
-        self.help_list.setObjectName("helpResults")
+        self.help_edit = named(QLineEdit(), "helpWith", "Who could help with… (press Enter)")
+        self.help_list = named(QListWidget(), "helpResults")
         self.help_list.setWordWrap(True)
-        self.help_status = QLabel()
-        self.help_status.setObjectName("helpStatus")
+        self.help_status = named(QLabel(), "helpStatus")
         who = QGroupBox("Who could help?")
-        who_layout = QVBoxLayout(who)
-        who_layout.addWidget(self.help_edit)
-        who_layout.addWidget(self.help_status)
-        who_layout.addWidget(self.help_list, 1)
+        vbox(self.help_edit, self.help_status, (self.help_list, 1), parent=who)
 
         # Whom could I help?
-        self.help_them_list = QListWidget()
-        self.help_them_list.setObjectName("whomCouldIHelp")
+        self.help_them_list = named(QListWidget(), "whomCouldIHelp")
         self.help_them_list.setWordWrap(True)
-        self.suggest_button = QPushButton("Suggest this introduction")
-        self.suggest_button.setObjectName("suggestIntroduction")
+        self.suggest_button = named(QPushButton("Suggest this introduction"), "suggestIntroduction")
         self.suggest_button.setEnabled(False)
-        self.suggest_status = QLabel()
-        self.suggest_status.setObjectName("suggestStatus")
+        self.suggest_status = named(QLabel(), "suggestStatus")
         self.suggest_status.setWordWrap(True)
         whom = QGroupBox("Whom could I help?")
-        whom_layout = QVBoxLayout(whom)
-        whom_layout.addWidget(self.help_them_list, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.suggest_status, 1)
-        row.addWidget(self.suggest_button)
-        whom_layout.addLayout(row)
+        vbox((self.help_them_list, 1), hbox((self.suggest_status, 1), self.suggest_button), parent=whom)
 
         # A person's offers and needs
-        self.person_field = PersonField(nd, placeholder="Whose offers and needs…")
-        self.person_field.setObjectName("offersPerson")
-        self.offers_edit = QPlainTextEdit()
-        self.offers_edit.setObjectName("personOffers")
-        self.offers_edit.setPlaceholderText("Can help with… (one per line)")
-        self.needs_edit = QPlainTextEdit()
-        self.needs_edit.setObjectName("personNeeds")
-        self.needs_edit.setPlaceholderText("Is looking for… (one per line)")
-        self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("offersSave")
+        self.person_field = named(PersonField(nd, placeholder="Whose offers and needs…"), "offersPerson")
+        self.offers_edit = named(QPlainTextEdit(), "personOffers", "Can help with… (one per line)")
+        self.needs_edit = named(QPlainTextEdit(), "personNeeds", "Is looking for… (one per line)")
+        self.save_button = named(QPushButton("Save"), "offersSave")
         edit = QGroupBox("A person's offers and needs")
-        edit_layout = QVBoxLayout(edit)
-        edit_layout.addWidget(self.person_field)
-        texts = QHBoxLayout()
-        texts.addWidget(self.offers_edit)
-        texts.addWidget(self.needs_edit)
-        edit_layout.addLayout(texts)
-        edit_layout.addWidget(self.error_label)
+        edit_layout = vbox(self.person_field, hbox(self.offers_edit, self.needs_edit), self.error_label, parent=edit)
         edit_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
-
-        top = QHBoxLayout()
-        top.addWidget(who, 1)
-        top.addWidget(whom, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top, 2)
-        layout.addWidget(edit, 1)
+        vbox((hbox((who, 1), (whom, 1)), 2), (edit, 1), parent=self)
 
         self.help_edit.returnPressed.connect(self.find_help)
         self.help_them_list.currentRowChanged.connect(self._suggestion_selected)

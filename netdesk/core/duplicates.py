@@ -12,34 +12,64 @@ bucketed by family name and the first letter of their canonical given name, and 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
-from netdesk.core.names import canonical_given_name, given_names_may_match, initial
+from netdesk.core.names import canonical_given_name, given_names_may_match
 from netdesk.core.normalize import fold
 
 # A value shared by more contacts than this (an office switchboard, info@…) says nothing about who is who.
 MAX_SHARING = 5
 # Buckets larger than this compare only exact canonical given names (fuzzy comparison grows with the square).
-MAX_FUZZY_BUCKET = 40
+MAX_FUZZY_BUCKET = 24
 
 REASONS = {"email": "same email", "phone": "same phone number", "url": "same profile URL"}
 
 
-@dataclass(frozen=True, slots=True)
-class PersonName:
+# Given and family names repeat: most are folded once per scan.
+_fold = lru_cache(maxsize=65536)(fold)
+_canonical = lru_cache(maxsize=65536)(canonical_given_name)
+
+
+@lru_cache(maxsize=65536)
+def _fold_family(family: str) -> str:
+    return fold(family).strip().rstrip(".").strip()
+
+
+def _bare_initial(folded: str) -> str:
+    """The letter of a folded name written as an initial ("r." or "r"), else ""."""
+    text = folded.rstrip(".").strip()
+    return text if len(text) == 1 and text.isalpha() else ""
+
+
+class PersonName(NamedTuple):
+    """A contact's names, folded once: what the name rules compare (a tuple: built 100,000 times a scan)."""
+
     id: int
     given: str
     family: str
+    middle: str = ""
+    canonical: str = ""  # of the given name: "bob" and "robert" are both "robert"
 
     @classmethod
-    def of(cls, cid: int, given: str, family: str, formatted: str) -> PersonName:
+    def of(cls, cid: int, given: str, family: str, formatted: str, middle: str = "") -> PersonName:
         """A contact's names; one with only a formatted name ("Priya R.") is read as "given … family"."""
         if not (given or family):
             words = formatted.split()
             given, family = (words[0], words[-1]) if len(words) >= 2 else (formatted, "")
-        return cls(cid, fold(given).strip(), fold(family).strip().rstrip(".").strip())
+        folded = _fold(given.strip())
+        return cls(cid, folded, _fold_family(family), fold(middle).strip() if middle else "", _canonical(folded))
+
+    def middle_contradicts(self, other: PersonName) -> bool:
+        """Two different middle names ("Ada Mary …" and "Ada Jane …") tell two people apart; an initial fits its
+        name ("M." and "Mary")."""
+        a, b = self.middle, other.middle
+        if not a or not b or a == b:
+            return False
+        ia, ib = _bare_initial(a), _bare_initial(b)
+        return not ((ia and b.startswith(ia)) or (ib and a.startswith(ib)))
 
 
 def ordered(a: int, b: int) -> tuple[int, int]:
@@ -71,19 +101,19 @@ def pairs_by_name(people: Iterable[PersonName], among: set[int] | None = None) -
     for p in people:
         if not p.given or not p.family:
             continue
-        letter = canonical_given_name(p.given)[:1]
-        if initial(p.family):
+        if _bare_initial(p.family):
             initials.append(p)
         else:
-            buckets[(p.family, letter)].append(p)
-        by_letter[(p.family[:1], letter)].append(p)
+            buckets[(p.family, p.canonical[:1])].append(p)
+        by_letter[(p.family[:1], p.canonical[:1])].append(p)
     found: dict[tuple[int, int], str] = {}
 
     def consider(a: PersonName, b: PersonName, fuzzy: bool) -> None:
         if a.id == b.id or (among is not None and a.id not in among and b.id not in among):
             return
-        same = canonical_given_name(a.given) == canonical_given_name(b.given)
-        if same or (fuzzy and given_names_may_match(a.given, b.given)):
+        if a.middle_contradicts(b):
+            return
+        if a.canonical == b.canonical or (fuzzy and given_names_may_match(a.given, b.given)):
             if a.family != b.family:
                 why = "family name given as an initial"
             else:
@@ -91,12 +121,25 @@ def pairs_by_name(people: Iterable[PersonName], among: set[int] | None = None) -
             found.setdefault(ordered(a.id, b.id), why)
 
     for bucket in buckets.values():
+        # Small buckets compare every pair, fuzzily; a large one pairs only the same canonical name. Either way a
+        # name many people share (seven "John Smith"s) says nothing about who is who.
+        counts = Counter(p.canonical for p in bucket)
         fuzzy = len(bucket) <= MAX_FUZZY_BUCKET
-        for i, a in enumerate(bucket):
-            for b in bucket[i + 1 :]:
-                consider(a, b, fuzzy)
+        if fuzzy:
+            groups = [bucket]
+        else:
+            by_name: dict[str, list[PersonName]] = defaultdict(list)
+            for p in bucket:
+                if 2 <= counts[p.canonical] <= MAX_SHARING:
+                    by_name[p.canonical].append(p)
+            groups = list(by_name.values())
+        for group in groups:
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    if a.canonical != b.canonical or counts[a.canonical] <= MAX_SHARING:
+                        consider(a, b, fuzzy)
     for p in initials:  # "Priya R." against every Priya whose family name starts with R
-        candidates = by_letter[(p.family[:1], canonical_given_name(p.given)[:1])]
+        candidates = by_letter[(p.family[:1], p.canonical[:1])]
         fuzzy = len(candidates) <= MAX_FUZZY_BUCKET
         for other in candidates:
             consider(p, other, fuzzy)

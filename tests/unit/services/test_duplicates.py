@@ -163,3 +163,16 @@ def test_matching_rules_as_pure_functions() -> None:
     }
     points = [("email", "a@x.org", 7), ("email", "a@x.org", 9), ("phone", "+4412345678", 9)]
     assert candidate_pairs(points, []) == {(7, 9): "same email"}
+
+
+def test_middle_names_and_very_common_names_are_not_signals() -> None:
+    two_adas = [PersonName.of(1, "Ada", "King", "", "Mary"), PersonName.of(2, "Ada", "King", "", "Jane")]
+    assert candidate_pairs([], two_adas) == {}
+    initial_and_full = [PersonName.of(1, "Ada", "King", "", "M."), PersonName.of(2, "Ada", "King", "", "Mary")]
+    assert candidate_pairs([], initial_and_full) == {(1, 2): "same name"}
+    many_johns = [PersonName.of(n, "John", "Smith", "") for n in range(1, 8)]  # seven John Smiths: no signal
+    assert candidate_pairs([], many_johns) == {}
+    # In a large bucket ("Smith", N…) only the same name pairs: "Nina1" and "Nina10" would be fuzzy matches.
+    big_family = [PersonName.of(n, f"Nina{n}", "Smith", "") for n in range(1, 60)]
+    big_family.append(PersonName.of(100, "Nina7", "Smith", ""))
+    assert candidate_pairs([], big_family) == {(7, 100): "same name"}

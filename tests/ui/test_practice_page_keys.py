@@ -207,13 +207,21 @@ def test_introductions_menu_offers_the_next_steps_and_enter_opens_the_person(  #
     table.selectRow(0)
     entries = menu_entries(page)
     assert entries["Ada Lovelace opted in"] and entries["Bob Kahn opted in"] and entries["Declined"]
-    assert entries["Edit introduction…"] is False and entries["Delete introduction"] is False
+    assert entries["Edit introduction…"] is False and entries["Delete introduction"] is True
     action = next(a for a in build_menu(page, page.page_actions()).actions() if a.text() == "Ada Lovelace opted in")
     action.trigger()
     assert db.introductions.list_all()[0].a_opted_in_on is not None
     assert "Ada Lovelace opted in" not in menu_entries(page)
     qtbot.keyClick(table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.navigation.current is View.CONTACTS and window.selected_id() == ids["ada"])
+    page = page_of(window, View.INTRO_STEPS)
+    table.setFocus()
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert db.introductions.list_all() == [] and table.model().rowCount() == 0
+    assert window.undo_action.text() == "&Undo delete of “Introduce Ada Lovelace and Bob Kahn”"
+    window.undo_action.trigger()
+    assert [i.a_opted_in_on is not None for i in db.introductions.list_all()] == [True]
 
 
 def test_offers_enter_opens_and_f2_edits_the_person_found(  # type: ignore[no-untyped-def]
@@ -229,8 +237,8 @@ def test_offers_enter_opens_and_f2_edits_the_person_found(  # type: ignore[no-un
     results.setCurrentRow(0)
     assert menu_entries(page) == {
         "Open": True,
-        "Edit offers and needs…": True,
-        "Delete offers and needs": False,
+        "Edit offer…": True,
+        "Delete offer": True,
         "Suggest this introduction": False,
     }
     qtbot.keyClick(results, Qt.Key.Key_F2)
@@ -239,3 +247,17 @@ def test_offers_enter_opens_and_f2_edits_the_person_found(  # type: ignore[no-un
     results.setFocus()
     qtbot.keyClick(results, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.navigation.current is View.CONTACTS and window.selected_id() == ids["ada"])
+    page = page_of(window, View.OFFERS)
+    results.setFocus()
+    results.setCurrentRow(0)
+    qtbot.keyClick(results, Qt.Key.Key_Delete)  # Ada's "rust mentoring" offer goes
+    assert db.offers.of(ids["ada"]).offers == () and results.count() == 0
+    needs = page.help_them_list  # type: ignore[attr-defined]
+    assert needs.count() == 0  # nobody offers rust help any more
+    window.undo_action.trigger()
+    assert db.offers.of(ids["ada"]).offers == ("rust mentoring",) and results.count() == 1
+    needs.setFocus()
+    needs.setCurrentRow(0)
+    assert menu_entries(page)["Suggest this introduction"] and menu_entries(page)["Delete need"]
+    qtbot.keyClick(needs, Qt.Key.Key_Delete)  # Bob's need goes
+    assert db.offers.of(ids["bob"]).needs == ()

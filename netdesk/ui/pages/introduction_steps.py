@@ -336,8 +336,8 @@ class IntroductionStepsPage(PracticePage):
     # --- what Open, Edit and Delete mean here --------------------------------------------------------------------
 
     def page_actions(self) -> PageActions:
-        """Open shows the person it is about; the context menu offers the next steps that fit (Delete and Edit do
-        not apply: an introduction's history is its dated steps, closed with an outcome or as declined)."""
+        """Open shows the person it is about, Delete forgets it, and the context menu offers the next steps that fit
+        (Edit does not apply: an introduction's history is its dated steps, closed with an outcome or declined)."""
         new = (("Ask for an introduction…", lambda: self.open_ask()), ("Introduce two people…", self.open_propose))
         i = self.current
         if i is None:
@@ -353,8 +353,16 @@ class IntroductionStepsPage(PracticePage):
         return PageActions(
             noun="introduction",
             open=(lambda: self.contactActivated.emit(person[0])) if person is not None else None,
+            delete=self.delete_current,
             more=steps + new,
         )
+
+    def delete_current(self) -> None:
+        if self.current is None:
+            return
+        intro_id = self.current.id
+        self.try_write(lambda: self._nd.introductions.delete(intro_id))
+        self.refresh()
 
     def selected_contact(self) -> tuple[int, str] | None:
         i = self.current

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
-from netdesk.services.offers import HelpSuggestion
+from netdesk.services.offers import HelpMatch, HelpSuggestion
 from netdesk.ui.page_actions import PageActions
 from netdesk.ui.pages.base import PracticePage, hbox, named, vbox
 from netdesk.ui.widgets.person_field import PersonField
@@ -32,6 +32,7 @@ class OffersPage(PracticePage):
         super().__init__(nd, "offersPage", parent)
         self.error_label.setObjectName("offersError")
         self.suggestions: list[HelpSuggestion] = []
+        self.matches: list[HelpMatch] = []
 
         # Who could help with …?
         self.help_edit = named(QLineEdit(), "helpWith", "Who could help with… (press Enter)")
@@ -82,7 +83,7 @@ class OffersPage(PracticePage):
             self.find_help()
 
     def find_help(self) -> None:
-        matches = self._nd.offers.who_could_help(self.help_edit.text())
+        matches = self.matches = self._nd.offers.who_could_help(self.help_edit.text())
         self.help_list.clear()
         for m in matches:
             item = QListWidgetItem(f"{m.name} — {m.offer} · matched: {', '.join(m.matched)}")
@@ -107,21 +108,38 @@ class OffersPage(PracticePage):
         return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0].split(":")[0]
 
     def page_actions(self) -> PageActions:
-        """Open shows the person; Edit loads their offers and needs into the form below (nothing to delete in a
-        list of matches: their offers and needs are edited there)."""
+        """Open shows the person; Edit loads their offers and needs into the form below; Delete removes the offer
+        (or, in "Whom could I help?", the need) the row is about."""
+        needs = self.in_list(self.help_them_list)
+        noun = "need" if needs else "offer"
         person = self.picked()
         if person is None:
-            return PageActions(noun="offers and needs")
-        suggest = None
-        row = self.help_them_list.currentRow()
-        if self.in_list(self.help_them_list) and self.suggest_button.isEnabled() and 0 <= row < len(self.suggestions):
-            suggest = self.suggest_introduction
+            return PageActions(noun=noun)
+        suggest = self.suggest_introduction if needs and self.suggest_button.isEnabled() else None
         return PageActions(
-            noun="offers and needs",
+            noun=noun,
             open=lambda: self.contactActivated.emit(person[0]),
             edit=lambda: self.edit_person(*person),
+            delete=self.delete_picked,
             more=(("Suggest this introduction", suggest),),
         )
+
+    def delete_picked(self) -> None:
+        if self.in_list(self.help_them_list):
+            row = self.help_them_list.currentRow()
+            if not 0 <= row < len(self.suggestions):
+                return
+            s = self.suggestions[row]
+            cid, needs = s.person_id, [n for n in self._nd.offers.of(s.person_id).needs if n != s.need]
+            self.try_write(lambda: self._nd.offers.set_for(cid, needs=needs))
+        else:
+            row = self.help_list.currentRow()
+            if not 0 <= row < len(self.matches):
+                return
+            m = self.matches[row]
+            cid, offers = m.contact_id, [o for o in self._nd.offers.of(m.contact_id).offers if o != m.offer]
+            self.try_write(lambda: self._nd.offers.set_for(cid, offers=offers))
+        self.refresh()
 
     def edit_person(self, contact_id: int, name: str) -> None:
         self.person_field.set_person(contact_id, name)

@@ -101,11 +101,15 @@ def pairs_by_name(people: Iterable[PersonName], among: set[int] | None = None) -
     for p in people:
         if not p.given or not p.family:
             continue
-        if _bare_initial(p.family):
+        # Under the first letter of the name as written and of its canonical form: "Liam" (William) still meets
+        # "Liama" (a typo), and "Bob" meets "Robert".
+        initial_family = bool(_bare_initial(p.family))
+        if initial_family:
             initials.append(p)
-        else:
-            buckets[(p.family, p.canonical[:1])].append(p)
-        by_letter[(p.family[:1], p.canonical[:1])].append(p)
+        for letter in {p.given[:1], p.canonical[:1]}:
+            if not initial_family:
+                buckets[(p.family, letter)].append(p)
+            by_letter[(p.family[:1], letter)].append(p)
     found: dict[tuple[int, int], str] = {}
 
     def consider(a: PersonName, b: PersonName, fuzzy: bool) -> None:
@@ -139,10 +143,11 @@ def pairs_by_name(people: Iterable[PersonName], among: set[int] | None = None) -
                     if a.canonical != b.canonical or counts[a.canonical] <= MAX_SHARING:
                         consider(a, b, fuzzy)
     for p in initials:  # "Priya R." against every Priya whose family name starts with R
-        candidates = by_letter[(p.family[:1], p.canonical[:1])]
-        fuzzy = len(candidates) <= MAX_FUZZY_BUCKET
-        for other in candidates:
-            consider(p, other, fuzzy)
+        for letter in {p.given[:1], p.canonical[:1]}:
+            candidates = by_letter[(p.family[:1], letter)]
+            fuzzy = len(candidates) <= MAX_FUZZY_BUCKET
+            for other in candidates:
+                consider(p, other, fuzzy)
     return found
 
 

@@ -176,3 +176,10 @@ def test_middle_names_and_very_common_names_are_not_signals() -> None:
     big_family = [PersonName.of(n, f"Nina{n}", "Smith", "") for n in range(1, 60)]
     big_family.append(PersonName.of(100, "Nina7", "Smith", ""))
     assert candidate_pairs([], big_family) == {(7, 100): "same name"}
+
+
+def test_a_misspelt_nickname_still_meets_its_name() -> None:
+    # "Liam" is a short form of William: bucketed under both letters, a typo of it is still compared with it.
+    people = [PersonName.of(1, "Liam", "Nakamura", ""), PersonName.of(2, "Liama", "Nakamura", "")]
+    people.append(PersonName.of(3, "William", "Nakamura", ""))
+    assert candidate_pairs([], people) == {(1, 2): "similar names", (1, 3): "similar names"}

@@ -46,8 +46,9 @@ def plant(nd: object, count: int) -> int:
     added = 0
     for n, cid in enumerate(people[::step][:count]):
         c = nd.contacts.get(cid)  # type: ignore[attr-defined]
-        if n % 2 == 0:  # the same email, written in capitals, under another given name
-            copy = c.replace(given_name="Someone", emails=(ContactPoint(c.emails[0].value.upper()),))
+        if n % 2 == 0:  # the same email, its ASCII letters in capitals ("ı" has no capital of its own), another name
+            shouted = "".join(ch.upper() if ch.isascii() else ch for ch in c.emails[0].value)
+            copy = c.replace(given_name="Someone", emails=(ContactPoint(shouted),))
         else:  # a nickname of the given name where there is one, else a spelling variant
             short = _DIMINUTIVES.get(c.given_name.casefold(), "").split()
             copy = c.replace(given_name=short[0].title() if short else c.given_name + "a", emails=())

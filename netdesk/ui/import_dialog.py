@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -217,7 +217,9 @@ class ImportReportDialog(QDialog):
             layout.addWidget(self.suggestions_list, 1)
         else:
             self.suggestions_list.hide()
-        if report.duplicates_found:  # kept in the database for the review (ui/duplicates_review.py)
+        # Pairs kept in the database for the review (ui/duplicates_review.py): one click away when the window has it.
+        self.review_action = parent.findChild(QAction, "reviewDuplicatesAction") if parent is not None else None
+        if report.duplicates_found:
             review = QLabel(
                 f"{plural(report.duplicates_found, 'possible duplicate')} kept for review: Edit → Review duplicates…"
             )
@@ -230,9 +232,19 @@ class ImportReportDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if report.duplicates_found and isinstance(self.review_action, QAction):
+            self.review_button = QPushButton("&Review duplicates…")
+            self.review_button.setObjectName("reviewDuplicatesButton")
+            self.review_button.clicked.connect(self._review_duplicates)
+            buttons.addButton(self.review_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Close).clicked.connect(self.accept)
         layout.addWidget(buttons)
+
+    def _review_duplicates(self) -> None:
+        self.accept()
+        if isinstance(self.review_action, QAction):
+            self.review_action.trigger()
 
     def problem_rows(self) -> list[tuple[str, str, str]]:
         def text(row: int, column: int) -> str:

@@ -11,7 +11,7 @@ import duplicates_story as story
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QRadioButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QRadioButton
 
 from netdesk.services import NetDesk
 from netdesk.settings import ThemeChoice
@@ -21,15 +21,22 @@ from netdesk.ui.main_window import MainWindow
 from netdesk.ui.theme import apply_theme, contrast
 
 
-def import_file(qtbot, window: MainWindow, path: Path) -> str:  # type: ignore[no-untyped-def]
-    """Import as from File → Import; returns what the report says of duplicates kept for review ("" for nothing)."""
+def import_file(qtbot, window: MainWindow, path: Path, review: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """Import as from File → Import; returns what the report says of duplicates kept for review ("" for nothing).
+    With ``review``, the report's "Review duplicates…" button closes it and opens the review."""
     window.import_files([path])
     qtbot.waitUntil(lambda: isinstance(window.current_dialog, ImportReportDialog), timeout=20000)
     report = window.current_dialog
     assert isinstance(report, ImportReportDialog)
     kept = report.findChild(QLabel, "duplicatesKeptLabel")
     said = kept.text() if kept is not None else ""
-    report.accept()
+    button = report.findChild(QPushButton, "reviewDuplicatesButton")
+    assert (button is not None) == bool(said)
+    if review:
+        assert button is not None
+        button.click()
+    else:
+        report.accept()
     qtbot.waitUntil(lambda: window.current_dialog is None and window.tasks.pending == 0, timeout=10000)
     return said
 
@@ -55,10 +62,12 @@ def test_review_merge_keep_apart_undo_and_import_again(  # type: ignore[no-untyp
     window = make_window()
     phone, linkedin = story.phone_book(tmp_path / "phone"), story.linkedin_export(tmp_path / "li")
     import_file(qtbot, window, phone)
-    said = import_file(qtbot, window, linkedin)
+    said = import_file(qtbot, window, linkedin, review=True)
     assert said == "3 possible duplicates kept for review: Edit → Review duplicates…"
 
-    dialog = open_review(qtbot, window)
+    dialog = window.findChild(DuplicatesDialog, "duplicatesDialog")
+    assert isinstance(dialog, DuplicatesDialog)
+    qtbot.waitUntil(dialog.isVisible)
     assert pairs_shown(dialog) == [
         "Bob Smith and Robert Smith",
         "Jon Baker and Jonathan Baker",

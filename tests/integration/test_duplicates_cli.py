@@ -36,6 +36,7 @@ def test_review_duplicates_from_the_command_line(tmp_path: Path, capsys: pytest.
     code, out, _err = run(capsys, "duplicates", "--db", db, "--json")
     listed = json.loads(out)
     bob = next(p for p in listed if p["first"]["name"] == "Bob Smith")
+    assert set(bob) == {"id", "first", "second", "reason", "found_by", "found_at", "differences"}  # README's keys
     assert bob["found_by"] == "import" and bob["reason"] == "similar names"
     assert {"field": "given_name", "first": "Bob", "second": "Robert", "choosable": True} in bob["differences"]
 

@@ -95,6 +95,7 @@ class DuplicatesDialog(QDialog):
 
         self.pair_list = QListWidget()
         self.pair_list.setObjectName("duplicatePairs")
+        self.pair_list.setWordWrap(True)  # long names wrap instead of hiding behind a scroll bar
         self.find_button = QPushButton("&Find duplicates")
         self.find_button.setObjectName("findDuplicates")
         self.find_button.setToolTip("Look for possible duplicates among all your contacts")

@@ -6,6 +6,8 @@
 - ``PracticePage``: the page's write, its error line, dialogs opened one at a time (``active_dialog``), and its lists
   wired to its actions (``watch``): the context menu, Enter opens, and the window's F2 (Edit) and Delete act on
   what ``page_actions()`` says fits the selection, disabled when nothing does.
+- ``named``, ``combo``, ``spin``, ``hbox``, ``vbox``: a widget with its object name in one expression, and rows and
+  columns of widgets, so that a page's layout reads as its shape.
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ import argparse
 import getpass
 import json
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.services import NetDesk
 from netdesk.services.sync import SyncCounts
-from netdesk.services.sync_accounts import AccountDTO
+from netdesk.services.sync_accounts import AccountDTO, local_time
 from netdesk.sync import secrets
 
 EXIT_OK = 0
@@ -89,7 +90,7 @@ def account_json(a: AccountDTO) -> dict[str, object]:
         "username": a.username,
         "certificate_pinned": a.certificate_pinned,
         "interval_minutes": a.interval_minutes,
-        "last_sync_at": a.last_sync_at.isoformat() if a.last_sync_at else None,
+        "last_sync_at": a.last_sync_at.replace(tzinfo=UTC).isoformat() if a.last_sync_at else None,
         "last_error": a.last_error,
         "books": [
             {"url": b.url, "name": b.display_name, "tag": b.tag, "enabled": b.enabled, "cards": b.cards}
@@ -106,7 +107,7 @@ def run_account(nd: NetDesk, args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             return EXIT_OK
         for a in accounts:
-            when = a.last_sync_at.strftime("%Y-%m-%d %H:%M") if a.last_sync_at else "never synced"
+            when = f"{local_time(a.last_sync_at):%Y-%m-%d %H:%M}" if a.last_sync_at else "never synced"
             print(f"{a.name}\t{a.username} at {a.url}\t{when}{chr(9) + a.last_error if a.last_error else ''}")
             for b in a.books:
                 print(f"  {b.display_name or b.url}\t-> tag {b.tag}\t{b.cards} cards{'' if b.enabled else ' (off)'}")

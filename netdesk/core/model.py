@@ -344,6 +344,14 @@ class ContactHistoryEntry:
     changed_at: datetime
     source: str = ""
 
+    @property
+    def sync_conflict(self) -> bool:
+        """Both sides changed the field differently in a sync: ``old_value`` is the server's, ``new_value`` kept."""
+        return self.source == SYNC_CONFLICT
+
+
+SYNC_CONFLICT = "sync conflict"  # the source of a history entry that keeps the server's side of a conflict
+
 
 def sorted_tags(tags: object) -> tuple[str, ...]:
     """Normalise a tag collection: stripped, de-duplicated case-insensitively, sorted."""

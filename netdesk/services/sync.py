@@ -1,11 +1,13 @@
 """Two-way incremental CardDAV sync of one account's address books with this database.
 
 Per book: pull, then push.
-- Pull asks for what changed since the book's sync token (RFC 6578); without a token, or when the server has
-  expired it, the whole listing of ETags is compared with the cards known in step. Changed cards are fetched with
-  addressbook-multiget in batches, each batch applied in its own transaction together with the items it brings in
-  step; the new token is stored only after the last batch. A sync killed half-way has therefore kept every batch it
-  finished, and the next one asks again from the old token and skips the cards whose ETag it already has.
+- A first pull reads the CTag and sync token, then every card in one streamed addressbook-query. Later pulls ask
+  for what changed since the book's sync token (RFC 6578), unless the CTag says nothing did; without a token, or
+  when the server has expired it, the whole listing of ETags is compared with the cards known in step, and the
+  changed cards are fetched with addressbook-multiget. Either way cards come in batches (services/sync_batches.py),
+  each applied in its own transaction together with the items it brings in step; the new token is stored only
+  after the last batch. A sync killed half-way has therefore kept every batch it finished, and the next one asks
+  again from the old token (or lists the book) and skips the cards whose ETag it already has.
 - Push sends what changed here since each card was last in step (the contact's ``updated_at`` differs from the
   item's ``local_stamp``): edits with If-Match, new contacts with If-None-Match, deletes with If-Match. A 412 means
   the server changed the card meanwhile: it is fetched, merged (sync/merge.py) and sent again. Each card's new
@@ -17,36 +19,34 @@ whenever the next sync runs.
 from __future__ import annotations
 
 import os
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
+from typing import Any
 from urllib.parse import urljoin
 
-from sqlalchemy import and_, exists, insert, select
+from sqlalchemy import Select, exists, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from netdesk.core.model import ContactDTO, without_redundant_fn
+from netdesk.core.model import SYNC_CONFLICT, ContactDTO, without_redundant_fn
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.tables import Contact, ContactHistory, ContactTag, SyncBook, SyncItem, Tag
 from netdesk.io.vdir import vdir_file_name
 from netdesk.services.formats import CancelCheck, Progress
+from netdesk.services.sync_batches import multiget_batches, parsed_batches
 from netdesk.sync.cards import (
     CardError,
     card_to_contact,
     card_version,
     contact_to_card,
     normal_contact,
-    parse_server_cards,
     patch_card,
     same_card_content,
 )
 from netdesk.sync.dav import (
+    Card,
     ConnectionFailed,
     DavClient,
     PreconditionFailed,
@@ -60,20 +60,11 @@ from netdesk.sync.merge import FieldConflict, merge_three_way
 
 MULTIGET_BATCH = 250
 FETCH_AHEAD = 2  # multiget requests in flight at once
-# From this many cards to fetch, they are parsed in worker processes (starting them costs ~0.5 s).
+# From this many cards received, the rest are parsed in worker processes (starting them costs ~0.5 s)...
 PARALLEL_PARSE_THRESHOLD = 1500
-
-Card = tuple[str, str, str | None]  # href, ETag, card text (None: gone)
-
-
-@contextmanager
-def _parse_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    if workers <= 1:
-        yield None
-        return
-    # "spawn": forking a process that runs Qt threads is unsafe; workers import only the vCard modules.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        yield pool
+# ...one for each core beyond the one this process needs to store the cards. On two cores they would only add
+# their start-up and the pickling to the work (measured: 6.8 s of CPU instead of 4.1 s for 10,000 cards).
+PARSE_WORKERS = min((os.cpu_count() or 1) - 1, 4)
 
 
 MAX_412_RETRIES = 3
@@ -197,19 +188,58 @@ class BookSync:
             gone = [h for h, etag in changes if etag is None and h in known]
         return list(dict.fromkeys(fetch)), gone, new_token
 
+    def _known(self) -> dict[str, str]:
+        """href -> ETag of the book's cards as last in step."""
+        with self._sessions() as s:
+            return dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
+
     def pull(self) -> None:
+        known: dict[str, str] | None = None
+        if not self._book.sync_token:
+            known = self._known()
+            if not known:
+                self._pull_everything()
+                return
+            # Cards in step but no token: a first sync that stopped half-way, or a server without sync-collection.
+            # Either way the listing says what is still missing, without the cards already here.
         ctag = self._client.collection_tag(self._book.url)
         if ctag and ctag == self._book.ctag and self._book.sync_token:
             return  # nothing changed on the server since the last sync
-        with self._sessions() as s:
-            known = dict(s.execute(select(SyncItem.href, SyncItem.etag).where(SyncItem.book_id == self._book.id)).all())
+        if known is None:
+            known = self._known()
         fetch, gone, new_token = self._changes(known)
-        done = 0
-        for cards, parsed in self._fetched(fetch):
-            self._check_cancel()
-            self._report(done, len(fetch), "receiving")
-            self._apply_pulled(cards, parsed)
-            done += len(cards)
+        self._apply_batches(self._multiget_batches(fetch), len(fetch))
+        self._finish_pull(gone, new_token, ctag)
+
+    def _pull_everything(self) -> None:
+        """A first sync: every card in one streamed addressbook-query, applied batch by batch as it arrives. The
+        CTag and token are read first, so that a change made meanwhile shows in the next sync."""
+        client, url = self._client, self._book.url
+        ctag, token = client.collection_state(url)
+        present: set[str] = set()
+        missing: list[str] = []
+        truncated = False
+
+        def batches() -> Iterator[list[Card]]:
+            nonlocal truncated
+            for batch in client.query_all(url, MULTIGET_BATCH):
+                present.update(h for h, _e, _t in batch.cards)
+                present.update(batch.without_data)
+                missing.extend(batch.without_data)
+                truncated = batch.truncated
+                yield batch.cards
+
+        try:
+            self._apply_batches(batches(), None)
+        except SyncUnsupported:
+            truncated = True
+        if truncated:  # the server refused the query or cut it short: the listing and multiget way, as vdir does
+            listing = client.etag_listing(url)
+            missing += [h for h in listing if h not in present]
+        self._apply_batches(self._multiget_batches(list(dict.fromkeys(missing))), len(missing))
+        self._finish_pull([], token, ctag)
+
+    def _finish_pull(self, gone: Sequence[str], new_token: str, ctag: str) -> None:
         self._check_cancel()
         with self._sessions.begin() as s:
             self._apply_server_deletes(s, gone)
@@ -218,50 +248,19 @@ class BookSync:
                 book.sync_token = new_token
                 book.ctag = ctag if new_token else ""
 
-    def _fetched(self, fetch: Sequence[str]) -> Iterator[tuple[list[Card], dict[str, ContactDTO | str]]]:
-        """The cards to fetch, batch by batch, with their contacts. The next FETCH_AHEAD batches are being fetched
-        (servers answer requests in parallel) and the current one parsed (in worker processes when there are many)
-        while the caller applies the previous one."""
-        chunks = [list(c) for c in _chunks(list(fetch), MULTIGET_BATCH)]
-        if not chunks:
-            return
-        workers = min(os.cpu_count() or 1, 4) if len(fetch) >= PARALLEL_PARSE_THRESHOLD else 1
-        with ThreadPoolExecutor(FETCH_AHEAD) as net, _parse_pool(workers) as pool:
-            asked = deque(net.submit(self._client.multiget, self._book.url, c) for c in chunks[:FETCH_AHEAD])
-            waiting = deque(chunks[FETCH_AHEAD:])
-            pending: tuple[list[Card], Callable[[], dict[str, ContactDTO | str]]] | None = None
-            while asked or pending is not None:
-                current = None
-                failure: BaseException | None = None
-                if asked:
-                    try:
-                        cards = asked.popleft().result()
-                    except BaseException as exc:  # the server went away: the batch already here is applied first
-                        failure = exc
-                    else:
-                        if waiting:
-                            asked.append(net.submit(self._client.multiget, self._book.url, waiting.popleft()))
-                        current = (cards, self._start_parse(pool, workers, cards))
-                if pending is not None:
-                    yield pending[0], pending[1]()
-                if failure is not None:
-                    for future in asked:
-                        future.cancel()
-                    raise failure
-                pending = current
+    def _apply_batches(self, batches: Iterator[list[Card]], total: int | None) -> None:
+        """Store each batch in its own transaction, reading the next meanwhile (services/sync_batches.py)."""
+        done = 0
+        for cards, parsed in parsed_batches(
+            batches, self._book.tag, workers=PARSE_WORKERS, pool_from=PARALLEL_PARSE_THRESHOLD
+        ):
+            self._check_cancel()
+            self._report(done, total or 0, "receiving")
+            self._apply_pulled(cards, parsed)
+            done += len(cards)
 
-    def _start_parse(
-        self, pool: ProcessPoolExecutor | None, workers: int, cards: Sequence[Card]
-    ) -> Callable[[], dict[str, ContactDTO | str]]:
-        items = [(href, text) for href, _etag, text in cards if text is not None]
-        hrefs = [href for href, _text in items]
-        if pool is None:
-            return lambda: dict(zip(hrefs, parse_server_cards(items, self._book.tag), strict=True))
-        size = -(-len(items) // workers) or 1
-        futures = [
-            pool.submit(parse_server_cards, items[i : i + size], self._book.tag) for i in range(0, len(items), size)
-        ]
-        return lambda: dict(zip(hrefs, [x for f in futures for x in f.result()], strict=True))
+    def _multiget_batches(self, fetch: Sequence[str]) -> Iterator[list[Card]]:
+        return multiget_batches(self._client, self._book.url, fetch, size=MULTIGET_BATCH, ahead=FETCH_AHEAD)
 
     def _parse(self, href: str, text: str, parsed: dict[str, ContactDTO | str] | None = None) -> ContactDTO | None:
         result: ContactDTO | str
@@ -356,7 +355,7 @@ class BookSync:
                     old_value=c.remote,
                     new_value=c.local,
                     changed_at=now,
-                    source="sync conflict",
+                    source=SYNC_CONFLICT,
                 )
             )
         self.counts.conflicts += len(conflicts)
@@ -443,9 +442,39 @@ class BookSync:
     # --- push ---------------------------------------------------------------------------------------------
 
     def push(self) -> None:
+        if not self._anything_to_send():
+            return
         self._push_deletes()
         self._push_edits()
         self._push_new()
+
+    def _new_contacts(self) -> Select[Any]:
+        """Contacts in the book's tag that are not in step with any of its cards yet."""
+        linked = exists().where(SyncItem.book_id == self._book.id, SyncItem.contact_id == Contact.id)
+        return (
+            select(Contact.id)
+            .join(ContactTag, ContactTag.contact_id == Contact.id)
+            .join(Tag, Tag.id == ContactTag.tag_id)
+            .where(Tag.name_folded == fold(self._book.tag), Contact.deleted_at.is_(None), ~linked)
+        )
+
+    def _anything_to_send(self) -> bool:
+        """One cheap look before the three pushes: a card whose contact was deleted or changed since it was last in
+        step, or a contact in the book's tag without a card. A sync with nothing to do stops here."""
+        out_of_step = (
+            select(SyncItem.id)
+            .outerjoin(Contact, Contact.id == SyncItem.contact_id)
+            .where(
+                SyncItem.book_id == self._book.id,
+                SyncItem.contact_id.is_(None)
+                | Contact.deleted_at.is_not(None)
+                | SyncItem.local_stamp.is_(None)
+                | (SyncItem.local_stamp != Contact.updated_at),
+            )
+            .limit(1)
+        )
+        with self._sessions() as s:
+            return s.scalar(select(exists(out_of_step) | exists(self._new_contacts().limit(1)))) or False
 
     def _push_deletes(self) -> None:
         with self._sessions() as s:
@@ -498,15 +527,7 @@ class BookSync:
 
     def _push_new(self) -> None:
         with self._sessions() as s:
-            linked = exists().where(SyncItem.book_id == self._book.id, SyncItem.contact_id == Contact.id)
-            tagged = exists().where(
-                and_(
-                    ContactTag.contact_id == Contact.id,
-                    ContactTag.tag_id == Tag.id,
-                    Tag.name_folded == fold(self._book.tag),
-                )
-            )
-            ids = list(s.scalars(select(Contact.id).where(Contact.deleted_at.is_(None), tagged, ~linked)))
+            ids = list(s.scalars(self._new_contacts().order_by(Contact.id)))
         for n, contact_id in enumerate(ids):
             self._check_cancel()
             self._report(n, len(ids), "sending new contacts")
@@ -548,6 +569,7 @@ class BookSync:
         version = card_version(base_text) if base_text else "3.0"
         # Each card keeps its own UID: two server cards merged here into one contact stay two cards there.
         card_uid = dto.uid
+        base_dto: ContactDTO | None = None  # the card as last in step, parsed once: compared, merged, patched
         if base_text:
             try:
                 base_dto = card_to_contact(base_text, self._book.tag)
@@ -559,18 +581,17 @@ class BookSync:
                 self._store_item(item_id, href, etag, base_text, contact_id, stamp)
                 return
         for _attempt in range(MAX_412_RETRIES):
-            card = self._card(dto.replace(uid=card_uid), base_text, version)
+            card = self._card(dto.replace(uid=card_uid), base_text, base_dto, version)
             try:
                 new_etag = self._client.put(href, card, etag=etag or None)
             except PreconditionFailed:
                 got = self._client.get(href)
                 if got is None:
-                    etag, base_text = "", ""
+                    etag, base_text, base_dto = "", "", None
                     continue
                 remote_text, etag = got
                 remote = card_to_contact(remote_text, self._book.tag)
-                base = card_to_contact(base_text, self._book.tag) if base_text else None
-                merged, conflicts = merge_three_way(base, dto, remote)
+                merged, conflicts = merge_three_way(base_dto, dto, remote)
                 with self._sessions.begin() as s:
                     row = s.get(Contact, contact_id)
                     if row is None:
@@ -580,24 +601,21 @@ class BookSync:
                     s.flush()
                     stamp = row.updated_at
                 self.counts.merged += 1
-                dto, base_text = merged, remote_text
+                dto, base_text, base_dto = merged, remote_text, remote
                 continue
             self._store_item(item_id, href, new_etag, card, contact_id, stamp)
             self.counts.pushed += 1
             return
         raise PreconditionFailed(f"{self._client.host}: {href} keeps changing on the server; try again later")
 
-    def _card(self, dto: ContactDTO, base_text: str, version: str) -> str:
-        """The card to send: the server's card with the changed properties rewritten (``patch_card``), or NetDesk's
-        writing of the contact for a card the server has not seen."""
+    def _card(self, dto: ContactDTO, base_text: str, base: ContactDTO | None, version: str) -> str:
+        """The card to send: the server's card (``base_text``, read as ``base``) with the changed properties
+        rewritten (``patch_card``), or NetDesk's writing of the contact for a card the server has not seen."""
         written = contact_to_card(normal_contact(dto), self._book.tag, version)
-        if not base_text:
+        if not base_text or base is None:
             return written
-        try:
-            base = card_to_contact(base_text, self._book.tag).replace(uid=dto.uid)
-        except CardError:
-            return written
-        return patch_card(base_text, contact_to_card(normal_contact(base), self._book.tag, version), written)
+        base_written = contact_to_card(normal_contact(base.replace(uid=dto.uid)), self._book.tag, version)
+        return patch_card(base_text, base_written, written)
 
     def _store_item(
         self, item_id: int | None, href: str, etag: str, card: str, contact_id: int, stamp: datetime

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -45,6 +45,11 @@ class AccountDTO:
     last_sync_at: datetime | None
     last_error: str
     books: tuple[BookDTO, ...]
+
+
+def local_time(stored: datetime) -> datetime:
+    """A stored (naive UTC) time in the user's time zone, for showing."""
+    return stored.replace(tzinfo=UTC).astimezone()
 
 
 # (url, username, password, pinned certificate PEM) -> a client; tests and the benchmark may pass their own.

@@ -361,6 +361,11 @@ class NetworkingPanel(QWidget):
         self.history_list.clear()
         for entry in facts.history:
             old, new = entry.old_value or "—", entry.new_value or "—"
+            if entry.sync_conflict:  # both sides changed it: the server's value is kept here for review
+                self.history_list.addItem(
+                    f"{_day(entry.changed_at)} · sync conflict, {entry.field}: kept {new}, server had {old}"
+                )
+                continue
             self.history_list.addItem(f"{_day(entry.changed_at)} · {entry.field}: {old} → {new}")
         self.history_title.setText(
             "<b>Job history</b>" if self.history_list.count() else "<b>Job history</b> — no changes recorded"

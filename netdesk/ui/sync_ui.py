@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.sync import SyncCounts
-from netdesk.services.sync_accounts import AccountDTO
+from netdesk.services.sync_accounts import AccountDTO, local_time
 from netdesk.sync import secrets
 from netdesk.sync.dav import SyncCancelled
 from netdesk.ui.widgets.error_label import error_label
@@ -50,7 +50,7 @@ PasswordSource = Callable[[AccountDTO], "str | None"]
 
 def account_line(a: AccountDTO) -> str:
     books = ", ".join(f"{b.display_name or b.url} → {b.tag} ({b.cards})" for b in a.books)
-    when = f"last synced {a.last_sync_at:%Y-%m-%d %H:%M}" if a.last_sync_at else "never synced"
+    when = f"last synced {local_time(a.last_sync_at):%Y-%m-%d %H:%M}" if a.last_sync_at else "never synced"
     error = f" — {a.last_error}" if a.last_error else ""
     every = f", every {a.interval_minutes} min" if a.interval_minutes else ""
     return f"{a.name}: {a.username} at {a.url}\n{books}\n{when}{every}{error}"
@@ -175,7 +175,7 @@ class SyncController(QObject):
         if errors:
             self.status_label.setText(f"Sync failed — {errors[0]}")
         elif synced:
-            self.status_label.setText(f"Synced {max(synced):%H:%M}")
+            self.status_label.setText(f"Synced {local_time(max(synced)):%H:%M}")
         else:
             self.status_label.setText("")
 
@@ -243,6 +243,10 @@ class SyncController(QObject):
 
     def _show_progress(self, done: int, total: int, what: str) -> None:
         if self.progress is not None:
+            if total <= 0:  # a first sync reads the whole book in one answer: how many it holds is not known yet
+                self.progress.setLabelText(f"Syncing: {what} {done:,} cards")
+                self.progress.setRange(0, 0)
+                return
             self.progress.setLabelText(f"Syncing: {what} {done:,} of {total:,}")
             self.progress.setRange(0, max(total, 1))
             self.progress.setValue(min(done, total))

@@ -2,7 +2,9 @@
 
 Both sync the same book on the same server (started here on 127.0.0.1, its data in memory when /dev/shm exists):
 NetDesk into a fresh database, vdirsyncer into a vdir (its filesystem storage). The server's caches are warmed
-first so that neither pays Radicale's one-off work. Then NetDesk syncs again with nothing changed.
+first so that neither pays Radicale's one-off work. Then NetDesk syncs again with nothing changed, a few times;
+its anchor is the time the server took to answer within that same sync (Radicale reads every card of the book to
+answer even the one small request such a sync makes), so the ratio shows what NetDesk adds to the server's part.
 
 Targets (issue 18): first sync no slower than vdirsyncer (ratio <= 1); a no-change sync <= 1 s at 10,000 cards.
 
@@ -25,12 +27,49 @@ sys.path.insert(0, str(HERE.parent))  # tests/: carddav_servers
 sys.path.insert(0, str(HERE.parents[1]))  # the repository: netdesk
 
 import carddav_servers as servers  # noqa: E402
+import httpx  # noqa: E402
 from common import describe_size, record  # noqa: E402
 
 from netdesk.services import open_netdesk  # noqa: E402
-from netdesk.sync.dav import DavClient  # noqa: E402
+from netdesk.sync.dav import DavClient, RetryPolicy, ssl_context_for  # noqa: E402
 
 ROUNDS = 2
+NO_CHANGE_REPEATS = 3  # per round: a sync with nothing to do takes about a second
+
+
+class TimedTransport(httpx.BaseTransport):
+    """httpx's own transport, counting the requests and the seconds spent waiting for the server's answers."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport(verify=ssl_context_for(""))  # the context NetDesk's own client uses
+        self.requests = 0
+        self.seconds = 0.0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        start = time.perf_counter()
+        response = self.inner.handle_request(request)
+        response.read()
+        self.seconds += time.perf_counter() - start
+        self.requests += 1
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def no_change_sync(nd: object) -> tuple[float, float, int]:
+    """(seconds of a sync with nothing to do, seconds of it spent waiting for the server, requests it made)."""
+    transport = TimedTransport()
+    nd.sync.client = lambda url, user, password, pem="": DavClient(  # type: ignore[attr-defined]
+        url, user, password, certificate_pem=pem, transport=transport
+    )
+    start = time.perf_counter()
+    again = nd.sync.sync("bench", servers.PASSWORD).value  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - start
+    assert (again.pulled, again.pushed) == (0, 0)
+    return elapsed, transport.seconds, transport.requests
+
+
 GIVEN = "Ada Grace Alan Edsger Barbara Donald Frances Margaret Linus Radia Ken Dennis Katherine Tim Vint Hedy".split()
 FAMILY = "Lovelace Hopper Turing Dijkstra Liskov Knuth Allen Hamilton Torvalds Perlman Thompson Ritchie Johnson".split()
 
@@ -94,7 +133,8 @@ def main() -> int:
     server.start()
     try:
         book_url = servers.new_book(server)
-        with DavClient(book_url, servers.USER, servers.PASSWORD) as client:
+        # Radicale takes the whole book in one PUT: minutes on a busy machine, beyond the sync's own timeout.
+        with DavClient(book_url, servers.USER, servers.PASSWORD, retry=RetryPolicy(timeout=600)) as client:
             cards = make_cards(count).encode()
             upload = client._http.put(book_url, content=cards, headers={"Content-Type": "text/vcard"})
             assert upload.status_code in (201, 204), upload.text
@@ -115,12 +155,11 @@ def main() -> int:
             first = nd.sync.sync("bench", servers.PASSWORD).value
             ours_times.append(time.perf_counter() - start)
             assert first.pulled == count and nd.contacts.count() == count, first.summary()
-            start = time.perf_counter()
-            again = nd.sync.sync("bench", servers.PASSWORD).value
-            no_change_times.append(time.perf_counter() - start)
-            assert (again.pulled, again.pushed) == (0, 0)
+            for _ in range(NO_CHANGE_REPEATS):
+                no_change_times.append(no_change_sync(nd))
             nd.close()
-        reference, ours, no_change = min(references), min(ours_times), min(no_change_times)
+        reference, ours = min(references), min(ours_times)
+        no_change, server_part, requests = min(no_change_times)
     finally:
         server.stop()
         shutil.rmtree(server.folder, ignore_errors=True)
@@ -138,7 +177,15 @@ def main() -> int:
     print(f"  all runs: NetDesk {', '.join(f'{t:.2f}' for t in ours_times)} s;", end=" ")
     print(f"vdirsyncer {', '.join(f'{t:.2f}' for t in references)} s")
     # The 1 s target is for 10,000 cards; a smoke run records the figure without it.
-    record("CardDAV sync with nothing changed", no_change, "s", target=1.0 if count >= 10_000 else None)
+    record(
+        f"CardDAV sync with nothing changed (best of {len(no_change_times)})",
+        no_change,
+        "s",
+        anchor=f"the server's answers within it ({requests} request{'s' if requests != 1 else ''})",
+        anchor_value=server_part,
+        target=1.0 if count >= 10_000 else None,
+    )
+    print(f"  all runs: {', '.join(f'{t:.2f} s (server {w:.2f} s)' for t, w, _n in no_change_times)}")
     return 0  # a missed target is recorded (ok: false) and printed as OVER TARGET, as the other benchmarks do
 
 

@@ -101,17 +101,21 @@ def test_a_running_sync_can_be_cancelled_from_its_progress_dialog(  # type: igno
     window.sync_ui._session_passwords["phone"] = PASSWORD
     window.sync_ui.refresh()
     monkeypatch.setattr("netdesk.services.sync.MULTIGET_BATCH", 10)
-    multiget = DavClient.multiget
+    query_all = DavClient.query_all
 
-    def slow(client: DavClient, url: str, hrefs: list[str]) -> object:
-        time.sleep(0.5)  # a slow server: the sync takes seconds, long enough to be cancelled
-        return multiget(client, url, hrefs)
+    def slow(client: DavClient, url: str, batch: int) -> object:
+        for cards in query_all(client, url, batch):
+            time.sleep(0.5)  # a slow link: the first sync takes seconds, long enough to be cancelled
+            yield cards
 
-    monkeypatch.setattr(DavClient, "multiget", slow)
+    monkeypatch.setattr(DavClient, "query_all", slow)
     window.sync_ui.sync_action.trigger()
     qtbot.waitUntil(lambda: window.sync_ui.progress is not None and window.sync_ui.progress.isVisible(), timeout=5000)
     progress = window.sync_ui.progress
     assert progress is not None
+    # The book's size is not known before all of it has come: the count so far, and a busy bar.
+    qtbot.waitUntil(lambda: progress.labelText().startswith("Syncing: receiving"), timeout=5000)
+    assert progress.labelText().endswith(" cards") and progress.maximum() == 0
     cancel_button = progress.findChild(QPushButton)
     assert cancel_button is not None and cancel_button.text() == "Cancel"
     qtbot.mouseClick(cancel_button, Qt.MouseButton.LeftButton)
@@ -120,4 +124,35 @@ def test_a_running_sync_can_be_cancelled_from_its_progress_dialog(  # type: igno
     kept = window.nd.contacts.count()
     assert 0 <= kept < 60  # the batches finished before the cancel stay
     assert window.nd.sync.account("phone").last_error == ""
+    book.close()
+
+
+def test_a_conflict_from_a_sync_is_shown_for_review_in_the_detail_pane(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object
+) -> None:
+    book = ServerSide(new_book(radicale_server))
+    book.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Rear Admiral"))
+    window = make_window()
+    nd = window.nd
+    nd.sync.retry = RetryPolicy(attempts=1, timeout=10)
+    nd.sync.add_account("phone", book.book_url, USER, PASSWORD, tags={book.book_url: "Phone"})
+    nd.sync.sync("phone", PASSWORD)
+    grace = next(c for c in nd.contacts.search() if c.name == "Grace Hopper")
+    book.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Commodore"))  # the phone's edit …
+    nd.contacts.update(nd.contacts.get(grace.id).replace(title="Professor"))  # type: ignore[arg-type]  # … and ours
+    assert nd.sync.sync("phone", PASSWORD).value.conflicts == 1
+
+    window.contacts_changed([grace.id])
+    qtbot.waitUntil(lambda: "Grace Hopper" in [r.name for r in window.model.all_rows()], timeout=5000)
+    window._show_detail(grace.id)
+    networking = window.detail.networking
+    assert networking is not None
+    history = networking.history_list
+
+    def lines() -> list[str]:
+        return [history.item(i).text() for i in range(history.count())]
+
+    qtbot.waitUntil(lambda: any("sync conflict" in line for line in lines()), timeout=5000)  # read off the GUI thread
+    assert any(line.endswith("sync conflict, title: kept Professor, server had Commodore") for line in lines())
+    assert "Synced with phone" in window.detail.text()
     book.close()

@@ -48,17 +48,22 @@ def account(nd: NetDesk, book_url: str) -> None:
 def test_a_server_that_goes_away_mid_sync_costs_nothing_and_the_next_sync_resumes(
     nd: NetDesk, own_radicale: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """An incremental sync (the book was synced before, empty): the new cards come by multiget, batch by batch."""
     book = ServerSide(new_book(own_radicale))
-    upload(book, CARDS)
     account(nd, book.book_url)
+    assert nd.sync.sync("phone", PASSWORD).value.pulled == 0  # the book's token is stored
+    upload(book, CARDS)
     nd.contacts.create(ContactDTO(given_name="Local", family_name="Only", tags=("Phone",)))
     monkeypatch.setattr("netdesk.services.sync.MULTIGET_BATCH", 100)
     monkeypatch.setattr("netdesk.services.sync.PARALLEL_PARSE_THRESHOLD", 50)  # parsed in worker processes
+    monkeypatch.setattr("netdesk.services.sync.PARSE_WORKERS", 2)
     monkeypatch.setattr("netdesk.services.sync.FETCH_AHEAD", 1)  # one request at a time: a known order
 
     multiget = DavClient.multiget
+    asked: list[int] = []
 
     def first_batch_then_gone(client: DavClient, url: str, hrefs: list[str]) -> object:
+        asked.append(len(hrefs))
         cards = multiget(client, url, hrefs)
         own_radicale.stop()  # type: ignore[attr-defined]  # right after answering the first batch
         return cards
@@ -67,6 +72,7 @@ def test_a_server_that_goes_away_mid_sync_costs_nothing_and_the_next_sync_resume
     with pytest.raises(SyncError) as caught:
         nd.sync.sync("phone", PASSWORD)
     monkeypatch.setattr(DavClient, "multiget", multiget)
+    assert asked[0] == 100
     assert str(caught.value) == f"127.0.0.1:{own_radicale.port}: cannot connect to the server (tried 2 times)"  # type: ignore[attr-defined]
     assert nd.sync.account("phone").last_error == str(caught.value)
     kept = nd.contacts.count() - 1
@@ -79,6 +85,63 @@ def test_a_server_that_goes_away_mid_sync_costs_nothing_and_the_next_sync_resume
     assert len(names) == len(set(names)) == CARDS + 1
     assert len(book.names()) == CARDS + 1
     assert nd.sync.account("phone").last_error == ""
+    book.close()
+
+
+def cut_off_transport(cut_at: float) -> httpx.MockTransport:
+    """Radicale behind a link that breaks part-way through the answer to the first sync's addressbook-query."""
+    upstream = httpx.Client(auth=(USER, PASSWORD), timeout=10)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        answer = upstream.request(request.method, request.url, content=request.content, headers=sent)
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+        if b"addressbook-query" not in request.content:
+            return httpx.Response(answer.status_code, content=answer.content, headers=kept)
+        body = answer.content
+
+        class Broken(httpx.SyncByteStream):
+            def __iter__(self) -> Iterator[bytes]:
+                half = int(len(body) * cut_at)
+                for start in range(0, half, 4096):
+                    yield body[start : min(start + 4096, half)]
+                raise httpx.ReadError("connection reset", request=request)
+
+        return httpx.Response(answer.status_code, stream=Broken(), headers=kept)
+
+    return httpx.MockTransport(handler)
+
+
+def test_a_first_sync_cut_off_mid_answer_keeps_whole_batches_and_the_next_sync_resumes(
+    nd: NetDesk, radicale_server: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first sync reads every card in one streamed addressbook-query; the link breaks after about 60 % of it."""
+    book = ServerSide(new_book(radicale_server))
+    upload(book, CARDS)
+    account(nd, book.book_url)
+    nd.contacts.create(ContactDTO(given_name="Local", family_name="Only", tags=("Phone",)))
+    monkeypatch.setattr("netdesk.services.sync.MULTIGET_BATCH", 100)
+    transport = cut_off_transport(0.6)
+    factory = nd.sync.client
+    monkeypatch.setattr(
+        nd.sync,
+        "client",
+        lambda url, user, password, pem="": DavClient(url, user, password, retry=FAST_RETRY, transport=transport),
+    )
+    with pytest.raises(SyncError) as caught:
+        nd.sync.sync("phone", PASSWORD)
+    assert str(caught.value) == f"127.0.0.1:{radicale_server.port}: the connection failed mid-answer (ReadError)"  # type: ignore[attr-defined]
+    assert nd.contacts.count() - 1 == 100  # the whole batch that arrived is kept, never part of one
+    assert len(book.names()) == CARDS  # the pull stopped before anything was sent
+
+    monkeypatch.setattr(nd.sync, "client", factory)
+    counts = nd.sync.sync("phone", PASSWORD).value
+    assert (counts.pulled, counts.pushed) == (CARDS - 100, 1)
+    names = [r.name for r in nd.contacts.rows()]
+    assert len(names) == len(set(names)) == CARDS + 1
+    assert len(book.names()) == CARDS + 1
+    again = nd.sync.sync("phone", PASSWORD).value
+    assert (again.pulled, again.pushed) == (0, 0)
     book.close()
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from carddav_servers import PASSWORD, USER, ServerSide, vcard
 from sqlalchemy import update
 
 from netdesk.core.model import ContactDTO, ContactPoint
 from netdesk.db.tables import SyncBook
 from netdesk.services import NetDesk
+from netdesk.sync.dav import DavClient
 from netdesk.sync.discovery import discover_books
 
 
@@ -16,7 +18,6 @@ def by_name(nd: NetDesk) -> dict[str, ContactDTO]:
 
 
 def test_discovery_from_the_server_root_finds_the_address_books(server: object, book: ServerSide) -> None:
-    from netdesk.sync.dav import DavClient
 
     with DavClient(server.url, USER, PASSWORD, certificate_pem=server.certificate_pem) as client:  # type: ignore[attr-defined]
         urls = [b.url for b in discover_books(client)]
@@ -152,3 +153,32 @@ def test_an_expired_sync_token_falls_back_to_the_etag_listing(synced: NetDesk, b
     with nd.sessions() as s:
         token = s.query(SyncBook.sync_token).scalar()
     assert token and "0000000000" not in token  # a fresh token for next time
+
+
+def test_a_card_changed_on_the_server_while_ours_goes_out_is_fetched_merged_and_sent_again(
+    synced: NetDesk, book: ServerSide, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nd = synced
+    book.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Rear Admiral"))
+    nd.sync.sync("phone", PASSWORD)
+    grace = by_name(nd)["Grace Hopper"]
+    nd.contacts.update(grace.replace(notes="Wrote the first compiler"))
+
+    put = DavClient.put
+    raced: list[str] = []
+
+    def phone_edits_first(client: DavClient, href: str, card: str, *, etag: str | None) -> str:
+        if not raced:  # the phone saves its edit just before ours arrives: our If-Match no longer holds
+            raced.append(href)
+            book.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Rear Admiral", "TEL:+1 202 555 0100"))
+        return put(client, href, card, etag=etag)
+
+    monkeypatch.setattr(DavClient, "put", phone_edits_first)
+    counts = nd.sync.sync("phone", PASSWORD).value
+    assert raced and (counts.pushed, counts.merged, counts.conflicts) == (1, 1, 0)
+    card = book.get("grace.vcf")
+    assert "Wrote the first compiler" in card and "+1 202 555 0100" in card  # both edits on the server …
+    merged = by_name(nd)["Grace Hopper"]
+    assert merged.notes == "Wrote the first compiler" and [p.value for p in merged.phones] == ["+1 202 555 0100"]
+    calm = nd.sync.sync("phone", PASSWORD).value  # … and here, with nothing left to do
+    assert (calm.pulled, calm.pushed, calm.merged) == (0, 0, 0)

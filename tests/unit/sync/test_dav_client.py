@@ -5,7 +5,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from netdesk.sync.dav import DavClient, PreconditionFailed, RetryPolicy, SyncError, TokenExpired, canonical_href
+from netdesk.sync.dav import (
+    DavClient,
+    PreconditionFailed,
+    RetryPolicy,
+    SyncError,
+    SyncUnsupported,
+    TokenExpired,
+    canonical_href,
+)
 
 MULTISTATUS = b"""<?xml version="1.0"?>
 <d:multistatus xmlns:d="DAV:">
@@ -104,3 +112,68 @@ def test_hostile_xml_is_refused_not_expanded() -> None:
 def test_hrefs_are_compared_in_one_spelling() -> None:
     assert canonical_href("/ada/book/grace@navy.vcf") == canonical_href("/ada/book/grace%40navy.vcf")
     assert canonical_href("https://dav.example.org/ada/b%20c/") == "/ada/b%20c/"
+
+
+def _card_response(name: str, etag: str, card: str | None) -> str:
+    data = f"<C:address-data>{card}</C:address-data>" if card is not None else ""
+    return (
+        f"<d:response><d:href>/ada/book/{name}</d:href><d:propstat><d:prop><d:getetag>{etag}</d:getetag>{data}"
+        "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"
+    )
+
+
+def _query_answer(parts: list[str]) -> bytes:
+    head = '<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+    return (head + "".join(parts) + "</d:multistatus>").encode()
+
+
+def test_every_card_comes_in_one_streamed_query_in_batches() -> None:
+    card = "BEGIN:VCARD&#13;\nVERSION:3.0&#13;\nFN:Grace Hopper&#13;\nEND:VCARD&#13;\n"
+    parts = [_card_response(f"c{n}.vcf", f'"e{n}"', card) for n in range(5)]
+    parts.append(_card_response("bare.vcf", '"e9"', None))  # a server that left out this card's data
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(207, content=_query_answer(parts))
+
+    batches = list(client(handler, []).query_all("/ada/book/", 2))
+    assert len(seen) == 1 and seen[0].method == "REPORT" and seen[0].headers["Depth"] == "1"
+    assert b"addressbook-query" in seen[0].content and b"filter" in seen[0].content
+    assert [len(b.cards) for b in batches] == [2, 2, 1] and [b.last for b in batches] == [False, False, True]
+    assert batches[0].cards[0] == ("/ada/book/c0.vcf", '"e0"', card.replace("&#13;", "\r"))
+    assert batches[-1].without_data == ["/ada/book/bare.vcf"] and not batches[-1].truncated
+
+
+def test_a_query_the_server_cut_short_or_refused_is_told() -> None:
+    truncated = _query_answer(
+        [
+            _card_response("c1.vcf", '"e1"', "BEGIN:VCARD&#13;\nEND:VCARD&#13;\n"),
+            "<d:response><d:href>/ada/book/</d:href><d:status>HTTP/1.1 507 Insufficient Storage</d:status>"
+            "</d:response>",
+        ]
+    )
+    batches = list(client(lambda request: httpx.Response(207, content=truncated), []).query_all("/ada/book/", 100))
+    assert batches[-1].truncated and len(batches[-1].cards) == 1
+    with pytest.raises(SyncUnsupported):
+        list(client(lambda request: httpx.Response(501), []).query_all("/ada/book/", 100))
+    with pytest.raises(SyncError, match="unreadable answer"):
+        list(client(lambda request: httpx.Response(207, content=b"<d:multistatus xmlns:d="), []).query_all("/a/", 9))
+
+
+def test_the_ctag_and_the_sync_token_are_read_in_one_request() -> None:
+    answer = (
+        b'<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">'
+        b"<d:response><d:href>/ada/book/</d:href><d:propstat><d:prop><cs:getctag>ct-7</cs:getctag>"
+        b"<d:sync-token>http://example.org/sync/7</d:sync-token></d:prop><d:status>HTTP/1.1 200 OK</d:status>"
+        b"</d:propstat></d:response></d:multistatus>"
+    )
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(207, content=answer)
+
+    assert client(handler, []).collection_state("/ada/book/") == ("ct-7", "http://example.org/sync/7")
+    assert len(seen) == 1 and seen[0].headers["Depth"] == "0"
+    assert client(lambda request: httpx.Response(403), []).collection_state("/ada/book/") == ("", "")

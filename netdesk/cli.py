@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from netdesk import __version__, cli_networking
-from netdesk.cli_output import write_json_array, write_text
+from netdesk.cli_output import UsageError, write_json_array, write_text
 from netdesk.core.errors import DamagedDatabaseError, NetDeskError
 from netdesk.core.normalize import region_from_locale
+from netdesk.core.words import plural
 from netdesk.io.contact_json import json_objects_text, list_lines_text
 from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
@@ -31,10 +32,6 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_TERMINATED = 128 + 15
 EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, what shells expect of `netdesk list | head`
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,6 +86,8 @@ def _cmd_import(nd: NetDesk, args: argparse.Namespace) -> int:
         print(problem)
     for s in report.suggestions:
         print(f"suggestion: {s}")
+    if report.duplicates_found:
+        print(f"{plural(report.duplicates_found, 'possible duplicate')} to review: netdesk duplicates")
     return EXIT_ERROR if report.unreadable_files else EXIT_OK
 
 
@@ -215,9 +214,10 @@ from netdesk import cli_sync  # noqa: E402
 _register("account", "add, list or remove CardDAV accounts", cli_sync.configure_account, cli_sync.run_account)
 _register("sync", "two-way sync with the CardDAV accounts", cli_sync.configure_sync, cli_sync.run_sync)
 
-from netdesk import cli_practices  # noqa: E402
+from netdesk import cli_duplicates, cli_practices  # noqa: E402
 
 cli_practices.register(_register)
+cli_duplicates.register(_register)
 
 
 def _command_parser(name: str) -> argparse.ArgumentParser:

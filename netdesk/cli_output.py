@@ -12,6 +12,10 @@ from typing import TextIO
 from netdesk.services.bulk_reads import Rendered
 
 
+class UsageError(Exception):
+    """A mistake in the command line: one line on stderr, exit status 2 (raised by the command modules too)."""
+
+
 def write_json_array(batches: Iterable[Rendered[str]], out: TextIO) -> int:
     """One JSON array of any length from batches of comma-joined objects (one a line). Returns the objects written."""
     count = 0

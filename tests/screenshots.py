@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from netdesk.services import open_netdesk
 from netdesk.services.demo import populate_demo
 from netdesk.settings import ThemeChoice
+from netdesk.ui.duplicates_review import DuplicatesDialog
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.navigation import View
 from netdesk.ui.theme import apply_theme
@@ -45,6 +46,7 @@ def main(out: Path) -> int:
     while not window.loaded or window.tasks.pending:
         settle(app, 1)
     first = next(r.id for r in window.model.all_rows() if r.organization)
+    nd.duplicates.find()
     written = 0
     for theme, choice in THEMES.items():
         apply_theme(choice)
@@ -67,6 +69,15 @@ def main(out: Path) -> int:
                         window.grab().save(str(out / f"contacts-{tab.lower()}-{theme}-{width}x{height}.png"))
                         written += 1
                     window.detail.show_tab("Overview")
+            # The duplicates review (Edit → Review duplicates…), over what "Find duplicates" finds in the demo.
+            review = DuplicatesDialog(nd, window)
+            review.resize(min(width, 1000), min(height, 640))
+            review.show()
+            settle(app)
+            review.grab().save(str(out / f"duplicates-review-{theme}-{width}x{height}.png"))
+            review.close()
+            review.deleteLater()
+            written += 1
     window.ops.close_writes()
     window.tasks.close()
     nd.close()

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Computed,
     Date,
     DateTime,
@@ -609,4 +610,29 @@ class SyncItem(Base):
     __table_args__ = (
         UniqueConstraint("book_id", "href", name="uq_sync_items_book_href"),
         Index("ix_sync_items_contact_id", "contact_id"),
+    )
+
+
+# --- duplicates review (services/duplicates.py; migration 0010) ---------------------------------------------------
+
+
+class DuplicateSuggestionRow(Base):
+    """Two live contacts that may be one person, found at an import or by "Find duplicates", and what the user
+    decided: "" (to review), "kept_apart" (never suggested again) or "merged"."""
+
+    __tablename__ = "duplicate_suggestions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    second_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text, default="")  # "same email", "similar names"…
+    found_by: Mapped[str] = mapped_column(String(8), default="scan")  # import | scan
+    found_at: Mapped[datetime] = mapped_column(DateTime)
+    decision: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("first_id", "second_id", name="uq_duplicate_suggestions_pair"),
+        CheckConstraint("first_id < second_id", name="ordered"),
+        Index("ix_duplicate_suggestions_second_id", "second_id"),
     )

@@ -31,6 +31,8 @@ class ImportReport:
     unreadable_files: list[str] = field(default_factory=list)
     # Possible duplicates worth a look but not merged automatically (e.g. "Bob" vs "Robert").
     suggestions: list[str] = field(default_factory=list)
+    # Pairs kept for the duplicates review (services/duplicates.py): new ones this import found.
+    duplicates_found: int = 0
     cancelled: bool = False
 
     def error(self, file: str, line: int | None, reason: str) -> None:
@@ -51,6 +53,7 @@ class ImportReport:
         self.errors += other.errors
         self.unreadable_files += other.unreadable_files
         self.suggestions += other.suggestions
+        self.duplicates_found += other.duplicates_found
         self.cancelled = self.cancelled or other.cancelled
 
     def summary(self) -> str:

@@ -14,6 +14,7 @@ from netdesk.services.backup import BackupService
 from netdesk.services.communities import CommunityService
 from netdesk.services.contacts import ContactService
 from netdesk.services.contributions import ContributionService
+from netdesk.services.duplicates import DuplicateService
 from netdesk.services.exporting import ExportService
 from netdesk.services.followups import FollowupService
 from netdesk.services.goal_targets import GoalTargetService
@@ -46,6 +47,7 @@ class NetDesk:
         self.invitations = InvitationService(self.sessions)
         self.notes = NoteService(self.sessions)
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
+        self.duplicates = DuplicateService(self.sessions)  # the duplicates review (issue 13)
         self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
         self.exports = ExportService(self.sessions)
         # The essays' practices as records (issue 15).

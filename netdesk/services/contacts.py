@@ -301,53 +301,8 @@ class ContactService:
         differing values go to its history), their interactions move to the kept contact, and they go to the
         trash. Returns the kept contact's id; the generic undo (services/undo.py) reverses it exactly.
         """
-        others = [i for i in dict.fromkeys(other_ids) if i != keep_id]
-        if not others:
-            raise ValidationError("contacts", "Choose at least two contacts to merge.")
         with self._sessions.begin() as s:
-            found = {c.id: c for c in repo.load_dtos(s, [keep_id, *others])}
-            live = set(s.scalars(select(Contact.id).where(Contact.id.in_(found), Contact.deleted_at.is_(None))))
-            missing = [i for i in (keep_id, *others) if i not in live]
-            if missing:
-                raise NotFoundError(f"no contact with id {missing[0]}")
-            merged = found[keep_id]
-            lost: list[tuple[str, str, str]] = []
-            for other in others:
-                merged, changes = merge_contacts(merged, found[other])
-                lost += [(ch.field, ch.old_value, ch.new_value) for ch in changes]
-            row = s.get(Contact, keep_id)
-            if row is None:
-                raise NotFoundError(f"no contact with id {keep_id}")
-            repo.apply_dto(s, row, merged)
-            for f, old, new in lost:
-                s.add(
-                    ContactHistory(
-                        contact_id=keep_id,
-                        field=f,
-                        old_value=old,
-                        new_value=new,
-                        changed_at=repo.utcnow(),
-                        source="merge",
-                    )
-                )
-            moved = self._move_participations(s, others, keep_id)
-            move_practice_links(s, others, keep_id)  # communities, offers and needs, introductions (issue 15)
-            repo.set_deleted(s, others, repo.utcnow())
-            repo.remove_from_fts(s, others)
-            s.flush()
-            refresh_last_contacted(s, [keep_id])
-            repo.refresh_fts(s, [keep_id])
-        return Written(
-            keep_id,
-            ChangeSet(
-                contacts=frozenset({keep_id, *others}),
-                interactions=frozenset(m[0] for m in moved),
-                tags=True,
-                networking=True,
-                goals=True,
-                label=f"merge into {merged.name}",
-            ),
-        )
+            return merge_in(s, keep_id, other_ids)
 
     @staticmethod
     def _move_participations(s: Session, from_ids: Sequence[int], to_id: int) -> list[tuple[int, int, str, bool]]:
@@ -375,3 +330,51 @@ class ContactService:
             moved.append((interaction_id, contact_id, role, kept_had_it))
         s.flush()
         return moved
+
+
+def merge_in(
+    s: Session, keep_id: int, other_ids: Sequence[int], other_wins: frozenset[str] = frozenset()
+) -> Written[int]:
+    """``ContactService.merge`` inside the caller's transaction; for the scalar fields named in ``other_wins`` the
+    other contact's value is kept instead (the kept contact's goes to its history)."""
+    others = [i for i in dict.fromkeys(other_ids) if i != keep_id]
+    if not others:
+        raise ValidationError("contacts", "Choose at least two contacts to merge.")
+    found = {c.id: c for c in repo.load_dtos(s, [keep_id, *others])}
+    live = set(s.scalars(select(Contact.id).where(Contact.id.in_(found), Contact.deleted_at.is_(None))))
+    missing = [i for i in (keep_id, *others) if i not in live]
+    if missing:
+        raise NotFoundError(f"no contact with id {missing[0]}")
+    merged = found[keep_id]
+    lost: list[tuple[str, str, str]] = []
+    for other in others:
+        merged, changes = merge_contacts(merged, found[other], incoming_wins_fields=other_wins)
+        lost += [(ch.field, ch.old_value, ch.new_value) for ch in changes]
+    row = s.get(Contact, keep_id)
+    if row is None:
+        raise NotFoundError(f"no contact with id {keep_id}")
+    repo.apply_dto(s, row, merged)
+    for f, old, new in lost:
+        s.add(
+            ContactHistory(
+                contact_id=keep_id, field=f, old_value=old, new_value=new, changed_at=repo.utcnow(), source="merge"
+            )
+        )
+    moved = ContactService._move_participations(s, others, keep_id)
+    move_practice_links(s, others, keep_id)  # communities, offers and needs, introductions (issue 15)
+    repo.set_deleted(s, others, repo.utcnow())
+    repo.remove_from_fts(s, others)
+    s.flush()
+    refresh_last_contacted(s, [keep_id])
+    repo.refresh_fts(s, [keep_id])
+    return Written(
+        keep_id,
+        ChangeSet(
+            contacts=frozenset({keep_id, *others}),
+            interactions=frozenset(m[0] for m in moved),
+            tags=True,
+            networking=True,
+            goals=True,
+            label=f"merge into {merged.name}",
+        ),
+    )

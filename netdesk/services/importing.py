@@ -106,6 +106,10 @@ class ImportService:
                     people, added = import_linkedin(s, parsed.linkedin_paths, report, progress=progress, cancel=cancel)
                     changed.add(people)
                     interaction_ids += added
+                # Possible duplicates among what came in, kept for the review (never merged silently).
+                from netdesk.services.duplicates import record_suggestions
+
+                report.duplicates_found = record_suggestions(s, contact_ids, "import")
         except ImportCancelled:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
             return Written(cancelled)

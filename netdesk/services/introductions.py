@@ -360,6 +360,14 @@ class IntroductionService:
             result = self._dto(s, row)
         return Written(result, self._changes(f"decline of {result.title}", self._people(result)))
 
+    def delete(self, intro_id: int) -> Written[None]:
+        """Forget an introduction noted by mistake (the favour and timeline entries it recorded stay)."""
+        with self._sessions.begin() as s:
+            row = self._row(s, intro_id)
+            result = self._dto(s, row)
+            s.delete(row)
+        return Written(None, self._changes(f"delete of “{result.title}”", self._people(result)))
+
     def _step(self, intro_id: int, to: IntroState, on: date | None, kind: IntroKind) -> Written[IntroductionDTO]:
         day = on or date.today()
         with self._sessions.begin() as s:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import Written
+from netdesk.core.words import plural
 from netdesk.services.importing import ImportReport, ImportService
 from netdesk.ui.ops import Ops
 from netdesk.ui.safe_text import plain_tooltip
@@ -216,15 +217,34 @@ class ImportReportDialog(QDialog):
             layout.addWidget(self.suggestions_list, 1)
         else:
             self.suggestions_list.hide()
+        # Pairs kept in the database for the review (ui/duplicates_review.py): one click away when the window has it.
+        self.review_action = parent.findChild(QAction, "reviewDuplicatesAction") if parent is not None else None
+        if report.duplicates_found:
+            review = QLabel(
+                f"{plural(report.duplicates_found, 'possible duplicate')} kept for review: Edit → Review duplicates…"
+            )
+            review.setObjectName("duplicatesKeptLabel")
+            review.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(review)
 
         self.copy_button = QPushButton("Copy report")
         self.copy_button.setObjectName("copyReportButton")
         self.copy_button.clicked.connect(self.copy_to_clipboard)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        if report.duplicates_found and isinstance(self.review_action, QAction):
+            self.review_button = QPushButton("&Review duplicates…")
+            self.review_button.setObjectName("reviewDuplicatesButton")
+            self.review_button.clicked.connect(self._review_duplicates)
+            buttons.addButton(self.review_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Close).clicked.connect(self.accept)
         layout.addWidget(buttons)
+
+    def _review_duplicates(self) -> None:
+        self.accept()
+        if isinstance(self.review_action, QAction):
+            self.review_action.trigger()
 
     def problem_rows(self) -> list[tuple[str, str, str]]:
         def text(row: int, column: int) -> str:

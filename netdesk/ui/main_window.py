@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QMainWindow, QSizePolicy, QT
 
 from netdesk import APP_NAME
 from netdesk.services import NetDesk
+from netdesk.ui import duplicates_review
 from netdesk.ui.about import AboutDialog
 from netdesk.ui.bus import ChangeBus
 from netdesk.ui.controllers.contact_edits import ContactEditsController
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         # Contacts / Due / Timeline / … pages, Ctrl+1…0, quick log
         self.navigation = Navigation(self, self, contacts, database, edits.page_actions, self.view_menu)
+        duplicates_review.install(self)  # Edit → Review duplicates… (ui/duplicates_review.py)
         self._restore_settings()
         self.sync_actions()
         self.statusBar().showMessage("Loading contacts…")

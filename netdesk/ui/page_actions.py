@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QWidget
 
-Handler = Callable[[], None]
+Handler = Callable[[], object]  # what a handler returns (a dialog it opened) is ignored
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ def test_a_large_import_lands_in_name_order_and_is_searchable(  # type: ignore[n
 ) -> None:
     # What an import of thousands does (rows, order and index read again on workers), here with five cards.
     import netdesk.ui.list_search as list_search
+
     monkeypatch.setattr(list_search, "REBUILD_ABOVE", 2)
     cards = tmp_path / "phone-book.vcf"
     people = [("Zhang", "Wei"), ("Abara", "Chidi"), ("Meyer", "Lena"), ("Hopkins", "Ada"), ("Torres", "Rosa")]

@@ -2,6 +2,8 @@
 
 Like the views in netdesk/ui/views: ``Page(nd)``, ``refresh()`` reloads it, ``contactActivated(int)`` asks the
 window to show a contact, ``contactsChanged(list)`` says a write touched contacts (or other records: an empty list).
+What they share (the form dialog, the page's write and error line, lists wired to the page's actions, layout helpers)
+is in ``base.py``.
 """
 
 from __future__ import annotations

@@ -3,116 +3,71 @@ and "Who did I meet at …?" in one click."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
-from netdesk.core.changes import Written
-from netdesk.core.errors import NetDeskError, ValidationError
+from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import CommunityKind, CommunityRelation
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO, CommunitySummary
-from netdesk.ui.ops import ops_for, write_directly
-from netdesk.ui.widgets.error_label import error_label
+from netdesk.ui.ops import write_directly
+from netdesk.ui.page_actions import PageActions
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write, combo, hbox, named, spin, vbox
 from netdesk.ui.widgets.person_field import PersonField
 
-T = TypeVar("T")
 
-
-class CommunityDialog(QDialog):
+class CommunityDialog(FormDialog):
     def __init__(
         self,
         nd: NetDesk,
         community: CommunityDTO | None = None,
         parent: QWidget | None = None,
-        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+        write: Write = write_directly,
     ) -> None:
-        super().__init__(parent)
-        self._write = write
-        self.setObjectName("communityDialog")
-        self.setWindowTitle("Community or event")
-        self._nd = nd
+        super().__init__(nd, parent, write, name="communityDialog", title="Community or event")
         self._id = community.id if community is not None else None
-        self.saved: CommunityDTO | None = None
         c = community or CommunityDTO("")
-        self.name_edit = QLineEdit(c.name)
-        self.name_edit.setObjectName("communityName")
-        self.kind_combo = QComboBox()
-        self.kind_combo.setObjectName("communityKind")
-        for kind in CommunityKind:
-            self.kind_combo.addItem(kind.value, kind.value)
-        self.kind_combo.setCurrentIndex(self.kind_combo.findData(c.kind.value))
-        self.link_edit = QLineEdit(c.link)
-        self.link_edit.setObjectName("communityLink")
-        self.role_edit = QLineEdit(c.role)
-        self.role_edit.setObjectName("communityRole")
-        self.role_edit.setPlaceholderText("member, speaker, organiser…")
-        self.held_edit = QLineEdit(c.held_on.isoformat() if c.held_on else "")
-        self.held_edit.setObjectName("communityHeldOn")
-        self.held_edit.setPlaceholderText("YYYY-MM-DD (events)")
-        self.count_spin = QSpinBox()
-        self.count_spin.setObjectName("communityRhythmCount")
-        self.count_spin.setRange(0, 100)
-        self.count_spin.setSpecialValueText("No rhythm")
-        self.count_spin.setValue(c.rhythm_count or 0)
-        self.days_spin = QSpinBox()
-        self.days_spin.setObjectName("communityRhythmDays")
-        self.days_spin.setRange(1, 366)
-        self.days_spin.setPrefix("in ")
-        self.days_spin.setSuffix(" days")
-        self.days_spin.setValue(c.rhythm_days or 7)
-        self.what_edit = QLineEdit(c.rhythm_what)
-        self.what_edit.setObjectName("communityRhythmWhat")
-        self.what_edit.setPlaceholderText("attend, answer questions…")
-        rhythm = QHBoxLayout()
-        rhythm.addWidget(self.count_spin)
-        rhythm.addWidget(self.days_spin)
-        rhythm.addWidget(self.what_edit, 1)
-        self.notes_edit = QPlainTextEdit(c.notes)
-        self.notes_edit.setObjectName("communityNotes")
-        self.error_label = error_label("communityError")
-        form = QFormLayout()
-        form.addRow("&Name:", self.name_edit)
-        form.addRow("&Kind:", self.kind_combo)
-        form.addRow("&Link:", self.link_edit)
-        form.addRow("Your &role:", self.role_edit)
-        form.addRow("&Held on:", self.held_edit)
-        form.addRow("Your r&hythm:", rhythm)
-        form.addRow("N&otes:", self.notes_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.name_edit = named(QLineEdit(c.name), "communityName")
+        self.kind_combo = combo("communityKind", ((k.value, k.value) for k in CommunityKind), c.kind.value)
+        self.link_edit = named(QLineEdit(c.link), "communityLink")
+        self.role_edit = named(QLineEdit(c.role), "communityRole", "member, speaker, organiser…")
+        held = c.held_on.isoformat() if c.held_on else ""
+        self.held_edit = named(QLineEdit(held), "communityHeldOn", "YYYY-MM-DD (events)")
+        self.count_spin = spin("communityRhythmCount", 0, 100, c.rhythm_count or 0, none="No rhythm")
+        self.days_spin = spin("communityRhythmDays", 1, 366, c.rhythm_days or 7, prefix="in ", suffix=" days")
+        self.what_edit = named(QLineEdit(c.rhythm_what), "communityRhythmWhat", "attend, answer questions…")
+        rhythm = hbox(self.count_spin, self.days_spin, (self.what_edit, 1))
+        self.notes_edit = named(QPlainTextEdit(c.notes), "communityNotes")
+        self.finish(
+            [
+                ("&Name:", self.name_edit),
+                ("&Kind:", self.kind_combo),
+                ("&Link:", self.link_edit),
+                ("Your &role:", self.role_edit),
+                ("&Held on:", self.held_edit),
+                ("Your r&hythm:", rhythm),
+                ("N&otes:", self.notes_edit),
+            ]
+        )
 
-    def accept(self) -> None:
+    def save(self) -> CommunityDTO:
         try:
             held = date.fromisoformat(self.held_edit.text().strip()) if self.held_edit.text().strip() else None
         except ValueError:
-            self._fail("The day is written YYYY-MM-DD.")
-            return
+            raise FormProblem("The day is written YYYY-MM-DD.") from None
         count = self.count_spin.value() or None
         dto = CommunityDTO(
             self.name_edit.text(),
@@ -126,91 +81,56 @@ class CommunityDialog(QDialog):
             self.notes_edit.toPlainText(),
             self._id,
         )
-        try:
-            self.saved = self._write(lambda: self._nd.communities.save(dto))
-        except NetDeskError as exc:
-            self._fail(exc.message if isinstance(exc, ValidationError) else str(exc))
-            return
-        super().accept()
-
-    def _fail(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+        saved: CommunityDTO = self._write(lambda: self._nd.communities.save(dto))
+        return saved
 
 
-class CommunitiesPage(QWidget):
-    contactActivated = Signal(int)
-
+class CommunitiesPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("communitiesPage")
-        self._nd = nd
-        self.active_dialog: QDialog | None = None
+        super().__init__(nd, "communitiesPage", parent)
+        self.error_label.setObjectName("communityPageError")
         self.summaries: list[CommunitySummary] = []
         self.only_met = False
 
-        self.met_edit = QLineEdit()
-        self.met_edit.setObjectName("metAtSearch")
-        self.met_edit.setPlaceholderText("Who did I meet at…? (type an event or community and press Enter)")
-        self.community_list = QListWidget()
-        self.community_list.setObjectName("communityList")
-        self.new_button = QPushButton("New…")
-        self.new_button.setObjectName("communityNew")
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setObjectName("communityEdit")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("communityDelete")
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.delete_button):
-            buttons.addWidget(b)
+        placeholder = "Who did I meet at…? (type an event or community and press Enter)"
+        self.met_edit = named(QLineEdit(), "metAtSearch", placeholder)
+        self.community_list = named(QListWidget(), "communityList")
+        self.new_button = named(QPushButton("New…"), "communityNew")
+        self.edit_button = named(QPushButton("Edit…"), "communityEdit")
+        self.delete_button = named(QPushButton("Delete"), "communityDelete")
         left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(self.met_edit)
-        left_layout.addWidget(self.community_list, 1)
-        left_layout.addLayout(buttons)
+        vbox(
+            self.met_edit,
+            (self.community_list, 1),
+            hbox(self.new_button, self.edit_button, self.delete_button),
+            parent=left,
+        )
 
-        self.detail_label = QLabel("Pick a community or event.")
-        self.detail_label.setObjectName("communityDetail")
+        self.detail_label = named(QLabel("Pick a community or event."), "communityDetail")
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.met_button = QPushButton("Who did I meet here?")
-        self.met_button.setObjectName("communityMetHere")
+        self.met_button = named(QPushButton("Who did I meet here?"), "communityMetHere")
         self.met_button.setCheckable(True)
-        self.log_button = QPushButton("Log an interaction here…")
-        self.log_button.setObjectName("communityLog")
-        self.people_list = QListWidget()
-        self.people_list.setObjectName("communityPeople")
-        self.person_field = PersonField(nd, placeholder="Add a person…")
-        self.person_field.setObjectName("communityAddPerson")
-        self.relation_combo = QComboBox()
-        self.relation_combo.setObjectName("communityRelation")
-        for rel in CommunityRelation:
-            self.relation_combo.addItem(rel.label, rel.value)
-        self.add_person_button = QPushButton("Add")
-        self.add_person_button.setObjectName("communityAddPersonButton")
-        add_row = QHBoxLayout()
-        add_row.addWidget(self.person_field, 1)
-        add_row.addWidget(self.relation_combo)
-        add_row.addWidget(self.add_person_button)
-        self.error_label = error_label("communityPageError")
+        self.log_button = named(QPushButton("Log an interaction here…"), "communityLog")
+        self.people_list = named(QListWidget(), "communityPeople")
+        self.person_field = named(PersonField(nd, placeholder="Add a person…"), "communityAddPerson")
+        self.relation_combo = combo("communityRelation", ((r.label, r.value) for r in CommunityRelation))
+        self.add_person_button = named(QPushButton("Add"), "communityAddPersonButton")
         right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.detail_label)
-        top_row = QHBoxLayout()
-        top_row.addWidget(self.met_button)
-        top_row.addWidget(self.log_button)
-        top_row.addStretch(1)
-        right_layout.addLayout(top_row)
-        right_layout.addWidget(self.people_list, 1)
-        right_layout.addLayout(add_row)
-        right_layout.addWidget(self.error_label)
+        vbox(
+            self.detail_label,
+            hbox(self.met_button, self.log_button, None),
+            (self.people_list, 1),
+            hbox((self.person_field, 1), self.relation_combo, self.add_person_button),
+            self.error_label,
+            parent=right,
+        )
 
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        vbox(splitter, parent=self)
 
         self.community_list.currentRowChanged.connect(lambda _row: self._show())
         self.met_button.toggled.connect(self._toggle_met)
@@ -220,14 +140,8 @@ class CommunitiesPage(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.add_person_button.clicked.connect(self.add_person)
         self.log_button.clicked.connect(self.log_interaction)
-        self.people_list.itemDoubleClicked.connect(
-            lambda item: self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
-        )
+        self.watch(self.community_list, self.people_list)
         self.refresh()
-
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
 
     def refresh(self) -> None:
         keep = self.current()
@@ -259,7 +173,11 @@ class CommunitiesPage(QWidget):
     def _show(self) -> None:
         row = self.community_list.currentRow()
         self.people_list.clear()
-        if not 0 <= row < len(self.summaries):
+        has = 0 <= row < len(self.summaries)
+        for button in (self.edit_button, self.delete_button, self.log_button, self.met_button):
+            button.setEnabled(has)
+        self.actions_changed.emit()
+        if not has:
             self.detail_label.setText("No communities yet: add the groups you belong to and the events you attend.")
             return
         summary = self.summaries[row]
@@ -282,7 +200,7 @@ class CommunitiesPage(QWidget):
         relation = CommunityRelation.MET_AT if self.only_met else None
         for member in self._nd.communities.people(c.id, relation):
             item = QListWidgetItem(f"{member.name} — {member.relation.label}")
-            item.setData(Qt.ItemDataRole.UserRole, member.contact_id)
+            item.setData(Qt.ItemDataRole.UserRole, (member.contact_id, member.relation.value))
             self.people_list.addItem(item)
 
     def _toggle_met(self, on: bool) -> None:
@@ -297,11 +215,36 @@ class CommunitiesPage(QWidget):
         try:
             community, _people = self._nd.communities.met_at(self.met_edit.text())
         except NetDeskError as exc:
-            self._fail(str(exc))
+            self.fail(str(exc))
             return
         self.error_label.hide()
         self.met_button.setChecked(True)
         self.select(community.id)
+
+    # --- what Open, Edit and Delete mean here --------------------------------------------------------------------
+
+    def page_actions(self) -> PageActions:
+        person = self.selected_member()
+        item = self.community_list.currentItem()
+        c = self.current() if item is not None and item.isSelected() else None
+        if self.in_list(self.people_list) and person is not None and c is not None:
+            cid, _relation = person
+            return PageActions(
+                noun="link",
+                open=lambda: self.contactActivated.emit(cid),
+                delete=self.unlink_selected,
+                more=(("Log an interaction here…", self.log_interaction),),
+            )
+        new = ("New community or event…", lambda: self.open_dialog(None))
+        if c is None:
+            return PageActions(noun="community", more=(new,))
+        return PageActions(
+            noun="community",
+            open=lambda: self.open_dialog(self.current()),
+            edit=lambda: self.open_dialog(self.current()),
+            delete=self.delete_current,
+            more=(new, ("Log an interaction here…", self.log_interaction)),
+        )
 
     # --- writes ------------------------------------------------------------------------------------------------
 
@@ -309,16 +252,20 @@ class CommunitiesPage(QWidget):
         c = self.current()
         cid = self.person_field.contact_id()
         if c is None or c.id is None or cid is None:
-            self._fail("Pick a community and a person from the suggestions.")
+            self.fail("Pick a community and a person from the suggestions.")
             return
-        try:
-            community_id, relation = c.id, self.relation_combo.currentData()
-            self.write(lambda: self._nd.communities.link_person(community_id, cid, relation))
-        except NetDeskError as exc:
-            self._fail(str(exc))
+        community_id, relation = c.id, self.relation_combo.currentData()
+        if self.try_write(lambda: self._nd.communities.link_person(community_id, cid, relation)) is None:
             return
-        self.error_label.hide()
         self.person_field.clear()
+        self.refresh()
+
+    def unlink_selected(self) -> None:
+        c, person = self.current(), self.selected_member()
+        if c is None or c.id is None or person is None:
+            return
+        community_id, (cid, relation) = c.id, person
+        self.try_write(lambda: self._nd.communities.unlink_person(community_id, cid, relation))
         self.refresh()
 
     def log_interaction(self) -> QDialog | None:
@@ -340,18 +287,13 @@ class CommunitiesPage(QWidget):
         )
         community_id = c.id
 
-        def done(result: int) -> None:
-            self.active_dialog = None
-            saved = dialog.saved
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted and saved is not None and saved.id is not None:
+        def attach(saved: Any) -> None:
+            if saved.id is not None:
                 interaction_id = saved.id
                 self.write(lambda: self._nd.communities.attach_interaction(interaction_id, community_id))
                 self.refresh()
 
-        dialog.finished.connect(done)
-        self.active_dialog = dialog
-        dialog.open()
+        self.show_dialog(dialog, attach)
         return dialog
 
     def delete_current(self) -> None:
@@ -364,26 +306,19 @@ class CommunitiesPage(QWidget):
 
     def open_dialog(self, community: CommunityDTO | None) -> CommunityDialog:
         dialog = CommunityDialog(self._nd, community, self, self.write)
-
-        def done(result: int) -> None:
-            self.active_dialog = None
-            saved = dialog.saved
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted and saved is not None:
-                self.refresh()
-                self.select(saved.id)
-
-        dialog.finished.connect(done)
-        self.active_dialog = dialog
-        dialog.open()
+        self.show_dialog(dialog, lambda saved: self.select(saved.id))
         return dialog
 
-    def _fail(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+    def selected_member(self) -> tuple[int, str] | None:
+        """(contact id, relation) of the person picked in the people list."""
+        item = self.people_list.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        cid, relation = item.data(Qt.ItemDataRole.UserRole)
+        return int(cid), str(relation)
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.people_list.currentItem()
         if item is None:
             return None
-        return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0]
+        return int(item.data(Qt.ItemDataRole.UserRole)[0]), item.text().split(" — ")[0]

@@ -3,40 +3,29 @@ each with no contact needed and optionally a community and a goal, and the rhyth
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
-from netdesk.core.changes import Written
-from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.practices import ContributionKind
 from netdesk.services import NetDesk
 from netdesk.services.contributions import ContributionDTO
-from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.ops import write_directly
+from netdesk.ui.page_actions import PageActions
+from netdesk.ui.pages.base import FormDialog, PracticePage, Write, combo, hbox, named, spin, vbox
 from netdesk.ui.row_list_model import RowListModel
-from netdesk.ui.widgets.error_label import error_label
-
-T = TypeVar("T")
 
 
 class ContributionModel(RowListModel[ContributionDTO]):
@@ -50,64 +39,49 @@ class ContributionModel(RowListModel[ContributionDTO]):
         return None
 
 
-class ContributionDialog(QDialog):
+class ContributionDialog(FormDialog):
     def __init__(
         self,
         nd: NetDesk,
         parent: QWidget | None = None,
         today: date | None = None,
-        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+        write: Write = write_directly,
+        contribution: ContributionDTO | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._write = write
-        self.setObjectName("contributionDialog")
-        self.setWindowTitle("Log a contribution")
-        self._nd = nd
-        self.saved: ContributionDTO | None = None
-        day = today or date.today()
-        self.kind_combo = QComboBox()
-        self.kind_combo.setObjectName("contributionKind")
-        for kind in ContributionKind:
-            self.kind_combo.addItem(kind.noun, kind.value)
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("contributionTitle")
-        self.date_edit = QDateEdit(QDate(day.year, day.month, day.day))
-        self.date_edit.setObjectName("contributionDate")
+        title = "Edit a contribution" if contribution is not None else "Log a contribution"
+        super().__init__(nd, parent, write, name="contributionDialog", title=title)
+        self._id = contribution.id if contribution is not None else None
+        day = contribution.occurred_on if contribution is not None else (today or date.today())
+        self.kind_combo = combo("contributionKind", ((k.noun, k.value) for k in ContributionKind))
+        self.title_edit = named(QLineEdit(), "contributionTitle")
+        self.date_edit = named(QDateEdit(QDate(day.year, day.month, day.day)), "contributionDate")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.link_edit = QLineEdit()
-        self.link_edit.setObjectName("contributionLink")
-        self.community_combo = QComboBox()
-        self.community_combo.setObjectName("contributionCommunity")
-        self.community_combo.addItem("None", None)
-        for summary in nd.communities.overview():
-            self.community_combo.addItem(summary.community.name, summary.community.id)
-        self.goal_combo = QComboBox()
-        self.goal_combo.setObjectName("contributionGoal")
-        self.goal_combo.addItem("None", None)
-        for goal in nd.networking.goals():
-            self.goal_combo.addItem(goal.name, goal.id)
-        self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setObjectName("contributionNotes")
-        self.error_label = error_label("contributionError")
-        form = QFormLayout()
-        form.addRow("&Kind:", self.kind_combo)
-        form.addRow("&Title:", self.title_edit)
-        form.addRow("&Date:", self.date_edit)
-        form.addRow("&Link:", self.link_edit)
-        form.addRow("&Community:", self.community_combo)
-        form.addRow("&Goal:", self.goal_combo)
-        form.addRow("&Notes:", self.notes_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.link_edit = named(QLineEdit(), "contributionLink")
+        communities = [(c.community.name, c.community.id) for c in nd.communities.overview()]
+        self.community_combo = combo("contributionCommunity", [("None", None), *communities])
+        self.goal_combo = combo("contributionGoal", [("None", None), *((g.name, g.id) for g in nd.networking.goals())])
+        self.notes_edit = named(QPlainTextEdit(), "contributionNotes")
+        if contribution is not None:
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(contribution.kind.value))
+            self.title_edit.setText(contribution.title)
+            self.link_edit.setText(contribution.link)
+            self.community_combo.setCurrentIndex(max(0, self.community_combo.findData(contribution.community_id)))
+            self.goal_combo.setCurrentIndex(max(0, self.goal_combo.findData(contribution.goal_id)))
+            self.notes_edit.setPlainText(contribution.notes)
+        self.finish(
+            [
+                ("&Kind:", self.kind_combo),
+                ("&Title:", self.title_edit),
+                ("&Date:", self.date_edit),
+                ("&Link:", self.link_edit),
+                ("&Community:", self.community_combo),
+                ("&Goal:", self.goal_combo),
+                ("&Notes:", self.notes_edit),
+            ]
+        )
 
-    def accept(self) -> None:
+    def save(self) -> ContributionDTO:
         d = self.date_edit.date()
         dto = ContributionDTO(
             ContributionKind(self.kind_combo.currentData()),
@@ -117,78 +91,48 @@ class ContributionDialog(QDialog):
             self.notes_edit.toPlainText(),
             self.community_combo.currentData(),
             self.goal_combo.currentData(),
+            self._id,
         )
-        try:
-            self.saved = self._write(lambda: self._nd.contributions.save(dto))
-        except NetDeskError as exc:
-            self.error_label.setText(exc.message if isinstance(exc, ValidationError) else str(exc))
-            self.error_label.show()
-            return
-        super().accept()
+        saved: ContributionDTO = self._write(lambda: self._nd.contributions.save(dto))
+        return saved
 
 
-class ContributionsPage(QWidget):
-    contactActivated = Signal(int)
-
+class ContributionsPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("contributionsPage")
-        self._nd = nd
-        self.active_dialog: QDialog | None = None
+        super().__init__(nd, "contributionsPage", parent)
 
-        self.log_button = QPushButton("Log a contribution…")
-        self.log_button.setObjectName("contributionLog")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("contributionDelete")
-        self.summary_label = QLabel()
-        self.summary_label.setObjectName("contributionSummary")
-        top = QHBoxLayout()
-        top.addWidget(self.log_button)
-        top.addWidget(self.delete_button)
-        top.addWidget(self.summary_label, 1)
+        self.log_button = named(QPushButton("Log a contribution…"), "contributionLog")
+        self.delete_button = named(QPushButton("Delete"), "contributionDelete")
+        self.summary_label = named(QLabel(), "contributionSummary")
 
         self.model = ContributionModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("contributionTable")
+        self.table = named(QTableView(), "contributionTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # F2 edits through the dialog
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
 
-        self.rhythms_label = QLabel()
-        self.rhythms_label.setObjectName("contributionRhythms")
-        self.rhythm_kind = QComboBox()
-        self.rhythm_kind.setObjectName("rhythmKind")
-        for kind in ContributionKind:
-            self.rhythm_kind.addItem(kind.noun, kind.value)
-        self.rhythm_days = QSpinBox()
-        self.rhythm_days.setObjectName("rhythmDays")
-        self.rhythm_days.setRange(0, 366)
-        self.rhythm_days.setSpecialValueText("no rhythm")
-        self.rhythm_days.setPrefix("every ")
-        self.rhythm_days.setSuffix(" days")
-        self.rhythm_button = QPushButton("Set rhythm")
-        self.rhythm_button.setObjectName("rhythmSet")
-        rhythm_row = QHBoxLayout()
-        rhythm_row.addWidget(self.rhythms_label, 1)
-        rhythm_row.addWidget(self.rhythm_kind)
-        rhythm_row.addWidget(self.rhythm_days)
-        rhythm_row.addWidget(self.rhythm_button)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(rhythm_row)
+        self.rhythms_label = named(QLabel(), "contributionRhythms")
+        self.rhythm_kind = combo("rhythmKind", ((k.noun, k.value) for k in ContributionKind))
+        self.rhythm_days = spin("rhythmDays", 0, 366, 0, prefix="every ", suffix=" days", none="no rhythm")
+        self.rhythm_button = named(QPushButton("Set rhythm"), "rhythmSet")
+        vbox(
+            hbox(self.log_button, self.delete_button, (self.summary_label, 1)),
+            (self.table, 1),
+            self.error_label,
+            hbox((self.rhythms_label, 1), self.rhythm_kind, self.rhythm_days, self.rhythm_button),
+            parent=self,
+        )
 
         self.log_button.clicked.connect(self.open_log)
         self.delete_button.clicked.connect(self.delete_selected)
         self.rhythm_button.clicked.connect(self.set_rhythm)
         self.rhythm_kind.currentIndexChanged.connect(lambda _i: self._show_rhythm_of_kind())
+        self.actions_changed.connect(lambda: self.delete_button.setEnabled(self.selected() is not None))
+        self.watch(self.table)
         self.refresh()
-
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
 
     def refresh(self) -> None:
         self.model.set_items(self._nd.contributions.recent(limit=2000))
@@ -200,6 +144,7 @@ class ContributionsPage(QWidget):
         text = ", ".join(f"a {k.noun} every {d} days" for k, d in rhythms.items())
         self.rhythms_label.setText(f"Your rhythms: {text}" if text else "No rhythm set")
         self._show_rhythm_of_kind()
+        self.actions_changed.emit()
 
     def _show_rhythm_of_kind(self) -> None:
         days = self._nd.contributions.rhythms().get(ContributionKind(self.rhythm_kind.currentData()))
@@ -208,31 +153,42 @@ class ContributionsPage(QWidget):
     def titles(self) -> list[str]:
         return [self.model.item(r).title for r in range(self.model.rowCount())]
 
+    def selected(self) -> ContributionDTO | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.item(rows[0].row()) if rows else None
+
+    def page_actions(self) -> PageActions:
+        log = ("Log a contribution…", self.open_log)
+        if self.selected() is None:
+            return PageActions(noun="contribution", more=(log,))
+        return PageActions(
+            noun="contribution", open=self.open_edit, edit=self.open_edit, delete=self.delete_selected, more=(log,)
+        )
+
     def set_rhythm(self) -> None:
         kind, days = self.rhythm_kind.currentData(), self.rhythm_days.value() or None
         self.write(lambda: self._nd.contributions.set_rhythm(kind, days))  # the Due list refreshes from the bus
         self.refresh()
 
     def delete_selected(self) -> None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        chosen = self.selected()
+        if chosen is None or chosen.id is None:
             return
-        contribution_id = self.model.item(rows[0].row()).id or 0
-        self.write(lambda: self._nd.contributions.delete(contribution_id))
+        contribution_id = chosen.id
+        self.try_write(lambda: self._nd.contributions.delete(contribution_id))
         self.refresh()
 
     def open_log(self) -> ContributionDialog:
         dialog = ContributionDialog(self._nd, self, write=self.write)
+        self.show_dialog(dialog)
+        return dialog
 
-        def done(result: int) -> None:
-            self.active_dialog = None
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted:
-                self.refresh()
-
-        dialog.finished.connect(done)
-        self.active_dialog = dialog
-        dialog.open()
+    def open_edit(self) -> ContributionDialog | None:
+        chosen = self.selected()
+        if chosen is None:
+            return None
+        dialog = ContributionDialog(self._nd, self, write=self.write, contribution=chosen)
+        self.show_dialog(dialog)
         return dialog
 
     def selected_contact(self) -> tuple[int, str] | None:

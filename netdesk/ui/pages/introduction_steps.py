@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -15,30 +15,24 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from netdesk.core.changes import Written
-from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import IntroKind, IntroState, Outcome, TemplateName
 from netdesk.services import NetDesk
 from netdesk.services.introductions import IntroductionDTO
-from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.ops import write_directly
+from netdesk.ui.page_actions import PageActions
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write, combo, hbox, named, vbox
 from netdesk.ui.row_list_model import RowListModel
-from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.widgets.person_field import PersonField
-
-T = TypeVar("T")
-Write = Callable[[Callable[[], Written[Any]]], Any]
 
 
 class IntroductionModel(RowListModel[IntroductionDTO]):
@@ -57,41 +51,22 @@ class IntroductionModel(RowListModel[IntroductionDTO]):
         return None
 
 
-class AskDialog(QDialog):
+class AskDialog(FormDialog):
     """Ask someone to introduce you: the introducer, the person or organisation you want to meet, why."""
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
-        super().__init__(parent)
-        self.setObjectName("askDialog")
-        self.setWindowTitle("Ask for an introduction")
-        self._nd = nd
-        self._write = write  # the window's Ops.run_now: one undo entry, the bus refreshes the pages
-        self.saved: IntroductionDTO | None = None
-        self.introducer_field = PersonField(nd, placeholder="Who you ask…")
-        self.introducer_field.setObjectName("askIntroducer")
-        self.target_field = PersonField(nd, organisations=True, placeholder="A person, an organisation, or a role…")
-        self.target_field.setObjectName("askTarget")
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setObjectName("askReason")
-        self.reason_edit.setPlaceholderText("Why you want to meet them")
-        self.error_label = error_label("askError")
-        form = QFormLayout()
-        form.addRow("&Introducer:", self.introducer_field)
-        form.addRow("&Introduce me to:", self.target_field)
-        form.addRow("&Why:", self.reason_edit)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        super().__init__(nd, parent, write, name="askDialog", title="Ask for an introduction")
+        self.introducer_field = named(PersonField(nd, placeholder="Who you ask…"), "askIntroducer")
+        target = PersonField(nd, organisations=True, placeholder="A person, an organisation, or a role…")
+        self.target_field = named(target, "askTarget")
+        self.reason_edit = named(QLineEdit(), "askReason", "Why you want to meet them")
+        rows = [("&Introducer:", self.introducer_field), ("&Introduce me to:", self.target_field)]
+        self.finish([*rows, ("&Why:", self.reason_edit)])
 
-    def accept(self) -> None:
+    def save(self) -> IntroductionDTO:
         introducer = self.introducer_field.contact_id()
         if introducer is None:
-            self._fail("Pick the introducer from the suggestions.")
-            return
+            raise FormProblem("Pick the introducer from the suggestions.")
         choice = self.target_field.choice()
         target_id = choice.contact_id if choice is not None else None
         target_text = ""
@@ -99,66 +74,32 @@ class AskDialog(QDialog):
             target_text = choice.organization if choice is not None else self.target_field.text()
             if choice is not None:
                 target_text = f"someone at {target_text}"
-        try:
-            reason = self.reason_edit.text()
-            self.saved = self._write(lambda: self._nd.introductions.ask(introducer, target_id, target_text, reason))
-        except NetDeskError as exc:
-            self._fail(str(exc))
-            return
-        super().accept()
-
-    def _fail(self, text: str) -> None:
-        self.error_label.setText(text)
-        self.error_label.show()
+        reason = self.reason_edit.text()
+        saved: IntroductionDTO = self._write(
+            lambda: self._nd.introductions.ask(introducer, target_id, target_text, reason)
+        )
+        return saved
 
 
-class ProposeDialog(QDialog):
+class ProposeDialog(FormDialog):
     """Introduce two people: double opt-in, so this records that you asked each of them first."""
 
     def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
-        super().__init__(parent)
-        self.setObjectName("proposeDialog")
-        self.setWindowTitle("Introduce two people")
-        self._nd = nd
-        self._write = write
-        self.saved: IntroductionDTO | None = None
-        self.a_field = PersonField(nd)
-        self.a_field.setObjectName("proposeA")
-        self.b_field = PersonField(nd)
-        self.b_field.setObjectName("proposeB")
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setObjectName("proposeReason")
-        self.reason_edit.setPlaceholderText("Why they should meet")
-        self.error_label = error_label("proposeError")
-        form = QFormLayout()
-        form.addRow("&Introduce:", self.a_field)
-        form.addRow("&to:", self.b_field)
-        form.addRow("&Why:", self.reason_edit)
+        super().__init__(nd, parent, write, name="proposeDialog", title="Introduce two people")
+        self.a_field = named(PersonField(nd), "proposeA")
+        self.b_field = named(PersonField(nd), "proposeB")
+        self.reason_edit = named(QLineEdit(), "proposeReason", "Why they should meet")
         hint = QLabel("You will ask each of them first, and introduce them once both said yes.")
         hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.finish([("&Introduce:", self.a_field), ("&to:", self.b_field), ("&Why:", self.reason_edit)], hint)
 
-    def accept(self) -> None:
+    def save(self) -> IntroductionDTO:
         a, b = self.a_field.contact_id(), self.b_field.contact_id()
         if a is None or b is None:
-            self.error_label.setText("Pick both people from the suggestions.")
-            self.error_label.show()
-            return
-        try:
-            reason = self.reason_edit.text()
-            self.saved = self._write(lambda: self._nd.introductions.propose(a, b, reason))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
-        super().accept()
+            raise FormProblem("Pick both people from the suggestions.")
+        reason = self.reason_edit.text()
+        saved: IntroductionDTO = self._write(lambda: self._nd.introductions.propose(a, b, reason))
+        return saved
 
 
 class TemplatesDialog(QDialog):
@@ -170,37 +111,29 @@ class TemplatesDialog(QDialog):
         self.setWindowTitle("Message templates")
         self._nd = nd
         self._write = write
-        self.combo = QComboBox()
-        self.combo.setObjectName("templateName")
-        for name, label in (
-            (TemplateName.ASK, "Ask"),
-            (TemplateName.OPTIN, "Opt-in"),
-            (TemplateName.INTRODUCTION, "Introduction"),
-        ):
-            self.combo.addItem(label, name.value)
-        self.body_edit = QPlainTextEdit()
-        self.body_edit.setObjectName("templateBody")
+        self.combo = combo(
+            "templateName",
+            [
+                (label, name.value)
+                for name, label in (
+                    (TemplateName.ASK, "Ask"),
+                    (TemplateName.OPTIN, "Opt-in"),
+                    (TemplateName.INTRODUCTION, "Introduction"),
+                )
+            ],
+        )
+        self.body_edit = named(QPlainTextEdit(), "templateBody")
         help_label = QLabel(
             "Placeholders: {me}, {reason}, {introducer_first}, {target}, {target_context}, {person_first}, {other}, "
             "{other_context}, {a}, {a_first}, {a_context}, {b}, {b_first}, {b_context}"
         )
         help_label.setWordWrap(True)
-        self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("templateSave")
-        self.reset_button = QPushButton("Back to NetDesk's wording")
-        self.reset_button.setObjectName("templateReset")
+        self.save_button = named(QPushButton("Save"), "templateSave")
+        self.reset_button = named(QPushButton("Back to NetDesk's wording"), "templateReset")
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        row.addWidget(self.save_button)
-        row.addWidget(self.reset_button)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.combo)
-        layout.addWidget(self.body_edit, 1)
-        layout.addWidget(help_label)
-        layout.addLayout(row)
-        layout.addWidget(close)
+        row = hbox(self.save_button, self.reset_button, None)
+        vbox(self.combo, (self.body_edit, 1), help_label, row, close, parent=self)
         self.combo.currentIndexChanged.connect(self._load)
         self.save_button.clicked.connect(lambda: self._store(self.body_edit.toPlainText()))
         self.reset_button.clicked.connect(lambda: self._store(None))
@@ -215,101 +148,59 @@ class TemplatesDialog(QDialog):
         self._load()
 
 
-class IntroductionStepsPage(QWidget):
-    contactActivated = Signal(int)
-
+class IntroductionStepsPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("introductionStepsPage")
-        self._nd = nd
-        self.active_dialog: QDialog | None = None
+        super().__init__(nd, "introductionStepsPage", parent)
+        self.error_label.setObjectName("introStepsError")
         self.current: IntroductionDTO | None = None
 
-        self.ask_button = QPushButton("Ask for an introduction…")
-        self.ask_button.setObjectName("introAsk")
-        self.propose_button = QPushButton("Introduce two people…")
-        self.propose_button.setObjectName("introPropose")
-        self.templates_button = QPushButton("Message templates…")
-        self.templates_button.setObjectName("introTemplates")
-        top = QHBoxLayout()
-        top.addWidget(self.ask_button)
-        top.addWidget(self.propose_button)
-        top.addStretch(1)
-        top.addWidget(self.templates_button)
+        self.ask_button = named(QPushButton("Ask for an introduction…"), "introAsk")
+        self.propose_button = named(QPushButton("Introduce two people…"), "introPropose")
+        self.templates_button = named(QPushButton("Message templates…"), "introTemplates")
 
         self.model = IntroductionModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("introStepsTable")
+        self.table = named(QTableView(), "introStepsTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
 
-        self.steps_label = QLabel("Pick an introduction to see its steps.")
-        self.steps_label.setObjectName("introSteps")
+        self.steps_label = named(QLabel("Pick an introduction to see its steps."), "introSteps")
         self.steps_label.setWordWrap(True)
-        self.agreed_button = QPushButton("They agreed")
-        self.agreed_button.setObjectName("introAgreed")
-        self.opt_a_button = QPushButton("Opted in")
-        self.opt_a_button.setObjectName("introOptA")
-        self.opt_b_button = QPushButton("Opted in")
-        self.opt_b_button.setObjectName("introOptB")
-        self.introduce_button = QPushButton("Introduced")
-        self.introduce_button.setObjectName("introIntroduced")
-        self.outcome_combo = QComboBox()
-        self.outcome_combo.setObjectName("introOutcome")
-        for outcome in Outcome:
-            self.outcome_combo.addItem(outcome.value, outcome.value)
-        self.outcome_button = QPushButton("Note outcome")
-        self.outcome_button.setObjectName("introOutcomeButton")
-        self.decline_button = QPushButton("Declined")
-        self.decline_button.setObjectName("introDeclined")
-        self.step_date = QDateEdit()  # the day a step happened: today unless you note it later
-        self.step_date.setObjectName("introStepDate")
+        self.agreed_button = named(QPushButton("They agreed"), "introAgreed")
+        self.opt_a_button = named(QPushButton("Opted in"), "introOptA")
+        self.opt_b_button = named(QPushButton("Opted in"), "introOptB")
+        self.introduce_button = named(QPushButton("Introduced"), "introIntroduced")
+        self.outcome_combo = combo("introOutcome", ((o.value, o.value) for o in Outcome))
+        self.outcome_button = named(QPushButton("Note outcome"), "introOutcomeButton")
+        self.decline_button = named(QPushButton("Declined"), "introDeclined")
+        self.step_date = named(QDateEdit(), "introStepDate")  # the day a step happened: today unless noted later
         self.step_date.setDisplayFormat("yyyy-MM-dd")
         self.step_date.setCalendarPopup(True)
         today = date.today()
         self.step_date.setDate(QDate(today.year, today.month, today.day))
-        steps_row = QHBoxLayout()
-        steps_row.addWidget(QLabel("On"))
-        steps_row.addWidget(self.step_date)
-        for w in (
-            self.agreed_button,
-            self.opt_a_button,
-            self.opt_b_button,
-            self.introduce_button,
-            self.outcome_combo,
-            self.outcome_button,
-            self.decline_button,
-        ):
-            steps_row.addWidget(w)
-        steps_row.addStretch(1)
+        steps = (self.agreed_button, self.opt_a_button, self.opt_b_button, self.introduce_button)
+        outcome = (self.outcome_combo, self.outcome_button, self.decline_button)
+        steps_row = hbox(QLabel("On"), self.step_date, *steps, *outcome, None)
 
-        self.message_combo = QComboBox()
-        self.message_combo.setObjectName("introMessageKind")
-        self.message_label = QLabel("Message")
-        self.message_label.setObjectName("introMessageLabel")
-        self.message_edit = QPlainTextEdit()
-        self.message_edit.setObjectName("introMessage")
+        self.message_combo = named(QComboBox(), "introMessageKind")
+        self.message_label = named(QLabel("Message"), "introMessageLabel")
+        self.message_edit = named(QPlainTextEdit(), "introMessage")
         self.message_edit.setReadOnly(True)
-        self.copy_button = QPushButton("Copy")
-        self.copy_button.setObjectName("introCopy")
-        message_row = QHBoxLayout()
-        message_row.addWidget(self.message_label)
-        message_row.addWidget(self.message_combo, 1)
-        message_row.addWidget(self.copy_button)
-        self.error_label = error_label("introStepsError")
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.steps_label)
-        layout.addLayout(steps_row)
-        layout.addWidget(self.error_label)
-        layout.addLayout(message_row)
-        layout.addWidget(self.message_edit, 1)
+        self.copy_button = named(QPushButton("Copy"), "introCopy")
+        vbox(
+            hbox(self.ask_button, self.propose_button, None, self.templates_button),
+            (self.table, 2),
+            self.steps_label,
+            steps_row,
+            self.error_label,
+            hbox(self.message_label, (self.message_combo, 1), self.copy_button),
+            (self.message_edit, 1),
+            parent=self,
+        )
 
         self.ask_button.clicked.connect(lambda: self.open_ask())  # clicked(bool) must not reach open_ask's arguments
         self.propose_button.clicked.connect(lambda: self.open_propose())
@@ -324,6 +215,7 @@ class IntroductionStepsPage(QWidget):
         self.decline_button.clicked.connect(lambda: self._run(lambda i: intros.decline(i, self.day())))
         self.message_combo.currentIndexChanged.connect(lambda _i: self._show_message())
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.message_edit.toPlainText()))
+        self.watch(self.table)
         self.refresh()
 
     # --- list and selection ------------------------------------------------------------------------------------
@@ -340,11 +232,13 @@ class IntroductionStepsPage(QWidget):
                 return
         self.current = None
         self._show()
+        self.actions_changed.emit()
 
     def _select_current(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         self.current = self.model.item(rows[0].row()) if rows else None
         self._show()
+        self.actions_changed.emit()
 
     def _show(self) -> None:
         i = self.current
@@ -392,22 +286,13 @@ class IntroductionStepsPage(QWidget):
         d = self.step_date.date()
         return date(d.year(), d.month(), d.day())
 
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
-
     def _run(self, step: Callable[[int], Written[Any]]) -> Any:
         if self.current is None:
             return None
         intro_id = self.current.id
-        try:
-            value = self.write(lambda: step(intro_id))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return None
-        self.error_label.hide()
-        self.refresh()
+        value = self.try_write(lambda: step(intro_id))
+        if value is not None:
+            self.refresh()
         return value
 
     def _close_with_outcome(self) -> None:
@@ -446,17 +331,38 @@ class IntroductionStepsPage(QWidget):
         return dialog
 
     def _open(self, dialog: QDialog) -> None:
-        def done(result: int) -> None:
-            self.active_dialog = None
-            saved = getattr(dialog, "saved", None)
-            dialog.deleteLater()
-            if result == QDialog.DialogCode.Accepted and saved is not None:
-                self.refresh()
-                self.select(saved.id)
+        self.show_dialog(dialog, lambda saved: self.select(saved.id))
 
-        dialog.finished.connect(done)
-        self.active_dialog = dialog
-        dialog.open()
+    # --- what Open, Edit and Delete mean here --------------------------------------------------------------------
+
+    def page_actions(self) -> PageActions:
+        """Open shows the person it is about, Delete forgets it, and the context menu offers the next steps that fit
+        (Edit does not apply: an introduction's history is its dated steps, closed with an outcome or declined)."""
+        new = (("Ask for an introduction…", lambda: self.open_ask()), ("Introduce two people…", self.open_propose))
+        i = self.current
+        if i is None:
+            return PageActions(noun="introduction", more=new)
+        person = self.selected_contact()
+        steps = tuple(
+            (button.text(), button.click)
+            for button in (self.agreed_button, self.opt_a_button, self.opt_b_button, self.introduce_button)
+            if button.isVisibleTo(self)
+        )
+        if self.decline_button.isEnabled():
+            steps += (("Declined", self.decline_button.click),)
+        return PageActions(
+            noun="introduction",
+            open=(lambda: self.contactActivated.emit(person[0])) if person is not None else None,
+            delete=self.delete_current,
+            more=steps + new,
+        )
+
+    def delete_current(self) -> None:
+        if self.current is None:
+            return
+        intro_id = self.current.id
+        self.try_write(lambda: self._nd.introductions.delete(intro_id))
+        self.refresh()
 
     def selected_contact(self) -> tuple[int, str] | None:
         i = self.current

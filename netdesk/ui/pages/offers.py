@@ -3,123 +3,72 @@ suggest), and what a person can help with and is looking for. Your own offers ar
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
-from netdesk.services.offers import HelpSuggestion
-from netdesk.ui.ops import ops_for
-from netdesk.ui.widgets.error_label import error_label
+from netdesk.services.offers import HelpMatch, HelpSuggestion
+from netdesk.ui.page_actions import PageActions
+from netdesk.ui.pages.base import PracticePage, hbox, named, vbox
 from netdesk.ui.widgets.person_field import PersonField
-
-T = TypeVar("T")
 
 
 def _lines(edit: QPlainTextEdit) -> list[str]:
     return [line for line in edit.toPlainText().splitlines() if line.strip()]
 
 
-class OffersPage(QWidget):
-    contactActivated = Signal(int)
-
+class OffersPage(PracticePage):
     def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("offersPage")
-        self._nd = nd
-        self.active_dialog: QDialog | None = None
+        super().__init__(nd, "offersPage", parent)
+        self.error_label.setObjectName("offersError")
         self.suggestions: list[HelpSuggestion] = []
+        self.matches: list[HelpMatch] = []
 
         # Who could help with …?
-        self.help_edit = QLineEdit()
-        self.help_edit.setObjectName("helpWith")
-        self.help_edit.setPlaceholderText("Who could help with… (press Enter)")
-        self.help_list = QListWidget()
-        self.help_list.setObjectName("helpResults")
+        self.help_edit = named(QLineEdit(), "helpWith", "Who could help with… (press Enter)")
+        self.help_list = named(QListWidget(), "helpResults")
         self.help_list.setWordWrap(True)
-        self.help_status = QLabel()
-        self.help_status.setObjectName("helpStatus")
+        self.help_status = named(QLabel(), "helpStatus")
         who = QGroupBox("Who could help?")
-        who_layout = QVBoxLayout(who)
-        who_layout.addWidget(self.help_edit)
-        who_layout.addWidget(self.help_status)
-        who_layout.addWidget(self.help_list, 1)
+        vbox(self.help_edit, self.help_status, (self.help_list, 1), parent=who)
 
         # Whom could I help?
-        self.help_them_list = QListWidget()
-        self.help_them_list.setObjectName("whomCouldIHelp")
+        self.help_them_list = named(QListWidget(), "whomCouldIHelp")
         self.help_them_list.setWordWrap(True)
-        self.suggest_button = QPushButton("Suggest this introduction")
-        self.suggest_button.setObjectName("suggestIntroduction")
+        self.suggest_button = named(QPushButton("Suggest this introduction"), "suggestIntroduction")
         self.suggest_button.setEnabled(False)
-        self.suggest_status = QLabel()
-        self.suggest_status.setObjectName("suggestStatus")
+        self.suggest_status = named(QLabel(), "suggestStatus")
         self.suggest_status.setWordWrap(True)
         whom = QGroupBox("Whom could I help?")
-        whom_layout = QVBoxLayout(whom)
-        whom_layout.addWidget(self.help_them_list, 1)
-        row = QHBoxLayout()
-        row.addWidget(self.suggest_status, 1)
-        row.addWidget(self.suggest_button)
-        whom_layout.addLayout(row)
+        vbox((self.help_them_list, 1), hbox((self.suggest_status, 1), self.suggest_button), parent=whom)
 
         # A person's offers and needs
-        self.person_field = PersonField(nd, placeholder="Whose offers and needs…")
-        self.person_field.setObjectName("offersPerson")
-        self.offers_edit = QPlainTextEdit()
-        self.offers_edit.setObjectName("personOffers")
-        self.offers_edit.setPlaceholderText("Can help with… (one per line)")
-        self.needs_edit = QPlainTextEdit()
-        self.needs_edit.setObjectName("personNeeds")
-        self.needs_edit.setPlaceholderText("Is looking for… (one per line)")
-        self.save_button = QPushButton("Save")
-        self.save_button.setObjectName("offersSave")
-        self.error_label = error_label("offersError")
+        self.person_field = named(PersonField(nd, placeholder="Whose offers and needs…"), "offersPerson")
+        self.offers_edit = named(QPlainTextEdit(), "personOffers", "Can help with… (one per line)")
+        self.needs_edit = named(QPlainTextEdit(), "personNeeds", "Is looking for… (one per line)")
+        self.save_button = named(QPushButton("Save"), "offersSave")
         edit = QGroupBox("A person's offers and needs")
-        edit_layout = QVBoxLayout(edit)
-        edit_layout.addWidget(self.person_field)
-        texts = QHBoxLayout()
-        texts.addWidget(self.offers_edit)
-        texts.addWidget(self.needs_edit)
-        edit_layout.addLayout(texts)
-        edit_layout.addWidget(self.error_label)
+        edit_layout = vbox(self.person_field, hbox(self.offers_edit, self.needs_edit), self.error_label, parent=edit)
         edit_layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
-
-        top = QHBoxLayout()
-        top.addWidget(who, 1)
-        top.addWidget(whom, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top, 2)
-        layout.addWidget(edit, 1)
+        vbox((hbox((who, 1), (whom, 1)), 2), (edit, 1), parent=self)
 
         self.help_edit.returnPressed.connect(self.find_help)
-        self.help_list.itemDoubleClicked.connect(self._activate)
-        self.help_them_list.itemDoubleClicked.connect(self._activate)
         self.help_them_list.currentRowChanged.connect(self._suggestion_selected)
         self.suggest_button.clicked.connect(self.suggest_introduction)
         self.person_field.chosen.connect(self._load_person)
         self.save_button.clicked.connect(self.save_person)
+        self.watch(self.help_list, self.help_them_list)  # Enter or a double click shows the person
         self.refresh()
-
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
 
     def refresh(self) -> None:
         self.suggestions = self._nd.offers.whom_could_i_help()
@@ -134,7 +83,7 @@ class OffersPage(QWidget):
             self.find_help()
 
     def find_help(self) -> None:
-        matches = self._nd.offers.who_could_help(self.help_edit.text())
+        matches = self.matches = self._nd.offers.who_could_help(self.help_edit.text())
         self.help_list.clear()
         for m in matches:
             item = QListWidgetItem(f"{m.name} — {m.offer} · matched: {', '.join(m.matched)}")
@@ -148,8 +97,54 @@ class OffersPage(QWidget):
     def results(self) -> list[str]:
         return [self.help_list.item(i).text() for i in range(self.help_list.count())]
 
-    def _activate(self, item: QListWidgetItem) -> None:
-        self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+    # --- what Open, Edit and Delete mean here --------------------------------------------------------------------
+
+    def picked(self) -> tuple[int, str] | None:
+        """(contact id, name) of the person picked in the list last worked in."""
+        view = self.help_them_list if self.in_list(self.help_them_list) else self.help_list
+        item = view.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        return int(item.data(Qt.ItemDataRole.UserRole)), item.text().split(" — ")[0].split(":")[0]
+
+    def page_actions(self) -> PageActions:
+        """Open shows the person; Edit loads their offers and needs into the form below; Delete removes the offer
+        (or, in "Whom could I help?", the need) the row is about."""
+        needs = self.in_list(self.help_them_list)
+        noun = "need" if needs else "offer"
+        person = self.picked()
+        if person is None:
+            return PageActions(noun=noun)
+        suggest = self.suggest_introduction if needs and self.suggest_button.isEnabled() else None
+        return PageActions(
+            noun=noun,
+            open=lambda: self.contactActivated.emit(person[0]),
+            edit=lambda: self.edit_person(*person),
+            delete=self.delete_picked,
+            more=(("Suggest this introduction", suggest),),
+        )
+
+    def delete_picked(self) -> None:
+        if self.in_list(self.help_them_list):
+            row = self.help_them_list.currentRow()
+            if not 0 <= row < len(self.suggestions):
+                return
+            s = self.suggestions[row]
+            cid, needs = s.person_id, [n for n in self._nd.offers.of(s.person_id).needs if n != s.need]
+            self.try_write(lambda: self._nd.offers.set_for(cid, needs=needs))
+        else:
+            row = self.help_list.currentRow()
+            if not 0 <= row < len(self.matches):
+                return
+            m = self.matches[row]
+            cid, offers = m.contact_id, [o for o in self._nd.offers.of(m.contact_id).offers if o != m.offer]
+            self.try_write(lambda: self._nd.offers.set_for(cid, offers=offers))
+        self.refresh()
+
+    def edit_person(self, contact_id: int, name: str) -> None:
+        self.person_field.set_person(contact_id, name)
+        self._load_person()
+        self.offers_edit.setFocus()
 
     def _suggestion_selected(self, row: int) -> None:
         s = self.suggestions[row] if 0 <= row < len(self.suggestions) else None
@@ -167,7 +162,7 @@ class OffersPage(QWidget):
             helper_id = s.helper_id
             reason = f"{s.need} — {s.helper_name}: {s.offer}"
             self.write(lambda: self._nd.introductions.propose(s.person_id, helper_id, reason))
-        except NetDeskError as exc:
+        except NetDeskError as exc:  # shown beside the button it came from
             self.suggest_status.setText(str(exc))
             return
         self.suggest_status.setText(
@@ -185,18 +180,11 @@ class OffersPage(QWidget):
     def save_person(self) -> None:
         cid = self.person_field.contact_id()
         if cid is None:
-            self.error_label.setText("Pick a person from the suggestions first.")
-            self.error_label.show()
+            self.fail("Pick a person from the suggestions first.")
             return
-        try:
-            offers, needs = _lines(self.offers_edit), _lines(self.needs_edit)
-            self.write(lambda: self._nd.offers.set_for(cid, offers, needs))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
-        self.error_label.hide()
-        self.refresh()
+        offers, needs = _lines(self.offers_edit), _lines(self.needs_edit)
+        if self.try_write(lambda: self._nd.offers.set_for(cid, offers, needs)) is not None:
+            self.refresh()
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.help_list.currentItem() or self.help_them_list.currentItem()

@@ -109,7 +109,7 @@ class ImportService:
                 # Possible duplicates among what came in, kept for the review (never merged silently).
                 from netdesk.services.duplicates import record_suggestions
 
-                report.duplicates_found = record_suggestions(s, contact_ids, "import")
+                report.duplicates_found = record_suggestions(s, changed.ids, "import")  # none after a huge import
         except ImportCancelled:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
             return Written(cancelled)

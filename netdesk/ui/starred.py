@@ -17,7 +17,6 @@ from netdesk.ui.icons import action_icon
 from netdesk.ui.safe_text import plain_tooltip
 
 if TYPE_CHECKING:
-    from netdesk.ui.controllers.contact_list import ContactListController
     from netdesk.ui.controllers.host import Host
 
 STARRED_ROLE = Qt.ItemDataRole.UserRole + 2  # on the rail's Starred entry (TAG_ROLE, UserRole + 1, is None there)
@@ -40,10 +39,8 @@ def star_target(rows: Sequence[ContactRow]) -> bool | None:
     return None if not rows else not all(r.starred for r in rows)
 
 
-def star_entry(host: Host, contact_list: ContactListController) -> tuple[str, Callable[[], None] | None]:
-    """The list's context-menu entry for the selection: ("Star", handler), ("Unstar", handler) or disabled."""
-    model = contact_list.model
-    rows = [r for r in (model.contact_row(i) for i in contact_list.selected_ids()) if r is not None]
+def star_entry(host: Host, rows: Sequence[ContactRow]) -> tuple[str, Callable[[], None] | None]:
+    """The list's context-menu entry for the selected ``rows``: ("Star", handler), ("Unstar", handler) or disabled."""
     target = star_target(rows)
     if target is None:
         return "Star", None

@@ -21,6 +21,7 @@ from netdesk.ui.page_actions import build_menu
 from netdesk.ui.pages.base import PracticePage
 from netdesk.ui.pages.communities import CommunityDialog
 from netdesk.ui.pages.contributions import ContributionDialog
+from window_helpers import settle
 
 PRACTICE_VIEWS = [View.INTRO_STEPS, View.COMMUNITIES, View.CONTRIBUTIONS, View.OFFERS]
 KEYS = (Qt.Key.Key_Return, Qt.Key.Key_F2, Qt.Key.Key_Delete)
@@ -156,12 +157,17 @@ def test_communities_f2_edits_delete_deletes_enter_opens_a_person(  # type: igno
     assert db.communities.people(ids["meetup"]) == []
     assert window.undo_action.text() == "&Undo unlink from community"
     window.undo_action.trigger()
+    settle(qtbot, window)  # undo runs on the window's writer thread
     assert [m.name for m in db.communities.people(ids["meetup"])] == ["Ada Lovelace"]
 
+    window.activateWindow()  # the undo's refresh may leave no window active offscreen, and Delete is a shortcut
+    qtbot.waitUntil(window.isActiveWindow)
     lst.setFocus()
     lst.setCurrentRow(0)
     qtbot.keyClick(lst, Qt.Key.Key_Delete)
-    assert db.communities.overview() == [] and lst.count() == 0
+    settle(qtbot, window)
+    assert db.communities.overview() == []
+    qtbot.waitUntil(lambda: lst.count() == 0)
     assert not window.delete_action.isEnabled()
 
 
@@ -193,6 +199,7 @@ def test_contributions_f2_edits_and_delete_deletes_the_selected_one(  # type: ig
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     assert db.contributions.recent() == []
     window.undo_action.trigger()
+    settle(qtbot, window)  # undo runs on the window's writer thread
     assert [c.title for c in db.contributions.recent()] == ["On difference engines"]
 
 
@@ -221,6 +228,7 @@ def test_introductions_menu_offers_the_next_steps_and_enter_opens_the_person(  #
     assert db.introductions.list_all() == [] and table.model().rowCount() == 0
     assert window.undo_action.text() == "&Undo delete of “Introduce Ada Lovelace and Bob Kahn”"
     window.undo_action.trigger()
+    settle(qtbot, window)  # undo runs on the window's writer thread
     assert [i.a_opted_in_on is not None for i in db.introductions.list_all()] == [True]
 
 
@@ -255,6 +263,7 @@ def test_offers_enter_opens_and_f2_edits_the_person_found(  # type: ignore[no-un
     needs = page.help_them_list  # type: ignore[attr-defined]
     assert needs.count() == 0  # nobody offers rust help any more
     window.undo_action.trigger()
+    settle(qtbot, window)  # undo runs on the window's writer thread
     assert db.offers.of(ids["ada"]).offers == ("rust mentoring",) and results.count() == 1
     needs.setFocus()
     needs.setCurrentRow(0)

@@ -46,7 +46,7 @@ class ContactEditsController(QObject):
             more=(
                 ("Log interaction…", self.log_interaction if one else None),
                 ("Merge contacts…", self.merge_selected if len(rows) >= 2 else None),
-                star.star_entry(self.host, self.list),
+                star.star_entry(self.host, self.list.selected_rows()),
             ),
         )
 

@@ -420,6 +420,9 @@ class ContactListController(QObject):
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [cid for cid in (self.model.contact_id(r) for r in rows) if cid is not None]
 
+    def selected_rows(self) -> list[ContactRow]:
+        return [r for r in (self.model.contact_row(i) for i in self.selected_ids()) if r is not None]
+
     def select_contact(self, contact_id: int, read_detail: bool = True) -> bool:
         row = self.model.row_of(contact_id)
         if row is None:

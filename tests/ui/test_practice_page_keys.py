@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMenu, QMessageBox
+from window_helpers import settle
 
 from netdesk.core.model import ContactDTO
 from netdesk.core.practices import CommunityKind, ContributionKind
@@ -21,7 +22,6 @@ from netdesk.ui.page_actions import build_menu
 from netdesk.ui.pages.base import PracticePage
 from netdesk.ui.pages.communities import CommunityDialog
 from netdesk.ui.pages.contributions import ContributionDialog
-from window_helpers import settle
 
 PRACTICE_VIEWS = [View.INTRO_STEPS, View.COMMUNITIES, View.CONTRIBUTIONS, View.OFFERS]
 KEYS = (Qt.Key.Key_Return, Qt.Key.Key_F2, Qt.Key.Key_Delete)

@@ -253,7 +253,8 @@ class ContactTag(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
 
-    __table_args__ = (Index("ix_contact_tags_tag_id", "tag_id"),)
+    # A tag's members from the index alone (migration 0011): sync's "new in the tag?" check, the tag filter.
+    __table_args__ = (Index("ix_contact_tags_tag_contact", "tag_id", "contact_id"),)
 
 
 class Interaction(Base):

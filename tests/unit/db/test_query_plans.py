@@ -118,4 +118,5 @@ def test_sync_anything_to_send_check_reads_the_book_from_its_index(nd: NetDesk) 
     assert "ix_sync_items_book_contact_stamp" in plan and "COVERING INDEX ix_sync_items_book_contact_stamp" in plan, (
         plan
     )
+    assert "COVERING INDEX ix_contact_tags_tag_contact" in plan, plan
     assert sync._anything_to_send()

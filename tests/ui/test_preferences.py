@@ -197,7 +197,7 @@ def test_default_cadence_is_given_to_new_contacts(qtbot, window: MainWindow, db:
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: any(r.name == "Katherine Johnson" for r in db.contacts.rows()))
     created = next(r for r in db.contacts.rows() if r.name == "Katherine Johnson")
-    # The rhythm is the same write's second statement on the writer thread: the row can show before it commits.
+    # The writer thread sets the rhythm in a second transaction, after the contact's: the row can show first.
     qtbot.waitUntil(lambda: db.networking.cadence_of(created.id)[0] == 30)
     assert db.networking.cadence_of(created.id)[0] == 30
 

@@ -115,7 +115,25 @@ class Contact(Base):
     __table_args__ = (
         Index("ix_contacts_sort_key", "sort_key"),
         Index("ix_contacts_organization", "organization"),
-        Index("ix_contacts_deleted_at", "deleted_at"),
+        # The trash only (migration 0011): a full index on deleted_at, NULL for nearly every row, drew the planner
+        # away from the live-contact indexes below and made every list read sort its rows.
+        Index("ix_contacts_trash", "deleted_at", sqlite_where=text("deleted_at IS NOT NULL")),
+        # The contact list's full read (repository.list_rows), in its order and covering: no sort, no table lookups.
+        Index(
+            "ix_contacts_live_list",
+            "sort_key",
+            "id",
+            "kind",
+            "display_name",
+            "organization",
+            "title",
+            "tags_text",
+            "last_contacted",
+            "starred",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        # The starred filter and count (db/stars.py, repository.search_ids / match_ids), in list order.
+        Index("ix_contacts_starred", "starred", "sort_key", sqlite_where=text("starred IS 1 AND deleted_at IS NULL")),
         # Partial indexes for the due list (services/networking.py): each holds only the live contacts its part of
         # the list can ever show, and each query repeats the index's WHERE terms so that SQLite picks it.
         Index(
@@ -235,7 +253,8 @@ class ContactTag(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
 
-    __table_args__ = (Index("ix_contact_tags_tag_id", "tag_id"),)
+    # A tag's members from the index alone (migration 0011): sync's "new in the tag?" check, the tag filter.
+    __table_args__ = (Index("ix_contact_tags_tag_contact", "tag_id", "contact_id"),)
 
 
 class Interaction(Base):
@@ -610,6 +629,8 @@ class SyncItem(Base):
     __table_args__ = (
         UniqueConstraint("book_id", "href", name="uq_sync_items_book_href"),
         Index("ix_sync_items_contact_id", "contact_id"),
+        # Sync's "anything to send?" and "new in the tag?" checks read only this index (migration 0011).
+        Index("ix_sync_items_book_contact_stamp", "book_id", "contact_id", "local_stamp"),
     )
 
 

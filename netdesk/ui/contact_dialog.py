@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import Written
-from netdesk.core.errors import EditConflict, NetDeskError, ValidationError
+from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.model import STANDARD_LABELS, ContactDTO, ContactKind, ContactPoint, PartialDate, PostalAddress
 from netdesk.core.validation import validate_contact
 from netdesk.services.contacts import ContactService
-from netdesk.ui.edit_conflict_dialog import ask_to_resolve, save_merging
+from netdesk.ui.edit_conflict_dialog import resolve_or_refuse, save_merging
 from netdesk.ui.ops import failure_text, write_directly
 from netdesk.ui.widgets.error_label import error_label
 
@@ -625,14 +625,10 @@ class ContactDialog(QDialog):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._set_saving(False)
-        if isinstance(exc, EditConflict):
-            # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
-            chosen = ask_to_resolve(exc, self)
-            if chosen is not None:
-                self._save_later(chosen, exc.current)
-                return
-            exc = NetDeskError(f"Not saved: {exc}")
-        self._show_failure(exc)
+        # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
+        failure = resolve_or_refuse(exc, self._save_later, self)
+        if failure is not None:
+            self._show_failure(failure)
 
     def _show_failure(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):

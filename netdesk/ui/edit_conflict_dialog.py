@@ -108,6 +108,20 @@ def ask_to_resolve(conflict: EditConflict, parent: QWidget | None = None) -> Any
         dialog.deleteLater()
 
 
+def resolve_or_refuse(
+    exc: BaseException, retry: Callable[[Any, Any], None], parent: QWidget | None = None
+) -> BaseException | None:
+    """After a save on the writer thread failed: an edit conflict is asked about and, when the user chooses, saved
+    again with ``retry(record, base)`` (None returned); otherwise the failure for the form to show."""
+    if not isinstance(exc, EditConflict):
+        return exc
+    chosen = ask_to_resolve(exc, parent)
+    if chosen is None:
+        return NetDeskError(f"Not saved: {exc}")
+    retry(chosen, exc.current)
+    return None
+
+
 def save_merging(save: Callable[[T, T | None], R], record: T, base: T | None, parent: QWidget | None = None) -> R:
     """``save(record, base)``; on a conflict, ask the user and save their choice on top of what is stored now.
 

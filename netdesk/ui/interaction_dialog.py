@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import ChangeSet, Written
-from netdesk.core.errors import EditConflict, NetDeskError, ValidationError
+from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.core.exchange import implausible_reason
 from netdesk.core.model import (
     Channel,
@@ -43,7 +43,7 @@ from netdesk.core.model import (
 )
 from netdesk.services.networking import NetworkingService
 from netdesk.services.timeline import TimelineService
-from netdesk.ui.edit_conflict_dialog import ask_to_resolve, save_merging
+from netdesk.ui.edit_conflict_dialog import resolve_or_refuse, save_merging
 from netdesk.ui.ops import failure_text, write_directly
 from netdesk.ui.widgets.error_label import error_label
 
@@ -404,13 +404,10 @@ class InteractionDialog(QDialog):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._set_saving(False)
-        if isinstance(exc, EditConflict):
-            chosen = ask_to_resolve(exc, self)
-            if chosen is not None:
-                self._save_later(chosen, exc.current)
-                return
-            exc = NetDeskError(f"Not saved: {exc}")
-        self._show_failure(exc)
+        # Edited elsewhere meanwhile: merged field by field, a real conflict asked about (no lost update).
+        failure = resolve_or_refuse(exc, self._save_later, self)
+        if failure is not None:
+            self._show_failure(failure)
 
     def _show_failure(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):

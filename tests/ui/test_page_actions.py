@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QMenu, QMessageBox, QPushButton, QWidget
-from window_helpers import settle
+from PySide6.QtWidgets import QPushButton
+from window_helpers import close_popups, settle
 
 from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.services import NetDesk
@@ -17,22 +17,6 @@ from netdesk.ui.navigation import View
 from netdesk.ui.page_actions import build_menu
 
 SKIPPED = {"quitAction"}  # closes the window under test
-
-
-def close_popups(window: MainWindow) -> list[str]:
-    """Close every dialog and menu an action opened; returns the titles of error boxes among them."""
-    errors = []
-    for widget in QApplication.topLevelWidgets():
-        if widget is window or not widget.isVisible():
-            continue
-        if isinstance(widget, QMessageBox) and widget.objectName() == "errorBox":
-            errors.append(widget.text())
-        if isinstance(widget, QDialog):
-            widget.reject()
-        elif isinstance(widget, QMenu | QWidget):
-            widget.close()
-    window.current_dialog = None
-    return errors
 
 
 def trigger_everything(qtbot, window: MainWindow, view: View) -> list[str]:  # type: ignore[no-untyped-def]

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMenu, QMessageBox
-from window_helpers import settle
+from PySide6.QtWidgets import QAbstractItemView
+from window_helpers import close_popups, settle
 
 from netdesk.core.model import ContactDTO
 from netdesk.core.practices import CommunityKind, ContributionKind
@@ -25,21 +25,6 @@ from netdesk.ui.pages.contributions import ContributionDialog
 
 PRACTICE_VIEWS = [View.INTRO_STEPS, View.COMMUNITIES, View.CONTRIBUTIONS, View.OFFERS]
 KEYS = (Qt.Key.Key_Return, Qt.Key.Key_F2, Qt.Key.Key_Delete)
-
-
-def close_popups(window: MainWindow) -> list[str]:
-    """Close what an action opened; returns the texts of error boxes among them."""
-    errors = []
-    for widget in QApplication.topLevelWidgets():
-        if widget is window or not widget.isVisible():
-            continue
-        if isinstance(widget, QMessageBox) and widget.objectName() == "errorBox":
-            errors.append(widget.text())
-        if isinstance(widget, QDialog):
-            widget.reject()
-        elif isinstance(widget, QMenu):
-            widget.close()
-    return errors
 
 
 def page_of(window: MainWindow, view: View) -> PracticePage:

@@ -299,10 +299,14 @@ class ContactListController(QObject):
 
     def _search_text_changed(self, _text: str) -> None:
         self.organization = None
-        if self.tag is None and not self.starred_filter and self.list_search.is_ready:
+        if self._text_only() and self.list_search.is_ready:
             self.run_search()  # the in-memory index answers within the keystroke: no pause to wait for
         else:
             self._search_timer.start()
+
+    def _text_only(self) -> bool:
+        """The list is narrowed by the search text alone, which the in-memory index answers (ui/list_search.py)."""
+        return self.organization is None and self.tag is None and not self.starred_filter
 
     def run_search(self) -> None:
         """Ask the service for matching ids off the GUI thread; only the latest request's answer is shown."""
@@ -314,7 +318,7 @@ class ContactListController(QObject):
         starred = self.starred_filter
         organization = self.organization
         contacts = self.host.nd.contacts
-        if organization is None and tag is None and not starred:
+        if self._text_only():
             mask = self.list_search.matching(query)
             if mask is not NOT_READY:
                 self._search_done(generation, mask)  # type: ignore[arg-type]
@@ -509,8 +513,7 @@ class ContactListController(QObject):
 
     def _changes_published(self, changes: ChangeSet) -> None:
         if changes.many_contacts:  # a huge import: reload the list rather than row by row
-            self.avatars.reset()
-            self._load_photo_ids()
+            self.avatars.reset()  # which contacts have a photo is read again once the rows are loaded
             self.reload_contacts()
         elif changes.contacts:
             self.avatars.forget(sorted(changes.contacts))  # a new or removed photo shows at the next paint

@@ -184,7 +184,7 @@ class ContactEditsController(QObject):
         host.open_dialog(dialog, chosen)
 
     def show_trash(self) -> None:
-        dialog = TrashDialog(self.host.nd.contacts, self.host.window(), write=self.host.ops.run_now)
+        dialog = TrashDialog(self.host.nd.contacts, self.host.window(), run=self.host.ops.run)
         dialog.restored.connect(lambda ids: self.list.select_new(ids[0]))
         self.host.open_dialog(dialog, lambda: None)
 

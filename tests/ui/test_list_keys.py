@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QWidget
+from window_helpers import settle
 
 from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.services import NetDesk
@@ -152,3 +153,33 @@ def test_due_items_are_reached_by_keyboard_and_have_a_menu(  # type: ignore[no-u
     row.title_button.setFocus()
     qtbot.keyClick(row.title_button, Qt.Key.Key_Return)  # Enter on the title shows her
     qtbot.waitUntil(lambda: shows(window, ada))
+
+
+def test_delete_in_a_contacts_own_timeline_deletes_the_interaction_not_the_contact(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk
+) -> None:
+    ada = sample["Ada Lovelace"]
+    log(db, 3, ada)
+    window.navigation._everything_changed()
+    window.select_contact(ada)
+    timeline = window.detail.timeline_list
+    qtbot.waitUntil(lambda: timeline.count() == 1)
+    assert window.delete_action.text() == "&Delete contact"  # the list has the focus: Delete means her
+    timeline.setFocus()
+    qtbot.waitUntil(timeline.hasFocus)
+    timeline.setCurrentRow(0)
+    assert window.delete_action.text() == "&Delete interaction" and window.delete_action.isEnabled()
+    assert right_click(qtbot, timeline, timeline.visualItemRect(timeline.item(0)).center()) == {
+        "Open": True,
+        "Edit interaction…": True,
+        "Delete interaction": True,
+        "Log interaction…": True,
+    }
+    asked: list[str] = []
+    window.contact_edits.confirm = lambda text: asked.append(text) or True
+    timeline.setFocus()
+    qtbot.keyClick(timeline, Qt.Key.Key_Delete)
+    settle(qtbot, window)
+    assert asked == ["Delete “Coffee” from the timeline?"]
+    assert db.timeline.for_contact(ada) == [] and db.contacts.trash() == []
+    assert window.undo_action.text() == "&Undo delete log with Ada Lovelace"

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run demo test lint typecheck bench bench-smoke package screenshots system-deps clean
 
 $(STAMP): pyproject.toml
-	@bash .ci/system-deps.sh
+	@$(MAKE) --no-print-directory system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
@@ -19,12 +19,22 @@ run: $(STAMP)  ## install and start the app on the default database
 demo: $(STAMP)  ## install and start the app on a throw-away demo network
 	$(BIN)/netdesk --demo
 
-test: $(STAMP)  ## install and run the whole test suite, lint and type check included (headless)
+system-deps:  ## Qt's system libraries (installed as root, else only named)
+	@bash .ci/system-deps.sh
+
+lint: $(STAMP)  ## ruff: lint and format check
 	$(BIN)/ruff check netdesk tests packaging
 	$(BIN)/ruff format --check netdesk tests packaging
+
+typecheck: $(STAMP)  ## mypy, strict on netdesk/
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench-smoke: $(STAMP)  ## every benchmark at a small size: they still run and report (no figure is a result)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py --smoke
+
+test: lint typecheck  ## install and run the whole test suite, lint and type check included (headless)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	@$(MAKE) --no-print-directory bench-smoke
 
 bench: $(STAMP)  ## full-size benchmarks; writes tests/benchmarks/results.json and README.md's speed table from it
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py $(ARGS)

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Boolean, Date, DateTime, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
+from netdesk.core.errors import NotFoundError
 from netdesk.core.model import (
     ContactDTO,
     ContactKind,
@@ -481,6 +482,14 @@ def match_ids(
         stars = frozenset(session.scalars(live_starred))
         result = stars if result is None else result & stars
     return result
+
+
+def live_contact(session: Session, contact_id: int) -> Contact:
+    """The contact row, or NotFoundError when there is none or it is in the trash."""
+    row = session.get(Contact, contact_id)
+    if row is None or row.deleted_at is not None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    return row
 
 
 def count_live(session: Session) -> int:

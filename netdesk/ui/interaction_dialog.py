@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
@@ -142,9 +142,11 @@ class InteractionDialog(QDialog):
         networking: NetworkingService | None = None,
         write: Callable[[Callable[[], Written[InteractionDTO]]], InteractionDTO] = write_directly,
         write_later: WriteLater | None = None,
+        then: Callable[[InteractionDTO], Written[Any] | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._write = write  # for a dialog without a window: written here and now
+        self._then = then  # a page's own part of the save (the community it belongs to), in the same undo step
         # The window's Ops.run: the log and its goal links written on the writer thread as one undo step; the
         # dialog closes when it is done, or shows the refusal beside the field.
         self._write_later = write_later
@@ -426,7 +428,9 @@ class InteractionDialog(QDialog):
             written = self._log_introduction(dto, plan.introducer)
         else:
             written = self._timeline.log(dto) if self.original is None else self._timeline.update(dto, base=base)
-        return Written(written.value, written.changes | self._save_goal_links(written.value, plan.goals))
+        changes = written.changes | self._save_goal_links(written.value, plan.goals)
+        extra = self._then(written.value) if self._then is not None else None
+        return Written(written.value, changes | extra.changes if extra is not None else changes)
 
     def _log_introduction(self, dto: InteractionDTO, introducer: tuple[int, str] | None) -> Written[InteractionDTO]:
         assert self._networking is not None

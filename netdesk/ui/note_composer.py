@@ -19,10 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.core.errors import NetDeskError
 from netdesk.core.notes import PLACEHOLDERS, NoteContext, NoteTemplate, fill
 from netdesk.services import NetDesk
-from netdesk.ui.ops import ops_for
+from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.theme import error_text
 
 TEMPLATE_KEY = "notes/template/{key}"
@@ -138,13 +137,19 @@ class NoteComposer(QDialog):
             QDesktopServices.openUrl(url)
 
     def mark_sent(self) -> None:
-        try:
-            # Through the window's one write path: undoable, and every view refreshes from the bus.
-            text = self.draft_edit.toPlainText()
-            ops_for(self, self._nd).run_now(lambda: self._nd.followups.note_sent(self.contact_id, text))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
+        """Through the window's one write path: undoable, and every view refreshes from the bus; the composer closes
+        once the note is logged, or shows the refusal."""
+        text, followups, contact_id = self.draft_edit.toPlainText(), self._nd.followups, self.contact_id
+        self.sent_button.setEnabled(False)
+
+        def done(_logged: object) -> None:
+            self.sent_button.setEnabled(True)
+            self.sent.emit(contact_id)
+            self.accept()
+
+        def refused(exc: BaseException) -> None:
+            self.sent_button.setEnabled(True)
+            self.error_label.setText(failure_text(exc))
             self.error_label.show()
-            return
-        self.sent.emit(self.contact_id)
-        self.accept()
+
+        ops_for(self, self._nd).run(lambda: followups.note_sent(contact_id, text), done, on_error=refused)

@@ -3,10 +3,10 @@
 ``Ops.run`` calls a service write inside the undo journal's recording: in a window on the window's one writer
 thread (writes run in the order they were asked for; even a log can take longer than a frame on a large database),
 on the GUI thread for an ``Ops`` without a window. Back on the GUI thread it shows a failure one way (a dialog with
-one plain sentence, never a traceback), pushes the undo entry and publishes the write's ``ChangeSet`` on the bus.
-``Ops.run_now`` writes on the GUI thread and raises instead of showing a dialog (small forms that show errors
-inline). Undo and redo replay the journal's SQL on the writer thread and publish the same change-set, so every
-view refreshes the same way whichever way the data changed.
+one plain sentence, never a traceback, or beside the field of the form that asked), pushes the undo entry and
+publishes the write's ``ChangeSet`` on the bus. There is no other way to write from the GUI. Undo and redo replay
+the journal's SQL on the writer thread and publish the same change-set, so every view refreshes the same way
+whichever way the data changed.
 
 Views find the window's ``Ops`` with ``ops_for(widget)``; a view shown on its own (in a test) gets one without
 undo that still publishes nothing and shows errors the same way.
@@ -177,16 +177,6 @@ class Ops(QObject):
             self._redo.clear()
             self.history_changed.emit()
         self.bus.publish(changes if step is None else step.changes)
-
-    def run_now(self, fn: Callable[[], Written[T]]) -> T:
-        """Write on the GUI thread; errors are raised to the caller (a dialog shows them inline)."""
-        written, step, error = self._record(fn)
-        if step is not None or written is not None:
-            self._finish(step, written.changes if written is not None else ChangeSet())
-        if error is not None:
-            raise error
-        assert written is not None
-        return written.value
 
     def run(
         self,

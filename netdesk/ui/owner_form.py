@@ -3,11 +3,13 @@ filled from your LinkedIn export and yours to edit)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QWidget
 
 from netdesk.services import NetDesk
 from netdesk.services.owner import OwnerDTO
-from netdesk.ui.ops import ops_for
+from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.widgets.error_label import error_label
 
 
@@ -41,6 +43,7 @@ class OwnerForm(QGroupBox):
         form.addRow("Profile &links:", self.links_edit)
         form.addRow("What I &offer:", self.offers_edit)
         form.addRow(self.error_label)
+        self._loaded = self.owner()
 
     def owner(self) -> OwnerDTO:
         return OwnerDTO(
@@ -51,16 +54,18 @@ class OwnerForm(QGroupBox):
             _lines(self.offers_edit),
         )
 
-    def save(self) -> bool:
-        """Store the profile; False (with the reason shown) when something in it is not valid."""
-        from netdesk.core.errors import NetDeskError
-
+    def save(self, on_saved: Callable[[], None]) -> None:
+        """Store the profile through the window's one write path (undoable), then ``on_saved``; a profile that is not
+        valid is refused beside the form. An unchanged profile is not written (no empty undo entry)."""
         owner = self.owner()
-        try:
-            ops_for(self, self._nd).run_now(lambda: self._nd.owner.update(owner))
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return False
+        if owner == self._loaded:
+            on_saved()
+            return
         self.error_label.hide()
-        return True
+        service = self._nd.owner
+
+        def refused(exc: BaseException) -> None:
+            self.error_label.setText(failure_text(exc))
+            self.error_label.show()
+
+        ops_for(self, self._nd).run(lambda: service.update(owner), lambda _saved: on_saved(), on_error=refused)

@@ -72,3 +72,14 @@ def install_context_menu(view: QAbstractItemView | QWidget, page: ActionPage) ->
         menu.popup(target.mapToGlobal(pos))
 
     view.customContextMenuRequested.connect(show)
+
+
+def open_on_activate(view: QAbstractItemView, page: ActionPage) -> None:
+    """Enter (or a double click) on ``view`` does what the context menu's Open does, when something fits."""
+
+    def activated() -> None:
+        handler = page.page_actions().open
+        if handler is not None:
+            handler()
+
+    view.activated.connect(lambda _index: activated())

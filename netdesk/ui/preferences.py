@@ -133,9 +133,10 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def accept(self) -> None:
-        if self.owner_form is not None and not self.owner_form.save():
-            return  # the form shows why; the dialog stays open
-        super().accept()
+        if self.owner_form is None:
+            super().accept()
+        else:  # the dialog closes once your profile is stored; a refusal is shown in the form and it stays open
+            self.owner_form.save(super().accept)
 
     def preferences(self) -> Preferences:
         return Preferences(

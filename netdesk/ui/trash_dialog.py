@@ -26,6 +26,14 @@ from netdesk.services.contacts import TRASH_DAYS, ContactService
 from netdesk.ui.icons import action_icon
 from netdesk.ui.ops import write_directly
 
+# How the dialog writes: ``Ops.run`` in a window (the write, then the callback with its value).
+Run = Callable[[Callable[[], Written[Any]], Callable[[Any], None]], None]
+
+
+def run_here(fn: Callable[[], Written[Any]], done: Callable[[Any], None]) -> None:
+    """For a dialog used without a window (tests): write here and now, with no undo entry and no bus."""
+    done(write_directly(fn))
+
 
 class TrashDialog(QDialog):
     restored = Signal(list)
@@ -34,10 +42,10 @@ class TrashDialog(QDialog):
         self,
         contacts: ContactService,
         parent: QWidget | None = None,
-        write: Callable[[Callable[[], Written[Any]]], Any] = write_directly,
+        run: Run = run_here,
     ) -> None:
         super().__init__(parent)
-        self._write = write  # the window's Ops.run_now: restore and empty are undoable
+        self._run = run  # the window's Ops.run: restore and empty run on its writer thread and are undoable
         self.setObjectName("trashDialog")
         self.setWindowTitle("Trash")
         self.resize(520, 420)
@@ -92,7 +100,10 @@ class TrashDialog(QDialog):
     def restore_selected(self) -> None:
         items = [self.table.item(i.row(), 0) for i in self.table.selectionModel().selectedRows()]
         ids = [int(item.data(Qt.ItemDataRole.UserRole)) for item in items if item is not None]
-        restored = self._write(lambda: self._contacts.restore(ids))
+        contacts = self._contacts
+        self._run(lambda: contacts.restore(ids), self._restored)
+
+    def _restored(self, restored: list[int]) -> None:
         self.reload()
         if restored:
             self.restored.emit(restored)
@@ -108,5 +119,5 @@ class TrashDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        self._write(lambda: self._contacts.purge_trash(older_than_days=0))
-        self.reload()
+        contacts = self._contacts
+        self._run(lambda: contacts.purge_trash(older_than_days=0), lambda _purged: self.reload())

@@ -136,7 +136,9 @@ def test_f2_edits_and_enter_opens_the_selected_contact(qtbot, window: MainWindow
     window.current_dialog.reject()
 
 
-@pytest.mark.parametrize("view", [View.CONTACTS, View.DUE, View.TIMELINE, View.GOALS])
+@pytest.mark.parametrize(
+    "view", [View.CONTACTS, View.DUE, View.TIMELINE, View.GOALS, View.INTRODUCTIONS, View.DASHBOARD]
+)
 def test_every_enabled_action_with_data_and_nothing_selected_is_safe(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk, view: View
 ) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QPushButton
+from window_helpers import settle
 
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
 from netdesk.core.networking import Section
@@ -71,7 +72,9 @@ def test_ask_from_a_path_through_to_met(qtbot, make_window: Callable[..., MainWi
     assert (dialog.introducer_field.text(), dialog.target_field.text()) == ("Priya Patel", "Grace Ho")
     dialog.reason_edit.setText("I want to learn how Globex scaled payments.")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
-    assert page.active_dialog is None
+    assert dialog.saving and not dialog.ok_button.isEnabled()  # written on the window's writer thread
+    qtbot.waitUntil(lambda: page.active_dialog is None)
+    settle(qtbot, window)
 
     assert page.current is not None and page.current.title == "Priya Patel to introduce you to Grace Ho"
     assert (
@@ -81,19 +84,39 @@ def test_ask_from_a_path_through_to_met(qtbot, make_window: Callable[..., MainWi
     assert QApplication.clipboard().text() == page.message_edit.toPlainText()
     assert not page.opt_b_button.isVisible() and page.agreed_button.isVisible()
     qtbot.mouseClick(page.agreed_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.opt_b_button.isVisible)
     qtbot.mouseClick(page.opt_b_button, Qt.MouseButton.LeftButton)
     assert page.opt_b_button.text() == "Grace Ho opted in"
-    assert page.introduce_button.isVisible() and not page.outcome_button.isEnabled()
+    qtbot.waitUntil(page.introduce_button.isVisible)
+    assert not page.outcome_button.isEnabled()
     qtbot.mouseClick(page.introduce_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.outcome_button.isEnabled)
     page.outcome_combo.setCurrentIndex(page.outcome_combo.findData("met"))
     qtbot.mouseClick(page.outcome_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message_label.text() == "Thank Priya Patel:")
+    settle(qtbot, window)
 
     assert page.current is not None and page.current.state is IntroState.CLOSED
     assert page.steps_label.text().endswith(f"outcome: met ({date.today().isoformat()})")
-    assert page.message_label.text() == "Thank Priya Patel:"
     assert "Thank you for introducing me to Grace Ho" in page.message_edit.toPlainText()
     assert db.networking.favour_balance(priya) == (0, 1)
     assert [i.summary for i in db.timeline.for_contact(grace)] == ["Priya Patel introduced you to Grace Ho"]
+
+    labels = [window.ops.undo_label]
+    while window.ops.can_undo:  # every step is undoable, one at a time, newest first
+        window.ops.undo()
+        settle(qtbot, window)
+        labels.append(window.ops.undo_label)
+    assert len(labels) == 6 and labels[-1] == ""  # outcome, introduced, opted in, agreed, ask, then nothing left
+    assert db.introductions.list_all() == [] and db.timeline.for_contact(grace) == []
+    assert page.model.rowCount() == 0
+    while window.ops.can_redo:
+        window.ops.redo()
+        settle(qtbot, window)
+    assert page.model.rowCount() == 1
+    page.table.selectRow(0)
+    assert page.current is not None and page.current.state is IntroState.CLOSED
+    assert db.networking.favour_balance(priya) == (0, 1)
 
 
 def test_introduce_two_people_with_double_opt_in(qtbot, db: NetDesk) -> None:  # type: ignore[no-untyped-def]
@@ -239,11 +262,14 @@ def test_you_in_preferences(qtbot, make_window: Callable[..., MainWindow], db: N
     form.name_edit.setText("Sam Rivera")
     form.emails_edit.setPlainText("not an address")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # type: ignore[attr-defined]
+    qtbot.waitUntil(form.error_label.isVisible)  # the refusal comes back from the writer thread
     assert window.current_dialog is dialog and form.error_label.text() == "Not an email address: not an address"
     form.emails_edit.setPlainText("sam@example.org")
     form.offers_edit.setPlainText("Product strategy reviews")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # type: ignore[attr-defined]
-    assert window.current_dialog is None
+    qtbot.waitUntil(lambda: window.current_dialog is None)
+    settle(qtbot, window)
+    assert window.ops.undo_label == "edit of your profile"
     owner = db.owner.get()
     assert (owner.name, owner.emails, owner.offers) == (
         "Sam Rivera",
@@ -337,6 +363,7 @@ def test_a_community_saved_in_the_window_is_undone_like_any_write(
     dialog = page.open_dialog(None)
     dialog.name_edit.setText("Platform Summit")
     dialog.ok_button.click()
+    settle(qtbot, window)
     assert [s.community.name for s in page.summaries] == ["Platform Summit"]
     assert window.ops.undo_label.lower().endswith("community platform summit")
     window.ops.undo()

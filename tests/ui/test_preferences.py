@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox
+from sqlalchemy import text
+from window_helpers import settle
 
-from netdesk.core.model import InteractionDTO, InteractionKind, Participant
+from netdesk.core.model import ContactDTO, ContactPoint, InteractionDTO, InteractionKind, Participant
 from netdesk.core.normalize import default_region, region_from_locale
 from netdesk.services import NetDesk
 from netdesk.settings import (
@@ -214,3 +216,30 @@ def test_stored_values_are_parsed_and_bad_ones_fall_back() -> None:
         reply_benchmark_percent=40, due_today_limit=5
     )
     assert preferences_from(lambda _key: None) == Preferences()
+
+
+def stored_number(nd: NetDesk, contact_id: int) -> str:
+    """The normalised form the database keeps of the contact's phone number (what matching compares)."""
+    with nd.engine.connect() as conn:
+        query = text("SELECT normalized FROM contact_points WHERE contact_id = :c AND kind = 'phone'")
+        return str(conn.execute(query, {"c": contact_id}).scalar_one())
+
+
+def test_a_new_phone_region_is_a_write_that_undoes(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.nd.settings.set_phone_region("DE")
+    window.nd.settings.apply()
+    cid = window.nd.contacts.create(ContactDTO(given_name="Lena", phones=(ContactPoint("030 1234567"),))).value.id or 0
+    assert stored_number(window.nd, cid) == "+49301234567"
+    dialog = open_preferences(qtbot, window)
+    dialog.region_edit.setText("GB")
+    ok(qtbot, dialog)
+    settle(qtbot, window)  # every stored number renormalised on the writer thread
+    assert window.nd.settings.phone_region() == "GB" and default_region() == "GB"
+    assert stored_number(window.nd, cid) == "+44301234567"
+    assert window.undo_action.text() == "&Undo phone region"
+    window.undo_action.trigger()
+    settle(qtbot, window)
+    assert window.nd.settings.phone_region() == "DE" and default_region() == "DE"
+    assert stored_number(window.nd, cid) == "+49301234567"
+    window.nd.settings.set_phone_region("US")
+    window.nd.settings.apply()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from netdesk.core.changes import Written
@@ -18,9 +18,11 @@ from netdesk.ui import starred as star
 from netdesk.ui.contact_dialog import ContactDialog
 from netdesk.ui.controllers.contact_list import ContactListController
 from netdesk.ui.controllers.host import Host
+from netdesk.ui.detail_pane import INTERACTION_ROLE
 from netdesk.ui.interaction_dialog import InteractionDialog
-from netdesk.ui.page_actions import PageActions
+from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.preferences import load_preferences
+from netdesk.ui.safe_text import ask
 from netdesk.ui.trash_dialog import TrashDialog
 
 
@@ -33,9 +35,24 @@ class ContactEditsController(QObject):
         contacts.detail.log_interaction_requested.connect(self.log_interaction)
         contacts.detail.interaction_activated.connect(self.edit_interaction)
         contacts.detail.star_toggled.connect(lambda cid, on: star.set_star(host, [cid], on))
+        # The contact's own timeline in the detail pane: its menu, and the window's F2 and Delete while it has the
+        # focus, act on the interaction picked there (Delete must never trash the contact from there).
+        self.confirm: Callable[[str], bool] = lambda text: ask(host.window(), text)
+        install_context_menu(contacts.detail.timeline_list, _DetailInteractions(self))
+        contacts.detail.timeline_list.itemSelectionChanged.connect(host.sync_actions)
+        contacts.detail.timeline_list.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Into or out of the detail pane's interaction list: Edit and Delete change what they are about."""
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            self.host.sync_actions()
+        return super().eventFilter(watched, event)
 
     def page_actions(self) -> PageActions:
-        """The Contacts page's actions, for what the list has selected."""
+        """The Contacts page's actions, for what the list has selected (or the detail pane's interaction list, while
+        it has the focus)."""
+        if self.list.detail.timeline_list.hasFocus():
+            return self.interaction_actions()
         rows = self.list.table.selectionModel().selectedRows()
         one = self.list.selected_id() is not None
         return PageActions(
@@ -184,7 +201,7 @@ class ContactEditsController(QObject):
         host.open_dialog(dialog, chosen)
 
     def show_trash(self) -> None:
-        dialog = TrashDialog(self.host.nd.contacts, self.host.window(), write=self.host.ops.run_now)
+        dialog = TrashDialog(self.host.nd.contacts, self.host.window(), run=self.host.ops.run)
         dialog.restored.connect(lambda ids: self.list.select_new(ids[0]))
         self.host.open_dialog(dialog, lambda: None)
 
@@ -203,9 +220,48 @@ class ContactEditsController(QObject):
         )
         host.open_dialog(dialog, lambda: None)  # the bus refreshes the list, the detail and the views
 
+    def picked_interaction(self) -> InteractionDTO | None:
+        item = self.list.detail.timeline_list.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        interaction = item.data(INTERACTION_ROLE)
+        return interaction if isinstance(interaction, InteractionDTO) else None
+
+    def interaction_actions(self) -> PageActions:
+        interaction = self.picked_interaction()
+        log = ("Log interaction…", self.log_interaction if self.list.detail.contact is not None else None)
+        if interaction is None:
+            return PageActions(noun="interaction", more=(log,))
+        return PageActions(
+            noun="interaction",
+            open=lambda: self.edit_interaction(interaction),
+            edit=lambda: self.edit_interaction(interaction),
+            delete=lambda: self.delete_interaction(interaction),
+            more=(log,),
+        )
+
+    def delete_interaction(self, interaction: InteractionDTO) -> None:
+        iid = interaction.id
+        if iid is None or not self.confirm(
+            f"Delete “{interaction.summary or interaction.kind.label}” from the timeline?"
+        ):
+            return
+        timeline = self.host.nd.timeline
+        self.host.ops.run(lambda: timeline.delete(iid), title="Could not delete")
+
     def edit_interaction(self, interaction: InteractionDTO) -> None:
         host = self.host
         dialog = InteractionDialog(
             host.nd.timeline, [], self.list.model.all_rows, interaction, host.window(), write_later=host.ops.write_later
         )
         host.open_dialog(dialog, lambda: None)
+
+
+class _DetailInteractions:
+    """The detail pane's interaction list as a page of its own for the context menu (``ActionPage``)."""
+
+    def __init__(self, edits: ContactEditsController) -> None:
+        self._edits = edits
+
+    def page_actions(self) -> PageActions:
+        return self._edits.interaction_actions()

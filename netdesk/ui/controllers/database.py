@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from netdesk import APP_NAME
+from netdesk.core.changes import ChangeSet
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.settings import KEY_LAST_DATABASE, Preferences
@@ -61,6 +62,7 @@ class DatabaseController(QObject):
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.preferences_action.triggered.connect(lambda _checked=False: self.show_preferences())
         window.addActions([self.open_database_action, self.new_database_action, self.preferences_action])
+        host.bus.changed.connect(self._changes_published)
         if host.nd.backups is not None:
             host.nd.backups.keep = load_preferences(host.settings).backups_kept
 
@@ -187,7 +189,17 @@ class DatabaseController(QObject):
         host.open_dialog(dialog, lambda: self.set_preferences(dialog.preferences()))
 
     def set_preferences(self, prefs: Preferences) -> None:
-        """Store ``prefs`` and make them take effect at once."""
-        save_preferences(self.host.settings, prefs)
-        apply_preferences(prefs, self.host.nd)
+        """Store ``prefs`` and make them take effect at once. A new phone region renormalises every stored number:
+        a write like any other (on the writer thread, undoable, the lists refresh from the bus)."""
+        host = self.host
+        save_preferences(host.settings, prefs)
+        settings, stored, region = host.nd.settings, host.nd.settings.phone_region(), prefs.phone_region
+        # A database with no region yet gets it here and now, as at the app's start; a change goes through Ops.
+        apply_preferences(dataclasses.replace(prefs, phone_region=stored or region), host.nd)
+        if stored and region and region != stored:
+            host.ops.run(lambda: settings.set_phone_region(region), title="Could not change the phone region")
         self.preferences_changed.emit(prefs)
+
+    def _changes_published(self, changes: ChangeSet) -> None:
+        if "settings" in changes.records:  # the phone region written, undone or redone: numbers typed next follow it
+            self.host.nd.settings.apply()

@@ -1,11 +1,13 @@
 """What the practice pages share, so each page file holds only what is its own.
 
-- ``FormDialog``: a form (label, field rows), an error line and OK/Cancel. ``save()`` writes through the write
-  function it was given (the window's ``Ops.run_now``: one undo entry, the bus refreshes every page); a refusal
-  (``NetDeskError``, or ``FormProblem`` from the form's own checks) stays under the form as one plain line.
-- ``PracticePage``: the page's write, its error line, dialogs opened one at a time (``active_dialog``), and its lists
-  wired to its actions (``watch``): the context menu, Enter opens, and the window's F2 (Edit) and Delete act on
-  what ``page_actions()`` says fits the selection, disabled when nothing does.
+- ``FormDialog``: a form (label, field rows), an error line and OK/Cancel. OK runs the write ``prepare()`` returns
+  through the window's one write path (``Ops.run``: on the writer thread, one undo entry, the bus refreshes every
+  page) and closes when it is done; a refusal (``NetDeskError``, or ``FormProblem`` from the form's own checks)
+  stays under the form as one plain line.
+- ``PracticePage``: the page's writes (the same path, a refusal on the page's error line), dialogs opened one at a
+  time (``active_dialog``), and its lists wired to its actions (``watch``): the context menu, Enter opens, and
+  the window's F2 (Edit) and Delete act on what ``page_actions()`` says fits the selection, disabled when nothing
+  does.
 - ``named``, ``combo``, ``spin``, ``hbox``, ``vbox``: a widget with its object name in one expression, and rows and
   columns of widgets, so that a page's layout reads as its shape.
 """
@@ -33,13 +35,12 @@ from PySide6.QtWidgets import (
 from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
-from netdesk.ui.ops import ops_for, write_directly
+from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.page_actions import NOTHING, PageActions, install_context_menu
 from netdesk.ui.widgets.error_label import error_label
 
 T = TypeVar("T")
 W = TypeVar("W", bound=QWidget)
-Write = Callable[[Callable[[], Written[Any]]], Any]
 # A layout entry: a widget or a layout, with its stretch factor as (item, stretch); None is a stretch.
 LayoutItem = QWidget | QLayout | tuple[QWidget | QLayout, int] | None
 
@@ -106,17 +107,15 @@ class FormProblem(Exception):
 
 class FormDialog(QDialog):
     """A practice record's form. Subclasses build their fields, call ``finish`` with the rows, and implement
-    ``save``, which returns what was saved (kept in ``saved``)."""
+    ``prepare``: the form's own checks, then the write that saves it (its value is kept in ``saved``)."""
 
-    def __init__(
-        self, nd: NetDesk, parent: QWidget | None, write: Write = write_directly, *, name: str, title: str
-    ) -> None:
+    def __init__(self, nd: NetDesk, parent: QWidget | None, *, name: str, title: str) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setWindowTitle(title)
         self._nd = nd
-        self._write = write  # the window's Ops.run_now: one undo entry, the bus refreshes the pages
         self.saved: Any = None
+        self.saving = False
         self.form = QFormLayout()
         self.error_label = error_label(name.removesuffix("Dialog") + "Error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -130,16 +129,38 @@ class FormDialog(QDialog):
             self.form.addRow(label, field)
         vbox(self.form, *below, self.error_label, self.buttons, parent=self)
 
-    def save(self) -> Any:
+    def prepare(self) -> Callable[[], Written[Any]]:
+        """The write that saves the form (it must read no widget: it runs on the writer thread), or ``FormProblem``."""
         raise NotImplementedError
 
     def accept(self) -> None:
+        if self.saving:
+            return
         try:
-            self.saved = self.save()
+            write = self.prepare()
         except (FormProblem, NetDeskError) as exc:
             self.fail(str(exc))
             return
+        self._set_saving(True)
+        ops_for(self, self._nd).run(write, self._saved, on_error=self._refused)
+
+    def reject(self) -> None:
+        if not self.saving:  # the write under way closes the dialog when it is done
+            super().reject()
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        for button in self.buttons.buttons():
+            button.setEnabled(not saving)
+
+    def _saved(self, value: Any) -> None:
+        self._set_saving(False)
+        self.saved = value
         super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        self.fail(failure_text(exc))
 
     def fail(self, text: str) -> None:
         self.error_label.setText(text)
@@ -168,19 +189,23 @@ class PracticePage(QWidget):
     def page_actions(self) -> PageActions:
         return NOTHING
 
-    def write(self, fn: Callable[[], Written[T]]) -> T:
-        """Through the window's one write path: an undo entry, and every page refreshed from the bus."""
-        return ops_for(self, self._nd, self.refresh).run_now(fn)
+    def write(
+        self,
+        fn: Callable[[], Written[T]],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Through the window's one write path (on its writer thread): an undo entry, and every page refreshed from
+        the bus. Then ``on_done`` gets the value and the error line is cleared; a refusal goes to ``on_error``, or
+        to the page's error line."""
 
-    def try_write(self, fn: Callable[[], Written[T]]) -> T | None:
-        """``write``, with a refusal shown on the page's error line (None then); a success clears the line."""
-        try:
-            value = self.write(fn)
-        except NetDeskError as exc:
-            self.fail(str(exc))
-            return None
-        self.error_label.hide()
-        return value
+        def done(value: T) -> None:
+            self.error_label.hide()
+            if on_done is not None:
+                on_done(value)
+
+        refused = on_error or self.fail
+        ops_for(self, self._nd, self.refresh).run(fn, done, on_error=lambda exc: refused(failure_text(exc)))
 
     def fail(self, text: str) -> None:
         self.error_label.setText(text)

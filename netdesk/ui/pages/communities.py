@@ -3,8 +3,8 @@ and "Who did I meet at …?" in one click."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,25 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import CommunityKind, CommunityRelation
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO, CommunitySummary
-from netdesk.ui.ops import write_directly
+from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions
-from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write, combo, hbox, named, spin, vbox
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, combo, hbox, named, spin, vbox
 from netdesk.ui.widgets.person_field import PersonField
 
 
 class CommunityDialog(FormDialog):
-    def __init__(
-        self,
-        nd: NetDesk,
-        community: CommunityDTO | None = None,
-        parent: QWidget | None = None,
-        write: Write = write_directly,
-    ) -> None:
-        super().__init__(nd, parent, write, name="communityDialog", title="Community or event")
+    def __init__(self, nd: NetDesk, community: CommunityDTO | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(nd, parent, name="communityDialog", title="Community or event")
         self._id = community.id if community is not None else None
         c = community or CommunityDTO("")
         self.name_edit = named(QLineEdit(c.name), "communityName")
@@ -63,7 +58,7 @@ class CommunityDialog(FormDialog):
             ]
         )
 
-    def save(self) -> CommunityDTO:
+    def prepare(self) -> Callable[[], Written[CommunityDTO]]:
         try:
             held = date.fromisoformat(self.held_edit.text().strip()) if self.held_edit.text().strip() else None
         except ValueError:
@@ -81,8 +76,8 @@ class CommunityDialog(FormDialog):
             self.notes_edit.toPlainText(),
             self._id,
         )
-        saved: CommunityDTO = self._write(lambda: self._nd.communities.save(dto))
-        return saved
+        communities = self._nd.communities
+        return lambda: communities.save(dto)
 
 
 class CommunitiesPage(PracticePage):
@@ -255,8 +250,9 @@ class CommunitiesPage(PracticePage):
             self.fail("Pick a community and a person from the suggestions.")
             return
         community_id, relation = c.id, self.relation_combo.currentData()
-        if self.try_write(lambda: self._nd.communities.link_person(community_id, cid, relation)) is None:
-            return
+        self.write(lambda: self._nd.communities.link_person(community_id, cid, relation), self._person_added)
+
+    def _person_added(self, _linked: object) -> None:
         self.person_field.clear()
         self.refresh()
 
@@ -265,17 +261,18 @@ class CommunitiesPage(PracticePage):
         if c is None or c.id is None or person is None:
             return
         community_id, (cid, relation) = c.id, person
-        self.try_write(lambda: self._nd.communities.unlink_person(community_id, cid, relation))
-        self.refresh()
+        self.write(lambda: self._nd.communities.unlink_person(community_id, cid, relation))
 
     def log_interaction(self) -> QDialog | None:
-        """Log a meeting, call or event with the selected person (if any) that belongs to this community."""
+        """Log a meeting, call or event with the selected person (if any) that belongs to this community: the log
+        and its place in the community are one write (one undo entry)."""
         from netdesk.ui.interaction_dialog import InteractionDialog
 
         c = self.current()
         if c is None or c.id is None:
             return None
         chosen = self.selected_contact()
+        community_id, communities = c.id, self._nd.communities
         dialog = InteractionDialog(
             self._nd.timeline,
             [chosen] if chosen else [],
@@ -283,17 +280,10 @@ class CommunitiesPage(PracticePage):
             None,
             self,
             self._nd.networking,
-            write=self.write,
+            write_later=ops_for(self, self._nd, self.refresh).write_later,
+            then=lambda saved: communities.attach_interaction(saved.id, community_id) if saved.id is not None else None,
         )
-        community_id = c.id
-
-        def attach(saved: Any) -> None:
-            if saved.id is not None:
-                interaction_id = saved.id
-                self.write(lambda: self._nd.communities.attach_interaction(interaction_id, community_id))
-                self.refresh()
-
-        self.show_dialog(dialog, attach)
+        self.show_dialog(dialog)
         return dialog
 
     def delete_current(self) -> None:
@@ -302,10 +292,9 @@ class CommunitiesPage(PracticePage):
             return
         community_id = c.id
         self.write(lambda: self._nd.communities.delete(community_id))
-        self.refresh()
 
     def open_dialog(self, community: CommunityDTO | None) -> CommunityDialog:
-        dialog = CommunityDialog(self._nd, community, self, self.write)
+        dialog = CommunityDialog(self._nd, community, self)
         self.show_dialog(dialog, lambda saved: self.select(saved.id))
         return dialog
 

@@ -3,6 +3,7 @@ each with no contact needed and optionally a community and a goal, and the rhyth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.practices import ContributionKind
 from netdesk.services import NetDesk
 from netdesk.services.contributions import ContributionDTO
-from netdesk.ui.ops import write_directly
 from netdesk.ui.page_actions import PageActions
-from netdesk.ui.pages.base import FormDialog, PracticePage, Write, combo, hbox, named, spin, vbox
+from netdesk.ui.pages.base import FormDialog, PracticePage, combo, hbox, named, spin, vbox
 from netdesk.ui.row_list_model import RowListModel
 
 
@@ -45,11 +46,10 @@ class ContributionDialog(FormDialog):
         nd: NetDesk,
         parent: QWidget | None = None,
         today: date | None = None,
-        write: Write = write_directly,
         contribution: ContributionDTO | None = None,
     ) -> None:
         title = "Edit a contribution" if contribution is not None else "Log a contribution"
-        super().__init__(nd, parent, write, name="contributionDialog", title=title)
+        super().__init__(nd, parent, name="contributionDialog", title=title)
         self._id = contribution.id if contribution is not None else None
         day = contribution.occurred_on if contribution is not None else (today or date.today())
         self.kind_combo = combo("contributionKind", ((k.noun, k.value) for k in ContributionKind))
@@ -81,7 +81,7 @@ class ContributionDialog(FormDialog):
             ]
         )
 
-    def save(self) -> ContributionDTO:
+    def prepare(self) -> Callable[[], Written[ContributionDTO]]:
         d = self.date_edit.date()
         dto = ContributionDTO(
             ContributionKind(self.kind_combo.currentData()),
@@ -93,8 +93,8 @@ class ContributionDialog(FormDialog):
             self.goal_combo.currentData(),
             self._id,
         )
-        saved: ContributionDTO = self._write(lambda: self._nd.contributions.save(dto))
-        return saved
+        contributions = self._nd.contributions
+        return lambda: contributions.save(dto)
 
 
 class ContributionsPage(PracticePage):
@@ -167,19 +167,17 @@ class ContributionsPage(PracticePage):
 
     def set_rhythm(self) -> None:
         kind, days = self.rhythm_kind.currentData(), self.rhythm_days.value() or None
-        self.write(lambda: self._nd.contributions.set_rhythm(kind, days))  # the Due list refreshes from the bus
-        self.refresh()
+        self.write(lambda: self._nd.contributions.set_rhythm(kind, days))  # every page refreshes from the bus
 
     def delete_selected(self) -> None:
         chosen = self.selected()
         if chosen is None or chosen.id is None:
             return
         contribution_id = chosen.id
-        self.try_write(lambda: self._nd.contributions.delete(contribution_id))
-        self.refresh()
+        self.write(lambda: self._nd.contributions.delete(contribution_id))
 
     def open_log(self) -> ContributionDialog:
-        dialog = ContributionDialog(self._nd, self, write=self.write)
+        dialog = ContributionDialog(self._nd, self)
         self.show_dialog(dialog)
         return dialog
 
@@ -187,7 +185,7 @@ class ContributionsPage(PracticePage):
         chosen = self.selected()
         if chosen is None:
             return None
-        dialog = ContributionDialog(self._nd, self, write=self.write, contribution=chosen)
+        dialog = ContributionDialog(self._nd, self, contribution=chosen)
         self.show_dialog(dialog)
         return dialog
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 from netdesk.core.changes import Written
 from netdesk.core.practices import IntroKind, IntroState, Outcome, TemplateName
 from netdesk.services import NetDesk
-from netdesk.services.introductions import IntroductionDTO
-from netdesk.ui.ops import write_directly
+from netdesk.services.introductions import Closed, IntroductionDTO
+from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions
-from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write, combo, hbox, named, vbox
+from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, combo, hbox, named, vbox
 from netdesk.ui.row_list_model import RowListModel
 from netdesk.ui.widgets.person_field import PersonField
+
+T = TypeVar("T")
 
 
 class IntroductionModel(RowListModel[IntroductionDTO]):
@@ -54,8 +56,8 @@ class IntroductionModel(RowListModel[IntroductionDTO]):
 class AskDialog(FormDialog):
     """Ask someone to introduce you: the introducer, the person or organisation you want to meet, why."""
 
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
-        super().__init__(nd, parent, write, name="askDialog", title="Ask for an introduction")
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__(nd, parent, name="askDialog", title="Ask for an introduction")
         self.introducer_field = named(PersonField(nd, placeholder="Who you ask…"), "askIntroducer")
         target = PersonField(nd, organisations=True, placeholder="A person, an organisation, or a role…")
         self.target_field = named(target, "askTarget")
@@ -63,7 +65,7 @@ class AskDialog(FormDialog):
         rows = [("&Introducer:", self.introducer_field), ("&Introduce me to:", self.target_field)]
         self.finish([*rows, ("&Why:", self.reason_edit)])
 
-    def save(self) -> IntroductionDTO:
+    def prepare(self) -> Callable[[], Written[IntroductionDTO]]:
         introducer = self.introducer_field.contact_id()
         if introducer is None:
             raise FormProblem("Pick the introducer from the suggestions.")
@@ -74,18 +76,15 @@ class AskDialog(FormDialog):
             target_text = choice.organization if choice is not None else self.target_field.text()
             if choice is not None:
                 target_text = f"someone at {target_text}"
-        reason = self.reason_edit.text()
-        saved: IntroductionDTO = self._write(
-            lambda: self._nd.introductions.ask(introducer, target_id, target_text, reason)
-        )
-        return saved
+        reason, introductions = self.reason_edit.text(), self._nd.introductions
+        return lambda: introductions.ask(introducer, target_id, target_text, reason)
 
 
 class ProposeDialog(FormDialog):
     """Introduce two people: double opt-in, so this records that you asked each of them first."""
 
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
-        super().__init__(nd, parent, write, name="proposeDialog", title="Introduce two people")
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
+        super().__init__(nd, parent, name="proposeDialog", title="Introduce two people")
         self.a_field = named(PersonField(nd), "proposeA")
         self.b_field = named(PersonField(nd), "proposeB")
         self.reason_edit = named(QLineEdit(), "proposeReason", "Why they should meet")
@@ -93,24 +92,22 @@ class ProposeDialog(FormDialog):
         hint.setWordWrap(True)
         self.finish([("&Introduce:", self.a_field), ("&to:", self.b_field), ("&Why:", self.reason_edit)], hint)
 
-    def save(self) -> IntroductionDTO:
+    def prepare(self) -> Callable[[], Written[IntroductionDTO]]:
         a, b = self.a_field.contact_id(), self.b_field.contact_id()
         if a is None or b is None:
             raise FormProblem("Pick both people from the suggestions.")
-        reason = self.reason_edit.text()
-        saved: IntroductionDTO = self._write(lambda: self._nd.introductions.propose(a, b, reason))
-        return saved
+        reason, introductions = self.reason_edit.text(), self._nd.introductions
+        return lambda: introductions.propose(a, b, reason)
 
 
 class TemplatesDialog(QDialog):
     """Your wording of the ask, the opt-in and the introduction; placeholders in {braces} are filled per step."""
 
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None, write: Write = write_directly) -> None:
+    def __init__(self, nd: NetDesk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("templatesDialog")
         self.setWindowTitle("Message templates")
         self._nd = nd
-        self._write = write
         self.combo = combo(
             "templateName",
             [
@@ -143,9 +140,9 @@ class TemplatesDialog(QDialog):
         self.body_edit.setPlainText(self._nd.introductions.templates()[TemplateName(self.combo.currentData())])
 
     def _store(self, body: str | None) -> None:
-        name = self.combo.currentData()
-        self._write(lambda: self._nd.introductions.set_template(name, body))
-        self._load()
+        """Through the window's one write path: undoable like any write; the form reloads once it is stored."""
+        name, introductions = self.combo.currentData(), self._nd.introductions
+        ops_for(self, self._nd).run(lambda: introductions.set_template(name, body), lambda _stored: self._load())
 
 
 class IntroductionStepsPage(PracticePage):
@@ -207,12 +204,12 @@ class IntroductionStepsPage(PracticePage):
         self.templates_button.clicked.connect(lambda: self.open_templates())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._select_current())
         intros = self._nd.introductions
-        self.agreed_button.clicked.connect(lambda: self._run(lambda i: intros.agreed(i, self.day())))
-        self.opt_a_button.clicked.connect(lambda: self._run(lambda i: intros.opted_in(i, "a", self.day())))
-        self.opt_b_button.clicked.connect(lambda: self._run(lambda i: intros.opted_in(i, "b", self.day())))
-        self.introduce_button.clicked.connect(lambda: self._run(lambda i: intros.introduce(i, self.day())))
+        self.agreed_button.clicked.connect(lambda: self._run(intros.agreed))
+        self.opt_a_button.clicked.connect(lambda: self._run(lambda i, day: intros.opted_in(i, "a", day)))
+        self.opt_b_button.clicked.connect(lambda: self._run(lambda i, day: intros.opted_in(i, "b", day)))
+        self.introduce_button.clicked.connect(lambda: self._run(intros.introduce))
         self.outcome_button.clicked.connect(self._close_with_outcome)
-        self.decline_button.clicked.connect(lambda: self._run(lambda i: intros.decline(i, self.day())))
+        self.decline_button.clicked.connect(lambda: self._run(intros.decline))
         self.message_combo.currentIndexChanged.connect(lambda _i: self._show_message())
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.message_edit.toPlainText()))
         self.watch(self.table)
@@ -286,19 +283,20 @@ class IntroductionStepsPage(PracticePage):
         d = self.step_date.date()
         return date(d.year(), d.month(), d.day())
 
-    def _run(self, step: Callable[[int], Written[Any]]) -> Any:
+    def _run(self, step: Callable[[int, date], Written[T]], on_done: Callable[[T], None] | None = None) -> None:
+        """The next step of the introduction shown, dated from the page (read here: the write runs on the writer
+        thread); the page refreshes from the bus."""
         if self.current is None:
-            return None
-        intro_id = self.current.id
-        value = self.try_write(lambda: step(intro_id))
-        if value is not None:
-            self.refresh()
-        return value
+            return
+        intro_id, day = self.current.id, self.day()
+        self.write(lambda: step(intro_id, day), on_done)
 
     def _close_with_outcome(self) -> None:
-        outcome = self.outcome_combo.currentData()
-        closed = self._run(lambda i: self._nd.introductions.close(i, outcome, self.day()))
-        if closed is not None and closed.thank_you:
+        outcome, introductions = self.outcome_combo.currentData(), self._nd.introductions
+        self._run(lambda i, day: introductions.close(i, outcome, day), self._thank)
+
+    def _thank(self, closed: Closed) -> None:
+        if closed.thank_you:
             # The thank-you, ready to copy: the step the essays ask for once someone helped.
             self.message_label.setText(f"Thank {closed.introduction.introducer_name}:")
             self.message_edit.setPlainText(closed.thank_you)
@@ -308,7 +306,7 @@ class IntroductionStepsPage(PracticePage):
     def open_ask(
         self, introducer: tuple[int, str] | None = None, target: tuple[int | None, str] | None = None
     ) -> AskDialog:
-        dialog = AskDialog(self._nd, self, self.write)
+        dialog = AskDialog(self._nd, self)
         if introducer is not None:
             dialog.introducer_field.set_person(*introducer)
         if target is not None:
@@ -321,12 +319,12 @@ class IntroductionStepsPage(PracticePage):
         return dialog
 
     def open_propose(self) -> ProposeDialog:
-        dialog = ProposeDialog(self._nd, self, self.write)
+        dialog = ProposeDialog(self._nd, self)
         self._open(dialog)
         return dialog
 
     def open_templates(self) -> TemplatesDialog:
-        dialog = TemplatesDialog(self._nd, self, self.write)
+        dialog = TemplatesDialog(self._nd, self)
         self._open(dialog)
         return dialog
 
@@ -361,8 +359,7 @@ class IntroductionStepsPage(PracticePage):
         if self.current is None:
             return
         intro_id = self.current.id
-        self.try_write(lambda: self._nd.introductions.delete(intro_id))
-        self.refresh()
+        self.write(lambda: self._nd.introductions.delete(intro_id))
 
     def selected_contact(self) -> tuple[int, str] | None:
         i = self.current

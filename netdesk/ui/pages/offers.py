@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
 from netdesk.services.offers import HelpMatch, HelpSuggestion
 from netdesk.ui.page_actions import PageActions
@@ -131,15 +130,14 @@ class OffersPage(PracticePage):
                 return
             s = self.suggestions[row]
             cid, needs = s.person_id, [n for n in self._nd.offers.of(s.person_id).needs if n != s.need]
-            self.try_write(lambda: self._nd.offers.set_for(cid, needs=needs))
+            self.write(lambda: self._nd.offers.set_for(cid, needs=needs))
         else:
             row = self.help_list.currentRow()
             if not 0 <= row < len(self.matches):
                 return
             m = self.matches[row]
             cid, offers = m.contact_id, [o for o in self._nd.offers.of(m.contact_id).offers if o != m.offer]
-            self.try_write(lambda: self._nd.offers.set_for(cid, offers=offers))
-        self.refresh()
+            self.write(lambda: self._nd.offers.set_for(cid, offers=offers))
 
     def edit_person(self, contact_id: int, name: str) -> None:
         self.person_field.set_person(contact_id, name)
@@ -158,15 +156,13 @@ class OffersPage(PracticePage):
         s = self.suggestions[row]
         if s.helper_id is None:
             return
-        try:
-            helper_id = s.helper_id
-            reason = f"{s.need} — {s.helper_name}: {s.offer}"
-            self.write(lambda: self._nd.introductions.propose(s.person_id, helper_id, reason))
-        except NetDeskError as exc:  # shown beside the button it came from
-            self.suggest_status.setText(str(exc))
-            return
-        self.suggest_status.setText(
-            f"Added to the Intro tracker: ask {s.person_name} and {s.helper_name} whether they want it."
+        helper_id, person_id = s.helper_id, s.person_id
+        reason = f"{s.need} — {s.helper_name}: {s.offer}"
+        added = f"Added to the Intro tracker: ask {s.person_name} and {s.helper_name} whether they want it."
+        self.write(
+            lambda: self._nd.introductions.propose(person_id, helper_id, reason),
+            lambda _intro: self.suggest_status.setText(added),
+            self.suggest_status.setText,  # a refusal is shown beside the button it came from
         )
 
     def _load_person(self) -> None:
@@ -183,8 +179,7 @@ class OffersPage(PracticePage):
             self.fail("Pick a person from the suggestions first.")
             return
         offers, needs = _lines(self.offers_edit), _lines(self.needs_edit)
-        if self.try_write(lambda: self._nd.offers.set_for(cid, offers, needs)) is not None:
-            self.refresh()
+        self.write(lambda: self._nd.offers.set_for(cid, offers, needs))
 
     def selected_contact(self) -> tuple[int, str] | None:
         item = self.help_list.currentItem() or self.help_them_list.currentItem()

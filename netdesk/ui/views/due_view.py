@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -79,10 +79,11 @@ def arrange(items: list[DueItem], limit: int) -> Arranged:
 class DueRow(QFrame):
     """One due item: its title (click to open the contact), detail line and action buttons.
 
-    Clicking the row (outside its buttons) selects it, so that Ctrl+L logs an interaction with that person.
+    Clicking the row (outside its buttons), or moving the keyboard focus into it (Tab), selects it, so that Ctrl+L
+    logs an interaction with that person. Enter presses the focused button: on the title, it shows the person.
     """
 
-    clicked = Signal()
+    clicked = Signal()  # clicked, or the focus moved into the row
 
     def __init__(self, item: DueItem, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +95,7 @@ class DueRow(QFrame):
         self.title_button.setFlat(True)
         self.title_button.setStyleSheet(TITLE_STYLE)
         self.title_button.setToolTip(plain_tooltip(f"Show {item.contact_name}"))
+        self._keyboard_ready(self.title_button)
         self.detail_label = plain_label(item.detail)
         self.detail_label.setObjectName("dueDetail")
         self.detail_label.setWordWrap(True)
@@ -116,12 +118,22 @@ class DueRow(QFrame):
         self.clicked.emit()
         super().mousePressEvent(event)
 
+    def _keyboard_ready(self, button: QPushButton) -> None:
+        button.setAutoDefault(True)  # Enter presses it (outside a dialog only Space would)
+        button.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.clicked.emit()
+        return super().eventFilter(watched, event)
+
     def set_selected(self, selected: bool) -> None:
         self.setFrameShape(QFrame.Shape.Box if selected else QFrame.Shape.StyledPanel)
         self.setLineWidth(2 if selected else 1)
 
     def add_button(self, label: str, on_click: Callable[[], None]) -> QPushButton:
         button = QPushButton(label)
+        self._keyboard_ready(button)
         button.clicked.connect(on_click)
         self._actions.addWidget(button)
         self.buttons[label] = button

@@ -134,7 +134,7 @@ class GoalsView(QWidget):
         install_context_menu(self.goal_list, self)
         install_context_menu(self.people_list, self)
         for people in (self.people_list, self.stale_list):
-            people.itemDoubleClicked.connect(
+            people.itemActivated.connect(  # Enter or a double click shows the person
                 lambda item: self.contactActivated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
             )
         self.refresh()

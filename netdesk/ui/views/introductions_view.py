@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.errors import NetDeskError
 from netdesk.core.networking import IntroPath
 from netdesk.services import NetDesk
-from netdesk.ui.page_actions import PageActions, install_context_menu
+from netdesk.ui.page_actions import PageActions, install_context_menu, open_on_activate
 from netdesk.ui.row_list_model import RowListModel
 from netdesk.ui.safe_text import plain_label
 from netdesk.ui.widgets.person_field import complete_organisations
@@ -112,11 +112,9 @@ class IntroductionsView(QWidget):
         self.pick_button.clicked.connect(self.pick_person)
         self.find_button.clicked.connect(self.find_organization)
         self.org_edit.returnPressed.connect(self.find_organization)
-        self.table.doubleClicked.connect(
-            lambda index: self.contactActivated.emit(self.model.path(index.row()).via_ids[0])
-        )
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.actions_changed.emit())
         install_context_menu(self.table, self)
+        open_on_activate(self.table, self)  # Enter or a double click shows the first person on the path
 
     def page_actions(self) -> PageActions:
         """An introduction path is read, not edited: Open shows the first person on it."""

@@ -26,7 +26,7 @@ from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionDTO, InteractionKind, ParticipantRole
 from netdesk.services import NetDesk
 from netdesk.ui.ops import ops_for
-from netdesk.ui.page_actions import PageActions, install_context_menu
+from netdesk.ui.page_actions import PageActions, install_context_menu, open_on_activate
 from netdesk.ui.row_list_model import RowListModel
 from netdesk.ui.safe_text import ask, plain_label, plain_tooltip
 from netdesk.ui.theme import error_text
@@ -139,7 +139,6 @@ class TimelineView(QWidget):
         self.table.setWordWrap(False)
         # Size columns from the first rows only: measuring 5,000 rows on every filter change would lag.
         self.table.horizontalHeader().setResizeContentsPrecision(200)
-        self.table.doubleClicked.connect(self._open_contact)
 
         self.count_label = QLabel()
         self.count_label.setObjectName("timelineCount")
@@ -171,6 +170,7 @@ class TimelineView(QWidget):
             edit.dateChanged.connect(self._reload)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         install_context_menu(self.table, self)
+        open_on_activate(self.table, self)  # Enter or a double click shows the person, like the menu's Open
         self.refresh()
 
     @staticmethod
@@ -263,15 +263,9 @@ class TimelineView(QWidget):
         first = people[0] if people else None
         return PageActions(
             noun="interaction",
-            open=self.edit_selected,
+            open=(lambda: self.contactActivated.emit(first.contact_id)) if first else None,
             edit=self.edit_selected,
             delete=self.delete_selected,
-            more=(
-                (
-                    f"Show {first.name}" if first else "Show contact",
-                    (lambda: self.contactActivated.emit(first.contact_id)) if first else None,
-                ),
-            ),
         )
 
     def selected(self) -> InteractionDTO | None:
@@ -279,11 +273,6 @@ class TimelineView(QWidget):
         return self.model.interaction(rows[0].row()) if rows else None
 
     # --- actions -----------------------------------------------------------------------------------------
-
-    def _open_contact(self, index: QModelIndex) -> None:
-        i = self.model.interaction(index.row())
-        if i.participants:
-            self.contactActivated.emit(i.participants[0].contact_id)
 
     def edit_selected(self) -> None:
         from netdesk.ui.interaction_dialog import InteractionDialog

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -21,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import GoalMetric
 from netdesk.services import NetDesk
-from netdesk.ui.ops import ops_for
+from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.widgets.error_label import error_label
 
 
@@ -125,24 +127,26 @@ class GoalTargetPanel(QGroupBox):
         d = self.horizon_edit.date()
         goal_id, metric, target = self.goal_id, self.metric_combo.currentData(), self.target_spin.value()
         horizon, focus, today = date(d.year(), d.month(), d.day()), self.focus_edit.text(), self._today()
-        try:
-            ops_for(self, self._nd, lambda: self.show_goal(self.goal_id)).run_now(
-                lambda: self._nd.goal_targets.set_target(goal_id, metric, target, horizon, focus, today=today)
-            )
-        except NetDeskError as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
-            return
-        self.show_goal(self.goal_id)
-        self.changed.emit()
+        targets = self._nd.goal_targets
+        self._write(lambda: targets.set_target(goal_id, metric, target, horizon, focus, today=today))
 
     def link_community(self) -> None:
         community_id = self.community_combo.currentData()
         if self.goal_id is None or community_id is None:
             return
-        goal_id = self.goal_id
-        ops_for(self, self._nd, lambda: self.show_goal(self.goal_id)).run_now(
-            lambda: self._nd.goal_targets.link_community(goal_id, community_id)
-        )
-        self.show_goal(self.goal_id)
-        self.changed.emit()
+        goal_id, targets = self.goal_id, self._nd.goal_targets
+        self._write(lambda: targets.link_community(goal_id, community_id))
+
+    def _write(self, fn: Callable[[], Written[Any]]) -> None:
+        """Through the window's one write path (undoable); the panel shows the goal again once it is written, and a
+        refusal below the panel."""
+
+        def done(_value: object) -> None:
+            self.show_goal(self.goal_id)
+            self.changed.emit()
+
+        def refused(exc: BaseException) -> None:
+            self.error_label.setText(failure_text(exc))
+            self.error_label.show()
+
+        ops_for(self, self._nd, lambda: self.show_goal(self.goal_id)).run(fn, done, on_error=refused)

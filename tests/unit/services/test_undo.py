@@ -13,8 +13,12 @@ from sqlalchemy import text
 
 from netdesk.core.changes import Written
 from netdesk.core.model import ContactDTO, ContactPoint, InteractionDTO, InteractionKind, Participant
+from netdesk.core.practices import CommunityKind, ContributionKind, GoalMetric
 from netdesk.db.tables import Base
 from netdesk.services import NetDesk
+from netdesk.services.communities import CommunityDTO
+from netdesk.services.contributions import ContributionDTO
+from netdesk.services.owner import OwnerDTO
 from netdesk.services.undo import UndoConflictError, UndoStep
 
 LINKEDIN = Path(__file__).resolve().parents[2] / "data" / "linkedin"
@@ -209,3 +213,48 @@ def test_undo_and_redo_raise_the_version_so_an_open_editor_merges(nd: NetDesk) -
     assert nd.contacts.get(priya.id).title == "CTO"
     seen.append(version(priya.id))
     assert seen == sorted(set(seen)), f"versions must strictly increase, got {seen}"
+
+
+def test_every_practice_write_undoes_and_redoes_exactly(nd: NetDesk) -> None:
+    """The practices' pages, the goal target panel, Preferences' "You", the note composer and the star write through
+    the same journal: each one undoes and redoes exactly, under a short label naming what it was about."""
+    ann, ben, cat = (person(nd, name, "Lee") for name in ("Ann", "Ben", "Cat"))
+    group = check_round_trip(
+        nd, lambda: nd.communities.save(CommunityDTO("Rust Oslo", CommunityKind.GROUP)), "community Rust Oslo"
+    )
+    check_round_trip(nd, lambda: nd.communities.link_person(group.id, ann, "met_at"), "Ann Lee met at Rust Oslo")
+    nd.communities.link_person(group.id, ann, "met_at")
+    check_round_trip(nd, lambda: nd.communities.unlink_person(group.id, ann, "met_at"), "unlink from community")
+    talk = ContributionDTO(ContributionKind.TALK, "Async Rust", date(2025, 3, 1))
+    saved = check_round_trip(nd, lambda: nd.contributions.save(talk), "talk “Async Rust”")
+    check_round_trip(nd, lambda: nd.contributions.set_rhythm(ContributionKind.TALK, 30), "talk rhythm")
+    check_round_trip(nd, lambda: nd.contributions.delete(saved.id), "delete of a contribution")
+    ask = check_round_trip(nd, lambda: nd.introductions.ask(ann, ben, "", "robots"), "ask Ann Lee for an introduction")
+    for step, label in (
+        (lambda: nd.introductions.agreed(ask.id), "Ann Lee agreed"),
+        (lambda: nd.introductions.opted_in(ask.id, "b"), "Ben Lee opted in"),
+        (lambda: nd.introductions.introduce(ask.id), "introduction: Ann Lee to introduce you to Ben Lee"),
+        (lambda: nd.introductions.close(ask.id, "met"), "outcome of Ann Lee to introduce you to Ben Lee"),
+    ):
+        check_round_trip(nd, step, label)  # redone: on to the next step
+    made = check_round_trip(
+        nd, lambda: nd.introductions.propose(ben, cat, "both"), "introduction of Ben Lee and Cat Lee"
+    )
+    check_round_trip(nd, lambda: nd.introductions.decline(made.id), "decline of Introduce Ben Lee and Cat Lee")
+    check_round_trip(nd, lambda: nd.introductions.delete(made.id), "delete of “Introduce Ben Lee and Cat Lee”")
+    check_round_trip(nd, lambda: nd.introductions.set_template("ask", "Hi {introducer_first}"), "ask template")
+    check_round_trip(nd, lambda: nd.offers.set_for(ann, ["pricing"], ["design"]), "Ann Lee's offers and needs")
+    goal = nd.networking.create_goal("Talks").value
+    check_round_trip(
+        nd,
+        lambda: nd.goal_targets.set_target(
+            goal.id, GoalMetric.CONTRIBUTIONS, 2, date(2026, 12, 31), "talk", today=date(2026, 1, 1)
+        ),
+        "target of Talks",
+    )
+    check_round_trip(nd, lambda: nd.goal_targets.link_community(goal.id, group.id), "goal and community")
+    check_round_trip(nd, lambda: nd.owner.update(OwnerDTO("Sam Rivera", "", (), (), ())), "edit of your profile")
+    check_round_trip(nd, lambda: nd.followups.note_sent(ann, "Hello Ann"), "note to Ann Lee")
+    check_round_trip(nd, lambda: nd.followups.mark_new_connection(cat, date(2026, 1, 1)), "new connection Cat Lee")
+    check_round_trip(nd, lambda: nd.contacts.set_starred([ann]), "star Ann Lee")
+    check_round_trip(nd, lambda: nd.communities.delete(group.id), "delete of Rust Oslo")

@@ -29,3 +29,20 @@ def test_search_field_visible_from_1024_wide_with_a_long_undo_label(  # type: ig
     assert edit.isVisible() and edit.width() >= 200
     inside = edit.mapTo(window, edit.rect().topRight())
     assert inside.x() <= window.width()  # not pushed out of the toolbar into its "»" overflow
+
+
+def test_tag_rail_never_scrolls_sideways_at_1024(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk, sample: dict[str, int]
+) -> None:
+    from netdesk.core.model import ContactDTO
+
+    db.contacts.create(ContactDTO(given_name="Zoe", tags=("former colleague from the analytical engine days",)))
+    window = make_window()
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.tag_list.count() == 6)  # All, Starred, alumni, former…, mentor, speaker
+    qtbot.wait(50)
+    rail = window.tag_list
+    assert not rail.horizontalScrollBar().isVisible()
+    long_tag = next(rail.item(i) for i in range(rail.count()) if rail.item(i).text().startswith("former"))
+    assert rail.horizontalScrollBar().maximum() == 0  # shortened to fit, nothing to scroll to
+    assert "former colleague from the analytical engine days" in long_tag.toolTip()

@@ -280,7 +280,7 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
     assert dashboard.practices.contributions_label.text().startswith("Contributions per month (1 in 12 months)")
     assert "/" not in dashboard.practices.contributions_label.text()  # month names: "Jan ’26: 0", not "26/01 0"
     assert any(f"{m} ’" in dashboard.practices.contributions_label.text() for m in ("Jan", "Jun", "Dec"))
-    assert dashboard.practices.goals_label.text() == "No goal has a target yet."
+    assert dashboard.practices.goals_label.text().startswith("No goal has a target yet: give one a target")
     db.goal_targets.create(
         "Posts",
         GoalMetric.CONTRIBUTIONS,
@@ -290,7 +290,7 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
         date.today() - timedelta(days=30),
     )
     dashboard.refresh()
-    assert dashboard.practices.goals_label.text() == "Goals: Posts: 1 of 4 contributions · 30 days left"
+    assert dashboard.practices.goals_label.text() == "Goals — Posts: 1 of 4 contributions, 30 days left."
 
 
 def test_an_interaction_logged_on_a_community_page_belongs_to_it(qtbot, db: NetDesk) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import Qt as GuiQt
@@ -88,6 +88,8 @@ def hostile_network(db: NetDesk) -> int:
     db.networking.set_tag_cadence(f"tag{BOLD}", 14)
     goal = db.networking.create_goal(f"Goal {IMG}").value
     db.networking.link_contact(goal.id, cid)
+    # With a target, the goal's name is on the Dashboard and the Goals page too; focus is typed text as well.
+    db.goal_targets.set_target(goal.id, "interactions", 3, date.today() + timedelta(days=30), focus=BOLD)
     for kind in (InteractionKind.FAVOUR_GIVEN, InteractionKind.MEETING):
         db.timeline.log(
             InteractionDTO(

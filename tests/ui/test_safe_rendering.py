@@ -18,7 +18,10 @@ from netdesk.core.model import (
     InteractionKind,
     Participant,
 )
+from netdesk.core.practices import ContributionKind
 from netdesk.services import NetDesk
+from netdesk.services.communities import CommunityDTO
+from netdesk.services.contributions import ContributionDTO
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.navigation import View
 from netdesk.ui.safe_text import safe_link, web_address
@@ -90,6 +93,15 @@ def hostile_network(db: NetDesk) -> int:
     db.networking.link_contact(goal.id, cid)
     # With a target, the goal's name is on the Dashboard and the Goals page too; focus is typed text as well.
     db.goal_targets.set_target(goal.id, "interactions", 3, date.today() + timedelta(days=30), focus=BOLD)
+    # The practices pages: a community, a contribution, offers and needs, an introduction, all named with markup.
+    community = db.communities.save(CommunityDTO(f"Guild {IMG}", role=BOLD, rhythm_what=LINK, notes=PAYLOAD)).value
+    assert community.id is not None
+    db.communities.link_person(community.id, cid)
+    talk = ContributionDTO(ContributionKind.TALK, f"Talk {IMG}", date.today(), community_id=community.id)
+    db.contributions.save(talk)
+    db.offers.set_for(cid, offers=[f"design {BOLD}"], needs=[f"help {IMG}"])
+    db.offers.set_for(friend, offers=[f"help {LINK}"])
+    db.introductions.propose(cid, friend, reason=PAYLOAD)
     for kind in (InteractionKind.FAVOUR_GIVEN, InteractionKind.MEETING):
         db.timeline.log(
             InteractionDTO(

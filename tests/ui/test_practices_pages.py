@@ -169,6 +169,11 @@ def test_log_a_talk_with_no_contact_linked_to_a_community_and_a_goal(qtbot, db: 
     row = [page.model.data(page.model.index(0, c)) for c in range(5)]
     assert row == [date.today().isoformat(), "talk", "Async Rust in production", "Rust Oslo", "Two talks this year"]
     assert page.summary_label.text().startswith("This month: 1")
+    assert page.rhythms_label.text().startswith("No rhythm yet: pick a kind")
+    db.contributions.set_rhythm("answer", 7)
+    db.contributions.set_rhythm("post", 1)
+    page.refresh()
+    assert page.rhythms_label.text() == "Your rhythms: an answer every 7 days, a post every day"
 
     goals = GoalsView(db)
     qtbot.addWidget(goals)

@@ -20,12 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.practices import ContributionKind
+from netdesk.core.words import plural, with_article
 from netdesk.services import NetDesk
 from netdesk.services.contributions import ContributionDTO
 from netdesk.ui.ops import write_directly
 from netdesk.ui.page_actions import PageActions
 from netdesk.ui.pages.base import FormDialog, PracticePage, Write, combo, hbox, named, spin, vbox
 from netdesk.ui.row_list_model import RowListModel
+
+
+def every(days: int) -> str:
+    return "every day" if days == 1 else f"every {plural(days, 'day')}"
 
 
 class ContributionModel(RowListModel[ContributionDTO]):
@@ -141,8 +146,10 @@ class ContributionsPage(PracticePage):
         in_month = sum(m.count for m in months if m.month == this_month)
         self.summary_label.setText(f"This month: {in_month} · last 12 months: {sum(m.count for m in months)}")
         rhythms = self._nd.contributions.rhythms()
-        text = ", ".join(f"a {k.noun} every {d} days" for k, d in rhythms.items())
-        self.rhythms_label.setText(f"Your rhythms: {text}" if text else "No rhythm set")
+        text = ", ".join(f"{with_article(k.noun)} {every(d)}" for k, d in rhythms.items())
+        self.rhythms_label.setText(
+            f"Your rhythms: {text}" if text else "No rhythm yet: pick a kind and how often, then Set rhythm"
+        )
         self._show_rhythm_of_kind()
         self.actions_changed.emit()
 

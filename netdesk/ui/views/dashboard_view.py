@@ -19,6 +19,7 @@ from netdesk.services.networking import ReplyRate
 from netdesk.ui.widgets.practices_summary import PracticesSummary
 
 MONTHS = 12
+EMPTY_LEGEND = "Nothing logged yet: press Ctrl+L to log a call, a meeting, a message or a favour, and it shows here."
 PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
     "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6",
@@ -157,7 +158,7 @@ class DashboardView(QWidget):
             self.plot.addItem(bar)
             self.bar_items.append(bar)
             legend.append(f'<span style="color:{colour}">■</span> {escape(key_label(by, key))} ({sum(values)})')
-        self.legend_label.setText("&nbsp;&nbsp; ".join(legend) if legend else "No interactions logged yet.")
+        self.legend_label.setText("&nbsp;&nbsp; ".join(legend) if legend else EMPTY_LEGEND)
         ticks = [(i, month_label(m)) for i, m in enumerate(self.months)]
         self.plot.getAxis("bottom").setTicks([ticks])
         tallest = max(base) if stacked else max((max(v) for v in self.series.values()), default=0)
@@ -176,7 +177,10 @@ class DashboardView(QWidget):
         stats = self.stats
         benchmark = f"benchmark {self.benchmark} %"
         if stats is None or not stats.new_connections:
-            self.reply_label.setText(f"No new connections in the last {MONTHS} months ({benchmark}).")
+            self.reply_label.setText(
+                f"No new connections in the last {MONTHS} months ({benchmark}): import your LinkedIn export"
+                " (File → Import) to see how many reply to a personal note."
+            )
         elif stats.reply_rate is None:
             self.reply_label.setText(
                 f"{stats.new_connections} new connections in {MONTHS} months, no personal note sent yet ({benchmark})."

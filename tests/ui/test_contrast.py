@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QToolButton,
+    QWidget,
+)
 
+from netdesk.core.model import ContactDTO
 from netdesk.services import NetDesk
 from netdesk.settings import ThemeChoice
 from netdesk.ui.main_window import MainWindow
@@ -22,6 +33,8 @@ PAIRS = (
     (QPalette.ColorRole.Text, QPalette.ColorRole.AlternateBase),
     (QPalette.ColorRole.ButtonText, QPalette.ColorRole.Button),
     (QPalette.ColorRole.Link, QPalette.ColorRole.Base),
+    (QPalette.ColorRole.LinkVisited, QPalette.ColorRole.Base),
+    (QPalette.ColorRole.PlaceholderText, QPalette.ColorRole.Base),
     (QPalette.ColorRole.HighlightedText, QPalette.ColorRole.Highlight),
     (QPalette.ColorRole.ToolTipText, QPalette.ColorRole.ToolTipBase),
 )
@@ -30,12 +43,15 @@ PAIRS = (
 def test_wcag_contrast_formula() -> None:
     assert contrast(QColor("black"), QColor("white")) == pytest.approx(21.0)
     assert contrast(QColor("#777777"), QColor("white")) == pytest.approx(4.48, abs=0.01)
+    assert contrast(QColor(0, 0, 0, 128), QColor("white")) == pytest.approx(4.0, abs=0.05)  # drawn over white
 
 
 @pytest.mark.parametrize("theme", [ThemeChoice.LIGHT, ThemeChoice.DARK])
 def test_every_page_is_legible_in_both_themes(  # type: ignore[no-untyped-def]
     qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], db: NetDesk, theme: ThemeChoice
 ) -> None:
+    # A connection made this week: the Due list has cards (bold titles, buttons) and section headers to check.
+    db.contacts.create(ContactDTO(given_name="Nia", family_name="Okoye", connected_on=date.today()))
     window = make_window()
     apply_theme(theme)
     QApplication.processEvents()
@@ -49,17 +65,20 @@ def test_every_page_is_legible_in_both_themes(  # type: ignore[no-untyped-def]
                 assert contrast(colour, palette.color(bg)) >= 4.5, (theme, colour.name(), bg)
 
         window.select_contact(sample["Ada Lovelace"])
+        checked = 0
         for view in View:
             window.navigation.show_view(view)
             page = window.navigation.current_page()
-            for label in page.findChildren(QLabel):
-                if not label.isVisibleTo(page) or not label.text():
-                    continue
-                own = label.palette()
-                ratio = contrast(own.color(label.foregroundRole()), own.color(label.backgroundRole()))
-                assert ratio >= 4.5, (theme, view, label.objectName(), label.text()[:40], ratio)
-                for found in re.findall(r"(?<!-)color:\s*(#[0-9a-fA-F]{6})", label.styleSheet() + label.text()):
-                    assert contrast(QColor(found), own.color(QPalette.ColorRole.Window)) >= 4.5, (theme, found)
+            if view is View.DUE:  # its cards load on a worker
+                qtbot.waitUntil(lambda p=page: bool(p.rows))  # type: ignore[attr-defined,misc]
+            checked += check_widgets(page, theme, view)
+        for tab in ("Overview", "Networking", "Timeline"):  # the detail pane's three tabs, each in front in turn
+            window.navigation.show_view(View.CONTACTS)
+            window.detail.show_tab(tab)
+            QApplication.processEvents()
+            checked += check_widgets(window.detail, theme, tab)
+        window.detail.show_tab("Overview")
+        assert checked > 50  # the walk really saw the pages' labels and buttons
         # The detail pane's own HTML colours, against the browser's background.
         html = window.detail.browser.toHtml()
         base = window.detail.browser.palette().color(QPalette.ColorRole.Base)
@@ -70,6 +89,38 @@ def test_every_page_is_legible_in_both_themes(  # type: ignore[no-untyped-def]
     finally:
         apply_theme(ThemeChoice.SYSTEM)
         QApplication.processEvents()
+
+
+def check_widgets(root: QWidget, theme: ThemeChoice, where: object) -> int:
+    """Every shown label, button and group title under ``root``: its text colour against the colour behind it (the
+    widget's own, or for a flat button or a label the window colour it is drawn on), from the widgets' palettes as
+    polished by their style sheets. Returns how many were checked."""
+    checked = 0
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisibleTo(root) or not widget.isEnabled():
+            continue  # disabled controls are exempt in WCAG
+        own = widget.palette()
+        if isinstance(widget, QLabel) and widget.text():
+            fg, bg = own.color(widget.foregroundRole()), own.color(widget.backgroundRole())
+            for found in re.findall(r"(?<!-)color:\s*(#[0-9a-fA-F]{6})", widget.styleSheet() + widget.text()):
+                assert contrast(QColor(found), own.color(QPalette.ColorRole.Window)) >= 4.5, (theme, where, found)
+        elif isinstance(widget, QPushButton | QToolButton) and widget.text():
+            flat = isinstance(widget, QPushButton) and widget.isFlat()
+            fg = own.color(QPalette.ColorRole.WindowText if flat else QPalette.ColorRole.ButtonText)
+            if widget.styleSheet() and "color:" in widget.styleSheet():
+                fg = own.color(widget.foregroundRole())
+            bg = own.color(QPalette.ColorRole.Window if flat else QPalette.ColorRole.Button)
+        elif isinstance(widget, QCheckBox | QRadioButton | QGroupBox) and (
+            widget.title() if isinstance(widget, QGroupBox) else widget.text()
+        ):
+            fg, bg = own.color(QPalette.ColorRole.WindowText), own.color(QPalette.ColorRole.Window)
+        else:
+            continue
+        ratio = contrast(fg, bg)
+        text = widget.title() if isinstance(widget, QGroupBox) else widget.text()  # type: ignore[attr-defined]
+        assert ratio >= 4.5, (theme, where, type(widget).__name__, widget.objectName(), text[:40], ratio)
+        checked += 1
+    return checked
 
 
 def _on_chip(colour: str, html: str) -> bool:

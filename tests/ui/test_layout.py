@@ -46,3 +46,52 @@ def test_tag_rail_never_scrolls_sideways_at_1024(  # type: ignore[no-untyped-def
     long_tag = next(rail.item(i) for i in range(rail.count()) if rail.item(i).text().startswith("former"))
     assert rail.horizontalScrollBar().maximum() == 0  # shortened to fit, nothing to scroll to
     assert "former colleague from the analytical engine days" in long_tag.toolTip()
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)])
+def test_no_page_cuts_off_a_button(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk, size: tuple[int, int]
+) -> None:
+    """Every page (and each detail tab) at the smallest and a large size: each shown button is whole (not narrower
+    than its text needs) and inside the window, or inside the scroll area it sits in."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QScrollArea, QTabBar
+
+    from netdesk.services.demo import populate_demo
+    from netdesk.ui.navigation import View
+
+    populate_demo(db, people=40)
+    window = make_window()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0] and window.loaded)
+    window.select_contact(next(r.id for r in window.model.all_rows() if r.organization))
+
+    seen: set[int] = set()
+
+    def cut_off(where: object) -> list[str]:
+        found = []
+        for button in window.findChildren(QAbstractButton):
+            if not button.isVisible() or not button.text() or isinstance(button.parentWidget(), QTabBar):
+                continue
+            seen.add(id(button))
+            if button.width() < button.minimumSizeHint().width():
+                found.append(f"{where}: {button.text()!r} squeezed to {button.width()} px")
+            scroller = button.parentWidget()
+            while scroller is not None and not isinstance(scroller, QAbstractScrollArea):
+                scroller = scroller.parentWidget()
+            frame = scroller.viewport() if isinstance(scroller, QScrollArea) else window
+            right = button.mapTo(frame, button.rect().topRight()).x()
+            if right > frame.width():
+                found.append(f"{where}: {button.text()!r} ends at {right}, its frame at {frame.width()}")
+        return found
+
+    problems = []
+    for view in View:
+        window.navigation.show_view(view)
+        qtbot.wait(30)
+        problems += cut_off(view.value)
+    window.navigation.show_view(View.CONTACTS)
+    for tab in ("Overview", "Networking", "Timeline"):
+        window.detail.show_tab(tab)
+        qtbot.wait(30)
+        problems += cut_off(tab)
+    assert problems == [] and len(seen) > 40, len(seen)  # the walk saw the pages' buttons

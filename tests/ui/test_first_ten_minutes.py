@@ -57,12 +57,12 @@ def test_first_ten_minutes_then_undo_and_redo_everything(  # type: ignore[no-unt
     assert window.welcome.isVisible() and not window.table.isVisible()
     assert window.welcome.import_button.isDefault()  # Enter imports
 
-    # 1. Import the LinkedIn export: the welcome's Import button, then the file in the file dialog.
+    # 1. Import the LinkedIn export: the welcome's LinkedIn button, then the ZIP in the file dialog.
     export = linkedin_export(tmp_path)
-    window.welcome.import_button.click()
+    window.welcome.linkedin_button.click()
     qtbot.waitUntil(lambda: isinstance(window.current_dialog, QFileDialog))
     chooser = window.current_dialog
-    assert isinstance(chooser, QFileDialog)
+    assert isinstance(chooser, QFileDialog) and chooser.selectedNameFilter().startswith("LinkedIn data export")
     chooser.setDirectory(str(export.parent))
     chooser.selectFile(export.name)
     chooser.accept()

@@ -15,7 +15,7 @@ def test_an_empty_database_shows_the_welcome_and_its_buttons_work(  # type: igno
 ) -> None:
     window = make_window(view=None)
     assert window.navigation.current is View.CONTACTS
-    assert window.welcome.isVisible() and not window.table.isVisible()
+    assert window.welcome.isVisible() and not window.table.isVisible() and not window.detail.isVisible()
     steps = window.welcome.findChild(type(window.count_label), "welcomeLinkedInSteps")
     assert steps is not None and "Get a copy of your data" in steps.text()
     assert db.networking.goals() == []  # no goals nobody created
@@ -28,6 +28,7 @@ def test_an_empty_database_shows_the_welcome_and_its_buttons_work(  # type: igno
     dialog.family_edit.setText("Shah")
     dialog.save()
     qtbot.waitUntil(lambda: window.table.isVisible() and not window.welcome.isVisible())
+    assert window.detail.isVisible()
     assert window.model.total == 1 and window.selected_id() is not None
     assert window.undo_action.text() == "&Undo create Priya Shah"
 

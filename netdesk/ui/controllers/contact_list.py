@@ -402,6 +402,7 @@ class ContactListController(QObject):
         empty = self.loaded and self.model.total == 0
         self.welcome.setVisible(empty)
         self.table.setVisible(not empty)
+        self.detail.setVisible(not empty)  # nobody to show: the welcome gets the room ("Select a contact" helps no one)
 
     def current_filter(self) -> tuple[str, str | None]:
         """The search text and tag the list is filtered by (empty and None when it shows everyone)."""

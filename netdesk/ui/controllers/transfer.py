@@ -21,7 +21,14 @@ from netdesk.ui.controllers.contact_list import ContactListController
 from netdesk.ui.controllers.host import Host
 from netdesk.ui.export_dialog import ExportDialog, ExportRequest, ExportScope, export_target_dialog
 from netdesk.ui.icons import action_icon
-from netdesk.ui.import_dialog import ImportJob, ImportProgressDialog, ImportReportDialog, import_file_dialog, importable
+from netdesk.ui.import_dialog import (
+    LINKEDIN_FILTER,
+    ImportJob,
+    ImportProgressDialog,
+    ImportReportDialog,
+    import_file_dialog,
+    importable,
+)
 from netdesk.ui.preferences import load_preferences
 
 
@@ -67,10 +74,16 @@ class TransferController(QObject):
 
     # --- importing ----------------------------------------------------------------------------------------
 
-    def choose_import_files(self) -> None:
+    def choose_import_files(self, name_filter: str = "") -> None:
+        """The import's file dialog; ``name_filter`` (one of IMPORT_FILTERS) picks which files it shows first."""
         dialog = import_file_dialog(self.host.window())
+        if name_filter:
+            dialog.selectNameFilter(name_filter)
         dialog.filesSelected.connect(lambda files: self.import_files([Path(f) for f in files]))
         self.host.show_dialog(dialog)
+
+    def choose_linkedin_export(self) -> None:
+        self.choose_import_files(LINKEDIN_FILTER)
 
     def choose_import_folder(self) -> None:
         dialog = import_file_dialog(self.host.window(), folder=True)

@@ -144,7 +144,12 @@ class ContributionsPage(PracticePage):
         months = self._nd.contributions.per_month(12)
         this_month = date.today().strftime("%Y-%m")
         in_month = sum(m.count for m in months if m.month == this_month)
-        self.summary_label.setText(f"This month: {in_month} · last 12 months: {sum(m.count for m in months)}")
+        total = sum(m.count for m in months)
+        self.summary_label.setText(
+            f"This month: {in_month} · last 12 months: {total}"
+            if self.model.rowCount()
+            else "Nothing yet: “Log a contribution…” when you post, answer, write or speak, to become better known."
+        )
         rhythms = self._nd.contributions.rhythms()
         text = ", ".join(f"{with_article(k.noun)} {every(d)}" for k, d in rhythms.items())
         self.rhythms_label.setText(

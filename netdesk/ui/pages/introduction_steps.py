@@ -250,7 +250,12 @@ class IntroductionStepsPage(PracticePage):
         self.message_combo.blockSignals(True)
         self.message_combo.clear()
         if i is None:
-            self.steps_label.setText("Pick an introduction to see its steps.")
+            self.steps_label.setText(
+                "Pick an introduction to see its steps."
+                if self.model.rowCount()
+                else "No introductions yet: “Ask for an introduction…” to reach someone through a person who knows"
+                " them, or “Introduce two people…” who should meet."
+            )
             self.message_edit.clear()
             self.message_combo.blockSignals(False)
             return

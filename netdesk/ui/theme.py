@@ -11,8 +11,16 @@ icon by its cache key, so no widget has to register for theme changes.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QListWidget,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
 
 from netdesk import resources
 from netdesk.settings import ThemeChoice
@@ -117,6 +125,53 @@ def refresh_action_icons(dark: bool) -> int:
     return swapped
 
 
+INDICATORS = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
+class LegibleIndicators(QProxyStyle):
+    """The platform's style, with check boxes and radio buttons that can be seen on a dark palette.
+
+    Fusion outlines an indicator in the window colour made darker, which on a dark Base is next to invisible (the
+    goals check list in the detail pane was a column of black squares) and on a light one is 1.9:1: each indicator
+    gets an outline halfway between text and Base, at least 3:1 against either (WCAG's bar for controls).
+    """
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in INDICATORS:
+            return
+        painter.save()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(indicator_outline(option.palette))
+        box = option.rect.adjusted(0, 0, -1, -1)
+        if element is QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.drawEllipse(box)
+        else:
+            painter.drawRect(box)  # whole pixels: an anti-aliased 1 px line is two pale ones
+        painter.restore()
+
+
+def indicator_outline(palette: QPalette) -> QColor:
+    return _mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.6)
+
+
+def install_legible_style(app: QApplication) -> None:
+    """Wrap the application's style once in LegibleIndicators."""
+    if not isinstance(app.style(), LegibleIndicators):
+        app.setStyle(LegibleIndicators(app.style().name()))
+
+
 class ThemeController(QObject):
     """Applies a ThemeChoice to the application and keeps icons in step with the system scheme."""
 
@@ -127,6 +182,7 @@ class ThemeController(QObject):
         self.dark = False
         self._applying = False
         app.styleHints().colorSchemeChanged.connect(lambda _scheme: self._system_changed())
+        install_legible_style(app)
         self.apply(choice)
 
     def apply(self, choice: ThemeChoice) -> None:

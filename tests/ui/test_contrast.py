@@ -129,3 +129,45 @@ def _on_chip(colour: str, html: str) -> bool:
         if text.lower() == colour.lower():
             return contrast(QColor(text), QColor(background)) >= 4.5
     return False
+
+
+@pytest.mark.parametrize("theme", [ThemeChoice.LIGHT, ThemeChoice.DARK])
+def test_check_boxes_can_be_seen_in_both_themes(qtbot, theme: ThemeChoice) -> None:  # type: ignore[no-untyped-def]
+    """An unticked box in a check list (the goals in the detail pane) and a check box: measured on the rendered
+    pixels, the box's outline stands out from the background by at least 3:1 (WCAG's bar for controls)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout
+
+    apply_theme(theme)
+    try:
+        root = QWidget()
+        qtbot.addWidget(root)
+        goals = QListWidget()
+        item = QListWidgetItem("Better known")
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        goals.addItem(item)
+        box = QCheckBox("Open favour")
+        layout = QVBoxLayout(root)
+        layout.addWidget(goals)
+        layout.addWidget(box)
+        root.resize(300, 200)
+        root.show()
+        QApplication.processEvents()
+        list_image = goals.viewport().grab().toImage()
+        row = goals.visualItemRect(item)
+        box_image = box.grab().toImage()
+        base, window = goals.palette().color(QPalette.ColorRole.Base), box.palette().color(QPalette.ColorRole.Window)
+        for image, area, background in (
+            (list_image, row.adjusted(0, 0, -(row.width() - 24), 0), base),  # the box at the row's left
+            (box_image, box.rect().adjusted(0, 0, -(box.width() - 20), 0), window),
+        ):
+            best = max(
+                contrast(image.pixelColor(x, y), background)
+                for x in range(area.left(), area.right())
+                for y in range(area.top(), area.bottom())
+            )
+            assert best >= 3.0, (theme, best)
+    finally:
+        apply_theme(ThemeChoice.SYSTEM)
+        QApplication.processEvents()

@@ -171,3 +171,33 @@ def test_check_boxes_can_be_seen_in_both_themes(qtbot, theme: ThemeChoice) -> No
     finally:
         apply_theme(ThemeChoice.SYSTEM)
         QApplication.processEvents()
+
+
+@pytest.mark.parametrize("theme", [ThemeChoice.LIGHT, ThemeChoice.DARK])
+def test_every_action_icon_can_be_seen_in_both_themes(qtbot, theme: ThemeChoice) -> None:  # type: ignore[no-untyped-def]
+    """Each toolbar and row icon, in the variant the theme uses, drawn on the theme's window and base colours: its
+    strokes (the darkest or lightest drawn pixel) stand out by at least 3:1."""
+    from netdesk import resources
+    from netdesk.ui import icons
+
+    apply_theme(theme)
+    try:
+        palette = QGuiApplication.palette()
+        dark = theme is ThemeChoice.DARK
+        names = resources.available_action_icons(dark)
+        assert len(names) > 20 and names == resources.available_action_icons(not dark)  # every icon has both
+        for name in names:
+            image = icons._action_icon(name, dark).pixmap(24, 24).toImage()
+            strokes = [
+                image.pixelColor(x, y)
+                for x in range(image.width())
+                for y in range(image.height())
+                if image.pixelColor(x, y).alpha() > 200
+            ]
+            assert strokes, name
+            for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+                best = max(contrast(colour, palette.color(role)) for colour in strokes)
+                assert best >= 3.0, (theme, name, role, best)
+    finally:
+        apply_theme(ThemeChoice.SYSTEM)
+        QApplication.processEvents()

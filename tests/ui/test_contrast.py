@@ -79,6 +79,13 @@ def test_every_page_is_legible_in_both_themes(  # type: ignore[no-untyped-def]
             checked += check_widgets(window.detail, theme, tab)
         window.detail.show_tab("Overview")
         assert checked > 50  # the walk really saw the pages' labels and buttons
+        dashboard = window.navigation.view(View.DASHBOARD)
+        for plot in (dashboard.plot, dashboard.reply_plot):  # type: ignore[attr-defined]
+            background = plot.backgroundBrush().color()
+            assert background == palette.color(QPalette.ColorRole.Base), theme  # a white chart in the dark theme
+            for side in ("left", "bottom"):  # the axes' month names and counts
+                ratio = contrast(plot.getAxis(side).textPen().color(), background)
+                assert ratio >= 4.5, (theme, plot.objectName(), side, ratio)
         # The detail pane's own HTML colours, against the browser's background.
         html = window.detail.browser.toHtml()
         base = window.detail.browser.palette().color(QPalette.ColorRole.Base)

@@ -101,7 +101,8 @@ def hostile_network(db: NetDesk) -> int:
     db.contributions.save(talk)
     db.offers.set_for(cid, offers=[f"design {BOLD}"], needs=[f"help {IMG}"])
     db.offers.set_for(friend, offers=[f"help {LINK}"])
-    db.introductions.propose(cid, friend, reason=PAYLOAD)
+    intro = db.introductions.propose(cid, friend, reason=PAYLOAD).value
+    db.introductions.opted_in(intro.id, "a")  # a step that names her
     for kind in (InteractionKind.FAVOUR_GIVEN, InteractionKind.MEETING):
         db.timeline.log(
             InteractionDTO(
@@ -147,6 +148,13 @@ def test_nothing_a_user_or_an_import_wrote_renders_as_markup(  # type: ignore[no
         page = window.navigation.current_page()
         if view is View.INTRODUCTIONS:
             page.set_target(cid)  # type: ignore[attr-defined]
+        if view is View.INTRO_STEPS:  # the introduction's steps name both people
+            page.select(page.model.item(0).id)  # type: ignore[attr-defined]
+            assert "Eve" in page.steps_label.text()  # type: ignore[attr-defined]
+        if view is View.OFFERS:  # a search echoes the term typed
+            page.help_edit.setText(f"help {BOLD}")  # type: ignore[attr-defined]
+            page.help_edit.returnPressed.emit()  # type: ignore[attr-defined]
+            assert "bold" in page.help_status.text()  # type: ignore[attr-defined]
         qtbot.wait(20)
         assert problems(page) == [], view
     assert problems(window) == []

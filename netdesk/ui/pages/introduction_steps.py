@@ -32,6 +32,7 @@ from netdesk.ui.ops import write_directly
 from netdesk.ui.page_actions import PageActions
 from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, Write, combo, hbox, named, vbox
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.safe_text import plain_label
 from netdesk.ui.widgets.person_field import PersonField
 
 
@@ -168,7 +169,8 @@ class IntroductionStepsPage(PracticePage):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
 
-        self.steps_label = named(QLabel("Pick an introduction to see its steps."), "introSteps")
+        # The steps name people (imported names): plain text.
+        self.steps_label = named(plain_label("Pick an introduction to see its steps."), "introSteps")
         self.steps_label.setWordWrap(True)
         self.agreed_button = named(QPushButton("They agreed"), "introAgreed")
         self.opt_a_button = named(QPushButton("Opted in"), "introOptA")

@@ -30,6 +30,7 @@ from netdesk.ui.import_dialog import (
     importable,
 )
 from netdesk.ui.preferences import load_preferences
+from netdesk.ui.safe_text import plain_message
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -136,7 +137,7 @@ class TransferController(QObject):
             QMessageBox.Icon.Warning, "Import failed", message, QMessageBox.StandardButton.Ok, self.host.window()
         )
         box.setObjectName("importFailedBox")
-        self.host.show_dialog(box)
+        self.host.show_dialog(plain_message(box))  # the message may quote the file
 
     # --- exporting ----------------------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 """Screenshots of every page in both themes at 1024x700 and 1600x1000 (``make screenshots``), for the README.
 
 Runs the real window over the demo network in a throw-away database, offscreen, and writes
-docs/screenshots/<page>-<theme>-<width>x<height>.png. Usage: python tests/screenshots.py [OUTPUT_FOLDER]
+docs/screenshots/<page>-<theme>-<width>x<height>.png; then the welcome page of an empty database
+(welcome-<theme>-<width>x<height>.png). Usage: python tests/screenshots.py [OUTPUT_FOLDER]
+
+Git keeps only the few the README shows (see .gitignore); the others are written for looking at.
 """
 
 from __future__ import annotations
@@ -81,8 +84,31 @@ def main(out: Path) -> int:
     window.ops.close_writes()
     window.tasks.close()
     nd.close()
+    written += first_run(app, work, out)
     print(f"{written} screenshots in {out}")
     return 0
+
+
+def first_run(app: QApplication, work: Path, out: Path) -> int:
+    """The welcome page, as an empty database shows it, in both themes and sizes."""
+    nd = open_netdesk(work / "empty.sqlite3")
+    window = MainWindow(nd, QSettings(str(work / "empty.ini"), QSettings.Format.IniFormat))
+    window.show()
+    while not window.loaded or window.tasks.pending:
+        settle(app, 1)
+    written = 0
+    for theme, choice in THEMES.items():
+        apply_theme(choice)
+        for width, height in SIZES:
+            window.resize(width, height)
+            window.navigation.show_view(View.CONTACTS, remember=False)
+            settle(app)
+            window.grab().save(str(out / f"welcome-{theme}-{width}x{height}.png"))
+            written += 1
+    window.ops.close_writes()
+    window.tasks.close()
+    nd.close()
+    return written
 
 
 if __name__ == "__main__":

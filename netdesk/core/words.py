@@ -21,5 +21,17 @@ def month_label(key: str) -> str:
 
 
 def count_step(largest: float, ticks: int = 5) -> int:
-    """A whole-number tick step for an axis of counts up to ``largest`` (never half an interaction)."""
-    return max(1, -(-int(largest) // ticks))
+    """A whole-number tick step for an axis of counts up to ``largest`` (never half an interaction), and a round
+    one (1, 2, 5, 10, 20, 50 …): an axis reading 0, 11, 22, 33, 44 is hard to read off."""
+    wanted = max(1, -(-int(largest) // ticks))
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if step >= wanted:
+                return step
+        scale *= 10
+
+
+def with_article(noun: str) -> str:
+    """ "a post", "an answer", "an open-source contribution" (by the first letter: NetDesk's own nouns only)."""
+    return f"{'an' if noun[:1].lower() in 'aeio' else 'a'} {noun}"

@@ -27,6 +27,7 @@ from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.normalize import fold
 from netdesk.core.practices import ContributionKind, GoalMetric, Progress
+from netdesk.core.words import plural
 from netdesk.db import repository as repo
 from netdesk.db.tables import CommunityRow, Goal, GoalCommunity, GoalContact, GoalTarget
 
@@ -57,9 +58,33 @@ class GoalProgress:
     def summary(self) -> str:
         if self.target is None or self.progress is None:
             return "No target"
-        p = self.progress
-        state = "reached" if p.reached else f"{p.days_left} days left"
-        return f"{p.done} of {p.target} {self.target.metric.noun} · {state}"
+        return progress_sentence(self.target.metric, self.progress)
+
+
+def progress_sentence(metric: GoalMetric, p: Progress) -> str:
+    """A goal's progress as a sentence: "Met 3 of 5 people, 30 days left", "Met 8 people — target of 5 reached"
+    (not "8 of 5 people met · reached"), "1 introduction — target of 1 reached"."""
+    if p.reached:
+        return f"{_counted(metric, p.done, p.done)} — target of {p.target:,} reached"
+    left = "time is up" if p.days_left == 0 else f"{plural(p.days_left, 'day')} left"
+    return f"{_counted(metric, p.done, p.target, of=p.target)}, {left}"
+
+
+def _counted(metric: GoalMetric, done: int, number: int, of: int | None = None) -> str:
+    """ "Met 3 of 5 people", "1 of 2 contributions": the noun agrees with ``number``."""
+    amount = f"{done:,} of {of:,}" if of is not None else f"{done:,}"
+    one, many = _METRIC_WORDS[metric]
+    noun = one if number == 1 else many
+    return f"Met {amount} {noun}" if metric is GoalMetric.PEOPLE_MET else f"{amount} {noun}"
+
+
+_METRIC_WORDS = {
+    GoalMetric.PEOPLE_MET: ("person", "people"),
+    GoalMetric.NEW_PEOPLE: ("new person", "new people"),
+    GoalMetric.INTERACTIONS: ("interaction", "interactions"),
+    GoalMetric.INTRODUCTIONS: ("introduction", "introductions"),
+    GoalMetric.CONTRIBUTIONS: ("contribution", "contributions"),
+}
 
 
 def _metric(value: GoalMetric | str) -> GoalMetric:

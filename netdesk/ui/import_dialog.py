@@ -34,10 +34,11 @@ from netdesk.ui.safe_text import plain_tooltip
 
 # What a drop or the file dialog may hand to the importer; folders (vdir, LinkedIn export) are accepted too.
 IMPORTABLE_SUFFIXES = frozenset({".vcf", ".vcard", ".zip", ".csv"})
+LINKEDIN_FILTER = "LinkedIn data export (*.zip *.csv)"
 IMPORT_FILTERS = (
     "Contacts (*.vcf *.vcard *.zip *.csv)",
     "vCard files (*.vcf *.vcard)",
-    "LinkedIn data export (*.zip *.csv)",
+    LINKEDIN_FILTER,
     "Contact CSV (*.csv)",
     "All files (*)",
 )

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.database = database = DatabaseController(self, contacts, transfer, self.sync_ui, self)
         contacts.synced_text = self.sync_ui.synced_with_text
         contacts.welcome.import_requested.connect(lambda: transfer.choose_import_files())
+        contacts.welcome.linkedin_requested.connect(lambda: transfer.choose_linkedin_export())
         contacts.welcome.add_requested.connect(lambda: edits.new_contact())
         contacts.welcome.demo_requested.connect(lambda: database.open_demo())
         contacts.selection_changed.connect(self.sync_actions)

@@ -60,3 +60,12 @@ def ask(parent: QWidget, text: str, title: str = "NetDesk") -> bool:
     )
     box.setTextFormat(Qt.TextFormat.PlainText)
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def plain_message(box: QMessageBox) -> QMessageBox:
+    """``box`` with its text and informative text (paths, imported values, error messages quoting them) shown as
+    plain text: call it after setting both."""
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    for label in box.findChildren(QLabel):
+        label.setTextFormat(Qt.TextFormat.PlainText)
+    return box

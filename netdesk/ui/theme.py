@@ -11,8 +11,16 @@ icon by its cache key, so no widget has to register for theme changes.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QWidget
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QListWidget,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
 
 from netdesk import resources
 from netdesk.settings import ThemeChoice
@@ -47,6 +55,7 @@ def dark_palette() -> QPalette:
         (QPalette.ColorRole.ButtonText, text),
         (QPalette.ColorRole.BrightText, QColor(255, 80, 80)),
         (QPalette.ColorRole.Link, QColor(110, 170, 255)),
+        (QPalette.ColorRole.LinkVisited, QColor(190, 150, 255)),
         (QPalette.ColorRole.Highlight, QColor(60, 110, 200)),
         (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
         (QPalette.ColorRole.PlaceholderText, QColor(150, 150, 150)),
@@ -63,6 +72,9 @@ def light_palette() -> QPalette:
     # The style's selection blue under white text is 3.7:1; a deeper blue reaches WCAG AA (4.5:1).
     palette.setColor(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight, QColor(38, 110, 170))
     palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight, QColor(38, 110, 170))
+    # Placeholder hints ("Search contacts (Ctrl+F)") are half-transparent black by default: 3.9:1 on white.
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor(110, 110, 110))
+    palette.setColor(QPalette.ColorRole.LinkVisited, QColor(110, 40, 140))  # the style's is 3.1:1 on white
     return palette
 
 
@@ -113,6 +125,53 @@ def refresh_action_icons(dark: bool) -> int:
     return swapped
 
 
+INDICATORS = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
+class LegibleIndicators(QProxyStyle):
+    """The platform's style, with check boxes and radio buttons that can be seen on a dark palette.
+
+    Fusion outlines an indicator in the window colour made darker, which on a dark Base is next to invisible (the
+    goals check list in the detail pane was a column of black squares) and on a light one is 1.9:1: each indicator
+    gets an outline halfway between text and Base, at least 3:1 against either (WCAG's bar for controls).
+    """
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in INDICATORS:
+            return
+        painter.save()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(indicator_outline(option.palette))
+        box = option.rect.adjusted(0, 0, -1, -1)
+        if element is QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.drawEllipse(box)
+        else:
+            painter.drawRect(box)  # whole pixels: an anti-aliased 1 px line is two pale ones
+        painter.restore()
+
+
+def indicator_outline(palette: QPalette) -> QColor:
+    return _mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.6)
+
+
+def install_legible_style(app: QApplication) -> None:
+    """Wrap the application's style once in LegibleIndicators."""
+    if not isinstance(app.style(), LegibleIndicators):
+        app.setStyle(LegibleIndicators(app.style().name()))
+
+
 class ThemeController(QObject):
     """Applies a ThemeChoice to the application and keeps icons in step with the system scheme."""
 
@@ -123,6 +182,7 @@ class ThemeController(QObject):
         self.dark = False
         self._applying = False
         app.styleHints().colorSchemeChanged.connect(lambda _scheme: self._system_changed())
+        install_legible_style(app)
         self.apply(choice)
 
     def apply(self, choice: ThemeChoice) -> None:
@@ -180,7 +240,10 @@ def luminance(color: QColor) -> float:
 
 
 def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two colours (1 to 21; body text needs 4.5)."""
+    """WCAG contrast ratio of text colour ``a`` on background ``b`` (1 to 21; body text needs 4.5). A translucent
+    text colour (Qt's default placeholder is half-transparent text) counts as drawn over the background."""
+    if a.alpha() < 255:
+        a = _mix(a, b, a.alphaF())
     la, lb = sorted((luminance(a), luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
 

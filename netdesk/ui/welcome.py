@@ -1,8 +1,8 @@
 """First run: what an empty database shows instead of an empty list.
 
-Three ways in: import a file (a vCard from a phone or Google/Apple/Outlook, or LinkedIn's data export, with the
-steps to request that export), add a contact by hand, or open the demo network to look around first. The window
-wires the buttons to its import, new-contact and demo actions; this page only says what to do.
+Three ways in: import a file (a vCard from a phone or Google/Apple/Outlook; LinkedIn's data export has a button of
+its own, with the steps to request that export), add a contact by hand, or open the demo network to look around
+first. The window wires the buttons to its import, new-contact and demo actions; this page only says what to do.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ LINKEDIN_STEPS = (
 
 class WelcomePage(QWidget):
     import_requested = Signal()
+    linkedin_requested = Signal()  # the same import, its file dialog showing LinkedIn's ZIP first
     add_requested = Signal()
     demo_requested = Signal()
 
@@ -43,9 +44,11 @@ class WelcomePage(QWidget):
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.import_requested)
         import_text = QLabel(
-            "A vCard file (.vcf) from your phone, Google, Apple or Outlook, a folder of them, a contacts CSV, "
-            "or LinkedIn’s data export (the ZIP)."
+            "A vCard file (.vcf) from your phone, Google, Apple or Outlook, a folder of them, or a contacts CSV."
         )
+        self.linkedin_button = QPushButton("Import your LinkedIn export…")
+        self.linkedin_button.setObjectName("welcomeLinkedIn")
+        self.linkedin_button.clicked.connect(self.linkedin_requested)
         linkedin = QLabel(LINKEDIN_STEPS)
         linkedin.setObjectName("welcomeLinkedInSteps")
         self.add_button = QPushButton("Add a contact…")
@@ -67,7 +70,8 @@ class WelcomePage(QWidget):
         layout.addWidget(title)
         layout.addWidget(intro)
         for button, *texts in (
-            (self.import_button, import_text, linkedin),
+            (self.import_button, import_text),
+            (self.linkedin_button, linkedin),
             (self.add_button, add_text),
             (self.demo_button, demo_text),
         ):

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from netdesk.core.model import ContactDTO
 from netdesk.services import NetDesk, open_netdesk
@@ -156,7 +156,7 @@ def test_a_database_from_a_newer_netdesk_is_refused_with_a_message(  # type: ign
     with sqlite3.connect(newer) as conn:
         conn.execute("UPDATE alembic_version SET version_num = 'f00dfeedbeef'")
     conn.close()
-    not_a_database = tmp_path / "notes.sqlite3"
+    not_a_database = tmp_path / "<b>notes.sqlite3"  # a file name is user text too
     not_a_database.write_text("just some text, not SQLite\n" * 100)
 
     for target, expected in ((newer, "newer version of NetDesk"), (not_a_database, "not a NetDesk database")):
@@ -165,6 +165,7 @@ def test_a_database_from_a_newer_netdesk_is_refused_with_a_message(  # type: ign
         box = window.current_dialog
         assert isinstance(box, QMessageBox) and box.objectName() == "openDatabaseFailedBox"
         assert expected in box.informativeText()
+        assert all(label.textFormat() == Qt.TextFormat.PlainText for label in box.findChildren(QLabel) if label.text())
         box.accept()
         qtbot.waitUntil(lambda: window.current_dialog is None)
         assert window.nd is db and window.model.total == 6  # still on the database it had

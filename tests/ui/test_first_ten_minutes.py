@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 from window_helpers import settle
 
 from netdesk.core.model import InteractionKind
@@ -54,10 +54,18 @@ def test_first_ten_minutes_then_undo_and_redo_everything(  # type: ignore[no-unt
     qtbot, make_window: Callable[..., MainWindow], db: NetDesk, tmp_path: Path
 ) -> None:
     window = make_window(view=None)
-    assert window.welcome.isVisible()
+    assert window.welcome.isVisible() and not window.table.isVisible()
+    assert window.welcome.import_button.isDefault()  # Enter imports
 
-    # 1. Import the LinkedIn export.
-    window.import_files([linkedin_export(tmp_path)])
+    # 1. Import the LinkedIn export: the welcome's LinkedIn button, then the ZIP in the file dialog.
+    export = linkedin_export(tmp_path)
+    window.welcome.linkedin_button.click()
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, QFileDialog))
+    chooser = window.current_dialog
+    assert isinstance(chooser, QFileDialog) and chooser.selectedNameFilter().startswith("LinkedIn data export")
+    chooser.setDirectory(str(export.parent))
+    chooser.selectFile(export.name)
+    chooser.accept()
     qtbot.waitUntil(lambda: isinstance(window.current_dialog, ImportReportDialog), timeout=20000)
     report = window.current_dialog
     assert isinstance(report, ImportReportDialog) and "2 created" in report.report.summary()
@@ -84,6 +92,9 @@ def test_first_ten_minutes_then_undo_and_redo_everything(  # type: ignore[no-unt
     assert [i.summary for i in db.timeline.for_contact(nia) if i.kind is InteractionKind.MESSAGE] == [
         "Congratulated her on the new role"
     ]
+    # She has her note: the Due list lets her go and says the day's work is done.
+    qtbot.waitUntil(lambda: not any("Nia Okoye" in t for t in due_titles(window)), timeout=10000)
+    assert due.summary_label.text().startswith("Nothing due")  # type: ignore[attr-defined]
 
     # 4. Set a rhythm for her, from her detail pane.
     window.navigation.open_contact(nia)
@@ -123,22 +134,33 @@ def test_first_ten_minutes_then_undo_and_redo_everything(  # type: ignore[no-unt
     window.navigation.show_view(View.DUE)
     qtbot.waitUntil(lambda: any("Nia Okoye" in t for t in due_titles(window)), timeout=10000)
 
-    # Redo them all: the log, the rhythm and the favour come back.
-    for label in ("log with Nia Okoye", "rhythm for Nia Okoye", "favour with Nia Okoye"):
-        assert window.redo_action.text() == f"&Redo {label}"
-        window.redo_action.trigger()
-        settle(qtbot, window)
-        assert window.statusBar().currentMessage() == f"Redone: {label}"
-    assert not window.redo_action.isEnabled()
+    # Redo them all, watching her details: the log, the rhythm and the favour come back one by one.
     window.navigation.open_contact(nia)
     qtbot.waitUntil(lambda: window.selected_id() == nia)
-    shown = window.detail.text()
-    assert "Introduce her to a recruiter" in shown and "Congratulated her on the new role" in shown
-    assert "every 30 days" in panel.cadence_label.text()
+    assert "Congratulated her" not in window.detail.text() and "every 30 days" not in panel.cadence_label.text()
+    redone = {
+        "log with Nia Okoye": lambda: "Congratulated her on the new role" in window.detail.text(),
+        "rhythm for Nia Okoye": lambda: "every 30 days" in panel.cadence_label.text(),
+        "favour with Nia Okoye": lambda: "Introduce her to a recruiter" in window.detail.text(),
+    }
+    for label, shown in redone.items():
+        assert window.redo_action.text() == f"&Redo {label}" and not shown()
+        window.redo_action.trigger()
+        qtbot.waitUntil(shown, timeout=10000)
+        settle(qtbot, window)
+        assert window.statusBar().currentMessage() == f"Redone: {label}"
+    assert not window.redo_action.isEnabled() and window.undo_action.text() == "&Undo favour with Nia Okoye"
+    assert all(shown() for shown in redone.values())
+    # On Due her note is done again; what is left is the favour she was promised.
+    window.navigation.show_view(View.DUE)
+    promised = ["You promised Nia Okoye: Introduce her to a recruiter"]
+    qtbot.waitUntil(lambda: due_titles(window) == promised, timeout=10000)
 
     # And the import itself undoes: the welcome is back.
+    window.navigation.show_view(View.CONTACTS)
     for _ in range(4):  # pressed in a row: the undos queue up, newest first
         window.undo_action.trigger()
     qtbot.waitUntil(lambda: window.welcome.isVisible(), timeout=10000)
+    assert window.model.total == 0 and window.redo_action.text() == "&Redo import"
     assert db.contacts.count() == 0 and not window.undo_action.isEnabled()
     assert [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()] == []

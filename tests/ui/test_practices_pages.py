@@ -192,6 +192,11 @@ def test_log_a_talk_with_no_contact_linked_to_a_community_and_a_goal(qtbot, db: 
     row = [page.model.data(page.model.index(0, c)) for c in range(5)]
     assert row == [date.today().isoformat(), "talk", "Async Rust in production", "Rust Oslo", "Two talks this year"]
     assert page.summary_label.text().startswith("This month: 1")
+    assert page.rhythms_label.text().startswith("No rhythm yet: pick a kind")
+    db.contributions.set_rhythm("answer", 7)
+    db.contributions.set_rhythm("post", 1)
+    page.refresh()
+    assert page.rhythms_label.text() == "Your rhythms: an answer every 7 days, a post every day"
 
     goals = GoalsView(db)
     qtbot.addWidget(goals)
@@ -306,7 +311,7 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
     assert dashboard.practices.contributions_label.text().startswith("Contributions per month (1 in 12 months)")
     assert "/" not in dashboard.practices.contributions_label.text()  # month names: "Jan ’26: 0", not "26/01 0"
     assert any(f"{m} ’" in dashboard.practices.contributions_label.text() for m in ("Jan", "Jun", "Dec"))
-    assert dashboard.practices.goals_label.text() == "No goal has a target yet."
+    assert dashboard.practices.goals_label.text().startswith("No goal has a target yet: give one a target")
     db.goal_targets.create(
         "Posts",
         GoalMetric.CONTRIBUTIONS,
@@ -316,7 +321,7 @@ def test_due_list_and_dashboard_show_the_practices(qtbot, db: NetDesk) -> None: 
         date.today() - timedelta(days=30),
     )
     dashboard.refresh()
-    assert dashboard.practices.goals_label.text() == "Goals: Posts: 1 of 4 contributions · 30 days left"
+    assert dashboard.practices.goals_label.text() == "Goals — Posts: 1 of 4 contributions, 30 days left."
 
 
 def test_an_interaction_logged_on_a_community_page_belongs_to_it(qtbot, db: NetDesk) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import Qt as GuiQt
@@ -18,7 +18,10 @@ from netdesk.core.model import (
     InteractionKind,
     Participant,
 )
+from netdesk.core.practices import ContributionKind
 from netdesk.services import NetDesk
+from netdesk.services.communities import CommunityDTO
+from netdesk.services.contributions import ContributionDTO
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.navigation import View
 from netdesk.ui.safe_text import safe_link, web_address
@@ -88,6 +91,18 @@ def hostile_network(db: NetDesk) -> int:
     db.networking.set_tag_cadence(f"tag{BOLD}", 14)
     goal = db.networking.create_goal(f"Goal {IMG}").value
     db.networking.link_contact(goal.id, cid)
+    # With a target, the goal's name is on the Dashboard and the Goals page too; focus is typed text as well.
+    db.goal_targets.set_target(goal.id, "interactions", 3, date.today() + timedelta(days=30), focus=BOLD)
+    # The practices pages: a community, a contribution, offers and needs, an introduction, all named with markup.
+    community = db.communities.save(CommunityDTO(f"Guild {IMG}", role=BOLD, rhythm_what=LINK, notes=PAYLOAD)).value
+    assert community.id is not None
+    db.communities.link_person(community.id, cid)
+    talk = ContributionDTO(ContributionKind.TALK, f"Talk {IMG}", date.today(), community_id=community.id)
+    db.contributions.save(talk)
+    db.offers.set_for(cid, offers=[f"design {BOLD}"], needs=[f"help {IMG}"])
+    db.offers.set_for(friend, offers=[f"help {LINK}"])
+    intro = db.introductions.propose(cid, friend, reason=PAYLOAD).value
+    db.introductions.opted_in(intro.id, "a")  # a step that names her
     for kind in (InteractionKind.FAVOUR_GIVEN, InteractionKind.MEETING):
         db.timeline.log(
             InteractionDTO(
@@ -133,6 +148,13 @@ def test_nothing_a_user_or_an_import_wrote_renders_as_markup(  # type: ignore[no
         page = window.navigation.current_page()
         if view is View.INTRODUCTIONS:
             page.set_target(cid)  # type: ignore[attr-defined]
+        if view is View.INTRO_STEPS:  # the introduction's steps name both people
+            page.select(page.model.item(0).id)  # type: ignore[attr-defined]
+            assert "Eve" in page.steps_label.text()  # type: ignore[attr-defined]
+        if view is View.OFFERS:  # a search echoes the term typed
+            page.help_edit.setText(f"help {BOLD}")  # type: ignore[attr-defined]
+            page.help_edit.returnPressed.emit()  # type: ignore[attr-defined]
+            assert "bold" in page.help_status.text()  # type: ignore[attr-defined]
         qtbot.wait(20)
         assert problems(page) == [], view
     assert problems(window) == []

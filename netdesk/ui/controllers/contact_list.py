@@ -99,6 +99,10 @@ class ContactListController(QObject):
         self.tag_list = QListWidget()
         self.tag_list.setObjectName("tagList")
         self.tag_list.setMinimumWidth(140)
+        # A long tag is shortened in the middle, keeping its count, rather than scrolling the rail sideways (at
+        # 1024 px "former colleague  (44)" put a horizontal scroll bar under the list); the tooltip says it whole.
+        self.tag_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tag_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tag_list.currentItemChanged.connect(self._tag_selected)
 
         self.model = ContactTableModel(self)
@@ -398,6 +402,7 @@ class ContactListController(QObject):
         empty = self.loaded and self.model.total == 0
         self.welcome.setVisible(empty)
         self.table.setVisible(not empty)
+        self.detail.setVisible(not empty)  # nobody to show: the welcome gets the room ("Select a contact" helps no one)
 
     def current_filter(self) -> tuple[str, str | None]:
         """The search text and tag the list is filtered by (empty and None when it shows everyone)."""

@@ -26,6 +26,7 @@ from netdesk.ui.controllers.transfer import TransferController
 from netdesk.ui.icons import action_icon
 from netdesk.ui.ops import failure_text, show_error
 from netdesk.ui.preferences import PreferencesDialog, apply_preferences, load_preferences, save_preferences
+from netdesk.ui.safe_text import plain_message
 from netdesk.ui.single_instance import forward_to_running_instance
 from netdesk.ui.sync_ui import SyncController, add_accounts_button
 from netdesk.ui.workers import TaskRunner
@@ -123,7 +124,7 @@ class DatabaseController(QObject):
             )
             box.setObjectName("openDatabaseFailedBox")
             box.setInformativeText(problem)
-            self.host.show_dialog(box)
+            self.host.show_dialog(plain_message(box))  # a file name can hold anything
             return False
         self._switch_to(nd)
         return True

@@ -21,8 +21,16 @@ from netdesk.ui.controllers.contact_list import ContactListController
 from netdesk.ui.controllers.host import Host
 from netdesk.ui.export_dialog import ExportDialog, ExportRequest, ExportScope, export_target_dialog
 from netdesk.ui.icons import action_icon
-from netdesk.ui.import_dialog import ImportJob, ImportProgressDialog, ImportReportDialog, import_file_dialog, importable
+from netdesk.ui.import_dialog import (
+    LINKEDIN_FILTER,
+    ImportJob,
+    ImportProgressDialog,
+    ImportReportDialog,
+    import_file_dialog,
+    importable,
+)
 from netdesk.ui.preferences import load_preferences
+from netdesk.ui.safe_text import plain_message
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -67,10 +75,16 @@ class TransferController(QObject):
 
     # --- importing ----------------------------------------------------------------------------------------
 
-    def choose_import_files(self) -> None:
+    def choose_import_files(self, name_filter: str = "") -> None:
+        """The import's file dialog; ``name_filter`` (one of IMPORT_FILTERS) picks which files it shows first."""
         dialog = import_file_dialog(self.host.window())
+        if name_filter:
+            dialog.selectNameFilter(name_filter)
         dialog.filesSelected.connect(lambda files: self.import_files([Path(f) for f in files]))
         self.host.show_dialog(dialog)
+
+    def choose_linkedin_export(self) -> None:
+        self.choose_import_files(LINKEDIN_FILTER)
 
     def choose_import_folder(self) -> None:
         dialog = import_file_dialog(self.host.window(), folder=True)
@@ -123,7 +137,7 @@ class TransferController(QObject):
             QMessageBox.Icon.Warning, "Import failed", message, QMessageBox.StandardButton.Ok, self.host.window()
         )
         box.setObjectName("importFailedBox")
-        self.host.show_dialog(box)
+        self.host.show_dialog(plain_message(box))  # the message may quote the file
 
     # --- exporting ----------------------------------------------------------------------------------------
 

@@ -90,6 +90,9 @@ class CommunitiesPage(PracticePage):
         placeholder = "Who did I meet at…? (type an event or community and press Enter)"
         self.met_edit = named(QLineEdit(), "metAtSearch", placeholder)
         self.community_list = named(QListWidget(), "communityList")
+        # Shortened in the middle (the count stays) rather than scrolled sideways at 1024 px, like the tag rail.
+        self.community_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.community_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.new_button = named(QPushButton("New…"), "communityNew")
         self.edit_button = named(QPushButton("Edit…"), "communityEdit")
         self.delete_button = named(QPushButton("Delete"), "communityDelete")
@@ -184,9 +187,9 @@ class CommunitiesPage(PracticePage):
             lines.append(c.link)
         if c.role:
             lines.append(f"Your role: {c.role}")
-        last = summary.last_activity.isoformat() if summary.last_activity else "none yet"
+        last = f"last on {summary.last_activity.isoformat()}" if summary.last_activity else "nothing logged here yet"
         window = f"in the last {c.rhythm_days} days" if c.rhythm_days else "in the last 30 days"
-        activity = f"Your activity: {summary.activity_in_rhythm} {window} · last {last}"
+        activity = f"Your activity: {summary.activity_in_rhythm} {window} · {last}"
         if c.rhythm:
             activity += f" · your rhythm: {c.rhythm}"
         lines.append(activity)

@@ -22,11 +22,16 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.changes import Written
 from netdesk.core.practices import ContributionKind
+from netdesk.core.words import plural, with_article
 from netdesk.services import NetDesk
 from netdesk.services.contributions import ContributionDTO
 from netdesk.ui.page_actions import PageActions
 from netdesk.ui.pages.base import FormDialog, PracticePage, combo, hbox, named, spin, vbox
 from netdesk.ui.row_list_model import RowListModel
+
+
+def every(days: int) -> str:
+    return "every day" if days == 1 else f"every {plural(days, 'day')}"
 
 
 class ContributionModel(RowListModel[ContributionDTO]):
@@ -139,10 +144,17 @@ class ContributionsPage(PracticePage):
         months = self._nd.contributions.per_month(12)
         this_month = date.today().strftime("%Y-%m")
         in_month = sum(m.count for m in months if m.month == this_month)
-        self.summary_label.setText(f"This month: {in_month} · last 12 months: {sum(m.count for m in months)}")
+        total = sum(m.count for m in months)
+        self.summary_label.setText(
+            f"This month: {in_month} · last 12 months: {total}"
+            if self.model.rowCount()
+            else "Nothing yet: “Log a contribution…” when you post, answer, write or speak, to become better known."
+        )
         rhythms = self._nd.contributions.rhythms()
-        text = ", ".join(f"a {k.noun} every {d} days" for k, d in rhythms.items())
-        self.rhythms_label.setText(f"Your rhythms: {text}" if text else "No rhythm set")
+        text = ", ".join(f"{with_article(k.noun)} {every(d)}" for k, d in rhythms.items())
+        self.rhythms_label.setText(
+            f"Your rhythms: {text}" if text else "No rhythm yet: pick a kind and how often, then Set rhythm"
+        )
         self._show_rhythm_of_kind()
         self.actions_changed.emit()
 

@@ -32,6 +32,7 @@ from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions
 from netdesk.ui.pages.base import FormDialog, FormProblem, PracticePage, combo, hbox, named, vbox
 from netdesk.ui.row_list_model import RowListModel
+from netdesk.ui.safe_text import plain_label
 from netdesk.ui.widgets.person_field import PersonField
 
 T = TypeVar("T")
@@ -165,7 +166,8 @@ class IntroductionStepsPage(PracticePage):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
 
-        self.steps_label = named(QLabel("Pick an introduction to see its steps."), "introSteps")
+        # The steps name people (imported names): plain text.
+        self.steps_label = named(plain_label("Pick an introduction to see its steps."), "introSteps")
         self.steps_label.setWordWrap(True)
         self.agreed_button = named(QPushButton("They agreed"), "introAgreed")
         self.opt_a_button = named(QPushButton("Opted in"), "introOptA")
@@ -247,7 +249,12 @@ class IntroductionStepsPage(PracticePage):
         self.message_combo.blockSignals(True)
         self.message_combo.clear()
         if i is None:
-            self.steps_label.setText("Pick an introduction to see its steps.")
+            self.steps_label.setText(
+                "Pick an introduction to see its steps."
+                if self.model.rowCount()
+                else "No introductions yet: “Ask for an introduction…” to reach someone through a person who knows"
+                " them, or “Introduce two people…” who should meet."
+            )
             self.message_edit.clear()
             self.message_combo.blockSignals(False)
             return

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -19,6 +18,7 @@ from netdesk.services import NetDesk
 from netdesk.services.offers import HelpMatch, HelpSuggestion
 from netdesk.ui.page_actions import PageActions
 from netdesk.ui.pages.base import PracticePage, hbox, named, vbox
+from netdesk.ui.safe_text import plain_label
 from netdesk.ui.widgets.person_field import PersonField
 
 
@@ -37,7 +37,7 @@ class OffersPage(PracticePage):
         self.help_edit = named(QLineEdit(), "helpWith", "Who could help with… (press Enter)")
         self.help_list = named(QListWidget(), "helpResults")
         self.help_list.setWordWrap(True)
-        self.help_status = named(QLabel(), "helpStatus")
+        self.help_status = named(plain_label(), "helpStatus")
         who = QGroupBox("Who could help?")
         vbox(self.help_edit, self.help_status, (self.help_list, 1), parent=who)
 
@@ -46,7 +46,7 @@ class OffersPage(PracticePage):
         self.help_them_list.setWordWrap(True)
         self.suggest_button = named(QPushButton("Suggest this introduction"), "suggestIntroduction")
         self.suggest_button.setEnabled(False)
-        self.suggest_status = named(QLabel(), "suggestStatus")
+        self.suggest_status = named(plain_label(), "suggestStatus")
         self.suggest_status.setWordWrap(True)
         whom = QGroupBox("Whom could I help?")
         vbox((self.help_them_list, 1), hbox((self.suggest_status, 1), self.suggest_button), parent=whom)

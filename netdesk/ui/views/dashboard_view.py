@@ -7,7 +7,8 @@ from datetime import date
 from html import escape
 
 import pyqtgraph as pg  # the only module that needs pyqtgraph
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from netdesk.core.errors import NetDeskError
@@ -16,9 +17,11 @@ from netdesk.core.words import count_step, month_label
 from netdesk.services import NetDesk
 from netdesk.services.followups import ReplyStats, WeekFigures, WeeklyReview
 from netdesk.services.networking import ReplyRate
+from netdesk.ui.theme import secondary_text
 from netdesk.ui.widgets.practices_summary import PracticesSummary
 
 MONTHS = 12
+EMPTY_LEGEND = "Nothing logged yet: press Ctrl+L to log a call, a meeting, a message or a favour, and it shows here."
 PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
     "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6",
@@ -68,8 +71,6 @@ class DashboardView(QWidget):
 
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("dashboardPlot")
-        self.plot.setBackground("w")
-        self.plot.setLabel("left", "Interactions")
         self.plot.showGrid(y=True, alpha=0.3)
         self.plot.setMouseEnabled(x=False, y=False)
         self.legend_label = QLabel()
@@ -78,8 +79,6 @@ class DashboardView(QWidget):
 
         self.reply_plot = pg.PlotWidget()
         self.reply_plot.setObjectName("dashboardReplyPlot")
-        self.reply_plot.setBackground("w")
-        self.reply_plot.setLabel("left", "Reply rate", units="%")
         self.reply_plot.setYRange(0, 100)
         self.reply_plot.setMouseEnabled(x=False, y=False)
         self.reply_plot.setMaximumHeight(180)
@@ -107,7 +106,26 @@ class DashboardView(QWidget):
 
         self.by_combo.currentIndexChanged.connect(self.refresh)
         self.layout_combo.currentIndexChanged.connect(self._draw_bars)
+        self._colour_plots()
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._colour_plots()  # the theme changed: the charts follow it
+        super().changeEvent(event)
+
+    def _colour_plots(self) -> None:
+        """The charts in the theme's colours: its base behind them, axes and their labels in legible text (pyqtgraph's
+        own grey axis text was 3:1 on white, and the charts stayed white in the dark theme)."""
+        palette = self.palette()
+        text = secondary_text(palette)
+        for plot, label, units in ((self.plot, "Interactions", None), (self.reply_plot, "Reply rate", "%")):
+            plot.setBackground(palette.color(QPalette.ColorRole.Base))
+            for side in ("left", "bottom"):
+                axis = plot.getAxis(side)
+                axis.setPen(pg.mkPen(text))
+                axis.setTextPen(pg.mkPen(text))
+            plot.setLabel("left", label, units=units, color=text.name())
 
     def refresh(self) -> None:
         by = str(self.by_combo.currentData())
@@ -157,7 +175,7 @@ class DashboardView(QWidget):
             self.plot.addItem(bar)
             self.bar_items.append(bar)
             legend.append(f'<span style="color:{colour}">■</span> {escape(key_label(by, key))} ({sum(values)})')
-        self.legend_label.setText("&nbsp;&nbsp; ".join(legend) if legend else "No interactions logged yet.")
+        self.legend_label.setText("&nbsp;&nbsp; ".join(legend) if legend else EMPTY_LEGEND)
         ticks = [(i, month_label(m)) for i, m in enumerate(self.months)]
         self.plot.getAxis("bottom").setTicks([ticks])
         tallest = max(base) if stacked else max((max(v) for v in self.series.values()), default=0)
@@ -176,7 +194,10 @@ class DashboardView(QWidget):
         stats = self.stats
         benchmark = f"benchmark {self.benchmark} %"
         if stats is None or not stats.new_connections:
-            self.reply_label.setText(f"No new connections in the last {MONTHS} months ({benchmark}).")
+            self.reply_label.setText(
+                f"No new connections in the last {MONTHS} months ({benchmark}): import your LinkedIn export"
+                " (File → Import) to see how many reply to a personal note."
+            )
         elif stats.reply_rate is None:
             self.reply_label.setText(
                 f"{stats.new_connections} new connections in {MONTHS} months, no personal note sent yet ({benchmark})."

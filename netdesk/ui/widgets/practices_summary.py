@@ -6,10 +6,11 @@ import calendar
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from netdesk.core import networking as rules
 from netdesk.services import NetDesk
+from netdesk.ui.safe_text import plain_label
 
 MONTHS = 12
 
@@ -21,10 +22,10 @@ class PracticesSummary(QWidget):
         self._nd = nd
         self._today = today
         self.per_month: dict[str, int] = {}
-        self.contributions_label = QLabel()
+        self.contributions_label = plain_label()
         self.contributions_label.setObjectName("dashboardContributions")
         self.contributions_label.setWordWrap(True)
-        self.goals_label = QLabel()
+        self.goals_label = plain_label()  # goal names are typed by the user: never markup
         self.goals_label.setObjectName("dashboardGoals")
         self.goals_label.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -45,5 +46,6 @@ class PracticesSummary(QWidget):
         shown = " · ".join(f"{calendar.month_abbr[int(m[5:7])]} ’{m[2:4]}: {n}" for m, n in counts.items())
         self.contributions_label.setText(f"Contributions per month ({total} in {MONTHS} months): {shown}")
         goals = [g for g in self._nd.goal_targets.progress(today) if g.target is not None]
-        lines = [f"{g.name}: {g.summary}" for g in goals]
-        self.goals_label.setText("Goals: " + "; ".join(lines) if lines else "No goal has a target yet.")
+        lines = [f"{g.name}: {g.summary}." for g in goals]
+        empty = "No goal has a target yet: give one a target (“2 talks by June”) on the Goals page."
+        self.goals_label.setText("Goals — " + " ".join(lines) if lines else empty)

@@ -70,5 +70,5 @@ def test_empty_dashboard(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped
     view = DashboardView(nd, today=lambda: date.today() - timedelta(days=3650))
     qtbot.addWidget(view)
     assert view.total_label.text() == "0 interactions in the last 12 months"
-    assert view.legend_label.text() == "No interactions logged yet." and view.bar_items == []
-    assert view.reply_label.text() == "No new connections in the last 12 months (benchmark 25 %)."
+    assert view.legend_label.text().startswith("Nothing logged yet: press Ctrl+L") and view.bar_items == []
+    assert view.reply_label.text().startswith("No new connections in the last 12 months (benchmark 25 %): import")

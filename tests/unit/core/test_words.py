@@ -20,4 +20,12 @@ def test_month_names_and_whole_number_steps_for_charts() -> None:
     from netdesk.core.words import count_step, month_label
 
     assert month_label("2026-01") == "Jan ’26" and month_label("2025-12") == "Dec ’25"
-    assert count_step(0) == 1 and count_step(3) == 1 and count_step(12) == 3 and count_step(100) == 20
+    assert count_step(0) == 1 and count_step(3) == 1 and count_step(12) == 5 and count_step(100) == 20
+    assert count_step(55) == 20 and count_step(9) == 2 and count_step(240) == 50 and count_step(1300) == 500
+
+
+def test_articles() -> None:
+    from netdesk.core.words import with_article
+
+    assert with_article("post") == "a post" and with_article("answer") == "an answer"
+    assert with_article("open-source contribution") == "an open-source contribution"

@@ -11,10 +11,11 @@ import pytest
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
 from netdesk.core.networking import DueKind
-from netdesk.core.practices import CommunityKind, CommunityRelation, ContributionKind, GoalMetric
+from netdesk.core.practices import CommunityKind, CommunityRelation, ContributionKind, GoalMetric, progress
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO
 from netdesk.services.contributions import ContributionDTO
+from netdesk.services.goal_targets import progress_sentence
 from netdesk.services.owner import OwnerDTO
 
 LINKEDIN = Path(__file__).resolve().parents[2] / "data" / "linkedin"
@@ -186,7 +187,7 @@ def test_a_talk_needs_no_contact_and_links_to_a_community_and_a_goal(nd: NetDesk
     assert talk.changes.records == {"contribution"} and talk.changes.goals
     assert talk.value.community_name == "Rust Oslo" and talk.value.goal_name == "2 talks this year"
     (progress,) = [g for g in nd.goal_targets.progress(TODAY) if g.goal_id == goal.goal_id]
-    assert progress.summary == "1 of 2 contributions · 296 days left"
+    assert progress.summary == "1 of 2 contributions, 296 days left"
     assert [c.title for c in nd.contributions.recent(community_id=meetup.id)] == ["Async Rust in production"]
     with pytest.raises(ValidationError, match="one of"):
         nd.contributions.save(ContributionDTO("tweet", "x", TODAY))  # type: ignore[arg-type]
@@ -239,11 +240,27 @@ def test_who_could_help_and_whom_could_i_help(nd: NetDesk) -> None:
 # --- goals -------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("metric", "done", "target", "horizon", "expected"),
+    [
+        (GoalMetric.PEOPLE_MET, 8, 5, date(2025, 6, 1), "Met 8 people — target of 5 reached"),
+        (GoalMetric.PEOPLE_MET, 0, 1, date(2025, 3, 11), "Met 0 of 1 person, 1 day left"),
+        (GoalMetric.NEW_PEOPLE, 1, 1, date(2025, 6, 1), "1 new person — target of 1 reached"),
+        (GoalMetric.INTERACTIONS, 3, 20, TODAY, "3 of 20 interactions, time is up"),
+        (GoalMetric.CONTRIBUTIONS, 1000, 1200, date(2025, 3, 20), "1,000 of 1,200 contributions, 10 days left"),
+    ],
+)
+def test_goal_progress_reads_as_a_sentence(
+    metric: GoalMetric, done: int, target: int, horizon: date, expected: str
+) -> None:
+    assert progress_sentence(metric, progress(done, target, date(2025, 1, 1), horizon, TODAY)) == expected
+
+
 def test_meet_five_people_in_fintech_progress_from_the_record(nd: NetDesk) -> None:
     goal = nd.goal_targets.create(
         "Meet people in fintech", "people_met", 5, date(2027, 3, 31), "fintech", date(2025, 1, 1), today=TODAY
     ).value
-    assert goal.summary == "0 of 5 people met · 751 days left"
+    assert goal.summary == "Met 0 of 5 people, 751 days left"
     tagged = [person(nd, f"Fin Person{i}", tags=("fintech",)) for i in range(3)]
     at_org = person(nd, "Olga Petrov", "Fjord Fintech AS")
     other = person(nd, "Noah Jansen", "Orchard Foods")
@@ -254,7 +271,7 @@ def test_meet_five_people_in_fintech_progress_from_the_record(nd: NetDesk) -> No
     progress = nd.goal_targets.progress_of(goal.goal_id, TODAY)
     assert progress.progress is not None and progress.progress.done == 4 and not progress.progress.reached
     meet(nd, person(nd, "Ida Fintech-Fan", tags=("FinTech",)), date(2025, 3, 1))
-    assert nd.goal_targets.progress_of(goal.goal_id, TODAY).summary == "5 of 5 people met · reached"
+    assert nd.goal_targets.progress_of(goal.goal_id, TODAY).summary == "Met 5 people — target of 5 reached"
 
 
 def test_goal_targets_from_new_people_introductions_and_communities(nd: NetDesk) -> None:
@@ -270,7 +287,7 @@ def test_goal_targets_from_new_people_introductions_and_communities(nd: NetDesk)
     nd.introductions.opted_in(intro.id, "a", on=TODAY)
     nd.introductions.opted_in(intro.id, "b", on=TODAY)
     nd.introductions.introduce(intro.id, on=TODAY)
-    assert nd.goal_targets.progress_of(intros.goal_id, TODAY).summary == "1 of 1 introductions · reached"
+    assert nd.goal_targets.progress_of(intros.goal_id, TODAY).summary == "1 introduction — target of 1 reached"
     guild = nd.communities.save(CommunityDTO("Platform Guild")).value
     assert guild.id is not None
     answers = nd.goal_targets.create("Be known in the guild", "contributions", 3, date(2025, 6, 30), today=TODAY).value

@@ -430,7 +430,7 @@ def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[Contac
                 None if last is None else parse(last),
                 bool(star),
             )
-            for cid, kind, name, org, title, tags, key, last, star in cursor
+            for cid, kind, name, org, title, tags, key, last, star in cast(Iterable[tuple[Any, ...]], cursor)
         ]
         if ids is None:
             # The scan filled this connection's page cache with pages nobody reads again soon: give them back.

@@ -235,7 +235,12 @@ class Navigation(QObject):
             View.OFFERS: "OffersPage",
         }
         module = pages if classes[view] in pages.__all__ else views
-        page = cast(QWidget, getattr(module, classes[view])(self.nd))
+        if view is View.DUE and not self.list.loaded:
+            # Built while the list's first rows load: the Due list is computed after them. Both hold the interpreter
+            # most of the time, so side by side neither is done sooner, and the list came a second later.
+            page: QWidget = views.DueView(self.nd, load_after=self.list.first_rows_settled)
+        else:
+            page = cast(QWidget, getattr(module, classes[view])(self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
         ask = getattr(page, "askRequested", None)  # "Who can introduce me?" → an ask
         if ask is not None:

@@ -83,6 +83,35 @@ def test_due_is_home_with_contacts_and_the_last_view_is_remembered(
     assert second.navigation.current is View.TIMELINE
 
 
+def test_the_list_loads_first_then_the_due_page_and_the_tags_once_each(
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], db: NetDesk, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    windows: list[MainWindow] = []
+    seen: list[tuple[str, bool]] = []  # (what was read, whether the window's list had its rows then)
+
+    def recording(name: str, read: Callable[..., object]) -> Callable[..., object]:
+        def wrapped(*args: object, **kwargs: object) -> object:
+            seen.append((name, bool(windows) and windows[0].loaded))
+            return read(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(db.networking, "due", recording("due", db.networking.due))
+    monkeypatch.setattr(db.contacts, "tags", recording("tags", db.contacts.tags))
+    real_init = MainWindow.__init__
+
+    def init(self: MainWindow, *args: object, **kwargs: object) -> None:
+        windows.append(self)
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MainWindow, "__init__", init)
+    window = make_window(view=None)
+    assert window.navigation.current is View.DUE  # the Due page is on screen at once, "Loading…" until its list
+    wait_for_due(qtbot, window)
+    qtbot.waitUntil(lambda: window.tag_list.count() > 2)  # All contacts, Starred, then the tags
+    assert sorted(seen) == [("due", True), ("tags", True)]  # after the list's rows, and only once
+
+
 def test_empty_database_starts_on_contacts(make_window: Callable[..., MainWindow]) -> None:
     window = make_window(view=None)
     assert window.navigation.current is View.CONTACTS

@@ -231,6 +231,7 @@ class ContactListController(QObject):
         self.avatars.photo_ids = frozenset()
         self.list_search.forget()
         self.loaded = False
+        self._first_rows_pending = True  # this database's rows come first too (its Due page and tags wait)
         self.tag = None
         self.starred_filter = False
         self.organization = None

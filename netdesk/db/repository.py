@@ -501,6 +501,10 @@ def count_live(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Contact).where(Contact.deleted_at.is_(None))) or 0
 
 
+def has_live(session: Session) -> bool:
+    return session.scalar(select(Contact.id).where(Contact.deleted_at.is_(None)).limit(1)) is not None
+
+
 def tag_counts(session: Session) -> list[TagCount]:
     stmt = (
         select(Tag.name, func.count(Contact.id), Tag.cadence_days)

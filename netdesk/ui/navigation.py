@@ -197,7 +197,7 @@ class Navigation(QObject):
         self._strength_ids = self._again_ids = set()
         self.list.model.forget_strengths()
         self.list.detail.attach(self.nd)
-        self.show_view(View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS)
+        self.show_view(View.DUE if self.nd.contacts.has_contacts() else View.CONTACTS)
 
     # --- pages -------------------------------------------------------------------------------------------
 
@@ -206,7 +206,7 @@ class Navigation(QObject):
         stored = self.host.settings.value(SETTINGS_KEY)
         if isinstance(stored, str) and stored in View.__members__.values():
             return View(stored)
-        return View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS
+        return View.DUE if self.nd.contacts.has_contacts() else View.CONTACTS
 
     def view(self, view: View) -> QWidget:
         """The page for ``view``, created on first use."""

@@ -367,7 +367,7 @@ class DueView(QWidget):
 
     def _nothing_due(self) -> str:
         """An empty list says why: an empty network needs people; a quiet one is done for today."""
-        if self._nd.contacts.count() == 0:
+        if not self._nd.contacts.has_contacts():
             return "Nothing due: there is nobody here yet. Import your contacts or add one on the Contacts page."
         return "Nothing due — well done. Set a rhythm for someone (Change… in their details) to be reminded."
 

@@ -237,7 +237,7 @@ class Navigation(QObject):
         module = pages if classes[view] in pages.__all__ else views
         if view is View.DUE and not self.list.loaded:
             # Built while the list's first rows load: the Due list is computed after them. Both hold the interpreter
-            # most of the time, so side by side neither is done sooner, and the list came a second later.
+            # most of the time, so side by side neither is done sooner, and the list came later.
             page: QWidget = views.DueView(self.nd, load_after=self.list.first_rows_settled)
         else:
             page = cast(QWidget, getattr(module, classes[view])(self.nd))
@@ -367,7 +367,7 @@ class Navigation(QObject):
     def _everything_changed(self) -> None:
         if self._first_load_pending:
             # The list's first rows: the pages built meanwhile read the same database and are current (refreshing
-            # the Due page here computed its list a second time, 80 MB and a second of work at 100,000 contacts).
+            # the Due page here computed its whole list a second time, side by side with the search index's build).
             self._first_load_pending = False
         else:
             self._mark_stale()

@@ -159,6 +159,12 @@ class ContactService:
         with self._sessions() as s:
             return repo.count_live(s)
 
+    def has_contacts(self) -> bool:
+        """Whether any contact is live: one index probe, where ``count`` walks the whole index (70 ms at 100,000
+        contacts on a busy machine, on the GUI thread while the window is built)."""
+        with self._sessions() as s:
+            return repo.has_live(s)
+
     def tags(self) -> list[TagCount]:
         with self._sessions() as s:
             return repo.tag_counts(s)

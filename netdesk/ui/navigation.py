@@ -119,6 +119,7 @@ class Navigation(QObject):
         self._strength_ids: set[int] | None = set()  # whose strengths the next run after a write recomputes
         self._again_ids: set[int] | None = set()  # for the run queued while one is under way (None: everyone)
         self._scores: dict[int, int] | None = None  # the scores shown (None: not computed yet)
+        self._first_load_pending = not contacts.loaded
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("viewStack")
@@ -196,7 +197,7 @@ class Navigation(QObject):
         self._strength_ids = self._again_ids = set()
         self.list.model.forget_strengths()
         self.list.detail.attach(self.nd)
-        self.show_view(View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS)
+        self.show_view(View.DUE if self.nd.contacts.has_contacts() else View.CONTACTS)
 
     # --- pages -------------------------------------------------------------------------------------------
 
@@ -205,7 +206,7 @@ class Navigation(QObject):
         stored = self.host.settings.value(SETTINGS_KEY)
         if isinstance(stored, str) and stored in View.__members__.values():
             return View(stored)
-        return View.DUE if self.nd.contacts.count() > 0 else View.CONTACTS
+        return View.DUE if self.nd.contacts.has_contacts() else View.CONTACTS
 
     def view(self, view: View) -> QWidget:
         """The page for ``view``, created on first use."""
@@ -234,7 +235,12 @@ class Navigation(QObject):
             View.OFFERS: "OffersPage",
         }
         module = pages if classes[view] in pages.__all__ else views
-        page = cast(QWidget, getattr(module, classes[view])(self.nd))
+        if view is View.DUE and not self.list.loaded:
+            # Built while the list's first rows load: the Due list is computed after them. Both hold the interpreter
+            # most of the time, so side by side neither is done sooner, and the list came later.
+            page: QWidget = views.DueView(self.nd, load_after=self.list.first_rows_settled)
+        else:
+            page = cast(QWidget, getattr(module, classes[view])(self.nd))
         page.contactActivated.connect(self.open_contact)  # type: ignore[attr-defined]
         ask = getattr(page, "askRequested", None)  # "Who can introduce me?" → an ask
         if ask is not None:
@@ -359,7 +365,12 @@ class Navigation(QObject):
             self._strength_timer.start()
 
     def _everything_changed(self) -> None:
-        self._mark_stale()
+        if self._first_load_pending:
+            # The list's first rows: the pages built meanwhile read the same database and are current (refreshing
+            # the Due page here computed its whole list a second time, side by side with the search index's build).
+            self._first_load_pending = False
+        else:
+            self._mark_stale()
         self.compute_strengths()
 
     def _strengths_after_changes(self) -> None:

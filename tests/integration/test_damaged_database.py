@@ -245,3 +245,36 @@ def test_restore_latest_passes_over_a_damaged_newer_backup(
     result = _cli("restore", "--db", str(nd.path), "--latest")
     assert result.returncode == 0, result.stderr
     assert sound.name in result.stderr
+
+
+def test_the_check_begun_before_the_imports_refuses_a_damaged_database_as_the_open_did(
+    whole_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from netdesk import app
+    from netdesk.db import health
+
+    db = _copy_to(whole_db, tmp_path)
+    pages = _pages_of(db, "contacts")
+    _damage_btree_headers(db, pages[len(pages) // 2 : len(pages) // 2 + 1])
+    before = _sha(db)
+    assert app.main(["list", "--db", str(db)]) != 0  # the check ran on a thread while netdesk.cli was imported
+    assert "is damaged" in capsys.readouterr().err
+    assert _sha(db) == before
+    assert not health._early  # taken by the open, or discarded: never left for a later open
+
+
+def test_an_early_check_is_not_used_for_a_file_replaced_since(whole_db: Path, tmp_path: Path) -> None:
+    from netdesk.db import health
+
+    db = _copy_to(whole_db, tmp_path)
+    health.begin_check(db, health.LOCK_TIMEOUT_S)  # a whole file, checked...
+    health._early[db.absolute()].thread.join()
+    replaced = _copy_to(whole_db, tmp_path, "replacement.sqlite3")
+    pages = _pages_of(replaced, "contacts")
+    _damage_btree_headers(replaced, pages[len(pages) // 2 : len(pages) // 2 + 1])
+    os.replace(replaced, db)  # ...then replaced by a damaged one before the open
+    with pytest.raises(DamagedDatabaseError):
+        open_netdesk(db)
+    health.begin_check(db, health.LOCK_TIMEOUT_S)
+    health.discard_check(db)
+    assert not health._early

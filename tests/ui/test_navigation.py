@@ -18,6 +18,7 @@ from netdesk.ui.main_window import MainWindow
 from netdesk.ui.navigation import View
 from netdesk.ui.views.due_view import DueView
 from netdesk.ui.views.timeline_view import TimelineView
+from tests.ui.conftest import person
 
 PAGE_NAMES = {
     View.CONTACTS: "mainSplitter",
@@ -81,6 +82,53 @@ def test_due_is_home_with_contacts_and_the_last_view_is_remembered(
     first.close()
     second = make_window(view=None)
     assert second.navigation.current is View.TIMELINE
+
+
+def test_the_list_loads_first_then_the_due_page_and_the_tags_once_each(
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], db: NetDesk, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    windows: list[MainWindow] = []
+    seen: list[tuple[str, bool]] = []  # (what was read, whether the window's list had its rows then)
+
+    def recording(name: str, read: Callable[..., object]) -> Callable[..., object]:
+        def wrapped(*args: object, **kwargs: object) -> object:
+            seen.append((name, bool(windows) and windows[0].loaded))
+            return read(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(db.networking, "due", recording("due", db.networking.due))
+    monkeypatch.setattr(db.contacts, "tags", recording("tags", db.contacts.tags))
+    real_init = MainWindow.__init__
+
+    def init(self: MainWindow, *args: object, **kwargs: object) -> None:
+        windows.append(self)
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MainWindow, "__init__", init)
+    window = make_window(view=None)
+    assert window.navigation.current is View.DUE  # the Due page is on screen at once, "Loading…" until its list
+    wait_for_due(qtbot, window)
+    qtbot.waitUntil(lambda: window.tag_list.count() > 2)  # All contacts, Starred, then the tags
+    assert sorted(seen) == [("due", True), ("tags", True)]  # after the list's rows, and only once
+
+
+def test_after_opening_another_database_its_due_page_and_tags_load_after_its_rows(
+    qtbot, make_window: Callable[..., MainWindow], sample: dict[str, int], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(view=None)
+    wait_for_due(qtbot, window)
+    other = tmp_path / "other.sqlite3"
+    nd = open_netdesk(other)
+    grace = nd.contacts.create(person("Grace", "Brewster", tags=("navy",))).value.id
+    assert grace is not None
+    nd.followups.mark_new_connection(grace)  # an item for the Due page
+    nd.close()
+    assert window.open_database(other)
+    qtbot.waitUntil(lambda: window.loaded and window.navigation.current is View.DUE)
+    wait_for_due(qtbot, window)
+    assert {i.contact_name for i in due_view(window).items} == {"Grace Brewster"}
+    qtbot.waitUntil(lambda: "navy  (1)" in [window.tag_list.item(n).text() for n in range(window.tag_list.count())])
 
 
 def test_empty_database_starts_on_contacts(make_window: Callable[..., MainWindow]) -> None:

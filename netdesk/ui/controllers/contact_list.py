@@ -71,6 +71,8 @@ class ContactListController(QObject):
     detail_shown = Signal()  # the detail pane shows the contact selected last
     tags_loaded = Signal()
     selection_changed = Signal()  # what the window's Edit/Delete act on may have changed
+    # Once, when the list's first rows have arrived (or failed to): start-up's other reads wait for it (see _settle).
+    first_rows_settled = Signal()
 
     def __init__(self, host: Host, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +89,8 @@ class ContactListController(QObject):
         self.synced_text: Callable[[int], str] = lambda _cid: ""
         # The list's search as the user types, in memory (ui/list_search.py): built once the rows are loaded.
         self.list_search = ListSearch(lambda: self.host.nd.contacts, lambda: self.host.tasks, self)
+        self._first_rows_pending = True
+        self._tags_wanted = False  # asked for while the first rows loaded
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
         # result is delivered through the event loop, so never before the window is complete).
         self.load_rows()
@@ -206,7 +210,22 @@ class ContactListController(QObject):
         self.reload_tags()
 
     def load_rows(self) -> None:
-        self.host.tasks.submit(self.host.nd.contacts.rows, self._rows_loaded, self.task_failed)
+        self.host.tasks.submit(self.host.nd.contacts.rows, self._rows_loaded, self._rows_failed)
+
+    def _rows_failed(self, exc: BaseException) -> None:
+        self.task_failed(exc)
+        self._settle_first_rows()
+
+    def _settle_first_rows(self) -> None:
+        """Start-up reads the list's rows first, alone: the tags (and the Due page, see Navigation) follow. Reads
+        side by side share one interpreter, so the list came later and none of the others sooner."""
+        if not self._first_rows_pending:
+            return
+        self._first_rows_pending = False
+        if self._tags_wanted:
+            self._tags_wanted = False
+            self.reload_tags()
+        self.first_rows_settled.emit()
 
     def reset(self) -> None:
         """Another database: nothing listed, no filters, nothing selected (its rows load next)."""
@@ -216,6 +235,7 @@ class ContactListController(QObject):
         self.avatars.photo_ids = frozenset()
         self.list_search.forget()
         self.loaded = False
+        self._first_rows_pending = True  # this database's rows come first too (its Due page and tags wait)
         self.tag = None
         self.starred_filter = False
         self.organization = None
@@ -237,6 +257,7 @@ class ContactListController(QObject):
         self._load_photo_ids()
         self.host.statusBar().clearMessage()
         self.update_count()
+        self._settle_first_rows()
         self.contacts_loaded.emit()
         if self.search_edit.text().strip() or self.tag or self.organization or self.starred_filter:
             self.run_search()
@@ -254,6 +275,9 @@ class ContactListController(QObject):
         self.reload_contacts()
 
     def reload_tags(self) -> None:
+        if self._first_rows_pending:
+            self._tags_wanted = True
+            return
         contacts = self.host.nd.contacts
         self.host.tasks.submit(
             lambda: (contacts.tags(), contacts.starred_count()), lambda r: self._tags_loaded(*r), self.task_failed

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -146,7 +146,14 @@ class DueView(QWidget):
     # Emitted once the rows have been rebuilt from a newly loaded list.
     refreshed = Signal()
 
-    def __init__(self, nd: NetDesk, parent: QWidget | None = None, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        nd: NetDesk,
+        parent: QWidget | None = None,
+        today: Callable[[], date] = date.today,
+        load_after: SignalInstance | None = None,
+    ) -> None:
+        """``load_after``: the first load waits for this signal (the contact list's first rows, see Navigation)."""
         super().__init__(parent)
         self.setObjectName("dueView")
         self._nd = nd
@@ -210,7 +217,16 @@ class DueView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.error_label)
         layout.addWidget(scroll, 1)
-        self.refresh()
+        if load_after is None:
+            self.refresh()
+        else:
+            self.loading = True
+            self.summary_label.setText(LOADING_TEXT)
+            load_after.connect(self._first_load, Qt.ConnectionType.SingleShotConnection)
+
+    def _first_load(self) -> None:
+        if self._generation == 0:  # nothing (a Refresh, a write) has loaded the list meanwhile
+            self.refresh()
 
     # --- loading -----------------------------------------------------------------------------------------
 
@@ -363,7 +379,7 @@ class DueView(QWidget):
 
     def _nothing_due(self) -> str:
         """An empty list says why: an empty network needs people; a quiet one is done for today."""
-        if self._nd.contacts.count() == 0:
+        if not self._nd.contacts.has_contacts():
             return "Nothing due: there is nobody here yet. Import your contacts or add one on the Contacts page."
         return "Nothing due — well done. Set a rhythm for someone (Change… in their details) to be reminded."
 

@@ -141,8 +141,11 @@ def test_update_reindexes_and_drops_unused_tags(nd: NetDesk) -> None:
 
 
 def test_delete_moves_to_trash_and_restore_brings_back(nd: NetDesk) -> None:
+    assert not nd.contacts.has_contacts()
     c = nd.contacts.create(_ada()).value
+    assert nd.contacts.has_contacts()
     assert nd.contacts.delete([c.id]).value == [c.id]  # type: ignore[list-item]
+    assert not nd.contacts.has_contacts()  # only a contact in the trash
     assert nd.contacts.rows() == [] and nd.contacts.search_ids("ada") == []
     assert nd.contacts.match_ids("ada") == frozenset()
     assert [t.name for t in nd.contacts.trash()] == ["Dr. Ada Lovelace"]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from bench_vcard_parse import make_card
 from common import assert_size, build_contact_db, contact_db_path, describe_size, record
-from stall_probe import StallProbe
+from stall_probe import StallProbe, cpu_wait_s
 
 TICK_MS = 5
 DIAGNOSE = "--diagnose" in sys.argv
@@ -48,26 +48,35 @@ class TickRecorder:
         from PySide6.QtCore import Qt, QTimer
 
         self.ticks: list[float] = []
+        self.waits: list[float] = []  # cpu_wait_s() at each tick
         self.probe: StallProbe | None = None
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.ticks.append(time.perf_counter())
+        self.waits.append(cpu_wait_s())
 
     def start(self) -> None:
         self.ticks = [time.perf_counter()]
+        self.waits = [cpu_wait_s()]
         self.timer.start()
         self.probe = StallProbe(lambda: self.ticks[-1]) if DIAGNOSE else None
         if self.probe is not None:
             self.probe.start()
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
+        """The longest gap beyond the interval (ms); and the longest less the GUI thread's waits for a CPU."""
         self.timer.stop()
         if self.probe is not None:
             self.probe.stop()
-        self.ticks.append(time.perf_counter())
+        self._tick()
         gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
-        return max(0.0, max(gaps) * 1000 - TICK_MS)
+        waited = [b - a for a, b in zip(self.waits, self.waits[1:], strict=False)]
+        own = [gap - wait for gap, wait in zip(gaps, waited, strict=True)]
+        return max(0.0, max(gaps) * 1000 - TICK_MS), max(0.0, max(own) * 1000 - TICK_MS)
 
 
 def wait_until(app: object, done: Callable[[], bool], timeout_s: float) -> None:
@@ -108,7 +117,7 @@ def close_window(app: object, window: object) -> None:
     nd.close()
 
 
-def idle_gap(app: object, seconds: float) -> float:
+def idle_gap(app: object, seconds: float) -> tuple[float, float]:
     recorder = TickRecorder()
     recorder.start()
     end = time.monotonic() + seconds
@@ -116,8 +125,9 @@ def idle_gap(app: object, seconds: float) -> float:
     return recorder.stop()
 
 
-def import_in_app(db: Path, cards: Path, expected: int) -> tuple[float, float]:
-    """Longest tick gap (ms) during File → Import until the list holds the new contacts; and its duration (s)."""
+def import_in_app(db: Path, cards: Path, expected: int) -> tuple[tuple[float, float], float]:
+    """Longest tick gaps (ms, see ``TickRecorder.stop``) during File → Import until the list holds the new contacts;
+    and its duration (s)."""
     from netdesk.ui.main_window import MainWindow
 
     app, window = open_window(db)
@@ -134,8 +144,8 @@ def import_in_app(db: Path, cards: Path, expected: int) -> tuple[float, float]:
     return gap, duration
 
 
-def import_from_cli(db: Path, cards: Path) -> tuple[float, float]:
-    """Longest tick gap (ms) while `netdesk import` runs in another process and the user searches; its duration."""
+def import_from_cli(db: Path, cards: Path) -> tuple[tuple[float, float], float]:
+    """Longest tick gaps (ms) while `netdesk import` runs in another process and the user searches; its duration."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
@@ -204,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             copy = Path(tmp) / f"{name}.sqlite3"
             shutil.copyfile(base, copy)
             copies.append(copy)
-        app_gap = app_s = cli_gap = cli_s = float("nan")
+        nan = float("nan")
+        app_gap, app_s, cli_gap, cli_s = (nan, nan), nan, (nan, nan), nan
         if args.only != "cli":
             app_gap, app_s = import_in_app(copies[0], cards, expected)
             print(f"import in the app took {app_s:.1f} s")
@@ -219,18 +230,21 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtWidgets import QApplication
 
         idle = idle_gap(QApplication.instance(), 5.0)
-    anchor = "idle window"
+    # The second figure of each pair leaves out the GUI thread's waits for a CPU (see stall_probe.cpu_wait_s): on a
+    # shared machine those come from other programs; the first is what the user saw.
+    measured = []
     if args.only != "cli":
-        record(
-            "longest GUI stall, import in the app", app_gap, "ms", anchor=anchor, anchor_value=idle, target=TARGET_MS
-        )
+        measured.append(("import in the app", app_gap))
     if args.only != "app":
+        measured.append(("import by another process", cli_gap))
+    for what, (gap, own) in measured:
+        record(f"longest GUI stall, {what}", gap, "ms", anchor="idle window", anchor_value=idle[0], target=TARGET_MS)
         record(
-            "longest GUI stall, import by another process",
-            cli_gap,
+            f"longest GUI stall less CPU waits, {what}",
+            own,
             "ms",
-            anchor=anchor,
-            anchor_value=idle,
+            anchor="idle window, less CPU waits",
+            anchor_value=idle[1],
             target=TARGET_MS,
         )
     return 0

@@ -5,7 +5,9 @@ burst of small writes (each a log through ui.ops with its undo entry and the bus
     python tests/benchmarks/bench_gui_writes.py --smoke         # tiny size, for CI
 
 A 1 ms timer on the GUI thread records the largest gap between its ticks while each operation runs; the anchor
-is the same measurement with nothing running (the idle event loop of the same window), taken in the same run.
+is the same measurement with nothing running (the idle event loop of the same window), taken in the same run. Each
+figure is also given less the GUI thread's waits for a CPU during the gap (on Linux; see stall_probe.py): on a
+machine shared with other busy programs that part is theirs. Target (issues 12 and 13): at most 50 ms.
 """
 
 from __future__ import annotations
@@ -30,31 +32,38 @@ from netdesk.services import open_netdesk
 from netdesk.ui.main_window import MainWindow
 from tests.benchmarks.common import (
     assert_size,
-    bench_db_path,
     build_contact_db,
+    contact_db_path,
     describe_size,
     record,
 )
+from tests.benchmarks.stall_probe import cpu_wait_s
 
 TARGET_MS = 50.0
 
 
 class StallMeter:
-    """The largest gap between ticks of a 1 ms GUI-thread timer while ``until`` is false."""
+    """The largest gap between ticks of a 1 ms GUI-thread timer while ``until`` is false; and the largest gap less
+    the GUI thread's waits for a CPU over it (stall_probe.cpu_wait_s: other programs' share of a busy machine)."""
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
 
-    def measure(self, start: Callable[[], None], until: Callable[[], bool], timeout_s: float = 600) -> float:
+    def measure(
+        self, start: Callable[[], None], until: Callable[[], bool], timeout_s: float = 600
+    ) -> tuple[float, float]:
         clock = QElapsedTimer()
-        worst = 0.0
+        worst = worst_own = 0.0
         last = 0.0
+        last_wait = cpu_wait_s()
 
         def tick() -> None:
-            nonlocal worst, last
+            nonlocal worst, worst_own, last, last_wait
             now = clock.nsecsElapsed() / 1e6
+            wait = cpu_wait_s()
             worst = max(worst, now - last)
-            last = now
+            worst_own = max(worst_own, now - last - (wait - last_wait) * 1000)
+            last, last_wait = now, wait
 
         timer = QTimer()
         timer.setInterval(1)
@@ -71,7 +80,7 @@ class StallMeter:
         for _ in range(20):  # the refresh the bus triggers
             self.app.processEvents()
         timer.stop()
-        return worst
+        return worst, worst_own
 
 
 def write_cards(path: Path, count: int) -> None:
@@ -94,7 +103,7 @@ def main() -> int:
     contacts, cards, logs = (300, 200, 5) if args.smoke else (args.contacts, args.cards, 30)
     describe_size(f"{contacts:,} contacts, an import of {cards:,} cards, {logs} logs")
 
-    source = bench_db_path(f"contacts-{contacts}")
+    source = contact_db_path(contacts)
     build_contact_db(source, contacts)
     work = Path(tempfile.mkdtemp(prefix="netdesk-bench-gui-"))
     db = work / "gui.sqlite3"
@@ -128,7 +137,7 @@ def main() -> int:
     assert_size("contacts after undoing the import", nd.contacts.count(), contacts)
 
     person = window.model.all_rows()[0].id
-    worst_log = 0.0
+    worst_log = (0.0, 0.0)
     for n in range(logs):
         entry = InteractionDTO(
             occurred_at=datetime(2025, 1, 1, 9, n % 60),
@@ -136,31 +145,25 @@ def main() -> int:
             summary=f"Call {n}",
             participants=(Participant(person),),
         )
-        worst_log = max(
-            worst_log,
-            meter.measure(lambda e=entry: window.ops.run(lambda: nd.timeline.log(e)), lambda: not window.ops.busy),
-        )
+        gaps = meter.measure(lambda e=entry: window.ops.run(lambda: nd.timeline.log(e)), lambda: not window.ops.busy)
+        worst_log = (max(worst_log[0], gaps[0]), max(worst_log[1], gaps[1]))
     assert window.ops.undo_count == logs
 
     target = None if args.smoke else TARGET_MS
-    anchor = "idle event loop, same window"
-    record(
-        f"largest GUI stall during an import of {cards:,} cards",
-        imported,
-        "ms",
-        anchor=anchor,
-        anchor_value=idle,
-        target=target,
-    )
-    record("largest GUI stall while undoing that import", undone, "ms", anchor=anchor, anchor_value=idle, target=target)
-    record(
-        "slowest log through ui.ops (write, undo entry, list refresh)",
-        worst_log,
-        "ms",
-        anchor=anchor,
-        anchor_value=idle,
-        target=target,
-    )
+    for figure, (gap, own) in (
+        (f"largest GUI stall during an import of {cards:,} cards", imported),
+        ("largest GUI stall while undoing that import", undone),
+        ("slowest log through ui.ops (write, undo entry, list refresh)", worst_log),
+    ):
+        record(figure, gap, "ms", anchor="idle event loop, same window", anchor_value=idle[0], target=target)
+        record(
+            f"{figure}, less CPU waits",
+            own,
+            "ms",
+            anchor="idle event loop, less CPU waits",
+            anchor_value=idle[1],
+            target=target,
+        )
     window.ops.close_writes()
     window.tasks.close()
     nd.close()

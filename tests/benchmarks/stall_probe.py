@@ -54,6 +54,21 @@ def _stack(frame: object) -> str:
     return "".join(ours[-4:]) or "".join(lines[-2:])
 
 
+_OWN_STAT = Path("/proc/thread-self/schedstat")
+
+
+def cpu_wait_s() -> float:
+    """Seconds the calling thread has spent waiting in the run queue for a CPU (0 off Linux).
+
+    A tick gap less the growth of this over the gap is the part of the stall the app is answerable for: what the GUI
+    thread ran, or waited for (the GIL, a lock), not the time other programs on a busy machine held both cores.
+    """
+    try:
+        return int(_OWN_STAT.read_text().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class StallProbe:
     def __init__(self, last_tick: Callable[[], float], threshold_s: float = 0.04) -> None:
         self._last_tick = last_tick

@@ -50,8 +50,8 @@ def _thread_name(tid: int) -> str:
 
 def _stack(frame: object) -> str:
     lines = traceback.format_stack(frame)  # type: ignore[arg-type]
-    ours = [line for line in lines if "netdesk/" in line]
-    return "".join(ours[-4:]) or "".join(lines[-2:])
+    ours = [line for line in lines[:-3] if "netdesk/" in line or "benchmarks/" in line]
+    return "".join(ours[-3:] + lines[-3:])
 
 
 _OWN_STAT = Path("/proc/thread-self/schedstat")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
@@ -28,9 +30,14 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.changes import Written
 from netdesk.core.words import plural
-from netdesk.services.importing import ImportReport, ImportService
+from netdesk.services.importing import ImportReport
+from netdesk.services.undo import UndoStep
+from netdesk.services.write_process import PROCESS_BYTES, input_bytes, recorded_import, run_in_process
 from netdesk.ui.ops import Ops
 from netdesk.ui.safe_text import plain_tooltip
+
+if TYPE_CHECKING:
+    from netdesk.services import NetDesk
 
 # What a drop or the file dialog may hand to the importer; folders (vdir, LinkedIn export) are accepted too.
 IMPORTABLE_SUFFIXES = frozenset({".vcf", ".vcard", ".zip", ".csv"})
@@ -74,18 +81,22 @@ class ImportJob(QObject):
     finished = Signal(object)  # ImportReport
     failed = Signal(object)  # BaseException
 
-    def __init__(self, service: ImportService, paths: Sequence[Path], parent: QObject | None = None) -> None:
+    def __init__(self, nd: NetDesk, paths: Sequence[Path], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = [Path(p) for p in paths]
-        self._service = service
+        self._nd = nd
         self._cancel = threading.Event()
 
     def start(self, ops: Ops) -> None:
         """Run off the GUI thread as one undoable write ("Undo import" removes what it created, restores the rest)."""
-        ops.run(self._run, self.finished.emit, background=True, on_error=self.failed.emit)
+        ops.run_recorded(self._run, self.finished.emit, on_error=self.failed.emit)
 
-    def _run(self) -> Written[ImportReport]:
-        return self._service.import_paths(self.paths, progress=self.progressed.emit, cancel=self._cancel.is_set)
+    def _run(self) -> tuple[Written[ImportReport], UndoStep | None]:
+        """A large input is imported in a child process (see services.write_process), a small one on this thread."""
+        nd, progress, cancel = self._nd, self.progressed.emit, self._cancel.is_set
+        if nd.path is not None and not nd.writes_refused and input_bytes(self.paths) >= PROCESS_BYTES:
+            return run_in_process(nd.path, partial(recorded_import, self.paths), progress, cancel)
+        return recorded_import(self.paths, nd, progress, cancel)
 
     def cancel(self) -> None:
         self._cancel.set()

@@ -19,6 +19,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NetDeskError
 from netdesk.services.undo import UndoStep
+from netdesk.services.write_process import heavy_step, replayed_step, run_in_process
 from netdesk.ui.bus import ChangeBus
 from netdesk.ui.icons import action_icon
 from netdesk.ui.safe_text import plain_tooltip
@@ -190,7 +192,38 @@ class Ops(QObject):
         """Write on the writer thread (``background=False``: on the GUI thread, for a write known to be tiny); then
         the undo entry and the bus on the GUI thread, and ``on_done``. A failure is shown as a dialog titled
         ``title``, or handed to ``on_error`` (a form that shows it beside the field)."""
+        writer = self._writes() if background is not False else None
+        self._run_recorded(lambda: self._record(fn), writer, on_done, title, on_error)
 
+    def run_recorded(
+        self,
+        fn: Callable[[], tuple[Written[T], UndoStep | None]],
+        on_done: Callable[[T], None] | None = None,
+        *,
+        title: str = "Could not save",
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """``run`` for a write that records its own undo step (in a child process, see services.write_process):
+        ``fn`` returns the write and that step, which goes on the undo stack as any other."""
+
+        def work() -> tuple[Written[T] | None, UndoStep | None, BaseException | None]:
+            try:
+                written, step = fn()
+            except Exception as exc:  # shown to the user like any failed write
+                log.debug("write failed:\n%s", traceback.format_exc())
+                return None, None, exc
+            return written, step, None
+
+        self._run_recorded(work, self._writes(), on_done, title, on_error)
+
+    def _run_recorded(
+        self,
+        work: Callable[[], tuple[Written[T] | None, UndoStep | None, BaseException | None]],
+        writer: TaskRunner | None,
+        on_done: Callable[[T], None] | None,
+        title: str,
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
         def failed(exc: BaseException) -> None:
             if on_error is not None:
                 on_error(exc)
@@ -206,11 +239,10 @@ class Ops(QObject):
             elif written is not None and on_done is not None:
                 on_done(written.value)
 
-        writer = self._writes() if background is not False else None
         if writer is not None:
-            self._submit(writer, "write", lambda: self._record(fn), done, failed)
+            self._submit(writer, "write", work, done, failed)
         else:
-            done(self._record(fn))
+            done(work())
 
     def write_later(
         self, fn: Callable[[], Written[T]], on_done: Callable[[T], None], on_error: Callable[[BaseException], None]
@@ -257,7 +289,8 @@ class Ops(QObject):
 
     def _replay(self, source: list[UndoStep], target: list[UndoStep], verb: str) -> None:
         step = source.pop()
-        journal = self._netdesk().undo
+        nd = self._netdesk()
+        journal = nd.undo
 
         def done(reverse: UndoStep) -> None:
             target.append(reverse)
@@ -274,7 +307,12 @@ class Ops(QObject):
 
         writer = self._writes()
         if writer is not None:
-            self._submit(writer, verb, lambda: journal.undo(step), done, failed)
+            if nd.path is not None and not nd.writes_refused and heavy_step(step):
+                # An import's undo rewrites thousands of rows: in a child process, off this one's GIL.
+                db = nd.path
+                self._submit(writer, verb, lambda: run_in_process(db, partial(replayed_step, step)), done, failed)
+            else:
+                self._submit(writer, verb, lambda: journal.undo(step), done, failed)
             return
         try:
             reverse = journal.undo(step)

@@ -9,6 +9,11 @@ thread notes each tick. Two imports of 20,000 new vCards follow, each into its o
 - in the app (File → Import, which runs on a worker thread), until the list shows the new contacts;
 - from another process (`netdesk import`), which holds the write lock for its whole transaction, while the user
   keeps working: the window is asked to search now and then (the search and the detail pane read the database).
+  The command runs in a session of its own, as one typed in a terminal does (on Linux a session is also a
+  scheduling group, so the command's CPU use is weighed against the app's as a whole, not thread by thread).
+
+--diagnose prints, for each stall over 40 ms, whether the GUI thread was busy, waiting for a CPU or blocked (the
+GIL, a lock), with the stacks (see stall_probe.py).
 
 Figure: the longest gap between two ticks, less the timer's interval. Anchor, measured in the same run: the
 longest gap with the window idle for as long. Target (issue 12): at most 50 ms during either import.
@@ -23,14 +28,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from bench_vcard_parse import make_card
 from common import assert_size, build_contact_db, contact_db_path, describe_size, record
+from stall_probe import StallProbe, cpu_wait_s
 
 TICK_MS = 5
 DIAGNOSE = "--diagnose" in sys.argv
@@ -44,38 +48,35 @@ class TickRecorder:
         from PySide6.QtCore import Qt, QTimer
 
         self.ticks: list[float] = []
+        self.waits: list[float] = []  # cpu_wait_s() at each tick
+        self.probe: StallProbe | None = None
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(TICK_MS)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.ticks.append(time.perf_counter())
+        self.waits.append(cpu_wait_s())
 
     def start(self) -> None:
         self.ticks = [time.perf_counter()]
+        self.waits = [cpu_wait_s()]
         self.timer.start()
-        if DIAGNOSE:
-            threading.Thread(target=self._watch, args=(threading.main_thread().ident,), daemon=True).start()
+        self.probe = StallProbe(lambda: self.ticks[-1]) if DIAGNOSE else None
+        if self.probe is not None:
+            self.probe.start()
 
-    def _watch(self, gui_thread: int | None) -> None:
-        """--diagnose: for each stall over 40 ms, how long it lasted and what the GUI thread was doing at 40 ms."""
-        pending: tuple[float, str] | None = None
-        while self.timer.isActive():
-            time.sleep(0.01)
-            last = self.ticks[-1]
-            if pending is not None and last != pending[0]:
-                print(
-                    f"--- stall of {(last - pending[0]) * 1000:.0f} ms at:\n{pending[1]}", file=sys.stderr, flush=True
-                )
-                pending = None
-            if pending is None and time.perf_counter() - last > 0.04:
-                frame = sys._current_frames().get(gui_thread or 0)
-                stack = "".join(f for f in traceback.format_stack(frame) if "netdesk/" in f) if frame else ""
-                pending = (last, stack or "(in Qt, or waiting for the GIL)\n")
-
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
+        """The longest gap beyond the interval (ms); and the longest less the GUI thread's waits for a CPU."""
         self.timer.stop()
-        self.ticks.append(time.perf_counter())
+        if self.probe is not None:
+            self.probe.stop()
+        self._tick()
         gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
-        return max(0.0, max(gaps) * 1000 - TICK_MS)
+        waited = [b - a for a, b in zip(self.waits, self.waits[1:], strict=False)]
+        own = [gap - wait for gap, wait in zip(gaps, waited, strict=True)]
+        return max(0.0, max(gaps) * 1000 - TICK_MS), max(0.0, max(own) * 1000 - TICK_MS)
 
 
 def wait_until(app: object, done: Callable[[], bool], timeout_s: float) -> None:
@@ -116,7 +117,7 @@ def close_window(app: object, window: object) -> None:
     nd.close()
 
 
-def idle_gap(app: object, seconds: float) -> float:
+def idle_gap(app: object, seconds: float) -> tuple[float, float]:
     recorder = TickRecorder()
     recorder.start()
     end = time.monotonic() + seconds
@@ -124,8 +125,9 @@ def idle_gap(app: object, seconds: float) -> float:
     return recorder.stop()
 
 
-def import_in_app(db: Path, cards: Path, expected: int) -> tuple[float, float]:
-    """Longest tick gap (ms) during File → Import until the list holds the new contacts; and its duration (s)."""
+def import_in_app(db: Path, cards: Path, expected: int) -> tuple[tuple[float, float], float]:
+    """Longest tick gaps (ms, see ``TickRecorder.stop``) during File → Import until the list holds the new contacts;
+    and its duration (s)."""
     from netdesk.ui.main_window import MainWindow
 
     app, window = open_window(db)
@@ -142,8 +144,8 @@ def import_in_app(db: Path, cards: Path, expected: int) -> tuple[float, float]:
     return gap, duration
 
 
-def import_from_cli(db: Path, cards: Path) -> tuple[float, float]:
-    """Longest tick gap (ms) while `netdesk import` runs in another process and the user searches; its duration."""
+def import_from_cli(db: Path, cards: Path) -> tuple[tuple[float, float], float]:
+    """Longest tick gaps (ms) while `netdesk import` runs in another process and the user searches; its duration."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
@@ -161,6 +163,7 @@ def import_from_cli(db: Path, cards: Path) -> tuple[float, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
+        start_new_session=True,  # as from a terminal: a command and the desktop app never share a session
     )
     rng = random.Random(3)
     next_search = time.monotonic()
@@ -211,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             copy = Path(tmp) / f"{name}.sqlite3"
             shutil.copyfile(base, copy)
             copies.append(copy)
-        app_gap = app_s = cli_gap = cli_s = float("nan")
+        nan = float("nan")
+        app_gap, app_s, cli_gap, cli_s = (nan, nan), nan, (nan, nan), nan
         if args.only != "cli":
             app_gap, app_s = import_in_app(copies[0], cards, expected)
             print(f"import in the app took {app_s:.1f} s")
@@ -226,18 +230,21 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtWidgets import QApplication
 
         idle = idle_gap(QApplication.instance(), 5.0)
-    anchor = "idle window"
+    # The second figure of each pair leaves out the GUI thread's waits for a CPU (see stall_probe.cpu_wait_s): on a
+    # shared machine those come from other programs; the first is what the user saw.
+    measured = []
     if args.only != "cli":
-        record(
-            "longest GUI stall, import in the app", app_gap, "ms", anchor=anchor, anchor_value=idle, target=TARGET_MS
-        )
+        measured.append(("import in the app", app_gap))
     if args.only != "app":
+        measured.append(("import by another process", cli_gap))
+    for what, (gap, own) in measured:
+        record(f"longest GUI stall, {what}", gap, "ms", anchor="idle window", anchor_value=idle[0], target=TARGET_MS)
         record(
-            "longest GUI stall, import by another process",
-            cli_gap,
+            f"longest GUI stall less CPU waits, {what}",
+            own,
             "ms",
-            anchor=anchor,
-            anchor_value=idle,
+            anchor="idle window, less CPU waits",
+            anchor_value=idle[1],
             target=TARGET_MS,
         )
     return 0

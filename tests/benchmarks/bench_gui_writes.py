@@ -5,7 +5,9 @@ burst of small writes (each a log through ui.ops with its undo entry and the bus
     python tests/benchmarks/bench_gui_writes.py --smoke         # tiny size, for CI
 
 A 1 ms timer on the GUI thread records the largest gap between its ticks while each operation runs; the anchor
-is the same measurement with nothing running (the idle event loop of the same window), taken in the same run.
+is the same measurement with nothing running (the idle event loop of the same window), taken in the same run. Each
+figure is also given less the GUI thread's waits for a CPU during the gap (on Linux; see stall_probe.py): on a
+machine shared with other busy programs that part is theirs. Target (issues 12 and 13): at most 50 ms.
 """
 
 from __future__ import annotations
@@ -28,50 +30,67 @@ from PySide6.QtWidgets import QApplication
 from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.services import open_netdesk
 from netdesk.ui.main_window import MainWindow
+from netdesk.ui.views.due_view import DueView
 from tests.benchmarks.common import (
     assert_size,
-    bench_db_path,
     build_contact_db,
+    contact_db_path,
     describe_size,
     record,
 )
+from tests.benchmarks.stall_probe import StallProbe, cpu_wait_s
 
 TARGET_MS = 50.0
 
 
 class StallMeter:
-    """The largest gap between ticks of a 1 ms GUI-thread timer while ``until`` is false."""
+    """The largest gap between ticks of a 1 ms GUI-thread timer while ``until`` is false; and the largest gap less
+    the GUI thread's waits for a CPU over it (stall_probe.cpu_wait_s: other programs' share of a busy machine)."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, settled: Callable[[], bool], diagnose: bool = False) -> None:
         self.app = app
+        self.settled = settled
+        self.diagnose = diagnose
+        self.last_tick = time.perf_counter()
 
-    def measure(self, start: Callable[[], None], until: Callable[[], bool], timeout_s: float = 600) -> float:
+    def measure(
+        self, start: Callable[[], None], until: Callable[[], bool], timeout_s: float = 600
+    ) -> tuple[float, float]:
         clock = QElapsedTimer()
-        worst = 0.0
+        worst = worst_own = 0.0
         last = 0.0
+        last_wait = cpu_wait_s()
 
         def tick() -> None:
-            nonlocal worst, last
+            nonlocal worst, worst_own, last, last_wait
             now = clock.nsecsElapsed() / 1e6
+            wait = cpu_wait_s()
             worst = max(worst, now - last)
-            last = now
+            worst_own = max(worst_own, now - last - (wait - last_wait) * 1000)
+            last, last_wait = now, wait
+            self.last_tick = time.perf_counter()
 
         timer = QTimer()
         timer.setInterval(1)
         timer.timeout.connect(tick)
         clock.start()
         timer.start()
+        probe = StallProbe(lambda: self.last_tick) if self.diagnose else None
+        if probe is not None:
+            probe.start()
         begun = time.monotonic()
         start()
         tick()  # a synchronous start counts as a stall too
-        while not until():
+        while not until() or not self.settled():  # the operation, then the refresh its change-set triggers
             self.app.processEvents()
             if time.monotonic() - begun > timeout_s:
                 raise SystemExit("operation did not finish")
-        for _ in range(20):  # the refresh the bus triggers
+        for _ in range(20):  # what the refresh's results show
             self.app.processEvents()
         timer.stop()
-        return worst
+        if probe is not None:
+            probe.stop()
+        return worst, worst_own
 
 
 def write_cards(path: Path, count: int) -> None:
@@ -90,11 +109,12 @@ def main() -> int:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--cards", type=int, default=5_000)
     parser.add_argument("--smoke", action="store_true", help="tiny run for CI")
+    parser.add_argument("--diagnose", action="store_true", help="why each stall over 40 ms happened (stall_probe)")
     args = parser.parse_args()
     contacts, cards, logs = (300, 200, 5) if args.smoke else (args.contacts, args.cards, 30)
     describe_size(f"{contacts:,} contacts, an import of {cards:,} cards, {logs} logs")
 
-    source = bench_db_path(f"contacts-{contacts}")
+    source = contact_db_path(contacts)
     build_contact_db(source, contacts)
     work = Path(tempfile.mkdtemp(prefix="netdesk-bench-gui-"))
     db = work / "gui.sqlite3"
@@ -108,7 +128,12 @@ def main() -> int:
     window.show()
     while not window.loaded or window.tasks.pending:
         app.processEvents()
-    meter = StallMeter(app)
+
+    def settled() -> bool:
+        """No refresh is still reading: the window's tasks and the Due page's own loader."""
+        return window.tasks.pending == 0 and not any(view.loading for view in window.findChildren(DueView))
+
+    meter = StallMeter(app, settled, args.diagnose)
 
     idle_until = time.monotonic() + 1.0
     idle = meter.measure(lambda: None, lambda: time.monotonic() > idle_until)
@@ -128,7 +153,7 @@ def main() -> int:
     assert_size("contacts after undoing the import", nd.contacts.count(), contacts)
 
     person = window.model.all_rows()[0].id
-    worst_log = 0.0
+    worst_log = (0.0, 0.0)
     for n in range(logs):
         entry = InteractionDTO(
             occurred_at=datetime(2025, 1, 1, 9, n % 60),
@@ -136,31 +161,25 @@ def main() -> int:
             summary=f"Call {n}",
             participants=(Participant(person),),
         )
-        worst_log = max(
-            worst_log,
-            meter.measure(lambda e=entry: window.ops.run(lambda: nd.timeline.log(e)), lambda: not window.ops.busy),
-        )
+        gaps = meter.measure(lambda e=entry: window.ops.run(lambda: nd.timeline.log(e)), lambda: not window.ops.busy)
+        worst_log = (max(worst_log[0], gaps[0]), max(worst_log[1], gaps[1]))
     assert window.ops.undo_count == logs
 
     target = None if args.smoke else TARGET_MS
-    anchor = "idle event loop, same window"
-    record(
-        f"largest GUI stall during an import of {cards:,} cards",
-        imported,
-        "ms",
-        anchor=anchor,
-        anchor_value=idle,
-        target=target,
-    )
-    record("largest GUI stall while undoing that import", undone, "ms", anchor=anchor, anchor_value=idle, target=target)
-    record(
-        "slowest log through ui.ops (write, undo entry, list refresh)",
-        worst_log,
-        "ms",
-        anchor=anchor,
-        anchor_value=idle,
-        target=target,
-    )
+    for figure, (gap, own) in (
+        (f"largest GUI stall during an import of {cards:,} cards", imported),
+        ("largest GUI stall while undoing that import", undone),
+        ("slowest log through ui.ops (write, undo entry, list refresh)", worst_log),
+    ):
+        record(figure, gap, "ms", anchor="idle event loop, same window", anchor_value=idle[0], target=target)
+        record(
+            f"{figure}, less CPU waits",
+            own,
+            "ms",
+            anchor="idle event loop, less CPU waits",
+            anchor_value=idle[1],
+            target=target,
+        )
     window.ops.close_writes()
     window.tasks.close()
     nd.close()

@@ -160,8 +160,9 @@ def test_cancel_import_saves_nothing(qtbot, window: MainWindow, db: NetDesk, big
     window.import_files([big_vcf])
     progress = window.current_dialog
     assert isinstance(progress, ImportProgressDialog) and progress.isVisible()
-    # Cancel once the worker is under way (past the service's first cancel check), not before it starts.
-    qtbot.waitUntil(lambda: progress.step_label.text().startswith("Reading"))
+    # Cancel once the worker is under way (past the service's first cancel check), not before it starts. A file this
+    # large is imported in a child process, which first has to start (seconds on a busy machine).
+    qtbot.waitUntil(lambda: progress.step_label.text().startswith("Reading"), timeout=30000)
     qtbot.mouseClick(progress.cancel_button, Qt.MouseButton.LeftButton)
     assert not progress.cancel_button.isEnabled()
     assert "Cancelling" in progress.step_label.text()

@@ -107,7 +107,7 @@ class TransferController(QObject):
         if self._import_job is not None:
             host.statusBar().showMessage("An import is already running; wait for it or cancel it first.", 6000)
             return
-        job = ImportJob(host.nd.imports, paths, self)
+        job = ImportJob(host.nd, paths, self)
         self._import_job = job
         progress = ImportProgressDialog(job, host.window())
         job.finished.connect(lambda report: self._import_done(job, progress, report))

@@ -1,0 +1,145 @@
+"""Run a long write in a process of its own, so that the window's process keeps its GIL and its CPU share.
+
+A thread of the window's process that parses and writes for seconds holds the GIL most of that time: the GUI thread
+waits for it at every event, and on a busy machine the holder is often preempted while it holds it. A child process
+shares neither. It opens the same database file (WAL: the window keeps reading while it writes), runs the write
+inside the undo journal's recording, and sends back the result with its ``UndoStep`` (plain SQL and ids), which the
+window's journal can undo like any other. It starts a session of its own and lowers its priority: the scheduler then
+gives the window's thread the CPU first whenever it wants it (on Linux each session is one scheduling group).
+
+``run_in_process(db, task, ...)`` calls ``task(netdesk, progress, cancel)`` in the child; ``task`` must be picklable
+(a module-level function, or a ``functools.partial`` of one) and so must what it returns. Progress calls come back to
+the caller's ``progress``; the caller's ``cancel`` is polled and handed on. An exception in the child is raised here
+(its type kept when it can be pickled).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import suppress
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from netdesk.core.changes import Written
+from netdesk.core.errors import NetDeskError
+from netdesk.services.formats import CancelCheck, Progress
+from netdesk.services.undo import UndoStep
+
+if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event
+
+    from netdesk.services.app import NetDesk
+
+T = TypeVar("T")
+Task = Callable[["NetDesk", Progress, CancelCheck], T]
+
+CHILD_NICENESS = 5  # below the window, not so low that other programs starve the import
+POLL_S = 0.05
+# Starting the child costs about a second of CPU (it imports the services): a smaller input imports on a thread.
+PROCESS_BYTES = 256 * 1024
+# An undo or redo that touches more rows than this replays in a child process too.
+PROCESS_ROWS = 2_000
+
+
+class WriteProcessError(NetDeskError):
+    """The child process ended without sending a result (killed, or crashed in native code)."""
+
+
+def _lower_priority() -> None:
+    # AttributeError: not POSIX; OSError: already a session leader, or not allowed.
+    with suppress(AttributeError, OSError):
+        os.setsid()  # its own session: on Linux a scheduling group apart from the window's
+    with suppress(AttributeError, OSError):
+        os.nice(CHILD_NICENESS)
+
+
+def _child_main(conn: Connection, cancelled: Event, db: str, task: Task[Any]) -> None:
+    """The child: open the database without migrating it (the window did), run ``task``, send what came of it."""
+    _lower_priority()
+    try:
+        from netdesk.db.engine import create_db_engine
+        from netdesk.services.app import NetDesk
+
+        nd = NetDesk(create_db_engine(db), Path(db))
+        try:
+            result = task(nd, lambda done, total, what: conn.send(("progress", (done, total, what))), cancelled.is_set)
+        finally:
+            nd.close()
+    except Exception as exc:
+        try:
+            conn.send(("error", exc))
+        except Exception:  # the exception itself does not pickle: its text does
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    else:
+        conn.send(("done", result))
+    finally:
+        conn.close()
+
+
+def run_in_process(db: Path, task: Task[T], progress: Progress | None = None, cancel: CancelCheck | None = None) -> T:
+    """``task(netdesk, progress, cancel)`` run in a child process over the database file ``db``; its result."""
+    context = get_context("spawn")  # forking a process that runs Qt threads is unsafe
+    ours, theirs = context.Pipe()
+    cancelled = context.Event()
+    child = context.Process(target=_child_main, args=(theirs, cancelled, str(db), task), name="netdesk-write")
+    child.start()
+    theirs.close()
+    try:
+        while True:
+            if cancel is not None and cancel():
+                cancelled.set()
+            if not ours.poll(POLL_S):
+                if not child.is_alive() and not ours.poll(0):
+                    raise WriteProcessError(f"the write process ended unexpectedly (exit code {child.exitcode})")
+                continue
+            kind, payload = ours.recv()
+            if kind == "progress":
+                if progress is not None:
+                    progress(*payload)
+            elif kind == "error":
+                raise payload
+            else:
+                return payload  # type: ignore[no-any-return]
+    finally:
+        ours.close()
+        child.join()
+
+
+def input_bytes(paths: list[Path]) -> int:
+    """The size of the files ``paths`` name, folders included (stops counting past ``PROCESS_BYTES``)."""
+    total = 0
+    for path in paths:
+        files = path.rglob("*") if path.is_dir() else [path]
+        for file in files:
+            try:
+                total += file.stat().st_size if file.is_file() else 0
+            except OSError:
+                continue
+            if total >= PROCESS_BYTES:
+                return total
+    return total
+
+
+def heavy_step(step: UndoStep) -> bool:
+    """Whether replaying ``step`` is worth a child process (an import's undo, not a log's)."""
+    return len(step.statements) + len(step.contact_ids) + len(step.interaction_ids) >= PROCESS_ROWS
+
+
+# --- tasks ------------------------------------------------------------------------------------------------
+
+
+def recorded_import(
+    paths: list[Path], nd: NetDesk, progress: Progress, cancel: CancelCheck
+) -> tuple[Written[Any], UndoStep | None]:
+    """Import ``paths`` as one undoable write: the report, what changed, and the step that undoes it."""
+    with nd.undo.recording() as rec:
+        written = nd.imports.import_paths(paths, progress=progress, cancel=cancel)
+    return written, rec.step(written.changes) if rec.statements else None
+
+
+def replayed_step(step: UndoStep, nd: NetDesk, progress: Progress, cancel: CancelCheck) -> UndoStep:
+    """Undo (or redo) ``step``; the step that reverses it."""
+    return nd.undo.undo(step)

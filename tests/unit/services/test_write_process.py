@@ -1,0 +1,71 @@
+"""services.write_process: a write run in a child process over the same database file, with its undo step."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from netdesk.services import NetDesk, open_netdesk
+from netdesk.services.undo import UndoConflictError
+from netdesk.services.write_process import input_bytes, recorded_import, replayed_step, run_in_process
+
+CARDS = "".join(
+    f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Child Person{n}\r\nN:Person{n};Child;;;\r\nEMAIL:c{n}@example.com\r\n"
+    "END:VCARD\r\n"
+    for n in range(30)
+)
+
+
+@pytest.fixture
+def nd(tmp_path: Path) -> NetDesk:
+    opened = open_netdesk(tmp_path / "child.sqlite3")
+    yield opened  # type: ignore[misc]
+    opened.close()
+
+
+def test_an_import_in_a_child_process_returns_its_report_and_undo_step(nd: NetDesk, tmp_path: Path) -> None:
+    vcf = tmp_path / "cards.vcf"
+    vcf.write_text(CARDS)
+    seen: list[tuple[int, int, str]] = []
+    assert nd.path is not None
+    written, step = run_in_process(nd.path, partial(recorded_import, [vcf]), lambda *p: seen.append(p))
+    assert len(written.value.created) == 30 and nd.contacts.count() == 30  # this process sees the child's commit
+    assert seen  # progress came across
+    assert step is not None and written.changes.label == "import"
+
+    redo = nd.undo.undo(step)  # this process's journal undoes what the child recorded
+    assert nd.contacts.count() == 0
+    run_in_process(nd.path, partial(replayed_step, redo))  # and a child can redo it
+    assert nd.contacts.count() == 30
+
+
+def test_a_cancelled_child_import_saves_nothing(nd: NetDesk, tmp_path: Path) -> None:
+    vcf = tmp_path / "cards.vcf"
+    vcf.write_text(CARDS)
+    assert nd.path is not None
+    written, step = run_in_process(nd.path, partial(recorded_import, [vcf]), cancel=lambda: True)
+    assert written.value.cancelled and step is None
+    assert nd.contacts.count() == 0
+
+
+def test_an_error_in_the_child_is_raised_here_with_its_type(nd: NetDesk, tmp_path: Path) -> None:
+    vcf = tmp_path / "cards.vcf"
+    vcf.write_text(CARDS)
+    assert nd.path is not None
+    _written, step = run_in_process(nd.path, partial(recorded_import, [vcf]))
+    assert step is not None
+    nd.undo.undo(step)
+    with pytest.raises(UndoConflictError):  # its rows are gone already
+        run_in_process(nd.path, partial(replayed_step, step))
+    assert nd.contacts.count() == 0
+
+
+def test_input_bytes_counts_files_and_folders(tmp_path: Path) -> None:
+    (tmp_path / "a.vcf").write_bytes(b"x" * 10)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.vcf").write_bytes(b"x" * 5)
+    assert input_bytes([tmp_path / "a.vcf"]) == 10
+    assert input_bytes([tmp_path]) == 15
+    assert input_bytes([tmp_path / "missing.vcf"]) == 0

@@ -215,3 +215,32 @@ def test_a_vdir_export_ended_by_a_signal_leaves_no_partial_card(large_db: Path, 
         assert not _temporary_files(book)  # cleaned up on the way out
     else:
         assert status == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_vdir_export_into_a_new_folder_ended_by_a_signal_leaves_no_folder(
+    large_db: Path, tmp_path: Path, sig: int
+) -> None:
+    """A new folder is written beside its target and renamed into place at the end: interrupted, it never appears."""
+    book = tmp_path / "contacts"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "export", "--db", str(large_db), "--format", "vdir", "-o", str(book)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def staged_cards() -> int:
+        return sum(len(os.listdir(p)) for p in tmp_path.iterdir() if p.name.startswith(".contacts."))
+
+    deadline = time.monotonic() + 90
+    while staged_cards() < 200 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the export is writing its files
+    assert proc.poll() is None, "the export finished before it could be interrupted"
+    os.kill(proc.pid, sig)
+    status = proc.wait(timeout=60)
+    assert not book.exists()  # never a partial vdir under the target name
+    if sig == signal.SIGTERM:
+        assert status == cli.EXIT_TERMINATED
+        assert list(tmp_path.iterdir()) == []  # the temporary folder was removed on the way out
+    else:
+        assert status == -signal.SIGKILL

@@ -7,29 +7,36 @@ lasts. Whether a signal ends the export or the machine loses power, the target i
 was) or complete: no reader ever sees a partial file under a target name, and no file needs a rename or an fsync
 of its own (on a busy disk those cost milliseconds each: minutes for 100,000 cards).
 
-The files are created by a spawned helper process, not by threads: creating a file is three system calls, and a
-writer thread takes the GIL back after each of them while the exporting thread renders cards. On the 2-core test
-machine four writer threads slowed the renderer about threefold (each waits for the GIL's switch interval), so
-rendering and writing ran one after the other. The helper has an interpreter of its own and creates the files on
-the other core; the exporting process sends it each batch's (name, bytes) list over a pipe, and a full pipe stops
-the sender, so at most a few batches are in flight and memory stays flat.
+The files are created by a helper process (a child interpreter), not by threads: creating a file is three system
+calls, and a writer thread takes the GIL back after each of them while the exporting thread renders cards. On the
+2-core test machine four writer threads slowed the renderer about fourfold (each waits out the GIL's switch
+interval), so rendering and writing ran one after the other. The helper has an interpreter of its own and creates
+the files on the other core; the exporting process sends it each batch's (name, bytes) list over a pipe, and a full
+pipe stops the sender, so at most a couple of batches are in flight and memory stays flat.
+
+Durability: on Linux one ``sync()`` before the folder's rename puts every file on disk (elsewhere the helper
+flushes each file); the rename is then flushed with an fsync of the parent folder. A signal needs neither: the
+helper has finished every file before the rename, and an interrupted export removes the temporary folder (SIGKILL
+leaves it behind, under its temporary name only).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import queue
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from netdesk.io.atomic import hold_termination, release_termination
 
@@ -64,8 +71,7 @@ class NewFolder:
     def __init__(self, target: Path) -> None:
         self._target = Path(target)
         self._staging: Path | None = None
-        self._conn: Connection | None = None
-        self._process: BaseProcess | None = None
+        self._helper: _Helper | None = None
 
     def __enter__(self) -> NewFolder:
         self._target.parent.mkdir(parents=True, exist_ok=True)
@@ -77,26 +83,17 @@ class NewFolder:
         finally:
             release_termination(held)
         try:
-            context = get_context("spawn")  # forking a process that runs Qt or SQLAlchemy threads is unsafe
-            self._conn, child_end = context.Pipe()
-            process = context.Process(
-                target=_write_files, args=(child_end, staging), name="netdesk-file-writer", daemon=True
-            )
-            process.start()
-            self._process = process
-            child_end.close()
+            self._helper = _SpawnedHelper(staging) if getattr(sys, "frozen", False) else _ChildHelper(staging)
         except BaseException:
             self._discard()
             raise
         return self
 
     def add(self, files: Sequence[tuple[str, bytes]]) -> None:
-        """Write ``files`` (name inside the folder, contents); waits while the helper is a few batches behind."""
-        assert self._conn is not None, "use NewFolder as a context manager"
-        if self._conn.poll():  # the helper has stopped with an error
-            self._raise_helper_error()
+        """Write ``files`` (name inside the folder, contents); waits while the helper is a batch behind."""
+        assert self._helper is not None, "use NewFolder as a context manager"
         try:
-            self._conn.send(list(files))
+            self._helper.send(list(files))
         except OSError:  # the helper ended (its error, if it sent one, says why)
             self._raise_helper_error()
 
@@ -111,9 +108,9 @@ class NewFolder:
             raise
 
     def _finish(self) -> None:
-        assert self._conn is not None and self._staging is not None
+        assert self._helper is not None and self._staging is not None
         try:
-            self._conn.send(None)
+            self._helper.send(_END)
         except OSError:
             self._raise_helper_error()
         reply = self._receive()
@@ -129,10 +126,10 @@ class NewFolder:
         _flush_folder(self._target.parent)
 
     def _receive(self) -> tuple[object, ...]:
-        assert self._conn is not None
+        assert self._helper is not None
         try:
-            reply: tuple[object, ...] = self._conn.recv()
-        except (EOFError, OSError):
+            reply: tuple[object, ...] = self._helper.receive()
+        except (EOFError, OSError, pickle.UnpicklingError):
             return ("error", None, "the file writer stopped unexpectedly", str(self._target))
         return reply
 
@@ -141,16 +138,9 @@ class NewFolder:
         raise OSError(*reply[1:])
 
     def _stop_helper(self) -> None:
-        if self._conn is not None:
-            self._conn.close()  # the helper reads the end of the pipe and stops
-            self._conn = None
-        process = self._process
-        if process is not None:
-            process.join(timeout=10)
-            if process.is_alive():
-                process.kill()
-                process.join()
-            self._process = None
+        if self._helper is not None:
+            self._helper.stop()
+            self._helper = None
 
     def _discard(self) -> None:
         # No file may still be created when the folder goes.
@@ -158,6 +148,71 @@ class NewFolder:
         if self._staging is not None:
             shutil.rmtree(self._staging, ignore_errors=True)
             self._staging = None
+
+
+class _Helper(Protocol):
+    def send(self, batch: object) -> None: ...
+    def receive(self) -> Any: ...
+    def stop(self) -> None: ...
+
+
+_CHILD_MAIN = "import sys; sys.path.insert(0, sys.argv[2]); import netdesk.io.atomic_folder as f; f.serve(sys.argv[1])"
+
+
+class _ChildHelper:
+    """The helper as a plain child interpreter that imports only this module (``multiprocessing`` would also start
+    its resource tracker: one more Python process, 12 MB); batches and the reply travel pickled over its stdin and
+    stdout."""
+
+    def __init__(self, folder: str) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])  # so the child finds this netdesk, installed or not
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _CHILD_MAIN, folder, package_root], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+
+    def send(self, batch: object) -> None:
+        assert self._process.stdin is not None
+        pickle.dump(batch, self._process.stdin, pickle.HIGHEST_PROTOCOL)
+        self._process.stdin.flush()
+
+    def receive(self) -> Any:
+        assert self._process.stdout is not None
+        return pickle.load(self._process.stdout)
+
+    def stop(self) -> None:
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()  # the helper reads the end of its input and stops
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+class _SpawnedHelper:
+    """The helper in a frozen app (no interpreter to run on its own): a ``multiprocessing`` spawned process."""
+
+    def __init__(self, folder: str) -> None:
+        context = get_context("spawn")  # forking a process that runs Qt or SQLAlchemy threads is unsafe
+        self._conn, child_end = context.Pipe()
+        self._process = context.Process(target=_serve_connection, args=(child_end, folder), daemon=True)
+        self._process.start()
+        child_end.close()
+
+    def send(self, batch: object) -> None:
+        self._conn.send(batch)
+
+    def receive(self) -> Any:
+        return self._conn.recv()
+
+    def stop(self) -> None:
+        self._conn.close()
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
 
 
 def _flush_folder(folder: Path) -> None:
@@ -175,32 +230,47 @@ _END = None
 _GONE = "gone"
 
 
-def _write_files(conn: Connection, folder: str) -> None:
-    """The helper process: create each received file in ``folder`` until the end mark; report back how it went."""
+def serve(folder: str) -> None:
+    """The helper's main (``_ChildHelper``): batches from stdin, the reply to stdout."""
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+
+    def reply(message: object) -> None:
+        pickle.dump(message, sink)
+        sink.flush()
+
+    _write_files(lambda: pickle.load(source), reply, folder)
+
+
+def _serve_connection(conn: Connection, folder: str) -> None:
+    _write_files(conn.recv, conn.send, folder)
+
+
+def _write_files(receive_batch: Callable[[], Any], reply: Callable[[object], None], folder: str) -> None:
+    """Create each received file in ``folder`` until the end mark; report back how it went."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the exporting process, which ends this one
     batches: queue.Queue[Any] = queue.Queue(maxsize=_QUEUED_BATCHES)
 
-    def receive() -> None:  # reads the next batches while the current one is written
+    def receive() -> None:  # reads the next batch while the current one is written
         try:
-            while (batch := conn.recv()) is not _END:
+            while (batch := receive_batch()) is not _END:
                 batches.put(batch)
             batches.put(_END)
-        except (EOFError, OSError):  # the exporting process stopped (or was killed): write nothing more
+        except (EOFError, OSError, pickle.UnpicklingError):  # the exporting process stopped: write nothing more
             batches.put(_GONE)
 
     threading.Thread(target=receive, name="receive", daemon=True).start()
     count = 0
     try:
         while (batch := batches.get()) is not _END:
-            if batch == _GONE:
+            if batch is _GONE:
                 return
             for name, data in batch:
                 _write_new_file(os.path.join(folder, name), data)
                 count += 1
     except OSError as exc:
-        conn.send(("error", exc.errno, exc.strerror, exc.filename))
+        reply(("error", exc.errno, exc.strerror, exc.filename))
         return
-    conn.send(("done", count))
+    reply(("done", count))
 
 
 def _write_new_file(path: str, data: bytes) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from netdesk.io import atomic_folder
 from netdesk.io.atomic_folder import NewFolder, is_new_folder
 
 
@@ -72,4 +73,16 @@ def test_a_file_the_helper_cannot_create_is_one_clear_error_and_nothing_is_left(
     assert isinstance(raised.value, FileNotFoundError)
     assert "no such folder" in str(raised.value.filename)
     assert not book.exists()
+    assert _leftovers(tmp_path, book) == []
+
+
+def test_the_spawned_helper_of_a_frozen_app_writes_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A PyInstaller build has no interpreter to run on its own: it spawns a multiprocessing process (setting
+    # sys.frozen here would make multiprocessing start this interpreter as a frozen app, which it is not).
+    monkeypatch.setattr(atomic_folder, "_ChildHelper", atomic_folder._SpawnedHelper)
+    book = tmp_path / "contacts"
+    with NewFolder(book) as folder:
+        assert type(folder._helper).__name__ == "_SpawnedHelper"
+        folder.add([(f"p{n}.vcf", _card(f"Person {n}")) for n in range(30)])
+    assert len(list(book.iterdir())) == 30 and (book / "p7.vcf").read_bytes() == _card("Person 7")
     assert _leftovers(tmp_path, book) == []

@@ -110,7 +110,7 @@ def render_vdir_files(
     contacts: list[ContactDTO], facts: Mapping[str, Mapping[int, object]], version: str = "3.0"
 ) -> list[tuple[str, bytes]]:
     """(file name, card bytes) for a batch of contacts, under the names planned for them (``facts[VDIR_FACT]``:
-    contact id -> (file name, UID)); an export writes them with ``atomic.AtomicFiles``."""
+    contact id -> (file name, UID)); an export writes them with ``open_vdir_writer``."""
     plan = facts[VDIR_FACT]
     files = []
     for contact in contacts:

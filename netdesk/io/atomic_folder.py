@@ -46,7 +46,11 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) |
 # On Linux one sync() at the end puts everything on disk; elsewhere sync() may return before it has, so the helper
 # flushes each file itself.
 _SYNC_AT_END = sys.platform == "linux"
-_QUEUED_BATCHES = 1  # batches received ahead of the one being written (each is about 2 MB)
+_QUEUED_BATCHES = 1  # batches received ahead of those being written (each is about 2 MB)
+# Writer threads in the helper: its kernel work (creating files) runs on both cores when the renderer waits, and on
+# a machine shared with other work two threads get two shares of the CPU. They hardly contend for the helper's GIL:
+# each spends its time in system calls.
+_WRITERS = 2
 
 
 def is_new_folder(folder: Path) -> bool:
@@ -259,18 +263,35 @@ def _write_files(receive_batch: Callable[[], Any], reply: Callable[[object], Non
             batches.put(_GONE)
 
     threading.Thread(target=receive, name="receive", daemon=True).start()
+    counts: list[int] = []
+    errors: list[OSError] = []
+    writers = [threading.Thread(target=_write_batches, args=(batches, folder, counts, errors)) for _ in range(_WRITERS)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+    if errors:
+        exc = errors[0]
+        reply(("error", exc.errno, exc.strerror, exc.filename))
+    elif len(counts) == _WRITERS:  # every writer reached the end mark (none saw the exporting process go)
+        reply(("done", sum(counts)))
+
+
+def _write_batches(batches: queue.Queue[Any], folder: str, counts: list[int], errors: list[OSError]) -> None:
+    """One writer thread of the helper: batches until the end mark (passed on to the other writers) or an error."""
     count = 0
-    try:
-        while (batch := batches.get()) is not _END:
-            if batch is _GONE:
-                return
+    while (batch := batches.get()) is not _END and batch is not _GONE and not errors:
+        try:
             for name, data in batch:
                 _write_new_file(os.path.join(folder, name), data)
                 count += 1
-    except OSError as exc:
-        reply(("error", exc.errno, exc.strerror, exc.filename))
-        return
-    reply(("done", count))
+        except OSError as exc:
+            errors.append(exc)  # the helper then reports it and ends: the exporting process sees its pipe close
+            return
+    if batch is _END or batch is _GONE:
+        batches.put(batch)
+        if batch is _END:
+            counts.append(count)
 
 
 def _write_new_file(path: str, data: bytes) -> None:

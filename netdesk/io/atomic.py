@@ -23,14 +23,14 @@ def atomic_open(path: Path, mode: str = "wb", **open_args: Any) -> Iterator[IO[A
     path = Path(path)
     # SIGTERM (which the CLI turns into an exception) is held back until the clean-up below is in place: arriving
     # between creating the temporary file and the ``try``, it would leave the file behind.
-    held = _hold_termination()
+    held = hold_termination()
     try:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except BaseException:
-        _release_termination(held)
+        release_termination(held)
         raise
     try:
-        _release_termination(held)
+        release_termination(held)
         with os.fdopen(fd, mode, **open_args) as handle:
             yield handle
             handle.flush()
@@ -41,14 +41,16 @@ def atomic_open(path: Path, mode: str = "wb", **open_args: Any) -> Iterator[IO[A
         raise
 
 
-def _hold_termination() -> bool:
+def hold_termination() -> bool:
+    """Hold SIGTERM back (until ``release_termination``) while a temporary file or folder is created and its
+    clean-up is not in place yet; True when it was held."""
     if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, and no SIGTERM handler to race
         return False
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     return True
 
 
-def _release_termination(held: bool) -> None:
+def release_termination(held: bool) -> None:
     if held:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 

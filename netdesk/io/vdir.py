@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 from netdesk.core.model import ContactDTO
 from netdesk.io.atomic import AtomicFiles
+from netdesk.io.atomic_folder import NewFolder, is_new_folder
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import (
     cards_of_bytes,
@@ -23,6 +25,7 @@ from netdesk.io.vcard import (
 __all__ = [
     "VDIR_FACT",
     "is_vdir",
+    "open_vdir_writer",
     "plan_file_names",
     "read_vcard_folder",
     "render_vdir_files",
@@ -107,7 +110,7 @@ def render_vdir_files(
     contacts: list[ContactDTO], facts: Mapping[str, Mapping[int, object]], version: str = "3.0"
 ) -> list[tuple[str, bytes]]:
     """(file name, card bytes) for a batch of contacts, under the names planned for them (``facts[VDIR_FACT]``:
-    contact id -> (file name, UID)); an export writes them with ``atomic.AtomicFiles``."""
+    contact id -> (file name, UID)); an export writes them with ``open_vdir_writer``."""
     plan = facts[VDIR_FACT]
     files = []
     for contact in contacts:
@@ -118,19 +121,53 @@ def render_vdir_files(
     return files
 
 
-def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0") -> int:
-    """Write each contact to ``folder/<UID>.vcf`` (atomically; see ``plan_file_names`` for UIDs and clashes).
+class VdirWriter(Protocol):
+    def add(self, files: Sequence[tuple[str, bytes]]) -> None: ...
 
-    Returns the number of files written.
-    """
+
+@contextmanager
+def open_vdir_writer(folder: Path) -> Iterator[VdirWriter]:
+    """Writes a vdir's files, (file name, card bytes) a batch at a time; no partial file ever stands under a
+    target name. A new or empty ``folder`` is written whole beside it and moved into place at the end
+    (``atomic_folder.NewFolder``); in a folder that holds files, each file replaces its target atomically
+    (``atomic.AtomicFiles``)."""
     folder = Path(folder)
+    if is_new_folder(folder):
+        with NewFolder(folder) as new_folder:
+            yield new_folder
+        return
     make_private_folder(folder)
+    with AtomicFiles() as files:
+        yield _InPlace(folder, files)
+
+
+class _InPlace:
+    def __init__(self, folder: Path, files: AtomicFiles) -> None:
+        self._folder = folder
+        self._files = files
+
+    def add(self, files: Sequence[tuple[str, bytes]]) -> None:
+        self._files.add([(self._folder / name, data) for name, data in files])
+
+
+def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0") -> int:
+    """Write each contact to ``folder/<UID>.vcf`` (see ``open_vdir_writer`` for atomicity and ``plan_file_names``
+    for UIDs and clashes). Returns the number of files written.
+    """
     used: set[str] = set()
     count = 0
-    with AtomicFiles() as files:
+    with open_vdir_writer(folder) as writer:
+        batch: list[tuple[str, bytes]] = []
         for contact in contacts:
             ((name, uid),) = plan_file_names([contact.uid], used)
             card = contact_to_vcard(contact if contact.uid == uid else contact.replace(uid=uid), version)
-            files.add([(folder / name, card.encode("utf-8"))])
+            batch.append((name, card.encode("utf-8")))
             count += 1
+            if len(batch) == _WRITE_BATCH:
+                writer.add(batch)
+                batch = []
+        writer.add(batch)
     return count
+
+
+_WRITE_BATCH = 500

@@ -3,7 +3,7 @@
 Streamed: the contacts are read and rendered a batch at a time (``bulk_reads.render_batches``) and each batch is
 written as it comes, so memory stays flat however large the
 network. A file is written to a temporary name and renamed into place at the end (an interrupted export leaves the
-target as it was); a vdir's files are each replaced atomically (``atomic.AtomicFiles``).
+target as it was); a vdir is written as ``vdir.open_vdir_writer`` says (a new folder whole, else file by file).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from netdesk.core.errors import NetDeskError
 from netdesk.db import bulk
 from netdesk.io import contact_csv, vcard, vdir
-from netdesk.io.atomic import AtomicFiles, atomic_open
+from netdesk.io.atomic import atomic_open
 from netdesk.services.bulk_reads import BatchFact, Render, Rendered, render_batches
 from netdesk.services.formats import Progress
 
@@ -71,8 +71,6 @@ class ExportService:
         else:
             render = functools.partial(vcard.render_cards, version="4.0" if fmt is ExportFormat.VCARD4 else "3.0")
         try:
-            if fmt is ExportFormat.VDIR:
-                vdir.make_private_folder(target)
             batches = render_batches(
                 self._sessions, render, ids=ids, query=query, tag=tag, facts=facts, workers=workers
             )
@@ -91,11 +89,11 @@ class ExportService:
 
 
 def _write_files(folder: Path, batches: Iterator[Rendered[object]]) -> int:
-    """A vdir's files, each replacing its target atomically, written by a few threads while the next batch renders."""
+    """A vdir's files, written by a helper (process or threads) while the next batch renders."""
     count = 0
-    with AtomicFiles() as files:
+    with vdir.open_vdir_writer(folder) as files:
         for batch in batches:
-            files.add([(folder / name, data) for name, data in cast(list[tuple[str, bytes]], batch.value)])
+            files.add(cast(list[tuple[str, bytes]], batch.value))
             count += batch.count
     return count
 

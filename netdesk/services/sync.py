@@ -8,10 +8,11 @@ Per book: pull, then push.
   each applied in its own transaction together with the items it brings in step; the new token is stored only
   after the last batch. A sync killed half-way has therefore kept every batch it finished, and the next one asks
   again from the old token (or lists the book) and skips the cards whose ETag it already has.
-- Push sends what changed here since each card was last in step (the contact's ``updated_at`` differs from the
-  item's ``local_stamp``): edits with If-Match, new contacts with If-None-Match, deletes with If-Match. A 412 means
-  the server changed the card meanwhile: it is fetched, merged (sync/merge.py) and sent again. Each card's new
-  state is committed right after the server took it, so a crash between the two costs a re-check, not data.
+- Push (services/sync_push.py) sends what changed here since each card was last in step (the contact's
+  ``updated_at`` differs from the item's ``local_stamp``): edits with If-Match, new contacts with If-None-Match,
+  deletes with If-Match. A 412 means the server changed the card meanwhile: it is fetched, merged (sync/merge.py)
+  and sent again. Each card's new state is committed right after the server took it, so a crash between the two
+  costs a re-check, not data.
 Nothing is queued separately: the database itself says what is out of step, so changes made offline go out
 whenever the next sync runs.
 """
@@ -22,53 +23,28 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-from urllib.parse import urljoin
 
-from sqlalchemy import Select, exists, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.model import SYNC_CONFLICT, ContactDTO, without_redundant_fn
-from netdesk.core.normalize import fold
-from netdesk.db import bulk, search
 from netdesk.db import repository as repo
-from netdesk.db.tables import Contact, ContactHistory, ContactTag, SyncBook, SyncItem, Tag
-from netdesk.io.vdir import vdir_file_name
+from netdesk.db import search
+from netdesk.db.tables import Contact, ContactHistory, SyncBook, SyncItem
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync_batches import multiget_batches, parsed_batches
-from netdesk.sync.cards import (
-    CardError,
-    card_to_contact,
-    card_version,
-    contact_to_card,
-    normal_contact,
-    patch_card,
-    same_card_content,
-)
-from netdesk.sync.dav import (
-    Card,
-    ConnectionFailed,
-    DavClient,
-    PreconditionFailed,
-    SyncCancelled,
-    SyncError,
-    SyncUnsupported,
-    TokenExpired,
-    canonical_href,
-)
+from netdesk.services.sync_push import PushSteps
+from netdesk.sync.cards import CardError, card_to_contact, same_card_content
+from netdesk.sync.dav import Card, DavClient, SyncCancelled, SyncUnsupported, TokenExpired, canonical_href
 from netdesk.sync.merge import FieldConflict, merge_three_way
 
 MULTIGET_BATCH = 250
 FETCH_AHEAD = 2  # multiget requests in flight at once
-PUSH_BATCH = 500  # new contacts read per batch for a first upload
 # From this many cards received, the rest are parsed in worker processes (starting them costs ~0.5 s)...
 PARALLEL_PARSE_THRESHOLD = 1500
 # ...one for each core beyond the one this process needs to store the cards. On two cores they would only add
 # their start-up and the pickling to the work (measured: 6.8 s of CPU instead of 4.1 s for 10,000 cards).
 PARSE_WORKERS = min((os.cpu_count() or 1) - 1, 4)
-
-
-MAX_412_RETRIES = 3
 
 
 @dataclass
@@ -128,8 +104,8 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
         yield items[start : start + size]
 
 
-class BookSync:
-    """One book's pull and push over one client."""
+class BookSync(PushSteps):
+    """One book's pull and push over one client (the push's steps are in sync_push.py)."""
 
     def __init__(
         self,
@@ -439,216 +415,3 @@ class BookSync:
                     self.counts.changed_ids.add(row.id)
                 # A contact edited here since stays, and is sent again as a new card.
                 s.delete(item)
-
-    # --- push ---------------------------------------------------------------------------------------------
-
-    def push(self) -> None:
-        if not self._anything_to_send():
-            return
-        self._push_deletes()
-        self._push_edits()
-        self._push_new()
-
-    def _new_contacts(self) -> Select[Any]:
-        """Contacts in the book's tag that are not in step with any of its cards yet."""
-        linked = exists().where(SyncItem.book_id == self._book.id, SyncItem.contact_id == Contact.id)
-        return (
-            select(Contact.id)
-            .join(ContactTag, ContactTag.contact_id == Contact.id)
-            .join(Tag, Tag.id == ContactTag.tag_id)
-            .where(Tag.name_folded == fold(self._book.tag), Contact.deleted_at.is_(None), ~linked)
-        )
-
-    def _anything_to_send(self) -> bool:
-        """One cheap look before the three pushes: a card whose contact was deleted or changed since it was last in
-        step, or a contact in the book's tag without a card. A sync with nothing to do stops here."""
-        out_of_step = (
-            select(SyncItem.id)
-            .outerjoin(Contact, Contact.id == SyncItem.contact_id)
-            .where(
-                SyncItem.book_id == self._book.id,
-                SyncItem.contact_id.is_(None)
-                | Contact.deleted_at.is_not(None)
-                | SyncItem.local_stamp.is_(None)
-                | (SyncItem.local_stamp != Contact.updated_at),
-            )
-            .limit(1)
-        )
-        with self._sessions() as s:
-            return s.scalar(select(exists(out_of_step) | exists(self._new_contacts().limit(1)))) or False
-
-    def _push_deletes(self) -> None:
-        with self._sessions() as s:
-            rows = s.execute(
-                select(SyncItem.id, SyncItem.href, SyncItem.etag)
-                .outerjoin(Contact, Contact.id == SyncItem.contact_id)
-                .where(
-                    SyncItem.book_id == self._book.id,
-                    (SyncItem.contact_id.is_(None)) | (Contact.deleted_at.is_not(None)),
-                )
-            ).all()
-        for item_id, href, etag in rows:
-            self._check_cancel()
-            try:
-                self._client.delete(href, etag=etag)
-            except PreconditionFailed:
-                # Changed on the server since: the server's version comes back here instead (nothing is lost).
-                got = self._client.get(href)
-                if got is not None:
-                    self._apply_pulled([(href, got[1], got[0])])
-                    continue
-            except (ConnectionFailed, SyncCancelled):
-                raise
-            except SyncError as exc:  # refused for this card alone: reported, tried again next time
-                self.counts.errors.append(str(exc))
-                continue
-            with self._sessions.begin() as s:
-                item = s.get(SyncItem, item_id)
-                if item is not None:
-                    s.delete(item)
-            self.counts.deleted_there += 1
-
-    def _push_edits(self) -> None:
-        with self._sessions() as s:
-            ids = list(
-                s.scalars(
-                    select(SyncItem.id)
-                    .join(Contact, Contact.id == SyncItem.contact_id)
-                    .where(
-                        SyncItem.book_id == self._book.id,
-                        Contact.deleted_at.is_(None),
-                        (SyncItem.local_stamp.is_(None)) | (SyncItem.local_stamp != Contact.updated_at),
-                    )
-                )
-            )
-        for n, item_id in enumerate(ids):
-            self._check_cancel()
-            self._report(n, len(ids), "sending changes")
-            self._push_guarded(item_id, None)
-
-    def _push_new(self) -> None:
-        with self._sessions() as s:
-            ids = list(s.scalars(self._new_contacts().order_by(Contact.id)))
-        # A book's first upload sends every tagged contact: they are read a batch at a time with the bulk reads (a
-        # few queries a batch instead of five a contact), each batch in a short read transaction of its own.
-        n = 0
-        for start in range(0, len(ids), PUSH_BATCH):
-            for dto, stamp in self._live_batch(ids[start : start + PUSH_BATCH]):
-                self._check_cancel()
-                self._report(n, len(ids), "sending new contacts")
-                n += 1
-                self._push_guarded(None, dto.id, (dto, stamp))
-
-    def _live_batch(self, ids: Sequence[int]) -> list[tuple[ContactDTO, datetime]]:
-        """The contacts ``ids`` still live, with the stamp their upload is recorded with (their updated_at)."""
-        with self._sessions() as s:
-            live = set(s.scalars(select(Contact.id).where(Contact.id.in_(ids), Contact.deleted_at.is_(None))))
-            chosen = [i for i in ids if i in live]
-            return [
-                (dto, dto.updated_at)
-                for batch in bulk.iter_contact_batches(s, chosen, batch_size=PUSH_BATCH)
-                for dto in batch
-                if dto.updated_at is not None
-            ]
-
-    def _push_guarded(
-        self, item_id: int | None, contact_id: int | None, local: tuple[ContactDTO, datetime] | None = None
-    ) -> None:
-        """One card the server refuses (a 4xx for that card alone) is reported and the others still go out."""
-        try:
-            self._push_one(item_id, contact_id, local)
-        except (ConnectionFailed, SyncCancelled):
-            raise
-        except SyncError as exc:
-            self.counts.errors.append(str(exc))
-
-    def _local(self, contact_id: int) -> tuple[ContactDTO, datetime] | None:
-        with self._sessions() as s:
-            row = s.get(Contact, contact_id)
-            if row is None or row.deleted_at is not None:
-                return None
-            (dto,) = repo.load_dtos(s, [contact_id])
-            return dto, row.updated_at
-
-    def _push_one(
-        self, item_id: int | None, contact_id: int | None = None, local: tuple[ContactDTO, datetime] | None = None
-    ) -> None:
-        """Send one contact (an item's, or a new one's, already read as ``local``), merging with the server's
-        version on a 412."""
-        href, etag, base_text = "", "", ""
-        if item_id is not None:
-            with self._sessions() as s:
-                item = s.get(SyncItem, item_id)
-                if item is None or item.contact_id is None:
-                    return
-                href, etag, base_text, contact_id = item.href, item.etag, item.card, item.contact_id
-        assert contact_id is not None
-        local = local or self._local(contact_id)
-        if local is None:
-            return
-        dto, stamp = local
-        if not href:
-            href = canonical_href(urljoin(self._book.url, vdir_file_name(dto.uid)))
-        version = card_version(base_text) if base_text else "3.0"
-        # Each card keeps its own UID: two server cards merged here into one contact stay two cards there.
-        card_uid = dto.uid
-        base_dto: ContactDTO | None = None  # the card as last in step, parsed once: compared, merged, patched
-        if base_text:
-            try:
-                base_dto = card_to_contact(base_text, self._book.tag)
-            except CardError:
-                base_dto = None
-            card_uid = base_dto.uid if base_dto is not None and base_dto.uid else dto.uid
-            if base_dto is not None and same_card_content(base_dto, dto.replace(uid=card_uid)):
-                # touched but not changed (an edit undone, say): nothing to send
-                self._store_item(item_id, href, etag, base_text, contact_id, stamp)
-                return
-        for _attempt in range(MAX_412_RETRIES):
-            card = self._card(dto.replace(uid=card_uid), base_text, base_dto, version)
-            try:
-                new_etag = self._client.put(href, card, etag=etag or None)
-            except PreconditionFailed:
-                got = self._client.get(href)
-                if got is None:
-                    etag, base_text, base_dto = "", "", None
-                    continue
-                remote_text, etag = got
-                remote = card_to_contact(remote_text, self._book.tag)
-                merged, conflicts = merge_three_way(base_dto, dto, remote)
-                with self._sessions.begin() as s:
-                    row = s.get(Contact, contact_id)
-                    if row is None:
-                        return
-                    self._write(s, row, merged, dto)
-                    self._keep_conflicts(s, contact_id, conflicts)
-                    s.flush()
-                    stamp = row.updated_at
-                self.counts.merged += 1
-                dto, base_text, base_dto = merged, remote_text, remote
-                continue
-            self._store_item(item_id, href, new_etag, card, contact_id, stamp)
-            self.counts.pushed += 1
-            return
-        raise PreconditionFailed(f"{self._client.host}: {href} keeps changing on the server; try again later")
-
-    def _card(self, dto: ContactDTO, base_text: str, base: ContactDTO | None, version: str) -> str:
-        """The card to send: the server's card (``base_text``, read as ``base``) with the changed properties
-        rewritten (``patch_card``), or NetDesk's writing of the contact for a card the server has not seen."""
-        written = contact_to_card(normal_contact(dto), self._book.tag, version)
-        if not base_text or base is None:
-            return written
-        base_written = contact_to_card(normal_contact(base.replace(uid=dto.uid)), self._book.tag, version)
-        return patch_card(base_text, base_written, written)
-
-    def _store_item(
-        self, item_id: int | None, href: str, etag: str, card: str, contact_id: int, stamp: datetime
-    ) -> None:
-        with self._sessions.begin() as s:
-            item = s.get(SyncItem, item_id) if item_id is not None else None
-            if item is None:
-                item = s.scalar(select(SyncItem).where(SyncItem.book_id == self._book.id, SyncItem.href == href))
-            if item is None:
-                item = SyncItem(book_id=self._book.id, href=href)
-                s.add(item)
-            # No ETag back means the server changed the card as it stored it: the next pull fetches its version.
-            item.etag, item.card, item.contact_id, item.local_stamp = etag, card, contact_id, stamp

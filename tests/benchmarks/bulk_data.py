@@ -7,6 +7,7 @@ Used by bench_bulk_reads.py; built once per size and cached in the temp folder.
 
 from __future__ import annotations
 
+import os
 import random
 import struct
 import zlib
@@ -110,7 +111,7 @@ def build_bulk_db(path: Path, count: int) -> None:
 
     if path.exists():
         return
-    tmp = path.with_suffix(".building")
+    tmp = path.with_suffix(f".building-{os.getpid()}")  # several engineers may share the temp folder
     for suffix in ("", "-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
     nd = open_netdesk(tmp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import statistics
@@ -22,12 +23,26 @@ sys.path.insert(0, str(REPO_ROOT))
 
 def bench_db_path(name: str) -> Path:
     """Where a benchmark caches its database ``name``. The temp folder may be shared with checkouts at other schema
-    revisions (other branches): each revision has its own folder, so no checkout opens a database it cannot read."""
+    revisions (other branches) and with other versions of the data generators: each (revision, generator) pair has
+    its own folder, so no checkout opens a database it cannot read or one its generator would no longer build."""
     from netdesk.db.migrate import declared_head
 
-    folder = Path(tempfile.gettempdir()) / "netdesk-bench" / f"schema-{declared_head()}"
+    folder = Path(tempfile.gettempdir()) / "netdesk-bench" / f"schema-{declared_head()}-data-{generator_hash()}"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / name
+
+
+def generator_hash() -> str:
+    """A short hash of the code that invents benchmark data: this module's generators, bulk_data.py and the demo
+    generator (services/demo.py, demo_practices.py). Changing any of it builds fresh databases."""
+    import inspect
+
+    from netdesk.services import demo, demo_practices
+
+    sources = [inspect.getsource(f) for f in (syllables, unique_contacts, build_contact_db)]
+    sources += [Path(m.__file__ or "").read_text(encoding="utf-8") for m in (demo, demo_practices)]
+    sources.append((Path(__file__).parent / "bulk_data.py").read_text(encoding="utf-8"))
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:12]
 
 
 def contact_db_path(count: int) -> Path:

@@ -3,6 +3,7 @@ leaves, and atomic when a signal ends an export."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -10,15 +11,18 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from netdesk import cli
 from netdesk.core.model import ContactDTO, ContactPoint, PostalAddress
 from netdesk.db import bulk
+from netdesk.io import vdir
 from netdesk.io.report import ImportReport
-from netdesk.services import open_netdesk
+from netdesk.services import exporting, open_netdesk
 
 # The keys `list --json` documents (README): a contract, so each must stay.
 DOCUMENTED_KEYS = {
@@ -215,3 +219,73 @@ def test_a_vdir_export_ended_by_a_signal_leaves_no_partial_card(large_db: Path, 
         assert not _temporary_files(book)  # cleaned up on the way out
     else:
         assert status == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_a_vdir_export_into_a_new_folder_ended_by_a_signal_leaves_no_folder(
+    large_db: Path, tmp_path: Path, sig: int
+) -> None:
+    """A new folder is written beside its target and renamed into place at the end: interrupted, it never appears."""
+    book = tmp_path / "contacts"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "export", "--db", str(large_db), "--format", "vdir", "-o", str(book)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+    def staged_cards() -> int:
+        return sum(len(os.listdir(p)) for p in tmp_path.iterdir() if p.name.startswith(".contacts."))
+
+    deadline = time.monotonic() + 90
+    while staged_cards() < 200 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the export is writing its files
+    assert proc.poll() is None, "the export finished before it could be interrupted"
+    os.kill(proc.pid, sig)
+    status = proc.wait(timeout=60)
+    assert not book.exists()  # never a partial vdir under the target name
+    if sig == signal.SIGTERM:
+        assert status == cli.EXIT_TERMINATED
+        assert list(tmp_path.iterdir()) == []  # the temporary folder was removed on the way out
+    else:
+        assert status == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("fmt", ["vcard3", "vcard4", "csv", "vdir"])
+def test_an_export_writes_its_first_batch_before_reading_the_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    nd = open_netdesk(tmp_path / "n.sqlite3")
+    nd.imports.import_contacts(_people(2500), ImportReport())  # three batches, read in this process
+    assembled: list[int] = []
+    real_assemble = bulk._assemble
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assembled.append(1)
+        return real_assemble(*args, **kwargs)
+
+    batches_read_at_first_write: list[int] = []
+
+    def note(data: bytes | Sequence[tuple[str, bytes]]) -> None:
+        contents = data if isinstance(data, bytes) else b"".join(card for _, card in data)
+        if b"Person" in contents and not batches_read_at_first_write:  # a contact, not the CSV header
+            batches_read_at_first_write.append(len(assembled))
+
+    real_atomic_open, real_vdir_writer = exporting.atomic_open, vdir.open_vdir_writer
+
+    @contextlib.contextmanager
+    def recording_open(path: Path, mode: str = "wb") -> Iterator[object]:
+        with real_atomic_open(path, mode) as handle:
+            yield SimpleNamespace(write=lambda data: (note(data), handle.write(data))[1])
+
+    @contextlib.contextmanager
+    def recording_vdir(folder: Path) -> Iterator[object]:
+        with real_vdir_writer(folder) as writer:
+            yield SimpleNamespace(add=lambda files: (note(files), writer.add(files))[1])
+
+    monkeypatch.setattr(bulk, "_assemble", counting)
+    monkeypatch.setattr(exporting, "atomic_open", recording_open)
+    monkeypatch.setattr(vdir, "open_vdir_writer", recording_vdir)
+    target = tmp_path / f"out-{fmt}"
+    assert nd.exports.export(fmt, target) == 2500
+    nd.close()
+    assert batches_read_at_first_write == [1] and len(assembled) == 3

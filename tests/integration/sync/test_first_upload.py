@@ -9,8 +9,7 @@ from netdesk.core.model import ContactDTO, ContactPoint, PostalAddress
 from netdesk.db import bulk
 from netdesk.db import repository as repo
 from netdesk.io.report import ImportReport
-from netdesk.services import NetDesk
-from netdesk.services import sync as sync_service
+from netdesk.services import NetDesk, sync_push
 
 PHONE_BOOK = 60  # people tagged for the phone: three batches of 25
 
@@ -40,7 +39,7 @@ def test_the_first_upload_reads_contacts_in_batches_and_sends_each_whole(
     nd = synced
     nd.imports.import_contacts(_address_book(), ImportReport())
     nd.contacts.create(ContactDTO(given_name="Private", family_name="Person", tags=("family",)))  # not in the book
-    monkeypatch.setattr(sync_service, "PUSH_BATCH", 25)
+    monkeypatch.setattr(sync_push, "PUSH_BATCH", 25)
     batches: list[int] = []
     one_by_one: list[list[int]] = []
     real_batches, real_load = bulk.iter_contact_batches, repo.load_dtos

@@ -38,10 +38,15 @@ def _fold_family(family: str) -> str:
     return fold(family).strip().rstrip(".").strip()
 
 
-def _bare_initial(folded: str) -> str:
+def bare_initial(folded: str) -> str:
     """The letter of a folded name written as an initial ("r." or "r"), else ""."""
     text = folded.rstrip(".").strip()
     return text if len(text) == 1 and text.isalpha() else ""
+
+
+def _names_of(formatted: str) -> tuple[str, str]:
+    words = formatted.split()
+    return (words[0], words[-1]) if len(words) >= 2 else (formatted, "")
 
 
 class PersonName(NamedTuple):
@@ -57,8 +62,7 @@ class PersonName(NamedTuple):
     def of(cls, cid: int, given: str, family: str, formatted: str, middle: str = "") -> PersonName:
         """A contact's names; one with only a formatted name ("Priya R.") is read as "given … family"."""
         if not (given or family):
-            words = formatted.split()
-            given, family = (words[0], words[-1]) if len(words) >= 2 else (formatted, "")
+            given, family = _names_of(formatted)
         folded = _fold(given.strip())
         return cls(cid, folded, _fold_family(family), fold(middle).strip() if middle else "", _canonical(folded))
 
@@ -68,7 +72,7 @@ class PersonName(NamedTuple):
         a, b = self.middle, other.middle
         if not a or not b or a == b:
             return False
-        ia, ib = _bare_initial(a), _bare_initial(b)
+        ia, ib = bare_initial(a), bare_initial(b)
         return not ((ia and b.startswith(ia)) or (ib and a.startswith(ib)))
 
 
@@ -103,7 +107,7 @@ def pairs_by_name(people: Iterable[PersonName], among: set[int] | None = None) -
             continue
         # Under the first letter of the name as written and of its canonical form: "Liam" (William) still meets
         # "Liama" (a typo), and "Bob" meets "Robert".
-        initial_family = bool(_bare_initial(p.family))
+        initial_family = bool(bare_initial(p.family))
         if initial_family:
             initials.append(p)
         for letter in {p.given[:1], p.canonical[:1]}:

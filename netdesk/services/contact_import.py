@@ -213,8 +213,7 @@ def import_contacts_in(
     docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
     _index_documents(s, docs)
 
-    for dto in new_dtos:
-        report.created.append(display_name(dto))
+    report.created.extend((display_name(dto) for dto in new_dtos), len(new_dtos))
     changed = set(changed_ids)
     for cid, how in outcome:
         name = display_name(existing_dtos[cid])

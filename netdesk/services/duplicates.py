@@ -8,6 +8,7 @@ write is a plain change inside one transaction, so the generic undo (services/un
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from netdesk.core.changes import ChangeSet, Written
-from netdesk.core.duplicates import PersonName, candidate_pairs
+from netdesk.core.duplicates import PersonName, bare_initial, candidate_pairs
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.merge import SCALAR_FIELDS
 from netdesk.core.model import ContactDTO, ContactPoint, PartialDate, PostalAddress
@@ -127,12 +128,25 @@ def _raw(s: Session) -> Any:
     return s.connection().connection.driver_connection
 
 
+_PEOPLE_COLUMNS = "id, given_name, family_name, formatted_name, additional_name"
+_LIVE_PEOPLE = f"SELECT {_PEOPLE_COLUMNS} FROM contacts WHERE deleted_at IS NULL AND kind != 'organization'"
+_IN = "IN (SELECT value FROM json_each(?))"
+
+
+# A cheap test in SQL that lets through every person whose folded family name may start with one of some letters
+# (a JSON list of their code points, either case): a family name that starts with one of them, with anything else
+# than an ASCII letter (an accent, a space: folded in Python), and a contact with neither given nor family name (its
+# family is the formatted name's last word). unicode() costs about nothing next to reading the row.
+_FIRST_LETTER_MAY_BE = f"""(
+    unicode(family_name) {_IN}
+    OR unicode(family_name) NOT BETWEEN 65 AND 122
+    OR unicode(family_name) BETWEEN 91 AND 96
+    OR (given_name = '' AND family_name = '')
+)"""
+
+
 def _live_people(s: Session) -> list[PersonName]:
-    rows = _raw(s).execute(
-        "SELECT id, given_name, family_name, formatted_name, additional_name FROM contacts "
-        "WHERE deleted_at IS NULL AND kind != 'organization'"
-    )
-    return [PersonName.of(*r) for r in rows.fetchall()]
+    return [PersonName.of(*r) for r in _raw(s).execute(_LIVE_PEOPLE).fetchall()]
 
 
 # Only values two or more contacts share (found on the (kind, normalized) index), then their live holders.
@@ -154,13 +168,68 @@ def _live_points(s: Session) -> list[tuple[str, str, int]]:
     return [(k, v, c) for k, v, c in rows if k != "phone" or len(v.lstrip("+")) >= 6]
 
 
+def _people_near(s: Session, among: set[int]) -> list[PersonName]:
+    """``among`` and every live person the name rules can compare with them (``pairs_by_name``): the same family
+    name (its whole bucket, so that the bucket's size rules hold), a family name given as their initial, and, where
+    an initial is involved, everyone whose family name starts with it. The other contacts cannot form a pair with
+    ``among``, so their names are not read."""
+    raw = _raw(s)
+    ids = json.dumps(sorted(among))
+    mine = [PersonName.of(*r) for r in raw.execute(f"{_LIVE_PEOPLE} AND id {_IN}", (ids,)).fetchall()]
+    families = {p.family for p in mine if p.family}
+    if not families:
+        return mine
+    # One pass in SQLite over the name columns lets through only the people whose family name may start with one of
+    # their families' letters (no index holds folded family names); those are folded here, as PersonName folds them.
+    letters = {f[:1] for f in families}
+    codes = json.dumps(sorted({ord(c) for letter in letters for c in {letter, letter.upper()} if len(c) == 1}))
+    # NOT INDEXED: a scan of the table reads each row once; the live-list index would look up every row besides.
+    scan = _LIVE_PEOPLE.replace("FROM contacts", "FROM contacts NOT INDEXED")
+    rows = raw.execute(f"{scan} AND {_FIRST_LETTER_MAY_BE}", (codes,)).fetchall()
+    near = [p for p in (PersonName.of(*r) for r in rows) if p.family[:1] in letters]
+    # A family name given as an initial ("Priya R.") is compared with everyone whose family name starts with it.
+    initials = {p.family for p in (*mine, *near) if bare_initial(p.family) and p.family in letters}
+    people = {p.id: p for p in near if p.family in families or p.family in letters or p.family[:1] in initials}
+    people.update((p.id, p) for p in mine)
+    return list(people.values())
+
+
+def _points_near(s: Session, among: set[int]) -> list[tuple[str, str, int]]:
+    """The emails, phones and URLs of ``among`` with every live contact holding each (index lookups)."""
+    raw = _raw(s)
+    values: dict[str, list[str]] = {}
+    for kind, value in raw.execute(
+        # "+kind": by the contact_id index (a few rows), not by the kind index (every email of the database).
+        f"SELECT DISTINCT kind, normalized FROM contact_points WHERE contact_id {_IN}"
+        " AND +kind IN ('email', 'phone', 'url') AND normalized != ''",
+        (json.dumps(sorted(among)),),
+    ):
+        values.setdefault(kind, []).append(value)
+    rows: list[tuple[str, str, int]] = []
+    for kind, wanted in values.items():
+        rows += raw.execute(
+            "SELECT p.kind, p.normalized, p.contact_id FROM contact_points p JOIN contacts c ON c.id = p.contact_id"
+            f" WHERE p.kind = ? AND p.normalized {_IN} AND c.deleted_at IS NULL",
+            (kind, json.dumps(wanted)),
+        ).fetchall()
+    return [(k, v, c) for k, v, c in rows if k != "phone" or len(v.lstrip("+")) >= 6]
+
+
+def found_pairs(s: Session, among: set[int] | None) -> dict[tuple[int, int], str]:
+    """The candidate pairs of the whole database, or (``among``) those touching these contacts: the same pairs as
+    the whole scan would keep for them, read through the indexes and the wanted families only."""
+    if among is None:
+        return candidate_pairs(_live_points(s), _live_people(s))
+    return candidate_pairs(_points_near(s, among), _people_near(s, among), among)
+
+
 def record_suggestions(s: Session, among: Iterable[int] | None, found_by: str) -> int:
     """Store the candidate pairs not seen before (``among``: only pairs touching these contacts, an import's), in
     the caller's transaction. Returns how many are new."""
     scope = set(among) if among is not None else None
     if scope is not None and not scope:
         return 0
-    found = candidate_pairs(_live_points(s), _live_people(s), scope)
+    found = found_pairs(s, scope)
     if not found:
         return 0
     known = {(a, b) for a, b in s.execute(select(DuplicateSuggestionRow.first_id, DuplicateSuggestionRow.second_id))}

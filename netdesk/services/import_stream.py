@@ -110,7 +110,7 @@ def import_segment(
         else:
             fresh.append(p)
     ids = insert_prepared(s, fresh)
-    report.created += [p.name for p in fresh]
+    report.created.extend((p.name for p in fresh), len(fresh))
     if others:
         contacts: list[ContactDTO] = []
         for card in others:

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime, time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from netdesk.core.model import (
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
+from netdesk.db.bulk_triggers import triggers_set_aside
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
@@ -41,6 +43,8 @@ from netdesk.services.owner import fill_from_linkedin
 from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
 
 SOURCE = "linkedin"
+# From this many rows on, the per-row change-tracking triggers are set aside for the import (netdesk.db.bulk_triggers).
+BULK_ROWS = 2000
 JOB_FIELDS = frozenset({"organization", "title"})
 
 
@@ -102,6 +106,18 @@ def import_linkedin(
     data = linkedin.read_linkedin(paths, report)
     if cancel is not None and cancel():
         raise ImportCancelled()
+    rows = len(data.connections) + len(data.messages) + len(data.invitations)
+    with triggers_set_aside(s) if rows >= BULK_ROWS else nullcontext():
+        return _import_export(s, data, report, progress, cancel)
+
+
+def _import_export(
+    s: Session,
+    data: linkedin.LinkedInExport,
+    report: ImportReport,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+) -> tuple[list[int], list[int]]:
     connections = _plausible_connections(data.connections, report)
     before_names = _existing_names(s) if connections else {}
     result = import_contacts_in(

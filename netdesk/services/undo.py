@@ -18,7 +18,9 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,14 +44,63 @@ class UndoConflictError(NetDeskError):
     """An undo or redo that no longer fits the database; nothing was changed."""
 
 
+class IdSpans:
+    """A set of ids held as sorted runs of consecutive ids: what an import inserted costs a few pairs, not a set of
+    tens of thousands of ints, for as long as its undo entry is kept."""
+
+    __slots__ = ("_count", "_firsts", "_lasts")
+
+    def __init__(self, ids: Iterable[int] = ()) -> None:
+        firsts: list[int] = []
+        lasts: list[int] = []
+        for i in sorted(set(ids)):
+            if lasts and i == lasts[-1] + 1:
+                lasts[-1] = i
+            else:
+                firsts.append(i)
+                lasts.append(i)
+        self._firsts = array("q", firsts)
+        self._lasts = array("q", lasts)
+        self._count = sum(b - a + 1 for a, b in zip(firsts, lasts, strict=True))
+
+    @property
+    def spans(self) -> int:
+        return len(self._firsts)
+
+    def __iter__(self) -> Iterator[int]:
+        for first, last in zip(self._firsts, self._lasts, strict=True):
+            yield from range(first, last + 1)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, int):
+            return False
+        at = bisect_right(self._firsts, item) - 1
+        return at >= 0 and item <= self._lasts[at]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, IdSpans):
+            return (self._firsts, self._lasts) == (other._firsts, other._lasts)
+        if isinstance(other, (set, frozenset)):
+            return len(other) == self._count and all(i in self for i in other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"IdSpans({self._count} ids in {self.spans} runs)"
+
+
 @dataclass(frozen=True, slots=True)
 class UndoStep:
     """One undoable write: the SQL that reverses it (in the order it was logged) and what it changed."""
 
     statements: tuple[str, ...]
     changes: ChangeSet
-    contact_ids: frozenset[int] = frozenset()
-    interaction_ids: frozenset[int] = frozenset()
+    contact_ids: IdSpans = field(default_factory=IdSpans)
+    interaction_ids: IdSpans = field(default_factory=IdSpans)
 
     @property
     def label(self) -> str:
@@ -74,8 +125,8 @@ class Recording:
         return UndoStep(
             tuple(self.statements),
             changes | ChangeSet(contacts=touched, interactions=frozenset(self.interaction_ids)),
-            frozenset(self.contact_ids),
-            frozenset(self.interaction_ids),
+            IdSpans(self.contact_ids),
+            IdSpans(self.interaction_ids),
         )
 
 
@@ -112,7 +163,8 @@ def _trigger_sql(table: Table) -> list[str]:
             interaction = "NULL"
         return f"{contact}, {interaction}"
 
-    log = f"INSERT INTO {_LOG.split('.')[1]}(sql, contact_id, interaction_id) VALUES"
+    log = f"INSERT INTO {_LOG.split('.')[1]}(sql, contact_id, interaction_id, tbl, op, row_key) VALUES"
+    row = _sql_literal(table.name)
     when = f"WHEN (SELECT active FROM {_STATE.split('.')[1]})"
     on_insert = _sql_literal(f"DELETE FROM {t} WHERE {_q(key)}=") + f" || NEW.{_q(key)}"
     sets = " || ',' || ".join(_sql_literal(f"{_q(c)}=") + f" || quote(OLD.{_q(c)})" for c in cols)
@@ -126,11 +178,11 @@ def _trigger_sql(table: Table) -> list[str]:
     name = f"netdesk_undo_{table.name}"
     return [
         f"CREATE TEMP TRIGGER IF NOT EXISTS {_q(name + '_i')} AFTER INSERT ON main.{t} {when} "
-        f"BEGIN {log} ({on_insert}, {ids('NEW')}); END",
+        f"BEGIN {log} ({on_insert}, {ids('NEW')}, {row}, 'i', NEW.{_q(key)}); END",
         f"CREATE TEMP TRIGGER IF NOT EXISTS {_q(name + '_u')} AFTER UPDATE ON main.{t} {when} "
-        f"BEGIN {log} ({on_update}, {ids('OLD')}); END",
+        f"BEGIN {log} ({on_update}, {ids('OLD')}, {row}, 'u', OLD.{_q(key)}); END",
         f"CREATE TEMP TRIGGER IF NOT EXISTS {_q(name + '_d')} BEFORE DELETE ON main.{t} {when} "
-        f"BEGIN {log} ({on_delete}, {ids('OLD')}); END",
+        f"BEGIN {log} ({on_delete}, {ids('OLD')}, {row}, 'd', OLD.{_q(key)}); END",
     ]
 
 
@@ -174,6 +226,21 @@ def rows_expected(sql: str) -> int:
     return int(match.group(2)) - int(match.group(1)) + 1 if match is not None else 1
 
 
+# The log to keep, in order, less the inverse of each update of a row the same write inserted before: the undo
+# deletes that row anyway (its insert's inverse runs later in the reversed replay, and it fails the undo if the row
+# is gone). An import that inserts 30,000 contacts and then sets their last-contacted facts would otherwise keep a
+# full copy of every row it created, about 900 bytes each.
+_LOGGED = f"""
+SELECT sql, contact_id, interaction_id FROM {_LOG} AS entry
+WHERE entry.op != 'u' OR NOT EXISTS (
+    SELECT 1 FROM {_LOG} AS inserted
+    WHERE inserted.op = 'i' AND inserted.tbl = entry.tbl AND inserted.row_key = entry.row_key
+      AND inserted.seq < entry.seq
+)
+ORDER BY seq
+"""
+
+
 class UndoJournal:
     """Records the inverse of service writes made inside ``recording()``, and undoes them."""
 
@@ -211,7 +278,13 @@ class UndoJournal:
         existing = {r[0] for r in raw.execute("SELECT name FROM main.sqlite_master WHERE type='table'")}
         raw.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_LOG.split('.')[1]}"
-            "(seq INTEGER PRIMARY KEY, sql TEXT NOT NULL, contact_id INTEGER, interaction_id INTEGER)"
+            "(seq INTEGER PRIMARY KEY, sql TEXT NOT NULL, contact_id INTEGER, interaction_id INTEGER,"
+            " tbl TEXT NOT NULL, op TEXT NOT NULL, row_key INTEGER)"
+        )
+        # Finds the rows a recording inserted (see _LOGGED), which only insert entries need.
+        raw.execute(
+            f"CREATE INDEX IF NOT EXISTS temp.ix_netdesk_undo_log_inserted ON {_LOG.split('.')[1]}(tbl, row_key)"
+            " WHERE op = 'i'"
         )
         raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_STATE.split('.')[1]}(active INTEGER NOT NULL)")
         if raw.execute(f"SELECT count(*) FROM {_STATE}").fetchone()[0] == 0:
@@ -244,7 +317,7 @@ class UndoJournal:
         if rec is None or not conn.connection.info.get(_ACTIVE):
             return
         raw = self._raw(conn)
-        rows = raw.execute(f"SELECT sql, contact_id, interaction_id FROM {_LOG} ORDER BY seq")
+        rows = raw.execute(_LOGGED)
 
         def statements() -> Iterator[str]:
             for sql, contact_id, interaction_id in rows:
@@ -289,7 +362,7 @@ class UndoJournal:
         return rec.step(step.changes)
 
     @staticmethod
-    def _versions(s: Session, ids_by_table: dict[str, frozenset[int]]) -> dict[str, dict[int, int]]:
+    def _versions(s: Session, ids_by_table: dict[str, IdSpans | frozenset[int]]) -> dict[str, dict[int, int]]:
         """The current version of each of these contacts and interactions (tables without versions are skipped)."""
         found: dict[str, dict[int, int]] = {}
         for table, ids in ids_by_table.items():
@@ -312,7 +385,7 @@ class UndoJournal:
                 s.execute(text(f"UPDATE {table} SET version = :v WHERE id = :id"), params)
 
     @staticmethod
-    def _reindex(s: Session, contact_ids: Sequence[int] | frozenset[int], interaction_ids: frozenset[int]) -> None:
+    def _reindex(s: Session, contact_ids: IdSpans, interaction_ids: IdSpans) -> None:
         if contact_ids:
             repo.refresh_fts(s, sorted(contact_ids))
         if interaction_ids:

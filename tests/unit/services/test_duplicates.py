@@ -12,6 +12,7 @@ import pytest
 from netdesk.core.duplicates import PersonName, candidate_pairs
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint
+from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk
 
 
@@ -183,3 +184,69 @@ def test_a_misspelt_nickname_still_meets_its_name() -> None:
     people = [PersonName.of(1, "Liam", "Nakamura", ""), PersonName.of(2, "Liama", "Nakamura", "")]
     people.append(PersonName.of(3, "William", "Nakamura", ""))
     assert candidate_pairs([], people) == {(1, 2): "similar names", (1, 3): "similar names"}
+
+
+def _varied_people(nd: NetDesk) -> list[int]:
+    """People the name and point rules pair in every way: nicknames, initials (given and family), accents, ß, a
+    large bucket of one family, shared and widely shared values, an organisation and a trashed contact."""
+    office = ContactPoint("+44 20 7946 1234")
+    people = [
+        ("Bob", "Smith", {}),
+        ("Robert", "Smith", {}),
+        ("Rob", "Smith", {"emails": (ContactPoint("rob@smith.example"),)}),
+        ("Priya", "R.", {}),
+        ("Priya", "Raman", {}),
+        ("P.", "Rao", {}),
+        ("Paul", "Reyes", {}),
+        ("José", "Müller", {}),
+        ("Jose", "Muller", {}),
+        ("Jürgen", "Straße", {}),
+        ("Jurgen", "Strasse", {}),
+        ("Anna", "", {"formatted_name": "Anna Q."}),
+        ("", "", {"formatted_name": "Anne Quist"}),
+        ("Kate", "Bush", {"urls": (ContactPoint("https://www.linkedin.com/in/kate", "linkedin"),)}),
+        ("Cathy", "Bush-Office", {"urls": (ContactPoint("https://www.linkedin.com/in/kate/", "linkedin"),)}),
+        ("Mary Ann", "Lee", {"additional_name": "Jane"}),
+        ("Mary Ann", "Lee", {"additional_name": "Ruth"}),
+        ("Robbie", "Smythe", {"emails": (ContactPoint("ROB@smith.example"),)}),
+        ("Bobby", " smith", {}),  # a stray space and lower case: still a Smith
+        ("Søren", "Ørsted", {}),
+        ("Soren", "Orsted", {}),
+        ("S.", "Ø", {}),
+    ]
+    people += [(g, "Jones", {}) for g in ("Al", "Alan", "Bea", "Ben", "Cy", "Dan", "Di", "Ed", "Eve", "Fay")]
+    people += [(f"John{n}" if n % 3 else "John", "Jones", {}) for n in range(20)]  # the Jones bucket: > 24 people
+    people += [(g, f"{g}son", {"phones": (office,)}) for g in ("Ann", "Ben", "Cem", "Dov", "Eve", "Fay")]
+    ids = [add(nd, given, family, **fields) for given, family, fields in people]
+    org = nd.contacts.create(ContactDTO(kind=ContactKind.ORGANIZATION, organization="Bob Smith")).value.id
+    assert org is not None
+    gone = add(nd, "Bobby", "Smith")
+    nd.contacts.delete([gone])
+    return [*ids, org, gone]
+
+
+def test_pairs_among_some_contacts_are_those_the_whole_scan_finds_for_them(nd: NetDesk) -> None:
+    from netdesk.services.duplicates import _live_people, _live_points, found_pairs
+
+    ids = _varied_people(nd)
+    with nd.sessions() as s:
+        whole = candidate_pairs(_live_points(s), _live_people(s))
+        assert len(whole) > 10
+        for among in [{i} for i in ids] + [set(ids[:5]), set(ids[10:40:3]), set(ids)]:
+            expected = {pair: why for pair, why in whole.items() if pair[0] in among or pair[1] in among}
+            assert found_pairs(s, among) == expected, among
+
+
+def test_a_one_card_import_into_a_large_network_finds_its_duplicate(nd: NetDesk, tmp_path: Path) -> None:
+    existing = [ContactDTO(given_name=f"Given{n}", family_name=f"Family{n}") for n in range(3000)]
+    nd.imports.import_contacts(existing, ImportReport())
+    card = tmp_path / "bob.vcf"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Family1234\r\nN:Family1234;Bob;;;\r\nEND:VCARD\r\n")
+    report = nd.imports.import_paths([card]).value
+    assert len(report.created) == 1 and report.duplicates_found == 0  # "Bob" is no variant of "Given1234"
+    card.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Giv Family1234\r\nN:Family1234;G.;;;\r\nEND:VCARD\r\n")
+    report = nd.imports.import_paths([card]).value
+    assert report.duplicates_found == 1  # "G." may be Given1234 (not Bob)
+    assert [(p.first_name, p.second_name) for p in nd.duplicates.pending()] == [
+        ("Given1234 Family1234", "Giv Family1234")
+    ]

@@ -19,7 +19,7 @@ from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO
 from netdesk.services.contributions import ContributionDTO
 from netdesk.services.owner import OwnerDTO
-from netdesk.services.undo import UndoConflictError, UndoStep
+from netdesk.services.undo import IdSpans, UndoConflictError, UndoStep
 
 LINKEDIN = Path(__file__).resolve().parents[2] / "data" / "linkedin"
 
@@ -258,3 +258,64 @@ def test_every_practice_write_undoes_and_redoes_exactly(nd: NetDesk) -> None:
     check_round_trip(nd, lambda: nd.followups.mark_new_connection(cat, date(2026, 1, 1)), "new connection Cat Lee")
     check_round_trip(nd, lambda: nd.contacts.set_starred([ann]), "star Ann Lee")
     check_round_trip(nd, lambda: nd.communities.delete(group.id), "delete of Rust Oslo")
+
+
+def _connections_export(folder: Path, count: int) -> Path:
+    """A Connections.csv of ``count`` different people, each with one message from them in messages.csv."""
+    folder.mkdir()
+    people = [(f"Given{n}", f"Family{n}", f"https://www.linkedin.com/in/person-{n}") for n in range(count)]
+    connections = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    connections += [f"{g},{f},{url},,Acme,Engineer,15 Mar 2021" for g, f, url in people]
+    messages = ["CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,CONTENT"]
+    me = "Ada Owner,https://www.linkedin.com/in/ada-owner"
+    messages += [f"c{n},,{g} {f},{url},{me},2023-05-02 14:03:11 UTC,Hello {n}" for n, (g, f, url) in enumerate(people)]
+    (folder / "Connections.csv").write_text("\n".join(connections) + "\n", encoding="utf-8")
+    (folder / "messages.csv").write_text("\n".join(messages) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_an_import_is_undone_by_a_few_range_deletes(nd: NetDesk, tmp_path: Path) -> None:
+    """The contacts an import creates are written twice (inserted, then given their last-contacted facts): the undo
+    entry keeps only the inverse of the insert, not a copy of each row as it was between the two writes."""
+    export = _connections_export(tmp_path / "export", 300)
+    existing = person(nd, "Ada", "Lindqvist")
+    before = snapshot(nd)
+    report, step = record(nd, lambda: nd.imports.import_paths([export]))
+    assert len(report.created) == 300 and report.interactions_added == 600
+    assert all(r.last_contacted for r in nd.contacts.rows() if r.id != existing)  # written after the insert
+    assert len(step.statements) < 10, step.statements
+    assert sum(len(sql) for sql in step.statements) < 2000
+    assert len(step.contact_ids) == 300 and step.contact_ids.spans == 1
+    assert len(step.interaction_ids) == 600 and step.interaction_ids.spans == 1
+    nd.undo.undo(step)
+    assert snapshot(nd) == before
+    assert [r.id for r in nd.contacts.rows()] == [existing]
+
+
+def test_an_update_of_a_row_the_write_did_not_insert_is_still_restored(nd: NetDesk, tmp_path: Path) -> None:
+    """Only updates of rows inserted by the same write are left out of the entry: an existing contact that an import
+    touches gets its old values back."""
+    export = _connections_export(tmp_path / "export", 3)
+    known = nd.contacts.create(
+        ContactDTO(
+            given_name="Given1",
+            family_name="Family1",
+            organization="Old Org",
+            urls=(ContactPoint("https://www.linkedin.com/in/person-1", "linkedin"),),
+        )
+    ).value
+    assert known.id is not None
+    before = snapshot(nd)
+    _, step = record(nd, lambda: nd.imports.import_paths([export]))
+    assert nd.contacts.get(known.id).organization == "Acme"  # the LinkedIn job is newer
+    nd.undo.undo(step)
+    assert snapshot(nd) == before
+
+
+def test_id_spans_hold_runs_of_ids() -> None:
+    spans = IdSpans([7, 3, 4, 5, 9, 8, 20, 4])
+    assert list(spans) == [3, 4, 5, 7, 8, 9, 20]
+    assert len(spans) == 7 and spans.spans == 3
+    assert 5 in spans and 6 not in spans and 20 in spans and 2 not in spans and 21 not in spans
+    assert spans == {3, 4, 5, 7, 8, 9, 20} and spans != {3, 4}
+    assert not IdSpans() and list(IdSpans()) == []

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -34,6 +33,7 @@ from netdesk.db.tables import Contact, ContactHistory, SyncBook, SyncItem
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync_batches import multiget_batches, parsed_batches
 from netdesk.services.sync_push import PushSteps
+from netdesk.services.sync_types import BookTarget, SyncCounts
 from netdesk.sync.cards import CardError, card_to_contact, same_card_content
 from netdesk.sync.dav import Card, DavClient, SyncCancelled, SyncUnsupported, TokenExpired, canonical_href
 from netdesk.sync.merge import FieldConflict, merge_three_way
@@ -45,58 +45,6 @@ PARALLEL_PARSE_THRESHOLD = 1500
 # ...one for each core beyond the one this process needs to store the cards. On two cores they would only add
 # their start-up and the pickling to the work (measured: 6.8 s of CPU instead of 4.1 s for 10,000 cards).
 PARSE_WORKERS = min((os.cpu_count() or 1) - 1, 4)
-
-
-@dataclass
-class SyncCounts:
-    """What one sync did; ``as_json`` is the documented contract of `netdesk sync --json`."""
-
-    pulled: int = 0  # contacts created or updated here from the server
-    pushed: int = 0  # cards created or updated on the server
-    merged: int = 0  # contacts changed on both sides, merged
-    conflicts: int = 0  # fields both sides changed differently (NetDesk's kept, the server's in the history)
-    deleted_here: int = 0  # contacts moved to the trash because the server deleted them
-    deleted_there: int = 0  # cards deleted on the server because they were deleted here
-    errors: list[str] = field(default_factory=list)  # cards that could not be read (href: reason)
-    changed_ids: set[int] = field(default_factory=set)
-
-    @property
-    def deleted(self) -> int:
-        return self.deleted_here + self.deleted_there
-
-    def add(self, other: SyncCounts) -> None:
-        for name in ("pulled", "pushed", "merged", "conflicts", "deleted_here", "deleted_there"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.errors += other.errors
-        self.changed_ids |= other.changed_ids
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "pulled": self.pulled,
-            "pushed": self.pushed,
-            "merged": self.merged,
-            "conflicts": self.conflicts,
-            "deleted": self.deleted,
-            "deleted_here": self.deleted_here,
-            "deleted_there": self.deleted_there,
-            "errors": list(self.errors),
-        }
-
-    def summary(self) -> str:
-        text = (
-            f"{self.pulled} pulled, {self.pushed} pushed, {self.merged} merged, {self.conflicts} conflicts, "
-            f"{self.deleted} deleted"
-        )
-        return text + (f", {len(self.errors)} unreadable cards" if self.errors else "")
-
-
-@dataclass(frozen=True, slots=True)
-class BookTarget:
-    id: int
-    url: str
-    tag: str
-    sync_token: str
-    ctag: str = ""
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

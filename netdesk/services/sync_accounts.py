@@ -19,7 +19,8 @@ from netdesk.db import repository as repo
 from netdesk.db.tables import SyncAccount, SyncBook, SyncItem
 from netdesk.services.collector import paused_collector
 from netdesk.services.formats import CancelCheck, Progress
-from netdesk.services.sync import BookSync, BookTarget, SyncCounts
+from netdesk.services.sync import BookSync
+from netdesk.services.sync_types import BookTarget, SyncCounts
 from netdesk.sync.dav import DavClient, RetryPolicy, SyncCancelled, SyncError
 from netdesk.sync.discovery import discover_books
 

@@ -20,6 +20,7 @@ from netdesk.db import bulk
 from netdesk.db import repository as repo
 from netdesk.db.tables import Contact, ContactTag, SyncItem, Tag
 from netdesk.io.vdir import vdir_file_name
+from netdesk.services.sync_types import BookTarget, SyncCounts
 from netdesk.sync.cards import (
     CardError,
     card_to_contact,
@@ -39,9 +40,6 @@ from netdesk.sync.dav import (
     canonical_href,
 )
 from netdesk.sync.merge import FieldConflict, merge_three_way
-
-if TYPE_CHECKING:
-    from netdesk.services.sync import BookTarget, SyncCounts
 
 PUSH_BATCH = 500  # new contacts read per batch for a first upload
 MAX_412_RETRIES = 3

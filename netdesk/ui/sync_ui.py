@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
-from netdesk.services.sync import SyncCounts
 from netdesk.services.sync_accounts import AccountDTO, local_time
+from netdesk.services.sync_types import SyncCounts
 from netdesk.sync import secrets
 from netdesk.sync.dav import SyncCancelled
 from netdesk.ui.widgets.error_label import error_label

@@ -16,7 +16,8 @@ from netdesk.core.model import ContactDTO
 from netdesk.db import repository, stars
 from netdesk.db.tables import SyncAccount, SyncBook, SyncItem
 from netdesk.services import NetDesk
-from netdesk.services.sync import BookSync, BookTarget
+from netdesk.services.sync import BookSync
+from netdesk.services.sync_types import BookTarget
 
 Statement = tuple[str, Any]
 

@@ -1,0 +1,57 @@
+"""What a sync reports and which book it works on: shared by the pull (sync.py) and the push (sync_push.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SyncCounts:
+    """What one sync did; ``as_json`` is the documented contract of `netdesk sync --json`."""
+
+    pulled: int = 0  # contacts created or updated here from the server
+    pushed: int = 0  # cards created or updated on the server
+    merged: int = 0  # contacts changed on both sides, merged
+    conflicts: int = 0  # fields both sides changed differently (NetDesk's kept, the server's in the history)
+    deleted_here: int = 0  # contacts moved to the trash because the server deleted them
+    deleted_there: int = 0  # cards deleted on the server because they were deleted here
+    errors: list[str] = field(default_factory=list)  # cards that could not be read (href: reason)
+    changed_ids: set[int] = field(default_factory=set)
+
+    @property
+    def deleted(self) -> int:
+        return self.deleted_here + self.deleted_there
+
+    def add(self, other: SyncCounts) -> None:
+        for name in ("pulled", "pushed", "merged", "conflicts", "deleted_here", "deleted_there"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors += other.errors
+        self.changed_ids |= other.changed_ids
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "pulled": self.pulled,
+            "pushed": self.pushed,
+            "merged": self.merged,
+            "conflicts": self.conflicts,
+            "deleted": self.deleted,
+            "deleted_here": self.deleted_here,
+            "deleted_there": self.deleted_there,
+            "errors": list(self.errors),
+        }
+
+    def summary(self) -> str:
+        text = (
+            f"{self.pulled} pulled, {self.pushed} pushed, {self.merged} merged, {self.conflicts} conflicts, "
+            f"{self.deleted} deleted"
+        )
+        return text + (f", {len(self.errors)} unreadable cards" if self.errors else "")
+
+
+@dataclass(frozen=True, slots=True)
+class BookTarget:
+    id: int
+    url: str
+    tag: str
+    sync_token: str
+    ctag: str = ""

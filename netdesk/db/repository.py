@@ -34,7 +34,7 @@ from netdesk.db.codec import related_from_json as _related_from_json
 from netdesk.db.practice_search import extra_documents
 from netdesk.db.rows import address_values, contact_values, point_values
 from netdesk.db.rows import normalized_point as normalized_point  # re-exported: callers use repo.normalized_point
-from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Tag
+from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Goal, Tag
 
 POINT_KINDS = ("email", "phone", "url", "im")
 
@@ -503,6 +503,14 @@ def live_contact(session: Session, contact_id: int) -> Contact:
     row = session.get(Contact, contact_id)
     if row is None or row.deleted_at is not None:
         raise NotFoundError(f"no contact with id {contact_id}")
+    return row
+
+
+def live_goal(session: Session, goal_id: int) -> Goal:
+    """The goal row, or NotFoundError when there is none or it is archived."""
+    row = session.get(Goal, goal_id)
+    if row is None or row.archived:
+        raise NotFoundError(f"no goal with id {goal_id}")
     return row
 
 

@@ -152,7 +152,7 @@ class GoalTargetService:
         today = today or date.today()
         m = _metric(metric)
         with self._sessions.begin() as s:
-            goal = self._goal(s, goal_id)
+            goal = repo.live_goal(s, goal_id)
             row = s.get(GoalTarget, goal_id)
             start = starts_on or (row.starts_on if row is not None else today)
             practices.check_target(target, start, horizon, today)
@@ -174,13 +174,13 @@ class GoalTargetService:
 
     def clear_target(self, goal_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            self._goal(s, goal_id)
+            repo.live_goal(s, goal_id)
             s.execute(delete(GoalTarget).where(GoalTarget.goal_id == goal_id))
         return Written(None, ChangeSet(goals=True, records=frozenset({"goal_target"}), label="clear a target"))
 
     def link_community(self, goal_id: int, community_id: int, linked: bool = True) -> Written[None]:
         with self._sessions.begin() as s:
-            self._goal(s, goal_id)
+            repo.live_goal(s, goal_id)
             if s.get(CommunityRow, community_id) is None:
                 raise NotFoundError(f"no community with id {community_id}")
             existing = s.get(GoalCommunity, (goal_id, community_id))
@@ -200,7 +200,7 @@ class GoalTargetService:
     def progress_of(self, goal_id: int, today: date | None = None) -> GoalProgress:
         today = today or date.today()
         with self._sessions() as s:
-            return self._progress(s, self._goal(s, goal_id), today)
+            return self._progress(s, repo.live_goal(s, goal_id), today)
 
     # --- computing ---------------------------------------------------------------------------------------------
 
@@ -317,13 +317,6 @@ class GoalTargetService:
                 ).scalars()
             )
         return linked or None
-
-    @staticmethod
-    def _goal(s: Session, goal_id: int) -> Goal:
-        row = s.get(Goal, goal_id)
-        if row is None or row.archived:
-            raise NotFoundError(f"no goal with id {goal_id}")
-        return row
 
 
 __all__ = ["GoalProgress", "GoalTargetService", "TargetDTO"]

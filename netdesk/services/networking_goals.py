@@ -70,7 +70,7 @@ class NetworkingGoals:
     def rename_goal(self, goal_id: int, name: str) -> Written[GoalInfo]:
         name = self._goal_name(name)
         with self._sessions.begin() as s:
-            row = self._goal(s, goal_id)
+            row = repo.live_goal(s, goal_id)
             row.name = name
             info = GoalInfo(row.id, row.name, row.description)
         return Written(info, ChangeSet(goals=True, label=f"rename of goal {name}"))
@@ -78,7 +78,7 @@ class NetworkingGoals:
     def delete_goal(self, goal_id: int) -> Written[None]:
         """Remove the goal and its links (the row stays, archived)."""
         with self._sessions.begin() as s:
-            row = self._goal(s, goal_id)
+            row = repo.live_goal(s, goal_id)
             row.archived = True
             name = row.name
             s.execute(delete(GoalContact).where(GoalContact.goal_id == goal_id))
@@ -87,7 +87,7 @@ class NetworkingGoals:
 
     def link_contact(self, goal_id: int, contact_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            goal = self._goal(s, goal_id)
+            goal = repo.live_goal(s, goal_id)
             who = repo.live_contact(s, contact_id)
             if s.get(GoalContact, (goal_id, contact_id)) is None:
                 s.add(GoalContact(goal_id=goal_id, contact_id=contact_id))
@@ -101,7 +101,7 @@ class NetworkingGoals:
 
     def link_interaction(self, goal_id: int, interaction_id: int) -> Written[None]:
         with self._sessions.begin() as s:
-            goal = self._goal(s, goal_id)
+            goal = repo.live_goal(s, goal_id)
             if s.get(Interaction, interaction_id) is None:
                 raise NotFoundError(f"no interaction with id {interaction_id}")
             if s.get(GoalInteraction, (goal_id, interaction_id)) is None:
@@ -179,10 +179,3 @@ class NetworkingGoals:
         if not name:
             raise ValidationError("name", "A goal needs a name.")
         return name
-
-    @staticmethod
-    def _goal(s: Session, goal_id: int) -> Goal:
-        row = s.get(Goal, goal_id)
-        if row is None or row.archived:
-            raise NotFoundError(f"no goal with id {goal_id}")
-        return row

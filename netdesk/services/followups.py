@@ -169,6 +169,8 @@ class FollowupService:
 
     def mark_new_connection(self, contact_id: int, on: date | None = None) -> Written[Pipeline]:
         """Put a contact in the pipeline by hand (met at an event, connected elsewhere): connected on ``on``."""
+        # Marked now: logged now, not at noon (a mark made in the morning would sort after later entries).
+        when: datetime | date = datetime.now().replace(microsecond=0) if on in (None, date.today()) else on
         on = on or date.today()
         _check_plausible(datetime.combine(on, time(12, 0)), "A connection")
         with self._sessions.begin() as s:
@@ -178,7 +180,7 @@ class FollowupService:
             row.connected_on = on
             if row.followup_state == Stage.DISMISSED.value:
                 row.followup_state = Stage.CONNECTED.value
-            iid = _log(s, contact_id, InteractionKind.CONNECTED, Direction.NONE, "Marked as a new connection", "", on)
+            iid = _log(s, contact_id, InteractionKind.CONNECTED, Direction.NONE, "Marked as a new connection", "", when)
             return self._written(s, contact_id, iid, f"new connection {row.display_name}")
 
     def mark(self, contact_id: int, state: str, when: datetime | None = None) -> Written[Pipeline]:

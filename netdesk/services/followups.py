@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
 from netdesk.core.changes import ChangeSet, Written
-from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.errors import ValidationError
 from netdesk.core.exchange import Stage, exchange_sql, implausible_reason
 from netdesk.core.model import Channel, Direction, InteractionKind
 from netdesk.db import repository as repo
-from netdesk.db.tables import Contact, Interaction, InteractionParticipant
+from netdesk.db.tables import Interaction, InteractionParticipant
 from netdesk.services.exchanges import refresh_exchange_facts
 from netdesk.services.timeline import index_interactions
 
@@ -118,7 +118,7 @@ class FollowupService:
 
     def pipeline(self, contact_id: int) -> Pipeline:
         with self._sessions() as s:
-            row = _live(s, contact_id)
+            row = repo.live_contact(s, contact_id)
             return Pipeline(
                 row.id, row.connected_on, Stage(row.followup_state), row.followup_messaged_at, row.followup_replied_at
             )
@@ -174,7 +174,7 @@ class FollowupService:
         on = on or date.today()
         _check_plausible(datetime.combine(on, time(12, 0)), "A connection")
         with self._sessions.begin() as s:
-            row = _live(s, contact_id)
+            row = repo.live_contact(s, contact_id)
             if row.connected_on is not None:
                 raise ValidationError("connected_on", f"{row.display_name} is already a connection.")
             row.connected_on = on
@@ -195,7 +195,7 @@ class FollowupService:
         when = when or datetime.now().replace(microsecond=0)
         _check_plausible(when, "A follow-up")
         with self._sessions.begin() as s:
-            row = _live(s, contact_id)
+            row = repo.live_contact(s, contact_id)
             name = row.display_name
             if stage is Stage.DISMISSED:
                 row.followup_state = Stage.DISMISSED.value
@@ -216,7 +216,7 @@ class FollowupService:
             raise ValidationError("occurred_at", f"A note cannot be sent with a {bad}.")
         first_line = " ".join(text.split())[:80] or "Personal note"
         with self._sessions.begin() as s:
-            row = _live(s, contact_id)
+            row = repo.live_contact(s, contact_id)
             iid = _log(s, contact_id, InteractionKind.MESSAGE, Direction.OUT, first_line, text, when)
             return self._written(s, contact_id, iid, f"note to {row.display_name}")
 
@@ -224,7 +224,7 @@ class FollowupService:
         s.flush()
         refresh_exchange_facts(s, [contact_id])
         s.expire_all()
-        row = _live(s, contact_id)
+        row = repo.live_contact(s, contact_id)
         value = Pipeline(
             row.id, row.connected_on, Stage(row.followup_state), row.followup_messaged_at, row.followup_replied_at
         )
@@ -232,13 +232,6 @@ class FollowupService:
             contacts=frozenset({contact_id}), interactions=frozenset({interaction_id}), networking=True, label=label
         )
         return Written(value, changes)
-
-
-def _live(s: Session, contact_id: int) -> Contact:
-    row = s.get(Contact, contact_id)
-    if row is None or row.deleted_at is not None:
-        raise NotFoundError(f"no contact with id {contact_id}")
-    return row
 
 
 def _log(

@@ -14,11 +14,11 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.changes import ChangeSet, Written
-from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.errors import ValidationError
 from netdesk.core.normalize import fold
 from netdesk.core.practices import matched_terms, terms
 from netdesk.db import repository as repo
-from netdesk.db.tables import Contact, OfferNeed
+from netdesk.db.tables import OfferNeed
 
 KINDS = ("offer", "need")
 
@@ -105,10 +105,7 @@ class OffersService:
         with self._sessions.begin() as s:
             name = "your"
             if contact_id is not None:
-                row = s.get(Contact, contact_id)
-                if row is None or row.deleted_at is not None:
-                    raise NotFoundError(f"no contact with id {contact_id}")
-                name = f"{row.display_name}'s"
+                name = f"{repo.live_contact(s, contact_id).display_name}'s"
             if offers is not None:
                 replace_texts(s, contact_id, "offer", offers)
             if needs is not None:

@@ -19,12 +19,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from keyring.backend import KeyringBackend
 
 from netdesk.sync.dav import DavClient, RetryPolicy, canonical_href, parse_multistatus, ssl_context_for
 
 USER = "ada"
 PASSWORD = "analytical-engine"
 FAST_RETRY = RetryPolicy(attempts=2, first_delay=0.05, timeout=10)  # tests wait for no back-off
+
+
+class MemoryKeyring(KeyringBackend):
+    """A system keyring that lives in the test (the ``memory_keyring`` fixture installs it)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
 
 
 def server_folder(fallback: Path) -> Path:

@@ -167,3 +167,15 @@ def radicale_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: ob
 @pytest.fixture(scope="session")
 def xandikos_server(tmp_path_factory: pytest.TempPathFactory, loopback_ports: object) -> Iterator[object]:
     yield from servers.running(servers.xandikos, tmp_path_factory.mktemp("xandikos"), loopback_ports)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[servers.MemoryKeyring]:
+    """An in-memory system keyring for the test; the failing one (no keyring) again afterwards."""
+    import keyring
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    backend = servers.MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(FailKeyring())

@@ -6,7 +6,7 @@ each call that talks to the server.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,7 +22,7 @@ from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync import BookSync
 from netdesk.services.sync_types import BookTarget, SyncCounts
 from netdesk.sync.dav import DavClient, RetryPolicy, SyncCancelled, SyncError
-from netdesk.sync.discovery import discover_books
+from netdesk.sync.discovery import BookInfo, discover_books
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,18 +91,33 @@ class SyncService:
     ) -> Written[AccountDTO]:
         """Discover the account's address books and store the account; each book syncs into the tag ``tags``
         gives for its URL or display name, else a tag named after the book."""
-        name = name.strip()
-        if not name:
-            raise ValidationError("name", "An account needs a name.")
-        if not url.startswith(("https://", "http://")):
-            raise ValidationError("url", f"Not a server address: {url!r} (expected https://…)")
-        with self._sessions() as s:
-            if s.scalar(select(SyncAccount.id).where(SyncAccount.name == name)) is not None:
-                raise ValidationError("name", f"There is already an account named {name!r}.")
+        books = self.discover(name, url, username, password, certificate_pem=certificate_pem)
+        return self.store_account(name, url, username, books, certificate_pem=certificate_pem, tags=tags)
+
+    def discover(
+        self, name: str, url: str, username: str, password: str, *, certificate_pem: str = ""
+    ) -> list[BookInfo]:
+        """The address books a new account would sync (talks to the server, writes nothing): the GUI runs this on
+        a network thread and then ``store_account`` through its one write path."""
+        self._check_new(name, url)
         with self.client(url, username, password, certificate_pem) as client:
             books = discover_books(client)
         if not books:
             raise SyncError(f"{url}: the account has no address book")
+        return books
+
+    def store_account(
+        self,
+        name: str,
+        url: str,
+        username: str,
+        books: Sequence[BookInfo],
+        *,
+        certificate_pem: str = "",
+        tags: Mapping[str, str] | None = None,
+    ) -> Written[AccountDTO]:
+        """Store an account whose books ``discover`` found (no network)."""
+        name = self._check_new(name, url)
         chosen = tags or {}
         with self._sessions.begin() as s:
             account = SyncAccount(
@@ -115,13 +130,24 @@ class SyncService:
                 s.add(SyncBook(account_id=account.id, url=book.url, display_name=book.display_name, tag=tag))
             s.flush()
             dto = self._dto(s, account)
-        return Written(dto, ChangeSet(records=frozenset({"account"}), label=f"add account {name}"))
+        return Written(dto, ChangeSet(records=frozenset({"account"}), label=f"add sync account {name}"))
+
+    def _check_new(self, name: str, url: str) -> str:
+        name = name.strip()
+        if not name:
+            raise ValidationError("name", "An account needs a name.")
+        if not url.startswith(("https://", "http://")):
+            raise ValidationError("url", f"Not a server address: {url!r} (expected https://…)")
+        with self._sessions() as s:
+            if s.scalar(select(SyncAccount.id).where(SyncAccount.name == name)) is not None:
+                raise ValidationError("name", f"There is already an account named {name!r}.")
+        return name
 
     def remove_account(self, name: str) -> Written[None]:
         """Forget the account and what was in step with it; the contacts stay."""
         with self._sessions.begin() as s:
             s.delete(self._row(s, name))
-        return Written(None, ChangeSet(records=frozenset({"account"}), label=f"remove account {name}"))
+        return Written(None, ChangeSet(records=frozenset({"account"}), label=f"remove sync account {name}"))
 
     def set_book(self, book_id: int, *, tag: str | None = None, enabled: bool | None = None) -> Written[BookDTO]:
         with self._sessions.begin() as s:
@@ -136,12 +162,14 @@ class SyncService:
                 book.enabled = enabled
             s.flush()
             dto = self._book_dto(s, book)
-        return Written(dto, ChangeSet(records=frozenset({"account"}), label="address book settings"))
+        what = "tag" if enabled is None else "sync on" if enabled else "sync off"
+        label = f"{what} for {dto.display_name or 'address book'}"
+        return Written(dto, ChangeSet(records=frozenset({"account"}), label=label))
 
     def set_interval(self, name: str, minutes: int | None) -> Written[None]:
         with self._sessions.begin() as s:
             self._row(s, name).interval_minutes = minutes if minutes and minutes > 0 else None
-        return Written(None, ChangeSet(records=frozenset({"account"}), label="sync schedule"))
+        return Written(None, ChangeSet(records=frozenset({"account"}), label=f"sync schedule of {name}"))
 
     def synced_with(self, contact_id: int) -> list[str]:
         """ "Account (book)" for every book this contact is in step with."""

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -36,16 +37,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from netdesk.core.changes import ChangeSet
 from netdesk.core.errors import NetDeskError
+from netdesk.core.words import plural
 from netdesk.services import NetDesk
 from netdesk.services.sync_accounts import AccountDTO, local_time
 from netdesk.services.sync_types import SyncCounts
 from netdesk.sync import secrets
 from netdesk.sync.dav import SyncCancelled
+from netdesk.sync.discovery import BookInfo
+from netdesk.ui.ops import Ops, failure_text, ops_for
 from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.workers import TaskRunner
 
 PasswordSource = Callable[[AccountDTO], "str | None"]
+T = TypeVar("T")
+INTERVAL_SETTLE_MS = 600  # the schedule spin box is written this long after its last change
 
 
 def account_line(a: AccountDTO) -> str:
@@ -120,6 +127,7 @@ class SyncController(QObject):
 
     finished = Signal(object)  # SyncCounts of a sync that completed
     failed = Signal(str)
+    accounts_changed = Signal()  # an account setting was written, undone or redone (the dialog reloads)
     progress_changed = Signal(int, int, str)  # done, total, what: emitted by the sync's thread, shown on the GUI's
 
     def __init__(self, window: QMainWindow, nd: NetDesk, after_sync: Callable[[], None]) -> None:
@@ -145,6 +153,9 @@ class SyncController(QObject):
         self.progress_changed.connect(self._show_progress)
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.sync_now(interactive=False))
+        # Account settings are written like everything else: through the window's one write path, with undo.
+        self.ops = ops_for(window, nd, self.refresh)
+        self.ops.bus.changed.connect(self._changed)
         self.set_netdesk(nd)
 
     # --- database ------------------------------------------------------------------------------------------
@@ -179,6 +190,23 @@ class SyncController(QObject):
         else:
             self.status_label.setText("")
 
+    def _changed(self, changes: ChangeSet) -> None:
+        if "account" in changes.records:
+            self.refresh()
+            self.accounts_changed.emit()
+
+    def on_network(
+        self, fn: Callable[[], T], done: Callable[[T], None], failed: Callable[[BaseException], None]
+    ) -> None:
+        """Talk to a server off the GUI thread, on the thread a sync uses (closing the window cancels it)."""
+        self._tasks.submit(fn, done, failed)
+
+    def forget_password(self, account: AccountDTO, remaining: list[AccountDTO]) -> None:
+        """A removed account's password leaves the keyring (unless another account signs in the same way)."""
+        self._session_passwords.pop(account.name, None)
+        if not any(a.url == account.url and a.username == account.username for a in remaining):
+            secrets.forget_password(account.url, account.username)
+
     def synced_with_text(self, contact_id: int | None) -> str:
         if contact_id is None:
             return ""
@@ -186,6 +214,10 @@ class SyncController(QObject):
         return f"Synced with {', '.join(places)}" if places else ""
 
     # --- passwords -----------------------------------------------------------------------------------------
+
+    def remember_password(self, account_name: str, password: str) -> None:
+        """Without a keyring: the password for this session only."""
+        self._session_passwords[account_name] = password
 
     def password_for(self, account: AccountDTO, interactive: bool) -> str | None:
         stored = self._session_passwords.get(account.name) or secrets.load_password(account.url, account.username)
@@ -286,13 +318,18 @@ class SyncController(QObject):
 
 
 class SyncAccountsDialog(QDialog):
-    """The accounts of this database: add (discovery runs off the GUI thread), remove, schedule."""
+    """The accounts of this database: add (discovery runs off the GUI thread), remove, books, schedule.
+
+    Every change is a write through the window's ``Ops`` (off the GUI thread, with an undo entry such as "Undo add
+    sync account phone"); the dialog reloads from the bus, so an undo made while it is open shows here too.
+    """
 
     def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("syncAccountsDialog")
         self.setWindowTitle("Sync accounts")
         self.controller = controller
+        self.accounts: list[AccountDTO] = []
         self.list = QListWidget()
         self.list.setObjectName("accountList")
         self.list.setWordWrap(True)
@@ -307,6 +344,13 @@ class SyncAccountsDialog(QDialog):
         self.interval_spin.setRange(0, 24 * 60)
         self.interval_spin.setSpecialValueText("Only when I ask")
         self.interval_spin.setSuffix(" min")
+        self.interval_spin.setKeyboardTracking(False)  # typing "15" is one change, not "1" then "15"
+        # Clicking the arrows five times is one schedule change (one undo entry), written once they rest.
+        self._interval_timer = QTimer(self)
+        self._interval_timer.setSingleShot(True)
+        self._interval_timer.setInterval(INTERVAL_SETTLE_MS)
+        self._interval_timer.timeout.connect(self._write_interval)
+        self._interval_account = ""
         self.interval_spin.valueChanged.connect(self._interval_changed)
         self.list.currentRowChanged.connect(self._selected)
         # The selected account's address books: which tag each syncs into, and whether it syncs at all.
@@ -319,6 +363,15 @@ class SyncAccountsDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("accountsMessage")
         self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # account and book names come from a server
+        # The one part of these settings outside Undo: the system keyring.
+        self.keyring_note = QLabel(
+            "Edit → Undo reverses any change made here. Passwords are kept in the system keyring, outside Undo: "
+            "removing an account forgets its password, and Sync now asks for it again if you undo the removal."
+        )
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -332,9 +385,16 @@ class SyncAccountsDialog(QDialog):
         layout.addWidget(self.books)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        layout.addWidget(self.keyring_note)
         layout.addWidget(close)
-        self.resize(560, 360)
+        self.resize(560, 400)
+        controller.accounts_changed.connect(self.reload)
+        self.finished.connect(lambda _result: self._write_interval())  # a change still settling is kept
         self.reload()
+
+    @property
+    def ops(self) -> Ops:
+        return self.controller.ops
 
     def reload(self) -> None:
         selected = self._current()
@@ -350,7 +410,6 @@ class SyncAccountsDialog(QDialog):
             self.list.setCurrentRow(names.index(selected.name) if selected and selected.name in names else 0)
         self.list.blockSignals(False)
         self._selected(self.list.currentRow())
-        self.controller.refresh()
 
     def _current(self) -> AccountDTO | None:
         row = self.list.currentRow()
@@ -360,15 +419,16 @@ class SyncAccountsDialog(QDialog):
         account = self._current()
         self.remove_button.setEnabled(account is not None)
         self.interval_spin.setEnabled(account is not None)
-        self.interval_spin.blockSignals(True)
-        self.interval_spin.setValue(account.interval_minutes or 0 if account else 0)
-        self.interval_spin.blockSignals(False)
+        if not self._interval_timer.isActive():  # keep what the user is still choosing
+            self.interval_spin.blockSignals(True)
+            self.interval_spin.setValue(account.interval_minutes or 0 if account else 0)
+            self.interval_spin.blockSignals(False)
         self.books.blockSignals(True)
         self.books.setRowCount(0)
         for book in account.books if account else ():
             row = self.books.rowCount()
             self.books.insertRow(row)
-            name = QTableWidgetItem(f"{book.display_name or book.url} ({book.cards} cards)")
+            name = QTableWidgetItem(f"{book.display_name or book.url} ({plural(book.cards, 'card')})")
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             name.setData(Qt.ItemDataRole.UserRole, book.id)
             enabled = QTableWidgetItem()
@@ -380,33 +440,56 @@ class SyncAccountsDialog(QDialog):
         self.books.resizeColumnsToContents()
         self.books.blockSignals(False)
 
+    def _refused(self, exc: BaseException) -> None:
+        """A refused change is said in the dialog's message line, and the dialog shows what is stored again."""
+        self.message.setText(failure_text(exc))
+        self.reload()
+
     def _book_changed(self, item: QTableWidgetItem) -> None:
         name = self.books.item(item.row(), 0)
         if name is None:
             return
-        book_id = name.data(Qt.ItemDataRole.UserRole)
-        try:
-            if item.column() == 1:
-                self.controller.nd.sync.set_book(book_id, tag=item.text())
-            elif item.column() == 2:
-                self.controller.nd.sync.set_book(book_id, enabled=item.checkState() == Qt.CheckState.Checked)
-        except NetDeskError as exc:
-            self.message.setText(str(exc))
-        self.reload()
+        book_id: int = name.data(Qt.ItemDataRole.UserRole)
+        sync = self.controller.nd.sync
+        if item.column() == 1:
+            tag = item.text()
+            self.ops.run(lambda: sync.set_book(book_id, tag=tag), on_error=self._refused)
+        elif item.column() == 2:
+            enabled = item.checkState() == Qt.CheckState.Checked
+            self.ops.run(lambda: sync.set_book(book_id, enabled=enabled), on_error=self._refused)
 
-    def _interval_changed(self, minutes: int) -> None:
+    def _interval_changed(self, _minutes: int) -> None:
         account = self._current()
         if account is not None:
-            self.controller.nd.sync.set_interval(account.name, minutes or None)
-            self.reload()
+            self._interval_account = account.name
+            self._interval_timer.start()
+
+    def _write_interval(self) -> None:
+        if not self._interval_account:
+            return
+        self._interval_timer.stop()
+        name, minutes = self._interval_account, self.interval_spin.value()
+        self._interval_account = ""
+        stored = next((a.interval_minutes or 0 for a in self.accounts if a.name == name), None)
+        if stored is None or stored == minutes:
+            return
+        sync = self.controller.nd.sync
+        self.ops.run(lambda: sync.set_interval(name, minutes or None), on_error=self._refused)
 
     def remove_account(self) -> None:
         account = self._current()
         if account is None:
             return
-        self.controller.nd.sync.remove_account(account.name)
-        self.message.setText(f"Removed {account.name}; its contacts stay.")
-        self.reload()
+        sync = self.controller.nd.sync
+
+        def removed(_none: None) -> None:
+            self.controller.forget_password(account, sync.accounts())
+            self.message.setText(
+                f"Removed {account.name}; its contacts stay. Its password has left the keyring "
+                "(Undo brings the account back, not the password)."
+            )
+
+        self.ops.run(lambda: sync.remove_account(account.name), removed, on_error=self._refused)
 
     def add_account(self) -> None:
         form = AddAccountDialog(self)
@@ -424,28 +507,35 @@ class SyncAccountsDialog(QDialog):
             return
         self.message.setText(f"Looking for address books at {url}…")
         self.add_button.setEnabled(False)
-        nd = self.controller.nd
-
-        def run() -> AccountDTO:
-            return nd.sync.add_account(name, url, user, password, certificate_pem=pem).value
-
-        def done(account: AccountDTO) -> None:
-            self.add_button.setEnabled(True)
-            stored = secrets.store_password(account.url, account.username, password)
-            if not stored:
-                self.controller._session_passwords[account.name] = password
-            books = ", ".join(f"{b.display_name} → tag {b.tag}" for b in account.books)
-            self.message.setText(
-                f"Added {account.name}: {books}."
-                + ("" if stored else " No system keyring: the password is kept until NetDesk quits.")
-            )
-            self.reload()
+        sync = self.controller.nd.sync
 
         def failed(exc: BaseException) -> None:
             self.add_button.setEnabled(True)
-            self.message.setText(str(exc) if isinstance(exc, NetDeskError) else f"{type(exc).__name__}: {exc}")
+            self.message.setText(failure_text(exc))
 
-        self.controller._tasks.submit(run, done, failed)
+        def stored(account: AccountDTO) -> None:
+            self.add_button.setEnabled(True)
+            kept = secrets.store_password(account.url, account.username, password)
+            if not kept:
+                self.controller.remember_password(account.name, password)
+            books = ", ".join(f"{b.display_name} → tag {b.tag}" for b in account.books)
+            where = (
+                "Its password is in the system keyring."
+                if kept
+                else "No system keyring: the password is kept until NetDesk quits."
+            )
+            self.message.setText(f"Added {account.name}: {books}. {where}")
+
+        def discovered(books: list[BookInfo]) -> None:
+            # The network part is done; the write itself is one more undoable write, on the writer thread.
+            self.ops.run(
+                lambda: sync.store_account(name, url, user, books, certificate_pem=pem), stored, on_error=failed
+            )
+
+        # Discovery talks to the server (seconds on a slow link): off the GUI thread, and off the writer thread too.
+        self.controller.on_network(
+            lambda: sync.discover(name, url, user, password, certificate_pem=pem), discovered, failed
+        )
 
 
 def add_accounts_button(dialog: QDialog, open_accounts: Callable[[], None]) -> QPushButton:

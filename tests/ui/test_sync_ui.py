@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from carddav_servers import PASSWORD, USER, ServerSide, new_book, vcard
+from carddav_servers import PASSWORD, USER, MemoryKeyring, ServerSide, new_book, vcard
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox, QPushButton
 
 from netdesk.core.model import ContactDTO
@@ -47,10 +48,11 @@ def test_sync_now_brings_the_phones_contacts_in_and_says_so(  # type: ignore[no-
     assert accounts.list.count() == 1 and "never synced" in accounts.list.item(0).text()
     assert accounts.books.rowCount() == 1 and accounts.books.item(0, 1).text() == "Phone"
     accounts.books.item(0, 1).setText("")  # a book needs a tag: refused, and said so
-    assert accounts.message.text() == "A synced address book needs a tag."
+    qtbot.waitUntil(lambda: accounts.message.text() == "A synced address book needs a tag.", timeout=5000)
     assert accounts.books.item(0, 1).text() == "Phone"
     accounts.interval_spin.setValue(15)  # scheduled sync every 15 minutes
-    assert window.sync_ui.timer.isActive() and window.sync_ui.timer.interval() == 15 * 60_000
+    qtbot.waitUntil(lambda: window.sync_ui.timer.isActive(), timeout=5000)
+    assert window.sync_ui.timer.interval() == 15 * 60_000
     accounts.close()
 
     window.nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", tags=("Phone",)))
@@ -155,4 +157,83 @@ def test_a_conflict_from_a_sync_is_shown_for_review_in_the_detail_pane(  # type:
     qtbot.waitUntil(lambda: any("sync conflict" in line for line in lines()), timeout=5000)  # read off the GUI thread
     assert any(line.endswith("sync conflict, title: kept Professor, server had Commodore") for line in lines())
     assert "Synced with phone" in window.detail.text()
+    book.close()
+
+
+def test_every_account_setting_is_undoable_and_the_open_dialog_follows(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object, memory_keyring: MemoryKeyring
+) -> None:
+    book = ServerSide(new_book(radicale_server))
+    window = make_window()
+    window.nd.sync.retry = RetryPolicy(attempts=1, timeout=10)
+    ops = window.ops
+
+    def undo_offered(label: str) -> None:
+        qtbot.waitUntil(lambda: ops.can_undo and ops.undo_label == label, timeout=10_000)
+        assert window.findChild(QAction, "undoAction").text() == f"&Undo {label}"  # type: ignore[union-attr]
+
+    accounts = add_account_through_the_dialog(qtbot, window, book.book_url, PASSWORD)
+    qtbot.waitUntil(lambda: accounts.message.text().startswith("Added phone"), timeout=10_000)
+    assert accounts.message.text().endswith("Its password is in the system keyring.")
+    assert list(memory_keyring.store.values()) == [PASSWORD]
+    assert "keyring, outside Undo" in accounts.keyring_note.text()  # what Undo does not cover is said
+    undo_offered("add sync account phone")
+
+    # A book's tag, its sync switch and the schedule: one undo entry each, each undone in the open dialog.
+    accounts.books.item(0, 1).setText("Mobile")
+    undo_offered("tag for Phone")
+    assert window.nd.sync.account("phone").books[0].tag == "Mobile"
+    accounts.books.item(0, 2).setCheckState(Qt.CheckState.Unchecked)
+    undo_offered("sync off for Phone")
+    for _click in range(3):  # three steps up: one schedule change
+        accounts.interval_spin.stepUp()
+    undo_offered("sync schedule of phone")
+    assert window.nd.sync.account("phone").interval_minutes == 3
+    assert window.sync_ui.timer.isActive()
+    assert ops.undo_count == 4
+    ops.undo()
+    qtbot.waitUntil(lambda: accounts.interval_spin.value() == 0, timeout=5000)
+    assert window.nd.sync.account("phone").interval_minutes is None and not window.sync_ui.timer.isActive()
+    ops.undo()
+    qtbot.waitUntil(lambda: accounts.books.item(0, 2).checkState() == Qt.CheckState.Checked, timeout=5000)
+    ops.undo()
+    qtbot.waitUntil(lambda: accounts.books.item(0, 1).text() == "Phone", timeout=5000)
+    ops.redo()
+    qtbot.waitUntil(lambda: accounts.books.item(0, 1).text() == "Mobile", timeout=5000)
+
+    # Remove: the account goes, and its password leaves the keyring (said, since Undo cannot bring that back).
+    qtbot.mouseClick(accounts.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: accounts.list.count() == 0, timeout=5000)
+    assert "Undo brings the account back, not the password" in accounts.message.text()
+    assert memory_keyring.store == {}
+    assert not window.sync_ui.sync_action.isEnabled()
+    undo_offered("remove sync account phone")
+    ops.undo()
+    qtbot.waitUntil(lambda: accounts.list.count() == 1, timeout=5000)
+    assert accounts.books.item(0, 1).text() == "Mobile"  # the account comes back as it was
+    assert window.sync_ui.sync_action.isEnabled()
+
+    # Undo the add itself: the account is gone from the database and the dialog; redo brings it back.
+    ops.undo()  # the tag change redone above
+    ops.undo()  # the add
+    qtbot.waitUntil(lambda: ops.can_redo and ops.redo_label == "add sync account phone", timeout=5000)
+    assert accounts.list.count() == 0 and not window.nd.sync.accounts()
+    ops.redo()
+    qtbot.waitUntil(lambda: accounts.list.count() == 1, timeout=5000)
+    assert window.nd.sync.account("phone").books[0].tag == "Phone"
+    accounts.close()
+    book.close()
+
+
+def test_adding_an_account_that_the_server_refuses_writes_nothing_and_says_why(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], radicale_server: object
+) -> None:
+    book = ServerSide(new_book(radicale_server))
+    window = make_window()
+    window.nd.sync.retry = RetryPolicy(attempts=1, timeout=10)
+    accounts = add_account_through_the_dialog(qtbot, window, book.book_url, "wrong")
+    qtbot.waitUntil(lambda: "refused the user name or password" in accounts.message.text(), timeout=10_000)
+    assert accounts.add_button.isEnabled()  # ready to try again
+    assert window.nd.sync.accounts() == [] and accounts.list.count() == 0
+    assert not window.ops.can_undo  # nothing was written, so there is nothing to undo
     book.close()

@@ -7,39 +7,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from carddav_servers import FAST_RETRY, PASSWORD, ServerSide, new_book, vcard
-from keyring.backend import KeyringBackend
-from keyring.backends.fail import Keyring as FailKeyring
+from carddav_servers import FAST_RETRY, PASSWORD, MemoryKeyring, ServerSide, new_book, vcard
 
 from netdesk.cli import run
 from netdesk.services import open_netdesk
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(FailKeyring())
 
 
 @pytest.fixture

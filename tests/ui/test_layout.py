@@ -104,3 +104,65 @@ def test_no_page_cuts_off_a_button(  # type: ignore[no-untyped-def]
         window.detail.show_tab(tab)
         problems += settled(tab)
     assert problems == [] and len(seen) > 40, len(seen)  # the walk saw the pages' buttons
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800), (1600, 1000)])
+def test_contact_table_fits_its_width_without_a_sideways_scroll_bar(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk, size: tuple[int, int]
+) -> None:
+    from netdesk.services.demo import populate_demo
+    from netdesk.ui.contact_table_model import Column
+
+    populate_demo(db, people=40)
+    window = make_window()
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0] and window.loaded)
+    window.select_contact(next(r.id for r in window.model.all_rows() if r.organization))
+    table, header = window.table, window.table.horizontalHeader()
+    # The columns fill the list exactly: nothing to scroll to, no bar (asked once the layout has settled).
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0, timeout=3000)
+    assert not table.horizontalScrollBar().isVisible()
+    assert header.length() <= table.viewport().width()
+    shown = [c for c in Column if not header.isSectionHidden(c)]
+    assert Column.NAME in shown and Column.ORGANIZATION in shown and Column.LAST_CONTACTED in shown
+    assert header.sectionSize(Column.NAME) >= 150  # the name column keeps room for a name, next to its avatar
+    if size[0] >= 1600:
+        assert shown == list(Column)  # a wide window shows every column
+
+
+def test_columns_hidden_to_fit_come_back_when_the_window_widens(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk, sample: dict[str, int]
+) -> None:
+    from netdesk.ui.contact_table_model import Column
+
+    window = make_window()
+    header = window.table.horizontalHeader()
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: any(header.isSectionHidden(c) for c in Column), timeout=3000)
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in Column), timeout=3000)
+    assert window.table.horizontalScrollBar().maximum() == 0
+
+
+def test_a_header_saved_by_an_older_version_still_fits(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk, sample: dict[str, int]
+) -> None:
+    """Settings from before the columns fitted: a wide name column, the last column stretching, all shown."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from netdesk.ui.contact_table_model import Column
+
+    old = make_window()
+    header = old.table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    for column in Column:
+        header.showSection(column)
+    header.resizeSection(Column.NAME, 400)
+    old.save_settings()
+    old.close()
+    window = make_window()
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.loaded)
+    qtbot.waitUntil(lambda: window.table.horizontalScrollBar().maximum() == 0, timeout=3000)
+    assert not window.table.horizontalHeader().stretchLastSection()

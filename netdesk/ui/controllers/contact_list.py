@@ -40,6 +40,7 @@ from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.sync_ui import show_synced_line
 from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.widgets.avatar import AvatarDelegate, AvatarSource
+from netdesk.ui.widgets.fitted_columns import FittedColumns
 
 if TYPE_CHECKING:
     from netdesk.core.search_index import Mask
@@ -49,12 +50,14 @@ TAG_ROLE = Qt.ItemDataRole.UserRole + 1
 TIMELINE_LIMIT = 500
 DEFAULT_COLUMN_WIDTHS = {
     Column.NAME: 180,
-    Column.ORGANIZATION: 150,
-    Column.TITLE: 130,
-    Column.TAGS: 120,
+    Column.ORGANIZATION: 140,
+    Column.TITLE: 120,
+    Column.TAGS: 110,
     Column.LAST_CONTACTED: 105,
     Column.STRENGTH: 70,
 }
+NAME_MIN_WIDTH = 150  # with the others at their widths: every column fits from 1440 px up
+COLUMNS_HIDDEN_FIRST = (Column.TITLE, Column.TAGS, Column.STRENGTH, Column.LAST_CONTACTED, Column.ORGANIZATION)
 
 
 class DetailRead(NamedTuple):
@@ -125,12 +128,13 @@ class ContactListController(QObject):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in DEFAULT_COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # No sideways scrolling (at 1024 px the list is ~440 px wide): the name stretches, the rest hide in turn.
+        self.column_fit = FittedColumns(self.table, Column.NAME, NAME_MIN_WIDTH, COLUMNS_HIDDEN_FIRST)
         # Avatars (photo, else initials) painted for the rows on screen only; photos fetched on a worker.
         self.avatars = AvatarSource(
             lambda ids: self.host.nd.contacts.photos(ids),

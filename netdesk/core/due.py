@@ -419,7 +419,7 @@ def validate_cadence(days: int | None) -> None:
     from netdesk.core.errors import ValidationError
 
     if days is not None and not (MIN_CADENCE_DAYS <= days <= MAX_CADENCE_DAYS):
-        raise ValidationError("cadence_days", f"A cadence is between {MIN_CADENCE_DAYS} and {MAX_CADENCE_DAYS} days.")
+        raise ValidationError("cadence_days", f"A rhythm is between {MIN_CADENCE_DAYS} and {MAX_CADENCE_DAYS} days.")
 
 
 def cadence_item(

@@ -165,13 +165,13 @@ def strength(facts: StrengthFacts, today: date, counted: tuple[str, ...] = ()) -
     n = facts.interactions_12m
     parts.append((f"{n} exchange{'s' if n != 1 else ''} in 12 months", frequency))
     if facts.cadence_days is None:
-        parts.append(("No cadence set", 0))
+        parts.append(("No rhythm set", 0))
     elif late is None:
-        parts.append((f"Cadence every {_days(facts.cadence_days)}, never kept", 0))
+        parts.append((f"Rhythm every {_days(facts.cadence_days)}, never kept", 0))
     elif late <= 0:
-        parts.append((f"Cadence every {_days(facts.cadence_days)} kept", cadence))
+        parts.append((f"Rhythm every {_days(facts.cadence_days)} kept", cadence))
     else:
-        parts.append((f"Cadence overdue by {_days(late)}", cadence))
+        parts.append((f"Rhythm overdue by {_days(late)}", cadence))
     given, received = facts.favours_given_12m, facts.favours_received_12m
     if given or received:
         parts.append((f"Favours: {given} given, {received} received", favours))

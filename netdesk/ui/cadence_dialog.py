@@ -18,9 +18,9 @@ def cadence_dialog(parent: QWidget, networking: NetworkingService, contact_id: i
     own, effective = networking.cadence_of(contact_id)
     dialog = QInputDialog(parent)
     dialog.setObjectName("cadenceDialog")
-    dialog.setWindowTitle(f"Cadence for {name}")
+    dialog.setWindowTitle(f"Rhythm for {name}")
     dialog.setInputMode(QInputDialog.InputMode.IntInput)
-    dialog.setLabelText("Keep in touch every … days (0: none of their own; a tag's cadence still applies):")
+    dialog.setLabelText("Keep in touch every … days (0: no rhythm of their own; a tag's rhythm still applies):")
     dialog.setIntRange(0, MAX_CADENCE_DAYS)
     dialog.setIntValue(own if own is not None else (effective or DEFAULT_CADENCE_DAYS))
     return dialog

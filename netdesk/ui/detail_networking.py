@@ -327,7 +327,7 @@ class NetworkingPanel(QWidget):
             cadence = f"every {_days(effective)} (from tag “{escape(tag)}”)" if tag else f"every {_days(effective)}"
         else:
             cadence = "none"
-        self.cadence_label.setText(f"Cadence: {cadence}")
+        self.cadence_label.setText(f"Rhythm: {cadence}")
 
         last = facts.last_contacted
         parts = [f"Last contacted {_day(last)}" if last else "Never contacted"]

@@ -113,7 +113,7 @@ class PreferencesDialog(QDialog):
         self.region_edit.setToolTip("Country of phone numbers written without +country code, e.g. GB or DE")
 
         form = QFormLayout()
-        form.addRow("Default &cadence for new contacts:", self.cadence_spin)
+        form.addRow("Default &rhythm for new contacts:", self.cadence_spin)
         form.addRow("&Notifications:", self.notifications_check)
         form.addRow("&Theme:", self.theme_combo)
         form.addRow("&Export vCards as:", self.vcard_combo)

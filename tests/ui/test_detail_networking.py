@@ -41,8 +41,8 @@ def test_strength_explained_and_cadence_change_updates_due(
     window.select_contact(grace)
     pane = panel(window)
     assert pane.strength_label.text() == "<b>Relationship strength 0 / 100</b>"
-    assert "No cadence set: +0" in pane.strength_parts_label.text()
-    assert pane.cadence_label.text() == "Cadence: none"
+    assert "No rhythm set: +0" in pane.strength_parts_label.text()
+    assert pane.cadence_label.text() == "Rhythm: none"
 
     pane.cadence_button.click()
     dialog = pane.active_dialog
@@ -51,7 +51,7 @@ def test_strength_explained_and_cadence_change_updates_due(
     dialog.accept()
     settle(qtbot, window)
     assert db.networking.cadence_of(grace) == (3, 3)
-    assert panel(window).cadence_label.text() == "Cadence: every 3 days"
+    assert panel(window).cadence_label.text() == "Rhythm: every 3 days"
     # No exchange with her yet: the rhythm starts with the first one (never "overdue since she was added").
     assert panel(window).due_label.text() == "Never contacted · the first exchange starts the rhythm"
     window.navigation.show_view(View.DUE)
@@ -64,7 +64,7 @@ def test_strength_explained_and_cadence_change_updates_due(
     dialog.setIntValue(0)  # none of her own
     dialog.accept()
     settle(qtbot, window)
-    assert panel(window).cadence_label.text() == "Cadence: none"
+    assert panel(window).cadence_label.text() == "Rhythm: none"
     window.navigation.show_view(View.DUE)
     assert due_kinds(qtbot, window, grace) == set()
 
@@ -72,7 +72,7 @@ def test_strength_explained_and_cadence_change_updates_due(
 def test_cadence_from_tag_is_named(window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:
     db.networking.set_tag_cadence("mentor", 14)
     window.select_contact(sample["Grace Hopper"])
-    assert panel(window).cadence_label.text() == "Cadence: every 14 days (from tag “mentor”)"
+    assert panel(window).cadence_label.text() == "Rhythm: every 14 days (from tag “mentor”)"
 
 
 def test_open_favour_marked_done(qtbot, window: MainWindow, sample: dict[str, int], db: NetDesk) -> None:  # type: ignore[no-untyped-def]

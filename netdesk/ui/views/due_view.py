@@ -421,7 +421,7 @@ class DueView(QWidget):
             )
         row.add_button("Snooze 1 week", lambda: self.snooze(item))
         if item.kind in (DueKind.OVERDUE, DueKind.DUE_THIS_WEEK, DueKind.START_RHYTHM):
-            row.add_button("Change cadence…", lambda: self.change_cadence(item))
+            row.add_button("Change rhythm…", lambda: self.change_cadence(item))
         return row
 
     # --- selection -------------------------------------------------------------------------------------------

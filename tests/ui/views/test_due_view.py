@@ -88,7 +88,7 @@ def test_today_first_then_sections_with_counts(qtbot, nd: NetDesk, network: dict
     ]
     late = row_of(view, "Lara Late")
     assert late.detail_label.text().startswith("Keep in touch every 30 days · last contact")
-    assert set(late.buttons) == {"Log…", "Snooze 1 week", "Change cadence…"}
+    assert set(late.buttons) == {"Log…", "Snooze 1 week", "Change rhythm…"}
     assert set(row_of(view, "Nico").buttons) == {
         "Write note…",
         "Log…",
@@ -156,9 +156,11 @@ def test_mark_favour_done(qtbot, nd: NetDesk, network: dict[str, int]) -> None: 
 
 def test_change_cadence_dialog(qtbot, nd: NetDesk, network: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
     view = open_view(qtbot, nd)
-    row_of(view, "Lara").buttons["Change cadence…"].click()
+    row_of(view, "Lara").buttons["Change rhythm…"].click()
     dialog = view.active_dialog
     assert isinstance(dialog, QInputDialog) and dialog.intValue() == 30
+    assert dialog.windowTitle() == "Rhythm for Lara Late"  # the product's word, never "cadence"
+    assert "rhythm" in dialog.labelText() and "adence" not in dialog.labelText()
     dialog.setIntValue(90)
     with qtbot.waitSignal(view.refreshed):
         dialog.accept()

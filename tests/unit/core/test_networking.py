@@ -144,10 +144,10 @@ def test_strength_parts_explain_the_score() -> None:
     best = rules.strength(facts, TODAY)
     assert best.score == 100
     assert sum(points for _, points in best.parts) == 100
-    assert [label for label, _ in best.parts][2] == "Cadence every 30 days kept"
+    assert [label for label, _ in best.parts][2] == "Rhythm every 30 days kept"
 
     nothing = rules.strength(StrengthFacts(), TODAY)
-    assert nothing.score == 0 and ("No cadence set", 0) in nothing.parts
+    assert nothing.score == 0 and ("No rhythm set", 0) in nothing.parts
 
     half_year = rules.strength(StrengthFacts(last_interaction=date(2024, 9, 10), interactions_12m=3), TODAY)
     labels = dict(half_year.parts)
@@ -155,7 +155,7 @@ def test_strength_parts_explain_the_score() -> None:
     assert labels["3 exchanges in 12 months"] == round(35 * 3 / 12)
 
     overdue = rules.strength(StrengthFacts(cadence_days=30, last_contacted=date(2025, 1, 24)), TODAY)
-    assert dict(overdue.parts)["Cadence overdue by 15 days"] == 8
+    assert dict(overdue.parts)["Rhythm overdue by 15 days"] == 8
 
 
 def test_month_helpers() -> None:

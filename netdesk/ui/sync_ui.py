@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import TypeVar
@@ -52,6 +53,7 @@ from netdesk.ui.workers import TaskRunner
 
 PasswordSource = Callable[[AccountDTO], "str | None"]
 T = TypeVar("T")
+MANY_SYNCED_CONTACTS = 2000  # more changed by one sync: views reload every contact rather than row by row
 INTERVAL_SETTLE_MS = 600  # the schedule spin box is written this long after its last change
 
 
@@ -265,11 +267,13 @@ class SyncController(QObject):
 
         report = self.progress_changed.emit
 
-        def run() -> SyncCounts:
-            total = SyncCounts()
+        def run() -> tuple[SyncCounts, ChangeSet]:
+            total, changes = SyncCounts(), ChangeSet()
             for name, password in jobs:
-                total.add(nd.sync.sync(name, password, progress=report, cancel=cancel.is_set).value)
-            return total
+                written = nd.sync.sync(name, password, progress=report, cancel=cancel.is_set)
+                total.add(written.value)
+                changes |= written.changes
+            return total, changes
 
         self._tasks.submit(run, self._done, self._error)
 
@@ -290,11 +294,17 @@ class SyncController(QObject):
             self.progress.deleteLater()
             self.progress = None
 
-    def _done(self, counts: SyncCounts) -> None:
+    def _done(self, result: tuple[SyncCounts, ChangeSet]) -> None:
+        counts, changes = result
         self._end()
-        self.refresh()
+        # Every view refreshes from the bus, as after any write. A sync is not on the undo stack: it has already
+        # reached the server, which an undo here could not take back.
+        if len(changes.contacts) > MANY_SYNCED_CONTACTS:
+            changes = replace(changes, contacts=frozenset(), many_contacts=True)
+        self.ops.bus.publish(changes)  # the accounts' line and schedule too (refresh)
+        if changes.empty:
+            self.refresh()
         self.status_label.setText(f"Synced: {counts.summary()}")
-        self._after_sync()
         self.finished.emit(counts)
 
     def _error(self, exc: BaseException) -> None:

@@ -57,9 +57,16 @@ def test_sync_now_brings_the_phones_contacts_in_and_says_so(  # type: ignore[no-
 
     window.nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace", tags=("Phone",)))
     assert window.sync_ui.sync_action.isEnabled()
-    with qtbot.waitSignal(window.sync_ui.finished, timeout=20_000) as done:
+    with (
+        qtbot.waitSignal(window.bus.changed, timeout=20_000) as published,
+        qtbot.waitSignal(window.sync_ui.finished, timeout=20_000) as done,
+    ):
         window.sync_ui.sync_action.trigger()
     assert (done.args[0].pulled, done.args[0].pushed) == (1, 1)
+    # Every view hears of the sync from the bus, as after any write (and it is not on the undo stack).
+    pulled = {c.id for c in window.nd.contacts.search() if c.name == "Grace Hopper"}
+    assert pulled and pulled <= published.args[0].contacts
+    assert not window.ops.can_undo or window.ops.undo_label != "sync with phone"
     label = window.sync_ui.status_label.text()
     assert label.startswith("Synced: 1 pulled, 1 pushed")
     qtbot.waitUntil(lambda: "Grace Hopper" in [r.name for r in window.model.all_rows()], timeout=5000)

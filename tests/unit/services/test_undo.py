@@ -319,3 +319,26 @@ def test_id_spans_hold_runs_of_ids() -> None:
     assert 5 in spans and 6 not in spans and 20 in spans and 2 not in spans and 21 not in spans
     assert spans == {3, 4, 5, 7, 8, 9, 20} and spans != {3, 4}
     assert not IdSpans() and list(IdSpans()) == []
+
+
+def test_every_sync_account_setting_undoes_and_redoes_exactly(nd: NetDesk) -> None:
+    """The accounts dialog's writes (no server: the books are what discovery would have found)."""
+    from netdesk.core.errors import ValidationError
+    from netdesk.sync.discovery import BookInfo
+
+    books = [BookInfo("https://dav.example.org/ada/phone/", "Phone"), BookInfo("https://dav.example.org/ada/w/", "")]
+    sync = nd.sync
+    account = check_round_trip(
+        nd,
+        lambda: sync.store_account("phone", "https://dav.example.org/ada/", "ada", books),
+        "add sync account phone",
+    )
+    assert [b.tag for b in account.books] == ["Phone", "phone"]  # a book without a name syncs into the account's
+    phone = account.books[0].id
+    check_round_trip(nd, lambda: sync.set_book(phone, tag="Mobile"), "tag for Phone")
+    check_round_trip(nd, lambda: sync.set_book(phone, enabled=False), "sync off for Phone")
+    check_round_trip(nd, lambda: sync.set_interval("phone", 15), "sync schedule of phone")
+    check_round_trip(nd, lambda: sync.remove_account("phone"), "remove sync account phone")
+    sync.store_account("phone", "https://dav.example.org/ada/", "ada", books)
+    with pytest.raises(ValidationError, match="already an account named 'phone'"):  # before any network
+        sync.discover("phone", "https://dav.example.org/ada/", "ada", "secret")

@@ -426,13 +426,13 @@ class SyncAccountsDialog(QDialog):
         return self.accounts[row] if 0 <= row < len(self.accounts) else None
 
     def _selected(self, _row: int) -> None:
+        self._write_interval()  # a schedule still settling is the one of the account shown until now
         account = self._current()
         self.remove_button.setEnabled(account is not None)
         self.interval_spin.setEnabled(account is not None)
-        if not self._interval_timer.isActive():  # keep what the user is still choosing
-            self.interval_spin.blockSignals(True)
-            self.interval_spin.setValue(account.interval_minutes or 0 if account else 0)
-            self.interval_spin.blockSignals(False)
+        self.interval_spin.blockSignals(True)
+        self.interval_spin.setValue(account.interval_minutes or 0 if account else 0)
+        self.interval_spin.blockSignals(False)
         self.books.blockSignals(True)
         self.books.setRowCount(0)
         for book in account.books if account else ():

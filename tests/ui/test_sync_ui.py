@@ -244,3 +244,28 @@ def test_adding_an_account_that_the_server_refuses_writes_nothing_and_says_why( 
     assert window.nd.sync.accounts() == [] and accounts.list.count() == 0
     assert not window.ops.can_undo  # nothing was written, so there is nothing to undo
     book.close()
+
+
+def test_a_schedule_still_settling_is_kept_for_its_account_when_another_is_selected(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow]
+) -> None:
+    from netdesk.sync.discovery import BookInfo
+
+    window = make_window()
+    for name in ("home", "work"):  # stored as discovery would have found them: no server needed
+        window.nd.sync.store_account(
+            name, f"https://dav.example.org/{name}/", USER, [BookInfo(f"https://x/{name}/", name)]
+        )
+    window.sync_ui.accounts_action.trigger()
+    qtbot.waitUntil(lambda: window.findChild(SyncAccountsDialog) is not None)
+    accounts = window.findChild(SyncAccountsDialog)
+    assert accounts is not None and accounts.list.count() == 2
+    accounts.list.setCurrentRow(0)
+    accounts.interval_spin.setValue(30)
+    accounts.list.setCurrentRow(1)  # before the spin box settled
+    assert accounts.interval_spin.value() == 0  # shows the selected account's own schedule
+    qtbot.waitUntil(lambda: window.ops.undo_label == "sync schedule of home", timeout=5000)
+    assert window.nd.sync.account("home").interval_minutes == 30
+    assert window.nd.sync.account("work").interval_minutes is None
+    assert window.ops.undo_count == 1
+    accounts.close()

@@ -65,6 +65,19 @@ def account_line(a: AccountDTO) -> str:
     return f"{a.name}: {a.username} at {a.url}\n{books}\n{when}{every}{error}"
 
 
+def password_prompt(parent: QWidget, account: AccountDTO) -> QInputDialog:
+    """Asks for an account's password; the user name and address in it are shown as typed, never as markup."""
+    prompt = QInputDialog(parent)
+    prompt.setObjectName("syncPasswordPrompt")
+    prompt.setWindowTitle("Sync")
+    prompt.setInputMode(QInputDialog.InputMode.TextInput)
+    prompt.setTextEchoMode(QLineEdit.EchoMode.Password)
+    prompt.setLabelText(f"Password for {account.username} at {account.url}:")
+    for label in prompt.findChildren(QLabel):
+        label.setTextFormat(Qt.TextFormat.PlainText)
+    return prompt
+
+
 class AddAccountDialog(QDialog):
     """Name, server URL, user name, password and (for a self-signed server) a certificate to pin."""
 
@@ -225,12 +238,10 @@ class SyncController(QObject):
         stored = self._session_passwords.get(account.name) or secrets.load_password(account.url, account.username)
         if stored or not interactive:
             return stored
-        text, ok = QInputDialog.getText(
-            self.window,
-            "Sync",
-            f"Password for {account.username} at {account.url}:",
-            QLineEdit.EchoMode.Password,
-        )
+        prompt = password_prompt(self.window, account)
+        ok = prompt.exec() == QDialog.DialogCode.Accepted
+        text = prompt.textValue()
+        prompt.deleteLater()
         if not ok or not text:
             return None
         self._session_passwords[account.name] = text

@@ -269,3 +269,20 @@ def test_a_schedule_still_settling_is_kept_for_its_account_when_another_is_selec
     assert window.nd.sync.account("work").interval_minutes is None
     assert window.ops.undo_count == 1
     accounts.close()
+
+
+def test_the_password_prompt_shows_the_user_name_and_address_as_typed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from netdesk.services.sync_accounts import AccountDTO
+    from netdesk.ui.sync_ui import password_prompt
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    account = AccountDTO(
+        1, "phone", 'https://x/<img src="file:///etc/passwd">', "<b>ada</b>", False, None, None, "", ()
+    )
+    prompt = password_prompt(parent, account)
+    labels = [label for label in prompt.findChildren(QLabel) if "ada" in label.text()]
+    assert [label.text() for label in labels] == [f"Password for <b>ada</b> at {account.url}:"]
+    assert labels[0].textFormat() == Qt.TextFormat.PlainText

@@ -157,6 +157,7 @@ class SyncController(QObject):
         self.progress: QProgressDialog | None = None
         self.status_label = QLabel()
         self.status_label.setObjectName("syncStatusLabel")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # account names and a server's error words
         window.statusBar().addPermanentWidget(self.status_label)
         self.sync_action = QAction("S&ync now", window)
         self.sync_action.setObjectName("syncNowAction")

@@ -91,6 +91,7 @@ def test_a_failed_sync_is_one_line_in_the_status_bar(  # type: ignore[no-untyped
         window.sync_ui.sync_action.trigger()
     assert "refused the user name or password (401)" in failed.args[0]
     assert window.sync_ui.status_label.text() == f"Sync failed — {failed.args[0]}"
+    assert window.sync_ui.status_label.textFormat() == Qt.TextFormat.PlainText  # a server's words, never markup
     assert window.sync_ui.sync_action.isEnabled()  # ready to try again
     book.close()
 

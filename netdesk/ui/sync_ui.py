@@ -382,6 +382,12 @@ class SyncAccountsDialog(QDialog):
         self.books.horizontalHeader().setStretchLastSection(True)
         self.books.verticalHeader().setVisible(False)
         self.books.itemChanged.connect(self._book_changed)
+        self.empty_label = QLabel(
+            "No account yet. Add… connects this database to a CardDAV server (Nextcloud, Radicale, Fastmail, "
+            "iCloud …): each address book there syncs into a tag here."
+        )
+        self.empty_label.setObjectName("noAccountsLabel")
+        self.empty_label.setWordWrap(True)
         self.message = QLabel()
         self.message.setObjectName("accountsMessage")
         self.message.setWordWrap(True)
@@ -403,6 +409,7 @@ class SyncAccountsDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.list)
         layout.addWidget(self.books)
         layout.addLayout(buttons)
@@ -428,6 +435,7 @@ class SyncAccountsDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, a.name)
             self.list.addItem(item)
         names = [a.name for a in self.accounts]
+        self.empty_label.setVisible(not names)
         if names:
             self.list.setCurrentRow(names.index(selected.name) if selected and selected.name in names else 0)
         self.list.blockSignals(False)

@@ -181,7 +181,9 @@ def test_every_account_setting_is_undoable_and_the_open_dialog_follows(  # type:
         assert window.findChild(QAction, "undoAction").text() == f"&Undo {label}"  # type: ignore[union-attr]
 
     accounts = add_account_through_the_dialog(qtbot, window, book.book_url, PASSWORD)
+    assert accounts.empty_label.isVisible() and "No account yet" in accounts.empty_label.text()  # what to do first
     qtbot.waitUntil(lambda: accounts.message.text().startswith("Added phone"), timeout=10_000)
+    assert not accounts.empty_label.isVisible()
     assert accounts.message.text().endswith("Its password is in the system keyring.")
     assert list(memory_keyring.store.values()) == [PASSWORD]
     assert "keyring, outside Undo" in accounts.keyring_note.text()  # what Undo does not cover is said
@@ -212,6 +214,7 @@ def test_every_account_setting_is_undoable_and_the_open_dialog_follows(  # type:
     # Remove: the account goes, and its password leaves the keyring (said, since Undo cannot bring that back).
     qtbot.mouseClick(accounts.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: accounts.list.count() == 0, timeout=5000)
+    assert accounts.empty_label.isVisible()
     assert "Undo brings the account back, not the password" in accounts.message.text()
     assert memory_keyring.store == {}
     assert not window.sync_ui.sync_action.isEnabled()

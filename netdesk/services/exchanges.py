@@ -97,15 +97,20 @@ def refresh_from_added(
     now = now or repo.utcnow()
     found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
     for i in added:
-        when = i.occurred_at.replace(tzinfo=None)
-        if not plausible(when, now):
+        people = [p for p in i.participants if p.contact_id in wanted]
+        when = i.occurred_at if i.occurred_at.tzinfo is None else i.occurred_at.replace(tzinfo=None)
+        if not people or not plausible(when, now):
             continue
         kind, direction = str(i.kind), str(i.direction)
-        text = repo.sqlite_datetime(when) or ""
-        group = len(i.participants) > 1 and direction == "in" and kind in ("message", "email")
-        for p in i.participants:
-            if p.contact_id in wanted and is_exchange(kind, str(p.role), i.notes):
-                found[p.contact_id].append((text, direction, kind, group))
+        row = (
+            repo.sqlite_datetime(when) or "",
+            direction,
+            kind,
+            len(i.participants) > 1 and direction == "in" and kind in ("message", "email"),
+        )
+        for p in people:
+            if is_exchange(kind, str(p.role), i.notes):
+                found[p.contact_id].append(row)
     connection = s.connection()
     dismissed = Stage.DISMISSED.value
     updates = []

@@ -6,6 +6,10 @@ prune it). An import of tens of thousands of rows pays that per row for a log th
 and that the Due list reads as "read everything again" past 500 contacts. Inside the bulk write's own transaction
 the triggers are dropped and then created again from their stored SQL (all of it rolls back together), and the
 write ends with what they would have amounted to: both generations moved, and one "every_contact" entry in the log.
+
+The secondary indexes of those tables are the other per-row cost: each row inserted (or updated) lands at a random
+place in every index, where building an index once, from a sort, afterwards costs less. When the rows written are as
+many as the rows already there, an import sets them aside the same way (unique indexes stay: they are constraints).
 """
 
 from __future__ import annotations
@@ -23,24 +27,62 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _set_aside(session: Session, kind: str, tables: Collection[str], keep_unique: bool) -> list[str]:
+    """Drop the stored ``kind`` objects (trigger, index) of ``tables``; returns their SQL to create them again."""
+    connection = session.connection()
+    marks = ", ".join("?" * len(tables))
+    # Autoindexes (of UNIQUE and PRIMARY KEY constraints) have no SQL and cannot be dropped.
+    rows = connection.exec_driver_sql(
+        f"SELECT name, sql FROM main.sqlite_master WHERE type = ? AND tbl_name IN ({marks}) AND sql IS NOT NULL"
+        " ORDER BY rowid",
+        (kind, *tables),
+    ).all()
+    kept = [(name, sql) for name, sql in rows if not (keep_unique and sql.upper().startswith("CREATE UNIQUE"))]
+    for name, _sql in kept:
+        connection.exec_driver_sql(f"DROP {kind.upper()} main.{_quoted(name)}")
+    return [sql for _name, sql in kept]
+
+
+def _restore(session: Session, statements: list[str]) -> None:
+    connection = session.connection()
+    for sql in statements:
+        connection.exec_driver_sql(sql)
+
+
+@contextmanager
+def indexes_set_aside(session: Session, tables: Collection[str] = BULK_TABLES) -> Iterator[None]:
+    """Run the block without the secondary (non-unique) indexes of ``tables``, built again from the rows at the end."""
+    statements = _set_aside(session, "index", tables, keep_unique=True)
+    try:
+        yield
+    finally:
+        _restore(session, statements)
+
+
+def indexes_worth_setting_aside(session: Session, rows: int) -> bool:
+    """Whether a bulk write of ``rows`` rows is at least as large as what contacts and interactions hold already
+    (the highest ids: an index lookup each), so that building the indexes again costs no more than keeping them."""
+    held = (
+        session.connection()
+        .exec_driver_sql(
+            "SELECT COALESCE((SELECT MAX(id) FROM contacts), 0) + COALESCE((SELECT MAX(id) FROM interactions), 0)"
+        )
+        .scalar_one()
+    )
+    return rows >= int(held)
+
+
 @contextmanager
 def triggers_set_aside(session: Session, tables: Collection[str] = BULK_TABLES) -> Iterator[None]:
     """Run the block without the stored triggers of ``tables`` (inside the caller's write transaction)."""
-    connection = session.connection()
-    marks = ", ".join("?" * len(tables))
-    triggers = connection.exec_driver_sql(
-        f"SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks}) ORDER BY rowid",
-        tuple(tables),
-    ).all()
-    for name, _sql in triggers:
-        connection.exec_driver_sql(f"DROP TRIGGER main.{_quoted(name)}")
+    triggers = _set_aside(session, "trigger", tables, keep_unique=False)
     try:
         yield
     finally:
         # Also after an error: a caller that goes on in the same transaction finds the schema whole.
-        for _name, sql in triggers:
-            connection.exec_driver_sql(sql)
+        _restore(session, triggers)
     if triggers:
+        connection = session.connection()
         connection.exec_driver_sql("UPDATE due_generation SET value = random()")
         connection.exec_driver_sql("UPDATE favour_generation SET value = random()")
         connection.exec_driver_sql(

@@ -338,6 +338,24 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     return ids
 
 
+def insert_tuples(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[int]:
+    """Insert ``rows``, tuples of stored values (text dates, integer booleans) for ``columns``, and return their new
+    ids in order: ``insert_rows`` for a caller that builds the stored values itself, without a dict per row."""
+    if not rows:
+        return []
+    connection = session.connection()
+    names, marks = ", ".join(columns), ", ".join("?" * len(columns))
+    # The first row alone takes the write lock and gives the first id; the others follow it (see insert_rows).
+    first = connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id", rows[0])
+    first_id = int(first.scalar_one())
+    if len(rows) > 1:
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} (id, {names}) VALUES (?, {marks})",
+            [(first_id + n, *row) for n, row in enumerate(rows[1:], start=1)],
+        )
+    return list(range(first_id, first_id + len(rows)))
+
+
 def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[int]:
     """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
 

@@ -19,14 +19,13 @@ def numbered_rows(
     reader = csv.reader(stream, delimiter=delimiter)
     consumed = 0  # physical lines read so far
     while True:
-        line = first_line + consumed
         try:
-            row = next(reader)
-        except StopIteration:
+            for row in reader:  # a for loop over the reader: no try block entered per row
+                line = first_line + consumed
+                consumed = reader.line_num
+                yield line, row
             return
         except csv.Error as exc:
+            line = first_line + consumed
             consumed = reader.line_num
             yield line, exc
-            continue
-        consumed = reader.line_num
-        yield line, row

@@ -14,80 +14,45 @@ Formats (as seen in real exports):
 - ``Invitations.csv``: From, To, Sent At ("5/2/23, 2:03 PM"), Message, Direction (INCOMING/OUTGOING),
   inviterProfileUrl, inviteeProfileUrl.
 
-Column names are matched ignoring case, spaces, underscores and hyphens, so "Connected On", "CONNECTED_ON" and
-"connectedOn" are the same column.
+Finding the files and their header rows is ``netdesk.io.linkedin_tables``; this module reads the rows.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from netdesk.core.errors import UnsupportedFormatError
 from netdesk.core.model import ContactDTO, ContactPoint, Direction
 from netdesk.core.normalize import fold, is_valid_email
-from netdesk.io import bounded_zip
-from netdesk.io.csv_rows import numbered_rows
+from netdesk.io.linkedin_tables import (
+    CONNECTION_COLUMNS,
+    CONNECTIONS,
+    EMAILS,
+    INVITATION_COLUMNS,
+    INVITATIONS,
+    MESSAGE_COLUMNS,
+    MESSAGES,
+    POSITIONS,
+    Table,
+    is_linkedin_csv,
+    is_linkedin_zip,
+    tables,
+)
 from netdesk.io.report import ImportReport
 
-CONNECTIONS = "connections"
-MESSAGES = "messages"
-INVITATIONS = "invitations"
-PROFILE = "profile"  # Profile.csv: you, the account owner
-EMAILS = "emails"  # Email Addresses.csv: your addresses
-POSITIONS = (
-    "positions"  # Positions.csv: your own jobs, newest first (never your connections': theirs are in Connections)
-)
-
-# The columns each file must have (display spelling, used in messages), by file kind.
-CONNECTION_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
-MESSAGE_COLUMNS = (
-    "CONVERSATION ID",
-    "CONVERSATION TITLE",
-    "FROM",
-    "SENDER PROFILE URL",
-    "TO",
-    "RECIPIENT PROFILE URLS",
-    "DATE",
-    "SUBJECT",
-    "CONTENT",
-    "FOLDER",
-)
-INVITATION_COLUMNS = ("From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl", "inviteeProfileUrl")
-
-# The minimum that identifies a file kind; the other columns are optional (filled with "" when missing).
-_REQUIRED = {
-    CONNECTIONS: ("firstname", "lastname", "connectedon"),
-    MESSAGES: ("conversationid", "from", "to", "date"),
-    INVITATIONS: ("from", "to", "sentat", "direction"),
-    PROFILE: ("firstname", "lastname", "headline"),
-    EMAILS: ("emailaddress", "confirmed", "primary"),
-    POSITIONS: ("companyname", "title", "startedon"),
-}
-_FILE_NAMES = {
-    "connections.csv": CONNECTIONS,
-    "messages.csv": MESSAGES,
-    "invitations.csv": INVITATIONS,
-    "profile.csv": PROFILE,
-    "email addresses.csv": EMAILS,
-    "positions.csv": POSITIONS,
-}
 _URL = re.compile(r"https?://[^\s,\]\[\"]+", re.IGNORECASE)
-# The Notes block is a few lines; a header further down than this is not a LinkedIn header.
-_MAX_PREAMBLE_LINES = 60
 
 
-@dataclass(frozen=True)
-class LinkedInConnection:
+# The records are named tuples rather than frozen dataclasses: just as immutable, and built several times as fast,
+# which an export of 100,000 rows notices.
+class LinkedInConnection(NamedTuple):
     contact: ContactDTO
     profile_url: str
     connected_on: date | None
@@ -95,8 +60,7 @@ class LinkedInConnection:
     line: int
 
 
-@dataclass(frozen=True)
-class LinkedInMessage:
+class LinkedInMessage(NamedTuple):
     conversation_id: str
     conversation_title: str
     sender_name: str
@@ -111,8 +75,7 @@ class LinkedInMessage:
     line: int
 
 
-@dataclass(frozen=True)
-class LinkedInInvitation:
+class LinkedInInvitation(NamedTuple):
     from_name: str
     to_name: str
     sent_at: datetime  # naive: the export gives no time zone
@@ -141,10 +104,6 @@ class LinkedInExport:
 
 
 # --- small helpers --------------------------------------------------------------------------------------------------
-
-
-def _column_key(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 @lru_cache(maxsize=65536)
@@ -193,66 +152,6 @@ def _text(text: str) -> str:
     """A free-text cell (message body): mojibake repaired, Windows line ends made plain newlines."""
     text = _fix_mojibake(text)
     return text.replace("\r\n", "\n") if "\r" in text else text
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _header_kind(cells: Sequence[str]) -> tuple[str, dict[str, int]] | None:
-    """Which LinkedIn file a header row belongs to, with the column index of each (normalised) column name."""
-    index: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        index.setdefault(_column_key(cell), i)
-    # Messages and invitations share "from"/"to"; the more specific kinds are tested first.
-    for kind in (MESSAGES, INVITATIONS, CONNECTIONS, PROFILE, EMAILS, POSITIONS):
-        if all(col in index for col in _REQUIRED[kind]):
-            return kind, index
-    return None
-
-
-def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int]] | None:
-    """Find the header line in the first lines of a file: (0-based line index, kind, column index).
-
-    Each line is parsed on its own, so an unbalanced quote in the Notes prose cannot swallow the header.
-    """
-    for number, line in enumerate(lines[:_MAX_PREAMBLE_LINES]):
-        if "," not in line:
-            continue
-        try:
-            cells = next(csv.reader([line]), [])
-        except csv.Error:  # e.g. a cell over the csv module's field limit: not a header
-            continue
-        found = _header_kind(cells)
-        if found is not None:
-            return number, found[0], found[1]
-    return None
-
-
-def is_linkedin_csv(data: bytes) -> bool:
-    """True if ``data`` (the start of a file) is a LinkedIn Connections, messages or Invitations CSV."""
-    text = _decode(data[: 64 * 1024])
-    return _find_header(text.splitlines()[:_MAX_PREAMBLE_LINES]) is not None
-
-
-def is_linkedin_zip(path: Path) -> bool:
-    """True if ``path`` is a ZIP holding at least one LinkedIn export CSV (checked by name and header)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.is_dir() or Path(info.filename).name.casefold() not in _FILE_NAMES:
-                    continue
-                with archive.open(info) as member:
-                    if is_linkedin_csv(member.read(16 * 1024)):
-                        return True
-    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
-        return False
-    return False
 
 
 # --- dates ----------------------------------------------------------------------------------------------------------
@@ -326,140 +225,10 @@ def _parse_invitation_date(text: str) -> datetime | None:
     return parsed.replace(tzinfo=None) if parsed.tzinfo is not None else parsed
 
 
-# --- reading files --------------------------------------------------------------------------------------------------
+# --- reading rows ----------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Table:
-    """The data rows of one LinkedIn CSV, each with the physical line (1-based) on which it starts."""
-
-    kind: str
-    file: str
-    columns: dict[str, int]
-    rows: Iterator[tuple[int, list[str]]]
-    # Rows the csv module could not read, as (line, reason); filled while ``rows`` is consumed.
-    problems: list[tuple[int, str]] = field(default_factory=list)
-
-    def index(self, name: str) -> int:
-        """Index of a column in every row; a missing column points at the always-empty last cell."""
-        return self.columns.get(_column_key(name), _row_width(self.columns) - 1)
-
-
-def _row_width(columns: dict[str, int]) -> int:
-    return max(columns.values()) + 2
-
-
-def _open_table(text: str, file: str) -> _Table | None:
-    stream = io.StringIO(text, newline="")
-    head: list[str] = []
-    for _ in range(_MAX_PREAMBLE_LINES):
-        line = stream.readline()
-        if not line:
-            break
-        head.append(line)
-    found = _find_header(head)
-    if found is None:
-        return None
-    header_index, kind, columns = found
-    # Re-read from the line after the header, so that the csv module sees every data line exactly once.
-    rest = io.StringIO("".join(head[header_index + 1 :]) + stream.read(), newline="")
-    problems: list[tuple[int, str]] = []
-    rows = _numbered_rows(rest, header_index + 2, _row_width(columns), problems)
-    return _Table(kind, file, columns, rows, problems)
-
-
-def _numbered_rows(
-    stream: io.StringIO, first_line: int, width: int, problems: list[tuple[int, str]]
-) -> Iterator[tuple[int, list[str]]]:
-    """Rows of exactly ``width`` cells, the last one always empty, with the physical line each starts on.
-
-    A row the csv module cannot read (a field over its 128 KB limit …) goes to ``problems``; the reader starts afresh
-    on the next line, so the rows after it are still read.
-    """
-    for line, row in numbered_rows(stream, first_line):
-        if isinstance(row, csv.Error):
-            problems.append((line, f"row skipped: unreadable CSV ({row})"))
-            continue
-        if not row or not any(row):
-            continue
-        row.append("")
-        if len(row) != width:  # short or overlong row: pad or cut so that indexing never fails
-            cells = row[: min(len(row) - 1, width - 1)]
-            cells.extend([""] * (width - len(cells)))
-            row = cells
-        yield line, row
-
-
-def _expected_columns_message(file: str) -> str:
-    return (
-        f"{file} is not a LinkedIn export file: expected a header with the columns "
-        f"{', '.join(CONNECTION_COLUMNS)} (Connections.csv), or {', '.join(MESSAGE_COLUMNS)} (messages.csv), "
-        f"or {', '.join(INVITATION_COLUMNS)} (Invitations.csv)"
-    )
-
-
-def _tables(paths: Sequence[Path], report: ImportReport) -> Iterator[_Table]:
-    for path in paths:
-        if path.is_dir():
-            yield from _folder_tables(path, report)
-        elif zipfile.is_zipfile(path):
-            yield from _zip_tables(path, report)
-        else:
-            table = _open_table(_decode(path.read_bytes()), str(path))
-            if table is None:
-                raise UnsupportedFormatError(_expected_columns_message(str(path)))
-            yield table
-
-
-def _folder_tables(folder: Path, report: ImportReport) -> Iterator[_Table]:
-    found = False
-    for path in sorted(folder.rglob("*.csv")):
-        if path.name.casefold() not in _FILE_NAMES or not path.is_file():
-            continue
-        found = True
-        table = _open_table(_decode(path.read_bytes()), str(path))
-        if table is None:
-            report.error(str(path), None, _expected_columns_message(path.name))
-        else:
-            yield table
-    if not found:
-        report.error(str(folder), None, "folder holds no LinkedIn Connections.csv, messages.csv or Invitations.csv")
-
-
-def _zip_tables(path: Path, report: ImportReport) -> Iterator[_Table]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = [
-                info
-                for info in archive.infolist()
-                if not info.is_dir() and Path(info.filename).name.casefold() in _FILE_NAMES
-            ]
-            if not members:
-                raise UnsupportedFormatError(
-                    f"{path} is not a LinkedIn data export: "
-                    "it holds no Connections.csv, messages.csv or Invitations.csv"
-                )
-            bounded_zip.check_members(members, bounded_zip.DEFAULT_LIMITS)  # a bomb is refused before any read
-            texts = [
-                (f"{path}/{info.filename}", _decode(bounded_zip.read_member(archive, info, bounded_zip.DEFAULT_LIMITS)))
-                for info in members
-            ]
-    except (zipfile.BadZipFile, RuntimeError) as exc:  # RuntimeError: encrypted member
-        report.error(str(path), None, f"cannot read ZIP archive: {exc}")
-        return
-    except bounded_zip.ArchiveRefused as exc:
-        report.error(str(path), None, str(exc))
-        report.unreadable_files.append(str(path))
-        return
-    for file, text in texts:
-        table = _open_table(text, file)
-        if table is None:
-            report.error(file, None, _expected_columns_message(Path(file).name))
-        else:
-            yield table
-
-
-def _read_connections(table: _Table, report: ImportReport, out: list[LinkedInConnection]) -> None:
+def _read_connections(table: Table, report: ImportReport, out: list[LinkedInConnection]) -> None:
     first, last, url_i, email_i, company_i, position_i, connected_i = (table.index(name) for name in CONNECTION_COLUMNS)
     for line, row in table.rows:
         given = _clean(_fix_mojibake(row[first]))
@@ -510,7 +279,7 @@ def _split_names(text: str, url_count: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _read_messages(table: _Table, report: ImportReport, out: list[LinkedInMessage]) -> None:
+def _read_messages(table: Table, report: ImportReport, out: list[LinkedInMessage]) -> None:
     conv_i, title_i, from_i, sender_url_i, to_i, recipient_urls_i, date_i, subject_i, content_i, folder_i = (
         table.index(name) for name in MESSAGE_COLUMNS
     )
@@ -539,7 +308,7 @@ def _read_messages(table: _Table, report: ImportReport, out: list[LinkedInMessag
         )
 
 
-def _read_invitations(table: _Table, report: ImportReport, out: list[LinkedInInvitation]) -> None:
+def _read_invitations(table: Table, report: ImportReport, out: list[LinkedInInvitation]) -> None:
     from_i, to_i, sent_i, message_i, direction_i, inviter_i, invitee_i = (
         table.index(name) for name in INVITATION_COLUMNS
     )
@@ -572,7 +341,7 @@ def _read_invitations(table: _Table, report: ImportReport, out: list[LinkedInInv
         )
 
 
-def _read_profile(table: _Table, export: LinkedInExport) -> None:
+def _read_profile(table: Table, export: LinkedInExport) -> None:
     """Profile.csv (one row: your name, headline, websites), Email Addresses.csv (your addresses) or Positions.csv
     (your jobs, newest first)."""
     for _line, row in table.rows:
@@ -611,6 +380,31 @@ def _message_people(msg: LinkedInMessage) -> Iterator[tuple[str, str]]:
         yield from ((("", u) for u in urls) if urls else ((n, "") for n in names))
 
 
+def _message_keys(msg: LinkedInMessage) -> list[str]:
+    """The person keys of everybody on a message (those of :func:`_message_people`, without building the pairs): a
+    recipient's URL stands for them, and the names count only when there are no URLs."""
+    keys = [msg.sender_url or _person_key(msg.sender_name, "")]
+    keys.extend(msg.recipient_urls or [_person_key(n, "") for n in msg.recipient_names])
+    return keys
+
+
+def _owner_names(export: LinkedInExport, best: str, owner_side: list[tuple[str, str]]) -> Counter[str]:
+    """How often each name is written for the person ``best``, in the order the rows give them."""
+    names: Counter[str] = Counter()
+    if best.startswith("name:"):
+        for msg in export.messages:
+            names.update(n for n, u in _message_people(msg) if n and _person_key(n, u) == best)
+    else:  # a URL: only the sender and recipients paired with their URLs carry a name for it
+        for msg in export.messages:
+            if msg.sender_url == best and msg.sender_name:
+                names[msg.sender_name] += 1
+            urls = msg.recipient_urls
+            if best in urls and len(urls) == len(msg.recipient_names):
+                names.update(n for n, u in zip(msg.recipient_names, urls, strict=True) if n and u == best)
+    names.update(n for n, u in owner_side if n and _person_key(n, u) == best)
+    return names
+
+
 def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
     """The account owner: the person on every conversation and on the owner's side of every invitation.
 
@@ -620,14 +414,11 @@ def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
     """
     participants: dict[str, set[str]] = defaultdict(set)
     for msg in export.messages:
-        people = participants[msg.conversation_id or f"{msg.file}:{msg.line}"]
-        for name, url in _message_people(msg):
-            key = _person_key(name, url)
-            if key:
-                people.add(key)
+        participants[msg.conversation_id or f"{msg.file}:{msg.line}"].update(_message_keys(msg))
     score: Counter[str] = Counter()
     for people in participants.values():
         score.update(people)
+    del score[""]  # nobody: a message without a sender or recipients named
     owner_side = [
         (inv.from_name, inv.inviter_url) if inv.direction is Direction.OUT else (inv.to_name, inv.invitee_url)
         for inv in export.invitations
@@ -642,11 +433,8 @@ def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
         connection_keys |= {"name:" + fold(c.contact.name).strip() for c in export.connections}
         candidates.sort(key=lambda key: key in connection_keys)  # stable: non-connections first
     best = candidates[0]
-    # The name most often written for the owner (a second, cheap pass over the owner's rows only).
-    names: Counter[str] = Counter()
-    for msg in export.messages:
-        names.update(n for n, u in _message_people(msg) if n and _person_key(n, u) == best)
-    names.update(n for n, u in owner_side if n and _person_key(n, u) == best)
+    # The name most often written for the owner.
+    names = _owner_names(export, best, owner_side)
     name = names.most_common(1)[0][0] if names else ""
     return name, ("" if best.startswith("name:") else best)
 
@@ -658,7 +446,7 @@ def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport
     columns; a file of the wrong shape inside a ZIP or folder is reported and the others are still read.
     """
     export = LinkedInExport()
-    for table in _tables(paths, report):
+    for table in tables(paths, report):
         if table.kind == CONNECTIONS:
             _read_connections(table, report, export.connections)
         elif table.kind == MESSAGES:

@@ -59,20 +59,26 @@ def refresh_exchange_facts(s: Session, contact_ids: Iterable[int], now: datetime
     now = now or repo.utcnow()
     bounds = (repo.sqlite_datetime(EARLIEST_PLAUSIBLE), repo.sqlite_datetime(now + FUTURE_SLACK))
     connection = s.connection()
-    dismissed = Stage.DISMISSED.value
     for start in range(0, len(ids), _CHUNK):
         chunk = json.dumps(ids[start : start + _CHUNK])
         found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
         for cid, when, direction, kind, group in connection.exec_driver_sql(_EXCHANGES_SQL, (chunk, *bounds)):
             found[cid].append((when, direction, kind, group))
-        updates = []
-        for cid, connected, state, *stored in connection.exec_driver_sql(_CONTACTS_SQL, (chunk,)):
-            folded = fold_exchanges(found.get(cid, ()), str(connected)[:10] if connected else None, state == dismissed)
-            last, last_in, last_out, stage, note_at, replied_at = folded
-            if (stage.value, last, last_in, last_out, note_at, replied_at) != (state, *stored):
-                updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
-        if updates:
-            connection.exec_driver_sql(_UPDATE_SQL, updates)
+        _write_changed_facts(s, chunk, found)
+
+
+def _write_changed_facts(s: Session, ids_json: str, found: dict[int, list[tuple[str, str, str, bool]]]) -> None:
+    """Fold each contact's sorted exchanges in ``found`` and write the facts of those whose stored facts differ."""
+    connection = s.connection()
+    dismissed = Stage.DISMISSED.value
+    updates = []
+    for cid, connected, state, *stored in connection.exec_driver_sql(_CONTACTS_SQL, (ids_json,)):
+        folded = fold_exchanges(found.get(cid, ()), str(connected)[:10] if connected else None, state == dismissed)
+        last, last_in, last_out, stage, note_at, replied_at = folded
+        if (stage.value, last, last_in, last_out, note_at, replied_at) != (state, *stored):
+            updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
+    if updates:
+        connection.exec_driver_sql(_UPDATE_SQL, updates)
 
 
 def contacts_with_history(s: Session, contact_ids: Iterable[int]) -> set[int]:
@@ -97,22 +103,21 @@ def refresh_from_added(
     now = now or repo.utcnow()
     found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
     for i in added:
-        when = i.occurred_at.replace(tzinfo=None)
-        if not plausible(when, now):
+        people = [p for p in i.participants if p.contact_id in wanted]
+        when = i.occurred_at if i.occurred_at.tzinfo is None else i.occurred_at.replace(tzinfo=None)
+        if not people or not plausible(when, now):
             continue
         kind, direction = str(i.kind), str(i.direction)
-        text = repo.sqlite_datetime(when) or ""
-        group = len(i.participants) > 1 and direction == "in" and kind in ("message", "email")
-        for p in i.participants:
-            if p.contact_id in wanted and is_exchange(kind, str(p.role), i.notes):
-                found[p.contact_id].append((text, direction, kind, group))
-    connection = s.connection()
-    dismissed = Stage.DISMISSED.value
-    updates = []
-    for cid, connected, state, *_stored in connection.exec_driver_sql(_CONTACTS_SQL, (json.dumps(sorted(wanted)),)):
-        rows = sorted(found.get(cid, ()), key=lambda r: (r[0], r[1] != "out"))
-        folded = fold_exchanges(rows, str(connected)[:10] if connected else None, state == dismissed)
-        last, last_in, last_out, stage, note_at, replied_at = folded
-        updates.append((last, last_in, last_out, stage.value, note_at, replied_at, cid))
-    if updates:
-        connection.exec_driver_sql(_UPDATE_SQL, updates)
+        row = (
+            repo.sqlite_datetime(when) or "",
+            direction,
+            kind,
+            len(i.participants) > 1 and direction == "in" and kind in ("message", "email"),
+        )
+        for p in people:
+            if is_exchange(kind, str(p.role), i.notes):
+                found[p.contact_id].append(row)
+    for rows in found.values():
+        rows.sort(key=lambda r: (r[0], r[1] != "out"))  # the order of _EXCHANGES_SQL
+    # A contact whose facts are the ones it was created with (no exchange yet) is not written again.
+    _write_changed_facts(s, json.dumps(sorted(wanted)), found)

@@ -8,11 +8,10 @@ requests, all keyed by an external id so that importing a newer export adds only
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack
 from datetime import datetime, time
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from netdesk.core.model import (
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
-from netdesk.db.bulk_triggers import triggers_set_aside
+from netdesk.db.bulk_triggers import indexes_set_aside, indexes_worth_setting_aside, triggers_set_aside
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
@@ -43,7 +42,8 @@ from netdesk.services.owner import fill_from_linkedin
 from netdesk.services.timeline import bulk_insert_interactions, existing_external_ids
 
 SOURCE = "linkedin"
-# From this many rows on, the per-row change-tracking triggers are set aside for the import (netdesk.db.bulk_triggers).
+# From this many rows on, the per-row change-tracking triggers are set aside for the import, and the secondary indexes
+# too when the import is larger than what is there (netdesk.db.bulk_triggers).
 BULK_ROWS = 2000
 JOB_FIELDS = frozenset({"organization", "title"})
 
@@ -107,7 +107,11 @@ def import_linkedin(
     if cancel is not None and cancel():
         raise ImportCancelled()
     rows = len(data.connections) + len(data.messages) + len(data.invitations)
-    with triggers_set_aside(s) if rows >= BULK_ROWS else nullcontext():
+    with ExitStack() as bulk:
+        if rows >= BULK_ROWS:
+            bulk.enter_context(triggers_set_aside(s))
+            if indexes_worth_setting_aside(s, rows):
+                bulk.enter_context(indexes_set_aside(s))
         return _import_export(s, data, report, progress, cancel)
 
 
@@ -234,7 +238,7 @@ def _plausible_connections(
         bad = None if when is None else implausible_reason(datetime.combine(when, time(12, 0)), now)
         if bad is not None:
             report.error(conn.file, conn.line, f"'Connected On' ignored: {bad}")
-            conn = dataclasses.replace(conn, connected_on=None, contact=conn.contact.replace(connected_on=None))
+            conn = conn._replace(connected_on=None, contact=conn.contact.replace(connected_on=None))
         kept.append(conn)
     return kept
 
@@ -268,9 +272,9 @@ def _message_interaction(
         report.error(msg.file, msg.line, f"message skipped: {bad_date}")
         return None
     outgoing = is_owner(msg.sender_name, msg.sender_url)
-    recipients = [
-        (name, url) for name, url in zip(msg.recipient_names, _pad(msg), strict=True) if not is_owner(name, url)
-    ]
+    names, urls = msg.recipient_names, msg.recipient_urls
+    paired = zip(names, urls if len(urls) == len(names) else _pad(msg), strict=True)
+    recipients = [(name, url) for name, url in paired if not is_owner(name, url)]
     sender_id = None
     if not outgoing:
         sender_id = people.find(msg.sender_name, msg.sender_url)

@@ -230,6 +230,20 @@ _VALUES: dict[type[Enum], dict[str, str]] = {
 }
 
 
+_INTERACTION_COLUMNS = (
+    "occurred_at",
+    "kind",
+    "channel",
+    "direction",
+    "summary",
+    "notes",
+    "is_open",
+    "source",
+    "external_id",
+    "created_at",
+)
+
+
 def bulk_insert_interactions(session: Session, interactions: Sequence[InteractionDTO]) -> list[int]:
     """Insert many interactions with Core executemany (imports bring tens of thousands); indexes their text.
 
@@ -237,37 +251,45 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
     """
     if not interactions:
         return []
-    now = repo.utcnow()
+    created = repo.sqlite_datetime(repo.utcnow())
+    stored = repo.sqlite_datetime  # occurred_at is local wall time: the writer drops any tzinfo
     # Enum lookups by dict (members hash as their values): calling the Enum per row costs more at import sizes.
     kinds, channels, directions = _VALUES[InteractionKind], _VALUES[Channel], _VALUES[Direction]
     try:
         rows = [
-            {
-                "occurred_at": i.occurred_at,  # stored as local wall time: the writer drops any tzinfo
-                "kind": kinds[i.kind],
-                "channel": channels[i.channel],
-                "direction": directions[i.direction],
-                "summary": i.summary,
-                "notes": i.notes,
-                "is_open": i.is_open,
-                "source": i.source,
-                "external_id": i.external_id,
-                "created_at": now,
-            }
+            (
+                stored(i.occurred_at),
+                kinds[i.kind],
+                channels[i.channel],
+                directions[i.direction],
+                i.summary,
+                i.notes,
+                int(i.is_open),
+                i.source,
+                i.external_id,
+                created,
+            )
             for i in interactions
         ]
     except KeyError as exc:
         raise ValidationError("interaction", f"unknown kind, channel or direction {exc.args[0]!r}") from exc
-    ids = repo.insert_rows(session, repo.table_of(Interaction), rows)
+    ids = repo.insert_tuples(session, "interactions", _INTERACTION_COLUMNS, rows)
+    del rows
     participants = []
     for iid, i in zip(ids, interactions, strict=True):
+        if len(i.participants) == 1:  # the common case: nobody to see twice
+            p = i.participants[0]
+            participants.append((iid, p.contact_id, p.role.value))
+            continue
         seen: set[int] = set()
         for p in i.participants:
             if p.contact_id not in seen:
                 seen.add(p.contact_id)
-                participants.append({"interaction_id": iid, "contact_id": p.contact_id, "role": p.role.value})
+                participants.append((iid, p.contact_id, p.role.value))
     if participants:
-        repo.executemany_rows(session, repo.table_of(InteractionParticipant), participants)
+        session.connection().exec_driver_sql(
+            "INSERT INTO interaction_participants (interaction_id, contact_id, role) VALUES (?, ?, ?)", participants
+        )
     session.connection().exec_driver_sql(
         "INSERT INTO interactions_fts(rowid, body) VALUES (?, ?)",
         [(iid, f"{i.summary}\n{i.notes}") for iid, i in zip(ids, interactions, strict=True)],

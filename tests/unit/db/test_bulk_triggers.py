@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from netdesk.core.model import ContactDTO
-from netdesk.db.bulk_triggers import triggers_set_aside
+from netdesk.db.bulk_triggers import indexes_set_aside, indexes_worth_setting_aside, triggers_set_aside
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.linkedin_import import BULK_ROWS
 
@@ -17,6 +17,12 @@ from netdesk.services.linkedin_import import BULK_ROWS
 def _triggers(nd: NetDesk) -> list[tuple[str, str]]:
     with nd.engine.connect() as conn:
         return sorted(conn.execute(text("SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger'")).all())
+
+
+def _indexes(nd: NetDesk) -> list[tuple[str, str]]:
+    with nd.engine.connect() as conn:
+        sql = "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        return sorted(conn.execute(text(sql)).all())
 
 
 def _export(folder: Path, count: int) -> Path:
@@ -60,3 +66,31 @@ def test_an_error_inside_puts_the_triggers_back(nd: NetDesk) -> None:
     with pytest.raises(RuntimeError), nd.sessions.begin() as s, triggers_set_aside(s):
         raise RuntimeError("boom")
     assert _triggers(nd) == triggers
+
+
+def test_a_bulk_import_into_a_small_database_builds_the_indexes_again(nd: NetDesk, tmp_path: Path) -> None:
+    indexes = _indexes(nd)
+    assert any(name == "ix_contacts_sort_key" for name, _ in indexes)
+    with nd.sessions.begin() as s:
+        assert indexes_worth_setting_aside(s, BULK_ROWS)  # an empty database: building them afterwards is cheaper
+    report = nd.imports.import_paths([_export(tmp_path / "li", BULK_ROWS)]).value
+    assert len(report.created) == BULK_ROWS
+    assert _indexes(nd) == indexes
+    with nd.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"  # every index holds every row
+        plan = conn.execute(text("EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE sort_key = 'given7 family7'")).all()
+        assert "ix_contacts" in " ".join(str(row) for row in plan)
+    found = nd.contacts.search_ids("Family1999")  # the last row imported: prefix of no other name
+    assert [nd.contacts.get(i).name for i in found] == ["Given1999 Family1999"]
+    with nd.sessions.begin() as s:
+        # Now the database holds as many rows as a second import of that size would bring: the indexes stay.
+        assert not indexes_worth_setting_aside(s, BULK_ROWS - 1)
+
+
+def test_an_error_inside_puts_the_indexes_back(nd: NetDesk) -> None:
+    indexes = _indexes(nd)
+    inside = "SELECT COUNT(*) FROM main.sqlite_master WHERE name = 'ix_contacts_sort_key'"
+    with pytest.raises(RuntimeError), nd.sessions.begin() as s, indexes_set_aside(s):
+        assert s.execute(text(inside)).scalar() == 0  # gone inside the write transaction
+        raise RuntimeError("boom")
+    assert _indexes(nd) == indexes

@@ -1,0 +1,267 @@
+"""Finding the CSV files of a LinkedIn data export and opening each as a table of numbered rows.
+
+A path may be the export ZIP (as downloaded), a folder holding its CSV files, or a CSV file itself; each file's kind
+(connections, messages, invitations, your profile …) is recognised from its header, which recent files put after a
+"Notes:" paragraph. ``netdesk.io.linkedin`` turns the rows of each table into records.
+
+Column names are matched ignoring case, spaces, underscores and hyphens, so "Connected On", "CONNECTED_ON" and
+"connectedOn" are the same column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netdesk.core.errors import UnsupportedFormatError
+from netdesk.io import bounded_zip
+from netdesk.io.csv_rows import numbered_rows
+from netdesk.io.report import ImportReport
+
+CONNECTIONS = "connections"
+MESSAGES = "messages"
+INVITATIONS = "invitations"
+PROFILE = "profile"  # Profile.csv: you, the account owner
+EMAILS = "emails"  # Email Addresses.csv: your addresses
+POSITIONS = (
+    "positions"  # Positions.csv: your own jobs, newest first (never your connections': theirs are in Connections)
+)
+
+# The columns each file must have (display spelling, used in messages), by file kind.
+CONNECTION_COLUMNS = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
+MESSAGE_COLUMNS = (
+    "CONVERSATION ID",
+    "CONVERSATION TITLE",
+    "FROM",
+    "SENDER PROFILE URL",
+    "TO",
+    "RECIPIENT PROFILE URLS",
+    "DATE",
+    "SUBJECT",
+    "CONTENT",
+    "FOLDER",
+)
+INVITATION_COLUMNS = ("From", "To", "Sent At", "Message", "Direction", "inviterProfileUrl", "inviteeProfileUrl")
+
+# The minimum that identifies a file kind; the other columns are optional (filled with "" when missing).
+_REQUIRED = {
+    CONNECTIONS: ("firstname", "lastname", "connectedon"),
+    MESSAGES: ("conversationid", "from", "to", "date"),
+    INVITATIONS: ("from", "to", "sentat", "direction"),
+    PROFILE: ("firstname", "lastname", "headline"),
+    EMAILS: ("emailaddress", "confirmed", "primary"),
+    POSITIONS: ("companyname", "title", "startedon"),
+}
+_FILE_NAMES = {
+    "connections.csv": CONNECTIONS,
+    "messages.csv": MESSAGES,
+    "invitations.csv": INVITATIONS,
+    "profile.csv": PROFILE,
+    "email addresses.csv": EMAILS,
+    "positions.csv": POSITIONS,
+}
+# The Notes block is a few lines; a header further down than this is not a LinkedIn header.
+_MAX_PREAMBLE_LINES = 60
+
+
+def column_key(name: str) -> str:
+    """A column name as matched: "Connected On", "CONNECTED_ON" and "connectedOn" all give "connectedon"."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def decode(data: bytes) -> str:
+    """A file's text: UTF-8 (with or without a byte order mark), else Windows-1252 as older exports wrote it."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _header_kind(cells: Sequence[str]) -> tuple[str, dict[str, int]] | None:
+    """Which LinkedIn file a header row belongs to, with the column index of each (normalised) column name."""
+    index: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        index.setdefault(column_key(cell), i)
+    # Messages and invitations share "from"/"to"; the more specific kinds are tested first.
+    for kind in (MESSAGES, INVITATIONS, CONNECTIONS, PROFILE, EMAILS, POSITIONS):
+        if all(col in index for col in _REQUIRED[kind]):
+            return kind, index
+    return None
+
+
+def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int]] | None:
+    """Find the header line in the first lines of a file: (0-based line index, kind, column index).
+
+    Each line is parsed on its own, so an unbalanced quote in the Notes prose cannot swallow the header.
+    """
+    for number, line in enumerate(lines[:_MAX_PREAMBLE_LINES]):
+        if "," not in line:
+            continue
+        try:
+            cells = next(csv.reader([line]), [])
+        except csv.Error:  # e.g. a cell over the csv module's field limit: not a header
+            continue
+        found = _header_kind(cells)
+        if found is not None:
+            return number, found[0], found[1]
+    return None
+
+
+def is_linkedin_csv(data: bytes) -> bool:
+    """True if ``data`` (the start of a file) is a LinkedIn Connections, messages or Invitations CSV."""
+    text = decode(data[: 64 * 1024])
+    return _find_header(text.splitlines()[:_MAX_PREAMBLE_LINES]) is not None
+
+
+def is_linkedin_zip(path: Path) -> bool:
+    """True if ``path`` is a ZIP holding at least one LinkedIn export CSV (checked by name and header)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir() or Path(info.filename).name.casefold() not in _FILE_NAMES:
+                    continue
+                with archive.open(info) as member:
+                    if is_linkedin_csv(member.read(16 * 1024)):
+                        return True
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+    return False
+
+
+# --- tables ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """The data rows of one LinkedIn CSV, each with the physical line (1-based) on which it starts."""
+
+    kind: str
+    file: str
+    columns: dict[str, int]
+    rows: Iterator[tuple[int, list[str]]]
+    # Rows the csv module could not read, as (line, reason); filled while ``rows`` is consumed.
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    def index(self, name: str) -> int:
+        """Index of a column in every row; a missing column points at the always-empty last cell."""
+        return self.columns.get(column_key(name), _row_width(self.columns) - 1)
+
+
+def _row_width(columns: dict[str, int]) -> int:
+    return max(columns.values()) + 2
+
+
+def _open_table(text: str, file: str) -> Table | None:
+    stream = io.StringIO(text, newline="")
+    head: list[str] = []
+    for _ in range(_MAX_PREAMBLE_LINES):
+        line = stream.readline()
+        if not line:
+            break
+        head.append(line)
+    found = _find_header(head)
+    if found is None:
+        return None
+    header_index, kind, columns = found
+    # Re-read from the line after the header, so that the csv module sees every data line exactly once.
+    rest = io.StringIO("".join(head[header_index + 1 :]) + stream.read(), newline="")
+    problems: list[tuple[int, str]] = []
+    rows = _numbered_rows(rest, header_index + 2, _row_width(columns), problems)
+    return Table(kind, file, columns, rows, problems)
+
+
+def _numbered_rows(
+    stream: io.StringIO, first_line: int, width: int, problems: list[tuple[int, str]]
+) -> Iterator[tuple[int, list[str]]]:
+    """Rows of exactly ``width`` cells, the last one always empty, with the physical line each starts on.
+
+    A row the csv module cannot read (a field over its 128 KB limit …) goes to ``problems``; the reader starts afresh
+    on the next line, so the rows after it are still read.
+    """
+    for line, row in numbered_rows(stream, first_line):
+        if isinstance(row, csv.Error):
+            problems.append((line, f"row skipped: unreadable CSV ({row})"))
+            continue
+        if not row or not any(row):
+            continue
+        row.append("")
+        if len(row) != width:  # short or overlong row: pad or cut so that indexing never fails
+            cells = row[: min(len(row) - 1, width - 1)]
+            cells.extend([""] * (width - len(cells)))
+            row = cells
+        yield line, row
+
+
+def _expected_columns_message(file: str) -> str:
+    return (
+        f"{file} is not a LinkedIn export file: expected a header with the columns "
+        f"{', '.join(CONNECTION_COLUMNS)} (Connections.csv), or {', '.join(MESSAGE_COLUMNS)} (messages.csv), "
+        f"or {', '.join(INVITATION_COLUMNS)} (Invitations.csv)"
+    )
+
+
+def tables(paths: Sequence[Path], report: ImportReport) -> Iterator[Table]:
+    for path in paths:
+        if path.is_dir():
+            yield from _folder_tables(path, report)
+        elif zipfile.is_zipfile(path):
+            yield from _zip_tables(path, report)
+        else:
+            table = _open_table(decode(path.read_bytes()), str(path))
+            if table is None:
+                raise UnsupportedFormatError(_expected_columns_message(str(path)))
+            yield table
+
+
+def _folder_tables(folder: Path, report: ImportReport) -> Iterator[Table]:
+    found = False
+    for path in sorted(folder.rglob("*.csv")):
+        if path.name.casefold() not in _FILE_NAMES or not path.is_file():
+            continue
+        found = True
+        table = _open_table(decode(path.read_bytes()), str(path))
+        if table is None:
+            report.error(str(path), None, _expected_columns_message(path.name))
+        else:
+            yield table
+    if not found:
+        report.error(str(folder), None, "folder holds no LinkedIn Connections.csv, messages.csv or Invitations.csv")
+
+
+def _zip_tables(path: Path, report: ImportReport) -> Iterator[Table]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and Path(info.filename).name.casefold() in _FILE_NAMES
+            ]
+            if not members:
+                raise UnsupportedFormatError(
+                    f"{path} is not a LinkedIn data export: "
+                    "it holds no Connections.csv, messages.csv or Invitations.csv"
+                )
+            bounded_zip.check_members(members, bounded_zip.DEFAULT_LIMITS)  # a bomb is refused before any read
+            texts = [
+                (f"{path}/{info.filename}", decode(bounded_zip.read_member(archive, info, bounded_zip.DEFAULT_LIMITS)))
+                for info in members
+            ]
+    except (zipfile.BadZipFile, RuntimeError) as exc:  # RuntimeError: encrypted member
+        report.error(str(path), None, f"cannot read ZIP archive: {exc}")
+        return
+    except bounded_zip.ArchiveRefused as exc:
+        report.error(str(path), None, str(exc))
+        report.unreadable_files.append(str(path))
+        return
+    for file, text in texts:
+        table = _open_table(text, file)
+        if table is None:
+            report.error(file, None, _expected_columns_message(Path(file).name))
+        else:
+            yield table

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.errors import NetDeskError
 from netdesk.db import bulk
-from netdesk.io import contact_csv, vcard, vdir
+from netdesk.io import netdesk_csv, vcard, vdir
 from netdesk.io.atomic import atomic_open
 from netdesk.services.bulk_reads import BatchFact, Render, Rendered, render_batches
 from netdesk.services.formats import Progress
@@ -67,7 +67,7 @@ class ExportService:
             render: Render[Any] = functools.partial(vdir.render_vdir_files, version=version_for_vdir)
             facts[vdir.VDIR_FACT] = _VdirNames()
         elif fmt is ExportFormat.CSV:
-            render = contact_csv.render_csv_rows
+            render = netdesk_csv.render_csv_rows
         else:
             render = functools.partial(vcard.render_cards, version="4.0" if fmt is ExportFormat.VCARD4 else "3.0")
         try:
@@ -78,7 +78,7 @@ class ExportService:
                 return _write_files(target, _reporting(batches, progress))
             with atomic_open(target, "wb") as out:
                 if fmt is ExportFormat.CSV:
-                    out.write(contact_csv.csv_header_bytes())
+                    out.write(netdesk_csv.csv_header_bytes())
                 count = 0
                 for batch in _reporting(batches, progress):
                     out.write(batch.value)

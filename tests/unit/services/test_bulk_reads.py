@@ -23,7 +23,7 @@ from netdesk.core.model import (
 )
 from netdesk.db import bulk
 from netdesk.db import repository as repo
-from netdesk.io import contact_csv, vcard, vdir
+from netdesk.io import netdesk_csv, vcard, vdir
 from netdesk.io.contact_json import contact_json, json_objects_text
 from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk
@@ -191,5 +191,5 @@ def test_a_single_file_export_equals_the_per_contact_writer(network: NetDesk, tm
     target = tmp_path / "all.csv"
     network.exports.export("csv", target)
     reference = tmp_path / "reference.csv"
-    contact_csv.write_contact_csv(per_contact, reference)
+    netdesk_csv.write_contact_csv(per_contact, reference)
     assert target.read_bytes() == reference.read_bytes()

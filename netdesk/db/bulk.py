@@ -139,6 +139,12 @@ def last_contacted_days(session: Session, ids: Sequence[int]) -> dict[int, str |
     return dict(raw_connection(session).execute(sql, (json.dumps(list(ids)),)).fetchall())
 
 
+def iter_every_uid(session: Session) -> Iterator[str]:
+    """The UID of every contact in the database, deleted ones too (from the UID index; nothing is held)."""
+    for (uid,) in raw_connection(session).execute("SELECT uid FROM contacts"):
+        yield uid
+
+
 def uids_of(session: Session, ids: Sequence[int]) -> dict[int, str]:
     """The UIDs of ``ids`` (contact id -> UID; missing contacts left out)."""
     sql = f"SELECT id, uid FROM contacts WHERE id {_IN_BATCH}"

@@ -107,13 +107,24 @@ def _reporting(batches: Iterator[Rendered[object]], progress: Progress | None) -
 
 class _VdirNames:
     """The vdir fact: each contact's file name (from its UID, unique in this export) and UID, planned in the
-    exporting process in list order, so that workers writing in parallel never pick the same name."""
+    exporting process in list order, so that workers writing in parallel never pick the same name.
+
+    Names given are remembered (to give a clashing one a suffix) only when some UIDs in the database could clash:
+    usually none can, and the export then holds no list of 100,000 names.
+    """
 
     def __init__(self) -> None:
-        self._used: set[str] = set()
+        self._used: set[str] | None = None
+        self._checked = False
 
     def __call__(self, session: Session, ids: Sequence[int]) -> Mapping[int, object]:
+        if not self._checked:
+            self._checked = True
+            if vdir.file_names_may_clash(bulk.iter_every_uid(session)):
+                self._used = set()
         uids = bulk.uids_of(session, ids)
         present = [i for i in ids if i in uids]
-        planned = vdir.plan_file_names((uids[i] for i in present), self._used)
+        # Without clashes, a batch's own names are all there is to avoid (a UID-less contact gets a fresh UUID).
+        used = self._used if self._used is not None else set()
+        planned = vdir.plan_file_names((uids[i] for i in present), used)
         return dict(zip(present, planned, strict=True))

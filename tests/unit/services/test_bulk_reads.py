@@ -26,7 +26,7 @@ from netdesk.db import repository as repo
 from netdesk.io import netdesk_csv, vcard, vdir
 from netdesk.io.contact_json import contact_json, json_objects_text
 from netdesk.io.report import ImportReport
-from netdesk.services import NetDesk
+from netdesk.services import NetDesk, exporting
 from netdesk.services.bulk_reads import LIST_FACTS, render_batches
 
 # A real 1x1 PNG (what a phone stores is bigger, not different).
@@ -179,6 +179,18 @@ def test_a_vdir_written_by_workers_names_every_file_once(network: NetDesk, tmp_p
     read = vdir.read_vcard_folder(parallel, ImportReport(), workers=1)
     assert sorted(c.name for c in read) == sorted(c.name for c in vdir.read_vcard_folder(alone, ImportReport()))
     assert all(c.uid for c in read)  # the contact without a UID got one, in its card and its file name
+
+
+def test_vdir_names_clashing_in_different_batches_get_different_files(network: NetDesk) -> None:
+    # The export remembers the names it gave only when UIDs can clash: these two can, across batches of one.
+    network.imports.import_contacts(
+        [ContactDTO(uid="Twin", given_name="Upper"), ContactDTO(uid="twin", given_name="Lower")], ImportReport()
+    )
+    render = functools.partial(vdir.render_vdir_files, version="3.0")
+    facts = {vdir.VDIR_FACT: exporting._VdirNames()}
+    names = [name for r in render_batches(network.sessions, render, facts=facts, batch_size=1) for name, _ in r.value]
+    assert len(names) == len({n.lower() for n in names}) == len(network.contacts.search_ids())
+    assert {n.lower() for n in names} >= {"twin.vcf", "twin-2.vcf"}
 
 
 def test_a_single_file_export_equals_the_per_contact_writer(network: NetDesk, tmp_path: Path) -> None:

@@ -205,3 +205,20 @@ def test_a_single_file_export_equals_the_per_contact_writer(network: NetDesk, tm
     reference = tmp_path / "reference.csv"
     netdesk_csv.write_contact_csv(per_contact, reference)
     assert target.read_bytes() == reference.read_bytes()
+
+
+def test_list_json_lines_are_what_the_standard_encoder_writes() -> None:
+    # The list writes each object through a reused C encoder: byte for byte json.JSONEncoder(ensure_ascii=False).
+    tricky = ContactDTO(
+        id=7,
+        formatted_name='Zoë "Z" \\ Ødegaard\n\t\x01 \u2028 😀',
+        emails=(ContactPoint("z@example.org", "work"), ContactPoint("p@example.org", "home", pref=True)),
+        addresses=(PostalAddress(label="work", street="1 Main St", country="Norge"),),
+        birthday=PartialDate(2, 29, None),
+        tags=("b", "A"),
+    )
+    facts = {"strength": {7: 3}, "ratio": {7: 0.1}, "nothing": {}}
+    expected = dict(contact_json(tricky), strength=3, ratio=0.1, nothing=None)
+    text = json_objects_text([tricky, tricky], facts)
+    line = json.JSONEncoder(ensure_ascii=False).encode(expected)
+    assert text == line + ",\n" + line

@@ -107,6 +107,15 @@ def _small_page_cache(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size={int(cache_size)}")
 
 
+def count_live(session: Session) -> int:
+    """How many live contacts there are, counted under the bulk pass's small page cache: the count walks an index
+    of the whole network (13 MB at 100,000 contacts), which would otherwise fill the session's 8 MB cache."""
+    conn = raw_connection(session)
+    with _small_page_cache(conn):
+        (count,) = conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()
+    return int(count)
+
+
 def ids_with_photo(session: Session, ids: Sequence[int]) -> list[int]:
     """Which of ``ids`` have a photo (the photo table's primary key only: no image bytes are read)."""
     sql = f"SELECT contact_id FROM contact_photos WHERE contact_id {_IN_BATCH}"

@@ -101,9 +101,20 @@ def _date_value(value: PartialDate, version: str) -> tuple[str, _Params]:
     return value.iso(), []
 
 
+# The parameters of a point without read parameters, by (property, label, preferred, version): an export writes a
+# few hundred thousand points with a handful of labels. Shared lists, never changed after. The cap keeps a file of
+# thousands of made-up labels from piling them up.
+_PLAIN_POINT_PARAMS: dict[tuple[str, str, bool, str], _Params] = {}
+_PLAIN_POINT_PARAMS_CAP = 4096
+
+
 def _point_lines(
     name: str, point: ContactPoint, value: str, version: str, groups: _Groups, extra_types: list[str] | None = None
 ) -> list[PropertySpec]:
+    if not point.params and extra_types is None:
+        plain = _PLAIN_POINT_PARAMS.get((name, point.label, point.pref, version))
+        if plain is not None:  # a label and preferred flag met before, said in parameters alone (no X-ABLabel)
+            return [(name, value, plain, "")]
     kept = _kept_params(point.params, point.label, point.pref, name)
     if kept is not None:
         return _verbatim_point_lines(name, value, kept, version, groups)
@@ -131,6 +142,8 @@ def _point_lines(
     if types:
         params.insert(0, ("TYPE", types))
     if not use_group:
+        if not point.params and extra_types is None and len(_PLAIN_POINT_PARAMS) < _PLAIN_POINT_PARAMS_CAP:
+            _PLAIN_POINT_PARAMS[(name, point.label, point.pref, version)] = params
         return [_prop(name, value, params)]
     group = groups.new()
     label_text = _APPLE_LABELS.get(custom, escape(custom))

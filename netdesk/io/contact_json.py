@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+import json.encoder
+from collections.abc import Callable, Mapping, Sequence
 
 from netdesk.core.model import ContactDTO, ContactPoint, PostalAddress
 
@@ -68,7 +69,19 @@ def list_line(c: ContactDTO) -> str:
     return "\t".join([c.name, c.organization, c.title, email[0] if email else "", ", ".join(c.tags)]).rstrip()
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+def _one_object_encoder() -> Callable[[object], str]:
+    """``json.JSONEncoder(ensure_ascii=False).encode``, the same text, without what that redoes on every call: build
+    a C encoder and track containers for circular references (a contact's JSON is plain dicts and lists)."""
+    plain = json.JSONEncoder(ensure_ascii=False)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    quote = getattr(json.encoder, "c_encode_basestring", None)
+    if make is None or quote is None:  # a Python without the C accelerator
+        return plain.encode
+    encoder = make(None, plain.default, quote, None, ": ", ", ", False, False, True)
+    return lambda obj: "".join(encoder(obj, 0))
+
+
+_encode = _one_object_encoder()
 
 
 def json_objects_text(contacts: Sequence[ContactDTO], facts: Facts) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -24,6 +26,7 @@ from netdesk.io.vcard import (
 
 __all__ = [
     "VDIR_FACT",
+    "file_names_may_clash",
     "is_vdir",
     "open_vdir_writer",
     "plan_file_names",
@@ -101,6 +104,13 @@ def plan_file_names(uids: Iterable[str], used: set[str]) -> list[tuple[str, str]
         used.add(name.lower())
         planned.append((name, uid))
     return planned
+
+
+def file_names_may_clash(uids: Iterable[str]) -> bool:
+    """Whether two of ``uids`` could get the same file name (False: each UID's own name is free, so names need not
+    be remembered across an export). Holds one 8-byte hash a UID, not the names: flat memory for a large vdir."""
+    hashes = array("q", sorted(hash(vdir_file_name(uid).lower()) for uid in uids if uid))
+    return any(a == b for a, b in pairwise(hashes))
 
 
 VDIR_FACT = "vdir_file"  # the fact that carries (file name, UID) for each contact id of a batch

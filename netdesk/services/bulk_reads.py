@@ -79,7 +79,7 @@ def read_batches(
     with sessions() as s:
         if ids is None and not query and not tag:
             # The whole network: paged along the name index, no list of ids held.
-            total = repo.count_live(s)
+            total = bulk.count_live(s)
             reader = bulk.iter_all_batches(s, batch_size=batch_size, with_photo=with_photo)
         else:
             chosen = list(ids) if ids is not None else repo.search_ids(s, query, tag)
@@ -134,7 +134,7 @@ def render_batches(
     with sessions() as s:
         whole = ids is None and not query and not tag
         total = (
-            repo.count_live(s)
+            bulk.count_live(s)
             if whole
             else len(chosen := list(ids) if ids is not None else repo.search_ids(s, query, tag))
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.errors import NetDeskError
 from netdesk.db import bulk
-from netdesk.io import contact_csv, vcard, vdir
+from netdesk.io import netdesk_csv, vcard, vdir
 from netdesk.io.atomic import atomic_open
 from netdesk.services.bulk_reads import BatchFact, Render, Rendered, render_batches
 from netdesk.services.formats import Progress
@@ -67,7 +67,7 @@ class ExportService:
             render: Render[Any] = functools.partial(vdir.render_vdir_files, version=version_for_vdir)
             facts[vdir.VDIR_FACT] = _VdirNames()
         elif fmt is ExportFormat.CSV:
-            render = contact_csv.render_csv_rows
+            render = netdesk_csv.render_csv_rows
         else:
             render = functools.partial(vcard.render_cards, version="4.0" if fmt is ExportFormat.VCARD4 else "3.0")
         try:
@@ -78,7 +78,7 @@ class ExportService:
                 return _write_files(target, _reporting(batches, progress))
             with atomic_open(target, "wb") as out:
                 if fmt is ExportFormat.CSV:
-                    out.write(contact_csv.csv_header_bytes())
+                    out.write(netdesk_csv.csv_header_bytes())
                 count = 0
                 for batch in _reporting(batches, progress):
                     out.write(batch.value)
@@ -107,13 +107,24 @@ def _reporting(batches: Iterator[Rendered[object]], progress: Progress | None) -
 
 class _VdirNames:
     """The vdir fact: each contact's file name (from its UID, unique in this export) and UID, planned in the
-    exporting process in list order, so that workers writing in parallel never pick the same name."""
+    exporting process in list order, so that workers writing in parallel never pick the same name.
+
+    Names given are remembered (to give a clashing one a suffix) only when some UIDs in the database could clash:
+    usually none can, and the export then holds no list of 100,000 names.
+    """
 
     def __init__(self) -> None:
-        self._used: set[str] = set()
+        self._used: set[str] | None = None
+        self._checked = False
 
     def __call__(self, session: Session, ids: Sequence[int]) -> Mapping[int, object]:
+        if not self._checked:
+            self._checked = True
+            if vdir.file_names_may_clash(bulk.iter_every_uid(session)):
+                self._used = set()
         uids = bulk.uids_of(session, ids)
         present = [i for i in ids if i in uids]
-        planned = vdir.plan_file_names((uids[i] for i in present), self._used)
+        # Without clashes, a batch's own names are all there is to avoid (a UID-less contact gets a fresh UUID).
+        used = self._used if self._used is not None else set()
+        planned = vdir.plan_file_names((uids[i] for i in present), used)
         return dict(zip(present, planned, strict=True))

@@ -19,7 +19,8 @@ from netdesk.core.model import (
     PostalAddress,
     Related,
 )
-from netdesk.io.contact_csv import NETDESK_COLUMNS, detect_csv_kind, read_contact_csv, write_contact_csv
+from netdesk.io.contact_csv import detect_csv_kind, read_contact_csv
+from netdesk.io.netdesk_csv import NETDESK_COLUMNS, write_contact_csv
 from netdesk.io.report import ImportReport
 
 LINKEDIN_DATA = Path(__file__).resolve().parents[2] / "data" / "linkedin"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from netdesk.io.contact_csv import read_contact_csv, write_contact_csv
+from netdesk.io.contact_csv import read_contact_csv
+from netdesk.io.netdesk_csv import write_contact_csv
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import contact_to_vcard, parse_card
 from netdesk.services import NetDesk

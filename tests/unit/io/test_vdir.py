@@ -11,7 +11,7 @@ import pytest
 
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, PartialDate
 from netdesk.io.report import ImportReport
-from netdesk.io.vdir import is_vdir, read_vcard_folder, vdir_file_name, write_vdir
+from netdesk.io.vdir import file_names_may_clash, is_vdir, read_vcard_folder, vdir_file_name, write_vdir
 
 CONTACTS = [
     ContactDTO(
@@ -64,6 +64,12 @@ def test_duplicate_uids_do_not_overwrite_each_other(tmp_path: Path) -> None:
     twins = [CONTACTS[0], CONTACTS[0].replace(formatted_name="Ada Twin")]
     assert write_vdir(twins, tmp_path, "3.0") == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ada-1-2.vcf", "ada-1.vcf"]
+
+
+def test_file_names_may_clash_only_when_two_uids_give_one_name() -> None:
+    assert not file_names_may_clash(["ada-1", "urn:uuid:a/b c", "ada-2", "", ""])  # UID-less contacts get UUIDs
+    assert file_names_may_clash(["x", "a/b", "a:b"])  # both sanitise to a_b.vcf
+    assert file_names_may_clash(["Ada", "y", "ada"])  # names are compared as a case-insensitive disk would
 
 
 def test_read_folder_reports_bad_files_and_keeps_good_ones(tmp_path: Path) -> None:

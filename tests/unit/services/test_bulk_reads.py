@@ -23,10 +23,10 @@ from netdesk.core.model import (
 )
 from netdesk.db import bulk
 from netdesk.db import repository as repo
-from netdesk.io import contact_csv, vcard, vdir
+from netdesk.io import netdesk_csv, vcard, vdir
 from netdesk.io.contact_json import contact_json, json_objects_text
 from netdesk.io.report import ImportReport
-from netdesk.services import NetDesk
+from netdesk.services import NetDesk, exporting
 from netdesk.services.bulk_reads import LIST_FACTS, render_batches
 
 # A real 1x1 PNG (what a phone stores is bigger, not different).
@@ -181,6 +181,18 @@ def test_a_vdir_written_by_workers_names_every_file_once(network: NetDesk, tmp_p
     assert all(c.uid for c in read)  # the contact without a UID got one, in its card and its file name
 
 
+def test_vdir_names_clashing_in_different_batches_get_different_files(network: NetDesk) -> None:
+    # The export remembers the names it gave only when UIDs can clash: these two can, across batches of one.
+    network.imports.import_contacts(
+        [ContactDTO(uid="Twin", given_name="Upper"), ContactDTO(uid="twin", given_name="Lower")], ImportReport()
+    )
+    render = functools.partial(vdir.render_vdir_files, version="3.0")
+    facts = {vdir.VDIR_FACT: exporting._VdirNames()}
+    names = [name for r in render_batches(network.sessions, render, facts=facts, batch_size=1) for name, _ in r.value]
+    assert len(names) == len({n.lower() for n in names}) == len(network.contacts.search_ids())
+    assert {n.lower() for n in names} >= {"twin.vcf", "twin-2.vcf"}
+
+
 def test_a_single_file_export_equals_the_per_contact_writer(network: NetDesk, tmp_path: Path) -> None:
     with network.sessions() as s:
         per_contact = repo.load_dtos(s, repo.search_ids(s))
@@ -191,5 +203,22 @@ def test_a_single_file_export_equals_the_per_contact_writer(network: NetDesk, tm
     target = tmp_path / "all.csv"
     network.exports.export("csv", target)
     reference = tmp_path / "reference.csv"
-    contact_csv.write_contact_csv(per_contact, reference)
+    netdesk_csv.write_contact_csv(per_contact, reference)
     assert target.read_bytes() == reference.read_bytes()
+
+
+def test_list_json_lines_are_what_the_standard_encoder_writes() -> None:
+    # The list writes each object through a reused C encoder: byte for byte json.JSONEncoder(ensure_ascii=False).
+    tricky = ContactDTO(
+        id=7,
+        formatted_name='Zoë "Z" \\ Ødegaard\n\t\x01 \u2028 😀',
+        emails=(ContactPoint("z@example.org", "work"), ContactPoint("p@example.org", "home", pref=True)),
+        addresses=(PostalAddress(label="work", street="1 Main St", country="Norge"),),
+        birthday=PartialDate(2, 29, None),
+        tags=("b", "A"),
+    )
+    facts = {"strength": {7: 3}, "ratio": {7: 0.1}, "nothing": {}}
+    expected = dict(contact_json(tricky), strength=3, ratio=0.1, nothing=None)
+    text = json_objects_text([tricky, tricky], facts)
+    line = json.JSONEncoder(ensure_ascii=False).encode(expected)
+    assert text == line + ",\n" + line

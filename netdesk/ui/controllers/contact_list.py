@@ -87,7 +87,7 @@ class ContactListController(QObject):
         self._tags: list[TagCount] = []
         # "Synced with …" under a contact's details (set by the window once sync is built).
         self.synced_text: Callable[[int], str] = lambda _cid: ""
-        # The list's search as the user types, in memory (ui/list_search.py): built once the rows are loaded.
+        # The list's search as the user types, in memory (ui/list_search.py): built once the user goes to search.
         self.list_search = ListSearch(lambda: self.host.nd.contacts, lambda: self.host.tasks, self)
         self._first_rows_pending = True
         self._tags_wanted = False  # asked for while the first rows loaded
@@ -154,6 +154,7 @@ class ContactListController(QObject):
         self._search_timer.timeout.connect(self.run_search)
         self.search_edit.textChanged.connect(self._search_text_changed)
         self.search_edit.returnPressed.connect(self._focus_first_result)
+        self.list_search.watch(self.search_edit)
 
         # Shown while the list is narrowed to one organisation's people.
         self.filter_banner = QLabel()
@@ -253,7 +254,7 @@ class ContactListController(QObject):
             # of thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows.
             gc.freeze()
         self.loaded = True
-        self.list_search.rebuild()
+        self.list_search.reloaded()
         self._load_photo_ids()
         self.host.statusBar().clearMessage()
         self.update_count()
@@ -326,6 +327,7 @@ class ContactListController(QObject):
         raise KeyError(tag)
 
     def _search_text_changed(self, _text: str) -> None:
+        self.list_search.want()
         self.organization = None
         if self._text_only() and self.list_search.is_ready:
             self.run_search()  # the in-memory index answers within the keystroke: no pause to wait for
@@ -412,6 +414,7 @@ class ContactListController(QObject):
         self.run_search()
 
     def focus_search(self) -> None:
+        self.list_search.want()
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 

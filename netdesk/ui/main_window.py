@@ -60,6 +60,17 @@ class MainWindow(QMainWindow):
 
     def attach(self, nd: NetDesk, demo: bool = False) -> None:
         """Build the window's controllers, pages, menus and actions over the open database ``nd``."""
+        from netdesk.ui.workers import TaskRunner
+
+        self.nd = nd
+        self.tasks: TaskRunner = TaskRunner(self)
+        # The list's one query starts first, in a worker: SQLite reads while the window's modules are imported and
+        # its widgets built (the rows are delivered through the event loop, so never before the window is complete).
+        self.tasks.submit(
+            nd.contacts.rows,
+            lambda rows: self.contact_list.rows_loaded(rows),
+            lambda exc: self.contact_list.rows_failed(exc),
+        )
         # Imported here, not at the top: the frame above shows before the services (SQLAlchemy and the rest) load.
         from netdesk.ui import duplicates_review
         from netdesk.ui.bus import ChangeBus
@@ -71,10 +82,7 @@ class MainWindow(QMainWindow):
         from netdesk.ui.ops import Ops
         from netdesk.ui.page_actions import install_context_menu
         from netdesk.ui.sync_ui import SyncController
-        from netdesk.ui.workers import TaskRunner
 
-        self.nd = nd
-        self.tasks: TaskRunner = TaskRunner(self)
         # Every write goes through ops (undo entry, errors) and is announced on bus, which every view follows.
         self.bus: ChangeBus = ChangeBus(self)
         self.ops: Ops = Ops(self, lambda: self.nd, lambda: self.tasks, self.bus)
@@ -83,8 +91,7 @@ class MainWindow(QMainWindow):
         title = "demo network" if demo else (nd.path.name if nd.path else "in-memory database")
         self.setWindowTitle(f"{APP_NAME} — {title}")
 
-        # The list's one query starts first (in a worker) as the controller is built.
-        self.contact_list: ContactListController = ContactListController(self, self)
+        self.contact_list: ContactListController = ContactListController(self, self, load=False)  # loading above
         contacts = self.contact_list
         self.contact_edits: ContactEditsController = ContactEditsController(self, contacts, self)
         edits = self.contact_edits

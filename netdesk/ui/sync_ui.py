@@ -38,10 +38,8 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.errors import NetDeskError
 from netdesk.services import NetDesk
-from netdesk.services.sync_accounts import AccountDTO, local_time
-from netdesk.services.sync_types import SyncCounts
+from netdesk.services.sync_types import AccountDTO, SyncCounts, local_time
 from netdesk.sync import secrets
-from netdesk.sync.dav import SyncCancelled
 from netdesk.ui.widgets.error_label import error_label
 from netdesk.ui.workers import TaskRunner
 
@@ -266,6 +264,8 @@ class SyncController(QObject):
         self.finished.emit(counts)
 
     def _error(self, exc: BaseException) -> None:
+        from netdesk.sync.dav import SyncCancelled  # CardDAV's modules load with the first sync
+
         self._end()
         self.refresh()
         if isinstance(exc, SyncCancelled):

@@ -74,7 +74,7 @@ class ContactListController(QObject):
     # Once, when the list's first rows have arrived (or failed to): start-up's other reads wait for it (see _settle).
     first_rows_settled = Signal()
 
-    def __init__(self, host: Host, parent: QObject | None = None) -> None:
+    def __init__(self, host: Host, parent: QObject | None = None, load: bool = True) -> None:
         super().__init__(parent)
         self.host = host
         self.loaded = False
@@ -92,8 +92,10 @@ class ContactListController(QObject):
         self._first_rows_pending = True
         self._tags_wanted = False  # asked for while the first rows loaded
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
-        # result is delivered through the event loop, so never before the window is complete).
-        self.load_rows()
+        # result is delivered through the event loop, so never before the window is complete). The window starts
+        # it itself (load=False), before it imports its other modules.
+        if load:
+            self.load_rows()
         self._build_widgets()
         host.bus.changed.connect(self._changes_published)
 
@@ -211,9 +213,9 @@ class ContactListController(QObject):
         self.reload_tags()
 
     def load_rows(self) -> None:
-        self.host.tasks.submit(self.host.nd.contacts.rows, self._rows_loaded, self._rows_failed)
+        self.host.tasks.submit(self.host.nd.contacts.rows, self.rows_loaded, self.rows_failed)
 
-    def _rows_failed(self, exc: BaseException) -> None:
+    def rows_failed(self, exc: BaseException) -> None:
         self.task_failed(exc)
         self._settle_first_rows()
 
@@ -245,7 +247,7 @@ class ContactListController(QObject):
         self.search_edit.blockSignals(False)
         self.show_detail(None)
 
-    def _rows_loaded(self, rows: list[ContactRow]) -> None:
+    def rows_loaded(self, rows: list[ContactRow]) -> None:
         selected = self.selected_id()
         self.model.set_rows(rows)
         if not self.loaded:

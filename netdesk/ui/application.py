@@ -60,7 +60,8 @@ def make_settings_private(file_name: str) -> None:
 
 
 def _reporting_startup() -> bool:
-    """For the start-up benchmark: print wall-clock times when the window is on screen and when the list is filled."""
+    """Whether to print (for the start-up benchmark) the wall-clock times when the window is on screen and when the
+    list is filled."""
     return bool(os.environ.get("NETDESK_REPORT_STARTUP"))
 
 

@@ -99,7 +99,10 @@ class MainWindow(QMainWindow):
         transfer = self.transfer
         self.setCentralWidget(contacts.splitter)
         self.statusBar().addPermanentWidget(contacts.count_label)
-        self.sync_ui: SyncController = SyncController(self, nd, contacts.reload_contacts)  # CardDAV (ui/sync_ui.py)
+        # CardDAV (ui/sync_ui.py); its status line is read once the list's first rows are in.
+        self.sync_ui: SyncController = SyncController(
+            self, nd, contacts.reload_contacts, refresh_after=contacts.first_rows_settled
+        )
         self.database: DatabaseController = DatabaseController(self, contacts, transfer, self.sync_ui, self)
         database = self.database
         contacts.synced_text = self.sync_ui.synced_with_text

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -120,7 +120,14 @@ class SyncController(QObject):
     failed = Signal(str)
     progress_changed = Signal(int, int, str)  # done, total, what: emitted by the sync's thread, shown on the GUI's
 
-    def __init__(self, window: QMainWindow, nd: NetDesk, after_sync: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        nd: NetDesk,
+        after_sync: Callable[[], None],
+        refresh_after: SignalInstance | None = None,
+    ) -> None:
+        """``refresh_after``: the status line is first read when it fires (the list's first rows), not now."""
         super().__init__(window)
         self.window = window
         self.nd = nd
@@ -143,7 +150,13 @@ class SyncController(QObject):
         self.progress_changed.connect(self._show_progress)
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.sync_now(interactive=False))
-        self.set_netdesk(nd)
+        if refresh_after is None:
+            self.set_netdesk(nd)
+        else:
+            # Reading the accounts loads CardDAV's modules (half a second): after the list is shown, not before
+            # (queued: the rows are painted first).
+            self.sync_action.setEnabled(False)
+            refresh_after.connect(self.refresh, Qt.ConnectionType.QueuedConnection)
 
     # --- database ------------------------------------------------------------------------------------------
 

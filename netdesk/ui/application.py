@@ -8,8 +8,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from netdesk.services import NetDesk
 
 SMOKE_TEST_TIMEOUT_MS = 60_000
+T = TypeVar("T")
 
 
 def application() -> QApplication:
@@ -75,24 +77,44 @@ def show_frame(app: QApplication, settings: QSettings | None = None) -> MainWind
     return window
 
 
-def import_while_responsive(app: QApplication, module: str) -> None:
-    """Import ``module`` (Qt-free: the services, SQLAlchemy) on a thread while the event loop keeps the shown frame
-    painted and movable; an import error is raised here."""
+def run_while_responsive(app: QApplication, work: Callable[[], T]) -> T:
+    """``work()`` (Qt-free: importing the services, opening the database) on a thread while the event loop keeps the
+    shown frame painted and movable; its exception is raised here."""
+    outcome: list[T] = []
     failure: list[BaseException] = []
 
     def run() -> None:
         try:
-            importlib.import_module(module)
+            outcome.append(work())
         except BaseException as exc:  # handed to the GUI thread, which raises it
             failure.append(exc)
 
-    thread = threading.Thread(target=run, name="netdesk-imports", daemon=True)
+    thread = threading.Thread(target=run, name="netdesk-start", daemon=True)
     thread.start()
     while thread.is_alive():
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         thread.join(0.01)
     if failure:
         raise failure[0]
+    return outcome[0]
+
+
+def _import_services() -> None:
+    importlib.import_module("netdesk.services.app")
+    importlib.import_module("phonenumbers")  # opening a database sets its phone region
+
+
+def _open_quietly(path: Path) -> NetDesk | None:
+    """Import the services and open ``path`` (for run_while_responsive); None when the open fails: the GUI thread
+    opens it again, where a dialog can say why and offer the ways out."""
+    _import_services()
+    from netdesk.core.errors import NetDeskError
+    from netdesk.services import open_netdesk
+
+    try:
+        return open_netdesk(path)
+    except NetDeskError:
+        return None
 
 
 def database_to_open(explicit: Path | None, settings: QSettings) -> Path:
@@ -117,18 +139,21 @@ def start(db: Path | None, *, files: list[Path], smoke_test: bool = False, demo:
         print(f"netdesk: {path.name} is already open; passed it on to that window", file=sys.stderr)
         return 0
     window = show_frame(app)
-    import_while_responsive(app, "netdesk.services.app")
     if path is None:
+        run_while_responsive(app, _import_services)
         from netdesk.services import open_netdesk
         from netdesk.services.demo import populate_demo
 
         nd = open_netdesk(Path(tempfile.mkdtemp(prefix="netdesk-demo-")) / "demo.sqlite3")
         populate_demo(nd)
     else:
-        from netdesk.ui.damaged_database import open_or_recover
+        opened = run_while_responsive(app, lambda: _open_quietly(path))
+        if opened is None:
+            from netdesk.ui.damaged_database import open_or_recover
 
-        # Damaged, locked, read-only or unknown: a dialog says why and offers a backup, another database or quitting.
-        opened = open_or_recover(path, ask=not smoke_test, parent=window)
+            # Damaged, locked, read-only or unknown: a dialog says why and offers a backup, another database or
+            # quitting.
+            opened = open_or_recover(path, ask=not smoke_test, parent=window)
         if opened is None:
             window.close()
             return 1

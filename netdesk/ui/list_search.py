@@ -62,6 +62,7 @@ class ListSearch(QObject):
         self._pending: set[int] = set()  # contacts changed while it was
         self._rebuild_pending = False
         self._wanted = False  # the user went to the search box: the index is built, and rebuilt on every reload
+        self._held = True  # the list's rows are not in yet: ``want`` only marks it wanted (``reloaded`` builds it)
 
     @property
     def is_ready(self) -> bool:
@@ -86,7 +87,7 @@ class ListSearch(QObject):
     def want(self) -> None:
         """The user is about to search (the search box has the focus, or text): build the index unless it is there."""
         self._wanted = True
-        if self._index is None and not self._busy:
+        if not self._held and self._index is None and not self._busy:
             self.rebuild()
 
     def reloaded(self) -> None:
@@ -95,6 +96,7 @@ class ListSearch(QObject):
             self.rebuild()
         else:
             self.forget()
+        self._held = False
 
     def rebuild(self) -> None:
         """Read the whole index again (the list was reloaded: another database, a restore, a large change)."""
@@ -106,7 +108,8 @@ class ListSearch(QObject):
         self._tasks().submit(self._contacts().search_index, lambda index: self._done(generation, index), self._failed)
 
     def forget(self) -> None:
-        """No index until the next rebuild (the window switches databases)."""
+        """No index until the next rebuild (the window switches databases: its rows load next)."""
+        self._held = True
         self._generation += 1
         self._index = None
         self._busy = False

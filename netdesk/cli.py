@@ -27,7 +27,6 @@ from netdesk.cli_window import (  # noqa: F401  (the exit statuses: the tests an
     Terminated,
     add_db,
     guarded,
-    names_no_command,
     run_window,
 )
 from netdesk.core.errors import DamagedDatabaseError, NetDeskError
@@ -216,8 +215,8 @@ def open_database(db: Path | None) -> NetDesk:
 
 
 def run(argv: list[str]) -> int:
-    if names_no_command(argv) or argv[0] not in COMMANDS:
-        return guarded(lambda: run_window(argv))
+    if not argv or argv[0] not in COMMANDS:
+        return guarded(lambda: run_window(argv, COMMANDS))
     return guarded(lambda: _run_command(argv))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NoReturn
 
@@ -36,23 +36,19 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-class _WindowParser(Parser):
-    def format_help(self) -> str:
-        from netdesk.cli import COMMANDS  # only --help names them: a start of the app does not import them
-
-        self.description = (
-            "NetDesk, a contact manager for people who network on purpose. "
-            "Without a command it opens the app; commands: " + ", ".join(sorted(COMMANDS)) + "."
-        )
-        return super().format_help()
-
-
 def add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", type=Path, help="database file (default: $NETDESK_DB or the user data folder)")
 
 
-def window_parser() -> argparse.ArgumentParser:
-    p = _WindowParser(prog="netdesk")
+def window_parser(commands: Iterable[str] = ()) -> argparse.ArgumentParser:
+    """The app's parser; its --help names ``commands`` (netdesk/cli.py passes them: the app's own start does not
+    import them, and sends --help there)."""
+    names = ", ".join(sorted(commands))
+    p = Parser(
+        prog="netdesk",
+        description="NetDesk, a contact manager for people who network on purpose. Without a command it opens the app"
+        + (f"; commands: {names}." if names else "."),
+    )
     p.add_argument("--version", action="version", version=f"NetDesk {__version__}")
     add_db(p)
     p.add_argument("--demo", action="store_true", help="open a demo network in a throw-away database")
@@ -62,14 +58,14 @@ def window_parser() -> argparse.ArgumentParser:
 
 
 def names_no_command(argv: list[str]) -> bool:
-    """No command word: nothing, or an option first (no command begins with "-"); a first word that is not a
-    command (a file to import) is told apart by netdesk/cli.py, which knows the commands."""
-    return not argv or argv[0].startswith("-")
+    """No command word and no request for help: nothing, or an option first (no command begins with "-"); a first
+    word that is not a command (a file to import), and --help, which lists the commands, are for netdesk/cli.py."""
+    return (not argv or argv[0].startswith("-")) and not {"-h", "--help"} & set(argv)
 
 
-def run_window(argv: list[str]) -> int:
+def run_window(argv: list[str], commands: Iterable[str] = ()) -> int:
     """Parse the app's command line and start it."""
-    args = window_parser().parse_args(argv)
+    args = window_parser(commands).parse_args(argv)
     try:
         from netdesk.ui.application import start
     except ImportError as exc:  # Qt missing its system libraries

@@ -14,6 +14,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     early = _check_database_early(args)
     try:
+        from netdesk import cli_window
+
+        if cli_window.names_no_command(args):
+            # The app: its window's frame shows before the commands, the services and SQLAlchemy are imported.
+            return cli_window.guarded(lambda: cli_window.run_window(args))
         from netdesk import cli  # the services, SQLAlchemy and the rest: imported while the database is checked
 
         return cli.run(args)

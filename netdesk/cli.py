@@ -14,10 +14,21 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
 
-from netdesk import __version__, cli_networking
+from netdesk import cli_networking
 from netdesk.cli_output import UsageError, write_json_array, write_text
+from netdesk.cli_window import (  # noqa: F401  (the exit statuses: the tests and the command modules use them here)
+    EXIT_BROKEN_PIPE,
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    Parser,
+    Terminated,
+    add_db,
+    guarded,
+    run_window,
+)
 from netdesk.core.errors import DamagedDatabaseError, NetDeskError
 from netdesk.core.normalize import region_from_locale
 from netdesk.core.words import plural
@@ -26,38 +37,6 @@ from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.backup import BackupService
 from netdesk.services.bulk_reads import LIST_FACTS
-
-EXIT_OK = 0
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_TERMINATED = 128 + 15
-EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, what shells expect of `netdesk list | head`
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing usage and exiting, so errors stay one line."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def _add_db(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", type=Path, help="database file (default: $NETDESK_DB or the user data folder)")
-
-
-def _gui_parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="netdesk",
-        description="NetDesk, a contact manager for people who network on purpose. "
-        "Without a command it opens the app; commands: " + ", ".join(sorted(COMMANDS)) + ".",
-    )
-    p.add_argument("--version", action="version", version=f"NetDesk {__version__}")
-    _add_db(p)
-    p.add_argument("--demo", action="store_true", help="open a demo network in a throw-away database")
-    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
-    p.add_argument("files", nargs="*", type=Path, help="vCard, LinkedIn or CSV files to import on start")
-    return p
-
 
 # --- commands ----------------------------------------------------------------------------------------------
 
@@ -222,8 +201,8 @@ cli_duplicates.register(_register)
 
 def _command_parser(name: str) -> argparse.ArgumentParser:
     help_text, configure, _ = COMMANDS[name]
-    p = _Parser(prog=f"netdesk {name}", description=help_text)
-    _add_db(p)
+    p = Parser(prog=f"netdesk {name}", description=help_text)
+    add_db(p)
     configure(p)
     return p
 
@@ -236,48 +215,28 @@ def open_database(db: Path | None) -> NetDesk:
 
 
 def run(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        return guarded(lambda: run_window(argv, COMMANDS))
+    return guarded(lambda: _run_command(argv))
+
+
+def _run_command(argv: list[str]) -> int:
+    args = _command_parser(argv[0]).parse_args(argv[1:])
     try:
-        if argv and argv[0] in COMMANDS:
-            args = _command_parser(argv[0]).parse_args(argv[1:])
-            try:
-                nd = open_database(args.db)
-            except DamagedDatabaseError:
-                if argv[0] != "restore":
-                    raise
-                return _restore_over_damaged(args)
-            # What start-up built lives until exit: out of the collector's reach, a command that makes 100,000
-            # contacts' objects is not slowed by full collections walking every imported module again and again.
-            gc.freeze()
-            try:
-                with _terminated_as_exception():
-                    return COMMANDS[argv[0]][2](nd, args)
-            finally:
-                nd.close()
-                gc.unfreeze()  # back in reach, for a caller that goes on (a test calling run)
-        return _run_gui(_gui_parser().parse_args(argv))
-    except UsageError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
-    except NetDeskError as exc:
-        print(f"netdesk: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        _silence_stdout()
-        return EXIT_BROKEN_PIPE
-    except Terminated:
-        return EXIT_TERMINATED
-    except Exception as exc:  # unforeseen: still one line (NETDESK_DEBUG=1 shows the traceback)
-        if os.environ.get("NETDESK_DEBUG"):
+        nd = open_database(args.db)
+    except DamagedDatabaseError:
+        if argv[0] != "restore":
             raise
-        first = (str(exc).splitlines() or [""])[0][:300]
-        print(f"netdesk: unexpected error ({type(exc).__name__}): {first}", file=sys.stderr)
-        return EXIT_ERROR
-
-
-class Terminated(Exception):
-    """SIGTERM arrived: unwinding lets an export remove its temporary file (the target stays as it was)."""
+        return _restore_over_damaged(args)
+    # What start-up built lives until exit: out of the collector's reach, a command that makes 100,000
+    # contacts' objects is not slowed by full collections walking every imported module again and again.
+    gc.freeze()
+    try:
+        with _terminated_as_exception():
+            return COMMANDS[argv[0]][2](nd, args)
+    finally:
+        nd.close()
+        gc.unfreeze()  # back in reach, for a caller that goes on (a test calling run)
 
 
 @contextmanager
@@ -294,25 +253,3 @@ def _terminated_as_exception() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def _silence_stdout() -> None:
-    """The reader of our output went away (`netdesk list | head`): not an error worth a traceback.
-
-    Python flushes stdout once more at exit, which would fail again; point it at the null device first.
-    """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a real file (captured, closed)
-        pass
-
-
-def _run_gui(args: argparse.Namespace) -> int:
-    try:
-        from netdesk.ui.application import start
-    except ImportError as exc:  # Qt missing its system libraries
-        print(f"netdesk: cannot start the window: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    # The GUI picks the database itself: it may be open in a running instance already, or remembered from last time.
-    return start(args.db, files=list(args.files), smoke_test=args.smoke_test, demo=args.demo)

@@ -7,9 +7,10 @@ goes away (`| head`) stops the read at the next batch.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from netdesk.services.bulk_reads import Rendered
+if TYPE_CHECKING:
+    from netdesk.services.bulk_reads import Rendered
 
 
 class UsageError(Exception):

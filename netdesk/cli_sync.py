@@ -15,8 +15,7 @@ from pathlib import Path
 
 from netdesk.core.errors import NetDeskError, ValidationError
 from netdesk.services import NetDesk
-from netdesk.services.sync_accounts import AccountDTO, local_time
-from netdesk.services.sync_types import SyncCounts
+from netdesk.services.sync_types import AccountDTO, SyncCounts, local_time
 from netdesk.sync import secrets
 
 EXIT_OK = 0

@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-import phonenumbers
-
+# phonenumbers (a fifth of a second to import) is imported by the functions that use it: the app's window shows
+# before anything asks for a number or a region.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -51,11 +51,15 @@ def default_region() -> str:
 
 
 def is_phone_region(code: str) -> bool:
+    import phonenumbers
+
     return code.strip().upper() in phonenumbers.SUPPORTED_REGIONS
 
 
 def set_default_region(region: str) -> None:
     """Make ``region`` (an ISO 3166 alpha-2 code phonenumbers knows) the default for national numbers."""
+    import phonenumbers
+
     global _default_region
     code = region.strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
@@ -65,6 +69,8 @@ def set_default_region(region: str) -> None:
 
 def region_from_locale(locale_name: str) -> str | None:
     """The country of a locale name such as ``en_GB.UTF-8`` or ``de-AT`` (None for C/POSIX or an unknown one)."""
+    import phonenumbers
+
     base = locale_name.split(".")[0].split("@")[0].replace("-", "_")
     _, _, country = base.partition("_")
     code = country.upper()
@@ -85,6 +91,7 @@ _COUNTRY_ALIASES = {
 @lru_cache(maxsize=1024)
 def region_for_country(country: str) -> str | None:
     """The phone region of an address's country, written as a code ("DE", "DEU") or a name; None when unknown."""
+    import phonenumbers
     import pycountry  # its data loads on first use: only when an address names a country
 
     text = " ".join(country.split()).strip()
@@ -126,6 +133,8 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
 
 @lru_cache(maxsize=65536)
 def _normalize_phone(raw: str, region: str) -> str:
+    import phonenumbers
+
     text = raw.strip()
     if text.lower().startswith("tel:"):
         text = text[4:]

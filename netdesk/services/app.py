@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -15,21 +17,23 @@ from netdesk.services.communities import CommunityService
 from netdesk.services.contacts import ContactService
 from netdesk.services.contributions import ContributionService
 from netdesk.services.duplicates import DuplicateService
-from netdesk.services.exporting import ExportService
 from netdesk.services.followups import FollowupService
 from netdesk.services.goal_targets import GoalTargetService
-from netdesk.services.importing import ImportService
 from netdesk.services.introductions import IntroductionService
 from netdesk.services.invitations import InvitationService
-from netdesk.services.network_json import NetworkJsonService
 from netdesk.services.networking import NetworkingService
 from netdesk.services.notes import NoteService
 from netdesk.services.offers import OffersService
 from netdesk.services.owner import OwnerService
 from netdesk.services.settings_store import SettingsService
-from netdesk.services.sync_accounts import SyncService
 from netdesk.services.timeline import TimelineService
 from netdesk.services.undo import UndoJournal
+
+if TYPE_CHECKING:
+    from netdesk.services.exporting import ExportService
+    from netdesk.services.importing import ImportService
+    from netdesk.services.network_json import NetworkJsonService
+    from netdesk.services.sync_accounts import SyncService
 
 
 class NetDesk:
@@ -48,8 +52,6 @@ class NetDesk:
         self.notes = NoteService(self.sessions)
         self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
         self.duplicates = DuplicateService(self.sessions)  # the duplicates review (issue 13)
-        self.imports = ImportService(self.sessions, before_import=self._backup_before_import)
-        self.exports = ExportService(self.sessions)
         # The essays' practices as records (issue 15).
         self.owner = OwnerService(self.sessions)
         self.introductions = IntroductionService(self.sessions)
@@ -57,10 +59,36 @@ class NetDesk:
         self.contributions = ContributionService(self.sessions)
         self.offers = OffersService(self.sessions)
         self.goal_targets = GoalTargetService(self.sessions)
-        self.network = NetworkJsonService(self.sessions)
-        self.sync = SyncService(self.sessions)  # CardDAV: opens connections only when asked to sync an account
         self.settings = SettingsService(self.sessions)
         self.settings.apply()  # this database's phone region (US until one is set)
+
+    # Made on first use, with their modules: the file formats (vobject, ijson) and CardDAV (defusedxml) are not
+    # imported before the app's list shows, nor by a command that does not use them.
+
+    @cached_property
+    def imports(self) -> ImportService:
+        from netdesk.services.importing import ImportService
+
+        return ImportService(self.sessions, before_import=self._backup_before_import)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        from netdesk.services.exporting import ExportService
+
+        return ExportService(self.sessions)
+
+    @cached_property
+    def network(self) -> NetworkJsonService:
+        from netdesk.services.network_json import NetworkJsonService
+
+        return NetworkJsonService(self.sessions)
+
+    @cached_property
+    def sync(self) -> SyncService:
+        """CardDAV: opens connections only when asked to sync an account."""
+        from netdesk.services.sync_accounts import SyncService
+
+        return SyncService(self.sessions)
 
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:

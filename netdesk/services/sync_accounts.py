@@ -7,8 +7,6 @@ each call that talks to the server.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,38 +18,9 @@ from netdesk.db.tables import SyncAccount, SyncBook, SyncItem
 from netdesk.services.collector import paused_collector
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync import BookSync
-from netdesk.services.sync_types import BookTarget, SyncCounts
+from netdesk.services.sync_types import AccountDTO, BookDTO, BookTarget, SyncCounts
 from netdesk.sync.dav import DavClient, RetryPolicy, SyncCancelled, SyncError
 from netdesk.sync.discovery import BookInfo, discover_books
-
-
-@dataclass(frozen=True, slots=True)
-class BookDTO:
-    id: int
-    url: str
-    display_name: str
-    tag: str
-    enabled: bool
-    cards: int  # cards in step with the server
-
-
-@dataclass(frozen=True, slots=True)
-class AccountDTO:
-    id: int
-    name: str
-    url: str
-    username: str
-    certificate_pinned: bool
-    interval_minutes: int | None
-    last_sync_at: datetime | None
-    last_error: str
-    books: tuple[BookDTO, ...]
-
-
-def local_time(stored: datetime) -> datetime:
-    """A stored (naive UTC) time in the user's time zone, for showing."""
-    return stored.replace(tzinfo=UTC).astimezone()
-
 
 # (url, username, password, pinned certificate PEM) -> a client; tests and the benchmark may pass their own.
 ClientFactory = Callable[[str, str, str, str], DavClient]

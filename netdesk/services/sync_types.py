@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 
 @dataclass
@@ -55,3 +56,31 @@ class BookTarget:
     tag: str
     sync_token: str
     ctag: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BookDTO:
+    id: int
+    url: str
+    display_name: str
+    tag: str
+    enabled: bool
+    cards: int  # cards in step with the server
+
+
+@dataclass(frozen=True, slots=True)
+class AccountDTO:
+    id: int
+    name: str
+    url: str
+    username: str
+    certificate_pinned: bool
+    interval_minutes: int | None
+    last_sync_at: datetime | None
+    last_error: str
+    books: tuple[BookDTO, ...]
+
+
+def local_time(stored: datetime) -> datetime:
+    """A stored (naive UTC) time in the user's time zone, for showing."""
+    return stored.replace(tzinfo=UTC).astimezone()

@@ -298,6 +298,11 @@ class UndoJournal:
 
     def _on_begin(self, conn: Connection) -> None:
         info = conn.connection.info
+        want = getattr(self._local, "recording", None) is not None
+        if not info.get(_INSTALLED) and not want:
+            # The triggers are made at a connection's first recorded write: a connection that only reads (start-up's
+            # list, searches) never needs them, and making them costs about half a second at 100,000 contacts.
+            return
         raw = self._raw(conn)
         if not info.get(_INSTALLED):
             if raw.execute("PRAGMA query_only").fetchone()[0]:
@@ -305,7 +310,6 @@ class UndoJournal:
             self._install(raw)
             info[_INSTALLED] = True
             info[_ACTIVE] = False
-        want = getattr(self._local, "recording", None) is not None
         if info.get(_ACTIVE) != want and not raw.in_transaction:
             # Committed at once (a temp-only transaction, no disk I/O), so a later rollback cannot undo the switch.
             raw.execute(f"UPDATE {_STATE} SET active = ?", (1 if want else 0,))

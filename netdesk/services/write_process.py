@@ -25,16 +25,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
-from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.undo import UndoStep
 
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
     from netdesk.services.app import NetDesk
+    from netdesk.services.formats import CancelCheck, Progress  # the file formats: not loaded with the app's window
 
 T = TypeVar("T")
-Task = Callable[["NetDesk", Progress, CancelCheck], T]
+Task = Callable[["NetDesk", "Progress", "CancelCheck"], T]
 
 CHILD_NICENESS = 5  # below the window, not so low that other programs starve the import
 POLL_S = 0.05

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from netdesk import APP_NAME, __version__
 from netdesk.paths import default_db_path
-from netdesk.services import NetDesk, open_netdesk
 from netdesk.settings import KEY_LAST_DATABASE
-from netdesk.ui.damaged_database import open_or_recover
 from netdesk.ui.icons import app_icon
 from netdesk.ui.main_window import MainWindow
-from netdesk.ui.preferences import apply_preferences, load_preferences
 from netdesk.ui.single_instance import forward_to_running_instance, serve_window
-from netdesk.ui.tray import TrayController
+
+if TYPE_CHECKING:
+    from netdesk.services import NetDesk
 
 SMOKE_TEST_TIMEOUT_MS = 60_000
+T = TypeVar("T")
 
 
 def application() -> QApplication:
@@ -57,18 +61,60 @@ def make_settings_private(file_name: str) -> None:
         pass
 
 
-def _report_startup(app: QApplication, window: MainWindow) -> None:
-    """For the start-up benchmark: wall-clock times when the window is on screen and when the list is filled."""
-    app.processEvents()
-    print(f"window-shown-at={time.time():.4f}", file=sys.stderr, flush=True)
+def _reporting_startup() -> bool:
+    """Whether to print (for the start-up benchmark) the wall-clock times when the window is on screen and when the
+    list is filled."""
+    return bool(os.environ.get("NETDESK_REPORT_STARTUP"))
 
-    def loaded() -> None:
-        print(f"list-loaded-at={time.time():.4f}", file=sys.stderr, flush=True)
 
-    if window.loaded:
-        loaded()
-    else:
-        window.contacts_loaded.connect(loaded)
+def show_frame(app: QApplication, settings: QSettings | None = None) -> MainWindow:
+    """Show the main window's frame (title, tool bar, "Loading contacts…") before the services are imported."""
+    window = MainWindow(None, settings)
+    window.show()
+    app.processEvents()  # on screen, painted
+    if _reporting_startup():
+        print(f"window-shown-at={time.time():.4f}", file=sys.stderr, flush=True)
+    return window
+
+
+def run_while_responsive(app: QApplication, work: Callable[[], T]) -> T:
+    """``work()`` (Qt-free: importing the services, opening the database) on a thread while the event loop keeps the
+    shown frame painted and movable; its exception is raised here."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the GUI thread, which raises it
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="netdesk-start", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        thread.join(0.01)
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _import_services() -> None:
+    importlib.import_module("netdesk.services.app")
+    importlib.import_module("phonenumbers")  # opening a database sets its phone region
+
+
+def _open_quietly(path: Path) -> NetDesk | None:
+    """Import the services and open ``path`` (for run_while_responsive); None when the open fails: the GUI thread
+    opens it again, where a dialog can say why and offer the ways out."""
+    _import_services()
+    from netdesk.core.errors import NetDeskError
+    from netdesk.services import open_netdesk
+
+    try:
+        return open_netdesk(path)
+    except NetDeskError:
+        return None
 
 
 def database_to_open(explicit: Path | None, settings: QSettings) -> Path:
@@ -83,44 +129,72 @@ def database_to_open(explicit: Path | None, settings: QSettings) -> Path:
 
 
 def start(db: Path | None, *, files: list[Path], smoke_test: bool = False, demo: bool = False) -> int:
-    """The GUI start from the command line: hand over to a running instance, or open the database and run."""
-    application()  # QSettings needs the organisation and application names
+    """The GUI start from the command line: hand over to a running instance, or show the window's frame, open the
+    database and run."""
+    app = application()  # QSettings needs the organisation and application names
     settings = QSettings()
     files = [f.expanduser().absolute() for f in files]
-    if demo:
+    path = None if demo else database_to_open(db, settings)
+    if path is not None and forward_to_running_instance(path, files):
+        print(f"netdesk: {path.name} is already open; passed it on to that window", file=sys.stderr)
+        return 0
+    window = show_frame(app)
+    if path is None:
+        run_while_responsive(app, _import_services)
+        from netdesk.services import open_netdesk
         from netdesk.services.demo import populate_demo
 
         nd = open_netdesk(Path(tempfile.mkdtemp(prefix="netdesk-demo-")) / "demo.sqlite3")
         populate_demo(nd)
     else:
-        path = database_to_open(db, settings)
-        if forward_to_running_instance(path, files):
-            print(f"netdesk: {path.name} is already open; passed it on to that window", file=sys.stderr)
-            return 0
-        # Damaged, locked, read-only or unknown: a dialog says why and offers a backup, another database or quitting.
-        opened = open_or_recover(path, ask=not smoke_test)
+        opened = run_while_responsive(app, lambda: _open_quietly(path))
         if opened is None:
+            from netdesk.ui.damaged_database import open_or_recover
+
+            # Damaged, locked, read-only or unknown: a dialog says why and offers a backup, another database or
+            # quitting.
+            opened = open_or_recover(path, ask=not smoke_test, parent=window)
+        if opened is None:
+            window.close()
             return 1
         nd = opened
         if not smoke_test and nd.path is not None:
             settings.setValue(KEY_LAST_DATABASE, str(nd.path.absolute()))
     try:
-        return run_gui(nd, files=files, smoke_test=smoke_test, demo=demo)
+        if not window.isVisible():  # closed while the database opened
+            return 0
+        return run_gui(nd, files=files, smoke_test=smoke_test, demo=demo, window=window)
     finally:
         nd.close()
 
 
-def run_gui(nd: NetDesk, *, files: list[Path], smoke_test: bool = False, demo: bool = False) -> int:
-    """Show the main window and run the event loop; returns the process exit status."""
+def run_gui(
+    nd: NetDesk, *, files: list[Path], smoke_test: bool = False, demo: bool = False, window: MainWindow | None = None
+) -> int:
+    """Build the main window over ``nd`` (in the frame ``window`` when start-up showed one) and run the event loop;
+    returns the process exit status."""
+    from netdesk.ui.preferences import apply_preferences, load_preferences
+    from netdesk.ui.tray import TrayController
+
     app = application()
     apply_preferences(load_preferences(QSettings()), nd)
-    window = MainWindow(nd, demo=demo)
+    if window is None:
+        window = MainWindow(nd, demo=demo)
+    else:
+        window.attach(nd, demo=demo)
     if nd.path is not None and not demo:
         serve_window(window, nd.path)  # later starts on this database come here instead
     TrayController(window)  # daily chores and due notifications; lives as long as the window
     window.show()
-    if os.environ.get("NETDESK_REPORT_STARTUP"):
-        _report_startup(app, window)
+    if _reporting_startup():
+
+        def loaded() -> None:
+            print(f"list-loaded-at={time.time():.4f}", file=sys.stderr, flush=True)
+
+        if window.loaded:
+            loaded()
+        else:
+            window.contacts_loaded.connect(loaded)
     if files:
         window.import_files(files)
     if smoke_test:

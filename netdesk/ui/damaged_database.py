@@ -98,7 +98,7 @@ def show_damage_warning(parent: QWidget, message: str) -> None:
     box.open()
 
 
-def open_or_recover(path: Path, *, ask: bool = True) -> NetDesk | None:
+def open_or_recover(path: Path, *, ask: bool = True, parent: QWidget | None = None) -> NetDesk | None:
     """Open ``path``; when that fails, say why and offer the ways out (``ask``) until one works. None: the user quit."""
     while True:
         try:
@@ -107,7 +107,7 @@ def open_or_recover(path: Path, *, ask: bool = True) -> NetDesk | None:
             if not ask:
                 raise
             print(f"netdesk: {exc}", file=sys.stderr)
-            next_path = resolve_open_failure(path, exc)
+            next_path = resolve_open_failure(path, exc, parent)
             if next_path is None:
                 return None
             path = next_path

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from netdesk.core.changes import Written
 from netdesk.core.words import plural
-from netdesk.services.importing import ImportReport
 from netdesk.services.undo import UndoStep
 from netdesk.services.write_process import PROCESS_BYTES, input_bytes, recorded_import, run_in_process
 from netdesk.ui.ops import Ops
@@ -38,6 +37,7 @@ from netdesk.ui.safe_text import plain_tooltip
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
+    from netdesk.services.importing import ImportReport
 
 # What a drop or the file dialog may hand to the importer; folders (vdir, LinkedIn export) are accepted too.
 IMPORTABLE_SUFFIXES = frozenset({".vcf", ".vcard", ".zip", ".csv"})

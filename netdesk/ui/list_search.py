@@ -2,7 +2,8 @@
 
 Asking the database on every keystroke cost 5-400 ms at 100,000 contacts, so the list used to wait for a pause in
 typing and then query on a worker. This keeps netdesk.core.search_index's copy of the full-text index instead: built
-on a worker once the list is loaded, brought up to date on a worker after every change, rebuilt after a large one
+on a worker once the user first goes to the search box (it holds some 30 MB at 100,000 contacts, and numpy: a start
+that never searches does not pay for it), brought up to date on a worker after every change, rebuilt after a large one
 (an import). While it is being built or updated ``matching`` answers NOT_READY and the window asks the database as
 before, so a search never shows an out-of-date answer.
 """
@@ -12,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFocusEvent
 
 from netdesk.core.model import ContactRow
 from netdesk.services.contacts import ContactService
@@ -22,6 +24,12 @@ if TYPE_CHECKING:
     from netdesk.core.search_index import Mask, SearchIndex
 
 NOT_READY: Final = "not ready"
+_USER_FOCUS = (
+    Qt.FocusReason.MouseFocusReason,
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+)
 REBUILD_ABOVE = 2_000  # a change to more contacts re-reads the whole index (faster than indexing their documents)
 
 
@@ -53,6 +61,8 @@ class ListSearch(QObject):
         self._busy = False  # a build or an update is under way
         self._pending: set[int] = set()  # contacts changed while it was
         self._rebuild_pending = False
+        self._wanted = False  # the user went to the search box: the index is built, and rebuilt on every reload
+        self._held = True  # the list's rows are not in yet: ``want`` only marks it wanted (``reloaded`` builds it)
 
     @property
     def is_ready(self) -> bool:
@@ -64,6 +74,30 @@ class ListSearch(QObject):
             return NOT_READY
         return self._index.matching(query)
 
+    def watch(self, search_box: QObject) -> None:
+        """Build the index when the user moves to ``search_box`` (a click, Tab, Ctrl+F); not when the window gives
+        it the focus as it opens (the first keystroke there wants it)."""
+        search_box.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QFocusEvent) and event.type() == QEvent.Type.FocusIn and event.reason() in _USER_FOCUS:
+            self.want()
+        return False
+
+    def want(self) -> None:
+        """The user is about to search (the search box has the focus, or text): build the index unless it is there."""
+        self._wanted = True
+        if not self._held and self._index is None and not self._busy:
+            self.rebuild()
+
+    def reloaded(self) -> None:
+        """The list was reloaded: read the whole index again, once it has been wanted (else it waits for ``want``)."""
+        if self._wanted:
+            self.rebuild()
+        else:
+            self.forget()
+        self._held = False
+
     def rebuild(self) -> None:
         """Read the whole index again (the list was reloaded: another database, a restore, a large change)."""
         self._generation += 1
@@ -74,7 +108,8 @@ class ListSearch(QObject):
         self._tasks().submit(self._contacts().search_index, lambda index: self._done(generation, index), self._failed)
 
     def forget(self) -> None:
-        """No index until the next rebuild (the window switches databases)."""
+        """No index until the next rebuild (the window switches databases: its rows load next)."""
+        self._held = True
         self._generation += 1
         self._index = None
         self._busy = False

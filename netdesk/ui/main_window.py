@@ -8,53 +8,103 @@ and database/preferences each live in their own controller.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QMainWindow, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QToolBar, QWidget
 
 from netdesk import APP_NAME
-from netdesk.services import NetDesk
-from netdesk.ui import duplicates_review
-from netdesk.ui.about import AboutDialog
-from netdesk.ui.bus import ChangeBus
-from netdesk.ui.controllers.contact_edits import ContactEditsController
-from netdesk.ui.controllers.contact_list import ContactListController
-from netdesk.ui.controllers.database import DatabaseController
-from netdesk.ui.controllers.transfer import TransferController, dropped_paths
 from netdesk.ui.icons import action_icon
-from netdesk.ui.navigation import Navigation
-from netdesk.ui.ops import Ops
-from netdesk.ui.page_actions import PageActions, install_context_menu
-from netdesk.ui.sync_ui import SyncController
-from netdesk.ui.workers import TaskRunner
+
+if TYPE_CHECKING:
+    from netdesk.services import NetDesk
+    from netdesk.ui.bus import ChangeBus
+    from netdesk.ui.controllers.contact_edits import ContactEditsController
+    from netdesk.ui.controllers.contact_list import ContactListController
+    from netdesk.ui.controllers.database import DatabaseController
+    from netdesk.ui.controllers.transfer import TransferController
+    from netdesk.ui.navigation import Navigation
+    from netdesk.ui.ops import Ops
+    from netdesk.ui.page_actions import PageActions
+    from netdesk.ui.sync_ui import SyncController
+    from netdesk.ui.workers import TaskRunner
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, nd: NetDesk, settings: QSettings | None = None, demo: bool = False) -> None:
+    def __init__(self, nd: NetDesk | None, settings: QSettings | None = None, demo: bool = False) -> None:
+        """The window; with ``nd`` None only its frame (title, tool bar, "Loading contacts…"), which start-up shows
+        while it imports the services and opens the database, then hands to ``attach``."""
         super().__init__()
         self.setObjectName("mainWindow")
-        self.nd = nd
         self.settings = settings if settings is not None else QSettings()
         self.current_dialog: QDialog | None = None
-        self.tasks = TaskRunner(self)
+        self.attached = False
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 800)
+        geometry = self.settings.value("mainWindow/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        self.toolbar = QToolBar("Main toolbar")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(self.toolbar)
+        loading = QLabel("Loading contacts…")
+        loading.setObjectName("loadingLabel")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(loading)
+        self.statusBar().showMessage("Loading contacts…")
+        if nd is not None:
+            self.attach(nd, demo=demo)
+
+    def attach(self, nd: NetDesk, demo: bool = False) -> None:
+        """Build the window's controllers, pages, menus and actions over the open database ``nd``."""
+        from netdesk.ui.workers import TaskRunner
+
+        self.nd = nd
+        self.tasks: TaskRunner = TaskRunner(self)
+        # The list's one query starts first, in a worker: SQLite reads while the window's modules are imported and
+        # its widgets built (the rows are delivered through the event loop, so never before the window is complete).
+        self.tasks.submit(
+            nd.contacts.rows,
+            lambda rows: self.contact_list.rows_loaded(rows),
+            lambda exc: self.contact_list.rows_failed(exc),
+        )
+        # Imported here, not at the top: the frame above shows before the services (SQLAlchemy and the rest) load.
+        from netdesk.ui import duplicates_review
+        from netdesk.ui.bus import ChangeBus
+        from netdesk.ui.controllers.contact_edits import ContactEditsController
+        from netdesk.ui.controllers.contact_list import ContactListController
+        from netdesk.ui.controllers.database import DatabaseController
+        from netdesk.ui.controllers.transfer import TransferController
+        from netdesk.ui.navigation import Navigation
+        from netdesk.ui.ops import Ops
+        from netdesk.ui.page_actions import install_context_menu
+        from netdesk.ui.sync_ui import SyncController
+
         # Every write goes through ops (undo entry, errors) and is announced on bus, which every view follows.
-        self.bus = ChangeBus(self)
-        self.ops = Ops(self, lambda: self.nd, lambda: self.tasks, self.bus)
+        self.bus: ChangeBus = ChangeBus(self)
+        self.ops: Ops = Ops(self, lambda: self.nd, lambda: self.tasks, self.bus)
         self.ops.setObjectName("windowOps")
         self.ops.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         title = "demo network" if demo else (nd.path.name if nd.path else "in-memory database")
         self.setWindowTitle(f"{APP_NAME} — {title}")
-        self.resize(1280, 800)
 
-        # The list's one query starts first (in a worker) as the controller is built.
-        self.contact_list = contacts = ContactListController(self, self)
-        self.contact_edits = edits = ContactEditsController(self, contacts, self)
-        self.transfer = transfer = TransferController(self, contacts, self)
+        self.contact_list: ContactListController = ContactListController(self, self, load=False)  # loading above
+        contacts = self.contact_list
+        self.contact_edits: ContactEditsController = ContactEditsController(self, contacts, self)
+        edits = self.contact_edits
+        self.transfer: TransferController = TransferController(self, contacts, self)
+        transfer = self.transfer
         self.setCentralWidget(contacts.splitter)
         self.statusBar().addPermanentWidget(contacts.count_label)
-        self.sync_ui = SyncController(self, nd, contacts.reload_contacts)  # CardDAV (ui/sync_ui.py)
-        self.database = database = DatabaseController(self, contacts, transfer, self.sync_ui, self)
+        # CardDAV (ui/sync_ui.py); its status line is read once the list's first rows are in.
+        self.sync_ui: SyncController = SyncController(
+            self, nd, contacts.reload_contacts, refresh_after=contacts.first_rows_settled
+        )
+        self.database: DatabaseController = DatabaseController(self, contacts, transfer, self.sync_ui, self)
+        database = self.database
         contacts.synced_text = self.sync_ui.synced_with_text
         contacts.welcome.import_requested.connect(lambda: transfer.choose_import_files())
         contacts.welcome.linkedin_requested.connect(lambda: transfer.choose_linkedin_export())
@@ -69,9 +119,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         # Contacts / Due / Timeline / … pages, Ctrl+1…0, quick log
-        self.navigation = Navigation(self, self, contacts, database, edits.page_actions, self.view_menu)
+        self.navigation: Navigation = Navigation(self, self, contacts, database, edits.page_actions, self.view_menu)
         duplicates_review.install(self)  # Edit → Review duplicates… (ui/duplicates_review.py)
         self._restore_settings()
+        self.attached = True
         self.sync_actions()
         self.statusBar().showMessage("Loading contacts…")
         contacts.reload_tags()
@@ -122,7 +173,7 @@ class MainWindow(QMainWindow):
     @property
     def loaded(self) -> bool:
         """Whether the list has its rows (the first load is under way while the window is built)."""
-        return self.contact_list.loaded
+        return self.attached and self.contact_list.loaded
 
     @property
     def import_running(self) -> bool:
@@ -223,10 +274,7 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
-        toolbar = QToolBar("Main toolbar")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar = self.toolbar  # the frame's, shown empty while the window was built
         for action in (self.new_action, self.edit_action, self.delete_action, self.log_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
@@ -242,8 +290,6 @@ class MainWindow(QMainWindow):
         search_layout.setContentsMargins(0, 0, 6, 0)
         search_layout.addWidget(self.search_edit)
         toolbar.addWidget(search_box)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
 
     # --- what Edit, Delete and Log act on -----------------------------------------------------------------
 
@@ -265,7 +311,7 @@ class MainWindow(QMainWindow):
         self.navigation.quick_log()
 
     def sync_actions(self) -> None:
-        if not hasattr(self, "edit_action"):
+        if not self.attached or not hasattr(self, "edit_action"):
             return  # a selection while the window is being built
         actions = self._current_page_actions()
         noun = f" {actions.noun}" if actions.noun else ""
@@ -302,15 +348,14 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_about(self) -> None:
+        from netdesk.ui.about import AboutDialog
+
         self.open_dialog(AboutDialog(self), lambda: None)
 
     # --- settings, closing, drops -------------------------------------------------------------------------
 
     def _restore_settings(self) -> None:
-        s = self.settings
-        geometry = s.value("mainWindow/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        s = self.settings  # the geometry was restored with the frame
         splitter = s.value("mainWindow/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
@@ -330,6 +375,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.attached:  # closed while start-up opened the database: nothing of the window to keep yet
+            super().closeEvent(event)
+            return
         self.save_settings()
         self.transfer.cancel_import()  # the import rolls back instead of holding up the close
         self.sync_ui.close()  # a running sync stops at its next batch, keeping what it finished
@@ -339,18 +387,24 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from netdesk.ui.controllers.transfer import dropped_paths
+
         if dropped_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        from netdesk.ui.controllers.transfer import dropped_paths
+
         if dropped_paths(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
+        from netdesk.ui.controllers.transfer import dropped_paths
+
         paths = dropped_paths(event.mimeData())
         if not paths:
             event.ignore()

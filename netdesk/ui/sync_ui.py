@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -42,8 +42,7 @@ from netdesk.core.changes import ChangeSet
 from netdesk.core.errors import NetDeskError
 from netdesk.core.words import plural
 from netdesk.services import NetDesk
-from netdesk.services.sync_accounts import AccountDTO, local_time
-from netdesk.services.sync_types import SyncCounts
+from netdesk.services.sync_types import AccountDTO, SyncCounts, local_time
 from netdesk.sync import secrets
 from netdesk.sync.dav import SyncCancelled
 from netdesk.sync.discovery import BookInfo
@@ -145,7 +144,14 @@ class SyncController(QObject):
     accounts_changed = Signal()  # an account setting was written, undone or redone (the dialog reloads)
     progress_changed = Signal(int, int, str)  # done, total, what: emitted by the sync's thread, shown on the GUI's
 
-    def __init__(self, window: QMainWindow, nd: NetDesk, after_sync: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        nd: NetDesk,
+        after_sync: Callable[[], None],
+        refresh_after: SignalInstance | None = None,
+    ) -> None:
+        """``refresh_after``: the status line is first read when it fires (the list's first rows), not now."""
         super().__init__(window)
         self.window = window
         self.nd = nd
@@ -172,7 +178,13 @@ class SyncController(QObject):
         # Account settings are written like everything else: through the window's one write path, with undo.
         self.ops = ops_for(window, nd, self.refresh)
         self.ops.bus.changed.connect(self._changed)
-        self.set_netdesk(nd)
+        if refresh_after is None:
+            self.set_netdesk(nd)
+        else:
+            # Reading the accounts loads CardDAV's modules (half a second): after the list is shown, not before
+            # (queued: the rows are painted first).
+            self.sync_action.setEnabled(False)
+            refresh_after.connect(self.refresh, Qt.ConnectionType.QueuedConnection)
 
     # --- database ------------------------------------------------------------------------------------------
 
@@ -320,6 +332,7 @@ class SyncController(QObject):
         self.finished.emit(counts)
 
     def _error(self, exc: BaseException) -> None:
+
         self._end()
         self.refresh()
         if isinstance(exc, SyncCancelled):

@@ -77,7 +77,7 @@ class ContactListController(QObject):
     # Once, when the list's first rows have arrived (or failed to): start-up's other reads wait for it (see _settle).
     first_rows_settled = Signal()
 
-    def __init__(self, host: Host, parent: QObject | None = None) -> None:
+    def __init__(self, host: Host, parent: QObject | None = None, load: bool = True) -> None:
         super().__init__(parent)
         self.host = host
         self.loaded = False
@@ -90,13 +90,15 @@ class ContactListController(QObject):
         self._tags: list[TagCount] = []
         # "Synced with …" under a contact's details (set by the window once sync is built).
         self.synced_text: Callable[[int], str] = lambda _cid: ""
-        # The list's search as the user types, in memory (ui/list_search.py): built once the rows are loaded.
+        # The list's search as the user types, in memory (ui/list_search.py): built once the user goes to search.
         self.list_search = ListSearch(lambda: self.host.nd.contacts, lambda: self.host.tasks, self)
         self._first_rows_pending = True
         self._tags_wanted = False  # asked for while the first rows loaded
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
-        # result is delivered through the event loop, so never before the window is complete).
-        self.load_rows()
+        # result is delivered through the event loop, so never before the window is complete). The window starts
+        # it itself (load=False), before it imports its other modules.
+        if load:
+            self.load_rows()
         self._build_widgets()
         host.bus.changed.connect(self._changes_published)
 
@@ -158,6 +160,7 @@ class ContactListController(QObject):
         self._search_timer.timeout.connect(self.run_search)
         self.search_edit.textChanged.connect(self._search_text_changed)
         self.search_edit.returnPressed.connect(self._focus_first_result)
+        self.list_search.watch(self.search_edit)
 
         # Shown while the list is narrowed to one organisation's people.
         self.filter_banner = QLabel()
@@ -214,9 +217,9 @@ class ContactListController(QObject):
         self.reload_tags()
 
     def load_rows(self) -> None:
-        self.host.tasks.submit(self.host.nd.contacts.rows, self._rows_loaded, self._rows_failed)
+        self.host.tasks.submit(self.host.nd.contacts.rows, self.rows_loaded, self.rows_failed)
 
-    def _rows_failed(self, exc: BaseException) -> None:
+    def rows_failed(self, exc: BaseException) -> None:
         self.task_failed(exc)
         self._settle_first_rows()
 
@@ -248,7 +251,7 @@ class ContactListController(QObject):
         self.search_edit.blockSignals(False)
         self.show_detail(None)
 
-    def _rows_loaded(self, rows: list[ContactRow]) -> None:
+    def rows_loaded(self, rows: list[ContactRow]) -> None:
         selected = self.selected_id()
         self.model.set_rows(rows)
         if not self.loaded:
@@ -257,7 +260,7 @@ class ContactListController(QObject):
             # of thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows.
             gc.freeze()
         self.loaded = True
-        self.list_search.rebuild()
+        self.list_search.reloaded()
         self._load_photo_ids()
         self.host.statusBar().clearMessage()
         self.update_count()
@@ -330,6 +333,7 @@ class ContactListController(QObject):
         raise KeyError(tag)
 
     def _search_text_changed(self, _text: str) -> None:
+        self.list_search.want()
         self.organization = None
         if self._text_only() and self.list_search.is_ready:
             self.run_search()  # the in-memory index answers within the keystroke: no pause to wait for
@@ -416,6 +420,7 @@ class ContactListController(QObject):
         self.run_search()
 
     def focus_search(self) -> None:
+        self.list_search.want()
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 

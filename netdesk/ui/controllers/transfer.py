@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QAction
@@ -15,11 +16,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from netdesk.core.errors import NetDeskError
 from netdesk.services.backup import BackupInfo
-from netdesk.services.importing import ImportReport
 from netdesk.ui.backup_dialog import BackupDialog
 from netdesk.ui.controllers.contact_list import ContactListController
 from netdesk.ui.controllers.host import Host
-from netdesk.ui.export_dialog import ExportDialog, ExportRequest, ExportScope, export_target_dialog
 from netdesk.ui.icons import action_icon
 from netdesk.ui.import_dialog import (
     LINKEDIN_FILTER,
@@ -31,6 +30,10 @@ from netdesk.ui.import_dialog import (
 )
 from netdesk.ui.preferences import load_preferences
 from netdesk.ui.safe_text import plain_message
+
+if TYPE_CHECKING:
+    from netdesk.services.importing import ImportReport
+    from netdesk.ui.export_dialog import ExportRequest, ExportScope
 
 
 def dropped_paths(mime: QMimeData) -> list[Path]:
@@ -143,6 +146,8 @@ class TransferController(QObject):
 
     def export_scopes(self) -> list[ExportScope]:
         """All contacts, the selection and the current filter, each with how many contacts it covers."""
+        from netdesk.ui.export_dialog import ExportScope  # with the export formats: loaded when first used
+
         contacts = self.host.nd.contacts
         selected = tuple(self.list.selected_ids())
         scopes = [
@@ -167,12 +172,16 @@ class TransferController(QObject):
         return scopes
 
     def export_contacts(self) -> None:
+        from netdesk.ui.export_dialog import ExportDialog
+
         version = load_preferences(self.host.settings).export_vcard_version
         dialog = ExportDialog(self.export_scopes(), self.host.window(), vcard_version=version)
         dialog.accepted.connect(lambda: self._choose_export_target(dialog.request()))
         self.host.show_dialog(dialog)
 
     def _choose_export_target(self, request: ExportRequest | None) -> None:
+        from netdesk.ui.export_dialog import export_target_dialog
+
         if request is None:
             return
         start = self.host.settings.value("export/folder", str(Path.home()))

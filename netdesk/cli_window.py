@@ -1,0 +1,112 @@
+"""The command line without a command word, `netdesk [--db PATH] [--demo] [FILE…]`: it starts the app.
+
+Parsed and run without importing the commands (netdesk/cli.py) and the services behind them, so that the window's
+frame shows before they load (netdesk/ui/application.py). Also the one place that turns any failure of a run, the
+app's or a command's, into one line on stderr and an exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import NoReturn
+
+from netdesk import __version__
+from netdesk.cli_output import UsageError
+from netdesk.core.errors import NetDeskError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_TERMINATED = 128 + 15
+EXIT_BROKEN_PIPE = 128 + 13  # as a process killed by SIGPIPE, what shells expect of `netdesk list | head`
+
+
+class Terminated(Exception):
+    """SIGTERM arrived: unwinding lets an export remove its temporary file (the target stays as it was)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting, so errors stay one line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, help="database file (default: $NETDESK_DB or the user data folder)")
+
+
+def window_parser(commands: Iterable[str] = ()) -> argparse.ArgumentParser:
+    """The app's parser; its --help names ``commands`` (netdesk/cli.py passes them: the app's own start does not
+    import them, and sends --help there)."""
+    names = ", ".join(sorted(commands))
+    p = Parser(
+        prog="netdesk",
+        description="NetDesk, a contact manager for people who network on purpose. Without a command it opens the app"
+        + (f"; commands: {names}." if names else "."),
+    )
+    p.add_argument("--version", action="version", version=f"NetDesk {__version__}")
+    add_db(p)
+    p.add_argument("--demo", action="store_true", help="open a demo network in a throw-away database")
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("files", nargs="*", type=Path, help="vCard, LinkedIn or CSV files to import on start")
+    return p
+
+
+def names_no_command(argv: list[str]) -> bool:
+    """No command word and no request for help: nothing, or an option first (no command begins with "-"); a first
+    word that is not a command (a file to import), and --help, which lists the commands, are for netdesk/cli.py."""
+    return (not argv or argv[0].startswith("-")) and not {"-h", "--help"} & set(argv)
+
+
+def run_window(argv: list[str], commands: Iterable[str] = ()) -> int:
+    """Parse the app's command line and start it."""
+    args = window_parser(commands).parse_args(argv)
+    try:
+        from netdesk.ui.application import start
+    except ImportError as exc:  # Qt missing its system libraries
+        print(f"netdesk: cannot start the window: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    # The GUI picks the database itself: it may be open in a running instance already, or remembered from last time.
+    return start(args.db, files=list(args.files), smoke_test=args.smoke_test, demo=args.demo)
+
+
+def guarded(run: Callable[[], int]) -> int:
+    """``run()``'s exit status; a failure is one line on stderr (NETDESK_DEBUG=1 shows an unforeseen traceback)."""
+    try:
+        return run()
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except NetDeskError as exc:
+        print(f"netdesk: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except Terminated:
+        return EXIT_TERMINATED
+    except Exception as exc:  # unforeseen: still one line
+        if os.environ.get("NETDESK_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"netdesk: unexpected error ({type(exc).__name__}): {first}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away (`netdesk list | head`): not an error worth a traceback.
+
+    Python flushes stdout once more at exit, which would fail again; point it at the null device first.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured, closed)
+        pass

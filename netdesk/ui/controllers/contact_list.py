@@ -247,11 +247,12 @@ class ContactListController(QObject):
     def _rows_loaded(self, rows: list[ContactRow]) -> None:
         selected = self.selected_id()
         self.model.set_rows(rows)
-        if not self.loaded:
-            # What start-up built (modules, Qt wrappers, the list's rows) lives as long as the window: move it out
-            # of the collector's reach, so that a full collection, triggered by any burst of allocations (a due list
-            # of thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows.
-            gc.freeze()
+        # What start-up built (modules, Qt wrappers, the list's rows) lives as long as the window: move it out of the
+        # collector's reach, so that a full collection, triggered by any burst of allocations (a due list of
+        # thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows. Rows
+        # loaded again (another database, a restore) are moved too; the rows they replace are freed by reference
+        # counting as ever (rows hold no cycles).
+        gc.freeze()
         self.loaded = True
         self.list_search.rebuild()
         self._load_photo_ids()
@@ -545,9 +546,10 @@ class ContactListController(QObject):
             self.avatars.reset()  # which contacts have a photo is read again once the rows are loaded
             self.reload_contacts()
         elif changes.contacts:
-            self.avatars.forget(sorted(changes.contacts))  # a new or removed photo shows at the next paint
-            self._load_photo_ids()
-            self.contacts_changed(sorted(changes.contacts))
+            if changes.contact_fields:
+                self.avatars.forget(sorted(changes.contacts))  # a new or removed photo shows at the next paint
+                self._load_photo_ids()
+            self.contacts_changed(sorted(changes.contacts), fields=changes.contact_fields)
         elif changes.tags:
             self.reload_tags()
 
@@ -561,11 +563,12 @@ class ContactListController(QObject):
                 self.select_new(cid)
                 return
 
-    def contacts_changed(self, ids: Sequence[int], select: int | None = None) -> None:
+    def contacts_changed(self, ids: Sequence[int], select: int | None = None, fields: bool = True) -> None:
         """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload.
 
         Their rows are read on a worker: even one row, read right after a write, could hold the GUI thread for
-        tens of milliseconds on 100,000 contacts (10,000 rows took 0.4 s).
+        tens of milliseconds on 100,000 contacts (10,000 rows took 0.4 s). ``fields=False``: only their activity
+        moved (a log): their rows and details are read again, not the tags or the search index.
         """
         ids = list(ids)
         if not ids:
@@ -573,19 +576,28 @@ class ContactListController(QObject):
         contacts = self.host.nd.contacts
         self.host.tasks.submit(
             lambda: changed_rows(contacts, ids),
-            lambda read: self._show_changed(ids, read.rows, select, read.order),
+            lambda read: self._show_changed(ids, read.rows, select, read.order, fields),
             self.task_failed,
         )
 
     def _show_changed(
-        self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None, order: list[int] | None = None
+        self,
+        ids: Sequence[int],
+        rows: Sequence[ContactRow],
+        select: int | None,
+        order: list[int] | None = None,
+        fields: bool = True,
     ) -> None:
-        self.list_search.changed(ids)
+        if fields:
+            self.list_search.changed(ids)
         alive = {r.id for r in rows}
         known = self.model.listed([r.id for r in rows])
         self.model.update_rows(rows, order)
+        if order is not None:
+            gc.freeze()  # an import's rows and the list's new order: out of the collector's reach, as at start-up
         self.model.remove_ids([i for i in ids if i not in alive])
-        self.reload_tags()
+        if fields:
+            self.reload_tags()
         if alive - known or self.starred_filter:
             # New or restored contacts (or a star changed under the Starred filter): the search decides who shows.
             if select is not None:

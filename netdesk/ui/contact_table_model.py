@@ -61,6 +61,8 @@ _ANSWERED_ROLES = frozenset(
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+# Past this many rows changed, one repaint of what is visible rather than a search for each row.
+BULK_ROWS = 20
 # Past this many runs of rows coming or going, one reset costs the view less than a removal or insertion per run.
 MAX_ROW_STEPS = 200
 # (first row, number of rows) runs: removed from the old list (positions in it), inserted into the new one
@@ -123,7 +125,7 @@ class ContactTableModel(QAbstractTableModel):
         self._org_icon: QIcon | None = None
         self._person_icon: QIcon | None = None
         # Relationship strength per contact id; computed off the GUI thread and set later (None: not yet known).
-        self._strengths: dict[int, int] | None = None
+        self._strengths: Mapping[int, int] | None = None
 
     # --- Qt model interface ------------------------------------------------------------------------------
 
@@ -249,19 +251,16 @@ class ContactTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def update_rows(self, rows: Iterable[ContactRow], order: Sequence[int] | None = None) -> None:
-        """Refresh rows after an edit: visible ones get dataChanged; new ids are only remembered (at the end of the
-        list's order, or where ``order`` -- every id in the list's order, read with the rows -- puts them)."""
+        """Refresh rows after an edit: visible ones get dataChanged. New and renamed ids take their place in the list's
+        name order (``order``: every id in that order, read with the rows of a large change), where the next search
+        shows them; a renamed row shown in that order moves there at once."""
         last = len(Column) - 1
         rows = list(rows)
-        if len(rows) > 20 or order is not None:
+        if order is not None:
             # An import or a bulk edit: one pass in C over the rows, one repaint of what is visible.
             known = self._rows
-            new = [r.id for r in rows if r.id not in known]
             known.update({r.id: r for r in rows})
-            if order is not None:
-                self._order = [i for i in order if i in known]
-            else:
-                self._order.extend(new)
+            self._order = [i for i in order if i in known]
             self._position = None
             self._order_array = None
             if self._visible:
@@ -271,20 +270,20 @@ class ContactTableModel(QAbstractTableModel):
             before = self._rows.get(row.id)
             self._rows[row.id] = row
             if before is None or before.sort_key != row.sort_key:
-                # New or renamed: to its place in the name order, where the next search shows it (a search in the
-                # list's order inserts its row there, see _show)
                 if before is not None:
                     self._order.remove(row.id)
-                self._order.insert(
-                    bisect.bisect_left(self._order, self._order_key(row.id), key=self._order_key), row.id
-                )
+                at = bisect.bisect_left(self._order, self._order_key(row.id), key=self._order_key)
+                self._order.insert(at, row.id)
                 self._position = None
                 self._order_array = None
                 if before is not None:
                     self._move_visible(row.id)
-            pos = self.row_of(row.id)  # one edit (a log, a rhythm): a C-speed scan of the visible ids
-            if pos is not None:
-                self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
+            if len(rows) <= BULK_ROWS:
+                pos = self.row_of(row.id)  # one edit (a log, a rhythm): a C-speed scan of the visible ids
+                if pos is not None:
+                    self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
+        if len(rows) > BULK_ROWS and self._visible:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._visible) - 1, last))
 
     def _order_key(self, contact_id: int) -> tuple[str, int]:
         """The service's order of the list: by sort key, then id."""
@@ -322,8 +321,9 @@ class ContactTableModel(QAbstractTableModel):
             self._rows.pop(cid, None)
 
     def set_strengths(self, scores: Mapping[int, int]) -> None:
-        """Show relationship strengths (ids missing from ``scores`` are 0); re-sorts when sorted by strength."""
-        self._strengths = dict(scores)
+        """Show relationship strengths (ids missing from ``scores`` are 0); re-sorts when sorted by strength. The
+        model reads ``scores`` as given, not a copy (100,000 of them copied took ~10 ms of the GUI thread)."""
+        self._strengths = scores
         if self._sort_column == Column.STRENGTH:
             self.sort(self._sort_column, self._sort_order)
         if self._visible:

@@ -30,11 +30,14 @@ class ChangedRows(NamedTuple):
     order: list[int] | None  # every live id in the list's order, after a change large enough to reorder much
 
 
+ORDER_ABOVE = 200  # a change to more contacts reads the list's whole order with their rows
+
+
 def changed_rows(contacts: ContactService, ids: Sequence[int]) -> ChangedRows:
-    """On a worker: the rows of a large change (an import) and the list's new order, so that the GUI thread only
-    swaps them in (sorting 120,000 ids there stalled it)."""
+    """On a worker: the rows of a change, and for a large one (an import) the list's new order, so that the GUI
+    thread only swaps it in (placing thousands of rows one by one, or sorting 120,000 ids, there stalled it)."""
     rows = contacts.rows(ids)
-    return ChangedRows(rows, contacts.search_ids() if len(ids) > REBUILD_ABOVE else None)
+    return ChangedRows(rows, contacts.search_ids() if len(ids) > ORDER_ABOVE else None)
 
 
 class ListSearch(QObject):

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from netdesk.core.search_index import Mask, SearchIndex
 
 NOT_READY: Final = "not ready"
-REBUILD_ABOVE = 2_000  # a change to more contacts re-reads the whole index (faster than indexing their documents)
+# A change to more contacts re-reads the whole index. Below, their documents are indexed on their own: for 5,000 of
+# 100,000 contacts 0.3 s of CPU against 2.9 s for the whole index (and contacts deleted cost next to nothing).
+REBUILD_ABOVE = 20_000
 
 
 class ChangedRows(NamedTuple):

@@ -35,7 +35,7 @@ from netdesk.ui.controllers.host import Host
 from netdesk.ui.detail_networking import PersonFacts
 from netdesk.ui.detail_pane import DetailPane
 from netdesk.ui.icons import action_icon
-from netdesk.ui.list_search import NOT_READY, ListSearch, changed_rows
+from netdesk.ui.list_search import NOT_READY, ChangedRows, ListSearch, changed_rows
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.sync_ui import show_synced_line
 from netdesk.ui.welcome import WelcomePage
@@ -576,18 +576,12 @@ class ContactListController(QObject):
         contacts = self.host.nd.contacts
         self.host.tasks.submit(
             lambda: changed_rows(contacts, ids),
-            lambda read: self._show_changed(ids, read.rows, select, read.order, fields),
+            lambda read: self._show_changed(ids, read, select, fields),
             self.task_failed,
         )
 
-    def _show_changed(
-        self,
-        ids: Sequence[int],
-        rows: Sequence[ContactRow],
-        select: int | None,
-        order: list[int] | None = None,
-        fields: bool = True,
-    ) -> None:
+    def _show_changed(self, ids: Sequence[int], read: ChangedRows, select: int | None, fields: bool) -> None:
+        rows, order = read
         if fields:
             self.list_search.changed(ids)
         alive = {r.id for r in rows}

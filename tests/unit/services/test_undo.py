@@ -319,3 +319,23 @@ def test_id_spans_hold_runs_of_ids() -> None:
     assert 5 in spans and 6 not in spans and 20 in spans and 2 not in spans and 21 not in spans
     assert spans == {3, 4, 5, 7, 8, 9, 20} and spans != {3, 4}
     assert not IdSpans() and list(IdSpans()) == []
+
+
+def test_a_logs_step_says_only_activity_changed_unless_it_wrote_other_contacts(nd: NetDesk) -> None:
+    from netdesk.core.changes import ChangeSet
+
+    ada, alan = person(nd, "Ada", "Lovelace"), person(nd, "Alan", "Turing")
+    call = InteractionDTO(
+        occurred_at=datetime(2025, 1, 2, 9), kind=InteractionKind.CALL, participants=(Participant(ada),)
+    )
+    _, step = record(nd, lambda: nd.timeline.log(call))
+    assert step.changes.contacts == {ada} and not step.changes.contact_fields  # the list keeps Ada's tags, words
+    assert not nd.undo.undo(step).changes.contact_fields  # its undo too
+
+    def log_and_rename() -> Written[Any]:  # a write that says "activity only" but also renamed someone
+        logged = nd.timeline.log(call)
+        nd.contacts.update(nd.contacts.get(alan).replace(given_name="Alan M."))
+        return Written(logged.value, logged.changes | ChangeSet(contact_fields=False))
+
+    _, mixed = record(nd, log_and_rename)
+    assert alan in mixed.changes.contacts and mixed.changes.contact_fields

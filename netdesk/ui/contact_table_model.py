@@ -191,11 +191,15 @@ class ContactTableModel(QAbstractTableModel):
         self._visible = self._sorted(ids)
         self.endResetModel()
 
-    def show_ids(self, ids: Sequence[int]) -> None:
-        """Show only ``ids`` (unknown ids are skipped) in their given order unless the user chose a sort."""
-        self._show(self._sorted([i for i in ids if i in self._rows]))
+    def show_ids(self, ids: Sequence[int], few_changed: bool = True) -> None:
+        """Show only ``ids`` (unknown ids are skipped) in their given order unless the user chose a sort.
 
-    def show_matching(self, ids: AbstractSet[int] | None) -> None:
+        ``few_changed=False``: another list altogether (a new search), shown at once with one reset; else rows that
+        come or go are inserted or removed where they are (see ``_show``); the same holds for ``show_matching`` and
+        ``show_mask``."""
+        self._show(self._sorted([i for i in ids if i in self._rows]), few_changed)
+
+    def show_matching(self, ids: AbstractSet[int] | None, few_changed: bool = True) -> None:
         """Show the rows whose id is in ``ids`` (all rows for None), in the list's name order or the user's sort.
 
         Filtering the rows already held, by set membership, is what keeps typing in the search box smooth on a
@@ -213,9 +217,9 @@ class ContactTableModel(QAbstractTableModel):
             shown = [order[n] for n in sorted(position[i] for i in ids if i in position)]
         else:
             shown = [i for i in order if i in ids]
-        self._show(self._sorted(shown))
+        self._show(self._sorted(shown), few_changed)
 
-    def show_mask(self, mask: Mask) -> None:
+    def show_mask(self, mask: Mask, few_changed: bool = True) -> None:
         """Show the rows whose id ``mask`` marks (a SearchIndex answer), in the list's order or the user's sort."""
         from netdesk.core.search_index import mask_ids
 
@@ -224,9 +228,9 @@ class ContactTableModel(QAbstractTableModel):
 
             self._order_array = np.fromiter(self._order, dtype=np.int64, count=len(self._order))
         shown = mask_ids(mask, self._order_array)
-        self._show(self._sorted(shown))
+        self._show(self._sorted(shown), few_changed)
 
-    def _show(self, visible: list[int]) -> None:
+    def _show(self, visible: list[int], few_changed: bool = True) -> None:
         """Show ``visible`` instead of the rows shown now: when only a few rows come or go (a contact created,
         imported or deleted, a search that changes little) as row insertions and removals, which keep the selection
         and cost the view next to nothing; else as one reset (on 100,000 rows a reset and the relayout it starts
@@ -234,7 +238,7 @@ class ContactTableModel(QAbstractTableModel):
         old = self._visible
         if visible == old:
             return
-        steps = visible_steps(old, visible)
+        steps = visible_steps(old, visible) if few_changed else None
         if steps is None:
             self.beginResetModel()
             self._visible = visible

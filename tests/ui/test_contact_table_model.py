@@ -136,6 +136,9 @@ def test_a_search_that_adds_or_drops_a_few_rows_inserts_and_removes_them_in_plac
     seen.clear()
     model.show_ids([5, 1])  # another list altogether: one reset
     assert seen == [("reset", -1, -1)] and [model.contact_id(r) for r in range(model.rowCount())] == [5, 1]
+    seen.clear()
+    model.show_ids([5, 1, 2], few_changed=False)  # a new search: shown at once, however little differs
+    assert seen == [("reset", -1, -1)] and model.shown == 3
     qtmodeltester.check(model)
 
 

@@ -79,6 +79,7 @@ class ContactListController(QObject):
         self.host = host
         self.loaded = False
         self._search_generation = 0
+        self._shown_for: tuple[str, str | None, bool, str | None] = ("", None, False, None)  # the filter listed
         self._detail_generation = 0
         self._selecting = False
         self.tag: str | None = None
@@ -380,12 +381,15 @@ class ContactListController(QObject):
             self.filter_banner.show()
         else:
             self.filter_banner.hide()
+        # The same filter as shown (a refresh after a write): a few rows come or go, in place; a new one: a new list.
+        shown_for = (self.search_edit.text().strip(), self.tag, self.starred_filter, self.organization)
+        few_changed, self._shown_for = shown_for == self._shown_for, shown_for
         if isinstance(ids, list):
-            self.model.show_ids(ids)
+            self.model.show_ids(ids, few_changed)
         elif ids is None or isinstance(ids, frozenset):
-            self.model.show_matching(ids)
+            self.model.show_matching(ids, few_changed)
         else:
-            self.model.show_mask(ids)
+            self.model.show_mask(ids, few_changed)
         self.update_count()
         if selected is not None and self.model.row_of(selected) is not None:
             # Still listed: select it again; its details, when the pane does not show them yet, are read on a

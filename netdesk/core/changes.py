@@ -14,6 +14,9 @@ class ChangeSet:
     contacts: frozenset[int] = frozenset()  # created, edited, merged, trashed or restored
     # Too many contacts changed to list them (a huge import): views reload every contact instead.
     many_contacts: bool = False
+    # False: only the contacts' activity moved (a log, its edit or deletion: last contacted, strength, due items), not
+    # what they are listed and found by (names, tags, photos, search words), which views then keep as they are.
+    contact_fields: bool = True
     interactions: frozenset[int] = frozenset()  # logged, edited or deleted
     tags: bool = False  # tag names, membership or tag rhythms
     networking: bool = False  # rhythms, follow-ups, favours, relationships, introductions: Due and Dashboard inputs
@@ -39,6 +42,8 @@ class ChangeSet:
         return ChangeSet(
             contacts=self.contacts | other.contacts,
             many_contacts=self.many_contacts or other.many_contacts,
+            contact_fields=(self.contact_fields and bool(self.contacts))
+            or (other.contact_fields and bool(other.contacts)),
             interactions=self.interactions | other.interactions,
             tags=self.tags or other.tags,
             networking=self.networking or other.networking,

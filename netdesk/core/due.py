@@ -5,6 +5,7 @@ that turn facts into items. No SQL, no Qt: ``netdesk.services.due`` feeds them r
 from __future__ import annotations
 
 import calendar
+import heapq
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -368,20 +369,33 @@ PROMISE_PRIORITY = 5
 LATER_PRIORITY = 9
 
 
-def _priority(item: DueItem) -> tuple[int, int, str, int]:
+def _urgency(item: DueItem) -> tuple[int, int]:
+    """The first two parts of an item's priority: its rank, then the most overdue first."""
     rank = PRIORITY.get(item.kind, LATER_PRIORITY)
     if item.kind is DueKind.FAVOUR and item.interaction_id is not None:
         rank = PROMISE_PRIORITY
     if item.kind in (DueKind.BIRTHDAY, DueKind.ANNIVERSARY) and (item.days_overdue or 0) < -OCCASION_SOON_DAYS:
         rank = LATER_PRIORITY
     late = item.days_overdue if item.days_overdue is not None else -(10**6)
-    return (rank, -late, fold(item.contact_name), item.contact_id)
+    return (rank, -late)
+
+
+def _priority(item: DueItem) -> tuple[int, int, str, int]:
+    return (*_urgency(item), fold(item.contact_name), item.contact_id)
 
 
 def today_items(items: list[DueItem], limit: int = TODAY_LIMIT) -> list[DueItem]:
     """The few items to do first today (see PRIORITY); the rest stay in their sections behind "Show all"."""
+    if limit <= 0:
+        return []
     eligible = [i for i in items if i.kind is not DueKind.START_RHYTHM]
-    return sorted(eligible, key=_priority)[: max(0, limit)]
+    if len(eligible) > limit:
+        # Only items as urgent as the limit-th are candidates: names are folded for those alone, and thousands of
+        # items are not sorted again after every write.
+        urgency = [_urgency(i) for i in eligible]
+        cutoff = heapq.nsmallest(limit, urgency)[-1]
+        eligible = [i for i, u in zip(eligible, urgency, strict=True) if u <= cutoff]
+    return sorted(eligible, key=_priority)[:limit]
 
 
 def reply_item(contact_id: int, name: str, wrote: datetime, today: date) -> DueItem | None:

@@ -36,6 +36,7 @@ from netdesk.db.tables import (
 )
 from netdesk.services import due as due_sources
 from netdesk.services import practice_due  # noqa: F401  (registers the practices' due source)
+from netdesk.services.collector import paused_collector
 from netdesk.services.due import DueState, collect_due
 from netdesk.services.due_favours import favour_items, read_favour_facts
 from netdesk.services.followups import FollowupService, Pipeline
@@ -209,7 +210,7 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
     def due(self, today: date | None = None) -> list[DueItem]:
         """Everything the user should act on now, in sections (see DueKind), most urgent first."""
         today = _today(today)
-        with self._sessions() as s:
+        with paused_collector(), self._sessions() as s:  # thousands of items and their keys hold no cycles
             cursor = _raw_connection(s).cursor()
             if not due_sources.cacheable():  # a source no trigger watches: never show it stale
                 items, sort_keys = collect_due(cursor, today)
@@ -299,13 +300,14 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
     def strength_scores(self, today: date | None = None) -> dict[int, int]:
         """Scores of every live contact with any score (others are 0), in two aggregate queries."""
         today = _today(today)
-        with self._sessions() as s:
+        # A score per contact, built on a worker beside the window: no collection over them (see services.collector).
+        with paused_collector(), self._sessions() as s:
             return self._strength_scores(s, None, today)
 
     def strength_scores_of(self, ids: Sequence[int], today: date | None = None) -> dict[int, int]:
         """Scores of ``ids`` (those above 0; the others are 0): after a write about a few people."""
         today = _today(today)
-        with self._sessions() as s:
+        with paused_collector(), self._sessions() as s:
             return self._strength_scores(s, ids, today)
 
     def strength_fact(self, today: date | None = None) -> Callable[[Session, Sequence[int]], dict[int, object]]:

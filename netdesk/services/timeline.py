@@ -69,9 +69,11 @@ def _with(i: InteractionDTO) -> str:
 
 
 def _changes(i: InteractionDTO, contact_ids: Sequence[int], label: str) -> ChangeSet:
-    # Logs move last-contacted, strength and follow-ups (networking) and may count towards goals.
+    # Logs move last-contacted, strength and follow-ups (networking) and may count towards goals; the people's own
+    # fields stay as they were.
     return ChangeSet(
         contacts=frozenset(contact_ids),
+        contact_fields=False,
         interactions=frozenset({i.id}) if i.id is not None else frozenset(),
         networking=True,
         goals=True,

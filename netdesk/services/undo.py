@@ -122,9 +122,12 @@ class Recording:
     def step(self, changes: ChangeSet) -> UndoStep:
         # A change-set that says "many contacts changed" (a huge import) is not given them all to list.
         touched = frozenset() if changes.many_contacts else frozenset(self.contact_ids)
+        # Contacts written that the change-set did not name may have changed in any way.
+        fields = changes.contact_fields or not touched <= changes.contacts
+        recorded = ChangeSet(contacts=touched, interactions=frozenset(self.interaction_ids), contact_fields=fields)
         return UndoStep(
             tuple(self.statements),
-            changes | ChangeSet(contacts=touched, interactions=frozenset(self.interaction_ids)),
+            changes | recorded,
             IdSpans(self.contact_ids),
             IdSpans(self.interaction_ids),
         )

@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable
 from contextlib import suppress
 from multiprocessing import get_context
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,7 +37,7 @@ T = TypeVar("T")
 Task = Callable[["NetDesk", "Progress", "CancelCheck"], T]
 
 CHILD_NICENESS = 5  # below the window, not so low that other programs starve the import
-POLL_S = 0.05
+POLL_S = 0.25  # how often a cancel is looked for while the child is quiet
 # Starting the child costs about a second of CPU (it imports the services): a smaller input imports on a thread.
 PROCESS_BYTES = 256 * 1024
 # An undo or redo that touches more rows than this replays in a child process too.
@@ -91,7 +91,9 @@ def run_in_process(db: Path, task: Task[T], progress: Progress | None = None, ca
         while True:
             if cancel is not None and cancel():
                 cancelled.set()
-            if not ours.poll(POLL_S):
+            # Asleep until the child sends or ends (or it is time to look at ``cancel``): each wake-up takes the GIL,
+            # and on a busy machine a thread preempted while it holds it stalls the GUI thread as long.
+            if not wait([ours, child.sentinel], POLL_S) or not ours.poll(0):
                 if not child.is_alive() and not ours.poll(0):
                     raise WriteProcessError(f"the write process ended unexpectedly (exit code {child.exitcode})")
                 continue

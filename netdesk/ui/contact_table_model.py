@@ -6,6 +6,7 @@ order, or in the user's chosen sort), so 100,000 contacts stay responsive.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
@@ -60,6 +61,51 @@ _ANSWERED_ROLES = frozenset(
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+# Past this many rows changed, one repaint of what is visible rather than a search for each row.
+BULK_ROWS = 20
+# Past this many runs of rows coming or going, one reset costs the view less than a removal or insertion per run.
+MAX_ROW_STEPS = 200
+# (first row, number of rows) runs: removed from the old list (positions in it), inserted into the new one
+Runs = list[tuple[int, int]]
+
+
+def _runs(positions: npt.NDArray[np.intp]) -> Runs:
+    """Consecutive positions as (first, count) runs."""
+    import numpy as np
+
+    if not len(positions):
+        return []
+    breaks = np.flatnonzero(np.diff(positions) != 1) + 1
+    firsts = positions[np.concatenate(([0], breaks))]
+    counts = np.diff(np.concatenate(([0], breaks, [len(positions)])))
+    return list(zip(firsts.tolist(), counts.tolist(), strict=True))
+
+
+def visible_steps(old: Sequence[int], new: Sequence[int]) -> tuple[Runs, Runs] | None:
+    """How ``old`` becomes ``new`` by removing runs of rows (positions in ``old``) and then inserting runs (positions
+    in ``new``), when the rows in both keep their order and come or go in at most MAX_ROW_STEPS runs; None otherwise
+    (a reset is cheaper, or the order changed). Vectorised: on 100,000 rows sets and Python loops took ~50 ms."""
+    import numpy as np
+
+    before = np.fromiter(old, dtype=np.int64, count=len(old))
+    after = np.fromiter(new, dtype=np.int64, count=len(new))
+    if (len(before) and before.min() < 0) or (len(after) and after.min() < 0):
+        return None
+    size = int(max(before.max(initial=0), after.max(initial=0))) + 1
+    in_old = np.zeros(size, dtype=np.bool_)
+    in_old[before] = True
+    in_new = np.zeros(size, dtype=np.bool_)
+    in_new[after] = True
+    if int(np.count_nonzero(in_old)) != len(before) or int(np.count_nonzero(in_new)) != len(after):
+        return None  # a row listed twice: positions would be ambiguous
+    gone = ~in_new[before]
+    come = ~in_old[after]
+    if not np.array_equal(before[~gone], after[~come]):
+        return None  # the rows kept moved: not a matter of rows coming and going
+    removed, inserted = _runs(np.flatnonzero(gone)), _runs(np.flatnonzero(come))
+    return (removed, inserted) if len(removed) + len(inserted) <= MAX_ROW_STEPS else None
+
+
 def format_last_contacted(when: datetime | None) -> str:
     return when.strftime("%d %b %Y") if when else ""
 
@@ -79,7 +125,7 @@ class ContactTableModel(QAbstractTableModel):
         self._org_icon: QIcon | None = None
         self._person_icon: QIcon | None = None
         # Relationship strength per contact id; computed off the GUI thread and set later (None: not yet known).
-        self._strengths: dict[int, int] | None = None
+        self._strengths: Mapping[int, int] | None = None
 
     # --- Qt model interface ------------------------------------------------------------------------------
 
@@ -145,13 +191,15 @@ class ContactTableModel(QAbstractTableModel):
         self._visible = self._sorted(ids)
         self.endResetModel()
 
-    def show_ids(self, ids: Sequence[int]) -> None:
-        """Show only ``ids`` (unknown ids are skipped) in their given order unless the user chose a sort."""
-        self.beginResetModel()
-        self._visible = self._sorted([i for i in ids if i in self._rows])
-        self.endResetModel()
+    def show_ids(self, ids: Sequence[int], few_changed: bool = True) -> None:
+        """Show only ``ids`` (unknown ids are skipped) in their given order unless the user chose a sort.
 
-    def show_matching(self, ids: AbstractSet[int] | None) -> None:
+        ``few_changed=False``: another list altogether (a new search), shown at once with one reset; else rows that
+        come or go are inserted or removed where they are (see ``_show``); the same holds for ``show_matching`` and
+        ``show_mask``."""
+        self._show(self._sorted([i for i in ids if i in self._rows]), few_changed)
+
+    def show_matching(self, ids: AbstractSet[int] | None, few_changed: bool = True) -> None:
         """Show the rows whose id is in ``ids`` (all rows for None), in the list's name order or the user's sort.
 
         Filtering the rows already held, by set membership, is what keeps typing in the search box smooth on a
@@ -169,11 +217,9 @@ class ContactTableModel(QAbstractTableModel):
             shown = [order[n] for n in sorted(position[i] for i in ids if i in position)]
         else:
             shown = [i for i in order if i in ids]
-        self.beginResetModel()
-        self._visible = self._sorted(shown)
-        self.endResetModel()
+        self._show(self._sorted(shown), few_changed)
 
-    def show_mask(self, mask: Mask) -> None:
+    def show_mask(self, mask: Mask, few_changed: bool = True) -> None:
         """Show the rows whose id ``mask`` marks (a SearchIndex answer), in the list's order or the user's sort."""
         from netdesk.core.search_index import mask_ids
 
@@ -182,39 +228,84 @@ class ContactTableModel(QAbstractTableModel):
 
             self._order_array = np.fromiter(self._order, dtype=np.int64, count=len(self._order))
         shown = mask_ids(mask, self._order_array)
-        self.beginResetModel()
-        self._visible = self._sorted(shown)
-        self.endResetModel()
+        self._show(self._sorted(shown), few_changed)
+
+    def _show(self, visible: list[int], few_changed: bool = True) -> None:
+        """Show ``visible`` instead of the rows shown now: when only a few rows come or go (a contact created,
+        imported or deleted, a search that changes little) as row insertions and removals, which keep the selection
+        and cost the view next to nothing; else as one reset (on 100,000 rows a reset and the relayout it starts
+        held the GUI thread for 60-100 ms)."""
+        old = self._visible
+        if visible == old:
+            return
+        steps = visible_steps(old, visible) if few_changed else None
+        if steps is None:
+            self.beginResetModel()
+            self._visible = visible
+            self.endResetModel()
+            return
+        removed, inserted = steps
+        for start, count in reversed(removed):
+            self.beginRemoveRows(QModelIndex(), start, start + count - 1)
+            del self._visible[start : start + count]
+            self.endRemoveRows()
+        for start, count in inserted:
+            self.beginInsertRows(QModelIndex(), start, start + count - 1)
+            self._visible[start:start] = visible[start : start + count]
+            self.endInsertRows()
 
     def update_rows(self, rows: Iterable[ContactRow], order: Sequence[int] | None = None) -> None:
-        """Refresh rows after an edit: visible ones get dataChanged; new ids are only remembered (at the end of the
-        list's order, or where ``order`` -- every id in the list's order, read with the rows -- puts them)."""
+        """Refresh rows after an edit: visible ones get dataChanged. New and renamed ids take their place in the list's
+        name order (``order``: every id in that order, read with the rows of a large change), where the next search
+        shows them; a renamed row shown in that order moves there at once."""
         last = len(Column) - 1
         rows = list(rows)
-        if len(rows) > 20 or order is not None:
+        if order is not None:
             # An import or a bulk edit: one pass in C over the rows, one repaint of what is visible.
             known = self._rows
-            new = [r.id for r in rows if r.id not in known]
             known.update({r.id: r for r in rows})
-            if order is not None:
-                self._order = [i for i in order if i in known]
-            else:
-                self._order.extend(new)
+            self._order = [i for i in order if i in known]
             self._position = None
             self._order_array = None
             if self._visible:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(self._visible) - 1, last))
             return
         for row in rows:
-            if row.id not in self._rows:
-                self._order.append(row.id)
-                self._order_array = None
-                if self._position is not None:
-                    self._position[row.id] = len(self._order) - 1
+            before = self._rows.get(row.id)
             self._rows[row.id] = row
-            pos = self.row_of(row.id)  # one edit (a log, a rhythm): a C-speed scan of the visible ids
-            if pos is not None:
-                self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
+            if before is None or before.sort_key != row.sort_key:
+                if before is not None:
+                    self._order.remove(row.id)
+                at = bisect.bisect_left(self._order, self._order_key(row.id), key=self._order_key)
+                self._order.insert(at, row.id)
+                self._position = None
+                self._order_array = None
+                if before is not None:
+                    self._move_visible(row.id)
+            if len(rows) <= BULK_ROWS:
+                pos = self.row_of(row.id)  # one edit (a log, a rhythm): a C-speed scan of the visible ids
+                if pos is not None:
+                    self.dataChanged.emit(self.index(pos, 0), self.index(pos, last))
+        if len(rows) > BULK_ROWS and self._visible:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._visible) - 1, last))
+
+    def _order_key(self, contact_id: int) -> tuple[str, int]:
+        """The service's order of the list: by sort key, then id."""
+        return self._rows[contact_id].sort_key, contact_id
+
+    def _move_visible(self, contact_id: int) -> None:
+        """A renamed contact's row moves to its new place when the list shows the name order (no sort chosen)."""
+        pos = self.row_of(contact_id)
+        if pos is None or self._sort_column >= 0:
+            return
+        rest = self._visible[:pos] + self._visible[pos + 1 :]
+        to = bisect.bisect_left(rest, self._order_key(contact_id), key=self._order_key)
+        if to == pos:
+            return
+        self.beginMoveRows(QModelIndex(), pos, pos, QModelIndex(), to if to < pos else to + 1)
+        rest.insert(to, contact_id)
+        self._visible = rest
+        self.endMoveRows()
 
     def listed(self, ids: Sequence[int]) -> set[int]:
         """Which of ``ids`` the list shows now."""
@@ -223,29 +314,20 @@ class ContactTableModel(QAbstractTableModel):
         return set(ids).intersection(self._visible)
 
     def remove_ids(self, ids: Iterable[int]) -> None:
-        ids = list(ids)
-        gone = set(ids)
+        gone = set(ids).intersection(self._rows)
+        if not gone:
+            return
         self._order = [i for i in self._order if i not in gone]
         self._position = None
         self._order_array = None
-        if len(gone) > 50:  # an undone import, a bulk delete: one reset, not a removal (and a list scan) per row
-            self.beginResetModel()
-            for cid in gone:
-                self._rows.pop(cid, None)
-            self._visible = [i for i in self._visible if i not in gone]
-            self.endResetModel()
-            return
-        for cid in ids:
+        self._show([i for i in self._visible if i not in gone])  # an undone import: one reset, not a removal per row
+        for cid in gone:
             self._rows.pop(cid, None)
-            if cid in self._visible:
-                pos = self._visible.index(cid)
-                self.beginRemoveRows(QModelIndex(), pos, pos)
-                del self._visible[pos]
-                self.endRemoveRows()
 
     def set_strengths(self, scores: Mapping[int, int]) -> None:
-        """Show relationship strengths (ids missing from ``scores`` are 0); re-sorts when sorted by strength."""
-        self._strengths = dict(scores)
+        """Show relationship strengths (ids missing from ``scores`` are 0); re-sorts when sorted by strength. The
+        model reads ``scores`` as given, not a copy (100,000 of them copied took ~10 ms of the GUI thread)."""
+        self._strengths = scores
         if self._sort_column == Column.STRENGTH:
             self.sort(self._sort_column, self._sort_order)
         if self._visible:

@@ -30,7 +30,9 @@ _USER_FOCUS = (
     Qt.FocusReason.BacktabFocusReason,
     Qt.FocusReason.ShortcutFocusReason,
 )
-REBUILD_ABOVE = 2_000  # a change to more contacts re-reads the whole index (faster than indexing their documents)
+# A change to more contacts re-reads the whole index. Below, their documents are indexed on their own: for 5,000 of
+# 100,000 contacts 0.3 s of CPU against 2.9 s for the whole index (and contacts deleted cost next to nothing).
+REBUILD_ABOVE = 20_000
 
 
 class ChangedRows(NamedTuple):
@@ -38,11 +40,14 @@ class ChangedRows(NamedTuple):
     order: list[int] | None  # every live id in the list's order, after a change large enough to reorder much
 
 
+ORDER_ABOVE = 200  # a change to more contacts reads the list's whole order with their rows
+
+
 def changed_rows(contacts: ContactService, ids: Sequence[int]) -> ChangedRows:
-    """On a worker: the rows of a large change (an import) and the list's new order, so that the GUI thread only
-    swaps them in (sorting 120,000 ids there stalled it)."""
+    """On a worker: the rows of a change, and for a large one (an import) the list's new order, so that the GUI
+    thread only swaps it in (placing thousands of rows one by one, or sorting 120,000 ids, there stalled it)."""
     rows = contacts.rows(ids)
-    return ChangedRows(rows, contacts.search_ids() if len(ids) > REBUILD_ABOVE else None)
+    return ChangedRows(rows, contacts.search_ids() if len(ids) > ORDER_ABOVE else None)
 
 
 class ListSearch(QObject):

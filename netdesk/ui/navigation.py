@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 SETTINGS_KEY = "navigation/view"
 STRENGTH_DELAY_MS = 400  # after a burst of edits, recompute the strengths once
-PARTIAL_STRENGTHS = 1000  # a write about more contacts than this (an import, its undo) recomputes everyone's
+PARTIAL_STRENGTHS = 20_000  # a write about more contacts (a huge import names none) recomputes everyone's
 
 
 def _shows(view: View, changes: ChangeSet) -> bool:
@@ -410,7 +410,7 @@ class Navigation(QObject):
         self._strength_running = False
         if generation == self._strength_generation:
             if ids is None or self._scores is None:
-                self._scores = dict(scores)
+                self._scores = scores  # the worker's own dict, nobody else's
             else:
                 for cid in ids:
                     self._scores.pop(cid, None)

@@ -104,3 +104,75 @@ def test_search_filter_keeps_name_order_for_narrow_and_broad_matches_after_edits
     assert shown() == [499, 900]
     model.show_matching(None)
     assert model.rowCount() == 200  # 200 people, one added, one removed
+
+
+def _signals(model: ContactTableModel) -> list[tuple[str, int, int]]:
+    """What the model tells its views from now on: resets, and insertions and removals with their rows."""
+    seen: list[tuple[str, int, int]] = []
+    model.modelReset.connect(lambda: seen.append(("reset", -1, -1)))
+    model.rowsInserted.connect(lambda _p, first, last: seen.append(("inserted", first, last)))
+    model.rowsRemoved.connect(lambda _p, first, last: seen.append(("removed", first, last)))
+    return seen
+
+
+def test_a_search_that_adds_or_drops_a_few_rows_inserts_and_removes_them_in_place(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    people = [ContactRow(i, ContactKind.PERSON, f"P{i}", "", "", "", f"p{i:03d}", None) for i in range(1, 101)]
+    model = ContactTableModel()
+    model.set_rows(people)
+    model.show_ids([i for i in range(1, 101) if i not in (10, 11, 50)])
+    selected = model.index(model.row_of(60) or 0, 0)
+    from PySide6.QtCore import QPersistentModelIndex
+
+    kept = QPersistentModelIndex(selected)  # as a view's selection holds it
+    seen = _signals(model)
+    model.show_ids(list(range(1, 101)))  # 10, 11 and 50 come back: two runs of rows inserted where they belong
+    assert seen == [("inserted", 9, 10), ("inserted", 49, 49)]
+    assert [model.contact_id(r) for r in range(model.rowCount())] == list(range(1, 101))
+    assert model.contact_id(kept.row()) == 60  # the selected contact is still the one selected
+    seen.clear()
+    model.show_ids([i for i in range(1, 101) if i not in (3, 99)])
+    assert seen == [("removed", 98, 98), ("removed", 2, 2)]  # bottom first: earlier positions stay true
+    assert model.row_of(3) is None and model.row_of(99) is None and model.contact_id(kept.row()) == 60
+    seen.clear()
+    model.show_ids([5, 1])  # another list altogether: one reset
+    assert seen == [("reset", -1, -1)] and [model.contact_id(r) for r in range(model.rowCount())] == [5, 1]
+    seen.clear()
+    model.show_ids([5, 1, 2], few_changed=False)  # a new search: shown at once, however little differs
+    assert seen == [("reset", -1, -1)] and model.shown == 3
+    qtmodeltester.check(model)
+
+
+def test_visible_steps_only_for_rows_coming_and_going_in_the_same_order() -> None:
+    from netdesk.ui.contact_table_model import MAX_ROW_STEPS, visible_steps
+
+    assert visible_steps([1, 2, 3, 4], [1, 9, 2, 4, 8]) == ([(2, 1)], [(1, 1), (4, 1)])
+    assert visible_steps([1, 2, 3], [2, 1, 3]) is None  # reordered: not insertions and removals
+    assert visible_steps([1, 2, 3], [1, 2, 2, 3]) is None  # a row twice
+    scattered = list(range(0, 4 * MAX_ROW_STEPS, 2))
+    assert visible_steps(scattered, sorted(scattered + [n + 1 for n in scattered])) is None  # too many runs: reset
+
+
+def test_removing_a_few_contacts_removes_their_rows_and_many_resets_once(qtbot) -> None:  # type: ignore[no-untyped-def]
+    people = [ContactRow(i, ContactKind.PERSON, f"P{i}", "", "", "", f"p{i:04d}", None) for i in range(1, 1001)]
+    model = ContactTableModel()
+    model.set_rows(people)
+    seen = _signals(model)
+    model.remove_ids([500, 501, 7])
+    assert seen == [("removed", 499, 500), ("removed", 6, 6)]
+    assert model.total == 997 and model.contact_row(500) is None
+    seen.clear()
+    model.remove_ids(range(2, 1000, 3))  # an undone import: rows gone all over the list
+    assert seen == [("reset", -1, -1)] and model.shown == model.total == 997 - len(set(range(2, 1000, 3)) - {500})
+
+
+def test_a_new_contact_joins_the_name_order_and_a_renamed_one_moves_to_its_place(qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = ContactTableModel()
+    model.set_rows(sorted(rows(), key=lambda r: r.sort_key))  # engines, lovelace ada, turing alan
+    model.update_rows([ContactRow(7, ContactKind.PERSON, "Grace Hopper", "", "", "", "hopper grace", None)])
+    model.show_matching(None)
+    assert [model.contact_id(r) for r in range(model.rowCount())] == [3, 7, 1, 2]
+    with qtbot.waitSignal(model.rowsMoved):
+        model.update_rows([ContactRow(7, ContactKind.PERSON, "Zelda Hopper", "", "", "", "zelda hopper", None)])
+    assert [model.contact_id(r) for r in range(model.rowCount())] == [3, 1, 2, 7]
+    assert model.index(3, Column.NAME).data() == "Zelda Hopper"
+    qtmodeltester.check(model)

@@ -35,7 +35,7 @@ from netdesk.ui.controllers.host import Host
 from netdesk.ui.detail_networking import PersonFacts
 from netdesk.ui.detail_pane import DetailPane
 from netdesk.ui.icons import action_icon
-from netdesk.ui.list_search import NOT_READY, ListSearch, changed_rows
+from netdesk.ui.list_search import NOT_READY, ChangedRows, ListSearch, changed_rows
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.sync_ui import show_synced_line
 from netdesk.ui.welcome import WelcomePage
@@ -82,6 +82,7 @@ class ContactListController(QObject):
         self.host = host
         self.loaded = False
         self._search_generation = 0
+        self._shown_for: tuple[str, str | None, bool, str | None] = ("", None, False, None)  # the filter listed
         self._detail_generation = 0
         self._selecting = False
         self.tag: str | None = None
@@ -254,11 +255,12 @@ class ContactListController(QObject):
     def rows_loaded(self, rows: list[ContactRow]) -> None:
         selected = self.selected_id()
         self.model.set_rows(rows)
-        if not self.loaded:
-            # What start-up built (modules, Qt wrappers, the list's rows) lives as long as the window: move it out
-            # of the collector's reach, so that a full collection, triggered by any burst of allocations (a due list
-            # of thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows.
-            gc.freeze()
+        # What start-up built (modules, Qt wrappers, the list's rows) lives as long as the window: move it out of the
+        # collector's reach, so that a full collection, triggered by any burst of allocations (a due list of
+        # thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows. Rows
+        # loaded again (another database, a restore) are moved too; the rows they replace are freed by reference
+        # counting as ever (rows hold no cycles).
+        gc.freeze()
         self.loaded = True
         self.list_search.reloaded()
         self._load_photo_ids()
@@ -387,12 +389,15 @@ class ContactListController(QObject):
             self.filter_banner.show()
         else:
             self.filter_banner.hide()
+        # The same filter as shown (a refresh after a write): a few rows come or go, in place; a new one: a new list.
+        shown_for = (self.search_edit.text().strip(), self.tag, self.starred_filter, self.organization)
+        few_changed, self._shown_for = shown_for == self._shown_for, shown_for
         if isinstance(ids, list):
-            self.model.show_ids(ids)
+            self.model.show_ids(ids, few_changed)
         elif ids is None or isinstance(ids, frozenset):
-            self.model.show_matching(ids)
+            self.model.show_matching(ids, few_changed)
         else:
-            self.model.show_mask(ids)
+            self.model.show_mask(ids, few_changed)
         self.update_count()
         if selected is not None and self.model.row_of(selected) is not None:
             # Still listed: select it again; its details, when the pane does not show them yet, are read on a
@@ -554,9 +559,10 @@ class ContactListController(QObject):
             self.avatars.reset()  # which contacts have a photo is read again once the rows are loaded
             self.reload_contacts()
         elif changes.contacts:
-            self.avatars.forget(sorted(changes.contacts))  # a new or removed photo shows at the next paint
-            self._load_photo_ids()
-            self.contacts_changed(sorted(changes.contacts))
+            if changes.contact_fields:
+                self.avatars.forget(sorted(changes.contacts))  # a new or removed photo shows at the next paint
+                self._load_photo_ids()
+            self.contacts_changed(sorted(changes.contacts), fields=changes.contact_fields)
         elif changes.tags:
             self.reload_tags()
 
@@ -570,11 +576,12 @@ class ContactListController(QObject):
                 self.select_new(cid)
                 return
 
-    def contacts_changed(self, ids: Sequence[int], select: int | None = None) -> None:
+    def contacts_changed(self, ids: Sequence[int], select: int | None = None, fields: bool = True) -> None:
         """Show the effect of a change to ``ids`` (created, edited, deleted or restored) without a full reload.
 
         Their rows are read on a worker: even one row, read right after a write, could hold the GUI thread for
-        tens of milliseconds on 100,000 contacts (10,000 rows took 0.4 s).
+        tens of milliseconds on 100,000 contacts (10,000 rows took 0.4 s). ``fields=False``: only their activity
+        moved (a log): their rows and details are read again, not the tags or the search index.
         """
         ids = list(ids)
         if not ids:
@@ -582,19 +589,22 @@ class ContactListController(QObject):
         contacts = self.host.nd.contacts
         self.host.tasks.submit(
             lambda: changed_rows(contacts, ids),
-            lambda read: self._show_changed(ids, read.rows, select, read.order),
+            lambda read: self._show_changed(ids, read, select, fields),
             self.task_failed,
         )
 
-    def _show_changed(
-        self, ids: Sequence[int], rows: Sequence[ContactRow], select: int | None, order: list[int] | None = None
-    ) -> None:
-        self.list_search.changed(ids)
+    def _show_changed(self, ids: Sequence[int], read: ChangedRows, select: int | None, fields: bool) -> None:
+        rows, order = read
+        if fields:
+            self.list_search.changed(ids)
         alive = {r.id for r in rows}
         known = self.model.listed([r.id for r in rows])
         self.model.update_rows(rows, order)
+        if order is not None:
+            gc.freeze()  # an import's rows and the list's new order: out of the collector's reach, as at start-up
         self.model.remove_ids([i for i in ids if i not in alive])
-        self.reload_tags()
+        if fields:
+            self.reload_tags()
         if alive - known or self.starred_filter:
             # New or restored contacts (or a star changed under the Starred filter): the search decides who shows.
             if select is not None:

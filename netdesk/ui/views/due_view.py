@@ -171,6 +171,7 @@ class DueView(QWidget):
         self._loaded_for: date | None = None
         self._built_for: date | None = None  # the day the cards were written for
         self._arranged = arrange([], 0)
+        self._reusable: dict[DueItem, list[DueRow]] = {}  # while rebuilding: cards of the last build to place again
         self.active_dialog: QDialog | None = None
         self.loading = False
         self._generation = 0  # bumped by every refresh(); a load whose number is no longer current is dropped
@@ -323,13 +324,22 @@ class DueView(QWidget):
         self._rebuild()
 
     def _rebuild(self) -> None:
+        # The cards of items still listed are kept and moved into place: after a write about one person only their
+        # card is new (building every card again held the GUI thread 50-70 ms on 100,000 contacts). Cards are
+        # worded relative to the day: when it changed, every card is new.
+        reusable: dict[DueItem, list[DueRow]] = {}
+        same_day = self._built_for == self._loaded_for
         self._built_for = self._loaded_for
         while self._list.count():
             child = self._list.takeAt(0)
             widget = child.widget() if child is not None else None
-            if widget is not None:
+            if isinstance(widget, DueRow) and same_day:
+                widget.set_selected(False)
+                reusable.setdefault(widget.item, []).append(widget)
+            elif widget is not None:
                 widget.hide()  # at once: deletion waits for the event loop, and must not leave old rows painted
                 widget.deleteLater()
+        self._reusable = reusable
         self.rows = []
         self.today_rows = []
         selected = self.current_row.item if self.current_row is not None else None
@@ -376,6 +386,10 @@ class DueView(QWidget):
                 more.clicked.connect(lambda _=False, sec=section: self._expand(sec))
                 self.show_all_buttons[section] = more
                 self._list.addWidget(more)
+        for unused in (row for rows in self._reusable.values() for row in rows):
+            unused.hide()
+            unused.deleteLater()
+        self._reusable = {}
 
     def _nothing_due(self) -> str:
         """An empty list says why: an empty network needs people; a quiet one is done for today."""
@@ -384,7 +398,8 @@ class DueView(QWidget):
         return "Nothing due — well done. Set a rhythm for someone (Change… in their details) to be reminded."
 
     def _add_row(self, item: DueItem, selected: DueItem | None) -> DueRow:
-        row = self._make_row(item)
+        kept = self._reusable.get(item)
+        row = kept.pop() if kept else self._make_row(item)
         self.rows.append(row)
         if selected is not None and item == selected and self.current_row is None:
             self.select_row(row)

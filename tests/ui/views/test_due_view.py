@@ -349,3 +349,24 @@ def test_view_deleted_during_a_load_does_not_crash(qtbot, nd: NetDesk, network, 
         view.deleteLater()  # as the navigation does with the views of a database it switched away from
     assert loader.closed
     qtbot.waitUntil(lambda: loader.pending == 0)  # the result was delivered to the closed runner and dropped
+
+
+def test_a_write_about_one_person_rebuilds_only_their_card(  # type: ignore[no-untyped-def]
+    qtbot, nd: NetDesk, network: dict[str, int], make_interaction: Callable[..., int]
+) -> None:
+    view = open_view(qtbot, nd)
+    before = {row.item.contact_id: row for row in view.rows}
+    lara = before[network["late"]]
+    make_interaction(network["late"], 0)  # Lara is contacted today: her overdue item goes
+    with qtbot.waitSignal(view.refreshed):
+        view.refresh()
+    after = {row.item.contact_id: row for row in view.rows}
+    assert network["late"] not in after and view.summary_label.text() == "3 things to do"
+    for name in ("bday", "new", "owed"):  # the other cards are the same widgets, in their places
+        assert after[network[name]] is before[network[name]]
+    assert titles(view) == [
+        "Send Nico New a personal note",
+        "You promised Otto Owed: send the slides",
+        *[t for t in titles(view) if "Bea Birthday" in t],
+    ]
+    qtbot.waitUntil(lambda: not lara.isVisible())  # Lara's card is gone from the page, not only from the list

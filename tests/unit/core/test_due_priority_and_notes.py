@@ -67,3 +67,25 @@ def test_a_template_is_filled_and_lines_about_unknown_facts_are_left_out() -> No
     assert "meet you" not in draft and "{" not in draft
     assert fill("Dear {first_name}, see {unknown}", context) == "Dear Lena, see {unknown}\n"
     assert len({t.key for t in DEFAULT_TEMPLATES}) == 3
+
+
+def test_today_of_thousands_is_the_head_of_the_whole_list_by_priority() -> None:
+    import random
+
+    from netdesk.core.due import _priority
+
+    rng = random.Random(4)
+    kinds = [k for k in DueKind if k is not DueKind.INVITATION]
+    items = [
+        DueItem(
+            rng.choice(kinds),
+            n,
+            rng.choice(["Ada", "Zoë", "ada", "Bo", "Émile"]),  # many ties: names and ids break them
+            rng.choice([None, *range(-12, 12)]),
+            interaction_id=rng.choice([None, n]),
+        )
+        for n in range(3000)
+    ]
+    eligible = [i for i in items if i.kind is not DueKind.START_RHYTHM]
+    for limit in (0, 1, 10, 57, 5000):
+        assert today_items(items, limit) == sorted(eligible, key=_priority)[:limit]

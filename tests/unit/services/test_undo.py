@@ -354,3 +354,23 @@ def test_every_sync_account_setting_undoes_and_redoes_exactly(nd: NetDesk) -> No
     sync.store_account("phone", "https://dav.example.org/ada/", "ada", books)
     with pytest.raises(ValidationError, match="already an account named 'phone'"):  # before any network
         sync.discover("phone", "https://dav.example.org/ada/", "ada", "secret")
+
+
+def test_a_logs_step_says_only_activity_changed_unless_it_wrote_other_contacts(nd: NetDesk) -> None:
+    from netdesk.core.changes import ChangeSet
+
+    ada, alan = person(nd, "Ada", "Lovelace"), person(nd, "Alan", "Turing")
+    call = InteractionDTO(
+        occurred_at=datetime(2025, 1, 2, 9), kind=InteractionKind.CALL, participants=(Participant(ada),)
+    )
+    _, step = record(nd, lambda: nd.timeline.log(call))
+    assert step.changes.contacts == {ada} and not step.changes.contact_fields  # the list keeps Ada's tags, words
+    assert not nd.undo.undo(step).changes.contact_fields  # its undo too
+
+    def log_and_rename() -> Written[Any]:  # a write that says "activity only" but also renamed someone
+        logged = nd.timeline.log(call)
+        nd.contacts.update(nd.contacts.get(alan).replace(given_name="Alan M."))
+        return Written(logged.value, logged.changes | ChangeSet(contact_fields=False))
+
+    _, mixed = record(nd, log_and_rename)
+    assert alan in mixed.changes.contacts and mixed.changes.contact_fields

@@ -33,7 +33,7 @@ bench-smoke: $(STAMP)  ## every benchmark at a small size: they still run and re
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/benchmarks/run_all.py --smoke
 
 test: lint typecheck  ## install and run the whole test suite, lint and type check included (headless)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 	@$(MAKE) --no-print-directory bench-smoke
 
 bench: $(STAMP)  ## full-size benchmarks; writes tests/benchmarks/results.json and README.md's speed table from it

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import gc
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -222,3 +223,21 @@ def test_list_json_lines_are_what_the_standard_encoder_writes() -> None:
     text = json_objects_text([tricky, tricky], facts)
     line = json.JSONEncoder(ensure_ascii=False).encode(expected)
     assert text == line + ",\n" + line
+
+
+def test_an_export_renders_with_the_cyclic_collector_paused_and_turns_it_back_on(
+    network: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The batches' objects hold no cycles: an export pauses the collector (a fifth of its time went there) and
+    # restores it, so the rest of the process (the app) collects as before.
+    collecting: list[bool] = []
+
+    def spying_render(contacts: list[ContactDTO], facts: object, version: str = "3.0") -> bytes:
+        collecting.append(gc.isenabled())
+        return b"".join(vcard.contact_to_vcard(c, version).encode() for c in contacts)
+
+    monkeypatch.setattr(exporting.vcard, "render_cards", spying_render)
+    assert gc.isenabled()
+    written = network.exports.export("vcard3", tmp_path / "all.vcf")
+    assert written > 0 and collecting and not any(collecting)
+    assert gc.isenabled()

@@ -8,6 +8,7 @@ import functools
 import gc
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from netdesk.core.model import (
 from netdesk.db import bulk
 from netdesk.db import repository as repo
 from netdesk.io import netdesk_csv, vcard, vdir
-from netdesk.io.contact_json import contact_json, json_objects_text
+from netdesk.io.contact_json import contact_json, json_objects_text, point_values
 from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk, exporting
 from netdesk.services.bulk_reads import LIST_FACTS, render_batches
@@ -241,3 +242,11 @@ def test_an_export_renders_with_the_cyclic_collector_paused_and_turns_it_back_on
     written = network.exports.export("vcard3", tmp_path / "all.vcf")
     assert written > 0 and collecting and not any(collecting)
     assert gc.isenabled()
+
+
+def test_list_json_puts_preferred_points_first_and_keeps_the_order_otherwise() -> None:
+    work, home, mobile = ContactPoint("w@x.org", "work"), ContactPoint("h@x.org", "home"), ContactPoint("m", "cell")
+    assert point_values(()) == []
+    assert point_values((replace(work, pref=True),)) == ["w@x.org"]
+    assert point_values((work, home, mobile)) == ["w@x.org", "h@x.org", "m"]
+    assert point_values((work, replace(home, pref=True), replace(mobile, pref=True))) == ["h@x.org", "m", "w@x.org"]

@@ -37,6 +37,7 @@ from netdesk.paths import default_db_path
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.backup import BackupService
 from netdesk.services.bulk_reads import LIST_FACTS
+from netdesk.services.collector import paused_collector
 
 # --- commands ----------------------------------------------------------------------------------------------
 
@@ -49,7 +50,8 @@ def _cmd_list(nd: NetDesk, args: argparse.Namespace) -> int:
     query, ids = " ".join(args.query), None
     if args.starred:  # the filter in SQL: only the starred ids are read
         ids = nd.contacts.search_ids(query, args.tag, starred=True)
-    write(nd.contacts.render(render, query, args.tag, ids=ids, with_photo=False, facts=facts), sys.stdout)
+    with paused_collector():  # as an export does (services/exporting.py): the batches' objects hold no cycles
+        write(nd.contacts.render(render, query, args.tag, ids=ids, with_photo=False, facts=facts), sys.stdout)
     return EXIT_OK
 
 

@@ -18,9 +18,13 @@ import os
 import sqlite3
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import partial
+from itertools import repeat
+from operator import call
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint, Params, PostalAddress
@@ -294,6 +298,7 @@ assert tuple(f.name for f in dataclasses.fields(ContactPoint)) == _POINT_FIELDS
 assert not hasattr(ContactDTO, "__post_init__") and not hasattr(ContactPoint, "__post_init__")
 _set_value, _set_label, _set_pref, _set_params = (getattr(ContactPoint, name).__set__ for name in _POINT_FIELDS)
 _new = object.__new__
+_drain: Callable[[Iterator[object]], deque[object]] = partial(deque, maxlen=0)
 
 
 def _point(value: str, label: str, pref: bool, params: Params) -> ContactPoint:
@@ -306,9 +311,11 @@ def _point(value: str, label: str, pref: bool, params: Params) -> ContactPoint:
 
 
 def _new_dto(*values: Any) -> ContactDTO:
+    if len(values) != len(_DTO_SETTERS):
+        raise TypeError(f"a ContactDTO has {len(_DTO_SETTERS)} fields, not {len(values)}")
     dto = _new(ContactDTO)
-    for set_field, value in zip(_DTO_SETTERS, values, strict=True):
-        set_field(dto, value)
+    # map calls the setters in C, without a Python loop (a sixth of _new_dto's time); the empty deque drives it.
+    _drain(map(call, _DTO_SETTERS, repeat(dto), values))
     return dto
 
 

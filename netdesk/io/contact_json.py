@@ -18,7 +18,10 @@ Facts = Mapping[str, Mapping[int, object]]  # extra keys: key -> contact id -> v
 
 def point_values(points: Sequence[ContactPoint]) -> list[str]:
     """Values with the preferred ones first (stable otherwise)."""
-    if not any(p.pref for p in points[1:]):  # the common case, already in that order: no sort
+    # Called four times a contact by `list --json`: most lists are empty or hold one point, and need no look at pref.
+    if not points:
+        return []
+    if len(points) == 1 or not any(p.pref for p in points[1:]):  # already in that order: no sort
         return [p.value for p in points]
     return [p.value for p in sorted(points, key=lambda p: not p.pref)]
 

@@ -21,6 +21,7 @@ from netdesk.db import bulk
 from netdesk.io import netdesk_csv, vcard, vdir
 from netdesk.io.atomic import atomic_open
 from netdesk.services.bulk_reads import BatchFact, Render, Rendered, render_batches
+from netdesk.services.collector import paused_collector
 from netdesk.services.formats import Progress
 
 
@@ -70,20 +71,23 @@ class ExportService:
             render = netdesk_csv.render_csv_rows
         else:
             render = functools.partial(vcard.render_cards, version="4.0" if fmt is ExportFormat.VCARD4 else "3.0")
+        # Hundreds of thousands of short-lived objects without cycles (rows, DTOs, lines): the cyclic collector
+        # would walk each batch's again and again (a fifth of an export's time); reference counting frees them.
         try:
-            batches = render_batches(
-                self._sessions, render, ids=ids, query=query, tag=tag, facts=facts, workers=workers
-            )
-            if fmt is ExportFormat.VDIR:
-                return _write_files(target, _reporting(batches, progress))
-            with atomic_open(target, "wb") as out:
-                if fmt is ExportFormat.CSV:
-                    out.write(netdesk_csv.csv_header_bytes())
-                count = 0
-                for batch in _reporting(batches, progress):
-                    out.write(batch.value)
-                    count += batch.count
-            return count
+            with paused_collector():
+                batches = render_batches(
+                    self._sessions, render, ids=ids, query=query, tag=tag, facts=facts, workers=workers
+                )
+                if fmt is ExportFormat.VDIR:
+                    return _write_files(target, _reporting(batches, progress))
+                with atomic_open(target, "wb") as out:
+                    if fmt is ExportFormat.CSV:
+                        out.write(netdesk_csv.csv_header_bytes())
+                    count = 0
+                    for batch in _reporting(batches, progress):
+                        out.write(batch.value)
+                        count += batch.count
+                return count
         except OSError as exc:
             raise NetDeskError(f"cannot write {target}: {exc.strerror or exc}") from exc
 

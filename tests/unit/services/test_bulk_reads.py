@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import functools
+import gc
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from netdesk.core.model import (
 from netdesk.db import bulk
 from netdesk.db import repository as repo
 from netdesk.io import netdesk_csv, vcard, vdir
-from netdesk.io.contact_json import contact_json, json_objects_text
+from netdesk.io.contact_json import contact_json, json_objects_text, point_values
 from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk, exporting
 from netdesk.services.bulk_reads import LIST_FACTS, render_batches
@@ -222,3 +224,29 @@ def test_list_json_lines_are_what_the_standard_encoder_writes() -> None:
     text = json_objects_text([tricky, tricky], facts)
     line = json.JSONEncoder(ensure_ascii=False).encode(expected)
     assert text == line + ",\n" + line
+
+
+def test_an_export_renders_with_the_cyclic_collector_paused_and_turns_it_back_on(
+    network: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The batches' objects hold no cycles: an export pauses the collector (a fifth of its time went there) and
+    # restores it, so the rest of the process (the app) collects as before.
+    collecting: list[bool] = []
+
+    def spying_render(contacts: list[ContactDTO], facts: object, version: str = "3.0") -> bytes:
+        collecting.append(gc.isenabled())
+        return b"".join(vcard.contact_to_vcard(c, version).encode() for c in contacts)
+
+    monkeypatch.setattr(exporting.vcard, "render_cards", spying_render)
+    assert gc.isenabled()
+    written = network.exports.export("vcard3", tmp_path / "all.vcf")
+    assert written > 0 and collecting and not any(collecting)
+    assert gc.isenabled()
+
+
+def test_list_json_puts_preferred_points_first_and_keeps_the_order_otherwise() -> None:
+    work, home, mobile = ContactPoint("w@x.org", "work"), ContactPoint("h@x.org", "home"), ContactPoint("m", "cell")
+    assert point_values(()) == []
+    assert point_values((replace(work, pref=True),)) == ["w@x.org"]
+    assert point_values((work, home, mobile)) == ["w@x.org", "h@x.org", "m"]
+    assert point_values((work, replace(home, pref=True), replace(mobile, pref=True))) == ["h@x.org", "m", "w@x.org"]

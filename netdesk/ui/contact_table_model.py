@@ -69,6 +69,12 @@ MAX_ROW_STEPS = 200
 Runs = list[tuple[int, int]]
 
 
+def import_list_updates() -> None:
+    """Import what the list's updates use (numpy), to be called on a worker once the list shows: imported on the
+    GUI thread by the first import or delete after start-up, numpy held it for 100-200 ms."""
+    import numpy  # noqa: F401
+
+
 def _runs(positions: npt.NDArray[np.intp]) -> Runs:
     """Consecutive positions as (first, count) runs."""
     import numpy as np

@@ -320,14 +320,32 @@ class ContactTableModel(QAbstractTableModel):
         return set(ids).intersection(self._visible)
 
     def remove_ids(self, ids: Iterable[int]) -> None:
+        """Remove these contacts' rows: in runs of removed rows, or one reset past MAX_ROW_STEPS runs. Vectorised: an
+        undone import of 5,000 into 100,000 spent ~40 ms of the GUI thread in Python passes over the lists."""
+        import numpy as np
+
         gone = set(ids).intersection(self._rows)
         if not gone:
             return
-        self._order = [i for i in self._order if i not in gone]
-        self._position = None
-        self._order_array = None
-        self._show([i for i in self._visible if i not in gone])  # an undone import: one reset, not a removal per row
-        for cid in gone:
+        leaving = np.fromiter(gone, dtype=np.int64, count=len(gone))
+        order = self._order_array
+        if order is None:
+            order = np.fromiter(self._order, dtype=np.int64, count=len(self._order))
+        kept = order[~np.isin(order, leaving)]
+        self._order, self._order_array, self._position = kept.tolist(), kept, None
+        visible = np.fromiter(self._visible, dtype=np.int64, count=len(self._visible))
+        removed = np.isin(visible, leaving)
+        runs = _runs(np.flatnonzero(removed))
+        if len(runs) > MAX_ROW_STEPS:
+            self.beginResetModel()
+            self._visible = visible[~removed].tolist()
+            self.endResetModel()
+        else:
+            for start, count in reversed(runs):
+                self.beginRemoveRows(QModelIndex(), start, start + count - 1)
+                del self._visible[start : start + count]
+                self.endRemoveRows()
+        for cid in gone:  # after the view let go of their rows
             self._rows.pop(cid, None)
 
     def set_strengths(self, scores: Mapping[int, int]) -> None:

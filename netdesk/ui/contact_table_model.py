@@ -87,6 +87,13 @@ def _runs(positions: npt.NDArray[np.intp]) -> Runs:
     return list(zip(firsts.tolist(), counts.tolist(), strict=True))
 
 
+def _run_count(positions: npt.NDArray[np.intp]) -> int:
+    """How many runs ``_runs`` would make of ``positions``, without building them (5,000 runs took ~5 ms)."""
+    import numpy as np
+
+    return int(np.count_nonzero(np.diff(positions) != 1)) + 1 if len(positions) else 0
+
+
 def visible_steps(old: Sequence[int], new: Sequence[int]) -> tuple[Runs, Runs] | None:
     """How ``old`` becomes ``new`` by removing runs of rows (positions in ``old``) and then inserting runs (positions
     in ``new``), when the rows in both keep their order and come or go in at most MAX_ROW_STEPS runs; None otherwise
@@ -108,8 +115,10 @@ def visible_steps(old: Sequence[int], new: Sequence[int]) -> tuple[Runs, Runs] |
     come = ~in_old[after]
     if not np.array_equal(before[~gone], after[~come]):
         return None  # the rows kept moved: not a matter of rows coming and going
-    removed, inserted = _runs(np.flatnonzero(gone)), _runs(np.flatnonzero(come))
-    return (removed, inserted) if len(removed) + len(inserted) <= MAX_ROW_STEPS else None
+    gone_at, come_at = np.flatnonzero(gone), np.flatnonzero(come)
+    if _run_count(gone_at) + _run_count(come_at) > MAX_ROW_STEPS:
+        return None
+    return _runs(gone_at), _runs(come_at)
 
 
 def format_last_contacted(when: datetime | None) -> str:
@@ -335,13 +344,13 @@ class ContactTableModel(QAbstractTableModel):
         self._order, self._order_array, self._position = kept.tolist(), kept, None
         visible = np.fromiter(self._visible, dtype=np.int64, count=len(self._visible))
         removed = np.isin(visible, leaving)
-        runs = _runs(np.flatnonzero(removed))
-        if len(runs) > MAX_ROW_STEPS:
+        removed_at = np.flatnonzero(removed)
+        if _run_count(removed_at) > MAX_ROW_STEPS:
             self.beginResetModel()
             self._visible = visible[~removed].tolist()
             self.endResetModel()
         else:
-            for start, count in reversed(runs):
+            for start, count in reversed(_runs(removed_at)):
                 self.beginRemoveRows(QModelIndex(), start, start + count - 1)
                 del self._visible[start : start + count]
                 self.endRemoveRows()

@@ -8,6 +8,7 @@ SQLite connections come from the engine's pool per thread, so a service call mad
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+# How long a worker running Python may keep the interpreter lock when the GUI thread asks for it (Python's default:
+# 5 ms). A repaint calls into Python for every cell, each call taking the lock back: with a worker reading the
+# database, the GUI thread slept 30-60 ms of a search's repaint (bench_gui_stall --diagnose); at 0.5 ms, about 20.
+GUI_SWITCH_INTERVAL_S = 0.0005
 
 
 class _Task(QObject):
@@ -74,6 +80,7 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
+        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL_S))
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._tasks: set[_Task] = set()

@@ -163,6 +163,10 @@ def test_removing_a_few_contacts_removes_their_rows_and_many_resets_once(qtbot) 
     seen.clear()
     model.remove_ids(range(2, 1000, 3))  # an undone import: rows gone all over the list
     assert seen == [("reset", -1, -1)] and model.shown == model.total == 997 - len(set(range(2, 1000, 3)) - {500})
+    left = [i for i in range(1, 1001) if i not in {500, 501, 7} and i not in range(2, 1000, 3)]
+    assert [model.contact_id(r) for r in range(model.rowCount())] == left  # in name order still
+    model.show_matching(frozenset({1, 3, 7, 998, 1000}))  # 7 and 998 are gone
+    assert [model.contact_id(r) for r in range(model.rowCount())] == [1, 3, 1000]
 
 
 def test_a_new_contact_joins_the_name_order_and_a_renamed_one_moves_to_its_place(qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]

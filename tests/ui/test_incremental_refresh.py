@@ -107,3 +107,20 @@ def test_a_new_contact_is_inserted_in_name_order_and_a_deleted_one_removed(  # t
     assert signals.removed == [(gone_at, gone_at)] and signals.resets == 0
     assert "Alan Turing" not in listed_names(window) and window.model.contact_row(turing) is None
     assert window.contact_list.selected_id() == sample["Linus Torvalds"]
+
+
+def test_the_modules_the_list_updates_need_are_imported_on_a_worker_once_the_list_shows(  # type: ignore[no-untyped-def]
+    make_window, sample: dict[str, int], monkeypatch
+) -> None:
+    """numpy (row insertions and removals, see visible_steps) imported by the first write's refresh held the GUI
+    thread for 100-200 ms: it is imported on a worker once the list's first rows are in."""
+    import threading
+
+    from netdesk.ui.controllers import contact_list
+
+    threads: list[threading.Thread] = []
+    monkeypatch.setattr(contact_list, "import_list_updates", lambda: threads.append(threading.current_thread()))
+    window = make_window()
+    assert window.model.total == len(sample)
+    assert len(threads) == 1
+    assert threads[0] is not threading.main_thread()

@@ -82,3 +82,32 @@ def test_a_large_import_lands_in_name_order_and_is_searchable(  # type: ignore[n
     assert len(keys) == 11 and keys == sorted(keys)  # the new people among the others, not appended at the end
     window.search_edit.setText("harbour")
     assert sorted(names(window)) == ["Ada Hopkins", "Chidi Abara", "Lena Meyer", "Rosa Torres", "Wei Zhang"]
+
+
+def test_a_new_search_paints_the_list_once(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """A search that shows another list lays the rows out at once: they are painted once, not painted, laid out and
+    painted again."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QPaintEvent
+
+    class FullPaints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if isinstance(event, QPaintEvent) and event.rect() == viewport.rect():
+                self.count += 1
+            return False
+
+    window.find_action.trigger()
+    qtbot.waitUntil(lambda: window.list_search.is_ready)
+    qtbot.wait(50)
+    viewport = window.table.viewport()
+    paints = FullPaints()
+    viewport.installEventFilter(paints)
+    window.search_edit.setText("analyt")
+    assert sorted(names(window)) == ["Ada Lovelace", "Analytical Engines", "Margaret Hamilton"]
+    qtbot.waitUntil(lambda: paints.count >= 1)
+    qtbot.wait(100)
+    assert paints.count == 1

@@ -120,5 +120,12 @@ def upgrade_database(engine: Engine, before_upgrade: Callable[[], None] | None =
         before_upgrade()
     cfg = _config()
     with engine.begin() as conn:
+        # Two starts on a new file (a second window, a CLI import) would both create the tables, and the later one
+        # failed on "table contacts already exists": hold the write lock, then look again.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        from alembic.runtime.migration import MigrationContext
+
+        if MigrationContext.configure(conn).get_current_revision() == head_revision():
+            return
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

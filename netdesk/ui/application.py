@@ -20,7 +20,7 @@ from netdesk.paths import default_db_path
 from netdesk.settings import KEY_LAST_DATABASE
 from netdesk.ui.icons import app_icon
 from netdesk.ui.main_window import MainWindow
-from netdesk.ui.single_instance import forward_to_running_instance, serve_window
+from netdesk.ui.single_instance import InstanceServer, forward_to_running_instance, serve_early, serve_window
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
@@ -139,6 +139,7 @@ def start(db: Path | None, *, files: list[Path], smoke_test: bool = False, demo:
         print(f"netdesk: {path.name} is already open; passed it on to that window", file=sys.stderr)
         return 0
     window = show_frame(app)
+    server, early_files = serve_early(window, path) if path is not None else (None, [])
     if path is None:
         run_while_responsive(app, _import_services)
         from netdesk.services import open_netdesk
@@ -163,13 +164,22 @@ def start(db: Path | None, *, files: list[Path], smoke_test: bool = False, demo:
     try:
         if not window.isVisible():  # closed while the database opened
             return 0
-        return run_gui(nd, files=files, smoke_test=smoke_test, demo=demo, window=window)
+        return run_gui(
+            nd, files=files, smoke_test=smoke_test, demo=demo, window=window, server=server, early_files=early_files
+        )
     finally:
         nd.close()
 
 
 def run_gui(
-    nd: NetDesk, *, files: list[Path], smoke_test: bool = False, demo: bool = False, window: MainWindow | None = None
+    nd: NetDesk,
+    *,
+    files: list[Path],
+    smoke_test: bool = False,
+    demo: bool = False,
+    window: MainWindow | None = None,
+    server: InstanceServer | None = None,
+    early_files: list[Path] | None = None,
 ) -> int:
     """Build the main window over ``nd`` (in the frame ``window`` when start-up showed one) and run the event loop;
     returns the process exit status."""
@@ -183,7 +193,8 @@ def run_gui(
     else:
         window.attach(nd, demo=demo)
     if nd.path is not None and not demo:
-        serve_window(window, nd.path)  # later starts on this database come here instead
+        serve_window(window, nd.path, server)  # later starts on this database come here instead
+    files = [*files, *(early_files or ())]  # with what starts handed over while the database opened
     TrayController(window)  # daily chores and due notifications; lives as long as the window
     window.show()
     if _reporting_startup():

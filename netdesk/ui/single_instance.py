@@ -241,12 +241,32 @@ def bring_forward(window: QMainWindow) -> None:
     window.activateWindow()
 
 
-def serve_window(window: QMainWindow, db_path: Path) -> InstanceServer:
+def serve_early(window: QMainWindow, db_path: Path) -> tuple[InstanceServer, list[Path]]:
+    """Take ``db_path``'s name as soon as the window's frame is shown, before the database is open: a second start
+    in those seconds is answered (it would otherwise open the file itself, racing this one). The files it hands
+    over are kept in the list returned, for ``serve_window`` to import once the window has its database."""
+    server = InstanceServer(window)
+    server.listen(db_path)
+    early: list[Path] = []
+
+    def keep(files: list[Path]) -> None:
+        bring_forward(window)
+        early.extend(files)
+
+    server.request_received.connect(keep)
+    return server, early
+
+
+def serve_window(window: QMainWindow, db_path: Path, server: InstanceServer | None = None) -> InstanceServer:
     """Make ``window`` the instance for ``db_path``: later starts bring it forward and import their files there.
+    ``server``: the one ``serve_early`` started (its early requests' files are the caller's to import).
 
     Follows the window to another database when File → Open database… switches it (``database_changed``).
     """
-    server = InstanceServer(window)
+    if server is None:
+        server = InstanceServer(window)
+    else:
+        server.request_received.disconnect()  # from now on files go straight to the window
     server.listen(db_path)
 
     def received(files: list[Path]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from netdesk.core.model import ContactKind, ContactRow
-from netdesk.db.health import awaited_check
+from netdesk.db.health import awaited_check, begin_check
 from netdesk.db.schema_head import declared_head
 
 _KINDS = {kind.value: kind for kind in ContactKind}
@@ -78,17 +78,23 @@ def rows_of_current_file(path: Path, timeout: float) -> list[ContactRow] | None:
     locked, older or newer), which the open itself refuses with its one-line reason or upgrades."""
     from netdesk.core.errors import DatabaseError
 
-    try:
-        state = awaited_check(path, timeout)
-    except DatabaseError:
-        return None
-    if not state.has_contacts or state.revision is None or state.revision != declared_head():
-        return None
+    head = declared_head()
+    begin_check(path, timeout)  # quick_check runs inside SQLite, on the other core, while the rows are read here
+    rows: list[ContactRow] | None = None
     try:
         connection = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True, timeout=timeout)
         try:
-            return read_list_rows(connection)
+            revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+            if revision == [(head,)]:
+                rows = read_list_rows(connection)
         finally:
             connection.close()
-    except sqlite3.Error:  # changed or locked since the check: the open reads them instead
+    except sqlite3.Error:  # not a database, damaged, locked, or another schema: the check or the open says which
+        rows = None
+    try:
+        state = awaited_check(path, timeout)  # nothing read is shown unless the file passed
+    except DatabaseError:
         return None
+    if rows is None or not state.has_contacts or state.revision != head:
+        return None
+    return rows

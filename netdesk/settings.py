@@ -35,6 +35,7 @@ KEY_BACKUPS_KEPT = "preferences/backupsKept"
 KEY_REPLY_BENCHMARK = "preferences/replyBenchmarkPercent"
 KEY_DUE_TODAY_LIMIT = "preferences/dueTodayLimit"
 KEY_LAST_DATABASE = "database/last"
+KEY_HOME_VIEW = "navigation/view"  # the page the window opens on (netdesk/ui/navigation.py)
 KEY_LAST_NOTIFIED = "notifications/lastShownOn"
 
 

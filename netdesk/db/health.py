@@ -189,3 +189,21 @@ def checked_file(path: Path, timeout: float) -> FileState:
         raise check.error
     assert check.answer is not None
     return check.answer
+
+
+def awaited_check(path: Path, timeout: float) -> FileState:
+    """``check_existing_file(path)``, from the check ``begin_check`` started (begun here if none was), which stays
+    for the open that follows (``checked_file``): start-up reads the list's rows once the file passed, before the
+    services are imported, and the open does not check it a second time."""
+    begin_check(path, timeout)
+    with _early_lock:
+        check = _early.get(path.absolute())
+    if check is None:  # not an existing regular file: the open says what is wrong with it
+        return check_existing_file(path, timeout)
+    check.thread.join()
+    if check.timeout != timeout or check.identity != _identity(check.path):  # replaced meanwhile
+        return check_existing_file(path, timeout)
+    if check.error is not None:
+        raise check.error
+    assert check.answer is not None
+    return check.answer

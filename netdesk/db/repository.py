@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -31,6 +32,7 @@ from netdesk.db.codec import extras_from_json as _extras_from_json
 from netdesk.db.codec import params_from_json
 from netdesk.db.codec import partial_date as _partial
 from netdesk.db.codec import related_from_json as _related_from_json
+from netdesk.db.list_read import read_list_rows
 from netdesk.db.practice_search import extra_documents
 from netdesk.db.rows import address_values, contact_values, point_values
 from netdesk.db.rows import normalized_point as normalized_point  # re-exported: callers use repo.normalized_point
@@ -406,57 +408,9 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
 # --- list and search ---------------------------------------------------------------------------------------
 
 
-_KINDS = {kind.value: kind for kind in ContactKind}
-_LIST_COLUMNS = "id, kind, display_name, organization, title, tags_text, sort_key, last_contacted, starred"
-
-
 def list_rows(session: Session, ids: Sequence[int] | None = None) -> list[ContactRow]:
-    """The lean projection for the contact list, in one query.
-
-    Plain SQL on the DBAPI cursor: at 100,000 rows SQLAlchemy's per-row result processing (the DateTime column
-    above all) took more than half of the list's load time.
-    """
-    sql = f"SELECT {_LIST_COLUMNS} FROM contacts WHERE deleted_at IS NULL"
-    params: tuple[int, ...] = ()
-    if ids is not None:
-        wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return []
-        if len(wanted) > 30_000:  # SQLite's bound-parameter limit: filter a full read instead
-            keep = set(wanted)
-            return [r for r in list_rows(session) if r.id in keep]
-        sql += f" AND id IN ({','.join('?' * len(wanted))})"
-        params = tuple(wanted)
-    cursor = session.connection().connection.cursor()
-    kinds = _KINDS
-    parse = datetime.fromisoformat
-    # Organisations, titles and tag lists repeat across thousands of contacts: each distinct text is kept once
-    # (a row's own copy would cost some 70 bytes a field). The rows are built as the cursor steps, so that the
-    # fetched tuples of every row are never all held at once beside the list's rows (the app's peak memory).
-    shared: dict[str, str] = {}
-    share = shared.setdefault
-    try:
-        cursor.execute(sql + " ORDER BY sort_key, id", params)
-        rows = [
-            ContactRow(
-                cid,
-                kinds[kind],
-                name,
-                share(org, org),
-                share(title, title),
-                share(tags, tags),
-                key,
-                None if last is None else parse(last),
-                bool(star),
-            )
-            for cid, kind, name, org, title, tags, key, last, star in cast(Iterable[tuple[Any, ...]], cursor)
-        ]
-        if ids is None:
-            # The scan filled this connection's page cache with pages nobody reads again soon: give them back.
-            cursor.execute("PRAGMA shrink_memory")
-    finally:
-        cursor.close()
-    return rows
+    """The lean projection for the contact list, in one query (netdesk/db/list_read.py)."""
+    return read_list_rows(cast(sqlite3.Connection, session.connection().connection.dbapi_connection), ids)
 
 
 def search_ids(session: Session, query: str = "", tag: str | None = None, starred: bool = False) -> list[int]:

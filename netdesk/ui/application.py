@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from netdesk import APP_NAME, __version__
 from netdesk.paths import default_db_path
-from netdesk.settings import KEY_LAST_DATABASE
+from netdesk.settings import KEY_HOME_VIEW, KEY_LAST_DATABASE
 from netdesk.ui.icons import app_icon
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.single_instance import InstanceServer, forward_to_running_instance, serve_early, serve_window
@@ -62,8 +62,8 @@ def make_settings_private(file_name: str) -> None:
 
 
 def _reporting_startup() -> bool:
-    """Whether to print (for the start-up benchmark) the wall-clock times when the window is on screen and when the
-    list is filled."""
+    """Whether to print (for the start-up benchmark) the wall-clock times when the window's frame is on screen, when
+    the list is filled and when the window is built over the open database (its writes, pages and details)."""
     return bool(os.environ.get("NETDESK_REPORT_STARTUP"))
 
 
@@ -97,6 +97,28 @@ def run_while_responsive(app: QApplication, work: Callable[[], T]) -> T:
     if failure:
         raise failure[0]
     return outcome[0]
+
+
+def _report_list_loaded() -> None:
+    print(f"list-loaded-at={time.time():.4f}", file=sys.stderr, flush=True)
+
+
+def show_rows_early(app: QApplication, window: MainWindow, path: Path, settings: QSettings) -> None:
+    """Fill the frame's list from the database file before the services are imported, when the window opens on
+    the Contacts page and the file passes the open's checks (whole, at the newest schema revision: anything else is
+    left to the open, which refuses it unchanged, offers a way out or upgrades it first)."""
+    if settings.value(KEY_HOME_VIEW) != "contacts":  # another page (Due on a first start) shows first: not the list
+        return
+    from netdesk.db.health import LOCK_TIMEOUT_S
+    from netdesk.db.list_read import rows_of_current_file
+
+    rows = run_while_responsive(app, lambda: rows_of_current_file(path, LOCK_TIMEOUT_S))
+    if not rows or not window.isVisible():  # an empty database shows its welcome page instead
+        return
+    window.show_rows(rows)
+    app.processEvents()  # on screen, painted
+    if _reporting_startup():
+        _report_list_loaded()
 
 
 def _import_services() -> None:
@@ -148,9 +170,12 @@ def start(db: Path | None, *, files: list[Path], smoke_test: bool = False, demo:
         nd = open_netdesk(Path(tempfile.mkdtemp(prefix="netdesk-demo-")) / "demo.sqlite3")
         populate_demo(nd)
     else:
+        show_rows_early(app, window, path, settings)
         opened = run_while_responsive(app, lambda: _open_quietly(path))
         if opened is None:
             from netdesk.ui.damaged_database import open_or_recover
+
+            window.drop_rows()  # what is opened next may be another file, or a backup restored over this one
 
             # Damaged, locked, read-only or unknown: a dialog says why and offers a backup, another database or
             # quitting.
@@ -188,24 +213,23 @@ def run_gui(
 
     app = application()
     apply_preferences(load_preferences(QSettings()), nd)
+    reported = window is not None and window.early_model is not None  # the frame showed the rows (show_rows_early)
     if window is None:
         window = MainWindow(nd, demo=demo)
     else:
         window.attach(nd, demo=demo)
+    if _reporting_startup():
+        print(f"window-built-at={time.time():.4f}", file=sys.stderr, flush=True)
     if nd.path is not None and not demo:
         serve_window(window, nd.path, server)  # later starts on this database come here instead
     files = [*files, *(early_files or ())]  # with what starts handed over while the database opened
     TrayController(window)  # daily chores and due notifications; lives as long as the window
     window.show()
-    if _reporting_startup():
-
-        def loaded() -> None:
-            print(f"list-loaded-at={time.time():.4f}", file=sys.stderr, flush=True)
-
+    if _reporting_startup() and not reported:
         if window.loaded:
-            loaded()
+            _report_list_loaded()
         else:
-            window.contacts_loaded.connect(loaded)
+            window.contacts_loaded.connect(_report_list_loaded)
     if files:
         window.import_files(files)
     if smoke_test:

@@ -18,8 +18,10 @@ from netdesk import APP_NAME
 from netdesk.ui.icons import action_icon
 
 if TYPE_CHECKING:
+    from netdesk.core.model import ContactRow
     from netdesk.services import NetDesk
     from netdesk.ui.bus import ChangeBus
+    from netdesk.ui.contact_table_model import ContactTableModel
     from netdesk.ui.controllers.contact_edits import ContactEditsController
     from netdesk.ui.controllers.contact_list import ContactListController
     from netdesk.ui.controllers.database import DatabaseController
@@ -40,6 +42,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.current_dialog: QDialog | None = None
         self.attached = False
+        self.early_model: ContactTableModel | None = None  # the list's rows, shown by the frame (show_rows)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         geometry = self.settings.value("mainWindow/geometry")
@@ -58,19 +61,54 @@ class MainWindow(QMainWindow):
         if nd is not None:
             self.attach(nd, demo=demo)
 
+    def show_rows(self, rows: list[ContactRow]) -> None:
+        """Show the list's ``rows`` in the frame, before the services are imported: start-up read them from a file
+        that passed the open's checks (netdesk/db/list_read.py). ``attach`` hands their model to the list."""
+        from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+        from netdesk.ui.contact_table_model import ContactTableModel
+
+        model = self.early_model = ContactTableModel(self)
+        model.set_rows(rows)
+        table = QTableView()
+        table.setObjectName("earlyContactTable")
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        self.setCentralWidget(table)
+        self.statusBar().showMessage(f"{len(rows):,} contacts; opening the database…")
+
+    def drop_rows(self) -> None:
+        """Forget the rows ``show_rows`` showed (another database, or a restored backup, is opened instead)."""
+        if self.early_model is None:
+            return
+        self.early_model = None
+        loading = QLabel("Loading contacts…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(loading)  # deletes the table; the model, the window's child, goes with the window
+        self.statusBar().showMessage("Loading contacts…")
+
     def attach(self, nd: NetDesk, demo: bool = False) -> None:
         """Build the window's controllers, pages, menus and actions over the open database ``nd``."""
+        from PySide6.QtCore import QTimer
+
         from netdesk.ui.workers import TaskRunner
 
         self.nd = nd
         self.tasks: TaskRunner = TaskRunner(self)
-        # The list's one query starts first, in a worker: SQLite reads while the window's modules are imported and
-        # its widgets built (the rows are delivered through the event loop, so never before the window is complete).
-        self.tasks.submit(
-            nd.contacts.rows,
-            lambda rows: self.contact_list.rows_loaded(rows),
-            lambda exc: self.contact_list.rows_failed(exc),
-        )
+        shown = self.early_model
+        if shown is None:
+            # The list's one query starts first, in a worker: SQLite reads while the window's modules are imported
+            # and its widgets built (the rows are delivered through the event loop, so never before the window is
+            # complete).
+            self.tasks.submit(
+                nd.contacts.rows,
+                lambda rows: self.contact_list.rows_loaded(rows),
+                lambda exc: self.contact_list.rows_failed(exc),
+            )
         # Imported here, not at the top: the frame above shows before the services (SQLAlchemy and the rest) load.
         from netdesk.ui import duplicates_review
         from netdesk.ui.bus import ChangeBus
@@ -91,7 +129,8 @@ class MainWindow(QMainWindow):
         title = "demo network" if demo else (nd.path.name if nd.path else "in-memory database")
         self.setWindowTitle(f"{APP_NAME} — {title}")
 
-        self.contact_list: ContactListController = ContactListController(self, self, load=False)  # loading above
+        self.early_model = None
+        self.contact_list: ContactListController = ContactListController(self, self, load=False, model=shown)
         contacts = self.contact_list
         self.contact_edits: ContactEditsController = ContactEditsController(self, contacts, self)
         edits = self.contact_edits
@@ -126,6 +165,8 @@ class MainWindow(QMainWindow):
         self.sync_actions()
         self.statusBar().showMessage("Loading contacts…")
         contacts.reload_tags()
+        if shown is not None:  # as the query's answer would, through the event loop once the window is complete
+            QTimer.singleShot(0, contacts.rows_shown)
 
     def _expose(self) -> None:
         """The names the window offered before its controllers existed (the tray, application start-up and the

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QToolBar, QWidget
 
 from netdesk.core.changes import ChangeSet
+from netdesk.settings import KEY_HOME_VIEW
 from netdesk.ui.icons import action_icon
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.page_actions import NOTHING, ActionPage, PageActions
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from netdesk.ui.controllers.database import DatabaseController
     from netdesk.ui.controllers.host import Host
 
-SETTINGS_KEY = "navigation/view"
+SETTINGS_KEY = KEY_HOME_VIEW
 STRENGTH_DELAY_MS = 400  # after a burst of edits, recompute the strengths once
 PARTIAL_STRENGTHS = 20_000  # a write about more contacts (a huge import names none) recomputes everyone's
 

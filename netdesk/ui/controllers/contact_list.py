@@ -77,8 +77,12 @@ class ContactListController(QObject):
     # Once, when the list's first rows have arrived (or failed to): start-up's other reads wait for it (see _settle).
     first_rows_settled = Signal()
 
-    def __init__(self, host: Host, parent: QObject | None = None, load: bool = True) -> None:
+    def __init__(
+        self, host: Host, parent: QObject | None = None, load: bool = True, model: ContactTableModel | None = None
+    ) -> None:
+        """``model``: the list's model start-up already filled and showed (``rows_shown`` takes it from there)."""
         super().__init__(parent)
+        self._given_model = model
         self.host = host
         self.loaded = False
         self._search_generation = 0
@@ -115,7 +119,8 @@ class ContactListController(QObject):
         self.tag_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tag_list.currentItemChanged.connect(self._tag_selected)
 
-        self.model = ContactTableModel(self)
+        self.model = self._given_model if self._given_model is not None else ContactTableModel(self)
+        self.model.setParent(self)
         self.table = QTableView()
         self.table.setObjectName("contactTable")
         self.table.setModel(self.model)
@@ -260,6 +265,13 @@ class ContactListController(QObject):
     def rows_loaded(self, rows: list[ContactRow]) -> None:
         selected = self.selected_id()
         self.model.set_rows(rows)
+        self._rows_in_model(selected)
+
+    def rows_shown(self) -> None:
+        """The first rows were in the model given to the controller (start-up read and showed them itself)."""
+        self._rows_in_model(self.selected_id())
+
+    def _rows_in_model(self, selected: int | None) -> None:
         # What start-up built (modules, Qt wrappers, the list's rows) lives as long as the window: move it out of the
         # collector's reach, so that a full collection, triggered by any burst of allocations (a due list of
         # thousands, an import), no longer walks it all, which stalled such calls by ~40 ms on 100,000 rows. Rows

@@ -173,3 +173,44 @@ def _serving(db_path: Path) -> bool:
     alive = probe.waitForConnected(200)
     probe.abort()
     return alive
+
+
+def test_a_second_start_while_the_first_opens_its_new_database_is_handed_over(tmp_path: Path) -> None:
+    """The first start's frame takes the database's name before the file is even created: a second start in those
+    seconds hands its file over (it used to open the file itself and fail on "table contacts already exists")."""
+    db_path = tmp_path / "new.sqlite3"
+    card = tmp_path / "card.vcf"
+    card.write_text(CARD)
+    env = {"NETDESK_REPORT_STARTUP": "1"}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "--db", str(db_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"), **env),
+        cwd=REPO_ROOT,
+    )
+    try:
+        assert first.stderr is not None
+        for line in first.stderr:  # the frame is on screen: the database may not be open yet
+            if line.startswith("window-shown-at="):
+                break
+        else:
+            pytest.fail(f"the first start ended without showing its window (exit {first.wait()})")
+        second = start_netdesk(tmp_path, "--db", str(db_path), "--smoke-test", str(card))
+        _stdout, stderr = second.communicate(timeout=60)
+        assert second.returncode == 0, stderr
+        assert "already open" in stderr
+
+        deadline = time.monotonic() + 60
+        names: list[str] = []
+        while time.monotonic() < deadline and "Vera Card" not in names:
+            time.sleep(0.2)
+            if db_path.exists():
+                nd = open_netdesk(db_path)
+                names = [r.name for r in nd.contacts.rows()]
+                nd.close()
+        assert "Vera Card" in names  # imported by the first start once its database was open
+    finally:
+        first.kill()
+        first.wait()

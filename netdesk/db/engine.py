@@ -50,6 +50,10 @@ def _prepare_file(path: Path, timeout: float) -> FileState | None:
     # Contacts are private: the file is created readable by its owner only.
     try:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:  # another start created it a moment ago: open it as theirs
+        state = checked_file(path, timeout)
+        tighten_permissions(path)
+        return state
     except OSError as exc:
         raise DatabaseError(f"cannot create database {path}: {exc.strerror}") from exc
     os.close(fd)

@@ -11,6 +11,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,19 @@ def integrity_problem(path: Path) -> str | None:
         return str(exc)
 
 
+# A new database is an empty file for the moment between its creation and its first write: one that young is
+# another start creating it (a window and a CLI import at once), not a damaged file.
+BEING_CREATED_S = 10.0
+
+
+def _wait_while_being_created(path: Path, st: os.stat_result, timeout: float) -> os.stat_result:
+    deadline = time.monotonic() + min(timeout, BEING_CREATED_S)
+    while st.st_size == 0 and time.time() - st.st_mtime < BEING_CREATED_S and time.monotonic() < deadline:
+        time.sleep(0.05)
+        st = path.stat()
+    return st
+
+
 def check_existing_file(path: Path, timeout: float) -> FileState:
     """Refuse a file NetDesk must not open (raising a one-line error), else its schema revision.
 
@@ -74,6 +88,8 @@ def check_existing_file(path: Path, timeout: float) -> FileState:
         raise DatabaseError(f"cannot open database {path}: it is a link to a file that does not exist") from None
     if not stat.S_ISREG(st.st_mode):
         raise DatabaseError(f"cannot open database {path}: it is not a file")
+    if st.st_size == 0:
+        st = _wait_while_being_created(path, st, timeout)
     if st.st_size == 0:
         raise DamagedDatabaseError(
             f"{path} is empty (0 bytes), not a NetDesk database; it was left as it is, not replaced", path

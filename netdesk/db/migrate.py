@@ -88,23 +88,28 @@ def upgrade_database(engine: Engine, before_upgrade: Callable[[], None] | None =
     if head is not None and stored_revision(engine) == head:
         return  # the usual start: nothing to do, and no need to import Alembic
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     current = current_revision(engine)
     if current == head_revision():
         return
-    refusal = schema_refusal(current, current is None and inspect(engine).has_table("contacts"))
-    if refusal is not None:
-        raise DatabaseError(refusal)
-    if current is not None and before_upgrade is not None:
-        before_upgrade()
+    if current is not None:
+        refusal = schema_refusal(current, has_contacts=True)
+        if refusal is not None:
+            raise DatabaseError(refusal)
+        if before_upgrade is not None:
+            before_upgrade()
     cfg = _config()
     with engine.begin() as conn:
         # Two starts on a new file (a second window, a CLI import) would both create the tables, and the later one
-        # failed on "table contacts already exists": hold the write lock, then look again.
+        # failed ("table contacts already exists", or took the other's half-seen tables for a foreign file): hold
+        # the write lock, then look again.
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-        from alembic.runtime.migration import MigrationContext
-
-        if MigrationContext.configure(conn).get_current_revision() == head_revision():
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current == head_revision():
             return
+        refusal = schema_refusal(current, current is None and inspect(conn).has_table("contacts"))
+        if refusal is not None:
+            raise DatabaseError(refusal)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

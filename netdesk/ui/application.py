@@ -109,10 +109,9 @@ def show_rows_early(app: QApplication, window: MainWindow, path: Path, settings:
     left to the open, which refuses it unchanged, offers a way out or upgrades it first)."""
     if settings.value(KEY_HOME_VIEW) != "contacts":  # another page (Due on a first start) shows first: not the list
         return
-    from netdesk.db.health import LOCK_TIMEOUT_S
-    from netdesk.db.list_read import rows_of_current_file
+    from netdesk.services.early_rows import rows_before_open
 
-    rows = run_while_responsive(app, lambda: rows_of_current_file(path, LOCK_TIMEOUT_S))
+    rows = run_while_responsive(app, lambda: rows_before_open(path))
     if not rows or not window.isVisible():  # an empty database shows its welcome page instead
         return
     window.show_rows(rows)

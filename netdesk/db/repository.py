@@ -223,12 +223,23 @@ def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
+def next_contact_id(session: Session) -> int:
+    """The id the next contact inserted gets (SQLite's rule for a rowid table without AUTOINCREMENT): a write that
+    holds the write lock can give its new contacts their ids before it writes them."""
+    return int(session.connection().exec_driver_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM contacts").scalar_one())
+
+
 def sqlite_datetime(value: datetime | None) -> str | None:
     """SQLAlchemy's SQLite DATETIME text (always with microseconds), without strftime's cost."""
     if value is None:
         return None
     text_value = (value if value.tzinfo is None else value.replace(tzinfo=None)).isoformat(" ")
     return text_value if len(text_value) > 19 else text_value + ".000000"
+
+
+def _stored_datetime(value: datetime | str | None) -> str | None:
+    """A datetime as SQLite stores it; a value already in its stored text form is kept as it is."""
+    return value if value is None or isinstance(value, str) else sqlite_datetime(value)
 
 
 def _sqlite_date(value: date | None) -> str | None:
@@ -242,7 +253,7 @@ def _sqlite_bool(value: bool | None) -> int | None:
 def _converter(column_type: object) -> Callable[[Any], Any] | None:
     """How a Python value of a column is written as SQLAlchemy's SQLite types store it (None: as it is)."""
     if isinstance(column_type, DateTime):
-        return sqlite_datetime
+        return _stored_datetime
     if isinstance(column_type, Date):
         return _sqlite_date
     if isinstance(column_type, Boolean):
@@ -358,10 +369,18 @@ def insert_tuples(session: Session, table: str, columns: Sequence[str], rows: Se
     return list(range(first_id, first_id + len(rows)))
 
 
-def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[int]:
+def bulk_insert_contacts(
+    session: Session,
+    dtos: Sequence[ContactDTO],
+    *,
+    first_id: int | None = None,
+    extra: Sequence[dict[str, Any]] | None = None,
+) -> list[int]:
     """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
 
-    A dto without a uid gets a fresh one. Returns the new ids in input order.
+    A dto without a uid gets a fresh one. The contacts get the ids from ``first_id`` on when the caller reserved
+    them (``next_contact_id``), and ``extra[n]`` adds columns to the n-th row (stored values: text dates).
+    Returns the new ids in input order.
     """
     if not dtos:
         return []
@@ -370,8 +389,15 @@ def bulk_insert_contacts(session: Session, dtos: Sequence[ContactDTO]) -> list[i
         {**contact_values(d), "uid": d.uid or new_uid(), "created_at": d.created_at or now, "updated_at": now}
         for d in dtos
     ]
+    if extra is not None:
+        for row, columns in zip(rows, extra, strict=True):
+            row.update(columns)
     # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
-    ids = insert_rows(session, table_of(Contact), rows)
+    if first_id is None:
+        ids = insert_rows(session, table_of(Contact), rows)
+    else:
+        ids = list(range(first_id, first_id + len(rows)))
+        executemany_rows(session, table_of(Contact), rows, ids)
     points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
     if points:
         executemany_rows(session, table_of(ContactPointRow), points)

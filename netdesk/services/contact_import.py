@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -126,25 +127,60 @@ def import_contacts_in(
     merges into it (existing values win, except for the fields in ``prefer_incoming``; nothing is dropped);
     anything else is created.
     """
+    plan = match_contacts(
+        s, contacts, report, match_names=match_names, prefer_incoming=prefer_incoming, progress=progress, cancel=cancel
+    )
+    return write_contacts(s, plan, report, source=source)
+
+
+@dataclass
+class ContactPlan:
+    """What an import of contacts will write, decided before anything is written (``match_contacts``)."""
+
+    new_dtos: list[ContactDTO]
+    # The existing contacts the import matched, as they were and as they will be.
+    original_dtos: dict[int, ContactDTO]
+    existing_dtos: dict[int, ContactDTO]
+    # Every card that matched an existing contact, in order: (existing id, "updated" | "merged"). Each card is counted
+    # once in the report, so that its counts add up to the number of cards read.
+    outcome: list[tuple[int, str]]
+    # Values that lost against a value kept (existing wins): recorded in history so nothing is dropped.
+    lost: list[tuple[object, str, str, str]]
+    # Per incoming card: an existing id, or ("new", n) for new_dtos[n].
+    targets: list[object]
+
+    def changed_ids(self) -> list[int]:
+        return [cid for cid, dto in self.existing_dtos.items() if not same_content(dto, self.original_dtos[cid])]
+
+    def ids(self, first_new_id: int) -> list[int]:
+        """The contact id of each incoming card when the new contacts get ids from ``first_new_id`` on."""
+        return [first_new_id + t[1] if isinstance(t, tuple) else t for t in self.targets]  # type: ignore[misc]
+
+
+def match_contacts(
+    s: Session,
+    contacts: Sequence[ContactDTO],
+    report: ImportReport,
+    *,
+    match_names: bool = False,
+    prefer_incoming: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> ContactPlan:
+    """Decide, for each incoming contact, whether it updates, merges into or creates a contact (see
+    ``import_contacts_in``); nothing is written but trashed contacts whose UID comes in again, brought back."""
     contacts = [without_redundant_fn(c) for c in contacts]
     keys = [MatchKeys.of(c) for c in contacts]
     index = _existing_index(s, keys, match_names)
     _revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
-    existing_dtos: dict[int, ContactDTO] = {}
-    original_dtos: dict[int, ContactDTO] = {}
-    # Every card that matched an existing contact, in order: (existing id, "updated" | "merged"). Each card is counted
-    # once in the report, so that its counts add up to the number of cards read.
-    outcome: list[tuple[int, str]] = []
-    # Values that lost against a value kept (existing wins): recorded in history so nothing is dropped.
-    lost: list[tuple[object, str, str, str]] = []
-    new_dtos: list[ContactDTO] = []
-    targets: list[object] = []
+    plan = ContactPlan([], {}, {}, [], [], [])
+    new_dtos, existing_dtos, targets = plan.new_dtos, plan.existing_dtos, plan.targets
     total = len(contacts)
 
     needed = {t for k in keys for t, _ in index.candidates(k, match_names) if isinstance(t, int)}
     for dto in repo.load_dtos(s, sorted(needed)):
         assert dto.id is not None
-        original_dtos[dto.id] = existing_dtos[dto.id] = dto
+        plan.original_dtos[dto.id] = existing_dtos[dto.id] = dto
 
     for n, (c, k) in enumerate(zip(contacts, keys, strict=True)):
         if cancel is not None and n % 200 == 0 and cancel():
@@ -172,7 +208,7 @@ def import_contacts_in(
         current = new_dtos[target[1]] if isinstance(target, tuple) else existing_dtos[target]  # type: ignore[index]
         merged, changes = merge_contacts(current, c, incoming_wins=by_uid, incoming_wins_fields=prefer_incoming)
         if not by_uid:
-            lost += [
+            plan.lost += [
                 (target, ch.field, ch.old_value, ch.new_value) for ch in changes if ch.field not in prefer_incoming
             ]
         if isinstance(target, tuple):
@@ -181,14 +217,28 @@ def import_contacts_in(
         else:
             assert isinstance(target, int)
             existing_dtos[target] = merged
-            outcome.append((target, "updated" if by_uid else "merged"))
+            plan.outcome.append((target, "updated" if by_uid else "merged"))
         index.add(MatchKeys.of(merged), target)
-
     if progress is not None:
         progress(total, total, "saving")
-    new_ids = repo.bulk_insert_contacts(s, new_dtos)
+    return plan
 
-    changed_ids = [cid for cid, dto in existing_dtos.items() if not same_content(dto, original_dtos[cid])]
+
+def write_contacts(
+    s: Session,
+    plan: ContactPlan,
+    report: ImportReport,
+    *,
+    source: str = "import",
+    first_new_id: int | None = None,
+    new_columns: Sequence[dict[str, Any]] | None = None,
+) -> BatchResult:
+    """Write what ``match_contacts`` decided: the new contacts (from ``first_new_id`` on, when the caller reserved
+    their ids, with ``new_columns`` added to each row), the changed ones with their history, and the search index."""
+    new_dtos, existing_dtos, original_dtos = plan.new_dtos, plan.existing_dtos, plan.original_dtos
+    new_ids = repo.bulk_insert_contacts(s, new_dtos, first_id=first_new_id, extra=new_columns)
+
+    changed_ids = plan.changed_ids()
     rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}
     tag_cache = {t.name_folded: t for t in s.scalars(select(Tag))} if changed_ids else {}
     for cid in changed_ids:
@@ -202,26 +252,24 @@ def import_contacts_in(
     ]
     added = _add_history(s, history, source)
     # A value that lost a merge is kept as a merge keeps it: it is not news about the person (services/job_changes.py).
-    lost_values = [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in lost]
+    lost_values = [(new_ids[t[1]] if isinstance(t, tuple) else t, f, old, new) for t, f, old, new in plan.lost]
     _add_history(s, lost_values, "merge")
     s.flush()
     notes = job_change_notes(added, original_dtos, existing_dtos, source, datetime.now().replace(microsecond=0))
     known_notes = existing_external_ids(s, source) if notes else set()
     noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in known_notes])
 
-    docs = list(zip(new_ids, new_dtos, strict=True))
-    docs += [(cid, existing_dtos[cid]) for cid in changed_ids]
-    _index_documents(s, docs)
+    _index_documents(s, new_ids, new_dtos, [(cid, existing_dtos[cid]) for cid in changed_ids])
 
     report.created.extend((display_name(dto) for dto in new_dtos), len(new_dtos))
     changed = set(changed_ids)
-    for cid, how in outcome:
+    for cid, how in plan.outcome:
         name = display_name(existing_dtos[cid])
         if cid in changed:
             (report.updated if how == "updated" else report.merged).append(name)
         else:
             report.unchanged.append(name)
-    ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in targets]
+    ids = [new_ids[t[1]] if isinstance(t, tuple) else t for t in plan.targets]
     return BatchResult(ids, noted)  # type: ignore[arg-type]
 
 
@@ -296,12 +344,17 @@ def _revive_trashed(s: Session, ids: Sequence[int]) -> None:
             repo.refresh_fts(s, trashed)
 
 
-def _index_documents(s: Session, docs: Sequence[tuple[int, ContactDTO]]) -> None:
-    if not docs:
-        return
-    ids = [cid for cid, _ in docs]
-    repo.remove_from_fts(s, ids)
-    s.connection().exec_driver_sql(
-        "INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)",
-        [(cid, search.contact_document(dto)) for cid, dto in docs],
-    )
+def _index_documents(
+    s: Session, new_ids: Sequence[int], new_dtos: Sequence[ContactDTO], changed: Sequence[tuple[int, ContactDTO]]
+) -> None:
+    """Index the new contacts (ids in one run) and index again the changed ones."""
+    connection = s.connection()
+    if new_ids:
+        # Ids past the highest one are new: any entry there is a leftover (one range, not one lookup per id).
+        connection.exec_driver_sql("DELETE FROM contacts_fts WHERE rowid BETWEEN ? AND ?", (new_ids[0], new_ids[-1]))
+    if changed:
+        repo.remove_from_fts(s, [cid for cid, _ in changed])
+    docs = [(cid, search.contact_document(dto)) for cid, dto in zip(new_ids, new_dtos, strict=True)]
+    docs += [(cid, search.contact_document(dto)) for cid, dto in changed]
+    if docs:
+        connection.exec_driver_sql("INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)", docs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -22,10 +22,9 @@ from netdesk.core.exchange import (
     exchange_sql,
     fold_exchanges,
     is_exchange,
-    plausible,
 )
-from netdesk.core.model import InteractionDTO
 from netdesk.db import repository as repo
+from netdesk.db.interaction_rows import InteractionRow
 
 _CHUNK = 20_000
 
@@ -91,33 +90,58 @@ def contacts_with_history(s: Session, contact_ids: Iterable[int]) -> set[int]:
     return {cid for (cid,) in rows}
 
 
+def _exchanges_in(
+    rows: Iterable[InteractionRow], wanted: Collection[int], now: datetime
+) -> dict[int, list[tuple[str, str, str, bool]]]:
+    """The plausible exchanges of each contact in ``wanted`` among ``rows``, sorted as ``_EXCHANGES_SQL`` sorts."""
+    earliest, latest = repo.sqlite_datetime(EARLIEST_PLAUSIBLE), repo.sqlite_datetime(now + FUTURE_SLACK)
+    assert earliest is not None and latest is not None
+    found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
+    for when, kind, direction, _summary, notes, _external_id, participants, *_ in rows:
+        if not earliest <= when <= latest:  # stored texts compare as the times they write
+            continue
+        row = (when, direction, kind, len(participants) > 1 and direction == "in" and kind in ("message", "email"))
+        for cid, role in participants:
+            if cid in wanted and is_exchange(kind, role, notes):
+                found[cid].append(row)
+    for exchanges in found.values():
+        exchanges.sort(key=lambda r: (r[0], r[1] != "out"))
+    return found
+
+
 def refresh_from_added(
-    s: Session, added: Sequence[InteractionDTO], contact_ids: Iterable[int], now: datetime | None = None
+    s: Session, added: Sequence[InteractionRow], contact_ids: Iterable[int], now: datetime | None = None
 ) -> None:
-    """The exchange facts of contacts whose whole timeline is ``added`` (people an import just brought in): folded
-    from the values in hand, so that an import of thousands of people reads nothing back. The result is the one
+    """The exchange facts of contacts whose whole timeline is ``added`` (people an import just matched who had none
+    yet): folded from the values in hand, so that an import reads nothing back. The result is the one
     :func:`refresh_exchange_facts` would compute."""
     wanted = set(contact_ids)
     if not wanted:
         return
-    now = now or repo.utcnow()
-    found: dict[int, list[tuple[str, str, str, bool]]] = defaultdict(list)
-    for i in added:
-        people = [p for p in i.participants if p.contact_id in wanted]
-        when = i.occurred_at if i.occurred_at.tzinfo is None else i.occurred_at.replace(tzinfo=None)
-        if not people or not plausible(when, now):
-            continue
-        kind, direction = str(i.kind), str(i.direction)
-        row = (
-            repo.sqlite_datetime(when) or "",
-            direction,
-            kind,
-            len(i.participants) > 1 and direction == "in" and kind in ("message", "email"),
-        )
-        for p in people:
-            if is_exchange(kind, str(p.role), i.notes):
-                found[p.contact_id].append(row)
-    for rows in found.values():
-        rows.sort(key=lambda r: (r[0], r[1] != "out"))  # the order of _EXCHANGES_SQL
+    found = _exchanges_in(added, wanted, now or repo.utcnow())
     # A contact whose facts are the ones it was created with (no exchange yet) is not written again.
     _write_changed_facts(s, json.dumps(sorted(wanted)), found)
+
+
+FACT_COLUMNS = (
+    "last_contacted",
+    "last_in_at",
+    "last_out_at",
+    "followup_state",
+    "followup_messaged_at",
+    "followup_replied_at",
+)
+
+
+def new_contact_facts(
+    added: Sequence[InteractionRow], connected_on: Mapping[int, str | None], now: datetime | None = None
+) -> dict[int, dict[str, str | None]]:
+    """The exchange facts of contacts not yet written whose whole timeline will be ``added`` (keyed by their ids;
+    ``connected_on`` gives each one's ISO date or None): the columns to insert them with, so that their facts are
+    written once, with the row (what :func:`refresh_exchange_facts` would compute after the insert)."""
+    found = _exchanges_in(added, connected_on, now or repo.utcnow())
+    facts = {}
+    for cid, connected in connected_on.items():
+        last, last_in, last_out, stage, note_at, replied_at = fold_exchanges(found.get(cid, ()), connected, False)
+        facts[cid] = dict(zip(FACT_COLUMNS, (last, last_in, last_out, stage.value, note_at, replied_at), strict=True))
+    return facts

@@ -23,6 +23,7 @@ from netdesk.core.versions import three_way
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.engine import write_transaction
+from netdesk.db.interaction_rows import INTERACTION_COLUMNS, store_links
 from netdesk.db.tables import Contact, Interaction, InteractionParticipant
 from netdesk.services.exchanges import refresh_exchange_facts
 
@@ -232,20 +233,6 @@ _VALUES: dict[type[Enum], dict[str, str]] = {
 }
 
 
-_INTERACTION_COLUMNS = (
-    "occurred_at",
-    "kind",
-    "channel",
-    "direction",
-    "summary",
-    "notes",
-    "is_open",
-    "source",
-    "external_id",
-    "created_at",
-)
-
-
 def bulk_insert_interactions(session: Session, interactions: Sequence[InteractionDTO]) -> list[int]:
     """Insert many interactions with Core executemany (imports bring tens of thousands); indexes their text.
 
@@ -275,7 +262,7 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
         ]
     except KeyError as exc:
         raise ValidationError("interaction", f"unknown kind, channel or direction {exc.args[0]!r}") from exc
-    ids = repo.insert_tuples(session, "interactions", _INTERACTION_COLUMNS, rows)
+    ids = repo.insert_tuples(session, "interactions", INTERACTION_COLUMNS, rows)
     del rows
     participants = []
     for iid, i in zip(ids, interactions, strict=True):
@@ -288,14 +275,8 @@ def bulk_insert_interactions(session: Session, interactions: Sequence[Interactio
             if p.contact_id not in seen:
                 seen.add(p.contact_id)
                 participants.append((iid, p.contact_id, p.role.value))
-    if participants:
-        session.connection().exec_driver_sql(
-            "INSERT INTO interaction_participants (interaction_id, contact_id, role) VALUES (?, ?, ?)", participants
-        )
-    session.connection().exec_driver_sql(
-        "INSERT INTO interactions_fts(rowid, body) VALUES (?, ?)",
-        [(iid, f"{i.summary}\n{i.notes}") for iid, i in zip(ids, interactions, strict=True)],
-    )
+    documents = [(iid, f"{i.summary}\n{i.notes}") for iid, i in zip(ids, interactions, strict=True)]
+    store_links(session, participants, documents)
     return ids
 
 

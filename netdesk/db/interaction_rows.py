@@ -1,0 +1,71 @@
+"""Interactions as an import writes them: rows of stored values, inserted with one executemany per table.
+
+An import of tens of thousands of messages decides every row first (``services/linkedin_plan.py``) and hands them
+here as plain tuples: no DTO per row, and no conversion at write time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy.orm import Session
+
+from netdesk.db import repository as repo
+
+INTERACTION_COLUMNS = (
+    "occurred_at",
+    "kind",
+    "channel",
+    "direction",
+    "summary",
+    "notes",
+    "is_open",
+    "source",
+    "external_id",
+    "created_at",
+)
+
+
+class InteractionRow(NamedTuple):
+    """An interaction as stored: ``occurred_at`` as SQLite's DATETIME text (``repository.sqlite_datetime``), enum
+    values as their text, and its participants as (contact id, role), one pair per contact."""
+
+    occurred_at: str
+    kind: str
+    direction: str
+    summary: str
+    notes: str
+    external_id: str
+    participants: tuple[tuple[int, str], ...]
+    channel: str
+    source: str
+
+
+def insert_interaction_rows(session: Session, rows: Sequence[InteractionRow]) -> list[int]:
+    """Insert ``rows`` with their participants and search text; returns their new ids in order."""
+    if not rows:
+        return []
+    created = repo.sqlite_datetime(repo.utcnow())
+    ids = repo.insert_tuples(
+        session,
+        "interactions",
+        INTERACTION_COLUMNS,
+        [(r[0], r[1], r.channel, r[2], r[3], r[4], 0, r.source, r[5], created) for r in rows],
+    )
+    participants = [(iid, cid, role) for iid, r in zip(ids, rows, strict=True) for cid, role in r.participants]
+    store_links(session, participants, [(iid, f"{r[3]}\n{r[4]}") for iid, r in zip(ids, rows, strict=True)])
+    return ids
+
+
+def store_links(
+    session: Session, participants: Sequence[tuple[int, int, str]], documents: Sequence[tuple[int, Any]]
+) -> None:
+    """Insert new interactions' participant rows (interaction id, contact id, role) and search documents (id, text)."""
+    connection = session.connection()
+    if participants:
+        connection.exec_driver_sql(
+            "INSERT INTO interaction_participants (interaction_id, contact_id, role) VALUES (?, ?, ?)", participants
+        )
+    if documents:
+        connection.exec_driver_sql("INSERT INTO interactions_fts(rowid, body) VALUES (?, ?)", documents)

@@ -21,7 +21,12 @@ from netdesk.core.exchange import implausible_reason
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
-from netdesk.db.bulk_triggers import indexes_set_aside, indexes_worth_setting_aside, triggers_set_aside
+from netdesk.db.bulk_triggers import (
+    indexes_set_aside,
+    indexes_worth_setting_aside,
+    search_index_buffered,
+    triggers_set_aside,
+)
 from netdesk.db.interaction_rows import insert_interaction_rows
 from netdesk.db.tables import Contact
 from netdesk.io import linkedin
@@ -64,6 +69,7 @@ def import_linkedin(
     with ExitStack() as bulk:
         if rows >= BULK_ROWS:
             bulk.enter_context(triggers_set_aside(s))
+            bulk.enter_context(search_index_buffered(s))
             if indexes_worth_setting_aside(s, rows):
                 bulk.enter_context(indexes_set_aside(s))
         return _import_export(s, data, report, progress, cancel)

@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import text
 
 from netdesk.core.model import ContactDTO
-from netdesk.db.bulk_triggers import indexes_set_aside, indexes_worth_setting_aside, triggers_set_aside
+from netdesk.db.bulk_triggers import (
+    BULK_FTS_HASHSIZE,
+    FTS_TABLES,
+    indexes_set_aside,
+    indexes_worth_setting_aside,
+    search_index_buffered,
+    triggers_set_aside,
+)
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.linkedin_import import BULK_ROWS
 
@@ -94,3 +101,37 @@ def test_an_error_inside_puts_the_indexes_back(nd: NetDesk) -> None:
         assert s.execute(text(inside)).scalar() == 0  # gone inside the write transaction
         raise RuntimeError("boom")
     assert _indexes(nd) == indexes
+
+
+def _search_settings(nd: NetDesk) -> list[tuple[str, str, object]]:
+    with nd.engine.connect() as conn:
+        return [
+            (table, *row)
+            for table in FTS_TABLES
+            for row in conn.execute(text(f"SELECT k, v FROM {table}_config ORDER BY k")).all()
+        ]
+
+
+def test_a_bulk_import_buffers_the_search_index_and_leaves_its_settings_as_they_were(
+    nd: NetDesk, tmp_path: Path
+) -> None:
+    settings = _search_settings(nd)
+    assert not any(key == "hashsize" for _table, key, _value in settings)  # the default, stored nowhere
+    inside = "SELECT v FROM interactions_fts_config WHERE k = 'hashsize'"
+    with nd.sessions.begin() as s, search_index_buffered(s):
+        assert s.execute(text(inside)).scalar() == BULK_FTS_HASHSIZE
+    assert _search_settings(nd) == settings
+    report = nd.imports.import_paths([_export(tmp_path / "li", BULK_ROWS)]).value
+    assert len(report.created) == BULK_ROWS
+    assert _search_settings(nd) == settings
+    found = nd.contacts.search_ids("Family1999")  # written through the larger buffer, found as before
+    assert [nd.contacts.get(i).name for i in found] == ["Given1999 Family1999"]
+    # A setting of the user's own is put back as it was, also after an error.
+    with nd.sessions.begin() as s:
+        s.execute(text("INSERT INTO contacts_fts(contacts_fts, rank) VALUES ('hashsize', 2000000)"))
+    with pytest.raises(RuntimeError), nd.sessions.begin() as s, search_index_buffered(s):
+        raise RuntimeError("boom")
+    with nd.sessions.begin() as s, search_index_buffered(s):
+        pass
+    with nd.engine.connect() as conn:
+        assert conn.execute(text("SELECT v FROM contacts_fts_config WHERE k = 'hashsize'")).scalar() == 2000000

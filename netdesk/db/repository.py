@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, cast
@@ -34,7 +34,7 @@ from netdesk.db.codec import partial_date as _partial
 from netdesk.db.codec import related_from_json as _related_from_json
 from netdesk.db.list_read import read_list_rows
 from netdesk.db.practice_search import extra_documents
-from netdesk.db.rows import address_values, contact_values, point_values
+from netdesk.db.rows import CONTACT_COLUMNS, address_values, contact_row, contact_values, point_values
 from netdesk.db.rows import normalized_point as normalized_point  # re-exported: callers use repo.normalized_point
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Goal, Tag
 
@@ -237,11 +237,6 @@ def sqlite_datetime(value: datetime | None) -> str | None:
     return text_value if len(text_value) > 19 else text_value + ".000000"
 
 
-def _stored_datetime(value: datetime | str | None) -> str | None:
-    """A datetime as SQLite stores it; a value already in its stored text form is kept as it is."""
-    return value if value is None or isinstance(value, str) else sqlite_datetime(value)
-
-
 def _sqlite_date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -253,12 +248,24 @@ def _sqlite_bool(value: bool | None) -> int | None:
 def _converter(column_type: object) -> Callable[[Any], Any] | None:
     """How a Python value of a column is written as SQLAlchemy's SQLite types store it (None: as it is)."""
     if isinstance(column_type, DateTime):
-        return _stored_datetime
+        return sqlite_datetime
     if isinstance(column_type, Date):
         return _sqlite_date
     if isinstance(column_type, Boolean):
         return _sqlite_bool
     return None
+
+
+def scalar_defaults(table: Table, given: Collection[str]) -> dict[str, Any]:
+    """The stored values of the scalar column defaults of ``table`` for the columns not in ``given`` (what
+    SQLAlchemy fills in on an insert that leaves them out)."""
+    defaults = {}
+    for column in table.columns:
+        arg = getattr(column.default, "arg", None) if column.default is not None else None
+        if column.name not in given and column.computed is None and arg is not None and not callable(arg):
+            convert = _converter(column.type)
+            defaults[column.name] = convert(arg) if convert else arg
+    return defaults
 
 
 def executemany_rows(
@@ -351,13 +358,22 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     return ids
 
 
-def insert_tuples(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[int]:
+def insert_tuples(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], first_id: int | None = None
+) -> list[int]:
     """Insert ``rows``, tuples of stored values (text dates, integer booleans) for ``columns``, and return their new
-    ids in order: ``insert_rows`` for a caller that builds the stored values itself, without a dict per row."""
+    ids in order: ``insert_rows`` for a caller that builds the stored values itself, without a dict per row. With
+    ``first_id`` (ids the caller reserved under the write lock) the rows get the ids from there on."""
     if not rows:
         return []
     connection = session.connection()
     names, marks = ", ".join(columns), ", ".join("?" * len(columns))
+    if first_id is not None:
+        connection.exec_driver_sql(
+            f"INSERT INTO {table} (id, {names}) VALUES (?, {marks})",
+            [(first_id + n, *row) for n, row in enumerate(rows)],
+        )
+        return list(range(first_id, first_id + len(rows)))
     # The first row alone takes the write lock and gives the first id; the others follow it (see insert_rows).
     first = connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id", rows[0])
     first_id = int(first.scalar_one())
@@ -374,30 +390,40 @@ def bulk_insert_contacts(
     dtos: Sequence[ContactDTO],
     *,
     first_id: int | None = None,
-    extra: Sequence[dict[str, Any]] | None = None,
+    extra_columns: Sequence[str] = (),
+    extra: Sequence[tuple[Any, ...]] = (),
 ) -> list[int]:
     """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
 
     A dto without a uid gets a fresh one. The contacts get the ids from ``first_id`` on when the caller reserved
-    them (``next_contact_id``), and ``extra[n]`` adds columns to the n-th row (stored values: text dates).
+    them (``next_contact_id``), and ``extra[n]`` gives the n-th row's ``extra_columns`` (stored values: text dates).
     Returns the new ids in input order.
     """
     if not dtos:
         return []
     now = utcnow()
+    stored_now = sqlite_datetime(now)
+    given = (*CONTACT_COLUMNS, "connected_on", "uid", "created_at", "updated_at", *extra_columns)
+    defaults = scalar_defaults(table_of(Contact), given)
+    columns = (*given, *defaults)
+    tail = tuple(defaults.values())
+    # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert).
     rows = [
-        {**contact_values(d), "uid": d.uid or new_uid(), "created_at": d.created_at or now, "updated_at": now}
+        (
+            *contact_row(d),
+            d.connected_on.isoformat() if d.connected_on else None,
+            d.uid or new_uid(),
+            stored_now if d.created_at is None else sqlite_datetime(d.created_at),
+            stored_now,
+            *tail,
+        )
         for d in dtos
     ]
-    if extra is not None:
-        for row, columns in zip(rows, extra, strict=True):
-            row.update(columns)
+    if extra_columns:
+        split = len(given) - len(extra_columns)
+        rows = [row[:split] + more + row[split:] for row, more in zip(rows, extra, strict=True)]
     # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
-    if first_id is None:
-        ids = insert_rows(session, table_of(Contact), rows)
-    else:
-        ids = list(range(first_id, first_id + len(rows)))
-        executemany_rows(session, table_of(Contact), rows, ids)
+    ids = insert_tuples(session, "contacts", columns, rows, first_id=first_id)
     points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
     if points:
         executemany_rows(session, table_of(ContactPointRow), points)

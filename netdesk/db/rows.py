@@ -32,37 +32,72 @@ def normalized_point(kind: str, value: str, region: str | None = None) -> str:
     return value.strip().casefold()
 
 
+# The ``contacts`` columns computed from a DTO (``contact_row``), but for connected_on (a date, stored as text).
+CONTACT_COLUMNS = (
+    "kind",
+    "formatted_name",
+    "prefix",
+    "given_name",
+    "additional_name",
+    "family_name",
+    "suffix",
+    "nickname",
+    "organization",
+    "department",
+    "title",
+    "role",
+    "birthday",
+    "anniversary",
+    "gender",
+    "notes",
+    "photo_mime",
+    "photo_uri",
+    "extra_json",
+    "related_json",
+    "rev",
+    "starred",
+    "display_name",
+    "sort_key",
+    "tags_text",
+)
+
+
+def contact_row(dto: ContactDTO) -> tuple[Any, ...]:
+    """The values of ``CONTACT_COLUMNS`` for ``dto``, in that order (a bulk insert binds them as they are)."""
+    name = display_name(dto)
+    return (
+        ContactKind(dto.kind).value,
+        dto.formatted_name,
+        dto.prefix,
+        dto.given_name,
+        dto.additional_name,
+        dto.family_name,
+        dto.suffix,
+        dto.nickname,
+        dto.organization,
+        dto.department,
+        dto.title,
+        dto.role,
+        dto.birthday.iso() if dto.birthday else "",
+        dto.anniversary.iso() if dto.anniversary else "",
+        dto.gender,
+        dto.notes,
+        dto.photo_mime if dto.photo else "",
+        dto.photo_uri,
+        _extras_to_json(dto.extra, dto.property_params),
+        _related_to_json(dto.related),
+        dto.rev,
+        dto.starred,
+        name,
+        sort_key(name),
+        ", ".join(sorted_tags(dto.tags)),
+    )
+
+
 def contact_values(dto: ContactDTO) -> dict[str, Any]:
     """The ``contacts`` columns for ``dto`` (everything but id, uid and timestamps)."""
-    name = display_name(dto)
-    values: dict[str, Any] = {
-        "kind": ContactKind(dto.kind).value,
-        "formatted_name": dto.formatted_name,
-        "prefix": dto.prefix,
-        "given_name": dto.given_name,
-        "additional_name": dto.additional_name,
-        "family_name": dto.family_name,
-        "suffix": dto.suffix,
-        "nickname": dto.nickname,
-        "organization": dto.organization,
-        "department": dto.department,
-        "title": dto.title,
-        "role": dto.role,
-        "birthday": dto.birthday.iso() if dto.birthday else "",
-        "anniversary": dto.anniversary.iso() if dto.anniversary else "",
-        "gender": dto.gender,
-        "notes": dto.notes,
-        "photo_mime": dto.photo_mime if dto.photo else "",
-        "photo_uri": dto.photo_uri,
-        "extra_json": _extras_to_json(dto.extra, dto.property_params),
-        "related_json": _related_to_json(dto.related),
-        "rev": dto.rev,
-        "starred": dto.starred,
-        "display_name": name,
-        "sort_key": sort_key(name),
-        "tags_text": ", ".join(sorted_tags(dto.tags)),
-        "connected_on": dto.connected_on,
-    }
+    values = dict(zip(CONTACT_COLUMNS, contact_row(dto), strict=True))
+    values["connected_on"] = dto.connected_on
     return values
 
 

@@ -231,12 +231,14 @@ def write_contacts(
     *,
     source: str = "import",
     first_new_id: int | None = None,
-    new_columns: Sequence[dict[str, Any]] | None = None,
+    extra_columns: Sequence[str] = (),
+    extra: Sequence[tuple[Any, ...]] = (),
 ) -> BatchResult:
     """Write what ``match_contacts`` decided: the new contacts (from ``first_new_id`` on, when the caller reserved
-    their ids, with ``new_columns`` added to each row), the changed ones with their history, and the search index."""
+    their ids; ``extra[n]`` the values of ``extra_columns`` for the n-th), the changed ones with their history, and the
+    search index."""
     new_dtos, existing_dtos, original_dtos = plan.new_dtos, plan.existing_dtos, plan.original_dtos
-    new_ids = repo.bulk_insert_contacts(s, new_dtos, first_id=first_new_id, extra=new_columns)
+    new_ids = repo.bulk_insert_contacts(s, new_dtos, first_id=first_new_id, extra_columns=extra_columns, extra=extra)
 
     changed_ids = plan.changed_ids()
     rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}

@@ -135,13 +135,13 @@ FACT_COLUMNS = (
 
 def new_contact_facts(
     added: Sequence[InteractionRow], connected_on: Mapping[int, str | None], now: datetime | None = None
-) -> dict[int, dict[str, str | None]]:
-    """The exchange facts of contacts not yet written whose whole timeline will be ``added`` (keyed by their ids;
-    ``connected_on`` gives each one's ISO date or None): the columns to insert them with, so that their facts are
-    written once, with the row (what :func:`refresh_exchange_facts` would compute after the insert)."""
+) -> list[tuple[str | None, ...]]:
+    """The exchange facts (``FACT_COLUMNS``) of contacts not yet written whose whole timeline will be ``added``, in
+    the order of ``connected_on`` (their ids -> ISO date connected, or None): the values to insert them with, so that
+    their facts are written once, with the row (what :func:`refresh_exchange_facts` would compute after the insert)."""
     found = _exchanges_in(added, connected_on, now or repo.utcnow())
-    facts = {}
+    facts: list[tuple[str | None, ...]] = []
     for cid, connected in connected_on.items():
         last, last_in, last_out, stage, note_at, replied_at = fold_exchanges(found.get(cid, ()), connected, False)
-        facts[cid] = dict(zip(FACT_COLUMNS, (last, last_in, last_out, stage.value, note_at, replied_at), strict=True))
+        facts.append((last, last_in, last_out, stage.value, note_at, replied_at))
     return facts

@@ -33,6 +33,7 @@ from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
 from netdesk.services.contact_import import ImportCancelled, match_contacts, write_contacts
 from netdesk.services.exchanges import (
+    FACT_COLUMNS,
     contacts_with_history,
     new_contact_facts,
     refresh_exchange_facts,
@@ -119,7 +120,7 @@ def _import_export(
     }
     facts = new_contact_facts(new, connected_on, now)
     result = write_contacts(
-        s, contacts, report, source=SOURCE, first_new_id=first_new_id, new_columns=list(facts.values())
+        s, contacts, report, source=SOURCE, first_new_id=first_new_id, extra_columns=FACT_COLUMNS, extra=facts
     )
     added = insert_interaction_rows(s, new)
     report.interactions_added += len(new)

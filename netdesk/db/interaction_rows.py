@@ -43,19 +43,27 @@ class InteractionRow(NamedTuple):
 
 
 def insert_interaction_rows(session: Session, rows: Sequence[InteractionRow]) -> list[int]:
-    """Insert ``rows`` with their participants and search text; returns their new ids in order."""
+    """Insert ``rows`` with their participants and search text; returns their new ids in order.
+
+    The caller holds the write lock (``write_transaction``): the rows get the ids SQLite would give them, decided
+    here, so that each table takes one executemany of tuples built once.
+    """
     if not rows:
         return []
+    connection = session.connection()
+    first = int(connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM interactions").scalar_one())
     created = repo.sqlite_datetime(repo.utcnow())
-    ids = repo.insert_tuples(
-        session,
-        "interactions",
-        INTERACTION_COLUMNS,
-        [(r[0], r[1], r.channel, r[2], r[3], r[4], 0, r.source, r[5], created) for r in rows],
+    names, marks = ", ".join(INTERACTION_COLUMNS), ", ".join("?" * len(INTERACTION_COLUMNS))
+    connection.exec_driver_sql(
+        f"INSERT INTO interactions (id, {names}) VALUES (?, {marks})",
+        [
+            (iid, r[0], r[1], r.channel, r[2], r[3], r[4], 0, r.source, r[5], created)
+            for iid, r in enumerate(rows, start=first)
+        ],
     )
-    participants = [(iid, cid, role) for iid, r in zip(ids, rows, strict=True) for cid, role in r.participants]
-    store_links(session, participants, [(iid, f"{r[3]}\n{r[4]}") for iid, r in zip(ids, rows, strict=True)])
-    return ids
+    participants = [(iid, cid, role) for iid, r in enumerate(rows, start=first) for cid, role in r.participants]
+    store_links(session, participants, [(iid, f"{r[3]}\n{r[4]}") for iid, r in enumerate(rows, start=first)])
+    return list(range(first, first + len(rows)))
 
 
 def store_links(

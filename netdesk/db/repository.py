@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -35,7 +34,7 @@ from netdesk.db.codec import partial_date as _partial
 from netdesk.db.codec import related_from_json as _related_from_json
 from netdesk.db.list_read import read_list_rows
 from netdesk.db.practice_search import extra_documents
-from netdesk.db.rows import CONTACT_COLUMNS, address_values, contact_row, contact_values, point_values
+from netdesk.db.rows import address_values, contact_values, point_values
 from netdesk.db.rows import normalized_point as normalized_point  # re-exported: callers use repo.normalized_point
 from netdesk.db.tables import AddressRow, Base, Contact, ContactPhoto, ContactPointRow, ContactTag, Goal, Tag
 
@@ -49,19 +48,6 @@ def utcnow() -> datetime:
 
 def new_uid() -> str:
     return str(uuid.uuid4())
-
-
-def new_uids(count: int) -> list[str]:
-    """``count`` fresh random UUIDs in ``new_uid``'s form, from one read of the system's random source (an import
-    of thousands of new contacts spent more on ``uuid.UUID`` objects than on inserting the rows)."""
-    raw = bytearray(os.urandom(16 * count))
-    raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])  # version 4
-    raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])  # the RFC 4122 variant
-    h = raw.hex()
-    return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
-        for i in range(0, 32 * count, 32)
-    ]
 
 
 # --- mapping -------------------------------------------------------------------------------------------------
@@ -237,12 +223,6 @@ def table_of(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def next_contact_id(session: Session) -> int:
-    """The id the next contact inserted gets (SQLite's rule for a rowid table without AUTOINCREMENT): a write that
-    holds the write lock can give its new contacts their ids before it writes them."""
-    return int(session.connection().exec_driver_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM contacts").scalar_one())
-
-
 def sqlite_datetime(value: datetime | None) -> str | None:
     """SQLAlchemy's SQLite DATETIME text (always with microseconds), without strftime's cost."""
     if value is None:
@@ -397,66 +377,6 @@ def insert_tuples(
             [(first_id + n, *row) for n, row in enumerate(rows[1:], start=1)],
         )
     return list(range(first_id, first_id + len(rows)))
-
-
-def bulk_insert_contacts(
-    session: Session,
-    dtos: Sequence[ContactDTO],
-    *,
-    first_id: int | None = None,
-    extra_columns: Sequence[str] = (),
-    extra: Sequence[tuple[Any, ...]] = (),
-) -> list[int]:
-    """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
-
-    A dto without a uid gets a fresh one. The contacts get the ids from ``first_id`` on when the caller reserved
-    them (``next_contact_id``), and ``extra[n]`` gives the n-th row's ``extra_columns`` (stored values: text dates).
-    Returns the new ids in input order.
-    """
-    if not dtos:
-        return []
-    now = utcnow()
-    stored_now = sqlite_datetime(now)
-    fresh = iter(new_uids(sum(1 for d in dtos if not d.uid)))
-    given = (*CONTACT_COLUMNS, "connected_on", "uid", "created_at", "updated_at", *extra_columns)
-    defaults = scalar_defaults(table_of(Contact), given)
-    columns = (*given, *defaults)
-    tail = tuple(defaults.values())
-    # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert).
-    rows = [
-        (
-            *contact_row(d),
-            d.connected_on.isoformat() if d.connected_on else None,
-            d.uid or next(fresh),
-            stored_now if d.created_at is None else sqlite_datetime(d.created_at),
-            stored_now,
-            *tail,
-        )
-        for d in dtos
-    ]
-    if extra_columns:
-        split = len(given) - len(extra_columns)
-        rows = [row[:split] + more + row[split:] for row, more in zip(rows, extra, strict=True)]
-    # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
-    ids = insert_tuples(session, "contacts", columns, rows, first_id=first_id)
-    points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
-    if points:
-        executemany_rows(session, table_of(ContactPointRow), points)
-    addresses = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in address_values(d)]
-    if addresses:
-        executemany_rows(session, table_of(AddressRow), addresses)
-    photos = [{"contact_id": cid, "data": d.photo} for cid, d in zip(ids, dtos, strict=True) if d.photo]
-    if photos:
-        executemany_rows(session, table_of(ContactPhoto), photos)
-    tag_ids = ensure_tags(session, {t for d in dtos for t in sorted_tags(d.tags)})
-    links = [
-        {"contact_id": cid, "tag_id": tag_ids[fold(t)]}
-        for cid, d in zip(ids, dtos, strict=True)
-        for t in sorted_tags(d.tags)
-    ]
-    if links:
-        executemany_rows(session, table_of(ContactTag), links)
-    return ids
 
 
 def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:

@@ -19,6 +19,7 @@ from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
 from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone
 from netdesk.db import repository as repo
 from netdesk.db import search
+from netdesk.db.bulk_insert import bulk_insert_contacts
 from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
 from netdesk.io.report import ImportReport
 from netdesk.services.formats import CancelCheck, Progress
@@ -238,7 +239,7 @@ def write_contacts(
     their ids; ``extra[n]`` the values of ``extra_columns`` for the n-th), the changed ones with their history, and the
     search index."""
     new_dtos, existing_dtos, original_dtos = plan.new_dtos, plan.existing_dtos, plan.original_dtos
-    new_ids = repo.bulk_insert_contacts(s, new_dtos, first_id=first_new_id, extra_columns=extra_columns, extra=extra)
+    new_ids = bulk_insert_contacts(s, new_dtos, first_id=first_new_id, extra_columns=extra_columns, extra=extra)
 
     changed_ids = plan.changed_ids()
     rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}

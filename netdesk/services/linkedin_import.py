@@ -21,6 +21,7 @@ from netdesk.core.exchange import implausible_reason
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
+from netdesk.db.bulk_insert import next_contact_id
 from netdesk.db.bulk_triggers import (
     indexes_set_aside,
     indexes_worth_setting_aside,
@@ -97,7 +98,7 @@ def _import_export(
         cancel=cancel,
     )
     # The write lock is held (write_transaction): nobody else can take these ids before the contacts are written.
-    first_new_id = repo.next_contact_id(s)
+    first_new_id = next_contact_id(s)
     ids = contacts.ids(first_new_id)
     _suggest_near_duplicates(connections, ids, before_names, report)
     planned = [(cid, contacts.existing_dtos[cid]) for cid in contacts.changed_ids()]

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from netdesk.core.model import SYNC_CONFLICT, ContactDTO, without_redundant_fn
 from netdesk.db import repository as repo
 from netdesk.db import search
+from netdesk.db.bulk_insert import bulk_insert_contacts
 from netdesk.db.tables import Contact, ContactHistory, SyncBook, SyncItem
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync_batches import multiget_batches, parsed_batches
@@ -327,7 +328,7 @@ class BookSync(PushSteps):
             self.counts.changed_ids.add(cid)
         if fresh:
             dtos = [without_redundant_fn(dto) for *_rest, dto in fresh]
-            ids = repo.bulk_insert_contacts(s, dtos)
+            ids = bulk_insert_contacts(s, dtos)
             s.connection().exec_driver_sql(
                 "INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)",
                 [(cid, search.contact_document(dto)) for cid, dto in zip(ids, dtos, strict=True)],

@@ -35,6 +35,7 @@ import vobject
 
 from netdesk.core.model import ContactDTO, ExtraProperty, without_redundant_fn
 from netdesk.db import repository as repo
+from netdesk.db.bulk_insert import bulk_insert_contacts
 from netdesk.io._vcard_lines import (
     ContentLine,
     decode_base64_lenient,
@@ -331,7 +332,7 @@ def _stored(nd: NetDesk, contacts: Sequence[ContactDTO]) -> list[ContactDTO]:
     out: list[ContactDTO] = []
     with nd.sessions() as s:
         for batch in batches:
-            out += repo.load_dtos(s, repo.bulk_insert_contacts(s, batch))
+            out += repo.load_dtos(s, bulk_insert_contacts(s, batch))
             s.rollback()
     return out
 

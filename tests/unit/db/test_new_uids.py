@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from netdesk.db.repository import new_uid, new_uids
+from netdesk.db.bulk_insert import new_uids
+from netdesk.db.repository import new_uid
 
 
 def test_uids_made_in_bulk_are_distinct_version_4_uuids_written_like_one_made_alone() -> None:

@@ -223,8 +223,11 @@ class ContactTableModel(QAbstractTableModel):
         self._order = list(self._rows)
         self._position = None
         self._order_array = None
-        ids = list(self._order) if visible_ids is None else [i for i in visible_ids if i in self._rows]
-        self._visible = id_array(self._sorted(ids))
+        if visible_ids is None and self._sort_column < 0:
+            self._visible = id_array(self._order)  # straight from the order: no list of 100,000 ids on the way
+        else:
+            ids = list(self._order) if visible_ids is None else [i for i in visible_ids if i in self._rows]
+            self._visible = id_array(self._sorted(ids))
         self.endResetModel()
 
     def show_ids(self, ids: Sequence[int], few_changed: bool = True) -> None:

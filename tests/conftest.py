@@ -6,9 +6,10 @@ import atexit
 import importlib.util
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -69,9 +70,31 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "netdesk.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database at the newest schema, made once per test process: creating a file runs every migration
+    (~0.9 s a test), opening a copy of this one ~0.05 s. The migrations themselves have tests of their own."""
+    path = tmp_path_factory.mktemp("empty-database") / "netdesk.sqlite3"
+    open_netdesk(path).close()
+    with sqlite3.connect(path) as conn:  # everything in the main file, so that one copied file is the database
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @pytest.fixture
-def nd(db_path: Path) -> Iterator[NetDesk]:
-    service = open_netdesk(db_path)
+def new_database(empty_database: Path) -> Callable[[Path], NetDesk]:
+    """Opens a new, empty database at the path given (a copy of ``empty_database``)."""
+
+    def make(path: Path) -> NetDesk:
+        shutil.copyfile(empty_database, path)
+        return open_netdesk(path)
+
+    return make
+
+
+@pytest.fixture
+def nd(db_path: Path, new_database: Callable[[Path], NetDesk]) -> Iterator[NetDesk]:
+    service = new_database(db_path)
     yield service
     service.close()
 

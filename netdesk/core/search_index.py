@@ -171,9 +171,10 @@ class SearchIndex:
         self._base_has_gone = bool(len(self._segments) == 1 and (self._owner < 0).any())
 
 
-def mask_ids(mask: Mask, ids: Sequence[int] | npt.NDArray[np.int64]) -> list[int]:
+def mask_ids(mask: Mask, ids: Sequence[int] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """The ids of ``ids`` (kept in their order) that ``mask`` marks; ids beyond the mask are not marked."""
     array = ids if isinstance(ids, np.ndarray) else np.fromiter(ids, dtype=np.int64, count=len(ids))
     if len(array) and int(array.max()) >= len(mask):
         array = array[array < len(mask)]
-    return array[mask[array]].tolist()  # type: ignore[no-any-return]
+    # take + flatnonzero + take: a third of the time of ``array[mask[array]]`` (boolean indexing) on 100,000 ids
+    return array.take(np.flatnonzero(mask.take(array)))

@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             nd.close()
         from PySide6.QtWidgets import QApplication
 
-        idle = idle_gap(QApplication.instance(), 5.0)
+        idle = idle_gap(QApplication.instance(), 1.0 if args.smoke else 5.0)  # the smoke run checks it runs
     # The second figure of each pair leaves out the GUI thread's waits for a CPU (see stall_probe.cpu_wait_s): on a
     # shared machine those come from other programs; the first is what the user saw.
     measured = []

@@ -85,30 +85,49 @@ class RandomChooser:
 
 
 class HypothesisChooser:
-    """Choices drawn from hypothesis' ``st.data()``, so failures shrink to a small example."""
+    """Choices drawn from hypothesis' ``st.data()``, so failures shrink to a small example.
+
+    Each strategy is built once and reused (``_strategy``): a hundred draws an example each built their strategy
+    anew, and the text alphabet's character sets alone cost more than reading the input."""
 
     def __init__(self, data: Any) -> None:
-        from hypothesis import strategies as st
-
         self._data = data
-        self._st = st
 
     def integer(self, low: int, high: int) -> int:
-        return int(self._data.draw(self._st.integers(low, high)))
+        return int(self._data.draw(_strategy("integers", low, high)))
 
     def choice(self, options: Sequence[T]) -> T:
-        return self._data.draw(self._st.sampled_from(options))  # type: ignore[no-any-return]
+        return self._data.draw(_strategy("sampled_from", tuple(options)))  # type: ignore[no-any-return]
 
     def boolean(self) -> bool:
-        return bool(self._data.draw(self._st.booleans()))
+        return bool(self._data.draw(_strategy("booleans")))
 
     def text(self, max_size: int) -> str:
-        st = self._st
-        alphabet = st.one_of(st.sampled_from(_ALPHABET), st.sampled_from(_SPECIAL), st.characters(codec="utf-8"))
-        return str(self._data.draw(st.text(alphabet, max_size=max_size)))
+        return str(self._data.draw(_strategy("text", max_size)))
 
     def binary(self, max_size: int) -> bytes:
-        return bytes(self._data.draw(self._st.binary(max_size=max_size)))
+        return bytes(self._data.draw(_strategy("binary", max_size)))
+
+
+_strategies: dict[tuple[Any, ...], Any] = {}
+
+
+def _strategy(kind: str, *args: Any) -> Any:
+    """The hypothesis strategy ``kind`` with ``args``, built on first use."""
+    key = (kind, *args)
+    found = _strategies.get(key)
+    if found is None:
+        from hypothesis import strategies as st
+
+        if kind == "text":
+            alphabet = st.one_of(st.sampled_from(_ALPHABET), st.sampled_from(_SPECIAL), st.characters(codec="utf-8"))
+            found = st.text(alphabet, max_size=args[0])
+        elif kind == "binary":
+            found = st.binary(max_size=args[0])
+        else:
+            found = getattr(st, kind)(*args)
+        _strategies[key] = found
+    return found
 
 
 # --- vCard generation ----------------------------------------------------------------------------------------------

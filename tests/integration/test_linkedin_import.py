@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from netdesk import cli
 from netdesk.core.model import ContactDTO, ContactPoint, Direction, InteractionKind
 from netdesk.services import NetDesk
 
@@ -95,18 +96,16 @@ def test_single_csvs_and_folders_are_recognised(nd: NetDesk, tmp_path: Path) -> 
     assert len(report.created) >= 3 and report.interactions_added > 0
 
 
-def test_csv_that_is_not_linkedin_is_refused_with_expected_columns(tmp_path: Path) -> None:
+def test_csv_that_is_not_linkedin_is_refused_with_expected_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The command's own entry (cli.run) in this process: a child interpreter per command cost seconds in the suite.
     bogus = tmp_path / "Connections.csv"
     bogus.write_text("Name,Phone\nAda,123\n")
     db = tmp_path / "x.sqlite3"
-    result = subprocess.run(
-        [sys.executable, "-m", "netdesk", "import", "--db", str(db), str(bogus)], capture_output=True, text=True
-    )
-    assert result.returncode == 1
-    assert "not a LinkedIn Connections.csv: expected the columns First Name, Last Name, URL" in result.stdout
+    assert cli.run(["import", "--db", str(db), str(bogus)]) == 1
+    assert "not a LinkedIn Connections.csv: expected the columns First Name, Last Name, URL" in capsys.readouterr().out
     other = tmp_path / "numbers.csv"
     other.write_text("Foo;Bar\n1;2\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "netdesk", "import", "--db", str(db), str(other)], capture_output=True, text=True
-    )
-    assert result.returncode == 1 and "numbers.csv: not a vCard file, LinkedIn export or contact CSV" in result.stdout
+    assert cli.run(["import", "--db", str(db), str(other)]) == 1
+    assert "numbers.csv: not a vCard file, LinkedIn export or contact CSV" in capsys.readouterr().out

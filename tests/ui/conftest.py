@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
 
 from netdesk.core.model import ContactDTO, ContactKind, ContactPoint
-from netdesk.services import NetDesk, open_netdesk
+from netdesk.services import NetDesk
 from netdesk.ui.main_window import MainWindow
 
 
@@ -35,8 +35,8 @@ def settings_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[NetDesk]:
-    nd = open_netdesk(tmp_path / "t.sqlite3")
+def db(tmp_path: Path, new_database: Callable[[Path], NetDesk]) -> Iterator[NetDesk]:
+    nd = new_database(tmp_path / "t.sqlite3")
     yield nd
     nd.close()
 

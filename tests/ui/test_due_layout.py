@@ -16,7 +16,7 @@ from netdesk.ui.views.due_view import DueView
 def test_due_cards_wrap_their_buttons_at_1024_by_700(  # type: ignore[no-untyped-def]
     qtbot, make_window: Callable[..., MainWindow], db: NetDesk
 ) -> None:
-    populate_demo(db)  # its "personal note" cards carry five buttons
+    populate_demo(db, people=80)  # its "personal note" cards carry five buttons
     window = make_window(view="due")
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.width() == 1024)

@@ -50,4 +50,4 @@ def test_mask_ids_keeps_the_lists_order_and_ignores_ids_beyond_the_mask() -> Non
     index = SearchIndex.from_documents(DOCUMENTS)
     mask = index.matching("mar")
     assert mask is not None
-    assert mask_ids(mask, [40, 3, 999_999, 12]) == [40, 12]
+    assert mask_ids(mask, [40, 3, 999_999, 12]).tolist() == [40, 12]

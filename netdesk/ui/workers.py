@@ -23,6 +23,12 @@ log = logging.getLogger(__name__)
 GUI_SWITCH_INTERVAL_S = 0.0005
 
 
+def prefer_gui_thread() -> None:
+    """Make threads running Python hand the interpreter to the GUI thread within GUI_SWITCH_INTERVAL_S: called once,
+    when the application starts (ui/application.py), as it holds for every thread of the process."""
+    sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL_S))
+
+
 class _Task(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
@@ -80,7 +86,6 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
-        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL_S))
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._tasks: set[_Task] = set()

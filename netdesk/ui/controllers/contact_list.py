@@ -11,16 +11,13 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +27,7 @@ from netdesk.core.errors import NotFoundError
 from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
 from netdesk.core.words import plural
 from netdesk.ui import starred as star
-from netdesk.ui.contact_table_model import Column, ContactTableModel, import_list_updates
+from netdesk.ui.contact_table_model import ContactTableModel, import_list_updates
 from netdesk.ui.controllers.host import Host
 from netdesk.ui.detail_networking import PersonFacts
 from netdesk.ui.detail_pane import DetailPane
@@ -39,8 +36,8 @@ from netdesk.ui.list_search import NOT_READY, ChangedRows, ListSearch, changed_r
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.sync_ui import show_synced_line
 from netdesk.ui.welcome import WelcomePage
-from netdesk.ui.widgets.avatar import AvatarDelegate, AvatarSource
-from netdesk.ui.widgets.fitted_columns import FittedColumns
+from netdesk.ui.widgets.avatar import AvatarSource
+from netdesk.ui.widgets.contact_table import contact_table
 
 if TYPE_CHECKING:
     from netdesk.core.search_index import Mask
@@ -48,16 +45,6 @@ if TYPE_CHECKING:
 SEARCH_DELAY_MS = 150
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
 TIMELINE_LIMIT = 500
-DEFAULT_COLUMN_WIDTHS = {
-    Column.NAME: 180,
-    Column.ORGANIZATION: 140,
-    Column.TITLE: 120,
-    Column.TAGS: 110,
-    Column.LAST_CONTACTED: 105,
-    Column.STRENGTH: 70,
-}
-NAME_MIN_WIDTH = 150  # with the others at their widths: every column fits from 1440 px up
-COLUMNS_HIDDEN_FIRST = (Column.TITLE, Column.TAGS, Column.STRENGTH, Column.LAST_CONTACTED, Column.ORGANIZATION)
 
 
 class DetailRead(NamedTuple):
@@ -121,39 +108,13 @@ class ContactListController(QObject):
 
         self.model = self._given_model if self._given_model is not None else ContactTableModel(self)
         self.model.setParent(self)
-        self.table = QTableView()
-        self.table.setObjectName("contactTable")
-        self.table.setModel(self.model)
-        # A new list (a search, a reload) asks the view to repaint and to lay itself out on the next event-loop pass:
-        # the rows were painted, laid out, then painted again (~20 ms a pass on a full window). Laid out at once, they
-        # are painted once.
-        self.model.modelReset.connect(self.table.executeDelayedItemsLayout)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in DEFAULT_COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # No sideways scrolling (at 1024 px the list is ~440 px wide): the name stretches, the rest hide in turn.
-        self.column_fit = FittedColumns(self.table, Column.NAME, NAME_MIN_WIDTH, COLUMNS_HIDDEN_FIRST)
         # Avatars (photo, else initials) painted for the rows on screen only; photos fetched on a worker.
         self.avatars = AvatarSource(
             lambda ids: self.host.nd.contacts.photos(ids),
             lambda fn, done: self.host.tasks.submit(fn, done, self.task_failed),
             self,
         )
-        self.table.setItemDelegateForColumn(Column.NAME, AvatarDelegate(self.avatars, self._avatar_row, self.table))
+        self.table, self.column_fit = contact_table(self.model, self.avatars)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
 
@@ -208,10 +169,6 @@ class ContactListController(QObject):
 
         self.count_label = QLabel()
         self.count_label.setObjectName("statusCount")
-
-    def _avatar_row(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int | None, str, ContactKind] | None:
-        row = self.model.contact_row(self.model.contact_id(index.row()) or 0)
-        return (row.id, row.name, row.kind) if row is not None else None
 
     def _load_photo_ids(self) -> None:
         avatars = self.avatars

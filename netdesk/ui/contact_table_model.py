@@ -318,7 +318,7 @@ class ContactTableModel(QAbstractTableModel):
             # An import or a bulk edit: one pass in C over the rows, one repaint of what is visible.
             known = self._rows
             known.update({r.id: r for r in rows})
-            self._order = [i for i in order if i in known]
+            self._order = list(filter(known.__contains__, order))
             self._position = None
             self._order_array = None
             if self._visible:
@@ -372,7 +372,8 @@ class ContactTableModel(QAbstractTableModel):
         undone import of 5,000 into 100,000 spent ~40 ms of the GUI thread in Python passes over the lists."""
         import numpy as np
 
-        gone = set(ids).intersection(self._rows)
+        rows = self._rows
+        gone = {i for i in ids if i in rows}  # over the ids, not the rows: set.intersection(dict) walked 100,000
         if not gone:
             return
         leaving = np.fromiter(gone, dtype=np.int64, count=len(gone))

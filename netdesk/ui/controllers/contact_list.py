@@ -7,7 +7,7 @@ database, even while another process imports.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -34,6 +34,7 @@ from netdesk.ui.detail_pane import DetailPane
 from netdesk.ui.icons import action_icon
 from netdesk.ui.list_search import NOT_READY, ChangedRows, ListSearch, changed_rows
 from netdesk.ui.safe_text import plain_tooltip
+from netdesk.ui.step_queue import StepQueue
 from netdesk.ui.sync_ui import show_synced_line
 from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.widgets.avatar import AvatarSource
@@ -86,6 +87,7 @@ class ContactListController(QObject):
         self.list_search = ListSearch(lambda: self.host.nd.contacts, lambda: self.host.tasks, self)
         self._first_rows_pending = True
         self._tags_wanted = False  # asked for while the first rows loaded
+        self._refreshes = StepQueue(self)  # the list's refreshes after changes, in the order they came
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
         # result is delivered through the event loop, so never before the window is complete). The window starts
         # it itself (load=False), before it imports its other modules.
@@ -204,6 +206,7 @@ class ContactListController(QObject):
 
     def reset(self) -> None:
         """Another database: nothing listed, no filters, nothing selected (its rows load next)."""
+        self._refreshes.clear()
         self.table.clearSelection()
         self.model.set_rows([])
         self.avatars.reset()
@@ -563,11 +566,13 @@ class ContactListController(QObject):
         contacts = self.host.nd.contacts
         self.host.tasks.submit(
             lambda: changed_rows(contacts, ids),
-            lambda read: self._show_changed(ids, read, select, fields),
+            lambda read: self._refreshes.run(self._changed_rows_shown(ids, read, select, fields)),
             self.task_failed,
         )
 
-    def _show_changed(self, ids: Sequence[int], read: ChangedRows, select: int | None, fields: bool) -> None:
+    def _changed_rows_shown(
+        self, ids: Sequence[int], read: ChangedRows, select: int | None, fields: bool
+    ) -> Iterator[None]:
         rows, order = read
         if fields:
             self.list_search.changed(ids)
@@ -576,6 +581,8 @@ class ContactListController(QObject):
         self.model.update_rows(rows, order)
         if order is not None:
             gc.freeze()  # an import's rows and the list's new order: out of the collector's reach, as at start-up
+            # A large change (an import, its undo): ~40 ms of list work at 100,000 contacts, in two event-loop passes.
+            yield
         self.model.remove_ids([i for i in ids if i not in alive])
         if fields:
             self.reload_tags()

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +96,21 @@ class TaskRunner(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        delay_ms: int = 0,
     ) -> None:
+        """Run ``fn`` on a worker, then ``on_done(result)`` or ``on_error(exc)`` on the GUI thread. ``delay_ms``: start
+        it that much later (it counts as pending meanwhile)."""
         if self.closed:
             return
         task = _Task(self, on_done, on_error)
         self._tasks.add(task)
         if len(self._tasks) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Runnable(task, fn))
+        runnable = _Runnable(task, fn)
+        if delay_ms > 0:
+            QTimer.singleShot(delay_ms, task, lambda: None if self.closed else self._pool.start(runnable))
+        else:
+            self._pool.start(runnable)
 
     def _finished(self, task: _Task) -> None:
         self._tasks.discard(task)

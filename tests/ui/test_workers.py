@@ -32,3 +32,15 @@ def test_the_application_makes_workers_hand_the_interpreter_to_the_gui_thread_wi
             strict=True,
         ):
             setter(name)
+
+
+def test_a_delayed_task_counts_as_pending_until_it_has_run(qtbot) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner()
+    results: list[str] = []
+    runner.submit(lambda: "read", results.append, delay_ms=50)
+    assert runner.pending == 1 and results == []
+    qtbot.wait(10)
+    assert runner.pending == 1 and results == []  # not started yet
+    qtbot.waitUntil(lambda: results == ["read"], timeout=5000)
+    assert runner.pending == 0
+    runner.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from html import escape
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.core.changes import ChangeSet
-from netdesk.core.errors import NotFoundError
-from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
+from netdesk.core.model import ContactKind, ContactRow, TagCount
 from netdesk.core.words import plural
 from netdesk.ui import starred as star
 from netdesk.ui.contact_table_model import ContactTableModel, import_list_updates
 from netdesk.ui.controllers.host import Host
-from netdesk.ui.detail_networking import PersonFacts
 from netdesk.ui.detail_pane import DetailPane
+from netdesk.ui.detail_read import DetailRead, read_detail
 from netdesk.ui.icons import action_icon
 from netdesk.ui.list_search import NOT_READY, ChangedRows, ListSearch, changed_rows
 from netdesk.ui.safe_text import plain_tooltip
@@ -45,15 +44,7 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 150
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
-TIMELINE_LIMIT = 500
-
-
-class DetailRead(NamedTuple):
-    contact: ContactDTO | None  # None: no such contact (any more)
-    timeline: list[InteractionDTO]
-    members: list[ContactRow] | None
-    facts: PersonFacts | None
-    synced: str = ""  # "Synced with …", read with the rest (a query on the GUI thread waited on imports)
+DETAIL_DELAY_MS = 40  # a selected contact's details are read once the selection has rested this long
 
 
 class ContactListController(QObject):
@@ -497,28 +488,23 @@ class ContactListController(QObject):
         if not background:
             self._detail_read(self.read_detail(contact_id))
             return
+        # Read once the selection rests: the list paints first (a read running meanwhile on a worker, a dozen queries,
+        # held the interpreter lock the paint kept asking for), and the rows an arrow key passes over are never read.
         generation = self._detail_generation
         read = self.read_detail
 
-        def shown(detail: DetailRead) -> None:
-            if generation == self._detail_generation:
+        def read_if_current() -> DetailRead | None:
+            return read(contact_id) if generation == self._detail_generation else None
+
+        def shown(detail: DetailRead | None) -> None:
+            if detail is not None and generation == self._detail_generation:
                 self._detail_read(detail)
 
-        self.host.tasks.submit(lambda: read(contact_id), shown, self.task_failed)
+        self.host.tasks.submit(read_if_current, shown, self.task_failed, delay_ms=DETAIL_DELAY_MS)
 
     def read_detail(self, contact_id: int) -> DetailRead:
-        """Everything the detail pane shows about ``contact_id``, from the services only (runs on a worker too)."""
-        nd = self.host.nd
-        try:
-            contact = nd.contacts.get(contact_id)
-        except NotFoundError:
-            return DetailRead(None, [], None, None)
-        members = None
-        if contact.kind is ContactKind.ORGANIZATION:
-            members = nd.contacts.members_of(contact.organization or contact.name)
-        timeline = nd.timeline.for_contact(contact_id, TIMELINE_LIMIT)
-        synced = self.synced_text(contact_id)
-        return DetailRead(contact, timeline, members, self.detail.load_facts(contact), synced)
+        """Everything the detail pane shows about ``contact_id`` (runs on a worker)."""
+        return read_detail(self.host.nd, contact_id, self.detail.load_facts, self.synced_text)
 
     def _detail_read(self, detail: DetailRead) -> None:
         if detail.contact is None:

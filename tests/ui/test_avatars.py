@@ -15,7 +15,16 @@ from netdesk.services import NetDesk
 from netdesk.ui.contact_table_model import Column
 from netdesk.ui.detail_pane import PHOTO_URL
 from netdesk.ui.main_window import MainWindow
-from netdesk.ui.widgets.avatar import _COLOURS, HUES, WHITE, avatar_colour, contrast, initials
+from netdesk.ui.widgets.avatar import (
+    _COLOURS,
+    CACHE_LIMIT,
+    HUES,
+    WHITE,
+    AvatarSource,
+    avatar_colour,
+    contrast,
+    initials,
+)
 
 
 def test_initials_take_the_first_and_last_word() -> None:
@@ -127,3 +136,14 @@ def test_a_repaint_with_a_warm_cache_draws_and_allocates_no_avatar(  # type: ign
     assert {cid: _avatar_icon(window, cid).cacheKey() for cid in shown} == icons  # the very icons painted before
     size = window.table.iconSize()
     assert size.width() == size.height() >= window.table.fontMetrics().height()  # sized by the font, not the style
+
+
+def test_initials_are_drawn_once_however_many_names_are_looked_up(qtbot) -> None:  # type: ignore[no-untyped-def]
+    source = AvatarSource(lambda ids: {}, lambda fn, done: None)
+    source.icon(1, "Ada Lovelace", ContactKind.PERSON, 24, 1.0)
+    for n in range(CACHE_LIMIT + 500):  # more names than the cache keeps: Ada's own entry goes
+        source.icon(n + 2, f"Person {n}", ContactKind.PERSON, 24, 1.0)
+    drawn = source.drawn
+    assert drawn <= 26 * HUES  # "P" and one of 26 letters or digits, on one of the colours
+    source.icon(1, "Ada Lovelace", ContactKind.PERSON, 24, 1.0)
+    assert source.drawn == drawn  # her initials' icon was kept

@@ -146,7 +146,10 @@ class AvatarSource(QObject):
         super().__init__(parent)
         self._fetch = fetch
         self._submit = submit
-        self._cache = _Lru()
+        self._cache = _Lru()  # photos, and each name's icon
+        # The icons drawn, one per (letters, colour, size): kept apart, so that the many names looked up do not push
+        # them out (a list of a few hundred distinct initials draws each once).
+        self._drawn = _Lru()
         self.drawn = 0  # avatar images drawn so far (initials and photos): what a warm repaint must not add to
         self.photo_ids: frozenset[int] = frozenset()  # who has a photo (set once the list has loaded)
         self._wanted: dict[int, tuple[int, bool, float]] = {}
@@ -191,11 +194,11 @@ class AvatarSource(QObject):
     def _initials_icon(self, name: str, organization: bool, size: int, scale: float) -> QIcon:
         """One icon for everyone with the same letters on the same colour."""
         key = ("initials", initials(name), avatar_colour(name).rgb(), size, organization, scale)
-        found = self._cache.get_fresh(key)
+        found = self._drawn.get_fresh(key)
         if found is None:
             self.drawn += 1
             found = QIcon(QPixmap.fromImage(draw_initials(name, size, organization, scale)))
-            self._cache.put(key, found)
+            self._drawn.put(key, found)
         return found
 
     def _fetch_wanted(self) -> None:

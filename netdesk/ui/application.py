@@ -21,6 +21,7 @@ from netdesk.settings import KEY_HOME_VIEW, KEY_LAST_DATABASE
 from netdesk.ui.icons import app_icon
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.single_instance import InstanceServer, forward_to_running_instance, serve_early, serve_window
+from netdesk.ui.workers import prefer_gui_thread
 
 if TYPE_CHECKING:
     from netdesk.services import NetDesk
@@ -32,6 +33,7 @@ T = TypeVar("T")
 def application() -> QApplication:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    prefer_gui_thread()
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import bisect
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from datetime import datetime
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QFont, QIcon
 
 from netdesk.core.model import ContactKind, ContactRow
@@ -56,10 +63,9 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
-_ANSWERED_ROLES = frozenset(
-    (_DISPLAY, _TOOLTIP, _FONT, _DECORATION, int(ID_ROLE), int(Qt.ItemDataRole.TextAlignmentRole))
-)
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ANSWERED_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FONT, _DECORATION, int(ID_ROLE), _ALIGNMENT))
 
 
 # Past this many rows changed, one repaint of what is visible rather than a search for each row.
@@ -162,8 +168,20 @@ class ContactTableModel(QAbstractTableModel):
         self._person_icon: QIcon | None = None
         # Relationship strength per contact id; computed off the GUI thread and set later (None: not yet known).
         self._strengths: Mapping[int, int] | None = None
+        # The name column's decoration (an avatar, see widgets/avatar.py); None: an icon for the kind of contact.
+        self.decorate: Callable[[ContactRow], QIcon] | None = None
 
     # --- Qt model interface ------------------------------------------------------------------------------
+
+    # Every call from Qt's C++ into this Python model has to take the interpreter lock back from the workers (reading
+    # the database, or another process's import): a repaint made ~600 of them, and waited up to the switch interval at
+    # each. So the model answers what a painted cell needs in two calls (``index``, ``multiData``): ``flags`` is Qt's
+    # own for tables (enabled, selectable), and ``index`` does not go through ``rowCount`` and ``columnCount``.
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if 0 <= row < len(self._visible) and 0 <= column < _COLUMNS and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._visible)
@@ -181,14 +199,38 @@ class ContactTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called for every role of every painted cell (some 1,500 times a repaint): plain ints, early exits.
         if role not in _ANSWERED_ROLES:
             return None
         number = index.row()
         if not (0 <= number < len(self._visible)) or not index.isValid():
             return None
+        return self._answer(self._rows[self._visible[number]], index.column(), role)
+
+    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        # What a view's delegate calls to paint a cell: every role it needs (seven) in one call from C++ into Python
+        # rather than one call each, which is most of what a repaint of the list cost beyond drawing its text.
+        slots = (
+            (roleDataSpan,)
+            if isinstance(roleDataSpan, QModelRoleData)
+            else cast(Iterable[QModelRoleData], roleDataSpan)
+        )
+        number = index.row()
+        if not (0 <= number < len(self._visible)) or not index.isValid():
+            for slot in slots:
+                slot.clearData()
+            return
         row = self._rows[self._visible[number]]
         column = index.column()
+        answer = self._answer
+        for slot in slots:
+            role = slot.role()
+            if role in _ANSWERED_ROLES:
+                slot.setData(answer(row, column, role))
+            else:
+                slot.clearData()
+
+    def _answer(self, row: ContactRow, column: int, role: int) -> Any:
+        """``data`` for one of _ANSWERED_ROLES of a row shown: plain ints and early exits (a repaint asks ~1,000)."""
         if column == _STRENGTH:
             return self._strength_data(row.id, role)
         if role == _DISPLAY:
@@ -200,11 +242,8 @@ class ContactTableModel(QAbstractTableModel):
         if role == _FONT and row.kind is ContactKind.ORGANIZATION:
             return self._italic
         if role == _DECORATION and column == _NAME:
-            return self._kind_icon(row.kind)
+            return self._kind_icon(row.kind) if self.decorate is None else self.decorate(row)
         return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -309,7 +348,7 @@ class ContactTableModel(QAbstractTableModel):
             # An import or a bulk edit: one pass in C over the rows, one repaint of what is visible.
             known = self._rows
             known.update({r.id: r for r in rows})
-            self._order = [i for i in order if i in known]
+            self._order = list(filter(known.__contains__, order))
             self._position = None
             self._order_array = None
             if self._visible:
@@ -363,7 +402,8 @@ class ContactTableModel(QAbstractTableModel):
         undone import of 5,000 into 100,000 spent ~40 ms of the GUI thread in Python passes over the lists."""
         import numpy as np
 
-        gone = set(ids).intersection(self._rows)
+        rows = self._rows
+        gone = {i for i in ids if i in rows}  # over the ids, not the rows: set.intersection(dict) walked 100,000
         if not gone:
             return
         leaving = np.fromiter(gone, dtype=np.int64, count=len(gone))
@@ -450,12 +490,12 @@ class ContactTableModel(QAbstractTableModel):
 
     def _strength_data(self, contact_id: int, role: int) -> Any:
         score = self.strength(contact_id)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return "" if score is None else str(score)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return "Computing…" if score is None else f"Relationship strength {score} of 100"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT:
+            return _RIGHT_ALIGNED
         if role == ID_ROLE:
             return contact_id
         return None

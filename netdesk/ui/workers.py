@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 # 5 ms). A repaint calls into Python for every cell, each call taking the lock back: with a worker reading the
 # database, the GUI thread slept 30-60 ms of a search's repaint (bench_gui_stall --diagnose); at 0.5 ms, about 20.
 GUI_SWITCH_INTERVAL_S = 0.0005
+
+
+def prefer_gui_thread() -> None:
+    """Make threads running Python hand the interpreter to the GUI thread within GUI_SWITCH_INTERVAL_S: called once,
+    when the application starts (ui/application.py), as it holds for every thread of the process."""
+    sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL_S))
 
 
 class _Task(QObject):
@@ -80,7 +86,6 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
-        sys.setswitchinterval(min(sys.getswitchinterval(), GUI_SWITCH_INTERVAL_S))
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._tasks: set[_Task] = set()
@@ -91,14 +96,21 @@ class TaskRunner(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        delay_ms: int = 0,
     ) -> None:
+        """Run ``fn`` on a worker, then ``on_done(result)`` or ``on_error(exc)`` on the GUI thread. ``delay_ms``: start
+        it that much later (it counts as pending meanwhile)."""
         if self.closed:
             return
         task = _Task(self, on_done, on_error)
         self._tasks.add(task)
         if len(self._tasks) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Runnable(task, fn))
+        runnable = _Runnable(task, fn)
+        if delay_ms > 0:
+            QTimer.singleShot(delay_ms, task, lambda: None if self.closed else self._pool.start(runnable))
+        else:
+            self._pool.start(runnable)
 
     def _finished(self, task: _Task) -> None:
         self._tasks.discard(task)

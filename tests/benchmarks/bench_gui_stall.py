@@ -99,8 +99,10 @@ def open_window(db: Path) -> tuple[object, object]:
 
     from netdesk.services import open_netdesk
     from netdesk.ui.main_window import MainWindow
+    from netdesk.ui.workers import prefer_gui_thread
 
     app = QApplication.instance() or QApplication([])
+    prefer_gui_thread()  # as the app does when it starts (ui/application.py)
     settings = QSettings(str(db.with_suffix(".ini")), QSettings.Format.IniFormat)
     settings.setValue("navigation/view", "contacts")  # the user is in the contact list, not on the Due page
     window = MainWindow(open_netdesk(db), settings=settings)

@@ -31,6 +31,7 @@ from netdesk.core.model import InteractionDTO, InteractionKind, Participant
 from netdesk.services import open_netdesk
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.views.due_view import DueView
+from netdesk.ui.workers import prefer_gui_thread
 from tests.benchmarks.common import (
     assert_size,
     build_contact_db,
@@ -124,6 +125,7 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    prefer_gui_thread()  # as the app does when it starts (ui/application.py)
     window = MainWindow(nd, QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
     window.show()
     while not window.loaded or window.tasks.pending:

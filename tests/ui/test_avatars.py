@@ -7,15 +7,24 @@ import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
-from PySide6.QtGui import QColor, QImage, QTextDocument
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtGui import QColor, QIcon, QImage, QTextDocument
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from netdesk.core.model import ContactDTO, ContactKind
 from netdesk.services import NetDesk
 from netdesk.ui.contact_table_model import Column
 from netdesk.ui.detail_pane import PHOTO_URL
 from netdesk.ui.main_window import MainWindow
-from netdesk.ui.widgets.avatar import _COLOURS, HUES, WHITE, avatar_colour, contrast, initials
+from netdesk.ui.widgets.avatar import (
+    _COLOURS,
+    CACHE_LIMIT,
+    HUES,
+    WHITE,
+    AvatarSource,
+    avatar_colour,
+    contrast,
+    initials,
+)
 
 
 def test_initials_take_the_first_and_last_word() -> None:
@@ -44,14 +53,21 @@ def _png(colour: QColor, width: int = 60, height: int = 40) -> bytes:
     return bytes(data.data())
 
 
-def _avatar_image(window: MainWindow, contact_id: int) -> QImage:
-    """What the list's delegate puts beside the contact's name."""
+def _avatar_icon(window: MainWindow, contact_id: int) -> QIcon:
+    """What the list's view paints beside the contact's name (as Qt's own delegate asks for it)."""
     row = window.model.row_of(contact_id)
     assert row is not None
-    index = window.model.index(row, Column.NAME)
     option = QStyleOptionViewItem()
-    window.table.itemDelegateForColumn(Column.NAME).initStyleOption(option, index)  # type: ignore[attr-defined]
-    return option.icon.pixmap(option.decorationSize, window.table.devicePixelRatioF()).toImage()
+    delegate = window.table.itemDelegateForIndex(window.model.index(row, Column.NAME))
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, window.model.index(row, Column.NAME))
+    assert option.features & QStyleOptionViewItem.ViewItemFeature.HasDecoration
+    return QIcon(option.icon)  # a copy: the option owns its icon
+
+
+def _avatar_image(window: MainWindow, contact_id: int) -> QImage:
+    icon = _avatar_icon(window, contact_id)
+    return icon.pixmap(window.table.iconSize(), window.table.devicePixelRatioF()).toImage()
 
 
 def test_the_list_shows_initials_then_the_photo_fetched_on_a_worker(  # type: ignore[no-untyped-def]
@@ -101,3 +117,33 @@ def test_the_detail_pane_shows_the_initials_when_there_is_no_photo(  # type: ign
     assert isinstance(image, QImage) and not image.isNull()
     assert image.pixelColor(image.width() // 2, image.height() // 4).rgb() == avatar_colour("Grace Hopper").rgb()
     assert 'src="netdesk-photo:current"' in window.detail.browser.toHtml()
+
+
+def test_a_repaint_with_a_warm_cache_draws_and_allocates_no_avatar(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, sample: dict[str, int]
+) -> None:
+    avatars = window.contact_list.avatars
+    window.table.viewport().repaint()
+    drawn = avatars.drawn
+    assert drawn > 0  # the first paint drew the initials of the rows on screen
+    shown = [window.model.contact_id(r) or 0 for r in range(window.model.shown)]
+    icons = {cid: _avatar_icon(window, cid).cacheKey() for cid in shown}
+    window.table.viewport().repaint()
+    with qtbot.waitSignal(window.contact_list.search_finished, timeout=5000):
+        window.run_search()  # a search shows the same rows again, painted again
+    window.table.viewport().repaint()
+    assert avatars.drawn == drawn
+    assert {cid: _avatar_icon(window, cid).cacheKey() for cid in shown} == icons  # the very icons painted before
+    size = window.table.iconSize()
+    assert size.width() == size.height() >= window.table.fontMetrics().height()  # sized by the font, not the style
+
+
+def test_initials_are_drawn_once_however_many_names_are_looked_up(qtbot) -> None:  # type: ignore[no-untyped-def]
+    source = AvatarSource(lambda ids: {}, lambda fn, done: None)
+    source.icon(1, "Ada Lovelace", ContactKind.PERSON, 24, 1.0)
+    for n in range(CACHE_LIMIT + 500):  # more names than the cache keeps: Ada's own entry goes
+        source.icon(n + 2, f"Person {n}", ContactKind.PERSON, 24, 1.0)
+    drawn = source.drawn
+    assert drawn <= 26 * HUES  # "P" and one of 26 letters or digits, on one of the colours
+    source.icon(1, "Ada Lovelace", ContactKind.PERSON, 24, 1.0)
+    assert source.drawn == drawn  # her initials' icon was kept

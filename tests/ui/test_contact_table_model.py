@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from netdesk.core.model import ContactKind, ContactRow
 from netdesk.ui.contact_table_model import ID_ROLE, Column, ContactTableModel
@@ -180,3 +181,27 @@ def test_a_new_contact_joins_the_name_order_and_a_renamed_one_moves_to_its_place
     assert [model.contact_id(r) for r in range(model.rowCount())] == [3, 1, 2, 7]
     assert model.index(3, Column.NAME).data() == "Zelda Hopper"
     qtmodeltester.check(model)
+
+
+def test_a_painted_cell_shows_what_data_answers(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A view paints from ``multiData`` (every role of a cell at once): it must agree with ``data`` role by role."""
+    model = ContactTableModel()
+    model.set_rows(rows())
+    model.set_strengths({1: 42})
+    delegate = QStyledItemDelegate()
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            option = QStyleOptionViewItem()
+            delegate.initStyleOption(option, index)  # what a view's paint asks for, through multiData
+            assert option.text == (index.data() or "")
+            font = index.data(Qt.ItemDataRole.FontRole)
+            assert option.font.italic() == (font is not None and font.italic())
+            if column == Column.NAME:
+                assert option.font.italic() == (model.contact_id(row) == 3)  # the organisation
+            assert bool(option.features & QStyleOptionViewItem.ViewItemFeature.HasDecoration) == (column == Column.NAME)
+            right = bool(option.displayAlignment & Qt.AlignmentFlag.AlignRight)
+            assert right == (column == Column.STRENGTH)
+    assert model.index(model.row_of(1) or 0, Column.STRENGTH).data() == "42"
+    assert not model.index(model.rowCount(), 0).isValid()
+    assert not model.index(0, model.columnCount()).isValid()

@@ -18,6 +18,7 @@ from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk
 from netdesk.ui.contact_dialog import ContactDialog
 from netdesk.ui.contact_table_model import Column
+from netdesk.ui.controllers.contact_list import DETAIL_DELAY_MS
 from netdesk.ui.interaction_dialog import InteractionDialog
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.trash_dialog import TrashDialog
@@ -417,6 +418,26 @@ def test_moving_through_the_list_reads_details_off_the_gui_thread(
     assert last is not None and last != first
     assert gui_thread_reads == []
     assert window.detail.contact.name in window.detail.text()
+
+
+def test_details_are_read_once_the_selection_rests(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Contacts passed over (an arrow key held, a search's first row replaced by the next) are never read: only the
+    one the selection rests on, after the list has painted."""
+    reads: list[int] = []
+    read = window.contact_list.read_detail
+
+    def spy(contact_id: int):  # type: ignore[no-untyped-def]
+        reads.append(contact_id)
+        return read(contact_id)
+
+    window.contact_list.read_detail = spy  # type: ignore[method-assign]
+    passed_over = [window.model.contact_id(row) or 0 for row in range(3)]
+    for contact_id in passed_over:
+        window.contact_list.show_detail(contact_id, background=True)
+    rested = passed_over[-1]
+    qtbot.waitUntil(lambda: window.detail.contact is not None and window.detail.contact.id == rested, timeout=10_000)
+    qtbot.wait(DETAIL_DELAY_MS * 3)
+    assert reads == [rested]
 
 
 def test_a_large_change_reads_its_rows_off_the_gui_thread(qtbot, window: MainWindow, db: NetDesk) -> None:  # type: ignore[no-untyped-def]

@@ -7,65 +7,44 @@ database, even while another process imports.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from html import escape
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from netdesk.core.changes import ChangeSet
-from netdesk.core.errors import NotFoundError
-from netdesk.core.model import ContactDTO, ContactKind, ContactRow, InteractionDTO, TagCount
+from netdesk.core.model import ContactKind, ContactRow, TagCount
 from netdesk.core.words import plural
 from netdesk.ui import starred as star
-from netdesk.ui.contact_table_model import Column, ContactTableModel, import_list_updates
+from netdesk.ui.contact_table_model import ContactTableModel, import_list_updates
 from netdesk.ui.controllers.host import Host
-from netdesk.ui.detail_networking import PersonFacts
 from netdesk.ui.detail_pane import DetailPane
+from netdesk.ui.detail_read import DetailRead, read_detail
 from netdesk.ui.icons import action_icon
 from netdesk.ui.list_search import NOT_READY, ChangedRows, ListSearch, changed_rows
 from netdesk.ui.safe_text import plain_tooltip
+from netdesk.ui.step_queue import StepQueue
 from netdesk.ui.sync_ui import show_synced_line
 from netdesk.ui.welcome import WelcomePage
-from netdesk.ui.widgets.avatar import AvatarDelegate, AvatarSource
-from netdesk.ui.widgets.fitted_columns import FittedColumns
+from netdesk.ui.widgets.avatar import AvatarSource
+from netdesk.ui.widgets.contact_table import contact_table
 
 if TYPE_CHECKING:
     from netdesk.core.search_index import Mask
 
 SEARCH_DELAY_MS = 150
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
-TIMELINE_LIMIT = 500
-DEFAULT_COLUMN_WIDTHS = {
-    Column.NAME: 180,
-    Column.ORGANIZATION: 140,
-    Column.TITLE: 120,
-    Column.TAGS: 110,
-    Column.LAST_CONTACTED: 105,
-    Column.STRENGTH: 70,
-}
-NAME_MIN_WIDTH = 150  # with the others at their widths: every column fits from 1440 px up
-COLUMNS_HIDDEN_FIRST = (Column.TITLE, Column.TAGS, Column.STRENGTH, Column.LAST_CONTACTED, Column.ORGANIZATION)
-
-
-class DetailRead(NamedTuple):
-    contact: ContactDTO | None  # None: no such contact (any more)
-    timeline: list[InteractionDTO]
-    members: list[ContactRow] | None
-    facts: PersonFacts | None
-    synced: str = ""  # "Synced with …", read with the rest (a query on the GUI thread waited on imports)
+DETAIL_DELAY_MS = 40  # a selected contact's details are read once the selection has rested this long
 
 
 class ContactListController(QObject):
@@ -99,6 +78,7 @@ class ContactListController(QObject):
         self.list_search = ListSearch(lambda: self.host.nd.contacts, lambda: self.host.tasks, self)
         self._first_rows_pending = True
         self._tags_wanted = False  # asked for while the first rows loaded
+        self._refreshes = StepQueue(self)  # the list's refreshes after changes, in the order they came
         # The list's one query starts first, in a worker: SQLite reads while the widgets below are built (its
         # result is delivered through the event loop, so never before the window is complete). The window starts
         # it itself (load=False), before it imports its other modules.
@@ -121,39 +101,13 @@ class ContactListController(QObject):
 
         self.model = self._given_model if self._given_model is not None else ContactTableModel(self)
         self.model.setParent(self)
-        self.table = QTableView()
-        self.table.setObjectName("contactTable")
-        self.table.setModel(self.model)
-        # A new list (a search, a reload) asks the view to repaint and to lay itself out on the next event-loop pass:
-        # the rows were painted, laid out, then painted again (~20 ms a pass on a full window). Laid out at once, they
-        # are painted once.
-        self.model.modelReset.connect(self.table.executeDelayedItemsLayout)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in DEFAULT_COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # No sideways scrolling (at 1024 px the list is ~440 px wide): the name stretches, the rest hide in turn.
-        self.column_fit = FittedColumns(self.table, Column.NAME, NAME_MIN_WIDTH, COLUMNS_HIDDEN_FIRST)
         # Avatars (photo, else initials) painted for the rows on screen only; photos fetched on a worker.
         self.avatars = AvatarSource(
             lambda ids: self.host.nd.contacts.photos(ids),
             lambda fn, done: self.host.tasks.submit(fn, done, self.task_failed),
             self,
         )
-        self.table.setItemDelegateForColumn(Column.NAME, AvatarDelegate(self.avatars, self._avatar_row, self.table))
+        self.table, self.column_fit = contact_table(self.model, self.avatars)
         self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
 
@@ -209,10 +163,6 @@ class ContactListController(QObject):
         self.count_label = QLabel()
         self.count_label.setObjectName("statusCount")
 
-    def _avatar_row(self, index: QModelIndex | QPersistentModelIndex) -> tuple[int | None, str, ContactKind] | None:
-        row = self.model.contact_row(self.model.contact_id(index.row()) or 0)
-        return (row.id, row.name, row.kind) if row is not None else None
-
     def _load_photo_ids(self) -> None:
         avatars = self.avatars
         self.host.tasks.submit(
@@ -247,6 +197,7 @@ class ContactListController(QObject):
 
     def reset(self) -> None:
         """Another database: nothing listed, no filters, nothing selected (its rows load next)."""
+        self._refreshes.clear()
         self.table.clearSelection()
         self.model.set_rows([])
         self.avatars.reset()
@@ -537,28 +488,23 @@ class ContactListController(QObject):
         if not background:
             self._detail_read(self.read_detail(contact_id))
             return
+        # Read once the selection rests: the list paints first (a read running meanwhile on a worker, a dozen queries,
+        # held the interpreter lock the paint kept asking for), and the rows an arrow key passes over are never read.
         generation = self._detail_generation
         read = self.read_detail
 
-        def shown(detail: DetailRead) -> None:
-            if generation == self._detail_generation:
+        def read_if_current() -> DetailRead | None:
+            return read(contact_id) if generation == self._detail_generation else None
+
+        def shown(detail: DetailRead | None) -> None:
+            if detail is not None and generation == self._detail_generation:
                 self._detail_read(detail)
 
-        self.host.tasks.submit(lambda: read(contact_id), shown, self.task_failed)
+        self.host.tasks.submit(read_if_current, shown, self.task_failed, delay_ms=DETAIL_DELAY_MS)
 
     def read_detail(self, contact_id: int) -> DetailRead:
-        """Everything the detail pane shows about ``contact_id``, from the services only (runs on a worker too)."""
-        nd = self.host.nd
-        try:
-            contact = nd.contacts.get(contact_id)
-        except NotFoundError:
-            return DetailRead(None, [], None, None)
-        members = None
-        if contact.kind is ContactKind.ORGANIZATION:
-            members = nd.contacts.members_of(contact.organization or contact.name)
-        timeline = nd.timeline.for_contact(contact_id, TIMELINE_LIMIT)
-        synced = self.synced_text(contact_id)
-        return DetailRead(contact, timeline, members, self.detail.load_facts(contact), synced)
+        """Everything the detail pane shows about ``contact_id`` (runs on a worker)."""
+        return read_detail(self.host.nd, contact_id, self.detail.load_facts, self.synced_text)
 
     def _detail_read(self, detail: DetailRead) -> None:
         if detail.contact is None:
@@ -606,11 +552,13 @@ class ContactListController(QObject):
         contacts = self.host.nd.contacts
         self.host.tasks.submit(
             lambda: changed_rows(contacts, ids),
-            lambda read: self._show_changed(ids, read, select, fields),
+            lambda read: self._refreshes.run(self._changed_rows_shown(ids, read, select, fields)),
             self.task_failed,
         )
 
-    def _show_changed(self, ids: Sequence[int], read: ChangedRows, select: int | None, fields: bool) -> None:
+    def _changed_rows_shown(
+        self, ids: Sequence[int], read: ChangedRows, select: int | None, fields: bool
+    ) -> Iterator[None]:
         rows, order = read
         if fields:
             self.list_search.changed(ids)
@@ -619,6 +567,8 @@ class ContactListController(QObject):
         self.model.update_rows(rows, order)
         if order is not None:
             gc.freeze()  # an import's rows and the list's new order: out of the collector's reach, as at start-up
+            # A large change (an import, its undo): ~40 ms of list work at 100,000 contacts, in two event-loop passes.
+            yield
         self.model.remove_ids([i for i in ids if i not in alive])
         if fields:
             self.reload_tags()

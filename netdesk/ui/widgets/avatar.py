@@ -1,8 +1,9 @@
 """Avatars: the contact's photo, else their initials on a colour derived from the name.
 
-White initials on a colour dark enough for 4.5:1 contrast, whatever the theme. Cheap for 100,000 rows: the list
-paints avatars in a delegate for the rows on screen only, initials are drawn once per (letters, colour, size) and
-cached, and photos are fetched and scaled on a worker the first time their row is painted, then kept (bounded).
+White initials on a colour dark enough for 4.5:1 contrast, whatever the theme. Cheap for 100,000 rows: the list's
+model gives them as the name column's decoration, asked for the rows on screen only; initials are drawn once per
+(letters, colour, size) and kept as icons, and photos are fetched and scaled on a worker the first time their row is
+painted, then kept (bounded).
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPainterPath, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QAbstractItemView
 
 from netdesk.core.model import ContactKind
 
 WHITE = QColor(255, 255, 255)
 HUES = 24  # distinct colours; a name always gets the same one
-CACHE_LIMIT = 2000  # pixmaps kept (initials and photos together); the list shows a few dozen at a time
+CACHE_LIMIT = 2000  # icons kept (by name, by initials, photos); the list shows a few dozen at a time
 
 
 def initials(name: str) -> str:
@@ -112,14 +113,14 @@ def round_photo(data: bytes, size: int, organization: bool = False, scale: float
     return image
 
 
-class _Lru(OrderedDict[Any, QPixmap]):
-    def get_fresh(self, key: Any) -> QPixmap | None:
+class _Lru(OrderedDict[Any, QIcon]):
+    def get_fresh(self, key: Any) -> QIcon | None:
         found = self.get(key)
         if found is not None:
             self.move_to_end(key)
         return found
 
-    def put(self, key: Any, value: QPixmap) -> None:
+    def put(self, key: Any, value: QIcon) -> None:
         self[key] = value
         self.move_to_end(key)
         while len(self) > CACHE_LIMIT:
@@ -130,6 +131,8 @@ class AvatarSource(QObject):
     """Avatars for the contacts of one database: initials at once, photos fetched on a worker when first asked.
 
     ``fetch(ids)`` runs on a worker and returns {id: photo bytes}; ``submit(fn, on_done)`` runs ``fn`` on a worker.
+    The list's model asks ``icon`` for each name cell it paints: a warm cache answers with the icon it gave last
+    time, by one dictionary look-up, so a repaint (every search, every refresh) draws and allocates nothing.
     """
 
     photos_loaded = Signal(object)  # the ids whose photos just arrived (their rows repaint)
@@ -143,7 +146,11 @@ class AvatarSource(QObject):
         super().__init__(parent)
         self._fetch = fetch
         self._submit = submit
-        self._cache = _Lru()
+        self._cache = _Lru()  # photos, and each name's icon
+        # The icons drawn, one per (letters, colour, size): kept apart, so that the many names looked up do not push
+        # them out (a list of a few hundred distinct initials draws each once).
+        self._drawn = _Lru()
+        self.drawn = 0  # avatar images drawn so far (initials and photos): what a warm repaint must not add to
         self.photo_ids: frozenset[int] = frozenset()  # who has a photo (set once the list has loaded)
         self._wanted: dict[int, tuple[int, bool, float]] = {}
         self._asked: set[int] = set()
@@ -167,21 +174,31 @@ class AvatarSource(QObject):
             del self._cache[key]
         self._asked.difference_update(ids)
 
-    def pixmap(self, contact_id: int | None, name: str, kind: ContactKind, size: int, scale: float) -> QPixmap:
-        organization = kind is ContactKind.ORGANIZATION
+    def icon(self, contact_id: int | None, name: str, kind: ContactKind, size: int, scale: float) -> QIcon:
+        """The contact's photo when it has one and it has arrived, else their initials (and the photo is asked for)."""
         if contact_id is not None and contact_id in self.photo_ids:
             photo = self._cache.get_fresh(("photo", contact_id, size, scale))
             if photo is not None:
                 return photo
             if contact_id not in self._asked:
                 self._asked.add(contact_id)
-                self._wanted[contact_id] = (size, organization, scale)
+                self._wanted[contact_id] = (size, kind is ContactKind.ORGANIZATION, scale)
                 self._timer.start()
-        key = ("initials", initials(name), avatar_colour(name).rgb(), size, organization, scale)
-        found = self._cache.get_fresh(key)
+        by_name = ("name", name, kind, size, scale)  # what a repaint looks up: no initials or colour worked out
+        found = self._cache.get_fresh(by_name)
         if found is None:
-            found = QPixmap.fromImage(draw_initials(name, size, organization, scale))
-            self._cache.put(key, found)
+            found = self._initials_icon(name, kind is ContactKind.ORGANIZATION, size, scale)
+            self._cache.put(by_name, found)
+        return found
+
+    def _initials_icon(self, name: str, organization: bool, size: int, scale: float) -> QIcon:
+        """One icon for everyone with the same letters on the same colour."""
+        key = ("initials", initials(name), avatar_colour(name).rgb(), size, organization, scale)
+        found = self._drawn.get_fresh(key)
+        if found is None:
+            self.drawn += 1
+            found = QIcon(QPixmap.fromImage(draw_initials(name, size, organization, scale)))
+            self._drawn.put(key, found)
         return found
 
     def _fetch_wanted(self) -> None:
@@ -205,39 +222,14 @@ class AvatarSource(QObject):
         def loaded(images: dict[int, QImage]) -> None:
             for cid, image in images.items():
                 size, _organization, scale = wanted[cid]
-                self._cache.put(("photo", cid, size, scale), QPixmap.fromImage(image))
+                self.drawn += 1
+                self._cache.put(("photo", cid, size, scale), QIcon(QPixmap.fromImage(image)))
             if images:
                 self.photos_loaded.emit(sorted(images))
 
         return loaded
 
 
-class AvatarDelegate(QStyledItemDelegate):
-    """Paints the avatar as the decoration of the list's name column (only the rows on screen are painted)."""
-
-    def __init__(
-        self,
-        source: AvatarSource,
-        row_of: Callable[[QModelIndex | QPersistentModelIndex], tuple[int | None, str, ContactKind] | None],
-        view: QAbstractItemView,
-    ) -> None:
-        super().__init__(view)
-        self._source = source
-        self._row_of = row_of
-        self._view = view
-        source.photos_loaded.connect(lambda _ids: view.viewport().update())
-
-    def avatar_size(self) -> int:
-        return max(16, self._view.fontMetrics().height() + 4)
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        super().initStyleOption(option, index)
-        row = self._row_of(index)
-        if row is None:
-            return
-        contact_id, name, kind = row
-        size = self.avatar_size()
-        scale = self._view.devicePixelRatioF()
-        option.icon = QIcon(self._source.pixmap(contact_id, name, kind, size, scale))
-        option.decorationSize = QSize(size, size)
-        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+def avatar_size(view: QAbstractItemView) -> int:
+    """An avatar's side in a list's rows, in logical pixels: a little more than a line of the view's font."""
+    return max(16, view.fontMetrics().height() + 4)

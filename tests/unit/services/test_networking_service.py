@@ -318,6 +318,20 @@ def test_strength_single_and_bulk_agree(nd: NetDesk) -> None:
     assert nd.networking.strength_scores_of([]) == {}
 
 
+def test_strength_scores_leave_out_the_trashed_and_purged(nd: NetDesk) -> None:
+    ann, bob, cy = person(nd, "Ann T"), person(nd, "Bob T"), person(nd, "Cy T")
+    today = date.today()
+    for cid in (ann, bob, cy):
+        log(nd, cid, today - timedelta(days=5))
+    assert set(nd.networking.strength_scores()) == {ann, bob, cy}
+    nd.contacts.delete([bob, cy])
+    assert set(nd.networking.strength_scores()) == {ann}
+    nd.contacts.restore([bob])
+    assert set(nd.networking.strength_scores()) == {ann, bob}
+    nd.contacts.purge_trash(older_than_days=0)  # Cy is removed for good, with his part in the interaction
+    assert set(nd.networking.strength_scores()) == {ann, bob}
+
+
 # --- goals -------------------------------------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ class ExternalChangePoller(QObject):
         self._tasks = tasks
         self._ops = ops
         self._in_flight: TaskRunner | None = None  # the runner of the poll still out
+        self.polls_done = 0  # answered or failed (busy): for the status of the watch, and tests
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -73,10 +74,12 @@ class ExternalChangePoller(QObject):
 
     def _seen(self, changes: ChangeSet | None) -> None:
         self._in_flight = None
+        self.polls_done += 1
         if changes is not None and not changes.empty:
             self._ops.bus.publish(changes)
             self.published.emit(changes)
 
     def _failed(self, exc: BaseException) -> None:
         self._in_flight = None
+        self.polls_done += 1
         log.debug("looking for other programs' writes failed (tried again next time): %s", exc)

@@ -15,6 +15,7 @@ from netdesk.core.model import ContactDTO
 from netdesk.services import NetDesk
 from netdesk.ui.contact_table_model import Column
 from netdesk.ui.main_window import MainWindow
+from netdesk.ui.navigation import View
 
 LISKOV = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:liskov-1\r\nN:Liskov;Barbara;;;\r\nFN:Barbara Liskov\r\nORG:MIT\r\nEND:VCARD\r\n"
@@ -124,3 +125,52 @@ def test_another_process_holding_the_write_lock_never_holds_up_the_window(  # ty
         return row is not None and window.model.index(row, Column.ORGANIZATION).data() == "Held Lock Ltd"
 
     qtbot.waitUntil(shows_the_commit, timeout=10_000)
+
+
+LOG_A_CALL = """
+import sys
+from datetime import datetime
+from netdesk.core.model import InteractionDTO, InteractionKind, Participant
+from netdesk.services import open_netdesk
+nd = open_netdesk(sys.argv[1])
+call = InteractionDTO(
+    occurred_at=datetime(2025, 3, 4, 10, 0), kind=InteractionKind.CALL, summary="Talked engines",
+    participants=(Participant(int(sys.argv[2])),),
+)
+nd.timeline.log(call)
+nd.close()
+"""
+
+
+def test_a_log_from_another_process_shows_in_the_selected_persons_timeline(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, db: NetDesk, sample: dict[str, int]
+) -> None:
+    ada = sample["Ada Lovelace"]
+    window.contact_list.select_contact(ada)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: window.external_changes.polls_done > 0, timeout=5000)
+    assert window.detail.timeline_list.count() == 0
+    signals = ListChanges(window)
+    assert db.path is not None
+    subprocess.run([sys.executable, "-c", LOG_A_CALL, str(db.path), str(ada)], check=True, timeout=120)
+    qtbot.waitUntil(lambda: window.detail.timeline_list.count() == 1, timeout=10_000)
+    assert "Talked engines" in window.detail.timeline_list.item(0).text()
+    row = window.model.row_of(ada)
+    assert row is not None
+    qtbot.waitUntil(lambda: window.model.index(row, Column.LAST_CONTACTED).data() == "04 Mar 2025", timeout=5000)
+    assert signals.resets == 0
+
+
+def test_an_idle_window_on_every_page_never_takes_its_own_work_for_another_programs(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    """The pages' loads (and anything they write on the way) are not reported back as other programs' writes: a
+    refresh that wrote would otherwise refresh itself every second."""
+    external = published_externally(window)
+    qtbot.waitUntil(lambda: window.external_changes.polls_done > 0, timeout=5000)
+    for view in View:
+        window.navigation.show_view(view)
+        settle(qtbot, window)
+    polls = window.external_changes.polls_done
+    qtbot.waitUntil(lambda: window.external_changes.polls_done >= polls + 2, timeout=10_000)
+    assert external == []

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 1_000
+# Polls skipped after another program's change that reloads every contact: a process that commits in batches (a
+# large import elsewhere) then costs the window a full reload every few seconds, not every second.
+TICKS_AFTER_FULL_RELOAD = 2
 
 
 class ExternalChangePoller(QObject):
@@ -44,9 +47,10 @@ class ExternalChangePoller(QObject):
         self._ops = ops
         self._in_flight: TaskRunner | None = None  # the runner of the poll still out
         self.polls_done = 0  # answered or failed (busy): for the status of the watch, and tests
+        self._ticks_to_skip = 0
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.poll)
+        self._timer.timeout.connect(self._tick)
 
     def start(self) -> None:
         """Take the database's state now as seen, then look again every interval."""
@@ -57,9 +61,11 @@ class ExternalChangePoller(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
-    @property
-    def active(self) -> bool:
-        return self._timer.isActive()
+    def _tick(self) -> None:
+        if self._ticks_to_skip > 0:
+            self._ticks_to_skip -= 1
+        else:
+            self.poll()
 
     def poll(self) -> None:
         # A closed runner (another database was opened) drops its results: its poll never comes back.
@@ -76,6 +82,8 @@ class ExternalChangePoller(QObject):
         self._in_flight = None
         self.polls_done += 1
         if changes is not None and not changes.empty:
+            if changes.many_contacts:
+                self._ticks_to_skip = TICKS_AFTER_FULL_RELOAD
             self._ops.bus.publish(changes)
             self.published.emit(changes)
 

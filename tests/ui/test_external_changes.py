@@ -100,6 +100,21 @@ def test_an_own_write_is_refreshed_once_not_again_as_another_programs(  # type: 
     assert signals.resets == 0 and len(signals.inserted) == 1
 
 
+def test_an_import_in_the_app_is_not_refreshed_again_as_another_programs(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    qtbot.waitUntil(lambda: window.external_changes.polls_done > 0, timeout=5000)
+    external = published_externally(window)
+    card = tmp_path / "liskov.vcf"
+    card.write_text(LISKOV, encoding="utf-8")
+    window.import_files([card])
+    qtbot.waitUntil(lambda: not window.import_running and "Barbara Liskov" in listed_names(window), timeout=15_000)
+    settle(qtbot, window)
+    polls = window.external_changes.polls_done
+    qtbot.waitUntil(lambda: window.external_changes.polls_done >= polls + 2, timeout=10_000)
+    assert external == []
+
+
 def test_another_process_holding_the_write_lock_never_holds_up_the_window(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, db: NetDesk, sample: dict[str, int]
 ) -> None:

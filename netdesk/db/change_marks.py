@@ -38,8 +38,11 @@ class MarksDelta:
 
 def open_watch_connection(path: Path) -> sqlite3.Connection:
     """A read-only connection of its own (any thread may use it; the caller serialises)."""
-    conn = sqlite3.connect(path, timeout=WATCH_BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA query_only=ON")  # not mode=ro: that cannot open a WAL file whose -shm is missing
+    # mode=rw: a file moved away meanwhile is an error here, never a new empty database. Not mode=ro: that cannot
+    # open a WAL database whose -shm file is missing.
+    uri = f"{path.resolve().as_uri()}?mode=rw"
+    conn = sqlite3.connect(uri, uri=True, timeout=WATCH_BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA query_only=ON")
     return conn
 
 

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
 from netdesk.services import NetDesk, open_netdesk
+from netdesk.services.external_changes import ExternalChangeWatcher
 
 
 @pytest.fixture
@@ -100,6 +102,27 @@ def test_another_programs_write_right_after_an_own_write_reloads_everything(nd: 
     changes = watcher.external_change_since()
     assert changes is not None and changes.many_contacts
     assert watcher.external_change_since() is None
+
+
+def test_a_database_file_with_an_awkward_name_is_watched_and_a_vanished_one_never_recreated(
+    tmp_path: Path, new_database: Callable[[Path], NetDesk]
+) -> None:
+    path = tmp_path / "my #1 100% contacts.sqlite3"
+    nd = new_database(path)
+    try:
+        watcher = nd.external_changes
+        assert watcher.external_change_since() is None
+        other = open_netdesk(path)
+        grace = add(other, "Grace", "Hopper")
+        other.close()
+        changes = watcher.external_change_since()
+        assert changes is not None and changes.contacts == {grace}
+    finally:
+        nd.close()
+    path.rename(tmp_path / "moved.sqlite3")
+    with pytest.raises(sqlite3.Error):  # as when the file went away before the window's first look
+        ExternalChangeWatcher(path).external_change_since()
+    assert not path.exists()
 
 
 def test_an_in_memory_database_has_no_other_writers() -> None:

@@ -17,6 +17,7 @@ from netdesk.services.communities import CommunityService
 from netdesk.services.contacts import ContactService
 from netdesk.services.contributions import ContributionService
 from netdesk.services.duplicates import DuplicateService
+from netdesk.services.external_changes import ExternalChangeWatcher
 from netdesk.services.followups import FollowupService
 from netdesk.services.goal_targets import GoalTargetService
 from netdesk.services.introductions import IntroductionService
@@ -50,7 +51,9 @@ class NetDesk:
         self.followups = FollowupService(self.sessions)
         self.invitations = InvitationService(self.sessions)
         self.notes = NoteService(self.sessions)
-        self.backups = BackupService(path, before_restore=engine.dispose) if path is not None else None
+        # What other processes write to the file (the window polls it; see services/external_changes.py).
+        self.external_changes = ExternalChangeWatcher(path)
+        self.backups = BackupService(path, before_restore=self._before_restore) if path is not None else None
         self.duplicates = DuplicateService(self.sessions)  # the duplicates review (issue 13)
         # The essays' practices as records (issue 15).
         self.owner = OwnerService(self.sessions)
@@ -90,6 +93,10 @@ class NetDesk:
 
         return SyncService(self.sessions)
 
+    def _before_restore(self) -> None:
+        self.engine.dispose()
+        self.external_changes.close()  # the restored file is another file: the watcher opens it afresh
+
     def _backup_before_import(self) -> None:
         if self.backups is not None and self.contacts.count() > 0:
             self.backups.create("before-import")
@@ -122,6 +129,7 @@ class NetDesk:
         return writes_refused(self.engine)
 
     def close(self) -> None:
+        self.external_changes.close()
         self.engine.dispose()
 
 

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         from netdesk.ui.controllers.contact_list import ContactListController
         from netdesk.ui.controllers.database import DatabaseController
         from netdesk.ui.controllers.transfer import TransferController
+        from netdesk.ui.external_changes import ExternalChangePoller
         from netdesk.ui.navigation import Navigation
         from netdesk.ui.ops import Ops
         from netdesk.ui.page_actions import install_context_menu
@@ -152,6 +153,10 @@ class MainWindow(QMainWindow):
         contacts.selection_changed.connect(self.sync_actions)
         install_context_menu(contacts.table, edits)
         self.ops.replayed.connect(contacts.select_replayed)
+        # Other programs' writes reach the bus too; looked for once the list's first rows are in (they are the
+        # state the first look takes as seen).
+        self.external_changes = ExternalChangePoller(self, lambda: self.nd, lambda: self.tasks, self.ops)
+        contacts.first_rows_settled.connect(self.external_changes.start)
         self.setAcceptDrops(True)
         self._expose()
 
@@ -422,6 +427,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.transfer.cancel_import()  # the import rolls back instead of holding up the close
         self.sync_ui.close()  # a running sync stops at its next batch, keeping what it finished
+        self.external_changes.stop()
         self.ops.close_writes()  # every write the user made reaches the database
         self.tasks.close()  # wait for background queries before the database goes away
         self.database.database_closing.emit()  # and for the views' own

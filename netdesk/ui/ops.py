@@ -129,6 +129,17 @@ class Ops(QObject):
         """A write, an undo or a redo is running or queued (undo and redo wait for it)."""
         return self._pending.total() > 0
 
+    def _own(self, work: Callable[[], T]) -> Callable[[], T]:
+        """``work`` marked as this app's own write: the watcher of other programs' writes does not report it (its
+        change-set reaches the bus from here)."""
+        watcher = self._netdesk().external_changes
+
+        def own_write() -> T:
+            with watcher.own_write():
+                return work()
+
+        return own_write
+
     def _submit(
         self,
         writer: TaskRunner,
@@ -151,7 +162,7 @@ class Ops(QObject):
             self._end_pending(kind)
             failed(exc)
 
-        writer.submit(work, finished, crashed)
+        writer.submit(self._own(work), finished, crashed)
 
     def _end_pending(self, kind: str) -> None:
         self._pending[kind] = max(0, self._pending[kind] - 1)
@@ -242,7 +253,7 @@ class Ops(QObject):
         if writer is not None:
             self._submit(writer, "write", work, done, failed)
         else:
-            done(work())
+            done(self._own(work)())
 
     def write_later(
         self, fn: Callable[[], Written[T]], on_done: Callable[[T], None], on_error: Callable[[BaseException], None]
@@ -315,7 +326,7 @@ class Ops(QObject):
                 self._submit(writer, verb, lambda: journal.undo(step), done, failed)
             return
         try:
-            reverse = journal.undo(step)
+            reverse = self._own(lambda: journal.undo(step))()
         except Exception as exc:
             log.debug("undo failed:\n%s", traceback.format_exc())
             failed(exc)

@@ -293,10 +293,11 @@ class SyncController(QObject):
 
         def run() -> tuple[SyncCounts, ChangeSet]:
             total, changes = SyncCounts(), ChangeSet()
-            for name, password in jobs:
-                written = nd.sync.sync(name, password, progress=report, cancel=cancel.is_set)
-                total.add(written.value)
-                changes |= written.changes
+            with nd.external_changes.own_write():  # published below, not seen as another program's write
+                for name, password in jobs:
+                    written = nd.sync.sync(name, password, progress=report, cancel=cancel.is_set)
+                    total.add(written.value)
+                    changes |= written.changes
             return total, changes
 
         self._tasks.submit(run, self._done, self._error)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -77,8 +77,11 @@ def create_db_engine(path: Path | str, *, state: list[FileState | None] | None =
     else:
         file_path = Path(path).expanduser()
         checked = _prepare_file(file_path, timeout)
+        # URL.create, not "sqlite:///" + path: a URL string would read a "?" in the file's name as its query and open
+        # another file ("a?b.sqlite3" opened "a").
         engine = create_engine(
-            f"sqlite+pysqlite:///{file_path}", connect_args={"check_same_thread": False, "timeout": timeout}
+            URL.create("sqlite+pysqlite", database=str(file_path)),
+            connect_args={"check_same_thread": False, "timeout": timeout},
         )
     if state is not None:
         state.append(checked)

@@ -72,7 +72,7 @@ def _copy(source: Path, target: Path) -> None:
 
 def _contact_count(path: Path) -> int | None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
         try:
             return int(conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()[0])
         finally:
@@ -191,7 +191,7 @@ class BackupService:
         if self._before_restore is not None:
             self._before_restore()
         # Writing through the backup API into the live file keeps WAL state and other handles consistent.
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        src = sqlite3.connect(backup.absolute().as_uri() + "?mode=ro", uri=True)
         dst = sqlite3.connect(self.db_path)
         try:
             src.backup(dst)

@@ -6,6 +6,7 @@ here as plain tuples: no DTO per row, and no conversion at write time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -62,7 +63,14 @@ def insert_interaction_rows(session: Session, rows: Sequence[InteractionRow]) ->
         ],
     )
     participants = [(iid, cid, role) for iid, r in enumerate(rows, start=first) for cid, role in r.participants]
-    store_links(session, participants, [(iid, f"{r[3]}\n{r[4]}") for iid, r in enumerate(rows, start=first)])
+    store_links(session, participants, ())
+    # The search text is the stored summary and notes (as timeline.py writes it): read from the rows just written
+    # rather than built in Python and bound once per row.
+    connection.exec_driver_sql(
+        "INSERT INTO interactions_fts(rowid, body) SELECT id, summary || char(10) || notes FROM interactions"
+        " WHERE id >= ?",
+        (first,),
+    )
     return list(range(first, first + len(rows)))
 
 
@@ -72,8 +80,14 @@ def store_links(
     """Insert new interactions' participant rows (interaction id, contact id, role) and search documents (id, text)."""
     connection = session.connection()
     if participants:
+        # One statement over a JSON array rather than one execution per row: each execution of an INSERT opens its
+        # cursors again, here also those of the two foreign keys' parent tables (measured: 0.71 -> 0.51 s CPU for
+        # 82,000 rows, the JSON encoding included).
         connection.exec_driver_sql(
-            "INSERT INTO interaction_participants (interaction_id, contact_id, role) VALUES (?, ?, ?)", participants
+            "INSERT INTO interaction_participants (interaction_id, contact_id, role)"
+            " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')"
+            " FROM json_each(?)",
+            (json.dumps(participants),),
         )
     if documents:
         connection.exec_driver_sql("INSERT INTO interactions_fts(rowid, body) VALUES (?, ?)", documents)

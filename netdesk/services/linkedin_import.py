@@ -25,6 +25,7 @@ from netdesk.db.bulk_insert import next_contact_id
 from netdesk.db.bulk_triggers import (
     indexes_set_aside,
     indexes_worth_setting_aside,
+    page_cache_enlarged,
     search_index_buffered,
     triggers_set_aside,
 )
@@ -70,6 +71,7 @@ def import_linkedin(
     rows = len(data.connections) + len(data.messages) + len(data.invitations)
     with ExitStack() as bulk:
         if rows >= BULK_ROWS:
+            bulk.enter_context(page_cache_enlarged(s))
             bulk.enter_context(triggers_set_aside(s))
             bulk.enter_context(search_index_buffered(s))
             if indexes_worth_setting_aside(s, rows):

@@ -10,10 +10,12 @@ from sqlalchemy import text
 
 from netdesk.core.model import ContactDTO
 from netdesk.db.bulk_triggers import (
+    BULK_CACHE_KIB,
     BULK_FTS_HASHSIZE,
     FTS_TABLES,
     indexes_set_aside,
     indexes_worth_setting_aside,
+    page_cache_enlarged,
     search_index_buffered,
     triggers_set_aside,
 )
@@ -135,3 +137,16 @@ def test_a_bulk_import_buffers_the_search_index_and_leaves_its_settings_as_they_
         pass
     with nd.engine.connect() as conn:
         assert conn.execute(text("SELECT v FROM contacts_fts_config WHERE k = 'hashsize'")).scalar() == 2000000
+
+
+def test_a_bulk_write_has_a_larger_page_cache_and_the_connection_gets_its_own_back(nd: NetDesk) -> None:
+    size = "PRAGMA cache_size"
+    with nd.sessions.begin() as s:
+        own = s.execute(text(size)).scalar()
+        assert own is not None and -own < BULK_CACHE_KIB
+        with page_cache_enlarged(s):
+            assert s.execute(text(size)).scalar() == -BULK_CACHE_KIB
+        assert s.execute(text(size)).scalar() == own
+        with pytest.raises(RuntimeError), page_cache_enlarged(s):
+            raise RuntimeError("boom")
+        assert s.execute(text(size)).scalar() == own

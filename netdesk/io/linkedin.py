@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -150,8 +150,34 @@ def _fix_mojibake(text: str) -> str:
 
 def _text(text: str) -> str:
     """A free-text cell (message body): mojibake repaired, Windows line ends made plain newlines."""
-    text = _fix_mojibake(text)
+    return _plain_text(_fix_mojibake(text))
+
+
+def _plain_text(text: str) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _repaired_name(text: str) -> str:
+    return _clean(_fix_mojibake(text))
+
+
+class _CellReaders(NamedTuple):
+    """How one file's cells are read: with the mojibake repair only when the file shows signs of it anywhere (a
+    test of every cell of a clean 100,000-row file costs more than the rest of reading its names)."""
+
+    name: Callable[[str], str]  # a name, company or title: repaired, whitespace collapsed
+    text: Callable[[str], str]  # free text (a message body): repaired, plain newlines
+    repair: Callable[[str], str]  # the repair alone
+
+    @classmethod
+    def of(cls, table: Table) -> _CellReaders:
+        if table.may_have_mojibake:
+            return cls(_repaired_name, _text, _fix_mojibake)
+        return cls(_clean, _plain_text, _unchanged)
 
 
 # --- dates ----------------------------------------------------------------------------------------------------------
@@ -230,9 +256,10 @@ def _parse_invitation_date(text: str) -> datetime | None:
 
 def _read_connections(table: Table, report: ImportReport, out: list[LinkedInConnection]) -> None:
     first, last, url_i, email_i, company_i, position_i, connected_i = (table.index(name) for name in CONNECTION_COLUMNS)
+    name = _CellReaders.of(table).name
     for line, row in table.rows:
-        given = _clean(_fix_mojibake(row[first]))
-        family = _clean(_fix_mojibake(row[last]))
+        given = name(row[first])
+        family = name(row[last])
         if not given and not family:
             report.error(table.file, line, "row has no name")
             continue
@@ -252,8 +279,8 @@ def _read_connections(table: Table, report: ImportReport, out: list[LinkedInConn
             given_name=given,
             family_name=family,
             emails=emails,
-            organization=_clean(_fix_mojibake(row[company_i])),
-            title=_clean(_fix_mojibake(row[position_i])),
+            organization=name(row[company_i]),
+            title=name(row[position_i]),
             urls=(ContactPoint(profile_url, label="linkedin"),) if profile_url else (),
             connected_on=connected_on,
         )
@@ -283,27 +310,44 @@ def _read_messages(table: Table, report: ImportReport, out: list[LinkedInMessage
     conv_i, title_i, from_i, sender_url_i, to_i, recipient_urls_i, date_i, subject_i, content_i, folder_i = (
         table.index(name) for name in MESSAGE_COLUMNS
     )
+    cells = _CellReaders.of(table)
+    repair, text = cells.repair, cells.text
+    # The same few people write to each other over and over: each distinct (from, sender URL, to, recipient URLs)
+    # is read once.
+    people_of: dict[tuple[str, str, str, str], tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
+    file = table.file
     for line, row in table.rows:
         raw_date = row[date_i]
         sent_at = _parse_message_date(raw_date)
         if sent_at is None:
-            report.error(table.file, line, f"message skipped: cannot read date {raw_date.strip()!r}")
+            report.error(file, line, f"message skipped: cannot read date {raw_date.strip()!r}")
             continue
-        recipient_urls = _split_urls(row[recipient_urls_i])
+        key = (row[from_i], row[sender_url_i], row[to_i], row[recipient_urls_i])
+        people = people_of.get(key)
+        if people is None:
+            recipient_urls = _split_urls(key[3])
+            recipient_names = _split_names(repair(key[2]), len(recipient_urls))
+            people = people_of[key] = (
+                cells.name(key[0]),
+                normalize_profile_url(key[1]),
+                recipient_names,
+                recipient_urls,
+            )
+        sender_name, sender_url, recipient_names, recipient_urls = people
         out.append(
             LinkedInMessage(
-                conversation_id=row[conv_i].strip(),
-                conversation_title=_fix_mojibake(row[title_i].strip()),
-                sender_name=_clean(_fix_mojibake(row[from_i])),
-                sender_url=normalize_profile_url(row[sender_url_i]),
-                recipient_names=_split_names(_fix_mojibake(row[to_i]), len(recipient_urls)),
-                recipient_urls=recipient_urls,
-                sent_at=sent_at,
-                subject=_fix_mojibake(row[subject_i].strip()),
-                content=_text(row[content_i]),
-                folder=row[folder_i].strip(),
-                file=table.file,
-                line=line,
+                row[conv_i].strip(),
+                repair(row[title_i].strip()),
+                sender_name,
+                sender_url,
+                recipient_names,
+                recipient_urls,
+                sent_at,
+                repair(row[subject_i].strip()),
+                text(row[content_i]),
+                row[folder_i].strip(),
+                file,
+                line,
             )
         )
 

@@ -12,6 +12,7 @@ import pytest
 from netdesk.core.errors import UnsupportedFormatError
 from netdesk.core.model import ContactPoint, Direction
 from netdesk.io.linkedin import (
+    MESSAGE_COLUMNS,
     LinkedInExport,
     is_linkedin_csv,
     is_linkedin_zip,
@@ -298,6 +299,35 @@ def test_mojibake_names_are_repaired(tmp_path: Path) -> None:
     )
     export, _ = _read(path)
     assert export.connections[0].contact.name == "José Müller"
+
+
+def test_mojibake_in_messages_is_repaired_in_every_row(tmp_path: Path) -> None:
+    # The same people on two rows (read once, then remembered), a repaired and a clean file read alike.
+    header = ",".join(MESSAGE_COLUMNS) + "\n"
+    rows = (
+        "c1,CafÃ©,JosÃ© MÃ¼ller,https://linkedin.com/in/jm/,Maren  Olsen,https://www.linkedin.com/in/mo,"
+        '2023-05-02 14:03:11 UTC,RÃ©sumÃ©,"Ã‡a va?\r\nOui",INBOX\n'
+        "c1,CafÃ©,JosÃ© MÃ¼ller,https://linkedin.com/in/jm/,Maren  Olsen,https://www.linkedin.com/in/mo,"
+        "2023-05-03 09:00:00 UTC,,Merci,INBOX\n"
+    )
+    broken, clean = tmp_path / "broken", tmp_path / "clean"
+    broken.mkdir()
+    clean.mkdir()
+    (broken / "messages.csv").write_text(header + rows, encoding="utf-8")
+    (clean / "messages.csv").write_text(header + rows.encode("cp1252").decode("utf-8"), encoding="utf-8")
+    for folder in (broken, clean):
+        export, report = _read(folder / "messages.csv")
+        assert report.errors == []
+        first, second = export.messages
+        assert (first.sender_name, first.sender_url) == ("José Müller", "https://www.linkedin.com/in/jm")
+        assert (first.recipient_names, first.recipient_urls) == (("Maren Olsen",), ("https://www.linkedin.com/in/mo",))
+        assert (first.conversation_title, first.subject, first.content) == ("Café", "Résumé", "Ça va?\nOui")
+        assert (second.sender_name, second.recipient_names, second.content) == (
+            "José Müller",
+            ("Maren Olsen",),
+            "Merci",
+        )
+        assert (first.line, second.line) == (2, 4)  # the first row spans two lines
 
 
 def test_latin1_file_does_not_crash(tmp_path: Path) -> None:

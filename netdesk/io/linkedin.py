@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from netdesk.core.frozen import fast_constructor
 from netdesk.core.model import ContactDTO, ContactPoint, Direction
 from netdesk.core.normalize import fold, is_valid_email
 from netdesk.io.linkedin_tables import (
@@ -48,6 +49,9 @@ from netdesk.io.linkedin_tables import (
 from netdesk.io.report import ImportReport
 
 _URL = re.compile(r"https?://[^\s,\]\[\"]+", re.IGNORECASE)
+# A connection's contact and its URL, built at a fraction of the cost of ContactDTO(...): 30,000 of them notice.
+_new_contact = fast_constructor(ContactDTO)
+_new_point = fast_constructor(ContactPoint)
 
 
 # The records are named tuples rather than frozen dataclasses: just as immutable, and built several times as fast,
@@ -268,20 +272,20 @@ def _read_connections(table: Table, report: ImportReport, out: list[LinkedInConn
         emails: tuple[ContactPoint, ...] = ()
         if email:
             if is_valid_email(email):
-                emails = (ContactPoint(email, "", pref=True),)
+                emails = (_new_point(email, "", pref=True),)
             else:
                 report.error(table.file, line, f"invalid email address {email!r} ignored")
         raw_date = row[connected_i]
         connected_on = parse_connected_on(raw_date)
         if connected_on is None and raw_date.strip():
             report.error(table.file, line, f"cannot read 'Connected On' date {raw_date.strip()!r}")
-        contact = ContactDTO(
+        contact: ContactDTO = _new_contact(
             given_name=given,
             family_name=family,
             emails=emails,
             organization=name(row[company_i]),
             title=name(row[position_i]),
-            urls=(ContactPoint(profile_url, label="linkedin"),) if profile_url else (),
+            urls=(_new_point(profile_url, label="linkedin"),) if profile_url else (),
             connected_on=connected_on,
         )
         out.append(LinkedInConnection(contact, profile_url, connected_on, table.file, line))

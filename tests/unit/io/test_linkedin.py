@@ -121,6 +121,10 @@ def test_old_connections_file_without_notes_and_other_date_forms() -> None:
         ("Mar 15, 2021", date(2021, 3, 15)),
         ("", None),
         ("31 Feb 2021", None),
+        ("1 jan 2020", date(2020, 1, 1)),
+        ("15 Mar 21", None),
+        ("015 Mar 2021", None),
+        ("15 Sept 2021", None),
         ("soon", None),
     ],
 )
@@ -182,6 +186,31 @@ def test_invitations() -> None:
     assert sent.invitee_url == "https://www.linkedin.com/in/ada-lindqvist-4f2e1a"
     assert received.sent_at == datetime(2024, 2, 27, 23, 5)  # "11:05\u202fPM" (narrow no-break space)
     assert received.line == 3 and received.message == ""
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("5/2/23, 2:03 PM", datetime(2023, 5, 2, 14, 3)),
+        ("5/2/2023, 2:03 pm", datetime(2023, 5, 2, 14, 3)),
+        ("12/31/99, 12:00 AM", datetime(1999, 12, 31, 0, 0)),
+        ("5/2/23, 14:03", datetime(2023, 5, 2, 14, 3)),
+        ("5/2/23,  2:03\u202fPM", datetime(2023, 5, 2, 14, 3)),
+        ("2023-05-02 14:03:11 UTC", datetime(2023, 5, 2, 14, 3, 11)),
+        ("2/29/23, 1:00 PM", None),
+        ("5/2/23, 14:03 PM", None),
+        ("5/2/23 2:03 PM", None),
+    ],
+)
+def test_invitation_dates(tmp_path: Path, sent: str, expected: datetime | None) -> None:
+    path = tmp_path / "Invitations.csv"
+    path.write_text(
+        f'From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\nMaren,Ada,"{sent}",,OUTGOING,,\n',
+        encoding="utf-8",
+    )
+    export, report = _read(path)
+    assert [i.sent_at for i in export.invitations] == ([expected] if expected else [])
+    assert bool(report.errors) is (expected is None)
 
 
 def test_owner_detected_from_messages_and_invitations_and_is_not_a_contact() -> None:

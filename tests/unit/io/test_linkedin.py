@@ -309,14 +309,23 @@ def test_header_spelling_variants_bom_and_ragged_rows(tmp_path: Path) -> None:
     path.write_bytes(
         "\ufefffirst_name,LAST NAME,url,EmailAddress,company,position,connected_on\r\n"
         "Ada,Lindqvist,https://www.linkedin.com/in/ada\r\n"  # short row
-        "Bo,Berg,https://www.linkedin.com/in/bo,,Acme,CEO,1 Jan 2020,extra,cells\r\n".encode()
+        "Bo,Berg,https://www.linkedin.com/in/bo,,Acme,CEO,1 Jan 2020,extra,cells\r\n"
+        ",,,,,,\r\n"  # blank cells: no row at all
+        "\r\n"
+        ",Cole,https://www.linkedin.com/in/cole,,Initech,,2 Feb 2022\r\n".encode()  # no first name, full width
     )
     export, report = _read(path)
     assert report.errors == []
-    ada, bo = export.connections
+    ada, bo, cole = export.connections
     assert (ada.contact.name, ada.connected_on, ada.contact.organization) == ("Ada Lindqvist", None, "")
     assert (bo.contact.organization, bo.contact.title, bo.connected_on) == ("Acme", "CEO", date(2020, 1, 1))
     assert bo.line == 3
+    assert (cole.contact.name, cole.contact.organization, cole.connected_on, cole.line) == (
+        "Cole",
+        "Initech",
+        date(2022, 2, 2),
+        6,
+    )
 
 
 def test_mojibake_names_are_repaired(tmp_path: Path) -> None:

@@ -92,10 +92,17 @@ class LinkedInInvitation(NamedTuple):
     line: int
 
 
+# Who is on a message: sender name, sender URL, recipient names, recipient URLs.
+_People = tuple[str, str, tuple[str, ...], tuple[str, ...]]
+
+
 @dataclass
 class LinkedInExport:
     connections: list[LinkedInConnection] = field(default_factory=list)
     messages: list[LinkedInMessage] = field(default_factory=list)
+    # Each distinct (conversation, people on a message) with its number of messages, in the order first seen, for the
+    # owner detection: a conversation's messages name the same people over and over.
+    people_on_messages: dict[tuple[str, _People], int] = field(default_factory=dict, repr=False)
     invitations: list[LinkedInInvitation] = field(default_factory=list)
     owner_name: str = ""
     owner_url: str = ""
@@ -355,7 +362,7 @@ def _split_names(text: str, url_count: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _read_messages(table: Table, report: ImportReport, out: list[LinkedInMessage]) -> None:
+def _read_messages(table: Table, report: ImportReport, export: LinkedInExport) -> None:
     conv_i, title_i, from_i, sender_url_i, to_i, recipient_urls_i, date_i, subject_i, content_i, folder_i = (
         table.index(name) for name in MESSAGE_COLUMNS
     )
@@ -363,7 +370,9 @@ def _read_messages(table: Table, report: ImportReport, out: list[LinkedInMessage
     repair, text = cells.repair, cells.text
     # The same few people write to each other over and over: each distinct (from, sender URL, to, recipient URLs)
     # is read once.
-    people_of: dict[tuple[str, str, str, str], tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {}
+    people_of: dict[tuple[str, str, str, str], _People] = {}
+    on_messages = export.people_on_messages
+    out = export.messages
     file = table.file
     for line, row in table.rows:
         raw_date = row[date_i]
@@ -383,9 +392,12 @@ def _read_messages(table: Table, report: ImportReport, out: list[LinkedInMessage
                 recipient_urls,
             )
         sender_name, sender_url, recipient_names, recipient_urls = people
+        conversation = row[conv_i].strip()
+        seen = (conversation or f"{file}:{line}", people)
+        on_messages[seen] = on_messages.get(seen, 0) + 1
         out.append(
             LinkedInMessage(
-                row[conv_i].strip(),
+                conversation,
                 repair(row[title_i].strip()),
                 sender_name,
                 sender_url,
@@ -463,25 +475,6 @@ def _person_key(name: str, url: str) -> str:
     return url if url else ("name:" + fold(name).strip() if name.strip() else "")
 
 
-# Who is on a message: sender name, sender URL, recipient names, recipient URLs.
-_People = tuple[str, str, tuple[str, ...], tuple[str, ...]]
-
-
-def _people_by_conversation(messages: list[LinkedInMessage]) -> Counter[tuple[str, _People]]:
-    """Each distinct (conversation, people on a message) with its number of messages, in the order first seen.
-
-    A conversation's messages name the same people over and over: the owner detection looks at each combination
-    once rather than at each of (say) 50,000 messages.
-    """
-    return Counter(
-        (
-            msg.conversation_id or f"{msg.file}:{msg.line}",
-            (msg.sender_name, msg.sender_url, msg.recipient_names, msg.recipient_urls),
-        )
-        for msg in messages
-    )
-
-
 def _message_people(people: _People) -> Iterator[tuple[str, str]]:
     """(name, url) of everybody on a message: the sender, then the recipients."""
     sender_name, sender_url, names, urls = people
@@ -502,7 +495,7 @@ def _message_keys(people: _People) -> list[str]:
 
 
 def _owner_names(
-    on_messages: Counter[tuple[str, _People]], best: str, owner_side: list[tuple[str, str]]
+    on_messages: dict[tuple[str, _People], int], best: str, owner_side: list[tuple[str, str]]
 ) -> Counter[str]:
     """How often each name is written for the person ``best``, in the order the rows give them."""
     names: Counter[str] = Counter()
@@ -530,7 +523,7 @@ def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
     owner side; ties (a single two-person conversation) go to someone who is not among the connections, since
     nobody is their own connection.
     """
-    on_messages = _people_by_conversation(export.messages)
+    on_messages = export.people_on_messages
     participants: dict[str, set[str]] = defaultdict(set)
     for conversation, people in on_messages:
         participants[conversation].update(_message_keys(people))
@@ -567,7 +560,7 @@ def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport
         if table.kind == CONNECTIONS:
             _read_connections(table, report, export.connections)
         elif table.kind == MESSAGES:
-            _read_messages(table, report, export.messages)
+            _read_messages(table, report, export)
         elif table.kind == INVITATIONS:
             _read_invitations(table, report, export.invitations)
         else:

@@ -357,6 +357,8 @@ SYNC_CONFLICT = "sync conflict"  # the source of a history entry that keeps the 
 
 def sorted_tags(tags: object) -> tuple[str, ...]:
     """Normalise a tag collection: stripped, de-duplicated case-insensitively, sorted."""
+    if not tags:  # most contacts have none, and writing one asks three times
+        return ()
     seen: dict[str, str] = {}
     for t in tags:  # type: ignore[attr-defined]
         t = str(t).strip()

@@ -100,9 +100,6 @@ _People = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 class LinkedInExport:
     connections: list[LinkedInConnection] = field(default_factory=list)
     messages: list[LinkedInMessage] = field(default_factory=list)
-    # Each distinct (conversation, people on a message) with its number of messages, in the order first seen, for the
-    # owner detection: a conversation's messages name the same people over and over.
-    people_on_messages: dict[tuple[str, _People], int] = field(default_factory=dict, repr=False)
     invitations: list[LinkedInInvitation] = field(default_factory=list)
     owner_name: str = ""
     owner_url: str = ""
@@ -362,7 +359,11 @@ def _split_names(text: str, url_count: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _read_messages(table: Table, report: ImportReport, export: LinkedInExport) -> None:
+def _read_messages(
+    table: Table, report: ImportReport, out: list[LinkedInMessage], on_messages: dict[tuple[str, _People], int]
+) -> None:
+    """Read the messages into ``out``, and count each distinct (conversation, people on a message) in
+    ``on_messages`` (for the owner detection: a conversation's messages name the same people over and over)."""
     conv_i, title_i, from_i, sender_url_i, to_i, recipient_urls_i, date_i, subject_i, content_i, folder_i = (
         table.index(name) for name in MESSAGE_COLUMNS
     )
@@ -371,8 +372,6 @@ def _read_messages(table: Table, report: ImportReport, export: LinkedInExport) -
     # The same few people write to each other over and over: each distinct (from, sender URL, to, recipient URLs)
     # is read once.
     people_of: dict[tuple[str, str, str, str], _People] = {}
-    on_messages = export.people_on_messages
-    out = export.messages
     file = table.file
     for line, row in table.rows:
         raw_date = row[date_i]
@@ -516,14 +515,13 @@ def _owner_names(
     return names
 
 
-def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
+def _detect_owner(export: LinkedInExport, on_messages: dict[tuple[str, _People], int]) -> tuple[str, str]:
     """The account owner: the person on every conversation and on the owner's side of every invitation.
 
     Scores each person by the number of conversations they take part in plus the invitations where they are the
     owner side; ties (a single two-person conversation) go to someone who is not among the connections, since
     nobody is their own connection.
     """
-    on_messages = export.people_on_messages
     participants: dict[str, set[str]] = defaultdict(set)
     for conversation, people in on_messages:
         participants[conversation].update(_message_keys(people))
@@ -556,18 +554,20 @@ def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport
     columns; a file of the wrong shape inside a ZIP or folder is reported and the others are still read.
     """
     export = LinkedInExport()
+    # Each distinct (conversation, people on a message) with its number of messages, in the order first seen.
+    on_messages: dict[tuple[str, _People], int] = {}
     for table in tables(paths, report):
         if table.kind == CONNECTIONS:
             _read_connections(table, report, export.connections)
         elif table.kind == MESSAGES:
-            _read_messages(table, report, export)
+            _read_messages(table, report, export.messages, on_messages)
         elif table.kind == INVITATIONS:
             _read_invitations(table, report, export.invitations)
         else:
             _read_profile(table, export)
         for line, reason in table.problems:
             report.error(table.file, line, reason)
-    export.owner_name, export.owner_url = _detect_owner(export)
+    export.owner_name, export.owner_url = _detect_owner(export, on_messages)
     if export.owner_url:
         # The owner is never their own contact. Matched by URL only: a namesake among the connections is a real
         # person.

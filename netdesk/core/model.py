@@ -220,9 +220,11 @@ class ContactDTO:
 
 
 def display_name(c: ContactDTO) -> str:
-    if c.formatted_name.strip():
-        return c.formatted_name.strip()
-    parts = " ".join(p for p in (c.prefix, c.given_name, c.additional_name, c.family_name, c.suffix) if p)
+    formatted = c.formatted_name.strip()
+    if formatted:
+        return formatted
+    # filter() rather than a generator: called several times per contact by an import of tens of thousands.
+    parts = " ".join(filter(None, (c.prefix, c.given_name, c.additional_name, c.family_name, c.suffix)))
     if parts:
         return parts
     if c.nickname:
@@ -355,6 +357,8 @@ SYNC_CONFLICT = "sync conflict"  # the source of a history entry that keeps the 
 
 def sorted_tags(tags: object) -> tuple[str, ...]:
     """Normalise a tag collection: stripped, de-duplicated case-insensitively, sorted."""
+    if not tags:  # most contacts have none, and writing one asks three times
+        return ()
     seen: dict[str, str] = {}
     for t in tags:  # type: ignore[attr-defined]
         t = str(t).strip()

@@ -14,23 +14,27 @@ Formats (as seen in real exports):
 - ``Invitations.csv``: From, To, Sent At ("5/2/23, 2:03 PM"), Message, Direction (INCOMING/OUTGOING),
   inviterProfileUrl, inviteeProfileUrl.
 
-Finding the files and their header rows is ``netdesk.io.linkedin_tables``; this module reads the rows.
+Finding the files and their header rows is ``netdesk.io.linkedin_tables``, reading their dates
+``netdesk.io.linkedin_dates``; this module reads the rows.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from netdesk.core.frozen import fast_constructor
 from netdesk.core.model import ContactDTO, ContactPoint, Direction
 from netdesk.core.normalize import fold, is_valid_email
+from netdesk.io.linkedin_dates import parse_connected_on, parse_invitation_date, parse_message_date
 from netdesk.io.linkedin_tables import (
     CONNECTION_COLUMNS,
     CONNECTIONS,
@@ -48,6 +52,9 @@ from netdesk.io.linkedin_tables import (
 from netdesk.io.report import ImportReport
 
 _URL = re.compile(r"https?://[^\s,\]\[\"]+", re.IGNORECASE)
+# A connection's contact and its URL, built at a fraction of the cost of ContactDTO(...): 30,000 of them notice.
+_new_contact = fast_constructor(ContactDTO)
+_new_point = fast_constructor(ContactPoint)
 
 
 # The records are named tuples rather than frozen dataclasses: just as immutable, and built several times as fast,
@@ -85,6 +92,10 @@ class LinkedInInvitation(NamedTuple):
     invitee_url: str
     file: str
     line: int
+
+
+# Who is on a message: sender name, sender URL, recipient names, recipient URLs.
+_People = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass
@@ -150,79 +161,34 @@ def _fix_mojibake(text: str) -> str:
 
 def _text(text: str) -> str:
     """A free-text cell (message body): mojibake repaired, Windows line ends made plain newlines."""
-    text = _fix_mojibake(text)
+    return _plain_text(_fix_mojibake(text))
+
+
+def _plain_text(text: str) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text
 
 
-# --- dates ----------------------------------------------------------------------------------------------------------
-
-_DATE_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%d-%b-%Y", "%Y/%m/%d")
-
-
-@lru_cache(maxsize=8192)
-def parse_connected_on(text: str) -> date | None:
-    """Parse a "Connected On" value; None when it is not a date. Accepts the forms LinkedIn used over the years."""
-    value = text.strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10]) if len(value) >= 10 and value[4] == "-" else _parse_other_date(value)
-    except ValueError:
-        return None
+def _unchanged(text: str) -> str:
+    return text
 
 
-def _parse_other_date(value: str) -> date | None:
-    if "/" in value and value.replace("/", "").isdigit():
-        first, second, year = (int(p) for p in value.split("/"))
-        year += 2000 if year < 100 else 0
-        # LinkedIn writes month first; a first number above 12 can only be a day.
-        month, day = (second, first) if first > 12 else (first, second)
-        return date(year, month, day)
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
+def _repaired_name(text: str) -> str:
+    return _clean(_fix_mojibake(text))
 
 
-def _parse_message_date(text: str) -> datetime | None:
-    value = text.strip()
-    if len(value) == 23 and value.endswith(" UTC"):  # the usual "2023-05-02 14:03:11 UTC": one C call
-        try:
-            return datetime.fromisoformat(value[:19] + "+00:00")
-        except ValueError:
-            return None
-    if value.endswith(" UTC"):
-        value = value[:-4]
-    elif value.endswith("Z"):
-        value = value[:-1]
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+class _CellReaders(NamedTuple):
+    """How one file's cells are read: with the mojibake repair only when the file shows signs of it anywhere (a
+    test of every cell of a clean 100,000-row file costs more than the rest of reading its names)."""
 
+    name: Callable[[str], str]  # a name, company or title: repaired, whitespace collapsed
+    text: Callable[[str], str]  # free text (a message body): repaired, plain newlines
+    repair: Callable[[str], str]  # the repair alone
 
-_INVITATION_FORMATS = ("%m/%d/%y, %I:%M %p", "%m/%d/%Y, %I:%M %p", "%m/%d/%y, %H:%M", "%m/%d/%Y, %H:%M")
-
-
-@lru_cache(maxsize=65536)
-def _parse_invitation_date(text: str) -> datetime | None:
-    # Newer exports put a narrow no-break space before AM/PM.
-    value = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
-    if not value:
-        return None
-    for fmt in _INVITATION_FORMATS:
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    try:
-        parsed = datetime.fromisoformat(value.removesuffix(" UTC"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=None) if parsed.tzinfo is not None else parsed
+    @classmethod
+    def of(cls, table: Table) -> _CellReaders:
+        if table.may_have_mojibake:
+            return cls(_repaired_name, _text, _fix_mojibake)
+        return cls(_clean, _plain_text, _unchanged)
 
 
 # --- reading rows ----------------------------------------------------------------------------------------------------
@@ -230,9 +196,10 @@ def _parse_invitation_date(text: str) -> datetime | None:
 
 def _read_connections(table: Table, report: ImportReport, out: list[LinkedInConnection]) -> None:
     first, last, url_i, email_i, company_i, position_i, connected_i = (table.index(name) for name in CONNECTION_COLUMNS)
+    name = _CellReaders.of(table).name
     for line, row in table.rows:
-        given = _clean(_fix_mojibake(row[first]))
-        family = _clean(_fix_mojibake(row[last]))
+        given = name(row[first])
+        family = name(row[last])
         if not given and not family:
             report.error(table.file, line, "row has no name")
             continue
@@ -241,20 +208,20 @@ def _read_connections(table: Table, report: ImportReport, out: list[LinkedInConn
         emails: tuple[ContactPoint, ...] = ()
         if email:
             if is_valid_email(email):
-                emails = (ContactPoint(email, "", pref=True),)
+                emails = (_new_point(email, "", pref=True),)
             else:
                 report.error(table.file, line, f"invalid email address {email!r} ignored")
         raw_date = row[connected_i]
         connected_on = parse_connected_on(raw_date)
         if connected_on is None and raw_date.strip():
             report.error(table.file, line, f"cannot read 'Connected On' date {raw_date.strip()!r}")
-        contact = ContactDTO(
+        contact: ContactDTO = _new_contact(
             given_name=given,
             family_name=family,
             emails=emails,
-            organization=_clean(_fix_mojibake(row[company_i])),
-            title=_clean(_fix_mojibake(row[position_i])),
-            urls=(ContactPoint(profile_url, label="linkedin"),) if profile_url else (),
+            organization=name(row[company_i]),
+            title=name(row[position_i]),
+            urls=(_new_point(profile_url, label="linkedin"),) if profile_url else (),
             connected_on=connected_on,
         )
         out.append(LinkedInConnection(contact, profile_url, connected_on, table.file, line))
@@ -279,31 +246,55 @@ def _split_names(text: str, url_count: int) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _read_messages(table: Table, report: ImportReport, out: list[LinkedInMessage]) -> None:
+def _read_messages(
+    table: Table, report: ImportReport, out: list[LinkedInMessage], on_messages: dict[tuple[str, _People], int]
+) -> None:
+    """Read the messages into ``out``, and count each distinct (conversation, people on a message) in
+    ``on_messages`` (for the owner detection: a conversation's messages name the same people over and over)."""
     conv_i, title_i, from_i, sender_url_i, to_i, recipient_urls_i, date_i, subject_i, content_i, folder_i = (
         table.index(name) for name in MESSAGE_COLUMNS
     )
+    cells = _CellReaders.of(table)
+    repair, text = cells.repair, cells.text
+    # The same few people write to each other over and over: each distinct (from, sender URL, to, recipient URLs)
+    # is read once.
+    people_of: dict[tuple[str, str, str, str], _People] = {}
+    file = table.file
     for line, row in table.rows:
         raw_date = row[date_i]
-        sent_at = _parse_message_date(raw_date)
+        sent_at = parse_message_date(raw_date)
         if sent_at is None:
-            report.error(table.file, line, f"message skipped: cannot read date {raw_date.strip()!r}")
+            report.error(file, line, f"message skipped: cannot read date {raw_date.strip()!r}")
             continue
-        recipient_urls = _split_urls(row[recipient_urls_i])
+        key = (row[from_i], row[sender_url_i], row[to_i], row[recipient_urls_i])
+        people = people_of.get(key)
+        if people is None:
+            recipient_urls = _split_urls(key[3])
+            recipient_names = _split_names(repair(key[2]), len(recipient_urls))
+            people = people_of[key] = (
+                cells.name(key[0]),
+                normalize_profile_url(key[1]),
+                recipient_names,
+                recipient_urls,
+            )
+        sender_name, sender_url, recipient_names, recipient_urls = people
+        conversation = row[conv_i].strip()
+        seen = (conversation or f"{file}:{line}", people)
+        on_messages[seen] = on_messages.get(seen, 0) + 1
         out.append(
             LinkedInMessage(
-                conversation_id=row[conv_i].strip(),
-                conversation_title=_fix_mojibake(row[title_i].strip()),
-                sender_name=_clean(_fix_mojibake(row[from_i])),
-                sender_url=normalize_profile_url(row[sender_url_i]),
-                recipient_names=_split_names(_fix_mojibake(row[to_i]), len(recipient_urls)),
-                recipient_urls=recipient_urls,
-                sent_at=sent_at,
-                subject=_fix_mojibake(row[subject_i].strip()),
-                content=_text(row[content_i]),
-                folder=row[folder_i].strip(),
-                file=table.file,
-                line=line,
+                conversation,
+                repair(row[title_i].strip()),
+                sender_name,
+                sender_url,
+                recipient_names,
+                recipient_urls,
+                sent_at,
+                repair(row[subject_i].strip()),
+                text(row[content_i]),
+                row[folder_i].strip(),
+                file,
+                line,
             )
         )
 
@@ -322,7 +313,7 @@ def _read_invitations(table: Table, report: ImportReport, out: list[LinkedInInvi
             report.error(table.file, line, f"invitation skipped: unknown direction {raw_direction!r}")
             continue
         raw_date = row[sent_i]
-        sent_at = _parse_invitation_date(raw_date)
+        sent_at = parse_invitation_date(raw_date)
         if sent_at is None:
             report.error(table.file, line, f"invitation skipped: cannot read date {raw_date.strip()!r}")
             continue
@@ -370,42 +361,48 @@ def _person_key(name: str, url: str) -> str:
     return url if url else ("name:" + fold(name).strip() if name.strip() else "")
 
 
-def _message_people(msg: LinkedInMessage) -> Iterator[tuple[str, str]]:
+def _message_people(people: _People) -> Iterator[tuple[str, str]]:
     """(name, url) of everybody on a message: the sender, then the recipients."""
-    yield msg.sender_name, msg.sender_url
-    names, urls = msg.recipient_names, msg.recipient_urls
+    sender_name, sender_url, names, urls = people
+    yield sender_name, sender_url
     if len(names) == len(urls):
         yield from zip(names, urls, strict=True)
     else:  # names and URLs do not pair up: count the URLs, and the names only when there are no URLs
         yield from ((("", u) for u in urls) if urls else ((n, "") for n in names))
 
 
-def _message_keys(msg: LinkedInMessage) -> list[str]:
+def _message_keys(people: _People) -> list[str]:
     """The person keys of everybody on a message (those of :func:`_message_people`, without building the pairs): a
     recipient's URL stands for them, and the names count only when there are no URLs."""
-    keys = [msg.sender_url or _person_key(msg.sender_name, "")]
-    keys.extend(msg.recipient_urls or [_person_key(n, "") for n in msg.recipient_names])
+    sender_name, sender_url, names, urls = people
+    keys = [sender_url or _person_key(sender_name, "")]
+    keys.extend(urls or [_person_key(n, "") for n in names])
     return keys
 
 
-def _owner_names(export: LinkedInExport, best: str, owner_side: list[tuple[str, str]]) -> Counter[str]:
+def _owner_names(
+    on_messages: dict[tuple[str, _People], int], best: str, owner_side: list[tuple[str, str]]
+) -> Counter[str]:
     """How often each name is written for the person ``best``, in the order the rows give them."""
     names: Counter[str] = Counter()
     if best.startswith("name:"):
-        for msg in export.messages:
-            names.update(n for n, u in _message_people(msg) if n and _person_key(n, u) == best)
+        for (_conversation, people), count in on_messages.items():
+            for n, u in _message_people(people):
+                if n and _person_key(n, u) == best:
+                    names[n] += count
     else:  # a URL: only the sender and recipients paired with their URLs carry a name for it
-        for msg in export.messages:
-            if msg.sender_url == best and msg.sender_name:
-                names[msg.sender_name] += 1
-            urls = msg.recipient_urls
-            if best in urls and len(urls) == len(msg.recipient_names):
-                names.update(n for n, u in zip(msg.recipient_names, urls, strict=True) if n and u == best)
+        for (_conversation, (sender_name, sender_url, recipient_names, urls)), count in on_messages.items():
+            if sender_url == best and sender_name:
+                names[sender_name] += count
+            if best in urls and len(urls) == len(recipient_names):
+                for n, u in zip(recipient_names, urls, strict=True):
+                    if n and u == best:
+                        names[n] += count
     names.update(n for n, u in owner_side if n and _person_key(n, u) == best)
     return names
 
 
-def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
+def _detect_owner(export: LinkedInExport, on_messages: dict[tuple[str, _People], int]) -> tuple[str, str]:
     """The account owner: the person on every conversation and on the owner's side of every invitation.
 
     Scores each person by the number of conversations they take part in plus the invitations where they are the
@@ -413,11 +410,9 @@ def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
     nobody is their own connection.
     """
     participants: dict[str, set[str]] = defaultdict(set)
-    for msg in export.messages:
-        participants[msg.conversation_id or f"{msg.file}:{msg.line}"].update(_message_keys(msg))
-    score: Counter[str] = Counter()
-    for people in participants.values():
-        score.update(people)
+    for conversation, people in on_messages:
+        participants[conversation].update(_message_keys(people))
+    score = Counter(chain.from_iterable(participants.values()))
     del score[""]  # nobody: a message without a sender or recipients named
     owner_side = [
         (inv.from_name, inv.inviter_url) if inv.direction is Direction.OUT else (inv.to_name, inv.invitee_url)
@@ -434,7 +429,7 @@ def _detect_owner(export: LinkedInExport) -> tuple[str, str]:
         candidates.sort(key=lambda key: key in connection_keys)  # stable: non-connections first
     best = candidates[0]
     # The name most often written for the owner.
-    names = _owner_names(export, best, owner_side)
+    names = _owner_names(on_messages, best, owner_side)
     name = names.most_common(1)[0][0] if names else ""
     return name, ("" if best.startswith("name:") else best)
 
@@ -446,18 +441,20 @@ def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport
     columns; a file of the wrong shape inside a ZIP or folder is reported and the others are still read.
     """
     export = LinkedInExport()
+    # Each distinct (conversation, people on a message) with its number of messages, in the order first seen.
+    on_messages: dict[tuple[str, _People], int] = {}
     for table in tables(paths, report):
         if table.kind == CONNECTIONS:
             _read_connections(table, report, export.connections)
         elif table.kind == MESSAGES:
-            _read_messages(table, report, export.messages)
+            _read_messages(table, report, export.messages, on_messages)
         elif table.kind == INVITATIONS:
             _read_invitations(table, report, export.invitations)
         else:
             _read_profile(table, export)
         for line, reason in table.problems:
             report.error(table.file, line, reason)
-    export.owner_name, export.owner_url = _detect_owner(export)
+    export.owner_name, export.owner_url = _detect_owner(export, on_messages)
     if export.owner_url:
         # The owner is never their own contact. Matched by URL only: a namesake among the connections is a real
         # person.

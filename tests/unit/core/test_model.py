@@ -29,6 +29,8 @@ def test_display_name_falls_back_in_order() -> None:
 
 def test_sorted_tags_dedupes_case_insensitively_and_sorts() -> None:
     assert sorted_tags(["beta", " Alpha", "alpha", "", "Gamma"]) == ("Alpha", "beta", "Gamma")
+    assert sorted_tags(()) == sorted_tags([]) == sorted_tags(set()) == ()
+    assert sorted_tags(t for t in ("b", "A")) == ("A", "b")  # an iterator is always read
 
 
 def test_address_one_line_skips_empty_parts() -> None:

@@ -12,6 +12,7 @@ import pytest
 from netdesk.core.errors import UnsupportedFormatError
 from netdesk.core.model import ContactPoint, Direction
 from netdesk.io.linkedin import (
+    MESSAGE_COLUMNS,
     LinkedInExport,
     is_linkedin_csv,
     is_linkedin_zip,
@@ -120,6 +121,10 @@ def test_old_connections_file_without_notes_and_other_date_forms() -> None:
         ("Mar 15, 2021", date(2021, 3, 15)),
         ("", None),
         ("31 Feb 2021", None),
+        ("1 jan 2020", date(2020, 1, 1)),
+        ("15 Mar 21", None),
+        ("015 Mar 2021", None),
+        ("15 Sept 2021", None),
         ("soon", None),
     ],
 )
@@ -181,6 +186,31 @@ def test_invitations() -> None:
     assert sent.invitee_url == "https://www.linkedin.com/in/ada-lindqvist-4f2e1a"
     assert received.sent_at == datetime(2024, 2, 27, 23, 5)  # "11:05\u202fPM" (narrow no-break space)
     assert received.line == 3 and received.message == ""
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("5/2/23, 2:03 PM", datetime(2023, 5, 2, 14, 3)),
+        ("5/2/2023, 2:03 pm", datetime(2023, 5, 2, 14, 3)),
+        ("12/31/99, 12:00 AM", datetime(1999, 12, 31, 0, 0)),
+        ("5/2/23, 14:03", datetime(2023, 5, 2, 14, 3)),
+        ("5/2/23,  2:03\u202fPM", datetime(2023, 5, 2, 14, 3)),
+        ("2023-05-02 14:03:11 UTC", datetime(2023, 5, 2, 14, 3, 11)),
+        ("2/29/23, 1:00 PM", None),
+        ("5/2/23, 14:03 PM", None),
+        ("5/2/23 2:03 PM", None),
+    ],
+)
+def test_invitation_dates(tmp_path: Path, sent: str, expected: datetime | None) -> None:
+    path = tmp_path / "Invitations.csv"
+    path.write_text(
+        f'From,To,Sent At,Message,Direction,inviterProfileUrl,inviteeProfileUrl\nMaren,Ada,"{sent}",,OUTGOING,,\n',
+        encoding="utf-8",
+    )
+    export, report = _read(path)
+    assert [i.sent_at for i in export.invitations] == ([expected] if expected else [])
+    assert bool(report.errors) is (expected is None)
 
 
 def test_owner_detected_from_messages_and_invitations_and_is_not_a_contact() -> None:
@@ -279,14 +309,23 @@ def test_header_spelling_variants_bom_and_ragged_rows(tmp_path: Path) -> None:
     path.write_bytes(
         "\ufefffirst_name,LAST NAME,url,EmailAddress,company,position,connected_on\r\n"
         "Ada,Lindqvist,https://www.linkedin.com/in/ada\r\n"  # short row
-        "Bo,Berg,https://www.linkedin.com/in/bo,,Acme,CEO,1 Jan 2020,extra,cells\r\n".encode()
+        "Bo,Berg,https://www.linkedin.com/in/bo,,Acme,CEO,1 Jan 2020,extra,cells\r\n"
+        ",,,,,,\r\n"  # blank cells: no row at all
+        "\r\n"
+        ",Cole,https://www.linkedin.com/in/cole,,Initech,,2 Feb 2022\r\n".encode()  # no first name, full width
     )
     export, report = _read(path)
     assert report.errors == []
-    ada, bo = export.connections
+    ada, bo, cole = export.connections
     assert (ada.contact.name, ada.connected_on, ada.contact.organization) == ("Ada Lindqvist", None, "")
     assert (bo.contact.organization, bo.contact.title, bo.connected_on) == ("Acme", "CEO", date(2020, 1, 1))
     assert bo.line == 3
+    assert (cole.contact.name, cole.contact.organization, cole.connected_on, cole.line) == (
+        "Cole",
+        "Initech",
+        date(2022, 2, 2),
+        6,
+    )
 
 
 def test_mojibake_names_are_repaired(tmp_path: Path) -> None:
@@ -298,6 +337,35 @@ def test_mojibake_names_are_repaired(tmp_path: Path) -> None:
     )
     export, _ = _read(path)
     assert export.connections[0].contact.name == "José Müller"
+
+
+def test_mojibake_in_messages_is_repaired_in_every_row(tmp_path: Path) -> None:
+    # The same people on two rows (read once, then remembered), a repaired and a clean file read alike.
+    header = ",".join(MESSAGE_COLUMNS) + "\n"
+    rows = (
+        "c1,CafÃ©,JosÃ© MÃ¼ller,https://linkedin.com/in/jm/,Maren  Olsen,https://www.linkedin.com/in/mo,"
+        '2023-05-02 14:03:11 UTC,RÃ©sumÃ©,"Ã‡a va?\r\nOui",INBOX\n'
+        "c1,CafÃ©,JosÃ© MÃ¼ller,https://linkedin.com/in/jm/,Maren  Olsen,https://www.linkedin.com/in/mo,"
+        "2023-05-03 09:00:00 UTC,,Merci,INBOX\n"
+    )
+    broken, clean = tmp_path / "broken", tmp_path / "clean"
+    broken.mkdir()
+    clean.mkdir()
+    (broken / "messages.csv").write_text(header + rows, encoding="utf-8")
+    (clean / "messages.csv").write_text(header + rows.encode("cp1252").decode("utf-8"), encoding="utf-8")
+    for folder in (broken, clean):
+        export, report = _read(folder / "messages.csv")
+        assert report.errors == []
+        first, second = export.messages
+        assert (first.sender_name, first.sender_url) == ("José Müller", "https://www.linkedin.com/in/jm")
+        assert (first.recipient_names, first.recipient_urls) == (("Maren Olsen",), ("https://www.linkedin.com/in/mo",))
+        assert (first.conversation_title, first.subject, first.content) == ("Café", "Résumé", "Ça va?\nOui")
+        assert (second.sender_name, second.recipient_names, second.content) == (
+            "José Müller",
+            ("Maren Olsen",),
+            "Merci",
+        )
+        assert (first.line, second.line) == (2, 4)  # the first row spans two lines
 
 
 def test_latin1_file_does_not_crash(tmp_path: Path) -> None:

@@ -24,6 +24,9 @@ class ChangeMarks:
     live_contacts: int
     max_interaction_id: int
     interactions: int
+    # The contacts in the trash (None: more than the limit given to ``read_marks``). A trash or a restore leaves
+    # ``updated_at`` alone (db/versioning.py): comparing these names who went into the trash or came out of it.
+    trashed: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +53,19 @@ def data_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-def read_marks(conn: sqlite3.Connection) -> ChangeMarks:
+def read_marks(conn: sqlite3.Connection, limit: int) -> ChangeMarks:
+    """The marks now; the trash named up to ``limit`` contacts (read off its partial index: cheap)."""
     contact_id, updated = conn.execute(
         "SELECT coalesce(max(id), 0), coalesce(max(updated_at), '') FROM contacts"
     ).fetchone()
     (live,) = conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()
     interaction_id, interactions = conn.execute("SELECT coalesce(max(id), 0), count(*) FROM interactions").fetchone()
-    return ChangeMarks(int(contact_id), str(updated), int(live), int(interaction_id), int(interactions))
+    trashed = [
+        int(cid)
+        for (cid,) in conn.execute("SELECT id FROM contacts WHERE deleted_at IS NOT NULL LIMIT ?", (limit + 1,))
+    ]
+    in_trash = frozenset(trashed) if len(trashed) <= limit else None
+    return ChangeMarks(int(contact_id), str(updated), int(live), int(interaction_id), int(interactions), in_trash)
 
 
 def delta_since(conn: sqlite3.Connection, old: ChangeMarks, new: ChangeMarks, limit: int) -> MarksDelta | None:
@@ -80,18 +89,32 @@ def delta_since(conn: sqlite3.Connection, old: ChangeMarks, new: ChangeMarks, li
     }
     if len(contacts) > limit or len(interactions) > limit:
         return None
-    if interactions:
-        marks = ",".join("?" * len(interactions))
+    if interactions:  # the people in the new logs (every id past the old mark is new)
         contacts.update(
             int(cid)
             for (cid,) in conn.execute(
-                f"SELECT DISTINCT contact_id FROM interaction_participants WHERE interaction_id IN ({marks})",
-                sorted(interactions),
+                "SELECT DISTINCT contact_id FROM interaction_participants WHERE interaction_id > ?",
+                (old.max_interaction_id,),
             )
         )
-    unexplained = new.live_contacts - old.live_contacts != new_live or new.interactions - old.interactions != len(
+    live_change = new_live
+    if old.trashed is not None and new.trashed is not None and old.trashed != new.trashed:
+        trashed, left_trash = new.trashed - old.trashed, old.trashed - new.trashed  # left: restored, or deleted
+        contacts |= trashed | left_trash
+        live_change -= sum(1 for cid in trashed if cid <= old.max_contact_id)  # the new ones were never counted live
+        live_change += _live_among(conn, left_trash)
+    unexplained = new.live_contacts - old.live_contacts != live_change or new.interactions - old.interactions != len(
         interactions
     )
     if len(contacts) > limit:
         return None
     return MarksDelta(frozenset(contacts), frozenset(interactions), unexplained)
+
+
+def _live_among(conn: sqlite3.Connection, ids: frozenset[int]) -> int:
+    """How many of ``ids`` are live contacts (restored from the trash, not deleted for good)."""
+    if not ids:
+        return 0
+    marks = ",".join("?" * len(ids))
+    query = f"SELECT count(*) FROM contacts WHERE deleted_at IS NULL AND id IN ({marks})"
+    return int(conn.execute(query, sorted(ids)).fetchone()[0])

@@ -4,8 +4,9 @@ so that the window can refresh through its one path: the change-set on the bus.
 The window polls ``external_change_since()`` about once a second on a worker. It reads SQLite's ``data_version`` on
 a connection of its own (cheap, takes no lock); only when that moved does it read high-water marks over the contacts
 and interactions and name what is new since the last marks: contacts created or edited (``updated_at``), interactions
-logged and the people in them. What the marks cannot name (a trash, a restore, a deletion, too many rows) becomes
-"every contact may have changed", which the views handle as they do after a large import.
+logged and the people in them, contacts put in the trash or taken out. What the marks cannot name (a contact deleted
+for good outside the trash, too many rows) becomes "every contact may have changed", which the views handle by
+reloading everything.
 
 The app's own writes bump ``data_version`` for this connection as another process's do. Telling them apart by
 content would need a change counter in the schema; instead every own write runs inside ``own_write()`` (ui/ops.py does
@@ -25,8 +26,10 @@ from pathlib import Path
 from netdesk.core.changes import ChangeSet
 from netdesk.db.change_marks import ChangeMarks, data_version, delta_since, open_watch_connection, read_marks
 
-# More contacts or interactions than this in one external change: reload every contact rather than row by row.
-MAX_NAMED_ROWS = 2_000
+# More contacts or interactions than this in one external change: reload every contact rather than row by row. As
+# many as an import in the app names (services/import_stream.ChangedContacts.LIMIT): another program's import of
+# 20,000 cards refreshes the list the way the app's own does, in steps, not by reloading and re-indexing every contact.
+MAX_NAMED_ROWS = 20_000
 EXTERNAL_LABEL = "changes made by another program"
 # Every kind of record the views show (see ChangeSet.records): another program may have written any of them.
 ALL_RECORDS = frozenset(
@@ -76,7 +79,7 @@ class ExternalChangeWatcher:
             version = data_version(conn)
             if version == self._version and not self._marks_stale:
                 return None
-            marks = read_marks(conn)
+            marks = read_marks(conn, MAX_NAMED_ROWS)
             old, stale, moved = self._marks, self._marks_stale, version != self._version
             delta = delta_since(conn, old, marks, MAX_NAMED_ROWS) if old is not None and moved and not stale else None
         finally:

@@ -1,4 +1,5 @@
-"""Run a long write in a process of its own, so that the window's process keeps its GIL and its CPU share.
+"""Run a long write (or a long read, such as the search index) in a process of its own, so that the window's process
+keeps its GIL and its CPU share.
 
 A thread of the window's process that parses and writes for seconds holds the GIL most of that time: the GUI thread
 waits for it at every event, and on a busy machine the holder is often preempted while it holds it. A child process
@@ -30,6 +31,7 @@ from netdesk.services.undo import UndoStep
 if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
+    from netdesk.core.search_index import SearchIndex
     from netdesk.services.app import NetDesk
     from netdesk.services.formats import CancelCheck, Progress  # the file formats: not loaded with the app's window
 
@@ -37,6 +39,7 @@ T = TypeVar("T")
 Task = Callable[["NetDesk", "Progress", "CancelCheck"], T]
 
 CHILD_NICENESS = 5  # below the window, not so low that other programs starve the import
+AUTOGROUP = Path("/proc/self/autogroup")  # the niceness of this process's scheduling group (Linux)
 POLL_S = 0.25  # how often a cancel is looked for while the child is quiet
 # Starting the child costs about a second of CPU (it imports the services): a smaller input imports on a thread.
 PROCESS_BYTES = 256 * 1024
@@ -53,7 +56,12 @@ def _lower_priority() -> None:
     with suppress(AttributeError, OSError):
         os.setsid()  # its own session: on Linux a scheduling group apart from the window's
     with suppress(AttributeError, OSError):
-        os.nice(CHILD_NICENESS)
+        os.setpriority(os.PRIO_PROCESS, 0, CHILD_NICENESS)  # as set by the parent already (see run_in_process)
+    # A thread's niceness weighs it only against the threads of its own group; the group as a whole is weighed by the
+    # group's niceness. Without it the import's group counted as much as the window's, and the GUI thread waited for
+    # a CPU behind it (and its parsers) on a busy machine. Linux with autogroup only; elsewhere the file is not there.
+    with suppress(OSError):
+        AUTOGROUP.write_text(str(CHILD_NICENESS))
 
 
 def _child_main(conn: Connection, cancelled: Event, db: str, task: Task[Any]) -> None:
@@ -86,6 +94,11 @@ def run_in_process(db: Path, task: Task[T], progress: Progress | None = None, ca
     cancelled = context.Event()
     child = context.Process(target=_child_main, args=(theirs, cancelled, str(db), task), name="netdesk-write")
     child.start()
+    # Lowered at once: until the child's own _lower_priority, its start (imports, about a second of CPU) ran in the
+    # window's scheduling group at the window's priority, and the GUI thread waited for a CPU behind it.
+    if child.pid is not None:  # never 0 here: that would lower the window itself
+        with suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, child.pid, CHILD_NICENESS)
     theirs.close()
     try:
         while True:
@@ -140,6 +153,11 @@ def recorded_import(
     with nd.undo.recording() as rec:
         written = nd.imports.import_paths(paths, progress=progress, cancel=cancel)
     return written, rec.step(written.changes) if rec.statements else None
+
+
+def read_search_index(nd: NetDesk, progress: Progress, cancel: CancelCheck) -> SearchIndex:
+    """The contact list's search index, read whole (a read, not a write: its CPU and lock stay out of the window)."""
+    return nd.contacts.search_index()
 
 
 def replayed_step(step: UndoStep, nd: NetDesk, progress: Progress, cancel: CancelCheck) -> UndoStep:

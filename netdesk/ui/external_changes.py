@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 1_000
-# Polls skipped after another program's change that reloads every contact: a process that commits in batches (a
-# large import elsewhere) then costs the window a full reload every few seconds, not every second.
-TICKS_AFTER_FULL_RELOAD = 2
+# Polls skipped after a large change by another program (one that reloads every contact, or names more than this
+# many): a process that commits in batches (a large import elsewhere) then costs the window a large refresh every few
+# seconds, not every second.
+TICKS_AFTER_LARGE_CHANGE = 2
+LARGE_CHANGE = 2_000
 
 
 class ExternalChangePoller(QObject):
@@ -82,8 +84,8 @@ class ExternalChangePoller(QObject):
         self._in_flight = None
         self.polls_done += 1
         if changes is not None and not changes.empty:
-            if changes.many_contacts:
-                self._ticks_to_skip = TICKS_AFTER_FULL_RELOAD
+            if changes.many_contacts or len(changes.contacts) > LARGE_CHANGE:
+                self._ticks_to_skip = TICKS_AFTER_LARGE_CHANGE
             self._ops.bus.publish(changes)
             self.published.emit(changes)
 

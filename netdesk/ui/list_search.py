@@ -2,15 +2,17 @@
 
 Asking the database on every keystroke cost 5-400 ms at 100,000 contacts, so the list used to wait for a pause in
 typing and then query on a worker. This keeps netdesk.core.search_index's copy of the full-text index instead: built
-on a worker once the user first goes to the search box (it holds some 30 MB at 100,000 contacts, and numpy: a start
-that never searches does not pay for it), brought up to date on a worker after every change, rebuilt after a large one
-(an import). While it is being built or updated ``matching`` answers NOT_READY and the window asks the database as
-before, so a search never shows an out-of-date answer.
+once the user first goes to the search box (it holds some 30 MB at 100,000 contacts, and numpy: a start that never
+searches does not pay for it), brought up to date on a worker after every change, rebuilt after a large one (an
+import). A large list's index is read in a child process, which leaves the window's interpreter lock alone. While it
+is being built or updated ``matching`` answers NOT_READY and the window asks the database as before, so a search never
+shows an out-of-date answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -33,6 +35,12 @@ _USER_FOCUS = (
 # A change to more contacts re-reads the whole index. Below, their documents are indexed on their own: for 5,000 of
 # 100,000 contacts 0.3 s of CPU against 2.9 s for the whole index (and contacts deleted cost next to nothing).
 REBUILD_ABOVE = 20_000
+# A change to more contacts than this re-reads the whole index in a child process (services/write_process.py) when
+# the database is a file, as does every read of the whole index for a list of more contacts than this. Indexing
+# 20,000 new contacts' words on a worker held the interpreter lock for 1.7 s of CPU, and every repaint of the list
+# meanwhile waited for it at each call into the model (bench_gui_stall: another process's import of 20,000 cards).
+# The child costs about a second of its own CPU to start, apart from the window.
+CHILD_REBUILD_ABOVE = 5_000
 
 
 class ChangedRows(NamedTuple):
@@ -56,11 +64,20 @@ class ListSearch(QObject):
     ready = Signal()  # the index is current (built, or a change applied)
 
     def __init__(
-        self, contacts: Callable[[], ContactService], tasks: Callable[[], TaskRunner], parent: QObject | None = None
+        self,
+        contacts: Callable[[], ContactService],
+        tasks: Callable[[], TaskRunner],
+        parent: QObject | None = None,
+        db_path: Callable[[], Path | None] = lambda: None,
+        listed: Callable[[], int] = lambda: 0,
     ) -> None:
+        """``db_path``: the database file (None: in memory), for rebuilds in a child process; ``listed``: how many
+        contacts the list holds (more than CHILD_REBUILD_ABOVE: the whole index is read in a child process too)."""
         super().__init__(parent)
         self._contacts = contacts
         self._tasks = tasks
+        self._db_path = db_path
+        self._listed = listed
         self._index: SearchIndex | None = None
         self._generation = 0  # a result computed for an older generation is dropped
         self._busy = False  # a build or an update is under way
@@ -93,24 +110,44 @@ class ListSearch(QObject):
         """The user is about to search (the search box has the focus, or text): build the index unless it is there."""
         self._wanted = True
         if not self._held and self._index is None and not self._busy:
-            self.rebuild()
+            self.rebuild(in_child=self._large())
 
     def reloaded(self) -> None:
         """The list was reloaded: read the whole index again, once it has been wanted (else it waits for ``want``)."""
         if self._wanted:
-            self.rebuild()
+            self.rebuild(in_child=self._large())
         else:
             self.forget()
         self._held = False
 
-    def rebuild(self) -> None:
-        """Read the whole index again (the list was reloaded: another database, a restore, a large change)."""
+    def rebuild(self, in_child: bool = False) -> None:
+        """Read the whole index again (the list was reloaded: another database, a restore, a large change); in a child
+        process when ``in_child`` and the database is a file (if that fails, here)."""
         self._generation += 1
         self._pending.clear()
         self._rebuild_pending = False
         self._busy = True
         generation = self._generation
-        self._tasks().submit(self._contacts().search_index, lambda index: self._done(generation, index), self._failed)
+        path = self._db_path() if in_child else None
+        if path is None:
+            read: Callable[[], SearchIndex] = self._contacts().search_index
+            failed: Callable[[BaseException], None] = self._failed
+        else:
+            from netdesk.services.write_process import read_search_index, run_in_process
+
+            def read() -> SearchIndex:
+                return run_in_process(path, read_search_index)
+
+            def failed(_exc: BaseException) -> None:
+                if generation == self._generation:
+                    self.rebuild()
+
+        self._tasks().submit(read, lambda index: self._done(generation, index), failed)
+
+    def _large(self) -> bool:
+        """Whether reading the whole index is long enough to belong in a child process (0.8 s of CPU holding the
+        interpreter lock at 20,000 contacts, 2.9 s at 100,000)."""
+        return self._listed() > CHILD_REBUILD_ABOVE
 
     def forget(self) -> None:
         """No index until the next rebuild (the window switches databases: its rows load next)."""
@@ -124,11 +161,11 @@ class ListSearch(QObject):
         """Contacts ``ids`` were created, edited, deleted or restored: their words are read again on a worker."""
         if self._index is None and not self._busy:
             return  # nothing built yet; the next rebuild reads everything
-        if len(ids) > REBUILD_ABOVE:
+        if len(ids) > REBUILD_ABOVE or (len(ids) > CHILD_REBUILD_ABOVE and self._db_path() is not None):
             if self._busy:
                 self._rebuild_pending = True
             else:
-                self.rebuild()
+                self.rebuild(in_child=True)
             return
         self._pending.update(ids)
         if not self._busy:
@@ -136,7 +173,7 @@ class ListSearch(QObject):
 
     def _apply_pending(self) -> None:
         if self._rebuild_pending:
-            self.rebuild()
+            self.rebuild(in_child=True)
             return
         if not self._pending or self._index is None:
             return

@@ -12,7 +12,7 @@ from window_helpers import settle
 
 from netdesk.core.changes import ChangeSet
 from netdesk.core.model import ContactDTO
-from netdesk.services import NetDesk
+from netdesk.services import NetDesk, open_netdesk
 from netdesk.ui.contact_table_model import Column
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.navigation import View
@@ -80,6 +80,74 @@ def test_a_cli_import_in_another_process_appears_in_the_list(  # type: ignore[no
     assert len(listed_names(window)) == len(before) + 1
     assert len(external) == 1 and not external[0].many_contacts  # the new person, by id
     assert signals.resets == 0 and len(signals.inserted) == 1  # inserted in place, no full reload
+
+
+def cards(count: int) -> str:
+    """``count`` new people, Pat Importee-0 … (uids of their own)."""
+    return "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:importee-{n}\r\nN:Importee-{n};Pat;;;\r\nFN:Pat Importee-{n}\r\n"
+        "END:VCARD\r\n"
+        for n in range(count)
+    )
+
+
+def import_elsewhere(db: NetDesk, path: Path) -> None:
+    assert db.path is not None
+    subprocess.run(
+        [sys.executable, "-m", "netdesk", "import", "--db", str(db.path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_a_large_import_by_another_process_is_added_row_by_row_and_found_by_the_search(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, db: NetDesk, tmp_path: Path
+) -> None:
+    """More people than the list places one by one (ORDER_ABOVE), and than the watcher once named: named by id all
+    the same, their rows and the list's order read on a worker, the search index updated for them; no full reload of
+    the list or of the index."""
+    count = 2_100  # more than the 2,000 the watcher named before it named as many as an import in the app
+    window.contact_list.focus_search()  # the in-memory search index is built, and must learn the new names
+    qtbot.waitUntil(lambda: window.contact_list.list_search.is_ready, timeout=10_000)
+    qtbot.waitUntil(lambda: window.external_changes.polls_done > 0, timeout=5000)
+    before = len(listed_names(window))
+    signals = ListChanges(window)
+    external = published_externally(window)
+    rebuilds: list[bool] = []
+    search = window.contact_list.list_search
+    original_rebuild = search.rebuild
+    search.rebuild = lambda: (rebuilds.append(True), original_rebuild())  # type: ignore[method-assign]
+    path = tmp_path / "people.vcf"
+    path.write_text(cards(count), encoding="utf-8")
+    import_elsewhere(db, path)
+    qtbot.waitUntil(lambda: len(listed_names(window)) == before + count, timeout=15_000)
+    settle(qtbot, window)
+    assert len(external) == 1 and len(external[0].contacts) == count and not external[0].many_contacts
+    assert signals.resets == 0 and rebuilds == []
+    qtbot.waitUntil(lambda: search.is_ready, timeout=10_000)
+    window.search_edit.setText("Importee-217")
+    qtbot.waitUntil(lambda: listed_names(window) == ["Pat Importee-217"], timeout=5000)
+
+
+def test_a_trash_by_another_process_removes_the_row(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, db: NetDesk, sample: dict[str, int]
+) -> None:
+    qtbot.waitUntil(lambda: window.external_changes.polls_done > 0, timeout=5000)
+    signals = ListChanges(window)
+    external = published_externally(window)
+    ada = sample["Ada Lovelace"]
+    assert db.path is not None
+    other = open_netdesk(db.path)
+    try:
+        other.contacts.delete([ada])
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: "Ada Lovelace" not in listed_names(window), timeout=10_000)
+    settle(qtbot, window)
+    assert window.model.row_of(ada) is None and window.model.contact_row(ada) is None
+    assert len(external) == 1 and external[0].contacts == {ada} and not external[0].many_contacts
+    assert signals.resets == 0
 
 
 def test_an_own_write_is_refreshed_once_not_again_as_another_programs(  # type: ignore[no-untyped-def]

@@ -84,6 +84,45 @@ def test_a_large_import_lands_in_name_order_and_is_searchable(  # type: ignore[n
     assert sorted(names(window)) == ["Ada Hopkins", "Chidi Abara", "Lena Meyer", "Rosa Torres", "Wei Zhang"]
 
 
+def test_a_large_list_or_change_reads_the_index_in_a_child_process_or_here_if_that_fails(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, db: NetDesk, monkeypatch
+) -> None:
+    import netdesk.services.write_process as write_process
+    import netdesk.ui.list_search as list_search
+
+    monkeypatch.setattr(list_search, "CHILD_REBUILD_ABOVE", 2)
+    children: list[object] = []
+    real = write_process.run_in_process
+
+    def spied(path, task, *args):  # type: ignore[no-untyped-def]
+        children.append(task)
+        return real(path, task, *args)
+
+    monkeypatch.setattr(write_process, "run_in_process", spied)
+    window.find_action.trigger()
+    qtbot.waitUntil(lambda: window.list_search.is_ready, timeout=20_000)
+    assert children == [write_process.read_search_index]  # a list of more contacts than the limit: read there
+    for given in ("Dorothy", "Edsger", "Frances"):
+        window.ops.run(lambda given=given: db.contacts.create(person(given, "Quarry", "Stone Works")))
+    qtbot.waitUntil(lambda: not window.ops.busy and window.tasks.pending == 0)
+    window.contact_list.contacts_changed(window.contact_list.shown_ids())  # every contact changed: a large change
+    qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0, timeout=20_000)
+    assert children == [write_process.read_search_index] * 2
+    window.search_edit.setText("stone")
+    assert sorted(names(window)) == ["Dorothy Quarry", "Edsger Quarry", "Frances Quarry"]  # from the child's index
+
+    def broken(path, task, *args):  # type: ignore[no-untyped-def]
+        raise write_process.WriteProcessError("the child could not start")
+
+    monkeypatch.setattr(write_process, "run_in_process", broken)
+    window.ops.run(lambda: db.contacts.create(person("Grete", "Quarry", "Stone Works")))
+    qtbot.waitUntil(lambda: not window.ops.busy and window.tasks.pending == 0)
+    window.contact_list.contacts_changed(window.contact_list.shown_ids())
+    qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0, timeout=20_000)
+    window.search_edit.setText("stone")
+    assert sorted(names(window))[-1] == "Grete Quarry"  # read here instead
+
+
 def test_a_new_search_paints_the_list_once(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     """A search that shows another list lays the rows out at once: they are painted once, not painted, laid out and
     painted again."""

@@ -75,7 +75,13 @@ class ContactListController(QObject):
         # "Synced with …" under a contact's details (set by the window once sync is built).
         self.synced_text: Callable[[int], str] = lambda _cid: ""
         # The list's search as the user types, in memory (ui/list_search.py): built once the user goes to search.
-        self.list_search = ListSearch(lambda: self.host.nd.contacts, lambda: self.host.tasks, self)
+        self.list_search = ListSearch(
+            lambda: self.host.nd.contacts,
+            lambda: self.host.tasks,
+            self,
+            db_path=lambda: self.host.nd.path,
+            listed=lambda: self.model.total,
+        )
         self._first_rows_pending = True
         self._tags_wanted = False  # asked for while the first rows loaded
         self._refreshes = StepQueue(self)  # the list's refreshes after changes, in the order they came

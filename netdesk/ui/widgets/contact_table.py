@@ -3,8 +3,9 @@ and each name with its avatar."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from netdesk.ui.contact_table_model import Column, ContactTableModel
 from netdesk.ui.widgets.avatar import AvatarSource, avatar_size
@@ -22,6 +23,45 @@ NAME_MIN_WIDTH = 150  # with the others at their widths: every column fits from 
 COLUMNS_HIDDEN_FIRST = (Column.TITLE, Column.TAGS, Column.STRENGTH, Column.LAST_CONTACTED, Column.ORGANIZATION)
 
 
+# What the list's cells are painted with: when these look the same in an active and an inactive window, the list
+# looks the same either way.
+_CELL_ROLES = (
+    QPalette.ColorRole.Base,
+    QPalette.ColorRole.AlternateBase,
+    QPalette.ColorRole.Text,
+    QPalette.ColorRole.Highlight,
+    QPalette.ColorRole.HighlightedText,
+)
+
+
+class SameWhenInactive(QObject):
+    """Keeps the list from repainting when its window becomes active or inactive (a dialog opens or closes over it)
+    while its cells would look no different. Qt repaints a widget then unless its whole palette is the same in both
+    states, roles a list never paints with included; a repaint of a full list costs the GUI thread ~15 ms, at every
+    dialog, and opening an import's progress and report dialogs each cost one (bench_gui_stall: import in the app).
+    The table's other parts (header, scroll bars) are told as Qt tells them."""
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self._table = table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() not in _ACTIVATION or watched is not self._table:
+            return False
+        palette = self._table.viewport().palette()
+        active, inactive = QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive
+        if any(palette.brush(active, role) != palette.brush(inactive, role) for role in _CELL_ROLES):
+            return False
+        viewport = self._table.viewport()
+        for child in self._table.children():
+            if isinstance(child, QWidget) and child is not viewport and child.isVisible() and not child.isWindow():
+                QCoreApplication.sendEvent(child, event)
+        return True
+
+
+_ACTIVATION = (QEvent.Type.WindowActivate, QEvent.Type.WindowDeactivate)
+
+
 def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTableView, FittedColumns]:
     """The view over ``model``, with ``avatars`` as its names' decoration; and what fits its columns to its width."""
     table = QTableView()
@@ -31,6 +71,7 @@ def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTab
     # the rows were painted, laid out, then painted again (~20 ms a pass on a full window). Laid out at once, they
     # are painted once.
     model.modelReset.connect(table.executeDelayedItemsLayout)
+    table.installEventFilter(SameWhenInactive(table))
     table.setSortingEnabled(True)
     table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
+from netdesk.db.change_marks import delta_since, read_marks
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.external_changes import ExternalChangeWatcher
 
@@ -66,14 +67,50 @@ def test_another_programs_log_names_its_people(nd: NetDesk, other: NetDesk) -> N
     assert changes.networking and not changes.many_contacts
 
 
-def test_a_trash_the_marks_cannot_name_means_every_contact_may_have_changed(nd: NetDesk, other: NetDesk) -> None:
+def test_another_programs_trash_and_restore_name_their_contacts(nd: NetDesk, other: NetDesk) -> None:
     ada = add(nd, "Ada", "Lovelace")
     add(nd, "Alan", "Turing")
     watcher = nd.external_changes
     watcher.external_change_since()
     other.contacts.delete([ada])
     changes = watcher.external_change_since()
+    assert changes is not None and changes.contacts == {ada} and not changes.many_contacts
+    other.contacts.restore([ada])
+    changes = watcher.external_change_since()
+    assert changes is not None and changes.contacts == {ada} and not changes.many_contacts
+
+
+def test_a_contact_deleted_outside_the_trash_means_every_contact_may_have_changed(
+    nd: NetDesk, other: NetDesk, db_path: Path
+) -> None:
+    ada = add(nd, "Ada", "Lovelace")
+    add(nd, "Alan", "Turing")
+    watcher = nd.external_changes
+    watcher.external_change_since()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("DELETE FROM contacts WHERE id = ?", (ada,))  # what no mark names
+    conn.close()
+    changes = watcher.external_change_since()
     assert changes is not None and changes.many_contacts
+
+
+def test_more_new_contacts_than_the_marks_name_mean_every_contact_may_have_changed(
+    nd: NetDesk, other: NetDesk, db_path: Path
+) -> None:
+    add(nd, "Ada", "Lovelace")
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA query_only=ON")
+    before = read_marks(conn, 2)
+    for given in ("Grace", "Alan", "Barbara"):
+        add(other, given, "Someone")
+    conn.execute("BEGIN")
+    after = read_marks(conn, 2)
+    assert delta_since(conn, before, after, 2) is None  # three new: over the limit
+    named = delta_since(conn, before, after, 3)
+    conn.execute("COMMIT")
+    conn.close()
+    assert named is not None and len(named.contacts) == 3 and not named.unexplained
 
 
 def test_an_own_write_is_not_reported_but_an_earlier_external_one_still_is(nd: NetDesk, other: NetDesk) -> None:

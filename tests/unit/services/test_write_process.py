@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 
@@ -9,7 +10,14 @@ import pytest
 
 from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.undo import UndoConflictError
-from netdesk.services.write_process import input_bytes, recorded_import, replayed_step, run_in_process
+from netdesk.services.write_process import (
+    CHILD_NICENESS,
+    input_bytes,
+    read_search_index,
+    recorded_import,
+    replayed_step,
+    run_in_process,
+)
 
 CARDS = "".join(
     f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Child Person{n}\r\nN:Person{n};Child;;;\r\nEMAIL:c{n}@example.com\r\n"
@@ -60,6 +68,32 @@ def test_an_error_in_the_child_is_raised_here_with_its_type(nd: NetDesk, tmp_pat
     with pytest.raises(UndoConflictError):  # its rows are gone already
         run_in_process(nd.path, partial(replayed_step, step))
     assert nd.contacts.count() == 0
+
+
+def _priority(_nd: NetDesk, _progress: object, _cancel: object) -> tuple[int, int, str]:
+    autogroup = Path("/proc/self/autogroup")
+    return os.getpriority(os.PRIO_PROCESS, 0), os.getsid(0), autogroup.read_text() if autogroup.exists() else ""
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX scheduling")
+def test_the_child_runs_below_the_window_in_a_scheduling_group_of_its_own(nd: NetDesk) -> None:
+    assert nd.path is not None
+    niceness, session, autogroup = run_in_process(nd.path, _priority)
+    assert niceness == CHILD_NICENESS and session != os.getsid(0)
+    if autogroup:  # Linux with autogroup: the group as a whole weighs less than the window's
+        assert autogroup.split()[-1] == str(CHILD_NICENESS)
+    assert os.getpriority(os.PRIO_PROCESS, 0) < CHILD_NICENESS  # the window itself keeps its priority
+
+
+def test_the_search_index_read_in_a_child_answers_as_one_read_here(nd: NetDesk, tmp_path: Path) -> None:
+    vcf = tmp_path / "cards.vcf"
+    vcf.write_text(CARDS)
+    nd.imports.import_paths([vcf])
+    assert nd.path is not None
+    there, here = run_in_process(nd.path, read_search_index), nd.contacts.search_index()
+    for query in ("child", "person1", "c7@example"):
+        assert (there.matching(query) == here.matching(query)).all()  # type: ignore[union-attr]
+    assert int(there.matching("person2").sum()) == 11  # type: ignore[union-attr]  # Person2, Person20-29
 
 
 def test_input_bytes_counts_files_and_folders(tmp_path: Path) -> None:

@@ -50,6 +50,16 @@ def test_zip_becomes_contacts_with_history(nd: NetDesk, tmp_path: Path) -> None:
     assert [r.name for r in nd.contacts.rows() if r.last_contacted is not None]  # timeline drives last contacted
 
 
+def test_imported_messages_are_found_by_their_words_with_their_people(nd: NetDesk, tmp_path: Path) -> None:
+    nd.imports.import_paths([_export_zip(tmp_path)])
+    ada = _by_name(nd)["Ada Lindqvist"]
+    found = nd.timeline.search("coffee")  # a word of the message's body, past its first line
+    assert [i.summary for i in found] == ["Thanks Maren!"]
+    assert [p.contact_id for p in found[0].participants] == [ada.id]
+    assert "Thanks Maren!" in [i.summary for i in nd.timeline.search("thanks maren")]  # its first line
+    assert nd.timeline.search("Connected on LinkedIn")  # the connected events are indexed too
+
+
 def test_reimport_adds_nothing(nd: NetDesk, tmp_path: Path) -> None:
     export = _export_zip(tmp_path)
     nd.imports.import_paths([export])

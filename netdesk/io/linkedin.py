@@ -177,8 +177,8 @@ def _repaired_name(text: str) -> str:
 
 
 class _CellReaders(NamedTuple):
-    """How one file's cells are read: with the mojibake repair only when the file shows signs of it anywhere (a
-    test of every cell of a clean 100,000-row file costs more than the rest of reading its names)."""
+    """How one file's cells are read: with the mojibake repair only when the file shows signs of it anywhere, so
+    that the cells of a clean file (nearly every file) are not each tested for it."""
 
     name: Callable[[str], str]  # a name, company or title: repaired, whitespace collapsed
     text: Callable[[str], str]  # free text (a message body): repaired, plain newlines

@@ -328,6 +328,23 @@ def test_header_spelling_variants_bom_and_ragged_rows(tmp_path: Path) -> None:
     )
 
 
+def test_rows_after_a_notes_block_of_accents_emoji_and_windows_line_ends(tmp_path: Path) -> None:
+    # The rows are read on from the header's end, counted in characters: none may be lost or cut.
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        'Notes:\r\n"Émoji 🚀 note, with ""quotes""\r\nand a second line é"\r\n\r\n'
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+        "Zoë,Øster 🚀,https://www.linkedin.com/in/zo,,Acme,CEO,1 Jan 2020\r\n"
+        "Al,Bo,,,,,\r\n",
+        encoding="utf-8",
+        newline="",
+    )
+    export, report = _read(path)
+    assert report.errors == []
+    assert [(c.contact.name, c.line) for c in export.connections] == [("Zoë Øster 🚀", 6), ("Al Bo", 7)]
+    assert export.connections[0].contact.organization == "Acme"
+
+
 def test_mojibake_names_are_repaired(tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     path.write_text(

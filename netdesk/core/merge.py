@@ -149,9 +149,13 @@ def merge_contacts(
             changes.append(FieldChange(name, old, new))
         else:
             changes.append(FieldChange(name, new, old))
+    # A union with nothing incoming is the existing side as it is: not computed (a re-import merges tens of
+    # thousands of records that bring a name, a job and one URL).
     for name in ("emails", "phones", "urls", "ims"):
-        values[name] = union_points(name, getattr(existing, name), getattr(incoming, name))
-    values["addresses"] = union_addresses(existing.addresses, incoming.addresses)
+        if getattr(incoming, name):
+            values[name] = union_points(name, getattr(existing, name), getattr(incoming, name))
+    if incoming.addresses:
+        values["addresses"] = union_addresses(existing.addresses, incoming.addresses)
     values["tags"] = sorted_tags((*existing.tags, *incoming.tags))
     values["starred"] = existing.starred or incoming.starred  # a star, like a tag, is kept from either side
     for name in ("birthday", "anniversary"):
@@ -169,19 +173,27 @@ def merge_contacts(
             values["notes"] = (existing.notes.rstrip() + "\n\n" + incoming.notes).strip()
     if incoming.photo and (incoming_wins or not existing.photo):
         values["photo"], values["photo_mime"] = incoming.photo, incoming.photo_mime
-    related = list(existing.related)
-    related += [r for r in incoming.related if r not in related]
-    values["related"] = tuple(related)
-    values["extra"] = union_extras(existing.extra, incoming.extra)
-    have = {name for name, _ in existing.property_params}
-    values["property_params"] = (*existing.property_params, *(p for p in incoming.property_params if p[0] not in have))
+    if incoming.related:
+        related = list(existing.related)
+        related += [r for r in incoming.related if r not in related]
+        values["related"] = tuple(related)
+    if incoming.extra:
+        values["extra"] = union_extras(existing.extra, incoming.extra)
+    if incoming.property_params:
+        have = {name for name, _ in existing.property_params}
+        values["property_params"] = (
+            *existing.property_params,
+            *(p for p in incoming.property_params if p[0] not in have),
+        )
     if incoming.kind != existing.kind and incoming_wins:
         values["kind"] = incoming.kind
     if incoming.rev and incoming_wins:
         values["rev"] = incoming.rev
     if incoming.connected_on and not existing.connected_on:
         values["connected_on"] = incoming.connected_on
-    return existing.replace(**values), changes
+    different = {name: value for name, value in values.items() if value != getattr(existing, name)}
+    # Nothing new: the existing record itself, which tells its caller so by identity (``same_content`` at no cost).
+    return (existing.replace(**different) if different else existing), changes
 
 
 def same_person(a: ContactDTO, b: ContactDTO) -> bool:
@@ -227,4 +239,4 @@ _COMPARED = tuple(f.name for f in fields(ContactDTO) if f.name not in ("id", "cr
 
 
 def same_content(a: ContactDTO, b: ContactDTO) -> bool:
-    return all(getattr(a, n) == getattr(b, n) for n in _COMPARED)
+    return a is b or all(getattr(a, n) == getattr(b, n) for n in _COMPARED)

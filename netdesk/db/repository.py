@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Date, DateTime, Table, delete, func, insert, sel
 from sqlalchemy.orm import Session, selectinload
 
 from netdesk.core.errors import NotFoundError
+from netdesk.core.frozen import fast_constructor
 from netdesk.core.model import (
     ContactDTO,
     ContactKind,
@@ -53,107 +54,132 @@ def new_uid() -> str:
 # --- mapping -------------------------------------------------------------------------------------------------
 
 
-def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) -> list[ContactDTO]:
-    """Contacts as DTOs, in the order of ``ids``, straight from Core queries (five per chunk of ids).
+# The contact columns a DTO is built from, in the order ``load_dtos`` reads them (its keyword names, but for the JSON).
+_DTO_COLUMNS = tuple(
+    "id uid kind formatted_name prefix given_name additional_name family_name suffix nickname organization department"
+    " title role birthday anniversary gender notes photo_mime photo_uri related_json extra_json rev starred"
+    " connected_on created_at updated_at version".split()
+)
+_IDS = "IN (SELECT value FROM json_each(?))"
+_new_dto = fast_constructor(ContactDTO)
+_new_point = fast_constructor(ContactPoint)
 
-    Imports and exports read tens of thousands of contacts; building ORM objects for them only to copy them into
-    DTOs costs several times the queries themselves.
+
+def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) -> list[ContactDTO]:
+    """Contacts as DTOs, in the order of ``ids``, from five queries over a JSON array of the ids.
+
+    Imports and exports read tens of thousands of contacts: the rows are read by the driver and typed by the
+    columns' own result processors (what a Core select would apply), without compiling a statement per chunk or a
+    result row object per row (measured: 2.7-2.9 -> 1.8 s CPU for 30,000 LinkedIn contacts, the same DTOs).
     """
     id_list = list(ids)
-    out: dict[int, ContactDTO] = {}
-    contacts_t, points_t, addresses_t = table_of(Contact), table_of(ContactPointRow), table_of(AddressRow)
-    for start in range(0, len(id_list), 900):
-        chunk = id_list[start : start + 900]
+    if not id_list:
+        return []
+    wanted = json.dumps(id_list)
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    try:
         points: dict[int, dict[str, list[ContactPoint]]] = {}
-        for r in session.execute(
-            select(
-                points_t.c.contact_id,
-                points_t.c.kind,
-                points_t.c.value,
-                points_t.c.label,
-                points_t.c.pref,
-                points_t.c.params_json,
-            )
-            .where(points_t.c.contact_id.in_(chunk))
-            .order_by(points_t.c.contact_id, points_t.c.position)
-        ):
-            point = ContactPoint(r[2], r[3], bool(r[4]), params_from_json(r[5]))
-            points.setdefault(r[0], {}).setdefault(r[1], []).append(point)
+        cursor.execute(
+            "SELECT contact_id, kind, value, label, pref, params_json FROM contact_points"
+            f" WHERE contact_id {_IDS} ORDER BY contact_id, position",
+            (wanted,),
+        )
+        for cid, kind, value, label, pref, params in cursor.fetchall():
+            point = _new_point(value, label, bool(pref), params_from_json(params))
+            points.setdefault(cid, {}).setdefault(kind, []).append(point)
         addresses: dict[int, list[PostalAddress]] = {}
-        for r in session.execute(
-            select(addresses_t)
-            .where(addresses_t.c.contact_id.in_(chunk))
-            .order_by(addresses_t.c.contact_id, addresses_t.c.position)
-        ):
-            addresses.setdefault(r.contact_id, []).append(
+        cursor.execute(
+            "SELECT contact_id, label, pref, po_box, extended, street, locality, region, postal_code, country,"
+            f" params_json FROM addresses WHERE contact_id {_IDS} ORDER BY contact_id, position",
+            (wanted,),
+        )
+        for cid, label, pref, *parts, params in cursor.fetchall():
+            po_box, extended, street, locality, region, postal_code, country = parts
+            addresses.setdefault(cid, []).append(
                 PostalAddress(
-                    label=r.label,
-                    pref=bool(r.pref),
-                    po_box=r.po_box,
-                    extended=r.extended,
-                    street=r.street,
-                    locality=r.locality,
-                    region=r.region,
-                    postal_code=r.postal_code,
-                    country=r.country,
-                    params=params_from_json(r.params_json),
+                    label,
+                    bool(pref),
+                    po_box,
+                    extended,
+                    street,
+                    locality,
+                    region,
+                    postal_code,
+                    country,
+                    params_from_json(params),
                 )
             )
         tags: dict[int, list[str]] = {}
-        for cid, name in session.execute(
-            select(ContactTag.contact_id, Tag.name)
-            .join(Tag, Tag.id == ContactTag.tag_id)
-            .where(ContactTag.contact_id.in_(chunk))
-        ):
+        cursor.execute(
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
+            f" WHERE ct.contact_id {_IDS}",
+            (wanted,),
+        )
+        for cid, name in cursor.fetchall():
             tags.setdefault(cid, []).append(name)
         photos: dict[int, bytes] = {}
         if with_photo:
-            photos = dict(
-                session.execute(
-                    select(ContactPhoto.contact_id, ContactPhoto.data).where(ContactPhoto.contact_id.in_(chunk))
-                ).all()
-            )
-        for r in session.execute(select(contacts_t).where(contacts_t.c.id.in_(chunk))):
-            p = points.get(r.id, {})
-            extras_and_params = _extras_from_json(r.extra_json)
-            out[r.id] = ContactDTO(
-                id=r.id,
-                uid=r.uid,
-                kind=ContactKind(r.kind),
-                formatted_name=r.formatted_name,
-                prefix=r.prefix,
-                given_name=r.given_name,
-                additional_name=r.additional_name,
-                family_name=r.family_name,
-                suffix=r.suffix,
-                nickname=r.nickname,
-                organization=r.organization,
-                department=r.department,
-                title=r.title,
-                role=r.role,
-                emails=tuple(p.get("email", ())),
-                phones=tuple(p.get("phone", ())),
-                urls=tuple(p.get("url", ())),
-                ims=tuple(p.get("im", ())),
-                addresses=tuple(addresses.get(r.id, ())),
-                birthday=_partial(r.birthday),
-                anniversary=_partial(r.anniversary),
-                gender=r.gender,
-                notes=r.notes,
-                tags=sorted_tags(tags.get(r.id, ())),
-                photo=photos.get(r.id),
-                photo_mime=r.photo_mime,
-                photo_uri=r.photo_uri,
-                related=_related_from_json(r.related_json),
-                extra=extras_and_params[0],
-                property_params=extras_and_params[1],
-                rev=r.rev,
-                starred=bool(r.starred),
-                connected_on=r.connected_on,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                version=r.version,
-            )
+            cursor.execute(f"SELECT contact_id, data FROM contact_photos WHERE contact_id {_IDS}", (wanted,))
+            photos = dict(cursor.fetchall())
+        cursor.execute(f"SELECT {', '.join(_DTO_COLUMNS)} FROM contacts WHERE id {_IDS}", (wanted,))
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns, dialect = table_of(Contact).c, connection.dialect
+    typed = [
+        (n, processor)
+        for n, name in enumerate(_DTO_COLUMNS)
+        if (processor := columns[name].type.dialect_impl(dialect).result_processor(dialect, None)) is not None
+    ]
+    out: dict[int, ContactDTO] = {}
+    for row in rows:
+        r = list(row)
+        for n, processor in typed:
+            r[n] = processor(r[n])
+        (cid, uid, kind, fn, prefix, given, additional, family, suffix, nickname, org, department, title, role,
+         birthday, anniversary, gender, notes, photo_mime, photo_uri, related, extra, rev, starred, connected_on,
+         created_at, updated_at, version) = r  # fmt: skip
+        p = points.get(cid, {})
+        extras_and_params = _extras_from_json(extra)
+        out[cid] = _new_dto(
+            id=cid,
+            uid=uid,
+            kind=ContactKind(kind),
+            formatted_name=fn,
+            prefix=prefix,
+            given_name=given,
+            additional_name=additional,
+            family_name=family,
+            suffix=suffix,
+            nickname=nickname,
+            organization=org,
+            department=department,
+            title=title,
+            role=role,
+            emails=tuple(p.get("email", ())),
+            phones=tuple(p.get("phone", ())),
+            urls=tuple(p.get("url", ())),
+            ims=tuple(p.get("im", ())),
+            addresses=tuple(addresses.get(cid, ())),
+            birthday=_partial(birthday),
+            anniversary=_partial(anniversary),
+            gender=gender,
+            notes=notes,
+            tags=sorted_tags(tags.get(cid, ())),
+            photo=photos.get(cid),
+            photo_mime=photo_mime,
+            photo_uri=photo_uri,
+            related=_related_from_json(related),
+            extra=extras_and_params[0],
+            property_params=extras_and_params[1],
+            rev=rev,
+            starred=bool(starred),
+            connected_on=connected_on,
+            created_at=created_at,
+            updated_at=updated_at,
+            version=version,
+        )
     return [out[i] for i in id_list if i in out]
 
 

@@ -6,6 +6,7 @@ transaction, and ``linkedin_import`` builds on it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,7 @@ from netdesk.core.normalize import contact_region, fold, normalize_email, normal
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.bulk_insert import bulk_insert_contacts
-from netdesk.db.tables import Contact, ContactHistory, ContactPointRow, Tag
+from netdesk.db.tables import Contact, ContactHistory, Tag
 from netdesk.io.report import ImportReport
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.job_changes import job_change_notes
@@ -104,10 +105,6 @@ class _Index:
             self.by_phone.setdefault(p, target)
         if k.name_org:
             self.by_name_org.setdefault(k.name_org, target)
-
-
-def _chunks(items: Sequence[str], size: int = 900) -> list[Sequence[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def import_contacts_in(
@@ -300,27 +297,31 @@ def _add_history(
 
 def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) -> _Index:
     index = _Index()
+    connection = s.connection()
+    # One query per kind over a JSON array of the values (index lookups each), not one per 900 bound values.
     uids = sorted({k.uid for k in keys if k.uid})
-    for chunk in _chunks(uids):
-        for cid, uid in s.execute(select(Contact.id, Contact.uid).where(Contact.uid.in_(chunk))):
-            index.by_uid[uid] = cid
+    if uids:
+        found = connection.exec_driver_sql(
+            "SELECT id, uid FROM contacts WHERE uid IN (SELECT value FROM json_each(?))", (json.dumps(uids),)
+        )
+        index.by_uid.update((uid, cid) for cid, uid in found)
     for kind, attr, dest in (
         ("email", "emails", index.by_email),
         ("phone", "phones", index.by_phone),
         ("url", "urls", index.by_url),
     ):
         values = sorted({v for k in keys for v in getattr(k, attr)})
-        for chunk in _chunks(values):
-            stmt = (
-                select(ContactPointRow.normalized, ContactPointRow.contact_id)
-                .join(Contact, Contact.id == ContactPointRow.contact_id)
-                .where(
-                    ContactPointRow.kind == kind, ContactPointRow.normalized.in_(chunk), Contact.deleted_at.is_(None)
-                )
-                .order_by(ContactPointRow.contact_id)
-            )
-            for value, cid in s.execute(stmt):
-                dest.setdefault(value, cid)
+        if not values:
+            continue
+        # The lowest live contact id holding a value gets it (setdefault over rows in contact id order).
+        found = connection.exec_driver_sql(
+            "SELECT p.normalized, p.contact_id FROM contact_points p JOIN contacts c ON c.id = p.contact_id"
+            " WHERE p.kind = ? AND p.normalized IN (SELECT value FROM json_each(?)) AND c.deleted_at IS NULL"
+            " ORDER BY p.contact_id",
+            (kind, json.dumps(values)),
+        )
+        for value, cid in found:
+            dest.setdefault(value, cid)
     if match_names:
         wanted = {k.name_org for k in keys if k.name_org}
         if wanted:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from netdesk.db.interaction_rows import insert_interaction_rows
 from netdesk.db.tables import Contact
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
-from netdesk.services.contact_import import ImportCancelled, match_contacts, write_contacts
+from netdesk.services.contact_import import ContactPlan, ImportCancelled, match_contacts, write_contacts
 from netdesk.services.exchanges import (
     FACT_COLUMNS,
     contacts_with_history,
@@ -43,7 +44,7 @@ from netdesk.services.exchanges import (
 )
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.invitations import store_pending_invitations
-from netdesk.services.linkedin_plan import SOURCE, People, invitation_id, plan_history
+from netdesk.services.linkedin_plan import SOURCE, HistoryPlan, People, invitation_id, plan_history
 from netdesk.services.owner import fill_from_linkedin
 from netdesk.services.timeline import existing_external_ids
 
@@ -71,21 +72,42 @@ def import_linkedin(
     rows = len(data.connections) + len(data.messages) + len(data.invitations)
     with ExitStack() as bulk:
         if rows >= BULK_ROWS:
+            # Matching and planning this many rows reads most of the database: a larger cache (it writes nothing).
             bulk.enter_context(page_cache_enlarged(s))
+        plan = _plan_import(s, data, report, progress, cancel)
+        # Set aside by what will be written, not by what was read: a re-import of the same export writes nothing,
+        # so it drops and builds again no trigger, index or search setting.
+        writes = plan.rows_to_write()
+        if writes >= BULK_ROWS:
             bulk.enter_context(triggers_set_aside(s))
             bulk.enter_context(search_index_buffered(s))
-            if indexes_worth_setting_aside(s, rows):
+            if indexes_worth_setting_aside(s, writes):
                 bulk.enter_context(indexes_set_aside(s))
-        return _import_export(s, data, report, progress, cancel)
+        return _write_import(s, data, plan, report, progress)
 
 
-def _import_export(
+@dataclass
+class _ImportPlan:
+    """Everything an import of an export will write, decided before the first row is written."""
+
+    contacts: ContactPlan
+    changed_ids: list[int]
+    first_new_id: int
+    ids: Sequence[int | None]
+    history: HistoryPlan
+    now: datetime
+
+    def rows_to_write(self) -> int:
+        return len(self.contacts.new_dtos) + len(self.changed_ids) + len(self.history.rows)
+
+
+def _plan_import(
     s: Session,
     data: linkedin.LinkedInExport,
     report: ImportReport,
     progress: Progress | None,
     cancel: CancelCheck | None,
-) -> tuple[list[int], list[int]]:
+) -> _ImportPlan:
     # Plan, then write: every contact and interaction is decided before the first row is written, so that the new
     # contacts are written once, their exchange facts included, and each table with one executemany.
     connections = _plausible_connections(data.connections, report)
@@ -103,13 +125,25 @@ def _import_export(
     first_new_id = next_contact_id(s)
     ids = contacts.ids(first_new_id)
     _suggest_near_duplicates(connections, ids, before_names, report)
-    planned = [(cid, contacts.existing_dtos[cid]) for cid in contacts.changed_ids()]
+    changed_ids = contacts.changed_ids()
+    planned = [(cid, contacts.existing_dtos[cid]) for cid in changed_ids]
     planned += [(first_new_id + n, dto) for n, dto in enumerate(contacts.new_dtos)]
     people = People(s, planned)
     now = repo.utcnow()
     history = plan_history(
         data, zip(connections, ids, strict=True), people, existing_external_ids(s, SOURCE), now, report, cancel
     )
+    return _ImportPlan(contacts, changed_ids, first_new_id, ids, history, now)
+
+
+def _write_import(
+    s: Session,
+    data: linkedin.LinkedInExport,
+    plan: _ImportPlan,
+    report: ImportReport,
+    progress: Progress | None,
+) -> tuple[list[int], list[int]]:
+    contacts, history, first_new_id, now = plan.contacts, plan.history, plan.first_new_id, plan.now
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
     new = history.rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -135,7 +135,7 @@ def plan_history(
                     SOURCE,
                 )
             )
-    messages = _Messages(people, Owner(data), now, report, plan.unknown)
+    messages = _Messages(people, Owner(data), now, report, plan.unknown, known)
     for n, msg in enumerate(data.messages):
         if cancel is not None and n % 5000 == 0 and cancel():
             raise ImportCancelled()
@@ -194,8 +194,17 @@ class _Messages:
     group is an exchange with nobody in particular.
     """
 
-    def __init__(self, people: People, is_owner: Owner, now: datetime, report: ImportReport, unknown: Counter[str]):
+    def __init__(
+        self,
+        people: People,
+        is_owner: Owner,
+        now: datetime,
+        report: ImportReport,
+        unknown: Counter[str],
+        known: Collection[str],
+    ):
         self.people, self.is_owner, self.now, self.report, self.unknown = people, is_owner, now, report, unknown
+        self.known = known
         self.earliest = repo.sqlite_datetime(EARLIEST_PLAUSIBLE) or ""
         self.latest = repo.sqlite_datetime(now + FUTURE_SLACK) or ""
 
@@ -215,6 +224,11 @@ class _Messages:
         people, is_owner, unknown = self.people, self.is_owner, self.unknown
         outgoing = is_owner(msg.sender_name, msg.sender_url)
         names, urls = msg.recipient_names, msg.recipient_urls
+        external_id = "message:" + digest(msg.conversation_id, iso, msg.sender_url or msg.sender_name, msg.content)
+        if external_id in self.known and len(names) == 1 and (outgoing or is_owner(names[0], urls[0] if urls else "")):
+            # Stored by an earlier import (a re-import): a message between the user and one other person was stored
+            # only if that person is a contact, so looking them up again would report nothing.
+            return None
         paired = zip(names, urls if len(urls) == len(names) else _pad(msg), strict=True)
         recipients = [(name, url) for name, url in paired if not is_owner(name, url)]
         sender_id = None
@@ -253,7 +267,7 @@ class _Messages:
             "out" if outgoing else "in",
             msg.subject or msg.conversation_title or _first_line(msg.content),
             msg.content,
-            "message:" + digest(msg.conversation_id, iso, msg.sender_url or msg.sender_name, msg.content),
+            external_id,
             participants,
             ONLINE,
             SOURCE,

@@ -97,3 +97,32 @@ def test_union_extras_keeps_groups_apart_and_is_idempotent() -> None:
     assert len(merged) == 5 and len(renamed) == 1 and renamed != {"item1"}
     assert union_extras(merged, theirs) == merged  # the same group again is recognised, not added twice
     assert union_extras(merged, merged) == merged
+
+
+def test_a_record_that_brings_nothing_new_merges_into_the_existing_record_itself() -> None:
+    """What a re-import relies on: the existing record is returned as it is (its caller tells "unchanged" by
+    identity), and a record that brings one new value gets a new record with only that value changed."""
+    existing = ContactDTO(
+        given_name="Ada",
+        family_name="Lindqvist",
+        organization="Nordlicht",
+        title="Head of Perception",
+        urls=(ContactPoint("https://www.linkedin.com/in/ada", "linkedin"),),
+        emails=(ContactPoint("ada@example.org", "work"),),
+        tags=("Robotics",),
+        notes="met at ICRA",
+    )
+    same_again = ContactDTO(
+        given_name="Ada",
+        family_name="Lindqvist",
+        organization="Nordlicht",
+        title="Head of Perception",
+        urls=(ContactPoint("https://www.linkedin.com/in/ada/", "linkedin"),),  # the same URL, written otherwise
+    )
+    merged, changes = merge_contacts(existing, same_again, incoming_wins_fields=frozenset({"organization", "title"}))
+    assert merged is existing and changes == []
+    moved = same_again.replace(organization="Globex")
+    merged, changes = merge_contacts(existing, moved, incoming_wins_fields=frozenset({"organization", "title"}))
+    assert merged is not existing and merged.organization == "Globex"
+    assert merged.replace(organization="Nordlicht") == existing  # nothing else moved
+    assert not same_content(merged, existing) and same_content(existing, existing)

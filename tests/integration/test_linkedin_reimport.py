@@ -7,26 +7,10 @@ from pathlib import Path
 
 from netdesk.services import NetDesk
 from netdesk.services.linkedin_import import BULK_ROWS
+from tests.linkedin_exports import connections_export
 from tests.unit.services.test_undo import record, snapshot
 
 PEOPLE = 1000  # connections, each with one message: 2,000 rows, the size from which an import writes in bulk
-
-
-def _export(folder: Path, companies: dict[int, str] | None = None) -> Path:
-    """Connections.csv and messages.csv of ``PEOPLE`` people at Acme (``companies``: person -> another employer)."""
-    folder.mkdir()
-    companies = companies or {}
-    people = [(f"Given{n}", f"Family{n}", f"https://www.linkedin.com/in/person-{n}") for n in range(PEOPLE)]
-    connections = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
-    connections += [
-        f"{g},{f},{url},,{companies.get(n, 'Acme')},Engineer,15 Mar 2021" for n, (g, f, url) in enumerate(people)
-    ]
-    messages = ["CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,CONTENT"]
-    me = "Ada Owner,https://www.linkedin.com/in/ada-owner"
-    messages += [f"c{n},,{g} {f},{url},{me},2023-05-02 14:03:11 UTC,Hello {n}" for n, (g, f, url) in enumerate(people)]
-    (folder / "Connections.csv").write_text("\n".join(connections) + "\n", encoding="utf-8")
-    (folder / "messages.csv").write_text("\n".join(messages) + "\n", encoding="utf-8")
-    return folder
 
 
 def _data_version(database: sqlite3.Connection) -> int:
@@ -36,7 +20,7 @@ def _data_version(database: sqlite3.Connection) -> int:
 
 def test_a_reimport_of_the_same_export_writes_nothing(nd: NetDesk, tmp_path: Path) -> None:
     assert 2 * PEOPLE >= BULK_ROWS  # the bulk path, which sets triggers and indexes aside when it writes
-    export = _export(tmp_path / "export")
+    export = connections_export(tmp_path / "export", PEOPLE)
     nd.imports.import_paths([export])
     assert nd.path is not None
     watcher = sqlite3.connect(nd.path)
@@ -57,11 +41,12 @@ def test_a_reimport_of_the_same_export_writes_nothing(nd: NetDesk, tmp_path: Pat
 def test_a_reimport_where_one_connection_changed_company_updates_that_contact_and_undoes(
     nd: NetDesk, tmp_path: Path
 ) -> None:
-    nd.imports.import_paths([_export(tmp_path / "first")])
+    nd.imports.import_paths([connections_export(tmp_path / "first", PEOPLE)])
     moved = next(c for c in nd.contacts.search() if c.name == "Given7 Family7")
     assert moved.id is not None and moved.organization == "Acme"
     before = snapshot(nd)
-    report, step = record(nd, lambda: nd.imports.import_paths([_export(tmp_path / "newer", {7: "Globex"})]))
+    newer = connections_export(tmp_path / "newer", PEOPLE, {7: "Globex"})
+    report, step = record(nd, lambda: nd.imports.import_paths([newer]))
     assert report.merged == ["Given7 Family7"] and report.created == [] and report.interactions_added == 0
     assert len(report.unchanged) == PEOPLE - 1
     after = snapshot(nd)

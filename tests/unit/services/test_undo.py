@@ -20,6 +20,7 @@ from netdesk.services.communities import CommunityDTO
 from netdesk.services.contributions import ContributionDTO
 from netdesk.services.owner import OwnerDTO
 from netdesk.services.undo import IdSpans, UndoConflictError, UndoStep
+from tests.linkedin_exports import connections_export
 
 LINKEDIN = Path(__file__).resolve().parents[2] / "data" / "linkedin"
 
@@ -272,24 +273,10 @@ def test_every_practice_write_undoes_and_redoes_exactly(nd: NetDesk) -> None:
     check_round_trip(nd, lambda: nd.communities.delete(group.id), "delete of Rust Oslo")
 
 
-def _connections_export(folder: Path, count: int) -> Path:
-    """A Connections.csv of ``count`` different people, each with one message from them in messages.csv."""
-    folder.mkdir()
-    people = [(f"Given{n}", f"Family{n}", f"https://www.linkedin.com/in/person-{n}") for n in range(count)]
-    connections = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
-    connections += [f"{g},{f},{url},,Acme,Engineer,15 Mar 2021" for g, f, url in people]
-    messages = ["CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,CONTENT"]
-    me = "Ada Owner,https://www.linkedin.com/in/ada-owner"
-    messages += [f"c{n},,{g} {f},{url},{me},2023-05-02 14:03:11 UTC,Hello {n}" for n, (g, f, url) in enumerate(people)]
-    (folder / "Connections.csv").write_text("\n".join(connections) + "\n", encoding="utf-8")
-    (folder / "messages.csv").write_text("\n".join(messages) + "\n", encoding="utf-8")
-    return folder
-
-
 def test_an_import_is_undone_by_a_few_range_deletes(nd: NetDesk, tmp_path: Path) -> None:
     """The contacts an import creates are written twice (inserted, then given their last-contacted facts): the undo
     entry keeps only the inverse of the insert, not a copy of each row as it was between the two writes."""
-    export = _connections_export(tmp_path / "export", 300)
+    export = connections_export(tmp_path / "export", 300)
     existing = person(nd, "Ada", "Lindqvist")
     before = snapshot(nd)
     report, step = record(nd, lambda: nd.imports.import_paths([export]))
@@ -307,7 +294,7 @@ def test_an_import_is_undone_by_a_few_range_deletes(nd: NetDesk, tmp_path: Path)
 def test_an_update_of_a_row_the_write_did_not_insert_is_still_restored(nd: NetDesk, tmp_path: Path) -> None:
     """Only updates of rows inserted by the same write are left out of the entry: an existing contact that an import
     touches gets its old values back."""
-    export = _connections_export(tmp_path / "export", 3)
+    export = connections_export(tmp_path / "export", 3)
     known = nd.contacts.create(
         ContactDTO(
             given_name="Given1",

@@ -26,7 +26,13 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
     twin: Any = dataclasses.make_dataclass(
         f"_Mutable{cls.__name__}",
         [
-            (f.name, f.type, dataclasses.field(default=f.default, default_factory=f.default_factory, init=f.init))
+            (
+                f.name,
+                f.type,
+                dataclasses.field(
+                    default=f.default, default_factory=f.default_factory, init=f.init, kw_only=f.kw_only is True
+                ),
+            )
             for f in dataclasses.fields(cls)
         ],
         slots=True,

@@ -76,6 +76,7 @@ def load_dtos(session: Session, ids: Iterable[int], *, with_photo: bool = True) 
     if not id_list:
         return []
     wanted = json.dumps(id_list)
+    session.flush()  # the driver's cursor below does not autoflush as a session query would
     connection = session.connection()
     cursor = connection.connection.cursor()
     try:

@@ -227,7 +227,8 @@ class _Messages:
         external_id = "message:" + digest(msg.conversation_id, iso, msg.sender_url or msg.sender_name, msg.content)
         if external_id in self.known and len(names) == 1 and (outgoing or is_owner(names[0], urls[0] if urls else "")):
             # Stored by an earlier import (a re-import): a message between the user and one other person was stored
-            # only if that person is a contact, so looking them up again would report nothing.
+            # only if that person was a contact, so looking them up again reports nothing (one since trashed or
+            # deleted, and gone from the connections, is not listed among the unknown people again).
             return None
         paired = zip(names, urls if len(urls) == len(names) else _pad(msg), strict=True)
         recipients = [(name, url) for name, url in paired if not is_owner(name, url)]

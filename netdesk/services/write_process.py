@@ -51,12 +51,24 @@ class WriteProcessError(NetDeskError):
     """The child process ended without sending a result (killed, or crashed in native code)."""
 
 
-def _lower_priority() -> None:
+class WriteProcessCancelled(WriteProcessError):
+    """A read in a child process was cancelled and its child stopped (run_in_process with stop_on_cancel)."""
+
+
+def child_niceness() -> int:
+    """The niceness for a child of this process: CHILD_NICENESS below this process's own (``nice netdesk`` included)."""
+    try:
+        return min(os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS, 19)
+    except (AttributeError, OSError):  # not POSIX
+        return CHILD_NICENESS
+
+
+def _lower_priority(niceness: int) -> None:
     # AttributeError: not POSIX; OSError: already a session leader, or not allowed.
     with suppress(AttributeError, OSError):
         os.setsid()  # its own session: on Linux a scheduling group apart from the window's
     with suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, 0, CHILD_NICENESS)  # as set by the parent already (see run_in_process)
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)  # as set by the parent already (see run_in_process)
     # A thread's niceness weighs it only against the threads of its own group; the group as a whole is weighed by the
     # group's niceness. Without it the import's group counted as much as the window's, and the GUI thread waited for
     # a CPU behind it (and its parsers) on a busy machine. Linux with autogroup only; elsewhere the file is not there.
@@ -64,9 +76,9 @@ def _lower_priority() -> None:
         AUTOGROUP.write_text(str(CHILD_NICENESS))
 
 
-def _child_main(conn: Connection, cancelled: Event, db: str, task: Task[Any]) -> None:
+def _child_main(conn: Connection, cancelled: Event, db: str, task: Task[Any], niceness: int) -> None:
     """The child: open the database without migrating it (the window did), run ``task``, send what came of it."""
-    _lower_priority()
+    _lower_priority(niceness)
     try:
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
@@ -87,22 +99,36 @@ def _child_main(conn: Connection, cancelled: Event, db: str, task: Task[Any]) ->
         conn.close()
 
 
-def run_in_process(db: Path, task: Task[T], progress: Progress | None = None, cancel: CancelCheck | None = None) -> T:
-    """``task(netdesk, progress, cancel)`` run in a child process over the database file ``db``; its result."""
+def run_in_process(
+    db: Path,
+    task: Task[T],
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    stop_on_cancel: bool = False,
+) -> T:
+    """``task(netdesk, progress, cancel)`` run in a child process over the database file ``db``; its result.
+
+    ``stop_on_cancel``: for a task that only reads, a cancel stops the child at once (WriteProcessCancelled) instead
+    of asking the task to wind down, so that whoever waits for it (a database switch, the window closing) waits at
+    most one look at ``cancel``."""
     context = get_context("spawn")  # forking a process that runs Qt threads is unsafe
     ours, theirs = context.Pipe()
     cancelled = context.Event()
-    child = context.Process(target=_child_main, args=(theirs, cancelled, str(db), task), name="netdesk-write")
+    niceness = child_niceness()
+    child = context.Process(target=_child_main, args=(theirs, cancelled, str(db), task, niceness), name="netdesk-write")
     child.start()
     # Lowered at once: until the child's own _lower_priority, its start (imports, about a second of CPU) ran in the
     # window's scheduling group at the window's priority, and the GUI thread waited for a CPU behind it.
     if child.pid is not None:  # never 0 here: that would lower the window itself
         with suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, child.pid, CHILD_NICENESS)
+            os.setpriority(os.PRIO_PROCESS, child.pid, niceness)
     theirs.close()
     try:
         while True:
             if cancel is not None and cancel():
+                if stop_on_cancel:
+                    child.kill()
+                    raise WriteProcessCancelled("the read was no longer wanted")
                 cancelled.set()
             # Asleep until the child sends or ends (or it is time to look at ``cancel``): each wake-up takes the GIL,
             # and on a busy machine a thread preempted while it holds it stalls the GUI thread as long.

@@ -81,6 +81,7 @@ class ListSearch(QObject):
         self._index: SearchIndex | None = None
         self._generation = 0  # a result computed for an older generation is dropped
         self._busy = False  # a build or an update is under way
+        self._child_failed = False  # a child process could not read the index: read here from then on
         self._pending: set[int] = set()  # contacts changed while it was
         self._rebuild_pending = False
         self._wanted = False  # the user went to the search box: the index is built, and rebuilt on every reload
@@ -128,21 +129,26 @@ class ListSearch(QObject):
         self._rebuild_pending = False
         self._busy = True
         generation = self._generation
-        path = self._db_path() if in_child else None
+        path = self._db_path() if in_child and not self._child_failed else None
+        tasks = self._tasks()
         if path is None:
             read: Callable[[], SearchIndex] = self._contacts().search_index
             failed: Callable[[BaseException], None] = self._failed
         else:
             from netdesk.services.write_process import read_search_index, run_in_process
 
+            def unwanted() -> bool:  # a newer read, another database, or the window closing waits for this one
+                return generation != self._generation or tasks.closed
+
             def read() -> SearchIndex:
-                return run_in_process(path, read_search_index)
+                return run_in_process(path, read_search_index, cancel=unwanted, stop_on_cancel=True)
 
             def failed(_exc: BaseException) -> None:
                 if generation == self._generation:
+                    self._child_failed = True  # it would fail again: every later read is made here
                     self.rebuild()
 
-        self._tasks().submit(read, lambda index: self._done(generation, index), failed)
+        tasks.submit(read, lambda index: self._done(generation, index), failed)
 
     def _large(self) -> bool:
         """Whether reading the whole index is long enough to belong in a child process (0.8 s of CPU holding the

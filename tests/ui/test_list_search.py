@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netdesk.services import NetDesk
+from netdesk.services import NetDesk, open_netdesk
 from netdesk.ui.main_window import MainWindow
 from tests.ui.conftest import person
 
@@ -94,9 +94,9 @@ def test_a_large_list_or_change_reads_the_index_in_a_child_process_or_here_if_th
     children: list[object] = []
     real = write_process.run_in_process
 
-    def spied(path, task, *args):  # type: ignore[no-untyped-def]
+    def spied(path, task, *args, **kwargs):  # type: ignore[no-untyped-def]
         children.append(task)
-        return real(path, task, *args)
+        return real(path, task, *args, **kwargs)
 
     monkeypatch.setattr(write_process, "run_in_process", spied)
     window.find_action.trigger()
@@ -111,7 +111,8 @@ def test_a_large_list_or_change_reads_the_index_in_a_child_process_or_here_if_th
     window.search_edit.setText("stone")
     assert sorted(names(window)) == ["Dorothy Quarry", "Edsger Quarry", "Frances Quarry"]  # from the child's index
 
-    def broken(path, task, *args):  # type: ignore[no-untyped-def]
+    def broken(path, task, *args, **kwargs):  # type: ignore[no-untyped-def]
+        children.append(task)
         raise write_process.WriteProcessError("the child could not start")
 
     monkeypatch.setattr(write_process, "run_in_process", broken)
@@ -121,6 +122,44 @@ def test_a_large_list_or_change_reads_the_index_in_a_child_process_or_here_if_th
     qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0, timeout=20_000)
     window.search_edit.setText("stone")
     assert sorted(names(window))[-1] == "Grete Quarry"  # read here instead
+    assert len(children) == 3
+
+    # A child that failed once is not tried again: each try would cost a second of CPU to fail the same way.
+    window.ops.run(lambda: db.contacts.create(person("Hedy", "Quarry", "Stone Works")))
+    qtbot.waitUntil(lambda: not window.ops.busy and window.tasks.pending == 0)
+    window.contact_list.contacts_changed(window.contact_list.shown_ids())
+    qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0, timeout=20_000)
+    window.search_edit.setText("stone")
+    assert sorted(names(window))[-2:] == ["Grete Quarry", "Hedy Quarry"] and len(children) == 3
+
+
+def test_switching_databases_stops_the_childs_read_of_the_old_index(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, monkeypatch, tmp_path
+) -> None:
+    """The switch waits for the old database's background reads: a child reading its index is stopped, not awaited."""
+    import netdesk.services.write_process as write_process
+    import netdesk.ui.list_search as list_search
+
+    monkeypatch.setattr(list_search, "CHILD_REBUILD_ABOVE", 2)
+    monkeypatch.setattr(write_process, "read_search_index", _never_done)
+    ended: list[BaseException] = []
+    real = write_process.run_in_process
+
+    def spied(path, task, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return real(path, task, *args, **kwargs)
+        except BaseException as exc:
+            ended.append(exc)
+            raise
+
+    monkeypatch.setattr(write_process, "run_in_process", spied)
+    window.find_action.trigger()
+    qtbot.waitUntil(lambda: window.tasks.pending == 1, timeout=5_000)
+    other = tmp_path / "other.sqlite3"
+    open_netdesk(other).close()
+    assert window.open_database(other)
+    assert len(ended) == 1 and isinstance(ended[0], write_process.WriteProcessCancelled)
+    assert window.model.rowCount() == 0
 
 
 def test_a_new_search_paints_the_list_once(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -150,3 +189,11 @@ def test_a_new_search_paints_the_list_once(qtbot, window: MainWindow) -> None:  
     qtbot.waitUntil(lambda: paints.count >= 1)
     qtbot.wait(100)
     assert paints.count == 1
+
+
+def _never_done(_nd: object, _progress: object, _cancel: object) -> object:
+    """A search-index read that never ends by itself (it runs in the child process)."""
+    import time
+
+    time.sleep(600)
+    return None

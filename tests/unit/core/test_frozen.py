@@ -65,3 +65,20 @@ def test_classes_a_twin_cannot_stand_for_are_refused() -> None:
     for cls in (Mutable, WithoutSlots, PartialDate):  # PartialDate checks itself in __post_init__
         with pytest.raises(TypeError):
             fast_constructor(cls)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _WithKeywordOnly:
+    first: str
+    last: str = dataclasses.field(default="", kw_only=True)
+    middle: str = ""
+
+
+def test_keyword_only_fields_keep_their_place_in_the_arguments() -> None:
+    """A keyword-only field moves to the end of the real constructor's parameters: the twin's must match, or a
+    positional call would fill the wrong fields."""
+    build = fast_constructor(_WithKeywordOnly)
+    assert build("a", "b") == _WithKeywordOnly("a", "b") == _WithKeywordOnly(first="a", middle="b")
+    assert build("a", "b", last="c") == _WithKeywordOnly("a", "b", last="c")
+    with pytest.raises(TypeError):
+        build("a", "b", "c")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from functools import partial
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from netdesk.services import NetDesk, open_netdesk
 from netdesk.services.undo import UndoConflictError
 from netdesk.services.write_process import (
     CHILD_NICENESS,
+    WriteProcessCancelled,
     input_bytes,
     read_search_index,
     recorded_import,
@@ -78,11 +80,40 @@ def _priority(_nd: NetDesk, _progress: object, _cancel: object) -> tuple[int, in
 @pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX scheduling")
 def test_the_child_runs_below_the_window_in_a_scheduling_group_of_its_own(nd: NetDesk) -> None:
     assert nd.path is not None
+    window = os.getpriority(os.PRIO_PROCESS, 0)
     niceness, session, autogroup = run_in_process(nd.path, _priority)
-    assert niceness == CHILD_NICENESS and session != os.getsid(0)
+    assert niceness == min(window + CHILD_NICENESS, 19) and session != os.getsid(0)
     if autogroup:  # Linux with autogroup: the group as a whole weighs less than the window's
         assert autogroup.split()[-1] == str(CHILD_NICENESS)
-    assert os.getpriority(os.PRIO_PROCESS, 0) < CHILD_NICENESS  # the window itself keeps its priority
+    assert os.getpriority(os.PRIO_PROCESS, 0) == window  # the window itself keeps its priority
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX scheduling")
+def test_the_childs_niceness_is_counted_from_the_windows(nd: NetDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``nice -n 10 netdesk`` the child runs at 15, not at 5 (above the window)."""
+    assert nd.path is not None
+    window = os.getpriority(os.PRIO_PROCESS, 0)
+    real_getpriority = os.getpriority
+    monkeypatch.setattr(os, "getpriority", lambda which, who: real_getpriority(which, who) + 3)
+    niceness, _session, _autogroup = run_in_process(nd.path, _priority)
+    assert niceness == min(window + 3 + CHILD_NICENESS, 19)
+
+
+def _sleep(_nd: NetDesk, _progress: object, _cancel: object) -> None:
+    time.sleep(600)  # never sees its cancel: only stopping the child ends it
+
+
+def test_a_cancelled_read_stops_its_child_at_once(nd: NetDesk) -> None:
+    assert nd.path is not None
+    asked: list[bool] = []
+
+    def cancel() -> bool:
+        asked.append(True)
+        return len(asked) > 1  # cancelled once the child runs
+
+    with pytest.raises(WriteProcessCancelled):
+        run_in_process(nd.path, _sleep, cancel=cancel, stop_on_cancel=True)
+    assert len(asked) == 2
 
 
 def test_the_search_index_read_in_a_child_answers_as_one_read_here(nd: NetDesk, tmp_path: Path) -> None:

@@ -191,6 +191,43 @@ def test_a_new_search_paints_the_list_once(qtbot, window: MainWindow) -> None:  
     assert paints.count == 1
 
 
+def test_a_search_whose_rows_fit_keeps_the_scroll_bar_and_paints_the_list_once(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow
+) -> None:
+    """A list too long for the view, then one that fits, then the long one again: the viewport keeps its width (the
+    columns are not fitted again) and each new list is painted once, not once more after a scroll bar came or went."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QPaintEvent
+
+    class Paints(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.widths: list[int] = []
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if isinstance(event, QPaintEvent) and event.rect().height() == viewport.height():
+                self.widths.append(event.rect().width())
+            return False
+
+    window.find_action.trigger()
+    qtbot.waitUntil(lambda: window.list_search.is_ready)
+    viewport = window.table.viewport()
+    window.table.verticalHeader().setDefaultSectionSize(viewport.height() // 4)  # 4 of the 6 rows fit
+    qtbot.wait(100)
+    assert window.model.shown == 6
+    paints = Paints()
+    viewport.installEventFilter(paints)
+    width = viewport.width()
+    for text, shown in (("analyt", 3), ("", 6), ("analyt", 3)):
+        before = len(paints.widths)
+        window.search_edit.setText(text)
+        assert window.model.shown == shown
+        qtbot.waitUntil(lambda before=before: len(paints.widths) > before)
+        qtbot.wait(100)
+        assert paints.widths[before:] == [width]
+    assert viewport.width() == width
+
+
 def _never_done(_nd: object, _progress: object, _cancel: object) -> object:
     """A search-index read that never ends by itself (it runs in the child process)."""
     import time

@@ -80,6 +80,9 @@ def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTab
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)
     table.setWordWrap(False)
+    # A search whose rows fit the window hid the scroll bar, the next one showed it again: each time the viewport
+    # changed width, the columns were fitted to it again and the rows painted twice. The bar stays.
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     header = table.horizontalHeader()

@@ -68,13 +68,7 @@ def test_a_cli_import_in_another_process_appears_in_the_list(  # type: ignore[no
     external = published_externally(window)
     card = tmp_path / "liskov.vcf"
     card.write_text(LISKOV, encoding="utf-8")
-    assert db.path is not None
-    subprocess.run(
-        [sys.executable, "-m", "netdesk", "import", "--db", str(db.path), str(card)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    import_elsewhere(db, card)
     qtbot.waitUntil(lambda: "Barbara Liskov" in listed_names(window), timeout=10_000)
     settle(qtbot, window)
     assert len(listed_names(window)) == len(before) + 1

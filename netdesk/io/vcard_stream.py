@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 from netdesk.core.model import ContactDTO
 from netdesk.core.normalize import default_region, set_default_region
 from netdesk.io._vcard_lines import split_physical_lines
+from netdesk.io.background import yield_to_interactive
 from netdesk.io.orphans import exit_with_parent
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import (
@@ -205,6 +206,7 @@ def _parse_items(items: Sequence[tuple[str, int, str]], finish: Callable[[Contac
 
 def _init_worker(parent_pid: int, region: str) -> None:
     exit_with_parent(parent_pid)  # no orphans when the app is killed mid-import
+    yield_to_interactive()  # a window's repaint does not wait behind a CLI import's parsing
     set_default_region(region)  # phones without a country code mean the same in a worker as in the app
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
+from netdesk.io.background import WORKER_NICENESS, yield_to_interactive
 from netdesk.services.undo import UndoStep
 
 if TYPE_CHECKING:
@@ -38,8 +39,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 Task = Callable[["NetDesk", "Progress", "CancelCheck"], T]
 
-CHILD_NICENESS = 5  # below the window, not so low that other programs starve the import
-AUTOGROUP = Path("/proc/self/autogroup")  # the niceness of this process's scheduling group (Linux)
+CHILD_NICENESS = WORKER_NICENESS  # below the window, not so low that other programs starve the import
 POLL_S = 0.25  # how often a cancel is looked for while the child is quiet
 # Starting the child costs about a second of CPU (it imports the services): a smaller input imports on a thread.
 PROCESS_BYTES = 256 * 1024
@@ -63,22 +63,9 @@ def child_niceness() -> int:
         return CHILD_NICENESS
 
 
-def _lower_priority(niceness: int) -> None:
-    # AttributeError: not POSIX; OSError: already a session leader, or not allowed.
-    with suppress(AttributeError, OSError):
-        os.setsid()  # its own session: on Linux a scheduling group apart from the window's
-    with suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, 0, niceness)  # as set by the parent already (see run_in_process)
-    # A thread's niceness weighs it only against the threads of its own group; the group as a whole is weighed by the
-    # group's niceness. Without it the import's group counted as much as the window's, and the GUI thread waited for
-    # a CPU behind it (and its parsers) on a busy machine. Linux with autogroup only; elsewhere the file is not there.
-    with suppress(OSError):
-        AUTOGROUP.write_text(str(CHILD_NICENESS))
-
-
 def _child_main(conn: Connection, cancelled: Event, db: str, task: Task[Any], niceness: int) -> None:
     """The child: open the database without migrating it (the window did), run ``task``, send what came of it."""
-    _lower_priority(niceness)
+    yield_to_interactive(niceness)  # below the window, in a scheduling group of its own (io/background.py)
     try:
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
@@ -117,7 +104,7 @@ def run_in_process(
     niceness = child_niceness()
     child = context.Process(target=_child_main, args=(theirs, cancelled, str(db), task, niceness), name="netdesk-write")
     child.start()
-    # Lowered at once: until the child's own _lower_priority, its start (imports, about a second of CPU) ran in the
+    # Lowered at once: until the child's own yield_to_interactive, its start (imports, about a second of CPU) ran in the
     # window's scheduling group at the window's priority, and the GUI thread waited for a CPU behind it.
     if child.pid is not None:  # never 0 here: that would lower the window itself
         with suppress(AttributeError, OSError):

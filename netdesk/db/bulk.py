@@ -5,7 +5,8 @@ one query each reads the contacts, their points, addresses, tag links and photos
 json_each(?))``: one bound parameter however large the batch), and the rows are assembled in Python. The queries
 run on the session's own DB-API connection, so they see the session's transaction, but skip SQLAlchemy's per-row
 result processing, which costs more than SQLite's reads at this size; the column conversions SQLAlchemy would do
-(dates, booleans) are done here, and a test holds the result equal to ``repository.load_dtos`` field by field.
+(dates, booleans) are done here. ``repository.load_dtos`` reads any set of contacts through the same code
+(``read_batch_in``), and the vCard fidelity tests hold what comes back equal to what was imported.
 
 Memory stays flat: only one batch of rows and DTOs exists at a time (plus the list of ids, 8 bytes a contact).
 """
@@ -201,6 +202,12 @@ def exit_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def read_batch_in(session: Session, ids: Sequence[int], *, with_photo: bool = True) -> list[ContactDTO]:
+    """The contacts ``ids`` (in that order; missing ids skipped), read in one batch inside ``session``'s transaction."""
+    conn = raw_connection(session)
+    return read_batch(conn, ids, _tag_names(conn), with_photo)
 
 
 def read_batch(

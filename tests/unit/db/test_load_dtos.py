@@ -1,6 +1,6 @@
-"""repository.load_dtos (the driver's rows typed by the columns' own processors) against the export's batch reader
-(db/bulk.py), two independent ways of reading a contact: on real cards from other programs they must agree field by
-field, photos, dates without a year, parameters and unknown properties included."""
+"""repository.load_dtos, the export's batch reader on the session's connection: read in one batch and in batches of
+37 (the export's way), real cards from other programs come back alike, in the order asked for, photos, dates without a
+year, parameters and unknown properties included; and it sees the session's changes not yet flushed."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ cheap enough to poll every second; the marks are read only once it moved.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,6 @@ def _live_among(conn: sqlite3.Connection, ids: frozenset[int]) -> int:
     """How many of ``ids`` are live contacts (restored from the trash, not deleted for good)."""
     if not ids:
         return 0
-    marks = ",".join("?" * len(ids))
-    query = f"SELECT count(*) FROM contacts WHERE deleted_at IS NULL AND id IN ({marks})"
-    return int(conn.execute(query, sorted(ids)).fetchone()[0])
+    # One JSON array, not one bound value per id: up to MAX_NAMED_ROWS ids, past SQLite's older 999-variable limit.
+    query = "SELECT count(*) FROM contacts WHERE deleted_at IS NULL AND id IN (SELECT value FROM json_each(?))"
+    return int(conn.execute(query, (json.dumps(sorted(ids)),)).fetchone()[0])

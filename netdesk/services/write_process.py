@@ -17,6 +17,7 @@ the caller's ``progress``; the caller's ``cancel`` is polled and handed on. An e
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from contextlib import suppress
 from multiprocessing import get_context
@@ -26,7 +27,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from netdesk.core.changes import Written
 from netdesk.core.errors import NetDeskError
-from netdesk.io.background import WORKER_NICENESS, yield_to_interactive
+from netdesk.io.background import WORKER_NICENESS
+from netdesk.services.process_child import child_main
 from netdesk.services.undo import UndoStep
 
 if TYPE_CHECKING:
@@ -63,9 +65,9 @@ def child_niceness() -> int:
         return CHILD_NICENESS
 
 
-def _child_main(conn: Connection, cancelled: Event, db: str, task: Task[Any], niceness: int) -> None:
-    """The child: open the database without migrating it (the window did), run ``task``, send what came of it."""
-    yield_to_interactive(niceness)  # below the window, in a scheduling group of its own (io/background.py)
+def run_task(conn: Connection, cancelled: Event, db: str, task: Task[Any]) -> None:
+    """In the child, once it runs below the window (services/process_child.py): open the database without migrating
+    it (the window did), run ``task``, send what came of it."""
     try:
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
@@ -102,10 +104,13 @@ def run_in_process(
     ours, theirs = context.Pipe()
     cancelled = context.Event()
     niceness = child_niceness()
-    child = context.Process(target=_child_main, args=(theirs, cancelled, str(db), task, niceness), name="netdesk-write")
+    # The task goes pickled: the child unpickles it, and imports the services, once it runs below the window.
+    pickled = pickle.dumps(task)
+    args = (theirs, cancelled, str(db), pickled, niceness)
+    child = context.Process(target=child_main, args=args, name="netdesk-write")
     child.start()
-    # Lowered at once: until the child's own yield_to_interactive, its start (imports, about a second of CPU) ran in the
-    # window's scheduling group at the window's priority, and the GUI thread waited for a CPU behind it.
+    # Lowered at once: until the child's own yield_to_interactive, its start ran in the window's scheduling group at
+    # the window's priority, and the GUI thread waited for a CPU behind it.
     if child.pid is not None:  # never 0 here: that would lower the window itself
         with suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, child.pid, niceness)

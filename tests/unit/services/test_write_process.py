@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -134,3 +136,15 @@ def test_input_bytes_counts_files_and_folders(tmp_path: Path) -> None:
     assert input_bytes([tmp_path / "a.vcf"]) == 10
     assert input_bytes([tmp_path]) == 15
     assert input_bytes([tmp_path / "missing.vcf"]) == 0
+
+
+def test_a_child_starts_below_the_window_before_it_imports_the_services() -> None:
+    """The child's entry module imports nothing heavy: SQLAlchemy and the services load once it runs below the
+    window (their 0.4 s of CPU ran in the window's scheduling group before)."""
+    probe = (
+        "import sys, netdesk.services.process_child; "
+        "print(sorted(m for m in ('sqlalchemy', 'netdesk.services.write_process', 'netdesk.services.app') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

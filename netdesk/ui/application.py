@@ -31,9 +31,9 @@ T = TypeVar("T")
 
 
 def application() -> QApplication:
+    prefer_gui_thread()  # before the QApplication: Qt reads QT_NO_GUI_THREADPOOL once
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    prefer_gui_thread()
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)

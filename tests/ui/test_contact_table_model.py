@@ -94,11 +94,17 @@ def test_search_filter_keeps_name_order_for_narrow_and_broad_matches_after_edits
     model = ContactTableModel()
     model.set_rows(people)
     shown = lambda: [model.contact_id(r) for r in range(model.rowCount())]  # noqa: E731
-    model.show_matching(frozenset({310, 450, 499}))  # narrow: by positions
+    model.show_matching(frozenset({310, 450, 499, 10**9}))  # narrow; an id the list does not hold, past every id
     assert shown() == [499, 450, 310]
     broad = frozenset(range(300, 480))
-    model.show_matching(broad)  # broad: by testing every row
+    model.show_matching(broad)
     assert shown() == [i for i in range(500, 300, -1) if i in broad]
+    model.show_matching(frozenset())
+    assert shown() == []
+    model.sort(Column.NAME, Qt.SortOrder.DescendingOrder)  # the user's sort, not the list's order
+    model.show_matching(frozenset({310, 450, 499}))
+    assert shown() == [310, 450, 499]
+    model.sort(-1)
     model.update_rows([ContactRow(900, ContactKind.PERSON, "Zed New", "", "", "", "zed new", None)])
     model.remove_ids([450])
     model.show_matching(frozenset({900, 450, 499}))

@@ -10,6 +10,7 @@ heavy, and the task comes pickled, to be unpickled once the child runs below the
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netdesk.io.background import yield_to_interactive
@@ -20,8 +21,25 @@ if TYPE_CHECKING:
 
 
 def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, niceness: int) -> None:
-    """Run below the window (io/background.py), then ``write_process.run_task`` with ``task`` unpickled."""
+    """Run below the window (io/background.py); then open the database without migrating it (the window did), run
+    ``task`` (``write_process.run_in_process``'s, pickled), and send what came of it."""
     yield_to_interactive(niceness)
-    from netdesk.services.write_process import run_task
+    try:
+        from netdesk.db.engine import create_db_engine
+        from netdesk.services.app import NetDesk
 
-    run_task(conn, cancelled, db, pickle.loads(task))  # pickled by this process's parent, the window
+        run = pickle.loads(task)  # pickled by this process's parent, the window
+        nd = NetDesk(create_db_engine(db), Path(db))
+        try:
+            result = run(nd, lambda done, total, what: conn.send(("progress", (done, total, what))), cancelled.is_set)
+        finally:
+            nd.close()
+    except Exception as exc:
+        try:
+            conn.send(("error", exc))
+        except Exception:  # the exception itself does not pickle: its text does
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    else:
+        conn.send(("done", result))
+    finally:
+        conn.close()

@@ -21,7 +21,7 @@ import pickle
 from collections.abc import Callable
 from contextlib import suppress
 from multiprocessing import get_context
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,8 +32,6 @@ from netdesk.services.process_child import child_main
 from netdesk.services.undo import UndoStep
 
 if TYPE_CHECKING:
-    from multiprocessing.synchronize import Event
-
     from netdesk.core.search_index import SearchIndex
     from netdesk.services.app import NetDesk
     from netdesk.services.formats import CancelCheck, Progress  # the file formats: not loaded with the app's window
@@ -63,29 +61,6 @@ def child_niceness() -> int:
         return min(os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS, 19)
     except (AttributeError, OSError):  # not POSIX
         return CHILD_NICENESS
-
-
-def run_task(conn: Connection, cancelled: Event, db: str, task: Task[Any]) -> None:
-    """In the child, once it runs below the window (services/process_child.py): open the database without migrating
-    it (the window did), run ``task``, send what came of it."""
-    try:
-        from netdesk.db.engine import create_db_engine
-        from netdesk.services.app import NetDesk
-
-        nd = NetDesk(create_db_engine(db), Path(db))
-        try:
-            result = task(nd, lambda done, total, what: conn.send(("progress", (done, total, what))), cancelled.is_set)
-        finally:
-            nd.close()
-    except Exception as exc:
-        try:
-            conn.send(("error", exc))
-        except Exception:  # the exception itself does not pickle: its text does
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-    else:
-        conn.send(("done", result))
-    finally:
-        conn.close()
 
 
 def run_in_process(

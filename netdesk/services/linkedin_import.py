@@ -22,7 +22,7 @@ from netdesk.core.exchange import implausible_reason
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
-from netdesk.db.bulk_insert import next_contact_id
+from netdesk.db.bulk_insert import NewContactRows, new_contact_rows, next_contact_id
 from netdesk.db.bulk_triggers import (
     indexes_set_aside,
     indexes_worth_setting_aside,
@@ -34,7 +34,13 @@ from netdesk.db.interaction_rows import insert_interaction_rows
 from netdesk.db.tables import Contact
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
-from netdesk.services.contact_import import ContactPlan, ImportCancelled, match_contacts, write_contacts
+from netdesk.services.contact_import import (
+    ContactPlan,
+    ImportCancelled,
+    index_new_contacts,
+    match_contacts,
+    write_contacts,
+)
 from netdesk.services.exchanges import (
     FACT_COLUMNS,
     contacts_with_history,
@@ -90,13 +96,19 @@ def import_linkedin(
             contacts = _plan_contacts(s, data.connections, trial, progress, cancel)
         report.extend(trial)
         cache.when(len(data.connections) + messages.message_count + len(data.invitations))
+        # While the child drafts the messages: the new contacts' search documents (they need no exchange facts).
+        new_dtos = contacts.contacts.new_dtos
+        if len(new_dtos) >= BULK_ROWS:
+            bulk.enter_context(search_index_buffered(s))
+        index_new_contacts(s, contacts.first_new_id, new_dtos)
         plan = _plan_import(s, data, contacts, messages, now, report, cancel)
         # Set aside by what will be written, not by what was read: a re-import of the same export writes nothing,
         # so it drops and builds again no trigger, index or search setting.
         writes = plan.rows_to_write()
         if writes >= BULK_ROWS:
             bulk.enter_context(triggers_set_aside(s))
-            bulk.enter_context(search_index_buffered(s))
+            if len(new_dtos) < BULK_ROWS:
+                bulk.enter_context(search_index_buffered(s))
             if indexes_worth_setting_aside(s, writes):
                 bulk.enter_context(indexes_set_aside(s))
         return _write_import(s, data, plan, report, progress)
@@ -124,6 +136,7 @@ class _ContactSide:
     first_new_id: int
     ids: Sequence[int | None]
     people: People
+    rows: NewContactRows  # of the new contacts, computed while the child reads the messages
 
 
 @dataclass
@@ -137,6 +150,7 @@ class _ImportPlan:
     history: HistoryPlan
     now: datetime
     message_count: int
+    rows: NewContactRows
 
     def rows_to_write(self) -> int:
         return len(self.contacts.new_dtos) + len(self.changed_ids) + len(self.history.rows)
@@ -169,7 +183,10 @@ def _plan_contacts(
     changed_ids = contacts.changed_ids()
     planned = [(cid, contacts.existing_dtos[cid]) for cid in changed_ids]
     planned += [(first_new_id + n, dto) for n, dto in enumerate(contacts.new_dtos)]
-    return _ContactSide(connections, contacts, changed_ids, first_new_id, ids, People(s, planned))
+    people = People(s, planned)
+    return _ContactSide(
+        connections, contacts, changed_ids, first_new_id, ids, people, new_contact_rows(contacts.new_dtos)
+    )
 
 
 def _plan_import(
@@ -192,7 +209,7 @@ def _plan_import(
         messages.drafts(),
     )
     return _ImportPlan(
-        side.contacts, side.changed_ids, side.first_new_id, side.ids, history, now, messages.message_count
+        side.contacts, side.changed_ids, side.first_new_id, side.ids, history, now, messages.message_count, side.rows
     )
 
 
@@ -217,7 +234,15 @@ def _write_import(
     }
     facts = new_contact_facts(new, connected_on, now)
     result = write_contacts(
-        s, contacts, report, source=SOURCE, first_new_id=first_new_id, extra_columns=FACT_COLUMNS, extra=facts
+        s,
+        contacts,
+        report,
+        source=SOURCE,
+        first_new_id=first_new_id,
+        extra_columns=FACT_COLUMNS,
+        extra=facts,
+        prepared=plan.rows,
+        new_indexed=True,  # by import_linkedin
     )
     added = insert_interaction_rows(s, new)
     report.interactions_added += len(new)
@@ -283,6 +308,8 @@ def _suggest_near_duplicates(
     report: ImportReport,
 ) -> None:
     """'Bob Smith' from LinkedIn may be 'Robert Smith' already in NetDesk: suggested, never merged silently."""
+    if not before:
+        return  # nobody there before the import (a first import): nobody to suggest
     for conn, cid in zip(connections, ids, strict=True):
         c = conn.contact
         candidates = before.get(fold(c.family_name), [])

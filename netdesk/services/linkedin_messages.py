@@ -20,7 +20,7 @@ from datetime import datetime
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from netdesk.core.exchange import EARLIEST_PLAUSIBLE, FUTURE_SLACK, implausible_reason
 from netdesk.core.normalize import fold
@@ -55,21 +55,20 @@ class Owner:
         return bool(name) and fold(name).strip() == self.name
 
 
-class MessageDraft(NamedTuple):
-    """A message as its interaction row will be stored, but for the contact ids of the people on it."""
-
-    occurred_at: str  # stored text (UTC)
-    outgoing: bool  # the user sent it
-    external_id: str
-    sender_name: str
-    sender_url: str
-    recipients: tuple[tuple[str, str], ...]  # (name, URL) of everyone it went to but the user
-    # Between the user and one other person: stored by an earlier import only if that person was a contact.
-    with_one_person: bool
-    summary: str
-    content: str
-    file: str
-    line: int
+# A message as its interaction row will be stored, but for the contact ids of the people on it. A plain tuple (a
+# named tuple unpickles at about four times the cost: 50,000 drafts, 0.19 against 0.05 s in the importer's process),
+# read by unpacking, in this order:
+#   occurred_at   stored text (UTC)
+#   outgoing      the user sent it
+#   external_id
+#   sender_name, sender_url
+#   recipients    (name, URL) of everyone it went to but the user
+#   with_one      between the user and one other person: stored by an earlier import only if that person was a contact
+#   summary, content
+#   file, line
+MessageDraft = tuple[str, bool, str, str, str, tuple[tuple[str, str], ...], bool, str, str, str, int]
+# Who is on a message as a draft needs it: outgoing, with_one, recipients.
+_Who = tuple[bool, bool, tuple[tuple[str, str], ...]]
 
 
 def draft_messages(
@@ -78,14 +77,13 @@ def draft_messages(
     """A draft per message, or the problem that skips it (a date before 1990 or in the future), in order."""
     earliest = sqlite_datetime(EARLIEST_PLAUSIBLE) or ""
     latest = sqlite_datetime(now + FUTURE_SLACK) or ""
-    # The same people write to each other over and over: one tuple of recipients for each distinct one, which pickles
-    # once per chunk (the child sends the drafts) rather than once per message.
-    same_recipients: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+    # The same people write to each other over and over: who is on a message is worked out once per distinct
+    # (sender, recipients), and its recipients tuple, shared, pickles once per chunk rather than once per message.
+    who_of: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], _Who] = {}
     for msg in messages:
         # UTC, as the reader gives it. str() is isoformat with a space, at half its cost for an aware datetime:
         # "2023-05-02 14:03:11+00:00".
         text = str(msg.sent_at)
-        iso = text[:10] + "T" + text[11:]  # the external id's form: "2023-05-02T14:03:11+00:00"
         if len(text) == 25 and text.endswith("+00:00"):  # whole seconds: the stored text without another conversion
             stored = text[:19] + ".000000"
         else:
@@ -94,24 +92,33 @@ def draft_messages(
             bad_date = implausible_reason(msg.sent_at.replace(tzinfo=None), now)
             yield ImportProblem(msg.file, msg.line, f"message skipped: {bad_date}")
             continue
-        outgoing = is_owner(msg.sender_name, msg.sender_url)
-        names, urls = msg.recipient_names, msg.recipient_urls
-        with_one = len(names) == 1 and (outgoing or is_owner(names[0], urls[0] if urls else ""))
-        paired = zip(names, urls if len(urls) == len(names) else _pad(msg), strict=True)
-        recipients = tuple([(name, url) for name, url in paired if not is_owner(name, url)])
-        yield MessageDraft(
+        key = (msg.sender_name, msg.sender_url, msg.recipient_names, msg.recipient_urls)
+        who = who_of.get(key)
+        if who is None:
+            who = who_of[key] = _who(msg, is_owner)
+        outgoing, with_one, recipients = who
+        iso = text[:10] + "T" + text[11:]  # the external id's form: "2023-05-02T14:03:11+00:00"
+        yield (
             stored,
             outgoing,
             "message:" + digest(msg.conversation_id, iso, msg.sender_url or msg.sender_name, msg.content),
             msg.sender_name,
             msg.sender_url,
-            same_recipients.setdefault(recipients, recipients),
+            recipients,
             with_one,
             msg.subject or msg.conversation_title or _first_line(msg.content),
             msg.content,
             msg.file,
             msg.line,
         )
+
+
+def _who(msg: linkedin.LinkedInMessage, is_owner: Owner) -> _Who:
+    outgoing = is_owner(msg.sender_name, msg.sender_url)
+    names, urls = msg.recipient_names, msg.recipient_urls
+    with_one = len(names) == 1 and (outgoing or is_owner(names[0], urls[0] if urls else ""))
+    paired = zip(names, urls if len(urls) == len(names) else _pad(msg), strict=True)
+    return outgoing, with_one, tuple([(name, url) for name, url in paired if not is_owner(name, url)])
 
 
 def _pad(msg: linkedin.LinkedInMessage) -> list[str]:
@@ -225,9 +232,7 @@ def _child_main(conn: Connection, paths: list[Path], now: datetime, parent_pid: 
         conn.send(("read", (export.owner_name, export.owner_url, export.invitations, len(export.messages), problems)))
         chunk: list[MessageDraft | ImportProblem] = []
         for draft in draft_messages(export.messages, Owner(export), now):
-            # As a plain tuple: a named tuple unpickles at about four times the cost (50,000 drafts: 0.19 against
-            # 0.05 s, in the importer's process). The importer reads a draft by unpacking it, which takes either.
-            chunk.append(draft if type(draft) is ImportProblem else tuple(draft))  # type: ignore[arg-type]
+            chunk.append(draft)
             if len(chunk) == CHUNK:
                 conn.send(("drafts", chunk))
                 chunk = []

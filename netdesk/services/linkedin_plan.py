@@ -129,7 +129,7 @@ def plan_history(
         if type(draft) is ImportProblem:
             report.errors.append(draft)
             continue
-        row = messages.row(draft)  # type: ignore[arg-type]
+        row = messages.row(draft)  # type: ignore[arg-type]  # not an ImportProblem
         if row is not None:
             add(row)
     for inv in data.invitations:
@@ -188,7 +188,6 @@ class _Messages:
         self.people, self.report, self.unknown, self.known = people, report, unknown, known
 
     def row(self, draft: MessageDraft) -> InteractionRow | None:
-        # Unpacked, not read by name: the child process sends each draft as a plain tuple (linkedin_messages.py).
         (
             occurred_at,
             outgoing,

@@ -137,3 +137,25 @@ def test_a_large_export_starts_a_child_and_leaving_stops_it(tmp_path: Path, monk
         export, _problems = side.read()
         assert export.owner_url == "https://www.linkedin.com/in/maren-olsen-8a1b2c"
     assert not child.is_alive()  # left before its drafts were taken: stopped, not left running
+
+
+def test_a_cancel_while_the_child_drafts_rolls_back_and_stops_it(
+    tmp_path: Path, nd: NetDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linkedin_messages, "PROCESS_BYTES", 0)
+    children: list[linkedin_messages.MessageSide] = []
+    real_read = linkedin_messages.MessageSide.read
+
+    def read(side: linkedin_messages.MessageSide) -> object:
+        children.append(side)
+        return real_read(side)
+
+    monkeypatch.setattr(linkedin_messages.MessageSide, "read", read)
+
+    def cancel() -> bool:  # once the owner is known: while the messages are planned, the child drafting them
+        return bool(children)
+
+    report = nd.imports.import_paths([_as_exported(tmp_path)], cancel=cancel).value
+    assert report.cancelled
+    assert nd.contacts.count() == 0  # nothing of it stayed
+    assert children and children[0]._child is None  # the child was stopped and reaped

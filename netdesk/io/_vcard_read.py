@@ -15,6 +15,7 @@ import re
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from netdesk.core.model import (
     ContactDTO,
@@ -230,6 +231,8 @@ def ablabel_text(value: str) -> str:
 def _keep_params_of(b: _Builder, prop: ContentLine) -> None:
     """Remember the parameters of a modelled single-valued property (N;LANGUAGE=de, REV;VALUE=timestamp, ORG;SORT-AS=…)
     in ContactDTO.property_params, once per property; the writer puts them back on it."""
+    if not prop.params and prop.name != "N":
+        return  # nothing to keep (only N can add a parameter of its own)
     target = _PARAMS_KEPT_FOR.get(prop.name)
     if prop.name == "PHOTO" and prop.binary is None and not prop.value.strip().lower().startswith("data:"):
         target = PHOTO_URI_KEY  # a photo by URL: its TYPE=PNG and the like (VALUE=uri is the writer's)
@@ -286,7 +289,14 @@ def _as_extra(prop: ContentLine) -> ExtraProperty:
 
 def _label_and_pref(prop: ContentLine, labels: dict[str, str], kind: str) -> tuple[str, bool]:
     custom = labels.get(prop.group.lower()) if prop.group else None
-    return label_and_pref(prop.types(), prop.param("PREF"), custom or "", kind)
+    return _cached_label_and_pref(tuple(prop.params.get("TYPE", ())), prop.param("PREF"), custom or "", kind)
+
+
+@lru_cache(maxsize=4096)
+def _cached_label_and_pref(type_values: tuple[str, ...], pref_param: str, custom: str, kind: str) -> tuple[str, bool]:
+    """``label_and_pref`` for TYPE parameter values as written: cards repeat a handful of them (TYPE=INTERNET,pref)."""
+    types = [p.strip() for v in type_values for p in v.split(",") if p.strip()]  # as ContentLine.types
+    return label_and_pref(types, pref_param, custom, kind)
 
 
 def label_and_pref(types: list[str], pref_param: str, custom: str, kind: str) -> tuple[str, bool]:
@@ -329,6 +339,8 @@ def _label_from_types(types: list[str], kind: str) -> str:
 def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: dict[str, str]) -> bool:
     """Copy one property into the builder; False means "not modelled here", so it is kept as extra."""
     name = prop.name
+    if name not in _MODELLED:
+        return False  # X- properties and the like: kept as extras, without going through every test below
     value = prop.value
     if name == "FN":
         return b.set_once("formatted_name", unescape(value).strip())
@@ -425,6 +437,16 @@ def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: d
             return True
         return b.set_once("gender", gender)
     return False
+
+
+# The property names ``_apply`` models (any other is kept as an extra).
+_MODELLED = frozenset(
+    {
+        "FN", "N", "NICKNAME", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "URL", "IMPP", "ADR", "BDAY", "ANNIVERSARY",
+        "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "NOTE", "CATEGORIES", "PHOTO", "UID", "REV", "KIND", "X-ABSHOWAS",
+        "RELATED", "GENDER", "X-GENDER", *IM_PROPERTIES,
+    }
+)  # fmt: skip
 
 
 def im_handle(name: str, value: str) -> str:

@@ -274,9 +274,12 @@ def has_content(c: ContactDTO) -> bool:
 def without_redundant_fn(c: ContactDTO) -> ContactDTO:
     """Drop a formatted name that only repeats what the other fields give (vCard makes FN mandatory, so an export
     writes the derived name as FN; storing it would make the next import differ from the original)."""
-    if c.formatted_name and c.formatted_name.strip() == _derived_name(c):
-        return c.replace(formatted_name="")
-    return c
+    return c.replace(formatted_name="") if has_redundant_fn(c) else c
+
+
+def has_redundant_fn(c: ContactDTO) -> bool:
+    """Whether ``without_redundant_fn`` drops ``c``'s formatted name (its display name is the same either way)."""
+    return bool(c.formatted_name) and c.formatted_name.strip() == _derived_name(c)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +397,7 @@ __all__ = [
     "TrashEntry",
     "display_name",
     "has_content",
+    "has_redundant_fn",
     "sorted_tags",
     "without_redundant_fn",
 ]

@@ -461,7 +461,7 @@ def finish_content_line(name: str, group: str, params: dict[str, list[str]], val
 
     Shared by both lexers (vobject's and the tolerant one) so that a card gives the same lines whichever read it.
     """
-    if not params:  # most lines: nothing to decode
+    if not params or ("ENCODING" not in params and "CHARSET" not in params):  # most lines: nothing to decode
         if CONTROL_CHARACTERS.search(value):
             value, problem = _without_control_characters(name, value)
             return ContentLine(name.upper(), group, params, value, offset, None, problem)

@@ -163,8 +163,7 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
         first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
         raise CardSyntaxError(EMPTY_CARD_REASON, first)
     b.problems.extend((p.offset, p.problem) for p in props if p.problem)
-    labels = _group_labels(props)
-    raw_labels = _group_labels(props, raw=True)
+    labels, raw_labels = _group_labels(props)
     modelled_groups: set[str] = set()
     address_labels: list[ContentLine] = []
     for prop in props:
@@ -180,7 +179,8 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
         if handled:
             if prop.group and (prop.name in _LABELLED or prop.name in IM_PROPERTIES):
                 modelled_groups.add(prop.group.lower())
-            _keep_params_of(b, prop)
+            if prop.params or prop.name == "N":  # nothing to keep otherwise (see _keep_params_of)
+                _keep_params_of(b, prop)
         elif prop.name not in _DROPPED:
             b.extra.append(_as_extra(prop))
     for prop in address_labels:
@@ -207,18 +207,19 @@ def stable_uuid4(card_text: str) -> str:
     return str(uuid.UUID(bytes=digest, version=4))
 
 
-def _group_labels(props: list[ContentLine], *, raw: bool = False) -> dict[str, str]:
-    """Apple/Google ``itemN.X-ABLabel`` custom labels by group name (only non-empty ones: an empty one is ignored).
-
-    ``raw``: the X-ABLabel values as written (escaped), for writing them back.
-    """
+def _group_labels(props: list[ContentLine]) -> tuple[dict[str, str], dict[str, str]]:
+    """Apple/Google ``itemN.X-ABLabel`` custom labels by group name (only non-empty ones: an empty one is ignored),
+    and the X-ABLabel values as written (escaped), for writing them back."""
     labels: dict[str, str] = {}
+    raw_labels: dict[str, str] = {}
     for p in props:
         if p.name == "X-ABLABEL" and p.group:
             text = ablabel_text(p.value)
             if text:
-                labels.setdefault(p.group.lower(), p.value if raw else text)
-    return labels
+                group = p.group.lower()
+                labels.setdefault(group, text)
+                raw_labels.setdefault(group, p.value)
+    return labels, raw_labels
 
 
 def ablabel_text(value: str) -> str:
@@ -280,7 +281,7 @@ ALTERNATIVE_PREFIX = "X-NETDESK-ALT-"
 def _as_extra(prop: ContentLine) -> ExtraProperty:
     # Parameter order means nothing in vCard; sorted by name it is the order vobject writes them in, so a kept
     # property reads back equal after an export.
-    params = tuple((k, tuple(v)) for k, v in sorted(prop.params.items()))
+    params = tuple((k, tuple(v)) for k, v in sorted(prop.params.items())) if prop.params else ()
     name = prop.name
     if name.startswith(ALTERNATIVE_PREFIX) and "ALTID" in prop.params:
         name = name[len(ALTERNATIVE_PREFIX) :]  # NetDesk's spelling of an alternative N (see ALTERNATIVE_PREFIX)

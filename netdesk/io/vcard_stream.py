@@ -6,7 +6,8 @@ that closes a top-level card and is followed by a ``BEGIN:VCARD`` line, so no ca
 with the same rules as a whole file (``split_card_lines``, ``parse_card_checked``); its cards are parsed by a pool of
 worker processes while the caller stores the previous segment, and a ``finish`` function (the importer's
 ``prepare_contact``) runs in the workers too, so only plain rows cross back. At most ``PREFETCH`` segments are in
-flight, so memory does not grow with the file.
+flight, so memory does not grow with the file. When the caller needs a segment that is not parsed yet, it parses the
+chunks no worker has started itself (``CardParser``) rather than wait.
 
 A file whose encoding cannot be cut safely at a byte boundary (UTF-16/32) or whose nesting never returns to the top
 level is read as one segment, as before.

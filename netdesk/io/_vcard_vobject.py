@@ -147,8 +147,7 @@ def content_lines(lines: Sequence[str], *, reference: bool = False) -> list[Cont
 # comma, semicolon, colon, caret, "=", whitespace or backslash, so vobject's stripping and caret decoding leave it as
 # it is, and the first colon of the line ends the head for both.
 _FAST_PARAM_VALUE = r"[A-Za-z0-9_./+-]+"
-_FAST_PARAM_TEXT = rf";([A-Za-z0-9_-]+)(?:=({_FAST_PARAM_VALUE}(?:,{_FAST_PARAM_VALUE})*))?"
-_FAST_PARAM = re.compile(_FAST_PARAM_TEXT)
+_FAST_PARAM = re.compile(rf";([A-Za-z0-9_-]+)(?:=({_FAST_PARAM_VALUE}(?:,{_FAST_PARAM_VALUE})*))?")
 _FAST_HEAD = re.compile(
     rf"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)((?:;[A-Za-z0-9_-]+(?:={_FAST_PARAM_VALUE}(?:,{_FAST_PARAM_VALUE})*)?)*):"
 )

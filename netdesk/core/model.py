@@ -223,6 +223,11 @@ def display_name(c: ContactDTO) -> str:
     formatted = c.formatted_name.strip()
     if formatted:
         return formatted
+    return _derived_name(c)
+
+
+def _derived_name(c: ContactDTO) -> str:
+    """The name the other fields give ``c`` (what ``display_name`` shows when there is no formatted name)."""
     # filter() rather than a generator: called several times per contact by an import of tens of thousands.
     parts = " ".join(filter(None, (c.prefix, c.given_name, c.additional_name, c.family_name, c.suffix)))
     if parts:
@@ -269,9 +274,12 @@ def has_content(c: ContactDTO) -> bool:
 def without_redundant_fn(c: ContactDTO) -> ContactDTO:
     """Drop a formatted name that only repeats what the other fields give (vCard makes FN mandatory, so an export
     writes the derived name as FN; storing it would make the next import differ from the original)."""
-    if c.formatted_name and c.formatted_name.strip() == display_name(c.replace(formatted_name="")):
-        return c.replace(formatted_name="")
-    return c
+    return c.replace(formatted_name="") if has_redundant_fn(c) else c
+
+
+def has_redundant_fn(c: ContactDTO) -> bool:
+    """Whether ``without_redundant_fn`` drops ``c``'s formatted name (its display name is the same either way)."""
+    return bool(c.formatted_name) and c.formatted_name.strip() == _derived_name(c)
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +397,7 @@ __all__ = [
     "TrashEntry",
     "display_name",
     "has_content",
+    "has_redundant_fn",
     "sorted_tags",
     "without_redundant_fn",
 ]

@@ -27,8 +27,9 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _set_aside(session: Session, kind: str, tables: Collection[str], keep_unique: bool) -> list[str]:
-    """Drop the stored ``kind`` objects (trigger, index) of ``tables``; returns their SQL to create them again."""
+def _set_aside(session: Session, kind: str, tables: Collection[str], keep_unique: bool) -> list[tuple[str, str]]:
+    """Drop the stored ``kind`` objects (trigger, index) of ``tables``; returns their names and SQL to create them
+    again."""
     connection = session.connection()
     marks = ", ".join("?" * len(tables))
     # Autoindexes (of UNIQUE and PRIMARY KEY constraints) have no SQL and cannot be dropped.
@@ -40,13 +41,26 @@ def _set_aside(session: Session, kind: str, tables: Collection[str], keep_unique
     kept = [(name, sql) for name, sql in rows if not (keep_unique and sql.upper().startswith("CREATE UNIQUE"))]
     for name, _sql in kept:
         connection.exec_driver_sql(f"DROP {kind.upper()} main.{_quoted(name)}")
-    return [sql for _name, sql in kept]
+    return kept
 
 
-def _restore(session: Session, statements: list[str]) -> None:
+def _restore(session: Session, objects: list[tuple[str, str]]) -> None:
+    """Create ``objects`` (name, SQL) again, those that are missing: after an error SQLite may have rolled the
+    transaction back already (a full disk does), which brought them back, and creating one twice would fail and hide
+    that error."""
+    if not objects:
+        return
     connection = session.connection()
-    for sql in statements:
-        connection.exec_driver_sql(sql)
+    marks = ", ".join("?" * len(objects))
+    present = {
+        name
+        for (name,) in connection.exec_driver_sql(
+            f"SELECT name FROM main.sqlite_master WHERE name IN ({marks})", tuple(name for name, _sql in objects)
+        )
+    }
+    for name, sql in objects:
+        if name not in present:
+            connection.exec_driver_sql(sql)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from netdesk.core.model import ContactDTO, ContactKind, display_name, sorted_tags, without_redundant_fn
+from netdesk.core.model import ContactDTO, ContactKind, display_name, has_redundant_fn, sorted_tags
 from netdesk.core.normalize import contact_region, normalize_email, normalize_phone, sort_key
 from netdesk.db.codec import extras_to_json as _extras_to_json
 from netdesk.db.codec import params_to_json as _params_to_json
@@ -168,12 +168,16 @@ class PreparedContact(NamedTuple):
 
 def prepare_contact(dto: ContactDTO) -> PreparedContact:
     """Everything the import writes for ``dto`` as a new contact, each normalisation done once."""
-    c = without_redundant_fn(dto)
+    # As for without_redundant_fn(dto), which only empties the formatted name (the display name stays the same),
+    # without copying the DTO.
+    c = dto
     points = point_values(c)
     emails = tuple(p["normalized"] for p in points if p["kind"] == "email")
     phones = tuple(p["normalized"] for p in points if p["kind"] == "phone" and matchable_phone(p["normalized"]))
     urls = tuple(normalized_point("url", u.value) for u in c.urls if u.label == "linkedin" and u.value.strip())
     values = contact_values(c)
+    if has_redundant_fn(c):
+        values["formatted_name"] = ""
     values["uid"] = c.uid
     return PreparedContact(
         uid=c.uid,

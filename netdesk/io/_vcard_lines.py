@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -69,6 +70,8 @@ def marker(line: str) -> str:
 
 def split_physical_lines(text: str) -> list[str]:
     """Split on CRLF, LF or a bare CR (old Mac files and iOS photo bodies use bare CRs)."""
+    if "\r" not in text:  # what the file readers hand over: a plain split, several times faster than the regex
+        return text.split("\n")
     return re.split(r"\r\n|\r|\n", text)
 
 
@@ -142,6 +145,11 @@ def decode_quoted_printable(text: str, charset: str) -> str:
 
 
 def decode_base64_lenient(text: str) -> bytes | None:
+    if text and len(text) % 4 == 0:
+        # A well-formed body (what real exports write, a photo in nearly every case) decodes as it is: the cleaning
+        # below would change nothing in it but cost a copy of the text.
+        with contextlib.suppress(ValueError):  # binascii.Error, or a character that is not ASCII
+            return binascii.a2b_base64(text, strict_mode=True)
     cleaned = re.sub(r"[^A-Za-z0-9+/]", "", text.replace("-", "+").replace("_", "/"))
     if not cleaned:
         return None
@@ -453,6 +461,11 @@ def finish_content_line(name: str, group: str, params: dict[str, list[str]], val
 
     Shared by both lexers (vobject's and the tolerant one) so that a card gives the same lines whichever read it.
     """
+    if not params or ("ENCODING" not in params and "CHARSET" not in params):  # most lines: nothing to decode
+        if CONTROL_CHARACTERS.search(value):
+            value, problem = _without_control_characters(name, value)
+            return ContentLine(name.upper(), group, params, value, offset, None, problem)
+        return ContentLine(name.upper(), group, params, value, offset)
     encodings = {e.upper() for e in params.get("ENCODING", [])}
     charset = params.get("CHARSET", [""])[0]
     binary: bytes | None = None
@@ -470,11 +483,15 @@ def finish_content_line(name: str, group: str, params: dict[str, list[str]], val
         params.pop("CHARSET", None)  # the text is already decoded
     problem = ""
     if CONTROL_CHARACTERS.search(value):
-        value = CONTROL_CHARACTERS.sub("", value)
-        problem = f"control characters (NUL and the like) removed from {name.upper()}"
+        value, problem = _without_control_characters(name, value)
     return ContentLine(
         name=name.upper(), group=group, params=params, value=value, offset=offset, binary=binary, problem=problem
     )
+
+
+def _without_control_characters(name: str, value: str) -> tuple[str, str]:
+    """``value`` without control characters, and the problem line that says so."""
+    return CONTROL_CHARACTERS.sub("", value), f"control characters (NUL and the like) removed from {name.upper()}"
 
 
 # C0 controls other than TAB (line breaks never reach a value raw: they are escaped), and DEL.

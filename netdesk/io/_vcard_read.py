@@ -15,6 +15,7 @@ import re
 import urllib.parse
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from netdesk.core.model import (
     ContactDTO,
@@ -162,8 +163,7 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
         first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
         raise CardSyntaxError(EMPTY_CARD_REASON, first)
     b.problems.extend((p.offset, p.problem) for p in props if p.problem)
-    labels = _group_labels(props)
-    raw_labels = _group_labels(props, raw=True)
+    labels, raw_labels = _group_labels(props)
     modelled_groups: set[str] = set()
     address_labels: list[ContentLine] = []
     for prop in props:
@@ -179,7 +179,8 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
         if handled:
             if prop.group and (prop.name in _LABELLED or prop.name in IM_PROPERTIES):
                 modelled_groups.add(prop.group.lower())
-            _keep_params_of(b, prop)
+            if prop.params or prop.name == "N":  # nothing to keep otherwise (see _keep_params_of)
+                _keep_params_of(b, prop)
         elif prop.name not in _DROPPED:
             b.extra.append(_as_extra(prop))
     for prop in address_labels:
@@ -206,18 +207,19 @@ def stable_uuid4(card_text: str) -> str:
     return str(uuid.UUID(bytes=digest, version=4))
 
 
-def _group_labels(props: list[ContentLine], *, raw: bool = False) -> dict[str, str]:
-    """Apple/Google ``itemN.X-ABLabel`` custom labels by group name (only non-empty ones: an empty one is ignored).
-
-    ``raw``: the X-ABLabel values as written (escaped), for writing them back.
-    """
+def _group_labels(props: list[ContentLine]) -> tuple[dict[str, str], dict[str, str]]:
+    """Apple/Google ``itemN.X-ABLabel`` custom labels by group name (only non-empty ones: an empty one is ignored),
+    and the X-ABLabel values as written (escaped), for writing them back."""
     labels: dict[str, str] = {}
+    raw_labels: dict[str, str] = {}
     for p in props:
         if p.name == "X-ABLABEL" and p.group:
             text = ablabel_text(p.value)
             if text:
-                labels.setdefault(p.group.lower(), p.value if raw else text)
-    return labels
+                group = p.group.lower()
+                labels.setdefault(group, text)
+                raw_labels.setdefault(group, p.value)
+    return labels, raw_labels
 
 
 def ablabel_text(value: str) -> str:
@@ -230,6 +232,8 @@ def ablabel_text(value: str) -> str:
 def _keep_params_of(b: _Builder, prop: ContentLine) -> None:
     """Remember the parameters of a modelled single-valued property (N;LANGUAGE=de, REV;VALUE=timestamp, ORG;SORT-AS=…)
     in ContactDTO.property_params, once per property; the writer puts them back on it."""
+    if not prop.params and prop.name != "N":
+        return  # nothing to keep (only N can add a parameter of its own)
     target = _PARAMS_KEPT_FOR.get(prop.name)
     if prop.name == "PHOTO" and prop.binary is None and not prop.value.strip().lower().startswith("data:"):
         target = PHOTO_URI_KEY  # a photo by URL: its TYPE=PNG and the like (VALUE=uri is the writer's)
@@ -277,7 +281,7 @@ ALTERNATIVE_PREFIX = "X-NETDESK-ALT-"
 def _as_extra(prop: ContentLine) -> ExtraProperty:
     # Parameter order means nothing in vCard; sorted by name it is the order vobject writes them in, so a kept
     # property reads back equal after an export.
-    params = tuple((k, tuple(v)) for k, v in sorted(prop.params.items()))
+    params = tuple((k, tuple(v)) for k, v in sorted(prop.params.items())) if prop.params else ()
     name = prop.name
     if name.startswith(ALTERNATIVE_PREFIX) and "ALTID" in prop.params:
         name = name[len(ALTERNATIVE_PREFIX) :]  # NetDesk's spelling of an alternative N (see ALTERNATIVE_PREFIX)
@@ -286,7 +290,14 @@ def _as_extra(prop: ContentLine) -> ExtraProperty:
 
 def _label_and_pref(prop: ContentLine, labels: dict[str, str], kind: str) -> tuple[str, bool]:
     custom = labels.get(prop.group.lower()) if prop.group else None
-    return label_and_pref(prop.types(), prop.param("PREF"), custom or "", kind)
+    return _cached_label_and_pref(tuple(prop.params.get("TYPE", ())), prop.param("PREF"), custom or "", kind)
+
+
+@lru_cache(maxsize=4096)
+def _cached_label_and_pref(type_values: tuple[str, ...], pref_param: str, custom: str, kind: str) -> tuple[str, bool]:
+    """``label_and_pref`` for TYPE parameter values as written: cards repeat a handful of them (TYPE=INTERNET,pref)."""
+    types = [p.strip() for v in type_values for p in v.split(",") if p.strip()]  # as ContentLine.types
+    return label_and_pref(types, pref_param, custom, kind)
 
 
 def label_and_pref(types: list[str], pref_param: str, custom: str, kind: str) -> tuple[str, bool]:
@@ -329,6 +340,8 @@ def _label_from_types(types: list[str], kind: str) -> str:
 def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: dict[str, str]) -> bool:
     """Copy one property into the builder; False means "not modelled here", so it is kept as extra."""
     name = prop.name
+    if name not in _MODELLED:
+        return False  # X- properties and the like: kept as extras, without going through every test below
     value = prop.value
     if name == "FN":
         return b.set_once("formatted_name", unescape(value).strip())
@@ -425,6 +438,16 @@ def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: d
             return True
         return b.set_once("gender", gender)
     return False
+
+
+# The property names ``_apply`` models (any other is kept as an extra).
+_MODELLED = frozenset(
+    {
+        "FN", "N", "NICKNAME", "ORG", "TITLE", "ROLE", "EMAIL", "TEL", "URL", "IMPP", "ADR", "BDAY", "ANNIVERSARY",
+        "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "NOTE", "CATEGORIES", "PHOTO", "UID", "REV", "KIND", "X-ABSHOWAS",
+        "RELATED", "GENDER", "X-GENDER", *IM_PROPERTIES,
+    }
+)  # fmt: skip
 
 
 def im_handle(name: str, value: str) -> str:

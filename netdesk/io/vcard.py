@@ -1,8 +1,9 @@
 """vCard files: tolerant reading of 2.1/3.0/4.0 and writing of 3.0/4.0, with vobject behind one wrapper.
 
 Reading splits a file into cards first and parses each card on its own, so one broken card becomes an
-entry in the import report and never sinks the rest. Each card is lexed by vobject (``_vcard_vobject``:
-``vobject.base.getLogicalLines`` and vobject's content-line grammar) and mapped to a ContactDTO by
+entry in the import report and never sinks the rest. Each card is lexed by vobject's rules (``_vcard_vobject``:
+``vobject.base.getLogicalLines`` and vobject's content-line grammar, the common lines read the same way by
+NetDesk's own faster code) and mapped to a ContactDTO by
 ``_vcard_read``; a card vobject's lexer rejects or would read differently (2.1 quoted-printable soft breaks,
 bare parameter lists, comment lines, nested AGENT cards …, about 3% of the real-world corpus) is read by
 NetDesk's tolerant tokenizer (``_vcard_lines``) instead. Both give the same content lines for a card
@@ -11,10 +12,10 @@ that both can read (tests/unit/io/test_vcard_vobject.py compares them card by ca
 Why the lexer and not ``vobject.readOne``: vobject attaches its vCard behaviours when a card ends, even
 with ``transform=False``, and they cut every text value at its first unescaped comma (``NOTE:Hello, world``
 reads as ``Hello``) — a data loss — and cost five times the lexer's time (about 6 s against 1.2 s per
-10,000 cards on one core). The import target (a whole 10,000-card import, parse + match + write + index,
-within the time vobject alone needs to parse the file) leaves parsing about 4.5 s of vobject's ~6 s, since
-the database part takes ~1.3 s; the lexer path parses 10,000 cards in ~2 s on two cores, ``readOne`` would
-need ~3.5 s plus its data loss. Large files are parsed in parallel in a process pool (one worker per core).
+10,000 cards on one core). The import target (issue 12: a whole 10,000-card import, parse + match + write + index,
+within half the time vobject alone needs to parse the file, tests/benchmarks/bench_vcard_parse.py) leaves no room
+for ``readOne``. Large files are parsed in parallel in a process pool (one worker per core), and a streamed import
+(``vcard_stream``) writes each segment while the next ones are parsed.
 
 Writing builds a vobject component and lets vobject serialise it (``_vcard_write``, ``_vcard_vobject``).
 

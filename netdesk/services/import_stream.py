@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -22,12 +23,16 @@ from sqlalchemy.orm import Session
 from netdesk.core.changes import ChangeSet
 from netdesk.core.model import ContactDTO
 from netdesk.db.bulk_insert import insert_prepared
+from netdesk.db.bulk_triggers import BULK_TABLES, search_index_buffered, triggers_set_aside
 from netdesk.db.rows import PreparedContact, prepare_contact
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import CardError, parse_card_checked
 from netdesk.io.vcard_stream import ParsedCard, stream_vcard_file
 from netdesk.services.contact_import import ImportCancelled, import_contacts_in
 from netdesk.services.formats import CancelCheck, Progress
+
+# From this file size on (a few thousand cards), an import sets the per-row triggers aside (netdesk.db.bulk_triggers).
+BULK_FILE_BYTES = 1024 * 1024
 
 
 class ChangedContacts:
@@ -136,12 +141,19 @@ def import_vcard_stream(
     workers: int | None = None,
 ) -> None:
     """Import the vCard file ``path`` inside the caller's transaction, segment by segment."""
-    for segment in stream_vcard_file(path, report, finish=prepare_contact, workers=workers):
-        if cancel is not None and cancel():
-            raise ImportCancelled()
-        if progress is not None and segment.total_bytes:
-            progress(segment.done_bytes * 100 // segment.total_bytes, 100, f"importing {path.name}")  # per cent
-        changed.add(import_segment(s, segment.cards, report, cancel=cancel, interactions=changed.interactions))
+    with ExitStack() as bulk:
+        if path.is_file() and path.stat().st_size >= BULK_FILE_BYTES:
+            # Thousands of cards: the per-row change-tracking triggers are set aside and said once at the end, and
+            # the search index buffers more terms between its segment writes (as a LinkedIn import does). The
+            # indexes stay: each segment is matched through them against what the earlier ones stored.
+            bulk.enter_context(triggers_set_aside(s, (*BULK_TABLES, "contact_tags")))
+            bulk.enter_context(search_index_buffered(s, ("contacts_fts",)))
+        for segment in stream_vcard_file(path, report, finish=prepare_contact, workers=workers):
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            if progress is not None and segment.total_bytes:
+                progress(segment.done_bytes * 100 // segment.total_bytes, 100, f"importing {path.name}")  # per cent
+            changed.add(import_segment(s, segment.cards, report, cancel=cancel, interactions=changed.interactions))
 
 
 def import_changes(changed: ChangedContacts, interaction_ids: Sequence[int], files: int = 0) -> ChangeSet:

@@ -1,4 +1,5 @@
-"""vobject behind the wrapper: which lexer read a card, that both give the same contact, and vobject writing."""
+"""vobject behind the wrapper: which lexer read a card, that both give the same contact, that NetDesk's fast path
+lexes as vobject's own functions do, and vobject writing."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 import pytest
 import vobject
 import vobject.base
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import netdesk.io._vcard_read as vcard_read
 from netdesk.core.model import ContactDTO, ExtraProperty
-from netdesk.io._vcard_lines import CONTROL_CHARACTERS, CardSyntaxError, fold, split_physical_lines
+from netdesk.io._vcard_lines import CONTROL_CHARACTERS, CardSyntaxError, ContentLine, fold, split_physical_lines
 from netdesk.io._vcard_read import parse_card_text, read_content_lines
-from netdesk.io._vcard_vobject import caret_encode
+from netdesk.io._vcard_vobject import caret_encode, content_lines
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import contact_to_vcard, decode_vcard_bytes, parse_card, read_vcard_bytes, split_cards
 
@@ -31,24 +35,31 @@ QP_SOFT_BREAK_21 = (
 
 
 @pytest.fixture
-def logical_line_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the calls of vobject's lexer while still running it."""
-    calls: list[int] = []
-    real = vobject.base.getLogicalLines
+def vobject_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records, for each card, whether the vobject-rules lexer read it (False: it left the card to the tolerant one)."""
+    reads: list[bool] = []
+    real = vcard_read.vobject_content_lines
 
-    def spy(*args: Any, **kwargs: Any) -> Iterator[tuple[str, int]]:
-        calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[no-any-return]
+    def spy(*args: Any, **kwargs: Any) -> list[ContentLine]:
+        try:
+            lines = real(*args, **kwargs)
+        except Exception:
+            reads.append(False)
+            raise
+        reads.append(True)
+        return lines
 
-    monkeypatch.setattr(vobject.base, "getLogicalLines", spy)
-    return calls
+    monkeypatch.setattr(vcard_read, "vobject_content_lines", spy)
+    return reads
 
 
-def test_a_clean_30_card_is_read_by_vobject(logical_line_calls: list[int]) -> None:
-    props, by_vobject = read_content_lines(split_physical_lines(CLEAN_30))
-    assert by_vobject and len(logical_line_calls) == 1
+def test_a_clean_30_card_is_read_by_vobjects_rules(vobject_reads: list[bool]) -> None:
+    lines = split_physical_lines(CLEAN_30)
+    props, by_vobject = read_content_lines(lines)
+    assert by_vobject and vobject_reads == [True]
+    assert props == content_lines(lines, reference=True)  # what vobject's own lexer functions give
     c = parse_card(CLEAN_30)
-    assert len(logical_line_calls) == 2
+    assert vobject_reads == [True, True]
     # The raw lexed values keep what vobject's own component layer would cut at the first comma.
     assert c.notes == "Hello, world\nsecond line"
     assert ExtraProperty("X-SOCIALPROFILE", "https://a.example/b,c", (("TYPE", ("x",)),)) in c.extra
@@ -59,21 +70,107 @@ def test_a_clean_30_card_is_read_by_vobject(logical_line_calls: list[int]) -> No
 def test_when_vobject_raises_the_tolerant_tokenizer_gives_the_same_contact(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = parse_card(CLEAN_30)
 
-    def broken(*_args: Any, **_kwargs: Any) -> Iterator[tuple[str, int]]:
+    def broken(*_args: Any, **_kwargs: Any) -> list[ContentLine]:
         raise vobject.base.ParseError("simulated", 1)
 
-    monkeypatch.setattr(vobject.base, "getLogicalLines", broken)
+    monkeypatch.setattr(vcard_read, "vobject_content_lines", broken)
     _props, by_vobject = read_content_lines(split_physical_lines(CLEAN_30))
     assert not by_vobject
     assert parse_card(CLEAN_30) == expected
 
 
-def test_a_21_soft_line_break_falls_back_and_is_decoded(logical_line_calls: list[int]) -> None:
+def test_a_21_soft_line_break_falls_back_and_is_decoded(vobject_reads: list[bool]) -> None:
     _props, by_vobject = read_content_lines(split_physical_lines(QP_SOFT_BREAK_21))
-    assert not by_vobject  # a folded 2.1 card goes to the tolerant tokenizer before vobject's unfolding
+    assert not by_vobject and vobject_reads == [False]  # a folded 2.1 card goes to the tolerant tokenizer
     c = parse_card(QP_SOFT_BREAK_21)
     assert c.notes == "café and more"  # the soft break keeps the indented line's space (2.1 rules)
     assert c.phones[0].value == "123" and c.phones[0].label == "work"
+
+
+# --- NetDesk's unfolding and head splitting against vobject's own lexer functions --------------------------------
+
+
+def _lexed(lines: list[str], reference: bool) -> list[ContentLine] | str:
+    try:
+        return content_lines(lines, reference=reference)
+    except Exception:  # VobjectRejected, or anything vobject's functions trip over: the tolerant tokenizer's card
+        return "rejected"
+
+
+def test_the_fast_path_lexes_every_card_of_the_corpus_as_vobject_does(peer_fixtures: Path) -> None:
+    lexed = 0
+    for path, line, text in _corpus_cards(peer_fixtures):
+        for variant in (text, text + "\r\n", text.replace("\r\n", "\n")):
+            lines = split_physical_lines(variant)
+            fast = _lexed(lines, reference=False)
+            assert fast == _lexed(lines, reference=True), (path, line)
+            lexed += fast != "rejected"
+    assert lexed >= 3 * 1100
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "TEL;TYPE=CELL,VOICE:+49 170 1",
+        "item1.EMAIL;TYPE=INTERNET,pref:a@b.example",
+        "item1.X-ABLabel:_$!<Other>!$_",
+        "TEL;WORK;VOICE:123",  # bare 2.1 parameters
+        "EMAIL;type=INTERNET;type=WORK:x@y.example",  # a parameter twice
+        "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ\r\n SkZJRg==",  # folded
+        "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4A==é",  # not base64 as it stands
+        "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:caf=C3=A9",
+        "NOTE;ENCODING=QUOTED-PRINTABLE:soft=\r\n break",
+        'TEL;TYPE="a,b":1',  # quoted: vobject's grammar
+        "TEL;TYPE=a b:1",  # a space in a parameter value: vobject's grammar
+        "TEL;TYPE=^n:1",  # a caret: vobject's grammar
+        "TEL;;TYPE=x:1",
+        "TEL;TYPE=:1",
+        "a.b.TEL:1",
+        "BEGIN:VCARD",  # nested without AGENT
+        "begin;X=1:VCARD",
+        "NOTE:a\x00b\x1fc",  # control characters
+        "NOTE:folded\r\n\tby a tab\r\n  and a space",
+        "X-EMPTY:",
+        "NOTE:\u2028\x85 odd separators",
+    ],
+)
+def test_the_fast_path_lexes_odd_lines_as_vobject_does(line: str) -> None:
+    for version in ("2.1", "3.0", "4.0"):
+        text = f"BEGIN:VCARD\r\nVERSION:{version}\r\nFN:Edge\r\n{line}\r\nEND:VCARD"
+        lines = split_physical_lines(text)
+        assert _lexed(lines, reference=False) == _lexed(lines, reference=True), (version, line)
+
+
+_HEAD_PIECES = ("TEL", "item2.EMAIL", "X-A", "PHOTO", "NOTE", "a.b", "BEGIN", "END", ";", ",", "=", ":", '"', "^")
+_PARAM_PIECES = ("TYPE", "type", "ENCODING", "CHARSET", "QUOTED-PRINTABLE", "b", "BASE64", "pref", "", " ", "\t")
+
+
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_HEAD_PIECES),
+            st.lists(st.tuples(st.sampled_from(_PARAM_PIECES), st.text(max_size=6)), max_size=3),
+            st.sampled_from((":", ":", ";", "")),
+            st.text(max_size=20),
+            st.lists(st.sampled_from((" ", "\t", "", "=")).flatmap(lambda lead: st.text(max_size=8).map(lead.__add__))),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(("2.1", "3.0", "4.0")),
+    st.booleans(),
+)
+def test_the_fast_path_lexes_generated_lines_as_vobject_does(
+    properties: list[tuple[str, list[tuple[str, str]], str, str, list[str]]], version: str, trailing_break: bool
+) -> None:
+    lines = ["BEGIN:VCARD", f"VERSION:{version}"]
+    for name, params, colon, value, continuations in properties:
+        lines.append(name + "".join(f";{key}={text}" if text else f";{key}" for key, text in params) + colon + value)
+        lines += continuations
+    lines += ["END:VCARD"] + ([""] if trailing_break else [])
+    lines = split_physical_lines("\n".join(lines))  # as a file gives them: no CR left inside a line
+    assert _lexed(lines, reference=False) == _lexed(lines, reference=True)
 
 
 def _corpus_cards(peer_fixtures: Path) -> Iterator[tuple[Path, int, str]]:
@@ -230,8 +327,8 @@ def test_kept_properties_keep_their_order_and_awkward_params_survive() -> None:
     assert vobject.readOne(text).contents["x-zulu"][0].value == "last, really"
 
 
-def test_written_file_reads_back_through_the_vobject_path(logical_line_calls: list[int]) -> None:
+def test_written_file_reads_back_through_the_vobject_path(vobject_reads: list[bool]) -> None:
     text = contact_to_vcard(parse_card(CLEAN_30), "4.0")
     report = ImportReport()
     assert read_vcard_bytes(text.encode(), "x.vcf", report, workers=1) == [parse_card(CLEAN_30)]
-    assert not report.errors and logical_line_calls
+    assert not report.errors and vobject_reads and all(vobject_reads)

@@ -59,9 +59,23 @@ def stored(nd: NetDesk) -> list[ContactDTO]:
     )
 
 
+@pytest.fixture(params=[False, True], ids=["per-row triggers", "triggers set aside"])
+def bulk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Both ways a file is imported: a small one with the per-row triggers, a large one with them set aside."""
+    monkeypatch.setattr(import_stream, "BULK_FILE_BYTES", 1 if request.param else 10**12)
+    return bool(request.param)
+
+
+def _schema(nd: NetDesk) -> list[tuple[str, str]]:
+    with nd.sessions() as s:
+        rows = s.connection().exec_driver_sql("SELECT name, sql FROM sqlite_master ORDER BY name").all()
+    return [(name, sql) for name, sql in rows]
+
+
 def test_a_file_read_in_segments_imports_like_the_whole_file(
-    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
+    schema = _schema(nd)
     book = tmp_path / "phone.vcf"
     text = phone_book(60)
     book.write_text(text, encoding="utf-8", newline="")
@@ -86,9 +100,37 @@ def test_a_file_read_in_segments_imports_like_the_whole_file(
     two = next(c for c in stored(nd) if c.name == "Person 2 Lindqvist")
     assert two.title == "Engineer" and [e.value for e in two.emails] == ["person2@example.org"]
     assert next(c for c in stored(nd) if c.name == "Grete Uid").organization == "Later Ltd"
+    assert _schema(nd) == schema  # the triggers are back
 
 
-def test_the_same_file_twice_changes_nothing(nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_file_says_once_what_its_per_row_triggers_would_have(
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Due list learns of the import (one "every contact" entry, both generations moved), not row by row."""
+    book = tmp_path / "phone.vcf"
+    book.write_text(phone_book(30), encoding="utf-8", newline="")
+    monkeypatch.setattr(import_stream, "BULK_FILE_BYTES", book.stat().st_size)
+    monkeypatch.setattr(vcard_stream, "SEGMENT_BYTES", 4096)
+
+    def log() -> tuple[list[tuple[str, int | None]], int, int]:
+        with nd.sessions() as s:
+            c = s.connection()
+            entries = c.exec_driver_sql("SELECT what, contact_id FROM due_changes ORDER BY seq").all()
+            due = c.exec_driver_sql("SELECT value FROM due_generation").scalar_one()
+            favour = c.exec_driver_sql("SELECT value FROM favour_generation").scalar_one()
+        return [(what, cid) for what, cid in entries], due, favour
+
+    entries, due, favour = log()
+    nd.imports.import_paths([book])
+    after, due_after, favour_after = log()
+    assert after[len(entries) :] == [("every_contact", None)]
+    assert due_after != due and favour_after != favour
+    assert len(nd.contacts.rows()) == 31
+
+
+def test_the_same_file_twice_changes_nothing(
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
     book = tmp_path / "phone.vcf"
     book.write_text(phone_book(30), encoding="utf-8", newline="")
     monkeypatch.setattr(vcard_stream, "SEGMENT_BYTES", 4096)
@@ -121,7 +163,7 @@ def test_a_huge_import_says_many_contacts_changed_and_still_undoes(
 
 
 def test_an_undoable_import_logs_a_range_per_table_not_a_statement_per_row(
-    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
     from tests.unit.services.test_undo import snapshot
 

@@ -246,8 +246,10 @@ class CardParser:
 
     def close(self) -> None:
         if self._pool is not None:
-            # Not waiting for the workers to exit: they end on their own once their queue is closed.
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # Waiting for the workers to exit (at most a started chunk each): left to end on their own, they raced
+            # the exit of a process that returns right after an import, the app's write child. Its exit closed the
+            # pool's queue before the stop signals went out, and child and workers then waited on each other for ever.
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self._open.clear()
 

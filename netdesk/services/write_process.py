@@ -41,6 +41,7 @@ Task = Callable[["NetDesk", "Progress", "CancelCheck"], T]
 
 CHILD_NICENESS = WORKER_NICENESS  # below the window, not so low that other programs starve the import
 POLL_S = 0.25  # how often a cancel is looked for while the child is quiet
+EXIT_GRACE_S = 10.0  # how long a child that has answered may take to exit
 # Starting the child costs about a second of CPU (it imports the services): a smaller input imports on a thread.
 PROCESS_BYTES = 256 * 1024
 # An undo or redo that touches more rows than this replays in a child process too.
@@ -113,7 +114,12 @@ def run_in_process(
                 return payload  # type: ignore[no-any-return]
     finally:
         ours.close()
-        child.join()
+        # Its answer is in hand (or no longer wanted): a child that does not exit by then is stopped, so that an
+        # exit stuck in some library's shutdown can never hold up the window's close.
+        child.join(EXIT_GRACE_S)
+        if child.is_alive():
+            child.kill()
+            child.join()
 
 
 def input_bytes(paths: list[Path]) -> int:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 import time
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from netdesk.services import NetDesk, open_netdesk
+from netdesk.services import NetDesk, open_netdesk, write_process
 from netdesk.services.undo import UndoConflictError
 from netdesk.services.write_process import (
     CHILD_NICENESS,
@@ -148,3 +150,18 @@ def test_a_child_starts_below_the_window_before_it_imports_the_services() -> Non
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+
+
+def _answer_then_hang_at_exit(_nd: NetDesk, _progress: object, _cancel: object) -> str:
+    threading.Thread(target=time.sleep, args=(600,), daemon=False).start()  # the child's exit waits for it
+    return "done"
+
+
+def test_a_child_that_answers_but_does_not_exit_is_stopped(nd: NetDesk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exit stuck in some library's shutdown must not hold up whoever waits (the window's close)."""
+    assert nd.path is not None
+    monkeypatch.setattr(write_process, "EXIT_GRACE_S", 1.0)
+    start = time.monotonic()
+    assert run_in_process(nd.path, _answer_then_hang_at_exit) == "done"
+    assert time.monotonic() - start < 30
+    assert not [p for p in multiprocessing.active_children() if p.name == "netdesk-write"]

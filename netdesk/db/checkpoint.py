@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from netdesk.db.health import LOCK_TIMEOUT_S
-
 AUTOCHECKPOINT_PAGES = 1000  # SQLite's default, which the app's connections keep
+# How long the copy waits for a lock: it is housekeeping that the next commit's automatic checkpoint also does, and
+# NetDesk.close() waits for it, so it gives up at once rather than after the app's 30 s busy timeout (LOCK_TIMEOUT_S).
+BUSY_TIMEOUT_S = 0.5
 _LATER = "netdesk_checkpoint_later"  # connection record flag: its automatic checkpoint is off until checked in
 
 _listening: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -66,12 +67,12 @@ def checkpoint_in_background(engine: Engine) -> None:
 
 def _checkpoint(database: str) -> None:
     try:
-        connection = sqlite3.connect(database, timeout=LOCK_TIMEOUT_S)
+        connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_S)
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             connection.close()
-    except sqlite3.Error:  # the next commit's automatic checkpoint does it instead
+    except sqlite3.Error:  # busy or locked, read-only…: the next commit's automatic checkpoint does it instead
         pass
 
 

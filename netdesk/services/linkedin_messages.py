@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from netdesk.core.errors import NetDeskError
 from netdesk.core.exchange import EARLIEST_PLAUSIBLE, FUTURE_SLACK, implausible_reason
 from netdesk.core.normalize import fold
 from netdesk.core.stored_time import sqlite_datetime
@@ -35,6 +36,11 @@ from netdesk.io.report import ImportProblem
 PROCESS_BYTES = 1024 * 1024
 # Drafts per message from the child: each chunk is unpickled in one go by the importer (holding its GIL).
 CHUNK = 5000
+POLL_S = 0.25  # how often a cancel is looked at while the child has nothing to send yet
+
+
+class MessageReaderError(NetDeskError):
+    """The child reading the messages ended without sending them (killed, or crashed in native code)."""
 
 
 def digest(*parts: str) -> str:
@@ -145,8 +151,14 @@ class MessageSide:
     still at work (an import cancelled or failed).
     """
 
-    def __init__(self, paths: Sequence[Path], now: datetime, in_process: bool | None = None) -> None:
-        self._paths, self._now = list(paths), now
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        now: datetime,
+        in_process: bool | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> None:
+        self._paths, self._now, self._cancel = list(paths), now, cancel
         if in_process is None:
             in_process = _input_bytes(self._paths) >= PROCESS_BYTES
         self._conn: Connection | None = None
@@ -180,11 +192,22 @@ class MessageSide:
             self._conn = None
 
     def _receive(self, expected: str) -> Any:
-        assert self._conn is not None
+        conn = self._conn
+        assert conn is not None
+        # The child reads all of messages.csv before its first answer: seconds for a large one (for ever for a child
+        # that hangs), during which the window's cancel must be seen.
+        while self._cancel is not None and not conn.poll(POLL_S):
+            if self._cancel():
+                from netdesk.services.contact_import import ImportCancelled  # the importer's: loaded already
+
+                raise ImportCancelled()
         try:
-            kind, payload = self._conn.recv()
+            kind, payload = conn.recv()
         except EOFError:
-            raise RuntimeError("the LinkedIn message reader ended unexpectedly") from None
+            self._child.join(POLL_S)  # ended: its exit code, in a moment
+            raise MessageReaderError(
+                f"the LinkedIn message reader ended unexpectedly (exit code {self._child.exitcode}); nothing was saved"
+            ) from None
         if kind == "error":
             raise payload
         assert kind == expected, kind

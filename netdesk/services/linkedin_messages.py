@@ -169,7 +169,9 @@ class MessageSide:
             context = get_context("spawn")  # forking a process that runs Qt or SQLAlchemy threads is unsafe
             ours, theirs = context.Pipe(duplex=False)
             self._child = context.Process(
-                target=_child_main, args=(theirs, self._paths, now, os.getpid()), name="netdesk-linkedin-messages"
+                target=_child_main,
+                args=(theirs, self._paths, now, os.getpid(), CHUNK),  # CHUNK as here: a test sets it small
+                name="netdesk-linkedin-messages",
             )
             self._child.start()
             theirs.close()
@@ -247,7 +249,7 @@ def _input_bytes(paths: Sequence[Path]) -> int:
     return total
 
 
-def _child_main(conn: Connection, paths: list[Path], now: datetime, parent_pid: int) -> None:
+def _child_main(conn: Connection, paths: list[Path], now: datetime, parent_pid: int, chunk_size: int) -> None:
     exit_with_parent(parent_pid)  # no orphans when the app is killed mid-import
     yield_to_interactive()  # a window's repaint does not wait behind a CLI import's reading
     try:
@@ -256,7 +258,7 @@ def _child_main(conn: Connection, paths: list[Path], now: datetime, parent_pid: 
         chunk: list[MessageDraft | ImportProblem] = []
         for draft in draft_messages(export.messages, Owner(export), now):
             chunk.append(draft)
-            if len(chunk) == CHUNK:
+            if len(chunk) == chunk_size:
                 conn.send(("drafts", chunk))
                 chunk = []
         if chunk:

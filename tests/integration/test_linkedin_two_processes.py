@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from netdesk.core.errors import NetDeskError
+from netdesk.io.linkedin import insert_problems, read_contact_side, read_linkedin, read_message_side
 from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk, linkedin_messages
 
@@ -100,6 +101,7 @@ def test_messages_read_in_a_child_process_import_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = export(tmp_path)
+    monkeypatch.setattr(linkedin_messages, "CHUNK", 2)  # the drafts come in several chunks, one of them short
     results = []
     for name, threshold in (("here", 1 << 40), ("child", 0)):
         monkeypatch.setattr(linkedin_messages, "PROCESS_BYTES", threshold)
@@ -225,3 +227,28 @@ def test_a_child_killed_mid_import_fails_the_import_with_one_clear_message(
     assert nd.contacts.count() == 0  # rolled back
     with pytest.raises(ProcessLookupError):
         os.kill(pids[0], 0)  # reaped, not a zombie
+
+
+def _messages_first(tmp_path: Path) -> Path:
+    """Members in another order than LinkedIn's: the message side's problems come before the connections' ones."""
+    names = ("messages.csv", "Invitations.csv", "Connections.csv")
+    return _zip(tmp_path, "messages-first", {n: _data(n) for n in names})
+
+
+@pytest.mark.parametrize("order", ["as exported", "messages first", "two exports"])
+def test_the_two_halves_report_the_read_problems_where_read_linkedin_does(order: str, tmp_path: Path) -> None:
+    """Both import paths put the message side's problems in place with insert_problems: compared here with the one
+    reader that reads everything in order (read_linkedin), not with each other."""
+    paths = {
+        "as exported": [_as_exported(tmp_path)],
+        "messages first": [_messages_first(tmp_path)],
+        "two exports": [_messages_first(tmp_path), _owner_among_connections(tmp_path)],
+    }[order]
+    whole = ImportReport()
+    read_linkedin(paths, whole)
+    halves = ImportReport()
+    _export, slots = read_contact_side(paths, halves)
+    _side, problems = read_message_side(paths)
+    insert_problems(halves, slots, problems)
+    assert [str(e) for e in halves.errors] == [str(e) for e in whole.errors]
+    assert any("messages.csv" in str(e) for e in whole.errors)  # the comparison compares something

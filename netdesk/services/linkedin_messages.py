@@ -155,17 +155,17 @@ class MessageSide:
         self,
         paths: Sequence[Path],
         now: datetime,
-        in_process: bool | None = None,
+        in_child: bool | None = None,  # read in a child process; by default when the input is large
         cancel: Callable[[], bool] | None = None,
     ) -> None:
         self._paths, self._now, self._cancel = list(paths), now, cancel
-        if in_process is None:
-            in_process = _input_bytes(self._paths) >= PROCESS_BYTES
+        if in_child is None:
+            in_child = _input_bytes(self._paths) >= PROCESS_BYTES
         self._conn: Connection | None = None
         self._child: Any = None
         self._export: linkedin.LinkedInExport | None = None
         self.message_count = 0
-        if in_process:
+        if in_child:
             context = get_context("spawn")  # forking a process that runs Qt or SQLAlchemy threads is unsafe
             ours, theirs = context.Pipe(duplex=False)
             self._child = context.Process(

@@ -61,8 +61,11 @@ def checkpoint_in_background(engine: Engine) -> None:
     if size <= AUTOCHECKPOINT_PAGES * 4096:  # the pages are 4 KiB (SQLite's default, which NetDesk keeps)
         return
     thread = threading.Thread(target=_checkpoint, args=(database,), name="netdesk-checkpoint", daemon=True)
+    try:
+        thread.start()
+    except RuntimeError:  # "can't start new thread": the write is committed, the next commit's checkpoint copies it
+        return
     _running.setdefault(engine, []).append(thread)
-    thread.start()
 
 
 def _checkpoint(database: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -74,3 +75,19 @@ def test_a_database_another_connection_holds_exclusively_does_not_hold_up_the_cl
     finally:
         holder.close()
         engine.dispose()
+
+
+def test_no_thread_to_be_had_after_the_commit_does_not_fail_the_import(
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import is committed when the checkpoint's thread is asked for: "can't start new thread" (a process at its
+    thread limit) must not turn it into a failed import whose change-set the window never gets."""
+    monkeypatch.setattr(checkpoint, "AUTOCHECKPOINT_PAGES", 2)
+
+    def no_thread(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_thread)
+    written = nd.imports.import_paths([connections_export(tmp_path / "export", 50)])
+    assert written.value.created.count == 50 and written.changes.contacts
+    checkpoint.wait_for_checkpoints(nd.engine)  # nothing to wait for (no unstarted thread to join)

@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from netdesk.db.health import LOCK_TIMEOUT_S
-
 AUTOCHECKPOINT_PAGES = 1000  # SQLite's default, which the app's connections keep
+# How long the copy waits for a lock: it is housekeeping that the next commit's automatic checkpoint also does, and
+# NetDesk.close() waits for it, so it gives up at once rather than after the app's 30 s busy timeout (LOCK_TIMEOUT_S).
+BUSY_TIMEOUT_S = 0.5
 _LATER = "netdesk_checkpoint_later"  # connection record flag: its automatic checkpoint is off until checked in
 
 _listening: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -60,18 +61,21 @@ def checkpoint_in_background(engine: Engine) -> None:
     if size <= AUTOCHECKPOINT_PAGES * 4096:  # the pages are 4 KiB (SQLite's default, which NetDesk keeps)
         return
     thread = threading.Thread(target=_checkpoint, args=(database,), name="netdesk-checkpoint", daemon=True)
+    try:
+        thread.start()
+    except RuntimeError:  # "can't start new thread": the write is committed, the next commit's checkpoint copies it
+        return
     _running.setdefault(engine, []).append(thread)
-    thread.start()
 
 
 def _checkpoint(database: str) -> None:
     try:
-        connection = sqlite3.connect(database, timeout=LOCK_TIMEOUT_S)
+        connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_S)
         try:
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             connection.close()
-    except sqlite3.Error:  # the next commit's automatic checkpoint does it instead
+    except sqlite3.Error:  # busy or locked, read-only…: the next commit's automatic checkpoint does it instead
         pass
 
 

@@ -76,7 +76,7 @@ def import_linkedin(
     now = repo.utcnow()
     # The messages are read (and drafted, in a child process for a large export) while the connections are read and
     # matched here (services/linkedin_messages.py).
-    with MessageSide(paths, now) as messages, ExitStack() as bulk:
+    with MessageSide(paths, now, cancel=cancel) as messages, ExitStack() as bulk:
         data, slots = linkedin.read_contact_side(paths, report)
         if cancel is not None and cancel():
             raise ImportCancelled()

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from netdesk.core.errors import NetDeskError
 from netdesk.core.exchange import EARLIEST_PLAUSIBLE, FUTURE_SLACK, implausible_reason
 from netdesk.core.normalize import fold
 from netdesk.core.stored_time import sqlite_datetime
@@ -35,6 +36,11 @@ from netdesk.io.report import ImportProblem
 PROCESS_BYTES = 1024 * 1024
 # Drafts per message from the child: each chunk is unpickled in one go by the importer (holding its GIL).
 CHUNK = 5000
+POLL_S = 0.25  # how often a cancel is looked at while the child has nothing to send yet
+
+
+class MessageReaderError(NetDeskError):
+    """The child reading the messages ended without sending them (killed, or crashed in native code)."""
 
 
 def digest(*parts: str) -> str:
@@ -145,19 +151,27 @@ class MessageSide:
     still at work (an import cancelled or failed).
     """
 
-    def __init__(self, paths: Sequence[Path], now: datetime, in_process: bool | None = None) -> None:
-        self._paths, self._now = list(paths), now
-        if in_process is None:
-            in_process = _input_bytes(self._paths) >= PROCESS_BYTES
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        now: datetime,
+        in_child: bool | None = None,  # read in a child process; by default when the input is large
+        cancel: Callable[[], bool] | None = None,
+    ) -> None:
+        self._paths, self._now, self._cancel = list(paths), now, cancel
+        if in_child is None:
+            in_child = _input_bytes(self._paths) >= PROCESS_BYTES
         self._conn: Connection | None = None
         self._child: Any = None
         self._export: linkedin.LinkedInExport | None = None
         self.message_count = 0
-        if in_process:
+        if in_child:
             context = get_context("spawn")  # forking a process that runs Qt or SQLAlchemy threads is unsafe
             ours, theirs = context.Pipe(duplex=False)
             self._child = context.Process(
-                target=_child_main, args=(theirs, self._paths, now, os.getpid()), name="netdesk-linkedin-messages"
+                target=_child_main,
+                args=(theirs, self._paths, now, os.getpid(), CHUNK),  # CHUNK as here: a test sets it small
+                name="netdesk-linkedin-messages",
             )
             self._child.start()
             theirs.close()
@@ -180,11 +194,22 @@ class MessageSide:
             self._conn = None
 
     def _receive(self, expected: str) -> Any:
-        assert self._conn is not None
+        conn = self._conn
+        assert conn is not None
+        # The child reads all of messages.csv before its first answer: seconds for a large one (for ever for a child
+        # that hangs), during which the window's cancel must be seen.
+        while self._cancel is not None and not conn.poll(POLL_S):
+            if self._cancel():
+                from netdesk.services.contact_import import ImportCancelled  # the importer's: loaded already
+
+                raise ImportCancelled()
         try:
-            kind, payload = self._conn.recv()
+            kind, payload = conn.recv()
         except EOFError:
-            raise RuntimeError("the LinkedIn message reader ended unexpectedly") from None
+            self._child.join(POLL_S)  # ended: its exit code, in a moment
+            raise MessageReaderError(
+                f"the LinkedIn message reader ended unexpectedly (exit code {self._child.exitcode}); nothing was saved"
+            ) from None
         if kind == "error":
             raise payload
         assert kind == expected, kind
@@ -224,7 +249,7 @@ def _input_bytes(paths: Sequence[Path]) -> int:
     return total
 
 
-def _child_main(conn: Connection, paths: list[Path], now: datetime, parent_pid: int) -> None:
+def _child_main(conn: Connection, paths: list[Path], now: datetime, parent_pid: int, chunk_size: int) -> None:
     exit_with_parent(parent_pid)  # no orphans when the app is killed mid-import
     yield_to_interactive()  # a window's repaint does not wait behind a CLI import's reading
     try:
@@ -233,7 +258,7 @@ def _child_main(conn: Connection, paths: list[Path], now: datetime, parent_pid: 
         chunk: list[MessageDraft | ImportProblem] = []
         for draft in draft_messages(export.messages, Owner(export), now):
             chunk.append(draft)
-            if len(chunk) == CHUNK:
+            if len(chunk) == chunk_size:
                 conn.send(("drafts", chunk))
                 chunk = []
         if chunk:

@@ -4,13 +4,18 @@ included, also for the rare exports where the owner is among the connections or 
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from netdesk.core.errors import NetDeskError
+from netdesk.io.linkedin import insert_problems, read_contact_side, read_linkedin, read_message_side
 from netdesk.io.report import ImportReport
 from netdesk.services import NetDesk, linkedin_messages
 
@@ -96,6 +101,7 @@ def test_messages_read_in_a_child_process_import_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = export(tmp_path)
+    monkeypatch.setattr(linkedin_messages, "CHUNK", 2)  # the drafts come in several chunks, one of them short
     results = []
     for name, threshold in (("here", 1 << 40), ("child", 0)):
         monkeypatch.setattr(linkedin_messages, "PROCESS_BYTES", threshold)
@@ -159,3 +165,90 @@ def test_a_cancel_while_the_child_drafts_rolls_back_and_stops_it(
     assert report.cancelled
     assert nd.contacts.count() == 0  # nothing of it stayed
     assert children and children[0]._child is None  # the child was stopped and reaped
+
+
+def _import_in_thread(nd: NetDesk, path: Path, cancel: Callable[[], bool]) -> tuple[threading.Thread, list[object]]:
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(nd.imports.import_paths([path], cancel=cancel).value)
+        except Exception as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_a_cancel_while_the_child_still_reads_does_not_wait_for_it(
+    tmp_path: Path, nd: NetDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The importer waits for the child's first answer (it reads all of messages.csv first: seconds for a large one,
+    for ever for a child that hangs); a cancel from the window is seen meanwhile."""
+    monkeypatch.setattr(linkedin_messages, "PROCESS_BYTES", 0)
+    sides: list[linkedin_messages.MessageSide] = []
+    real_read = linkedin_messages.MessageSide.read
+
+    def read(side: linkedin_messages.MessageSide) -> object:
+        os.kill(side._child.pid, signal.SIGSTOP)  # a child that does not answer (a hung read, a huge file)
+        sides.append(side)
+        return real_read(side)
+
+    monkeypatch.setattr(linkedin_messages.MessageSide, "read", read)
+    thread, outcome = _import_in_thread(nd, _as_exported(tmp_path), cancel=lambda: bool(sides))
+    thread.join(10)
+    stuck = thread.is_alive()
+    if stuck:  # unblock the importer before failing
+        os.kill(sides[0]._child.pid, signal.SIGKILL)
+        thread.join(10)
+    assert not stuck, "the import waited for the child despite the cancel"
+    report = outcome[0]
+    assert isinstance(report, ImportReport) and report.cancelled
+    assert nd.contacts.count() == 0
+    assert sides[0]._child is None  # killed and reaped
+
+
+def test_a_child_killed_mid_import_fails_the_import_with_one_clear_message(
+    tmp_path: Path, nd: NetDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(linkedin_messages, "PROCESS_BYTES", 0)
+    pids: list[int] = []
+    real_read = linkedin_messages.MessageSide.read
+
+    def read(side: linkedin_messages.MessageSide) -> object:
+        pids.append(side._child.pid)
+        os.kill(side._child.pid, signal.SIGKILL)  # the OOM killer, or a user's kill
+        return real_read(side)
+
+    monkeypatch.setattr(linkedin_messages.MessageSide, "read", read)
+    with pytest.raises(NetDeskError, match=r"LinkedIn message reader ended unexpectedly \(exit code -9\)"):
+        nd.imports.import_paths([_as_exported(tmp_path)])
+    assert nd.contacts.count() == 0  # rolled back
+    with pytest.raises(ProcessLookupError):
+        os.kill(pids[0], 0)  # reaped, not a zombie
+
+
+def _messages_first(tmp_path: Path) -> Path:
+    """Members in another order than LinkedIn's: the message side's problems come before the connections' ones."""
+    names = ("messages.csv", "Invitations.csv", "Connections.csv")
+    return _zip(tmp_path, "messages-first", {n: _data(n) for n in names})
+
+
+@pytest.mark.parametrize("order", ["as exported", "messages first", "two exports"])
+def test_the_two_halves_report_the_read_problems_where_read_linkedin_does(order: str, tmp_path: Path) -> None:
+    """Both import paths put the message side's problems in place with insert_problems: compared here with the one
+    reader that reads everything in order (read_linkedin), not with each other."""
+    paths = {
+        "as exported": [_as_exported(tmp_path)],
+        "messages first": [_messages_first(tmp_path)],
+        "two exports": [_messages_first(tmp_path), _owner_among_connections(tmp_path)],
+    }[order]
+    whole = ImportReport()
+    read_linkedin(paths, whole)
+    halves = ImportReport()
+    _export, slots = read_contact_side(paths, halves)
+    _side, problems = read_message_side(paths)
+    insert_problems(halves, slots, problems)
+    assert [str(e) for e in halves.errors] == [str(e) for e in whole.errors]
+    assert any("messages.csv" in str(e) for e in whole.errors)  # the comparison compares something

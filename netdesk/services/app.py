@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from netdesk.core.errors import DamagedDatabaseError, DatabaseError
-from netdesk.db.checkpoint import wait_for_checkpoints
 from netdesk.db.engine import create_db_engine, refuse_writes, session_factory, writes_refused
 from netdesk.db.health import FileState, damaged_message, integrity_problem
 from netdesk.db.migrate import schema_refusal, upgrade_database
@@ -131,7 +130,6 @@ class NetDesk:
 
     def close(self) -> None:
         self.external_changes.close()
-        wait_for_checkpoints(self.engine)  # an import's (db/checkpoint.py): what closing would have done anyway
         self.engine.dispose()
 
 

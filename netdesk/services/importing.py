@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.model import ContactDTO
-from netdesk.db.checkpoint import checkpoint_in_background, checkpoint_later
 from netdesk.db.engine import write_transaction
 from netdesk.io.report import ImportReport
 from netdesk.services.collector import paused_collector
@@ -97,9 +96,6 @@ class ImportService:
             # Matching and writing under the write lock: an import running at the same time in another process
             # waits, then matches against what this one wrote (the same file twice gives "unchanged" the second time).
             with write_transaction(self._sessions) as s:
-                # Tens of MB written: the WAL is copied into the database file beside the app, not in the commit.
-                checkpoint_later(s)
-                engine = s.connection().engine
                 if parsed.contacts:
                     result = import_contacts_in(s, parsed.contacts, report, progress=progress, cancel=cancel)
                     changed.add([i for i in result.ids if i is not None])
@@ -117,7 +113,6 @@ class ImportService:
         except ImportCancelled:
             cancelled = ImportReport(errors=report.errors, unreadable_files=report.unreadable_files, cancelled=True)
             return Written(cancelled)
-        checkpoint_in_background(engine)  # committed: complete and searchable already
         return Written(report, import_changes(changed, interaction_ids + changed.interactions, len(paths)))
 
 

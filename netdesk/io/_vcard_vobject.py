@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 import vobject.base
 
 from netdesk.io._vcard_lines import (
+    AGENT_INLINE_BEGIN,
     CONTROL_CHARACTERS,
     ContentLine,
     add_bare_param,
@@ -125,8 +126,8 @@ def content_lines(lines: Sequence[str], *, reference: bool = False) -> list[Cont
             continue
         group, name, raw_params = head.groups()
         name = name.upper()
-        if name in ("BEGIN", "END"):
-            raise VobjectRejected(f"line {start}: nested component")
+        if name in _NESTING_NAMES:
+            _reject_nesting(name, lines[start], start)
         if not raw_params:
             append(finish_content_line(name, group or "", {}, text[head.end() :], start))
         elif "QUOTED-PRINTABLE" in raw_params.upper():
@@ -153,6 +154,21 @@ _FAST_HEAD = re.compile(
 )
 
 
+# Names whose line may open a nested card: BEGIN and END always; AGENT when its value starts one on the line itself.
+_NESTING_NAMES = frozenset({"BEGIN", "END", "AGENT"})
+
+
+def _reject_nesting(name: str, first_line: str, offset: int) -> None:
+    """Raise VobjectRejected for a line of ``_NESTING_NAMES`` that nests a card (``first_line``: its physical line).
+
+    ``AGENT:BEGIN:VCARD`` opens a nested card for the tolerant tokenizer (2.1), which keeps the lines up to its
+    END:VCARD inside the AGENT value. Without its own END:VCARD (a truncated export: the card's one END:VCARD closes
+    the agent) vobject's grammar would read it as a plain AGENT and give the agent's TEL, EMAIL … to the card itself.
+    """
+    if name != "AGENT" or AGENT_INLINE_BEGIN.match(first_line.strip()):
+        raise VobjectRejected(f"line {offset}: nested component")
+
+
 def _content_line(text: str, offset: int, lines: Sequence[str], next_start: int) -> ContentLine:
     colon = find_value_colon(text)
     if colon < 0 or not _SAFE_HEAD.fullmatch(text, 0, colon):
@@ -161,8 +177,8 @@ def _content_line(text: str, offset: int, lines: Sequence[str], next_start: int)
     if match is None:
         raise VobjectRejected(f"line {offset}: not a content line")
     name = match.group("name").upper()  # taken from the match: vobject's parseLine would turn "_" into "-"
-    if name in ("BEGIN", "END"):
-        raise VobjectRejected(f"line {offset}: nested component")
+    if name in _NESTING_NAMES:
+        _reject_nesting(name, lines[offset], offset)
     raw_params = match.group("params")
     if not raw_params:  # the common case: nothing more to check or split
         return finish_content_line(name, match.group("group") or "", {}, match.group("value"), offset)

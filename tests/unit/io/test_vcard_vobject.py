@@ -237,6 +237,38 @@ def test_continuation_of_begin_or_end_is_left_to_the_tolerant_tokenizer() -> Non
         assert _parse_either(text, True) == _parse_either(text, False)
 
 
+# A 2.1 export cut off after an inline AGENT card: the agent's END:VCARD is the last line, the card's own is missing.
+TRUNCATED_AGENT = (
+    "BEGIN:VCARD\r\nVERSION:{version}\r\nFN:Bob Boss\r\nAGENT:BEGIN:VCARD\r\nFN:Ann Assistant\r\n"
+    "TEL;WORK:+1 555 0123\r\nEND:VCARD\r\n"
+)
+
+
+@pytest.mark.parametrize("version", ["2.1", "3.0"])
+def test_an_unclosed_inline_agent_card_is_left_to_the_tolerant_tokenizer(version: str) -> None:
+    text = TRUNCATED_AGENT.format(version=version)
+    lines = split_physical_lines(text)
+    assert _lexed(lines, reference=False) == _lexed(lines, reference=True) == "rejected"
+    # The same card whichever lexer reads it (vobject's grammar alone would give Bob the assistant's phone).
+    assert _parse_either(text, True) == _parse_either(text, False)
+    # A file that ends this way: Bob keeps the agent card whole, as when any other line sends the card to the
+    # tolerant tokenizer, and gets none of its properties.
+    report = ImportReport()
+    (bob,) = read_vcard_bytes(text.encode(), "truncated.vcf", report, workers=1)
+    assert bob.formatted_name == "Bob Boss" and bob.phones == ()
+    agent = next(e for e in bob.extra if e.name == "AGENT")
+    assert "Ann Assistant" in agent.value and "555 0123" in agent.value
+    assert any("nested card (AGENT)" in str(e) for e in report.errors)
+
+
+def test_an_agent_line_that_does_not_open_a_card_stays_on_the_fast_path() -> None:
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Boss\r\nAGENT:urn:uuid:ann\r\nAGENT;VALUE=uri:CID:a\r\nEND:VCARD\r\n"
+    lines = split_physical_lines(text)
+    lexed = _lexed(lines, reference=False)
+    assert lexed == _lexed(lines, reference=True) != "rejected"
+    assert [(p.name, p.value) for p in lexed][-2:] == [("AGENT", "urn:uuid:ann"), ("AGENT", "CID:a")]
+
+
 # --- writing ---------------------------------------------------------------------------------------------
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -185,3 +187,48 @@ def test_an_undoable_import_logs_a_range_per_table_not_a_statement_per_row(
     assert snapshot(nd) == before
     nd.undo.undo(redo)
     assert snapshot(nd) == after
+
+
+@pytest.mark.parametrize("failure", ["cancelled", "disk full"])
+def test_a_large_import_that_stops_midway_leaves_schema_rows_and_due_log_as_they_were(
+    nd: NetDesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """The triggers set aside for a large file come back after a cancel or a write error in its third segment, the
+    rows written so far are gone, and the Due list is told nothing (nothing changed)."""
+    from tests.unit.services.test_undo import snapshot
+
+    book = tmp_path / "phone.vcf"
+    book.write_text(phone_book(40), encoding="utf-8", newline="")
+    monkeypatch.setattr(import_stream, "BULK_FILE_BYTES", 1)
+    monkeypatch.setattr(vcard_stream, "SEGMENT_BYTES", 4096)
+    schema, rows = _schema(nd), snapshot(nd)
+
+    def due_log() -> list[tuple[str, int | None]]:
+        with nd.sessions() as s:
+            entries = s.connection().exec_driver_sql("SELECT what, contact_id FROM due_changes ORDER BY seq").all()
+        return [(what, cid) for what, cid in entries]
+
+    due = due_log()
+    segments = 0
+    store = import_stream.import_segment
+
+    def third_fails(*args: Any, **kwargs: Any) -> Any:
+        nonlocal segments
+        segments += 1
+        if segments == 3 and failure == "disk full":
+            # As SQLite does on SQLITE_FULL: the whole transaction rolled back (which brings the triggers back).
+            args[0].connection().connection.driver_connection.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database or disk is full")
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(import_stream, "import_segment", third_fails)
+    if failure == "cancelled":
+        assert nd.imports.import_paths([book], cancel=lambda: segments >= 2).value.cancelled
+    else:
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            nd.imports.import_paths([book])
+    assert segments >= 2
+    assert _schema(nd) == schema and snapshot(nd) == rows and due_log() == due
+    # The per-row triggers work again: a contact written afterwards is logged by itself.
+    added = nd.contacts.create(ContactDTO(given_name="Ada", family_name="After")).value.id
+    assert due_log()[-1] == ("contact", added)

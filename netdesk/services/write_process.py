@@ -56,9 +56,12 @@ class WriteProcessCancelled(WriteProcessError):
 
 
 def child_niceness() -> int:
-    """The niceness for a child of this process: CHILD_NICENESS below this process's own (``nice netdesk`` included)."""
+    """The niceness for a child of this process: CHILD_NICENESS below this process's own (``nice netdesk`` included).
+
+    Counted from the main (GUI) thread's, by pid: on Linux ``who=0`` is the calling thread, and the window starts its
+    children from worker threads that run 5 steps nicer (ui/workers.py), which put the child 10 steps below."""
     try:
-        return min(os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS, 19)
+        return min(os.getpriority(os.PRIO_PROCESS, os.getpid()) + CHILD_NICENESS, 19)
     except (AttributeError, OSError):  # not POSIX
         return CHILD_NICENESS
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -99,6 +100,27 @@ def test_the_childs_niceness_is_counted_from_the_windows(nd: NetDesk, monkeypatc
     monkeypatch.setattr(os, "getpriority", lambda which, who: real_getpriority(which, who) + 3)
     niceness, _session, _autogroup = run_in_process(nd.path, _priority)
     assert niceness == min(window + 3 + CHILD_NICENESS, 19)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own niceness is Linux's")
+def test_a_child_started_from_a_lowered_worker_thread_runs_only_child_niceness_below_the_window(nd: NetDesk) -> None:
+    """The window starts children from its worker threads (ui/workers.py), which run 5 steps nicer than the GUI thread:
+    the child's niceness is counted from the window's main thread, not from the worker's (that gave +10)."""
+    assert nd.path is not None
+    path = nd.path
+    window = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    if window + 2 * CHILD_NICENESS > 19:
+        pytest.skip("already too nice to tell the two apart")
+    seen: list[tuple[int, int, str]] = []
+
+    def on_a_lowered_worker() -> None:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), window + 5)
+        seen.append(run_in_process(path, _priority))
+
+    worker = threading.Thread(target=on_a_lowered_worker)
+    worker.start()
+    worker.join()
+    assert seen[0][0] == window + CHILD_NICENESS
 
 
 def _sleep(_nd: NetDesk, _progress: object, _cancel: object) -> None:

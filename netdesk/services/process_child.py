@@ -35,11 +35,25 @@ def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, nicenes
         finally:
             nd.close()
     except Exception as exc:
-        try:
-            conn.send(("error", exc))
-        except Exception:  # the exception itself does not pickle: its text does
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        conn.send(("error", _sendable(exc)))
     else:
-        conn.send(("done", result))
+        try:
+            conn.send(("done", result))
+        except Exception as exc:  # nothing was sent: the message is pickled whole first
+            conn.send(("error", RuntimeError(f"the child process could not send its result: {_text(exc)}")))
     finally:
         conn.close()
+
+
+def _text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _sendable(exc: Exception) -> Exception:
+    """``exc`` if the window can rebuild it, else its text: an exception whose ``__init__`` takes other arguments
+    than its ``args`` pickles, but raised a TypeError about that ``__init__`` in the window instead of itself."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(_text(exc))
+    return exc

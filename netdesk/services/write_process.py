@@ -106,7 +106,11 @@ def run_in_process(
                 if not child.is_alive() and not ours.poll(0):
                     raise WriteProcessError(f"the write process ended unexpectedly (exit code {child.exitcode})")
                 continue
-            kind, payload = ours.recv()
+            try:
+                kind, payload = ours.recv()
+            except EOFError:  # the child closed its end without a word: it is ending
+                child.join()
+                raise WriteProcessError(f"the write process ended unexpectedly (exit code {child.exitcode})") from None
             if kind == "progress":
                 if progress is not None:
                     progress(*payload)

@@ -17,6 +17,7 @@ from netdesk.services.undo import UndoConflictError
 from netdesk.services.write_process import (
     CHILD_NICENESS,
     WriteProcessCancelled,
+    WriteProcessError,
     input_bytes,
     read_search_index,
     recorded_import,
@@ -121,6 +122,40 @@ def test_a_child_started_from_a_lowered_worker_thread_runs_only_child_niceness_b
     worker.start()
     worker.join()
     assert seen[0][0] == window + CHILD_NICENESS
+
+
+class _TwoPartError(Exception):
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} and {second}")  # pickles, but cannot be rebuilt from its args
+
+
+def _raise_two_part(_nd: NetDesk, _progress: object, _cancel: object) -> None:
+    raise _TwoPartError("this", "that")
+
+
+def _unsendable_result(_nd: NetDesk, _progress: object, _cancel: object) -> object:
+    return threading.Lock()
+
+
+def test_what_cannot_come_back_from_the_child_comes_back_as_one_clear_error(nd: NetDesk) -> None:
+    """An exception that pickles but cannot be rebuilt here raised a TypeError about its __init__; a result that does
+    not pickle killed the child with a traceback and raised a bare EOFError here."""
+    assert nd.path is not None
+    with pytest.raises(RuntimeError, match="^_TwoPartError: this and that$"):
+        run_in_process(nd.path, _raise_two_part)
+    with pytest.raises(RuntimeError, match="could not send its result.*lock"):
+        run_in_process(nd.path, _unsendable_result)
+
+
+def _die(_nd: NetDesk, _progress: object, _cancel: object) -> None:
+    os._exit(3)  # as a crash in native code or the OOM killer would end it
+
+
+def test_a_child_that_dies_without_a_word_raises_write_process_error(nd: NetDesk) -> None:
+    """Its pipe reads as ended as soon as it dies: that raised a bare EOFError here."""
+    assert nd.path is not None
+    with pytest.raises(WriteProcessError, match="exit code 3"):
+        run_in_process(nd.path, _die)
 
 
 def _sleep(_nd: NetDesk, _progress: object, _cancel: object) -> None:

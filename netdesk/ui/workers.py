@@ -39,7 +39,10 @@ def worker_niceness() -> int | None:
     would lower the whole process."""
     if sys.platform != "linux":
         return None
-    return min(os.getpriority(os.PRIO_PROCESS, 0) + WORKER_THREAD_NICENESS, 19)
+    try:
+        return min(os.getpriority(os.PRIO_PROCESS, 0) + WORKER_THREAD_NICENESS, 19)
+    except OSError:  # a sandbox that refuses it (seccomp): the workers keep the GUI thread's
+        return None
 
 
 def run_at_niceness(niceness: int | None) -> None:

@@ -67,6 +67,18 @@ def test_tasks_run_below_the_gui_thread_which_keeps_its_priority(qtbot) -> None:
     assert own_niceness() == gui and os.getpriority(os.PRIO_PROCESS, 0) == gui
 
 
+def test_a_system_that_refuses_to_tell_priorities_still_runs_tasks(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def refused(_which: int, _who: int) -> int:
+        raise PermissionError(1, "Operation not permitted")  # as a seccomp filter answers
+
+    monkeypatch.setattr(os, "getpriority", refused)
+    runner = TaskRunner(max_threads=1)
+    results: list[str] = []
+    runner.submit(lambda: "read", results.append)
+    qtbot.waitUntil(lambda: results == ["read"], timeout=5000)
+    runner.close()
+
+
 _PAINT_A_LONG_LIST = """
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -20,11 +20,15 @@ if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
 
-def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, niceness: int) -> None:
+def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, niceness: int, parent_pid: int) -> None:
     """Run below the window (io/background.py); then open the database without migrating it (the window did), run
-    ``task`` (``write_process.run_in_process``'s, pickled), and send what came of it."""
+    ``task`` (``write_process.run_in_process``'s, pickled), and send what came of it. Ends with the window (killed
+    mid-task, say): a task that sends nothing for long (an undo, the search index) would run on, for no one."""
     yield_to_interactive(niceness)
     try:
+        from netdesk.io.orphans import exit_with_parent
+
+        exit_with_parent(parent_pid)
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
 

@@ -158,6 +158,47 @@ def test_a_child_that_dies_without_a_word_raises_write_process_error(nd: NetDesk
         run_in_process(nd.path, _die)
 
 
+def _note_pid_then_sleep(note: Path, _nd: NetDesk, _progress: object, _cancel: object) -> None:
+    note.write_text(str(os.getpid()))
+    time.sleep(600)  # sends nothing meanwhile: nothing tells it the window is gone but the window's end
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"  # a zombie waits for a reaper only
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="looks at /proc")
+def test_a_child_does_not_outlive_a_window_killed_mid_task(nd: NetDesk, tmp_path: Path) -> None:
+    note = tmp_path / "child.pid"
+    window = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from functools import partial; from pathlib import Path\n"
+        "from netdesk.services.write_process import run_in_process\n"
+        "from test_write_process import _note_pid_then_sleep\n"
+        "if __name__ == '__main__':\n"
+        f"    run_in_process(Path({str(nd.path)!r}), partial(_note_pid_then_sleep, Path({str(note)!r})))\n"
+    )
+    started = subprocess.Popen([sys.executable, "-c", window])
+    try:
+        deadline = time.monotonic() + 60
+        while not note.exists() or not note.read_text():
+            assert time.monotonic() < deadline and started.poll() is None
+            time.sleep(0.05)
+        child = int(note.read_text())
+    finally:
+        started.kill()
+        started.wait()
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _running(child):
+        os.kill(child, 9)
+        pytest.fail("the child outlived the window")
+
+
 def _sleep(_nd: NetDesk, _progress: object, _cancel: object) -> None:
     time.sleep(600)  # never sees its cancel: only stopping the child ends it
 

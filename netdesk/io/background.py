@@ -24,7 +24,7 @@ AUTOGROUP_TRIES = 10
 
 
 def yield_to_interactive(niceness: int | None = None) -> None:
-    """Run this process below its parent: ``niceness`` (absolute), or WORKER_NICENESS steps nicer than now, in a
+    """Run this process below its parent: ``niceness`` (absolute), or WORKER_NICENESS steps nicer than the parent, in a
     scheduling group of its own. Quietly does less where the system does not allow it (not POSIX, not permitted)."""
     try:
         os.setsid()
@@ -35,9 +35,11 @@ def yield_to_interactive(niceness: int | None = None) -> None:
         own_group = os.getsid(0) == os.getpid()
     with suppress(AttributeError, OSError):
         if niceness is None:
-            os.nice(WORKER_NICENESS)
-        else:
-            os.setpriority(os.PRIO_PROCESS, 0, niceness)
+            # Counted from the parent's main thread (its pid): this process inherited the niceness of the thread that
+            # started it, which may be a worker 5 steps nicer already (ui/workers.py); os.nice went 5 below that.
+            parent = os.getpriority(os.PRIO_PROCESS, os.getppid())
+            niceness = max(os.getpriority(os.PRIO_PROCESS, 0), min(parent + WORKER_NICENESS, 19))
+        os.setpriority(os.PRIO_PROCESS, 0, niceness)
     if own_group:  # else the group is the window's or the terminal's, not this process's to lower
         _lower_own_group()
 

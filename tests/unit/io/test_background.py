@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
@@ -32,6 +34,31 @@ def test_a_parse_worker_runs_nicer_than_its_parent_in_a_session_of_its_own() -> 
     assert session != os.getsid(0)
     assert os.getpriority(os.PRIO_PROCESS, 0) == parent  # the parent keeps its own
 
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own niceness is Linux's")
+def test_a_parse_worker_started_from_a_lowered_thread_runs_worker_niceness_below_its_parent() -> None:
+    """A small import runs on one of the window's worker threads, 5 steps nicer than the GUI thread (ui/workers.py);
+    its parse workers inherit that thread's niceness and went 5 below it, 10 below the window."""
+    parent = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    if parent + 2 * WORKER_NICENESS > 19:
+        pytest.skip("already too nice to tell the two apart")
+    seen: list[tuple[int, int]] = []
+
+    def start_from_a_lowered_thread() -> None:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), parent + 5)
+        with ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=get_context("spawn"),
+            initializer=vcard_stream._init_worker,
+            initargs=(os.getpid(), default_region()),
+        ) as pool:
+            seen.append(pool.submit(_scheduling).result(timeout=60))
+
+    thread = threading.Thread(target=start_from_a_lowered_thread)
+    thread.start()
+    thread.join()
+    assert seen[0][0] == parent + WORKER_NICENESS
 
 class _Autogroup:
     """/proc/self/autogroup as Linux answers an unprivileged writer: EAGAIN while another process set a group's

@@ -11,8 +11,7 @@ from multiprocessing import get_context
 import pytest
 
 from netdesk.core.normalize import default_region
-from netdesk.io import vcard_stream
-from netdesk.io import background
+from netdesk.io import background, vcard_stream
 from netdesk.io.background import WORKER_NICENESS
 
 
@@ -33,7 +32,6 @@ def test_a_parse_worker_runs_nicer_than_its_parent_in_a_session_of_its_own() -> 
     assert niceness == min(parent + WORKER_NICENESS, 19)
     assert session != os.getsid(0)
     assert os.getpriority(os.PRIO_PROCESS, 0) == parent  # the parent keeps its own
-
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a thread's own niceness is Linux's")
@@ -59,6 +57,7 @@ def test_a_parse_worker_started_from_a_lowered_thread_runs_worker_niceness_below
     thread.start()
     thread.join()
     assert seen[0][0] == parent + WORKER_NICENESS
+
 
 class _Autogroup:
     """/proc/self/autogroup as Linux answers an unprivileged writer: EAGAIN while another process set a group's

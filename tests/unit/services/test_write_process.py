@@ -141,9 +141,9 @@ def test_what_cannot_come_back_from_the_child_comes_back_as_one_clear_error(nd: 
     """An exception that pickles but cannot be rebuilt here raised a TypeError about its __init__; a result that does
     not pickle killed the child with a traceback and raised a bare EOFError here."""
     assert nd.path is not None
-    with pytest.raises(RuntimeError, match="^_TwoPartError: this and that$"):
+    with pytest.raises(RuntimeError, match=r"^_TwoPartError: this and that$"):
         run_in_process(nd.path, _raise_two_part)
-    with pytest.raises(RuntimeError, match="could not send its result.*lock"):
+    with pytest.raises(RuntimeError, match=r"could not send its result.*lock"):
         run_in_process(nd.path, _unsendable_result)
 
 

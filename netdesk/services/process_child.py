@@ -26,9 +26,9 @@ def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, nicenes
     mid-task, say): a task that sends nothing for long (an undo, the search index) would run on, for no one."""
     yield_to_interactive(niceness)
     try:
-        from netdesk.io.orphans import exit_with_parent
+        from netdesk.io.orphans import watch_parent
 
-        exit_with_parent(parent_pid)
+        watch_parent(parent_pid)  # not PR_SET_PDEATHSIG: Linux sends it when the starting *thread* ends (a worker)
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
 

@@ -124,6 +124,10 @@ def test_a_search_filter_copes_with_ids_far_apart(qtmodeltester) -> None:  # typ
     assert shown() == [1, huge]
     model.show_matching([2**40, 2**40, 7])  # type: ignore[arg-type]  # a list with a repeat: shown once
     assert shown() == [2**40]
+    model.show_matching(None)
+    seen = _signals(model)
+    model.show_matching(frozenset({1, huge}))  # one row leaves: removed in place, as with ids close together
+    assert seen == [("removed", 1, 1)] and shown() == [1, huge]
     qtmodeltester.check(model)
 
 

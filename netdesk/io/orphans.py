@@ -22,12 +22,6 @@ def exit_with_parent(parent_pid: int) -> None:
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):  # no prctl: the watchdog below still works
             pass
-    watch_parent(parent_pid)
-
-
-def watch_parent(parent_pid: int) -> None:
-    """End this process within POLL_SECONDS of its parent's end. Alone, for a child started from a thread that may
-    end before it: Linux sends PR_SET_PDEATHSIG's signal when the thread that started the child ends."""
     if os.getppid() != parent_pid:  # the parent died before we got here
         os._exit(1)
     threading.Thread(target=_watch, args=(parent_pid,), name="exit-with-parent", daemon=True).start()

@@ -9,7 +9,10 @@ heavy, and the task comes pickled, to be unpickled once the child runs below the
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,15 +23,13 @@ if TYPE_CHECKING:
     from multiprocessing.synchronize import Event
 
 
-def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, niceness: int, parent_pid: int) -> None:
+def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, niceness: int) -> None:
     """Run below the window (io/background.py); then open the database without migrating it (the window did), run
     ``task`` (``write_process.run_in_process``'s, pickled), and send what came of it. Ends with the window (killed
     mid-task, say): a task that sends nothing for long (an undo, the search index) would run on, for no one."""
     yield_to_interactive(niceness)
     try:
-        from netdesk.io.orphans import watch_parent
-
-        watch_parent(parent_pid)  # not PR_SET_PDEATHSIG: Linux sends it when the starting *thread* ends (a worker)
+        _end_with_the_window()
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
 
@@ -47,6 +48,21 @@ def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, nicenes
             conn.send(("error", RuntimeError(f"the child process could not send its result: {_text(exc)}")))
     finally:
         conn.close()
+
+
+def _end_with_the_window() -> None:
+    """Exit once the window's process is gone, on every system: multiprocessing's sentinel of the parent reads as ended
+    then (a pipe on POSIX, a process handle on Windows, where a parent's end does not change os.getppid()). Not
+    PR_SET_PDEATHSIG: Linux sends that when the starting *thread* ends, and the window starts these from workers."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _text(exc: BaseException) -> str:

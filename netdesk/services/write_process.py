@@ -84,7 +84,7 @@ def run_in_process(
     niceness = child_niceness()
     # The task goes pickled: the child unpickles it, and imports the services, once it runs below the window.
     pickled = pickle.dumps(task)
-    args = (theirs, cancelled, str(db), pickled, niceness, os.getpid())
+    args = (theirs, cancelled, str(db), pickled, niceness)
     child = context.Process(target=child_main, args=args, name="netdesk-write")
     child.start()
     # Lowered at once: until the child's own yield_to_interactive, its start ran in the window's scheduling group at

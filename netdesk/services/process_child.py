@@ -9,7 +9,10 @@ heavy, and the task comes pickled, to be unpickled once the child runs below the
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +25,11 @@ if TYPE_CHECKING:
 
 def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, niceness: int) -> None:
     """Run below the window (io/background.py); then open the database without migrating it (the window did), run
-    ``task`` (``write_process.run_in_process``'s, pickled), and send what came of it."""
+    ``task`` (``write_process.run_in_process``'s, pickled), and send what came of it. Ends with the window (killed
+    mid-task, say): a task that sends nothing for long (an undo, the search index) would run on, for no one."""
     yield_to_interactive(niceness)
     try:
+        _end_with_the_window()
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
 
@@ -35,11 +40,40 @@ def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, nicenes
         finally:
             nd.close()
     except Exception as exc:
-        try:
-            conn.send(("error", exc))
-        except Exception:  # the exception itself does not pickle: its text does
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        conn.send(("error", _sendable(exc)))
     else:
-        conn.send(("done", result))
+        try:
+            conn.send(("done", result))
+        except Exception as exc:  # nothing was sent: the message is pickled whole first
+            conn.send(("error", RuntimeError(f"the child process could not send its result: {_text(exc)}")))
     finally:
         conn.close()
+
+
+def _end_with_the_window() -> None:
+    """Exit once the window's process is gone, on every system: multiprocessing's sentinel of the parent reads as ended
+    then (a pipe on POSIX, a process handle on Windows, where a parent's end does not change os.getppid()). Not
+    PR_SET_PDEATHSIG: Linux sends that when the starting *thread* ends, and the window starts these from workers."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _sendable(exc: Exception) -> Exception:
+    """``exc`` if the window can rebuild it, else its text: an exception whose ``__init__`` takes other arguments
+    than its ``args`` pickles, but raised a TypeError about that ``__init__`` in the window instead of itself."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(_text(exc))
+    return exc

@@ -57,9 +57,12 @@ class WriteProcessCancelled(WriteProcessError):
 
 
 def child_niceness() -> int:
-    """The niceness for a child of this process: CHILD_NICENESS below this process's own (``nice netdesk`` included)."""
+    """The niceness for a child of this process: CHILD_NICENESS below this process's own (``nice netdesk`` included).
+
+    Counted from the main (GUI) thread's, by pid: on Linux ``who=0`` is the calling thread, and the window starts its
+    children from worker threads that run 5 steps nicer (ui/workers.py), which put the child 10 steps below."""
     try:
-        return min(os.getpriority(os.PRIO_PROCESS, 0) + CHILD_NICENESS, 19)
+        return min(os.getpriority(os.PRIO_PROCESS, os.getpid()) + CHILD_NICENESS, 19)
     except (AttributeError, OSError):  # not POSIX
         return CHILD_NICENESS
 
@@ -104,7 +107,11 @@ def run_in_process(
                 if not child.is_alive() and not ours.poll(0):
                     raise WriteProcessError(f"the write process ended unexpectedly (exit code {child.exitcode})")
                 continue
-            kind, payload = ours.recv()
+            try:
+                kind, payload = ours.recv()
+            except EOFError:  # the child closed its end without a word: it is ending
+                child.join()
+                raise WriteProcessError(f"the write process ended unexpectedly (exit code {child.exitcode})") from None
             if kind == "progress":
                 if progress is not None:
                     progress(*payload)

@@ -112,7 +112,8 @@ class Ops(QObject):
         if self._writer is None:
             from netdesk.ui.workers import TaskRunner
 
-            self._writer = TaskRunner(self, max_threads=1)
+            # At the GUI thread's priority: the user waits for a save, and the GUI thread for the GIL it holds.
+            self._writer = TaskRunner(self, max_threads=1, nicer_by=0)
         return self._writer
 
     def close_writes(self) -> None:

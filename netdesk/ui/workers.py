@@ -34,12 +34,15 @@ SERIAL_PAINT_VARIABLE = "QT_NO_GUI_THREADPOOL"  # see prefer_gui_thread
 WORKER_THREAD_NICENESS = 5
 
 
-def worker_niceness() -> int | None:
-    """The niceness for the window's worker threads, from the calling (GUI) thread's; None off Linux, where setpriority
-    would lower the whole process."""
+def worker_niceness(nicer_by: int = WORKER_THREAD_NICENESS) -> int | None:
+    """The niceness for the window's worker threads, ``nicer_by`` steps above the calling (GUI) thread's; None off
+    Linux, where setpriority would lower the whole process."""
     if sys.platform != "linux":
         return None
-    return min(os.getpriority(os.PRIO_PROCESS, 0) + WORKER_THREAD_NICENESS, 19)
+    try:
+        return min(os.getpriority(os.PRIO_PROCESS, 0) + nicer_by, 19)
+    except OSError:  # a sandbox that refuses it (seccomp): the workers keep the GUI thread's
+        return None
 
 
 def run_at_niceness(niceness: int | None) -> None:
@@ -125,12 +128,16 @@ class TaskRunner(QObject):
 
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+    def __init__(
+        self, parent: QObject | None = None, max_threads: int = 2, nicer_by: int = WORKER_THREAD_NICENESS
+    ) -> None:
+        """``nicer_by``: how many steps below the GUI thread (which creates the runner) its tasks run; 0 for what the
+        user waits for."""
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._tasks: set[_Task] = set()
-        self._niceness = worker_niceness()  # below the GUI thread, which creates the runner
+        self._niceness = worker_niceness(nicer_by)
         self.closed = False
 
     def submit(

@@ -113,6 +113,24 @@ def test_search_filter_keeps_name_order_for_narrow_and_broad_matches_after_edits
     assert model.rowCount() == 200  # 200 people, one added, one removed
 
 
+def test_a_search_filter_copes_with_ids_far_apart(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    """SQLite row ids go up to 2**63 - 1 (it picks random ones once the largest is taken): the filter does not size
+    anything by the largest id, in the list or in the answer."""
+    huge = 2**63 - 1
+    model = ContactTableModel()
+    model.set_rows([ContactRow(i, ContactKind.PERSON, f"P{i}", "", "", "", f"p{i}", None) for i in (1, 2**40, huge)])
+    shown = lambda: [model.contact_id(r) for r in range(model.rowCount())]  # noqa: E731
+    model.show_matching(frozenset({huge, 2, 1, -1}))
+    assert shown() == [1, huge]
+    model.show_matching([2**40, 2**40, 7])  # type: ignore[arg-type]  # a list with a repeat: shown once
+    assert shown() == [2**40]
+    model.show_matching(None)
+    seen = _signals(model)
+    model.show_matching(frozenset({1, huge}))  # one row leaves: removed in place, as with ids close together
+    assert seen == [("removed", 1, 1)] and shown() == [1, huge]
+    qtmodeltester.check(model)
+
+
 def _signals(model: ContactTableModel) -> list[tuple[str, int, int]]:
     """What the model tells its views from now on: resets, and insertions and removals with their rows."""
     seen: list[tuple[str, int, int]] = []

@@ -67,6 +67,43 @@ def test_tasks_run_below_the_gui_thread_which_keeps_its_priority(qtbot) -> None:
     assert own_niceness() == gui and os.getpriority(os.PRIO_PROCESS, 0) == gui
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own niceness is Linux's")
+def test_the_writes_the_user_waits_for_run_at_the_gui_threads_priority(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A save, a log or an undo runs on Ops' writer thread while the user waits: 5 steps nicer, a 30 ms write took
+    120 ms instead of 60-77 ms beside two busy programs (load 4), and the GUI thread waits for the GIL it holds."""
+    from PySide6.QtWidgets import QWidget
+
+    from netdesk.ui.bus import ChangeBus
+    from netdesk.ui.ops import Ops
+
+    def own_niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    window = QWidget()
+    runner = TaskRunner()
+    ops = Ops(window, lambda: None, lambda: runner, ChangeBus())  # type: ignore[arg-type,return-value]
+    writer = ops._writes()
+    assert writer is not None
+    seen: list[int] = []
+    writer.submit(own_niceness, seen.append)
+    qtbot.waitUntil(lambda: writer.pending == 0, timeout=5000)
+    ops.close_writes()
+    runner.close()
+    assert seen == [own_niceness()]
+
+
+def test_a_system_that_refuses_to_tell_priorities_still_runs_tasks(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def refused(_which: int, _who: int) -> int:
+        raise PermissionError(1, "Operation not permitted")  # as a seccomp filter answers
+
+    monkeypatch.setattr(os, "getpriority", refused)
+    runner = TaskRunner(max_threads=1)
+    results: list[str] = []
+    runner.submit(lambda: "read", results.append)
+    qtbot.waitUntil(lambda: results == ["read"], timeout=5000)
+    runner.close()
+
+
 _PAINT_A_LONG_LIST = """
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

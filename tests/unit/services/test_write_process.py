@@ -18,6 +18,7 @@ from netdesk.services.undo import UndoConflictError
 from netdesk.services.write_process import (
     CHILD_NICENESS,
     WriteProcessCancelled,
+    WriteProcessError,
     input_bytes,
     read_search_index,
     recorded_import,
@@ -101,6 +102,102 @@ def test_the_childs_niceness_is_counted_from_the_windows(nd: NetDesk, monkeypatc
     monkeypatch.setattr(os, "getpriority", lambda which, who: real_getpriority(which, who) + 3)
     niceness, _session, _autogroup = run_in_process(nd.path, _priority)
     assert niceness == min(window + 3 + CHILD_NICENESS, 19)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own niceness is Linux's")
+def test_a_child_started_from_a_lowered_worker_thread_runs_only_child_niceness_below_the_window(nd: NetDesk) -> None:
+    """The window starts children from its worker threads (ui/workers.py), which run 5 steps nicer than the GUI thread:
+    the child's niceness is counted from the window's main thread, not from the worker's (that gave +10)."""
+    assert nd.path is not None
+    path = nd.path
+    window = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    if window + 2 * CHILD_NICENESS > 19:
+        pytest.skip("already too nice to tell the two apart")
+    seen: list[tuple[int, int, str]] = []
+
+    def on_a_lowered_worker() -> None:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), window + 5)
+        seen.append(run_in_process(path, _priority))
+
+    worker = threading.Thread(target=on_a_lowered_worker)
+    worker.start()
+    worker.join()
+    assert seen[0][0] == window + CHILD_NICENESS
+
+
+class _TwoPartError(Exception):
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} and {second}")  # pickles, but cannot be rebuilt from its args
+
+
+def _raise_two_part(_nd: NetDesk, _progress: object, _cancel: object) -> None:
+    raise _TwoPartError("this", "that")
+
+
+def _unsendable_result(_nd: NetDesk, _progress: object, _cancel: object) -> object:
+    return threading.Lock()
+
+
+def test_what_cannot_come_back_from_the_child_comes_back_as_one_clear_error(nd: NetDesk) -> None:
+    """An exception that pickles but cannot be rebuilt here raised a TypeError about its __init__; a result that does
+    not pickle killed the child with a traceback and raised a bare EOFError here."""
+    assert nd.path is not None
+    with pytest.raises(RuntimeError, match=r"^_TwoPartError: this and that$"):
+        run_in_process(nd.path, _raise_two_part)
+    with pytest.raises(RuntimeError, match=r"could not send its result.*lock"):
+        run_in_process(nd.path, _unsendable_result)
+
+
+def _die(_nd: NetDesk, _progress: object, _cancel: object) -> None:
+    os._exit(3)  # as a crash in native code or the OOM killer would end it
+
+
+def test_a_child_that_dies_without_a_word_raises_write_process_error(nd: NetDesk) -> None:
+    """Its pipe reads as ended as soon as it dies: that raised a bare EOFError here."""
+    assert nd.path is not None
+    with pytest.raises(WriteProcessError, match="exit code 3"):
+        run_in_process(nd.path, _die)
+
+
+def _note_pid_then_sleep(note: Path, _nd: NetDesk, _progress: object, _cancel: object) -> None:
+    note.write_text(str(os.getpid()))
+    time.sleep(600)  # sends nothing meanwhile: nothing tells it the window is gone but the window's end
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][0] != "Z"  # a zombie waits for a reaper only
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="looks at /proc")
+def test_a_child_does_not_outlive_a_window_killed_mid_task(nd: NetDesk, tmp_path: Path) -> None:
+    note = tmp_path / "child.pid"
+    window = (
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from functools import partial; from pathlib import Path\n"
+        "from netdesk.services.write_process import run_in_process\n"
+        "from test_write_process import _note_pid_then_sleep\n"
+        "if __name__ == '__main__':\n"
+        f"    run_in_process(Path({str(nd.path)!r}), partial(_note_pid_then_sleep, Path({str(note)!r})))\n"
+    )
+    started = subprocess.Popen([sys.executable, "-c", window])
+    try:
+        deadline = time.monotonic() + 60
+        while not note.exists() or not note.read_text():
+            assert time.monotonic() < deadline and started.poll() is None
+            time.sleep(0.05)
+        child = int(note.read_text())
+    finally:
+        started.kill()
+        started.wait()
+    deadline = time.monotonic() + 10
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _running(child):
+        os.kill(child, 9)
+        pytest.fail("the child outlived the window")
 
 
 def _sleep(_nd: NetDesk, _progress: object, _cancel: object) -> None:

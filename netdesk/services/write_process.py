@@ -110,7 +110,7 @@ def run_in_process(
             try:
                 kind, payload = ours.recv()
             except EOFError:  # the child closed its end without a word: it is ending
-                child.join()
+                child.join(EXIT_GRACE_S)
                 raise WriteProcessError(f"the write process ended unexpectedly (exit code {child.exitcode})") from None
             if kind == "progress":
                 if progress is not None:

@@ -4,7 +4,7 @@ elsewhere (``netdesk.db.rows.PreparedContact``) and stored with their full-text 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -62,19 +62,29 @@ def new_uids(count: int) -> list[str]:
     return [new_uid() for _ in range(count)]
 
 
-class NewContactRows(NamedTuple):
-    """The rows of new contacts, computed before they are written (``new_contact_rows``): an import can compute them
-    while it waits for something else, and ``bulk_insert_contacts`` then only binds them."""
+def bulk_insert_contacts(
+    session: Session,
+    dtos: Sequence[ContactDTO],
+    *,
+    first_id: int | None = None,
+    extra_columns: Sequence[str] = (),
+    extra: Sequence[tuple[Any, ...]] = (),
+) -> list[int]:
+    """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
 
-    dtos: Sequence[ContactDTO]  # the contacts they were computed from: the same objects, in order
-    contacts: list[tuple[Any, ...]]  # CONTACT_COLUMNS, connected_on, uid, created_at, updated_at
-    points: list[list[dict[str, Any]]]  # point_values of each
-
-
-def new_contact_rows(dtos: Sequence[ContactDTO]) -> NewContactRows:
-    """The rows ``bulk_insert_contacts`` writes for ``dtos`` (a dto without a uid gets a fresh one)."""
-    stored_now = sqlite_datetime(utcnow())
+    A dto without a uid gets a fresh one. The contacts get the ids from ``first_id`` on when the caller reserved
+    them (``next_contact_id``), and ``extra[n]`` gives the n-th row's ``extra_columns`` (stored values: text dates).
+    Returns the new ids in input order.
+    """
+    if not dtos:
+        return []
+    now = utcnow()
+    stored_now = sqlite_datetime(now)
     fresh = iter(new_uids(sum(1 for d in dtos if not d.uid)))
+    given = (*CONTACT_COLUMNS, "connected_on", "uid", "created_at", "updated_at", *extra_columns)
+    defaults = scalar_defaults(table_of(Contact), given)
+    columns = (*given, *defaults)
+    tail = tuple(defaults.values())
     # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert).
     rows = [
         (
@@ -83,43 +93,16 @@ def new_contact_rows(dtos: Sequence[ContactDTO]) -> NewContactRows:
             d.uid or next(fresh),
             stored_now if d.created_at is None else sqlite_datetime(d.created_at),
             stored_now,
+            *tail,
         )
         for d in dtos
     ]
-    return NewContactRows(dtos, rows, [point_values(d) for d in dtos])
-
-
-def bulk_insert_contacts(
-    session: Session,
-    dtos: Sequence[ContactDTO],
-    *,
-    first_id: int | None = None,
-    extra_columns: Sequence[str] = (),
-    extra: Sequence[tuple[Any, ...]] = (),
-    prepared: NewContactRows | None = None,
-) -> list[int]:
-    """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
-
-    A dto without a uid gets a fresh one. The contacts get the ids from ``first_id`` on when the caller reserved
-    them (``next_contact_id``), and ``extra[n]`` gives the n-th row's ``extra_columns`` (stored values: text dates).
-    ``prepared``: their rows computed already (``new_contact_rows``), used when computed from these very dtos.
-    Returns the new ids in input order.
-    """
-    if not dtos:
-        return []
-    if prepared is None or not _same_objects(prepared.dtos, dtos):
-        prepared = new_contact_rows(dtos)
-    given = (*CONTACT_COLUMNS, "connected_on", "uid", "created_at", "updated_at", *extra_columns)
-    defaults = scalar_defaults(table_of(Contact), given)
-    columns = (*given, *defaults)
-    tail = tuple(defaults.values())
     if extra_columns:
-        rows = [(*row, *more, *tail) for row, more in zip(prepared.contacts, extra, strict=True)]
-    else:
-        rows = [(*row, *tail) for row in prepared.contacts]
+        split = len(given) - len(extra_columns)
+        rows = [row[:split] + more + row[split:] for row, more in zip(rows, extra, strict=True)]
     # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
     ids = insert_tuples(session, "contacts", columns, rows, first_id=first_id)
-    points = [{**v, "contact_id": cid} for cid, values in zip(ids, prepared.points, strict=True) for v in values]
+    points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
     if points:
         executemany_rows(session, table_of(ContactPointRow), points)
     addresses = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in address_values(d)]
@@ -137,7 +120,3 @@ def bulk_insert_contacts(
     if links:
         executemany_rows(session, table_of(ContactTag), links)
     return ids
-
-
-def _same_objects(a: Sequence[object], b: Sequence[object]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))

@@ -21,7 +21,6 @@ from netdesk.core.model import (
     sorted_tags,
 )
 from netdesk.core.normalize import fold
-from netdesk.core.stored_time import sqlite_datetime as sqlite_datetime  # re-exported: callers use repo.sqlite_datetime
 from netdesk.db import (
     bulk,
     search,
@@ -122,6 +121,14 @@ def apply_dto(session: Session, row: Contact, dto: ContactDTO, tag_cache: dict[s
 def table_of(model: type[Base]) -> Table:
     """The Core table behind a mapped class, typed as such (``__table__`` is typed as a plain FromClause)."""
     return cast(Table, model.__table__)
+
+
+def sqlite_datetime(value: datetime | None) -> str | None:
+    """SQLAlchemy's SQLite DATETIME text (always with microseconds), without strftime's cost."""
+    if value is None:
+        return None
+    text_value = (value if value.tzinfo is None else value.replace(tzinfo=None)).isoformat(" ")
+    return text_value if len(text_value) > 19 else text_value + ".000000"
 
 
 def _sqlite_date(value: date | None) -> str | None:

@@ -49,7 +49,7 @@ from netdesk.io.linkedin_tables import (
     is_linkedin_zip,
     tables,
 )
-from netdesk.io.report import ImportProblem, ImportReport
+from netdesk.io.report import ImportReport
 
 _URL = re.compile(r"https?://[^\s,\]\[\"]+", re.IGNORECASE)
 # A connection's contact and its URL, built at a fraction of the cost of ContactDTO(...): 30,000 of them notice.
@@ -96,8 +96,6 @@ class LinkedInInvitation(NamedTuple):
 
 # Who is on a message: sender name, sender URL, recipient names, recipient URLs.
 _People = tuple[str, str, tuple[str, ...], tuple[str, ...]]
-# Each distinct (conversation, people on a message) with its number of messages.
-_OnMessages = dict[tuple[str, _People], int]
 
 
 @dataclass
@@ -404,14 +402,12 @@ def _owner_names(
     return names
 
 
-def _detect_owner(
-    export: LinkedInExport, on_messages: dict[tuple[str, _People], int], connection_keys: Callable[[], set[str]]
-) -> tuple[str, str]:
+def _detect_owner(export: LinkedInExport, on_messages: dict[tuple[str, _People], int]) -> tuple[str, str]:
     """The account owner: the person on every conversation and on the owner's side of every invitation.
 
     Scores each person by the number of conversations they take part in plus the invitations where they are the
-    owner side; ties (a single two-person conversation) go to someone who is not among the connections
-    (``connection_keys()``: asked only on a tie), since nobody is their own connection.
+    owner side; ties (a single two-person conversation) go to someone who is not among the connections, since
+    nobody is their own connection.
     """
     participants: dict[str, set[str]] = defaultdict(set)
     for conversation, people in on_messages:
@@ -428,38 +424,14 @@ def _detect_owner(
     top = max(score.values())
     candidates = sorted(key for key, count in score.items() if count == top)
     if len(candidates) > 1:
-        connections = connection_keys()
-        candidates.sort(key=lambda key: key in connections)  # stable: non-connections first
+        connection_keys = {c.profile_url for c in export.connections if c.profile_url}
+        connection_keys |= {"name:" + fold(c.contact.name).strip() for c in export.connections}
+        candidates.sort(key=lambda key: key in connection_keys)  # stable: non-connections first
     best = candidates[0]
     # The name most often written for the owner.
     names = _owner_names(on_messages, best, owner_side)
     name = names.most_common(1)[0][0] if names else ""
     return name, ("" if best.startswith("name:") else best)
-
-
-def _connection_keys(connections: Sequence[LinkedInConnection]) -> set[str]:
-    """The person keys (``_person_key``) of the connections: their profile URLs and their names."""
-    keys = {c.profile_url for c in connections if c.profile_url}
-    return keys | {"name:" + fold(c.contact.name).strip() for c in connections}
-
-
-def _read_table(table: Table, report: ImportReport, export: LinkedInExport, on_messages: _OnMessages) -> None:
-    if table.kind == CONNECTIONS:
-        _read_connections(table, report, export.connections)
-    elif table.kind == MESSAGES:
-        _read_messages(table, report, export.messages, on_messages)
-    elif table.kind == INVITATIONS:
-        _read_invitations(table, report, export.invitations)
-    else:
-        _read_profile(table, export)
-    for line, reason in table.problems:
-        report.error(table.file, line, reason)
-
-
-def without_owner(export: LinkedInExport) -> None:
-    """The owner is never their own contact. Matched by URL only: a namesake among the connections is a real person."""
-    if export.owner_url:
-        export.connections = [c for c in export.connections if c.profile_url != export.owner_url]
 
 
 def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport:
@@ -470,70 +442,24 @@ def read_linkedin(paths: Sequence[Path], report: ImportReport) -> LinkedInExport
     """
     export = LinkedInExport()
     # Each distinct (conversation, people on a message) with its number of messages, in the order first seen.
-    on_messages: _OnMessages = {}
+    on_messages: dict[tuple[str, _People], int] = {}
     for table in tables(paths, report):
-        _read_table(table, report, export, on_messages)
-    export.owner_name, export.owner_url = _detect_owner(
-        export, on_messages, lambda: _connection_keys(export.connections)
-    )
-    without_owner(export)
+        if table.kind == CONNECTIONS:
+            _read_connections(table, report, export.connections)
+        elif table.kind == MESSAGES:
+            _read_messages(table, report, export.messages, on_messages)
+        elif table.kind == INVITATIONS:
+            _read_invitations(table, report, export.invitations)
+        else:
+            _read_profile(table, export)
+        for line, reason in table.problems:
+            report.error(table.file, line, reason)
+    export.owner_name, export.owner_url = _detect_owner(export, on_messages)
+    if export.owner_url:
+        # The owner is never their own contact. Matched by URL only: a namesake among the connections is a real
+        # person.
+        export.connections = [c for c in export.connections if c.profile_url != export.owner_url]
     return export
-
-
-# --- the same read in two processes ----------------------------------------------------------------------------------
-# An import of a large export reads messages.csv and Invitations.csv (which decide the owner) in a process of its own
-# (services/linkedin_messages.py) while the importer reads the connections: together the two halves give what
-# read_linkedin gives, problems included, in the same order.
-
-MESSAGE_SIDE = frozenset({MESSAGES, INVITATIONS})
-
-
-def read_contact_side(paths: Sequence[Path], report: ImportReport) -> tuple[LinkedInExport, list[int | None]]:
-    """``read_linkedin`` without the files of ``MESSAGE_SIDE``: the connections (the owner not yet taken out) and
-    the owner's profile. Also returns, for each table in order, where in ``report.errors`` the problems of a table
-    read by :func:`read_message_side` belong (None for a table read here): see :func:`insert_problems`."""
-    export = LinkedInExport()
-    slots: list[int | None] = []
-    for table in tables(paths, report):
-        if table.kind in MESSAGE_SIDE:
-            slots.append(len(report.errors))
-            continue
-        slots.append(None)
-        _read_table(table, report, export, {})
-    return export, slots
-
-
-def read_message_side(paths: Sequence[Path]) -> tuple[LinkedInExport, list[list[ImportProblem]]]:
-    """The other half: the messages and invitations, and the owner they show; with the problems of each table in
-    order (none for the tables :func:`read_contact_side` reads, nor for the files that are not tables: it reports
-    those)."""
-    export = LinkedInExport()
-    on_messages: _OnMessages = {}
-    problems: list[list[ImportProblem]] = []
-    connection_tables: list[Table] = []
-    for table in tables(paths, ImportReport()):
-        read = ImportReport()
-        if table.kind in MESSAGE_SIDE:
-            _read_table(table, read, export, on_messages)
-        elif table.kind == CONNECTIONS:
-            connection_tables.append(table)  # its rows are read only when a tie for the owner needs them
-        problems.append(read.errors)
-
-    def connection_keys() -> set[str]:
-        connections: list[LinkedInConnection] = []
-        for table in connection_tables:
-            _read_connections(table, ImportReport(), connections)
-        return _connection_keys(connections)
-
-    export.owner_name, export.owner_url = _detect_owner(export, on_messages, connection_keys)
-    return export, problems
-
-
-def insert_problems(report: ImportReport, slots: Sequence[int | None], problems: Sequence[list[ImportProblem]]) -> None:
-    """Put the problems ``read_message_side`` found where ``read_linkedin`` would have reported them."""
-    for slot, found in reversed(list(zip(slots, problems, strict=False))):
-        if slot is not None:
-            report.errors[slot:slot] = found
 
 
 __all__ = [
@@ -544,13 +470,9 @@ __all__ = [
     "LinkedInExport",
     "LinkedInInvitation",
     "LinkedInMessage",
-    "insert_problems",
     "is_linkedin_csv",
     "is_linkedin_zip",
     "normalize_profile_url",
     "parse_connected_on",
-    "read_contact_side",
     "read_linkedin",
-    "read_message_side",
-    "without_owner",
 ]

@@ -20,7 +20,7 @@ from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
 from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone
 from netdesk.db import repository as repo
 from netdesk.db import search
-from netdesk.db.bulk_insert import NewContactRows, bulk_insert_contacts
+from netdesk.db.bulk_insert import bulk_insert_contacts
 from netdesk.db.tables import Contact, ContactHistory, Tag
 from netdesk.io.report import ImportReport
 from netdesk.services.formats import CancelCheck, Progress
@@ -231,17 +231,12 @@ def write_contacts(
     first_new_id: int | None = None,
     extra_columns: Sequence[str] = (),
     extra: Sequence[tuple[Any, ...]] = (),
-    prepared: NewContactRows | None = None,
-    new_indexed: bool = False,
 ) -> BatchResult:
     """Write what ``match_contacts`` decided: the new contacts (from ``first_new_id`` on, when the caller reserved
     their ids; ``extra[n]`` the values of ``extra_columns`` for the n-th), the changed ones with their history, and the
-    search index. ``prepared``: the new contacts' rows computed already; ``new_indexed``: their search documents
-    written already (``index_new_contacts``)."""
+    search index."""
     new_dtos, existing_dtos, original_dtos = plan.new_dtos, plan.existing_dtos, plan.original_dtos
-    new_ids = bulk_insert_contacts(
-        s, new_dtos, first_id=first_new_id, extra_columns=extra_columns, extra=extra, prepared=prepared
-    )
+    new_ids = bulk_insert_contacts(s, new_dtos, first_id=first_new_id, extra_columns=extra_columns, extra=extra)
 
     changed_ids = plan.changed_ids()
     rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}
@@ -264,17 +259,13 @@ def write_contacts(
     known_notes = existing_external_ids(s, source) if notes else set()
     noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in known_notes])
 
-    changed = [(cid, existing_dtos[cid]) for cid in changed_ids]
-    if new_indexed:
-        _index_documents(s, [], [], changed)
-    else:
-        _index_documents(s, new_ids, new_dtos, changed)
+    _index_documents(s, new_ids, new_dtos, [(cid, existing_dtos[cid]) for cid in changed_ids])
 
     report.created.extend((display_name(dto) for dto in new_dtos), len(new_dtos))
-    changed_set = set(changed_ids)
+    changed = set(changed_ids)
     for cid, how in plan.outcome:
         name = display_name(existing_dtos[cid])
-        if cid in changed_set:
+        if cid in changed:
             (report.updated if how == "updated" else report.merged).append(name)
         else:
             report.unchanged.append(name)
@@ -355,12 +346,6 @@ def _revive_trashed(s: Session, ids: Sequence[int]) -> None:
         if trashed:
             repo.set_deleted(s, trashed, None)
             repo.refresh_fts(s, trashed)
-
-
-def index_new_contacts(s: Session, first_new_id: int, new_dtos: Sequence[ContactDTO]) -> None:
-    """Index the contacts ``write_contacts`` will create from ``first_new_id`` on (the caller holds the write lock):
-    an import can write their search documents before it has planned the rest (then ``new_indexed``)."""
-    _index_documents(s, range(first_new_id, first_new_id + len(new_dtos)), new_dtos, [])
 
 
 def _index_documents(

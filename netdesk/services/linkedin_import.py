@@ -22,7 +22,7 @@ from netdesk.core.exchange import implausible_reason
 from netdesk.core.names import given_names_may_match
 from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
-from netdesk.db.bulk_insert import NewContactRows, new_contact_rows, next_contact_id
+from netdesk.db.bulk_insert import next_contact_id
 from netdesk.db.bulk_triggers import (
     indexes_set_aside,
     indexes_worth_setting_aside,
@@ -34,13 +34,7 @@ from netdesk.db.interaction_rows import insert_interaction_rows
 from netdesk.db.tables import Contact
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
-from netdesk.services.contact_import import (
-    ContactPlan,
-    ImportCancelled,
-    index_new_contacts,
-    match_contacts,
-    write_contacts,
-)
+from netdesk.services.contact_import import ContactPlan, ImportCancelled, match_contacts, write_contacts
 from netdesk.services.exchanges import (
     FACT_COLUMNS,
     contacts_with_history,
@@ -50,7 +44,6 @@ from netdesk.services.exchanges import (
 )
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.invitations import store_pending_invitations
-from netdesk.services.linkedin_messages import MessageSide
 from netdesk.services.linkedin_plan import SOURCE, HistoryPlan, People, invitation_id, plan_history
 from netdesk.services.owner import fill_from_linkedin
 from netdesk.services.timeline import existing_external_ids
@@ -73,70 +66,24 @@ def import_linkedin(
 
     Returns the ids of the contacts imported and of the interactions added.
     """
-    now = repo.utcnow()
-    # The messages are read (and drafted, in a child process for a large export) while the connections are read and
-    # matched here (services/linkedin_messages.py).
-    with MessageSide(paths, now, cancel=cancel) as messages, ExitStack() as bulk:
-        data, slots = linkedin.read_contact_side(paths, report)
-        if cancel is not None and cancel():
-            raise ImportCancelled()
-        cache = _CacheEnlarged(s, bulk)
-        cache.when(len(data.connections))
-        # Matched before the owner is known (messages.csv shows who it is): the owner is among the connections only
-        # in rare exports, which are matched again without them.
-        trial = ImportReport()
-        contacts = _plan_contacts(s, data.connections, trial, progress, cancel)
-        side, problems = messages.read()
-        linkedin.insert_problems(report, slots, problems)  # where read_linkedin reports them: before the others
-        data.messages, data.invitations = side.messages, side.invitations
-        data.owner_name, data.owner_url = side.owner_name, side.owner_url
-        if any(c.profile_url == data.owner_url for c in data.connections if data.owner_url):
-            linkedin.without_owner(data)
-            trial = ImportReport()
-            contacts = _plan_contacts(s, data.connections, trial, progress, cancel)
-        report.extend(trial)
-        cache.when(len(data.connections) + messages.message_count + len(data.invitations))
-        # While the child drafts the messages: the new contacts' search documents (they need no exchange facts).
-        new_dtos = contacts.contacts.new_dtos
-        if len(new_dtos) >= BULK_ROWS:
-            bulk.enter_context(search_index_buffered(s))
-        index_new_contacts(s, contacts.first_new_id, new_dtos)
-        plan = _plan_import(s, data, contacts, messages, now, report, cancel)
+    data = linkedin.read_linkedin(paths, report)
+    if cancel is not None and cancel():
+        raise ImportCancelled()
+    rows = len(data.connections) + len(data.messages) + len(data.invitations)
+    with ExitStack() as bulk:
+        if rows >= BULK_ROWS:
+            # Matching and planning this many rows reads most of the database: a larger cache (it writes nothing).
+            bulk.enter_context(page_cache_enlarged(s))
+        plan = _plan_import(s, data, report, progress, cancel)
         # Set aside by what will be written, not by what was read: a re-import of the same export writes nothing,
         # so it drops and builds again no trigger, index or search setting.
         writes = plan.rows_to_write()
         if writes >= BULK_ROWS:
             bulk.enter_context(triggers_set_aside(s))
-            if len(new_dtos) < BULK_ROWS:
-                bulk.enter_context(search_index_buffered(s))
+            bulk.enter_context(search_index_buffered(s))
             if indexes_worth_setting_aside(s, writes):
                 bulk.enter_context(indexes_set_aside(s))
         return _write_import(s, data, plan, report, progress)
-
-
-class _CacheEnlarged:
-    """Matching and planning thousands of rows reads most of the database: a larger cache (it writes nothing)."""
-
-    def __init__(self, s: Session, bulk: ExitStack) -> None:
-        self._s, self._bulk, self._done = s, bulk, False
-
-    def when(self, rows: int) -> None:
-        if rows >= BULK_ROWS and not self._done:
-            self._bulk.enter_context(page_cache_enlarged(self._s))
-            self._done = True
-
-
-@dataclass
-class _ContactSide:
-    """The contacts an import of an export will write, and who is who once they are written."""
-
-    connections: list[linkedin.LinkedInConnection]  # plausible dates only
-    contacts: ContactPlan
-    changed_ids: list[int]
-    first_new_id: int
-    ids: Sequence[int | None]
-    people: People
-    rows: NewContactRows  # of the new contacts, computed while the child reads the messages
 
 
 @dataclass
@@ -149,23 +96,21 @@ class _ImportPlan:
     ids: Sequence[int | None]
     history: HistoryPlan
     now: datetime
-    message_count: int
-    rows: NewContactRows
 
     def rows_to_write(self) -> int:
         return len(self.contacts.new_dtos) + len(self.changed_ids) + len(self.history.rows)
 
 
-def _plan_contacts(
+def _plan_import(
     s: Session,
-    connections: list[linkedin.LinkedInConnection],
+    data: linkedin.LinkedInExport,
     report: ImportReport,
     progress: Progress | None,
     cancel: CancelCheck | None,
-) -> _ContactSide:
+) -> _ImportPlan:
     # Plan, then write: every contact and interaction is decided before the first row is written, so that the new
     # contacts are written once, their exchange facts included, and each table with one executemany.
-    connections = _plausible_connections(connections, report)
+    connections = _plausible_connections(data.connections, report)
     before_names = _existing_names(s) if connections else {}
     contacts = match_contacts(
         s,
@@ -184,33 +129,11 @@ def _plan_contacts(
     planned = [(cid, contacts.existing_dtos[cid]) for cid in changed_ids]
     planned += [(first_new_id + n, dto) for n, dto in enumerate(contacts.new_dtos)]
     people = People(s, planned)
-    return _ContactSide(
-        connections, contacts, changed_ids, first_new_id, ids, people, new_contact_rows(contacts.new_dtos)
-    )
-
-
-def _plan_import(
-    s: Session,
-    data: linkedin.LinkedInExport,
-    side: _ContactSide,
-    messages: MessageSide,
-    now: datetime,
-    report: ImportReport,
-    cancel: CancelCheck | None,
-) -> _ImportPlan:
+    now = repo.utcnow()
     history = plan_history(
-        data,
-        zip(side.connections, side.ids, strict=True),
-        side.people,
-        existing_external_ids(s, SOURCE),
-        now,
-        report,
-        cancel,
-        messages.drafts(),
+        data, zip(connections, ids, strict=True), people, existing_external_ids(s, SOURCE), now, report, cancel
     )
-    return _ImportPlan(
-        side.contacts, side.changed_ids, side.first_new_id, side.ids, history, now, messages.message_count, side.rows
-    )
+    return _ImportPlan(contacts, changed_ids, first_new_id, ids, history, now)
 
 
 def _write_import(
@@ -222,7 +145,7 @@ def _write_import(
 ) -> tuple[list[int], list[int]]:
     contacts, history, first_new_id, now = plan.contacts, plan.history, plan.first_new_id, plan.now
     if progress is not None:
-        progress(plan.message_count, plan.message_count, "saving history")
+        progress(len(data.messages), len(data.messages), "saving history")
     new = history.rows
     touched = {cid for row in new for cid, _role in row.participants}
     # Those who had a timeline already get their facts from it once the rows are in; the others from the rows in hand.
@@ -234,15 +157,7 @@ def _write_import(
     }
     facts = new_contact_facts(new, connected_on, now)
     result = write_contacts(
-        s,
-        contacts,
-        report,
-        source=SOURCE,
-        first_new_id=first_new_id,
-        extra_columns=FACT_COLUMNS,
-        extra=facts,
-        prepared=plan.rows,
-        new_indexed=True,  # by import_linkedin
+        s, contacts, report, source=SOURCE, first_new_id=first_new_id, extra_columns=FACT_COLUMNS, extra=facts
     )
     added = insert_interaction_rows(s, new)
     report.interactions_added += len(new)
@@ -308,8 +223,6 @@ def _suggest_near_duplicates(
     report: ImportReport,
 ) -> None:
     """'Bob Smith' from LinkedIn may be 'Robert Smith' already in NetDesk: suggested, never merged silently."""
-    if not before:
-        return  # nobody there before the import (a first import): nobody to suggest
     for conn, cid in zip(connections, ids, strict=True):
         c = conn.contact
         candidates = before.get(fold(c.family_name), [])

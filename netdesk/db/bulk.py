@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sqlite3
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -190,18 +187,6 @@ def map_batch(
     finally:
         conn.execute("COMMIT")
     return len(contacts), render(contacts, arg)
-
-
-def exit_with_parent(parent_pid: int) -> None:
-    """Worker initializer: end this worker when the process that started it is gone (killed with SIGKILL, say),
-    instead of waiting forever for work that will not come."""
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def read_batch_in(session: Session, ids: Sequence[int], *, with_photo: bool = True) -> list[ContactDTO]:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from netdesk.core.model import ContactDTO
 from netdesk.db import bulk
 from netdesk.db import repository as repo
+from netdesk.io.orphans import exit_with_parent
 
 DEFAULT_BATCH = bulk.DEFAULT_BATCH
 T = TypeVar("T")
@@ -154,7 +155,7 @@ def render_batches(
         pool = ProcessPoolExecutor(
             max_workers=count,
             mp_context=get_context("spawn"),
-            initializer=bulk.exit_with_parent,
+            initializer=exit_with_parent,
             initargs=(os.getpid(),),
         )
         try:

@@ -9,14 +9,12 @@ heavy, and the task comes pickled, to be unpickled once the child runs below the
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netdesk.io.background import yield_to_interactive
+from netdesk.io.orphans import exit_with_parent
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -29,7 +27,7 @@ def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, nicenes
     mid-task, say): a task that sends nothing for long (an undo, the search index) would run on, for no one."""
     yield_to_interactive(niceness)
     try:
-        _end_with_the_window()
+        exit_with_parent()
         from netdesk.db.engine import create_db_engine
         from netdesk.services.app import NetDesk
 
@@ -48,21 +46,6 @@ def child_main(conn: Connection, cancelled: Event, db: str, task: bytes, nicenes
             conn.send(("error", RuntimeError(f"the child process could not send its result: {_text(exc)}")))
     finally:
         conn.close()
-
-
-def _end_with_the_window() -> None:
-    """Exit once the window's process is gone, on every system: multiprocessing's sentinel of the parent reads as ended
-    then (a pipe on POSIX, a process handle on Windows, where a parent's end does not change os.getppid()). Not
-    PR_SET_PDEATHSIG: Linux sends that when the starting *thread* ends, and the window starts these from workers."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        parent.join()
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _text(exc: BaseException) -> str:

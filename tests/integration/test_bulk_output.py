@@ -159,9 +159,9 @@ POOL_CHILD = """
 import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from netdesk.db import bulk
+from netdesk.io.orphans import exit_with_parent
 if __name__ == "__main__":
-    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=bulk.exit_with_parent,
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=exit_with_parent,
                                initargs=(os.getpid(),))
     print(pool.submit(os.getpid).result(), flush=True)
     time.sleep(120)

@@ -12,6 +12,7 @@ import binascii
 import codecs
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Names of the encodings that mean "decode the value before use".
@@ -49,10 +50,7 @@ class ContentLine:
 
     def types(self) -> list[str]:
         """TYPE values, comma lists flattened, in their original case."""
-        out: list[str] = []
-        for v in self.params.get("TYPE", []):
-            out.extend(p.strip() for p in v.split(",") if p.strip())
-        return out
+        return flat_types(self.params.get("TYPE", ()))
 
     def param(self, key: str) -> str:
         values = self.params.get(key)
@@ -60,6 +58,11 @@ class ContentLine:
 
 
 _GROUP_PREFIX = re.compile(r"^[A-Z0-9_-]*\.")
+
+
+def flat_types(values: Iterable[str]) -> list[str]:
+    """TYPE parameter values as written (``work,voice``, ``pref``) as one list, comma lists flattened."""
+    return [p.strip() for v in values for p in v.split(",") if p.strip()]
 
 
 def marker(line: str) -> str:

@@ -34,6 +34,7 @@ from netdesk.io._vcard_lines import (
     ContentLine,
     decode_base64_lenient,
     escape,
+    flat_types,
     split_escaped,
     split_physical_lines,
     tokenize_card,
@@ -179,8 +180,7 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
         if handled:
             if prop.group and (prop.name in _LABELLED or prop.name in IM_PROPERTIES):
                 modelled_groups.add(prop.group.lower())
-            if prop.params or prop.name == "N":  # nothing to keep otherwise (see _keep_params_of)
-                _keep_params_of(b, prop)
+            _keep_params_of(b, prop)
         elif prop.name not in _DROPPED:
             b.extra.append(_as_extra(prop))
     for prop in address_labels:
@@ -296,8 +296,7 @@ def _label_and_pref(prop: ContentLine, labels: dict[str, str], kind: str) -> tup
 @lru_cache(maxsize=4096)
 def _cached_label_and_pref(type_values: tuple[str, ...], pref_param: str, custom: str, kind: str) -> tuple[str, bool]:
     """``label_and_pref`` for TYPE parameter values as written: cards repeat a handful of them (TYPE=INTERNET,pref)."""
-    types = [p.strip() for v in type_values for p in v.split(",") if p.strip()]  # as ContentLine.types
-    return label_and_pref(types, pref_param, custom, kind)
+    return label_and_pref(flat_types(type_values), pref_param, custom, kind)
 
 
 def label_and_pref(types: list[str], pref_param: str, custom: str, kind: str) -> tuple[str, bool]:

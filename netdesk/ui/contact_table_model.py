@@ -126,6 +126,18 @@ def _run_count(positions: npt.NDArray[np.intp]) -> int:
     return int(np.count_nonzero(np.diff(positions) != 1)) + 1 if len(positions) else 0
 
 
+def _id_table(ids: npt.NDArray[np.int64], size: int, rows: int) -> npt.NDArray[np.bool_] | None:
+    """A table of ``size`` flags marking ``ids`` (each in 0..size-1), or None when the ids are too far apart for one
+    beside ``rows`` rows (``_TABLE_IDS_PER_ROW``): then np.isin is the way."""
+    import numpy as np
+
+    if size > _TABLE_IDS_PER_ROW * rows + _TABLE_IDS_ANYWAY:
+        return None
+    table = np.zeros(size, dtype=np.bool_)
+    table[ids] = True
+    return table
+
+
 def visible_steps(old: Sequence[int], new: Sequence[int]) -> tuple[Runs, Runs] | None:
     """How ``old`` becomes ``new`` by removing runs of rows (positions in ``old``) and then inserting runs (positions
     in ``new``), when the rows in both keep their order and come or go in at most MAX_ROW_STEPS runs; None otherwise
@@ -136,11 +148,9 @@ def visible_steps(old: Sequence[int], new: Sequence[int]) -> tuple[Runs, Runs] |
     if (len(before) and before.min() < 0) or (len(after) and after.min() < 0):
         return None
     size = int(max(before.max(initial=0), after.max(initial=0))) + 1
-    if size <= _TABLE_IDS_PER_ROW * (len(before) + len(after)) + _TABLE_IDS_ANYWAY:
-        in_old = np.zeros(size, dtype=np.bool_)
-        in_old[before] = True
-        in_new = np.zeros(size, dtype=np.bool_)
-        in_new[after] = True
+    in_old = _id_table(before, size, len(before) + len(after))
+    in_new = _id_table(after, size, len(before) + len(after))
+    if in_old is not None and in_new is not None:
         if int(np.count_nonzero(in_old)) != len(before) or int(np.count_nonzero(in_new)) != len(after):
             return None  # a row listed twice: positions would be ambiguous
         gone = ~in_new[before]
@@ -304,13 +314,12 @@ class ContactTableModel(QAbstractTableModel):
             order = self._numpy_order()
             wanted = np.fromiter(ids, dtype=np.int64, count=len(ids))
             top = int(order.max(initial=0))
-            if top <= _TABLE_IDS_PER_ROW * len(order) + _TABLE_IDS_ANYWAY and int(order.min(initial=0)) >= 0:
-                wanted = wanted[(wanted >= 0) & (wanted <= top)]  # an id past the list's is none of its rows
-                table = np.zeros(top + 1, dtype=np.bool_)
-                table[wanted] = True
-                matching = order[table[order]]
-            else:  # ids far apart (SQLite picks random row ids once the largest is taken): no table sized by them
-                matching = order[np.isin(order, wanted, kind="sort")]
+            table = None
+            if int(order.min(initial=0)) >= 0:
+                in_range = wanted[(wanted >= 0) & (wanted <= top)]  # an id past the list's is none of its rows
+                table = _id_table(in_range, top + 1, len(order))
+            # Without a table, the ids are far apart (SQLite picks random row ids once the largest is taken).
+            matching = order[table[order]] if table is not None else order[np.isin(order, wanted, kind="sort")]
             if self._sort_column < 0:
                 self._show(id_array(matching), few_changed)
                 return

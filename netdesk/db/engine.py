@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from netdesk.core.errors import DamagedDatabaseError, DatabaseError
+from netdesk.db.checkpoint import run_deferred_checkpoints
 from netdesk.db.failures import user_error
 from netdesk.db.health import LOCK_TIMEOUT_S as LOCK_TIMEOUT_S  # where the open and the writers read it
 from netdesk.db.health import FileState, checked_file
@@ -85,6 +86,8 @@ def create_db_engine(path: Path | str, *, state: list[FileState | None] | None =
         )
     if state is not None:
         state.append(checked)
+    if file_path is not None:
+        run_deferred_checkpoints(engine, file_path)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]

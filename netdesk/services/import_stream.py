@@ -24,6 +24,7 @@ from netdesk.core.changes import ChangeSet
 from netdesk.core.model import ContactDTO
 from netdesk.db.bulk_insert import insert_prepared
 from netdesk.db.bulk_triggers import BULK_TABLES, search_index_buffered, triggers_set_aside
+from netdesk.db.checkpoint import defer_checkpoint
 from netdesk.db.rows import PreparedContact, prepare_contact
 from netdesk.io.report import ImportReport
 from netdesk.io.vcard import CardError, parse_card_checked
@@ -148,6 +149,7 @@ def import_vcard_stream(
             # indexes stay: each segment is matched through them against what the earlier ones stored.
             bulk.enter_context(triggers_set_aside(s, (*BULK_TABLES, "contact_tags")))
             bulk.enter_context(search_index_buffered(s, ("contacts_fts",)))
+            defer_checkpoint(s)
         for segment in stream_vcard_file(path, report, finish=prepare_contact, workers=workers):
             if cancel is not None and cancel():
                 raise ImportCancelled()

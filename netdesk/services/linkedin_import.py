@@ -30,6 +30,7 @@ from netdesk.db.bulk_triggers import (
     search_index_buffered,
     triggers_set_aside,
 )
+from netdesk.db.checkpoint import defer_checkpoint
 from netdesk.db.interaction_rows import insert_interaction_rows
 from netdesk.db.tables import Contact
 from netdesk.io import linkedin
@@ -81,6 +82,7 @@ def import_linkedin(
         if writes >= BULK_ROWS:
             bulk.enter_context(triggers_set_aside(s))
             bulk.enter_context(search_index_buffered(s))
+            defer_checkpoint(s)
             if indexes_worth_setting_aside(s, writes):
                 bulk.enter_context(indexes_set_aside(s))
         return _write_import(s, data, plan, report, progress)

@@ -34,11 +34,7 @@ from urllib.parse import urlsplit
 from netdesk.core.frozen import fast_constructor
 from netdesk.core.model import ContactDTO, ContactPoint, Direction
 from netdesk.core.normalize import fold, is_valid_email
-from netdesk.io.linkedin_dates import (
-    parse_connected_on,
-    parse_invitation_date,
-    read_message_date,
-)
+from netdesk.io.linkedin_dates import parse_connected_on, parse_invitation_date, read_message_date
 from netdesk.io.linkedin_tables import (
     CONNECTION_COLUMNS,
     CONNECTIONS,

@@ -57,6 +57,21 @@ def _parse_other_date(value: str) -> date | None:
     return None
 
 
+# The usual message date, its time of day in the range every version of fromisoformat reads as written.
+_USUAL_MESSAGE_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] UTC")
+
+
+def read_message_date(text: str) -> tuple[datetime | None, str]:
+    """parse_message_date(text), with the text "2023-05-02 14:03:11" when it is the usual "2023-05-02 14:03:11 UTC"
+    (else ""): the datetime's isoformat with a space, less "+00:00", since its fields are as written, zero-padded."""
+    if _USUAL_MESSAGE_DATE.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text[:19] + "+00:00"), text[:19]  # parse_message_date's usual case
+        except ValueError:
+            return None, ""
+    return parse_message_date(text), ""
+
+
 def parse_message_date(text: str) -> datetime | None:
     value = text.strip()
     if len(value) == 23 and value.endswith(" UTC"):  # the usual "2023-05-02 14:03:11 UTC": one C call

@@ -8,11 +8,11 @@ with their exchange facts already folded in, and every table with one executeman
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from hashlib import sha1
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +34,7 @@ PARTICIPANT, GROUP = "participant", "group"
 
 
 def digest(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+    return sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
 class People:
@@ -209,22 +209,88 @@ class _Messages:
         self.latest = repo.sqlite_datetime(now + FUTURE_SLACK) or ""
 
     def row(self, msg: linkedin.LinkedInMessage) -> InteractionRow | None:
-        # UTC, as the reader gives it. str() is isoformat with a space, at half its cost for an aware datetime:
-        # "2023-05-02 14:03:11+00:00".
-        text = str(msg.sent_at)
-        iso = text[:10] + "T" + text[11:]  # the external id's form: "2023-05-02T14:03:11+00:00"
-        if len(text) == 25 and text.endswith("+00:00"):  # whole seconds: the stored text without another conversion
-            stored = text[:19] + ".000000"
+        conversation, title, sender_name, sender_url, names, urls, sent_at, subject, content, _, file, line, text = msg
+        if text:  # the reader's "2023-05-02 14:03:11" for sent_at (UTC): no datetime to format
+            stored = text + ".000000"
+            iso = text[:10] + "T" + text[11:] + "+00:00"  # the external id's form: "2023-05-02T14:03:11+00:00"
         else:
-            stored = repo.sqlite_datetime(msg.sent_at) or ""
+            stored = repo.sqlite_datetime(sent_at) or ""
+            iso = sent_at.isoformat()
         if not self.earliest <= stored <= self.latest:  # stored texts compare as the times they write
-            bad_date = implausible_reason(msg.sent_at.replace(tzinfo=None), self.now)
-            self.report.error(msg.file, msg.line, f"message skipped: {bad_date}")
+            bad_date = implausible_reason(sent_at.replace(tzinfo=None), self.now)
+            self.report.error(file, line, f"message skipped: {bad_date}")
             return None
+        is_owner, owner_url = self.is_owner, self.is_owner.url
+        # Most messages name the owner by the very URL of the owner: equal text is the owner without a call.
+        outgoing = (owner_url != "" and sender_url == owner_url) or is_owner(sender_name, sender_url)
+        # digest(conversation, iso, sender, content), inline: stored ids dedupe re-imports, so never change them.
+        key = "\x1f".join((conversation, iso, sender_url or sender_name, content))
+        external_id = "message:" + sha1(key.encode("utf-8")).hexdigest()[:20]
+        participants: tuple[tuple[int, str], ...] | None
+        if len(names) == 1 and len(urls) == 1:
+            # One recipient with their URL (nearly every message): the steps of _participants for one person.
+            name, url = names[0], urls[0]
+            to_owner = (owner_url != "" and url == owner_url) or is_owner(name, url)
+            if (outgoing or to_owner) and external_id in self.known:
+                return None  # see _participants
+            participants = self._one_to_one(msg, outgoing, name, url, to_owner)
+        else:
+            participants = self._participants(msg, outgoing, external_id)
+        if not participants:
+            return None
+        return InteractionRow(
+            stored,
+            "message",
+            "out" if outgoing else "in",
+            subject or title or _first_line(content),
+            content,
+            external_id,
+            participants,
+            ONLINE,
+            SOURCE,
+        )
+
+    def _one_to_one(
+        self, msg: linkedin.LinkedInMessage, outgoing: bool, name: str, url: str, to_owner: bool
+    ) -> tuple[tuple[int, str], ...]:
+        """_participants for a message with one recipient (``to_owner``: whether it is the owner)."""
+        find, by_url = self.people.find, self.people.by_url
+        if outgoing:
+            if to_owner:
+                return ()  # to oneself: an exchange with nobody
+            cid = by_url.get(url) if url else None
+            if cid is None:
+                cid = find(name, url)
+                if cid is None:
+                    self.unknown[name or url] += 1
+                    return ()
+            return ((cid, PARTICIPANT),)
+        sender_name, sender_url = msg.sender_name, msg.sender_url
+        sender_id = by_url.get(sender_url) if sender_url else None
+        if sender_id is None:
+            sender_id = find(sender_name, sender_url)
+            if sender_id is None:
+                self._unknown_sender(msg)
+        cid = None
+        if not to_owner:
+            cid = find(name, url)
+            if cid is None:
+                self.unknown[name or url] += 1
+            elif cid == sender_id:
+                cid = None
+        if sender_id is None:
+            if cid is None:
+                self.unknown[sender_name or sender_url] += 1
+                return ()
+            return ((cid, GROUP),)
+        return ((sender_id, PARTICIPANT),) if cid is None else ((sender_id, PARTICIPANT), (cid, GROUP))
+
+    def _participants(
+        self, msg: linkedin.LinkedInMessage, outgoing: bool, external_id: str
+    ) -> tuple[tuple[int, str], ...] | None:
+        """Who a message was with, each with their role; None when it was stored by an earlier import."""
         people, is_owner, unknown = self.people, self.is_owner, self.unknown
-        outgoing = is_owner(msg.sender_name, msg.sender_url)
         names, urls = msg.recipient_names, msg.recipient_urls
-        external_id = "message:" + digest(msg.conversation_id, iso, msg.sender_url or msg.sender_name, msg.content)
         if external_id in self.known and len(names) == 1 and (outgoing or is_owner(names[0], urls[0] if urls else "")):
             # Stored by an earlier import (a re-import): a message between the user and one other person was stored
             # only if that person was a contact, so looking them up again reports nothing (one since trashed or
@@ -236,12 +302,7 @@ class _Messages:
         if not outgoing:
             sender_id = people.find(msg.sender_name, msg.sender_url)
             if sender_id is None:
-                self.report.error(
-                    msg.file,
-                    msg.line,
-                    f"message from {msg.sender_name or msg.sender_url or 'an unnamed sender'}: the sender matches "
-                    "nobody among your contacts, so it counts as an exchange with nobody",
-                )
+                self._unknown_sender(msg)
         ids: list[int] = []
         for name, url in recipients:
             cid = people.find(name, url)
@@ -255,23 +316,18 @@ class _Messages:
         if outgoing:
             one_to_one = len(recipients) == 1
             role = PARTICIPANT if one_to_one else GROUP
-            participants = tuple([(i, role) for i in ids])
-        else:
-            participants = tuple([(i, GROUP) for i in ids])
-            if sender_id is not None:
-                participants = ((sender_id, PARTICIPANT), *participants)
-        if not participants:
-            return None
-        return InteractionRow(
-            stored,
-            "message",
-            "out" if outgoing else "in",
-            msg.subject or msg.conversation_title or _first_line(msg.content),
-            msg.content,
-            external_id,
-            participants,
-            ONLINE,
-            SOURCE,
+            return tuple([(i, role) for i in ids])
+        participants = tuple([(i, GROUP) for i in ids])
+        if sender_id is not None:
+            participants = ((sender_id, PARTICIPANT), *participants)
+        return participants
+
+    def _unknown_sender(self, msg: linkedin.LinkedInMessage) -> None:
+        self.report.error(
+            msg.file,
+            msg.line,
+            f"message from {msg.sender_name or msg.sender_url or 'an unnamed sender'}: the sender matches "
+            "nobody among your contacts, so it counts as an exchange with nobody",
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -67,6 +68,30 @@ def test_reimport_adds_nothing(nd: NetDesk, tmp_path: Path) -> None:
     again = nd.imports.import_paths([export]).value
     assert again.created == [] and again.interactions_added == 0
     assert (_by_name(nd), nd.timeline.recent(1000)) == before
+
+
+def test_external_ids_stay_those_earlier_imports_stored(nd: NetDesk, tmp_path: Path) -> None:
+    # A re-import recognises what it stored before by these ids: the digests' inputs and form must never change.
+    nd.imports.import_paths([_export_zip(tmp_path)])
+    assert nd.path is not None
+    database = sqlite3.connect(nd.path)
+    try:
+        stored = database.execute("SELECT occurred_at, external_id FROM interactions ORDER BY external_id").fetchall()
+    finally:
+        database.close()
+    assert stored == [
+        ("2021-03-15 12:00:00.000000", "connected:https://www.linkedin.com/in/ada-lindqvist-4f2e1a"),
+        ("2019-01-02 12:00:00.000000", "connected:https://www.linkedin.com/in/jose-fernandez-ruiz"),
+        ("2024-02-28 12:00:00.000000", "connected:https://www.linkedin.com/in/kwameboateng"),
+        ("2022-11-07 12:00:00.000000", "connected:https://www.linkedin.com/in/priya-r-9910"),
+        ("2023-06-30 12:00:00.000000", "connected:https://www.linkedin.com/in/zoe-oconnor"),
+        ("2024-02-27 23:05:00.000000", "invitation:0a3e32b6c4e51cee3c2f"),
+        ("2021-03-14 09:41:00.000000", "invitation:0da48798cbd7cd1d0ff5"),
+        ("2023-06-11 09:00:00.000000", "message:635b5db4712422861926"),
+        ("2023-05-02 14:03:11.000000", "message:a29be9d2206afbb41f03"),
+        ("2023-05-02 15:10:00.000000", "message:a3d5531a7bdfd70e0758"),
+        ("2023-06-11 09:30:00.000000", "message:b45912bf8b2bd98b1ef1"),
+    ]
 
 
 def test_job_change_keeps_the_old_job_in_history(nd: NetDesk, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from netdesk.io.linkedin import (
     parse_connected_on,
     read_linkedin,
 )
+from netdesk.io.linkedin_dates import parse_message_date, read_message_date
 from netdesk.io.report import ImportReport
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "linkedin"
@@ -393,3 +394,27 @@ def test_latin1_file_does_not_crash(tmp_path: Path) -> None:
     )
     export, _ = _read(path)
     assert export.connections[0].contact.given_name == "Søren"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023-05-02 14:03:11 UTC",
+        "2023-05-02T14:03:11 UTC",
+        " 2023-05-02 14:03:11 UTC",
+        "2023-05-02 14:03:11.250000 UTC",
+        "2023-05-02 14:03:11Z",
+        "2023-05-02 16:03:11+02:00",
+        "2023-02-30 14:03:11 UTC",
+        "2023-05-02 24:00:00 UTC",
+        "2023-W18-2 14:03:11 UTC",
+        "yesterday",
+    ],
+)
+def test_message_date_text_is_the_dates_own(text: str) -> None:
+    # The history planner stores and digests this text instead of the datetime's: it must be the datetime's.
+    sent_at, sent_text = read_message_date(text)
+    assert sent_at == parse_message_date(text)
+    if sent_text:
+        assert sent_at is not None and str(sent_at) == sent_text + "+00:00"
+    assert bool(sent_text) is (text == "2023-05-02 14:03:11 UTC")

@@ -3,6 +3,7 @@ elsewhere (``netdesk.db.rows.PreparedContact``) and stored with their full-text 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +16,6 @@ from netdesk.db.repository import (
     executemany_rows,
     insert_rows,
     insert_tuples,
-    new_uid,
     scalar_defaults,
     sqlite_datetime,
     table_of,
@@ -30,7 +30,8 @@ def insert_prepared(session: Session, prepared: Sequence[PreparedContact]) -> li
     if not prepared:
         return []
     now = utcnow()
-    rows = [{**p.contact, "uid": p.uid or new_uid(), "created_at": now, "updated_at": now} for p in prepared]
+    fresh = iter(new_uids(sum(1 for p in prepared if not p.uid)))
+    rows = [{**p.contact, "uid": p.uid or next(fresh), "created_at": now, "updated_at": now} for p in prepared]
     ids = insert_rows(session, table_of(Contact), rows)
     del rows
     points = [{**v, "contact_id": cid} for cid, p in zip(ids, prepared, strict=True) for v in p.points]
@@ -57,9 +58,24 @@ def next_contact_id(session: Session) -> int:
     return int(session.connection().exec_driver_sql("SELECT COALESCE(MAX(id), 0) + 1 FROM contacts").scalar_one())
 
 
+# uuid4's bits on a random byte: the version nibble (byte 6) and the RFC 4122 variant (byte 8), as tables for translate.
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_VARIANT_RFC_4122 = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
 def new_uids(count: int) -> list[str]:
-    """``count`` fresh UIDs, each ``new_uid``'s (a random UUID)."""
-    return [new_uid() for _ in range(count)]
+    """``count`` fresh UIDs, each as ``new_uid`` writes one (``str(uuid.uuid4())``).
+
+    Made from one ``os.urandom`` read, as uuid4 makes one from its own: a UUID object per contact cost a tenth of a
+    LinkedIn import's contact writing."""
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_VARIANT_RFC_4122)
+    h = raw.hex()
+    return [
+        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-{h[i + 20 : i + 32]}"
+        for i in range(0, 32 * count, 32)
+    ]
 
 
 def bulk_insert_contacts(

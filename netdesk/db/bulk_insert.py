@@ -85,11 +85,13 @@ def bulk_insert_contacts(
     first_id: int | None = None,
     extra_columns: Sequence[str] = (),
     extra: Sequence[tuple[Any, ...]] = (),
+    names: Sequence[tuple[str, str]] | None = None,
 ) -> list[int]:
     """Insert new contacts with Core executemany (an import of thousands must not pay the ORM per row).
 
     A dto without a uid gets a fresh one. The contacts get the ids from ``first_id`` on when the caller reserved
     them (``next_contact_id``), and ``extra[n]`` gives the n-th row's ``extra_columns`` (stored values: text dates).
+    ``names[n]``, when given, is the n-th's display name and sort key (an import has them from matching).
     Returns the new ids in input order.
     """
     if not dtos:
@@ -104,14 +106,14 @@ def bulk_insert_contacts(
     # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert).
     rows = [
         (
-            *contact_row(d),
+            *contact_row(d, named),
             d.connected_on.isoformat() if d.connected_on else None,
             d.uid or next(fresh),
             stored_now if d.created_at is None else sqlite_datetime(d.created_at),
             stored_now,
             *tail,
         )
-        for d in dtos
+        for d, named in zip(dtos, [None] * len(dtos) if names is None else names, strict=True)
     ]
     if extra_columns:
         split = len(given) - len(extra_columns)

@@ -62,9 +62,10 @@ CONTACT_COLUMNS = (
 )
 
 
-def contact_row(dto: ContactDTO) -> tuple[Any, ...]:
-    """The values of ``CONTACT_COLUMNS`` for ``dto``, in that order (a bulk insert binds them as they are)."""
-    name = display_name(dto)
+def contact_row(dto: ContactDTO, named: tuple[str, str] | None = None) -> tuple[Any, ...]:
+    """The values of ``CONTACT_COLUMNS`` for ``dto``, in that order (a bulk insert binds them as they are); ``named``:
+    its display name and sort key, when the caller has them."""
+    name, key = (display_name(dto), None) if named is None else named
     return (
         ContactKind(dto.kind).value,
         dto.formatted_name,
@@ -89,7 +90,7 @@ def contact_row(dto: ContactDTO) -> tuple[Any, ...]:
         dto.rev,
         dto.starred,
         name,
-        sort_key(name),
+        sort_key(name) if key is None else key,
         ", ".join(sorted_tags(dto.tags)),
     )
 

@@ -19,10 +19,10 @@ def match_expression(query: str) -> str:
     return " AND ".join(f'"{t}"*' for t in tokens)
 
 
-def contact_document(c: ContactDTO) -> str:
-    """Everything a search should find a contact by, as one text."""
+def contact_document(c: ContactDTO, name: str | None = None) -> str:
+    """Everything a search should find a contact by, as one text (``name``: ``c``'s display name, when known)."""
     parts: list[str] = [
-        display_name(c),
+        display_name(c) if name is None else name,
         c.prefix,
         c.given_name,
         c.additional_name,

@@ -21,7 +21,14 @@ from netdesk.db.repository import (
     table_of,
     utcnow,
 )
-from netdesk.db.rows import CONTACT_COLUMNS, PreparedContact, address_values, contact_row, point_values
+from netdesk.db.rows import (
+    CONTACT_COLUMNS,
+    POINT_COLUMNS,
+    PreparedContact,
+    address_values,
+    contact_row,
+    point_rows,
+)
 from netdesk.db.tables import AddressRow, Contact, ContactPhoto, ContactPointRow, ContactTag
 
 
@@ -99,11 +106,12 @@ def bulk_insert_contacts(
     now = utcnow()
     stored_now = sqlite_datetime(now)
     fresh = iter(new_uids(sum(1 for d in dtos if not d.uid)))
-    given = (*CONTACT_COLUMNS, "connected_on", "uid", "created_at", "updated_at", *extra_columns)
-    defaults = scalar_defaults(table_of(Contact), given)
-    columns = (*given, *defaults)
+    given = (*CONTACT_COLUMNS, "connected_on", "uid", "created_at", "updated_at")
+    defaults = scalar_defaults(table_of(Contact), (*given, *extra_columns))
+    columns = (*given, *defaults, *extra_columns)
     tail = tuple(defaults.values())
-    # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert).
+    # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert); the
+    # extra columns last, so that each row is built as one tuple.
     rows = [
         (
             *contact_row(d, named),
@@ -112,27 +120,37 @@ def bulk_insert_contacts(
             stored_now if d.created_at is None else sqlite_datetime(d.created_at),
             stored_now,
             *tail,
+            *more,
         )
-        for d, named in zip(dtos, [None] * len(dtos) if names is None else names, strict=True)
+        for d, named, more in zip(
+            dtos,
+            [None] * len(dtos) if names is None else names,
+            extra if extra_columns else [()] * len(dtos),
+            strict=True,
+        )
     ]
-    if extra_columns:
-        split = len(given) - len(extra_columns)
-        rows = [row[:split] + more + row[split:] for row, more in zip(rows, extra, strict=True)]
     # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
     ids = insert_tuples(session, "contacts", columns, rows, first_id=first_id)
-    points = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in point_values(d)]
+    points = [row for cid, d in zip(ids, dtos, strict=True) for row in point_rows(d, cid)]
     if points:
-        executemany_rows(session, table_of(ContactPointRow), points)
-    addresses = [{**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) for v in address_values(d)]
+        session.connection().exec_driver_sql(
+            f"INSERT INTO contact_points ({', '.join(POINT_COLUMNS)}) VALUES ({', '.join('?' * len(POINT_COLUMNS))})",
+            points,
+        )
+    # Most imported contacts have no address, photo or tag: those are skipped without a call each.
+    addresses = [
+        {**v, "contact_id": cid} for cid, d in zip(ids, dtos, strict=True) if d.addresses for v in address_values(d)
+    ]
     if addresses:
         executemany_rows(session, table_of(AddressRow), addresses)
     photos = [{"contact_id": cid, "data": d.photo} for cid, d in zip(ids, dtos, strict=True) if d.photo]
     if photos:
         executemany_rows(session, table_of(ContactPhoto), photos)
-    tag_ids = ensure_tags(session, {t for d in dtos for t in sorted_tags(d.tags)})
+    tag_ids = ensure_tags(session, {t for d in dtos if d.tags for t in sorted_tags(d.tags)})
     links = [
         {"contact_id": cid, "tag_id": tag_ids[fold(t)]}
         for cid, d in zip(ids, dtos, strict=True)
+        if d.tags
         for t in sorted_tags(d.tags)
     ]
     if links:

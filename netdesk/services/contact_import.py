@@ -47,15 +47,18 @@ class MatchKeys:
         """``folded_name``: ``fold(display_name(c))`` when the caller has it already."""
         name = fold(display_name(c)) if folded_name is None else folded_name
         region = contact_region(a.country for a in c.addresses) if c.phones else None
+        # Each list built only when there is something to build it from (most contacts lack most kinds).
         return cls(
             uid=c.uid,
-            emails=[normalize_email(e.value) for e in c.emails if e.value.strip()],
+            emails=[normalize_email(e.value) for e in c.emails if e.value.strip()] if c.emails else [],
             phones=[
                 p
                 for p in (normalize_phone(t.value, region) for t in c.phones)
                 if p.lstrip("+").isdigit() and len(p) >= 6
-            ],
-            urls=[repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"],
+            ]
+            if c.phones
+            else [],
+            urls=[repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"] if c.urls else [],
             name_org=f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
         )
 
@@ -85,12 +88,19 @@ class _Index:
 
     def candidates(self, k: MatchKeys, use_names: bool) -> list[tuple[object, str]]:
         """Every contact ``k`` may be, strongest evidence first: UID, LinkedIn URL, email, phone, name."""
+        # Plain lookups and loops: called twice per incoming contact, and most find nothing.
         found: list[tuple[object, str]] = []
         if k.uid and k.uid in self.by_uid:
             found.append((self.by_uid[k.uid], "uid"))
-        found += [(self.by_url[u], "url") for u in k.urls if u in self.by_url]
-        found += [(self.by_email[e], "email") for e in k.emails if e in self.by_email]
-        found += [(self.by_phone[p], "phone") for p in k.phones if p in self.by_phone]
+        for u in k.urls:
+            if u in self.by_url:
+                found.append((self.by_url[u], "url"))
+        for e in k.emails:
+            if e in self.by_email:
+                found.append((self.by_email[e], "email"))
+        for p in k.phones:
+            if p in self.by_phone:
+                found.append((self.by_phone[p], "phone"))
         if use_names and k.name_org and k.name_org in self.by_name_org:
             found.append((self.by_name_org[k.name_org], "name"))
         return found
@@ -189,7 +199,11 @@ def match_contacts(
     new_dtos, existing_dtos, targets, named = plan.new_dtos, plan.existing_dtos, plan.targets, plan.named
     total = len(contacts)
 
-    needed = {t for k in keys for t, _ in index.candidates(k, match_names) if isinstance(t, int)}
+    # Nothing found in the database (an import into an empty one): no contact of it is needed.
+    found_any = any((index.by_uid, index.by_email, index.by_phone, index.by_url, index.by_name_org))
+    needed = (
+        {t for k in keys for t, _ in index.candidates(k, match_names) if isinstance(t, int)} if found_any else set()
+    )
     for dto in repo.load_dtos(s, sorted(needed)):
         assert dto.id is not None
         plan.original_dtos[dto.id] = existing_dtos[dto.id] = dto

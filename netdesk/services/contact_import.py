@@ -49,17 +49,13 @@ class MatchKeys:
         region = contact_region(a.country for a in c.addresses) if c.phones else None
         # Each list built only when there is something to build it from (most contacts lack most kinds).
         return cls(
-            uid=c.uid,
-            emails=[normalize_email(e.value) for e in c.emails if e.value.strip()] if c.emails else [],
-            phones=[
-                p
-                for p in (normalize_phone(t.value, region) for t in c.phones)
-                if p.lstrip("+").isdigit() and len(p) >= 6
-            ]
+            c.uid,
+            [normalize_email(e.value) for e in c.emails if e.value.strip()] if c.emails else [],
+            [p for p in (normalize_phone(t.value, region) for t in c.phones) if p.lstrip("+").isdigit() and len(p) >= 6]
             if c.phones
             else [],
-            urls=[repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"] if c.urls else [],
-            name_org=f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
+            [repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"] if c.urls else [],
+            f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
         )
 
 
@@ -345,6 +341,10 @@ def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) ->
         ("phone", "phones", index.by_phone),
         ("url", "urls", index.by_url),
     ):
+        # No stored point of this kind (an import into an empty database): nothing to sort, send and look up.
+        held = "SELECT EXISTS (SELECT 1 FROM contact_points WHERE kind = ?)"
+        if not connection.exec_driver_sql(held, (kind,)).scalar():
+            continue
         values = sorted({v for k in keys for v in getattr(k, attr)})
         if not values:
             continue

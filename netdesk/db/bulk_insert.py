@@ -108,10 +108,11 @@ def bulk_insert_contacts(
     fresh = iter(new_uids(sum(1 for d in dtos if not d.uid)))
     given = (*CONTACT_COLUMNS, "connected_on", "uid", "created_at", "updated_at")
     defaults = scalar_defaults(table_of(Contact), (*given, *extra_columns))
-    columns = (*given, *defaults, *extra_columns)
+    # Reserved ids go last, with the extra columns: each row is built as one tuple (not copied to put them in).
+    columns = (*given, *defaults, *extra_columns, *(("id",) if first_id is not None else ()))
     tail = tuple(defaults.values())
-    # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert); the
-    # extra columns last, so that each row is built as one tuple.
+    own_ids = [()] * len(dtos) if first_id is None else [(first_id + n,) for n in range(len(dtos))]
+    # Tuples in column order, bound as they are (a dict per row and its conversion cost more than the insert).
     rows = [
         (
             *contact_row(d, named),
@@ -121,16 +122,22 @@ def bulk_insert_contacts(
             stored_now,
             *tail,
             *more,
+            *own_id,
         )
-        for d, named, more in zip(
+        for d, named, more, own_id in zip(
             dtos,
             [None] * len(dtos) if names is None else names,
             extra if extra_columns else [()] * len(dtos),
+            own_ids,
             strict=True,
         )
     ]
-    # Core statements on the Table objects: the ORM bulk path costs more per row than the insert itself.
-    ids = insert_tuples(session, "contacts", columns, rows, first_id=first_id)
+    if first_id is None:
+        ids = insert_tuples(session, "contacts", columns, rows)
+    else:
+        marks = ", ".join("?" * len(columns))
+        session.connection().exec_driver_sql(f"INSERT INTO contacts ({', '.join(columns)}) VALUES ({marks})", rows)
+        ids = list(range(first_id, first_id + len(rows)))
     points = [row for cid, d in zip(ids, dtos, strict=True) for row in point_rows(d, cid)]
     if points:
         session.connection().exec_driver_sql(

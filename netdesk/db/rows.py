@@ -62,11 +62,16 @@ CONTACT_COLUMNS = (
 )
 
 
-def contact_row(dto: ContactDTO) -> tuple[Any, ...]:
-    """The values of ``CONTACT_COLUMNS`` for ``dto``, in that order (a bulk insert binds them as they are)."""
-    name = display_name(dto)
+# ContactKind(kind).value by a lookup (a StrEnum member finds its value's entry): the enum call cost more per contact.
+_KIND_VALUES = {kind.value: kind.value for kind in ContactKind}
+
+
+def contact_row(dto: ContactDTO, named: tuple[str, str] | None = None) -> tuple[Any, ...]:
+    """The values of ``CONTACT_COLUMNS`` for ``dto``, in that order (a bulk insert binds them as they are); ``named``:
+    its display name and sort key, when the caller has them."""
+    name, key = (display_name(dto), None) if named is None else named
     return (
-        ContactKind(dto.kind).value,
+        _KIND_VALUES.get(dto.kind) or ContactKind(dto.kind).value,
         dto.formatted_name,
         dto.prefix,
         dto.given_name,
@@ -89,7 +94,7 @@ def contact_row(dto: ContactDTO) -> tuple[Any, ...]:
         dto.rev,
         dto.starred,
         name,
-        sort_key(name),
+        sort_key(name) if key is None else key,
         ", ".join(sorted_tags(dto.tags)),
     )
 
@@ -120,6 +125,25 @@ def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
                     }
                 )
     return points
+
+
+# The ``contact_points`` columns of ``point_rows``' tuples.
+POINT_COLUMNS = ("contact_id", "kind", "label", "value", "normalized", "pref", "position", "params_json")
+
+
+def point_rows(dto: ContactDTO, contact_id: int) -> list[tuple[Any, ...]]:
+    """``point_values(dto)`` as the stored values of ``POINT_COLUMNS`` (pref as an integer) for contact ``contact_id``:
+    tuples a bulk insert binds as they are, without a dict per point and its conversion."""
+    rows: list[tuple[Any, ...]] = []
+    region = contact_region(a.country for a in dto.addresses) if dto.phones else None
+    for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
+        for p in values:
+            value = p.value.strip()
+            if value:
+                normalized = normalized_point(kind, p.value, region)
+                params = params_to_json(p.params) if p.params else ""
+                rows.append((contact_id, kind, p.label, value, normalized, int(p.pref), len(rows), params))
+    return rows
 
 
 def address_values(dto: ContactDTO) -> list[dict[str, Any]]:

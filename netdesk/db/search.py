@@ -19,10 +19,10 @@ def match_expression(query: str) -> str:
     return " AND ".join(f'"{t}"*' for t in tokens)
 
 
-def contact_document(c: ContactDTO) -> str:
-    """Everything a search should find a contact by, as one text."""
+def contact_document(c: ContactDTO, name: str | None = None) -> str:
+    """Everything a search should find a contact by, as one text (``name``: ``c``'s display name, when known)."""
     parts: list[str] = [
-        display_name(c),
+        display_name(c) if name is None else name,
         c.prefix,
         c.given_name,
         c.additional_name,
@@ -34,15 +34,20 @@ def contact_document(c: ContactDTO) -> str:
         c.title,
         c.role,
         c.notes,
-        " ".join(c.tags),
+        " ".join(c.tags) if c.tags else "",
     ]
-    parts += [e.value for e in c.emails]
+    # Each kind only when present, and the empty parts dropped by filter(): an import indexes tens of thousands.
+    if c.emails:
+        parts += [e.value for e in c.emails]
     for p in c.phones:
         # Raw, digits only and E.164 digits, so "+49 171", "0171…" and "49171…" all match.
         parts.append(p.value)
         parts.append("".join(ch for ch in p.value if ch.isdigit()))
         parts.append(normalize_phone(p.value).lstrip("+"))
-    parts += [u.value for u in c.urls]
-    parts += [i.value for i in c.ims]
-    parts += [a.one_line() for a in c.addresses]
-    return "\n".join(p for p in parts if p)
+    if c.urls:
+        parts += [u.value for u in c.urls]
+    if c.ims:
+        parts += [i.value for i in c.ims]
+    if c.addresses:
+        parts += [a.one_line() for a in c.addresses]
+    return "\n".join(filter(None, parts))

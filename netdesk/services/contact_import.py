@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from netdesk.core.merge import SCALAR_FIELDS, merge_contacts, same_content, same_person
 from netdesk.core.model import ContactDTO, display_name, without_redundant_fn
-from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone
+from netdesk.core.normalize import contact_region, fold, normalize_email, normalize_phone, sort_key
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.bulk_insert import bulk_insert_contacts
@@ -32,7 +32,7 @@ class ImportCancelled(Exception):
     pass
 
 
-@dataclass
+@dataclass(slots=True)
 class MatchKeys:
     """What an incoming contact can be recognised by."""
 
@@ -43,19 +43,19 @@ class MatchKeys:
     name_org: str
 
     @classmethod
-    def of(cls, c: ContactDTO) -> MatchKeys:
-        name = fold(display_name(c))
+    def of(cls, c: ContactDTO, folded_name: str | None = None) -> MatchKeys:
+        """``folded_name``: ``fold(display_name(c))`` when the caller has it already."""
+        name = fold(display_name(c)) if folded_name is None else folded_name
         region = contact_region(a.country for a in c.addresses) if c.phones else None
+        # Each list built only when there is something to build it from (most contacts lack most kinds).
         return cls(
-            uid=c.uid,
-            emails=[normalize_email(e.value) for e in c.emails if e.value.strip()],
-            phones=[
-                p
-                for p in (normalize_phone(t.value, region) for t in c.phones)
-                if p.lstrip("+").isdigit() and len(p) >= 6
-            ],
-            urls=[repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"],
-            name_org=f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
+            c.uid,
+            [normalize_email(e.value) for e in c.emails if e.value.strip()] if c.emails else [],
+            [p for p in (normalize_phone(t.value, region) for t in c.phones) if p.lstrip("+").isdigit() and len(p) >= 6]
+            if c.phones
+            else [],
+            [repo.normalized_point("url", u.value) for u in c.urls if u.label == "linkedin"] if c.urls else [],
+            f"{name}\x1f{fold(c.organization)}" if name and c.organization else "",
         )
 
 
@@ -84,12 +84,19 @@ class _Index:
 
     def candidates(self, k: MatchKeys, use_names: bool) -> list[tuple[object, str]]:
         """Every contact ``k`` may be, strongest evidence first: UID, LinkedIn URL, email, phone, name."""
+        # Plain lookups and loops: called twice per incoming contact, and most find nothing.
         found: list[tuple[object, str]] = []
         if k.uid and k.uid in self.by_uid:
             found.append((self.by_uid[k.uid], "uid"))
-        found += [(self.by_url[u], "url") for u in k.urls if u in self.by_url]
-        found += [(self.by_email[e], "email") for e in k.emails if e in self.by_email]
-        found += [(self.by_phone[p], "phone") for p in k.phones if p in self.by_phone]
+        for u in k.urls:
+            if u in self.by_url:
+                found.append((self.by_url[u], "url"))
+        for e in k.emails:
+            if e in self.by_email:
+                found.append((self.by_email[e], "email"))
+        for p in k.phones:
+            if p in self.by_phone:
+                found.append((self.by_phone[p], "phone"))
         if use_names and k.name_org and k.name_org in self.by_name_org:
             found.append((self.by_name_org[k.name_org], "name"))
         return found
@@ -146,9 +153,19 @@ class ContactPlan:
     lost: list[tuple[object, str, str, str]]
     # Per incoming card: an existing id, or ("new", n) for new_dtos[n].
     targets: list[object]
+    # (contact, display name, sort key) per new contact, as matching computed them: not computed again to write.
+    named: list[tuple[ContactDTO, str, str]] = field(default_factory=list)
 
     def changed_ids(self) -> list[int]:
         return [cid for cid, dto in self.existing_dtos.items() if not same_content(dto, self.original_dtos[cid])]
+
+    def new_names(self) -> list[tuple[str, str]]:
+        """The display name and sort key of each new contact (computed again for one replaced since matching)."""
+        named = self.named
+        return [
+            (named[n][1], named[n][2]) if n < len(named) and named[n][0] is dto else _name_and_key(dto)
+            for n, dto in enumerate(self.new_dtos)
+        ]
 
     def ids(self, first_new_id: int) -> list[int]:
         """The contact id of each incoming card when the new contacts get ids from ``first_new_id`` on."""
@@ -168,14 +185,21 @@ def match_contacts(
     """Decide, for each incoming contact, whether it updates, merges into or creates a contact (see
     ``import_contacts_in``); nothing is written but trashed contacts whose UID comes in again, brought back."""
     contacts = [without_redundant_fn(c) for c in contacts]
-    keys = [MatchKeys.of(c) for c in contacts]
+    # Each name once: its folded form is both a match key and (stripped) the sort key the contact is written with.
+    names = [display_name(c) for c in contacts]
+    folded = [fold(name) for name in names]
+    keys = [MatchKeys.of(c, f) for c, f in zip(contacts, folded, strict=True)]
     index = _existing_index(s, keys, match_names)
     _revive_trashed(s, [v for v in index.by_uid.values() if isinstance(v, int)])
     plan = ContactPlan([], {}, {}, [], [], [])
-    new_dtos, existing_dtos, targets = plan.new_dtos, plan.existing_dtos, plan.targets
+    new_dtos, existing_dtos, targets, named = plan.new_dtos, plan.existing_dtos, plan.targets, plan.named
     total = len(contacts)
 
-    needed = {t for k in keys for t, _ in index.candidates(k, match_names) if isinstance(t, int)}
+    # Nothing found in the database (an import into an empty one): no contact of it is needed.
+    found_any = any((index.by_uid, index.by_email, index.by_phone, index.by_url, index.by_name_org))
+    needed = (
+        {t for k in keys for t, _ in index.candidates(k, match_names) if isinstance(t, int)} if found_any else set()
+    )
     for dto in repo.load_dtos(s, sorted(needed)):
         assert dto.id is not None
         plan.original_dtos[dto.id] = existing_dtos[dto.id] = dto
@@ -192,10 +216,11 @@ def match_contacts(
             if how in ("uid", "url") or same_person(current, c):
                 found = (candidate, how)
                 break
-            report.suggestions.append(f"“{display_name(c)}” shares the {how} of “{display_name(current)}”; kept apart")
+            report.suggestions.append(f"“{names[n]}” shares the {how} of “{display_name(current)}”; kept apart")
         if found is None:
             target: object = ("new", len(new_dtos))
             new_dtos.append(c)
+            named.append((c, names[n], folded[n].strip()))
             index.add(k, target)
             targets.append(target)
             continue
@@ -209,14 +234,17 @@ def match_contacts(
             plan.lost += [
                 (target, ch.field, ch.old_value, ch.new_value) for ch in changes if ch.field not in prefer_incoming
             ]
+        merged_name = display_name(merged)
+        merged_folded = fold(merged_name)
         if isinstance(target, tuple):
             new_dtos[target[1]] = merged
-            report.merged.append(f"{display_name(c)} (a duplicate within this import)")
+            named[target[1]] = (merged, merged_name, merged_folded.strip())
+            report.merged.append(f"{names[n]} (a duplicate within this import)")
         else:
             assert isinstance(target, int)
             existing_dtos[target] = merged
             plan.outcome.append((target, "updated" if by_uid else "merged"))
-        index.add(MatchKeys.of(merged), target)
+        index.add(MatchKeys.of(merged, merged_folded), target)
     if progress is not None:
         progress(total, total, "saving")
     return plan
@@ -236,7 +264,10 @@ def write_contacts(
     their ids; ``extra[n]`` the values of ``extra_columns`` for the n-th), the changed ones with their history, and the
     search index."""
     new_dtos, existing_dtos, original_dtos = plan.new_dtos, plan.existing_dtos, plan.original_dtos
-    new_ids = bulk_insert_contacts(s, new_dtos, first_id=first_new_id, extra_columns=extra_columns, extra=extra)
+    new_names = plan.new_names()
+    new_ids = bulk_insert_contacts(
+        s, new_dtos, first_id=first_new_id, extra_columns=extra_columns, extra=extra, names=new_names
+    )
 
     changed_ids = plan.changed_ids()
     rows_by_id = {r.id: r for r in repo.load_contacts(s, changed_ids)}
@@ -259,9 +290,9 @@ def write_contacts(
     known_notes = existing_external_ids(s, source) if notes else set()
     noted = bulk_insert_interactions(s, [n for n in notes if n.external_id not in known_notes])
 
-    _index_documents(s, new_ids, new_dtos, [(cid, existing_dtos[cid]) for cid in changed_ids])
+    _index_documents(s, new_ids, new_dtos, [(cid, existing_dtos[cid]) for cid in changed_ids], new_names)
 
-    report.created.extend((display_name(dto) for dto in new_dtos), len(new_dtos))
+    report.created.extend((name for name, _ in new_names), len(new_dtos))
     changed = set(changed_ids)
     for cid, how in plan.outcome:
         name = display_name(existing_dtos[cid])
@@ -310,6 +341,10 @@ def _existing_index(s: Session, keys: Sequence[MatchKeys], match_names: bool) ->
         ("phone", "phones", index.by_phone),
         ("url", "urls", index.by_url),
     ):
+        # No stored point of this kind (an import into an empty database): nothing to sort, send and look up.
+        held = "SELECT EXISTS (SELECT 1 FROM contact_points WHERE kind = ?)"
+        if not connection.exec_driver_sql(held, (kind,)).scalar():
+            continue
         values = sorted({v for k in keys for v in getattr(k, attr)})
         if not values:
             continue
@@ -349,16 +384,29 @@ def _revive_trashed(s: Session, ids: Sequence[int]) -> None:
 
 
 def _index_documents(
-    s: Session, new_ids: Sequence[int], new_dtos: Sequence[ContactDTO], changed: Sequence[tuple[int, ContactDTO]]
+    s: Session,
+    new_ids: Sequence[int],
+    new_dtos: Sequence[ContactDTO],
+    changed: Sequence[tuple[int, ContactDTO]],
+    new_names: Sequence[tuple[str, str]],
 ) -> None:
-    """Index the new contacts (ids in one run) and index again the changed ones."""
+    """Index the new contacts (ids in one run; ``new_names`` their display names and sort keys) and index again the
+    changed ones."""
     connection = s.connection()
     if new_ids:
         # Ids past the highest one are new: any entry there is a leftover (one range, not one lookup per id).
         connection.exec_driver_sql("DELETE FROM contacts_fts WHERE rowid BETWEEN ? AND ?", (new_ids[0], new_ids[-1]))
     if changed:
         repo.remove_from_fts(s, [cid for cid, _ in changed])
-    docs = [(cid, search.contact_document(dto)) for cid, dto in zip(new_ids, new_dtos, strict=True)]
+    docs = [
+        (cid, search.contact_document(dto, name))
+        for cid, dto, (name, _) in zip(new_ids, new_dtos, new_names, strict=True)
+    ]
     docs += [(cid, search.contact_document(dto)) for cid, dto in changed]
     if docs:
         connection.exec_driver_sql("INSERT INTO contacts_fts(rowid, body) VALUES (?, ?)", docs)
+
+
+def _name_and_key(c: ContactDTO) -> tuple[str, str]:
+    name = display_name(c)
+    return name, sort_key(name)

@@ -112,3 +112,32 @@ def test_shared_office_phone_does_not_merge_two_people(nd: NetDesk) -> None:
     )
     assert sorted(report.created) == ["Ada Lovelace", "Charles Babbage"]
     assert any("shares the phone" in s for s in report.suggestions)
+
+
+def test_a_new_contact_named_by_its_duplicate_in_the_batch_is_written_and_indexed_by_the_merged_name(
+    nd: NetDesk,
+) -> None:
+    report = _import(
+        nd,
+        [
+            ContactDTO(emails=(ContactPoint("ada@x.org"),)),
+            ContactDTO(given_name="Ada", emails=(ContactPoint("ADA@x.org"),)),
+        ],
+    )
+    assert report.created == ["Ada"]
+    assert [c.name for c in nd.contacts.search("ada")] == ["Ada"]
+    assert [r.sort_key for r in nd.contacts.rows()] == ["ada"]
+
+
+def test_a_new_contact_replaced_after_matching_is_written_with_its_own_name(nd: NetDesk) -> None:
+    from netdesk.db.engine import write_transaction
+    from netdesk.services.contact_import import match_contacts, write_contacts
+
+    report = ImportReport()
+    with write_transaction(nd.sessions) as s:
+        plan = match_contacts(s, [ContactDTO(given_name="Ada"), ContactDTO(given_name="Bob")], report)
+        plan.new_dtos[1] = plan.new_dtos[1].replace(given_name="Grace", family_name="Hopper")
+        write_contacts(s, plan, report)
+    assert report.created == ["Ada", "Grace Hopper"]
+    assert sorted(r.sort_key for r in nd.contacts.rows()) == ["ada", "grace hopper"]
+    assert [c.name for c in nd.contacts.search("hopper")] == ["Grace Hopper"]

@@ -19,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from netdesk.core.exchange import implausible_reason
+from netdesk.core.model import display_name
 from netdesk.core.names import given_names_may_match
-from netdesk.core.normalize import fold
+from netdesk.core.normalize import fold, sort_key
 from netdesk.db import repository as repo
 from netdesk.db.bulk_insert import next_contact_id
 from netdesk.db.bulk_triggers import (
@@ -128,8 +129,13 @@ def _plan_import(
     ids = contacts.ids(first_new_id)
     _suggest_near_duplicates(connections, ids, before_names, report)
     changed_ids = contacts.changed_ids()
-    planned = [(cid, contacts.existing_dtos[cid]) for cid in changed_ids]
-    planned += [(first_new_id + n, dto) for n, dto in enumerate(contacts.new_dtos)]
+    changed = contacts.existing_dtos
+    planned = [(cid, changed[cid], sort_key(display_name(changed[cid]))) for cid in changed_ids]
+    # The new contacts with the sort keys matching computed for them.
+    planned += [
+        (first_new_id + n, dto, key)
+        for n, (dto, (_name, key)) in enumerate(zip(contacts.new_dtos, contacts.new_names(), strict=True))
+    ]
     people = People(s, planned)
     now = repo.utcnow()
     history = plan_history(

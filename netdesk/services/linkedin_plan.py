@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from netdesk.core.exchange import EARLIEST_PLAUSIBLE, FUTURE_SLACK, implausible_reason
-from netdesk.core.model import ContactDTO, Direction, display_name
-from netdesk.core.normalize import fold, sort_key
+from netdesk.core.model import ContactDTO, Direction
+from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
 from netdesk.db.interaction_rows import InteractionRow
 from netdesk.db.tables import Contact, ContactPointRow
@@ -39,9 +39,10 @@ def digest(*parts: str) -> str:
 
 class People:
     """Resolves LinkedIn people (profile URL, else an unambiguous name) to contact ids: the contacts in the database,
-    with the import's matched and new contacts (``contacts``: id -> contact as it will be written) over them."""
+    with the import's matched and new contacts (``contacts``: id, contact as it will be written and the sort key it
+    will be written with) over them."""
 
-    def __init__(self, s: Session, contacts: Iterable[tuple[int, ContactDTO]]) -> None:
+    def __init__(self, s: Session, contacts: Iterable[tuple[int, ContactDTO, str]]) -> None:
         self.by_url: dict[str, int] = {}
         rows = s.execute(
             select(ContactPointRow.value, ContactPointRow.contact_id)
@@ -52,8 +53,8 @@ class People:
             if "linkedin.com" in value.casefold():
                 self.by_url.setdefault(linkedin.normalize_profile_url(value), cid)
         keys = dict(s.execute(select(Contact.id, Contact.sort_key).where(Contact.deleted_at.is_(None))).all())
-        for cid, dto in contacts:
-            keys[cid] = sort_key(display_name(dto))  # the sort key the contact is written with
+        for cid, dto, key in contacts:
+            keys[cid] = key
             for url in dto.urls:
                 value = url.value.strip()
                 if value and "linkedin.com" in value.casefold():

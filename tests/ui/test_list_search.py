@@ -76,7 +76,7 @@ def test_a_large_import_lands_in_name_order_and_is_searchable(  # type: ignore[n
     )
     window.import_files([cards])
     qtbot.waitUntil(lambda: not window.import_running and window.model.total == 11, timeout=20_000)
-    qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0)
+    qtbot.waitUntil(lambda: window.list_search.is_ready and window.tasks.pending == 0, timeout=20_000)
     shown = [window.model.contact_row(window.model.contact_id(r) or 0) for r in range(window.model.rowCount())]
     keys = [row.sort_key for row in shown if row is not None]
     assert len(keys) == 11 and keys == sorted(keys)  # the new people among the others, not appended at the end

@@ -224,9 +224,7 @@ class _Messages:
         is_owner, owner_url = self.is_owner, self.is_owner.url
         # Most messages name the owner by the very URL of the owner: equal text is the owner without a call.
         outgoing = (owner_url != "" and sender_url == owner_url) or is_owner(sender_name, sender_url)
-        # digest(conversation, iso, sender, content), inline: stored ids dedupe re-imports, so never change them.
-        key = "\x1f".join((conversation, iso, sender_url or sender_name, content))
-        external_id = "message:" + sha1(key.encode("utf-8")).hexdigest()[:20]
+        external_id = "message:" + digest(conversation, iso, sender_url or sender_name, content)
         participants: tuple[tuple[int, str], ...] | None
         if len(names) == 1 and len(urls) == 1:
             # One recipient with their URL (nearly every message): the steps of _participants for one person.

@@ -132,12 +132,7 @@ def bulk_insert_contacts(
             strict=True,
         )
     ]
-    if first_id is None:
-        ids = insert_tuples(session, "contacts", columns, rows)
-    else:
-        marks = ", ".join("?" * len(columns))
-        session.connection().exec_driver_sql(f"INSERT INTO contacts ({', '.join(columns)}) VALUES ({marks})", rows)
-        ids = list(range(first_id, first_id + len(rows)))
+    ids = insert_tuples(session, "contacts", columns, rows)
     points = [row for cid, d in zip(ids, dtos, strict=True) for row in point_rows(d, cid)]
     if points:
         session.connection().exec_driver_sql(

@@ -252,22 +252,19 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     return ids
 
 
-def insert_tuples(
-    session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], first_id: int | None = None
-) -> list[int]:
+def insert_tuples(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> list[int]:
     """Insert ``rows``, tuples of stored values (text dates, integer booleans) for ``columns``, and return their new
-    ids in order: ``insert_rows`` for a caller that builds the stored values itself, without a dict per row. With
-    ``first_id`` (ids the caller reserved under the write lock) the rows get the ids from there on."""
+    ids in order: ``insert_rows`` for a caller that builds the stored values itself, without a dict per row. When
+    ``columns`` name ``id`` (ids the caller reserved under the write lock), each row is inserted with the id it
+    carries."""
     if not rows:
         return []
     connection = session.connection()
     names, marks = ", ".join(columns), ", ".join("?" * len(columns))
-    if first_id is not None:
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} (id, {names}) VALUES (?, {marks})",
-            [(first_id + n, *row) for n, row in enumerate(rows)],
-        )
-        return list(range(first_id, first_id + len(rows)))
+    if "id" in columns:
+        connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        at = list(columns).index("id")
+        return [row[at] for row in rows]
     # The first row alone takes the write lock and gives the first id; the others follow it (see insert_rows).
     first = connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id", rows[0])
     first_id = int(first.scalar_one())

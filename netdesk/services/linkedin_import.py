@@ -231,6 +231,8 @@ def _suggest_near_duplicates(
     report: ImportReport,
 ) -> None:
     """'Bob Smith' from LinkedIn may be 'Robert Smith' already in NetDesk: suggested, never merged silently."""
+    if not before:
+        return  # nobody there before the import (a first import): nobody to suggest
     for conn, cid in zip(connections, ids, strict=True):
         c = conn.contact
         candidates = before.get(fold(c.family_name), [])

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, time
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,17 +57,16 @@ JOB_FIELDS = frozenset({"organization", "title"})
 
 def import_linkedin(
     s: Session,
-    paths: Sequence[Path],
+    data: linkedin.LinkedInExport,
     report: ImportReport,
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Read the export at ``paths`` and import it inside the caller's transaction.
+    """Import the export ``data`` (as ``linkedin.read_linkedin`` read it) inside the caller's transaction.
 
     Returns the ids of the contacts imported and of the interactions added.
     """
-    data = linkedin.read_linkedin(paths, report)
     if cancel is not None and cancel():
         raise ImportCancelled()
     rows = len(data.connections) + len(data.messages) + len(data.invitations)

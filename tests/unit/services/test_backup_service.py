@@ -92,3 +92,33 @@ def test_import_and_migration_take_backups(tmp_path: Path) -> None:
     nd = open_netdesk(old)
     assert nd.backups is not None and [b.reason for b in nd.backups.list()] == ["before-migration"]
     nd.close()
+
+
+LINKEDIN = Path(__file__).resolve().parents[2] / "data" / "linkedin"
+
+
+def test_linkedin_import_backs_up_what_was_there_while_it_reads(tmp_path: Path) -> None:
+    # The backup runs on a thread while the export is read: it must still hold the state before the import.
+    nd = open_netdesk(tmp_path / "x.sqlite3")
+    nd.contacts.create(ContactDTO(given_name="Ada"))
+    report = nd.imports.import_paths([LINKEDIN]).value
+    assert report.created
+    assert nd.backups is not None
+    [backup] = nd.backups.list()
+    assert backup.reason == "before-import" and backup.contact_count == 1
+    nd.close()
+
+
+def test_a_failed_backup_stops_a_linkedin_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nd = open_netdesk(tmp_path / "x.sqlite3")
+    nd.contacts.create(ContactDTO(given_name="Ada"))
+    assert nd.backups is not None
+
+    def fail(reason: str = "manual") -> None:
+        raise DatabaseError("the disk is full")
+
+    monkeypatch.setattr(nd.backups, "create", fail)
+    with pytest.raises(DatabaseError, match="disk is full"):
+        nd.imports.import_paths([LINKEDIN])
+    assert _names(nd) == ["Ada"]  # nothing imported without its backup
+    nd.close()

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from contextlib import suppress
 from multiprocessing import get_context
 from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -94,6 +96,7 @@ def run_in_process(
         with suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, child.pid, niceness)
     theirs.close()
+    answered = False
     try:
         while True:
             if cancel is not None and cancel():
@@ -118,15 +121,26 @@ def run_in_process(
             elif kind == "error":
                 raise payload
             else:
+                answered = True
                 return payload  # type: ignore[no-any-return]
     finally:
         ours.close()
-        # Its answer is in hand (or no longer wanted): a child that does not exit by then is stopped, so that an
-        # exit stuck in some library's shutdown can never hold up the window's close.
-        child.join(EXIT_GRACE_S)
-        if child.is_alive():
-            child.kill()
-            child.join()
+        if answered:
+            # The answer is in hand: the caller goes on while the child exits. After a large import the child's exit
+            # waits for the copy of its log into the database (netdesk.db.checkpoint), up to a second the window
+            # waited for. Not a daemon: a closing window still stops a child that does not exit.
+            threading.Thread(target=_reap, args=(child,), name="netdesk-write-exit").start()
+        else:
+            _reap(child)
+
+
+def _reap(child: BaseProcess) -> None:
+    """Wait for ``child`` to exit; one that has not within EXIT_GRACE_S is stopped, so that an exit stuck in some
+    library's shutdown can never hold up the window's close."""
+    child.join(EXIT_GRACE_S)
+    if child.is_alive():
+        child.kill()
+        child.join()
 
 
 def input_bytes(paths: list[Path]) -> int:

@@ -2,6 +2,7 @@ import shutil
 import sqlite3
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -97,15 +98,43 @@ def test_import_and_migration_take_backups(tmp_path: Path) -> None:
 LINKEDIN = Path(__file__).resolve().parents[2] / "data" / "linkedin"
 
 
-def test_linkedin_import_backs_up_what_was_there_while_it_reads(tmp_path: Path) -> None:
-    # The backup runs on a thread while the export is read: it must still hold the state before the import.
+def _write_lock_taken(db: Path) -> bool:
+    probe = sqlite3.connect(db, timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.rollback()
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def test_the_backup_before_an_import_holds_what_was_there_though_it_runs_during_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backup runs on a thread while the import reads and writes: here it copies only once the import holds the
+    write lock (has written, not committed), and still holds the database as it was; the commit waits for it."""
     nd = open_netdesk(tmp_path / "x.sqlite3")
     nd.contacts.create(ContactDTO(given_name="Ada"))
+    assert nd.backups is not None and nd.path is not None
+    real_create = nd.backups.create
+    copied_during_import: list[bool] = []
+
+    def create_once_the_import_writes(reason: str = "manual") -> object:
+        deadline = time.monotonic() + 30
+        while not _write_lock_taken(nd.path):  # type: ignore[arg-type]
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        copied_during_import.append(True)
+        return real_create(reason)
+
+    monkeypatch.setattr(nd.backups, "create", create_once_the_import_writes)
     report = nd.imports.import_paths([LINKEDIN]).value
-    assert report.created
-    assert nd.backups is not None
+    assert copied_during_import and report.created
     [backup] = nd.backups.list()
     assert backup.reason == "before-import" and backup.contact_count == 1
+    assert nd.contacts.count() == 1 + len(report.created)
     nd.close()
 
 

@@ -98,7 +98,7 @@ class NetDesk:
         self.external_changes.close()  # the restored file is another file: the watcher opens it afresh
 
     def _backup_before_import(self) -> None:
-        if self.backups is not None and self.contacts.count() > 0:
+        if self.backups is not None and self.contacts.has_contacts():
             self.backups.create("before-import")
 
     def check_integrity(self) -> str | None:

@@ -2,7 +2,6 @@ import shutil
 import sqlite3
 import stat
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -110,28 +109,27 @@ def _write_lock_taken(db: Path) -> bool:
         probe.close()
 
 
-def test_the_backup_before_an_import_holds_what_was_there_though_it_runs_during_it(
+def test_the_backup_before_a_linkedin_import_is_taken_beside_the_read_before_the_write_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The backup runs on a thread while the import reads and writes: here it copies only once the import holds the
-    write lock (has written, not committed), and still holds the database as it was; the commit waits for it."""
+    """The backup runs on a thread while the export is read, and is done before the import takes the write lock (a
+    backup inside the import's transaction would keep every other writer waiting for it)."""
     nd = open_netdesk(tmp_path / "x.sqlite3")
     nd.contacts.create(ContactDTO(given_name="Ada"))
     assert nd.backups is not None and nd.path is not None
     real_create = nd.backups.create
-    copied_during_import: list[bool] = []
+    lock_held: list[bool] = []
+    threads: list[str] = []
 
-    def create_once_the_import_writes(reason: str = "manual") -> object:
-        deadline = time.monotonic() + 30
-        while not _write_lock_taken(nd.path):  # type: ignore[arg-type]
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
-        copied_during_import.append(True)
+    def create(reason: str = "manual") -> object:
+        lock_held.append(_write_lock_taken(nd.path))  # type: ignore[arg-type]
+        threads.append(threading.current_thread().name)
         return real_create(reason)
 
-    monkeypatch.setattr(nd.backups, "create", create_once_the_import_writes)
+    monkeypatch.setattr(nd.backups, "create", create)
     report = nd.imports.import_paths([LINKEDIN]).value
-    assert copied_during_import and report.created
+    assert report.created and lock_held == [False]
+    assert threads != [threading.main_thread().name]
     [backup] = nd.backups.list()
     assert backup.reason == "before-import" and backup.contact_count == 1
     assert nd.contacts.count() == 1 + len(report.created)

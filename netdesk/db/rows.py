@@ -107,24 +107,9 @@ def contact_values(dto: ContactDTO) -> dict[str, Any]:
 
 
 def point_values(dto: ContactDTO) -> list[dict[str, Any]]:
-    """The ``contact_points`` rows of ``dto`` (without contact_id), in display order."""
-    points: list[dict[str, Any]] = []
-    region = contact_region(a.country for a in dto.addresses) if dto.phones else None
-    for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):
-        for p in values:
-            if p.value.strip():
-                points.append(
-                    {
-                        "kind": kind,
-                        "label": p.label,
-                        "value": p.value.strip(),
-                        "normalized": normalized_point(kind, p.value, region),
-                        "pref": p.pref,
-                        "position": len(points),
-                        "params_json": params_to_json(p.params),
-                    }
-                )
-    return points
+    """The ``contact_points`` rows of ``dto`` (without contact_id), in display order: ``point_rows`` as dicts, with
+    pref as the column's boolean."""
+    return [dict(zip(POINT_COLUMNS[1:], row[1:], strict=True), pref=bool(row[5])) for row in point_rows(dto, 0)]
 
 
 # The ``contact_points`` columns of ``point_rows``' tuples.
@@ -132,8 +117,8 @@ POINT_COLUMNS = ("contact_id", "kind", "label", "value", "normalized", "pref", "
 
 
 def point_rows(dto: ContactDTO, contact_id: int) -> list[tuple[Any, ...]]:
-    """``point_values(dto)`` as the stored values of ``POINT_COLUMNS`` (pref as an integer) for contact ``contact_id``:
-    tuples a bulk insert binds as they are, without a dict per point and its conversion."""
+    """The stored values of ``POINT_COLUMNS`` (pref as an integer) of ``dto``'s points for contact ``contact_id``, in
+    display order: tuples a bulk insert binds as they are, without a dict per point and its conversion."""
     rows: list[tuple[Any, ...]] = []
     region = contact_region(a.country for a in dto.addresses) if dto.phones else None
     for kind, values in (("email", dto.emails), ("phone", dto.phones), ("url", dto.urls), ("im", dto.ims)):

@@ -22,10 +22,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QFont, QIcon, QStandardItem
 
 from netdesk.core.model import ContactKind, ContactRow
 from netdesk.ui.icons import action_icon
+from netdesk.ui.painted_cells import PaintedCells
 from netdesk.ui.safe_text import plain_tooltip
 
 if TYPE_CHECKING:
@@ -188,7 +189,22 @@ class ContactTableModel(QAbstractTableModel):
         # Relationship strength per contact id; computed off the GUI thread and set later (None: not yet known).
         self._strengths: Mapping[int, int] | None = None
         # The name column's decoration (an avatar, see widgets/avatar.py); None: an icon for the kind of contact.
-        self.decorate: Callable[[ContactRow], QIcon] | None = None
+        self._decorate: Callable[[ContactRow], QIcon] | None = None
+        self._cells = PaintedCells(_COLUMNS, self._cell_item)
+
+    @property
+    def decorate(self) -> Callable[[ContactRow], QIcon] | None:
+        return self._decorate
+
+    @decorate.setter
+    def decorate(self, decorate: Callable[[ContactRow], QIcon] | None) -> None:
+        self._decorate = decorate
+        self._cells.forget()
+
+    def forget_painted(self, ids: Iterable[int] | None = None) -> None:
+        """What the cells of ``ids`` (all for None) show changed while their rows did not (a photo arrived, the
+        screen's pixel ratio changed): their next paint asks again. The caller repaints."""
+        self._cells.forget(ids)
 
     # --- Qt model interface ------------------------------------------------------------------------------
 
@@ -226,27 +242,16 @@ class ContactTableModel(QAbstractTableModel):
         return self._answer(self._rows[self._visible[number]], index.column(), role)
 
     def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
-        # What a view's delegate calls to paint a cell: every role it needs (seven) in one call from C++ into Python
-        # rather than one call each, which is most of what a repaint of the list cost beyond drawing its text.
-        slots = (
-            (roleDataSpan,)
-            if isinstance(roleDataSpan, QModelRoleData)
-            else cast(Iterable[QModelRoleData], roleDataSpan)
-        )
+        # What a view's delegate calls to paint a cell: every role it needs (seven) in one call from C++ into Python,
+        # answered by the cell's item in C++ (see painted_cells.py).
+        span = QModelRoleDataSpan(roleDataSpan) if isinstance(roleDataSpan, QModelRoleData) else roleDataSpan
         number = index.row()
         if not (0 <= number < len(self._visible)) or not index.isValid():
-            for slot in slots:
+            for slot in cast(Iterable[QModelRoleData], span):
                 slot.clearData()
             return
-        row = self._rows[self._visible[number]]
-        column = index.column()
-        answer = self._answer
-        for slot in slots:
-            role = slot.role()
-            if role in _ANSWERED_ROLES:
-                slot.setData(answer(row, column, role))
-            else:
-                slot.clearData()
+        contact_id = self._visible[number]
+        self._cells.item(self._rows[contact_id], index.column(), self.strength(contact_id)).multiData(span)
 
     def _answer(self, row: ContactRow, column: int, role: int) -> Any:
         """``data`` for one of _ANSWERED_ROLES of a row shown: plain ints and early exits (a repaint asks ~1,000)."""
@@ -261,8 +266,29 @@ class ContactTableModel(QAbstractTableModel):
         if role == _FONT and row.kind is ContactKind.ORGANIZATION:
             return self._italic
         if role == _DECORATION and column == _NAME:
-            return self._kind_icon(row.kind) if self.decorate is None else self.decorate(row)
+            return self._kind_icon(row.kind) if self._decorate is None else self._decorate(row)
         return None
+
+    def _cell_item(self, row: ContactRow, column: int) -> QStandardItem:
+        """What ``_answer`` gives for each of _ANSWERED_ROLES, as the item that paints the cell: built in as few calls
+        into Qt as can be, since a new search's first repaint builds a window of them."""
+        if column == _STRENGTH:
+            item = QStandardItem()
+            for role in _ANSWERED_ROLES:
+                value = self._strength_data(row.id, role)
+                if value is not None:
+                    item.setData(value, role)
+            return item
+        text = self._text(row, column)
+        if column == _NAME:
+            item = QStandardItem(self._kind_icon(row.kind) if self._decorate is None else self._decorate(row), text)
+        else:
+            item = QStandardItem(text)
+        item.setToolTip(plain_tooltip(text))
+        item.setData(row.id, ID_ROLE)
+        if row.kind is ContactKind.ORGANIZATION:
+            item.setFont(self._italic)
+        return item
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -277,6 +303,7 @@ class ContactTableModel(QAbstractTableModel):
     def set_rows(self, rows: Iterable[ContactRow], visible_ids: Sequence[int] | None = None) -> None:
         """Replace every row; show ``visible_ids`` (default: all, in the given order)."""
         self.beginResetModel()
+        self._cells.forget()
         self._rows = {r.id: r for r in rows}
         self._order = list(self._rows)
         self._order_array = None
@@ -454,6 +481,7 @@ class ContactTableModel(QAbstractTableModel):
                 self.endRemoveRows()
         for cid in gone:  # after the view let go of their rows
             self._rows.pop(cid, None)
+        self._cells.forget(gone)
 
     def set_strengths(self, scores: Mapping[int, int]) -> None:
         """Show relationship strengths (ids missing from ``scores`` are 0); re-sorts when sorted by strength. The

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProxyStyle,
     QStyle,
+    QStyleFactory,
     QStyleOption,
     QWidget,
 )
@@ -170,6 +171,31 @@ def install_legible_style(app: QApplication) -> None:
     """Wrap the application's style once in LegibleIndicators."""
     if not isinstance(app.style(), LegibleIndicators):
         app.setStyle(LegibleIndicators(app.style().name()))
+
+
+NATIVE_STYLE = "netdeskNativeStyle"  # its object name among the application's children
+
+
+def native_style() -> QStyle:
+    """The application's style without LegibleIndicators: one instance, owned by the application.
+
+    For widgets that draw no check boxes or radio buttons and paint much, the contact list: the proxy is Python,
+    and C++ calls it for every primitive drawn (each cell's panel and focus frame), whatever the primitive. Looked up
+    by name rather than kept: PySide drops its wrapper when a widget given it as style is deleted.
+    """
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    found = app.findChild(QStyle, NATIVE_STYLE, Qt.FindChildOption.FindDirectChildrenOnly)
+    if found is not None:
+        return found
+    current = app.style()
+    base = current.baseStyle() if isinstance(current, QProxyStyle) else current
+    style = QStyleFactory.create(base.name())
+    if style is None:  # a style that the factory does not know by its name: the app's own, proxy and all
+        return current
+    style.setObjectName(NATIVE_STYLE)
+    style.setParent(app)
+    return style
 
 
 class ThemeController(QObject):

@@ -29,6 +29,7 @@ from common import (
     percentile,
     record,
     report_line,
+    styled_as_the_app,
     time_calls,
 )
 
@@ -147,6 +148,7 @@ def measure_search(db: Path, rounds: int = 3) -> tuple[list[float], list[float]]
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
+    styled_as_the_app()
     with tempfile.TemporaryDirectory() as config:
         settings = QSettings(str(Path(config) / "bench.ini"), QSettings.Format.IniFormat)
         settings.setValue("navigation/view", "contacts")

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench_vcard_parse import make_card
-from common import assert_size, build_contact_db, contact_db_path, describe_size, record
+from common import assert_size, build_contact_db, contact_db_path, describe_size, record, styled_as_the_app
 from stall_probe import StallProbe, cpu_wait_s
 
 TICK_MS = 5
@@ -126,6 +126,7 @@ def open_window(db: Path) -> tuple[object, object]:
 
     app = QApplication.instance() or QApplication([])
     prefer_gui_thread()  # as the app does when it starts (ui/application.py)
+    styled_as_the_app()
     settings = QSettings(str(db.with_suffix(".ini")), QSettings.Format.IniFormat)
     settings.setValue("navigation/view", "contacts")  # the user is in the contact list, not on the Due page
     window = MainWindow(open_netdesk(db), settings=settings)

@@ -38,6 +38,7 @@ from tests.benchmarks.common import (
     contact_db_path,
     describe_size,
     record,
+    styled_as_the_app,
 )
 from tests.benchmarks.stall_probe import StallProbe, cpu_wait_s
 
@@ -126,6 +127,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     prefer_gui_thread()  # as the app does when it starts (ui/application.py)
+    styled_as_the_app()
     window = MainWindow(nd, QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
     window.show()
     while not window.loaded or window.tasks.pending:

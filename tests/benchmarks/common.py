@@ -117,6 +117,15 @@ def build_contact_db(path: Path, count: int) -> None:
     tmp.rename(path)
 
 
+def styled_as_the_app() -> None:
+    """The theme and style the app starts with (ui/application.py's run_gui applies the user's theme): a window
+    measured without them would skip the style's proxy, which every widget but the contact list paints through."""
+    from netdesk.settings import ThemeChoice
+    from netdesk.ui.theme import apply_theme
+
+    apply_theme(ThemeChoice.SYSTEM)
+
+
 def assert_size(what: str, held: int, named: int) -> None:
     """A benchmark states its true size: stop when the data holds another number than the one printed."""
     if held != named:

@@ -79,13 +79,15 @@ def test_the_list_shows_initials_then_the_photo_fetched_on_a_worker(  # type: ig
     org = db.contacts.create(ContactDTO(kind=ContactKind.ORGANIZATION, organization="Globex")).value.id or 0
     fetching_threads: list[threading.Thread] = []
     photos = db.contacts.photos
+    release = threading.Event()  # the photo arrives when the test has seen the initials
 
     def spy(ids):  # type: ignore[no-untyped-def]
         fetching_threads.append(threading.current_thread())
+        release.wait(5)
         return photos(ids)
 
     db.contacts.photos = spy  # type: ignore[method-assign]
-    window = make_window()
+    window = make_window(wait=False)  # the photo's fetch is a task that waits for the test
     avatars = window.contact_list.avatars
     qtbot.waitUntil(lambda: avatars.photo_ids == frozenset({nadia}), timeout=5000)
 
@@ -98,6 +100,7 @@ def test_the_list_shows_initials_then_the_photo_fetched_on_a_worker(  # type: ig
 
     with qtbot.waitSignal(avatars.photos_loaded, timeout=5000) as loaded:
         first = _avatar_image(window, nadia)  # initials until the photo arrives
+        release.set()
     assert loaded.args == [[nadia]]
     assert first.pixelColor(first.width() // 2, first.height() // 4).rgb() == avatar_colour("Nadia Rahman").rgb()
     assert fetching_threads and all(t is not threading.main_thread() for t in fetching_threads)

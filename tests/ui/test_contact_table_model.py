@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelRoleData, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from netdesk.core.model import ContactKind, ContactRow
@@ -229,3 +230,85 @@ def test_a_painted_cell_shows_what_data_answers(qtbot) -> None:  # type: ignore[
     assert model.index(model.row_of(1) or 0, Column.STRENGTH).data() == "42"
     assert not model.index(model.rowCount(), 0).isValid()
     assert not model.index(0, model.columnCount()).isValid()
+
+
+def _painted(model: ContactTableModel, row: int, column: int) -> QStyleOptionViewItem:
+    """What a view's delegate reads to paint the cell (through ``multiData``)."""
+    option = QStyleOptionViewItem()
+    QStyledItemDelegate().initStyleOption(option, model.index(row, column))
+    return option
+
+
+def _icon_key(model: ContactTableModel, row: int) -> int:
+    option = _painted(model, row, Column.NAME)  # the option owns the icon it holds
+    return option.icon.cacheKey()
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, QIcon) and isinstance(b, QIcon):
+        return a.cacheKey() == b.cacheKey()
+    return a == b
+
+
+def test_multidata_answers_every_role_as_data_does_painted_before_or_not(qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = ContactTableModel()
+    model.set_rows(rows())
+    model.set_strengths({1: 42})
+    roles = [
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        ID_ROLE,
+        Qt.ItemDataRole.BackgroundRole,  # asked by the delegate, answered by neither
+        Qt.ItemDataRole.CheckStateRole,
+    ]
+    for _pass in ("first paint", "painted before"):
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                index = model.index(row, column)
+                for role in roles:
+                    slot = QModelRoleData(role)
+                    index.multiData(slot)
+                    assert _same(slot.data(), index.data(role)), (row, column, role)
+
+
+def test_a_painted_cell_shows_the_row_as_it_is_now(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Cells are kept between paints (painted_cells.py): an edit, a new strength, a new avatar must still show."""
+    model = ContactTableModel()
+    icons = {1: QIcon(), 2: QIcon()}
+    model.decorate = lambda row: icons.get(row.id, QIcon())
+    model.set_rows(rows())
+    ada = model.row_of(1) or 0
+    assert _painted(model, ada, Column.NAME).text == "Ada Lovelace"
+    assert _painted(model, ada, Column.STRENGTH).text == ""  # not computed yet
+
+    model.update_rows([rows()[0]._replace(name="Ada King", starred=True)])
+    ada = model.row_of(1) or 0
+    assert _painted(model, ada, Column.NAME).text == "★ Ada King"
+    model.set_strengths({1: 42})
+    assert _painted(model, ada, Column.STRENGTH).text == "42"
+    model.set_strengths({1: 57})
+    assert _painted(model, ada, Column.STRENGTH).text == "57"
+    model.forget_strengths()
+    assert _painted(model, ada, Column.STRENGTH).text == ""
+
+    painted_icon = _icon_key(model, ada)
+    photo = QPixmap(8, 8)
+    photo.fill(QColor(200, 20, 20))
+    icons[1] = QIcon(photo)  # the photo arrived: the avatar source says so
+    assert _icon_key(model, ada) == painted_icon  # kept until told
+    model.forget_painted([1])
+    assert _icon_key(model, ada) == icons[1].cacheKey()
+
+    model.decorate = None  # back to the kind's icon
+    assert _icon_key(model, ada) != icons[1].cacheKey()
+
+    model.set_rows([r._replace(title="Countess") if r.id == 1 else r for r in rows()])
+    assert _painted(model, model.row_of(1) or 0, Column.TITLE).text == "Countess"
+    model.remove_ids([1])
+    assert model.row_of(1) is None
+    model.update_rows([rows()[0]])
+    model.show_matching(None)
+    assert _painted(model, model.row_of(1) or 0, Column.TITLE).text == "Mathematician"

@@ -136,6 +136,9 @@ class AvatarSource(QObject):
     """
 
     photos_loaded = Signal(object)  # the ids whose photos just arrived (their rows repaint)
+    # The ids whose icon ``icon`` would now answer differently (None: anyone's): photos arrived or were forgotten,
+    # or who has a photo is known. A view that keeps the icons it was given drops these (painted_cells.py).
+    icons_changed = Signal(object)
 
     def __init__(
         self,
@@ -151,13 +154,23 @@ class AvatarSource(QObject):
         # them out (a list of a few hundred distinct initials draws each once).
         self._drawn = _Lru()
         self.drawn = 0  # avatar images drawn so far (initials and photos): what a warm repaint must not add to
-        self.photo_ids: frozenset[int] = frozenset()  # who has a photo (set once the list has loaded)
+        self._photo_ids: frozenset[int] = frozenset()
         self._wanted: dict[int, tuple[int, bool, float]] = {}
         self._asked: set[int] = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)  # every row painted in this pass, in one worker call
         self._timer.timeout.connect(self._fetch_wanted)
+
+    @property
+    def photo_ids(self) -> frozenset[int]:
+        """Who has a photo (set once the list has loaded): the others get their initials without asking."""
+        return self._photo_ids
+
+    @photo_ids.setter
+    def photo_ids(self, ids: frozenset[int]) -> None:
+        self._photo_ids = ids
+        self.icons_changed.emit(None)
 
     def reset(self, fetch: Callable[[Sequence[int]], dict[int, bytes]] | None = None) -> None:
         """Another database, or its photos changed: forget the photos (initials stay cached)."""
@@ -167,12 +180,14 @@ class AvatarSource(QObject):
             del self._cache[key]
         self._asked.clear()
         self._wanted.clear()
+        self.icons_changed.emit(None)
 
     def forget(self, ids: Sequence[int]) -> None:
         """These contacts changed: fetch their photos again when next painted."""
         for key in [k for k in self._cache if k[0] == "photo" and k[1] in ids]:
             del self._cache[key]
         self._asked.difference_update(ids)
+        self.icons_changed.emit(list(ids))
 
     def icon(self, contact_id: int | None, name: str, kind: ContactKind, size: int, scale: float) -> QIcon:
         """The contact's photo when it has one and it has arrived, else their initials (and the photo is asked for)."""
@@ -225,6 +240,7 @@ class AvatarSource(QObject):
                 self.drawn += 1
                 self._cache.put(("photo", cid, size, scale), QIcon(QPixmap.fromImage(image)))
             if images:
+                self.icons_changed.emit(sorted(images))
                 self.photos_loaded.emit(sorted(images))
 
         return loaded

@@ -8,6 +8,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from netdesk.ui.contact_table_model import Column, ContactTableModel
+from netdesk.ui.theme import native_style
 from netdesk.ui.widgets.avatar import AvatarSource, avatar_size
 from netdesk.ui.widgets.fitted_columns import FittedColumns
 
@@ -62,6 +63,19 @@ class SameWhenInactive(QObject):
 _ACTIVATION = (QEvent.Type.WindowActivate, QEvent.Type.WindowDeactivate)
 
 
+class NewPixelRatio(QObject):
+    """The avatars are drawn for the screen's pixel ratio: on another screen, the list's painted cells are dropped."""
+
+    def __init__(self, table: QTableView, model: ContactTableModel) -> None:
+        super().__init__(table)
+        self._model = model
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.DevicePixelRatioChange, QEvent.Type.ScreenChangeInternal):
+            self._model.forget_painted()
+        return False
+
+
 def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTableView, FittedColumns]:
     """The view over ``model``, with ``avatars`` as its names' decoration; and what fits its columns to its width."""
     table = QTableView()
@@ -97,6 +111,16 @@ def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTab
     size = avatar_size(table)
     table.setIconSize(QSize(size, size))
     model.decorate = lambda row: avatars.icon(row.id, row.name, row.kind, size, table.devicePixelRatioF())
-    avatars.photos_loaded.connect(lambda _ids: table.viewport().update())
+
+    def icons_changed(ids: list[int] | None) -> None:
+        model.forget_painted(ids)
+        table.viewport().update()
+
+    avatars.icons_changed.connect(icons_changed)
+    table.installEventFilter(NewPixelRatio(table, model))
+    # The cells are drawn by the platform's style itself, not through the app's Python proxy (theme.py): called
+    # from C++ for every primitive drawn, it made a repaint of the list a third slower, and the list draws no check
+    # boxes or radio buttons, which are what the proxy changes.
+    table.setStyle(native_style())
     # No sideways scrolling (at 1024 px the list is ~440 px wide): the name stretches, the rest hide in turn.
     return table, FittedColumns(table, Column.NAME, NAME_MIN_WIDTH, COLUMNS_HIDDEN_FIRST)

@@ -201,10 +201,11 @@ class ContactTableModel(QAbstractTableModel):
         self._decorate = decorate
         self._cells.forget()
 
-    def forget_painted(self, ids: Iterable[int] | None = None) -> None:
+    def forget_painted(self, ids: Iterable[int] | None = None) -> bool:
         """What the cells of ``ids`` (all for None) show changed while their rows did not (a photo arrived, the
-        screen's pixel ratio changed): their next paint asks again. The caller repaints."""
-        self._cells.forget(ids)
+        screen's pixel ratio changed): their next paint asks again. True when any had been painted: the caller
+        repaints then."""
+        return self._cells.forget(ids)
 
     # --- Qt model interface ------------------------------------------------------------------------------
 

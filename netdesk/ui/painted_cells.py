@@ -50,13 +50,15 @@ class PaintedCells:
             item = cells.items[column] = self._build(row, column)
         return item
 
-    def forget(self, ids: Iterable[int] | None = None) -> None:
-        """Drop the items of ``ids`` (all for None): what they hold changed while their rows did not."""
+    def forget(self, ids: Iterable[int] | None = None) -> bool:
+        """Drop the items of ``ids`` (all for None): what they hold changed while their rows did not. True when any
+        were kept (the view has something to repaint)."""
         if ids is None:
+            dropped = bool(self._rows)
             self._rows.clear()
-            return
-        for contact_id in ids:
-            self._rows.pop(contact_id, None)
+            return dropped
+        pop = self._rows.pop
+        return sum(pop(contact_id, None) is not None for contact_id in ids) > 0
 
     def __len__(self) -> int:
         return len(self._rows)

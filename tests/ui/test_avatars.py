@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, QUrl
 from PySide6.QtGui import QColor, QIcon, QImage, QTextDocument
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
@@ -150,3 +150,30 @@ def test_initials_are_drawn_once_however_many_names_are_looked_up(qtbot) -> None
     assert drawn <= 26 * HUES  # "P" and one of 26 letters or digits, on one of the colours
     source.icon(1, "Ada Lovelace", ContactKind.PERSON, 24, 1.0)
     assert source.drawn == drawn  # her initials' icon was kept
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_the_list_repaints_for_new_icons_only_when_it_showed_the_old_ones(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, sample: dict[str, int]
+) -> None:
+    """An import forgets its new contacts' avatars: the list, which never painted them, must not repaint for that
+    (a repaint right after an import's commit made the window's longest stall twice as long)."""
+    window.table.viewport().repaint()
+    qtbot.wait(20)
+    paints = _Paints()
+    window.table.viewport().installEventFilter(paints)
+    window.contact_list.avatars.icons_changed.emit([10**9, 10**9 + 1])  # contacts the list never painted
+    qtbot.wait(50)
+    assert paints.count == 0
+    window.contact_list.avatars.icons_changed.emit([window.model.contact_id(0)])  # one it shows
+    qtbot.waitUntil(lambda: paints.count > 0, timeout=2000)
+    window.table.viewport().removeEventFilter(paints)

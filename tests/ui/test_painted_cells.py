@@ -27,7 +27,8 @@ def test_a_cell_is_built_once_until_its_row_or_strength_changes() -> None:
     renamed = ada._replace(name="Ada King")
     assert cells.item(renamed, 0, None).text() == "Ada King"
     assert cells.item(renamed, 0, 40).text() == "Ada King" and len(built) == 4  # a new strength: built again
-    cells.forget([1])
+    assert cells.forget([1])  # they had been painted: the view repaints
+    assert not cells.forget([1, 2])  # nothing kept for them: nothing to repaint
     cells.item(renamed, 0, 40)
     assert len(built) == 5
 
@@ -38,5 +39,6 @@ def test_the_cells_kept_are_bounded() -> None:
         cells.item(row(n), 0, None)
         assert len(cells) <= ROWS_KEPT
     assert len(cells) > 0
-    cells.forget()
+    assert cells.forget()
     assert len(cells) == 0
+    assert not cells.forget()

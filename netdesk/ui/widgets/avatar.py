@@ -169,8 +169,10 @@ class AvatarSource(QObject):
 
     @photo_ids.setter
     def photo_ids(self, ids: frozenset[int]) -> None:
+        changed = ids ^ self._photo_ids  # read again after every edit: mostly none
         self._photo_ids = ids
-        self.icons_changed.emit(None)
+        if changed:
+            self.icons_changed.emit(sorted(changed))
 
     def reset(self, fetch: Callable[[Sequence[int]], dict[int, bytes]] | None = None) -> None:
         """Another database, or its photos changed: forget the photos (initials stay cached)."""
@@ -180,7 +182,8 @@ class AvatarSource(QObject):
             del self._cache[key]
         self._asked.clear()
         self._wanted.clear()
-        self.icons_changed.emit(None)
+        if self._photo_ids:
+            self.icons_changed.emit(sorted(self._photo_ids))
 
     def forget(self, ids: Sequence[int]) -> None:
         """These contacts changed: fetch their photos again when next painted."""

@@ -113,8 +113,8 @@ def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTab
     model.decorate = lambda row: avatars.icon(row.id, row.name, row.kind, size, table.devicePixelRatioF())
 
     def icons_changed(ids: list[int] | None) -> None:
-        model.forget_painted(ids)
-        table.viewport().update()
+        if model.forget_painted(ids):  # an import's new contacts were never painted: no repaint for them
+            table.viewport().update()
 
     avatars.icons_changed.connect(icons_changed)
     table.installEventFilter(NewPixelRatio(table, model))

@@ -61,6 +61,7 @@ HEADERS = {
 _COLUMNS = len(Column)
 _NAME, _ORGANIZATION, _TITLE, _TAGS, _LAST_CONTACTED, _STRENGTH = (int(c) for c in Column)
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)  # the display text, as the QStandardItems that paint the cells answer it
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
@@ -70,7 +71,7 @@ _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 # 0.1 ms for a narrow search at 100,000 rows, where np.isin's sort takes 1 ms.
 _TABLE_IDS_PER_ROW = 8
 _TABLE_IDS_ANYWAY = 1 << 22  # a table this long is cheap whatever the rows (4 MB, zeroed lazily)
-_ANSWERED_ROLES = frozenset((_DISPLAY, _TOOLTIP, _FONT, _DECORATION, int(ID_ROLE), _ALIGNMENT))
+_ANSWERED_ROLES = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _FONT, _DECORATION, int(ID_ROLE), _ALIGNMENT))
 
 
 # Past this many rows changed, one repaint of what is visible rather than a search for each row.
@@ -258,7 +259,7 @@ class ContactTableModel(QAbstractTableModel):
         """``data`` for one of _ANSWERED_ROLES of a row shown: plain ints and early exits (a repaint asks ~1,000)."""
         if column == _STRENGTH:
             return self._strength_data(row.id, role)
-        if role == _DISPLAY:
+        if role in (_DISPLAY, _EDIT):
             return self._text(row, column)
         if role == _TOOLTIP:
             return plain_tooltip(self._text(row, column))
@@ -547,7 +548,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def _strength_data(self, contact_id: int, role: int) -> Any:
         score = self.strength(contact_id)
-        if role == _DISPLAY:
+        if role in (_DISPLAY, _EDIT):
             return "" if score is None else str(score)
         if role == _TOOLTIP:
             return "Computing…" if score is None else f"Relationship strength {score} of 100"

@@ -168,7 +168,7 @@ def test_the_list_repaints_for_new_icons_only_when_it_showed_the_old_ones(  # ty
     """An import forgets its new contacts' avatars: the list, which never painted them, must not repaint for that
     (a repaint right after an import's commit made the window's longest stall twice as long)."""
     window.table.viewport().repaint()
-    qtbot.wait(20)
+    qtbot.wait(100)  # nothing else left to repaint
     paints = _Paints()
     window.table.viewport().installEventFilter(paints)
     window.contact_list.avatars.icons_changed.emit([10**9, 10**9 + 1])  # contacts the list never painted

@@ -256,6 +256,7 @@ def test_multidata_answers_every_role_as_data_does_painted_before_or_not(qtbot) 
     model.set_strengths({1: 42})
     roles = [
         Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,  # a QStandardItem answers it as the display text
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.FontRole,
         Qt.ItemDataRole.DecorationRole,

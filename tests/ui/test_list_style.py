@@ -4,7 +4,7 @@ which C++ calls for every primitive drawn, and a repaint of the list was a third
 from __future__ import annotations
 
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QApplication, QCheckBox, QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
 
 from netdesk.ui.main_window import MainWindow
 from netdesk.ui.theme import LegibleIndicators
@@ -41,5 +41,7 @@ def test_the_list_paints_without_the_style_proxy_that_check_boxes_use(  # type: 
         window.table.viewport().grab()
         assert style.drawn == []
         assert window.table.style().name() == before  # the same platform style, without the proxy
-    finally:
-        app.setStyle(LegibleIndicators(before))
+    finally:  # the app's style as it was: QApplication deleted that instance when given another
+        app.setStyle(
+            LegibleIndicators(before) if isinstance(current, LegibleIndicators) else QStyleFactory.create(before)
+        )

@@ -63,16 +63,22 @@ class SameWhenInactive(QObject):
 _ACTIVATION = (QEvent.Type.WindowActivate, QEvent.Type.WindowDeactivate)
 
 
-class NewPixelRatio(QObject):
-    """The avatars are drawn for the screen's pixel ratio: on another screen, the list's painted cells are dropped."""
+class FollowsScreenAndTheme(QObject):
+    """The list's cells and style keep up with the window: its avatars are drawn for the screen's pixel ratio (on
+    another screen the painted cells are dropped), and its own style instance (``native_style``) is told of a new
+    palette as Qt tells the application's (some platform styles, Windows 11's, pick their colour scheme then)."""
 
     def __init__(self, table: QTableView, model: ContactTableModel) -> None:
         super().__init__(table)
+        self._table = table
         self._model = model
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.DevicePixelRatioChange, QEvent.Type.ScreenChangeInternal):
+        kind = event.type()
+        if kind in (QEvent.Type.DevicePixelRatioChange, QEvent.Type.ScreenChangeInternal):
             self._model.forget_painted()
+        elif kind == QEvent.Type.PaletteChange and watched is self._table:
+            self._table.style().polish(QPalette(self._table.palette()))
         return False
 
 
@@ -117,7 +123,10 @@ def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTab
             table.viewport().update()
 
     avatars.icons_changed.connect(icons_changed)
-    table.installEventFilter(NewPixelRatio(table, model))
+    # Photos are fetched for rows being painted: when they arrive, those rows are on screen (even if the kept cells
+    # were dropped meanwhile, so that forget_painted found none of them).
+    avatars.photos_loaded.connect(lambda _ids: table.viewport().update())
+    table.installEventFilter(FollowsScreenAndTheme(table, model))
     # The cells are drawn by the platform's style itself, not through the app's Python proxy (theme.py): called
     # from C++ for every primitive drawn, it made a repaint of the list a third slower, and the list draws no check
     # boxes or radio buttons, which are what the proxy changes.

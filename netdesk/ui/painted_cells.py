@@ -16,9 +16,9 @@ from PySide6.QtGui import QStandardItem
 
 from netdesk.core.model import ContactRow
 
-# Rows whose cells are kept: a window shows a few dozen; this many covers scrolling back and forth and the last
-# searches' first pages, for ~4 MB.
-ROWS_KEPT = 2000
+# Rows whose cells are kept: a window shows a few dozen; this many covers scrolling back a few screens and the last
+# searches' first pages. A row's six items with their texts and tooltips take ~7 KB (2,000 rows took 13.5 MB).
+ROWS_KEPT = 300
 
 
 class _RowCells:

@@ -177,3 +177,23 @@ def test_the_list_repaints_for_new_icons_only_when_it_showed_the_old_ones(  # ty
     window.contact_list.avatars.icons_changed.emit([window.model.contact_id(0)])  # one it shows
     qtbot.waitUntil(lambda: paints.count > 0, timeout=2000)
     window.table.viewport().removeEventFilter(paints)
+
+
+def test_the_list_fetches_a_photo_as_soon_as_it_knows_who_has_one(  # type: ignore[no-untyped-def]
+    qtbot, make_window: Callable[..., MainWindow], db: NetDesk
+) -> None:
+    """The list paints initials before it knows who has a photo (read on a worker after the rows): once it knows, it
+    paints again by itself, which fetches the photo; nothing else has to repaint it first."""
+    nadia = db.contacts.create(ContactDTO(given_name="Nadia", family_name="Rahman", photo=_png(QColor(220, 20, 20))))
+    nadia_id = nadia.value.id or 0
+    fetched: list[int] = []
+    photos = db.contacts.photos
+
+    def spy(ids):  # type: ignore[no-untyped-def]
+        fetched.extend(ids)
+        return photos(ids)
+
+    db.contacts.photos = spy  # type: ignore[method-assign]
+    window = make_window(wait=False)
+    qtbot.waitUntil(lambda: window.contact_list.avatars.photo_ids == frozenset({nadia_id}), timeout=5000)
+    qtbot.waitUntil(lambda: nadia_id in fetched, timeout=5000)  # the test paints nothing itself

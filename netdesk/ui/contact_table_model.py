@@ -72,6 +72,7 @@ _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _TABLE_IDS_PER_ROW = 8
 _TABLE_IDS_ANYWAY = 1 << 22  # a table this long is cheap whatever the rows (4 MB, zeroed lazily)
 _ANSWERED_ROLES = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _FONT, _DECORATION, int(ID_ROLE), _ALIGNMENT))
+_ITEM_ROLES = tuple(_ANSWERED_ROLES - {_EDIT})  # a QStandardItem holds EditRole as DisplayRole
 
 
 # Past this many rows changed, one repaint of what is visible rather than a search for each row.
@@ -272,24 +273,12 @@ class ContactTableModel(QAbstractTableModel):
         return None
 
     def _cell_item(self, row: ContactRow, column: int) -> QStandardItem:
-        """What ``_answer`` gives for each of _ANSWERED_ROLES, as the item that paints the cell: built in as few calls
-        into Qt as can be, since a new search's first repaint builds a window of them."""
-        if column == _STRENGTH:
-            item = QStandardItem()
-            for role in _ANSWERED_ROLES:
-                value = self._strength_data(row.id, role)
-                if value is not None:
-                    item.setData(value, role)
-            return item
-        text = self._text(row, column)
-        if column == _NAME:
-            item = QStandardItem(self._kind_icon(row.kind) if self._decorate is None else self._decorate(row), text)
-        else:
-            item = QStandardItem(text)
-        item.setToolTip(plain_tooltip(text))
-        item.setData(row.id, ID_ROLE)
-        if row.kind is ContactKind.ORGANIZATION:
-            item.setFont(self._italic)
+        """The item that paints the cell: what ``_answer`` gives for each role it answers."""
+        item = QStandardItem()
+        for role in _ITEM_ROLES:
+            value = self._answer(row, column, role)
+            if value is not None:
+                item.setData(value, role)
         return item
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

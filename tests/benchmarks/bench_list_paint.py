@@ -40,21 +40,6 @@ def repaint_ms(viewport: object) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-def platform_style() -> object:
-    """The platform's style by itself (no proxy of the app's), one instance, kept by the application."""
-    from PySide6.QtWidgets import QApplication, QProxyStyle, QStyleFactory
-
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    style = app.property("benchPlatformStyle")
-    if style is None:
-        current = app.style()
-        style = QStyleFactory.create((current.baseStyle() if isinstance(current, QProxyStyle) else current).name())
-        style.setParent(app)
-        app.setProperty("benchPlatformStyle", style)
-    return style
-
-
 def bare_copy(window: object) -> object:
     """A QTableView like the window's list, over a QStandardItemModel of the cells the list shows now."""
     from PySide6.QtCore import Qt
@@ -62,6 +47,7 @@ def bare_copy(window: object) -> object:
     from PySide6.QtWidgets import QTableView
 
     from netdesk.ui.main_window import MainWindow
+    from netdesk.ui.theme import native_style
 
     assert isinstance(window, MainWindow)
     table, model = window.table, window.model
@@ -83,7 +69,7 @@ def bare_copy(window: object) -> object:
             cells.setItem(row, column, item)
     bare = QTableView()
     bare.setModel(cells)
-    bare.setStyle(platform_style())
+    bare.setStyle(native_style())  # the platform's style by itself, as the list's
     bare.setFont(table.font())
     bare.setIconSize(table.iconSize())
     bare.setAlternatingRowColors(True)

@@ -136,8 +136,9 @@ class AvatarSource(QObject):
     """
 
     photos_loaded = Signal(object)  # the ids whose photos just arrived (their rows repaint)
-    # The ids whose icon ``icon`` would now answer differently (None: anyone's): photos arrived or were forgotten,
-    # or who has a photo is known. A view that keeps the icons it was given drops these (painted_cells.py).
+    # The ids whose icon ``icon`` would now answer differently (None: anyone's), photos that arrived aside
+    # (photos_loaded): photos forgotten, or who has a photo known. A view that keeps the icons it was given drops
+    # these (painted_cells.py).
     icons_changed = Signal(object)
 
     def __init__(
@@ -243,7 +244,6 @@ class AvatarSource(QObject):
                 self.drawn += 1
                 self._cache.put(("photo", cid, size, scale), QIcon(QPixmap.fromImage(image)))
             if images:
-                self.icons_changed.emit(sorted(images))
                 self.photos_loaded.emit(sorted(images))
 
         return loaded

@@ -122,10 +122,14 @@ def contact_table(model: ContactTableModel, avatars: AvatarSource) -> tuple[QTab
         if model.forget_painted(ids):  # an import's new contacts were never painted: no repaint for them
             table.viewport().update()
 
+    def photos_loaded(ids: list[int]) -> None:
+        # Photos are fetched for rows being painted: when they arrive, those rows are on screen (even if the kept
+        # cells were dropped meanwhile, so that forget_painted found none of them).
+        model.forget_painted(ids)
+        table.viewport().update()
+
     avatars.icons_changed.connect(icons_changed)
-    # Photos are fetched for rows being painted: when they arrive, those rows are on screen (even if the kept cells
-    # were dropped meanwhile, so that forget_painted found none of them).
-    avatars.photos_loaded.connect(lambda _ids: table.viewport().update())
+    avatars.photos_loaded.connect(photos_loaded)
     table.installEventFilter(FollowsScreenAndTheme(table, model))
     # The cells are drawn by the platform's style itself, not through the app's Python proxy (theme.py): called
     # from C++ for every primitive drawn, it made a repaint of the list a third slower, and the list draws no check

@@ -169,7 +169,7 @@ def test_a_search_that_adds_or_drops_a_few_rows_inserts_and_removes_them_in_plac
 
 
 def test_visible_steps_only_for_rows_coming_and_going_in_the_same_order() -> None:
-    from netdesk.ui.contact_table_model import MAX_ROW_STEPS, visible_steps
+    from netdesk.ui.row_steps import MAX_ROW_STEPS, visible_steps
 
     assert visible_steps([1, 2, 3, 4], [1, 9, 2, 4, 8]) == ([(2, 1)], [(1, 1), (4, 1)])
     assert visible_steps([1, 2, 3], [2, 1, 3]) is None  # reordered: not insertions and removals

@@ -26,12 +26,13 @@ from netdesk.core.changes import ChangeSet
 from netdesk.core.model import ContactKind, ContactRow, TagCount
 from netdesk.core.words import plural
 from netdesk.ui import starred as star
-from netdesk.ui.contact_table_model import ContactTableModel, import_list_updates
+from netdesk.ui.contact_table_model import ContactTableModel
 from netdesk.ui.controllers.host import Host
 from netdesk.ui.detail_pane import DetailPane
 from netdesk.ui.detail_read import DetailRead, read_detail
 from netdesk.ui.icons import action_icon
 from netdesk.ui.list_search import NOT_READY, ChangedRows, ListSearch, changed_rows
+from netdesk.ui.row_steps import import_list_updates
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.step_queue import StepQueue
 from netdesk.ui.sync_ui import show_synced_line

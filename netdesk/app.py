@@ -11,11 +11,11 @@ from pathlib import Path
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    args = list(sys.argv[1:] if argv is None else argv)
+    from netdesk import cli_window
+
+    args = cli_window.command_first(list(sys.argv[1:] if argv is None else argv))
     early = _check_database_early(args)
     try:
-        from netdesk import cli_window
-
         if cli_window.names_no_command(args):
             # The app: its window's frame shows before the commands, the services and SQLAlchemy are imported.
             return cli_window.guarded(lambda: cli_window.run_window(args))

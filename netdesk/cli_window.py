@@ -57,6 +57,26 @@ def window_parser(commands: Iterable[str] = ()) -> argparse.ArgumentParser:
     return p
 
 
+# The command words of netdesk/cli.py, known here without importing it (a test holds the two equal).
+COMMAND_NAMES = frozenset(
+    {
+        "account", "backup", "cadence", "contribute", "demo", "due", "duplicates", "export", "goals", "help-with",
+        "import", "intro", "intros", "list", "log", "met-at", "restore", "review", "stats", "sync",
+    }
+)  # fmt: skip
+
+
+def command_first(argv: list[str]) -> list[str]:
+    """``argv`` with a command word that follows ``--db PATH`` (or ``--db=PATH``) moved to the front, where the
+    commands' parsers expect it: ``netdesk --db work.sqlite3 list`` runs ``list`` on that database, as ``netdesk
+    list --db work.sqlite3`` does, rather than opening the app to import a file called "list"."""
+    if argv[:1] == ["--db"] and len(argv) > 2 and argv[2] in COMMAND_NAMES:
+        return [argv[2], *argv[:2], *argv[3:]]
+    if argv[:1] and argv[0].startswith("--db=") and len(argv) > 1 and argv[1] in COMMAND_NAMES:
+        return [argv[1], argv[0], *argv[2:]]
+    return argv
+
+
 def names_no_command(argv: list[str]) -> bool:
     """No command word and no request for help: nothing, or an option first (no command begins with "-"); a first
     word that is not a command (a file to import), and --help, which lists the commands, are for netdesk/cli.py."""

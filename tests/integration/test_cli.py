@@ -72,6 +72,30 @@ def test_list_plain_and_environment_database(tmp_path: Path) -> None:
     assert json.loads(result.stdout)[0]["birthday"] == "1815-12-10"
 
 
+def test_the_database_may_come_before_the_command(tmp_path: Path) -> None:
+    """`netdesk --db work.sqlite3 list`, as git-style tools take their global options: the command runs on that
+    database (it used to open the app, to import a file called "list")."""
+    db = tmp_path / "c.sqlite3"
+    _seed(db)
+    result = run_cli("--db", str(db), "list", "--json", "lovelace")
+    assert result.returncode == 0, result.stderr
+    assert [item["name"] for item in json.loads(result.stdout)] == ["Ada Lovelace"]
+    out = tmp_path / "all.vcf"
+    result = run_cli(f"--db={db}", "export", "--format", "vcard4", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").count("BEGIN:VCARD") == 2
+
+
+def test_every_command_is_known_before_the_commands_are_imported() -> None:
+    """The app's start-up tells a command from a file to import without importing netdesk/cli.py."""
+    from netdesk import cli
+    from netdesk.cli_window import COMMAND_NAMES, command_first
+
+    assert set(cli.COMMANDS) == COMMAND_NAMES
+    assert command_first(["--db", "x.sqlite3", "due"]) == ["due", "--db", "x.sqlite3"]
+    assert command_first(["--db", "x.sqlite3", "cards.vcf"]) == ["--db", "x.sqlite3", "cards.vcf"]
+
+
 def test_missing_database_folder_is_one_clear_line(tmp_path: Path) -> None:
     result = run_cli("list", "--db", str(tmp_path / "missing" / "x.sqlite3"))
     assert result.returncode == 1

@@ -86,6 +86,10 @@ def names_no_command(argv: list[str]) -> bool:
 def run_window(argv: list[str], commands: Iterable[str] = ()) -> int:
     """Parse the app's command line and start it."""
     args = window_parser(commands).parse_args(argv)
+    no_display = missing_display()
+    if no_display is not None:
+        print(f"netdesk: {no_display}", file=sys.stderr)
+        return EXIT_ERROR
     try:
         from netdesk.ui.application import start
     except ImportError as exc:  # Qt missing its system libraries
@@ -93,6 +97,22 @@ def run_window(argv: list[str], commands: Iterable[str] = ()) -> int:
         return EXIT_ERROR
     # The GUI picks the database itself: it may be open in a running instance already, or remembered from last time.
     return start(args.db, files=list(args.files), smoke_test=args.smoke_test, demo=args.demo)
+
+
+def missing_display() -> str | None:
+    """Why the window cannot open here, found before Qt aborts the process over it with a page of plugin messages
+    (on Linux and the BSDs over SSH or in a console: no X11 or Wayland display to open); None when it may open."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime, "wayland-0").exists():  # Qt's Wayland plugin finds the default socket by itself
+        return None
+    return (
+        "cannot open the window: no display (DISPLAY and WAYLAND_DISPLAY are unset); "
+        "the commands work without one (netdesk --help)"
+    )
 
 
 def guarded(run: Callable[[], int]) -> int:

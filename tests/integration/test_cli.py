@@ -96,6 +96,22 @@ def test_every_command_is_known_before_the_commands_are_imported() -> None:
     assert command_first(["--db", "x.sqlite3", "cards.vcf"]) == ["--db", "x.sqlite3", "cards.vcf"]
 
 
+def test_the_app_without_a_display_is_one_clear_line(tmp_path: Path) -> None:
+    """Started over SSH or in a console, the app says why it cannot open its window; Qt alone aborted the process
+    with a page of platform plugin messages ("Reinstalling the application may fix this problem")."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)  # no Wayland socket there
+    result = subprocess.run(
+        [sys.executable, "-m", "netdesk", "--db", str(tmp_path / "c.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "no display" in result.stderr and "netdesk --help" in result.stderr
+
+
 def test_missing_database_folder_is_one_clear_line(tmp_path: Path) -> None:
     result = run_cli("list", "--db", str(tmp_path / "missing" / "x.sqlite3"))
     assert result.returncode == 1

@@ -13,4 +13,4 @@ test ! -e ../shared || { echo "bare-clone check: ../shared exists beside $bare/c
 # `python -m pytest` puts this folder first on sys.path, so the copy's own netdesk is the one under test.
 "$python" -c 'import netdesk, sys; sys.exit(0 if netdesk.__file__.startswith("'"$bare"'") else "wrong netdesk: " + netdesk.__file__)'
 QT_QPA_PLATFORM=offscreen "$python" -m pytest -q -p no:cacheprovider --collect-only >/dev/null
-QT_QPA_PLATFORM=offscreen "$python" -m pytest -q -p no:cacheprovider -m corpus
+QT_QPA_PLATFORM=offscreen "$python" -m pytest -q -p no:cacheprovider -n auto -m corpus

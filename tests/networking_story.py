@@ -6,7 +6,8 @@ The people (Sam Owner is the account owner, never a contact):
   (she was VP Engineering at Globex) and Sam's answer on 7 Oct.
 - Marcus Webb, connected 1 Oct 2025: Sam's invitation carried a note (30 Sep); he wrote back on 2 Oct.
 - Lena Fox, connected 4 Oct 2025 after a bare invitation: nobody has written (a message dated 2031 is bad input).
-- Gil Group wrote to a group thread with Sam and Otto Old on 20 Sep 2025; Otto (connected 2019) never wrote.
+- Gil Group wrote to a group thread with Sam and Otto Old on 20 Sep 2025; Otto (connected 2019) never wrote. In the
+  later export Sam writes to Gil (connected in January 2024) on 7 Oct: no personal note to a new connection.
 - Dana Whitfield invited Sam on 4 Oct 2025 with a note; she is not a connection.
 - Zed Unknown wrote to Sam but matches nobody; a message dated 1985 is bad input.
 """
@@ -95,6 +96,7 @@ def _messages(later: bool) -> str:
     ]
     if later:
         rows.append(_message("c-priya", "", OWNER, [PRIYA], "2025-10-07 09:00:00", "Yes! Thursday works."))
+        rows.append(_message("c-gil", "", OWNER, [GIL], "2025-10-07 11:00:00", "Gil, your slides helped a lot."))
     return _csv(rows)
 
 

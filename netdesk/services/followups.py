@@ -77,9 +77,13 @@ class WeeklyReview:
 
 
 STALLED_AFTER_DAYS = 7
-_WEEK_NOTES_SQL = """
-SELECT SUM(followup_messaged_at >= :start AND followup_messaged_at < :end),
-       SUM(followup_replied_at >= :start AND followup_replied_at < :end)
+# A personal note to a *new* connection: sent within NEW_CONNECTION_DAYS of the connection day (an invitation's note
+# comes before it). Writing to someone connected long ago is an exchange, not the follow-up of a new connection: the
+# review, the stalled notes and the reply rate count only notes in time (and the replies to those).
+NOTE_IN_TIME_SQL = f"followup_messaged_at < date(connected_on, '+{rules.NEW_CONNECTION_DAYS + 1} days')"
+_WEEK_NOTES_SQL = f"""
+SELECT SUM(followup_messaged_at >= :start AND followup_messaged_at < :end AND {NOTE_IN_TIME_SQL}),
+       SUM(followup_replied_at >= :start AND followup_replied_at < :end AND {NOTE_IN_TIME_SQL})
 FROM contacts INDEXED BY ix_contacts_connected
 WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL
 """
@@ -89,16 +93,17 @@ SELECT SUM({exchange_sql()}), SUM({exchange_sql()} AND i.channel = 'in_person'),
 FROM interactions i CROSS JOIN interaction_participants p ON p.interaction_id = i.id
 WHERE i.occurred_at >= :start AND i.occurred_at < :end
 """
-_STALLED_SQL = """
+_STALLED_SQL = f"""
 SELECT id, COALESCE(NULLIF(display_name, ''), 'Contact #' || id), followup_messaged_at
 FROM contacts INDEXED BY ix_contacts_connected
 WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL AND followup_state = 'messaged'
-  AND followup_messaged_at >= :since AND followup_messaged_at < :until
+  AND followup_messaged_at >= :since AND followup_messaged_at < :until AND {NOTE_IN_TIME_SQL}
 ORDER BY followup_messaged_at
 """
 
-_STATS_SQL = """
-SELECT COUNT(*), SUM(followup_messaged_at < :end), SUM(followup_replied_at < :end)
+_STATS_SQL = f"""
+SELECT COUNT(*), SUM(followup_messaged_at < :end AND {NOTE_IN_TIME_SQL}),
+       SUM(followup_replied_at < :end AND {NOTE_IN_TIME_SQL})
 FROM contacts INDEXED BY ix_contacts_connected
 WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL AND connected_on BETWEEN :start AND :today
 """

@@ -39,7 +39,7 @@ from netdesk.services import practice_due  # noqa: F401  (registers the practice
 from netdesk.services.collector import paused_collector
 from netdesk.services.due import DueState, collect_due
 from netdesk.services.due_favours import favour_items, read_favour_facts
-from netdesk.services.followups import FollowupService, Pipeline
+from netdesk.services.followups import NOTE_IN_TIME_SQL, FollowupService, Pipeline
 from netdesk.services.networking_goals import (
     DEFAULT_GOALS,
     STALE_GOAL_CONTACT_DAYS,
@@ -186,7 +186,7 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
         return FollowupService(self._sessions).mark(contact_id, state)
 
     def reply_rate_by_month(self, months: int = 12, today: date | None = None) -> list[ReplyRate]:
-        """New connections per month (by connection date), the notes sent to them and the replies to those notes."""
+        """New connections per month (by connection date), the notes sent to them in time and the replies to those."""
         today = _today(today)
         keys = rules.last_months(today, months)
         if not keys:
@@ -195,8 +195,10 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
         with self._sessions() as s:
             rows = s.execute(
                 text(
-                    "SELECT strftime('%Y-%m', connected_on) AS month, COUNT(*), SUM(followup_messaged_at < :end),"
-                    " SUM(followup_replied_at < :end) FROM contacts INDEXED BY ix_contacts_connected"
+                    "SELECT strftime('%Y-%m', connected_on) AS month, COUNT(*),"
+                    f" SUM(followup_messaged_at < :end AND {NOTE_IN_TIME_SQL}),"
+                    f" SUM(followup_replied_at < :end AND {NOTE_IN_TIME_SQL})"
+                    " FROM contacts INDEXED BY ix_contacts_connected"
                     " WHERE connected_on IS NOT NULL AND kind = 'person' AND deleted_at IS NULL"
                     " AND connected_on BETWEEN :start AND :today GROUP BY month"
                 ),

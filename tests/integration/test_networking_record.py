@@ -126,6 +126,27 @@ def test_a_later_export_moves_the_pipeline_and_flags_the_new_role(
     assert nd.invitations.pending() == []
 
 
+def test_a_message_to_an_old_connection_is_no_note_to_a_new_one(
+    imported: NetDesk, story: Any, tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sam writes to Gil, a connection of January 2024, on 7 Oct 2025: an exchange (last contacted moves), but no
+    personal note to a new connection, so no note sent in the weekly review, nothing stalled and no note in the reply
+    rate of the month Gil connected."""
+    nd = imported
+    nd.imports.import_paths([story.linkedin_export(tmp_path / "li2", later=True)])
+    assert last(nd)["Gil Group"] == "2025-10-07"
+    week = nd.followups.weekly_review(date(2025, 10, 8)).this_week
+    assert (week.notes_sent, week.replies, week.exchanges) == (0, 0, 2)  # Priya's 7 Oct answer continues a conversation
+    assert nd.followups.weekly_review(date(2025, 10, 15)).stalled == ()
+    stats = nd.followups.stats(date(2025, 10, 8), months=22)
+    assert (stats.new_connections, stats.notes_sent, stats.replies) == (4, 2, 2)
+    january = next(r for r in nd.networking.reply_rate_by_month(22, date(2025, 10, 8)) if r.month == "2024-01")
+    assert (january.new_connections, january.notes_sent, january.replied) == (1, 0, 0)
+    nd.close()
+    review = cli_json(capsys, "review", "--db", str(db_path), "--json", "--date", "2025-10-15")
+    assert (review["last_week"]["notes_sent"], review["stalled"]) == (0, [])
+
+
 def test_manual_overrides_log_what_moved_the_stage(imported: NetDesk) -> None:
     nd = imported
     people = ids(nd)

@@ -121,6 +121,7 @@ class StrengthFacts:
     favours_received_12m: int = 0
     cadence_days: int | None = None
     last_contacted: date | None = None
+    cadence_since: date | None = None  # the day the rhythm was set: it counts from then or the last exchange
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,9 @@ def _strength_points(facts: StrengthFacts, today: date) -> tuple[int, int, int, 
     frequency = round(FREQUENCY_POINTS * min(1.0, facts.interactions_12m / MONTHLY_CONTACTS_FOR_FULL_FREQUENCY))
     cadence, late = 0, None
     if facts.cadence_days is not None and facts.last_contacted is not None:
-        late = (today - facts.last_contacted).days - facts.cadence_days
+        # As the Due list counts it (due.cadence_item): from the later of the last exchange and the day it was set.
+        start = max(facts.last_contacted, facts.cadence_since or facts.last_contacted)
+        late = (today - start).days - facts.cadence_days
         cadence = CADENCE_POINTS if late <= 0 else round(CADENCE_POINTS * max(0.0, 1 - late / facts.cadence_days))
     favours = min(FAVOUR_POINTS, 3 * facts.favours_given_12m + 2 * facts.favours_received_12m)
     return recency, frequency, cadence, favours, late

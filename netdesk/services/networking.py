@@ -368,7 +368,11 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
         cadences = s.execute(
             text(
                 "SELECT c.id, COALESCE(c.cadence_days, (SELECT MIN(t.cadence_days) FROM contact_tags ct"
-                " JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), c.last_contacted"
+                " JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id)), c.last_contacted,"
+                # The day the rhythm was set: the contact's own, else that of its shortest tag rhythm.
+                " CASE WHEN c.cadence_days IS NOT NULL THEN c.cadence_since ELSE (SELECT t.cadence_since"
+                " FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id"
+                " AND t.cadence_days IS NOT NULL ORDER BY t.cadence_days LIMIT 1) END"
                 " FROM contacts c WHERE c.deleted_at IS NULL" + c_filter + " AND (c.cadence_days IS NOT NULL"
                 " OR c.id IN (SELECT ct.contact_id FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id"
                 " WHERE t.cadence_days IS NOT NULL))"
@@ -378,7 +382,7 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
         facts: dict[int, StrengthFacts] = {}
         for cid, count, last, given, received in activity:
             facts[cid] = StrengthFacts(_as_date(last), int(count or 0), int(given or 0), int(received or 0))
-        for cid, cadence, last_contacted in cadences:
+        for cid, cadence, last_contacted, cadence_since in cadences:
             base = facts.get(cid, StrengthFacts())
             facts[cid] = StrengthFacts(
                 base.last_interaction,
@@ -387,6 +391,7 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
                 base.favours_received_12m,
                 cadence,
                 _as_date(last_contacted),
+                _as_date(cadence_since),
             )
         if ids is None and facts:
             # The trashed are few; every live id (a set of 100,000 at start-up) cost ~20 MB of the window's peak.

@@ -147,6 +147,29 @@ def test_a_message_to_an_old_connection_is_no_note_to_a_new_one(
     assert (review["last_week"]["notes_sent"], review["stalled"]) == (0, [])
 
 
+def test_strength_reads_a_new_rhythm_as_the_due_list_does(imported: NetDesk) -> None:
+    """Gil last wrote on 20 Sep; a weekly rhythm set on 6 Oct counts from 6 Oct. The Due list says it is due on 13 Oct;
+    the strength must not call it overdue (nor take points for it) on the day it was set."""
+    nd = imported
+    gil = ids(nd)["Gil Group"]
+    nd.networking.set_contact_cadence(gil, 7, since=OCT6)
+    [item] = [i for i in nd.networking.due(OCT6) if i.contact_id == gil]
+    assert (item.kind, item.due_date) == (DueKind.DUE_THIS_WEEK, date(2025, 10, 13))
+    parts = dict(nd.networking.strength(gil, OCT6).parts)
+    assert parts["Rhythm every 7 days kept"] == 15
+    # A week after it fell due, both say it is late.
+    [late] = [i for i in nd.networking.due(date(2025, 10, 16)) if i.contact_id == gil]
+    assert late.days_overdue == 3
+    assert "Rhythm overdue by 3 days" in dict(nd.networking.strength(gil, date(2025, 10, 16)).parts)
+    # A tag's rhythm counts from the day it was set too.
+    otto = ids(nd)["Otto Old"]
+    nd.contacts.update(nd.contacts.get(gil).replace(tags=("speakers",)))
+    nd.networking.set_contact_cadence(gil, None)
+    nd.networking.set_tag_cadence("speakers", 7, since=OCT6)
+    assert dict(nd.networking.strength(gil, OCT6).parts)["Rhythm every 7 days kept"] == 15
+    assert "No rhythm set" in dict(nd.networking.strength(otto, OCT6).parts)
+
+
 def test_manual_overrides_log_what_moved_the_stage(imported: NetDesk) -> None:
     nd = imported
     people = ids(nd)

@@ -156,6 +156,9 @@ def test_strength_parts_explain_the_score() -> None:
 
     overdue = rules.strength(StrengthFacts(cadence_days=30, last_contacted=date(2025, 1, 24)), TODAY)
     assert dict(overdue.parts)["Rhythm overdue by 15 days"] == 8
+    # A rhythm set after the last exchange counts from the day it was set, as the Due list counts it.
+    set_later = StrengthFacts(cadence_days=30, last_contacted=date(2025, 1, 24), cadence_since=date(2025, 3, 1))
+    assert dict(rules.strength(set_later, TODAY).parts)["Rhythm every 30 days kept"] == 15
 
 
 def test_month_helpers() -> None:

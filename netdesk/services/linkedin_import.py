@@ -8,11 +8,12 @@ requests, all keyed by an external id so that importing a newer export adds only
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ from netdesk.db.bulk_triggers import (
     triggers_set_aside,
 )
 from netdesk.db.checkpoint import defer_checkpoint
-from netdesk.db.interaction_rows import insert_interaction_rows
+from netdesk.db.interaction_rows import InteractionRow, insert_interaction_rows
 from netdesk.db.tables import Contact
 from netdesk.io import linkedin
 from netdesk.io.report import ImportReport
@@ -53,6 +54,9 @@ from netdesk.services.timeline import existing_external_ids
 # too when the import is larger than what is there (netdesk.db.bulk_triggers).
 BULK_ROWS = 2000
 JOB_FIELDS = frozenset({"organization", "title"})
+# A message the user logged by hand ("Mark as sent", the follow-up buttons, `netdesk log`) is the export's message when
+# the export holds one this close to it (the log is in local time, the export in UTC, and a log may come late).
+LOGGED_SLACK = timedelta(days=2)
 
 
 def import_linkedin(
@@ -152,7 +156,7 @@ def _write_import(
     contacts, history, first_new_id, now = plan.contacts, plan.history, plan.first_new_id, plan.now
     if progress is not None:
         progress(len(data.messages), len(data.messages), "saving history")
-    new = history.rows
+    new = _without_logged_messages(s, history.rows, first_new_id)
     touched = {cid for row in new for cid, _role in row.participants}
     # Those who had a timeline already get their facts from it once the rows are in; the others from the rows in hand.
     existing = {cid for cid in touched if cid < first_new_id}
@@ -190,6 +194,53 @@ def _write_import(
         data.profile_emails,
     )
     return [i for i in result.ids if i is not None], result.interactions + added
+
+
+_LOGGED_SQL = (
+    "SELECT p.contact_id, i.id, i.occurred_at, i.direction, i.notes FROM interaction_participants p"
+    " JOIN interactions i ON i.id = p.interaction_id WHERE p.contact_id IN (SELECT value FROM json_each(?))"
+    " AND p.role = 'participant' AND i.kind = 'message' AND i.source = '' AND i.external_id = ''"
+    " AND NOT EXISTS (SELECT 1 FROM interaction_participants q WHERE q.interaction_id = i.id"
+    " AND q.contact_id != p.contact_id)"
+)
+
+
+def _without_logged_messages(s: Session, rows: list[InteractionRow], first_new_id: int) -> list[InteractionRow]:
+    """``rows`` without the one-to-one messages the user had logged by hand already: one message is one exchange.
+
+    A logged message is the export's when it is with the same person, in the same direction, within LOGGED_SLACK, and
+    holds the same text or none (an override, a bare log). It keeps what the user wrote and when, and takes the
+    export's id, so that a later export finds it there."""
+
+    def one_to_one(row: InteractionRow) -> int | None:
+        if row.kind != "message" or len(row.participants) != 1 or row.participants[0][0] >= first_new_id:
+            return None
+        return row.participants[0][0]
+
+    wanted = {cid for row in rows if (cid := one_to_one(row)) is not None}
+    if not wanted:
+        return rows
+    logged: dict[tuple[int, str], list[tuple[int, datetime, str]]] = defaultdict(list)
+    for cid, iid, when, direction, notes in s.connection().exec_driver_sql(_LOGGED_SQL, (json.dumps(sorted(wanted)),)):
+        logged[cid, direction].append((iid, datetime.fromisoformat(str(when)), " ".join((notes or "").split())))
+    if not logged:
+        return rows
+    kept, adopted = [], []
+    for row in rows:
+        cid = one_to_one(row)
+        candidates = logged.get((cid, row.direction)) if cid is not None else None
+        if candidates:
+            when, text = datetime.fromisoformat(row.occurred_at), " ".join(row.notes.split())
+            fits = [c for c in candidates if abs(c[1] - when) <= LOGGED_SLACK and c[2] in ("", text)]
+            if fits:
+                best = min(fits, key=lambda c: (c[2] != text, abs(c[1] - when)))
+                candidates.remove(best)
+                adopted.append((row.source, row.external_id, best[0]))
+                continue
+        kept.append(row)
+    if adopted:
+        s.connection().exec_driver_sql("UPDATE interactions SET source = ?, external_id = ? WHERE id = ?", adopted)
+    return kept
 
 
 def _plausible_connections(

@@ -13,7 +13,7 @@ import pytest
 from netdesk.cli import run
 from netdesk.core.exchange import Stage
 from netdesk.core.networking import DueKind
-from netdesk.services import NetDesk
+from netdesk.services import NetDesk, open_netdesk
 
 OCT6 = date(2025, 10, 6)
 
@@ -145,6 +145,49 @@ def test_a_message_to_an_old_connection_is_no_note_to_a_new_one(
     nd.close()
     review = cli_json(capsys, "review", "--db", str(db_path), "--json", "--date", "2025-10-15")
     assert (review["last_week"]["notes_sent"], review["stalled"]) == (0, [])
+
+
+def test_a_message_logged_by_hand_and_then_exported_is_one_exchange(
+    imported: NetDesk, story: Any, tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sam logs his answer to Priya (`netdesk log`, his local time) and marks a message to Gil as sent; the next export
+    holds both messages. Each is one exchange, not two: strength, the review and the timeline count it once, and the
+    export after that adds nothing."""
+    imported.close()
+    db = str(db_path)
+    assert (
+        run(["log", "--db", db, "--with", "Priya Raman", "--kind", "message", "--direction", "out", "--date",
+             "2025-10-07T11:00", "--note", "Yes!  Thursday works."])
+        == 0
+    )  # fmt: skip
+    capsys.readouterr()
+    assert run(["import", "--db", db, str(story.linkedin_export(tmp_path / "li2", later=True))]) == 0
+    assert "1 interaction added" in capsys.readouterr().out  # of the three messages, only Sam's to Gil
+    nd = open_netdesk(db_path)
+    try:
+        people = ids(nd)
+        answers = [i for i in nd.timeline.for_contact(people["Priya Raman"]) if i.summary.startswith("Yes!")]
+        assert len(answers) == 1 and answers[0].occurred_at == datetime(2025, 10, 7, 11, 0)  # as Sam logged it
+        strength = nd.networking.strength(people["Priya Raman"], date(2025, 10, 8))
+        assert strength.parts[1] == ("3 exchanges in 12 months", 9)  # her note, her reply, Sam's answer
+        assert nd.followups.weekly_review(date(2025, 10, 8)).this_week.exchanges == 2
+        # The "Sent personal message" override, then the export with the message itself.
+        gil = people["Gil Group"]
+        with nd.sessions.begin() as s:  # as if the Gil message were not in the export yet
+            s.connection().exec_driver_sql(
+                "DELETE FROM interactions WHERE id IN (SELECT interaction_id FROM interaction_participants"
+                " WHERE contact_id = ?) AND kind = 'message' AND direction = 'out'",
+                (gil,),
+            )
+        nd.followups.mark(gil, "messaged", when=datetime(2025, 10, 7, 13, 30))
+        report = nd.imports.import_paths([story.linkedin_export(tmp_path / "li3", later=True)]).value
+        assert report.interactions_added == 0
+        mine = [i for i in nd.timeline.for_contact(gil) if i.direction.value == "out"]
+        assert [i.summary for i in mine] == ["Personal note (marked as sent)"]
+        again = nd.imports.import_paths([story.linkedin_export(tmp_path / "li4", later=True)]).value
+        assert again.interactions_added == 0
+    finally:
+        nd.close()
 
 
 def test_strength_reads_a_new_rhythm_as_the_due_list_does(imported: NetDesk) -> None:

@@ -5,7 +5,8 @@ The people (Sam Owner is the account owner, never a contact):
 - Priya Raman, connected 2 Oct 2025: Sam's note on 3 Oct, her reply on 5 Oct. The later export has her at Initech as CTO
   (she was VP Engineering at Globex) and Sam's answer on 7 Oct.
 - Marcus Webb, connected 1 Oct 2025: Sam's invitation carried a note (30 Sep); he wrote back on 2 Oct.
-- Lena Fox, connected 4 Oct 2025 after a bare invitation: nobody has written (a message dated 2031 is bad input).
+- Lena Fox, connected 4 Oct 2025 after a bare invitation: nobody has written (a message dated 2031 is bad input; Sam's
+  note of 5 Oct is a draft he never sent).
 - Gil Group wrote to a group thread with Sam and Otto Old on 20 Sep 2025; Otto (connected 2019) never wrote. In the
   later export Sam writes to Gil (connected in January 2024) on 7 Oct: no personal note to a new connection.
 - Dana Whitfield invited Sam on 4 Oct 2025 with a note; she is not a connection.
@@ -59,7 +60,7 @@ def _connections(job_change: bool, shift: timedelta) -> str:
 
 
 def _message(
-    conv: str, title: str, sender: tuple[str, str], to: list[tuple[str, str]], when: str, text: str
+    conv: str, title: str, sender: tuple[str, str], to: list[tuple[str, str]], when: str, text: str, draft: bool = False
 ) -> list[str]:
     moment = datetime.fromisoformat(when)
     if 1990 < moment.year < 2030:  # the implausible dates stay implausible wherever the story is moved
@@ -74,7 +75,10 @@ def _message(
         f"{moment:%Y-%m-%d %H:%M:%S} UTC",
         "",
         text,
-        "INBOX",
+        "DRAFT" if draft else "INBOX",
+        "",
+        "Yes" if draft else "No",
+        "Yes" if draft else "No",
     ]
 
 
@@ -83,7 +87,8 @@ _SHIFT = [timedelta(0)]
 
 def _messages(later: bool) -> str:
     header = ["CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO", "RECIPIENT PROFILE URLS",
-              "DATE", "SUBJECT", "CONTENT", "FOLDER"]  # fmt: skip
+              "DATE", "SUBJECT", "CONTENT", "FOLDER", "ATTACHMENTS", "IS MESSAGE DRAFT",
+              "IS CONVERSATION DRAFT"]  # fmt: skip
     rows = [
         header,
         _message("c-priya", "", OWNER, [PRIYA], "2025-10-03 09:00:00", "Priya, great to meet you at the meetup."),
@@ -93,6 +98,7 @@ def _messages(later: bool) -> str:
         _message("c-zed", "", ZED, [OWNER], "2025-10-04 12:00:00", "Buy my course"),
         _message("c-old", "", PRIYA, [OWNER], "1985-06-01 12:00:00", "A message from before LinkedIn"),
         _message("c-lena", "", OWNER, [LENA], "2031-01-01 12:00:00", "A note from the future"),
+        _message("c-lena2", "", OWNER, [LENA], "2025-10-05 21:00:00", "Hi Lena, welcome to", draft=True),
     ]
     if later:
         rows.append(_message("c-priya", "", OWNER, [PRIYA], "2025-10-07 09:00:00", "Yes! Thursday works."))

@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from netdesk.core.frozen import fast_constructor
 from netdesk.core.model import ContactDTO, ContactPoint, Direction
 from netdesk.core.normalize import fold, is_valid_email
+from netdesk.core.words import plural
 from netdesk.io.linkedin_dates import parse_connected_on, parse_invitation_date, read_message_date
 from netdesk.io.linkedin_tables import (
     CONNECTION_COLUMNS,
@@ -257,6 +258,10 @@ def _read_messages(
     conv_i, title_i, from_i, sender_url_i, to_i, recipient_urls_i, date_i, subject_i, content_i, folder_i = (
         table.index(name) for name in MESSAGE_COLUMNS
     )
+    # Recent exports hold the drafts too ("IS MESSAGE DRAFT", "IS CONVERSATION DRAFT": Yes/No): never sent, so
+    # never on the record (a draft of a note is no note).
+    draft_i, draft_conversation_i = table.index("IS MESSAGE DRAFT"), table.index("IS CONVERSATION DRAFT")
+    drafts = 0
     cells = _CellReaders.of(table)
     repair, text = cells.repair, cells.text
     # The same few people write to each other over and over: each distinct (from, sender URL, to, recipient URLs)
@@ -264,6 +269,12 @@ def _read_messages(
     people_of: dict[tuple[str, str, str, str], _People] = {}
     file = table.file
     for line, row in table.rows:
+        draft, draft_conversation = row[draft_i], row[draft_conversation_i]
+        if (draft not in _NOT_DRAFT or draft_conversation not in _NOT_DRAFT) and (
+            _is_yes(draft) or _is_yes(draft_conversation)
+        ):
+            drafts += 1
+            continue
         raw_date = row[date_i]
         sent_at, sent_at_text = read_message_date(raw_date)
         if sent_at is None:
@@ -301,6 +312,15 @@ def _read_messages(
                 sent_at_text,
             )
         )
+    if drafts:
+        report.skipped.append(f"{plural(drafts, 'message draft')} in {file}: never sent")
+
+
+_NOT_DRAFT = frozenset({"", "No", "NO", "no", "false", "False"})  # the usual cells, answered without a call
+
+
+def _is_yes(cell: str) -> bool:
+    return cell.strip().casefold() in ("yes", "true")
 
 
 def _read_invitations(table: Table, report: ImportReport, out: list[LinkedInInvitation]) -> None:

@@ -386,6 +386,23 @@ def test_mojibake_in_messages_is_repaired_in_every_row(tmp_path: Path) -> None:
         assert (first.line, second.line) == (2, 4)  # the first row spans two lines
 
 
+def test_drafts_are_not_messages(tmp_path: Path) -> None:
+    """Recent exports mark a message never sent ("IS MESSAGE DRAFT", "IS CONVERSATION DRAFT"): not on the record."""
+    header = ",".join((*MESSAGE_COLUMNS, "ATTACHMENTS", "IS MESSAGE DRAFT", "IS CONVERSATION DRAFT")) + "\n"
+    rows = (
+        "c1,,Maren Olsen,https://www.linkedin.com/in/mo,Ada L,https://www.linkedin.com/in/ada,"
+        "2023-05-02 14:03:11 UTC,,Sent,INBOX,,No,No\n"
+        "c1,,Maren Olsen,https://www.linkedin.com/in/mo,Ada L,https://www.linkedin.com/in/ada,"
+        "2023-05-03 09:00:00 UTC,,Half a thought,DRAFT,,Yes,No\n"
+        "c2,,Maren Olsen,https://www.linkedin.com/in/mo,Bo K,https://www.linkedin.com/in/bo,"
+        "2023-05-04 09:00:00 UTC,,Never started,DRAFT,,yes,YES\n"
+    )
+    (tmp_path / "messages.csv").write_text(header + rows, encoding="utf-8")
+    export, report = _read(tmp_path / "messages.csv")
+    assert [m.content for m in export.messages] == ["Sent"]
+    assert report.errors == [] and report.skipped == [f"2 message drafts in {tmp_path / 'messages.csv'}: never sent"]
+
+
 def test_latin1_file_does_not_crash(tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     path.write_bytes(

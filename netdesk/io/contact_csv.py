@@ -88,9 +88,10 @@ def _kind_of_header(header: list[str]) -> str | None:
     if keys >= _NETDESK_MARKERS:
         return NETDESK
     if (
+        # Google numbers its columns "E-mail 1 - Type"; Outlook's "E-mail 2 Type" (no " - ") is not one of them.
         any(
-            re.fullmatch(r"(email|phone|address|website|organization|relation|event|im)\d+(type|label|value)", k)
-            for k in keys
+            (m := _GOOGLE_NUMBERED.match(h.strip())) and column_key(m.group(3)) in ("type", "label", "value")
+            for h in header
         )
         or {"givenname", "familyname", "groupmembership"} & keys
         or "labels" in keys

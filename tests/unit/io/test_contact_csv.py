@@ -207,6 +207,62 @@ def test_outlook_full_layout_cp1252_semicolons(tmp_path: Path) -> None:
     assert c.urls == (ContactPoint("https://mueller.example"),)
 
 
+# Outlook's "Export to a file" header as Outlook writes it: "E-mail 2 Type" and "E-mail 3 Type" are not Google's
+# numbered "E-mail 1 - Type" columns.
+OUTLOOK_EXPORT_HEADER = (
+    '"Title","First Name","Middle Name","Last Name","Suffix","Company","Department","Job Title","Business Street",'
+    '"Business Street 2","Business Street 3","Business City","Business State","Business Postal Code",'
+    '"Business Country/Region","Home Street","Home Street 2","Home Street 3","Home City","Home State",'
+    '"Home Postal Code","Home Country/Region","Other Street","Other Street 2","Other Street 3","Other City",'
+    '"Other State","Other Postal Code","Other Country/Region","Assistant\'s Phone","Business Fax","Business Phone",'
+    '"Business Phone 2","Callback","Car Phone","Company Main Phone","Home Fax","Home Phone","Home Phone 2","ISDN",'
+    '"Mobile Phone","Other Fax","Other Phone","Pager","Primary Phone","Radio Phone","TTY/TDD Phone","Telex","Account",'
+    '"Anniversary","Assistant\'s Name","Billing Information","Birthday","Business Address PO Box","Categories",'
+    '"Children","Directory Server","E-mail Address","E-mail Type","E-mail Display Name","E-mail 2 Address",'
+    '"E-mail 2 Type","E-mail 2 Display Name","E-mail 3 Address","E-mail 3 Type","E-mail 3 Display Name","Gender",'
+    '"Government ID Number","Hobby","Home Address PO Box","Initials","Internet Free Busy","Keywords","Language",'
+    '"Location","Manager\'s Name","Mileage","Notes","Office Location","Organizational ID Number",'
+    '"Other Address PO Box","Priority","Private","Profession","Referred By","Sensitivity","Spouse","User 1","User 2",'
+    '"User 3","User 4","Web Page"'
+)
+
+
+def test_outlook_export_header_with_numbered_email_types_is_outlook(tmp_path: Path) -> None:
+    header = next(csv.reader([OUTLOOK_EXPORT_HEADER]))
+    values = {
+        "Title": "Mr.",
+        "First Name": "Jürgen",
+        "Last Name": "Weiß",
+        "Company": "Müller GmbH",
+        "Job Title": "Geschäftsführer",
+        "Business Phone": "+49 30 123456",
+        "Birthday": "0/0/00",
+        "Categories": "Business;VIP",
+        "E-mail Address": "juergen@example.de",
+        "E-mail Type": "SMTP",
+        "E-mail Display Name": "Jürgen Weiß (juergen@example.de)",
+        "Gender": "Unspecified",
+        "Priority": "Normal",
+        "Private": "False",
+        "Sensitivity": "Normal",
+    }
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(
+        [header, [values.get(name, "") for name in header]]
+    )
+    path = tmp_path / "contacts.CSV"
+    path.write_bytes(out.getvalue().encode("cp1252"))
+    assert detect_csv_kind(path.read_bytes()) == "outlook"
+    (c,), report = _read(path)
+    assert report.errors == []
+    assert (c.prefix, c.given_name, c.family_name) == ("Mr.", "Jürgen", "Weiß")
+    assert (c.organization, c.title) == ("Müller GmbH", "Geschäftsführer")
+    assert c.emails == (ContactPoint("juergen@example.de"),)
+    assert c.phones == (ContactPoint("+49 30 123456", "work"),)
+    assert c.tags == ("Business", "VIP")
+    assert c.birthday is None and c.gender == ""
+
+
 def test_unknown_csv_raises(tmp_path: Path) -> None:
     path = tmp_path / "invoice.csv"
     path.write_text("Vendor,Amount\nAcme,12\n", encoding="utf-8")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,19 +122,31 @@ def is_linkedin_csv(data: bytes) -> bool:
     return _find_header(text.splitlines()[:_MAX_PREAMBLE_LINES]) is not None
 
 
+# What reading a damaged member raises: a bad CRC or header (BadZipFile), bad compressed data (zlib.error), data
+# that ends early (EOFError), an encrypted member (RuntimeError), an unsupported compression (NotImplementedError).
+_MEMBER_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, OSError, ValueError)
+
+
 def is_linkedin_zip(path: Path) -> bool:
-    """True if ``path`` is a ZIP holding at least one LinkedIn export CSV (checked by name and header)."""
+    """True if ``path`` is a ZIP holding at least one LinkedIn export CSV (checked by name and header).
+
+    A member named like an export file that cannot be read (a damaged download) counts by its name alone, so that
+    the import reads the others and reports it rather than refusing the whole export."""
     try:
         with zipfile.ZipFile(path) as archive:
+            damaged = False
             for info in archive.infolist():
                 if info.is_dir() or Path(info.filename).name.casefold() not in _FILE_NAMES:
                     continue
-                with archive.open(info) as member:
-                    if is_linkedin_csv(member.read(16 * 1024)):
-                        return True
+                try:
+                    with archive.open(info) as member:
+                        if is_linkedin_csv(member.read(16 * 1024)):
+                            return True
+                except _MEMBER_ERRORS:
+                    damaged = True
+            return damaged
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError):
         return False
-    return False
 
 
 # --- tables ----------------------------------------------------------------------------------------------------------
@@ -254,10 +267,15 @@ def _zip_tables(path: Path, report: ImportReport) -> Iterator[Table]:
                     "it holds no Connections.csv, messages.csv or Invitations.csv"
                 )
             bounded_zip.check_members(members, bounded_zip.DEFAULT_LIMITS)  # a bomb is refused before any read
-            texts = [
-                (f"{path}/{info.filename}", decode(bounded_zip.read_member(archive, info, bounded_zip.DEFAULT_LIMITS)))
-                for info in members
-            ]
+            texts = []
+            for info in members:
+                file = f"{path}/{info.filename}"
+                try:
+                    texts.append((file, decode(bounded_zip.read_member(archive, info, bounded_zip.DEFAULT_LIMITS))))
+                except _MEMBER_ERRORS as exc:  # one damaged member: the others are still read
+                    report.error(
+                        file, None, f"cannot read this file of the ZIP archive (damaged or incomplete download?): {exc}"
+                    )
     except (zipfile.BadZipFile, RuntimeError) as exc:  # RuntimeError: encrypted member
         report.error(str(path), None, f"cannot read ZIP archive: {exc}")
         return

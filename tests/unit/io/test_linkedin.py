@@ -435,3 +435,31 @@ def test_message_date_text_is_the_dates_own(text: str) -> None:
     if sent_text:
         assert sent_at is not None and str(sent_at) == sent_text + "+00:00"
     assert bool(sent_text) is (text == "2023-05-02 14:03:11 UTC")
+
+
+def _damage_member(archive: Path, name: str, *, stored: bool) -> None:
+    """Overwrite the start of a member's data: a stored member then fails its CRC check; a deflated one begins with
+    an invalid block type, which zlib refuses."""
+    with zipfile.ZipFile(archive) as z:
+        info = z.getinfo(name)
+    data = bytearray(archive.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + 4] = b"XXXX" if stored else b"\xff\xff\xff\xff"
+    archive.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_damaged_zip_member_is_reported_and_the_others_still_read(tmp_path: Path, stored: bool) -> None:
+    # A download cut or corrupted on the way: one member's data is bad, the ZIP's directory is whole.
+    archive = tmp_path / "Basic_LinkedInDataExport_01-02-2025.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as z:
+        for name in EXPORT_FILES:
+            z.write(DATA / name, name)
+    _damage_member(archive, "Connections.csv", stored=stored)
+    assert is_linkedin_zip(archive)
+    export, report = _read(archive)
+    assert export.connections == []
+    assert len(export.messages) == 5 and len(export.invitations) == 2
+    damaged = [p for p in report.errors if p.file == f"{archive}/Connections.csv"]
+    assert len(damaged) == 1 and damaged[0].line is None
+    assert damaged[0].reason.startswith("cannot read this file of the ZIP archive (damaged or incomplete download?)")

@@ -76,6 +76,9 @@ def read_paths(
                 else:
                     report.error(name, None, "ZIP archive is not a LinkedIn data export")
                     report.unreadable_files.append(name)
+            elif head.startswith(_ZIP_MAGIC):  # a ZIP's first member, but no directory at its end: cut short
+                report.error(name, None, _INCOMPLETE_ZIP)
+                report.unreadable_files.append(name)
             elif linkedin.is_linkedin_csv(head):
                 result.linkedin_paths.append(path)
             elif path.name.casefold() in _LINKEDIN_FILES:
@@ -119,6 +122,11 @@ _LINKEDIN_FILES = {
     "messages.csv": "not a LinkedIn messages.csv: expected the columns " + _columns(linkedin.MESSAGE_COLUMNS),
     "invitations.csv": "not a LinkedIn Invitations.csv: expected the columns " + _columns(linkedin.INVITATION_COLUMNS),
 }
+_ZIP_MAGIC = b"PK\x03\x04"
+_INCOMPLETE_ZIP = (
+    "ZIP archive is incomplete or damaged (its table of contents at the end is missing: a download cut short?); "
+    "download it again"
+)
 _UNKNOWN_FORMAT = (
     "not a vCard file, LinkedIn export or contact CSV (expected BEGIN:VCARD, LinkedIn's columns "
     + _columns(linkedin.CONNECTION_COLUMNS)

@@ -144,3 +144,16 @@ def test_csv_that_is_not_linkedin_is_refused_with_expected_columns(
     other.write_text("Foo;Bar\n1;2\n")
     assert cli.run(["import", "--db", str(db), str(other)]) == 1
     assert "numbers.csv: not a vCard file, LinkedIn export or contact CSV" in capsys.readouterr().out
+
+
+def test_a_download_cut_short_is_reported_as_an_incomplete_zip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The export ZIP stopped half-way (a dropped connection): no central directory, so not a ZIP zipfile can open.
+    whole = _export_zip(tmp_path).read_bytes()
+    cut = tmp_path / "Complete_LinkedInDataExport_11-23-2026.zip"
+    cut.write_bytes(whole[: len(whole) // 2])
+    assert cli.run(["import", "--db", str(tmp_path / "x.sqlite3"), str(cut)]) == 1
+    out = capsys.readouterr().out
+    assert f"{cut}: ZIP archive is incomplete or damaged" in out
+    assert "not a vCard file" not in out

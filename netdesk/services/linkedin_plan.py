@@ -24,6 +24,7 @@ from netdesk.db import repository as repo
 from netdesk.db.interaction_rows import InteractionRow
 from netdesk.db.tables import Contact, ContactPointRow
 from netdesk.io import linkedin
+from netdesk.io.html_text import html_to_text
 from netdesk.io.report import ImportReport
 from netdesk.services.contact_import import ImportCancelled
 from netdesk.services.formats import CancelCheck
@@ -237,12 +238,13 @@ class _Messages:
             participants = self._participants(msg, outgoing, external_id)
         if not participants:
             return None
+        body = html_to_text(content)  # the external id above keeps the content as written
         return InteractionRow(
             stored,
             "message",
             "out" if outgoing else "in",
-            subject or title or _first_line(content),
-            content,
+            subject or title or _first_line(body),
+            body,
             external_id,
             participants,
             ONLINE,

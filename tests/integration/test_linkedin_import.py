@@ -157,3 +157,34 @@ def test_a_download_cut_short_is_reported_as_an_incomplete_zip(
     out = capsys.readouterr().out
     assert f"{cut}: ZIP archive is incomplete or damaged" in out
     assert "not a vCard file" not in out
+
+
+def test_html_in_a_messages_content_becomes_its_text(nd: NetDesk, tmp_path: Path) -> None:
+    # LinkedIn writes some message bodies (InMail, messages written in its newer editor) as HTML.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Connections.csv").write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Bo,Berg,https://www.linkedin.com/in/bo,,Acme,CTO,15 Mar 2021\n",
+        encoding="utf-8",
+    )
+    body = (
+        '<p class="spinmail-quill-editor__spin-break">Hi Zed,</p>'
+        '<p class="spinmail-quill-editor__spin-break">R&amp;D at <b>Acme</b> &lt;3 your work.<br>Coffee?</p>'
+    )
+    (folder / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,"
+        "FOLDER\n"
+        f"2-a,,Bo Berg,https://www.linkedin.com/in/bo,Zed Owner,https://www.linkedin.com/in/zed,"
+        f'2023-05-02 14:03:11 UTC,,"{body.replace(chr(34), chr(34) * 2)}",INBOX\n'
+        "2-a,,Zed Owner,https://www.linkedin.com/in/zed,Bo Berg,https://www.linkedin.com/in/bo,"
+        "2023-05-03 09:00:00 UTC,,Sure: 1 < 2 & 3 > 2,INBOX\n",
+        encoding="utf-8",
+    )
+    nd.imports.import_paths([folder])
+    bo = _by_name(nd)["Bo Berg"]
+    messages = [i for i in nd.timeline.for_contact(bo.id) if i.kind is InteractionKind.MESSAGE]  # type: ignore[arg-type]
+    assert sorted((i.summary, i.notes) for i in messages) == [
+        ("Hi Zed,", "Hi Zed,\nR&D at Acme <3 your work.\nCoffee?"),
+        ("Sure: 1 < 2 & 3 > 2", "Sure: 1 < 2 & 3 > 2"),  # plain text is left as written
+    ]

@@ -456,6 +456,26 @@ def _flat_row(handlers: list[Handler | None], row: list[str]) -> _Builder:
     return b
 
 
+def _ragged_row(row: list[str], width: int, line: int) -> tuple[bool, str] | None:
+    """(skipped, reason) for a row whose cells do not match the header's ``width``, or None when nothing is lost: a
+    short row's missing cells are empty, and empty cells past the last column hold nothing."""
+    if len(row) < width:
+        if not any("\n" in cell or "\r" in cell for cell in row):
+            return None
+        # A short row spanning lines: a quote opened and never closed took the lines after it into one cell (with
+        # the file's last line end, when it ran to the end).
+        last = line + sum(cell.rstrip("\r\n").count("\n") for cell in row)
+        return True, (
+            f"row skipped: a quoted cell opened in this row is never closed, so lines {line}-{last} were "
+            f"read as one row of {len(row)} cells (the header has {width})"
+        )
+    extra = [cell.strip() for cell in row[width:] if cell.strip()]
+    if not extra:
+        return None
+    shown = ", ".join(repr(cell[:40]) for cell in extra[:3]) + (", …" if len(extra) > 3 else "")
+    return False, f"row has {len(row)} cells but the header {width}: the values past the last column ({shown}) ignored"
+
+
 # --- public API -----------------------------------------------------------------------------------------------------
 
 
@@ -478,6 +498,14 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
         if isinstance(row, str):
             report.skip(name, line, f"row skipped: {row}")
             continue
+        if len(row) != len(header):
+            ragged = _ragged_row(row, len(header), line)
+            if ragged is not None:
+                skipped, reason = ragged
+                if skipped:
+                    report.skip(name, line, reason)
+                    continue
+                report.error(name, line, reason)
         if any(_CELL_CONTROLS.search(cell) for cell in row):
             row = [_CELL_CONTROLS.sub("", cell) for cell in row]
             report.error(name, line, "control characters (NUL and the like) removed from the row")

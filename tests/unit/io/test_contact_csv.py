@@ -382,3 +382,29 @@ def test_netdesk_bad_cells_skip_only_that_row(tmp_path: Path) -> None:
     assert [c.given_name for c in contacts] == ["Cy"]
     assert [p.line for p in report.errors] == [2, 3]
     assert "Birthday" in report.errors[0].reason and "Emails" in report.errors[1].reason
+
+
+def test_ragged_rows_are_reported_and_the_good_rows_kept(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "First Name,Last Name,E-mail Address,Company\n"
+        "Ada,Byron,ada@example.com,Engines\n"
+        "Bo,Berg\n"  # short: nothing lost, the missing cells are empty
+        "Cy,Dahl,cy@example.com,Acme,+1 555 0100,trailing\n"  # values past the last column
+        "Di,Eng,di@example.com,Initech,,\n"  # empty cells past the last column: nothing lost
+        'Ed,"Fox,ed@example.com,Globex\n'  # a quote never closed: the rest of the file is one cell
+        "Flo,Gray,flo@example.com,Umbrella\n",
+        encoding="utf-8",
+    )
+    contacts, report = _read(path)
+    assert [c.name for c in contacts] == ["Ada Byron", "Bo Berg", "Cy Dahl", "Di Eng"]
+    assert contacts[2].emails == (ContactPoint("cy@example.com"),) and contacts[2].organization == "Acme"
+    assert [(p.line, p.reason) for p in report.errors] == [
+        (4, "row has 6 cells but the header 4: the values past the last column ('+1 555 0100', 'trailing') ignored"),
+        (
+            6,
+            "row skipped: a quoted cell opened in this row is never closed, so lines 6-7 were read as one row "
+            "of 2 cells (the header has 4)",
+        ),
+    ]
+    assert len(report.skipped) == 1

@@ -44,6 +44,9 @@ def _parse_other_date(value: str) -> date | None:
     if quick is not None:
         return quick
     if "/" in value and value.replace("/", "").isdigit():
+        if len(value.partition("/")[0]) == 4:  # year first: "2021/03/15"
+            year, month, day = (int(p) for p in value.split("/"))
+            return date(year, month, day)
         first, second, year = (int(p) for p in value.split("/"))
         year += 2000 if year < 100 else 0
         # LinkedIn writes month first; a first number above 12 can only be a day.

@@ -118,6 +118,8 @@ def test_old_connections_file_without_notes_and_other_date_forms() -> None:
         ("3/15/21", date(2021, 3, 15)),
         ("15/3/2021", date(2021, 3, 15)),
         ("2021-03-15", date(2021, 3, 15)),
+        ("2021/03/15", date(2021, 3, 15)),  # year first, as in _DATE_FORMATS
+        ("2021/3/5", date(2021, 3, 5)),
         ("15 March 2021", date(2021, 3, 15)),
         ("Mar 15, 2021", date(2021, 3, 15)),
         ("", None),

@@ -52,6 +52,9 @@ def _parse_other_date(value: str) -> date | None:
         # LinkedIn writes month first; a first number above 12 can only be a day.
         month, day = (second, first) if first > 12 else (first, second)
         return date(year, month, day)
+    if value.count(".") == 2 and value.replace(".", "").isdigit():  # saved again by Excel in Europe: 15.03.2021
+        day, month, year = (int(p) for p in value.split("."))
+        return date(year + (2000 if year < 100 else 0), month, day)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()

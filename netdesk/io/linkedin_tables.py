@@ -98,22 +98,27 @@ def _header_kind(cells: Sequence[str]) -> tuple[str, dict[str, int]] | None:
     return None
 
 
-def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int]] | None:
-    """Find the header line in the first lines of a file: (0-based line index, kind, column index).
+def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int], str] | None:
+    """Find the header line in the first lines of a file: (0-based line index, kind, column index, delimiter).
 
-    Each line is parsed on its own, so an unbalanced quote in the Notes prose cannot swallow the header.
+    Each line is parsed on its own, so an unbalanced quote in the Notes prose cannot swallow the header. LinkedIn
+    writes commas; a file saved again by Excel in many European locales has semicolons.
     """
     for number, line in enumerate(lines[:_MAX_PREAMBLE_LINES]):
-        if "," not in line:
-            continue
-        try:
-            cells = next(csv.reader([line]), [])
-        except csv.Error:  # e.g. a cell over the csv module's field limit: not a header
-            continue
-        found = _header_kind(cells)
-        if found is not None:
-            return number, found[0], found[1]
+        for delimiter in _DELIMITERS:
+            if delimiter not in line:
+                continue
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+            except csv.Error:  # e.g. a cell over the csv module's field limit: not a header
+                continue
+            found = _header_kind(cells)
+            if found is not None:
+                return number, found[0], found[1], delimiter
     return None
+
+
+_DELIMITERS = (",", ";")
 
 
 def is_linkedin_csv(data: bytes) -> bool:
@@ -186,17 +191,17 @@ def _open_table(text: str, file: str) -> Table | None:
     found = _find_header(head)
     if found is None:
         return None
-    header_index, kind, columns = found
+    header_index, kind, columns, delimiter = found
     # Go on from the line after the header (a position in characters: newline="" translates nothing), so that the
     # csv module sees every data line exactly once, without a copy of the text.
     stream.seek(sum(len(line) for line in head[: header_index + 1]))
     problems: list[tuple[int, str]] = []
-    rows = _numbered_rows(stream, header_index + 2, _row_width(columns), problems)
+    rows = _numbered_rows(stream, header_index + 2, _row_width(columns), problems, delimiter)
     return Table(kind, file, columns, rows, problems, any(mark in text for mark in MOJIBAKE_MARKS))
 
 
 def _numbered_rows(
-    stream: io.StringIO, first_line: int, width: int, problems: list[tuple[int, str]]
+    stream: io.StringIO, first_line: int, width: int, problems: list[tuple[int, str]], delimiter: str = ","
 ) -> Iterator[tuple[int, list[str]]]:
     """Rows of exactly ``width`` cells, the last one always empty, with the physical line each starts on.
 
@@ -204,7 +209,7 @@ def _numbered_rows(
     on the next line, so the rows after it are still read.
     """
     read = width - 1
-    for line, row in numbered_rows(stream, first_line):
+    for line, row in numbered_rows(stream, first_line, delimiter):
         # Tested in order of likelihood: a 100,000-row file notices each test made per row.
         if type(row) is list and len(row) == read and row[0]:
             row.append("")

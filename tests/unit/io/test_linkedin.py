@@ -120,6 +120,8 @@ def test_old_connections_file_without_notes_and_other_date_forms() -> None:
         ("2021-03-15", date(2021, 3, 15)),
         ("2021/03/15", date(2021, 3, 15)),  # year first, as in _DATE_FORMATS
         ("2021/3/5", date(2021, 3, 5)),
+        ("15.03.2021", date(2021, 3, 15)),  # saved again by Excel in a European locale
+        ("31.02.2021", None),
         ("15 March 2021", date(2021, 3, 15)),
         ("Mar 15, 2021", date(2021, 3, 15)),
         ("", None),
@@ -465,3 +467,33 @@ def test_damaged_zip_member_is_reported_and_the_others_still_read(tmp_path: Path
     damaged = [p for p in report.errors if p.file == f"{archive}/Connections.csv"]
     assert len(damaged) == 1 and damaged[0].line is None
     assert damaged[0].reason.startswith("cannot read this file of the ZIP archive (damaged or incomplete download?)")
+
+
+def test_connections_saved_again_by_excel_in_a_european_locale(tmp_path: Path) -> None:
+    # Opened and saved by Excel set to German (or French, Dutch …): semicolons, Windows-1252, day.month.year dates.
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(
+        (
+            "Notes:;;;;;;\r\n"
+            '"When exporting your connection data, you may notice that some email addresses are missing.";;;;;;\r\n'
+            ";;;;;;\r\n"
+            "First Name;Last Name;URL;Email Address;Company;Position;Connected On\r\n"
+            "Jürgen;Weiß;https://www.linkedin.com/in/jw;;Müller GmbH;Leiter, Einkauf;15.03.2021\r\n"
+            'Zoë;Ångström;https://www.linkedin.com/in/za;za@example.se;"Café; Bar AB";Barista;2 Jan 2024\r\n'
+        ).encode("cp1252")
+    )
+    assert is_linkedin_csv(path.read_bytes())
+    export, report = _read(path)
+    assert report.errors == []
+    jw, za = export.connections
+    assert (jw.contact.name, jw.contact.organization, jw.contact.title) == (
+        "Jürgen Weiß",
+        "Müller GmbH",
+        "Leiter, Einkauf",
+    )
+    assert (jw.connected_on, jw.line) == (date(2021, 3, 15), 5)
+    assert (za.contact.organization, za.contact.emails, za.connected_on) == (
+        "Café; Bar AB",
+        (ContactPoint("za@example.se", pref=True),),
+        date(2024, 1, 2),
+    )

@@ -205,7 +205,7 @@ def _read_connections(table: Table, report: ImportReport, out: list[LinkedInConn
         given = name(row[first])
         family = name(row[last])
         if not given and not family:
-            report.error(table.file, line, "row has no name")
+            report.skip(table.file, line, "row has no name")  # a contact row not imported
             continue
         profile_url = normalize_profile_url(row[url_i])
         email = row[email_i].strip()

@@ -230,6 +230,11 @@ def _expected_columns_message(file: str) -> str:
     )
 
 
+def _not_a_table_message(text: str, file: str) -> str:
+    """Why a file of an export folder or ZIP gave no table: empty (nothing to say about columns), or its header."""
+    return "file is empty" if not text.strip() else _expected_columns_message(file)
+
+
 def tables(paths: Sequence[Path], report: ImportReport) -> Iterator[Table]:
     for path in paths:
         if path.is_dir():
@@ -249,9 +254,10 @@ def _folder_tables(folder: Path, report: ImportReport) -> Iterator[Table]:
         if path.name.casefold() not in _FILE_NAMES or not path.is_file():
             continue
         found = True
-        table = _open_table(decode(path.read_bytes()), str(path))
+        text = decode(path.read_bytes())
+        table = _open_table(text, str(path))
         if table is None:
-            report.error(str(path), None, _expected_columns_message(path.name))
+            report.error(str(path), None, _not_a_table_message(text, path.name))
         else:
             yield table
     if not found:
@@ -291,6 +297,6 @@ def _zip_tables(path: Path, report: ImportReport) -> Iterator[Table]:
     for file, text in texts:
         table = _open_table(text, file)
         if table is None:
-            report.error(file, None, _expected_columns_message(Path(file).name))
+            report.error(file, None, _not_a_table_message(text, Path(file).name))
         else:
             yield table

@@ -498,3 +498,17 @@ def test_connections_saved_again_by_excel_in_a_european_locale(tmp_path: Path) -
         (ContactPoint("za@example.se", pref=True),),
         date(2024, 1, 2),
     )
+
+
+def test_an_empty_file_of_the_export_is_said_to_be_empty(tmp_path: Path) -> None:
+    archive = tmp_path / "Basic_LinkedInDataExport_01-02-2025.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(DATA / "Connections.csv", "Connections.csv")
+        z.writestr("Invitations.csv", "")
+        z.writestr("messages.csv", "\ufeff\r\n")
+    export, report = _read(archive)
+    assert len(export.connections) == 6
+    assert [(p, line, reason) for p, line, reason in _problems(report) if p != "Connections.csv"] == [
+        ("Invitations.csv", None, "file is empty"),
+        ("messages.csv", None, "file is empty"),
+    ]

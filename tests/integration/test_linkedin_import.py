@@ -188,3 +188,19 @@ def test_html_in_a_messages_content_becomes_its_text(nd: NetDesk, tmp_path: Path
         ("Hi Zed,", "Hi Zed,\nR&D at Acme <3 your work.\nCoffee?"),
         ("Sure: 1 < 2 & 3 > 2", "Sure: 1 < 2 & 3 > 2"),  # plain text is left as written
     ]
+
+
+def test_an_unzipped_export_is_found_in_its_own_folder_and_without_connections(nd: NetDesk, tmp_path: Path) -> None:
+    # Unzipping makes a folder named after the ZIP; the folder picked is often the one holding it. An export of the
+    # messages alone ("Want something in particular?") has no Connections.csv.
+    outer = tmp_path / "Downloads"
+    with zipfile.ZipFile(_export_zip(tmp_path)) as z:
+        z.extractall(outer / "Basic_LinkedInDataExport_11-23-2026")
+    report = nd.imports.import_paths([outer]).value
+    assert report.errors and not [e for e in report.errors if "vcf" in e.reason]
+    assert "Ada Lindqvist" in _by_name(nd) and report.interactions_added > 0
+    messages_only = tmp_path / "messages_only"
+    messages_only.mkdir()
+    shutil.copy(DATA / "messages.csv", messages_only / "messages.csv")
+    again = nd.imports.import_paths([messages_only]).value
+    assert not [e for e in again.errors if "vcf" in e.reason] and not again.unreadable_files

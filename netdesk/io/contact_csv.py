@@ -357,7 +357,13 @@ def _scalar(name: str) -> Handler:
 
 def _point(kind: str, label: str) -> Handler:
     def add(b: _Builder, value: str) -> None:
-        getattr(b, kind).append(ContactPoint(value.strip(), label))
+        value = value.strip()
+        if kind == "emails" and value[:3].casefold() == "/o=":
+            # Outlook's X.500 name of an Exchange user (E-mail Type "EX"): nothing can be sent to it.
+            shown = value if len(value) <= 35 else value[:34] + "…"
+            b.problems.append(f"an Exchange directory address is not an email address; ignored: {shown!r}")
+            return
+        getattr(b, kind).append(ContactPoint(value, label))
 
     return add
 

@@ -408,3 +408,20 @@ def test_ragged_rows_are_reported_and_the_good_rows_kept(tmp_path: Path) -> None
         ),
     ]
     assert len(report.skipped) == 1
+
+
+def test_outlook_exchange_directory_addresses_are_not_emails(tmp_path: Path) -> None:
+    # A contact from an Exchange address book: Outlook writes its X.500 directory name (E-mail Type "EX"), which no
+    # mail program can send to; the SMTP address, when there is one, is among the other columns.
+    path = tmp_path / "contacts.csv"
+    path.write_text(
+        "First Name,Last Name,E-mail Address,E-mail Type,E-mail 2 Address,E-mail 2 Type\n"
+        "Li,Wei,/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=4f1e-liwei,EX,"
+        "li.wei@example.com,SMTP\n",
+        encoding="utf-8",
+    )
+    (c,), report = _read(path)
+    assert c.emails == (ContactPoint("li.wei@example.com"),)
+    assert [(p.line, p.reason) for p in report.errors] == [
+        (2, "an Exchange directory address is not an email address; ignored: '/o=ExchangeLabs/ou=Exchange Admini…'")
+    ]

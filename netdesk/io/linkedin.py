@@ -431,7 +431,7 @@ def _detect_owner(export: LinkedInExport, on_messages: dict[tuple[str, _People],
 
     Scores each person by the number of conversations they take part in plus the invitations where they are the
     owner side; ties (a single two-person conversation) go to someone who is not among the connections, since
-    nobody is their own connection.
+    nobody is their own connection, then to the person Profile.csv names.
     """
     participants: dict[str, set[str]] = defaultdict(set)
     for conversation, people in on_messages:
@@ -450,7 +450,15 @@ def _detect_owner(export: LinkedInExport, on_messages: dict[tuple[str, _People],
     if len(candidates) > 1:
         connection_keys = {c.profile_url for c in export.connections if c.profile_url}
         connection_keys |= {"name:" + fold(c.contact.name).strip() for c in export.connections}
-        candidates.sort(key=lambda key: key in connection_keys)  # stable: non-connections first
+        profile_name = fold(export.profile_name).strip()
+
+        def named_in_profile(key: str) -> bool:
+            return bool(profile_name) and any(
+                fold(n).strip() == profile_name for n in _owner_names(on_messages, key, owner_side)
+            )
+
+        # Stable: non-connections first, and among them the one Profile.csv names (two strangers: a recruiter).
+        candidates.sort(key=lambda key: (key in connection_keys, not named_in_profile(key)))
     best = candidates[0]
     # The name most often written for the owner.
     names = _owner_names(on_messages, best, owner_side)

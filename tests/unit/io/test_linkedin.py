@@ -512,3 +512,24 @@ def test_an_empty_file_of_the_export_is_said_to_be_empty(tmp_path: Path) -> None
         ("Invitations.csv", None, "file is empty"),
         ("messages.csv", None, "file is empty"),
     ]
+
+
+def test_owner_tie_between_two_strangers_goes_to_the_name_of_profile_csv(tmp_path: Path) -> None:
+    """A new account's one conversation, with a recruiter who is no connection: Profile.csv says who the owner is."""
+    (tmp_path / "Profile.csv").write_text(
+        "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,Geo Location,"
+        "Twitter Handles,Websites,Instant Messengers\n"
+        "Zed,Owner,,,,Engineer,,,,,,,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "messages.csv").write_text(
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,SENDER PROFILE URL,TO,RECIPIENT PROFILE URLS,DATE,SUBJECT,CONTENT,"
+        "FOLDER\n"
+        "c1,,Ann Recruiter,https://www.linkedin.com/in/ann,Zed Owner,https://www.linkedin.com/in/zed,"
+        "2023-01-01 10:00:00 UTC,,A role for you,INBOX\n"
+        "c1,,Zed Owner,https://www.linkedin.com/in/zed,Ann Recruiter,https://www.linkedin.com/in/ann,"
+        "2023-01-02 10:00:00 UTC,,Tell me more,INBOX\n",
+        encoding="utf-8",
+    )
+    export, _ = _read(tmp_path)
+    assert (export.owner_name, export.owner_url) == ("Zed Owner", "https://www.linkedin.com/in/zed")

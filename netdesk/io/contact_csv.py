@@ -54,16 +54,30 @@ _GOOGLE_SYSTEM_GROUPS = frozenset({"my contacts", "mycontacts", "starred", "impo
 # --- decoding and sniffing ------------------------------------------------------------------------------------------
 
 
+def _line_text(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
+
+
 def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        # Outlook on Windows writes the ANSI code page; cp1252 decodes every byte that matters in practice.
+        pass
+    # Outlook on Windows writes the ANSI code page, and cp1252 decodes every byte that matters in practice. A UTF-8
+    # file with a few such lines (a row typed in a Windows program) is read line by line, to keep its UTF-8 text.
+    if _UTF8_SEQUENCE.search(data) is None:
         return data.decode("cp1252", errors="replace")
+    return "".join(_line_text(line) for line in data.splitlines(keepends=True))
+
+
+# A two-byte UTF-8 sequence (Latin letters with accents, Greek, Cyrillic …): in a Windows-1252 file it would read "Ã©".
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]")
 
 
 def _delimiter(first_line: str) -> str:

@@ -425,3 +425,20 @@ def test_outlook_exchange_directory_addresses_are_not_emails(tmp_path: Path) -> 
     assert [(p.line, p.reason) for p in report.errors] == [
         (2, "an Exchange directory address is not an email address; ignored: '/o=ExchangeLabs/ou=Exchange Admini…'")
     ]
+
+
+def test_utf8_file_with_a_few_windows_1252_bytes_keeps_its_utf8_names(tmp_path: Path) -> None:
+    # A UTF-8 export with one row typed or pasted in a Windows program: that row's bytes are Windows-1252, the rest
+    # of the file must not be read as Windows-1252 too ("JosÃ© MÃ¼ller").
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(
+        b"First Name,Last Name,E-mail Address,Company\r\n"
+        + "José,Müller,jm@example.com,Société Générale\r\n".encode()
+        + "Zoë,Xu,zx@example.com,Café\r\n".encode("cp1252")
+    )
+    contacts, report = _read(path)
+    assert [(c.name, c.organization) for c in contacts] == [("José Müller", "Société Générale"), ("Zoë Xu", "Café")]
+    assert report.errors == []
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [c.name for c in _read(bom)[0]] == ["José Müller", "Zoë Xu"]

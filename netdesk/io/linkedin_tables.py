@@ -121,10 +121,21 @@ def _find_header(lines: Sequence[str]) -> tuple[int, str, dict[str, int], str] |
 _DELIMITERS = (",", ";")
 
 
-def is_linkedin_csv(data: bytes) -> bool:
-    """True if ``data`` (the start of a file) is a LinkedIn Connections, messages or Invitations CSV."""
+def is_linkedin_csv(data: bytes, name: str = "") -> bool:
+    """True if ``data`` (the start of a file) is a LinkedIn Connections, messages or Invitations CSV, or the file
+    ``name`` (Profile.csv, Email Addresses.csv, Positions.csv) with that file's header.
+
+    The owner's own files are recognised by their name too: a lead list with First Name, Last Name and Headline
+    columns has Profile.csv's header, and holds people to import, not the account owner."""
     text = decode(data[: 64 * 1024])
-    return _find_header(text.splitlines()[:_MAX_PREAMBLE_LINES]) is not None
+    found = _find_header(text.splitlines()[:_MAX_PREAMBLE_LINES])
+    if found is None:
+        return False
+    kind = found[1]
+    return kind in _EXPORT_KINDS or _FILE_NAMES.get(Path(name).name.casefold()) == kind
+
+
+_EXPORT_KINDS = frozenset({CONNECTIONS, MESSAGES, INVITATIONS})
 
 
 # What reading a damaged member raises: a bad CRC or header (BadZipFile), bad compressed data (zlib.error), data
@@ -145,7 +156,7 @@ def is_linkedin_zip(path: Path) -> bool:
                     continue
                 try:
                     with archive.open(info) as member:
-                        if is_linkedin_csv(member.read(16 * 1024)):
+                        if is_linkedin_csv(member.read(16 * 1024), info.filename):
                             return True
                 except _MEMBER_ERRORS:
                     damaged = True

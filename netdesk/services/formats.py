@@ -79,7 +79,7 @@ def read_paths(
             elif head.startswith(_ZIP_MAGIC):  # a ZIP's first member, but no directory at its end: cut short
                 report.error(name, None, _INCOMPLETE_ZIP)
                 report.unreadable_files.append(name)
-            elif linkedin.is_linkedin_csv(head):
+            elif linkedin.is_linkedin_csv(head, path.name):
                 result.linkedin_paths.append(path)
             elif path.name.casefold() in _LINKEDIN_FILES:
                 report.error(name, None, _LINKEDIN_FILES[path.name.casefold()])

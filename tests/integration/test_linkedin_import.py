@@ -204,3 +204,27 @@ def test_an_unzipped_export_is_found_in_its_own_folder_and_without_connections(n
     shutil.copy(DATA / "messages.csv", messages_only / "messages.csv")
     again = nd.imports.import_paths([messages_only]).value
     assert not [e for e in again.errors if "vcf" in e.reason] and not again.unreadable_files
+
+
+def test_a_contact_csv_with_a_headline_column_is_contacts_not_your_linkedin_profile(
+    nd: NetDesk, tmp_path: Path
+) -> None:
+    # Lead lists (Sales Navigator tools, CRMs) have First Name, Last Name and Headline, as LinkedIn's Profile.csv does:
+    # they hold people to import, not the account owner's own profile.
+    leads = tmp_path / "leads.csv"
+    leads.write_text(
+        "First Name,Last Name,Headline,Company,Email,LinkedIn URL\n"
+        "Ada,Lovelace,Mathematician at Engines,Engines,ada@example.com,https://www.linkedin.com/in/ada\n"
+        "Grace,Hopper,Admiral,Navy,grace@example.com,https://www.linkedin.com/in/grace\n",
+        encoding="utf-8",
+    )
+    report = nd.imports.import_paths([leads]).value
+    assert len(report.created) == 2
+    assert sorted(_by_name(nd)) == ["Ada Lovelace", "Grace Hopper"]
+    assert nd.owner.get().name == ""
+    # LinkedIn's own Profile.csv, given alone, is still the owner's profile.
+    profile = tmp_path / "Profile.csv"
+    profile.write_text("First Name,Last Name,Headline\nMaren,Olsen,Engineer\n", encoding="utf-8")
+    nd.imports.import_paths([profile])
+    assert (nd.owner.get().name, nd.owner.get().headline) == ("Maren Olsen", "Engineer")
+    assert "Maren Olsen" not in _by_name(nd)

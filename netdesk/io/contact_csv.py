@@ -441,6 +441,8 @@ def _flat_table() -> dict[str, Handler]:
     add("Website Work|Business Web Page", _point("urls", "work"))
     add("Website Blog", _point("urls", "blog"))
     add("Website Profile", _point("urls", "profile"))
+    # Lead lists and CRM exports: the profile the later LinkedIn import matches people by.
+    add("LinkedIn|LinkedIn URL|LinkedIn Profile|LinkedIn Profile URL", _point("urls", "linkedin"))
     for service in ("Aim", "Icq", "Jabber", "Msn", "Skype", "Yahoo"):
         add(f"IM {service}", _point("ims", service.lower()))
     add("Screen Name|IM Address", _point("ims", ""))

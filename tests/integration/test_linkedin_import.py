@@ -220,7 +220,10 @@ def test_a_contact_csv_with_a_headline_column_is_contacts_not_your_linkedin_prof
     )
     report = nd.imports.import_paths([leads]).value
     assert len(report.created) == 2
-    assert sorted(_by_name(nd)) == ["Ada Lovelace", "Grace Hopper"]
+    people = _by_name(nd)
+    assert sorted(people) == ["Ada Lovelace", "Grace Hopper"]
+    ada_urls = [(u.value, u.label) for u in people["Ada Lovelace"].urls]
+    assert ada_urls == [("https://www.linkedin.com/in/ada", "linkedin")]
     assert nd.owner.get().name == ""
     # LinkedIn's own Profile.csv, given alone, is still the owner's profile.
     profile = tmp_path / "Profile.csv"

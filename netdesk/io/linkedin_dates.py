@@ -60,7 +60,8 @@ def _parse_other_date(value: str) -> date | None:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    return None
+    with_time = parse_invitation_date(value) if "," in value else None  # 2017-2018: "3/15/18, 10:00 AM"
+    return with_time.date() if with_time is not None else None
 
 
 # The usual message date, its time of day in the range every version of fromisoformat reads as written.
@@ -92,7 +93,9 @@ def parse_message_date(text: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        return None
+        # Messages.csv of 2017-2018: "3/16/18, 2:03 PM", with no time zone (taken as UTC, as the later files state).
+        us = parse_invitation_date(value) if "/" in value else None
+        return us.replace(tzinfo=UTC) if us is not None else None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 

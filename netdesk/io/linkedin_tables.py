@@ -57,6 +57,8 @@ _REQUIRED = {
     EMAILS: ("emailaddress", "confirmed", "primary"),
     POSITIONS: ("companyname", "title", "startedon"),
 }
+# Messages.csv of 2017-2018: From, To, Date, Subject, Content, Direction, Folder (no conversations, no URLs).
+_OLD_MESSAGES = ("from", "to", "date", "content", "direction")
 _FILE_NAMES = {
     "connections.csv": CONNECTIONS,
     "messages.csv": MESSAGES,
@@ -95,6 +97,8 @@ def _header_kind(cells: Sequence[str]) -> tuple[str, dict[str, int]] | None:
     for kind in (MESSAGES, INVITATIONS, CONNECTIONS, PROFILE, EMAILS, POSITIONS):
         if all(col in index for col in _REQUIRED[kind]):
             return kind, index
+    if all(col in index for col in _OLD_MESSAGES):
+        return MESSAGES, index
     return None
 
 

@@ -122,6 +122,8 @@ def test_old_connections_file_without_notes_and_other_date_forms() -> None:
         ("2021/03/15", date(2021, 3, 15)),  # year first, as in _DATE_FORMATS
         ("2021/3/5", date(2021, 3, 5)),
         ("15.03.2021", date(2021, 3, 15)),  # saved again by Excel in a European locale
+        ("3/15/18, 10:00 AM", date(2018, 3, 15)),  # exports of 2017-2018 wrote a time too
+        ("12/1/17, 9:05 PM", date(2017, 12, 1)),
         ("31.02.2021", None),
         ("15 March 2021", date(2021, 3, 15)),
         ("Mar 15, 2021", date(2021, 3, 15)),
@@ -533,3 +535,30 @@ def test_owner_tie_between_two_strangers_goes_to_the_name_of_profile_csv(tmp_pat
     )
     export, _ = _read(tmp_path)
     assert (export.owner_name, export.owner_url) == ("Zed Owner", "https://www.linkedin.com/in/zed")
+
+
+def test_export_of_2018_messages_without_conversations_or_urls(tmp_path: Path) -> None:
+    # Exports of 2017-2018: Messages.csv is From, To, Date, Subject, Content, Direction, Folder, with names only and
+    # US dates; Connections.csv has no URL column and the time of day after "Connected On".
+    (tmp_path / "Connections.csv").write_text(
+        "First Name,Last Name,Address,Email Address,Company,Position,Connected On,Websites,Instant Messengers\n"
+        'Bo,Berg,,,Acme,CTO,"3/15/18, 10:00 AM",,\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "Messages.csv").write_text(
+        "From,To,Date,Subject,Content,Direction,Folder\n"
+        'Bo Berg,Zed Owner,"3/16/18, 9:15 AM",Hello,"Hi Zed,\nnice to meet you",INCOMING,INBOX\n'
+        'Zed Owner,Bo Berg,"3/16/18, 2:03 PM",RE: Hello,Likewise!,OUTGOING,SENT\n'
+        'Zed Owner,Cy Dahl,"4/1/18, 8:00 AM",,Hi Cy,OUTGOING,SENT\n',
+        encoding="utf-8",
+    )
+    export, report = _read(tmp_path)
+    assert report.errors == []
+    assert [(c.contact.name, c.connected_on) for c in export.connections] == [("Bo Berg", date(2018, 3, 15))]
+    assert (export.owner_name, export.owner_url) == ("Zed Owner", "")
+    first, reply, third = export.messages
+    assert (first.sender_name, first.recipient_names, first.subject) == ("Bo Berg", ("Zed Owner",), "Hello")
+    assert first.content == "Hi Zed,\nnice to meet you" and first.line == 2
+    assert first.sent_at == datetime(2018, 3, 16, 9, 15, tzinfo=UTC)  # no time zone given: taken as UTC
+    assert (reply.sender_name, reply.sent_at) == ("Zed Owner", datetime(2018, 3, 16, 14, 3, tzinfo=UTC))
+    assert third.recipient_names == ("Cy Dahl",) and third.line == 5

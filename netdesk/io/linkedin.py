@@ -13,6 +13,8 @@ Formats (as seen in real exports):
   ("2023-05-02 14:03:11 UTC"), SUBJECT, CONTENT, FOLDER, and in newer files ATTACHMENTS and more.
 - ``Invitations.csv``: From, To, Sent At ("5/2/23, 2:03 PM"), Message, Direction (INCOMING/OUTGOING),
   inviterProfileUrl, inviteeProfileUrl.
+- Exports of 2017-2018: ``Messages.csv`` is From, To, Date ("3/16/18, 2:03 PM"), Subject, Content, Direction, Folder
+  (no conversation ids, no URLs); Connections.csv has no URL and a time after "Connected On" ("3/15/18, 10:00 AM").
 
 Finding the files and their header rows is ``netdesk.io.linkedin_tables``, reading their dates
 ``netdesk.io.linkedin_dates``; this module reads the rows.

@@ -54,7 +54,7 @@ _REQUIRED = {
     MESSAGES: ("conversationid", "from", "to", "date"),
     INVITATIONS: ("from", "to", "sentat", "direction"),
     PROFILE: ("firstname", "lastname", "headline"),
-    EMAILS: ("emailaddress", "confirmed", "primary"),
+    EMAILS: ("emailaddress", "confirmed"),  # then "Primary" (2018: "Is primary")
     POSITIONS: ("companyname", "title", "startedon"),
 }
 # Messages.csv of 2017-2018: From, To, Date, Subject, Content, Direction, Folder (no conversations, no URLs).

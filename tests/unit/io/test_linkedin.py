@@ -562,3 +562,13 @@ def test_export_of_2018_messages_without_conversations_or_urls(tmp_path: Path) -
     assert first.sent_at == datetime(2018, 3, 16, 9, 15, tzinfo=UTC)  # no time zone given: taken as UTC
     assert (reply.sender_name, reply.sent_at) == ("Zed Owner", datetime(2018, 3, 16, 14, 3, tzinfo=UTC))
     assert third.recipient_names == ("Cy Dahl",) and third.line == 5
+
+
+def test_email_addresses_csv_of_2018_is_read(tmp_path: Path) -> None:
+    # Its third column was "Is primary" then, "Primary" now.
+    (tmp_path / "Email Addresses.csv").write_text(
+        'Email Address,Confirmed,Is primary,Status Updated On\nzed@example.com,Yes,Yes,"3/1/18, 10:00 AM"\n',
+        encoding="utf-8",
+    )
+    export, report = _read(tmp_path)
+    assert report.errors == [] and export.profile_emails == ["zed@example.com"]

@@ -470,6 +470,27 @@ _FLAT_KEYS = frozenset(
 )
 
 
+# Name prefixes a "Title" column holds in Outlook's sense (without the dot, folded).
+_PREFIXES = frozenset("mr mrs ms miss mx dr prof professor sir dame lady lord rev fr sr herr frau mme mlle m".split())
+
+
+def _title_or_prefix(b: _Builder, value: str) -> None:
+    """A "Title" in a file without a "Job Title" column (Salesforce, HubSpot, lead lists): the job, unless it is a
+    name prefix such as Dr. or Mrs."""
+    if value.strip().rstrip(".").casefold() in _PREFIXES:
+        b.set("prefix", value)
+    else:
+        b.set("title", value)
+
+
+def _flat_handlers(header: list[str]) -> list[Handler | None]:
+    keys = [column_key(h) for h in header]
+    handlers = [_FLAT.get(k) for k in keys]
+    if "jobtitle" not in keys and "position" not in keys:
+        handlers = [_title_or_prefix if k == "title" else h for k, h in zip(keys, handlers, strict=True)]
+    return handlers
+
+
 def _flat_row(handlers: list[Handler | None], row: list[str]) -> _Builder:
     b = _Builder()
     for handler, value in zip(handlers, row, strict=False):
@@ -514,7 +535,7 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
             f"{name}: not a contact CSV (expected a Google Contacts, Outlook or NetDesk header such as "
             f"'First Name,Last Name,E-mail Address' or '{','.join(NETDESK_COLUMNS[:5])},…')"
         )
-    handlers = [_FLAT.get(column_key(h)) for h in header] if kind == OUTLOOK else []
+    handlers = _flat_handlers(header) if kind == OUTLOOK else []
     contacts: list[ContactDTO] = []
     for line, row in _rows(text, delimiter):
         if isinstance(row, str):

@@ -442,3 +442,19 @@ def test_utf8_file_with_a_few_windows_1252_bytes_keeps_its_utf8_names(tmp_path: 
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert [c.name for c in _read(bom)[0]] == ["José Müller", "Zoë Xu"]
+
+
+def test_title_is_the_job_title_in_files_without_a_job_title_column(tmp_path: Path) -> None:
+    # Outlook's "Title" is Mr./Dr. beside its "Job Title"; in Salesforce, HubSpot and lead-list exports, with no "Job
+    # Title" column, "Title" is the job.
+    path = tmp_path / "salesforce.csv"
+    path.write_text(
+        "First Name,Last Name,Title,Account Name,Email\n"
+        "Ada,Lovelace,VP Engineering,Engines,ada@example.com\n"
+        "Alan,Turing,Dr.,Bletchley,alan@example.com\n",
+        encoding="utf-8",
+    )
+    (ada, alan), report = _read(path)
+    assert report.errors == []
+    assert (ada.prefix, ada.title, ada.name) == ("", "VP Engineering", "Ada Lovelace")
+    assert (alan.prefix, alan.title) == ("Dr.", "")

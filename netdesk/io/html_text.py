@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-# A body counts as HTML only when it holds one of these tags: "1 < 2" or "<3" in a plain message stays as written.
+# A body counts as HTML only when it begins with one of these tags, as LinkedIn's HTML bodies do, or breaks its lines
+# with <br> ("Hi Zed,<br><br>I came across…"): "1 < 2", "<3" or "wrap it in <p>" in a plain message stays as written.
 _HTML_TAG = re.compile(
     r"</?(?:p|br|div|span|a|b|i|u|em|strong|ul|ol|li|html|body|head|table|tr|td|th|h[1-6]|img|font|blockquote|hr)"
     r"(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Blocks start and end on a line of their own; a <br> is a line break of its own (Quill's empty line is <p><br></p>).
 _BLOCKS = frozenset({"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr", "ul", "ol"})
 _HIDDEN = frozenset({"script", "style", "head", "title"})
@@ -52,7 +54,7 @@ class _TextOf(HTMLParser):
 def html_to_text(text: str) -> str:
     """``text`` itself when it is not HTML; else its text: tags gone, entities decoded, one line per paragraph or line
     break, no blank lines at either end and never more than one in a row."""
-    if "<" not in text or _HTML_TAG.search(text) is None:
+    if "<" not in text or (_HTML_TAG.match(text.lstrip()) is None and _BR.search(text) is None):
         return text
     parser = _TextOf()
     parser.feed(text)

@@ -17,6 +17,8 @@ from netdesk.io.html_text import html_to_text
         ("1 < 2 & 3 > 2", "1 < 2 & 3 > 2"),
         ("I <3 you &amp; <bold> claims", "I <3 you &amp; <bold> claims"),
         ("Line one\nLine two", "Line one\nLine two"),
+        ("Wrap it in <p> and close with </p>, as usual", "Wrap it in <p> and close with </p>, as usual"),
+        ("  <div>Offer</div>", "Offer"),
     ],
 )
 def test_html_to_text(body: str, text: str) -> None:

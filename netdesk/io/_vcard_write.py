@@ -9,6 +9,7 @@ backslash-escape URIs and ``data:`` photos, and they know only 3.0.
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 
 from netdesk.core.model import (
@@ -374,6 +375,10 @@ def _extra_line(extra: ExtraProperty, version: str, wrote_kind: bool) -> Propert
     elif encodings & {"B", "BASE64"}:
         if version == "3.0":
             params = [(k, ["b"] if k == "ENCODING" else vs) for k, vs in params]
+            if not _is_base64(value):
+                # A broken body (stray characters, a truncated last quantum) would make readers such as vobject
+                # refuse the whole card: written as the bytes it decodes to, as the 4.0 data: URI below.
+                value = base64.b64encode(decode_base64_lenient(value) or b"").decode("ascii")
         elif not value.lower().startswith("data:"):
             payload = decode_base64_lenient(value) or b""
             declared = next((vs[0] for k, vs in params if k == "TYPE" and vs), "")
@@ -383,6 +388,14 @@ def _extra_line(extra: ExtraProperty, version: str, wrote_kind: bool) -> Propert
             params = [(k, vs) for k, vs in params if k not in ("ENCODING", "TYPE")]
             value = f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
     return _prop(written_as, value, params, extra.group)
+
+
+def _is_base64(text: str) -> bool:
+    try:
+        binascii.a2b_base64(text, strict_mode=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
 
 
 _MEDIA_TYPES = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp"}

@@ -145,3 +145,25 @@ def test_whole_corpus_round_trips(peer_fixtures: Path, version: str, vcard_fidel
                 _ = child.value
         checked += len(contacts)
     assert checked >= 1100
+
+
+BAD_BASE64_FILE = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:good-1\r\nFN:Good One\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bad-photo\r\nFN:Bad Photo\r\n"
+    "PHOTO;ENCODING=b;TYPE=JPEG:!!!notbase64$$$\r\nEND:VCARD\r\n"
+)
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_photo_with_broken_base64_is_exported_as_a_card_vobject_reads(version: str) -> None:
+    report = ImportReport()
+    contacts = read_vcard_bytes(BAD_BASE64_FILE.encode(), "bad.vcf", report, workers=1)
+    assert [c.uid for c in contacts] == ["good-1", "bad-photo"]
+    assert [(e.line, e.reason) for e in report.errors] == [(10, KEPT_NOT_SHOWN)]
+    text = "".join(contact_to_vcard(c, version) for c in contacts)
+    cards = list(vobject.readComponents(text))  # raised on 3.0: "Invalid base64-encoded string" for the whole file
+    assert [card.uid.value for card in cards] == ["good-1", "bad-photo"]
+    # Both dialects keep the bytes the broken value decodes to (the same bytes in 3.0 and 4.0).
+    again = read_vcard_bytes(text.encode(), "again.vcf", ImportReport(), workers=1)
+    photo = [e for e in again[1].extra if e.name == "PHOTO"]
+    assert len(photo) == 1 and "notbase6" in photo[0].value

@@ -13,6 +13,7 @@ Reading recognises the layout by its header row:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -32,9 +33,10 @@ from netdesk.core.model import (
     sorted_tags,
 )
 from netdesk.io._vcard_lines import escape
-from netdesk.io.csv_rows import numbered_rows
+from netdesk.io.csv_rows import field_size_limit, numbered_rows
 from netdesk.io.netdesk_csv import NETDESK_COLUMNS, column_key, netdesk_row
 from netdesk.io.report import ImportReport
+from netdesk.io.vcard import MAX_VCARD_FILE_BYTES
 
 GOOGLE = "google"
 OUTLOOK = "outlook"
@@ -43,6 +45,8 @@ LINKEDIN = "linkedin"
 
 _NETDESK_MARKERS = frozenset({"uid", "kind", "formattedname", "emails", "phones", "addresses"})
 # C0 controls a cell may not carry (a line break inside a quoted cell is text, and tabs are kept), and DEL.
+# A cell of NetDesk's layout may hold anything a vCard file can (a photo, a long note): up to that file's size limit.
+NETDESK_FIELD_LIMIT = MAX_VCARD_FILE_BYTES
 _CELL_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _GOOGLE_SEPARATOR = " ::: "
 # Outlook's "Maiden Name" has no vCard property of its own; kept as this one (written back in every export).
@@ -537,38 +541,41 @@ def read_contact_csv(path: Path, report: ImportReport) -> list[ContactDTO]:
         )
     handlers = _flat_handlers(header) if kind == OUTLOOK else []
     contacts: list[ContactDTO] = []
-    for line, row in _rows(text, delimiter):
-        if isinstance(row, str):
-            report.skip(name, line, f"row skipped: {row}")
-            continue
-        if len(row) != len(header):
-            ragged = _ragged_row(row, len(header), line)
-            if ragged is not None:
-                skipped, reason = ragged
-                if skipped:
-                    report.skip(name, line, reason)
-                    continue
-                report.error(name, line, reason)
-        if any(_CELL_CONTROLS.search(cell) for cell in row):
-            row = [_CELL_CONTROLS.sub("", cell) for cell in row]
-            report.error(name, line, "control characters (NUL and the like) removed from the row")
-        try:
-            if kind == NETDESK:
-                contact = netdesk_row(header, row)
-                problems: list[str] = []
-            else:
-                builder = _google_row(header, row) if kind == GOOGLE else _flat_row(handlers, row)
-                contact = builder.build()
-                problems = builder.problems
-        except ValueError as exc:
-            report.skip(name, line, f"row skipped: {exc}")
-            continue
-        for problem in problems:
-            report.error(name, line, problem)
-        if not has_content(contact):
-            report.skip(name, line, "row skipped: nothing to import in it")
-            continue
-        contacts.append(contact)
+    # NetDesk's own layout holds whole photos (base64) and notes in a cell: it reads back whatever a vCard brought in.
+    limit = field_size_limit(NETDESK_FIELD_LIMIT) if kind == NETDESK else contextlib.nullcontext()
+    with limit:
+        for line, row in _rows(text, delimiter):
+            if isinstance(row, str):
+                report.skip(name, line, f"row skipped: {row}")
+                continue
+            if len(row) != len(header):
+                ragged = _ragged_row(row, len(header), line)
+                if ragged is not None:
+                    skipped, reason = ragged
+                    if skipped:
+                        report.skip(name, line, reason)
+                        continue
+                    report.error(name, line, reason)
+            if any(_CELL_CONTROLS.search(cell) for cell in row):
+                row = [_CELL_CONTROLS.sub("", cell) for cell in row]
+                report.error(name, line, "control characters (NUL and the like) removed from the row")
+            try:
+                if kind == NETDESK:
+                    contact = netdesk_row(header, row)
+                    problems: list[str] = []
+                else:
+                    builder = _google_row(header, row) if kind == GOOGLE else _flat_row(handlers, row)
+                    contact = builder.build()
+                    problems = builder.problems
+            except ValueError as exc:
+                report.skip(name, line, f"row skipped: {exc}")
+                continue
+            for problem in problems:
+                report.error(name, line, problem)
+            if not has_content(contact):
+                report.skip(name, line, "row skipped: nothing to import in it")
+                continue
+            contacts.append(contact)
     return contacts
 
 

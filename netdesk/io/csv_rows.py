@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
+
+
+@contextmanager
+def field_size_limit(limit: int) -> Iterator[None]:
+    """The csv module's field limit (one for the whole process) raised to ``limit`` while the block runs."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def numbered_rows(

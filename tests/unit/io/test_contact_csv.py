@@ -458,3 +458,16 @@ def test_title_is_the_job_title_in_files_without_a_job_title_column(tmp_path: Pa
     assert report.errors == []
     assert (ada.prefix, ada.title, ada.name) == ("", "VP Engineering", "Ada Lovelace")
     assert (alan.prefix, alan.title) == ("Dr.", "")
+
+
+def test_netdesk_round_trip_keeps_a_large_photo_and_a_long_note(tmp_path: Path) -> None:
+    # A phone's 300 KB contact photo is a 400 KB base64 cell, over the csv module's default 128 KB field limit:
+    # NetDesk's own export must read back, not come back as "row skipped: unreadable CSV".
+    photo = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 1200
+    big = ContactDTO(uid="big-1", given_name="Ada", notes="lorem ipsum " * 20_000, photo=photo, photo_mime="image/jpeg")
+    path = tmp_path / "export.csv"
+    assert write_contact_csv([big, ContactDTO(uid="small-1", given_name="Bo")], path) == 2
+    contacts, report = _read(path)
+    assert report.errors == []
+    assert contacts == [big, ContactDTO(uid="small-1", given_name="Bo")]
+    assert csv.field_size_limit() == 131072  # the module-wide limit is left as it was for other readers

@@ -40,15 +40,21 @@ _UNSAFE_FILENAME_CHARS = re.compile(r"[^A-Za-z0-9@._+=-]")
 _MAX_STEM = 200
 
 
+def _is_card_file(path: Path) -> bool:
+    """A ``.vcf`` file that is not hidden: khard reads ``*.vcf`` (a glob, which skips dot files), and a hidden one is
+    never a card of the address book (macOS's AppleDouble ``._<name>.vcf``, an editor's or sync tool's leftovers)."""
+    return path.suffix.lower() == ".vcf" and not path.name.startswith(".") and path.is_file()
+
+
 def _vcf_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".vcf")
+    return sorted(p for p in folder.iterdir() if _is_card_file(p))
 
 
 def is_vdir(path: Path) -> bool:
-    """True for a folder that directly holds at least one ``.vcf`` file."""
+    """True for a folder that directly holds at least one (not hidden) ``.vcf`` file."""
     path = Path(path)
     try:
-        return path.is_dir() and any(p.is_file() and p.suffix.lower() == ".vcf" for p in path.iterdir())
+        return path.is_dir() and any(_is_card_file(p) for p in path.iterdir())
     except OSError:
         return False
 

@@ -89,6 +89,24 @@ def test_read_folder_reports_bad_files_and_keeps_good_ones(tmp_path: Path) -> No
     ]
 
 
+def test_hidden_files_and_temp_files_are_not_cards(tmp_path: Path) -> None:
+    # What sits in a real vdir beside the cards: macOS's AppleDouble "._" files (a vdir copied to a USB stick or a
+    # network share), a hidden card an editor or a sync tool left, and vdirsyncer's "<name>.tmp" of an atomic write.
+    # khard lists *.vcf without the hidden ones (a glob); NetDesk reads the same cards and reports nothing.
+    write_vdir(CONTACTS[:1], tmp_path)
+    (tmp_path / "._ada-1.vcf").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02")
+    (tmp_path / ".hidden.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:h\r\nFN:Hidden\r\nEND:VCARD\r\n")
+    (tmp_path / "grace.vcf.tmp").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:g\r\nFN:Half Written\r\n")
+    report = ImportReport()
+    contacts = read_vcard_folder(tmp_path, report, workers=1)
+    assert [c.formatted_name for c in contacts] == ["Ada Lovelace"]
+    assert report.errors == [] and report.unreadable_files == []
+    hidden_only = tmp_path / "hidden_only"
+    hidden_only.mkdir()
+    (hidden_only / "._a.vcf").write_bytes(b"\x00\x05\x16\x07")
+    assert not is_vdir(hidden_only)
+
+
 @pytest.mark.parametrize("version", ["3.0", "4.0"])
 def test_khard_lists_a_vdir_we_wrote(tmp_path: Path, version: str) -> None:
     khard = Path(sys.executable).parent / "khard"

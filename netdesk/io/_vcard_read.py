@@ -14,6 +14,7 @@ import hashlib
 import re
 import urllib.parse
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -72,8 +73,11 @@ ABLABEL_PARAM = "X-ABLABEL"
 WRITTEN_AS_PARAM = "X-NETDESK-WRITTEN-AS"
 # Where an ADR keeps components after its seven (Google Takeout puts the formatted address there), and N after its five.
 MORE_COMPONENTS_PARAM = "X-NETDESK-MORE-COMPONENTS"
+# Where a point keeps the group it was read in when other properties of that group are kept as extras (Apple's
+# itemN.ADR with its itemN.X-ABADR country code), so that an export writes it in that group again. Never a parameter.
+GROUP_PARAM = "X-NETDESK-GROUP"
 # Parameters NetDesk keeps for itself in ContactPoint.params.
-PRIVATE_PARAMS = frozenset({ABLABEL_PARAM, WRITTEN_AS_PARAM, MORE_COMPONENTS_PARAM})
+PRIVATE_PARAMS = frozenset({ABLABEL_PARAM, WRITTEN_AS_PARAM, MORE_COMPONENTS_PARAM, GROUP_PARAM})
 # Modelled properties whose parameters are kept that way (by the name the writer uses).
 _PARAMS_KEPT_FOR = {
     "FN": "FN",
@@ -116,6 +120,8 @@ class _Builder:
     tags: list[str] = field(default_factory=list)
     extra: list[ExtraProperty] = field(default_factory=list)
     property_params: dict[str, Params] = field(default_factory=dict)
+    # Groups (lower case) that hold more than one property besides X-ABLabel: a point read in one keeps its group.
+    shared_groups: frozenset[str] = frozenset()
     # Problems that cost one property, not the card: (0-based line within the card, reason).
     problems: list[tuple[int, str]] = field(default_factory=list)
 
@@ -165,6 +171,7 @@ def parse_card_text_checked(card_text: str, *, use_vobject: bool = True) -> tupl
         raise CardSyntaxError(EMPTY_CARD_REASON, first)
     b.problems.extend((p.offset, p.problem) for p in props if p.problem)
     labels, raw_labels = _group_labels(props)
+    b.shared_groups = _shared_groups(props)
     modelled_groups: set[str] = set()
     address_labels: list[ContentLine] = []
     for prop in props:
@@ -220,6 +227,12 @@ def _group_labels(props: list[ContentLine]) -> tuple[dict[str, str], dict[str, s
                 labels.setdefault(group, text)
                 raw_labels.setdefault(group, p.value)
     return labels, raw_labels
+
+
+def _shared_groups(props: list[ContentLine]) -> frozenset[str]:
+    """Groups (lower case) with more than one property besides X-ABLabel (``item2.ADR`` and ``item2.X-ABADR``)."""
+    grouped = Counter(p.group.lower() for p in props if p.group and p.name != "X-ABLABEL")
+    return frozenset(group for group, count in grouped.items() if count > 1)
 
 
 def ablabel_text(value: str) -> str:
@@ -309,11 +322,18 @@ def label_and_pref(types: list[str], pref_param: str, custom: str, kind: str) ->
     return (_label_from_types(types, kind), pref)
 
 
-def point_params(prop: ContentLine, raw_labels: dict[str, str]) -> Params:
-    """The parameters a point keeps for writing back, with its group's X-ABLabel text as ABLABEL_PARAM."""
+def point_params(prop: ContentLine, raw_labels: dict[str, str], shared_groups: frozenset[str] = frozenset()) -> Params:
+    """The parameters a point keeps for writing back, with its group's X-ABLabel text as ABLABEL_PARAM and, when other
+    properties share its group, the group's name as GROUP_PARAM."""
     params: Params = tuple((k, tuple(v)) for k, v in prop.params.items())
-    raw = raw_labels.get(prop.group.lower()) if prop.group else None
-    return (*params, (ABLABEL_PARAM, (raw,))) if raw else params
+    if not prop.group:
+        return params
+    raw = raw_labels.get(prop.group.lower())
+    if raw:
+        params = (*params, (ABLABEL_PARAM, (raw,)))
+    if prop.group.lower() in shared_groups:
+        params = (*params, (GROUP_PARAM, (prop.group,)))
+    return params
 
 
 def _label_from_types(types: list[str], kind: str) -> str:
@@ -360,23 +380,23 @@ def _apply(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_labels: d
     if name in ("TITLE", "ROLE"):
         return b.set_once(name.lower(), unescape(value).strip())
     if name == "EMAIL":
-        return _add_point(b.emails, unescape(value).strip(), prop, labels, raw_labels, "email")
+        return _add_point(b.emails, unescape(value).strip(), prop, labels, raw_labels, "email", b.shared_groups)
     if name == "TEL":
         text = unescape(value).strip()
         if text.lower().startswith("tel:"):
             text = text[4:]
-        return _add_point(b.phones, text, prop, labels, raw_labels, "tel")
+        return _add_point(b.phones, text, prop, labels, raw_labels, "tel", b.shared_groups)
     if name == "URL":
-        return _add_point(b.urls, unescape(value).strip(), prop, labels, raw_labels, "url")
+        return _add_point(b.urls, unescape(value).strip(), prop, labels, raw_labels, "url", b.shared_groups)
     if name == "IMPP":
-        return _add_point(b.ims, unescape(value).strip(), prop, labels, raw_labels, "im")
+        return _add_point(b.ims, unescape(value).strip(), prop, labels, raw_labels, "im", b.shared_groups)
     if name in IM_PROPERTIES:
         handle = im_handle(name, value)
         for i, point in enumerate(b.ims):
             if point.value.casefold() == handle.casefold():  # IMPP came first: remember the X- form too
                 b.ims[i] = dataclasses.replace(point, params=(*point.params, (WRITTEN_AS_PARAM, (name,))))
                 return True
-        _add_point(b.ims, handle, prop, labels, raw_labels, "im")
+        _add_point(b.ims, handle, prop, labels, raw_labels, "im", b.shared_groups)
         if b.ims and b.ims[-1].value == handle:
             b.ims[-1] = dataclasses.replace(b.ims[-1], params=(*b.ims[-1].params, (WRITTEN_AS_PARAM, (name,))))
         return True
@@ -464,13 +484,15 @@ def _add_point(
     labels: dict[str, str],
     raw_labels: dict[str, str],
     kind: str,
+    shared_groups: frozenset[str] = frozenset(),
 ) -> bool:
     if not value:
         return True  # an empty EMAIL/TEL carries nothing worth keeping
     if kind == "im" and any(p.value.casefold() == value.casefold() for p in target):
         return True  # the same handle as IMPP and as X-JABBER (NetDesk writes both): one handle
     label, pref = _label_and_pref(prop, labels, kind)
-    target.append(ContactPoint(value=value, label=label, pref=pref, params=point_params(prop, raw_labels)))
+    params = point_params(prop, raw_labels, shared_groups)
+    target.append(ContactPoint(value=value, label=label, pref=pref, params=params))
     return True
 
 
@@ -489,7 +511,7 @@ def _add_address(b: _Builder, prop: ContentLine, labels: dict[str, str], raw_lab
         region=parts[4],
         postal_code=parts[5],
         country=parts[6],
-        params=point_params(prop, raw_labels),
+        params=point_params(prop, raw_labels, b.shared_groups),
     )
     if len(raw_parts) > 7 and any(p.strip() for p in raw_parts[7:]):
         address = dataclasses.replace(

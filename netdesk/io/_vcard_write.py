@@ -28,6 +28,7 @@ from netdesk.io._vcard_read import (
     ABLABEL_PARAM,
     ALTERNATIVE_PREFIX,
     APPLE_NO_YEAR,
+    GROUP_PARAM,
     IM_PROPERTIES,
     MORE_COMPONENTS_PARAM,
     PHOTO_URI_KEY,
@@ -77,14 +78,30 @@ class _Groups:
 
     def __init__(self, taken: set[str]) -> None:
         self._taken = {t.lower() for t in taken}
+        self._given: set[str] = set()
         self._next = 1
+
+    def claim(self, name: str) -> str:
+        """``name`` for the point read in that group (its other properties, kept as extras, are still in it); a new
+        group when another point has it already."""
+        if name.lower() in self._given:
+            return self.new()
+        self._given.add(name.lower())
+        return name
 
     def new(self) -> str:
         while f"item{self._next}" in self._taken:
             self._next += 1
         name = f"item{self._next}"
         self._taken.add(name)
+        self._given.add(name)
         return name
+
+
+def _kept_groups(c: ContactDTO) -> set[str]:
+    """The groups points were read in (GROUP_PARAM): new groups are not given those names."""
+    params = [p.params for p in (*c.emails, *c.phones, *c.urls, *c.ims)] + [a.params for a in c.addresses]
+    return {vs[0] for kept in params for k, vs in kept if k == GROUP_PARAM and vs}
 
 
 def _prop(name: str, value: str, params: _Params | None = None, group: str = "") -> PropertySpec:
@@ -179,12 +196,16 @@ def _kept_params(params: Params, label: str, pref: bool, name: str) -> Params | 
 def _verbatim_point_lines(name: str, value: str, params: Params, version: str, groups: _Groups) -> list[PropertySpec]:
     """A point written with the parameters it came with, in ``version``'s spelling (PREF, LABEL, X-ABLabel)."""
     raw_label = ""
+    kept_group = ""
     address_label = ""
     out: _Params = []
     has_pref_type = False
     for key, values in params:
         if key == ABLABEL_PARAM:
             raw_label = values[0] if values else ""
+            continue
+        if key == GROUP_PARAM:
+            kept_group = values[0] if values else ""
             continue
         if key == MORE_COMPONENTS_PARAM and name == "ADR":
             value = ";".join([value, *values])
@@ -221,7 +242,7 @@ def _verbatim_point_lines(name: str, value: str, params: Params, version: str, g
     if tel_uri and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
         value = "tel:" + value
     lines: list[PropertySpec] = []
-    group = groups.new() if raw_label else ""
+    group = groups.claim(kept_group) if kept_group else groups.new() if raw_label else ""
     lines.append(_prop(name, value, out, group))
     if raw_label:
         lines.append(_prop("X-ABLabel", raw_label, group=group))
@@ -249,7 +270,7 @@ def contact_to_vcard_text(contact: ContactDTO, version: str = "3.0") -> str:
     if version not in SUPPORTED_VERSIONS:
         raise ValueError(f"unsupported vCard version {version!r} (use 3.0 or 4.0)")
     c = contact
-    groups = _Groups({e.group for e in c.extra if e.group})
+    groups = _Groups({e.group for e in c.extra if e.group} | _kept_groups(c))
     out: list[PropertySpec] = [_prop("VERSION", version), _prop("PRODID", PRODID)]
     if c.uid:
         out.append(_prop("UID", _escape_uri(c.uid)))

@@ -141,3 +141,39 @@ def test_a_star_arriving_on_a_merged_or_updated_card_is_kept(nd: NetDesk, tmp_pa
     assert [r.starred for r in nd.contacts.rows()] == [True]
     assert nd.imports.import_paths([again]).value.unchanged == ["Grace Hopper"]  # like a tag: kept from either side
     assert [r.starred for r in nd.contacts.rows()] == [True]
+
+
+APPLE_ADDRESS_CARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Appleseed;Johnny;;;\r\nFN:Johnny Appleseed\r\nUID:apple-1\r\n"
+    "item1.EMAIL;type=INTERNET;type=pref:johnny@example.com\r\nitem1.X-ABLabel:_$!<Other>!$_\r\n"
+    "item2.ADR;type=HOME;type=pref:;;1 Infinite Loop;Cupertino;CA;95014;United States\r\nitem2.X-ABADR:us\r\n"
+    "item3.ADR;type=WORK:;;Unter den Linden 1;Berlin;;10117;Germany\r\nitem3.X-ABADR:de\r\n"
+    "END:VCARD\r\n"
+)
+
+
+@pytest.mark.parametrize("version", ["3.0", "4.0"])
+def test_apple_address_keeps_its_group_with_x_abadr(nd: NetDesk, tmp_path: Path, version: str) -> None:
+    # Apple writes every address as itemN.ADR with an itemN.X-ABADR (its country code) beside it: the group is what
+    # ties the two. The export must keep each X-ABADR in the group of its own address, not leave it on its own.
+    import vobject
+
+    path = tmp_path / "apple.vcf"
+    path.write_text(APPLE_ADDRESS_CARD)
+    nd.imports.import_paths([path])
+    (johnny,) = nd.contacts.get_many(nd.contacts.search_ids())
+    card = vobject.readOne(contact_to_vcard(johnny, version))
+    groups = {}
+    for line in card.getChildren():
+        if line.name in ("ADR", "X-ABADR"):
+            groups.setdefault(line.group, []).append((line.name, line.value if line.name == "X-ABADR" else None))
+    by_country = {tuple(v for _, v in members if v): sorted(n for n, _ in members) for members in groups.values()}
+    assert by_country == {("us",): ["ADR", "X-ABADR"], ("de",): ["ADR", "X-ABADR"]}
+    street_of = {
+        next(m.value for m in card.getChildren() if m.name == "X-ABADR" and m.group == a.group): a.value.street
+        for a in card.contents["adr"]
+    }
+    assert street_of == {"us": "1 Infinite Loop", "de": "Unter den Linden 1"}
+    again = parse_card(contact_to_vcard(johnny, version))
+    assert [a.street for a in again.addresses] == ["1 Infinite Loop", "Unter den Linden 1"]
+    assert [e.label for e in again.emails] == ["other"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from netdesk.core.model import ContactDTO
+from netdesk.io._vcard_lines import unescape
 from netdesk.io.atomic import AtomicFiles
 from netdesk.io.atomic_folder import NewFolder, is_new_folder
 from netdesk.io.report import ImportReport
@@ -94,13 +95,19 @@ def make_private_folder(folder: Path) -> None:
     os.chmod(folder, 0o700)
 
 
-def plan_file_names(uids: Iterable[str], used: set[str]) -> list[tuple[str, str]]:
+def plan_file_names(
+    uids: Iterable[str], used: set[str], existing: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
     """(file name, UID) for contacts with these UIDs, in order: a contact without one gets a fresh UUID, and two
     UIDs that sanitise to the same name get a numeric suffix rather than overwrite each other. ``used`` holds the
-    (lower-cased) names already given in this export and is updated."""
+    (lower-cased) names already given in this export, and those of the files already in the folder, and is updated.
+    ``existing`` (UID -> file name, see ``existing_card_files``): a card already in the folder keeps its file."""
     planned = []
     for uid in uids:
         uid = uid or str(uuid.uuid4())
+        if existing and uid in existing:
+            planned.append((existing[uid], uid))
+            continue
         name = vdir_file_name(uid)
         stem = name[:-4]
         n = 1
@@ -117,6 +124,34 @@ def file_names_may_clash(uids: Iterable[str]) -> bool:
     be remembered across an export). Holds one 8-byte hash a UID, not the names: flat memory for a large vdir."""
     hashes = array("q", sorted(hash(vdir_file_name(uid).lower()) for uid in uids if uid))
     return any(a == b for a, b in pairwise(hashes))
+
+
+_UID_LINE = re.compile(rb"^UID(?:;[^:\r\n]*)?:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.MULTILINE)
+
+
+def existing_card_files(folder: Path) -> dict[str, str]:
+    """UID -> file name of the one-card files already in ``folder`` (empty for a folder that does not exist).
+
+    vdirsyncer names a card's file after its href on the server, not after its UID; a card exported again must
+    replace its own file (the vdir rule: "when changing an item, the original filename must be used"), or the folder
+    holds two cards with one UID.
+    """
+    found: dict[str, str] = {}
+    try:
+        paths = _vcf_files(Path(folder)) if Path(folder).is_dir() else []
+    except OSError:
+        return found
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        match = _UID_LINE.search(data)
+        if match is None or data.upper().count(b"BEGIN:VCARD") != 1:
+            continue
+        uid = re.sub(rb"\r?\n[ \t]", b"", match.group(1)).decode("utf-8", errors="replace")
+        found.setdefault(unescape(uid).strip(), path.name)
+    return found
 
 
 VDIR_FACT = "vdir_file"  # the fact that carries (file name, UID) for each contact id of a batch
@@ -170,12 +205,13 @@ def write_vdir(contacts: Iterable[ContactDTO], folder: Path, version: str = "3.0
     """Write each contact to ``folder/<UID>.vcf`` (see ``open_vdir_writer`` for atomicity and ``plan_file_names``
     for UIDs and clashes). Returns the number of files written.
     """
-    used: set[str] = set()
+    existing = existing_card_files(folder)
+    used = {name.lower() for name in existing.values()}
     count = 0
     with open_vdir_writer(folder) as writer:
         batch: list[tuple[str, bytes]] = []
         for contact in contacts:
-            ((name, uid),) = plan_file_names([contact.uid], used)
+            ((name, uid),) = plan_file_names([contact.uid], used, existing)
             card = contact_to_vcard(contact if contact.uid == uid else contact.replace(uid=uid), version)
             batch.append((name, card.encode("utf-8")))
             count += 1

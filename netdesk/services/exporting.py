@@ -66,7 +66,7 @@ class ExportService:
         facts: dict[str, BatchFact] = {}
         if fmt is ExportFormat.VDIR:
             render: Render[Any] = functools.partial(vdir.render_vdir_files, version=version_for_vdir)
-            facts[vdir.VDIR_FACT] = _VdirNames()
+            facts[vdir.VDIR_FACT] = _VdirNames(vdir.existing_card_files(target))
         elif fmt is ExportFormat.CSV:
             render = netdesk_csv.render_csv_rows
         else:
@@ -117,18 +117,20 @@ class _VdirNames:
     usually none can, and the export then holds no list of 100,000 names.
     """
 
-    def __init__(self) -> None:
-        self._used: set[str] | None = None
+    def __init__(self, existing: Mapping[str, str] | None = None) -> None:
+        # The cards already in the folder (UID -> file name): each keeps its file, and no other card takes its name.
+        self._existing = dict(existing or {})
+        self._used: set[str] | None = {name.lower() for name in self._existing.values()} if self._existing else None
         self._checked = False
 
     def __call__(self, session: Session, ids: Sequence[int]) -> Mapping[int, object]:
         if not self._checked:
             self._checked = True
-            if vdir.file_names_may_clash(bulk.iter_every_uid(session)):
+            if self._used is None and vdir.file_names_may_clash(bulk.iter_every_uid(session)):
                 self._used = set()
         uids = bulk.uids_of(session, ids)
         present = [i for i in ids if i in uids]
         # Without clashes, a batch's own names are all there is to avoid (a UID-less contact gets a fresh UUID).
         used = self._used if self._used is not None else set()
-        planned = vdir.plan_file_names((uids[i] for i in present), used)
+        planned = vdir.plan_file_names((uids[i] for i in present), used, self._existing)
         return dict(zip(present, planned, strict=True))

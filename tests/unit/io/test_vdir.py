@@ -107,6 +107,21 @@ def test_hidden_files_and_temp_files_are_not_cards(tmp_path: Path) -> None:
     assert not is_vdir(hidden_only)
 
 
+def test_export_into_a_synced_vdir_replaces_each_card_under_its_own_file_name(tmp_path: Path) -> None:
+    # vdirsyncer names a card's file after its href on the server (Google, iCloud, Nextcloud), not after its UID. An
+    # export into that folder must replace the card's own file (the vdir rule: "when changing an item, the original
+    # filename must be used"); writing <UID>.vcf beside it left two cards with one UID, which khard lists twice and
+    # vdirsyncer uploads as a new contact. A file named like a UID but holding another card is not overwritten.
+    (tmp_path / "c2d1f0e8a9.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:ada-1\r\nFN:Ada\r\nEND:VCARD\r\n")
+    (tmp_path / "ada-2.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:someone-else\r\nFN:Bo\r\nEND:VCARD\r\n")
+    ada2 = CONTACTS[0].replace(uid="ada-2", formatted_name="Ada Two")
+    assert write_vdir([CONTACTS[0], ada2], tmp_path) == 2
+    cards = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    assert sorted(cards) == ["ada-2-2.vcf", "ada-2.vcf", "c2d1f0e8a9.vcf"]
+    assert "FN:Ada Lovelace" in cards["c2d1f0e8a9.vcf"] and "UID:someone-else" in cards["ada-2.vcf"]
+    assert "UID:ada-2" in cards["ada-2-2.vcf"]
+
+
 @pytest.mark.parametrize("version", ["3.0", "4.0"])
 def test_khard_lists_a_vdir_we_wrote(tmp_path: Path, version: str) -> None:
     khard = Path(sys.executable).parent / "khard"

@@ -250,3 +250,13 @@ def test_list_json_puts_preferred_points_first_and_keeps_the_order_otherwise() -
     assert point_values((replace(work, pref=True),)) == ["w@x.org"]
     assert point_values((work, home, mobile)) == ["w@x.org", "h@x.org", "m"]
     assert point_values((work, replace(home, pref=True), replace(mobile, pref=True))) == ["h@x.org", "m", "w@x.org"]
+
+
+def test_vdir_export_into_a_synced_folder_keeps_each_card_s_file_name(nd: NetDesk, tmp_path: Path) -> None:
+    # The same through the export service (the CLI's and the app's path): vdirsyncer's file names are hrefs, not UIDs.
+    folder = tmp_path / "contacts"
+    folder.mkdir()
+    (folder / "4f2a-href.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:ada-1\r\nFN:Ada\r\nEND:VCARD\r\n")
+    nd.imports.import_paths([folder])
+    assert nd.exports.export("vdir", folder, workers=1) == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["4f2a-href.vcf"]

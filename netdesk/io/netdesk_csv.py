@@ -8,7 +8,11 @@ NetDesk layout (:data:`NETDESK_COLUMNS`, one row per contact, every ContactDTO f
   marks the preferred entry (``*work: ada@example.com``); an entry without label is ``: value``.
 - Addresses: one per line, ``label: PO box; extended; street; locality; region; postal code; country`` (vCard order).
 - Tags: ``tag1, tag2``. Birthday/Anniversary: ``YYYY-MM-DD`` or ``--MM-DD``. Photo: base64.
-  Extra (vCard properties NetDesk keeps verbatim): JSON. Timestamps: ISO 8601.
+  Extra (vCard properties NetDesk keeps verbatim): JSON. Timestamps: ISO 8601. Parameters: JSON, the vCard
+  parameters each email, phone, URL, IM and address was read with (``{"emails": [[[name, [values]], …], …], …}``,
+  one list per entry, in order; ignored for a column whose entries no longer match in number) and those of
+  single properties (``"properties": [[property, [[name, [values]], …]], …]``), so that a vCard export after a CSV
+  round trip writes what it wrote before (an address's LABEL, TYPE spellings, X-ABLabel, N;LANGUAGE=).
 - Escapes inside entries: ``\\\\`` backslash, ``\\n`` newline, ``\\r`` carriage return, and in labels ``\\:``,
   in address parts ``\\;``, in tags ``\\,``, a leading ``\\*`` for a label that starts with ``*``.
 - Spreadsheet formula injection: a cell starting with ``=``, ``+``, ``-``, ``@``, tab, carriage return or an
@@ -23,6 +27,7 @@ import base64
 import binascii
 import codecs
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +39,7 @@ from netdesk.core.model import (
     ContactKind,
     ContactPoint,
     ExtraProperty,
+    Params,
     PartialDate,
     PostalAddress,
     Related,
@@ -75,6 +81,7 @@ NETDESK_COLUMNS = (
     "Created At",
     "Updated At",
     "Starred",  # Google's star: "yes" or empty
+    "Parameters",  # the vCard parameters of points and properties (ContactPoint.params, property_params): JSON
 )
 # "|" too: some spreadsheets (LibreOffice's DDE, old Excel) run a cell starting with a pipe as a command.
 _FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r", "'")
@@ -201,6 +208,40 @@ def _parse_extra(cell: str) -> tuple[ExtraProperty, ...]:
     )
 
 
+_POINT_FIELDS = ("emails", "phones", "urls", "ims", "addresses")
+
+
+def _format_params(c: ContactDTO) -> str:
+    data: dict[str, object] = {}
+    for key in _POINT_FIELDS:
+        points: tuple[ContactPoint | PostalAddress, ...] = getattr(c, key)
+        if any(p.params for p in points):
+            data[key] = [[[k, list(v)] for k, v in p.params] for p in points]
+    if c.property_params:
+        data["properties"] = [[name, [[k, list(v)] for k, v in params]] for name, params in c.property_params]
+    return json.dumps(data, ensure_ascii=False) if data else ""
+
+
+def _params(items: list[list[object]]) -> Params:
+    return tuple((str(k), tuple(str(x) for x in v)) for k, v in items)  # type: ignore[attr-defined]
+
+
+def _with_params(contact: ContactDTO, cell: str) -> ContactDTO:
+    data = json.loads(cell)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    changes: dict[str, object] = {}
+    for key in _POINT_FIELDS:
+        points: tuple[ContactPoint | PostalAddress, ...] = getattr(contact, key)
+        lists = data.get(key)
+        if isinstance(lists, list) and len(lists) == len(points):  # still the entries they were written for
+            kept = zip(points, lists, strict=True)
+            changes[key] = tuple(dataclasses.replace(p, params=_params(ps)) for p, ps in kept)
+    if isinstance(data.get("properties"), list):
+        changes["property_params"] = tuple((str(name), _params(ps)) for name, ps in data["properties"])
+    return contact.replace(**changes)
+
+
 def _iso(value: date | datetime | PartialDate | None) -> str:
     return "" if value is None else value.isoformat() if not isinstance(value, PartialDate) else value.iso()
 
@@ -240,6 +281,7 @@ def _netdesk_cells(c: ContactDTO) -> list[str]:
         _iso(c.created_at),
         _iso(c.updated_at),
         "yes" if c.starred else "",
+        _format_params(c),
     ]
 
 
@@ -271,7 +313,7 @@ def netdesk_row(header: list[str], row: list[str]) -> ContactDTO:
         contact_kind = ContactKind(kind)
     except ValueError as exc:
         raise ValueError(f"column 'Kind': unknown kind {kind!r}") from exc
-    return ContactDTO(
+    contact = ContactDTO(
         uid=get("UID"),
         kind=contact_kind,
         formatted_name=get("Formatted Name"),
@@ -306,6 +348,8 @@ def netdesk_row(header: list[str], row: list[str]) -> ContactDTO:
         updated_at=parse("Updated At", datetime.fromisoformat),  # type: ignore[arg-type]
         starred=get("Starred").strip().casefold() in ("yes", "true", "1"),
     )
+    with_params = parse("Parameters", lambda cell: _with_params(contact, cell))
+    return with_params if isinstance(with_params, ContactDTO) else contact
 
 
 def write_contact_csv(contacts: Iterable[ContactDTO], path: Path) -> int:

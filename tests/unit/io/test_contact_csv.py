@@ -471,3 +471,29 @@ def test_netdesk_round_trip_keeps_a_large_photo_and_a_long_note(tmp_path: Path) 
     assert report.errors == []
     assert contacts == [big, ContactDTO(uid="small-1", given_name="Bo")]
     assert csv.field_size_limit() == 131072  # the module-wide limit is left as it was for other readers
+
+
+def test_netdesk_round_trip_keeps_the_vcard_parameters(tmp_path: Path) -> None:
+    # What a vCard brought besides the values: Outlook's address label (ADR;LABEL=, the address as printed), Google's
+    # formatted address, the TYPE spelling and X-ABLabel of each point, N;LANGUAGE=. An export to CSV and back must
+    # write the same vCard again; params are not part of equality, so they are compared one by one.
+    from netdesk.io.vcard import contact_to_vcard, parse_card
+
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:params-1\r\nN;LANGUAGE=de:Müller;Jürgen;;;\r\nFN:Jürgen Müller\r\n"
+        "item1.EMAIL;TYPE=INTERNET;TYPE=pref:j@example.org\r\nitem1.X-ABLabel:_$!<Other>!$_\r\n"
+        "TEL;TYPE=WORK,VOICE:+49 30 123456\r\n"
+        "ADR;TYPE=WORK:;;Hauptstraße 1;Berlin;;10115;Deutschland;Hauptstraße 1\\n10115 Berlin\r\n"
+        "LABEL;TYPE=WORK:Hauptstraße 1\\n10115 Berlin\\nDeutschland\r\nEND:VCARD\r\n"
+    )
+    before = parse_card(card)
+    path = tmp_path / "export.csv"
+    write_contact_csv([before, ContactDTO(uid="plain", given_name="Bo")], path)
+    (after, plain), report = _read(path)
+    assert report.errors == [] and after == before
+    for field_name in ("emails", "phones", "addresses"):
+        assert [p.params for p in getattr(after, field_name)] == [p.params for p in getattr(before, field_name)]
+    assert after.property_params == before.property_params
+    assert contact_to_vcard(after, "3.0") == contact_to_vcard(before, "3.0")
+    assert contact_to_vcard(after, "4.0") == contact_to_vcard(before, "4.0")
+    assert plain == ContactDTO(uid="plain", given_name="Bo")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
+from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
 from netdesk.db.tables import SyncAccount, SyncBook, SyncItem
 from netdesk.services.collector import paused_collector
@@ -24,6 +25,15 @@ from netdesk.sync.discovery import BookInfo, discover_books
 
 # (url, username, password, pinned certificate PEM) -> a client; tests and the benchmark may pass their own.
 ClientFactory = Callable[[str, str, str, str], DavClient]
+
+
+def _free_tag(wanted: str, account: str, taken: set[str]) -> str:
+    """A book's default tag: its name, unless another book syncs into that tag already. Every contact in a book's tag
+    is sent to the book, so two books sharing a tag (two "Contacts", on one account or two) would each receive the
+    other's cards; the second gets "Contacts (work)" instead, or "Contacts (work 2)" …"""
+    candidates = [wanted, f"{wanted} ({account})"]
+    candidates += (f"{wanted} ({account} {n})" for n in range(2, 2 + len(taken)))
+    return next(c for c in candidates if fold(c) not in taken)
 
 
 class SyncService:
@@ -94,8 +104,12 @@ class SyncService:
             )
             s.add(account)
             s.flush()
+            taken = {fold(t) for t in s.scalars(select(SyncBook.tag))}
             for book in books:
-                tag = chosen.get(book.url) or chosen.get(book.display_name) or book.display_name or name
+                tag = chosen.get(book.url) or chosen.get(book.display_name)
+                if not tag:
+                    tag = _free_tag(book.display_name or name, name, taken)
+                taken.add(fold(tag))
                 s.add(SyncBook(account_id=account.id, url=book.url, display_name=book.display_name, tag=tag))
             s.flush()
             dto = self._dto(s, account)

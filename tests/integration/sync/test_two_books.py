@@ -1,0 +1,58 @@
+"""Two address books with the same name (one account's "Contacts" twice, or each of two accounts' "Contacts"): each
+keeps its own cards. A book syncs into a tag, and every contact in that tag goes to the book: two books in one tag
+would copy every card of each into the other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import carddav_servers as servers
+import pytest
+from carddav_servers import FAST_RETRY, PASSWORD, USER, ServerSide, new_book, running, vcard
+
+from netdesk.services import NetDesk
+
+
+@pytest.fixture
+def own_radicale(tmp_path: Path, loopback_ports: object) -> Iterator[object]:
+    """A Radicale of this test alone: discovery from its root finds only the books made here."""
+    yield from running(servers.radicale, tmp_path / "radicale", loopback_ports)
+
+
+def two_books(server: object) -> tuple[ServerSide, ServerSide]:
+    pem = server.certificate_pem  # type: ignore[attr-defined]
+    first, second = ServerSide(new_book(server, "Contacts"), pem), ServerSide(new_book(server, "Contacts"), pem)
+    first.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
+    second.put("alan.vcf", vcard("alan-1", "Alan Turing"))
+    return first, second
+
+
+def test_two_books_of_one_account_with_the_same_name_keep_their_own_cards(nd: NetDesk, own_radicale: object) -> None:
+    first, second = two_books(own_radicale)
+    nd.sync.retry = FAST_RETRY
+    account = nd.sync.add_account("phone", own_radicale.url, USER, PASSWORD).value  # type: ignore[attr-defined]
+    tags = [b.tag for b in account.books]
+    assert len(tags) == 2 and len({t.casefold() for t in tags}) == 2, tags
+
+    counts = nd.sync.sync("phone", PASSWORD).value
+    assert (counts.pulled, counts.pushed) == (2, 0)
+    assert nd.sync.sync("phone", PASSWORD).value.pushed == 0
+    assert (first.names(), second.names()) == (["grace.vcf"], ["alan.vcf"])
+    first.close()
+    second.close()
+
+
+def test_two_accounts_with_a_book_of_the_same_name_keep_their_own_cards(nd: NetDesk, server: object) -> None:
+    first, second = two_books(server)
+    nd.sync.retry = FAST_RETRY
+    pem = server.certificate_pem  # type: ignore[attr-defined]
+    nd.sync.add_account("phone", first.book_url, USER, PASSWORD, certificate_pem=pem)
+    added = nd.sync.add_account("work", second.book_url, USER, PASSWORD, certificate_pem=pem).value
+    assert added.books[0].tag.casefold() != "contacts"  # "Contacts" is the phone's already
+
+    for name in ("phone", "work", "phone", "work"):
+        assert nd.sync.sync(name, PASSWORD).value.pushed == 0
+    assert (first.names(), second.names()) == (["grace.vcf"], ["alan.vcf"])
+    first.close()
+    second.close()

@@ -6,6 +6,7 @@ right after the server took it, so a crash between the two costs a re-check, not
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -208,7 +209,7 @@ class PushSteps:
             return
         dto, stamp = local
         if not href:
-            href = canonical_href(urljoin(self._book.url, vdir_file_name(dto.uid)))
+            href = self._free_href(dto.uid)
         version = card_version(base_text) if base_text else "3.0"
         # Each card keeps its own UID: two server cards merged here into one contact stay two cards there.
         card_uid = dto.uid
@@ -233,7 +234,14 @@ class PushSteps:
                     etag, base_text, base_dto = "", "", None
                     continue
                 remote_text, etag = got
-                remote = card_to_contact(remote_text, self._book.tag)
+                remote = _readable(remote_text, self._book.tag)
+                if item_id is None and (remote is None or remote.uid != card_uid):
+                    # A new card's name is taken by another card (one this sync could not read): not ours to merge.
+                    href, etag = self._free_href(card_uid, fresh=True), ""
+                    continue
+                if remote is None:
+                    unreadable = f"{href} changed on the server into a card NetDesk cannot read"
+                    raise SyncError(f"{self._client.host}: {unreadable}") from None
                 merged, conflicts = merge_three_way(base_dto, dto, remote)
                 with self._sessions.begin() as s:
                     row = s.get(Contact, contact_id)
@@ -250,6 +258,18 @@ class PushSteps:
             self.counts.pushed += 1
             return
         raise PreconditionFailed(f"{self._client.host}: {href} keeps changing on the server; try again later")
+
+    def _free_href(self, uid: str, *, fresh: bool = False) -> str:
+        """A name for a card new to the book: ``<UID>.vcf`` as vdir names it, unless a card of the book has that name
+        already (two UIDs can make one name: "müller" and "möller" both make m_ller.vcf), or ``fresh``: then a
+        random one."""
+        href = canonical_href(urljoin(self._book.url, vdir_file_name(uid)))
+        if not fresh:
+            with self._sessions() as s:
+                taken = s.scalar(select(SyncItem.id).where(SyncItem.book_id == self._book.id, SyncItem.href == href))
+            if taken is None:
+                return href
+        return canonical_href(urljoin(self._book.url, f"{uuid.uuid4()}.vcf"))
 
     def _card(self, dto: ContactDTO, base_text: str, base: ContactDTO | None, version: str) -> str:
         """The card to send: the server's card (``base_text``, read as ``base``) with the changed properties
@@ -272,3 +292,10 @@ class PushSteps:
                 s.add(item)
             # No ETag back means the server changed the card as it stored it: the next pull fetches its version.
             item.etag, item.card, item.contact_id, item.local_stamp = etag, card, contact_id, stamp
+
+
+def _readable(text: str, tag: str) -> ContactDTO | None:
+    try:
+        return card_to_contact(text, tag)
+    except CardError:
+        return None

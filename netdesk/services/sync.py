@@ -27,6 +27,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core.model import SYNC_CONFLICT, ContactDTO, without_redundant_fn
+from netdesk.core.normalize import fold
 from netdesk.db import repository as repo
 from netdesk.db import search
 from netdesk.db.bulk_insert import bulk_insert_contacts
@@ -352,12 +353,25 @@ class BookSync(PushSteps):
             self.counts.changed_ids.update(ids)
         s.flush()
 
+    def _in_another_book(self, s: Session, contact_id: int) -> bool:
+        other = select(SyncItem.id).where(SyncItem.contact_id == contact_id, SyncItem.book_id != self._book.id)
+        return s.scalar(other.limit(1)) is not None
+
     def _apply_server_deletes(self, s: Session, gone: Sequence[str]) -> None:
         for chunk in _chunks(list(gone), 500):
             items = s.scalars(select(SyncItem).where(SyncItem.book_id == self._book.id, SyncItem.href.in_(chunk)))
             for item in items:
                 row = s.get(Contact, item.contact_id) if item.contact_id is not None else None
                 if row is not None and row.deleted_at is None and row.updated_at == item.local_stamp:
+                    if self._in_another_book(s, row.id):
+                        # The same person in another book too: it leaves this book (and its tag) only. In the
+                        # Trash it would be deleted from that book as well.
+                        (local,) = repo.load_dtos(s, [row.id])
+                        tags = tuple(t for t in local.tags if fold(t) != fold(self._book.tag))
+                        self._write(s, row, local.replace(tags=tags), local)
+                        self.counts.pulled += 1
+                        s.delete(item)
+                        continue
                     repo.set_deleted(s, [row.id], repo.utcnow())
                     repo.remove_from_fts(s, [row.id])
                     self.counts.deleted_here += 1

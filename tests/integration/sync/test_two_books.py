@@ -56,3 +56,29 @@ def test_two_accounts_with_a_book_of_the_same_name_keep_their_own_cards(nd: NetD
     assert (first.names(), second.names()) == (["grace.vcf"], ["alan.vcf"])
     first.close()
     second.close()
+
+
+def test_a_card_deleted_from_one_book_stays_in_the_other(nd: NetDesk, own_radicale: object) -> None:
+    """The same person (one UID) in two books of an account is one contact here, in step with both. The phone deletes
+    the card from one book: the contact leaves that book (and its tag) only, and stays in the other."""
+    family = ServerSide(new_book(own_radicale, "Family"))
+    work = ServerSide(new_book(own_radicale, "Work"))
+    family.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
+    work.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
+    nd.sync.retry = FAST_RETRY
+    nd.sync.add_account("phone", own_radicale.url, USER, PASSWORD)  # type: ignore[attr-defined]
+    nd.sync.sync("phone", PASSWORD)
+    nd.sync.sync("phone", PASSWORD)
+    (grace,) = nd.contacts.search()
+    assert set(grace.tags) == {"Family", "Work"}
+
+    family.delete("grace.vcf")
+    counts = nd.sync.sync("phone", PASSWORD).value
+    assert (counts.deleted_here, counts.deleted_there) == (0, 0)
+    assert (family.names(), work.names()) == ([], ["grace.vcf"])
+    (grace,) = nd.contacts.search()
+    assert grace.tags == ("Work",)
+    nd.sync.sync("phone", PASSWORD)
+    assert (family.names(), work.names()) == ([], ["grace.vcf"])  # not sent back to Family either
+    family.close()
+    work.close()

@@ -303,11 +303,15 @@ class BookSync(PushSteps):
             )
         )
         fresh: list[tuple[str, str, str, ContactDTO]] = []
+        fresh_uids: set[str] = set()
         for href, etag, text, remote in new:
             cid = by_uid.get(remote.uid)
             if cid is None or cid in linked:
-                if cid is not None:  # the UID is taken here already: the card keeps it, the contact gets its own
+                # The UID is taken here already, or by an earlier card of this batch (two cards of the book share
+                # it: a phone's duplicate): the card keeps it, the contact gets its own.
+                if cid is not None or (remote.uid and remote.uid in fresh_uids):
                     remote = remote.replace(uid=repo.new_uid())
+                fresh_uids.add(remote.uid)
                 fresh.append((href, etag, text, remote))
                 continue
             linked.add(cid)

@@ -7,6 +7,7 @@ each call that talks to the server.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -121,6 +122,13 @@ class SyncService:
             raise ValidationError("name", "An account needs a name.")
         if not url.startswith(("https://", "http://")):
             raise ValidationError("url", f"Not a server address: {url!r} (expected https://…)")
+        if "@" in urlsplit(url).netloc:
+            # It would be stored with the account and named in every message about the server.
+            raise ValidationError(
+                "url",
+                "The server address holds a user name or password (user@…): give the user name on its own, "
+                "and the password when asked (it goes to the system keyring)",
+            )
         with self._sessions() as s:
             if s.scalar(select(SyncAccount.id).where(SyncAccount.name == name)) is not None:
                 raise ValidationError("name", f"There is already an account named {name!r}.")

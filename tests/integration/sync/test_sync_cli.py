@@ -126,3 +126,22 @@ def test_a_self_signed_server_is_added_with_its_certificate_pinned(
     assert code == 0 and "addressbook -> tag Phone" in out
     code, out, _ = cli(capsys, "account", "list", "--db", str(db_path), "--json")
     assert json.loads(out)[0]["certificate_pinned"] is True
+
+
+def test_a_password_written_into_the_url_is_refused_not_stored_or_printed(
+    db_path: Path, phone: ServerSide, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """https://ada:secret@host/ would put the password in the database (the account's URL) and in every line that
+    names the server (its error, `account list`)."""
+    url = phone.book_url.replace("://", f"://ada:{PASSWORD}@")
+    code, out, err = cli(
+        capsys, "account", "add", "phone", "--db", str(db_path), "--url", url, "--username", "ada",
+        "--password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "password" in err and PASSWORD not in err
+    nd = open_netdesk(db_path)
+    assert nd.sync.accounts() == []
+    nd.close()
+    for path in db_path.parent.glob(db_path.name + "*"):
+        assert PASSWORD.encode() not in path.read_bytes()

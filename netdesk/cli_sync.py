@@ -158,7 +158,7 @@ def run_sync(nd: NetDesk, args: argparse.Namespace) -> int:
         rows.append({"account": account.name, **counts.as_json()})
         if not args.json:
             print(f"{account.name}: {counts.summary()}")
-            for problem in counts.errors:
+            for problem in (*counts.conflict_lines(), *counts.errors):
                 print(f"  {problem}")
     if args.json:
         json.dump({**total.as_json(), "accounts": rows}, sys.stdout, ensure_ascii=False, indent=2)

@@ -274,7 +274,12 @@ class BookSync(PushSteps):
     def _keep_conflicts(self, s: Session, contact_id: int, conflicts: Sequence[FieldConflict]) -> None:
         """The server's side of each true conflict goes to the contact's history, for review."""
         now = repo.utcnow()
+        row = s.get(Contact, contact_id) if conflicts else None
+        name = row.display_name if row is not None else ""
         for c in conflicts:
+            self.counts.conflict_details.append(
+                {"contact": name, "field": c.field, "kept": c.local, "server_had": c.remote}
+            )
             s.add(
                 ContactHistory(
                     contact_id=contact_id,

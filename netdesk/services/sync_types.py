@@ -17,6 +17,8 @@ class SyncCounts:
     deleted_here: int = 0  # contacts moved to the trash because the server deleted them
     deleted_there: int = 0  # cards deleted on the server because they were deleted here
     errors: list[str] = field(default_factory=list)  # cards that could not be read (href: reason)
+    # Each of the conflicts: contact, field, the value kept (NetDesk's) and the server's (in the history too).
+    conflict_details: list[dict[str, str]] = field(default_factory=list)
     changed_ids: set[int] = field(default_factory=set)
 
     @property
@@ -27,6 +29,7 @@ class SyncCounts:
         for name in ("pulled", "pushed", "merged", "conflicts", "deleted_here", "deleted_there"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.errors += other.errors
+        self.conflict_details += other.conflict_details
         self.changed_ids |= other.changed_ids
 
     def as_json(self) -> dict[str, object]:
@@ -39,7 +42,15 @@ class SyncCounts:
             "deleted_here": self.deleted_here,
             "deleted_there": self.deleted_there,
             "errors": list(self.errors),
+            "conflict_details": [dict(c) for c in self.conflict_details],
         }
+
+    def conflict_lines(self) -> list[str]:
+        """One line per conflict, as the detail pane says it."""
+        return [
+            f"conflict: {c['contact']}, {c['field']}: kept {_short(c['kept'])}, server had {_short(c['server_had'])}"
+            for c in self.conflict_details
+        ]
 
     def summary(self) -> str:
         text = (
@@ -47,6 +58,11 @@ class SyncCounts:
             f"{self.deleted} deleted"
         )
         return text + (f", {len(self.errors)} unreadable cards" if self.errors else "")
+
+
+def _short(value: str, limit: int = 80) -> str:
+    one_line = " ".join(value.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,3 +145,34 @@ def test_a_password_written_into_the_url_is_refused_not_stored_or_printed(
     nd.close()
     for path in db_path.parent.glob(db_path.name + "*"):
         assert PASSWORD.encode() not in path.read_bytes()
+
+
+def test_a_conflict_is_named_in_the_sync_output(
+    db_path: Path, phone: ServerSide, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same field changed on both sides: NetDesk's value is kept, and the output says which contact, which field
+    and what the server had (the CLI has no other way to show the contact's history)."""
+    monkeypatch.setenv("NETDESK_PASSWORD", PASSWORD)
+    phone.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Rear Admiral"))
+    db = str(db_path)
+    assert cli(capsys, "account", "add", "phone", "--db", db, "--url", phone.book_url, "--username", "ada")[0] == 0
+    assert cli(capsys, "sync", "--db", db)[0] == 0
+    nd = open_netdesk(db_path)
+    (grace,) = nd.contacts.search()
+    nd.contacts.update(grace.replace(title="Professor"))
+    nd.close()
+    phone.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Commodore"))
+
+    code, out, err = cli(capsys, "sync", "--db", db)
+    assert (code, err) == (0, "")
+    assert "1 conflicts" in out
+    assert "  conflict: Grace Hopper, title: kept Professor, server had Commodore" in out.splitlines()
+
+    nd = open_netdesk(db_path)
+    (grace,) = nd.contacts.search()
+    nd.contacts.update(grace.replace(title="Dean"))
+    nd.close()
+    phone.put("grace.vcf", vcard("grace-1", "Grace Hopper", "TITLE:Captain"))
+    code, out, _ = cli(capsys, "sync", "--db", db, "--json")
+    details = json.loads(out)["accounts"][0]["conflict_details"]
+    assert details == [{"contact": "Grace Hopper", "field": "title", "kept": "Dean", "server_had": "Captain"}]

@@ -31,9 +31,12 @@ ClientFactory = Callable[[str, str, str, str], DavClient]
 def _free_tag(wanted: str, account: str, taken: set[str]) -> str:
     """A book's default tag: its name, unless another book syncs into that tag already. Every contact in a book's tag
     is sent to the book, so two books sharing a tag (two "Contacts", on one account or two) would each receive the
-    other's cards; the second gets "Contacts (work)" instead, or "Contacts (work 2)" …"""
-    candidates = [wanted, f"{wanted} ({account})"]
-    candidates += (f"{wanted} ({account} {n})" for n in range(2, 2 + len(taken)))
+    other's cards; the second gets "Contacts (work)" instead, or "Contacts (work 2)" … A book without a name (whose
+    tag is the account's name) gets "work 2" …"""
+    if fold(wanted) == fold(account):
+        candidates = [wanted, *(f"{wanted} {n}" for n in range(2, 3 + len(taken)))]
+    else:
+        candidates = [wanted, f"{wanted} ({account})", *(f"{wanted} ({account} {n})" for n in range(2, 2 + len(taken)))]
     return next(c for c in candidates if fold(c) not in taken)
 
 

@@ -332,7 +332,9 @@ def test_every_sync_account_setting_undoes_and_redoes_exactly(nd: NetDesk) -> No
         lambda: sync.store_account("phone", "https://dav.example.org/ada/", "ada", books),
         "add sync account phone",
     )
-    assert [b.tag for b in account.books] == ["Phone", "phone"]  # a book without a name syncs into the account's
+    # A book without a name syncs into a tag named after the account, unless another book has that tag already
+    # (tags are compared case-insensitively: "phone" is "Phone"'s, and two books in one tag get each other's cards).
+    assert [b.tag for b in account.books] == ["Phone", "phone 2"]
     phone = account.books[0].id
     check_round_trip(nd, lambda: sync.set_book(phone, tag="Mobile"), "tag for Phone")
     check_round_trip(nd, lambda: sync.set_book(phone, enabled=False), "sync off for Phone")

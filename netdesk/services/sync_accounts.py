@@ -21,7 +21,7 @@ from netdesk.services.collector import paused_collector
 from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync import BookSync
 from netdesk.services.sync_types import AccountDTO, BookDTO, BookTarget, SyncCounts
-from netdesk.sync.dav import DavClient, RetryPolicy, SyncCancelled, SyncError
+from netdesk.sync.dav import ConnectionFailed, DavClient, RetryPolicy, SyncCancelled, SyncError
 from netdesk.sync.discovery import BookInfo, discover_books
 
 # (url, username, password, pinned certificate PEM) -> a client; tests and the benchmark may pass their own.
@@ -188,7 +188,8 @@ class SyncService:
         cancel: CancelCheck | None = None,
     ) -> Written[SyncCounts]:
         """Two-way sync of every enabled book of the account (services/sync.py). A SyncError is recorded as the
-        account's last error and raised again: one line for the user."""
+        account's last error and raised again: one line for the user. One that concerns a single book (gone from the
+        server: 404) is that book's error in the counts, and the other books still sync."""
         with self._sessions() as s:
             account = self._row(s, name)
             url, username, certificate = account.url, account.username, account.certificate
@@ -206,6 +207,11 @@ class SyncService:
                     )
                     try:
                         part.run()
+                    except (ConnectionFailed, SyncCancelled):
+                        raise
+                    except SyncError as exc:
+                        # This book alone (removed from the server, refused to us …): reported, the others go on.
+                        part.counts.errors.append(str(exc))
                     finally:
                         counts.add(part.counts)
         except SyncCancelled:

@@ -82,3 +82,25 @@ def test_a_card_deleted_from_one_book_stays_in_the_other(nd: NetDesk, own_radica
     assert (family.names(), work.names()) == ([], ["grace.vcf"])  # not sent back to Family either
     family.close()
     work.close()
+
+
+def test_a_book_removed_from_the_server_is_reported_and_the_other_books_still_sync(
+    nd: NetDesk, own_radicale: object
+) -> None:
+    family = ServerSide(new_book(own_radicale, "Family"))
+    work = ServerSide(new_book(own_radicale, "Work"))
+    family.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
+    work.put("alan.vcf", vcard("alan-1", "Alan Turing"))
+    nd.sync.retry = FAST_RETRY
+    nd.sync.add_account("phone", own_radicale.url, USER, PASSWORD)  # type: ignore[attr-defined]
+    nd.sync.sync("phone", PASSWORD)
+
+    assert family.http.delete(family.book_url).status_code in (200, 204)  # the phone removes the whole book
+    work.put("ada.vcf", vcard("ada-1", "Ada Lovelace"))
+    counts = nd.sync.sync("phone", PASSWORD).value
+    assert (counts.pulled, counts.deleted) == (1, 0)
+    assert len(counts.errors) == 1 and family.book_url.split("/")[-2] in counts.errors[0] and "404" in counts.errors[0]
+    assert {c.name for c in nd.contacts.search()} == {"Grace Hopper", "Alan Turing", "Ada Lovelace"}
+    assert "404" in nd.sync.account("phone").last_error
+    family.close()
+    work.close()

@@ -28,6 +28,7 @@ DAV = "DAV:"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
 CALENDARSERVER = "http://calendarserver.org/ns/"
 _RETRIED_STATUS = frozenset({401, 408, 429, 500, 502, 503, 504})
+_MAX_REDIRECTS = 5
 
 
 class SyncError(NetDeskError):
@@ -177,8 +178,7 @@ class DavClient:
                 self._sleep(delay)
                 delay *= 2
             try:
-                request = self._http.build_request(method, self.absolute(url), content=body, headers=headers)
-                response = self._http.send(request, stream=stream)
+                response = self._send_once(method, url, body, headers, stream)
             except httpx.TimeoutException:
                 problem = "the server did not answer in time"
                 continue
@@ -202,6 +202,27 @@ class DavClient:
                 problem = f"the server answered {response.status_code} {response.reason_phrase}"
         tries = self.retry.attempts
         raise ConnectionFailed(f"{self.host}: {problem} (tried {tries} time{'s' if tries != 1 else ''})")
+
+    def _send_once(
+        self, method: str, url: str, body: bytes | None, headers: dict[str, str] | None, stream: bool
+    ) -> httpx.Response:
+        """One request, following the server's redirects with the same method and body. httpx, like browsers, turns
+        a PROPFIND or REPORT redirected with 302 or 303 into a GET (Xandikos redirects /.well-known/carddav with 302),
+        and the answer is a web page. A redirect to another server is left to httpx, which sends it without our
+        credentials."""
+        target = self.absolute(url)
+        for _hop in range(_MAX_REDIRECTS):
+            request = self._http.build_request(method, target, content=body, headers=headers)
+            response = self._http.send(request, stream=stream, follow_redirects=False)
+            location = response.headers.get("Location", "")
+            if not response.is_redirect or not location:
+                return response
+            response.close()
+            following = urljoin(str(response.url), location)
+            if _origin(following) != _origin(target):
+                return self._http.send(request, stream=stream, follow_redirects=True)
+            target = _without_userinfo(following)
+        raise ConnectionFailed(f"{self.host}: the server redirects in circles ({url})")
 
     def _check(self, response: httpx.Response, what: str) -> httpx.Response:
         if response.status_code == 412:
@@ -398,6 +419,18 @@ class DavClient:
         SubElement(kind, qname(CARDDAV, "addressbook"))
         SubElement(prop, qname(DAV, "displayname")).text = display_name
         self._check(self._send("MKCOL", url, body=_xml(root), headers=_xml_headers(None)), f"MKCOL {url}")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+
+
+def _without_userinfo(url: str) -> str:
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def _xml(root: Element) -> bytes:

@@ -177,3 +177,29 @@ def test_the_ctag_and_the_sync_token_are_read_in_one_request() -> None:
     assert client(handler, []).collection_state("/ada/book/") == ("ct-7", "http://example.org/sync/7")
     assert len(seen) == 1 and seen[0].headers["Depth"] == "0"
     assert client(lambda request: httpx.Response(403), []).collection_state("/ada/book/") == ("", "")
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_within_the_server_is_followed_with_the_same_method_and_body(status: int) -> None:
+    """httpx follows 302 and 303 with a GET; a REPORT must stay a REPORT (with its body) to get a multistatus."""
+    seen: list[tuple[str, str, bytes]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path, request.content))
+        if request.url.path == "/old/book/":
+            return httpx.Response(status, headers={"Location": "https://ada:pw@dav.example.org/ada/book/"})
+        return httpx.Response(207, content=MULTISTATUS)
+
+    changes, token = client(handler, []).sync_collection("/old/book/", "tok-1")
+    assert token == "tok-2" and ("/ada/book/grace%40navy.vcf", '"e1"') in changes
+    assert [(m, p) for m, p, _ in seen] == [("REPORT", "/old/book/"), ("REPORT", "/ada/book/")]
+    assert seen[0][2] == seen[1][2] and b"tok-1" in seen[1][2]
+
+
+def test_redirects_in_circles_are_one_line() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        other = "/b/" if request.url.path == "/a/" else "/a/"
+        return httpx.Response(302, headers={"Location": other})
+
+    with pytest.raises(SyncError, match="redirects in circles"):
+        client(handler, []).etag_listing("/a/")

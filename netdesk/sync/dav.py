@@ -206,10 +206,8 @@ class DavClient:
     def _send_once(
         self, method: str, url: str, body: bytes | None, headers: dict[str, str] | None, stream: bool
     ) -> httpx.Response:
-        """One request, following the server's redirects with the same method and body. httpx, like browsers, turns
-        a PROPFIND or REPORT redirected with 302 or 303 into a GET (Xandikos redirects /.well-known/carddav with 302),
-        and the answer is a web page. A redirect to another server is left to httpx, which sends it without our
-        credentials."""
+        """One request, following redirects within the server with the same method and body (httpx turns a 302 into
+        a GET, as browsers do: Xandikos's /.well-known/carddav); to another server, httpx's way, without credentials."""
         target = self.absolute(url)
         for _hop in range(_MAX_REDIRECTS):
             request = self._http.build_request(method, target, content=body, headers=headers)
@@ -221,7 +219,7 @@ class DavClient:
             following = urljoin(str(response.url), location)
             if _origin(following) != _origin(target):
                 return self._http.send(request, stream=stream, follow_redirects=True)
-            target = _without_userinfo(following)
+            target = following
         raise ConnectionFailed(f"{self.host}: the server redirects in circles ({url})")
 
     def _check(self, response: httpx.Response, what: str) -> httpx.Response:
@@ -424,13 +422,6 @@ class DavClient:
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
-
-
-def _without_userinfo(url: str) -> str:
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def _xml(root: Element) -> bytes:

@@ -40,7 +40,7 @@ from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.interaction_dialog import ContactPicker
 from netdesk.ui.ops import ops_for
 from netdesk.ui.safe_text import plain_label, plain_tooltip
-from netdesk.ui.theme import error_text, secondary_text
+from netdesk.ui.theme import error_style, quiet_style, themed_style_sheet
 from netdesk.ui.widgets.person_practices import PersonPractices
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -140,7 +140,7 @@ class NetworkingPanel(QWidget):
 
         self.strength_label = label("strengthLabel")
         self.strength_parts_label = label("strengthParts")
-        self.strength_parts_label.setStyleSheet(f"color: {secondary_text().name()};")
+        themed_style_sheet(self.strength_parts_label, quiet_style)
         self.cadence_label = label("cadenceLabel")
         self.cadence_button = button("Change…", "changeCadenceButton", self.change_cadence)
         self.due_label = label("nextDueLabel")
@@ -168,7 +168,7 @@ class NetworkingPanel(QWidget):
         self.history_list.setMaximumHeight(80)
         self.intro_button = button("Who can introduce me?", "whoCanIntroduceButton", self._request_introductions)
         self.error_label = label("networkingError")
-        self.error_label.setStyleSheet(f"color: {error_text().name()};")
+        themed_style_sheet(self.error_label, error_style)
 
         def row(*widgets: QWidget) -> QHBoxLayout:
             line = QHBoxLayout()

@@ -9,7 +9,7 @@ from datetime import date
 from html import escape
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -193,11 +193,14 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self.setObjectName("detailPane")
         self.contact: ContactDTO | None = None
+        self._members: Sequence[ContactRow] | None = None
+        self._nothing_message = ""
         self.networking: NetworkingPanel | None = None
         self.browser = QTextBrowser()
         self.browser.setObjectName("detailBrowser")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._link)
+        self.browser.installEventFilter(self)
 
         # Google's star, toggled here or from the list's context menu; the pane follows what is stored.
         self.star_button = QToolButton()
@@ -292,7 +295,8 @@ class DetailPane(QWidget):
         self.contact = None
         if self.networking is not None:
             self.networking.clear()
-        self.browser.setHtml(f"<p style='color:{_quiet()}; margin-top:24px' align='center'>{escape(message)}</p>")
+        self._nothing_message = message
+        self._render_nothing()
         self.timeline_list.clear()
         self.timeline_title.setText("<b>Timeline</b>")
         self.tabs.setTabText(self.tabs.indexOf(self._timeline_page), "Timeline")
@@ -308,6 +312,17 @@ class DetailPane(QWidget):
     ) -> None:
         """Show ``contact``; the networking section reads its facts here unless ``facts`` (from ``load_facts``)."""
         self.contact = contact
+        self._members = members
+        self._render_contact()
+        if self.networking is not None:
+            self.networking.show_contact(contact, facts)
+        self.show_timeline(timeline)
+        self.log_button.setEnabled(True)
+        self._show_star(contact)
+
+    def _render_contact(self) -> None:
+        contact = self.contact
+        assert contact is not None
         document: QTextDocument = self.browser.document()
         image = QImage.fromData(contact.photo) if contact.photo else QImage()
         if not image.isNull():
@@ -317,12 +332,24 @@ class DetailPane(QWidget):
         else:  # no photo (or one that does not decode): the initials, as in the list
             image = draw_initials(contact.name, PHOTO_PX, contact.kind is ContactKind.ORGANIZATION)
         document.addResource(QTextDocument.ResourceType.ImageResource, PHOTO_URL, image)
-        self.browser.setHtml(contact_html(contact, members))
-        if self.networking is not None:
-            self.networking.show_contact(contact, facts)
-        self.show_timeline(timeline)
-        self.log_button.setEnabled(True)
-        self._show_star(contact)
+        self.browser.setHtml(contact_html(contact, self._members))
+
+    def _render_nothing(self) -> None:
+        self.browser.setHtml(
+            f"<p style='color:{_quiet()}; margin-top:24px' align='center'>{escape(self._nothing_message)}</p>"
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The HTML carries the theme's colours (quiet labels, links in the browser's palette): after a theme switch,
+        # once the browser has its new palette, write it again.
+        if watched is self.browser and event.type() == QEvent.Type.PaletteChange:
+            scroll = self.browser.verticalScrollBar().value()
+            if self.contact is not None:
+                self._render_contact()
+            else:
+                self._render_nothing()
+            self.browser.verticalScrollBar().setValue(scroll)
+        return super().eventFilter(watched, event)
 
     def show_timeline(self, timeline: Sequence[InteractionDTO]) -> None:
         self.timeline_list.clear()

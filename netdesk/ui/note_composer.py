@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from netdesk.core.notes import PLACEHOLDERS, NoteContext, NoteTemplate, fill
 from netdesk.services import NetDesk
 from netdesk.ui.ops import failure_text, ops_for
-from netdesk.ui.theme import error_text
+from netdesk.ui.theme import error_style, themed_style_sheet
 
 TEMPLATE_KEY = "notes/template/{key}"
 
@@ -73,7 +73,7 @@ class NoteComposer(QDialog):
         self.draft_edit.setObjectName("noteDraft")
         self.error_label = QLabel()
         self.error_label.setObjectName("noteError")
-        self.error_label.setStyleSheet(f"color: {error_text().name()};")
+        themed_style_sheet(self.error_label, error_style)
         self.error_label.hide()
         self.copy_button = QPushButton("Copy")
         self.copy_button.setObjectName("noteCopy")

@@ -10,7 +10,9 @@ icon by its cache key, so no widget has to register for theme changes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -235,6 +237,7 @@ class ThemeController(QObject):
         lightness = self._app.palette().color(QPalette.ColorRole.Window).lightness()
         self.dark = is_dark(self.choice, self._app.styleHints().colorScheme(), lightness)
         refresh_action_icons(self.dark)
+        _signals.changed.emit()
 
 
 _controller: ThemeController | None = None
@@ -294,8 +297,48 @@ def secondary_text(palette: QPalette | None = None) -> QColor:
     return text
 
 
+class _ThemeSignals(QObject):
+    changed = Signal()  # after the palette of a theme switch (or a system scheme change) is in place
+
+
+_signals = _ThemeSignals()
+
+
+class _Restyler(QObject):
+    """Builds a widget's style sheet again after each theme switch (see ``themed_style_sheet``). A widget whose
+    sheet sets a colour keeps the palette the sheet gave it: no palette-change event reaches it."""
+
+    def __init__(self, widget: QWidget, sheet: Callable[[], str]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._sheet = sheet
+        widget.setStyleSheet(sheet())
+        _signals.changed.connect(self._restyle)
+
+    def _restyle(self) -> None:
+        sheet = self._sheet()
+        if self._widget.styleSheet() != sheet:
+            self._widget.setStyleSheet(sheet)
+
+
+def themed_style_sheet(widget: QWidget, sheet: Callable[[], str]) -> None:
+    """Give ``widget`` the style sheet ``sheet()`` builds from the theme's colours, now and after every theme switch:
+    a colour written into a style sheet is fixed, so a red or grey chosen for light would stay on a dark window."""
+    _Restyler(widget, sheet)
+
+
 def error_text(palette: QPalette | None = None) -> QColor:
     """A red that reads on the window background of the theme in use."""
     palette = palette or QGuiApplication.palette()
     dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
     return QColor(255, 130, 130) if dark else QColor(176, 0, 32)
+
+
+def error_style() -> str:
+    """The style sheet of a line that says what went wrong (for ``themed_style_sheet``)."""
+    return f"color: {error_text().name()};"
+
+
+def quiet_style() -> str:
+    """The style sheet of secondary text (for ``themed_style_sheet``)."""
+    return f"color: {secondary_text().name()};"

@@ -36,7 +36,7 @@ from netdesk.ui.cadence_dialog import cadence_dialog
 from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions, build_menu
 from netdesk.ui.safe_text import plain_label, plain_tooltip
-from netdesk.ui.theme import error_text
+from netdesk.ui.theme import error_style, themed_style_sheet
 from netdesk.ui.widgets.flow_layout import FlowLayout
 from netdesk.ui.workers import TaskRunner
 
@@ -186,7 +186,7 @@ class DueView(QWidget):
         self.summary_label.setObjectName("dueSummary")
         self.error_label = plain_label()
         self.error_label.setObjectName("dueError")
-        self.error_label.setStyleSheet(f"color: {error_text().name()};")
+        themed_style_sheet(self.error_label, error_style)
         self.error_label.hide()
         refresh = QPushButton("Refresh")
         refresh.setObjectName("dueRefresh")

@@ -27,7 +27,7 @@ from netdesk.services.networking import STALE_GOAL_CONTACT_DAYS, GoalInfo, GoalO
 from netdesk.ui.ops import failure_text, ops_for
 from netdesk.ui.page_actions import PageActions, install_context_menu
 from netdesk.ui.safe_text import ask, plain_label
-from netdesk.ui.theme import error_text
+from netdesk.ui.theme import error_style, themed_style_sheet
 from netdesk.ui.widgets.goal_target import GoalTargetPanel
 
 
@@ -72,7 +72,7 @@ class GoalsView(QWidget):
         self.delete_button.setObjectName("goalDelete")
         self.error_label = plain_label()
         self.error_label.setObjectName("goalError")
-        self.error_label.setStyleSheet(f"color: {error_text().name()};")
+        themed_style_sheet(self.error_label, error_style)
         self.error_label.hide()
         edit_row = QHBoxLayout()
         edit_row.addWidget(self.name_edit, 1)

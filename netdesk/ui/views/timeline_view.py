@@ -29,7 +29,7 @@ from netdesk.ui.ops import ops_for
 from netdesk.ui.page_actions import PageActions, install_context_menu, open_on_activate
 from netdesk.ui.row_list_model import RowListModel
 from netdesk.ui.safe_text import ask, plain_label, plain_tooltip
-from netdesk.ui.theme import error_text
+from netdesk.ui.theme import error_style, themed_style_sheet
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_LIMIT = 5000  # newest interactions loaded per query; filters narrow further
@@ -143,7 +143,7 @@ class TimelineView(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("timelineCount")
         self.error_label = plain_label()
-        self.error_label.setStyleSheet(f"color: {error_text().name()};")
+        themed_style_sheet(self.error_label, error_style)
         self.error_label.hide()
         self.edit_button = QPushButton("Edit…")
         self.edit_button.setObjectName("timelineEdit")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from netdesk.ui.theme import error_text
+from netdesk.ui.theme import error_style, themed_style_sheet
 
 
 def error_label(name: str) -> QLabel:
@@ -14,7 +14,7 @@ def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setStyleSheet(f"color: {error_text().name()};")
+    themed_style_sheet(label, error_style)
     label.setWordWrap(True)
     label.hide()
     return label

@@ -147,6 +147,7 @@ class ContactDialog(QDialog):
         personal_form.addRow("Tags:", self.tags_edit)
         self.notes_edit = QPlainTextEdit(c.notes)
         self.notes_edit.setObjectName("notesEdit")
+        self.notes_edit.setTabChangesFocus(True)  # Tab goes on to Save, as in every field of the form
         self.notes_edit.setMinimumHeight(90)
         personal_form.addRow("Notes:", self.notes_edit)
         form_layout.addWidget(personal)

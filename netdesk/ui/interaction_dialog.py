@@ -206,6 +206,7 @@ class InteractionDialog(QDialog):
 
         self.notes_edit = QPlainTextEdit(interaction.notes if interaction else "")
         self.notes_edit.setObjectName("notesEdit")
+        self.notes_edit.setTabChangesFocus(True)  # Tab goes on to Save, as in every field of the form
         form.addRow("Notes:", self.notes_edit)
 
         self.participants_list = QListWidget()

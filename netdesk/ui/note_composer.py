@@ -71,6 +71,8 @@ class NoteComposer(QDialog):
         self.save_template_button.setObjectName("noteSaveTemplate")
         self.draft_edit = QPlainTextEdit()
         self.draft_edit.setObjectName("noteDraft")
+        for edit in (self.template_edit, self.draft_edit):
+            edit.setTabChangesFocus(True)  # Tab goes on to the buttons
         self.error_label = QLabel()
         self.error_label.setObjectName("noteError")
         themed_style_sheet(self.error_label, error_style)

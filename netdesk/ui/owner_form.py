@@ -35,6 +35,7 @@ class OwnerForm(QGroupBox):
         self.offers_edit.setObjectName("ownerOffers")
         for edit in (self.emails_edit, self.links_edit, self.offers_edit):
             edit.setMaximumHeight(70)
+            edit.setTabChangesFocus(True)
         self.error_label = error_label("ownerError")
         form = QFormLayout(self)
         form.addRow("Your &name:", self.name_edit)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLayout,
+    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -48,6 +49,8 @@ LayoutItem = QWidget | QLayout | tuple[QWidget | QLayout, int] | None
 def named(widget: W, name: str, placeholder: str = "") -> W:
     """``widget`` with its object name (what tests and screenshots find it by) and placeholder text."""
     widget.setObjectName(name)
+    if isinstance(widget, QPlainTextEdit):
+        widget.setTabChangesFocus(True)  # a form's text box: Tab goes on to the next field, as in a line edit
     if placeholder:
         widget.setPlaceholderText(placeholder)  # type: ignore[attr-defined]
     return widget

@@ -12,6 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -131,6 +132,8 @@ class ContactListController(QObject):
         self._search_timer.timeout.connect(self.run_search)
         self.search_edit.textChanged.connect(self._search_text_changed)
         self.search_edit.returnPressed.connect(self._focus_first_result)
+        down = QShortcut(Qt.Key.Key_Down, self.search_edit, context=Qt.ShortcutContext.WidgetShortcut)
+        down.activated.connect(self._focus_first_result)
         self.list_search.watch(self.search_edit)
 
         # Shown while the list is narrowed to one organisation's people.
@@ -405,6 +408,13 @@ class ContactListController(QObject):
         self.search_edit.selectAll()
 
     def _focus_first_result(self) -> None:
+        """Enter or Down in the search box: into the list, on the first match of what was typed, once it is listed."""
+        wanted = (self.search_edit.text().strip(), self.tag, self.starred_filter, self.organization)
+        if wanted != self._shown_for:  # typed, then Enter at once: the search has not answered yet
+            self.run_search()
+            if wanted != self._shown_for:
+                self._after_search(self._focus_first_result)
+                return
         if self.model.shown:
             self.table.setFocus()
             if self.selected_id() is None:
@@ -468,9 +478,12 @@ class ContactListController(QObject):
             self._select_after_search(contact_id)
 
     def _select_after_search(self, contact_id: int) -> None:
+        self._after_search(lambda: self.select_contact(contact_id))
+
+    def _after_search(self, then: Callable[[], object]) -> None:
         def once() -> None:
             self.search_finished.disconnect(once)
-            self.select_contact(contact_id)
+            then()
 
         self.search_finished.connect(once)
 

@@ -354,3 +354,29 @@ def test_a_huge_import_reloads_the_list_and_undoes(  # type: ignore[no-untyped-d
     qtbot.waitUntil(lambda: "Mary Jackson" not in names(window), timeout=10000)
     assert window.model.total == 6 and "Katherine Johnson" not in names(window)
     assert db.contacts.search("Jackson") == []
+
+
+def test_an_import_that_adds_to_the_selected_contact_shows_it_in_the_detail_pane(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, sample: dict[str, int], tmp_path: Path
+) -> None:
+    ada = sample["Ada Lovelace"]
+    assert window.select_contact(ada)
+    qtbot.waitUntil(lambda: "Ada Lovelace" in window.detail.text())
+    assert "+44 20 7946 0001" not in window.detail.text()
+    vcf = tmp_path / "phone.vcf"
+    vcf.write_text(  # Ada again, with a phone number, and someone new: the list is searched again for him
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ada Lovelace\nN:Lovelace;Ada;;;\nEMAIL:ada@example.com\n"
+        "TEL:+44 20 7946 0001\nEND:VCARD\n" + HOPPER_VCF
+    )
+    window.import_files([vcf])
+    report = wait_report(qtbot, window)
+    assert report.count_labels["created"].text() == "1" and report.count_labels["merged"].text() == "1"
+    report.accept()
+    qtbot.waitUntil(lambda: "Mary Jackson" in names(window))
+    assert window.selected_id() == ada
+    qtbot.waitUntil(lambda: "+44 20 7946 0001" in window.detail.text())
+
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: "Mary Jackson" not in names(window))
+    assert window.selected_id() == ada
+    qtbot.waitUntil(lambda: "+44 20 7946 0001" not in window.detail.text())

@@ -594,8 +594,11 @@ class ContactListController(QObject):
             self.reload_tags()
         if alive - known or self.starred_filter:
             # New or restored contacts (or a star changed under the Starred filter): the search decides who shows.
+            current = self.selected_id()
             if select is not None:
                 self._select_after_search(select)
+            elif current in alive:  # changed too (an import merged into it): its details are read again
+                self._after_search(lambda: self.show_detail(self.selected_id(), background=True))
             self.run_search()
         else:
             self.update_count()

@@ -475,3 +475,20 @@ def test_a_date_before_1990_or_in_the_future_is_refused_in_the_dialog(
         assert dialog.isVisible() and reason in dialog.form_error.text()
     assert db.timeline.for_contact(grace) == []
     dialog.reject()
+
+
+def test_removing_the_filtered_tag_takes_the_contact_out_of_the_filtered_list(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, sample: dict[str, int]
+) -> None:
+    window.select_tag("mentor")
+    qtbot.waitUntil(lambda: sorted(names(window)) == ["Ada Lovelace", "Grace Hopper"])
+    window.select_contact(sample["Ada Lovelace"])
+    dialog = open_dialog(qtbot, window, window.edit_action.trigger, ContactDialog)
+    dialog.tags_edit.setText("alumni, speaker")
+    dialog.save_button.click()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: "mentor  (1)" in [window.tag_list.item(i).text() for i in range(window.tag_list.count())])
+    qtbot.waitUntil(lambda: names(window) == ["Grace Hopper"])
+    assert window.count_label.text() == "1 shown / 6 total"
+    window.undo_action.trigger()  # and back
+    qtbot.waitUntil(lambda: sorted(names(window)) == ["Ada Lovelace", "Grace Hopper"])

@@ -592,8 +592,8 @@ class ContactListController(QObject):
         self.model.remove_ids([i for i in ids if i not in alive])
         if fields:
             self.reload_tags()
-        if alive - known or self.starred_filter:
-            # New or restored contacts (or a star changed under the Starred filter): the search decides who shows.
+        if alive - known or self.starred_filter or (fields and self.tag is not None):
+            # New or restored contacts (or a star or tags changed under that filter): the search decides who shows.
             current = self.selected_id()
             if select is not None:
                 self._select_after_search(select)

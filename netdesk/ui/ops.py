@@ -55,7 +55,14 @@ def failure_text(exc: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> QMessageBox:
-    """The one way a failure reaches the user: a window-modal box of plain text (never rich text)."""
+    """The one way a failure reaches the user: a window-modal box of plain text (never rich text). The same failure
+    again while its box is open (writes queued behind one that failed on a read-only or locked database) is that box,
+    not a pile of copies to click away."""
+    if parent is not None:
+        for open_box in parent.findChildren(QMessageBox, "errorBox"):
+            if open_box.isVisible() and open_box.windowTitle() == title and open_box.text() == message:
+                open_box.raise_()
+                return open_box
     box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.setTextFormat(Qt.TextFormat.PlainText)

@@ -47,3 +47,36 @@ def test_a_full_database_in_the_gui_is_one_line_in_the_contact_dialog(qtbot, tmp
         assert nd.contacts.get(contact.id).notes == contact.notes  # type: ignore[arg-type]
     finally:
         nd.close()
+
+
+def test_writes_that_fail_one_after_another_show_one_dialog(qtbot, window, db, sample) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from sqlalchemy import event
+    from window_helpers import settle
+
+    from netdesk.ui import starred
+
+    def read_only(dbapi, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi.execute("PRAGMA query_only=1")  # as a database file made read-only while the window is open
+
+    def error_boxes() -> list[QMessageBox]:
+        return [w for w in QApplication.topLevelWidgets() if w.objectName() == "errorBox" and w.isVisible()]
+
+    event.listen(db.engine, "connect", read_only)
+    db.engine.dispose()
+    people = [sample["Ada Lovelace"], sample["Grace Hopper"], sample["Alan Turing"]]
+    for cid in people:  # three clicks on Star while the first write is still failing
+        starred.set_star(window, [cid], True)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: bool(error_boxes()))
+    boxes = error_boxes()
+    assert len(boxes) == 1, [b.text() for b in boxes]
+    assert "read-only" in boxes[0].text() and "nothing was saved" in boxes[0].text()
+    assert not any(r.starred for r in db.contacts.rows(people))
+    boxes[0].accept()
+
+    event.remove(db.engine, "connect", read_only)  # writable again: the same click works
+    db.engine.dispose()
+    starred.set_star(window, people[:1], True)
+    settle(qtbot, window)
+    assert db.contacts.rows(people[:1])[0].starred and not error_boxes()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from netdesk.core.errors import NetDeskError
 from netdesk.core.model import Channel, InteractionKind
-from netdesk.core.words import count_step, month_label
+from netdesk.core.words import count_step, month_label, plural
 from netdesk.services import NetDesk
 from netdesk.services.followups import ReplyStats, WeekFigures, WeeklyReview
 from netdesk.services.networking import ReplyRate
@@ -200,12 +200,14 @@ class DashboardView(QWidget):
             )
         elif stats.reply_rate is None:
             self.reply_label.setText(
-                f"{stats.new_connections} new connections in {MONTHS} months, no personal note sent yet ({benchmark})."
+                f"{plural(stats.new_connections, 'new connection')} in {MONTHS} months, no personal note sent yet"
+                f" ({benchmark})."
             )
         else:
             self.reply_label.setText(
                 f"Reply rate of new connections: {round(100 * stats.reply_rate)} % ({stats.replies} of"
-                f" {stats.notes_sent} notes; {stats.new_connections} new connections in {MONTHS} months)"
+                f" {plural(stats.notes_sent, 'note')}; {plural(stats.new_connections, 'new connection')}"
+                f" in {MONTHS} months)"
                 f" · {benchmark}"
             )
 

@@ -72,3 +72,16 @@ def test_empty_dashboard(qtbot, nd: NetDesk) -> None:  # type: ignore[no-untyped
     assert view.total_label.text() == "0 interactions in the last 12 months"
     assert view.legend_label.text().startswith("Nothing logged yet: press Ctrl+L") and view.bar_items == []
     assert view.reply_label.text().startswith("No new connections in the last 12 months (benchmark 25 %): import")
+
+
+def test_reply_rate_line_counts_one_in_the_singular(qtbot, nd: NetDesk, make_person: Callable[..., int]) -> None:  # type: ignore[no-untyped-def]
+    one = make_person("New One", connected_on=date.today())
+    view = DashboardView(nd)
+    qtbot.addWidget(view)
+    assert view.reply_label.text() == "1 new connection in 12 months, no personal note sent yet (benchmark 25 %)."
+    nd.networking.mark_followup(one, "messaged")
+    view.refresh()
+    qtbot.waitUntil(lambda: view.reply_label.text().startswith("Reply rate"))
+    assert view.reply_label.text() == (
+        "Reply rate of new connections: 0 % (0 of 1 note; 1 new connection in 12 months) · benchmark 25 %"
+    )

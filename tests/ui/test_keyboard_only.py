@@ -99,3 +99,33 @@ def test_tab_leaves_the_notes_of_the_log_dialog(qtbot, window: MainWindow, sampl
     tab_until_buttons(qtbot, dialog, dialog.notes_edit, buttons)
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.current_dialog is None)
+
+
+def test_tab_goes_through_an_added_phone_row_in_place(qtbot, window: MainWindow, sample: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    window.select_contact(sample["Ada Lovelace"])
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.current_dialog, ContactDialog))
+    dialog = window.current_dialog
+    assert isinstance(dialog, ContactDialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    phones = dialog.phones_editor
+    phones.add_button.setFocus()
+    qtbot.keyClick(phones.add_button, Qt.Key.Key_Space)  # "Add phone" from the keyboard: the new number has the focus
+    row = phones.rows[-1]
+    qtbot.waitUntil(lambda: row.value_edit.isVisible() and row.value_edit.hasFocus())
+    qtbot.keyClicks(row.value_edit, "+44 20 7946 0002")
+    walked = []
+    for _ in range(4):  # the row's other fields, then on under it, not off to Save, Cancel and the top of the form
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+        walked.append(focused())
+        if not row.isAncestorOf(focused()):  # type: ignore[arg-type]
+            break
+    assert walked[-1] is phones.add_button, [w.objectName() for w in walked]  # type: ignore[attr-defined]
+    qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is dialog.urls_editor.add_button
+    # Emails read from the card: their fields come before "Add email", as they are shown.
+    email = dialog.emails_editor.rows[0]
+    dialog.title_edit.setFocus()
+    qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Tab)
+    assert email.isAncestorOf(focused())  # type: ignore[arg-type]

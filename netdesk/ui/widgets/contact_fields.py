@@ -5,10 +5,11 @@ birthday with or without a year. Each editor returns core values (``ContactPoint
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -135,6 +136,39 @@ class AddressRow(QWidget):
         return None if a.is_empty() else a
 
 
+def _tab_before(widget: QWidget, row: QWidget) -> None:
+    """Tab reaches ``row``'s fields just before ``widget`` (the "Add …" button under the rows): a row added to a
+    shown form goes to the end of the dialog's focus chain, after Save and Cancel."""
+    previous = next((w for w in _chain(widget, backwards=True) if w.focusPolicy() & Qt.FocusPolicy.TabFocus), None)
+    if previous is None:
+        return
+    for stop in [*_tab_stops(row), widget]:
+        QWidget.setTabOrder(previous, stop)
+        previous = _last_focus_child(stop)  # an editable combo box's line edit goes with it
+
+
+def _chain(start: QWidget, backwards: bool = False) -> Iterator[QWidget]:
+    """The widgets after (or before) ``start`` in its window's focus chain, up to ``start`` again."""
+    widget = start.previousInFocusChain() if backwards else start.nextInFocusChain()
+    while widget is not None and widget is not start:
+        yield widget
+        widget = widget.previousInFocusChain() if backwards else widget.nextInFocusChain()
+
+
+def _tab_stops(row: QWidget) -> list[QWidget]:
+    """The fields and buttons of ``row`` that Tab stops at, in the row's own order (not their inner parts)."""
+    stops: list[QWidget] = []
+    for widget in itertools.takewhile(row.isAncestorOf, _chain(row)):
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and not any(s.isAncestorOf(widget) for s in stops):
+            stops.append(widget)
+    return stops
+
+
+def _last_focus_child(widget: QWidget) -> QWidget:
+    inner = list(itertools.takewhile(widget.isAncestorOf, _chain(widget)))
+    return inner[-1] if inner else widget
+
+
 class PointListEditor(QWidget):
     """Any number of emails (or phones, URLs, IM handles) with label and preferred flag."""
 
@@ -148,6 +182,9 @@ class PointListEditor(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self._rows_layout = QVBoxLayout()
         outer.addLayout(self._rows_layout)
+        self._built = False  # rows made here come before the button in the focus chain by themselves
+        for p in points:
+            self.add_row(p)
         self.add_button = QPushButton(f"Add {noun}")
         self.add_button.setObjectName(f"{kind}AddButton")
         self.add_button.clicked.connect(lambda: self.add_row().value_edit.setFocus())
@@ -157,14 +194,15 @@ class PointListEditor(QWidget):
         outer.addLayout(buttons)
         self.error = error_label(f"{kind}Error")
         outer.addWidget(self.error)
-        for p in points:
-            self.add_row(p)
+        self._built = True
 
     def add_row(self, point: ContactPoint | None = None) -> PointRow:
         row = PointRow(self._kind, point or ContactPoint(""), self._placeholder)
         row.removed.connect(self._remove)
         self.rows.append(row)
         self._rows_layout.addWidget(row)
+        if self._built:
+            _tab_before(self.add_button, row)
         return row
 
     def _remove(self, row: PointRow) -> None:
@@ -185,6 +223,9 @@ class AddressListEditor(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         self._rows_layout = QVBoxLayout()
         outer.addLayout(self._rows_layout)
+        self._built = False
+        for a in addresses:
+            self.add_row(a)
         self.add_button = QPushButton("Add address")
         self.add_button.setObjectName("addressesAddButton")
         self.add_button.clicked.connect(lambda: self.add_row().street.setFocus())
@@ -194,14 +235,15 @@ class AddressListEditor(QWidget):
         outer.addLayout(buttons)
         self.error = error_label("addressesError")
         outer.addWidget(self.error)
-        for a in addresses:
-            self.add_row(a)
+        self._built = True
 
     def add_row(self, address: PostalAddress | None = None) -> AddressRow:
         row = AddressRow(address or PostalAddress())
         row.removed.connect(self._remove)
         self.rows.append(row)
         self._rows_layout.addWidget(row)
+        if self._built:
+            _tab_before(self.add_button, row)
         return row
 
     def _remove(self, row: AddressRow) -> None:

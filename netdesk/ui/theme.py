@@ -316,14 +316,13 @@ class _Restyler(QObject):
         _signals.changed.connect(self._restyle)
 
     def _restyle(self) -> None:
-        sheet = self._sheet()
-        if self._widget.styleSheet() != sheet:
-            self._widget.setStyleSheet(sheet)
+        self._widget.setStyleSheet(self._sheet())  # the same sheet too: palette() in it is resolved when it is set
 
 
 def themed_style_sheet(widget: QWidget, sheet: Callable[[], str]) -> None:
-    """Give ``widget`` the style sheet ``sheet()`` builds from the theme's colours, now and after every theme switch:
-    a colour written into a style sheet is fixed, so a red or grey chosen for light would stay on a dark window."""
+    """Give ``widget`` the style sheet ``sheet()`` builds, now and after every theme switch. A widget with a style
+    sheet keeps the palette it had when the sheet was set (even a sheet with no colour in it, and ``palette(…)`` in it
+    is resolved then): without this, black titles and a light red stayed on a dark window."""
     _Restyler(widget, sheet)
 
 

@@ -81,3 +81,42 @@ def test_switching_the_theme_recolours_the_open_detail_pane(  # type: ignore[no-
     for theme in ("dark", "light", "dark"):
         choose_theme(qtbot, window, theme)
         assert illegible(window) == [], theme
+
+
+def test_switching_the_theme_recolours_the_open_pages(  # type: ignore[no-untyped-def]
+    qtbot, make_window, sample: dict[str, int], db: NetDesk
+) -> None:
+    from datetime import date
+
+    from PySide6.QtWidgets import QPushButton
+
+    from netdesk.core.model import ContactDTO
+    from netdesk.ui.navigation import View
+
+    db.contacts.create(ContactDTO(given_name="Nia", family_name="Okoye", connected_on=date.today()))
+    window = make_window()
+    choose_theme(qtbot, window, "light")
+    for view in (View.GOALS, View.DUE):  # built in the light theme, shown while the theme changes
+        window.navigation.show_view(view)
+    due = window.navigation.current_page()
+    qtbot.waitUntil(lambda: bool(due.rows))  # type: ignore[attr-defined]
+    window.show_organization("Analytical Engines")  # the filter banner over the list
+    qtbot.waitUntil(lambda: not window.filter_banner.isHidden())
+    window.navigation.show_view(View.DUE)
+    for theme in ("dark", "light"):
+        choose_theme(qtbot, window, theme)
+        background = QApplication.palette().color(QPalette.ColorRole.Window)
+        for view in (View.DUE, View.GOALS, View.CONTACTS):
+            page = window.navigation.view(view)
+            for widget in page.findChildren(QLabel) + page.findChildren(QPushButton):
+                if not widget.isVisibleTo(page) or not widget.text():
+                    continue
+                if isinstance(widget, QPushButton) and not widget.isFlat():
+                    continue  # drawn on the button's own colour
+                text = widget.palette().color(widget.foregroundRole())
+                ratio = contrast(text, background)
+                assert ratio >= 4.5, (theme, view, widget.objectName(), widget.text()[:30], text.name(), ratio)
+        banner = window.filter_banner
+        shown = banner.palette()  # its text on its own background (the alternate base of the theme in use)
+        assert shown.color(QPalette.ColorRole.Window) == QApplication.palette().color(QPalette.ColorRole.AlternateBase)
+        assert contrast(shown.color(banner.foregroundRole()), shown.color(QPalette.ColorRole.Window)) >= 4.5

@@ -37,6 +37,7 @@ from netdesk.ui.row_steps import import_list_updates
 from netdesk.ui.safe_text import plain_tooltip
 from netdesk.ui.step_queue import StepQueue
 from netdesk.ui.sync_ui import show_synced_line
+from netdesk.ui.theme import themed_style_sheet
 from netdesk.ui.welcome import WelcomePage
 from netdesk.ui.widgets.avatar import AvatarSource
 from netdesk.ui.widgets.contact_table import contact_table
@@ -140,7 +141,7 @@ class ContactListController(QObject):
         self.filter_banner = QLabel()
         self.filter_banner.setObjectName("filterBanner")
         self.filter_banner.setTextFormat(Qt.TextFormat.RichText)  # built here, the organisation escaped
-        self.filter_banner.setStyleSheet("background: palette(alternate-base); padding: 4px 8px;")
+        themed_style_sheet(self.filter_banner, lambda: "background: palette(alternate-base); padding: 4px 8px;")
         self.filter_banner.linkActivated.connect(lambda _link: self.clear_filters())
         self.filter_banner.hide()
 

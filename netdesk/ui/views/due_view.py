@@ -48,6 +48,7 @@ DAY_CHECK_MS = 60_000  # how often the view checks whether the day changed (rela
 LOADING_TEXT = "Loading…"
 
 
+SECTION_STYLE = "text-align: left; font-size: 14px; font-weight: bold; margin-top: 8px; color: palette(window-text);"
 TITLE_STYLE = "text-align: left; font-weight: bold; color: palette(window-text);"
 
 
@@ -356,7 +357,7 @@ class DueView(QWidget):
         first = arranged.first
         self.today_label = QLabel(f"Today ({len(first)})" if first else "Today: nothing pressing")
         self.today_label.setObjectName("dueToday")
-        self.today_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        themed_style_sheet(self.today_label, lambda: "font-size: 15px; font-weight: bold;")
         self._list.addWidget(self.today_label)
         for item in first:
             row = self._add_row(item, selected)
@@ -369,9 +370,7 @@ class DueView(QWidget):
             header = QPushButton(f"{'▾' if is_open else '▸'} {section.label} ({len(items)})")
             header.setObjectName(f"section_{section.value}")
             header.setFlat(True)
-            header.setStyleSheet(
-                "text-align: left; font-size: 14px; font-weight: bold; margin-top: 8px; color: palette(window-text);"
-            )
+            themed_style_sheet(header, lambda: SECTION_STYLE)
             header.setToolTip("Show or hide this section")
             header.clicked.connect(lambda _=False, sec=section: self.toggle_section(sec))
             self.section_labels[section] = header

@@ -88,7 +88,7 @@ class GoalsView(QWidget):
         self.title_label = plain_label()  # a goal name is user text
         self.title_label.setWordWrap(True)
         self.title_label.setObjectName("goalTitle")
-        self.title_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        themed_style_sheet(self.title_label, lambda: "font-size: 15px; font-weight: bold;")
         self.stats_label = QLabel()
         self.stats_label.setObjectName("goalStats")
         self.people_list = QListWidget()

@@ -258,13 +258,24 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(fold(text)) if w not in _STOP and len(w) > 1)
 
 
+def singular(word: str) -> str:
+    """An English plural read as its singular ("strategies" -> "strategy", "mentors" -> "mentor"); "business",
+    "news" and other words it cannot be sure of are kept as they are."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def matched_terms(a: frozenset[str], b: frozenset[str]) -> tuple[str, ...]:
-    """Words shared by two texts; a word of four letters or more also matches a longer form of itself
-    ("design" ~ "designers", "hiring" ~ "hiring-manager" words)."""
+    """Words shared by two texts, plurals read as their singular; a word of four letters or more also matches a
+    longer form of itself ("design" ~ "designers", "mentors" ~ "mentoring", "hiring" ~ "hiring-manager" words)."""
     found = set(a & b)
     for x in a - found:
         for y in b:
-            short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+            sx, sy = singular(x), singular(y)
+            short, long_ = (sx, sy) if len(sx) <= len(sy) else (sy, sx)
             if len(short) >= 4 and long_.startswith(short):
                 found.add(short)
     return tuple(sorted(found))

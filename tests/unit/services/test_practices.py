@@ -237,6 +237,24 @@ def test_who_could_help_and_whom_could_i_help(nd: NetDesk) -> None:
     assert nd.offers.who_could_help("pricing") == [] and set(nd.contacts.search_ids("pricing")) == {ben}
 
 
+def test_who_could_help_reads_plurals_as_their_singular(nd: NetDesk) -> None:
+    """ "Who could help with strategies?" finds a growth strategy offer; "mentors" finds mentoring."""
+    dina, eli = person(nd, "Dina Haddad"), person(nd, "Eli Novak")
+    nd.offers.set_for(dina, offers=["Growth strategy for a digital agency"])
+    nd.offers.set_for(eli, offers=["Mentoring junior engineers"], needs=["Introductions to communities of practice"])
+    nd.owner.update(OwnerDTO(offers=("Community building",)))
+
+    assert [(m.name, m.matched) for m in nd.offers.who_could_help("Agencies' strategies")] == [
+        ("Dina Haddad", ("agency", "strategy"))
+    ]
+    assert [(m.name, m.matched) for m in nd.offers.who_could_help("Mentors")] == [("Eli Novak", ("mentor",))]
+    assert nd.offers.who_could_help("engineer")[0].matched == ("engineer",)  # as before: a longer form
+    assert nd.offers.who_could_help("business") == []  # "ss" is no plural
+    assert [(s.person_name, s.helper_name, s.matched) for s in nd.offers.whom_could_i_help()] == [
+        ("Eli Novak", "You", ("community",))
+    ]
+
+
 # --- goals -------------------------------------------------------------------------------------------------------
 
 

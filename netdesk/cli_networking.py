@@ -53,6 +53,8 @@ def resolve_contact(nd: NetDesk, name_or_id: str) -> tuple[int, str]:
 
     A name that matches several contacts is an error that lists them, so a script never logs with the wrong person.
     """
+    if not name_or_id.strip():  # a blank name would match everyone, and a network of one contact: that contact
+        raise NetDeskError("give a contact's name or id")
     rows = nd.contacts.rows()
     if name_or_id.strip().isdigit():
         wanted = int(name_or_id)

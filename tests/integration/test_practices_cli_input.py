@@ -1,0 +1,57 @@
+"""Input a user types into the networking commands: a blank name, a time with its UTC offset, --db after the action.
+Each mistake is one clear line (exit 1) and writes nothing; each good input is recorded as it was meant."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netdesk.cli import run
+from netdesk.core.model import ContactDTO
+from netdesk.services import NetDesk, open_netdesk
+
+
+@pytest.fixture
+def db(nd: NetDesk, db_path: Path) -> str:
+    nd.contacts.create(ContactDTO(given_name="Priya", family_name="Raman", organization="Initech"))
+    nd.close()
+    return str(db_path)
+
+
+@pytest.fixture
+def new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def interactions(db: str) -> list[tuple[str, str]]:
+    nd = open_netdesk(db)
+    try:
+        with nd.sessions() as s:
+            rows = s.connection().exec_driver_sql("SELECT occurred_at, kind FROM interactions ORDER BY id").all()
+        return [(str(when)[:16], kind) for when, kind in rows]
+    finally:
+        nd.close()
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_name_is_refused_even_with_one_contact(db: str, blank: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Priya is the only contact: a blank name matched her, and the call or the rhythm went on her record.
+    assert run(["log", "--db", db, "--with", blank, "--kind", "call", "--date", "2026-11-02"]) == 1
+    assert run(["cadence", "--db", db, blank, "30"]) == 1
+    assert run(["intro", "--db", db, "ask", "--via", blank, "--target", "Globex's CTO"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["netdesk: give a contact's name or id"] * 3
+    assert interactions(db) == []
+    nd = open_netdesk(db)
+    try:
+        (priya,) = nd.contacts.rows()
+        assert nd.networking.cadence_of(priya.id) == (None, None) and nd.introductions.list_all() == []
+    finally:
+        nd.close()

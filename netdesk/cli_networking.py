@@ -38,7 +38,9 @@ def _iso_moment(value: str) -> datetime:
     try:
         if len(value) == 10:
             return datetime.combine(date.fromisoformat(value), time(12, 0))
-        return datetime.fromisoformat(value).replace(tzinfo=None)
+        moment = datetime.fromisoformat(value)
+        # Interactions are kept in local wall time: a time with its UTC offset is converted to it, not cut off.
+        return (moment.astimezone() if moment.tzinfo is not None else moment).replace(tzinfo=None)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
 

@@ -55,3 +55,16 @@ def test_a_blank_name_is_refused_even_with_one_contact(db: str, blank: str, caps
         assert nd.networking.cadence_of(priya.id) == (None, None) and nd.introductions.list_all() == []
     finally:
         nd.close()
+
+
+def test_a_time_with_its_utc_offset_is_logged_in_local_time(
+    db: str, new_york: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 03:30 UTC on 1 December is 22:30 on 30 November in New York: the dinner belongs to November, on a Monday.
+    assert run(["log", "--db", db, "--with", "Priya", "--kind", "meeting", "--date", "2026-12-01T03:30:00+00:00"]) == 0
+    assert "on 2026-11-30 22:30" in capsys.readouterr().out
+    assert run(["log", "--db", db, "--with", "Priya", "--kind", "call", "--date", "2026-11-30T21:00"]) == 0
+    assert interactions(db) == [("2026-11-30 22:30", "meeting"), ("2026-11-30 21:00", "call")]
+    capsys.readouterr()
+    assert run(["list", "--db", db, "--json", "--date", "2026-12-01"]) == 0
+    assert '"last_contacted": "2026-11-30"' in capsys.readouterr().out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from netdesk.cli_networking import Register, iso_date, resolve_contact
 from netdesk.core.errors import NetDeskError
@@ -21,6 +22,11 @@ from netdesk.services import NetDesk
 from netdesk.services.introductions import IntroductionDTO
 
 EXIT_OK = 0
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    # Also accepted after the action (`netdesk intro step 3 agreed --db PATH`); SUPPRESS keeps an earlier value.
+    p.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="database file")
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -49,6 +55,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
     message.add_argument("id", type=int)
     message.add_argument("template", choices=[t.value for t in TemplateName])
     message.add_argument("--side", choices=["a", "b"], default="a", help="whom an opt-in is for")
+    for sub in (ask, make, step, outcome, message):
+        _db_option(sub)
 
 
 def _report(intro: IntroductionDTO) -> None:

@@ -68,3 +68,14 @@ def test_a_time_with_its_utc_offset_is_logged_in_local_time(
     capsys.readouterr()
     assert run(["list", "--db", db, "--json", "--date", "2026-12-01"]) == 0
     assert '"last_contacted": "2026-11-30"' in capsys.readouterr().out
+
+
+def test_the_database_may_follow_an_introductions_action(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # As with `netdesk account add NAME --db PATH`: the option after the action names the database.
+    assert run(["intro", "ask", "--via", "Priya", "--target", "Globex's CTO", "--date", "2026-11-02", "--db", db]) == 0
+    assert run(["intro", "step", "1", "agreed", "--date", "2026-11-03", "--db", db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "1\tPriya Raman to introduce you to Globex's CTO\tasked Priya Raman 2026-11-02",
+        "1\tPriya Raman to introduce you to Globex's CTO\tPriya Raman agreed 2026-11-03",
+    ]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from netdesk.core.errors import ValidationError
+from netdesk.core.exchange import implausible_reason
 from netdesk.core.networking import DueItem, DueKind
 from netdesk.core.normalize import fold
 
@@ -320,6 +321,15 @@ class Progress:
     @property
     def reached(self) -> bool:
         return self.done >= self.target
+
+
+def check_day(day: date, what: str, field: str = "on", today: date | None = None) -> None:
+    """A day of the record (a contribution, a step of an introduction, the start of a rhythm) is refused before 1990
+    or in the future, as an interaction's is (a day of slack for time zones)."""
+    now = datetime.combine(today or date.today(), time(12, 0))
+    bad = implausible_reason(datetime.combine(day, time(12, 0)), now)
+    if bad is not None:
+        raise ValidationError(field, f"{what}: the {bad}.")
 
 
 def check_target(target: int, starts_on: date, horizon: date, today: date) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
+from netdesk.core import practices
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.practices import ContributionKind
@@ -59,6 +60,7 @@ class ContributionService:
         title = " ".join(contribution.title.split())
         if not title:
             raise ValidationError("title", "A contribution needs a title.")
+        practices.check_day(contribution.occurred_on, "A contribution", "occurred_on")
         link = contribution.link.strip()
         if link and not link.lower().startswith(("http://", "https://")):
             raise ValidationError("link", "A link starts with http:// or https://.")

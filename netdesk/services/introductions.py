@@ -172,6 +172,7 @@ class IntroductionService:
         if target_id == introducer_id:
             raise ValidationError("target", "The introducer and the person you want to meet are the same.")
         day = on or date.today()
+        practices.check_day(day, "An introduction")
         with self._sessions.begin() as s:
             introducer = _live(s, introducer_id, "introducer")
             if target_id is not None:
@@ -187,6 +188,7 @@ class IntroductionService:
         if a_id == b_id:
             raise ValidationError("b", "An introduction needs two different people.")
         day = on or date.today()
+        practices.check_day(day, "An introduction")
         with self._sessions.begin() as s:
             a, b = _live(s, a_id, "a"), _live(s, b_id, "b")
             row = self._new(s, IntroKind.MAKE, day, a_id=a_id, b_id=b_id)
@@ -508,6 +510,7 @@ class IntroductionService:
 
     @staticmethod
     def _check_day(row: IntroductionRow, day: date) -> None:
+        practices.check_day(day, "A step of an introduction")
         if day < row.moved_on:
             raise ValidationError("on", f"A step cannot be dated before the previous one ({row.moved_on.isoformat()}).")
 

@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from netdesk.core import networking as rules
+from netdesk.core import practices
 from netdesk.core.changes import ChangeSet, Written
 from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.exchange import describe_exchange, exchange_sql
@@ -117,6 +118,8 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
     def set_contact_cadence(self, contact_id: int, days: int | None, since: date | None = None) -> Written[None]:
         """Keep in touch every ``days`` days (None: no rhythm); the rhythm counts from ``since`` (default today)."""
         rules.validate_cadence(days)
+        if since is not None:
+            practices.check_day(since, "A rhythm's start", "cadence_since")
         with self._sessions.begin() as s:
             row = repo.live_contact(s, contact_id)
             if days != row.cadence_days:
@@ -127,6 +130,8 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
 
     def set_tag_cadence(self, tag: str, days: int | None, since: date | None = None) -> Written[None]:
         rules.validate_cadence(days)
+        if since is not None:
+            practices.check_day(since, "A rhythm's start", "cadence_since")
         with self._sessions.begin() as s:
             row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
             if row is None:

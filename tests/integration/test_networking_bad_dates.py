@@ -4,7 +4,7 @@ reported, crash nothing and never move a pipeline."""
 from __future__ import annotations
 
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -44,3 +44,38 @@ def test_implausible_connection_dates_are_reported_and_enter_no_pipeline(nd: Net
         nd.followups.mark(people["Cy Recent"], "messaged", when=datetime(2031, 1, 1, 9))
     assert nd.followups.pipeline(people["Cy Recent"]).stage is Stage.CONNECTED
     assert not nd.followups.pipeline(people["Ada Early"]).in_pipeline
+
+
+def test_practices_refuse_a_day_before_1990_or_in_the_future(nd: NetDesk) -> None:
+    """A contribution, a rhythm's start and an introduction's steps are facts of the record, as an interaction is: a
+    talk dated 2031 counted towards a goal today, a step dated 1985 put the introduction "no move for 15,000 days"."""
+    from netdesk.core.model import ContactDTO
+    from netdesk.core.practices import ContributionKind
+    from netdesk.services.contributions import ContributionDTO
+
+    priya = nd.contacts.create(ContactDTO(given_name="Priya", family_name="Raman")).value.id
+    grace = nd.contacts.create(ContactDTO(given_name="Grace", family_name="Hopper")).value.id
+    assert priya is not None and grace is not None
+    future, early = date.today() + timedelta(days=5 * 365), date(1985, 3, 15)
+    for day, reason in ((future, "in the future"), (early, "before 1990")):
+        with pytest.raises(ValidationError, match=reason):
+            nd.contributions.save(ContributionDTO(ContributionKind.TALK, "PyData Berlin", day))
+        with pytest.raises(ValidationError, match=reason):
+            nd.networking.set_contact_cadence(priya, 30, since=day)
+        with pytest.raises(ValidationError, match=reason):
+            nd.introductions.ask(priya, grace, on=day)
+        with pytest.raises(ValidationError, match=reason):
+            nd.introductions.propose(priya, grace, on=day)
+    assert nd.contributions.recent() == [] and nd.introductions.list_all() == []
+    assert nd.networking.cadence_of(priya) == (None, None)
+
+    asked = nd.introductions.ask(priya, grace, on=date(2025, 3, 1)).value
+    with pytest.raises(ValidationError, match="in the future"):
+        nd.introductions.agreed(asked.id, future)
+    with pytest.raises(ValidationError, match="in the future"):
+        nd.introductions.decline(asked.id, future)
+    assert nd.introductions.get(asked.id).state.value == "asked"
+    # Today and yesterday are fine.
+    nd.contributions.save(ContributionDTO(ContributionKind.TALK, "PyData Berlin", date.today()))
+    nd.networking.set_contact_cadence(priya, 30, since=date.today())
+    nd.introductions.agreed(asked.id, date.today())

@@ -12,6 +12,7 @@ from netdesk.core.errors import NotFoundError, ValidationError
 from netdesk.core.model import ContactDTO, InteractionDTO, InteractionKind, Participant
 from netdesk.core.networking import DueKind
 from netdesk.core.practices import CommunityKind, CommunityRelation, ContributionKind, GoalMetric, progress
+from netdesk.db import repository as repo
 from netdesk.services import NetDesk
 from netdesk.services.communities import CommunityDTO
 from netdesk.services.contributions import ContributionDTO
@@ -146,12 +147,18 @@ def test_communities_people_and_who_did_i_meet_at(nd: NetDesk) -> None:
     assert [c.community.name for c in nd.communities.overview()] == ["Platform Guild"]
 
 
-def test_community_rhythm_lapses_into_a_due_item_and_interactions_count(nd: NetDesk) -> None:
-    guild = nd.communities.save(
-        CommunityDTO("Platform Guild", rhythm_count=2, rhythm_days=7, rhythm_what="answers")
-    ).value
+def test_community_rhythm_lapses_into_a_due_item_and_interactions_count(
+    nd: NetDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rhythm was set up a month ago, so it is older than its window (a contribution is never dated in the future).
+    month_ago = datetime.now() - timedelta(days=30)
+    with monkeypatch.context() as m:
+        m.setattr(repo, "utcnow", lambda: month_ago)
+        guild = nd.communities.save(
+            CommunityDTO("Platform Guild", rhythm_count=2, rhythm_days=7, rhythm_what="answers")
+        ).value
     assert guild.id is not None
-    later = date.today() + timedelta(days=30)  # the rhythm is older than its window by then
+    later = date.today()
     assert due_of(nd, DueKind.RHYTHM, later) == ["Platform Guild: 0 of 2 (answers) in a week"]
     ana = person(nd, "Ana Silva")
     iid = meet(nd, ana, later - timedelta(days=1), InteractionKind.EVENT)

@@ -148,7 +148,8 @@ def populate_practices(nd: NetDesk, people: Sequence[int], seed: int = 7, today:
         )
 
     intro = nd.introductions
-    a, b, c, d, e, f, g, h = chosen[30:38]
+    # Eight people (from the 31st chosen on, around again in a small network: --people takes 12 and up).
+    a, b, c, d, e, f, g, h = (chosen[i % len(chosen)] for i in range(30, 38))
     intro.ask(
         a, target_text="Globex's CTO", reason="I want to learn how they scaled payments.", on=today - timedelta(days=12)
     )

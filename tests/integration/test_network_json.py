@@ -217,3 +217,13 @@ def test_cli_introduction_workflow_with_double_opt_in(tmp_path: Path, capsys: py
     assert capsys.readouterr().out.strip().splitlines()[-1].endswith("outcome: helped " + date.today().isoformat())
     assert run(["intro", "--db", db, "ask", "--via", "Priya", "--to", "Nobody Known"]) == 1
     assert capsys.readouterr().err.startswith("netdesk: ")
+
+
+def test_cli_demo_of_the_fewest_people_it_accepts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # --people takes 12 and up; from 12 to 37 the introductions found no eight people and the demo stopped halfway.
+    db = str(tmp_path / "small.sqlite3")
+    assert run(["demo", "--db", db, "--people", "12"]) == 0
+    assert run(["intros", "--db", db, "--json"]) == 0
+    intros = json.loads(capsys.readouterr().out)
+    assert sorted(i["state"] for i in intros) == ["agreed", "asked", "asked", "closed", "introduced"]
+    assert len({i["title"] for i in intros}) == 5  # five introductions between different people

@@ -182,7 +182,11 @@ def _cmd_contribute(nd: NetDesk, args: argparse.Namespace) -> int:
         found = nd.communities.find(args.community)
         if not found:
             raise NetDeskError(f"no community or event matches “{args.community}”")
-        community_id = found[0].id
+        exact = [c for c in found if fold(c.name) == fold(" ".join(args.community.split()))]
+        if len(exact or found) > 1:  # a contribution filed under the first by name would be in the wrong place
+            listed = "; ".join(c.name for c in found)
+            raise NetDeskError(f"“{args.community}” matches {len(found)} communities or events: {listed}; name one")
+        community_id = (exact or found)[0].id
     goal_id = None
     if args.goal:
         goals = [g for g in nd.networking.goals() if fold(g.name) == fold(args.goal)]

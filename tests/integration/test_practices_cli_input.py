@@ -79,3 +79,35 @@ def test_the_database_may_follow_an_introductions_action(db: str, capsys: pytest
         "1\tPriya Raman to introduce you to Globex's CTO\tasked Priya Raman 2026-11-02",
         "1\tPriya Raman to introduce you to Globex's CTO\tPriya Raman agreed 2026-11-03",
     ]
+
+
+def test_a_contribution_names_one_community(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from netdesk.core.practices import CommunityKind
+    from netdesk.services.communities import CommunityDTO
+
+    nd = open_netdesk(db)
+    try:
+        for name in ("Python Berlin Meetup", "Python Paris", "PyData"):
+            nd.communities.save(CommunityDTO(name, CommunityKind.GROUP))
+    finally:
+        nd.close()
+    # "python" is two groups: the answer went to the first by name (Berlin) without a word.
+    answer = ["contribute", "--db", db, "answer", "Pinning deps", "--date", "2026-11-30", "--community"]
+    assert run([*answer, "python"]) == 1
+    assert capsys.readouterr().err == (
+        "netdesk: “python” matches 2 communities or events: Python Berlin Meetup; Python Paris; name one\n"
+    )
+    assert run([*answer, "py par"]) == 0
+    assert run(["contribute", "--db", db, "talk", "Arrow", "--date", "2026-11-30", "--community", "pydata"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "logged answer “Pinning deps” on 2026-11-30 · Python Paris",
+        "logged talk “Arrow” on 2026-11-30 · PyData",
+    ]
+    nd = open_netdesk(db)
+    try:
+        assert [(c.title, c.community_name) for c in nd.contributions.recent()] == [
+            ("Arrow", "PyData"),
+            ("Pinning deps", "Python Paris"),
+        ]
+    finally:
+        nd.close()

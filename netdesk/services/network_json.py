@@ -114,6 +114,12 @@ def is_network_file(path: Path) -> bool:
     return head.lstrip().startswith(b"{") and b'"' + FORMAT.encode() + b'"' in head
 
 
+def _first_line(exc: Exception) -> str:
+    """ijson's C parser points at the spot over three lines ("parse error: premature EOF", a snippet, "(right
+    here) ------^"): the first says what is wrong, and a mistake is one line."""
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
 def _raw(s: Session) -> sqlite3.Connection:
     raw = s.connection().connection.dbapi_connection
     assert isinstance(raw, sqlite3.Connection)
@@ -233,7 +239,7 @@ class NetworkJsonService:
                 elif prefix == "rows" and event == "start_array":
                     break
         except ijson.JSONError as exc:
-            raise UnsupportedFormatError(f"{file}: not a readable NetDesk network file ({exc})") from None
+            raise UnsupportedFormatError(f"{file}: not a readable NetDesk network file ({_first_line(exc)})") from None
         if fmt != FORMAT:
             raise UnsupportedFormatError(f'{file}: not a NetDesk network file (no "format": "{FORMAT}")')
         if not isinstance(version, int):
@@ -333,7 +339,9 @@ class NetworkJsonService:
             if spec is not None and pending:
                 self._flush(raw, spec, pending)
         except ijson.JSONError as exc:
-            raise NetworkFileError(f"{file}: unreadable after row {n} ({exc}); nothing was imported") from None
+            raise NetworkFileError(
+                f"{file}: unreadable after row {n} ({_first_line(exc)}); nothing was imported"
+            ) from None
         except sqlite3.IntegrityError as exc:
             raise NetworkFileError(f"{file}: rows that contradict each other ({exc}); nothing was imported") from None
         return NetworkCounts(counts)

@@ -136,6 +136,21 @@ def test_garbage_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "netdesk:" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("keep", [0.5, 0.0005])  # cut in the rows; cut in the header
+def test_a_file_cut_short_is_one_clear_line_and_imports_nothing(
+    demo_export: Path, tmp_path: Path, keep: float, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A copy that stopped halfway (a full disk, a sync still running): ijson's message spans three lines.
+    data = demo_export.read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(data[: int(len(data) * keep)])
+    db = tmp_path / "x.sqlite3"
+    assert run(["import", "--db", str(db), str(cut)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"netdesk: {cut}: ") and "premature EOF" in err, err
+    assert set(_counts(db).values()) == {0}
+
+
 def test_the_document_describes_every_table_and_column() -> None:
     doc = DOC.read_text(encoding="utf-8")
     assert f"version {NETWORK_VERSION}" in doc

@@ -106,6 +106,14 @@ class TargetSuggestion:
     organization: str  # the organisation to look for introducers at ("" for a person)
 
 
+# The messages each kind has, as the Intro tracker offers them: an ask is yours to send the introducer; the opt-ins
+# and the introduction are yours to send when you make one (in an ask, the introducer writes those).
+_MESSAGES = {
+    IntroKind.ASK: frozenset({TemplateName.ASK}),
+    IntroKind.MAKE: frozenset({TemplateName.OPTIN, TemplateName.INTRODUCTION}),
+}
+
+
 def _name(s: Session, cid: int | None) -> str:
     if cid is None:
         return ""
@@ -248,6 +256,10 @@ class IntroductionService:
             else:
                 if state is not IntroState.ASKED:
                     practices.check_move(kind, state, IntroState.OPTED_IN)
+                said = row.a_opted_in_on if side == "a" else row.b_opted_in_on
+                if said is not None:
+                    who = _name(s, row.a_id if side == "a" else row.b_id)
+                    raise ValidationError("side", f"{who} already opted in on {said.isoformat()}.")
                 if side == "a":
                     row.a_opted_in_on = day
                 else:
@@ -419,6 +431,9 @@ class IntroductionService:
         with self._sessions() as s:
             row = self._row(s, intro_id)
             dto = self._dto(s, row)
+            if key not in _MESSAGES[dto.kind]:
+                what = "an introduction you ask for" if dto.kind is IntroKind.ASK else "an introduction you make"
+                raise ValidationError("template", f"{what.capitalize()} has no {key.value} message.")
             me = owner_name(s)
             ctx = {cid: self._context(s, cid) for cid in (row.introducer_id, row.a_id, row.b_id) if cid is not None}
         a_name = dto.a_name if dto.kind is IntroKind.MAKE else me

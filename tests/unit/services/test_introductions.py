@@ -191,3 +191,25 @@ def test_you_can_log_an_introduction_you_made(nd: NetDesk) -> None:
     logged = nd.networking.log_introduction(None, marcus, li).value
     assert logged.summary == "Sam Rivera introduced Marcus Weber and Li Chen"
     assert {p.contact_id for p in logged.participants} == {marcus, li}
+
+
+def test_each_kind_has_only_its_own_messages_and_an_opt_in_is_recorded_once(nd: NetDesk) -> None:
+    # The Intro tracker offers an ask its ask message, and an introduction you make its opt-ins and the introduction.
+    # Asked for another, `netdesk intro message` wrote "Hi You, I would like to get to know Li Chen…" to nobody.
+    nd.owner.update(OwnerDTO(name="Sam Rivera"))
+    priya, marcus = person(nd, "Priya Patel", "Northwind"), person(nd, "Marcus Weber", "Fjord Fintech", "CTO")
+    li = person(nd, "Li Chen", "Kestrel Health", "Data Scientist")
+    ask = nd.introductions.ask(priya, li, on=d(1)).value
+    made = nd.introductions.propose(marcus, li, "You both work on fraud models.", on=d(1)).value
+    assert nd.introductions.message(ask.id, "ask").startswith("Hi Priya,")
+    for intro_id, template in ((ask.id, "optin"), (ask.id, "introduction"), (made.id, "ask")):
+        with pytest.raises(ValidationError, match=r"has no \w+ message"):
+            nd.introductions.message(intro_id, template)
+    assert nd.introductions.message(made.id, "optin", side="b").startswith("Hi Li,")
+
+    # Marcus said yes on the 2nd; saying it again on the 5th moved his yes (the tracker hides the button once said).
+    nd.introductions.opted_in(made.id, "a", on=d(2))
+    with pytest.raises(ValidationError, match="Marcus Weber already opted in on 2025-03-02"):
+        nd.introductions.opted_in(made.id, "a", on=d(5))
+    again = nd.introductions.get(made.id)
+    assert (again.a_opted_in_on, again.moved_on, again.state) == (d(2), d(2), IntroState.ASKED)

@@ -29,6 +29,7 @@ from netdesk.core.normalize import fold
 from netdesk.core.practices import ContributionKind, GoalMetric, Progress
 from netdesk.core.words import plural
 from netdesk.db import repository as repo
+from netdesk.db import search
 from netdesk.db.tables import CommunityRow, Goal, GoalCommunity, GoalContact, GoalTarget
 
 
@@ -291,19 +292,21 @@ class GoalTargetService:
                     {"f": wanted},
                 ).scalars()
             )
-            # Organisation: compared folded, on the few rows the full-text index finds.
-            match = " AND ".join(f'"{w}"*' for w in wanted.split())
-            at_org = {
-                cid
-                for cid, org in s.execute(
+            # Organisation: compared folded, on the few rows the full-text index finds; the focus's words are quoted
+            # as the search quotes them (a quote or an FTS5 operator in it is plain text).
+            match = search.match_expression(wanted)
+            found = (
+                s.execute(
                     text(
                         "SELECT id, organization FROM contacts WHERE id IN"
                         " (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH :m)"
                     ),
                     {"m": match},
-                )
-                if wanted in fold(org)
-            }
+                ).all()
+                if match
+                else []
+            )
+            at_org = {cid for cid, org in found if wanted in fold(org)}
             return tagged | at_org
         linked = set(s.scalars(select(GoalContact.contact_id).where(GoalContact.goal_id == goal_id)))
         if communities:

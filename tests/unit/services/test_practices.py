@@ -299,6 +299,19 @@ def test_meet_five_people_in_fintech_progress_from_the_record(nd: NetDesk) -> No
     assert nd.goal_targets.progress_of(goal.goal_id, TODAY).summary == "Met 5 people — target of 5 reached"
 
 
+def test_a_goal_focused_on_an_organisation_written_with_quotes(nd: NetDesk) -> None:
+    # The focus went into the full-text query as typed: a quote in it stopped the goal with an SQL error.
+    editor = person(nd, "Lena Vogt", 'Verlag "Die Zeit"')
+    meet(nd, editor, date(2025, 2, 1))
+    meet(nd, person(nd, "Noah Jansen", "Orchard Foods"), date(2025, 2, 1))
+    goal = nd.goal_targets.create(
+        "Press", "people_met", 2, date(2025, 12, 31), 'Verlag "Die Zeit"', date(2025, 1, 1), today=TODAY
+    ).value
+    assert goal.summary == "Met 1 of 2 people, 296 days left"
+    star = nd.goal_targets.create("Odd", "people_met", 1, date(2025, 12, 31), "*", date(2025, 1, 1), today=TODAY)
+    assert star.value.summary == "Met 0 of 1 person, 296 days left"  # no word to look for: nobody at it
+
+
 def test_goal_targets_from_new_people_introductions_and_communities(nd: NetDesk) -> None:
     new = nd.goal_targets.create(
         "Grow", "new_people", 2, date(2025, 12, 31), starts_on=date(2025, 3, 1), today=TODAY

@@ -248,11 +248,17 @@ class GoalTargetService:
                 )
                 params.update(goal=goal_id, communities=json.dumps(communities))
             return int(s.execute(text(sql), params).scalar_one())
-        if t.metric is GoalMetric.INTRODUCTIONS:
-            sql = "SELECT COUNT(*) FROM introductions WHERE introduced_on BETWEEN :day0 AND :day1"
-            return int(s.execute(text(sql), params).scalar_one())
         people = self._people(s, goal_id, t.focus, communities)
         params["people"] = json.dumps(sorted(people)) if people is not None else "[]"
+        if t.metric is GoalMetric.INTRODUCTIONS:  # made or received, involving one of the goal's people
+            sql = "SELECT COUNT(*) FROM introductions WHERE introduced_on BETWEEN :day0 AND :day1"
+            if people is not None:
+                sql += (
+                    " AND (introducer_id IN (SELECT value FROM json_each(:people))"
+                    " OR a_id IN (SELECT value FROM json_each(:people))"
+                    " OR b_id IN (SELECT value FROM json_each(:people)))"
+                )
+            return int(s.execute(text(sql), params).scalar_one())
         only = "" if people is None else " AND p.contact_id IN (SELECT value FROM json_each(:people))"
         if t.metric is GoalMetric.NEW_PEOPLE:
             only_c = "" if people is None else " AND c.id IN (SELECT value FROM json_each(:people))"

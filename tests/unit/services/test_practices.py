@@ -336,6 +336,26 @@ def test_goal_targets_from_new_people_introductions_and_communities(nd: NetDesk)
     assert progress.communities == ((guild.id, "Platform Guild"),) and progress.progress.done == 1  # type: ignore[union-attr]
 
 
+def test_an_introductions_goal_counts_only_its_focus(nd: NetDesk) -> None:
+    # "3 introductions in fintech": the focus was ignored and every introduction counted.
+    goal = nd.goal_targets.create(
+        "Fintech intros", "introductions", 3, date(2025, 12, 31), "fintech", date(2025, 1, 1), today=TODAY
+    ).value
+    olga, marcus = person(nd, "Olga Petrov", "Fjord Fintech AS"), person(nd, "Marcus Weber", tags=("fintech",))
+    ana, ben, priya = person(nd, "Ana Silva"), person(nd, "Ben Okafor"), person(nd, "Priya Patel", "Orchard Foods")
+    for a, b in ((ana, ben), (olga, ana)):  # one outside fintech, one with Olga (Fjord Fintech)
+        made = nd.introductions.propose(a, b, on=date(2025, 2, 1)).value
+        nd.introductions.opted_in(made.id, "a", on=date(2025, 2, 2))
+        nd.introductions.opted_in(made.id, "b", on=date(2025, 2, 2))
+        nd.introductions.introduce(made.id, on=date(2025, 2, 3))
+    asked = nd.introductions.ask(priya, marcus, on=date(2025, 2, 1)).value  # Priya introduces you to Marcus
+    nd.introductions.agreed(asked.id, on=date(2025, 2, 2))
+    nd.introductions.opted_in(asked.id, "b", on=date(2025, 2, 3))
+    nd.introductions.introduce(asked.id, on=date(2025, 2, 4))
+    nd.introductions.ask(priya, olga, on=date(2025, 2, 5))  # asked, not introduced yet: not counted
+    assert nd.goal_targets.progress_of(goal.goal_id, TODAY).summary == "2 of 3 introductions, 296 days left"
+
+
 def test_a_goal_dated_in_the_past_is_refused_and_changes_nothing(nd: NetDesk) -> None:
     before = [g.name for g in nd.goal_targets.progress(TODAY)]
     with pytest.raises(ValidationError, match="2025-01-01 is in the past"):

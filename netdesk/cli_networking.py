@@ -27,22 +27,38 @@ Register = Callable[[str, str, Callable[[argparse.ArgumentParser], None], Callab
 EXIT_OK = 0
 
 
+# The days a --date can name: the record's, and "today" for a plan well ahead. Python's calendar ends at 1 and 9999,
+# and a week, a period of months or a rhythm counted from a day near either end went past it (an OverflowError).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def _in_range(day: date, value: str) -> None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"not a day NetDesk keeps: {value!r} (from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        )
+
+
 def iso_date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD)") from None
+    _in_range(day, value)
+    return day
 
 
 def _iso_moment(value: str) -> datetime:
     try:
         if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(12, 0))
-        moment = datetime.fromisoformat(value)
-        # Interactions are kept in local wall time: a time with its UTC offset is converted to it, not cut off.
-        return (moment.astimezone() if moment.tzinfo is not None else moment).replace(tzinfo=None)
+            moment = datetime.combine(date.fromisoformat(value), time(12, 0))
+        else:
+            moment = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    _in_range(moment.date(), value)
+    # Interactions are kept in local wall time: a time with its UTC offset is converted to it, not cut off.
+    return (moment.astimezone() if moment.tzinfo is not None else moment).replace(tzinfo=None)
 
 
 def _print_json(value: Any) -> None:
@@ -132,8 +148,8 @@ def _configure_stats(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_stats(nd: NetDesk, args: argparse.Namespace) -> int:
-    if args.months < 1:
-        raise NetDeskError("--months is at least 1")
+    if not 1 <= args.months <= 1200:  # a century: further back than any record
+        raise NetDeskError("--months is between 1 and 1200")
     stats = nd.followups.stats(args.date, args.months)
     rate = stats.reply_rate
     if args.json:

@@ -518,7 +518,7 @@ class IntroductionService:
 
     @staticmethod
     def _row(s: Session, intro_id: int) -> IntroductionRow:
-        row = s.get(IntroductionRow, intro_id)
+        row = s.get(IntroductionRow, intro_id) if 0 < intro_id < 2**63 else None  # SQLite's integers end there
         if row is None:
             raise NotFoundError(f"no introduction with id {intro_id}")
         return row

@@ -111,3 +111,33 @@ def test_a_contribution_names_one_community(db: str, capsys: pytest.CaptureFixtu
         ]
     finally:
         nd.close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["review", "--date", "9999-12-31"],  # next Monday is past the calendar's end
+        ["review", "--date", "0001-01-03"],
+        ["due", "--date", "0001-01-01"],
+        ["list", "--json", "--date", "9999-12-31"],  # printed "[" and then the error and a traceback
+        ["stats", "--date", "0001-01-01"],
+        ["contribute", "post", "Hello", "--date", "0001-01-01"],
+    ],
+)
+def test_a_day_past_the_calendars_ends_is_one_clear_line(
+    db: str, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run([*argv, "--db", db]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (
+        f"netdesk {argv[0]}: argument --date: not a day NetDesk keeps: {argv[-1]!r} (from 1900-01-01 to 2999-12-31)\n"
+    )
+
+
+def test_a_period_or_an_id_too_large_is_one_clear_line(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["stats", "--db", db, "--months", "100000"]) == 1  # went back to the year -630
+    assert run(["intro", "step", "99999999999999999999", "agreed", "--db", db]) == 1  # too large for SQLite
+    assert capsys.readouterr().err.splitlines() == [
+        "netdesk: --months is between 1 and 1200",
+        "netdesk: no introduction with id 99999999999999999999",
+    ]

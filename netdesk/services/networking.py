@@ -122,7 +122,7 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
             practices.check_day(since, "A rhythm's start", "cadence_since")
         with self._sessions.begin() as s:
             row = repo.live_contact(s, contact_id)
-            if days != row.cadence_days:
+            if days != row.cadence_days or (since is not None and days is not None):  # a day given: from then
                 row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
             name = row.display_name
@@ -136,7 +136,7 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
             row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
             if row is None:
                 raise NotFoundError(f"no tag {tag!r}")
-            if days != row.cadence_days:
+            if days != row.cadence_days or (since is not None and days is not None):  # a day given: from then
                 row.cadence_since = None if days is None else (since or date.today())
             row.cadence_days = days
         return Written(None, ChangeSet(tags=True, networking=True, label=f"rhythm for {tag}"))

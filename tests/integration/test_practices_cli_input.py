@@ -141,3 +141,19 @@ def test_a_period_or_an_id_too_large_is_one_clear_line(db: str, capsys: pytest.C
         "netdesk: --months is between 1 and 1200",
         "netdesk: no introduction with id 99999999999999999999",
     ]
+
+
+def test_a_rhythm_set_again_with_a_day_starts_on_that_day(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # The same rhythm with a new --date kept the old start (and said nothing): Priya stayed "start the rhythm" from
+    # the first day given, and a mistyped day could only be undone by removing the rhythm.
+    assert run(["cadence", "--db", db, "Priya", "30", "--date", "2026-09-01"]) == 0
+    assert run(["cadence", "--db", db, "Priya", "30", "--date", "2026-11-20"]) == 0
+    assert run(["cadence", "--db", db, "Priya", "30"]) == 0  # no day: the start stays
+    nd = open_netdesk(db)
+    try:
+        (priya,) = nd.contacts.rows()
+        with nd.sessions() as s:
+            since = s.connection().exec_driver_sql("SELECT cadence_since FROM contacts").scalar_one()
+        assert (nd.networking.cadence_of(priya.id), str(since)) == ((30, 30), "2026-11-20")
+    finally:
+        nd.close()

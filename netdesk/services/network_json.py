@@ -147,10 +147,16 @@ class NetworkJsonService:
 
     def export(self, target: Path, progress: Progress | None = None) -> NetworkCounts:
         """Write the whole network to ``target`` (atomically: a reader never sees half a file)."""
+        try:
+            return self._export(Path(target), progress)
+        except OSError as exc:  # as the other exports say it: the target, and why
+            raise NetDeskError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+    def _export(self, target: Path, progress: Progress | None) -> NetworkCounts:
         specs = network_tables()
         counts: dict[str, int] = {}
         encode = _row_encoder()
-        with self._sessions() as s, atomic_open(Path(target), "w", encoding="utf-8", newline="\n") as out:
+        with self._sessions() as s, atomic_open(target, "w", encoding="utf-8", newline="\n") as out:
             raw = _raw(s)
             header = {
                 "format": FORMAT,

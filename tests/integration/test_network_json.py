@@ -151,6 +151,23 @@ def test_a_file_cut_short_is_one_clear_line_and_imports_nothing(
     assert set(_counts(db).values()) == {0}
 
 
+def test_an_export_that_cannot_be_written_is_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The vCard and CSV exports said "cannot write …"; the network's said "unexpected error (FileNotFoundError)" and
+    # named its temporary file.
+    db = str(tmp_path / "x.sqlite3")
+    nd = open_netdesk(db)
+    nd.contacts.create(ContactDTO(given_name="Ada", family_name="Lovelace"))
+    nd.close()
+    missing, folder = tmp_path / "no such folder" / "network.json", tmp_path
+    assert run(["export", "--db", db, "--format", "json", "-o", str(missing)]) == 1
+    assert run(["export", "--db", db, "--format", "json", "-o", str(folder)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"netdesk: cannot write {missing}: No such file or directory",
+        f"netdesk: cannot write {folder}: Is a directory",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.sqlite3"]  # no temporary file left
+
+
 def test_the_document_describes_every_table_and_column() -> None:
     doc = DOC.read_text(encoding="utf-8")
     assert f"version {NETWORK_VERSION}" in doc

@@ -162,7 +162,12 @@ class BackupService:
         return None
 
     def _check_restorable(self, backup: Path) -> None:
-        if not _NAME.match(backup.name) or not backup.is_file():
+        if backup.is_file() and not _NAME.match(backup.name):
+            raise NotFoundError(
+                f"{backup} is not one of NetDesk's backups (named like 20250101-120000-000000-manual.sqlite3; "
+                "`netdesk backup --list` lists them)"
+            )
+        if not backup.is_file():
             raise NotFoundError(f"no backup at {backup}")
         problem = integrity_problem(backup)
         if problem is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netdesk.core.errors import DatabaseError
+from netdesk.core.errors import DatabaseError, NotFoundError
 from netdesk.core.model import ContactDTO
 from netdesk.services import NetDesk, open_netdesk
 
@@ -75,6 +75,19 @@ def test_restoring_garbage_is_refused(nd: NetDesk, tmp_path: Path) -> None:
     bad.write_bytes(b"not a database")
     with pytest.raises(DatabaseError):
         nd.backups.restore(bad)
+
+
+def test_a_file_that_is_no_backup_is_named_as_such(nd: NetDesk, tmp_path: Path) -> None:
+    # A copy of a database under its own name is there, yet the refusal said "no backup at" it.
+    assert nd.backups is not None
+    nd.contacts.create(ContactDTO(given_name="Ada"))
+    copy = tmp_path / "work-copy.sqlite3"
+    shutil.copy(nd.backups.create("manual").path, copy)
+    with pytest.raises(NotFoundError, match=r"work-copy\.sqlite3 is not one of NetDesk's backups \(named like "):
+        nd.backups.restore(copy)
+    with pytest.raises(NotFoundError, match=r"^no backup at .*/20250101-000000-000000-manual\.sqlite3$"):
+        nd.backups.restore(tmp_path / "20250101-000000-000000-manual.sqlite3")  # named like one, not there
+    assert _names(nd) == ["Ada"]
 
 
 def test_import_and_migration_take_backups(tmp_path: Path) -> None:

@@ -169,7 +169,7 @@ def _configure_contribute(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", type=iso_date, help="when (default: today)")
     p.add_argument("--link", default="", help="where it is (http(s) URL)")
     p.add_argument("--community", help="the community or event it belongs to (the start of each word is enough)")
-    p.add_argument("--goal", help="the goal it counts towards (its name)")
+    p.add_argument("--goal", help="the goal it counts towards (its name, or its id from `netdesk goals --json`)")
 
 
 def _cmd_contribute(nd: NetDesk, args: argparse.Namespace) -> int:
@@ -189,9 +189,15 @@ def _cmd_contribute(nd: NetDesk, args: argparse.Namespace) -> int:
         community_id = (exact or found)[0].id
     goal_id = None
     if args.goal:
-        goals = [g for g in nd.networking.goals() if fold(g.name) == fold(args.goal)]
+        every = nd.networking.goals()
+        goals = [g for g in every if fold(g.name) == fold(" ".join(args.goal.split()))]
+        if not goals and args.goal.strip().isdigit():
+            goals = [g for g in every if g.id == int(args.goal)]
         if not goals:
             raise NetDeskError(f"no goal called “{args.goal}”")
+        if len(goals) > 1:  # two goals of one name: the first would be a guess
+            listed = "; ".join(f"{g.name} (id {g.id})" for g in goals)
+            raise NetDeskError(f"“{args.goal}” names {len(goals)} goals: {listed}; give the id instead")
         goal_id = goals[0].id
     written = nd.contributions.save(
         ContributionDTO(

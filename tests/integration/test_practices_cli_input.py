@@ -157,3 +157,20 @@ def test_a_rhythm_set_again_with_a_day_starts_on_that_day(db: str, capsys: pytes
         assert (nd.networking.cadence_of(priya.id), str(since)) == ((30, 30), "2026-11-20")
     finally:
         nd.close()
+
+
+def test_a_contribution_names_one_goal(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    nd = open_netdesk(db)
+    try:
+        first, second = (nd.networking.create_goal(name).value.id for name in ("Talks", "talks"))
+    finally:
+        nd.close()
+    # Two goals called "Talks": the talk counted towards the first without a word.
+    assert run(["contribute", "--db", db, "talk", "PyData Berlin", "--date", "2026-11-30", "--goal", "TALKS"]) == 1
+    assert capsys.readouterr().err == (
+        f"netdesk: “TALKS” names 2 goals: Talks (id {first}); talks (id {second}); give the id instead\n"
+    )
+    assert run(["contribute", "--db", db, "talk", "PyData Berlin", "--date", "2026-11-30", "--goal", str(second)]) == 0
+    assert capsys.readouterr().err == "logged talk “PyData Berlin” on 2026-11-30 · talks\n"
+    assert run(["contribute", "--db", db, "talk", "PyData Berlin", "--date", "2026-11-30", "--goal", "99"]) == 1
+    assert capsys.readouterr().err == "netdesk: no goal called “99”\n"

@@ -74,14 +74,20 @@ def tab_until_buttons(qtbot, dialog, notes: QPlainTextEdit, buttons: QDialogButt
     assert any(buttons.isAncestorOf(w) for w in seen), [getattr(w, "objectName", lambda: "")() for w in seen]
 
 
-def test_tab_leaves_the_notes_of_the_contact_dialog(qtbot, window: MainWindow, sample: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    window.select_contact(sample["Ada Lovelace"])
+def edit_by_keyboard(qtbot, window: MainWindow, contact_id: int) -> ContactDialog:  # type: ignore[no-untyped-def]
+    """The contact's dialog, opened as a keyboard user does: Enter on its row in the list."""
+    window.select_contact(contact_id)
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: isinstance(window.current_dialog, ContactDialog))
     dialog = window.current_dialog
     assert isinstance(dialog, ContactDialog)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    return dialog
+
+
+def test_tab_leaves_the_notes_of_the_contact_dialog(qtbot, window: MainWindow, sample: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    dialog = edit_by_keyboard(qtbot, window, sample["Ada Lovelace"])
     tab_until_buttons(qtbot, dialog, dialog.notes_edit, dialog.save_button.parentWidget())
     qtbot.keyClick(focused(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.current_dialog is None)
@@ -102,13 +108,7 @@ def test_tab_leaves_the_notes_of_the_log_dialog(qtbot, window: MainWindow, sampl
 
 
 def test_tab_goes_through_an_added_phone_row_in_place(qtbot, window: MainWindow, sample: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    window.select_contact(sample["Ada Lovelace"])
-    window.table.setFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: isinstance(window.current_dialog, ContactDialog))
-    dialog = window.current_dialog
-    assert isinstance(dialog, ContactDialog)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog = edit_by_keyboard(qtbot, window, sample["Ada Lovelace"])
     phones = dialog.phones_editor
     phones.add_button.setFocus()
     qtbot.keyClick(phones.add_button, Qt.Key.Key_Space)  # "Add phone" from the keyboard: the new number has the focus

@@ -91,9 +91,12 @@ def _cmd_export(nd: NetDesk, args: argparse.Namespace) -> int:
 def _cmd_backup(nd: NetDesk, args: argparse.Namespace) -> int:
     assert nd.backups is not None
     if args.list:
-        for b in nd.backups.list():
+        backups = nd.backups.list()
+        for b in backups:
             count = "?" if b.contact_count is None else str(b.contact_count)
             print(f"{b.path}\t{b.created_at:%Y-%m-%d %H:%M:%S}\t{b.reason}\t{count} contacts")
+        if not backups:  # said on stderr: a script reading stdout still gets no lines
+            print(f"no backups yet in {nd.backups.folder} (`netdesk backup` makes one)", file=sys.stderr)
         return EXIT_OK
     info = nd.backups.create("manual")
     print(info.path)

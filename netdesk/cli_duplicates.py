@@ -13,7 +13,7 @@ import json
 import sys
 
 from netdesk.cli_networking import Register
-from netdesk.cli_output import UsageError
+from netdesk.cli_output import UsageError, record_id
 from netdesk.services import NetDesk
 from netdesk.services.duplicates import Side
 
@@ -25,7 +25,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "action", nargs="?", choices=["list", "find", "merge", "keep-apart"], default="list", help="default: list"
     )
-    p.add_argument("id", nargs="?", type=int, help="the pair's id (merge, keep-apart)")
+    p.add_argument("id", nargs="?", type=record_id, help="the pair's id (merge, keep-apart)")
     p.add_argument(
         "--take",
         action="append",

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from netdesk.cli_networking import Register, iso_date, resolve_contact
+from netdesk.cli_output import record_id
 from netdesk.core.errors import NetDeskError
 from netdesk.core.practices import Outcome, TemplateName
 from netdesk.services import NetDesk
@@ -43,16 +44,16 @@ def _configure(p: argparse.ArgumentParser) -> None:
         sub.add_argument("--why", default="", help="why they should meet")
         sub.add_argument("--date", type=iso_date, help="the day you asked (default: today)")
     step = actions.add_parser("step", help="record the next step")
-    step.add_argument("id", type=int)
+    step.add_argument("id", type=record_id)
     step.add_argument("step", choices=["agreed", "opted-in", "introduced", "declined"])
     step.add_argument("--side", choices=["a", "b"], default="b", help="who opted in (make: a or b; ask: b)")
     step.add_argument("--date", type=iso_date, help="the day of the step (default: today)")
     outcome = actions.add_parser("outcome", help="note the outcome (records the favour)")
-    outcome.add_argument("id", type=int)
+    outcome.add_argument("id", type=record_id)
     outcome.add_argument("outcome", choices=[o.value for o in Outcome])
     outcome.add_argument("--date", type=iso_date, help="the day (default: today)")
     message = actions.add_parser("message", help="print a step's message, filled with both people's context")
-    message.add_argument("id", type=int)
+    message.add_argument("id", type=record_id)
     message.add_argument("template", choices=[t.value for t in TemplateName])
     message.add_argument("--side", choices=["a", "b"], default="a", help="whom an opt-in is for")
     for sub in (ask, make, step, outcome, message):

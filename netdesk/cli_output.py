@@ -17,6 +17,20 @@ class UsageError(Exception):
     """A mistake in the command line: one line on stderr, exit status 2 (raised by the command modules too)."""
 
 
+def record_id(text: str) -> int:
+    """An argparse type for a stored record's id: a whole number SQLite can hold (1 to 2**63 - 1), so that a mistyped
+    id is one usage line rather than an overflow deep in the database driver."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r}") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r} (ids are whole numbers from 1)")
+    return value
+
+
 def write_json_array(batches: Iterable[Rendered[str]], out: TextIO) -> int:
     """One JSON array of any length from batches of comma-joined objects (one a line). Returns the objects written."""
     count = 0

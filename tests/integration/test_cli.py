@@ -155,3 +155,28 @@ def test_output_cut_short_by_the_reader_is_no_error(tmp_path: Path) -> None:
     errors = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == EXIT_BROKEN_PIPE
     assert b"Person" in first and "Traceback" not in errors, errors
+
+
+def test_an_id_sqlite_cannot_hold_is_a_usage_line(tmp_path: Path) -> None:
+    """A mistyped id (too many digits, negative) is refused as an id; it ended in an OverflowError from the driver."""
+    db = tmp_path / "c.sqlite3"
+    _seed(db)
+    for args in (
+        ("duplicates", "merge", "99999999999999999999"),
+        ("duplicates", "keep-apart", "-3"),
+        ("intro", "outcome", "99999999999999999999", "met"),
+    ):
+        result = run_cli(*args, "--db", str(db))
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1 and "not an id" in result.stderr, (args, result.stderr)
+
+
+def test_backup_list_without_backups_says_so_on_stderr(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    _seed(db)
+    result = run_cli("backup", "--list", "--db", str(db))
+    assert result.returncode == 0 and result.stdout == ""
+    assert "no backups yet" in result.stderr
+    assert run_cli("backup", "--db", str(db)).returncode == 0
+    listed = run_cli("backup", "--list", "--db", str(db))
+    assert listed.stdout.count("\n") == 1 and "manual" in listed.stdout and listed.stderr == ""

@@ -136,10 +136,10 @@ def test_a_day_past_the_calendars_ends_is_one_clear_line(
 
 def test_a_period_or_an_id_too_large_is_one_clear_line(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["stats", "--db", db, "--months", "100000"]) == 1  # went back to the year -630
-    assert run(["intro", "step", "99999999999999999999", "agreed", "--db", db]) == 1  # too large for SQLite
+    assert run(["intro", "step", "99999999999999999999", "agreed", "--db", db]) == 2  # too large for SQLite
     assert capsys.readouterr().err.splitlines() == [
         "netdesk: --months is between 1 and 1200",
-        "netdesk: no introduction with id 99999999999999999999",
+        "netdesk intro step: argument id: not an id: '99999999999999999999' (ids are whole numbers from 1)",
     ]
 
 

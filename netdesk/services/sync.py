@@ -36,7 +36,7 @@ from netdesk.services.formats import CancelCheck, Progress
 from netdesk.services.sync_batches import multiget_batches, parsed_batches
 from netdesk.services.sync_push import PushSteps
 from netdesk.services.sync_types import BookTarget, SyncCounts
-from netdesk.sync.cards import CardError, card_to_contact, same_card_content
+from netdesk.sync.cards import CardError, card_to_contact, readable_card, same_card_content
 from netdesk.sync.dav import Card, DavClient, SyncCancelled, SyncUnsupported, TokenExpired, canonical_href
 from netdesk.sync.merge import FieldConflict, merge_three_way
 
@@ -244,12 +244,7 @@ class BookSync(PushSteps):
                 self.counts.pulled += 1
             item.local_stamp = row.updated_at
             return
-        base = None
-        if item.card:
-            try:
-                base = card_to_contact(item.card, self._book.tag)
-            except CardError:
-                base = None
+        base = readable_card(item.card, self._book.tag) if item.card else None
         merged, conflicts = merge_three_way(base, local, remote)
         self._write(s, row, merged, local)
         self._keep_conflicts(s, row.id, conflicts)

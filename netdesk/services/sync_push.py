@@ -23,12 +23,11 @@ from netdesk.db.tables import Contact, ContactTag, SyncItem, Tag
 from netdesk.io.vdir import vdir_file_name
 from netdesk.services.sync_types import BookTarget, SyncCounts
 from netdesk.sync.cards import (
-    CardError,
-    card_to_contact,
     card_version,
     contact_to_card,
     normal_contact,
     patch_card,
+    readable_card,
     same_card_content,
 )
 from netdesk.sync.dav import (
@@ -215,10 +214,7 @@ class PushSteps:
         card_uid = dto.uid
         base_dto: ContactDTO | None = None  # the card as last in step, parsed once: compared, merged, patched
         if base_text:
-            try:
-                base_dto = card_to_contact(base_text, self._book.tag)
-            except CardError:
-                base_dto = None
+            base_dto = readable_card(base_text, self._book.tag)
             card_uid = base_dto.uid if base_dto is not None and base_dto.uid else dto.uid
             if base_dto is not None and same_card_content(base_dto, dto.replace(uid=card_uid)):
                 # touched but not changed (an edit undone, say): nothing to send
@@ -234,7 +230,7 @@ class PushSteps:
                     etag, base_text, base_dto = "", "", None
                     continue
                 remote_text, etag = got
-                remote = _readable(remote_text, self._book.tag)
+                remote = readable_card(remote_text, self._book.tag)
                 if item_id is None and (remote is None or remote.uid != card_uid):
                     # A new card's name is taken by another card (one this sync could not read): not ours to merge.
                     href, etag = self._free_href(card_uid, fresh=True), ""
@@ -292,10 +288,3 @@ class PushSteps:
                 s.add(item)
             # No ETag back means the server changed the card as it stored it: the next pull fetches its version.
             item.etag, item.card, item.contact_id, item.local_stamp = etag, card, contact_id, stamp
-
-
-def _readable(text: str, tag: str) -> ContactDTO | None:
-    try:
-        return card_to_contact(text, tag)
-    except CardError:
-        return None

@@ -22,6 +22,7 @@ __all__ = [
     "normal_contact",
     "parse_server_cards",
     "patch_card",
+    "readable_card",
     "same_card_content",
 ]
 
@@ -40,6 +41,14 @@ def card_to_contact(text: str, tag: str) -> ContactDTO:
     line, card = cards[0]
     contact = parse_card(card, line=line)
     return contact.replace(tags=sorted_tags((*contact.tags, tag)) if tag else contact.tags)
+
+
+def readable_card(text: str, tag: str) -> ContactDTO | None:
+    """``card_to_contact``, or None for a card NetDesk cannot read (a base to merge from, a card found by its name)."""
+    try:
+        return card_to_contact(text, tag)
+    except CardError:
+        return None
 
 
 def contact_to_card(contact: ContactDTO, tag: str, version: str) -> str:

@@ -104,9 +104,6 @@ def read_paths(
     return result
 
 
-_EXPORT_FILES = frozenset({"connections.csv", "messages.csv", "invitations.csv"})
-
-
 def _is_linkedin_folder(path: Path, depth: int = 2) -> bool:
     """Whether ``path`` holds a file of LinkedIn's export (an export of the messages alone has no Connections.csv),
     in itself or ``depth`` levels down: unzipping makes a folder named after the ZIP, and the one picked is often the
@@ -115,7 +112,7 @@ def _is_linkedin_folder(path: Path, depth: int = 2) -> bool:
         entries = list(path.iterdir())
     except OSError:
         return False
-    if any(e.name.casefold() in _EXPORT_FILES and e.is_file() for e in entries):
+    if any(e.name.casefold() in _LINKEDIN_FILES and e.is_file() for e in entries):
         return True
     return depth > 0 and any(e.is_dir() and _is_linkedin_folder(e, depth - 1) for e in entries)
 

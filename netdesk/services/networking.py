@@ -105,6 +105,20 @@ def _today(today: date | None) -> date:
     return today if today is not None else date.today()
 
 
+def _check_rhythm(days: int | None, since: date | None) -> None:
+    rules.validate_cadence(days)
+    if since is not None:
+        practices.check_day(since, "A rhythm's start", "cadence_since")
+
+
+def _set_rhythm(row: Contact | Tag, days: int | None, since: date | None) -> None:
+    """A contact's or a tag's rhythm of ``days`` (None: none), counted from ``since``, else from today when it is new
+    or changed (the same rhythm again keeps its start)."""
+    if days != row.cadence_days or (since is not None and days is not None):  # a day given: from then
+        row.cadence_since = None if days is None else (since or date.today())
+    row.cadence_days = days
+
+
 class NetworkingService(NetworkingGoals, RelationshipPaths):
     def __init__(self, sessions: sessionmaker[Session], timeline: TimelineService | None = None) -> None:
         self._sessions = sessions
@@ -117,28 +131,20 @@ class NetworkingService(NetworkingGoals, RelationshipPaths):
 
     def set_contact_cadence(self, contact_id: int, days: int | None, since: date | None = None) -> Written[None]:
         """Keep in touch every ``days`` days (None: no rhythm); the rhythm counts from ``since`` (default today)."""
-        rules.validate_cadence(days)
-        if since is not None:
-            practices.check_day(since, "A rhythm's start", "cadence_since")
+        _check_rhythm(days, since)
         with self._sessions.begin() as s:
             row = repo.live_contact(s, contact_id)
-            if days != row.cadence_days or (since is not None and days is not None):  # a day given: from then
-                row.cadence_since = None if days is None else (since or date.today())
-            row.cadence_days = days
+            _set_rhythm(row, days, since)
             name = row.display_name
         return Written(None, networking_change(contact_id, f"rhythm for {name}"))
 
     def set_tag_cadence(self, tag: str, days: int | None, since: date | None = None) -> Written[None]:
-        rules.validate_cadence(days)
-        if since is not None:
-            practices.check_day(since, "A rhythm's start", "cadence_since")
+        _check_rhythm(days, since)
         with self._sessions.begin() as s:
             row = s.scalar(select(Tag).where(Tag.name_folded == fold(tag)))
             if row is None:
                 raise NotFoundError(f"no tag {tag!r}")
-            if days != row.cadence_days or (since is not None and days is not None):  # a day given: from then
-                row.cadence_since = None if days is None else (since or date.today())
-            row.cadence_days = days
+            _set_rhythm(row, days, since)
         return Written(None, ChangeSet(tags=True, networking=True, label=f"rhythm for {tag}"))
 
     def cadence_of(self, contact_id: int) -> tuple[int | None, int | None]:

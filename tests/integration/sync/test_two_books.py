@@ -28,6 +28,18 @@ def two_books(server: object) -> tuple[ServerSide, ServerSide]:
     return first, second
 
 
+def family_and_work(nd: NetDesk, server: object, work_card: tuple[str, str]) -> tuple[ServerSide, ServerSide]:
+    """Books "Family" (Grace Hopper) and "Work" (``work_card``: file name, card) on ``server``, and the account
+    "phone" on it."""
+    family = ServerSide(new_book(server, "Family"))
+    work = ServerSide(new_book(server, "Work"))
+    family.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
+    work.put(*work_card)
+    nd.sync.retry = FAST_RETRY
+    nd.sync.add_account("phone", server.url, USER, PASSWORD)  # type: ignore[attr-defined]
+    return family, work
+
+
 def test_two_books_of_one_account_with_the_same_name_keep_their_own_cards(nd: NetDesk, own_radicale: object) -> None:
     first, second = two_books(own_radicale)
     nd.sync.retry = FAST_RETRY
@@ -61,12 +73,7 @@ def test_two_accounts_with_a_book_of_the_same_name_keep_their_own_cards(nd: NetD
 def test_a_card_deleted_from_one_book_stays_in_the_other(nd: NetDesk, own_radicale: object) -> None:
     """The same person (one UID) in two books of an account is one contact here, in step with both. The phone deletes
     the card from one book: the contact leaves that book (and its tag) only, and stays in the other."""
-    family = ServerSide(new_book(own_radicale, "Family"))
-    work = ServerSide(new_book(own_radicale, "Work"))
-    family.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
-    work.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
-    nd.sync.retry = FAST_RETRY
-    nd.sync.add_account("phone", own_radicale.url, USER, PASSWORD)  # type: ignore[attr-defined]
+    family, work = family_and_work(nd, own_radicale, ("grace.vcf", vcard("grace-1", "Grace Hopper")))
     nd.sync.sync("phone", PASSWORD)
     nd.sync.sync("phone", PASSWORD)
     (grace,) = nd.contacts.search()
@@ -87,12 +94,7 @@ def test_a_card_deleted_from_one_book_stays_in_the_other(nd: NetDesk, own_radica
 def test_a_book_removed_from_the_server_is_reported_and_the_other_books_still_sync(
     nd: NetDesk, own_radicale: object
 ) -> None:
-    family = ServerSide(new_book(own_radicale, "Family"))
-    work = ServerSide(new_book(own_radicale, "Work"))
-    family.put("grace.vcf", vcard("grace-1", "Grace Hopper"))
-    work.put("alan.vcf", vcard("alan-1", "Alan Turing"))
-    nd.sync.retry = FAST_RETRY
-    nd.sync.add_account("phone", own_radicale.url, USER, PASSWORD)  # type: ignore[attr-defined]
+    family, work = family_and_work(nd, own_radicale, ("alan.vcf", vcard("alan-1", "Alan Turing")))
     nd.sync.sync("phone", PASSWORD)
 
     assert family.http.delete(family.book_url).status_code in (200, 204)  # the phone removes the whole book

@@ -39,6 +39,11 @@ def _parse_day_month_year(value: str) -> date | None:
     return None
 
 
+def _full_year(year: int) -> int:
+    """A two-digit year ("3/15/18", "15.03.21") is this century's."""
+    return year + 2000 if year < 100 else year
+
+
 def _parse_other_date(value: str) -> date | None:
     quick = _parse_day_month_year(value)
     if quick is not None:
@@ -48,13 +53,12 @@ def _parse_other_date(value: str) -> date | None:
             year, month, day = (int(p) for p in value.split("/"))
             return date(year, month, day)
         first, second, year = (int(p) for p in value.split("/"))
-        year += 2000 if year < 100 else 0
         # LinkedIn writes month first; a first number above 12 can only be a day.
         month, day = (second, first) if first > 12 else (first, second)
-        return date(year, month, day)
+        return date(_full_year(year), month, day)
     if value.count(".") == 2 and value.replace(".", "").isdigit():  # saved again by Excel in Europe: 15.03.2021
         day, month, year = (int(p) for p in value.split("."))
-        return date(year + (2000 if year < 100 else 0), month, day)
+        return date(_full_year(year), month, day)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()
